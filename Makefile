@@ -1,0 +1,53 @@
+# CURiM. `make run` brings the platform up with demo data; `make test` runs the whole suite.
+# Both install what they need on a fresh Debian 12 machine (see scripts/bootstrap.sh).
+.DEFAULT_GOAL := help
+PY := .venv/bin/python
+export PLAYWRIGHT_BROWSERS_PATH ?= 0
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
+
+.PHONY: help setup run test lint format bench lock messages clean
+
+help:
+	@echo "make run    - install, migrate, load demo data, start web + worker + beat"
+	@echo "make test   - install (with Chromium), then run the whole pytest suite"
+	@echo "make lint   - ruff and mypy"
+	@echo "make bench  - benchmarks, see docs/performance.md"
+	@echo "make lock   - re-pin requirements/*.txt from pyproject.toml"
+	@echo "make messages - refresh the gettext catalogues (locale/)"
+
+setup:
+	bash scripts/bootstrap.sh
+
+run: setup
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py demo_load
+	bash scripts/serve.sh
+
+test:
+	bash scripts/bootstrap.sh --browser
+	$(PY) -m pytest
+
+lint:
+	@test -x $(PY) || bash scripts/bootstrap.sh
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m mypy .
+
+format:
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format .
+
+bench: setup
+	$(PY) -m bench
+
+lock:
+	$(PY) -m pip install -q uv
+	$(PY) -m uv pip compile pyproject.toml --python-version 3.11 --generate-hashes -q -o requirements/base.txt
+	$(PY) -m uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes -q -o requirements/dev.txt
+
+messages:
+	$(PY) manage.py makemessages -l el --ignore=.venv --ignore=staticfiles --no-obsolete
+	$(PY) manage.py makemessages -d djangojs -l el --ignore=.venv --ignore=staticfiles --ignore=static/vendor --no-obsolete
+
+clean:
+	rm -rf staticfiles .pytest_cache .mypy_cache .ruff_cache test-results

@@ -1,0 +1,1 @@
+"""The Local Council for Crime Prevention: meetings, recommendations, action items, dashboards."""

@@ -1,0 +1,74 @@
+"""Admin for accounts: staff accounts are created here, and roles are granted here."""
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from curim.accounts.models import User
+from curim.accounts.roles import Role
+
+
+class UserCreateForm(AdminUserCreationForm):
+    class Meta:
+        model = User
+        fields = ("email",)
+
+
+class UserEditForm(UserChangeForm):
+    class Meta:
+        model = User
+        fields = "__all__"
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    add_form = UserCreateForm
+    form = UserEditForm
+    ordering = ["email"]
+    list_display = ["email", "display_name", "is_active", "is_staff", "role_list", "last_login"]
+    list_filter = ["is_active", "is_staff", "groups"]
+    search_fields = ["email", "display_name"]
+    readonly_fields = ["public_id", "last_login", "date_joined", "email_confirmed_at", "is_staff"]
+    filter_horizontal = ["groups"]
+    fieldsets = (
+        (None, {"fields": ("email", "password", "public_id")}),
+        (_("Profile"), {"fields": ("display_name", "language")}),
+        (_("Roles and access"), {"fields": ("is_active", "groups", "is_staff", "is_superuser")}),
+        (_("Dates"), {"fields": ("last_login", "date_joined", "email_confirmed_at")}),
+    )
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),
+    )
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
+        return super().get_queryset(request).prefetch_related("groups")
+
+    @admin.display(description=_("roles"))
+    def role_list(self, obj: User) -> str:
+        return ", ".join(sorted(group.name for group in obj.groups.all()))
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields.append("is_superuser")  # only a superuser makes another
+        return fields
+
+    def save_model(self, request: HttpRequest, obj: User, form: forms.Form, change: bool) -> None:
+        if not change:
+            obj.email_confirmed_at = timezone.now()  # an admin vouches for staff addresses
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        user: User = form.instance
+        is_staff = user.groups.filter(name=Role.ADMIN).exists()
+        if user.is_staff != is_staff:
+            user.is_staff = is_staff
+            user.save(update_fields=["is_staff"])

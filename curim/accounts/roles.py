@@ -1,0 +1,70 @@
+"""The roles of the platform, as Django groups, and the permissions each group holds.
+
+The groups are created by a data migration; `ROLE_PERMISSIONS` is what the migrations must
+produce, and a test compares the two. docs/architecture.md shows the same matrix in prose.
+"""
+
+from django.contrib.auth.models import AnonymousUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from curim.accounts.models import User
+
+
+class Role(models.TextChoices):
+    CITIZEN = "citizen", _("Citizen")
+    MODERATOR = "moderator", _("Moderator")
+    COUNCIL_MEMBER = "council_member", _("Council member")
+    COUNCIL_SECRETARY = "council_secretary", _("Council secretary")
+    VSU_STAFF = "vsu_staff", _("Victim Support Unit staff")
+    VSU_SUPERVISOR = "vsu_supervisor", _("Victim Support Unit supervisor")
+    ANALYST = "analyst", _("Analyst")
+    ADMIN = "admin", _("Administrator")
+
+
+# Django permissions ("app_label.codename") per role. Roles whose work arrives with later
+# features hold none yet; their access is granted by role membership in the selectors.
+ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
+    Role.CITIZEN: frozenset(),
+    Role.MODERATOR: frozenset(),
+    Role.COUNCIL_MEMBER: frozenset(),
+    Role.COUNCIL_SECRETARY: frozenset(),
+    Role.VSU_STAFF: frozenset(),
+    Role.VSU_SUPERVISOR: frozenset(),
+    Role.ANALYST: frozenset(),
+    Role.ADMIN: frozenset(
+        {
+            "accounts.view_user",
+            "accounts.add_user",
+            "accounts.change_user",
+            "accounts.delete_user",
+            "auth.view_group",
+            "areas.view_area",
+            "areas.add_area",
+            "areas.change_area",
+            "areas.delete_area",
+            "core.view_outboxtask",
+            "axes.view_accessattempt",
+            "axes.delete_accessattempt",
+            "axes.view_accessfailurelog",
+            "axes.view_accesslog",
+        }
+    ),
+}
+
+# Roles that only admins grant; a citizen registers and gets CITIZEN alone.
+STAFF_ROLES = frozenset(Role) - {Role.CITIZEN}
+
+
+def user_roles(user: User | AnonymousUser) -> frozenset[Role]:
+    if not user.is_authenticated or not user.is_active:
+        return frozenset()
+    names = getattr(user, "_role_names", None)
+    if names is None:
+        names = frozenset(user.groups.values_list("name", flat=True))
+        user._role_names = names  # type: ignore[union-attr]
+    return frozenset(Role(name) for name in names if name in Role.values)
+
+
+def user_has_role(user: User | AnonymousUser, *roles: Role) -> bool:
+    return bool(user_roles(user) & set(roles))

@@ -1,0 +1,128 @@
+"""Writes for areas: load boundaries from a GeoJSON FeatureCollection, all or nothing."""
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.contrib.gis.geos import MultiPolygon
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from curim.areas.models import Area
+from curim.core.geometry import GeometryError, multipolygon_from_geojson
+
+REQUIRED_PROPERTIES = ("code", "level", "name_en", "name_el")
+# Parents before children, so that each feature's parent exists when it is saved.
+LEVEL_ORDER = [Area.Level.MUNICIPALITY, Area.Level.DISTRICT, Area.Level.NEIGHBOURHOOD]
+
+
+class AreaImportError(Exception):
+    def __init__(self, errors: list[str]) -> None:
+        super().__init__("\n".join(errors))
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class AreaFeature:
+    code: str
+    level: str
+    parent: str | None
+    name_en: str
+    name_el: str
+    approximate: bool
+    source: str
+    geometry: MultiPolygon
+
+
+def areas_load_file(*, path: Path, source: str = "") -> list[Area]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise AreaImportError([f"{path}: cannot be read as GeoJSON ({exc})"]) from exc
+    return areas_load(data=data, source=source or path.name)
+
+
+@transaction.atomic
+def areas_load(*, data: Any, source: str = "") -> list[Area]:
+    """Create or update the areas of a FeatureCollection, keyed on their code.
+
+    Every feature is checked before anything is written; any error aborts the whole load and
+    names the feature it is about.
+    """
+    features = _features_parse(data, source)
+    known = set(Area.objects.values_list("code", flat=True)) | {f.code for f in features}
+    errors = [
+        f"feature {f.code!r}: parent {f.parent!r} is neither in the file nor loaded"
+        for f in features
+        if f.parent and f.parent not in known
+    ]
+    if errors:
+        raise AreaImportError(errors)
+    saved = []
+    for feature in sorted(features, key=lambda f: LEVEL_ORDER.index(Area.Level(f.level))):
+        area = Area.objects.filter(code=feature.code).first() or Area(code=feature.code)
+        area.level = feature.level
+        area.parent = Area.objects.get(code=feature.parent) if feature.parent else None
+        area.name_en, area.name_el = feature.name_en, feature.name_el
+        area.approximate, area.source = feature.approximate, feature.source
+        area.geometry = feature.geometry
+        try:
+            area.full_clean()
+        except ValidationError as exc:
+            transaction.set_rollback(True)
+            raise AreaImportError(
+                [f"feature {feature.code!r}: {field}: {'; '.join(messages)}"
+                 for field, messages in exc.message_dict.items()]
+            ) from exc
+        area.save()
+        saved.append(area)
+    return saved
+
+
+def _features_parse(data: Any, source: str) -> list[AreaFeature]:
+    if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
+        raise AreaImportError(["the file is not a GeoJSON FeatureCollection"])
+    if "crs" in data:
+        raise AreaImportError(["a 'crs' member is not accepted: coordinates are WGS 84"])
+    raw_features = data.get("features")
+    if not isinstance(raw_features, list) or not raw_features:
+        raise AreaImportError(["the FeatureCollection has no features"])
+    features, errors, seen = [], [], set()
+    for index, raw in enumerate(raw_features, start=1):
+        props = raw.get("properties") if isinstance(raw, dict) else None
+        label = f"feature {index}"
+        if isinstance(props, dict) and props.get("code"):
+            label = f"feature {index} ({props['code']!r})"
+        try:
+            feature = _feature_parse(raw, props, source)
+        except (GeometryError, ValueError) as exc:
+            errors.append(f"{label}: {exc}")
+            continue
+        if feature.code in seen:
+            errors.append(f"{label}: the code appears twice in the file")
+        seen.add(feature.code)
+        features.append(feature)
+    if errors:
+        raise AreaImportError(errors)
+    return features
+
+
+def _feature_parse(raw: Any, props: Any, source: str) -> AreaFeature:
+    if not isinstance(raw, dict) or raw.get("type") != "Feature" or not isinstance(props, dict):
+        raise ValueError("not a GeoJSON Feature with properties")
+    missing = [name for name in REQUIRED_PROPERTIES if not props.get(name)]
+    if missing:
+        raise ValueError(f"missing properties: {', '.join(missing)}")
+    if props["level"] not in Area.Level.values:
+        raise ValueError(f"level must be one of {', '.join(Area.Level.values)}")
+    return AreaFeature(
+        code=str(props["code"]),
+        level=str(props["level"]),
+        parent=str(props["parent"]) if props.get("parent") else None,
+        name_en=str(props["name_en"]),
+        name_el=str(props["name_el"]),
+        approximate=bool(props.get("approximate", False)),
+        source=str(props.get("source") or source)[:200],
+        geometry=multipolygon_from_geojson(raw.get("geometry")),
+    )

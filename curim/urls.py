@@ -1,0 +1,33 @@
+"""The URLconf. Every URL is refused to anonymous users unless tests/test_permissions.py lists it."""
+
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from curim.accounts import api as accounts_api
+from curim.areas import api as areas_api
+
+api_v1 = [
+    path("auth/token/", accounts_api.TokenCreateView.as_view(), name="token_create"),
+    path("auth/token/revoke/", accounts_api.TokenDeleteView.as_view(), name="token_revoke"),
+    path("me/", accounts_api.MeView.as_view(), name="me"),
+    path("areas/", areas_api.AreaList.as_view(), name="area_list"),
+    path("areas/<slug:code>/", areas_api.AreaDetail.as_view(), name="area_detail"),
+]
+
+urlpatterns = [
+    path("", include("curim.core.urls")),
+    path("accounts/", include("curim.accounts.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript_catalog"),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include((api_v1, "api"), namespace="api")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,1 @@
+"""Social and spatial interventions, with their before/after evaluation."""

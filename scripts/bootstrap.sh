@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# Prepare this machine for CURiM: system packages, the Python environment, .env, and the local
+# PostgreSQL + PostGIS and Redis services. Idempotent: each step does nothing when it is done.
+# Usage: scripts/bootstrap.sh [--browser]   (--browser also installs Chromium for the e2e tests)
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+VENV="$ROOT/.venv"
+PYTHON=${PYTHON:-python3.11}
+WITH_BROWSER=0
+[[ "${1:-}" == "--browser" ]] && WITH_BROWSER=1
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+as_root() {
+  if [[ $(id -u) -eq 0 ]]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
+    echo "Need root to run: $*" >&2; exit 1; fi
+}
+
+installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
+
+# Variables from the environment win; otherwise from .env; otherwise empty.
+config() {
+  local name=$1
+  if [[ -n "${!name:-}" ]]; then printf '%s' "${!name}"; return; fi
+  [[ -f .env ]] && sed -n "s/^${name}=//p" .env | tail -1 | sed -e 's/^"//' -e 's/"$//'
+  return 0
+}
+
+apt_install() {
+  local missing=()
+  for pkg in "$@"; do installed "$pkg" || missing+=("$pkg"); done
+  if ((${#missing[@]})); then
+    say "Installing system packages: ${missing[*]}"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+      "${missing[@]}" >/dev/null
+  fi
+}
+
+system_packages() {
+  local packages=(gdal-bin libgdal-dev libgeos-c1v5 libproj25 gettext redis-server
+    postgresql postgresql-contrib postgresql-client ca-certificates)
+  ((WITH_BROWSER)) && packages+=(chromium fonts-dejavu-core)
+  if ! command -v "$PYTHON" >/dev/null || ! "$PYTHON" -c 'import ensurepip' 2>/dev/null; then
+    packages+=(python3.11 python3.11-venv)
+  fi
+  apt_install "${packages[@]}"
+  local pg_version
+  pg_version=$(ls /usr/lib/postgresql | sort -V | tail -1)
+  apt_install "postgresql-${pg_version}-postgis-3"
+}
+
+python_env() {
+  local stamp="$VENV/.requirements.sha256" wanted
+  wanted=$(sha256sum requirements/dev.txt | cut -d' ' -f1)
+  if [[ -x "$VENV/bin/python" && -f "$stamp" && "$(cat "$stamp")" == "$wanted" ]]; then return; fi
+  say "Installing Python dependencies into .venv"
+  [[ -x "$VENV/bin/python" ]] || "$PYTHON" -m venv "$VENV"
+  "$VENV/bin/pip" install -q --upgrade pip
+  "$VENV/bin/pip" install -q --require-hashes -r requirements/dev.txt
+  echo "$wanted" >"$stamp"
+}
+
+dot_env() {
+  [[ -f .env ]] && return
+  say "Writing a development .env (DEBUG on, a random SECRET_KEY)"
+  umask 077
+  cat >.env <<ENV
+# Development settings written by scripts/bootstrap.sh. Not for production: see .env.example.
+DEBUG=true
+SECRET_KEY=$("$VENV/bin/python" -c 'import secrets; print(secrets.token_urlsafe(50))')
+ENV
+}
+
+postgres_service() {
+  if [[ -n "$(config DATABASE_URL)" ]]; then return; fi  # someone else's database: leave it be
+  local pg_version
+  pg_version=$(ls /usr/lib/postgresql | sort -V | tail -1)
+  if ! pg_isready -q -h localhost; then
+    say "Starting PostgreSQL ${pg_version}"
+    pg_lsclusters -h | grep -q "^${pg_version} main" || as_root pg_createcluster "$pg_version" main
+    as_root pg_ctlcluster --skip-systemctl-redirect "$pg_version" main start || true
+    for _ in $(seq 30); do pg_isready -q -h localhost && break; sleep 1; done
+    pg_isready -h localhost
+  fi
+  # A local development role; superuser so that the test runner can create PostGIS databases.
+  as_root runuser -u postgres -- psql -qtAX -v ON_ERROR_STOP=1 <<'SQL'
+SELECT 'CREATE ROLE curim LOGIN SUPERUSER PASSWORD ''curim'''
+WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'curim')\gexec
+SELECT 'CREATE DATABASE curim OWNER curim'
+WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'curim')\gexec
+SQL
+  as_root runuser -u postgres -- psql -qtAX -d curim -c "SET client_min_messages = warning; CREATE EXTENSION IF NOT EXISTS postgis"
+}
+
+redis_service() {
+  if [[ -n "$(config REDIS_URL)" ]]; then return; fi
+  if ! redis-cli -h 127.0.0.1 ping >/dev/null 2>&1; then
+    say "Starting Redis"
+    mkdir -p "$ROOT/.run"
+    redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --dir "$ROOT/.run" \
+      --logfile "$ROOT/.run/redis.log" --save "" --appendonly no
+    for _ in $(seq 20); do redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 && break; sleep 0.5; done
+    redis-cli -h 127.0.0.1 ping >/dev/null
+  fi
+}
+
+system_packages
+python_env
+dot_env
+postgres_service
+redis_service
+"$VENV/bin/python" manage.py compilemessages --ignore=.venv -v 0

@@ -1,0 +1,1 @@
+"""The baseline safety survey: questionnaires, responses and the five indicators."""

@@ -1,0 +1,201 @@
+"""Static checks of the production docker-compose.yml topology and Dockerfile."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+import yaml
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+COMPOSE_FILE = REPO_ROOT / "docker-compose.yml"
+DOCKERFILE = REPO_ROOT / "Dockerfile"
+
+APP_SERVICES = ("web", "worker", "beat")
+INTERPOLATION = re.compile(r"\$\{[^}]*\}")
+SECRET_KEYS = re.compile(r"(PASSWORD|SECRET|TOKEN|API_KEY)", re.IGNORECASE)
+
+
+def load_compose() -> dict[str, Any]:
+    """Parse docker-compose.yml (YAML merge keys such as ``<<: *app`` are resolved)."""
+    data = yaml.safe_load(COMPOSE_FILE.read_text(encoding="utf-8"))
+    assert isinstance(data, dict), "docker-compose.yml must be a mapping"
+    return data
+
+
+def service(name: str) -> dict[str, Any]:
+    """Return the definition of one compose service."""
+    services: dict[str, Any] = load_compose()["services"]
+    assert name in services, f"service {name!r} is missing"
+    definition: dict[str, Any] = services[name]
+    return definition
+
+
+def environment(name: str) -> dict[str, str]:
+    """Return a service's environment as a dict, whichever form compose uses."""
+    env = service(name).get("environment") or {}
+    if isinstance(env, list):
+        pairs = (str(item).partition("=") for item in env)
+        return {key: value for key, _, value in pairs}
+    return {key: "" if value is None else str(value) for key, value in env.items()}
+
+
+def command(name: str) -> str:
+    """Return a service's command as a single string."""
+    cmd = service(name).get("command", "")
+    return " ".join(cmd) if isinstance(cmd, list) else str(cmd)
+
+
+def resolve_placeholders(value: str) -> str:
+    """Replace ``${VAR...}`` interpolations with a plain token so URLs can be parsed."""
+    return INTERPOLATION.sub("placeholder", value)
+
+
+def volume_sources(name: str) -> set[str]:
+    """Return the source part of every volume mounted by a service."""
+    sources = set()
+    for volume in service(name).get("volumes", []):
+        if isinstance(volume, dict):
+            sources.add(str(volume.get("source", "")))
+        else:
+            sources.add(str(volume).split(":", 1)[0])
+    return sources
+
+
+def dockerfile_instructions() -> list[tuple[str, str]]:
+    """Return (INSTRUCTION, arguments) pairs with comments and line continuations removed."""
+    lines = [
+        line
+        for line in DOCKERFILE.read_text(encoding="utf-8").splitlines()
+        if not line.lstrip().startswith("#")
+    ]
+    joined = re.sub(r"\\\n", " ", "\n".join(lines))
+    instructions = []
+    for line in joined.splitlines():
+        if line.strip():
+            keyword, _, args = line.strip().partition(" ")
+            instructions.append((keyword.upper(), args.strip()))
+    return instructions
+
+
+def test_compose_defines_exactly_the_production_services() -> None:
+    assert set(load_compose()["services"]) == {"db", "redis", "web", "worker", "beat"}
+
+
+def test_compose_file_has_no_obsolete_version_key() -> None:
+    assert "version" not in load_compose()
+
+
+def test_db_uses_a_postgis_image() -> None:
+    assert service("db")["image"].startswith("postgis/postgis:")
+
+
+def test_redis_uses_a_redis_image() -> None:
+    assert service("redis")["image"].split(":", 1)[0] in {"redis", "library/redis"}
+
+
+@pytest.mark.parametrize("name", ["db", "redis", "web", "worker"])
+def test_long_running_services_have_a_healthcheck(name: str) -> None:
+    healthcheck = service(name).get("healthcheck")
+    assert healthcheck, f"{name} has no healthcheck"
+    assert not healthcheck.get("disable", False)
+    assert healthcheck.get("test")
+
+
+def test_web_runs_gunicorn_on_the_wsgi_app() -> None:
+    cmd = command("web")
+    assert "gunicorn" in cmd
+    assert "curim.wsgi" in cmd
+
+
+def test_web_applies_migrations_before_serving() -> None:
+    cmd = command("web")
+    assert "migrate" in cmd
+    assert cmd.index("migrate") < cmd.index("gunicorn")
+
+
+def test_worker_runs_the_celery_worker() -> None:
+    assert "celery -A curim worker" in command("worker")
+
+
+def test_beat_runs_the_celery_beat_scheduler() -> None:
+    assert "celery -A curim beat" in command("beat")
+
+
+@pytest.mark.parametrize("name", APP_SERVICES)
+def test_app_services_build_from_the_repository_root(name: str) -> None:
+    build = service(name)["build"]
+    context = build.get("context") if isinstance(build, dict) else build
+    assert context in {".", "./"}
+
+
+@pytest.mark.parametrize("name", APP_SERVICES)
+def test_app_services_reach_postgis_on_the_db_host(name: str) -> None:
+    url = urlsplit(resolve_placeholders(environment(name)["DATABASE_URL"]))
+    assert url.scheme == "postgis"
+    assert url.hostname == "db"
+
+
+@pytest.mark.parametrize("name", APP_SERVICES)
+def test_app_services_reach_redis_on_the_redis_host(name: str) -> None:
+    url = urlsplit(resolve_placeholders(environment(name)["REDIS_URL"]))
+    assert url.scheme in {"redis", "rediss"}
+    assert url.hostname == "redis"
+
+
+@pytest.mark.parametrize("name", APP_SERVICES)
+def test_app_services_wait_for_healthy_db_and_redis(name: str) -> None:
+    depends_on = service(name)["depends_on"]
+    assert isinstance(depends_on, dict), "use the long depends_on syntax with conditions"
+    for dependency in ("db", "redis"):
+        assert depends_on[dependency]["condition"] == "service_healthy"
+
+
+@pytest.mark.parametrize(("name", "volume"), [("db", "pgdata"), ("redis", "redisdata")])
+def test_stateful_services_mount_named_volumes(name: str, volume: str) -> None:
+    assert volume in (load_compose().get("volumes") or {})
+    assert volume in volume_sources(name)
+
+
+def test_postgres_password_is_interpolated_not_literal() -> None:
+    password = environment("db")["POSTGRES_PASSWORD"]
+    assert re.fullmatch(r"\$\{POSTGRES_PASSWORD(:?[-?][^}]*)?\}", password)
+
+
+@pytest.mark.parametrize("name", APP_SERVICES)
+def test_database_url_password_is_interpolated_not_literal(name: str) -> None:
+    url = urlsplit(INTERPOLATION.sub("__interpolated__", environment(name)["DATABASE_URL"]))
+    assert url.password in {None, "__interpolated__"}
+
+
+def test_no_secret_is_written_literally_in_the_compose_file() -> None:
+    for name in load_compose()["services"]:
+        for key, value in environment(name).items():
+            if SECRET_KEYS.search(key):
+                assert INTERPOLATION.fullmatch(value), f"{name}.{key} holds a literal secret"
+
+
+def test_dockerfile_exists() -> None:
+    assert DOCKERFILE.is_file()
+
+
+def test_dockerfile_is_based_on_python_3_11() -> None:
+    froms = [args for keyword, args in dockerfile_instructions() if keyword == "FROM"]
+    assert froms, "Dockerfile has no FROM instruction"
+    assert froms[-1].split()[0].startswith("python:3.11")
+
+
+def test_dockerfile_runs_as_a_non_root_user() -> None:
+    users = [args for keyword, args in dockerfile_instructions() if keyword == "USER"]
+    assert users, "Dockerfile never switches away from root"
+    assert users[-1].split(":", 1)[0] not in {"root", "0"}
+
+
+def test_dockerfile_cmd_runs_gunicorn_on_the_wsgi_app() -> None:
+    cmds = [args for keyword, args in dockerfile_instructions() if keyword == "CMD"]
+    assert cmds, "Dockerfile has no CMD"
+    assert "gunicorn" in cmds[-1]
+    assert "curim.wsgi" in cmds[-1]

@@ -1,0 +1,1 @@
+"""The Victim Support Unit: confidential case management. Nothing outside imports its models."""
