@@ -51,12 +51,20 @@ def areas_load(*, data: Any, source: str = "") -> list[Area]:
     names the feature it is about.
     """
     features = _features_parse(data, source)
-    known = set(Area.objects.values_list("code", flat=True)) | {f.code for f in features}
-    errors = [
-        f"feature {f.code!r}: parent {f.parent!r} is neither in the file nor loaded"
-        for f in features
-        if f.parent and f.parent not in known
-    ]
+    levels = dict(Area.objects.values_list("code", "level")) | {f.code: f.level for f in features}
+    errors = []
+    for feature in features:
+        expected = Area.PARENT_LEVEL[Area.Level(feature.level)]
+        if feature.parent and feature.parent not in levels:
+            errors.append(
+                f"feature {feature.code!r}: parent {feature.parent!r} is neither in the file "
+                "nor loaded"
+            )
+        elif (levels[feature.parent] if feature.parent else None) != expected:
+            errors.append(
+                f"feature {feature.code!r}: a {feature.level} needs a parent of level "
+                f"{expected or 'none'}"
+            )
     if errors:
         raise AreaImportError(errors)
     saved = []

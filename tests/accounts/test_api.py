@@ -1,0 +1,55 @@
+"""API clients authenticate with a token obtained by e-mail and password."""
+
+import pytest
+from django.test import Client
+
+from curim.accounts.models import User
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def _token(client: Client, email: str, password: str) -> tuple[int, dict[str, object]]:
+    response = client.post(
+        "/api/v1/auth/token/", {"email": email, "password": password}, content_type="application/json"
+    )
+    return response.status_code, response.json()
+
+
+def test_a_token_authenticates_api_requests(client: Client, citizen: User) -> None:
+    status, body = _token(client, citizen.email, PASSWORD)
+    assert status == 201
+    me = Client().get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {body['token']}")
+    assert me.status_code == 200
+    assert me.json() == {
+        "id": str(citizen.public_id),
+        "email": citizen.email,
+        "display_name": "",
+        "roles": ["citizen"],
+    }
+
+
+def test_a_revoked_token_stops_working(client: Client, citizen: User) -> None:
+    _, body = _token(client, citizen.email, PASSWORD)
+    header = {"HTTP_AUTHORIZATION": f"Token {body['token']}"}
+    assert Client().post("/api/v1/auth/token/revoke/", **header).status_code == 204
+    assert Client().get("/api/v1/me/", **header).status_code == 401
+
+
+def test_wrong_credentials_answer_400_without_a_token(client: Client, citizen: User) -> None:
+    status, body = _token(client, citizen.email, "not the password")
+    assert status == 400
+    assert "token" not in body
+
+
+def test_missing_fields_are_named(client: Client) -> None:
+    status, body = _token(client, "not-an-email", "")
+    assert status == 400
+    assert set(body) == {"email", "password"}
+
+
+def test_an_inactive_account_gets_no_token(client: Client, citizen: User) -> None:
+    citizen.is_active = False
+    citizen.save()
+    status, _ = _token(client, citizen.email, PASSWORD)
+    assert status == 400

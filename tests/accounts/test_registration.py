@@ -1,0 +1,138 @@
+"""Citizens register themselves, confirm by e-mail, reset passwords and delete their account."""
+
+import re
+from typing import Any
+
+import pytest
+from django.core import mail
+from django.test import Client
+
+from curim.accounts.models import User
+from curim.accounts.roles import Role, user_roles
+from tests.conftest import outbox_run
+from tests.factories import PASSWORD, UserFactory, user_with_role
+
+pytestmark = pytest.mark.django_db
+GOOD = {
+    "email": "Maria@Example.org",
+    "display_name": "Maria",
+    "password1": "a very long passphrase",
+    "password2": "a very long passphrase",
+}
+
+
+def _link(message: mail.EmailMessage) -> str:
+    match = re.search(r"https?://[^/\s]+(/\S+)", str(message.body))
+    assert match, message.body
+    return match.group(1)
+
+
+def test_registering_creates_an_inactive_citizen_and_mails_a_link(client: Client) -> None:
+    response = client.post("/accounts/register/", GOOD)
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/register/done/"
+    user = User.objects.get(email="maria@example.org")
+    assert not user.is_active
+    assert user.groups.get().name == Role.CITIZEN
+    assert outbox_run() == ["accounts.confirmation_email_send"]
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["maria@example.org"]
+
+
+def test_the_confirmation_link_activates_the_account_once(client: Client) -> None:
+    client.post("/accounts/register/", GOOD)
+    outbox_run()
+    link = _link(mail.outbox[0])
+    response = client.get(link)
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/"
+    user = User.objects.get(email="maria@example.org")
+    assert user.is_active and user.email_confirmed_at
+    assert user_roles(user) == {Role.CITIZEN}
+    assert client.get(link).status_code == 400
+
+
+def test_a_forged_link_is_refused(client: Client) -> None:
+    client.post("/accounts/register/", GOOD)
+    user = User.objects.get(email="maria@example.org")
+    response = client.get(f"/accounts/confirm/{user.public_id}/abc-123/")
+    assert response.status_code == 400
+    user.refresh_from_db()
+    assert not user.is_active
+
+
+def test_registering_a_known_address_reveals_nothing_and_warns_its_owner(client: Client) -> None:
+    user_with_role(Role.CITIZEN, email="maria@example.org", email_confirmed_at="2026-01-01T00:00Z")
+    response = client.post("/accounts/register/", GOOD)
+    assert response["Location"] == "/accounts/register/done/"
+    assert User.objects.filter(email="maria@example.org").count() == 1
+    assert outbox_run() == ["accounts.registration_repeat_email_send"]
+    assert "already has one" in str(mail.outbox[0].body)
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"email": "not-an-address"}, "email"),
+        ({"password2": "something else entirely"}, "password2"),
+        ({"password1": "short", "password2": "short"}, "password1"),
+        ({"email": ""}, "email"),
+    ],
+)
+def test_bad_registrations_say_what_is_wrong_and_save_nothing(
+    client: Client, change: dict[str, str], field: str
+) -> None:
+    response = client.post("/accounts/register/", {**GOOD, **change})
+    assert response.status_code == 400
+    assert field in response.context["form"].errors
+    assert not User.objects.exists()
+
+
+def test_password_reset_mails_a_working_link(client: Client) -> None:
+    user = UserFactory(email="reset@example.org")
+    response = client.post("/accounts/password/reset/", {"email": "RESET@example.org"})
+    assert response.status_code == 302
+    assert outbox_run() == ["accounts.password_reset_email_send"]
+    page = client.get(_link(mail.outbox[0]), follow=True)
+    assert page.context["validlink"]
+    form_url = page.redirect_chain[-1][0]
+    done = client.post(form_url, {"new_password1": "a new long passphrase", "new_password2": "a new long passphrase"})
+    assert done.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password("a new long passphrase")
+
+
+def test_password_reset_for_an_unknown_address_sends_nothing(client: Client) -> None:
+    response = client.post("/accounts/password/reset/", {"email": "nobody@example.org"})
+    assert response.status_code == 302
+    assert outbox_run() == []
+
+
+def test_a_citizen_deletes_their_account_with_their_password(client: Client, citizen: User) -> None:
+    client.force_login(citizen)
+    wrong = client.post("/accounts/delete/", {"password": "wrong"})
+    assert wrong.status_code == 400
+    assert User.objects.filter(pk=citizen.pk).exists()
+    response = client.post("/accounts/delete/", {"password": PASSWORD})
+    assert response.status_code == 302
+    assert not User.objects.filter(pk=citizen.pk).exists()
+
+
+@pytest.mark.parametrize("role", [Role.MODERATOR, Role.VSU_STAFF, Role.ADMIN])
+def test_staff_accounts_cannot_delete_themselves(client: Client, role: Role) -> None:
+    user = user_with_role(role)
+    client.force_login(user)
+    assert client.post("/accounts/delete/", {"password": PASSWORD}).status_code == 403
+    assert User.objects.filter(pk=user.pk).exists()
+
+
+def test_the_profile_shows_the_roles(client: Client, citizen: User) -> None:
+    client.force_login(citizen)
+    response = client.get("/accounts/profile/")
+    assert response.status_code == 200
+    assert "citizen@example.org" in response.content.decode()
+
+
+def test_logging_in_by_email_ignores_its_case(client: Client, citizen: Any) -> None:
+    response = client.post("/accounts/login/", {"username": "CITIZEN@example.org", "password": PASSWORD})
+    assert response.status_code == 302

@@ -1,0 +1,75 @@
+"""The role groups exist, hold exactly the documented permissions, and govern the admin."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.test import Client
+
+from curim.accounts.models import User
+from curim.accounts.roles import ROLE_PERMISSIONS, Role, user_roles
+from curim.accounts.services import user_roles_set
+from tests.factories import UserFactory, user_with_role
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_role_is_a_group() -> None:
+    names = set(Group.objects.values_list("name", flat=True))
+    assert {role.value for role in Role} <= names
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_each_group_holds_the_documented_permissions(role: Role) -> None:
+    group = Group.objects.get(name=role.value)
+    held = {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.all()}
+    assert held == ROLE_PERMISSIONS[role]
+
+
+def test_the_architecture_doc_lists_every_role() -> None:
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "architecture.md").read_text()
+    for role in Role:
+        assert f"`{role.value}`" in doc
+
+
+def test_staff_status_follows_the_admin_role() -> None:
+    user = user_with_role(Role.MODERATOR)
+    assert not user.is_staff
+    user_roles_set(user=user, roles={Role.MODERATOR, Role.ADMIN})
+    assert user.is_staff
+    user_roles_set(user=user, roles={Role.MODERATOR})
+    assert not user.is_staff
+
+
+def test_an_inactive_user_has_no_roles() -> None:
+    user = user_with_role(Role.ANALYST, is_active=False)
+    assert user_roles(User.objects.get(pk=user.pk)) == frozenset()
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [(Role.ADMIN, 200), (Role.CITIZEN, 302), (Role.MODERATOR, 302), (Role.VSU_SUPERVISOR, 302)],
+)
+def test_only_admins_open_the_django_admin(client: Client, role: Role, expected: int) -> None:
+    user = user_with_role(role)
+    client.force_login(user)
+    assert client.get("/admin/").status_code == expected
+
+
+def test_a_staff_flag_without_the_admin_role_does_not_open_the_admin(client: Client) -> None:
+    user = UserFactory(is_staff=True)
+    client.force_login(user)
+    assert client.get("/admin/").status_code == 302
+
+
+def test_an_admin_can_create_a_staff_account_in_the_admin(client: Client) -> None:
+    client.force_login(user_with_role(Role.ADMIN))
+    response = client.post(
+        "/admin/accounts/user/add/",
+        {"email": "Officer@Example.org", "usable_password": "true",
+         "password1": "a long enough secret 42", "password2": "a long enough secret 42"},
+    )
+    assert response.status_code == 302, response.content
+    created = User.objects.get(email="officer@example.org")
+    assert created.email_confirmed_at is not None
+    assert created.is_active

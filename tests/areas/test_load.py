@@ -1,0 +1,106 @@
+"""Loading area boundaries from GeoJSON: all or nothing, with errors that name the feature."""
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.contrib.gis.db.models import Union
+from django.contrib.gis.geos import Point
+from django.core.management import CommandError, call_command
+
+from curim.areas.models import Area
+from curim.areas.selectors import area_containing
+from curim.areas.services import AreaImportError, areas_load
+from curim.core.management.commands.demo_load import DEMO_AREAS
+
+pytestmark = pytest.mark.django_db
+
+
+def _demo() -> dict[str, Any]:
+    return json.loads(DEMO_AREAS.read_text())  # type: ignore[no-any-return]
+
+
+def test_the_demo_file_loads_piraeus_and_five_districts() -> None:
+    areas = areas_load(data=_demo())
+    assert len(areas) == 6
+    piraeus = Area.objects.get(code="piraeus")
+    districts = Area.objects.filter(parent=piraeus, level=Area.Level.DISTRICT)
+    assert districts.count() == 5
+    assert all(area.approximate for area in Area.objects.all())
+    assert piraeus.name_el == "Πειραιάς"
+
+
+def test_loading_twice_updates_instead_of_duplicating() -> None:
+    areas_load(data=_demo())
+    data = _demo()
+    data["features"][1]["properties"]["name_en"] = "Renamed"
+    areas_load(data=data)
+    assert Area.objects.count() == 6
+    assert Area.objects.filter(name_en="Renamed").count() == 1
+
+
+def test_the_districts_tile_the_municipality() -> None:
+    areas_load(data=_demo())
+    piraeus = Area.objects.get(code="piraeus")
+    union = Area.objects.filter(level="district").aggregate(union=Union("geometry"))["union"]
+    assert abs(union.area - piraeus.geometry.area) < 1e-9
+
+
+def test_a_point_falls_in_one_district() -> None:
+    areas_load(data=_demo())
+    district = Area.objects.get(code="piraeus-3")
+    inside = district.geometry.point_on_surface
+    assert area_containing(inside) == district
+    assert area_containing(Point(0, 0, srid=4326)) is None
+
+
+def test_an_invalid_geometry_names_the_feature_and_loads_nothing() -> None:
+    data = _demo()
+    bowtie = [[[23.60, 37.93], [23.62, 37.95], [23.62, 37.93], [23.60, 37.95], [23.60, 37.93]]]
+    data["features"][3]["geometry"] = {"type": "Polygon", "coordinates": bowtie}
+    with pytest.raises(AreaImportError) as error:
+        areas_load(data=data)
+    assert "feature 4 ('piraeus-3')" in str(error.value)
+    assert "Self-intersection" in str(error.value)
+    assert not Area.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("mutate", "message"),
+    [
+        (lambda d: d["features"][2].update(geometry={"type": "Point", "coordinates": [1, 2]}),
+         "expected a Polygon or MultiPolygon"),
+        (lambda d: d["features"][2]["geometry"].update(crs={"type": "name"}), "'crs'"),
+        (lambda d: d.update(crs={"type": "name"}), "'crs'"),
+        (lambda d: d["features"][2]["properties"].pop("name_el"), "missing properties: name_el"),
+        (lambda d: d["features"][2]["properties"].update(level="country"), "level must be"),
+        (lambda d: d["features"][2]["properties"].update(parent="atlantis"), "parent 'atlantis'"),
+        (lambda d: d["features"][2]["properties"].update(code="piraeus-1"), "appears twice"),
+        (lambda d: d["features"][0]["properties"].update(parent="piraeus-1"), "parent"),
+        (lambda d: d["features"][2]["geometry"]["coordinates"][0][0][0].__setitem__(1, 95),
+         "latitude must be between"),
+        (lambda d: d.update(type="Feature"), "not a GeoJSON FeatureCollection"),
+    ],
+)
+def test_bad_features_are_refused_whole(mutate: Any, message: str) -> None:
+    data = copy.deepcopy(_demo())
+    mutate(data)
+    with pytest.raises(AreaImportError) as error:
+        areas_load(data=data)
+    assert message in str(error.value)
+    assert not Area.objects.exists()
+
+
+def test_the_command_reports_errors_and_loads_nothing(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.geojson"
+    broken.write_text("{not json")
+    with pytest.raises(CommandError, match="Nothing was loaded"):
+        call_command("areas_load", str(broken))
+    assert not Area.objects.exists()
+
+
+def test_the_command_loads_a_file() -> None:
+    call_command("areas_load", str(DEMO_AREAS))
+    assert Area.objects.count() == 6

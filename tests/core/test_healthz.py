@@ -1,0 +1,37 @@
+"""The health endpoint reports the database, PostGIS, Redis and a Celery worker."""
+
+import pytest
+from django.test import Client
+from pytest_django.fixtures import Settings as SettingsWrapper
+
+
+@pytest.mark.worker
+@pytest.mark.django_db
+def test_it_is_green_when_every_service_answers(client: Client, celery_worker: str) -> None:
+    response = client.get("/healthz")
+    body = response.json()
+    assert response.status_code == 200, body
+    assert body["status"] == "ok"
+    assert body["checks"]["database"]["postgis_version"].startswith("3.")
+    assert body["checks"]["redis"] == {"ok": True}
+    assert celery_worker in body["checks"]["celery"]["workers"]
+    assert response["Cache-Control"].startswith("max-age=0")
+
+
+@pytest.mark.django_db
+def test_it_answers_503_when_redis_is_unreachable(
+    client: Client, settings: SettingsWrapper
+) -> None:
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    response = client.get("/healthz")
+    body = response.json()
+    assert response.status_code == 503
+    assert body["status"] == "down"
+    assert body["checks"]["redis"]["ok"] is False
+    assert body["checks"]["celery"] == {"ok": False, "error": "broker unreachable"}
+    assert body["checks"]["database"]["ok"] is True
+
+
+@pytest.mark.django_db
+def test_it_refuses_writes(client: Client) -> None:
+    assert client.post("/healthz").status_code == 405

@@ -1,0 +1,54 @@
+"""Factories for test data: real users with real roles, real polygons."""
+
+from typing import Any
+
+import factory
+from django.contrib.auth.models import Group
+from django.contrib.gis.geos import MultiPolygon, Polygon
+
+from curim.accounts.models import User
+from curim.accounts.roles import Role
+from curim.accounts.services import user_roles_set
+from curim.areas.models import Area
+
+PASSWORD = "correct horse battery staple"
+
+
+class UserFactory(factory.django.DjangoModelFactory[User]):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def roles(self, create: bool, extracted: Any, **kwargs: Any) -> None:
+        self.save()
+        if extracted:
+            user_roles_set(user=self, roles=set(extracted))
+
+
+def user_with_role(role: Role, **fields: Any) -> User:
+    return UserFactory(roles=[role], **fields)
+
+
+def square(x: float, y: float, size: float = 0.01) -> MultiPolygon:
+    """A square in lon/lat with its south-west corner at (x, y)."""
+    ring = ((x, y), (x + size, y), (x + size, y + size), (x, y + size), (x, y))
+    return MultiPolygon(Polygon(ring), srid=4326)
+
+
+class AreaFactory(factory.django.DjangoModelFactory[Area]):
+    class Meta:
+        model = Area
+
+    code = factory.Sequence(lambda n: f"area-{n}")
+    level = Area.Level.MUNICIPALITY
+    name_en = factory.Sequence(lambda n: f"Area {n}")
+    name_el = factory.Sequence(lambda n: f"Περιοχή {n}")
+    geometry = factory.LazyFunction(lambda: square(23.60, 37.93, 0.05))
+
+
+def role_group(role: Role) -> Group:
+    return Group.objects.get(name=role.value)
