@@ -229,9 +229,7 @@ STORAGES = {
 # Tiles are fetched by the visitor's browser from this URL; nothing on the server or in the
 # tests depends on it being reachable.
 MAP_TILE_URL = env.str("MAP_TILE_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
-MAP_TILE_ATTRIBUTION = env.str(
-    "MAP_TILE_ATTRIBUTION", default="&copy; OpenStreetMap contributors"
-)
+MAP_TILE_ATTRIBUTION = env.str("MAP_TILE_ATTRIBUTION", default="&copy; OpenStreetMap contributors")
 LEAFLET_CONFIG = {
     "DEFAULT_CENTER": (37.9475, 23.6395),
     "DEFAULT_ZOOM": 13,

@@ -1,4 +1,4 @@
-"""The URLconf. Every URL is refused to anonymous users unless tests/test_permissions.py lists it."""
+"""The URLconf. Anonymous visitors are refused everywhere but tests/test_permissions.py's PUBLIC."""
 
 from django.contrib import admin
 from django.urls import include, path

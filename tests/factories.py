@@ -29,8 +29,13 @@ class UserFactory(factory.django.DjangoModelFactory[User]):
             user_roles_set(user=self, roles=set(extracted))
 
 
+def user_create(**fields: Any) -> User:
+    user: User = UserFactory(**fields)
+    return user
+
+
 def user_with_role(role: Role, **fields: Any) -> User:
-    return UserFactory(roles=[role], **fields)
+    return user_create(roles=[role], **fields)
 
 
 def square(x: float, y: float, size: float = 0.01) -> MultiPolygon:

@@ -39,8 +39,13 @@ PUBLIC = {
     "api_docs": "the API documentation",
 }
 
-CONVERTER_SAMPLES = {"int": "1", "uuid": str(uuid.UUID(int=1)), "slug": "sample", "str": "sample",
-                     "path": "sample"}
+CONVERTER_SAMPLES = {
+    "int": "1",
+    "uuid": str(uuid.UUID(int=1)),
+    "slug": "sample",
+    "str": "sample",
+    "path": "sample",
+}
 
 
 @dataclass(frozen=True)
@@ -50,9 +55,7 @@ class Endpoint:
 
 
 def _route_sample(route: str) -> str:
-    return re.sub(
-        r"<(?:(\w+):)?\w+>", lambda m: CONVERTER_SAMPLES[m.group(1) or "str"], route
-    )
+    return re.sub(r"<(?:(\w+):)?\w+>", lambda m: CONVERTER_SAMPLES[m.group(1) or "str"], route)
 
 
 def _regex_sample(regex: str) -> str:
@@ -70,9 +73,9 @@ def _regex_sample(regex: str) -> str:
 
 def _sample(pattern: Any) -> str:
     if isinstance(pattern, RoutePattern):
-        return _route_sample(str(pattern._route))
+        return _route_sample(str(pattern))
     assert isinstance(pattern, RegexPattern)
-    return _regex_sample(pattern._regex)
+    return _regex_sample(pattern.regex.pattern)
 
 
 def _walk(patterns: list[Any], prefix: str = "", namespace: str = "") -> Iterator[Endpoint]:
@@ -93,9 +96,11 @@ def test_the_walk_reaches_every_pattern() -> None:
     assert len(ENDPOINTS) > 40
     for endpoint in ENDPOINTS:
         match = resolve(endpoint.path)
-        assert match.view_name == endpoint.name or endpoint.name.startswith(
-            match.namespace + ":<unnamed"
-        ) or endpoint.name.endswith(">"), endpoint
+        assert (
+            match.view_name == endpoint.name
+            or endpoint.name.startswith(match.namespace + ":<unnamed")
+            or endpoint.name.endswith(">")
+        ), endpoint
 
 
 def test_every_public_name_exists() -> None:

@@ -21,14 +21,14 @@ class UserCreateForm(AdminUserCreationForm):
         fields = ("email",)
 
 
-class UserEditForm(UserChangeForm):
+class UserEditForm(UserChangeForm[User]):
     class Meta:
         model = User
         fields = "__all__"
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(BaseUserAdmin):  # type: ignore[type-arg]  # stubs expect AbstractUser
     add_form = UserCreateForm
     form = UserEditForm
     ordering = ["email"]
@@ -43,9 +43,7 @@ class UserAdmin(BaseUserAdmin):
         (_("Roles and access"), {"fields": ("is_active", "groups", "is_staff", "is_superuser")}),
         (_("Dates"), {"fields": ("last_login", "date_joined", "email_confirmed_at")}),
     )
-    add_fieldsets = (
-        (None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),
-    )
+    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
         return super().get_queryset(request).prefetch_related("groups")

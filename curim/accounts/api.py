@@ -68,6 +68,11 @@ class TokenCreateView(APIView):
 class TokenDeleteView(KnoxLogoutView):  # type: ignore[misc]
     """Revoke the token used for this request."""
 
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request: Request, format: str | None = None) -> Response:
+        response: Response = super().post(request, format)
+        return response
+
 
 class MeView(APIView):
     permission_classes = [IsAuthenticated]

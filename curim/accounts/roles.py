@@ -62,7 +62,7 @@ def user_roles(user: User | AnonymousUser) -> frozenset[Role]:
     names = getattr(user, "_role_names", None)
     if names is None:
         names = frozenset(user.groups.values_list("name", flat=True))
-        user._role_names = names  # type: ignore[union-attr]
+        user.__dict__["_role_names"] = names  # per-request cache; the user object is short-lived
     return frozenset(Role(name) for name in names if name in Role.values)
 
 

@@ -11,7 +11,9 @@ from curim.core.services import task_enqueue
 
 
 @transaction.atomic
-def citizen_register(*, email: str, password: str, display_name: str = "", language: str = "en") -> User | None:
+def citizen_register(
+    *, email: str, password: str, display_name: str = "", language: str = "en"
+) -> User | None:
     """Create an inactive citizen account and send the confirmation link.
 
     When the address already has an account, nothing is created and its owner is told by

@@ -1,6 +1,8 @@
 """E-mails about accounts, sent by the worker so that a slow mail server never slows a page."""
 
-from celery import shared_task
+from collections.abc import Callable
+
+from celery import Task, shared_task
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
@@ -13,13 +15,17 @@ from django.utils.http import urlsafe_base64_encode
 from curim.accounts.models import User
 from curim.accounts.tokens import email_confirmation_token
 
-MAIL_TASK_OPTIONS = {
-    "autoretry_for": (OSError,),
-    "retry_backoff": 30,
-    "retry_backoff_max": 60 * 30,
-    "max_retries": 8,
-    "ignore_result": True,
-}
+
+def mail_task(name: str) -> Callable[[Callable[[int], None]], Task[[int], None]]:
+    """A task that sends mail: retried with backoff while the mail server is unreachable."""
+    return shared_task(
+        name=name,
+        autoretry_for=(OSError,),
+        retry_backoff=30,
+        retry_backoff_max=60 * 30,
+        max_retries=8,
+        ignore_result=True,
+    )
 
 
 def _mail(user: User, template: str, context: dict[str, object]) -> None:
@@ -30,7 +36,7 @@ def _mail(user: User, template: str, context: dict[str, object]) -> None:
     send_mail(subject, body, None, [user.email])
 
 
-@shared_task(name="accounts.confirmation_email_send", **MAIL_TASK_OPTIONS)
+@mail_task("accounts.confirmation_email_send")
 def confirmation_email_send(user_id: int) -> None:
     user = User.objects.filter(pk=user_id, email_confirmed_at__isnull=True).first()
     if user is None:
@@ -40,14 +46,18 @@ def confirmation_email_send(user_id: int) -> None:
     _mail(user, "confirm", {"link": settings.SITE_URL + path})
 
 
-@shared_task(name="accounts.registration_repeat_email_send", **MAIL_TASK_OPTIONS)
+@mail_task("accounts.registration_repeat_email_send")
 def registration_repeat_email_send(user_id: int) -> None:
     user = User.objects.filter(pk=user_id).first()
     if user is not None:
-        _mail(user, "registration_repeat", {"reset_link": settings.SITE_URL + reverse("accounts:password_reset")})
+        _mail(
+            user,
+            "registration_repeat",
+            {"reset_link": settings.SITE_URL + reverse("accounts:password_reset")},
+        )
 
 
-@shared_task(name="accounts.password_reset_email_send", **MAIL_TASK_OPTIONS)
+@mail_task("accounts.password_reset_email_send")
 def password_reset_email_send(user_id: int) -> None:
     user = User.objects.filter(pk=user_id, is_active=True).first()
     if user is None or not user.has_usable_password():

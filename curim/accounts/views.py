@@ -1,6 +1,7 @@
 """Account pages: register, confirm, profile, delete. Login and passwords use Django's views."""
 
 import uuid
+from typing import cast
 
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -33,7 +34,9 @@ def register(request: HttpRequest) -> HttpResponse:
         )
         # The same answer whether or not the address was known: no account enumeration.
         return redirect("accounts:register_done")
-    return render(request, "accounts/register.html", {"form": form}, status=400 if form.errors else 200)
+    return render(
+        request, "accounts/register.html", {"form": form}, status=400 if form.errors else 200
+    )
 
 
 @require_GET
@@ -53,13 +56,13 @@ def confirm(request: HttpRequest, user_id: uuid.UUID, token: str) -> HttpRespons
 @login_required
 @require_GET
 def profile(request: HttpRequest) -> HttpResponse:
-    assert isinstance(request.user, User)
+    user = cast(User, request.user)  # login_required: never anonymous here
     return render(
         request,
         "accounts/profile.html",
         {
-            "roles": sorted(role.label for role in user_roles(request.user)),
-            "may_delete": services.user_may_self_delete(request.user),
+            "roles": sorted(role.label for role in user_roles(user)),
+            "may_delete": services.user_may_self_delete(user),
         },
     )
 
@@ -68,8 +71,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def delete(request: HttpRequest) -> HttpResponse:
-    assert isinstance(request.user, User)
-    user = request.user
+    user = cast(User, request.user)  # login_required: never anonymous here
     if not services.user_may_self_delete(user):
         return render(request, "accounts/delete_refused.html", status=403)
     form = AccountDeleteForm(request.POST or None, user=user)
@@ -78,4 +80,6 @@ def delete(request: HttpRequest) -> HttpResponse:
         services.user_delete(user=user)
         messages.success(request, _("Your account has been deleted."))
         return redirect("core:home")
-    return render(request, "accounts/delete.html", {"form": form}, status=400 if form.errors else 200)
+    return render(
+        request, "accounts/delete.html", {"form": form}, status=400 if form.errors else 200
+    )

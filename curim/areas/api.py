@@ -11,7 +11,7 @@ from curim.areas.selectors import areas_public
 
 
 class AreaSerializer(GeoFeatureModelSerializer):  # type: ignore[misc]
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent = serializers.SlugRelatedField[Area](slug_field="code", read_only=True)
 
     class Meta:
         model = Area

@@ -63,8 +63,10 @@ class Area(models.Model):
         actual = self.parent.level if self.parent_id and self.parent else None
         if expected != actual:
             raise ValidationError(
-                {"parent": _("A %(level)s needs a parent of level %(parent)s.")
-                 % {"level": self.level, "parent": expected or _("none")}}
+                {
+                    "parent": _("A %(level)s needs a parent of level %(parent)s.")
+                    % {"level": self.level, "parent": expected or _("none")}
+                }
             )
         if self.geometry is not None and not self.geometry.valid:
             raise ValidationError({"geometry": self.geometry.valid_reason})

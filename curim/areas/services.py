@@ -80,8 +80,10 @@ def areas_load(*, data: Any, source: str = "") -> list[Area]:
         except ValidationError as exc:
             transaction.set_rollback(True)
             raise AreaImportError(
-                [f"feature {feature.code!r}: {field}: {'; '.join(messages)}"
-                 for field, messages in exc.message_dict.items()]
+                [
+                    f"feature {feature.code!r}: {field}: {'; '.join(messages)}"
+                    for field, messages in exc.message_dict.items()
+                ]
             ) from exc
         area.save()
         saved.append(area)

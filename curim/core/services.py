@@ -44,7 +44,7 @@ def outbox_send(*, task_id: uuid.UUID) -> bool:
             app.send_task(
                 row.task_name, args=row.args, kwargs=row.kwargs, task_id=str(row.pk), retry=False
             )
-        except Exception as exc:  # noqa: BLE001 - any broker failure leaves the row for the sweep
+        except Exception as exc:
             row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
             row.save(update_fields=["attempts", "last_error"])
             logger.warning("outbox: could not send %s (%s): %s", row.task_name, row.pk, exc)

@@ -17,4 +17,6 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
     ok, checks = health_report()
-    return JsonResponse({"status": "ok" if ok else "down", "checks": checks}, status=200 if ok else 503)
+    return JsonResponse(
+        {"status": "ok" if ok else "down", "checks": checks}, status=200 if ok else 503
+    )

@@ -11,7 +11,9 @@ pytestmark = pytest.mark.django_db
 
 def _token(client: Client, email: str, password: str) -> tuple[int, dict[str, object]]:
     response = client.post(
-        "/api/v1/auth/token/", {"email": email, "password": password}, content_type="application/json"
+        "/api/v1/auth/token/",
+        {"email": email, "password": password},
+        content_type="application/json",
     )
     return response.status_code, response.json()
 
@@ -31,9 +33,9 @@ def test_a_token_authenticates_api_requests(client: Client, citizen: User) -> No
 
 def test_a_revoked_token_stops_working(client: Client, citizen: User) -> None:
     _, body = _token(client, citizen.email, PASSWORD)
-    header = {"HTTP_AUTHORIZATION": f"Token {body['token']}"}
-    assert Client().post("/api/v1/auth/token/revoke/", **header).status_code == 204
-    assert Client().get("/api/v1/me/", **header).status_code == 401
+    header = {"Authorization": f"Token {body['token']}"}
+    assert Client().post("/api/v1/auth/token/revoke/", headers=header).status_code == 204
+    assert Client().get("/api/v1/me/", headers=header).status_code == 401
 
 
 def test_wrong_credentials_answer_400_without_a_token(client: Client, citizen: User) -> None:

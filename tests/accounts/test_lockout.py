@@ -39,10 +39,18 @@ def test_the_count_ignores_the_case_of_the_address(client: Client, citizen: User
 
 def test_the_api_token_endpoint_is_locked_too(client: Client, citizen: User) -> None:
     for _ in range(5):
-        client.post("/api/v1/auth/token/", {"email": citizen.email, "password": "bad"},
-                    content_type="application/json", REMOTE_ADDR="203.0.113.9")
-    response = client.post("/api/v1/auth/token/", {"email": citizen.email, "password": PASSWORD},
-                           content_type="application/json", REMOTE_ADDR="203.0.113.9")
+        client.post(
+            "/api/v1/auth/token/",
+            {"email": citizen.email, "password": "bad"},
+            content_type="application/json",
+            REMOTE_ADDR="203.0.113.9",
+        )
+    response = client.post(
+        "/api/v1/auth/token/",
+        {"email": citizen.email, "password": PASSWORD},
+        content_type="application/json",
+        REMOTE_ADDR="203.0.113.9",
+    )
     assert response.status_code == 429
 
 
@@ -53,11 +61,23 @@ def test_behind_a_proxy_the_forwarded_address_counts(
     settings.AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
     proxy = "10.0.0.2"
     for _ in range(5):
-        client.post("/accounts/login/", {"username": citizen.email, "password": "bad"},
-                    REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="203.0.113.77, " + proxy)
-    blocked = client.post("/accounts/login/", {"username": citizen.email, "password": PASSWORD},
-                          REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="203.0.113.77, " + proxy)
-    other = Client().post("/accounts/login/", {"username": citizen.email, "password": PASSWORD},
-                          REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="198.51.100.8, " + proxy)
+        client.post(
+            "/accounts/login/",
+            {"username": citizen.email, "password": "bad"},
+            REMOTE_ADDR=proxy,
+            HTTP_X_FORWARDED_FOR="203.0.113.77, " + proxy,
+        )
+    blocked = client.post(
+        "/accounts/login/",
+        {"username": citizen.email, "password": PASSWORD},
+        REMOTE_ADDR=proxy,
+        HTTP_X_FORWARDED_FOR="203.0.113.77, " + proxy,
+    )
+    other = Client().post(
+        "/accounts/login/",
+        {"username": citizen.email, "password": PASSWORD},
+        REMOTE_ADDR=proxy,
+        HTTP_X_FORWARDED_FOR="198.51.100.8, " + proxy,
+    )
     assert blocked.status_code == 429
     assert other.status_code == 302

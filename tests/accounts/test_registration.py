@@ -10,7 +10,7 @@ from django.test import Client
 from curim.accounts.models import User
 from curim.accounts.roles import Role, user_roles
 from tests.conftest import outbox_run
-from tests.factories import PASSWORD, UserFactory, user_with_role
+from tests.factories import PASSWORD, user_create, user_with_role
 
 pytestmark = pytest.mark.django_db
 GOOD = {
@@ -47,7 +47,8 @@ def test_the_confirmation_link_activates_the_account_once(client: Client) -> Non
     assert response.status_code == 302
     assert response["Location"] == "/accounts/login/"
     user = User.objects.get(email="maria@example.org")
-    assert user.is_active and user.email_confirmed_at
+    assert user.is_active
+    assert user.email_confirmed_at
     assert user_roles(user) == {Role.CITIZEN}
     assert client.get(link).status_code == 400
 
@@ -89,14 +90,17 @@ def test_bad_registrations_say_what_is_wrong_and_save_nothing(
 
 
 def test_password_reset_mails_a_working_link(client: Client) -> None:
-    user = UserFactory(email="reset@example.org")
+    user = user_create(email="reset@example.org")
     response = client.post("/accounts/password/reset/", {"email": "RESET@example.org"})
     assert response.status_code == 302
     assert outbox_run() == ["accounts.password_reset_email_send"]
     page = client.get(_link(mail.outbox[0]), follow=True)
     assert page.context["validlink"]
     form_url = page.redirect_chain[-1][0]
-    done = client.post(form_url, {"new_password1": "a new long passphrase", "new_password2": "a new long passphrase"})
+    done = client.post(
+        form_url,
+        {"new_password1": "a new long passphrase", "new_password2": "a new long passphrase"},
+    )
     assert done.status_code == 302
     user.refresh_from_db()
     assert user.check_password("a new long passphrase")
@@ -134,5 +138,7 @@ def test_the_profile_shows_the_roles(client: Client, citizen: User) -> None:
 
 
 def test_logging_in_by_email_ignores_its_case(client: Client, citizen: Any) -> None:
-    response = client.post("/accounts/login/", {"username": "CITIZEN@example.org", "password": PASSWORD})
+    response = client.post(
+        "/accounts/login/", {"username": "CITIZEN@example.org", "password": PASSWORD}
+    )
     assert response.status_code == 302

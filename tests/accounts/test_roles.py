@@ -7,7 +7,7 @@ from django.test import Client
 from curim.accounts.models import User
 from curim.accounts.roles import ROLE_PERMISSIONS, Role, user_roles
 from curim.accounts.services import user_roles_set
-from tests.factories import UserFactory, user_with_role
+from tests.factories import user_create, user_with_role
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +57,7 @@ def test_only_admins_open_the_django_admin(client: Client, role: Role, expected:
 
 
 def test_a_staff_flag_without_the_admin_role_does_not_open_the_admin(client: Client) -> None:
-    user = UserFactory(is_staff=True)
+    user = user_create(is_staff=True)
     client.force_login(user)
     assert client.get("/admin/").status_code == 302
 
@@ -66,8 +66,12 @@ def test_an_admin_can_create_a_staff_account_in_the_admin(client: Client) -> Non
     client.force_login(user_with_role(Role.ADMIN))
     response = client.post(
         "/admin/accounts/user/add/",
-        {"email": "Officer@Example.org", "usable_password": "true",
-         "password1": "a long enough secret 42", "password2": "a long enough secret 42"},
+        {
+            "email": "Officer@Example.org",
+            "usable_password": "true",
+            "password1": "a long enough secret 42",
+            "password2": "a long enough secret 42",
+        },
     )
     assert response.status_code == 302, response.content
     created = User.objects.get(email="officer@example.org")

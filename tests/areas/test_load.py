@@ -70,8 +70,10 @@ def test_an_invalid_geometry_names_the_feature_and_loads_nothing() -> None:
 @pytest.mark.parametrize(
     ("mutate", "message"),
     [
-        (lambda d: d["features"][2].update(geometry={"type": "Point", "coordinates": [1, 2]}),
-         "expected a Polygon or MultiPolygon"),
+        (
+            lambda d: d["features"][2].update(geometry={"type": "Point", "coordinates": [1, 2]}),
+            "expected a Polygon or MultiPolygon",
+        ),
         (lambda d: d["features"][2]["geometry"].update(crs={"type": "name"}), "'crs'"),
         (lambda d: d.update(crs={"type": "name"}), "'crs'"),
         (lambda d: d["features"][2]["properties"].pop("name_el"), "missing properties: name_el"),
@@ -79,8 +81,10 @@ def test_an_invalid_geometry_names_the_feature_and_loads_nothing() -> None:
         (lambda d: d["features"][2]["properties"].update(parent="atlantis"), "parent 'atlantis'"),
         (lambda d: d["features"][2]["properties"].update(code="piraeus-1"), "appears twice"),
         (lambda d: d["features"][0]["properties"].update(parent="piraeus-1"), "parent"),
-        (lambda d: d["features"][2]["geometry"]["coordinates"][0][0][0].__setitem__(1, 95),
-         "latitude must be between"),
+        (
+            lambda d: d["features"][2]["geometry"]["coordinates"][0][0][0].__setitem__(1, 95),
+            "latitude must be between",
+        ),
         (lambda d: d.update(type="Feature"), "not a GeoJSON FeatureCollection"),
     ],
 )

@@ -21,13 +21,14 @@ def test_a_task_makes_the_round_trip_through_redis_and_a_worker(celery_worker: s
 def test_the_app_acknowledges_late_and_limits_time() -> None:
     assert app.conf.task_acks_late is True
     assert app.conf.task_reject_on_worker_lost is True
-    assert app.conf.task_time_limit and app.conf.task_soft_time_limit
+    assert app.conf.task_time_limit
+    assert app.conf.task_soft_time_limit
     assert app.conf.task_soft_time_limit < app.conf.task_time_limit
     assert "outbox-sweep" in app.conf.beat_schedule
 
 
 def _broker_down() -> Celery:
-    down = Celery("down", broker="redis://127.0.0.1:1/0")
+    down = Celery("down", broker="redis://127.0.0.1:1/0", set_as_current=False)
     down.conf.update(
         task_publish_retry=False,
         broker_connection_timeout=1,

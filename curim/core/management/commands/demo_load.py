@@ -48,4 +48,6 @@ class Command(BaseCommand):
                         demo_email(role), password, display_name=f"Demo {role.label}"
                     )
                 user_roles_set(user=user, roles={role})
-        self.stdout.write(self.style.SUCCESS(f"Demo data: {len(areas)} areas, {len(Role)} accounts."))
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo data: {len(areas)} areas, {len(Role)} accounts.")
+        )

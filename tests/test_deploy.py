@@ -1,0 +1,71 @@
+"""Production settings pass Django's deployment checks; migrations match the models."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+PRODUCTION = {
+    "DEBUG": "false",
+    "SECRET_KEY": "x7#kq2!v9s@production-like-secret-key-with-enough-entropy-0123456789",
+    "ALLOWED_HOSTS": "curim.example.org",
+    "CSRF_TRUSTED_ORIGINS": "https://curim.example.org",
+    "SITE_URL": "https://curim.example.org",
+    "BEHIND_TLS_PROXY": "true",
+}
+
+
+def _manage(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_check_deploy_passes_with_production_settings() -> None:
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_check_deploy_fails_with_development_settings() -> None:
+    # Proves the check above can fail: DEBUG on is a deployment warning.
+    result = _manage(
+        "check", "--deploy", "--fail-level", "WARNING", env={**PRODUCTION, "DEBUG": "true"}
+    )
+    assert result.returncode != 0
+    assert "security.W018" in result.stdout + result.stderr
+
+
+def test_production_refuses_to_start_without_a_secret_key(tmp_path: Path) -> None:
+    env = {k: v for k, v in {**os.environ, **PRODUCTION}.items() if k != "SECRET_KEY"}
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=tmp_path,  # no .env here either
+        env={
+            **env,
+            "PYTHONPATH": str(ROOT),
+            "DJANGO_SETTINGS_MODULE": "curim.settings",
+            "SECRET_KEY": "",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+@pytest.mark.django_db
+def test_the_migrations_match_the_models() -> None:
+    result = _manage("makemigrations", "--check", "--dry-run")
+    assert result.returncode == 0, result.stdout + result.stderr
