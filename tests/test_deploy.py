@@ -19,11 +19,16 @@ PRODUCTION = {
 }
 
 
+def _clean_environ() -> dict[str, str]:
+    # The browser tests set DJANGO_ALLOW_ASYNC_UNSAFE for their own process only.
+    return {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+
+
 def _manage(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
-        env={**os.environ, **(env or {})},
+        env={**_clean_environ(), **(env or {})},
         capture_output=True,
         text=True,
         timeout=120,
@@ -46,7 +51,7 @@ def test_check_deploy_fails_with_development_settings() -> None:
 
 
 def test_production_refuses_to_start_without_a_secret_key(tmp_path: Path) -> None:
-    env = {k: v for k, v in {**os.environ, **PRODUCTION}.items() if k != "SECRET_KEY"}
+    env = {k: v for k, v in {**_clean_environ(), **PRODUCTION}.items() if k != "SECRET_KEY"}
     result = subprocess.run(
         [sys.executable, "-c", "import django; django.setup()"],
         cwd=tmp_path,  # no .env here either

@@ -65,7 +65,10 @@ class Area(models.Model):
             raise ValidationError(
                 {
                     "parent": _("A %(level)s needs a parent of level %(parent)s.")
-                    % {"level": self.level, "parent": expected or _("none")}
+                    % {
+                        "level": self.get_level_display(),
+                        "parent": expected.label if expected else _("none"),
+                    }
                 }
             )
         if self.geometry is not None and not self.geometry.valid:

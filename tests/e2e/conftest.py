@@ -2,9 +2,11 @@
 
 import os
 from collections.abc import Iterator
+from importlib import import_module
 from pathlib import Path
 
 import pytest
+from django.apps import apps as django_apps
 from playwright.sync_api import Browser, Page, sync_playwright
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls made by the test
@@ -13,6 +15,14 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-results"
+
+
+@pytest.fixture(autouse=True)
+def _role_groups(transactional_db: None) -> None:
+    # Transactional tests empty every table afterwards, the role groups included; re-run the
+    # data migration that creates them, so each browser test starts from a migrated database.
+    roles = import_module("curim.accounts.migrations.0002_roles")
+    roles.roles_create(django_apps, None)
 
 
 @pytest.fixture(scope="session")
