@@ -25,7 +25,7 @@ run: setup
 
 test:
 	bash scripts/bootstrap.sh --browser
-	$(PY) -m pytest
+	CELERY_QUEUE=$${CELERY_QUEUE:-curim-test} $(PY) -m pytest
 
 lint:
 	@test -x $(PY) || bash scripts/bootstrap.sh

@@ -11,5 +11,12 @@ def areas_public() -> QuerySet[Area]:
 
 
 def area_containing(point: Point, *, level: str = Area.Level.DISTRICT) -> Area | None:
-    # ST_Covers keeps a point on a shared border in one area: the first by code.
-    return Area.objects.filter(level=level, geometry__covers=point).order_by("code").first()
+    # ST_Covers keeps a point on a shared border in one area: the first by code. The boundary
+    # itself is not fetched: callers want the area, and parsing a polygon costs more than the
+    # lookup.
+    return (
+        Area.objects.filter(level=level, geometry__covers=point)
+        .defer("geometry")
+        .order_by("code")
+        .first()
+    )
