@@ -63,6 +63,12 @@ class RegistrationForm(forms.Form):
 class QueuedPasswordResetForm(PasswordResetForm):
     """Password reset whose e-mail is sent by the worker; the token is made there too."""
 
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
     def save(self, *args: Any, **kwargs: Any) -> None:
         for user in self.get_users(self.cleaned_data["email"]):
             task_enqueue(task_name="accounts.password_reset_email_send", args=[user.pk])
