@@ -28,7 +28,7 @@ test:
 	CELERY_QUEUE=$${CELERY_QUEUE:-curim-test} $(PY) -m pytest
 
 lint:
-	@test -x $(PY) || bash scripts/bootstrap.sh
+	bash scripts/bootstrap.sh
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy .

@@ -1,6 +1,7 @@
 """The Celery app: Redis broker, late acknowledgement, time limits, and the one beat schedule."""
 
 import os
+from typing import Any
 
 from celery import Celery
 from celery.schedules import crontab
@@ -11,40 +12,47 @@ app = Celery("curim")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 
 
-def _redis_timeouts() -> dict[str, float]:
+def app_config() -> dict[str, Any]:
+    """Everything but the broker and result URLs, which come from the settings."""
     from django.conf import settings
 
-    return {
+    timeouts = {
         "socket_connect_timeout": settings.REDIS_CONNECT_TIMEOUT,
         "socket_timeout": settings.REDIS_SOCKET_TIMEOUT,
     }
+    return {
+        # A task is acknowledged only once it has run, so a worker killed mid-task hands it back.
+        "task_acks_late": True,
+        "task_reject_on_worker_lost": True,
+        "worker_prefetch_multiplier": 1,
+        "task_soft_time_limit": 240,
+        "task_time_limit": 300,
+        "task_serializer": "json",
+        "result_serializer": "json",
+        "accept_content": ["json"],
+        "result_expires": 60 * 60 * 24,
+        "task_track_started": True,
+        # Publishing from a request tries once, with short timeouts; what fails stays in the outbox.
+        "task_publish_retry": False,
+        "broker_connection_timeout": 2,
+        "broker_connection_retry_on_startup": True,
+        "broker_transport_options": {"visibility_timeout": 60 * 60, **timeouts},
+        "redis_socket_connect_timeout": timeouts["socket_connect_timeout"],
+        "redis_socket_timeout": timeouts["socket_timeout"],
+        # Publishing subscribes to the result channel first; without this it retries ~20 times.
+        "result_backend_transport_options": {"retry_policy": {"max_retries": 1}, **timeouts},
+        "worker_hijack_root_logger": False,
+        # The whole beat schedule lives here and nowhere else.
+        "beat_schedule": {
+            "outbox-sweep": {"task": "core.outbox_sweep", "schedule": 60.0},
+            "outbox-prune": {"task": "core.outbox_prune", "schedule": crontab(hour=3, minute=17)},
+            "login-records-prune": {
+                "task": "accounts.login_records_prune",
+                "schedule": crontab(hour=3, minute=27),
+            },
+        },
+    }
 
 
-app.conf.update(
-    # A task is acknowledged only once it has run, so a worker killed mid-task hands it back.
-    task_acks_late=True,
-    task_reject_on_worker_lost=True,
-    worker_prefetch_multiplier=1,
-    task_soft_time_limit=240,
-    task_time_limit=300,
-    task_serializer="json",
-    result_serializer="json",
-    accept_content=["json"],
-    result_expires=60 * 60 * 24,
-    task_track_started=True,
-    # Publishing from a request tries once, with short timeouts; what fails stays in the outbox.
-    task_publish_retry=False,
-    broker_connection_timeout=2,
-    broker_connection_retry_on_startup=True,
-    broker_transport_options={"visibility_timeout": 60 * 60, **_redis_timeouts()},
-    redis_socket_connect_timeout=_redis_timeouts()["socket_connect_timeout"],
-    redis_socket_timeout=_redis_timeouts()["socket_timeout"],
-    result_backend_transport_options=_redis_timeouts(),
-    worker_hijack_root_logger=False,
-    # The whole beat schedule lives here and nowhere else.
-    beat_schedule={
-        "outbox-sweep": {"task": "core.outbox_sweep", "schedule": 60.0},
-        "outbox-prune": {"task": "core.outbox_prune", "schedule": crontab(hour=3, minute=17)},
-    },
-)
+app.conf.update(app_config())
 app.autodiscover_tasks()

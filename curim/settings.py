@@ -164,11 +164,11 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "curim.accounts.lockout.lockout_username"
-# Behind N reverse proxies the client address is the N-th from the right of X-Forwarded-For.
-AXES_IPWARE_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
-)
+# How many reverse proxies stand in front; see curim.core.client for how the address is read.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "curim.core.client.client_address"
+# Login records are personal data: kept for AXES_RETENTION_DAYS, then pruned by the beat task.
+AXES_RETENTION_DAYS = env.int("AXES_RETENTION_DAYS", default=90)
 
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

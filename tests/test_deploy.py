@@ -16,6 +16,7 @@ PRODUCTION = {
     "CSRF_TRUSTED_ORIGINS": "https://curim.example.org",
     "SITE_URL": "https://curim.example.org",
     "BEHIND_TLS_PROXY": "true",
+    "EMAIL_URL": "smtp+tls://mailer:secret@smtp.example.org:587",
 }
 
 
@@ -68,6 +69,23 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path: Path) -> Non
     )
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "check_id"),
+    [
+        ("EMAIL_URL", "consolemail://", "curim.W001"),
+        ("SITE_URL", "http://localhost:8000", "curim.W002"),
+    ],
+)
+def test_check_deploy_catches_development_mail_and_site_url(
+    variable: str, value: str, check_id: str
+) -> None:
+    result = _manage(
+        "check", "--deploy", "--fail-level", "WARNING", env={**PRODUCTION, variable: value}
+    )
+    assert result.returncode != 0
+    assert check_id in result.stdout + result.stderr
 
 
 @pytest.mark.django_db

@@ -120,7 +120,7 @@ def _refused(response: Any) -> bool:
 @pytest.mark.parametrize("endpoint", [e for e in ENDPOINTS if e.name not in PUBLIC], ids=str)
 def test_anonymous_visitors_are_refused(endpoint: Endpoint) -> None:
     client = Client()
-    for method in ("get", "post"):
+    for method in ("get", "post", "put", "patch", "delete"):
         response = getattr(client, method)(endpoint.path)
         if response.status_code == 405:
             continue

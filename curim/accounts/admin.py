@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from curim.accounts.models import User
-from curim.accounts.roles import Role
+from curim.accounts.services import user_staff_sync
 
 
 class UserCreateForm(AdminUserCreationForm):
@@ -58,6 +58,17 @@ class UserAdmin(BaseUserAdmin):  # type: ignore[type-arg]  # stubs expect Abstra
             fields.append("is_superuser")  # only a superuser makes another
         return fields
 
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Only a superuser may change or remove a superuser (password and e-mail included).
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)
+
     def save_model(self, request: HttpRequest, obj: User, form: forms.Form, change: bool) -> None:
         if not change:
             obj.email_confirmed_at = timezone.now()  # an admin vouches for staff addresses
@@ -65,8 +76,4 @@ class UserAdmin(BaseUserAdmin):  # type: ignore[type-arg]  # stubs expect Abstra
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
-        user: User = form.instance
-        is_staff = user.groups.filter(name=Role.ADMIN).exists()
-        if user.is_staff != is_staff:
-            user.is_staff = is_staff
-            user.save(update_fields=["is_staff"])
+        user_staff_sync(user=form.instance)

@@ -2,7 +2,10 @@
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import authenticate
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from knox.models import AuthToken
@@ -57,6 +60,13 @@ class TokenCreateView(APIView):
             return Response(
                 {"non_field_errors": [_("E-mail address or password is not correct.")]},
                 status=status.HTTP_400_BAD_REQUEST,
+            )
+        limit = settings.REST_KNOX["TOKEN_LIMIT_PER_USER"]
+        live = Q(expiry__isnull=True) | Q(expiry__gt=timezone.now())
+        if AuthToken.objects.filter(live, user=user).count() >= limit:
+            return Response(
+                {"non_field_errors": [_("Too many active tokens: revoke one first.")]},
+                status=status.HTTP_403_FORBIDDEN,
             )
         instance, token = AuthToken.objects.create(user)
         return Response(

@@ -3,12 +3,11 @@
 from typing import Any
 
 from django import forms
-from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
 from curim.accounts.models import User, email_normalise
-from curim.core.services import task_enqueue
+from curim.accounts.services import password_reset_request
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -22,6 +21,8 @@ class EmailAuthenticationForm(AuthenticationForm):
 
 
 class RegistrationForm(forms.Form):
+    """Only the address and a name: the password is chosen after following the e-mailed link."""
+
     email = forms.EmailField(
         label=_("E-mail address"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
     )
@@ -31,33 +32,9 @@ class RegistrationForm(forms.Form):
         required=False,
         help_text=_("Shown next to your comments. Leave empty to stay anonymous."),
     )
-    password1 = forms.CharField(
-        label=_("Password"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=password_validation.password_validators_help_text_html(),
-    )
-    password2 = forms.CharField(
-        label=_("Password again"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
 
     def clean_email(self) -> str:
         return email_normalise(self.cleaned_data["email"])
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        password1, password2 = data.get("password1"), data.get("password2")
-        if password1 and password2 and password1 != password2:
-            self.add_error("password2", _("The two passwords differ."))
-        elif password1:
-            candidate = User(email=data.get("email", ""), display_name=data.get("display_name", ""))
-            try:
-                password_validation.validate_password(password1, candidate)
-            except forms.ValidationError as error:
-                self.add_error("password1", error)
-        return data
 
 
 class QueuedPasswordResetForm(PasswordResetForm):
@@ -71,7 +48,7 @@ class QueuedPasswordResetForm(PasswordResetForm):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         for user in self.get_users(self.cleaned_data["email"]):
-            task_enqueue(task_name="accounts.password_reset_email_send", args=[user.pk])
+            password_reset_request(user=user)
 
 
 class AccountDeleteForm(forms.Form):

@@ -21,6 +21,9 @@ class UserManager(BaseUserManager["User"]):
     def create_user(self, email: str, password: str | None = None, **fields: Any) -> "User":
         if not email:
             raise ValueError("An e-mail address is required")
+        # Accounts made by admins and commands are vouched for; only self-registration (see
+        # services.citizen_register) leaves the address unconfirmed.
+        fields.setdefault("email_confirmed_at", timezone.now())
         user = self.model(email=email_normalise(email), **fields)
         user.set_password(password)
         user.full_clean(exclude=["password"])
@@ -72,6 +75,15 @@ class User(AbstractBaseUser, PermissionsMixin):
     def clean(self) -> None:
         super().clean()
         self.email = email_normalise(self.email)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        password_changed = getattr(self, "_password", None) is not None  # set by set_password()
+        super().save(*args, **kwargs)
+        if password_changed:
+            # A new password ends every API session opened with the old one.
+            from knox.models import AuthToken
+
+            AuthToken.objects.filter(user=self).delete()
 
     @property
     def name_for_display(self) -> str:

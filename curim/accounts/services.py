@@ -1,60 +1,85 @@
 """Writes for accounts: registration, confirmation, roles, deletion."""
 
+from datetime import timedelta
+
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
 from curim.accounts.models import User, email_normalise
 from curim.accounts.roles import Role
-from curim.accounts.tokens import email_confirmation_token
-from curim.core.services import task_enqueue
+from curim.core.services import task_enqueue, task_enqueue_once
+
+# One e-mail of a kind per address in this window, so the forms cannot be used to mail-bomb.
+MAIL_COOLDOWN = timedelta(minutes=10)
 
 
 @transaction.atomic
-def citizen_register(
-    *, email: str, password: str, display_name: str = "", language: str = "en"
-) -> User | None:
-    """Create an inactive citizen account and send the confirmation link.
+def citizen_register(*, email: str, display_name: str = "", language: str = "en") -> None:
+    """Register a citizen: an inactive account without a password, and a confirmation link.
 
-    When the address already has an account, nothing is created and its owner is told by
-    e-mail instead, so the form never reveals who is registered. Returns the new user or None.
+    Whoever follows the link chooses the password, so only the owner of the mailbox can ever
+    use the account. The answer never says whether the address was known: a known address
+    gets a warning e-mail, an unconfirmed one its link again.
     """
     email = email_normalise(email)
     existing = User.objects.filter(email=email).first()
-    if existing is not None:
-        # An unconfirmed registration gets its link again; anyone else gets a warning.
-        unconfirmed = existing.email_confirmed_at is None and existing.last_login is None
-        task_name = (
-            "accounts.confirmation_email_send"
-            if unconfirmed
-            else "accounts.registration_repeat_email_send"
+    if existing is None:
+        user = User(email=email, display_name=display_name, language=language, is_active=False)
+        user.set_unusable_password()
+        user.full_clean()
+        user.save()
+        user.groups.add(Group.objects.get(name=Role.CITIZEN))
+        task_enqueue(task_name="accounts.confirmation_email_send", args=[user.pk])
+    elif user_awaits_confirmation(existing):
+        task_enqueue_once(
+            task_name="accounts.confirmation_email_send", args=[existing.pk], within=MAIL_COOLDOWN
         )
-        task_enqueue(task_name=task_name, args=[existing.pk])
-        return None
-    user = User(email=email, display_name=display_name, language=language, is_active=False)
-    user.set_password(password)
-    user.full_clean()
-    user.save()
-    user.groups.add(Group.objects.get(name=Role.CITIZEN))
-    task_enqueue(task_name="accounts.confirmation_email_send", args=[user.pk])
-    return user
+    else:
+        task_enqueue_once(
+            task_name="accounts.registration_repeat_email_send",
+            args=[existing.pk],
+            within=MAIL_COOLDOWN,
+        )
+
+
+def user_awaits_confirmation(user: User) -> bool:
+    # Accounts made by admins or commands are confirmed when created; an account that has a
+    # password or has logged in was never a pending registration.
+    return (
+        user.email_confirmed_at is None
+        and user.last_login is None
+        and not (user.has_usable_password())
+    )
 
 
 @transaction.atomic
-def user_email_confirm(*, user: User, token: str) -> bool:
-    if not email_confirmation_token.check_token(user, token):
-        return False
+def user_email_confirm(*, user: User, password: str) -> None:
+    """Activate a pending registration with the password its owner chose."""
+    if not user_awaits_confirmation(user):
+        raise ValueError("This account is not awaiting confirmation.")
+    user.set_password(password)
     user.is_active = True
     user.email_confirmed_at = timezone.now()
-    user.save(update_fields=["is_active", "email_confirmed_at"])
-    return True
+    user.save()
+
+
+def password_reset_request(*, user: User) -> None:
+    task_enqueue_once(
+        task_name="accounts.password_reset_email_send", args=[user.pk], within=MAIL_COOLDOWN
+    )
 
 
 @transaction.atomic
 def user_roles_set(*, user: User, roles: set[Role]) -> None:
-    """Replace a user's roles. Staff status follows the admin role, and nothing else."""
+    """Replace a user's roles. Staff status follows the admin role (and superuser status)."""
     user.groups.set(Group.objects.filter(name__in=roles))
-    is_staff = Role.ADMIN in roles
+    user_staff_sync(user=user)
+
+
+def user_staff_sync(*, user: User) -> None:
+    is_staff = user.is_superuser or user.groups.filter(name=Role.ADMIN).exists()
     if user.is_staff != is_staff:
         user.is_staff = is_staff
         user.save(update_fields=["is_staff"])
@@ -71,4 +96,16 @@ def user_may_self_delete(user: User) -> bool:
 def user_delete(*, user: User) -> None:
     if not user_may_self_delete(user):
         raise PermissionError("Staff accounts are disabled by an administrator, not deleted.")
+    for model in (AccessAttempt, AccessFailureLog, AccessLog):
+        model.objects.filter(username=user.email).delete()
     user.delete()
+
+
+def login_records_prune(*, older_than: timedelta) -> int:
+    """Delete login attempts and logs older than the retention period."""
+    cutoff = timezone.now() - older_than
+    deleted = 0
+    for model in (AccessAttempt, AccessFailureLog, AccessLog):
+        count, _ = model.objects.filter(attempt_time__lt=cutoff).delete()
+        deleted += count
+    return deleted

@@ -1,6 +1,7 @@
 """E-mails about accounts, sent by the worker so that a slow mail server never slows a page."""
 
 from collections.abc import Callable
+from datetime import timedelta
 
 from celery import Task, shared_task
 from django.conf import settings
@@ -12,6 +13,7 @@ from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from curim.accounts import services
 from curim.accounts.models import User
 from curim.accounts.tokens import email_confirmation_token
 
@@ -62,7 +64,12 @@ def password_reset_email_send(user_id: int) -> None:
     user = User.objects.filter(pk=user_id, is_active=True).first()
     if user is None or not user.has_usable_password():
         return
-    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    uid = urlsafe_base64_encode(force_bytes(user.public_id))  # never the sequential pk
     token = default_token_generator.make_token(user)
     path = reverse("accounts:password_reset_confirm", kwargs={"uidb64": uid, "token": token})
     _mail(user, "password_reset", {"link": settings.SITE_URL + path})
+
+
+@shared_task(name="accounts.login_records_prune", ignore_result=True)
+def login_records_prune() -> int:
+    return services.login_records_prune(older_than=timedelta(days=settings.AXES_RETENTION_DAYS))

@@ -9,8 +9,9 @@ class EmailConfirmationTokenGenerator(PasswordResetTokenGenerator):
     key_salt = "curim.accounts.tokens.EmailConfirmationTokenGenerator"
 
     def _make_hash_value(self, user: User, timestamp: int) -> str:
-        # Confirming changes email_confirmed_at, which invalidates the link: it works once.
-        return f"{user.pk}{user.email}{user.email_confirmed_at}{timestamp}"
+        # The base hash covers the password and last login; confirming sets a password and
+        # email_confirmed_at, so a link works once.
+        return f"{super()._make_hash_value(user, timestamp)}{user.email_confirmed_at}"
 
 
 email_confirmation_token = EmailConfirmationTokenGenerator()

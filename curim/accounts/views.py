@@ -4,10 +4,13 @@ import uuid
 from typing import cast
 
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import login, logout
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import SetPasswordForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
@@ -17,9 +20,9 @@ from curim.accounts import services
 from curim.accounts.forms import AccountDeleteForm, RegistrationForm
 from curim.accounts.models import User
 from curim.accounts.roles import user_roles
+from curim.accounts.tokens import email_confirmation_token
 
 
-@sensitive_post_parameters("password1", "password2")
 @require_http_methods(["GET", "POST"])
 def register(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
@@ -28,7 +31,6 @@ def register(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         services.citizen_register(
             email=form.cleaned_data["email"],
-            password=form.cleaned_data["password1"],
             display_name=form.cleaned_data["display_name"],
             language=get_language() or "en",
         )
@@ -44,13 +46,29 @@ def register_done(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/register_done.html")
 
 
-@require_GET
+@sensitive_post_parameters("new_password1", "new_password2")
+@require_http_methods(["GET", "POST"])
 def confirm(request: HttpRequest, user_id: uuid.UUID, token: str) -> HttpResponse:
+    """The e-mailed link: its owner chooses a password, which confirms and activates."""
     user = User.objects.filter(public_id=user_id).first()
-    if user is not None and services.user_email_confirm(user=user, token=token):
-        messages.success(request, _("Your e-mail address is confirmed. You can log in now."))
-        return redirect("accounts:login")
-    return render(request, "accounts/confirm_invalid.html", status=400)
+    if (
+        user is None
+        or not services.user_awaits_confirmation(user)
+        or not email_confirmation_token.check_token(user, token)
+    ):
+        return render(request, "accounts/confirm_invalid.html", status=400)
+    form = SetPasswordForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.user_email_confirm(user=user, password=form.cleaned_data["new_password1"])
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, _("Your account is confirmed. Welcome!"))
+        return redirect("accounts:profile")
+    return render(
+        request,
+        "accounts/confirm.html",
+        {"form": form, "email": user.email},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
@@ -83,3 +101,14 @@ def delete(request: HttpRequest) -> HttpResponse:
     return render(
         request, "accounts/delete.html", {"form": form}, status=400 if form.errors else 200
     )
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's view, with the user named in the link by public id instead of primary key."""
+
+    def get_user(self, uidb64: str) -> User | None:
+        try:
+            public_id = uuid.UUID(urlsafe_base64_decode(uidb64).decode())
+        except (TypeError, ValueError, OverflowError, UnicodeDecodeError):
+            return None
+        return User.objects.filter(public_id=public_id).first()

@@ -11,6 +11,9 @@ class CoreConfig(AppConfig):
     label = "core"
     verbose_name = _("Platform")
 
+    def ready(self) -> None:
+        from curim.core import checks  # noqa: F401 - registers the deployment checks
+
 
 class CurimAdminConfig(admin_apps.AdminConfig):
     default = False

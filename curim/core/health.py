@@ -43,7 +43,7 @@ def redis_check() -> Check:
 
 def worker_check(*, timeout: float = 1.0) -> Check:
     try:
-        replies = app.control.ping(timeout=timeout, limit=1)
+        replies = app.control.ping(timeout=timeout)
     except Exception as exc:
         logger.warning("health: worker ping failed: %s", exc)
         return {"ok": False, "error": type(exc).__name__}

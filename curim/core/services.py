@@ -29,6 +29,21 @@ def task_enqueue(*, task_name: str, args: list[Any] | None = None, **kwargs: Any
     return row
 
 
+def task_enqueue_once(
+    *, task_name: str, args: list[Any] | None = None, within: timedelta, **kwargs: Any
+) -> OutboxTask | None:
+    """Enqueue, unless the same task with the same arguments was enqueued within `within`."""
+    recent = OutboxTask.objects.filter(
+        task_name=task_name,
+        args=args or [],
+        kwargs=kwargs,
+        created_at__gte=timezone.now() - within,
+    )
+    if recent.exists():
+        return None
+    return task_enqueue(task_name=task_name, args=args, **kwargs)
+
+
 def outbox_send(*, task_id: uuid.UUID) -> bool:
     """Send one pending task to the broker. Returns whether the broker accepted it."""
     with transaction.atomic():

@@ -1,5 +1,7 @@
 """API clients authenticate with a token obtained by e-mail and password."""
 
+from typing import Any
+
 import pytest
 from django.test import Client
 
@@ -55,3 +57,20 @@ def test_an_inactive_account_gets_no_token(client: Client, citizen: User) -> Non
     citizen.save()
     status, _ = _token(client, citizen.email, PASSWORD)
     assert status == 400
+
+
+def test_a_new_password_revokes_every_token(client: Client, citizen: User) -> None:
+    _, body = _token(client, citizen.email, PASSWORD)
+    citizen.set_password("a brand new passphrase")
+    citizen.save()
+    me = Client().get("/api/v1/me/", headers={"Authorization": f"Token {body['token']}"})
+    assert me.status_code == 401
+
+
+def test_the_number_of_live_tokens_is_limited(client: Client, citizen: User, settings: Any) -> None:
+    settings.REST_KNOX = {**settings.REST_KNOX, "TOKEN_LIMIT_PER_USER": 2}
+    assert _token(client, citizen.email, PASSWORD)[0] == 201
+    assert _token(client, citizen.email, PASSWORD)[0] == 201
+    status, body = _token(client, citizen.email, PASSWORD)
+    assert status == 403
+    assert "token" not in body

@@ -54,30 +54,58 @@ def test_the_api_token_endpoint_is_locked_too(client: Client, citizen: User) -> 
     assert response.status_code == 429
 
 
-def test_behind_a_proxy_the_forwarded_address_counts(
+def _login_via_proxy(client: Client, email: str, password: str, forwarded: str) -> int:
+    response = client.post(
+        "/accounts/login/",
+        {"username": email, "password": password},
+        REMOTE_ADDR="10.0.0.2",  # the proxy
+        HTTP_X_FORWARDED_FOR=forwarded,
+    )
+    return response.status_code
+
+
+def test_behind_a_proxy_the_address_the_proxy_saw_counts(
     client: Client, citizen: User, settings: SettingsWrapper
 ) -> None:
-    settings.AXES_IPWARE_PROXY_COUNT = 1
-    settings.AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
-    proxy = "10.0.0.2"
-    for _ in range(5):
+    settings.TRUSTED_PROXY_COUNT = 1
+    # The client sends a different made-up X-Forwarded-For each time; the proxy appends the
+    # real address. Only the real one may count, so the spoofing does not escape the lock.
+    for n in range(5):
+        _login_via_proxy(client, citizen.email, "bad", f"192.0.2.{n}, 203.0.113.77")
+    assert _login_via_proxy(client, citizen.email, PASSWORD, "192.0.2.99, 203.0.113.77") == 429
+    assert _login_via_proxy(Client(), citizen.email, PASSWORD, "198.51.100.8") == 302
+
+
+def test_one_ipv6_network_counts_as_one_client(client: Client, citizen: User) -> None:
+    for n in range(5):
         client.post(
             "/accounts/login/",
             {"username": citizen.email, "password": "bad"},
-            REMOTE_ADDR=proxy,
-            HTTP_X_FORWARDED_FOR="203.0.113.77, " + proxy,
+            REMOTE_ADDR=f"2001:db8:1:2::{n + 1}",
         )
-    blocked = client.post(
+    locked = client.post(
         "/accounts/login/",
         {"username": citizen.email, "password": PASSWORD},
-        REMOTE_ADDR=proxy,
-        HTTP_X_FORWARDED_FOR="203.0.113.77, " + proxy,
+        REMOTE_ADDR="2001:db8:1:2:ffff::1",
     )
-    other = Client().post(
-        "/accounts/login/",
-        {"username": citizen.email, "password": PASSWORD},
-        REMOTE_ADDR=proxy,
-        HTTP_X_FORWARDED_FOR="198.51.100.8, " + proxy,
-    )
-    assert blocked.status_code == 429
-    assert other.status_code == 302
+    assert locked.status_code == 429
+
+
+def test_old_login_records_are_pruned(citizen: User) -> None:
+    from datetime import timedelta
+
+    import time_machine
+    from axes.models import AccessAttempt
+
+    from curim.accounts.services import login_records_prune
+
+    with time_machine.travel("2026-01-01 12:00Z"):
+        AccessAttempt.objects.create(
+            username=citizen.email, ip_address="192.0.2.1", failures_since_start=1
+        )
+    with time_machine.travel("2026-06-01 12:00Z"):
+        AccessAttempt.objects.create(
+            username=citizen.email, ip_address="192.0.2.2", failures_since_start=1
+        )
+        assert login_records_prune(older_than=timedelta(days=90)) == 1
+    assert list(AccessAttempt.objects.values_list("ip_address", flat=True)) == ["192.0.2.2"]

@@ -77,3 +77,55 @@ def test_an_admin_can_create_a_staff_account_in_the_admin(client: Client) -> Non
     created = User.objects.get(email="officer@example.org")
     assert created.email_confirmed_at is not None
     assert created.is_active
+
+
+def test_an_admin_cannot_touch_a_superuser(client: Client) -> None:
+    root = user_create(email="root@example.org", is_superuser=True, is_staff=True)
+    client.force_login(user_with_role(Role.ADMIN))
+    password_page = f"/admin/accounts/user/{root.pk}/password/"
+    response = client.post(
+        password_page, {"password1": "taken over 12345", "password2": "taken over 12345"}
+    )
+    assert response.status_code == 403
+    assert (
+        client.post(f"/admin/accounts/user/{root.pk}/delete/", {"post": "yes"}).status_code == 403
+    )
+    root.refresh_from_db()
+    assert not root.check_password("taken over 12345")
+
+
+def test_a_superuser_keeps_the_admin_after_editing_their_account(client: Client) -> None:
+    root = user_create(email="root@example.org", is_superuser=True, is_staff=True)
+    client.force_login(root)
+    response = client.post(
+        f"/admin/accounts/user/{root.pk}/change/",
+        {
+            "email": "root@example.org",
+            "display_name": "Root",
+            "language": "en",
+            "is_active": "on",
+            "is_superuser": "on",
+            "date_joined_0": "2026-01-01",
+            "date_joined_1": "00:00:00",
+        },
+    )
+    assert response.status_code == 302, response.content
+    assert client.get("/admin/").status_code == 200
+
+
+def test_the_architecture_doc_shows_each_roles_permissions() -> None:
+    import re
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "architecture.md").read_text()
+    for role in Role:
+        row = next(line for line in doc.splitlines() if line.startswith(f"| `{role.value}` |"))
+        listed: set[str] = set()
+        for token in re.findall(r"`([a-z_]+\.[a-z_{},]+)`", row.split("|")[4]):
+            match = re.fullmatch(r"(\w+)\.\{([\w,]+)\}_(\w+)", token)
+            if match:
+                app, verbs, model = match.groups()
+                listed |= {f"{app}.{verb}_{model}" for verb in verbs.split(",")}
+            else:
+                listed.add(token)
+        assert listed == ROLE_PERMISSIONS[role], role

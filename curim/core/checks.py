@@ -1,0 +1,29 @@
+"""Deployment checks of our own, run by `manage.py check --deploy`."""
+
+from typing import Any
+
+from django.conf import settings
+from django.core.checks import CheckMessage, Tags, register
+from django.core.checks import Warning as CheckWarning
+
+
+@register(Tags.security, deploy=True)
+def production_settings_check(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    problems: list[CheckMessage] = []
+    if settings.EMAIL_BACKEND == "django.core.mail.backends.console.EmailBackend":
+        problems.append(
+            CheckWarning(
+                "E-mail goes to the console: confirmation and reset links would be logged.",
+                hint="Set EMAIL_URL, e.g. smtp+tls://user:password@host:587.",
+                id="curim.W001",
+            )
+        )
+    if "localhost" in settings.SITE_URL or not settings.SITE_URL.startswith("https://"):
+        problems.append(
+            CheckWarning(
+                "SITE_URL is not a public https address: links in e-mails would not work.",
+                hint="Set SITE_URL, e.g. https://curim.example.org.",
+                id="curim.W002",
+            )
+        )
+    return problems
