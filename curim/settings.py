@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "curim.core",
     "curim.accounts",
     "curim.areas",
+    "curim.reports",
     "councils",
     "surveys",
     "victims",
@@ -284,3 +285,10 @@ LOGGING = {
 
 # --- Demo data ------------------------------------------------------------------------------
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="curim-demo-2026")
+
+# --- Citizen reports ------------------------------------------------------------------------
+REPORT_PHOTO_MAX_BYTES = env.int("REPORT_PHOTO_MAX_BYTES", default=10 * 1024 * 1024)
+REPORT_PHOTO_MAX_PIXELS = env.int("REPORT_PHOTO_MAX_PIXELS", default=40_000_000)
+# Anonymous submissions per client address and hour; registered citizens are not limited here.
+REPORTS_ANONYMOUS_PER_HOUR = env.int("REPORTS_ANONYMOUS_PER_HOUR", default=10)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * REPORT_PHOTO_MAX_BYTES

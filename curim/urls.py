@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from curim.accounts import api as accounts_api
 from curim.areas import api as areas_api
+from curim.reports import api as reports_api
 
 api_v1 = [
     path("auth/token/", accounts_api.TokenCreateView.as_view(), name="token_create"),
@@ -14,6 +15,10 @@ api_v1 = [
     path("me/", accounts_api.MeView.as_view(), name="me"),
     path("areas/", areas_api.AreaList.as_view(), name="area_list"),
     path("areas/<slug:code>/", areas_api.AreaDetail.as_view(), name="area_detail"),
+    path("categories/", reports_api.CategoryList.as_view(), name="category_list"),
+    path("reports/", reports_api.ReportListCreate.as_view(), name="report_list"),
+    path("reports/<uuid:public_id>/", reports_api.ReportDetail.as_view(), name="report_detail"),
+    path("tiles/reports/<int:z>/<int:x>/<int:y>.pbf", reports_api.report_tile, name="report_tile"),
 ]
 
 urlpatterns = [

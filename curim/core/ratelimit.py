@@ -1,0 +1,25 @@
+"""Fixed-window rate limits in the Redis cache.
+
+When Redis is unreachable the limit is not enforced (fail open) and a warning is logged: a
+citizen's report matters more than a perfect limit, and login lockout does not depend on this.
+"""
+
+import logging
+import time
+
+from django.core.cache import cache
+
+logger = logging.getLogger(__name__)
+
+
+def rate_limit_exceeded(*, scope: str, key: str, limit: int, window_s: int) -> bool:
+    """Count one hit for (scope, key); True once more than `limit` hits fell in this window."""
+    window = int(time.time() // window_s)
+    cache_key = f"ratelimit:{scope}:{key}:{window}"
+    try:
+        added = cache.add(cache_key, 1, timeout=window_s + 5)
+        hits = 1 if added else cache.incr(cache_key)
+    except Exception as exc:  # the cache being down must not block citizens
+        logger.warning("rate limit %s not enforced: cache unavailable (%s)", scope, exc)
+        return False
+    return hits > limit

@@ -1,0 +1,32 @@
+"""Where a report is: inside the municipality, in which district, and its public grid cell.
+
+The grid is laid out in EPSG:2100 (Greek Grid, metres) by PostGIS; the public location is the
+centre of the cell holding the exact point, so it can be shared without revealing the point.
+"""
+
+from django.contrib.gis.geos import Point
+from django.db import connection
+
+from curim.areas.models import Area
+
+PUBLIC_CELL_SQL = """
+WITH p AS (SELECT ST_Transform(ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326), 2100) AS g)
+SELECT ST_X(c), ST_Y(c) FROM (
+  SELECT ST_Transform(ST_SetSRID(ST_MakePoint(
+    floor(ST_X(g) / %(size)s) * %(size)s + %(size)s / 2.0,
+    floor(ST_Y(g) / %(size)s) * %(size)s + %(size)s / 2.0), 2100), 4326) AS c
+  FROM p
+) cell
+"""
+
+
+def public_cell_centre(point: Point, grid_size_m: int) -> Point:
+    with connection.cursor() as cursor:
+        cursor.execute(PUBLIC_CELL_SQL, {"lon": point.x, "lat": point.y, "size": grid_size_m})
+        lon, lat = cursor.fetchone()
+    # Six decimals (~0.1 m) are plenty for a cell centre and keep outputs stable.
+    return Point(round(lon, 6), round(lat, 6), srid=4326)
+
+
+def within_service_area(point: Point) -> bool:
+    return Area.objects.filter(level=Area.Level.MUNICIPALITY, geometry__covers=point).exists()

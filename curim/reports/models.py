@@ -1,0 +1,229 @@
+"""Categories, reports, their history and photos.
+
+A report keeps two locations: `location`, exactly where the citizen put the pin, which never
+leaves the staff side; and `public_location`, the centre of the category's privacy grid cell
+that holds it, which is all any public output may show.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.contrib.gis.db import models
+from django.contrib.gis.db.models.functions import Transform
+from django.contrib.postgres.indexes import GistIndex
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from curim.areas.models import Area
+
+
+class CategoryGroup(models.TextChoices):
+    INCIVILITY = "incivility", _("Incivility")
+    CRIME = "crime", _("Crime witnessed")
+    URBAN_RISK = "urban_risk", _("Urban risk")
+    CYBER = "cyber", _("Cyber threat")
+
+
+class ForwardTo(models.TextChoices):
+    NONE = "", _("Nobody")
+    POLICE = "police", _("Police")
+    MUNICIPALITY = "municipality", _("A municipal department")
+    VICTIM_SUPPORT = "victim_support", _("Victim Support Unit")
+
+
+class Category(models.Model):
+    slug = models.SlugField(_("code"), max_length=64, unique=True)
+    group = models.CharField(_("group"), max_length=16, choices=CategoryGroup.choices)
+    name_en = models.CharField(_("name (English)"), max_length=120)
+    name_el = models.CharField(_("name (Greek)"), max_length=120)
+    may_be_public = models.BooleanField(
+        _("may be public"),
+        default=True,
+        help_text=_("Reports in this category never appear in any public output when off."),
+    )
+    location_required = models.BooleanField(_("location required"), default=True)
+    grid_size_m = models.PositiveIntegerField(
+        _("privacy grid (m)"),
+        default=100,
+        validators=[MinValueValidator(25), MaxValueValidator(5000)],
+        help_text=_("Public locations are the centre of a square cell of this size."),
+    )
+    forward_to = models.CharField(
+        _("forwarded to"), max_length=16, choices=ForwardTo.choices, blank=True
+    )
+    forward_department = models.CharField(_("department"), max_length=120, blank=True)
+    is_victimisation = models.BooleanField(
+        _("victimisation"),
+        default=False,
+        help_text=_("The reporter may ask the Victim Support Unit to contact them."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["group", "position", "slug"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.name_el if (get_language() or "en").startswith("el") else self.name_en
+
+
+class ReportStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    PUBLISHED = "published", _("Published")
+    REJECTED = "rejected", _("Rejected")
+    SPAM = "spam", _("Spam")
+    FORWARDED = "forwarded", _("Forwarded")
+    RESOLVED = "resolved", _("Resolved")
+    CLOSED = "closed", _("Closed")
+
+
+# Statuses in which a report (of a category that may be public) is shown to the public.
+PUBLIC_STATUSES = frozenset(
+    {ReportStatus.PUBLISHED, ReportStatus.FORWARDED, ReportStatus.RESOLVED, ReportStatus.CLOSED}
+)
+OPEN_STATUSES = frozenset({ReportStatus.SUBMITTED, ReportStatus.PUBLISHED, ReportStatus.FORWARDED})
+
+
+class CyberChannel(models.TextChoices):
+    EMAIL = "email", _("E-mail")
+    SMS = "sms", _("SMS")
+    SOCIAL_MEDIA = "social_media", _("Social media")
+    WEBSITE = "website", _("Website")
+    PHONE = "phone", _("Phone")
+
+
+def _scale() -> list[MinValueValidator | MaxValueValidator]:
+    return [MinValueValidator(1), MaxValueValidator(5)]
+
+
+class Report(models.Model):
+    public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="reports"
+    )
+    description = models.TextField(_("description"), max_length=5000)
+    occurred_at = models.DateTimeField(_("when it happened"))
+    location = models.PointField(_("exact location"), srid=4326, null=True, blank=True)
+    public_location = models.PointField(_("public location"), srid=4326, null=True, blank=True)
+    # Web Mercator copy of the public location, kept by PostgreSQL, for vector tiles.
+    public_point_3857 = models.GeneratedField(
+        expression=Transform("public_location", 3857),
+        output_field=models.PointField(srid=3857, null=True),
+        db_persist=True,
+    )
+    area = models.ForeignKey(
+        Area, verbose_name=_("area"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    severity = models.PositiveSmallIntegerField(_("severity"), validators=_scale())
+    feeling_unsafe = models.PositiveSmallIntegerField(_("how unsafe it feels"), validators=_scale())
+    cyber_channel = models.CharField(
+        _("channel"), max_length=16, choices=CyberChannel.choices, blank=True
+    )
+    cyber_sender = models.CharField(_("sender or address"), max_length=500, blank=True)
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reporter"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reports",
+    )
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    client_address = models.GenericIPAddressField(_("client address"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=ReportStatus.choices, default=ReportStatus.SUBMITTED
+    )
+    public_note = models.TextField(_("public note"), max_length=2000, blank=True)
+    duplicate_of = models.ForeignKey(
+        "self",
+        verbose_name=_("duplicate of"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="duplicates",
+    )
+    idempotency_key = models.CharField(_("idempotency key"), max_length=64, null=True, blank=True)
+    created_at = models.DateTimeField(_("submitted"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["idempotency_key"],
+                condition=models.Q(idempotency_key__isnull=False),
+                name="report_idempotency_key_unique",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(severity__gte=1, severity__lte=5)
+                & models.Q(feeling_unsafe__gte=1, feeling_unsafe__lte=5),
+                name="report_scales_1_to_5",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(location__isnull=True) | models.Q(public_location__isnull=False),
+                name="report_public_location_with_location",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "category"], name="report_status_category_idx"),
+            models.Index(fields=["occurred_at"], name="report_occurred_idx"),
+            GistIndex(fields=["public_point_3857"], name="report_public_3857_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category.slug} {self.public_id}"
+
+
+class ReportEvent(models.Model):
+    """One line of a report's history: who did what, and when."""
+
+    class Kind(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted")
+        STATUS = "status", _("Status changed")
+        MERGED = "merged", _("Merged into another report")
+        NOTE = "note", _("Note")
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    from_status = models.CharField(max_length=16, choices=ReportStatus.choices, blank=True)
+    to_status = models.CharField(max_length=16, choices=ReportStatus.choices, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    is_public = models.BooleanField(_("public"), default=False)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("report event")
+        verbose_name_plural = _("report events")
+        ordering = ["created_at", "pk"]
+
+
+def photo_path(instance: "ReportPhoto", filename: str) -> str:
+    # Random names: nothing about the report or the uploader's file name is in the path.
+    return f"reports/{uuid.uuid4().hex}.jpg"
+
+
+class ReportPhoto(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="photos")
+    image = models.FileField(_("image"), upload_to=photo_path)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+        ordering = ["created_at", "pk"]

@@ -1,0 +1,135 @@
+"""Public outputs of reports built by PostGIS: GeoJSON FeatureCollections and vector tiles.
+
+Both read only the public columns listed here; the exact location, reporter, contact e-mail and
+client address are never selected, so they cannot leak through these outputs.
+"""
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.gis.geos import Polygon
+from django.db import connection
+from django.db.models import F, QuerySet
+
+from curim.reports.models import Report
+
+PUBLIC_PROPERTIES = """json_build_object(
+    'category', r.category_slug,
+    'group', r.category_group,
+    'status', r.status,
+    'description', r.description,
+    'occurred_on', to_char(r.occurred_at AT TIME ZONE %s, 'YYYY-MM-DD'),
+    'submitted_on', to_char(r.created_at AT TIME ZONE %s, 'YYYY-MM-DD'),
+    'area', r.area_code,
+    'severity', r.severity,
+    'feeling_unsafe', r.feeling_unsafe,
+    'cyber_channel', nullif(r.cyber_channel, ''),
+    'public_note', nullif(r.public_note, '')
+)"""
+
+FEATURE = f"""json_build_object(
+    'type', 'Feature',
+    'id', r.public_id,
+    'geometry', ST_AsGeoJSON(r.public_location, 6)::json,
+    'properties', {PUBLIC_PROPERTIES}
+)"""
+
+
+def _public_rows(reports: QuerySet[Report]) -> QuerySet[Report, dict[str, object]]:
+    return reports.annotate(
+        category_slug=F("category__slug"),
+        category_group=F("category__group"),
+        area_code=F("area__code"),
+    ).values(
+        "id",
+        "public_id",
+        "category_slug",
+        "category_group",
+        "status",
+        "description",
+        "occurred_at",
+        "created_at",
+        "area_code",
+        "severity",
+        "feeling_unsafe",
+        "cyber_channel",
+        "public_note",
+        "public_location",
+    )
+
+
+def features_json(reports: QuerySet[Report]) -> str:
+    """A JSON array of GeoJSON features, in the order of the (sliced) queryset."""
+    inner, params = _public_rows(reports).query.sql_with_params()
+    sql = (
+        f"SELECT coalesce(json_agg({FEATURE} ORDER BY r.ordinal), '[]'::json)::text "  # noqa: S608
+        f"FROM (SELECT q.*, row_number() OVER () AS ordinal FROM ({inner}) q) r"
+    )
+    zone = settings.TIME_ZONE
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [zone, zone, *params])
+        (features,) = cursor.fetchone()
+    return str(features)
+
+
+def feature_json(report: QuerySet[Report]) -> str | None:
+    """One public report as a GeoJSON Feature, or None."""
+    inner, params = _public_rows(report[:1]).query.sql_with_params()
+    zone = settings.TIME_ZONE
+    with connection.cursor() as cursor:
+        sql = f"SELECT {FEATURE}::text FROM ({inner}) r"  # noqa: S608
+        cursor.execute(sql, [zone, zone, *params])
+        row = cursor.fetchone()
+    return str(row[0]) if row else None
+
+
+# --- Vector tiles -----------------------------------------------------------------------------
+WORLD = 20037508.342789244  # half the width of the Web Mercator square, in metres
+MAX_ZOOM = 22
+CLUSTERS_PER_TILE_EDGE = 64
+
+
+def tile_exists(z: int, x: int, y: int) -> bool:
+    return 0 <= z <= MAX_ZOOM and 0 <= x < 2**z and 0 <= y < 2**z
+
+
+def tile_envelope(z: int, x: int, y: int) -> Polygon:
+    size = 2 * WORLD / 2**z
+    minx, maxy = -WORLD + x * size, WORLD - y * size
+    return Polygon.from_bbox((minx, maxy - size, minx + size, maxy))
+
+
+def tile_sql(reports: QuerySet[Report], z: int, x: int, y: int) -> tuple[str, list[Any]]:
+    """The ST_AsMVT query for one tile: public cells, counted per category within clusters."""
+    envelope = tile_envelope(z, x, y)
+    envelope.srid = 3857
+    points = (
+        reports.filter(public_point_3857__bboverlaps=envelope)
+        .annotate(category_slug=F("category__slug"))
+        .values("category_slug", "public_point_3857")
+    )
+    inner, params = points.query.sql_with_params()
+    cell = 2 * WORLD / 2**z / CLUSTERS_PER_TILE_EDGE
+    # Composed only from constants and Django's own compiled (parameterised) SQL.
+    sql = f"""
+        WITH bounds AS (SELECT ST_TileEnvelope(%s, %s, %s) AS env),
+        cells AS (
+            SELECT p.category_slug AS category, count(*) AS count,
+                   ST_SnapToGrid(p.public_point_3857, %s) AS geom
+            FROM ({inner}) p
+            GROUP BY 1, 3
+        )
+        SELECT ST_AsMVT(t, 'reports', 4096, 'geom') FROM (
+            SELECT c.category, c.count, ST_AsMVTGeom(c.geom, bounds.env, 4096, 64, true) AS geom
+            FROM cells c, bounds
+        ) t
+    """  # noqa: S608
+    return sql, [z, x, y, cell, *params]
+
+
+def tile_bytes(reports: QuerySet[Report], z: int, x: int, y: int) -> bytes:
+    sql, params = tile_sql(reports, z, x, y)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        (tile,) = cursor.fetchone()
+    return bytes(tile or b"")

@@ -1,0 +1,176 @@
+"""Writes for reports: submission and the status workflow, each in one transaction."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.contrib.gis.geos import Point
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from curim.accounts.models import User
+from curim.areas.selectors import area_containing
+from curim.reports.locations import public_cell_centre, within_service_area
+from curim.reports.models import (
+    Category,
+    CategoryGroup,
+    Report,
+    ReportEvent,
+    ReportPhoto,
+    ReportStatus,
+)
+from curim.reports.photos import CleanPhoto
+
+MAX_PHOTOS = 5
+
+# Which status may follow which; anything else is refused.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    ReportStatus.SUBMITTED: frozenset(
+        {ReportStatus.PUBLISHED, ReportStatus.REJECTED, ReportStatus.SPAM, ReportStatus.FORWARDED}
+    ),
+    ReportStatus.PUBLISHED: frozenset(
+        {ReportStatus.FORWARDED, ReportStatus.RESOLVED, ReportStatus.CLOSED, ReportStatus.REJECTED}
+    ),
+    ReportStatus.FORWARDED: frozenset({ReportStatus.RESOLVED, ReportStatus.CLOSED}),
+    ReportStatus.REJECTED: frozenset({ReportStatus.PUBLISHED, ReportStatus.SPAM}),
+    ReportStatus.SPAM: frozenset({ReportStatus.SUBMITTED}),
+    ReportStatus.RESOLVED: frozenset({ReportStatus.CLOSED, ReportStatus.PUBLISHED}),
+    ReportStatus.CLOSED: frozenset({ReportStatus.PUBLISHED}),
+}
+
+
+@dataclass(frozen=True)
+class ReportDraft:
+    category: Category
+    description: str
+    occurred_at: datetime
+    severity: int
+    feeling_unsafe: int
+    location: Point | None = None
+    cyber_channel: str = ""
+    cyber_sender: str = ""
+    contact_email: str = ""
+
+
+def report_submit(
+    *,
+    draft: ReportDraft,
+    reporter: User | None,
+    client_address: str | None,
+    photos: list[CleanPhoto] | None = None,
+    idempotency_key: str | None = None,
+) -> tuple[Report, bool]:
+    """Create a report from a citizen's draft; returns (report, created).
+
+    A retried submission with the same idempotency key returns the first report.
+    """
+    if idempotency_key:
+        existing = Report.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return existing, False
+    report = _report_build(draft, reporter, client_address, idempotency_key, photos or [])
+    try:
+        with transaction.atomic():
+            report.save()
+            ReportEvent.objects.create(
+                report=report,
+                kind=ReportEvent.Kind.SUBMITTED,
+                actor=reporter,
+                to_status=report.status,
+                is_public=True,
+            )
+            for photo in photos or []:
+                ReportPhoto.objects.create(
+                    report=report,
+                    image=ContentFile(photo.content, name="photo.jpg"),
+                    width=photo.width,
+                    height=photo.height,
+                )
+    except IntegrityError:
+        # The same key raced us to the insert: the other request's report is the answer.
+        if idempotency_key:
+            existing = Report.objects.filter(idempotency_key=idempotency_key).first()
+            if existing is not None:
+                return existing, False
+        raise
+    return report, True
+
+
+def _report_build(
+    draft: ReportDraft,
+    reporter: User | None,
+    client_address: str | None,
+    idempotency_key: str | None,
+    photos: list[CleanPhoto],
+) -> Report:
+    errors: dict[str, list[str]] = {}
+    category = draft.category
+    if not category.is_active:
+        errors.setdefault("category", []).append(_("This category is not in use."))
+    if draft.location is None and category.location_required:
+        errors.setdefault("location", []).append(_("This category needs a location on the map."))
+    if draft.location is not None and not within_service_area(draft.location):
+        errors.setdefault("location", []).append(_("The location is outside the municipality."))
+    if category.group == CategoryGroup.CYBER and not draft.cyber_channel:
+        errors.setdefault("cyber_channel", []).append(_("Say how the threat reached you."))
+    if category.group != CategoryGroup.CYBER and (draft.cyber_channel or draft.cyber_sender):
+        errors.setdefault("cyber_channel", []).append(_("Only cyber threats have a channel."))
+    if draft.occurred_at > timezone.now() + timedelta(minutes=5):
+        errors.setdefault("occurred_at", []).append(_("This date is in the future."))
+    if len(photos) > MAX_PHOTOS:
+        errors.setdefault("photos", []).append(_("At most %(n)d photos.") % {"n": MAX_PHOTOS})
+    if errors:
+        raise ValidationError(errors)
+    report = Report(
+        category=category,
+        description=draft.description.strip(),
+        occurred_at=draft.occurred_at,
+        location=draft.location,
+        severity=draft.severity,
+        feeling_unsafe=draft.feeling_unsafe,
+        cyber_channel=draft.cyber_channel,
+        cyber_sender=draft.cyber_sender.strip(),
+        contact_email=draft.contact_email,
+        reporter=reporter if reporter is not None and reporter.is_authenticated else None,
+        client_address=client_address,
+        idempotency_key=idempotency_key or None,
+    )
+    if draft.location is not None:
+        report.public_location = public_cell_centre(draft.location, category.grid_size_m)
+        report.area = area_containing(draft.location)
+    report.full_clean(exclude=["public_point_3857"])
+    return report
+
+
+@transaction.atomic
+def report_transition(
+    *, report: Report, to_status: str, actor: User, note: str = "", public_note: str = ""
+) -> Report:
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    if to_status not in TRANSITIONS.get(report.status, frozenset()):
+        raise ValidationError(
+            {
+                "status": _("A report that is %(from)s cannot become %(to)s.")
+                % {"from": report.get_status_display(), "to": ReportStatus(to_status).label}
+            }
+        )
+    from_status = report.status
+    report.status = to_status
+    if to_status == ReportStatus.PUBLISHED and report.published_at is None:
+        report.published_at = timezone.now()
+    if public_note:
+        report.public_note = public_note
+    report.full_clean(exclude=["public_point_3857"])
+    report.save(update_fields=["status", "published_at", "public_note", "updated_at"])
+    ReportEvent.objects.create(
+        report=report,
+        kind=ReportEvent.Kind.STATUS,
+        actor=actor,
+        from_status=from_status,
+        to_status=to_status,
+        note=public_note or note,
+        is_public=bool(public_note) or not note,
+    )
+    return report
