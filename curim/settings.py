@@ -6,6 +6,7 @@ sets real environment variables. See `.env.example` and the configuration table 
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import django_stubs_ext
 import environ
@@ -114,10 +115,14 @@ REDIS_URL = env.str("REDIS_URL", default="redis://localhost:6379/0")
 # Short socket timeouts everywhere Redis is touched, so that a request never hangs on it.
 REDIS_CONNECT_TIMEOUT = env.float("REDIS_CONNECT_TIMEOUT", default=1.0)
 REDIS_SOCKET_TIMEOUT = env.float("REDIS_SOCKET_TIMEOUT", default=2.0)
+# The cache lives in its own Redis database, apart from Celery's queues (database 1 by default).
+CACHE_REDIS_URL = env.str(
+    "CACHE_REDIS_URL", default=urlsplit(REDIS_URL)._replace(path="/1").geturl()
+)
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": REDIS_URL,
+        "LOCATION": CACHE_REDIS_URL,
         "KEY_PREFIX": "curim",
         "OPTIONS": {
             "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,

@@ -8,10 +8,12 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.core.cache import cache
 from pytest_django.fixtures import Settings as SettingsWrapper
 
 from curim.accounts.models import User
@@ -30,6 +32,24 @@ def _plain_static_files(settings: SettingsWrapper) -> None:
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings: SettingsWrapper, tmp_path: Path) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _test_cache(settings: SettingsWrapper) -> None:
+    # Tests get a Redis database of their own for the cache (rate limits), emptied each time.
+    settings.CACHES = {
+        "default": {
+            **settings.CACHES["default"],
+            "LOCATION": urlsplit(settings.REDIS_URL)._replace(path="/15").geturl(),
+            "KEY_PREFIX": "curim-test",
+        }
+    }
+    cache.clear()
 
 
 @pytest.fixture

@@ -92,3 +92,11 @@ def test_check_deploy_catches_development_mail_and_site_url(
 def test_the_migrations_match_the_models() -> None:
     result = _manage("makemigrations", "--check", "--dry-run")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_openapi_schema_is_valid_and_warning_free(tmp_path: Path) -> None:
+    result = _manage(
+        "spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yml")
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "/api/v1/reports/" in (tmp_path / "schema.yml").read_text()

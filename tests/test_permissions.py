@@ -35,6 +35,10 @@ PUBLIC = {
     "api:token_create": "API clients log in",
     "api:area_list": "public boundaries for maps",
     "api:area_detail": "public boundaries for maps",
+    "api:category_list": "the report categories",
+    "api:report_list": "published reports (GET) and anonymous submission (POST)",
+    "api:report_detail": "one published report",
+    "api:report_tile": "the public risk map",
     "api_schema": "the OpenAPI description",
     "api_docs": "the API documentation",
 }

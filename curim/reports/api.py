@@ -160,6 +160,7 @@ class ReportListCreate(APIView):
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     @extend_schema(
+        operation_id="reports_list",
         parameters=[ReportQuerySerializer],
         responses={(200, GEOJSON): OpenApiTypes.OBJECT},
         description="A GeoJSON FeatureCollection with public fields only, newest first. "
@@ -239,7 +240,7 @@ class ReportListCreate(APIView):
 class ReportDetail(APIView):
     permission_classes = [AllowAny]
 
-    @extend_schema(responses={(200, GEOJSON): OpenApiTypes.OBJECT})
+    @extend_schema(operation_id="reports_retrieve", responses={(200, GEOJSON): OpenApiTypes.OBJECT})
     def get(self, request: Request, public_id: uuid.UUID) -> HttpResponse:
         feature = feature_json(reports_public().filter(public_id=public_id))
         if feature is None:

@@ -1,0 +1,203 @@
+"""Public outputs (GeoJSON list and detail, vector tiles) show public fields only."""
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import mapbox_vector_tile
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from curim.accounts.models import User
+from curim.reports.models import Report
+from tests.reports.conftest import CENTRE, FALIRO
+
+MakeReport = Callable[..., Report]
+
+
+def _features(client: Client, query: str = "") -> list[dict[str, Any]]:
+    response = client.get(f"/api/v1/reports/{query}")
+    assert response.status_code == 200, response.content
+    assert response["Content-Type"] == "application/geo+json"
+    body = response.json()
+    assert body["type"] == "FeatureCollection"
+    return body["features"]  # type: ignore[no-any-return]
+
+
+def _ids(features: list[dict[str, Any]]) -> set[str]:
+    return {feature["id"] for feature in features}
+
+
+def test_only_moderated_reports_in_public_categories_are_listed(
+    client: Client, make_report: MakeReport
+) -> None:
+    shown = make_report(status="published")
+    forwarded = make_report(status="forwarded")
+    make_report(status="submitted")
+    make_report(status="rejected")
+    make_report(status="spam")
+    make_report(category="sexual-harassment", status="published")  # never public
+    assert _ids(_features(client)) == {str(shown.public_id), str(forwarded.public_id)}
+
+
+def test_no_public_output_carries_private_fields(
+    client: Client, make_report: MakeReport, citizen: User
+) -> None:
+    report = make_report(
+        reporter=citizen, contact_email="secret-contact@example.org", client_address="203.0.113.99"
+    )
+    list_body = client.get("/api/v1/reports/").content.decode()
+    detail_body = client.get(f"/api/v1/reports/{report.public_id}/").content.decode()
+    for body in (list_body, detail_body):
+        for secret in (
+            citizen.email,
+            "secret-contact@example.org",
+            "203.0.113.99",
+            str(CENTRE[0]),
+            str(CENTRE[1]),
+        ):
+            assert secret not in body, secret
+    feature = json.loads(detail_body)
+    assert feature["geometry"]["coordinates"] == [
+        report.public_location.x,
+        report.public_location.y,
+    ]
+    assert set(feature["properties"]) == {
+        "category",
+        "group",
+        "status",
+        "description",
+        "occurred_on",
+        "submitted_on",
+        "area",
+        "severity",
+        "feeling_unsafe",
+        "cyber_channel",
+        "public_note",
+    }
+
+
+def test_a_private_or_unpublished_report_has_no_public_page(
+    client: Client, make_report: MakeReport
+) -> None:
+    private = make_report(category="sexual-harassment", status="published")
+    pending = make_report(status="submitted")
+    assert client.get(f"/api/v1/reports/{private.public_id}/").status_code == 404
+    assert client.get(f"/api/v1/reports/{pending.public_id}/").status_code == 404
+
+
+def test_filters_by_bbox_category_group_dates_and_area(
+    client: Client, make_report: MakeReport
+) -> None:
+    centre = make_report(category="graffiti", at=CENTRE)
+    faliro = make_report(category="poor-lighting", at=FALIRO)
+    cyber = make_report(category="phishing", at=None, cyber_channel="sms")
+    assert _ids(_features(client, "?bbox=23.64,37.94,23.65,37.945")) == {str(centre.public_id)}
+    assert _ids(_features(client, "?category=poor-lighting")) == {str(faliro.public_id)}
+    assert _ids(_features(client, "?group=cyber")) == {str(cyber.public_id)}
+    assert _ids(_features(client, "?area=piraeus-3")) == {str(faliro.public_id)}
+    assert len(_features(client, "?area=piraeus")) == 2
+    assert len(_features(client, "?since=2000-01-01&until=2999-01-01")) == 3
+    assert _features(client, "?until=2000-01-01") == []
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("bbox=1,2,3", "bbox"),
+        ("bbox=a,b,c,d", "bbox"),
+        ("bbox=10,10,5,5", "bbox"),
+        ("bbox=0,0,200,10", "bbox"),
+        ("since=soon", "since"),
+        ("limit=0", "limit"),
+        ("limit=100000", "limit"),
+        ("since=2026-02-01&until=2026-01-01", "until"),
+    ],
+)
+def test_bad_filters_answer_400_per_field(client: Client, query: str, field: str) -> None:
+    response = client.get(f"/api/v1/reports/?{query}")
+    assert response.status_code == 400
+    assert field in response.json()
+
+
+def test_pages_link_to_the_next(client: Client, make_report: MakeReport) -> None:
+    for _ in range(3):
+        make_report()
+    first = client.get("/api/v1/reports/?limit=2").json()
+    assert len(first["features"]) == 2
+    assert first["next"].endswith("limit=2&offset=2")
+    second = client.get(first["next"]).json()
+    assert len(second["features"]) == 1
+    assert second["next"] is None
+    assert _ids(first["features"]).isdisjoint(_ids(second["features"]))
+
+
+def test_the_query_count_does_not_grow_with_the_page(
+    client: Client, make_report: MakeReport
+) -> None:
+    for _ in range(6):
+        make_report()
+    counts = []
+    for limit in (1, 6):
+        with CaptureQueriesContext(connection) as queries:
+            client.get(f"/api/v1/reports/?limit={limit}")
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+
+
+def _tile(client: Client, z: int, x: int, y: int, query: str = "") -> dict[str, Any]:
+    response = client.get(f"/api/v1/tiles/reports/{z}/{x}/{y}.pbf{query}")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/vnd.mapbox-vector-tile"
+    return mapbox_vector_tile.decode(response.content)  # type: ignore[no-any-return]
+
+
+# The z=14 tile holding the centre of Piraeus.
+TILE = (14, 9268, 6323)
+
+
+def test_tiles_count_public_reports_per_category(client: Client, make_report: MakeReport) -> None:
+    make_report(category="graffiti")
+    make_report(category="graffiti")
+    make_report(category="noise")
+    make_report(category="noise", status="submitted")
+    make_report(category="sexual-harassment")
+    layer = _tile(client, *TILE)["reports"]
+    counts = {f["properties"]["category"]: f["properties"]["count"] for f in layer["features"]}
+    assert counts == {"graffiti": 2, "noise": 1}
+
+
+def test_tiles_take_the_same_filters(client: Client, make_report: MakeReport) -> None:
+    make_report(category="graffiti")
+    make_report(category="noise")
+    layer = _tile(client, *TILE, "?category=noise")["reports"]
+    assert [f["properties"]["category"] for f in layer["features"]] == ["noise"]
+
+
+def test_a_tile_far_away_is_empty(client: Client, make_report: MakeReport) -> None:
+    make_report()
+    assert _tile(client, 14, 0, 0) == {}
+
+
+@pytest.mark.parametrize("path", ["15/99999/1", "3/8/0", "23/0/0", "3/-1/0"])
+def test_tiles_outside_the_grid_are_404(client: Client, path: str) -> None:
+    assert client.get(f"/api/v1/tiles/reports/{path}.pbf").status_code == 404
+
+
+def test_a_tile_with_a_bad_filter_is_400(client: Client) -> None:
+    assert client.get("/api/v1/tiles/reports/14/9268/6323.pbf?since=never").status_code == 400
+
+
+def test_categories_are_listed_with_their_privacy(client: Client, db: None) -> None:
+    body = client.get("/api/v1/categories/").json()
+    by_slug = {category["slug"]: category for category in body}
+    assert by_slug["sexual-harassment"]["may_be_public"] is False
+    assert by_slug["phishing"]["location_required"] is False
+    assert {category["group"] for category in body} == {
+        "incivility",
+        "crime",
+        "urban_risk",
+        "cyber",
+    }

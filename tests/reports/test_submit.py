@@ -1,0 +1,144 @@
+"""Submitting a report through the API: what is stored, and every bad input refused whole."""
+
+import pytest
+from django.contrib.gis.geos import Point
+from django.test import Client
+from pytest_django.fixtures import Settings as SettingsWrapper
+
+from curim.accounts.models import User
+from curim.reports.locations import public_cell_centre
+from curim.reports.models import Report, ReportEvent
+from tests.reports.conftest import CENTRE, report_body
+
+pytestmark = pytest.mark.usefixtures("piraeus")
+URL = "/api/v1/reports/"
+
+
+def _post(client: Client, **overrides: object) -> tuple[int, dict[str, object]]:
+    response = client.post(URL, report_body(**overrides), content_type="application/json")
+    return response.status_code, response.json()
+
+
+def test_an_anonymous_citizen_submits_a_report(client: Client) -> None:
+    status, body = _post(client)
+    assert status == 201
+    assert body["status"] == "submitted"
+    report = Report.objects.get(public_id=body["id"])
+    assert report.reporter is None
+    assert (report.location.x, report.location.y) == CENTRE
+    assert report.area is not None
+    assert report.area.code == "piraeus-1"
+    assert report.client_address == "127.0.0.1"
+    assert list(report.events.values_list("kind", flat=True)) == [ReportEvent.Kind.SUBMITTED]
+
+
+def test_a_registered_citizen_is_recorded_as_the_reporter(client: Client, citizen: User) -> None:
+    client.force_login(citizen)
+    status, body = _post(client)
+    assert status == 201
+    assert Report.objects.get(public_id=body["id"]).reporter == citizen
+
+
+def test_the_public_location_is_the_centre_of_the_category_grid_cell(client: Client) -> None:
+    _, body = _post(client)
+    report = Report.objects.get(public_id=body["id"])
+    assert report.public_location != report.location
+    exact = report.location.transform(2100, clone=True)
+    public = report.public_location.transform(2100, clone=True)
+    grid = report.category.grid_size_m
+    # The cell centre is at most half a diagonal away, and on the grid's half-steps.
+    assert exact.distance(public) <= grid * 2**0.5 / 2 + 0.5
+    assert abs((public.x - grid / 2) / grid - round((public.x - grid / 2) / grid)) < 0.01
+
+
+def test_points_in_the_same_cell_share_one_public_location() -> None:
+    a = public_cell_centre(Point(23.64650, 37.94250, srid=4326), 250)
+    b = public_cell_centre(Point(23.64655, 37.94255, srid=4326), 250)
+    assert a == b  # the exact point cannot be recovered from what is shown
+
+
+def test_a_cyber_threat_needs_no_location_but_a_channel(client: Client) -> None:
+    status, body = _post(
+        client,
+        category="phishing",
+        latitude=None,
+        longitude=None,
+        cyber_channel="email",
+        cyber_sender="bank@phish.example",
+    )
+    assert status == 201
+    report = Report.objects.get(public_id=body["id"])
+    assert report.location is None
+    assert report.public_location is None
+    status, body = _post(client, category="phishing", latitude=None, longitude=None)
+    assert status == 400
+    assert "cyber_channel" in body
+
+
+def test_a_retry_with_the_same_idempotency_key_returns_the_first_report(client: Client) -> None:
+    first = client.post(
+        URL,
+        report_body(),
+        content_type="application/json",
+        headers={"Idempotency-Key": "7c1f7f58-retry"},
+    )
+    again = client.post(
+        URL,
+        report_body(),
+        content_type="application/json",
+        headers={"Idempotency-Key": "7c1f7f58-retry"},
+    )
+    assert first.status_code == 201
+    assert again.status_code == 200
+    assert again.json()["id"] == first.json()["id"]
+    assert Report.objects.count() == 1
+
+
+def test_the_honeypot_accepts_nothing(client: Client) -> None:
+    status, _ = _post(client, website="http://spam.example")
+    assert status == 201
+    assert not Report.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"latitude": 91}, "latitude"),
+        ({"longitude": -181}, "longitude"),
+        ({"latitude": "north"}, "latitude"),
+        ({"longitude": None}, "longitude"),
+        ({"latitude": 48.8584, "longitude": 2.2945}, "location"),  # Paris: outside Piraeus
+        ({"latitude": None, "longitude": None}, "location"),  # graffiti needs a place
+        ({"category": "no-such-thing"}, "category"),
+        ({"description": "x" * 5001}, "description"),
+        ({"description": ""}, "description"),
+        ({"severity": 0}, "severity"),
+        ({"feeling_unsafe": 6}, "feeling_unsafe"),
+        ({"occurred_at": "2999-01-01T00:00:00Z"}, "occurred_at"),
+        ({"occurred_at": "yesterday"}, "occurred_at"),
+        ({"cyber_channel": "email"}, "cyber_channel"),  # not a cyber category
+        ({"contact_email": "not an address"}, "contact_email"),
+    ],
+)
+def test_bad_input_is_refused_per_field_and_nothing_is_saved(
+    client: Client, overrides: dict[str, object], field: str
+) -> None:
+    status, body = _post(client, **overrides)
+    assert status == 400
+    assert field in body, body
+    assert not Report.objects.exists()
+
+
+def test_anonymous_submissions_are_limited_per_address(
+    client: Client, settings: SettingsWrapper, citizen: User
+) -> None:
+    settings.REPORTS_ANONYMOUS_PER_HOUR = 2
+    assert _post(client)[0] == 201
+    assert _post(client)[0] == 201
+    status, body = _post(client)
+    assert status == 429
+    assert "detail" in body
+    other = Client(REMOTE_ADDR="198.51.100.20")
+    assert _post(other)[0] == 201
+    client.force_login(citizen)
+    assert _post(client)[0] == 201  # registered citizens are not limited here
