@@ -48,6 +48,13 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
             "axes.delete_accessattempt",
             "axes.view_accessfailurelog",
             "axes.view_accesslog",
+            "reports.view_category",
+            "reports.add_category",
+            "reports.change_category",
+            "reports.view_report",
+            "reports.change_report",
+            "reports.view_reportevent",
+            "reports.view_reportphoto",
         }
     ),
 }

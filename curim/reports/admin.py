@@ -1,0 +1,69 @@
+"""Admin for the taxonomy and for reports (read-mostly: moderation happens in the queue)."""
+
+from django.contrib import admin
+from django.http import HttpRequest
+from leaflet.admin import LeafletGeoAdmin
+
+from curim.reports.models import Category, Report, ReportEvent, ReportPhoto
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin[Category]):
+    list_display = [
+        "slug",
+        "name_en",
+        "name_el",
+        "group",
+        "may_be_public",
+        "location_required",
+        "grid_size_m",
+        "forward_to",
+        "is_active",
+    ]
+    list_filter = ["group", "may_be_public", "forward_to", "is_active"]
+    list_editable = ["is_active"]
+    search_fields = ["slug", "name_en", "name_el"]
+
+
+class ReportEventInline(admin.TabularInline[ReportEvent, Report]):
+    model = ReportEvent
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "kind", "actor", "from_status", "to_status", "note", "is_public"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Report | None = None) -> bool:
+        return False
+
+
+class ReportPhotoInline(admin.TabularInline[ReportPhoto, Report]):
+    model = ReportPhoto
+    extra = 0
+    fields = ["image", "width", "height", "created_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Report | None = None) -> bool:
+        return False
+
+
+@admin.register(Report)
+class ReportAdmin(LeafletGeoAdmin):  # type: ignore[misc]
+    list_display = ["public_id", "category", "status", "area", "created_at"]
+    list_filter = ["status", "category__group", "category", "area"]
+    search_fields = ["public_id", "description"]
+    date_hierarchy = "created_at"
+    list_select_related = ["category", "area"]
+    readonly_fields = [
+        "public_id",
+        "public_location",
+        "reporter",
+        "client_address",
+        "idempotency_key",
+        "created_at",
+        "updated_at",
+        "published_at",
+        "status",
+    ]
+    exclude = ["public_point_3857"]
+    raw_id_fields = ["duplicate_of"]
+    inlines = [ReportPhotoInline, ReportEventInline]
