@@ -29,8 +29,15 @@ class ReportEventInline(admin.TabularInline[ReportEvent, Report]):
     model = ReportEvent
     extra = 0
     can_delete = False
-    fields = ["created_at", "kind", "actor", "from_status", "to_status", "note", "is_public"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "created_at",
+        "kind",
+        "actor",
+        "from_status",
+        "to_status",
+        "note",
+        "is_public",
+    )
 
     def has_add_permission(self, request: HttpRequest, obj: Report | None = None) -> bool:
         return False
@@ -39,8 +46,7 @@ class ReportEventInline(admin.TabularInline[ReportEvent, Report]):
 class ReportPhotoInline(admin.TabularInline[ReportPhoto, Report]):
     model = ReportPhoto
     extra = 0
-    fields = ["image", "width", "height", "created_at"]
-    readonly_fields = fields
+    fields = readonly_fields = ("image", "width", "height", "created_at")
 
     def has_add_permission(self, request: HttpRequest, obj: Report | None = None) -> bool:
         return False
