@@ -236,9 +236,11 @@ STORAGES = {
 # tests depends on it being reachable.
 MAP_TILE_URL = env.str("MAP_TILE_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 MAP_TILE_ATTRIBUTION = env.str("MAP_TILE_ATTRIBUTION", default="&copy; OpenStreetMap contributors")
+MAP_CENTRE = (37.9475, 23.6395)  # latitude, longitude: central Piraeus
+MAP_ZOOM = 13
 LEAFLET_CONFIG = {
-    "DEFAULT_CENTER": (37.9475, 23.6395),
-    "DEFAULT_ZOOM": 13,
+    "DEFAULT_CENTER": MAP_CENTRE,
+    "DEFAULT_ZOOM": MAP_ZOOM,
     "MIN_ZOOM": 3,
     "MAX_ZOOM": 19,
     "TILES": [("OpenStreetMap", MAP_TILE_URL, {"attribution": MAP_TILE_ATTRIBUTION})],

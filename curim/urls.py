@@ -17,6 +17,7 @@ api_v1 = [
     path("areas/<slug:code>/", areas_api.AreaDetail.as_view(), name="area_detail"),
     path("categories/", reports_api.CategoryList.as_view(), name="category_list"),
     path("reports/", reports_api.ReportListCreate.as_view(), name="report_list"),
+    path("reports/nearby/", reports_api.ReportNearby.as_view(), name="report_nearby"),
     path("reports/<uuid:public_id>/", reports_api.ReportDetail.as_view(), name="report_detail"),
     path("tiles/reports/<int:z>/<int:x>/<int:y>.pbf", reports_api.report_tile, name="report_tile"),
 ]
@@ -24,6 +25,7 @@ api_v1 = [
 urlpatterns = [
     path("", include("curim.core.urls")),
     path("accounts/", include("curim.accounts.urls")),
+    path("", include("curim.reports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript_catalog"),
     path("admin/", admin.site.urls),

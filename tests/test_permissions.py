@@ -39,6 +39,12 @@ PUBLIC = {
     "api:report_list": "published reports (GET) and anonymous submission (POST)",
     "api:report_detail": "one published report",
     "api:report_tile": "the public risk map",
+    "api:report_nearby": "the duplicate hint while submitting",
+    "reports:new": "anyone may report, anonymously",
+    "reports:submitted": "the thank-you page",
+    "reports:map": "the public risk map",
+    "reports:detail": "published reports only (404 otherwise)",
+    "reports:photo": "photos of published reports only (404 otherwise)",
     "api_schema": "the OpenAPI description",
     "api_docs": "the API documentation",
 }

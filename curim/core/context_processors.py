@@ -17,19 +17,33 @@ class NavItem:
     roles: frozenset[Role] | None = None  # None: everyone
 
 
+# Any signed-in user, whatever their roles.
+AUTHENTICATED = frozenset(Role)
+
+
 def _items() -> list[NavItem]:
     return [
         NavItem(_("Home"), reverse("core:home")),
+        NavItem(_("Report a risk"), reverse("reports:new")),
+        NavItem(_("Risk map"), reverse("reports:map")),
+        NavItem(_("My reports"), reverse("reports:mine"), AUTHENTICATED),
+        NavItem(_("Moderation"), reverse("reports:moderation_queue"), frozenset({Role.MODERATOR})),
         NavItem(_("API"), reverse("api_docs")),
         NavItem(_("Administration"), reverse("admin:index"), frozenset({Role.ADMIN})),
     ]
 
 
 def navigation(request: HttpRequest) -> dict[str, object]:
-    roles = user_roles(request.user) if hasattr(request, "user") else frozenset()
-    if getattr(request, "user", None) is not None and request.user.is_superuser:
+    user = getattr(request, "user", None)
+    roles: frozenset[Role] = user_roles(user) if user is not None else frozenset()
+    if user is not None and user.is_superuser:
         roles = roles | {Role.ADMIN}
-    items = [item for item in _items() if item.roles is None or item.roles & roles]
+    signed_in = user is not None and user.is_authenticated
+    items = [
+        item
+        for item in _items()
+        if item.roles is None or item.roles & roles or (item.roles is AUTHENTICATED and signed_in)
+    ]
     current = request.path
     return {
         "nav_items": [

@@ -24,7 +24,7 @@ from curim.core.geometry import GeometryError, point_from_lon_lat
 from curim.core.ratelimit import rate_limit_exceeded
 from curim.reports.models import Category, CyberChannel
 from curim.reports.photos import CleanPhoto, photo_clean
-from curim.reports.selectors import ReportFilter, reports_filter, reports_public
+from curim.reports.selectors import ReportFilter, reports_filter, reports_near, reports_public
 from curim.reports.serialise import feature_json, features_json, tile_bytes, tile_exists
 from curim.reports.services import MAX_PHOTOS, ReportDraft, report_submit
 
@@ -246,6 +246,37 @@ class ReportDetail(APIView):
         if feature is None:
             raise Http404
         return _geojson(feature)
+
+
+class NearbyQuerySerializer(serializers.Serializer[Any]):
+    category = serializers.SlugRelatedField[Category](
+        slug_field="slug", queryset=Category.objects.filter(is_active=True)
+    )
+    latitude = serializers.FloatField(min_value=-90, max_value=90)
+    longitude = serializers.FloatField(min_value=-180, max_value=180)
+
+
+class ReportNearby(APIView):
+    """The duplicate hint: public reports of the same category nearby in the last 30 days.
+
+    Computed on public locations only, so that probing points cannot reveal an exact one.
+    """
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        operation_id="reports_nearby",
+        parameters=[NearbyQuerySerializer],
+        responses={(200, GEOJSON): OpenApiTypes.OBJECT},
+    )
+    def get(self, request: Request) -> HttpResponse:
+        query = NearbyQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        data = query.validated_data
+        point = point_from_lon_lat(data["longitude"], data["latitude"])
+        reports = reports_near(point=point, category=data["category"])
+        features = features_json(reports[:5])
+        return _geojson(f'{{"type":"FeatureCollection","features":{features}}}')
 
 
 @require_GET

@@ -1,12 +1,47 @@
 """Reads of reports. Public reads go through `reports_public`, which knows what may be shown."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
+from math import cos, radians
 
-from django.contrib.gis.geos import Polygon
-from django.db.models import Q, QuerySet
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.gis.db.models.functions import Distance
+from django.contrib.gis.geos import Point, Polygon
+from django.contrib.gis.measure import D
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
-from curim.reports.models import PUBLIC_STATUSES, Category, Report
+from curim.accounts.models import User
+from curim.accounts.roles import Role, user_has_role
+from curim.reports.models import PUBLIC_STATUSES, Category, Report, ReportPhoto
+
+
+def reports_moderated_by(user: User | AnonymousUser) -> QuerySet[Report]:
+    """Every report, exact location and contact included, for moderators; nothing otherwise."""
+    if not user_has_role(user, Role.MODERATOR):
+        return Report.objects.none()
+    return Report.objects.select_related("category", "area", "reporter", "duplicate_of")
+
+
+def reports_of(user: User | AnonymousUser) -> QuerySet[Report]:
+    """A registered citizen's own reports."""
+    if not user.is_authenticated:
+        return Report.objects.none()
+    return (
+        Report.objects.filter(reporter=user)
+        .select_related("category", "area")
+        .annotate(is_public=Exists(reports_public().filter(pk=OuterRef("pk"))))
+    )
+
+
+def photos_public() -> QuerySet[ReportPhoto]:
+    return ReportPhoto.objects.filter(report__in=reports_public())
+
+
+def photos_visible_to(user: User | AnonymousUser) -> QuerySet[ReportPhoto]:
+    if user_has_role(user, Role.MODERATOR):
+        return ReportPhoto.objects.all()
+    return photos_public()
 
 
 def categories_public() -> QuerySet[Category]:
@@ -49,3 +84,26 @@ def reports_filter(reports: QuerySet[Report], criteria: ReportFilter) -> QuerySe
             Q(area__code=code) | Q(area__parent__code=code) | Q(area__parent__parent__code=code)
         )
     return reports
+
+
+DUPLICATE_RADIUS_M = 50
+DUPLICATE_DAYS = 30
+
+
+def reports_near(*, point: Point, category: Category) -> QuerySet[Report]:
+    """Public reports of a category whose public cell lies near a point, newest first."""
+    # 50 m from the point, plus half a cell's diagonal because public points are cell centres.
+    radius = DUPLICATE_RADIUS_M + category.grid_size_m * 2**0.5 / 2
+    # A cheap, index-using box in degrees (a superset), then the exact distance in metres.
+    degrees = radius / (111_320 * max(cos(radians(point.y)), 0.01))
+    return (
+        reports_public()
+        .filter(
+            category=category,
+            created_at__gte=timezone.now() - timedelta(days=DUPLICATE_DAYS),
+            public_location__dwithin=(point, degrees),
+        )
+        .annotate(distance=Distance("public_location", point))
+        .filter(distance__lte=D(m=radius))
+        .order_by("distance", "-created_at")
+    )

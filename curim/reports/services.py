@@ -174,3 +174,44 @@ def report_transition(
         is_public=bool(public_note) or not note,
     )
     return report
+
+
+@transaction.atomic
+def report_forward(*, report: Report, actor: User, note: str = "") -> Report:
+    """Forward to whoever the category names (police, a department, the Victim Support Unit)."""
+    category = report.category
+    if not category.forward_to:
+        raise ValidationError({"status": _("This category is not forwarded to anyone.")})
+    target = category.get_forward_to_display()
+    if category.forward_department:
+        target = f"{target}: {category.forward_department}"
+    return report_transition(
+        report=report,
+        to_status=ReportStatus.FORWARDED,
+        actor=actor,
+        note=f"{_('Forwarded to')} {target}. {note}".strip(),
+    )
+
+
+@transaction.atomic
+def report_merge(*, report: Report, into: Report, actor: User) -> Report:
+    """Close a duplicate, pointing at the report it repeats; the original stays as it is."""
+    if into.pk == report.pk:
+        raise ValidationError({"into": _("A report cannot duplicate itself.")})
+    if into.duplicate_of_id is not None:
+        raise ValidationError({"into": _("That report is itself a duplicate.")})
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    from_status = report.status
+    report.duplicate_of = into
+    report.status = ReportStatus.CLOSED
+    report.save(update_fields=["duplicate_of", "status", "updated_at"])
+    ReportEvent.objects.create(
+        report=report,
+        kind=ReportEvent.Kind.MERGED,
+        actor=actor,
+        from_status=from_status,
+        to_status=ReportStatus.CLOSED,
+        note=str(into.public_id),
+        is_public=True,
+    )
+    return report

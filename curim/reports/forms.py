@@ -1,0 +1,47 @@
+"""Forms of the moderation queue."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from curim.reports.models import ReportStatus
+
+
+class ModerationForm(forms.Form):
+    ACTIONS = [
+        ("publish", _("Publish")),
+        ("reject", _("Reject")),
+        ("spam", _("Mark as spam")),
+        ("forward", _("Forward")),
+        ("resolve", _("Mark resolved")),
+        ("close", _("Close")),
+        ("reopen", _("Reopen")),
+    ]
+    TARGET = {
+        "publish": ReportStatus.PUBLISHED,
+        "reject": ReportStatus.REJECTED,
+        "spam": ReportStatus.SPAM,
+        "resolve": ReportStatus.RESOLVED,
+        "close": ReportStatus.CLOSED,
+        "reopen": ReportStatus.PUBLISHED,
+    }
+
+    action = forms.ChoiceField(label=_("Action"), choices=ACTIONS)
+    note = forms.CharField(
+        label=_("Internal note"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    public_note = forms.CharField(
+        label=_("Public note"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Shown on the report's public page, e.g. when closing it."),
+    )
+
+
+class MergeForm(forms.Form):
+    into = forms.UUIDField(
+        label=_("Duplicate of report"), help_text=_("The id of the report this one repeats.")
+    )

@@ -1,0 +1,106 @@
+"""Citizen pages: submit a report, the public risk map, a report's page, my reports, photos."""
+
+import uuid
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from curim.areas.models import Area
+from curim.reports.models import Category, CategoryGroup, CyberChannel
+from curim.reports.selectors import photos_visible_to, reports_of, reports_public
+from curim.reports.services import MAX_PHOTOS
+
+
+def _categories() -> list[dict[str, object]]:
+    return [
+        {
+            "slug": c.slug,
+            "name": c.name,
+            "group": c.group,
+            "public": c.may_be_public,
+            "located": c.location_required,
+        }
+        for c in Category.objects.filter(is_active=True)
+    ]
+
+
+def map_config() -> dict[str, object]:
+    return {
+        "centre": list(settings.MAP_CENTRE),
+        "zoom": settings.MAP_ZOOM,
+        "tiles": settings.MAP_TILE_URL,
+        "attribution": settings.MAP_TILE_ATTRIBUTION,
+    }
+
+
+@require_GET
+def report_new(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "reports/new.html",
+        {
+            "categories": _categories(),
+            "groups": CategoryGroup.choices,
+            "channels": CyberChannel.choices,
+            "max_photos": MAX_PHOTOS,
+            "map_config": map_config(),
+        },
+    )
+
+
+@require_GET
+def report_submitted(request: HttpRequest) -> HttpResponse:
+    return render(request, "reports/submitted.html")
+
+
+@require_GET
+def public_map(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "reports/map.html",
+        {
+            "categories": [c for c in _categories() if c["public"]],
+            "groups": CategoryGroup.choices,
+            "areas": Area.objects.filter(level=Area.Level.DISTRICT).order_by("code"),
+            "map_config": map_config(),
+        },
+    )
+
+
+@require_GET
+def report_page(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    report = get_object_or_404(
+        reports_public().select_related("category", "area"), public_id=public_id
+    )
+    return render(
+        request,
+        "reports/report.html",
+        {
+            "report": report,
+            "events": report.events.filter(is_public=True),
+            "photos": report.photos.all(),
+            "map_config": map_config(),
+        },
+    )
+
+
+@login_required
+@require_GET
+def my_reports(request: HttpRequest) -> HttpResponse:
+    page = Paginator(reports_of(request.user).order_by("-created_at"), 25)
+    return render(request, "reports/mine.html", {"page": page.get_page(request.GET.get("page"))})
+
+
+@require_GET
+def photo(request: HttpRequest, public_id: uuid.UUID) -> FileResponse:
+    item = get_object_or_404(photos_visible_to(request.user), public_id=public_id)
+    response = FileResponse(item.image.open("rb"), content_type="image/jpeg")
+    # Served as an inert image: never sniffed, never run, never framed elsewhere.
+    response["Content-Disposition"] = 'inline; filename="photo.jpg"'
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, max-age=300"
+    return response

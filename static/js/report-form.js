@@ -1,0 +1,130 @@
+// The report form: a Leaflet pin for the location, the duplicate hint, and submission to the
+// API, with the API's errors shown next to their fields.
+(function () {
+  "use strict";
+  var form = document.getElementById("report-form");
+  if (!form) { return; }
+  var config = JSON.parse(document.getElementById("map-config").textContent);
+  var category = document.getElementById("id_category");
+  var lat = document.getElementById("id_latitude");
+  var lon = document.getElementById("id_longitude");
+  var readout = document.getElementById("location-readout");
+  var idempotencyKey = (window.crypto && crypto.randomUUID) ? crypto.randomUUID()
+    : String(Date.now()) + Math.random().toString(16).slice(2);
+
+  var map = L.map("report-map").setView(config.centre, config.zoom);
+  L.tileLayer(config.tiles, { attribution: config.attribution, maxZoom: 19 }).addTo(map);
+  var marker = null;
+
+  function place(latlng) {
+    if (marker) { marker.setLatLng(latlng); } else {
+      marker = L.marker(latlng, { draggable: true, keyboard: true, title: "pin" }).addTo(map);
+      marker.on("dragend", function () { place(marker.getLatLng()); });
+    }
+    lat.value = latlng.lat.toFixed(6);
+    lon.value = latlng.lng.toFixed(6);
+    readout.textContent = form.dataset.msgLocated + " " + lat.value + ", " + lon.value;
+    nearby();
+  }
+  map.on("click", function (event) { place(event.latlng); });
+  document.getElementById("use-location").addEventListener("click", function () {
+    if (!navigator.geolocation) { readout.textContent = form.dataset.msgNogeo; return; }
+    navigator.geolocation.getCurrentPosition(function (position) {
+      var here = L.latLng(position.coords.latitude, position.coords.longitude);
+      map.setView(here, 17);
+      place(here);
+    }, function () { readout.textContent = form.dataset.msgNogeo; });
+  });
+
+  function selected() { return category.options[category.selectedIndex]; }
+  function categoryChanged() {
+    var option = selected();
+    var cyber = option && option.dataset.group === "cyber";
+    document.getElementById("cyber-fieldset").hidden = !cyber;
+    document.getElementById("location-fieldset").hidden = cyber;
+    document.getElementById("private-note").hidden = !option || option.dataset.public !== "0";
+    if (!cyber) { map.invalidateSize(); }
+    nearby();
+  }
+  category.addEventListener("change", categoryChanged);
+
+  var hint = document.getElementById("duplicates");
+  function nearby() {
+    if (!category.value || !lat.value) { hint.hidden = true; return; }
+    var url = form.dataset.nearby + "?category=" + encodeURIComponent(category.value) +
+      "&latitude=" + lat.value + "&longitude=" + lon.value;
+    fetch(url, { headers: { Accept: "application/geo+json" } })
+      .then(function (response) { return response.ok ? response.json() : { features: [] }; })
+      .then(function (body) {
+        var list = hint.querySelector("ul");
+        list.textContent = "";
+        body.features.forEach(function (feature) {
+          var item = document.createElement("li");
+          var link = document.createElement("a");
+          link.href = "/reports/" + feature.id + "/";
+          link.textContent = feature.properties.occurred_on + ": " + feature.properties.description;
+          item.appendChild(link);
+          list.appendChild(item);
+        });
+        hint.hidden = body.features.length === 0;
+      })
+      .catch(function () { hint.hidden = true; });
+  }
+
+  function clearErrors() {
+    form.querySelectorAll("[data-error-for]").forEach(function (list) { list.textContent = ""; });
+    var box = document.getElementById("form-errors");
+    box.hidden = true;
+    box.textContent = "";
+  }
+  function showErrors(errors) {
+    var box = document.getElementById("form-errors");
+    box.textContent = form.dataset.msgFix;
+    Object.keys(errors).forEach(function (field) {
+      var list = form.querySelector('[data-error-for="' + field + '"]');
+      var messages = [].concat(errors[field]);
+      if (!list) {
+        box.textContent += " " + messages.join(" ");
+        return;
+      }
+      messages.forEach(function (message) {
+        var item = document.createElement("li");
+        item.textContent = typeof message === "string" ? message : JSON.stringify(message);
+        list.appendChild(item);
+      });
+    });
+    box.hidden = false;
+    box.focus && box.scrollIntoView();
+  }
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    clearErrors();
+    var data = new FormData(form);
+    ["latitude", "longitude", "occurred_at", "cyber_channel", "cyber_sender", "contact_email"]
+      .forEach(function (name) { if (!data.get(name)) { data.delete(name); } });
+    var when = data.get("occurred_at");
+    if (when) { data.set("occurred_at", new Date(when).toISOString()); }
+    var photos = document.getElementById("id_photos").files;
+    data.delete("photos");
+    for (var i = 0; i < photos.length; i++) { data.append("photos", photos[i]); }
+    var token = form.querySelector("[name=csrfmiddlewaretoken]").value;
+    fetch(form.dataset.api, {
+      method: "POST",
+      body: data,
+      credentials: "same-origin",
+      headers: { "X-CSRFToken": token, "Idempotency-Key": idempotencyKey, Accept: "application/json" }
+    }).then(function (response) {
+      return response.json().then(function (body) { return { status: response.status, body: body }; });
+    }).then(function (result) {
+      if (result.status === 201 || result.status === 200) {
+        window.location.href = form.dataset.done + "?id=" + encodeURIComponent(result.body.id);
+      } else if (result.status === 400) {
+        showErrors(result.body);
+      } else {
+        showErrors({ detail: result.body.detail || form.dataset.msgFailed });
+      }
+    }).catch(function () { showErrors({ detail: form.dataset.msgFailed }); });
+  });
+  categoryChanged();
+})();
