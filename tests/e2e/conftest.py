@@ -17,12 +17,20 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-results"
 
 
+# The data migrations that seed rows (roles, the report taxonomy), with their functions.
+DATA_MIGRATIONS = [
+    ("curim.accounts.migrations.0002_roles", "roles_create"),
+    ("curim.reports.migrations.0002_taxonomy", "taxonomy_create"),
+    ("curim.reports.migrations.0003_role_permissions", "grant"),
+]
+
+
 @pytest.fixture(autouse=True)
-def _role_groups(transactional_db: None) -> None:
-    # Transactional tests empty every table afterwards, the role groups included; re-run the
-    # data migration that creates them, so each browser test starts from a migrated database.
-    roles = import_module("curim.accounts.migrations.0002_roles")
-    roles.roles_create(django_apps, None)
+def _seeded_rows(transactional_db: None) -> None:
+    # Transactional tests empty every table afterwards, seeded rows included; re-run the data
+    # migrations, so each browser test starts from a freshly migrated database.
+    for module, function in DATA_MIGRATIONS:
+        getattr(import_module(module), function)(django_apps, None)
 
 
 @pytest.fixture(scope="session")
