@@ -43,6 +43,8 @@ PUBLIC = {
     "reports:new": "anyone may report, anonymously",
     "reports:submitted": "the thank-you page",
     "reports:map": "the public risk map",
+    "reports:evaluate": "anyone may rate how safe a place feels",
+    "api:evaluation_list": "average ratings per cell (GET) and anonymous rating (POST)",
     "reports:detail": "published reports only (404 otherwise)",
     "reports:photo": "photos of published reports only (404 otherwise)",
     "api_schema": "the OpenAPI description",

@@ -55,6 +55,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
             "reports.change_report",
             "reports.view_reportevent",
             "reports.view_reportphoto",
+            "reports.view_placeevaluation",
         }
     ),
 }

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 from leaflet.admin import LeafletGeoAdmin
 
-from curim.reports.models import Category, Report, ReportEvent, ReportPhoto
+from curim.reports.models import Category, PlaceEvaluation, Report, ReportEvent, ReportPhoto
 
 
 @admin.register(Category)
@@ -73,3 +73,11 @@ class ReportAdmin(LeafletGeoAdmin):  # type: ignore[misc]
     exclude = ["public_point_3857"]
     raw_id_fields = ["duplicate_of"]
     inlines = [ReportPhotoInline, ReportEventInline]
+
+
+@admin.register(PlaceEvaluation)
+class PlaceEvaluationAdmin(LeafletGeoAdmin):  # type: ignore[misc]
+    list_display = ["public_id", "time_of_day", "feeling", "area", "created_at"]
+    list_filter = ["time_of_day", "area"]
+    date_hierarchy = "created_at"
+    readonly_fields = ["public_id", "public_location", "evaluator", "client_address", "created_at"]

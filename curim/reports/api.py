@@ -22,7 +22,8 @@ from rest_framework.views import APIView
 from curim.core.client import client_address
 from curim.core.geometry import GeometryError, point_from_lon_lat
 from curim.core.ratelimit import rate_limit_exceeded
-from curim.reports.models import Category, CyberChannel
+from curim.reports.evaluations import EvaluationDraft, evaluation_cells_geojson, evaluation_submit
+from curim.reports.models import AUDIT_PARAMETERS, Category, CyberChannel, TimeOfDay
 from curim.reports.photos import CleanPhoto, photo_clean
 from curim.reports.selectors import ReportFilter, reports_filter, reports_near, reports_public
 from curim.reports.serialise import feature_json, features_json, tile_bytes, tile_exists
@@ -277,6 +278,82 @@ class ReportNearby(APIView):
         reports = reports_near(point=point, category=data["category"])
         features = features_json(reports[:5])
         return _geojson(f'{{"type":"FeatureCollection","features":{features}}}')
+
+
+class EvaluationCreateSerializer(serializers.Serializer[Any]):
+    latitude = serializers.FloatField(min_value=-90, max_value=90)
+    longitude = serializers.FloatField(min_value=-180, max_value=180)
+    time_of_day = serializers.ChoiceField(choices=TimeOfDay.choices)
+    feeling = serializers.IntegerField(min_value=1, max_value=5)
+    lighting = serializers.IntegerField(min_value=1, max_value=5)
+    visibility = serializers.IntegerField(min_value=1, max_value=5)
+    people = serializers.IntegerField(min_value=1, max_value=5)
+    security = serializers.IntegerField(min_value=1, max_value=5)
+    walk_path = serializers.IntegerField(min_value=1, max_value=5)
+    website = serializers.CharField(required=False, allow_blank=True, write_only=True)
+
+
+class EvaluationQuerySerializer(serializers.Serializer[Any]):
+    time_of_day = serializers.ChoiceField(choices=TimeOfDay.choices, required=False)
+    since = serializers.DateField(required=False)
+
+
+class EvaluationListCreate(APIView):
+    """GET: average ratings per 50 m cell (GeoJSON). POST: rate how safe a place feels."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        operation_id="evaluations_list",
+        parameters=[EvaluationQuerySerializer],
+        responses={(200, GEOJSON): OpenApiTypes.OBJECT},
+    )
+    def get(self, request: Request) -> HttpResponse:
+        query = EvaluationQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        return _geojson(
+            evaluation_cells_geojson(
+                time_of_day=query.validated_data.get("time_of_day"),
+                since=query.validated_data.get("since"),
+            )
+        )
+
+    @extend_schema(
+        operation_id="evaluations_create",
+        request=EvaluationCreateSerializer,
+        responses={201: ReportCreatedSerializer},
+    )
+    def post(self, request: Request) -> Response:
+        address = client_address(request._request)
+        if not request.user.is_authenticated and rate_limit_exceeded(
+            scope="evaluation-anonymous",
+            key=address or "unknown",
+            limit=settings.REPORTS_ANONYMOUS_PER_HOUR,
+            window_s=3600,
+        ):
+            return Response(
+                {"detail": _("Too many evaluations from your address. Try again later.")},
+                status=status.HTTP_429_TOO_MANY_REQUESTS,
+            )
+        data = EvaluationCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = data.validated_data
+        if fields.get("website"):
+            return Response({"id": uuid.uuid4(), "status": "submitted"}, status=201)
+        draft = EvaluationDraft(
+            location=point_from_lon_lat(fields["longitude"], fields["latitude"]),
+            time_of_day=fields["time_of_day"],
+            **{name: fields[name] for name in ("feeling", *AUDIT_PARAMETERS)},
+        )
+        try:
+            evaluation = evaluation_submit(
+                draft=draft,
+                evaluator=request.user if request.user.is_authenticated else None,
+                client_address=address,
+            )
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.message_dict) from error
+        return Response({"id": evaluation.public_id, "status": "recorded"}, status=201)
 
 
 @require_GET

@@ -227,3 +227,56 @@ class ReportPhoto(models.Model):
         verbose_name = _("photo")
         verbose_name_plural = _("photos")
         ordering = ["created_at", "pk"]
+
+
+class TimeOfDay(models.TextChoices):
+    DAY = "day", _("By day")
+    NIGHT = "night", _("By night")
+
+
+# The audit parameters of a place evaluation (as in SafetiPin-style safety audits).
+AUDIT_PARAMETERS = {
+    "lighting": _("Lighting"),
+    "visibility": _("Visibility"),
+    "people": _("People around"),
+    "security": _("Security presence"),
+    "walk_path": _("Walk path"),
+}
+EVALUATION_GRID_M = 50
+
+
+class PlaceEvaluation(models.Model):
+    """How safe a place feels, by day or by night, rated 1 (poor) to 5 (good) per parameter."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    location = models.PointField(_("exact location"), srid=4326)
+    public_location = models.PointField(_("public location"), srid=4326)
+    area = models.ForeignKey(Area, null=True, blank=True, on_delete=models.SET_NULL)
+    time_of_day = models.CharField(_("time of day"), max_length=8, choices=TimeOfDay.choices)
+    feeling = models.PositiveSmallIntegerField(_("how safe it feels"), validators=_scale())
+    lighting = models.PositiveSmallIntegerField(_("lighting"), validators=_scale())
+    visibility = models.PositiveSmallIntegerField(_("visibility"), validators=_scale())
+    people = models.PositiveSmallIntegerField(_("people around"), validators=_scale())
+    security = models.PositiveSmallIntegerField(_("security presence"), validators=_scale())
+    walk_path = models.PositiveSmallIntegerField(_("walk path"), validators=_scale())
+    evaluator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    client_address = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("place evaluation")
+        verbose_name_plural = _("place evaluations")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(feeling__gte=1, feeling__lte=5)
+                & models.Q(lighting__gte=1, lighting__lte=5)
+                & models.Q(visibility__gte=1, visibility__lte=5)
+                & models.Q(people__gte=1, people__lte=5)
+                & models.Q(security__gte=1, security__lte=5)
+                & models.Q(walk_path__gte=1, walk_path__lte=5),
+                name="evaluation_scales_1_to_5",
+            )
+        ]

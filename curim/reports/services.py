@@ -189,7 +189,7 @@ def report_forward(*, report: Report, actor: User, note: str = "") -> Report:
         report=report,
         to_status=ReportStatus.FORWARDED,
         actor=actor,
-        note=f"{_('Forwarded to')} {target}. {note}".strip(),
+        note=(_("Forwarded to %(target)s.") % {"target": target} + " " + note).strip(),
     )
 
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("reports/<uuid:public_id>/", views.report_page, name="detail"),
     path("reports/photos/<uuid:public_id>.jpg", views.photo, name="photo"),
     path("map/", views.public_map, name="map"),
+    path("places/evaluate/", views.place_evaluate, name="evaluate"),
     path("moderation/", moderation.queue, name="moderation_queue"),
     path("moderation/<uuid:public_id>/", moderation.detail, name="moderation_detail"),
     path("moderation/<uuid:public_id>/act/", moderation.act, name="moderation_act"),

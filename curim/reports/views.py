@@ -7,10 +7,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from curim.areas.models import Area
-from curim.reports.models import Category, CategoryGroup, CyberChannel
+from curim.reports.models import (
+    AUDIT_PARAMETERS,
+    Category,
+    CategoryGroup,
+    CyberChannel,
+    TimeOfDay,
+)
 from curim.reports.selectors import photos_visible_to, reports_of, reports_public
 from curim.reports.services import MAX_PHOTOS
 
@@ -66,6 +73,22 @@ def public_map(request: HttpRequest) -> HttpResponse:
             "categories": [c for c in _categories() if c["public"]],
             "groups": CategoryGroup.choices,
             "areas": Area.objects.filter(level=Area.Level.DISTRICT).order_by("code"),
+            "map_config": map_config(),
+        },
+    )
+
+
+@require_GET
+def place_evaluate(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "reports/evaluate.html",
+        {
+            "times": TimeOfDay.choices,
+            "parameters": [
+                ("feeling", _("Overall, how safe does it feel?")),
+                *AUDIT_PARAMETERS.items(),
+            ],
             "map_config": map_config(),
         },
     )

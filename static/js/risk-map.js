@@ -82,7 +82,25 @@
         });
       });
   }
-  form.addEventListener("change", draw);
+  // The heat layer: places that feel unsafe are hot. Ratings go 1 (poor) to 5 (good).
+  var heat = null;
+  function drawHeat() {
+    if (heat) { map.removeLayer(heat); heat = null; }
+    var when = form.elements.heat.value;
+    if (!when) { return; }
+    fetch(form.dataset.evaluations + "?time_of_day=" + when)
+      .then(function (response) { return response.json(); })
+      .then(function (body) {
+        var points = body.features.map(function (feature) {
+          var c = feature.geometry.coordinates;
+          return [c[1], c[0], (5 - feature.properties.feeling) / 4];
+        });
+        heat = L.heatLayer(points, { radius: 30, blur: 20, max: 1, minOpacity: 0.3 }).addTo(map);
+      });
+  }
+  form.addEventListener("change", function (event) {
+    if (event.target.name === "heat") { drawHeat(); } else { draw(); }
+  });
   map.on("moveend", list);
   draw();
 })();

@@ -22,6 +22,7 @@ DATA_MIGRATIONS = [
     ("curim.accounts.migrations.0002_roles", "roles_create"),
     ("curim.reports.migrations.0002_taxonomy", "taxonomy_create"),
     ("curim.reports.migrations.0003_role_permissions", "grant"),
+    ("curim.reports.migrations.0005_evaluation_permission", "grant"),
 ]
 
 

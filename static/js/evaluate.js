@@ -1,0 +1,61 @@
+// The place evaluation form: a pin on the map and six ratings, sent to the API as JSON.
+(function () {
+  "use strict";
+  var form = document.getElementById("evaluation-form");
+  if (!form) { return; }
+  var config = JSON.parse(document.getElementById("map-config").textContent);
+  var map = L.map("evaluation-map").setView(config.centre, config.zoom);
+  L.tileLayer(config.tiles, { attribution: config.attribution, maxZoom: 19 }).addTo(map);
+  var marker = null;
+  map.on("click", function (event) {
+    if (marker) { marker.setLatLng(event.latlng); } else {
+      marker = L.marker(event.latlng, { draggable: true }).addTo(map);
+      marker.on("dragend", function () { set(marker.getLatLng()); });
+    }
+    set(event.latlng);
+  });
+  function set(latlng) {
+    form.elements.latitude.value = latlng.lat.toFixed(6);
+    form.elements.longitude.value = latlng.lng.toFixed(6);
+    document.getElementById("location-readout").textContent =
+      form.elements.latitude.value + ", " + form.elements.longitude.value;
+  }
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    form.querySelectorAll("[data-error-for]").forEach(function (list) { list.textContent = ""; });
+    var box = document.getElementById("form-errors");
+    box.hidden = true;
+    var body = {};
+    new FormData(form).forEach(function (value, name) {
+      if (value !== "" && name !== "csrfmiddlewaretoken") { body[name] = value; }
+    });
+    fetch(form.dataset.api, {
+      method: "POST", credentials: "same-origin", body: JSON.stringify(body),
+      headers: { "Content-Type": "application/json", Accept: "application/json",
+                 "X-CSRFToken": form.elements.csrfmiddlewaretoken.value }
+    }).then(function (response) {
+      return response.json().then(function (json) { return { status: response.status, body: json }; });
+    }).then(function (result) {
+      if (result.status === 201) {
+        form.hidden = true;
+        var done = document.getElementById("evaluation-done");
+        done.textContent = form.dataset.msgDone;
+        done.hidden = false;
+        return;
+      }
+      box.textContent = result.status === 400 ? form.dataset.msgFix :
+        (result.body.detail || form.dataset.msgFailed);
+      box.hidden = false;
+      if (result.status !== 400) { return; }
+      Object.keys(result.body).forEach(function (field) {
+        var list = form.querySelector('[data-error-for="' + field + '"]');
+        if (!list) { box.textContent += " " + [].concat(result.body[field]).join(" "); return; }
+        [].concat(result.body[field]).forEach(function (message) {
+          var item = document.createElement("li");
+          item.textContent = message;
+          list.appendChild(item);
+        });
+      });
+    }).catch(function () { box.textContent = form.dataset.msgFailed; box.hidden = false; });
+  });
+})();
