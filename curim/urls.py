@@ -19,6 +19,11 @@ api_v1 = [
     path("reports/", reports_api.ReportListCreate.as_view(), name="report_list"),
     path("reports/nearby/", reports_api.ReportNearby.as_view(), name="report_nearby"),
     path("reports/<uuid:public_id>/", reports_api.ReportDetail.as_view(), name="report_detail"),
+    path(
+        "reports/<uuid:public_id>/comments/",
+        reports_api.ReportComments.as_view(),
+        name="report_comments",
+    ),
     path("evaluations/", reports_api.EvaluationListCreate.as_view(), name="evaluation_list"),
     path("tiles/reports/<int:z>/<int:x>/<int:y>.pbf", reports_api.report_tile, name="report_tile"),
 ]

@@ -56,6 +56,11 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
             "reports.view_reportevent",
             "reports.view_reportphoto",
             "reports.view_placeevaluation",
+            "reports.view_comment",
+            "reports.change_comment",
+            "reports.view_commentflag",
+            "reports.view_confirmation",
+            "reports.view_follow",
         }
     ),
 }

@@ -4,7 +4,17 @@ from django.contrib import admin
 from django.http import HttpRequest
 from leaflet.admin import LeafletGeoAdmin
 
-from curim.reports.models import Category, PlaceEvaluation, Report, ReportEvent, ReportPhoto
+from curim.reports.models import (
+    Category,
+    Comment,
+    CommentFlag,
+    Confirmation,
+    Follow,
+    PlaceEvaluation,
+    Report,
+    ReportEvent,
+    ReportPhoto,
+)
 
 
 @admin.register(Category)
@@ -81,3 +91,24 @@ class PlaceEvaluationAdmin(LeafletGeoAdmin):  # type: ignore[misc]
     list_filter = ["time_of_day", "area"]
     date_hierarchy = "created_at"
     readonly_fields = ["public_id", "public_location", "evaluator", "client_address", "created_at"]
+
+
+class CommentFlagInline(admin.TabularInline[CommentFlag, Comment]):
+    model = CommentFlag
+    extra = 0
+    fields = readonly_fields = ("created_at", "user", "reason")
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin[Comment]):
+    list_display = ["public_id", "report", "status", "flag_count", "reviewed", "created_at"]
+    list_filter = ["status", "reviewed"]
+    search_fields = ["body"]
+    readonly_fields = ["public_id", "report", "author", "flag_count", "created_at"]
+    inlines = [CommentFlagInline]
+
+
+@admin.register(Confirmation, Follow)
+class ParticipationAdmin(admin.ModelAdmin[Confirmation | Follow]):
+    list_display = ["report", "user", "created_at"]
+    readonly_fields = ["report", "user", "created_at"]

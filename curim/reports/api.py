@@ -1,31 +1,40 @@
 """Public API of citizen reports: submit, list as GeoJSON, read one, categories, vector tiles."""
 
 import uuid
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib.gis.geos import Polygon
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from curim.accounts.models import User
 from curim.core.client import client_address
 from curim.core.geometry import GeometryError, point_from_lon_lat
 from curim.core.ratelimit import rate_limit_exceeded
+from curim.reports.conversation import comment_post
 from curim.reports.evaluations import EvaluationDraft, evaluation_cells_geojson, evaluation_submit
-from curim.reports.models import AUDIT_PARAMETERS, Category, CyberChannel, TimeOfDay
+from curim.reports.models import AUDIT_PARAMETERS, Category, Comment, CyberChannel, TimeOfDay
 from curim.reports.photos import CleanPhoto, photo_clean
-from curim.reports.selectors import ReportFilter, reports_filter, reports_near, reports_public
+from curim.reports.selectors import (
+    ReportFilter,
+    comments_public,
+    reports_filter,
+    reports_near,
+    reports_public,
+)
 from curim.reports.serialise import feature_json, features_json, tile_bytes, tile_exists
 from curim.reports.services import MAX_PHOTOS, ReportDraft, report_submit
 
@@ -221,6 +230,7 @@ class ReportListCreate(APIView):
             cyber_channel=fields.get("cyber_channel", ""),
             cyber_sender=fields.get("cyber_sender", ""),
             contact_email=fields.get("contact_email", ""),
+            language=get_language() or settings.LANGUAGE_CODE,
         )
         try:
             report, created = report_submit(
@@ -354,6 +364,46 @@ class EvaluationListCreate(APIView):
         except DjangoValidationError as error:
             raise serializers.ValidationError(error.message_dict) from error
         return Response({"id": evaluation.public_id, "status": "recorded"}, status=201)
+
+
+class CommentSerializer(serializers.ModelSerializer[Comment]):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+
+    class Meta:
+        model = Comment
+        fields = ["id", "body", "created_at"]
+        read_only_fields = ["created_at"]
+
+
+class ReportComments(generics.ListCreateAPIView[Comment]):
+    """Comments on a published report (no author names). Posting needs an account."""
+
+    serializer_class = CommentSerializer
+    pagination_class = None
+
+    def get_permissions(self) -> list[Any]:
+        return [AllowAny()] if self.request.method == "GET" else [IsAuthenticated()]
+
+    def _report(self) -> Any:
+        report = reports_public().filter(public_id=self.kwargs["public_id"]).first()
+        if report is None:
+            raise Http404
+        return report
+
+    def get_queryset(self) -> Any:
+        if getattr(self, "swagger_fake_view", False):  # the schema generator has no report
+            return Comment.objects.none()
+        return comments_public().filter(report=self._report())
+
+    def perform_create(self, serializer: Any) -> None:
+        try:
+            serializer.instance = comment_post(
+                report=self._report(),
+                author=cast(User, self.request.user),  # IsAuthenticated for POST
+                body=serializer.validated_data["body"],
+            )
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.message_dict) from error
 
 
 @require_GET

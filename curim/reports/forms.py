@@ -45,3 +45,12 @@ class MergeForm(forms.Form):
     into = forms.UUIDField(
         label=_("Duplicate of report"), help_text=_("The id of the report this one repeats.")
     )
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(
+        label=_("Your comment"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Comments are public but never show your name. Be respectful."),
+    )

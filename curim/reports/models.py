@@ -136,6 +136,7 @@ class Report(models.Model):
         related_name="reports",
     )
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    language = models.CharField(_("language"), max_length=8, default="en")
     client_address = models.GenericIPAddressField(_("client address"), null=True, blank=True)
     status = models.CharField(
         _("status"), max_length=16, choices=ReportStatus.choices, default=ReportStatus.SUBMITTED
@@ -280,3 +281,63 @@ class PlaceEvaluation(models.Model):
                 name="evaluation_scales_1_to_5",
             )
         ]
+
+
+class Comment(models.Model):
+    """A registered citizen's comment on a public report; shown without the author's name."""
+
+    class Status(models.TextChoices):
+        PUBLISHED = "published", _("Published")
+        HIDDEN = "hidden", _("Hidden")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="comments"
+    )
+    body = models.TextField(_("comment"), max_length=2000)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PUBLISHED
+    )
+    flag_count = models.PositiveIntegerField(_("abuse flags"), default=0)
+    reviewed = models.BooleanField(_("reviewed by a moderator"), default=False)
+    created_at = models.DateTimeField(_("written"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        ordering = ["created_at", "pk"]
+
+
+class CommentFlag(models.Model):
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="flags")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["comment", "user"], name="comment_flag_once")
+        ]
+
+
+class Confirmation(models.Model):
+    """A "me too": another citizen has seen the same thing."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="confirmations")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["report", "user"], name="confirmation_once")]
+
+
+class Follow(models.Model):
+    """A citizen who gets an e-mail when the report's status changes."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="follows")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["report", "user"], name="follow_once")]

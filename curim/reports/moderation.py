@@ -14,9 +14,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from curim.accounts.models import User
 from curim.accounts.roles import Role, user_has_role
+from curim.reports.conversation import comment_review
 from curim.reports.forms import MergeForm, ModerationForm
 from curim.reports.models import ReportStatus
-from curim.reports.selectors import reports_moderated_by
+from curim.reports.selectors import comments_flagged_for, reports_moderated_by
 from curim.reports.services import report_forward, report_merge, report_transition
 from curim.reports.views import map_config
 
@@ -90,3 +91,21 @@ def act(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         return redirect("reports:moderation_detail", public_id=report.public_id)
     messages.success(request, _("Saved."))
     return redirect("reports:moderation_queue")
+
+
+@login_required
+@require_GET
+def flagged_comments(request: HttpRequest) -> HttpResponse:
+    if not user_has_role(request.user, Role.MODERATOR):
+        raise PermissionDenied
+    page = Paginator(comments_flagged_for(request.user), 50).get_page(request.GET.get("page"))
+    return render(request, "reports/moderation/comments.html", {"page": page})
+
+
+@login_required
+@require_POST
+def comment_decide(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    comment = get_object_or_404(comments_flagged_for(request.user), public_id=public_id)
+    comment_review(comment=comment, visible=request.POST.get("visible") == "1")
+    messages.success(request, _("Saved."))
+    return redirect("reports:moderation_comments")

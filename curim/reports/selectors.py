@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from curim.accounts.models import User
 from curim.accounts.roles import Role, user_has_role
-from curim.reports.models import PUBLIC_STATUSES, Category, Report, ReportPhoto
+from curim.reports.models import PUBLIC_STATUSES, Category, Comment, Report, ReportPhoto
 
 
 def reports_moderated_by(user: User | AnonymousUser) -> QuerySet[Report]:
@@ -106,4 +106,19 @@ def reports_near(*, point: Point, category: Category) -> QuerySet[Report]:
         .annotate(distance=Distance("public_location", point))
         .filter(distance__lte=D(m=radius))
         .order_by("distance", "-created_at")
+    )
+
+
+def comments_public() -> QuerySet[Comment]:
+    return Comment.objects.filter(status=Comment.Status.PUBLISHED, report__in=reports_public())
+
+
+def comments_flagged_for(user: User | AnonymousUser) -> QuerySet[Comment]:
+    """Comments waiting for a moderator: flagged and not reviewed since."""
+    if not user_has_role(user, Role.MODERATOR):
+        return Comment.objects.none()
+    return (
+        Comment.objects.filter(flag_count__gt=0, reviewed=False)
+        .select_related("report__category", "author")
+        .order_by("-flag_count", "created_at")
     )

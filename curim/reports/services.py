@@ -12,10 +12,12 @@ from django.utils.translation import gettext as _
 
 from curim.accounts.models import User
 from curim.areas.selectors import area_containing
+from curim.core.services import task_enqueue
 from curim.reports.locations import public_cell_centre, within_service_area
 from curim.reports.models import (
     Category,
     CategoryGroup,
+    Follow,
     Report,
     ReportEvent,
     ReportPhoto,
@@ -52,6 +54,7 @@ class ReportDraft:
     cyber_channel: str = ""
     cyber_sender: str = ""
     contact_email: str = ""
+    language: str = "en"
 
 
 def report_submit(
@@ -81,6 +84,8 @@ def report_submit(
                 to_status=report.status,
                 is_public=True,
             )
+            if report.reporter is not None:
+                Follow.objects.create(report=report, user=report.reporter)
             for photo in photos or []:
                 ReportPhoto.objects.create(
                     report=report,
@@ -133,6 +138,7 @@ def _report_build(
         cyber_channel=draft.cyber_channel,
         cyber_sender=draft.cyber_sender.strip(),
         contact_email=draft.contact_email,
+        language=draft.language[:8],
         reporter=reporter if reporter is not None and reporter.is_authenticated else None,
         client_address=client_address,
         idempotency_key=idempotency_key or None,
@@ -164,7 +170,7 @@ def report_transition(
         report.public_note = public_note
     report.full_clean(exclude=["public_point_3857"])
     report.save(update_fields=["status", "published_at", "public_note", "updated_at"])
-    ReportEvent.objects.create(
+    event = ReportEvent.objects.create(
         report=report,
         kind=ReportEvent.Kind.STATUS,
         actor=actor,
@@ -173,6 +179,7 @@ def report_transition(
         note=public_note or note,
         is_public=bool(public_note) or not note,
     )
+    task_enqueue(task_name="reports.status_email_send", args=[event.pk])
     return report
 
 

@@ -1,16 +1,27 @@
 """Citizen pages: submit a report, the public risk map, a report's page, my reports, photos."""
 
 import uuid
+from typing import cast
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
+from curim.accounts.models import User
 from curim.areas.models import Area
+from curim.reports.conversation import (
+    comment_flag,
+    comment_post,
+    confirmation_toggle,
+    follow_toggle,
+)
+from curim.reports.forms import CommentForm
 from curim.reports.models import (
     AUDIT_PARAMETERS,
     Category,
@@ -18,7 +29,12 @@ from curim.reports.models import (
     CyberChannel,
     TimeOfDay,
 )
-from curim.reports.selectors import photos_visible_to, reports_of, reports_public
+from curim.reports.selectors import (
+    comments_public,
+    photos_visible_to,
+    reports_of,
+    reports_public,
+)
 from curim.reports.services import MAX_PHOTOS
 
 
@@ -99,6 +115,7 @@ def report_page(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     report = get_object_or_404(
         reports_public().select_related("category", "area"), public_id=public_id
     )
+    user = request.user
     return render(
         request,
         "reports/report.html",
@@ -106,9 +123,65 @@ def report_page(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             "report": report,
             "events": report.events.filter(is_public=True),
             "photos": report.photos.all(),
+            "comments": comments_public().filter(report=report),
+            "comment_form": CommentForm(),
+            "confirmations": report.confirmations.count(),
+            "confirmed": user.is_authenticated and report.confirmations.filter(user=user).exists(),
+            "following": user.is_authenticated and report.follows.filter(user=user).exists(),
             "map_config": map_config(),
         },
     )
+
+
+def _back(report_id: uuid.UUID, anchor: str = "") -> HttpResponse:
+    return redirect(reverse("reports:detail", args=[report_id]) + anchor)
+
+
+@login_required
+@require_POST
+def comment_create(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    report = get_object_or_404(reports_public(), public_id=public_id)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        comment_post(report=report, author=cast(User, request.user), body=form.cleaned_data["body"])
+        messages.success(request, _("Your comment is published."))
+    else:
+        for error in form.errors.get("body", []):
+            messages.error(request, str(error))
+    return _back(report.public_id, "#comments")
+
+
+@login_required
+@require_POST
+def comment_flag_create(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    comment = get_object_or_404(comments_public().select_related("report"), public_id=public_id)
+    comment_flag(
+        comment=comment, user=cast(User, request.user), reason=request.POST.get("reason", "")
+    )
+    messages.success(request, _("Thank you. A moderator will look at this comment."))
+    return _back(comment.report.public_id, "#comments")
+
+
+@login_required
+@require_POST
+def confirmation(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    report = get_object_or_404(reports_public(), public_id=public_id)
+    confirmation_toggle(report=report, user=cast(User, request.user))
+    return _back(report.public_id)
+
+
+@login_required
+@require_POST
+def follow(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    report = get_object_or_404(reports_public(), public_id=public_id)
+    following = follow_toggle(report=report, user=cast(User, request.user))
+    messages.success(
+        request,
+        _("You will get an e-mail when its status changes.")
+        if following
+        else _("You no longer follow this report."),
+    )
+    return _back(report.public_id)
 
 
 @login_required
