@@ -49,10 +49,16 @@ PUBLIC = {
     "reports:detail": "published reports only (404 otherwise)",
     "reports:photo": "photos of published reports only (404 otherwise)",
     "api_schema": "the OpenAPI description",
+    "open311:discovery": "Open311 GeoReport v2 is public",
+    "open311:services": "Open311 GeoReport v2 is public",
+    "open311:service": "Open311 GeoReport v2 is public",
+    "open311:requests": "public requests (GET); POST needs an api_key",
+    "open311:request": "Open311 GeoReport v2 is public",
     "api_docs": "the API documentation",
 }
 
 CONVERTER_SAMPLES = {
+    "open311format": "json",
     "int": "1",
     "uuid": str(uuid.UUID(int=1)),
     "slug": "sample",

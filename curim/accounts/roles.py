@@ -61,6 +61,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
             "reports.view_commentflag",
             "reports.view_confirmation",
             "reports.view_follow",
+            "reports.view_open311client",
+            "reports.add_open311client",
+            "reports.change_open311client",
         }
     ),
 }

@@ -1,7 +1,10 @@
 """Admin for the taxonomy and for reports (read-mostly: moderation happens in the queue)."""
 
-from django.contrib import admin
+from typing import Any
+
+from django.contrib import admin, messages
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from leaflet.admin import LeafletGeoAdmin
 
 from curim.reports.models import (
@@ -10,11 +13,13 @@ from curim.reports.models import (
     CommentFlag,
     Confirmation,
     Follow,
+    Open311Client,
     PlaceEvaluation,
     Report,
     ReportEvent,
     ReportPhoto,
 )
+from curim.reports.open311 import api_key_issue
 
 
 @admin.register(Category)
@@ -112,3 +117,22 @@ class CommentAdmin(admin.ModelAdmin[Comment]):
 class ParticipationAdmin(admin.ModelAdmin[Confirmation | Follow]):
     list_display = ["report", "user", "created_at"]
     readonly_fields = ["report", "user", "created_at"]
+
+
+@admin.register(Open311Client)
+class Open311ClientAdmin(admin.ModelAdmin[Open311Client]):
+    list_display = ["name", "key_hint", "is_active", "created_at"]
+    fields = ["name", "is_active", "key_hint", "created_at"]
+    readonly_fields = ["key_hint", "created_at"]
+
+    def save_model(self, request: HttpRequest, obj: Open311Client, form: Any, change: bool) -> None:
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        client, key = api_key_issue(name=obj.name)
+        obj.pk, obj.key_hash, obj.key_hint = client.pk, client.key_hash, client.key_hint
+        messages.warning(
+            request,
+            _("The API key is %(key)s. Copy it now: it is stored hashed and cannot be shown again.")
+            % {"key": key},
+        )

@@ -341,3 +341,20 @@ class Follow(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["report", "user"], name="follow_once")]
+
+
+class Open311Client(models.Model):
+    """An organisation allowed to create requests through Open311, with its API key (hashed)."""
+
+    name = models.CharField(_("name"), max_length=120)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    key_hint = models.CharField(_("key starts with"), max_length=8, editable=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Open311 client")
+        verbose_name_plural = _("Open311 clients")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.key_hint}…)"

@@ -121,7 +121,7 @@ def test_the_architecture_doc_shows_each_roles_permissions() -> None:
     for role in Role:
         row = next(line for line in doc.splitlines() if line.startswith(f"| `{role.value}` |"))
         listed: set[str] = set()
-        for token in re.findall(r"`([a-z_]+\.[a-z_{},]+)`", row.split("|")[4]):
+        for token in re.findall(r"`([a-z_]+\.[a-z0-9_{},]+)`", row.split("|")[4]):
             match = re.fullmatch(r"(\w+)\.\{([\w,]+)\}_(\w+)", token)
             if match:
                 app, verbs, model = match.groups()

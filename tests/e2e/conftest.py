@@ -24,6 +24,7 @@ DATA_MIGRATIONS = [
     ("curim.reports.migrations.0003_role_permissions", "grant"),
     ("curim.reports.migrations.0005_evaluation_permission", "grant"),
     ("curim.reports.migrations.0008_conversation_permissions", "grant"),
+    ("curim.reports.migrations.0010_open311_permissions", "grant"),
 ]
 
 
