@@ -9,8 +9,7 @@ from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from curim.accounts.models import User
-from curim.areas.selectors import area_containing
-from curim.reports.locations import public_cell_centre, within_service_area
+from curim.reports.locations import placement
 from curim.reports.models import EVALUATION_GRID_M, PlaceEvaluation
 
 
@@ -30,12 +29,13 @@ class EvaluationDraft:
 def evaluation_submit(
     *, draft: EvaluationDraft, evaluator: User | None, client_address: str | None
 ) -> PlaceEvaluation:
-    if not within_service_area(draft.location):
+    placed = placement(draft.location, EVALUATION_GRID_M)
+    if not placed.inside:
         raise ValidationError({"location": _("The location is outside the municipality.")})
     evaluation = PlaceEvaluation(
         location=draft.location,
-        public_location=public_cell_centre(draft.location, EVALUATION_GRID_M),
-        area=area_containing(draft.location),
+        public_location=placed.public_point,
+        area_id=placed.area_id,
         time_of_day=draft.time_of_day,
         feeling=draft.feeling,
         lighting=draft.lighting,

@@ -11,9 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from curim.accounts.models import User
-from curim.areas.selectors import area_containing
 from curim.core.services import task_enqueue
-from curim.reports.locations import public_cell_centre, within_service_area
+from curim.reports.locations import placement
 from curim.reports.models import (
     Category,
     CategoryGroup,
@@ -116,7 +115,8 @@ def _report_build(
         errors.setdefault("category", []).append(_("This category is not in use."))
     if draft.location is None and category.location_required:
         errors.setdefault("location", []).append(_("This category needs a location on the map."))
-    if draft.location is not None and not within_service_area(draft.location):
+    placed = placement(draft.location, category.grid_size_m) if draft.location else None
+    if placed is not None and not placed.inside:
         errors.setdefault("location", []).append(_("The location is outside the municipality."))
     if category.group == CategoryGroup.CYBER and not draft.cyber_channel:
         errors.setdefault("cyber_channel", []).append(_("Say how the threat reached you."))
@@ -143,10 +143,16 @@ def _report_build(
         client_address=client_address,
         idempotency_key=idempotency_key or None,
     )
-    if draft.location is not None:
-        report.public_location = public_cell_centre(draft.location, category.grid_size_m)
-        report.area = area_containing(draft.location)
-    report.full_clean(exclude=["public_point_3857"])
+    if placed is not None:
+        report.public_location = placed.public_point
+        report.area_id = placed.area_id
+    # Related rows come from trusted lookups and uniqueness is the database's job (a race is
+    # caught as IntegrityError), so only the fields' own validation runs here: no queries.
+    report.full_clean(
+        exclude=["public_point_3857", "category", "area", "reporter", "duplicate_of"],
+        validate_unique=False,
+        validate_constraints=False,
+    )
     return report
 
 

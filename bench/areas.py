@@ -1,0 +1,40 @@
+"""Which district holds a point: the ORM selector against the bare SQL."""
+
+import random
+
+from django.contrib.gis.geos import Point
+from django.db import connection
+
+from bench.timing import median_seconds
+from curim.areas.selectors import area_containing
+from curim.areas.services import areas_load_file
+from curim.core.management.commands.demo_load import DEMO_AREAS
+
+POINTS = 500
+SQL = (
+    "SELECT id, code, level, parent_id, name_en, name_el, approximate, source "
+    "FROM areas_area WHERE level = 'district' "
+    "AND ST_Covers(geometry, ST_SetSRID(ST_MakePoint(%s, %s), 4326)) ORDER BY code LIMIT 1"
+)
+
+
+def run() -> None:
+    areas_load_file(path=DEMO_AREAS)
+    rng = random.Random(42)  # noqa: S311 - not for security
+    points = [(rng.uniform(23.60, 23.68), rng.uniform(37.925, 37.975)) for _ in range(POINTS)]
+
+    def selector() -> None:
+        for lon, lat in points:
+            area_containing(Point(lon, lat, srid=4326))
+
+    def floor() -> None:
+        with connection.cursor() as cursor:
+            for lon, lat in points:
+                cursor.execute(SQL, [lon, lat])
+                cursor.fetchall()
+
+    ours, bare = median_seconds(selector, repeat=5), median_seconds(floor, repeat=5)
+    print(
+        f"area_containing, {POINTS} points: ours {ours / POINTS * 1e6:.0f} µs a point, "
+        f"floor {bare / POINTS * 1e6:.0f} µs, ratio {ours / bare:.2f}"
+    )

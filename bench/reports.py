@@ -1,0 +1,190 @@
+"""Citizen reports with a million rows: vector tiles, the GeoJSON bbox list, submissions.
+
+(a) the tile endpoint against the same ST_AsMVT SQL run directly (target ≤ 1.3×);
+(b) the GeoJSON endpoint for a bbox (≤ 5,000 features) against the FeatureCollection built by
+    one SQL statement (target ≤ 1.5×);
+(c) report submissions per second through the API against raw INSERTs (target ≥ 0.25×).
+"""
+
+import time
+from typing import Any
+
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+
+from bench.timing import median_seconds, ratio_line
+from curim.accounts.models import User
+from curim.reports.models import Category, Report
+from curim.reports.selectors import reports_public
+from curim.reports.serialise import tile_sql
+
+SEED_SQL = """
+INSERT INTO reports_report (
+    public_id, category_id, description, occurred_at, location, public_location,
+    severity, feeling_unsafe, cyber_channel, cyber_sender, contact_email, language,
+    status, public_note, created_at, updated_at, published_at)
+SELECT gen_random_uuid(), cats.ids[1 + (i %% array_length(cats.ids, 1))],
+       'Benchmark report ' || i, now() - (i %% 700) * interval '1 day', p.pt,
+       ST_Transform(ST_SetSRID(ST_MakePoint(
+           floor(ST_X(p.g) / 100) * 100 + 50, floor(ST_Y(p.g) / 100) * 100 + 50), 2100), 4326),
+       1 + i %% 5, 1 + i %% 5, '', '', '', 'en',
+       CASE WHEN i %% 10 = 0 THEN 'submitted' ELSE 'published' END, '',
+       now() - (i %% 700) * interval '1 day', now(), now()
+FROM generate_series(%(start)s, %(stop)s) AS i
+CROSS JOIN (SELECT array_agg(id) AS ids FROM reports_category
+            WHERE may_be_public AND location_required) AS cats
+CROSS JOIN LATERAL (
+    SELECT pt, ST_Transform(pt, 2100) AS g FROM (
+        SELECT ST_SetSRID(ST_MakePoint(23.605 + random() * 0.07 + i * 0,
+                                       37.928 + random() * 0.044), 4326) AS pt) q) AS p
+"""
+
+# Tiles over Piraeus at several zooms: (z, x, y).
+TILES = [
+    (12, 2317, 1580),
+    (13, 4634, 3161),
+    (14, 9268, 6323),
+    (15, 18537, 12646),
+    (16, 37074, 25293),
+]
+BBOX = (23.640, 37.940, 23.650, 37.946)  # about 900 m × 650 m in the centre
+
+FLOOR_GEOJSON_SQL = """
+SELECT json_build_object('type', 'FeatureCollection', 'features',
+    coalesce(json_agg(json_build_object(
+        'type', 'Feature', 'id', r.public_id,
+        'geometry', ST_AsGeoJSON(r.public_location, 6)::json,
+        'properties', json_build_object(
+            'category', c.slug, 'group', c."group", 'status', r.status,
+            'description', r.description,
+            'occurred_on', to_char(r.occurred_at AT TIME ZONE %(zone)s, 'YYYY-MM-DD'),
+            'submitted_on', to_char(r.created_at AT TIME ZONE %(zone)s, 'YYYY-MM-DD'),
+            'area', a.code, 'severity', r.severity, 'feeling_unsafe', r.feeling_unsafe,
+            'cyber_channel', nullif(r.cyber_channel, ''),
+            'public_note', nullif(r.public_note, ''))
+    ) ORDER BY r.created_at DESC, r.id DESC), '[]'::json))::text
+FROM (
+    SELECT * FROM reports_report r
+    WHERE r.status IN ('published', 'forwarded', 'resolved', 'closed')
+      AND r.duplicate_of_id IS NULL
+      AND r.public_location && ST_MakeEnvelope(%(x1)s, %(y1)s, %(x2)s, %(y2)s, 4326)
+      AND ST_Intersects(r.public_location, ST_MakeEnvelope(%(x1)s, %(y1)s, %(x2)s, %(y2)s, 4326))
+      AND r.category_id IN (SELECT id FROM reports_category WHERE may_be_public)
+    ORDER BY r.created_at DESC, r.id DESC
+    LIMIT 5000
+) r
+JOIN reports_category c ON c.id = r.category_id
+LEFT JOIN areas_area a ON a.id = r.area_id
+"""
+
+RAW_INSERT_SQL = """
+INSERT INTO reports_report (
+    public_id, category_id, description, occurred_at, location, public_location,
+    severity, feeling_unsafe, cyber_channel, cyber_sender, contact_email, language,
+    status, public_note, created_at, updated_at)
+VALUES (gen_random_uuid(), %s, %s, now(), ST_SetSRID(ST_MakePoint(%s, %s), 4326),
+        ST_SetSRID(ST_MakePoint(%s, %s), 4326), 3, 3, '', '', '', 'en', 'submitted', '',
+        now(), now())
+"""
+
+
+def seed(total: int) -> None:
+    have = Report.objects.count()
+    if have >= total:
+        print(f"reports: {have:,} in the database (seeded earlier)")
+        return
+    print(f"reports: seeding {total - have:,} (once; later runs reuse them)...", flush=True)
+    started = time.perf_counter()
+    step = 100_000
+    with connection.cursor() as cursor:
+        for start in range(have + 1, total + 1, step):
+            stop = min(start + step - 1, total)
+            cursor.execute(SEED_SQL, {"start": start, "stop": stop})
+        cursor.execute("ANALYZE reports_report")
+    print(f"  seeded in {time.perf_counter() - started:.0f} s")
+
+
+def bench_tiles(client: Client) -> None:
+    ratios = []
+    for z, x, y in TILES:
+        url = f"/api/v1/tiles/reports/{z}/{x}/{y}.pbf"
+        sql, params = tile_sql(reports_public(), z, x, y)
+
+        def endpoint(url: str = url) -> None:
+            response = client.get(url)
+            assert response.status_code == 200
+
+        def floor(sql: str = sql, params: list[Any] = params) -> None:
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                cursor.fetchone()
+
+        ours, bare = median_seconds(endpoint), median_seconds(floor)
+        ratios.append(ours / bare)
+        print(ratio_line(f"tile z{z}", ours, bare, "≤ 1.3"))
+    ratios.sort()
+    print(f"(a) tiles: median ratio {ratios[len(ratios) // 2]:.2f} (target ≤ 1.3)")
+
+
+def bench_geojson(client: Client) -> None:
+    x1, y1, x2, y2 = BBOX
+    url = f"/api/v1/reports/?bbox={x1},{y1},{x2},{y2}&limit=5000"
+    params = {"x1": x1, "y1": y1, "x2": x2, "y2": y2, "zone": settings.TIME_ZONE}
+    count = len(client.get(url).json()["features"])
+
+    def endpoint() -> None:
+        response = client.get(url)
+        assert response.status_code == 200
+
+    def floor() -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(FLOOR_GEOJSON_SQL, params)
+            cursor.fetchone()
+
+    ours, bare = median_seconds(endpoint, repeat=9), median_seconds(floor, repeat=9)
+    print(ratio_line(f"(b) GeoJSON bbox, {count} features", ours, bare, "≤ 1.5"))
+
+
+def bench_submissions(client: Client, n: int = 300) -> None:
+    category = Category.objects.get(slug="graffiti")
+    body = {
+        "category": "graffiti",
+        "description": "Benchmark submission",
+        "severity": 3,
+        "feeling_unsafe": 3,
+        "latitude": 37.9425,
+        "longitude": 23.6465,
+    }
+
+    def endpoint() -> None:
+        for _ in range(n):
+            response = client.post("/api/v1/reports/", body, content_type="application/json")
+            assert response.status_code == 201, response.content
+
+    def floor() -> None:
+        with connection.cursor() as cursor:
+            for _ in range(n):
+                cursor.execute(
+                    RAW_INSERT_SQL,
+                    [category.pk, "Benchmark submission", 23.6465, 37.9425, 23.6465, 37.9425],
+                )
+
+    ours, bare = (
+        median_seconds(endpoint, repeat=3, warmup=1),
+        median_seconds(floor, repeat=3, warmup=1),
+    )
+    print(
+        f"(c) submissions: ours {n / ours:.0f}/s, raw INSERTs {n / bare:.0f}/s, "
+        f"ratio {bare / ours:.2f} (target ≥ 0.25)"
+    )
+
+
+def run(*, total: int) -> None:
+    seed(total)
+    client = Client(HTTP_HOST="localhost")
+    citizen, _ = User.objects.get_or_create(email="bench@example.org")
+    client.force_login(citizen)  # registered: not subject to the anonymous rate limit
+    bench_tiles(client)
+    bench_geojson(client)
+    bench_submissions(client)
