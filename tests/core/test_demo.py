@@ -1,0 +1,30 @@
+"""The demo data loads, and loading it again changes nothing."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from curim.accounts.models import User
+from curim.areas.models import Area
+from curim.reports.models import Report
+from curim.reports.selectors import reports_public
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_data_loads_once() -> None:
+    out = StringIO()
+    call_command("demo_load", "--force", stdout=out)
+    assert "60 new reports" in out.getvalue()
+    assert Area.objects.count() == 6
+    assert User.objects.filter(email__endswith="@demo.curim.example").count() == 8
+    assert reports_public().count() == 50
+    call_command("demo_load", "--force", stdout=StringIO())
+    assert Report.objects.count() == 60
+    assert User.objects.count() == 8
+
+
+def test_demo_data_is_refused_in_production() -> None:
+    with pytest.raises(CommandError, match="DEBUG"):
+        call_command("demo_load")
