@@ -35,7 +35,13 @@ from curim.reports.selectors import (
     reports_near,
     reports_public,
 )
-from curim.reports.serialise import feature_json, features_json, tile_bytes, tile_exists
+from curim.reports.serialise import (
+    feature_json,
+    features_json,
+    features_page_json,
+    tile_bytes,
+    tile_exists,
+)
 from curim.reports.services import MAX_PHOTOS, ReportDraft, report_submit
 
 GEOJSON = "application/geo+json"
@@ -181,8 +187,7 @@ class ReportListCreate(APIView):
         query.is_valid(raise_exception=True)
         limit, offset = query.validated_data["limit"], query.validated_data["offset"]
         reports = reports_filter(reports_public(), query.criteria()).order_by("-created_at", "-id")
-        features = features_json(reports[offset : offset + limit])
-        more = reports[offset + limit : offset + limit + 1].exists()
+        features, more = features_page_json(reports, offset=offset, limit=limit)
         next_url = None
         if more:
             params = request.query_params.copy()

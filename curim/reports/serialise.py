@@ -72,6 +72,22 @@ def features_json(reports: QuerySet[Report]) -> str:
     return str(features)
 
 
+def features_page_json(reports: QuerySet[Report], *, offset: int, limit: int) -> tuple[str, bool]:
+    """One page of GeoJSON features and whether another page follows, in a single query."""
+    page = reports[offset : offset + limit + 1]  # one extra row says whether there is more
+    inner, params = _public_rows(page).query.sql_with_params()
+    sql = (
+        f"SELECT coalesce(json_agg({FEATURE} ORDER BY r.ordinal) "  # noqa: S608
+        "FILTER (WHERE r.ordinal <= %s), '[]'::json)::text, count(*) > %s "
+        f"FROM (SELECT q.*, row_number() OVER () AS ordinal FROM ({inner}) q) r"
+    )
+    zone = settings.TIME_ZONE
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [zone, zone, limit, limit, *params])
+        features, more = cursor.fetchone()
+    return str(features), bool(more)
+
+
 def feature_json(report: QuerySet[Report]) -> str | None:
     """One public report as a GeoJSON Feature, or None."""
     inner, params = _public_rows(report[:1]).query.sql_with_params()
