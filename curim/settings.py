@@ -298,4 +298,5 @@ REPORT_PHOTO_MAX_BYTES = env.int("REPORT_PHOTO_MAX_BYTES", default=10 * 1024 * 1
 REPORT_PHOTO_MAX_PIXELS = env.int("REPORT_PHOTO_MAX_PIXELS", default=40_000_000)
 # Anonymous submissions per client address and hour; registered citizens are not limited here.
 REPORTS_ANONYMOUS_PER_HOUR = env.int("REPORTS_ANONYMOUS_PER_HOUR", default=10)
-DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * REPORT_PHOTO_MAX_BYTES
+# Form and JSON bodies stay at Django's 2.5 MB; files are limited per photo, and a proxy in front
+# should cap whole requests (e.g. client_max_body_size 55m).

@@ -74,8 +74,12 @@ class ReportAdmin(LeafletGeoAdmin):  # type: ignore[misc]
     search_fields = ["public_id", "description"]
     date_hierarchy = "created_at"
     list_select_related = ["category", "area"]
+    # The exact and public locations and the district are computed together at submission;
+    # editing one here would leave the others wrong.
     readonly_fields = [
         "public_id",
+        "location",
+        "area",
         "public_location",
         "reporter",
         "client_address",

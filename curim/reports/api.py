@@ -70,12 +70,22 @@ class CategoryList(generics.ListAPIView[Category]):
     queryset = Category.objects.filter(is_active=True)
 
 
+class SafeDateTimeField(serializers.DateTimeField):
+    """A date-time field that answers 400, not 500, for dates its time zone cannot hold."""
+
+    def to_internal_value(self, value: Any) -> Any:
+        try:
+            return super().to_internal_value(value)
+        except OverflowError:
+            self.fail("invalid", format="YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z]")
+
+
 class ReportCreateSerializer(serializers.Serializer[Any]):
     category = serializers.SlugRelatedField[Category](
         slug_field="slug", queryset=Category.objects.filter(is_active=True)
     )
     description = serializers.CharField(max_length=5000)
-    occurred_at = serializers.DateTimeField(required=False)
+    occurred_at = SafeDateTimeField(required=False)
     latitude = serializers.FloatField(required=False, allow_null=True, min_value=-90, max_value=90)
     longitude = serializers.FloatField(
         required=False, allow_null=True, min_value=-180, max_value=180
@@ -129,7 +139,7 @@ class ReportQuerySerializer(serializers.Serializer[Any]):
     until = serializers.DateField(required=False)
     area = serializers.SlugField(required=False)
     limit = serializers.IntegerField(required=False, min_value=1, max_value=5000, default=1000)
-    offset = serializers.IntegerField(required=False, min_value=0, default=0)
+    offset = serializers.IntegerField(required=False, min_value=0, max_value=10**6, default=0)
 
     def validate_bbox(self, value: str) -> Polygon:
         parts = value.split(",")

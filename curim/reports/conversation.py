@@ -51,7 +51,9 @@ def comment_review(*, comment: Comment, visible: bool) -> Comment:
     """A moderator's decision on a flagged comment."""
     comment.status = Comment.Status.PUBLISHED if visible else Comment.Status.HIDDEN
     comment.reviewed = True
-    comment.save(update_fields=["status", "reviewed"])
+    # The decision stands until new people flag it as many times again.
+    comment.flag_count = 0
+    comment.save(update_fields=["status", "reviewed", "flag_count"])
     return comment
 
 

@@ -51,6 +51,9 @@ def evaluation_submit(
     return evaluation
 
 
+# A cell is shown once it holds this many ratings, so no single person's rating is exposed.
+EVALUATIONS_PER_CELL_MIN = 3
+
 CELLS_SQL = """
 SELECT json_build_object('type', 'FeatureCollection', 'features', coalesce(json_agg(
   json_build_object(
@@ -71,6 +74,7 @@ FROM (
   WHERE (%(time_of_day)s::text IS NULL OR time_of_day = %(time_of_day)s)
     AND (%(since)s::date IS NULL OR created_at >= %(since)s::date)
   GROUP BY public_location
+  HAVING count(*) >= %(minimum)s
 ) cell
 """
 
@@ -78,6 +82,9 @@ FROM (
 def evaluation_cells_geojson(*, time_of_day: str | None, since: date | None) -> str:
     """Average ratings per public 50 m cell, as a GeoJSON FeatureCollection made by PostGIS."""
     with connection.cursor() as cursor:
-        cursor.execute(CELLS_SQL, {"time_of_day": time_of_day, "since": since})
+        cursor.execute(
+            CELLS_SQL,
+            {"time_of_day": time_of_day, "since": since, "minimum": EVALUATIONS_PER_CELL_MIN},
+        )
         (body,) = cursor.fetchone()
     return str(body)

@@ -2,6 +2,8 @@
 
 The grid is laid out in EPSG:2100 (Greek Grid, metres) by PostGIS; the public location is the
 centre of the cell holding the exact point, so it can be shared without revealing the point.
+The district is the one holding the cell centre, not the exact point, because the district is
+public too: taken from the exact point it would tell which side of a border the point is on.
 """
 
 from dataclasses import dataclass
@@ -9,31 +11,12 @@ from dataclasses import dataclass
 from django.contrib.gis.geos import Point
 from django.db import connection
 
-PUBLIC_CELL_SQL = """
-WITH p AS (SELECT ST_Transform(ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326), 2100) AS g)
-SELECT ST_X(c), ST_Y(c) FROM (
-  SELECT ST_Transform(ST_SetSRID(ST_MakePoint(
-    floor(ST_X(g) / %(size)s) * %(size)s + %(size)s / 2.0,
-    floor(ST_Y(g) / %(size)s) * %(size)s + %(size)s / 2.0), 2100), 4326) AS c
-  FROM p
-) cell
-"""
-
-
-def public_cell_centre(point: Point, grid_size_m: int) -> Point:
-    with connection.cursor() as cursor:
-        cursor.execute(PUBLIC_CELL_SQL, {"lon": point.x, "lat": point.y, "size": grid_size_m})
-        lon, lat = cursor.fetchone()
-    # Six decimals (~0.1 m) are plenty for a cell centre and keep outputs stable.
-    return Point(round(lon, 6), round(lat, 6), srid=4326)
-
-
 PLACEMENT_SQL = """
 WITH p AS (SELECT ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326) AS pt)
 SELECT
   EXISTS (SELECT 1 FROM areas_area a
           WHERE a.level = 'municipality' AND ST_Covers(a.geometry, p.pt)),
-  (SELECT a.id FROM areas_area a WHERE a.level = 'district' AND ST_Covers(a.geometry, p.pt)
+  (SELECT a.id FROM areas_area a WHERE a.level = 'district' AND ST_Covers(a.geometry, cell.c)
    ORDER BY a.code LIMIT 1),
   ST_X(cell.c), ST_Y(cell.c)
 FROM p CROSS JOIN LATERAL (
@@ -53,8 +36,9 @@ class Placement:
 
 
 def placement(point: Point, grid_size_m: int) -> Placement:
-    """In one query: inside the municipality? which district? which public cell centre?"""
+    """In one query: inside the municipality? which public cell centre? which district?"""
     with connection.cursor() as cursor:
         cursor.execute(PLACEMENT_SQL, {"lon": point.x, "lat": point.y, "size": grid_size_m})
         inside, area_id, lon, lat = cursor.fetchone()
+    # Six decimals (~0.1 m) are plenty for a cell centre and keep outputs stable.
     return Placement(bool(inside), area_id, Point(round(lon, 6), round(lat, 6), srid=4326))

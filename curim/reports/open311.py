@@ -5,6 +5,7 @@ location is its public cell centre. Requests are created synchronously, so there
 """
 
 import hashlib
+import re
 import secrets
 import uuid
 from collections.abc import Iterable
@@ -38,6 +39,8 @@ LIST_ELEMENTS = {
     "formats": "format",
 }
 MAX_REQUESTS = 1000
+# Characters XML 1.0 cannot carry; a citizen's text may contain them.
+XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 # --- API keys -------------------------------------------------------------------------------
@@ -70,7 +73,8 @@ def _xml(root: str, items: Any) -> bytes:
             for child in value:
                 fill(ElementTree.SubElement(element, LIST_ELEMENTS.get(element.tag, "item")), child)
         elif value is not None:
-            element.text = str(value).lower() if isinstance(value, bool) else str(value)
+            text = str(value).lower() if isinstance(value, bool) else str(value)
+            element.text = XML_ILLEGAL.sub("", text)
 
     element = ElementTree.Element(root)
     fill(element, items)
@@ -90,7 +94,11 @@ def _error(fmt: str, status: int, description: str) -> HttpResponse:
 
 
 def _when(value: datetime | None) -> str | None:
-    return timezone.localtime(value).isoformat(timespec="seconds") if value else None
+    # Day precision, as in every public output: the time of a report could identify someone.
+    if value is None:
+        return None
+    day = timezone.localtime(value).replace(hour=0, minute=0, second=0, microsecond=0)
+    return day.isoformat(timespec="seconds")
 
 
 # --- Services -------------------------------------------------------------------------------
@@ -179,6 +187,9 @@ def _render_requests(request: HttpRequest, fmt: str, reports: Iterable[Report]) 
 @csrf_exempt  # an API authenticated by api_key, not by a browser session
 @require_http_methods(["GET", "POST"])
 def requests(request: HttpRequest, fmt: str) -> HttpResponse:
+    values = [*request.GET.values(), *request.POST.values()]
+    if any("\x00" in value for value in values):
+        return _error(fmt, 400, "parameters may not contain NUL characters")
     if request.method == "POST":
         return _request_create(request, fmt)
     reports = _requests_public().order_by("-created_at")
@@ -195,7 +206,10 @@ def requests(request: HttpRequest, fmt: str) -> HttpResponse:
         reports = reports.filter(category__slug__in=params["service_code"].split(","))
     for name, lookup in (("start_date", "created_at__gte"), ("end_date", "created_at__lte")):
         if params.get(name):
-            moment = parse_datetime(params[name])
+            try:
+                moment = parse_datetime(params[name])
+            except ValueError:
+                moment = None
             if moment is None:
                 return _error(fmt, 400, f"{name} must be a W3C date-time")
             reports = reports.filter(**{lookup: moment})

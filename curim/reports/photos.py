@@ -14,7 +14,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP"}
+# MPO is how Pillow names the JPEGs many phones write (a JPEG with extra embedded images).
+ACCEPTED_FORMATS = {"JPEG", "MPO", "PNG", "WEBP"}
 MAX_EDGE = 2560  # larger photos are scaled down: enough to see a broken pavement
 
 

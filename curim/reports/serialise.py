@@ -131,7 +131,7 @@ def tile_sql(reports: QuerySet[Report], z: int, x: int, y: int) -> tuple[str, li
         WITH bounds AS (SELECT ST_TileEnvelope(%s, %s, %s) AS env),
         cells AS (
             SELECT p.category_slug AS category, count(*) AS count,
-                   ST_SnapToGrid(p.public_point_3857, %s) AS geom
+                   ST_SnapToGrid(p.public_point_3857, %s, %s, %s, %s) AS geom
             FROM ({inner}) p
             GROUP BY 1, 3
         )
@@ -140,7 +140,9 @@ def tile_sql(reports: QuerySet[Report], z: int, x: int, y: int) -> tuple[str, li
             FROM cells c, bounds
         ) t
     """  # noqa: S608
-    return sql, [z, x, y, cell, *params]
+    # The grid's origin is half a cell off the tile edges, so that no cluster straddles two
+    # tiles and gets drawn twice with partial counts.
+    return sql, [z, x, y, cell / 2, cell / 2, cell, cell, *params]
 
 
 def tile_bytes(reports: QuerySet[Report], z: int, x: int, y: int) -> bytes:

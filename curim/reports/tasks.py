@@ -27,10 +27,11 @@ def status_email_send(event_id: int) -> int:
     report = event.report
     is_public = reports_public().filter(pk=report.pk).exists()
     link = settings.SITE_URL + reverse("reports:detail", args=[report.public_id])
-    recipients = [
-        (follow.user.email, follow.user.language)
-        for follow in report.follows.select_related("user").filter(user__is_active=True)
-    ]
+    follows = report.follows.select_related("user").filter(user__is_active=True)
+    if not is_public:
+        # Once a report is not public, only its own reporter may still hear about it.
+        follows = follows.filter(user=report.reporter_id) if report.reporter_id else follows.none()
+    recipients = [(follow.user.email, follow.user.language) for follow in follows]
     if report.contact_email:
         recipients.append((report.contact_email, report.language))
     sent = 0

@@ -156,7 +156,9 @@ def comment_create(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 def comment_flag_create(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     comment = get_object_or_404(comments_public().select_related("report"), public_id=public_id)
     comment_flag(
-        comment=comment, user=cast(User, request.user), reason=request.POST.get("reason", "")
+        comment=comment,
+        user=cast(User, request.user),
+        reason=request.POST.get("reason", "").replace("\x00", ""),
     )
     messages.success(request, _("Thank you. A moderator will look at this comment."))
     return _back(comment.report.public_id, "#comments")

@@ -50,9 +50,16 @@
 
   var hint = document.getElementById("duplicates");
   function nearby() {
-    if (!category.value || !lat.value) { hint.hidden = true; return; }
+    var option = selected();
+    // Never for categories that are never public: there is nothing to match, and the pin
+    // should not travel in a URL. Elsewhere a rounded point (~100 m) is enough for the hint.
+    if (!category.value || !lat.value || !option || option.dataset.public === "0") {
+      hint.hidden = true;
+      return;
+    }
     var url = form.dataset.nearby + "?category=" + encodeURIComponent(category.value) +
-      "&latitude=" + lat.value + "&longitude=" + lon.value;
+      "&latitude=" + parseFloat(lat.value).toFixed(3) +
+      "&longitude=" + parseFloat(lon.value).toFixed(3);
     fetch(url, { headers: { Accept: "application/geo+json" } })
       .then(function (response) { return response.ok ? response.json() : { features: [] }; })
       .then(function (body) {
@@ -101,6 +108,10 @@
     event.preventDefault();
     clearErrors();
     var data = new FormData(form);
+    if (document.getElementById("location-fieldset").hidden) {
+      data.delete("latitude");
+      data.delete("longitude");
+    }
     ["latitude", "longitude", "occurred_at", "cyber_channel", "cyber_sender", "contact_email"]
       .forEach(function (name) { if (!data.get(name)) { data.delete(name); } });
     var when = data.get("occurred_at");

@@ -47,14 +47,15 @@ def test_the_public_map_shows_averages_per_cell_and_never_the_exact_point(
 ) -> None:
     _post(client, feeling=1)
     _post(client, feeling=4, longitude=CENTRE[0] + 0.00005)  # the same 50 m cell
+    _post(client, feeling=4, latitude=CENTRE[1] + 0.00005)
     _post(client, feeling=5, time_of_day="day")
     response = client.get(f"{URL}?time_of_day=night")
     assert response["Content-Type"] == "application/geo+json"
     body = response.json()
     assert len(body["features"]) == 1
     cell = body["features"][0]
-    assert cell["properties"]["count"] == 2
-    assert cell["properties"]["feeling"] == 2.5
+    assert cell["properties"]["count"] == 3
+    assert cell["properties"]["feeling"] == 3.0
     assert str(CENTRE[0]) not in response.content.decode()
     assert set(cell["properties"]) == {
         "count",
@@ -104,3 +105,9 @@ def test_the_filters_are_checked(client: Client) -> None:
 
 def test_the_evaluation_page_opens(client: Client) -> None:
     assert client.get("/places/evaluate/").status_code == 200
+
+
+def test_a_cell_with_too_few_ratings_is_not_shown(client: Client) -> None:
+    _post(client)
+    _post(client)
+    assert client.get(URL).json()["features"] == []

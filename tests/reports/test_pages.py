@@ -82,7 +82,11 @@ def test_a_moderator_sees_the_exact_details_and_publishes(
     assert response.status_code == 302
     report.refresh_from_db()
     assert report.status == ReportStatus.PUBLISHED
-    assert report.events.filter(actor=moderator, to_status="published", is_public=False).exists()
+    assert report.events.filter(actor=moderator, to_status="published", is_public=True).exists()
+    internal = report.events.get(kind="note")
+    assert (internal.note, internal.is_public) == ("looks fine", False)
+    public_page = Client().get(f"/reports/{report.public_id}/").content.decode()
+    assert "looks fine" not in public_page
 
 
 def test_forwarding_names_the_service(

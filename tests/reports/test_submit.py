@@ -6,7 +6,7 @@ from django.test import Client
 from pytest_django.fixtures import Settings as SettingsWrapper
 
 from curim.accounts.models import User
-from curim.reports.locations import public_cell_centre
+from curim.reports.locations import placement
 from curim.reports.models import Report, ReportEvent
 from tests.reports.conftest import CENTRE, report_body
 
@@ -52,9 +52,27 @@ def test_the_public_location_is_the_centre_of_the_category_grid_cell(client: Cli
 
 
 def test_points_in_the_same_cell_share_one_public_location() -> None:
-    a = public_cell_centre(Point(23.64650, 37.94250, srid=4326), 250)
-    b = public_cell_centre(Point(23.64655, 37.94255, srid=4326), 250)
+    a = placement(Point(23.64650, 37.94250, srid=4326), 250).public_point
+    b = placement(Point(23.64655, 37.94255, srid=4326), 250).public_point
+    c = placement(Point(23.64650 + 0.004, 37.94250, srid=4326), 250).public_point  # ~350 m east
     assert a == b  # the exact point cannot be recovered from what is shown
+    assert a != c
+    assert 249 <= a.transform(2100, clone=True).distance(c.transform(2100, clone=True)) <= 501
+
+
+def test_the_district_is_the_one_of_the_public_cell(piraeus: None) -> None:
+    # Across a fine grid of exact points, every public cell maps to one district, so the
+    # district shown cannot tell which side of a border the exact point lies.
+    districts: dict[tuple[float, float], set[int | None]] = {}
+    for i in range(25):
+        for j in range(20):
+            point = Point(23.615 + i * 0.002, 37.930 + j * 0.002, srid=4326)
+            placed = placement(point, 250)
+            if placed.inside:
+                key = (placed.public_point.x, placed.public_point.y)
+                districts.setdefault(key, set()).add(placed.area_id)
+    assert len(districts) > 50
+    assert all(len(found) == 1 for found in districts.values())
 
 
 def test_a_cyber_threat_needs_no_location_but_a_channel(client: Client) -> None:
