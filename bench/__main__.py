@@ -14,6 +14,16 @@ os.environ["DATABASE_URL"] = os.environ.get(
     "BENCH_DATABASE_URL", "postgis://curim:curim@localhost:5432/curim_bench"
 )
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "curim.settings")
+# Measure as production runs: DEBUG off (Django then keeps no log of queries), over plain http
+# on localhost, as a reverse proxy would hand requests on.
+os.environ.update(
+    DEBUG="false",
+    SECURE_SSL_REDIRECT="false",
+    SECURE_COOKIES="false",
+    STATIC_MANIFEST="false",
+    ALLOWED_HOSTS="localhost",
+    SITE_URL="http://localhost",
+)
 
 
 def main() -> None:

@@ -1,6 +1,7 @@
 """Writes for reports: submission and the status workflow, each in one transaction."""
 
 import hashlib
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -13,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from curim.accounts.models import User
 from curim.core.services import task_enqueue
-from curim.reports.locations import placement
+from curim.reports.locations import report_insert_placed
 from curim.reports.models import (
     Category,
     CategoryGroup,
@@ -78,16 +79,22 @@ def report_submit(
             return existing, False
     report = _report_build(draft, reporter, client_address, scoped_key, photos or [])
     stored: list[ReportPhoto] = []
+    # A located report without photos or follower is written by one statement, atomic by
+    # itself; anything more needs a transaction around the writes.
+    alone = report.location is not None and not photos and report.reporter is None
     try:
-        with transaction.atomic():
-            report.save()
-            ReportEvent.objects.create(
-                report=report,
-                kind=ReportEvent.Kind.SUBMITTED,
-                actor=reporter,
-                to_status=report.status,
-                is_public=True,
-            )
+        with nullcontext() if alone else transaction.atomic():
+            if report.location is not None:
+                report_insert_placed(report, actor=reporter)
+            else:
+                report.save()
+                ReportEvent.objects.create(
+                    report=report,
+                    kind=ReportEvent.Kind.SUBMITTED,
+                    actor=reporter,
+                    to_status=report.status,
+                    is_public=True,
+                )
             if report.reporter is not None:
                 Follow.objects.create(report=report, user=report.reporter)
             for photo in photos or []:
@@ -136,9 +143,6 @@ def _report_build(
         errors.setdefault("category", []).append(_("This category is not in use."))
     if draft.location is None and category.location_required:
         errors.setdefault("location", []).append(_("This category needs a location on the map."))
-    placed = placement(draft.location, category.grid_size_m) if draft.location else None
-    if placed is not None and not placed.inside:
-        errors.setdefault("location", []).append(_("The location is outside the municipality."))
     if category.group == CategoryGroup.CYBER and not draft.cyber_channel:
         errors.setdefault("cyber_channel", []).append(_("Say how the threat reached you."))
     if category.group == CategoryGroup.CYBER and draft.location is not None:
@@ -166,9 +170,6 @@ def _report_build(
         client_address=client_address,
         idempotency_key=idempotency_key or None,
     )
-    if placed is not None:
-        report.public_location = placed.public_point
-        report.area_id = placed.area_id
     # Related rows come from trusted lookups and uniqueness is the database's job (a race is
     # caught as IntegrityError), so only the fields' own validation runs here: no queries.
     report.full_clean(
