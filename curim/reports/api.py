@@ -8,6 +8,7 @@ from django.contrib.gis.geos import Polygon
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
@@ -175,6 +176,22 @@ class ReportQuerySerializer(serializers.Serializer[Any]):
         )
 
 
+def _anonymous_limit(
+    request: Request, address: str | None, scope: str, message: str | Promise
+) -> Response | None:
+    """429 once an anonymous client address has sent too much this hour; None otherwise."""
+    if request.user.is_authenticated:
+        return None
+    if rate_limit_exceeded(
+        scope=scope,
+        key=address or "unknown",
+        limit=settings.REPORTS_ANONYMOUS_PER_HOUR,
+        window_s=3600,
+    ):
+        return Response({"detail": message}, status=status.HTTP_429_TOO_MANY_REQUESTS)
+    return None
+
+
 def _geojson(body: str, status_code: int = 200) -> HttpResponse:
     return HttpResponse(body, content_type=GEOJSON, status=status_code)
 
@@ -218,16 +235,14 @@ class ReportListCreate(APIView):
     )
     def post(self, request: Request) -> Response:
         address = client_address(request._request)
-        if not request.user.is_authenticated and rate_limit_exceeded(
-            scope="report-anonymous",
-            key=address or "unknown",
-            limit=settings.REPORTS_ANONYMOUS_PER_HOUR,
-            window_s=3600,
-        ):
-            return Response(
-                {"detail": _("Too many reports from your address. Try again later.")},
-                status=status.HTTP_429_TOO_MANY_REQUESTS,
-            )
+        refused = _anonymous_limit(
+            request,
+            address,
+            "report-anonymous",
+            _("Too many reports from your address. Try again later."),
+        )
+        if refused is not None:
+            return refused
         data = ReportCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         fields = data.validated_data
@@ -350,16 +365,14 @@ class EvaluationListCreate(APIView):
     )
     def post(self, request: Request) -> Response:
         address = client_address(request._request)
-        if not request.user.is_authenticated and rate_limit_exceeded(
-            scope="evaluation-anonymous",
-            key=address or "unknown",
-            limit=settings.REPORTS_ANONYMOUS_PER_HOUR,
-            window_s=3600,
-        ):
-            return Response(
-                {"detail": _("Too many evaluations from your address. Try again later.")},
-                status=status.HTTP_429_TOO_MANY_REQUESTS,
-            )
+        refused = _anonymous_limit(
+            request,
+            address,
+            "evaluation-anonymous",
+            _("Too many evaluations from your address. Try again later."),
+        )
+        if refused is not None:
+            return refused
         data = EvaluationCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         fields = data.validated_data
