@@ -8,6 +8,7 @@ Usage: python -m bench [--reports N]   (default 1,000,000 reports; seeded once, 
 import argparse
 import os
 import sys
+import warnings
 
 # A database of its own, so that a million rows never land in the development data.
 os.environ["DATABASE_URL"] = os.environ.get(
@@ -27,6 +28,8 @@ os.environ.update(
 
 
 def main() -> None:
+    # WhiteNoise warns that collectstatic has not run; static files play no part here.
+    warnings.filterwarnings("ignore", message="No directory at")
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--reports", type=int, default=1_000_000)
     args = parser.parse_args()
