@@ -18,6 +18,7 @@ api_v1 = [
     path("categories/", reports_api.CategoryList.as_view(), name="category_list"),
     path("reports/", reports_api.ReportListCreate.as_view(), name="report_list"),
     path("reports/nearby/", reports_api.ReportNearby.as_view(), name="report_nearby"),
+    path("reports/export.csv", reports_api.reports_csv, name="report_export"),
     path("reports/<uuid:public_id>/", reports_api.ReportDetail.as_view(), name="report_detail"),
     path(
         "reports/<uuid:public_id>/comments/",

@@ -40,6 +40,7 @@ PUBLIC = {
     "api:report_detail": "one published report",
     "api:report_tile": "the public risk map",
     "api:report_nearby": "the duplicate hint while submitting",
+    "api:report_export": "open data: published reports, public columns",
     "api:report_comments": "comments on published reports (GET; POST needs an account)",
     "reports:new": "anyone may report, anonymously",
     "reports:submitted": "the thank-you page",

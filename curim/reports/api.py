@@ -1,12 +1,14 @@
 """Public API of citizen reports: submit, list as GeoJSON, read one, categories, vector tiles."""
 
+import csv
 import uuid
+from itertools import chain
 from typing import Any, cast
 
 from django.conf import settings
 from django.contrib.gis.geos import Polygon
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import get_language
@@ -37,6 +39,8 @@ from curim.reports.selectors import (
     reports_public,
 )
 from curim.reports.serialise import (
+    CSV_COLUMNS,
+    csv_rows,
     feature_json,
     features_json,
     features_page_json,
@@ -432,6 +436,35 @@ class ReportComments(generics.ListCreateAPIView[Comment]):
             )
         except DjangoValidationError as error:
             raise serializers.ValidationError(error.message_dict) from error
+
+
+class _Echo:
+    """A file-like object whose write returns the line, for streaming csv.writer output."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def _csv_cell(value: object) -> object:
+    # Citizens' text must not turn into a formula in a spreadsheet (CSV injection).
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+@require_GET
+def reports_csv(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
+    """Open data: published reports as CSV, public columns only, with the list's filters."""
+    query = ReportQuerySerializer(data=request.GET)
+    if not query.is_valid():
+        return HttpResponse(str(query.errors), status=400, content_type="text/plain; charset=utf-8")
+    reports = reports_filter(reports_public(), query.criteria()).order_by("-created_at", "-id")
+    writer = csv.writer(_Echo())
+    rows = ([_csv_cell(value) for value in row] for row in csv_rows(reports))
+    lines = chain([writer.writerow(CSV_COLUMNS)], (writer.writerow(row) for row in rows))
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="curim-reports.csv"'
+    return response
 
 
 @require_GET

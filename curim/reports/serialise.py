@@ -4,6 +4,7 @@ Both read only the public columns listed here; the exact location, reporter, con
 client address are never selected, so they cannot leak through these outputs.
 """
 
+from collections.abc import Iterator
 from typing import Any
 
 from django.conf import settings
@@ -86,6 +87,42 @@ def features_page_json(reports: QuerySet[Report], *, offset: int, limit: int) ->
         cursor.execute(sql, [zone, zone, limit, limit, *params])
         features, more = cursor.fetchone()
     return str(features), bool(more)
+
+
+CSV_COLUMNS = [
+    "id",
+    "category",
+    "group",
+    "status",
+    "occurred_on",
+    "submitted_on",
+    "area",
+    "severity",
+    "feeling_unsafe",
+    "cyber_channel",
+    "longitude",
+    "latitude",
+    "description",
+    "public_note",
+]
+
+
+def csv_rows(reports: QuerySet[Report]) -> Iterator[list[object]]:
+    """Public reports as CSV rows (public columns only), read in batches from the database."""
+    inner, params = _public_rows(reports).query.sql_with_params()
+    sql = (
+        "SELECT r.public_id, r.category_slug, r.category_group, r.status, "  # noqa: S608
+        "to_char(r.occurred_at AT TIME ZONE %s, 'YYYY-MM-DD'), "
+        "to_char(r.created_at AT TIME ZONE %s, 'YYYY-MM-DD'), r.area_code, r.severity, "
+        "r.feeling_unsafe, r.cyber_channel, round(ST_X(r.public_location)::numeric, 6), "
+        "round(ST_Y(r.public_location)::numeric, 6), r.description, r.public_note "
+        f"FROM ({inner}) r"
+    )
+    zone = settings.TIME_ZONE
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [zone, zone, *params])
+        while rows := cursor.fetchmany(2000):
+            yield from (list(row) for row in rows)
 
 
 def feature_json(report: QuerySet[Report]) -> str | None:

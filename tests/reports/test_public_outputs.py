@@ -201,3 +201,35 @@ def test_categories_are_listed_with_their_privacy(client: Client, db: None) -> N
         "urban_risk",
         "cyber",
     }
+
+
+def test_the_csv_export_has_public_columns_of_public_reports_only(
+    client: Client, make_report: MakeReport, citizen: User
+) -> None:
+    import csv
+    import io
+
+    shown = make_report(
+        reporter=citizen, contact_email="hidden@example.org", description='Quote " and, comma'
+    )
+    make_report(status="submitted")
+    make_report(category="sexual-harassment")
+    response = client.get("/api/v1/reports/export.csv?group=incivility")
+    assert response["Content-Type"].startswith("text/csv")
+    body = b"".join(response.streaming_content).decode()  # type: ignore[attr-defined]
+    rows = list(csv.reader(io.StringIO(body)))
+    assert rows[0][:3] == ["id", "category", "group"]
+    assert len(rows) == 2
+    assert rows[1][0] == str(shown.public_id)
+    assert rows[1][rows[0].index("description")] == 'Quote " and, comma'
+    assert float(rows[1][rows[0].index("latitude")]) == pytest.approx(shown.public_location.y)
+    for secret in ("hidden@example.org", citizen.email, str(CENTRE[1]), "192.0.2.44"):
+        assert secret not in body
+    assert client.get("/api/v1/reports/export.csv?bbox=1,2").status_code == 400
+
+
+def test_the_csv_export_defuses_formulas(client: Client, make_report: MakeReport) -> None:
+    make_report(description='=HYPERLINK("http://evil.example")')
+    response = client.get("/api/v1/reports/export.csv")
+    body = b"".join(response.streaming_content).decode()  # type: ignore[attr-defined]
+    assert "'=HYPERLINK" in body
