@@ -48,6 +48,7 @@ from curim.reports.serialise import (
     tile_exists,
 )
 from curim.reports.services import MAX_PHOTOS, ReportDraft, report_submit
+from curim.reports.tilecache import tile_cached
 
 GEOJSON = "application/geo+json"
 
@@ -476,7 +477,8 @@ def report_tile(request: HttpRequest, z: int, x: int, y: int) -> HttpResponse:
     if not query.is_valid():
         return HttpResponse(str(query.errors), status=400, content_type="text/plain; charset=utf-8")
     criteria = query.criteria()
-    tile = tile_bytes(reports_filter(reports_public(), criteria), z, x, y)
+    key = f"{z}/{x}/{y}?{request.GET.urlencode()}"
+    tile = tile_cached(key, lambda: tile_bytes(reports_filter(reports_public(), criteria), z, x, y))
     response = HttpResponse(tile, content_type="application/vnd.mapbox-vector-tile")
     response["Cache-Control"] = "public, max-age=60"
     return response

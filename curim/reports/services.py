@@ -25,6 +25,7 @@ from curim.reports.models import (
     ReportStatus,
 )
 from curim.reports.photos import CleanPhoto
+from curim.reports.tilecache import tiles_changed
 
 MAX_PHOTOS = 5
 
@@ -236,6 +237,7 @@ def report_transition(
                 is_public=False,
             )
         task_enqueue(task_name="reports.status_email_send", args=[event.pk])
+        transaction.on_commit(tiles_changed)
     return report
 
 
@@ -302,4 +304,5 @@ def report_merge(*, report: Report, into: Report, actor: User) -> Report:
             is_public=True,
         )
         task_enqueue(task_name="reports.status_email_send", args=[event.pk])
+        transaction.on_commit(tiles_changed)
     return report

@@ -233,3 +233,21 @@ def test_the_csv_export_defuses_formulas(client: Client, make_report: MakeReport
     response = client.get("/api/v1/reports/export.csv")
     body = b"".join(response.streaming_content).decode()  # type: ignore[attr-defined]
     assert "'=HYPERLINK" in body
+
+
+def test_a_cached_tile_is_dropped_when_a_report_stops_being_public(
+    client: Client,
+    make_report: MakeReport,
+    moderator: User,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from curim.reports.services import report_transition
+
+    report = make_report(category="graffiti")
+    assert len(_tile(client, *TILE)["reports"]["features"]) == 1
+    with CaptureQueriesContext(connection) as queries:
+        _tile(client, *TILE)
+    assert not any("ST_AsMVT" in q["sql"] for q in queries.captured_queries)  # from the cache
+    with django_capture_on_commit_callbacks(execute=True):
+        report_transition(report=report, to_status="rejected", actor=moderator)
+    assert _tile(client, *TILE) == {}
