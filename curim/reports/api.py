@@ -42,7 +42,6 @@ from curim.reports.serialise import (
     CSV_COLUMNS,
     csv_rows,
     feature_json,
-    features_json,
     features_page_json,
     tile_bytes,
     tile_exists,
@@ -321,7 +320,7 @@ class ReportNearby(APIView):
         data = query.validated_data
         point = point_from_lon_lat(data["longitude"], data["latitude"])
         reports = reports_near(point=point, category=data["category"])
-        features = features_json(reports[:5])
+        features, _ = features_page_json(reports, offset=0, limit=5)
         return _geojson(f'{{"type":"FeatureCollection","features":{features}}}')
 
 

@@ -57,20 +57,20 @@ def comment_review(*, comment: Comment, visible: bool) -> Comment:
     return comment
 
 
-def confirmation_toggle(*, report: Report, user: User) -> bool:
-    """Add or take back a "me too"; returns whether the user now confirms the report."""
+def _toggle(model: type[Confirmation] | type[Follow], report: Report, user: User) -> bool:
+    """Add the user's row for the report, or remove it; returns whether it exists now."""
     _registered(user)
-    deleted, _ = Confirmation.objects.filter(report=report, user=user).delete()
+    deleted, _ = model.objects.filter(report=report, user=user).delete()
     if deleted:
         return False
-    Confirmation.objects.get_or_create(report=report, user=user)
+    model.objects.get_or_create(report=report, user=user)
     return True
+
+
+def confirmation_toggle(*, report: Report, user: User) -> bool:
+    """Add or take back a "me too"; returns whether the user now confirms the report."""
+    return _toggle(Confirmation, report, user)
 
 
 def follow_toggle(*, report: Report, user: User) -> bool:
-    _registered(user)
-    deleted, _ = Follow.objects.filter(report=report, user=user).delete()
-    if deleted:
-        return False
-    Follow.objects.get_or_create(report=report, user=user)
-    return True
+    return _toggle(Follow, report, user)

@@ -16,40 +16,10 @@ if TYPE_CHECKING:
     from curim.accounts.models import User
     from curim.reports.models import Report
 
-PLACEMENT_SQL = """
-WITH p AS (SELECT ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326) AS pt)
-SELECT
-  EXISTS (SELECT 1 FROM areas_area a
-          WHERE a.level = 'municipality' AND ST_Covers(a.geometry, p.pt)),
-  (SELECT a.id FROM areas_area a WHERE a.level = 'district' AND ST_Covers(a.geometry, cell.c)
-   ORDER BY a.code LIMIT 1),
-  ST_X(cell.c), ST_Y(cell.c)
-FROM p CROSS JOIN LATERAL (
-  SELECT ST_Transform(ST_SetSRID(ST_MakePoint(
-    floor(ST_X(g) / %(size)s) * %(size)s + %(size)s / 2.0,
-    floor(ST_Y(g) / %(size)s) * %(size)s + %(size)s / 2.0), 2100), 4326) AS c
-  FROM (SELECT ST_Transform(p.pt, 2100) AS g) projected
-) cell
-"""
-
-
-@dataclass(frozen=True)
-class Placement:
-    inside: bool
-    area_id: int | None
-    public_point: Point
-
-
-def placement(point: Point, grid_size_m: int) -> Placement:
-    """In one query: inside the municipality? which public cell centre? which district?"""
-    with connection.cursor() as cursor:
-        cursor.execute(PLACEMENT_SQL, {"lon": point.x, "lat": point.y, "size": grid_size_m})
-        inside, area_id, lon, lat = cursor.fetchone()
-    # Six decimals (~0.1 m) are plenty for a cell centre and keep outputs stable.
-    return Placement(bool(inside), area_id, Point(round(lon, 6), round(lat, 6), srid=4326))
-
-
-INSERT_PLACED_SQL = """
+# The placement of one point, as a CTE both queries below start from: is it inside the
+# municipality, which is its public cell centre (six decimals, ~0.1 m), and which district
+# holds that centre.
+PLACED_CTE = """
 WITH p AS (SELECT ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326) AS pt),
 placed AS (
   SELECT p.pt, cell.c,
@@ -65,7 +35,32 @@ placed AS (
       floor(ST_Y(g) / %(size)s) * %(size)s + %(size)s / 2.0), 2100), 4326) AS c
       FROM (SELECT ST_Transform(p.pt, 2100) AS g) projected) centre
   ) cell
-),
+)"""
+
+PLACEMENT_SQL = (
+    PLACED_CTE
+    + """
+SELECT inside, area_id, ST_X(c), ST_Y(c) FROM placed
+"""
+)
+
+
+@dataclass(frozen=True)
+class Placement:
+    inside: bool
+    area_id: int | None
+    public_point: Point
+
+
+def placement(point: Point, grid_size_m: int) -> Placement:
+    """In one query: inside the municipality? which public cell centre? which district?"""
+    with connection.cursor() as cursor:
+        cursor.execute(PLACEMENT_SQL, {"lon": point.x, "lat": point.y, "size": grid_size_m})
+        inside, area_id, lon, lat = cursor.fetchone()
+    return Placement(bool(inside), area_id, Point(lon, lat, srid=4326))
+
+
+INSERT_AFTER_PLACED = """,
 inserted AS (
   INSERT INTO reports_report ({columns}) SELECT {values} FROM placed WHERE placed.inside
   RETURNING id, area_id, ST_X(public_location) AS x, ST_Y(public_location) AS y
@@ -78,6 +73,7 @@ event AS (
 SELECT placed.inside, inserted.id, inserted.area_id, inserted.x, inserted.y
 FROM placed LEFT JOIN inserted ON true
 """
+INSERT_PLACED_SQL = PLACED_CTE + INSERT_AFTER_PLACED
 # Columns the statement computes itself instead of taking from the model instance.
 PLACED_COLUMNS = {
     "location": "placed.pt",

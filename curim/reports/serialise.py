@@ -59,20 +59,6 @@ def _public_rows(reports: QuerySet[Report]) -> QuerySet[Report, dict[str, object
     )
 
 
-def features_json(reports: QuerySet[Report]) -> str:
-    """A JSON array of GeoJSON features, in the order of the (sliced) queryset."""
-    inner, params = _public_rows(reports).query.sql_with_params()
-    sql = (
-        f"SELECT coalesce(json_agg({FEATURE} ORDER BY r.ordinal), '[]'::json)::text "  # noqa: S608
-        f"FROM (SELECT q.*, row_number() OVER () AS ordinal FROM ({inner}) q) r"
-    )
-    zone = settings.TIME_ZONE
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [zone, zone, *params])
-        (features,) = cursor.fetchone()
-    return str(features)
-
-
 def features_page_json(reports: QuerySet[Report], *, offset: int, limit: int) -> tuple[str, bool]:
     """One page of GeoJSON features and whether another page follows, in a single query."""
     page = reports[offset : offset + limit + 1]  # one extra row says whether there is more
