@@ -1,7 +1,8 @@
 """Create the role groups and give them their permissions (see curim/accounts/roles.py)."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
+
+from curim.accounts.migrations import _grants
 
 ROLES = [
     "citizen",
@@ -36,20 +37,10 @@ ROLE_PERMISSIONS = {
 
 
 def roles_create(apps, schema_editor):
-    # Permissions are normally created after all migrations ran; create them now to assign them.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
     Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
     for name in ROLES:
-        group, _ = Group.objects.get_or_create(name=name)
-        for dotted in ROLE_PERMISSIONS.get(name, []):
-            app_label, codename = dotted.split(".")
-            group.permissions.add(
-                Permission.objects.get(content_type__app_label=app_label, codename=codename)
-            )
+        Group.objects.get_or_create(name=name)
+        _grants.grant(apps, name, ROLE_PERMISSIONS.get(name, []))
 
 
 def roles_delete(apps, schema_editor):

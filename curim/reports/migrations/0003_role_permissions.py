@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-from curim.reports.migrations import _grants
+from curim.accounts.migrations import _grants
 
 ADMIN_PERMISSIONS = [
     "reports.view_category",
