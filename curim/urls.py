@@ -7,7 +7,6 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from curim.accounts import api as accounts_api
 from curim.areas import api as areas_api
-from curim.reports import api as reports_api
 
 api_v1 = [
     path("auth/token/", accounts_api.TokenCreateView.as_view(), name="token_create"),
@@ -15,18 +14,7 @@ api_v1 = [
     path("me/", accounts_api.MeView.as_view(), name="me"),
     path("areas/", areas_api.AreaList.as_view(), name="area_list"),
     path("areas/<slug:code>/", areas_api.AreaDetail.as_view(), name="area_detail"),
-    path("categories/", reports_api.CategoryList.as_view(), name="category_list"),
-    path("reports/", reports_api.ReportListCreate.as_view(), name="report_list"),
-    path("reports/nearby/", reports_api.ReportNearby.as_view(), name="report_nearby"),
-    path("reports/export.csv", reports_api.reports_csv, name="report_export"),
-    path("reports/<uuid:public_id>/", reports_api.ReportDetail.as_view(), name="report_detail"),
-    path(
-        "reports/<uuid:public_id>/comments/",
-        reports_api.ReportComments.as_view(),
-        name="report_comments",
-    ),
-    path("evaluations/", reports_api.EvaluationListCreate.as_view(), name="evaluation_list"),
-    path("tiles/reports/<int:z>/<int:x>/<int:y>.pbf", reports_api.report_tile, name="report_tile"),
+    path("", include("curim.reports.api.urls")),
 ]
 
 urlpatterns = [

@@ -1,0 +1,56 @@
+"""Comments on published reports through the API."""
+
+from typing import Any, cast
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from rest_framework import generics, serializers
+from rest_framework.permissions import AllowAny, IsAuthenticated
+
+from curim.accounts.models import User
+from curim.reports.conversation import comment_post
+from curim.reports.models import Comment
+from curim.reports.selectors import (
+    comments_public,
+    reports_public,
+)
+
+
+class CommentSerializer(serializers.ModelSerializer[Comment]):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+
+    class Meta:
+        model = Comment
+        fields = ["id", "body", "created_at"]
+        read_only_fields = ["created_at"]
+
+
+class ReportComments(generics.ListCreateAPIView[Comment]):
+    """Comments on a published report (no author names). Posting needs an account."""
+
+    serializer_class = CommentSerializer
+    pagination_class = None
+
+    def get_permissions(self) -> list[Any]:
+        return [AllowAny()] if self.request.method == "GET" else [IsAuthenticated()]
+
+    def _report(self) -> Any:
+        report = reports_public().filter(public_id=self.kwargs["public_id"]).first()
+        if report is None:
+            raise Http404
+        return report
+
+    def get_queryset(self) -> Any:
+        if getattr(self, "swagger_fake_view", False):  # the schema generator has no report
+            return Comment.objects.none()
+        return comments_public().filter(report=self._report())
+
+    def perform_create(self, serializer: Any) -> None:
+        try:
+            serializer.instance = comment_post(
+                report=self._report(),
+                author=cast(User, self.request.user),  # IsAuthenticated for POST
+                body=serializer.validated_data["body"],
+            )
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.message_dict) from error

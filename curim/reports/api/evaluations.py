@@ -1,0 +1,100 @@
+"""Place evaluations through the API: rate a place; average ratings per cell as GeoJSON."""
+
+import uuid
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import HttpResponse
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from curim.core.client import client_address
+from curim.core.geometry import point_from_lon_lat
+from curim.reports.api.common import (
+    GEOJSON,
+    CreatedSerializer,
+    anonymous_limit,
+    geojson_response,
+)
+from curim.reports.evaluations import EvaluationDraft, evaluation_cells_geojson, evaluation_submit
+from curim.reports.models import AUDIT_PARAMETERS, TimeOfDay
+
+
+class EvaluationCreateSerializer(serializers.Serializer[Any]):
+    latitude = serializers.FloatField(min_value=-90, max_value=90)
+    longitude = serializers.FloatField(min_value=-180, max_value=180)
+    time_of_day = serializers.ChoiceField(choices=TimeOfDay.choices)
+    feeling = serializers.IntegerField(min_value=1, max_value=5)
+    lighting = serializers.IntegerField(min_value=1, max_value=5)
+    visibility = serializers.IntegerField(min_value=1, max_value=5)
+    people = serializers.IntegerField(min_value=1, max_value=5)
+    security = serializers.IntegerField(min_value=1, max_value=5)
+    walk_path = serializers.IntegerField(min_value=1, max_value=5)
+    website = serializers.CharField(required=False, allow_blank=True, write_only=True)
+
+
+class EvaluationQuerySerializer(serializers.Serializer[Any]):
+    time_of_day = serializers.ChoiceField(choices=TimeOfDay.choices, required=False)
+    since = serializers.DateField(required=False)
+
+
+class EvaluationListCreate(APIView):
+    """GET: average ratings per 50 m cell (GeoJSON). POST: rate how safe a place feels."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        operation_id="evaluations_list",
+        parameters=[EvaluationQuerySerializer],
+        responses={(200, GEOJSON): OpenApiTypes.OBJECT},
+    )
+    def get(self, request: Request) -> HttpResponse:
+        query = EvaluationQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        return geojson_response(
+            evaluation_cells_geojson(
+                time_of_day=query.validated_data.get("time_of_day"),
+                since=query.validated_data.get("since"),
+            )
+        )
+
+    @extend_schema(
+        operation_id="evaluations_create",
+        request=EvaluationCreateSerializer,
+        responses={201: CreatedSerializer},
+    )
+    def post(self, request: Request) -> Response:
+        address = client_address(request._request)
+        refused = anonymous_limit(
+            request,
+            address,
+            "evaluation-anonymous",
+            _("Too many evaluations from your address. Try again later."),
+        )
+        if refused is not None:
+            return refused
+        data = EvaluationCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = data.validated_data
+        if fields.get("website"):
+            return Response({"id": uuid.uuid4(), "status": "submitted"}, status=201)
+        draft = EvaluationDraft(
+            location=point_from_lon_lat(fields["longitude"], fields["latitude"]),
+            time_of_day=fields["time_of_day"],
+            **{name: fields[name] for name in ("feeling", *AUDIT_PARAMETERS)},
+        )
+        try:
+            evaluation = evaluation_submit(
+                draft=draft,
+                evaluator=request.user if request.user.is_authenticated else None,
+                client_address=address,
+            )
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.message_dict) from error
+        return Response({"id": evaluation.public_id, "status": "recorded"}, status=201)

@@ -1,0 +1,237 @@
+"""Reports through the API: categories, submit, list as GeoJSON, read one, the duplicate hint."""
+
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpResponse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from curim.core.client import client_address
+from curim.core.geometry import GeometryError, point_from_lon_lat
+from curim.reports.api.common import (
+    GEOJSON,
+    CreatedSerializer,
+    ReportQuerySerializer,
+    SafeDateTimeField,
+    anonymous_limit,
+    geojson_response,
+)
+from curim.reports.models import Category, CyberChannel
+from curim.reports.photos import CleanPhoto, photo_clean
+from curim.reports.selectors import (
+    reports_filter,
+    reports_near,
+    reports_public,
+)
+from curim.reports.serialise import (
+    feature_json,
+    features_page_json,
+)
+from curim.reports.services import MAX_PHOTOS, ReportDraft, report_submit
+
+
+class CategorySerializer(serializers.ModelSerializer[Category]):
+    class Meta:
+        model = Category
+        fields = [
+            "slug",
+            "group",
+            "name_en",
+            "name_el",
+            "may_be_public",
+            "location_required",
+            "is_victimisation",
+        ]
+
+
+class CategoryList(generics.ListAPIView[Category]):
+    """The categories a report can be filed in (those that are never public say so)."""
+
+    permission_classes = [AllowAny]
+    serializer_class = CategorySerializer
+    pagination_class = None
+    queryset = Category.objects.filter(is_active=True)
+
+
+class ReportCreateSerializer(serializers.Serializer[Any]):
+    category = serializers.SlugRelatedField[Category](
+        slug_field="slug", queryset=Category.objects.filter(is_active=True)
+    )
+    description = serializers.CharField(max_length=5000)
+    occurred_at = SafeDateTimeField(required=False)
+    latitude = serializers.FloatField(required=False, allow_null=True, min_value=-90, max_value=90)
+    longitude = serializers.FloatField(
+        required=False, allow_null=True, min_value=-180, max_value=180
+    )
+    severity = serializers.IntegerField(min_value=1, max_value=5)
+    feeling_unsafe = serializers.IntegerField(min_value=1, max_value=5)
+    cyber_channel = serializers.ChoiceField(
+        choices=CyberChannel.choices, required=False, allow_blank=True
+    )
+    cyber_sender = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    contact_email = serializers.EmailField(required=False, allow_blank=True)
+    photos = serializers.ListField(
+        child=serializers.FileField(), required=False, max_length=MAX_PHOTOS
+    )
+    idempotency_key = serializers.CharField(max_length=64, required=False, allow_blank=True)
+    # A field people never see; bots fill it in.
+    website = serializers.CharField(required=False, allow_blank=True, write_only=True)
+
+    def validate(self, data: dict[str, Any]) -> dict[str, Any]:
+        lat, lon = data.get("latitude"), data.get("longitude")
+        if (lat is None) != (lon is None):
+            missing = "longitude" if lon is None else "latitude"
+            raise serializers.ValidationError({missing: _("Give both latitude and longitude.")})
+        try:
+            data["location"] = None if lat is None else point_from_lon_lat(lon, lat)
+        except GeometryError as error:
+            raise serializers.ValidationError({"latitude": str(error)}) from error
+        cleaned: list[CleanPhoto] = []
+        errors: list[str] = []
+        for upload in data.get("photos", []):
+            try:
+                cleaned.append(photo_clean(upload))
+            except DjangoValidationError as error:
+                errors.extend(f"{upload.name}: {message}" for message in error.messages)
+        if errors:
+            raise serializers.ValidationError({"photos": errors})
+        data["clean_photos"] = cleaned
+        return data
+
+
+class ReportListCreate(APIView):
+    """GET: published reports as a GeoJSON FeatureCollection. POST: submit a report."""
+
+    permission_classes = [AllowAny]
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    @extend_schema(
+        operation_id="reports_list",
+        parameters=[ReportQuerySerializer],
+        responses={(200, GEOJSON): OpenApiTypes.OBJECT},
+        description="A GeoJSON FeatureCollection with public fields only, newest first. "
+        "`next` is the URL of the following page, or null.",
+    )
+    def get(self, request: Request) -> HttpResponse:
+        query = ReportQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        limit, offset = query.validated_data["limit"], query.validated_data["offset"]
+        reports = reports_filter(reports_public(), query.criteria()).order_by("-created_at", "-id")
+        features, more = features_page_json(reports, offset=offset, limit=limit)
+        next_url = None
+        if more:
+            params = request.query_params.copy()
+            params["offset"] = str(offset + limit)
+            next_url = request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
+        next_json = "null" if next_url is None else f'"{next_url}"'
+        return geojson_response(
+            f'{{"type":"FeatureCollection","features":{features},"next":{next_json}}}'
+        )
+
+    @extend_schema(
+        request={
+            "application/json": ReportCreateSerializer,
+            "multipart/form-data": ReportCreateSerializer,
+        },
+        responses={201: CreatedSerializer, 200: CreatedSerializer},
+        parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER)],
+        description="Submit a report. A retry with the same Idempotency-Key returns the first "
+        "report with 200. Anonymous submissions are limited per client address (429).",
+    )
+    def post(self, request: Request) -> Response:
+        address = client_address(request._request)
+        refused = anonymous_limit(
+            request,
+            address,
+            "report-anonymous",
+            _("Too many reports from your address. Try again later."),
+        )
+        if refused is not None:
+            return refused
+        data = ReportCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = data.validated_data
+        if fields.get("website"):
+            # Only bots fill the hidden field: answer as if accepted, keep nothing.
+            return Response({"id": uuid.uuid4(), "status": "submitted"}, status=201)
+        key = request.headers.get("Idempotency-Key") or fields.get("idempotency_key") or None
+        draft = ReportDraft(
+            category=fields["category"],
+            description=fields["description"],
+            occurred_at=fields.get("occurred_at") or timezone.now(),
+            severity=fields["severity"],
+            feeling_unsafe=fields["feeling_unsafe"],
+            location=fields["location"],
+            cyber_channel=fields.get("cyber_channel", ""),
+            cyber_sender=fields.get("cyber_sender", ""),
+            contact_email=fields.get("contact_email", ""),
+            language=get_language() or settings.LANGUAGE_CODE,
+        )
+        try:
+            report, created = report_submit(
+                draft=draft,
+                reporter=request.user if request.user.is_authenticated else None,
+                client_address=address,
+                photos=fields["clean_photos"],
+                idempotency_key=key[:64] if key else None,
+            )
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.message_dict) from error
+        return Response(
+            CreatedSerializer({"id": report.public_id, "status": report.status}).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+
+class ReportDetail(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(operation_id="reports_retrieve", responses={(200, GEOJSON): OpenApiTypes.OBJECT})
+    def get(self, request: Request, public_id: uuid.UUID) -> HttpResponse:
+        feature = feature_json(reports_public().filter(public_id=public_id))
+        if feature is None:
+            raise Http404
+        return geojson_response(feature)
+
+
+class NearbyQuerySerializer(serializers.Serializer[Any]):
+    category = serializers.SlugRelatedField[Category](
+        slug_field="slug", queryset=Category.objects.filter(is_active=True)
+    )
+    latitude = serializers.FloatField(min_value=-90, max_value=90)
+    longitude = serializers.FloatField(min_value=-180, max_value=180)
+
+
+class ReportNearby(APIView):
+    """The duplicate hint: public reports of the same category nearby in the last 30 days.
+
+    Computed on public locations only, so that probing points cannot reveal an exact one.
+    """
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        operation_id="reports_nearby",
+        parameters=[NearbyQuerySerializer],
+        responses={(200, GEOJSON): OpenApiTypes.OBJECT},
+    )
+    def get(self, request: Request) -> HttpResponse:
+        query = NearbyQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        data = query.validated_data
+        point = point_from_lon_lat(data["longitude"], data["latitude"])
+        reports = reports_near(point=point, category=data["category"])
+        features, _ = features_page_json(reports, offset=0, limit=5)
+        return geojson_response(f'{{"type":"FeatureCollection","features":{features}}}')
