@@ -16,7 +16,7 @@ from django.db import connection
 from django.test import Client, override_settings
 from django.utils import timezone
 
-from bench.timing import median_seconds, ratio_line
+from bench.timing import median_seconds, paired_median_seconds, ratio_line
 from curim.accounts.models import User
 from curim.reports.models import Category, Report
 from curim.reports.selectors import reports_public
@@ -135,7 +135,7 @@ def _bench_tiles(client: Client) -> None:
                 cursor.execute(sql, params)
                 cursor.fetchone()
 
-        ours, bare = median_seconds(endpoint, repeat=7), median_seconds(floor, repeat=7)
+        ours, bare = paired_median_seconds(endpoint, floor, repeat=7)
         ratios.append(ours / bare)
         print(ratio_line(f"tile z{z}", ours, bare, "≤ 1.3"))
     ratios.sort()
@@ -157,7 +157,7 @@ def bench_geojson(client: Client) -> None:
             cursor.execute(FLOOR_GEOJSON_SQL, params)
             cursor.fetchone()
 
-    ours, bare = median_seconds(endpoint, repeat=9), median_seconds(floor, repeat=9)
+    ours, bare = paired_median_seconds(endpoint, floor, repeat=9)
     print(ratio_line(f"(b) GeoJSON bbox, {count} features", ours, bare, "≤ 1.5"))
 
 

@@ -15,13 +15,13 @@ from django.db.models import F, QuerySet
 from curim.reports.models import Report
 
 PUBLIC_PROPERTIES = """json_build_object(
-    'category', r.category_slug,
-    'group', r.category_group,
+    'category', c.slug,
+    'group', c."group",
     'status', r.status,
     'description', r.description,
     'occurred_on', to_char(r.occurred_at AT TIME ZONE %s, 'YYYY-MM-DD'),
     'submitted_on', to_char(r.created_at AT TIME ZONE %s, 'YYYY-MM-DD'),
-    'area', r.area_code,
+    'area', a.code,
     'severity', r.severity,
     'feeling_unsafe', r.feeling_unsafe,
     'cyber_channel', nullif(r.cyber_channel, ''),
@@ -36,27 +36,30 @@ FEATURE = f"""json_build_object(
 )"""
 
 
-def _public_rows(reports: QuerySet[Report]) -> QuerySet[Report, dict[str, object]]:
-    return reports.annotate(
-        category_slug=F("category__slug"),
-        category_group=F("category__group"),
-        area_code=F("area__code"),
-    ).values(
+def _public_rows(reports: QuerySet[Report]) -> QuerySet[Report, Any]:
+    # The report's own public columns; category and district are joined by the caller after
+    # any LIMIT (see PAGE_JOINS), so that a page joins only its own rows.
+    return reports.values(
         "id",
         "public_id",
-        "category_slug",
-        "category_group",
+        "category_id",
+        "area_id",
         "status",
         "description",
         "occurred_at",
         "created_at",
-        "area_code",
         "severity",
         "feeling_unsafe",
         "cyber_channel",
         "public_note",
         "public_location",
     )
+
+
+# Joined to a selection of _public_rows aliased "r": the category (c) and district (a).
+PAGE_JOINS = (
+    "JOIN reports_category c ON c.id = r.category_id LEFT JOIN areas_area a ON a.id = r.area_id"
+)
 
 
 def features_page_json(reports: QuerySet[Report], *, offset: int, limit: int) -> tuple[str, bool]:
@@ -66,7 +69,7 @@ def features_page_json(reports: QuerySet[Report], *, offset: int, limit: int) ->
     sql = (
         f"SELECT coalesce(json_agg({FEATURE} ORDER BY r.ordinal) "  # noqa: S608
         "FILTER (WHERE r.ordinal <= %s), '[]'::json)::text, count(*) > %s "
-        f"FROM (SELECT q.*, row_number() OVER () AS ordinal FROM ({inner}) q) r"
+        f"FROM (SELECT q.*, row_number() OVER () AS ordinal FROM ({inner}) q) r {PAGE_JOINS}"
     )
     zone = settings.TIME_ZONE
     with connection.cursor() as cursor:
@@ -97,12 +100,13 @@ def csv_rows(reports: QuerySet[Report]) -> Iterator[list[object]]:
     """Public reports as CSV rows (public columns only), read in batches from the database."""
     inner, params = _public_rows(reports).query.sql_with_params()
     sql = (
-        "SELECT r.public_id, r.category_slug, r.category_group, r.status, "  # noqa: S608
+        'SELECT r.public_id, c.slug, c."group", r.status, '  # noqa: S608
         "to_char(r.occurred_at AT TIME ZONE %s, 'YYYY-MM-DD'), "
-        "to_char(r.created_at AT TIME ZONE %s, 'YYYY-MM-DD'), r.area_code, r.severity, "
+        "to_char(r.created_at AT TIME ZONE %s, 'YYYY-MM-DD'), a.code, r.severity, "
         "r.feeling_unsafe, r.cyber_channel, round(ST_X(r.public_location)::numeric, 6), "
         "round(ST_Y(r.public_location)::numeric, 6), r.description, r.public_note "
-        f"FROM ({inner}) r"
+        f"FROM (SELECT q.*, row_number() OVER () AS ordinal FROM ({inner}) q) r {PAGE_JOINS} "
+        "ORDER BY r.ordinal"
     )
     zone = settings.TIME_ZONE
     with connection.cursor() as cursor:
@@ -116,7 +120,7 @@ def feature_json(report: QuerySet[Report]) -> str | None:
     inner, params = _public_rows(report[:1]).query.sql_with_params()
     zone = settings.TIME_ZONE
     with connection.cursor() as cursor:
-        sql = f"SELECT {FEATURE}::text FROM ({inner}) r"  # noqa: S608
+        sql = f"SELECT {FEATURE}::text FROM ({inner}) r {PAGE_JOINS}"  # noqa: S608
         cursor.execute(sql, [zone, zone, *params])
         row = cursor.fetchone()
     return str(row[0]) if row else None
