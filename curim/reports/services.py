@@ -16,6 +16,7 @@ from curim.accounts.models import User
 from curim.core.services import task_enqueue
 from curim.reports.locations import report_insert_placed
 from curim.reports.models import (
+    PUBLIC_STATUSES,
     Category,
     CategoryGroup,
     Follow,
@@ -237,7 +238,10 @@ def report_transition(
                 is_public=False,
             )
         task_enqueue(task_name="reports.status_email_send", args=[event.pk])
-        transaction.on_commit(tiles_changed)
+        # Tiles show category and count, not status: only entering or leaving the public set
+        # changes them (published -> forwarded -> resolved -> closed leaves them as they are).
+        if (from_status in PUBLIC_STATUSES) != (to_status in PUBLIC_STATUSES):
+            transaction.on_commit(tiles_changed)
     return report
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 import mapbox_vector_tile
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -251,3 +252,24 @@ def test_a_cached_tile_is_dropped_when_a_report_stops_being_public(
     with django_capture_on_commit_callbacks(execute=True):
         report_transition(report=report, to_status="rejected", actor=moderator)
     assert _tile(client, *TILE) == {}
+
+
+def test_only_entering_or_leaving_the_public_set_drops_cached_tiles(
+    make_report: MakeReport, moderator: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    from curim.reports.services import report_transition
+    from curim.reports.tilecache import VERSION_KEY
+
+    report = make_report(category="graffiti", status="submitted")
+
+    def version_after(to_status: str) -> int:
+        with django_capture_on_commit_callbacks(execute=True):
+            report_transition(report=report, to_status=to_status, actor=moderator)
+        return int(cache.get(VERSION_KEY, 0))
+
+    published = version_after("published")
+    assert published > 0
+    assert version_after("resolved") == published  # still public: the tiles are the same
+    assert version_after("closed") == published
+    assert version_after("published") == published
+    assert version_after("rejected") == published + 1
