@@ -185,6 +185,39 @@ class Report(models.Model):
         return f"{self.category.slug} {self.public_id}"
 
 
+class PublicCell(models.Model):
+    """How many public reports of a category lie at one public cell of a district, all time.
+
+    Written only by database triggers (migration 0011) whenever a report or a category changes,
+    so it cannot drift from the reports; read by vector tiles that have no period filter, which
+    then aggregate thousands of cells instead of a million reports.
+    """
+
+    category = models.ForeignKey(
+        Category, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    area = models.ForeignKey(
+        Area, null=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    x = models.FloatField()  # the public point in EPSG:3857, as the unique key
+    y = models.FloatField()
+    point_3857 = models.PointField(srid=3857)
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["category", "area", "x", "y"],
+                nulls_distinct=False,
+                name="public_cell_key",
+            ),
+        ]
+        indexes = [GistIndex(fields=["point_3857"], name="public_cell_point_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.count} at ({self.x:.0f}, {self.y:.0f})"
+
+
 class ReportEvent(models.Model):
     """One line of a report's history: who did what, and when."""
 

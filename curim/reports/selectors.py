@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 from math import cos, radians
+from typing import TypeVar
 
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.gis.db.models.functions import Distance
@@ -13,7 +14,14 @@ from django.utils import timezone
 
 from curim.accounts.models import User
 from curim.accounts.roles import Role, user_has_role
-from curim.reports.models import PUBLIC_STATUSES, Category, Comment, Report, ReportPhoto
+from curim.reports.models import (
+    PUBLIC_STATUSES,
+    Category,
+    Comment,
+    PublicCell,
+    Report,
+    ReportPhoto,
+)
 
 
 def reports_moderated_by(user: User | AnonymousUser) -> QuerySet[Report]:
@@ -74,20 +82,39 @@ def reports_filter(reports: QuerySet[Report], criteria: ReportFilter) -> QuerySe
         reports = reports.filter(public_location__bboverlaps=criteria.bbox).filter(
             public_location__intersects=criteria.bbox
         )
-    if criteria.categories:
-        reports = reports.filter(category__slug__in=criteria.categories)
-    if criteria.groups:
-        reports = reports.filter(category__group__in=criteria.groups)
     if criteria.since is not None:
         reports = reports.filter(occurred_at__date__gte=criteria.since)
     if criteria.until is not None:
         reports = reports.filter(occurred_at__date__lte=criteria.until)
+    return _category_and_area_filter(reports, criteria)
+
+
+def public_cells(criteria: ReportFilter) -> QuerySet[PublicCell]:
+    """All-time counts of public reports per public cell, filtered like the reports.
+
+    Only for criteria without a period or a box (the cells hold neither).
+    """
+    if criteria.since or criteria.until or criteria.bbox:
+        raise ValueError("public cells know no period or box; filter the reports instead")
+    return _category_and_area_filter(PublicCell.objects.all(), criteria)
+
+
+_Located = TypeVar("_Located", Report, PublicCell)
+
+
+def _category_and_area_filter(
+    rows: QuerySet[_Located], criteria: ReportFilter
+) -> QuerySet[_Located]:
+    if criteria.categories:
+        rows = rows.filter(category__slug__in=criteria.categories)
+    if criteria.groups:
+        rows = rows.filter(category__group__in=criteria.groups)
     if criteria.area:
         code = criteria.area
-        reports = reports.filter(
+        rows = rows.filter(
             Q(area__code=code) | Q(area__parent__code=code) | Q(area__parent__parent__code=code)
         )
-    return reports
+    return rows
 
 
 DUPLICATE_RADIUS_M = 50

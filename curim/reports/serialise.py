@@ -5,14 +5,14 @@ client address are never selected, so they cannot leak through these outputs.
 """
 
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib.gis.geos import Polygon
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet, Value
 
-from curim.reports.models import Report
+from curim.reports.models import PublicCell, Report
 
 PUBLIC_PROPERTIES = """json_build_object(
     'category', c.slug,
@@ -142,15 +142,26 @@ def tile_envelope(z: int, x: int, y: int) -> Polygon:
     return Polygon.from_bbox((minx, maxy - size, minx + size, maxy))
 
 
-def tile_sql(reports: QuerySet[Report], z: int, x: int, y: int) -> tuple[str, list[Any]]:
-    """The ST_AsMVT query for one tile: public cells, counted per category within clusters."""
+def tile_sql(
+    located: "QuerySet[Report] | QuerySet[PublicCell]", z: int, x: int, y: int
+) -> tuple[str, list[Any]]:
+    """The ST_AsMVT query for one tile: public cells, counted per category within clusters.
+
+    `located` is either public reports (each counts one) or public cells (each counts its
+    reports), already filtered.
+    """
     envelope = tile_envelope(z, x, y)
     envelope.srid = 3857
-    points = (
-        reports.filter(public_point_3857__bboverlaps=envelope)
-        .order_by()  # the model's default ordering would sort every point for nothing
-        .values("category_id", "public_point_3857")
-    )
+    points: QuerySet[Any, Any]
+    if located.model is PublicCell:
+        points = cast("QuerySet[PublicCell]", located).filter(point_3857__bboverlaps=envelope)
+        points = points.values("category_id", point=F("point_3857"), weight=F("count"))
+    else:
+        points = cast("QuerySet[Report]", located).filter(public_point_3857__bboverlaps=envelope)
+        # .order_by(): the model's default ordering would sort every point for nothing.
+        points = points.order_by().values(
+            "category_id", point=F("public_point_3857"), weight=Value(1)
+        )
     inner, params = points.query.sql_with_params()
     cell = 2 * WORLD / 2**z / CLUSTERS_PER_TILE_EDGE
     # Clusters are counted on integer grid indices, which PostgreSQL hashes cheaply; the grid's
@@ -160,9 +171,9 @@ def tile_sql(reports: QuerySet[Report], z: int, x: int, y: int) -> tuple[str, li
     sql = f"""
         WITH grid AS (SELECT %s::float8 AS size, %s::float8 AS origin),
         cells AS (
-            SELECT p.category_id, count(*) AS count,
-                   round((ST_X(p.public_point_3857) - grid.origin) / grid.size) AS i,
-                   round((ST_Y(p.public_point_3857) - grid.origin) / grid.size) AS j
+            SELECT p.category_id, sum(p.weight) AS count,
+                   round((ST_X(p.point) - grid.origin) / grid.size) AS i,
+                   round((ST_Y(p.point) - grid.origin) / grid.size) AS j
             FROM ({inner}) p, grid
             GROUP BY 1, 3, 4
         )
@@ -178,8 +189,8 @@ def tile_sql(reports: QuerySet[Report], z: int, x: int, y: int) -> tuple[str, li
     return sql, [cell, cell / 2, *params, z, x, y]
 
 
-def tile_bytes(reports: QuerySet[Report], z: int, x: int, y: int) -> bytes:
-    sql, params = tile_sql(reports, z, x, y)
+def tile_bytes(located: "QuerySet[Report] | QuerySet[PublicCell]", z: int, x: int, y: int) -> bytes:
+    sql, params = tile_sql(located, z, x, y)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         (tile,) = cursor.fetchone()

@@ -10,6 +10,7 @@ from curim.reports.api.common import (
     ReportQuerySerializer,
 )
 from curim.reports.selectors import (
+    public_cells,
     reports_filter,
     reports_public,
 )
@@ -61,7 +62,13 @@ def report_tile(request: HttpRequest, z: int, x: int, y: int) -> HttpResponse:
         return HttpResponse(str(query.errors), status=400, content_type="text/plain; charset=utf-8")
     criteria = query.criteria()
     key = f"{z}/{x}/{y}?{request.GET.urlencode()}"
-    tile = tile_cached(key, lambda: tile_bytes(reports_filter(reports_public(), criteria), z, x, y))
+    # Without a period, the all-time counts per cell answer; a period needs the reports.
+    located = (
+        public_cells(criteria)
+        if criteria.since is None and criteria.until is None
+        else reports_filter(reports_public(), criteria)
+    )
+    tile = tile_cached(key, lambda: tile_bytes(located, z, x, y))
     response = HttpResponse(tile, content_type="application/vnd.mapbox-vector-tile")
     response["Cache-Control"] = "public, max-age=60"
     return response
