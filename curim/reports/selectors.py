@@ -1,7 +1,7 @@
 """Reads of reports. Public reads go through `reports_public`, which knows what may be shown."""
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from math import cos, radians
 from typing import TypeVar
 
@@ -82,11 +82,16 @@ def reports_filter(reports: QuerySet[Report], criteria: ReportFilter) -> QuerySe
         reports = reports.filter(public_location__bboverlaps=criteria.bbox).filter(
             public_location__intersects=criteria.bbox
         )
-    if criteria.since is not None:
-        reports = reports.filter(occurred_at__date__gte=criteria.since)
-    if criteria.until is not None:
-        reports = reports.filter(occurred_at__date__lte=criteria.until)
+    # Days in the local time zone, as bounds on the timestamp itself so that its index serves.
+    if criteria.since is not None and criteria.since > date.min:
+        reports = reports.filter(occurred_at__gte=_day_start(criteria.since))
+    if criteria.until is not None and criteria.until < date.max:
+        reports = reports.filter(occurred_at__lt=_day_start(criteria.until + timedelta(days=1)))
     return _category_and_area_filter(reports, criteria)
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def public_cells(criteria: ReportFilter) -> QuerySet[PublicCell]:

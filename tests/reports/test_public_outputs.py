@@ -2,7 +2,9 @@
 
 import json
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import mapbox_vector_tile
 import pytest
@@ -102,6 +104,28 @@ def test_filters_by_bbox_category_group_dates_and_area(
     assert len(_features(client, "?area=piraeus")) == 2
     assert len(_features(client, "?since=2000-01-01&until=2999-01-01")) == 3
     assert _features(client, "?until=2000-01-01") == []
+
+
+def test_periods_are_whole_local_days(client: Client, make_report: MakeReport) -> None:
+    # 00:30 in Athens on 4 March is still 3 March in UTC: the report belongs to 4 March.
+    early = datetime(2026, 3, 4, 0, 30, tzinfo=ZoneInfo("Europe/Athens"))
+    make_report(occurred_at=early)
+    assert len(_features(client, "?since=2026-03-04&until=2026-03-04")) == 1
+    assert _features(client, "?until=2026-03-03") == []
+    assert _features(client, "?since=2026-03-05") == []
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/reports/?since=0001-01-01&until=9999-12-31",
+        "/api/v1/tiles/reports/14/9268/6323.pbf?since=0001-01-01&until=9999-12-31",
+        "/api/v1/reports/export.csv?since=0001-01-01&until=9999-12-31",
+    ],
+)
+def test_the_extreme_dates_are_accepted(client: Client, make_report: MakeReport, path: str) -> None:
+    make_report()
+    assert client.get(path).status_code == 200
 
 
 @pytest.mark.parametrize(
