@@ -22,6 +22,9 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("Administrator")
 
 
+# Survey models the admin role builds in the Django admin (all four permissions each).
+SURVEY_BUILDING = ("survey", "section", "question", "choice", "indicator", "indicatoritem")
+
 # Django permissions ("app_label.codename") per role. Roles whose work arrives with later
 # features hold none yet; their access is granted by role membership in the selectors.
 ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
@@ -64,6 +67,14 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
             "reports.view_open311client",
             "reports.add_open311client",
             "reports.change_open311client",
+            *(
+                f"surveys.{verb}_{model}"
+                for model in SURVEY_BUILDING
+                for verb in ("view", "add", "change", "delete")
+            ),
+            "surveys.view_response",
+            "surveys.view_answer",
+            "surveys.view_importbatch",
         }
     ),
 }

@@ -25,6 +25,7 @@ DATA_MIGRATIONS = [
     ("curim.reports.migrations.0005_evaluation_permission", "grant"),
     ("curim.reports.migrations.0008_conversation_permissions", "grant"),
     ("curim.reports.migrations.0010_open311_permissions", "grant"),
+    ("surveys.migrations.0002_admin_permissions", "grant"),
 ]
 
 

@@ -1,0 +1,115 @@
+"""A wave's questions change freely until it has responses; then what answers mean is frozen."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
+from django.utils import translation
+
+from surveys.models import Answer, Choice, Question, Response, Section, Survey
+
+
+def respond(survey: Survey) -> Response:
+    response = Response.objects.create(survey=survey, source="web", group="resident")
+    Answer.objects.create(
+        response=response, question=survey.questions.get(code="safe_day"), number=4
+    )
+    Answer.objects.create(
+        response=response,
+        question=survey.questions.get(code="trust_police"),
+        choice=Choice.objects.get(code="high"),
+    )
+    return response
+
+
+def test_before_responses_anything_may_change(wave: Survey) -> None:
+    question = wave.questions.get(code="safe_day")
+    question.kind = "number"
+    question.code = "safe_by_day"
+    question.full_clean()
+    question.save()
+    question.delete()
+
+
+def test_with_responses_a_questions_meaning_is_frozen(wave: Survey) -> None:
+    respond(wave)
+    question = wave.questions.get(code="safe_day")
+    for field, value in [("kind", "number"), ("code", "other"), ("scale_max", 7)]:
+        changed = Question.objects.get(pk=question.pk)
+        setattr(changed, field, value)
+        with pytest.raises(ValidationError) as error:
+            changed.full_clean()
+        assert field in error.value.message_dict
+    # Its wording and help may still be corrected.
+    question.text_el = "Πόσο ασφαλής νιώθετε τη μέρα;"
+    question.full_clean()
+    question.save()
+
+
+def test_with_responses_a_number_range_may_widen_but_not_narrow(wave: Survey) -> None:
+    respond(wave)
+    question = wave.questions.get(code="years_here")
+    question.number_max = 120
+    question.full_clean()
+    question.number_min = 5
+    with pytest.raises(ValidationError, match="widen"):
+        question.full_clean()
+
+
+def test_with_responses_choice_codes_and_scores_are_frozen(wave: Survey) -> None:
+    respond(wave)
+    choice = Choice.objects.get(code="low")
+    choice.score = 2
+    with pytest.raises(ValidationError) as error:
+        choice.full_clean()
+    assert "score" in error.value.message_dict
+    choice = Choice.objects.get(code="low")
+    choice.label_en = "Low trust"
+    choice.full_clean()
+
+
+def test_answered_questions_and_choices_cannot_be_deleted(wave: Survey) -> None:
+    respond(wave)
+    with pytest.raises(ProtectedError):
+        wave.questions.get(code="safe_day").delete()
+    with pytest.raises(ProtectedError):
+        Choice.objects.get(code="high").delete()
+    with pytest.raises(ProtectedError):
+        wave.delete()
+
+
+def test_a_question_stays_in_a_section_of_its_own_survey(wave: Survey) -> None:
+    other = Survey.objects.create(code="other", title_en="Other", title_el="Άλλη")
+    foreign = Section.objects.create(survey=other, title_en="S", title_el="Σ")
+    question = wave.questions.get(code="comment")
+    question.section = foreign
+    with pytest.raises(ValidationError, match="another survey"):
+        question.full_clean()
+
+
+def test_the_database_refuses_bad_scales_and_duplicate_codes(wave: Survey) -> None:
+    question = wave.questions.get(code="safe_day")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Question.objects.filter(pk=question.pk).update(scale_min=5, scale_max=1)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Question.objects.create(
+            survey=wave, section=question.section, code="safe_day", kind="text", text_en="x"
+        )
+
+
+def test_an_answer_is_stored_once_per_question_and_choice(wave: Survey) -> None:
+    response = respond(wave)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Answer.objects.create(
+            response=response, question=wave.questions.get(code="safe_day"), number=2
+        )
+
+
+def test_texts_follow_the_language(wave: Survey) -> None:
+    with translation.override("el"):
+        assert wave.title == "Αφετηρία"
+    with translation.override("en"):
+        assert wave.title == "Baseline"
+    wave.title_el = ""
+    with translation.override("el"):
+        assert wave.title == "Baseline"  # English stands in for a missing translation
