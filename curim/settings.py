@@ -300,3 +300,7 @@ REPORT_PHOTO_MAX_PIXELS = env.int("REPORT_PHOTO_MAX_PIXELS", default=40_000_000)
 REPORTS_ANONYMOUS_PER_HOUR = env.int("REPORTS_ANONYMOUS_PER_HOUR", default=10)
 # Form and JSON bodies stay at Django's 2.5 MB; files are limited per photo, and a proxy in front
 # should cap whole requests (e.g. client_max_body_size 55m).
+
+# --- Safety surveys ---------------------------------------------------------------------------
+# Estimates from fewer respondents than this are suppressed in every page, export and API.
+SURVEY_MIN_CELL_SIZE = env.int("SURVEY_MIN_CELL_SIZE", default=10)

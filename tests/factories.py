@@ -55,5 +55,9 @@ class AreaFactory(factory.django.DjangoModelFactory[Area]):
     geometry = factory.LazyFunction(lambda: square(23.60, 37.93, 0.05))
 
 
+def area_create(**fields: Any) -> Area:
+    return AreaFactory(**fields)
+
+
 def role_group(role: Role) -> Group:
     return Group.objects.get(name=role.value)

@@ -1,0 +1,108 @@
+"""Respondent weights of a wave: post-stratification or raking, computed per profile cell.
+
+Respondents with the same district, gender and age band get the same weight, so weights are
+computed on the counts of respondents per cell (one SQL query), never respondent by respondent:
+- when the wave's margins give populations of full cells (district × gender × age band), each
+  respondent of cell h weighs N_h / n_h (post-stratification);
+- when they give only one-way margins (a district, a gender or an age band on its own), the
+  weights are raked: iterative proportional fitting to each margin in turn until every margin
+  with respondents is met to 1e-12;
+- a respondent whose cell (or category, when raking) has no population weighs 0 and drops out
+  of weighted estimates.
+Without margins there are no weights (None), and estimates are unweighted.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count
+
+from surveys.models import PopulationMargin, Response, Survey
+
+RAKING_TOLERANCE = 1e-12
+RAKING_MAX_ROUNDS = 1000
+
+Cell = tuple[int | None, str, str]  # (district id, gender, age band)
+DIMENSIONS = ("area_id", "gender", "age_band")
+
+
+@dataclass(frozen=True)
+class CellWeight:
+    area_id: int | None
+    gender: str
+    age_band: str
+    weight: float
+
+
+def cell_weights(survey: Survey) -> list[CellWeight] | None:
+    """The weight of each profile cell that has complete responses, or None if unweighted."""
+    margins: list[dict[str, Any]] = [
+        dict(row)
+        for row in PopulationMargin.objects.filter(survey=survey).values(
+            "area_id", "gender", "age_band", "population"
+        )
+    ]
+    if not margins:
+        return None
+    counts: dict[Cell, int] = {
+        (row["area_id"], row["gender"], row["age_band"]): row["n"]
+        for row in Response.objects.filter(survey=survey, status=Response.Status.COMPLETE)
+        .values("area_id", "gender", "age_band")
+        .annotate(n=Count("id"))
+    }
+    full: dict[Cell, int] = {
+        (m["area_id"], m["gender"], m["age_band"]): m["population"]
+        for m in margins
+        if m["area_id"] is not None and m["gender"] and m["age_band"]
+    }
+    if full:
+        weights = {cell: full.get(cell, 0) / n for cell, n in counts.items()}
+    else:
+        weights = _raked(counts, margins)
+    return [CellWeight(*cell, weight=w) for cell, w in sorted(weights.items(), key=_order)]
+
+
+def _order(item: tuple[Cell, float]) -> tuple[int, str, str]:
+    (area_id, gender, age_band), _ = item
+    return (area_id or 0, gender, age_band)
+
+
+def _raked(counts: dict[Cell, int], margins: list[dict[str, Any]]) -> dict[Cell, float]:
+    # One-way margins per dimension: {dimension index: {value: population}}.
+    targets: dict[int, dict[object, float]] = {}
+    for margin in margins:
+        named = [i for i, dim in enumerate(DIMENSIONS) if margin[dim] not in (None, "")]
+        if len(named) == 1:
+            i = named[0]
+            targets.setdefault(i, {})[margin[DIMENSIONS[i]]] = float(margin["population"])
+    # Cells whose category of a raked dimension has no population weigh nothing.
+    weights = {
+        cell: (float(n) if all(cell[i] in values for i, values in targets.items()) else 0.0)
+        for cell, n in counts.items()
+    }
+    for _ in range(RAKING_MAX_ROUNDS):
+        for i, values in targets.items():
+            totals = _totals(weights, i)
+            for cell in weights:
+                total = totals.get(cell[i], 0.0)
+                if total > 0:
+                    weights[cell] *= values[cell[i]] / total
+        if _met(weights, targets):
+            break
+    # Per respondent, not per cell: the cell total spread over its respondents.
+    return {cell: w / counts[cell] for cell, w in weights.items()}
+
+
+def _totals(weights: dict[Cell, float], i: int) -> dict[object, float]:
+    totals: dict[object, float] = {}
+    for cell, w in weights.items():
+        totals[cell[i]] = totals.get(cell[i], 0.0) + w
+    return totals
+
+
+def _met(weights: dict[Cell, float], targets: dict[int, dict[object, float]]) -> bool:
+    for i, values in targets.items():
+        for value, total in _totals(weights, i).items():
+            if total > 0 and abs(total - values[value]) > RAKING_TOLERANCE * values[value]:
+                return False
+    return True

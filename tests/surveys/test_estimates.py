@@ -1,0 +1,328 @@
+"""Estimates against an independent computation with NumPy and pandas on the same raw data.
+
+The generator below draws respondents and answers with a seeded random generator; the reference
+computes item scores, respondent scores, weights (post-stratification and raking, at the
+respondent level) and every cell's n, estimate, standard error, interval and effective n from
+those raw arrays alone, never from the database. Agreement is to 1e-9.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+from django.test import override_settings
+
+from curim.areas.models import Area
+from surveys.estimates import Z_95, estimates_compute
+from surveys.models import (
+    Answer,
+    Choice,
+    Indicator,
+    IndicatorItem,
+    PopulationMargin,
+    Question,
+    Response,
+    Section,
+    Survey,
+)
+from tests.factories import area_create
+
+GROUPS = ["resident", "shop_owner", "employee"]
+GENDERS = ["woman", "man", "other"]
+AGES = ["18-24", "25-34", "35-44", "45-54", "55-64", "65+"]
+# code: (kind, low, high); single-choice scores are 1..5 under codes c1..c5.
+ITEMS = {
+    "safe_day": ("likert", 1, 5),
+    "safe_night": ("likert", 1, 5),
+    "afraid": ("likert", 1, 7),
+    "trust_police": ("single", 1, 5),
+    "meetings": ("number", 0, 12),
+}
+# indicator: (method, threshold, [(item, reverse)])
+INDICATORS = {
+    "perception": ("mean", None, [("safe_day", False), ("safe_night", False), ("afraid", True)]),
+    "trust": ("share", 75.0, [("trust_police", False), ("safe_day", False)]),
+    "participation": ("mean", None, [("meetings", False)]),
+}
+
+
+@dataclass
+class Wave:
+    survey: Survey
+    districts: list[Area]
+    people: pd.DataFrame  # one row per response: id, status, area, group, gender, age
+    answers: pd.DataFrame  # one row per answer: response, item, value
+
+
+def build_wave(seed: int, n: int = 700) -> Wave:
+    rng = np.random.default_rng(seed)
+    city = area_create(code=f"city-{seed}")
+    districts = [area_create(code=f"d{seed}-{i}", level="district", parent=city) for i in range(3)]
+    survey = Survey.objects.create(code=f"wave-{seed}", title_en="Wave", title_el="Κύμα")
+    section = Section.objects.create(survey=survey, title_en="S", title_el="Σ")
+    questions = {}
+    for code, (kind, low, high) in ITEMS.items():
+        fields: dict[str, Any] = {}
+        if kind == "likert":
+            fields = {"scale_min": low, "scale_max": high}
+        elif kind == "number":
+            fields = {"number_min": low, "number_max": high}
+        questions[code] = Question.objects.create(
+            survey=survey,
+            section=section,
+            code=code,
+            kind=kind,
+            text_en=code,
+            text_el=code,
+            **fields,
+        )
+    choices = {
+        value: Choice.objects.create(
+            question=questions["trust_police"],
+            code=f"c{value}",
+            label_en=str(value),
+            label_el=str(value),
+            score=float(value),
+        )
+        for value in range(1, 6)
+    }
+    for code, (method, threshold, items) in INDICATORS.items():
+        indicator, _ = Indicator.objects.get_or_create(
+            code=code,
+            defaults={"name_en": code, "name_el": code, "method": method, "threshold": threshold},
+        )
+        for item, reverse in items:
+            IndicatorItem.objects.get_or_create(
+                indicator=indicator, question_code=item, defaults={"reverse": reverse}
+            )
+
+    people = pd.DataFrame(
+        {
+            "status": rng.choice(["complete", "in_progress"], size=n, p=[0.93, 0.07]),
+            # District 2 is small, so that some of its cells fall under k.
+            "area": rng.choice([0, 1, 2], size=n, p=[0.55, 0.4, 0.05]),
+            "group": rng.choice(GROUPS, size=n, p=[0.7, 0.2, 0.1]),
+            "gender": rng.choice(GENDERS, size=n, p=[0.49, 0.48, 0.03]),
+            "age": rng.choice(AGES, size=n),
+        }
+    )
+    responses = Response.objects.bulk_create(
+        Response(
+            survey=survey,
+            status=row.status,
+            source="web",
+            group=row.group,
+            area=districts[row.area],
+            gender=row.gender,
+            age_band=row.age,
+        )
+        for row in people.itertuples()
+    )
+    people["id"] = [r.pk for r in responses]
+
+    rows = []
+    for response in responses:
+        for code, (kind, low, high) in ITEMS.items():
+            if rng.random() < 0.1:  # a skipped item
+                continue
+            if kind == "number":
+                value = float(np.round(rng.uniform(low, high), 2))
+            else:
+                value = float(rng.integers(low, high + 1))
+            rows.append({"response": response.pk, "item": code, "value": value})
+    answers = pd.DataFrame(rows)
+    Answer.objects.bulk_create(
+        Answer(
+            response_id=row.response,
+            question=questions[row.item],
+            choice=choices[int(row.value)] if row.item == "trust_police" else None,
+            number=None if row.item == "trust_police" else row.value,
+        )
+        for row in answers.itertuples()
+    )
+    return Wave(survey, districts, people, answers)
+
+
+# --- The independent reference ---------------------------------------------------------------
+
+
+def reference_y(wave: Wave) -> pd.DataFrame:
+    """Per complete respondent and indicator: y, from the raw arrays."""
+    answers = wave.answers.copy()
+    low = answers["item"].map({code: spec[1] for code, spec in ITEMS.items()})
+    high = answers["item"].map({code: spec[2] for code, spec in ITEMS.items()})
+    answers["score"] = 100.0 * (answers["value"] - low) / (high - low)
+    frames = []
+    for code, (method, threshold, items) in INDICATORS.items():
+        reverse = dict(items)
+        mine = answers[answers["item"].isin(reverse)].copy()
+        mine.loc[mine["item"].map(reverse).astype(bool), "score"] = (
+            100.0 - mine.loc[mine["item"].map(reverse).astype(bool), "score"]
+        )
+        score = mine.groupby("response")["score"].mean()
+        y = (np.round(score, 9) >= threshold) * 100.0 if method == "share" else score
+        frames.append(pd.DataFrame({"indicator": code, "id": score.index, "y": y.to_numpy()}))
+    complete = wave.people[wave.people["status"] == "complete"]
+    return pd.concat(frames).merge(complete, on="id")
+
+
+def reference_cells(y: pd.DataFrame, k: int = 10) -> dict[Any, dict[str, Any]]:
+    y = y[y["w"] > 0]
+    cells: dict[Any, dict[str, Any]] = {}
+    for keys in (["area", "group"], ["area"], ["group"], []):
+        for key, cell in y.groupby(["indicator", *keys]):
+            key = key if isinstance(key, tuple) else (key,)
+            named = dict(zip(["indicator", *keys], key, strict=True))
+            w, values = cell["w"].to_numpy(), cell["y"].to_numpy()
+            n = len(values)
+            mean = np.sum(w * values) / np.sum(w)
+            var = n / (n - 1) * np.sum((w * (values - mean)) ** 2) / np.sum(w) ** 2
+            se = float(np.sqrt(var))
+            cells[(named["indicator"], named.get("area"), named.get("group", ""))] = (
+                {"suppressed": True}
+                if n < k
+                else {
+                    "n": n,
+                    "estimate": mean,
+                    "std_error": se,
+                    "ci_low": max(mean - Z_95 * se, 0.0),
+                    "ci_high": min(mean + Z_95 * se, 100.0),
+                    "effective_n": np.sum(w) ** 2 / np.sum(w**2),
+                }
+            )
+    return cells
+
+
+def ours(wave: Wave) -> dict[Any, dict[str, Any]]:
+    codes = dict(Indicator.objects.values_list("pk", "code"))
+    index = {district.pk: i for i, district in enumerate(wave.districts)}
+    result: dict[Any, dict[str, Any]] = {}
+    for e in estimates_compute(wave.survey):
+        key = (codes[e.indicator_id], None if e.area_id is None else index[e.area_id], e.group)
+        result[key] = (
+            {"suppressed": True}
+            if e.suppressed
+            else {
+                "n": e.n,
+                "estimate": e.estimate,
+                "std_error": e.std_error,
+                "ci_low": e.ci_low,
+                "ci_high": e.ci_high,
+                "effective_n": e.effective_n,
+            }
+        )
+    return result
+
+
+def assert_agree(mine: dict[Any, Any], reference: dict[Any, Any]) -> None:
+    assert mine.keys() == reference.keys()
+    for key, expected in reference.items():
+        assert mine[key].keys() == expected.keys(), key
+        for name, value in expected.items():
+            assert mine[key][name] == pytest.approx(value, rel=1e-9, abs=1e-9), (key, name)
+
+
+# --- Tests -----------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_unweighted_estimates_match_the_reference() -> None:
+    wave = build_wave(seed=1)
+    y = reference_y(wave).assign(w=1.0)
+    reference = reference_cells(y)
+    assert any(cell == {"suppressed": True} for cell in reference.values())  # k is exercised
+    assert_agree(ours(wave), reference)
+
+
+@pytest.mark.django_db
+@override_settings(SURVEY_MIN_CELL_SIZE=30)
+def test_the_suppression_threshold_is_a_setting() -> None:
+    wave = build_wave(seed=2)
+    assert_agree(ours(wave), reference_cells(reference_y(wave).assign(w=1.0), k=30))
+
+
+@pytest.mark.django_db
+def test_post_stratified_estimates_match_the_reference() -> None:
+    wave = build_wave(seed=3)
+    rng = np.random.default_rng(30)
+    population = {
+        (area, gender, age): int(rng.integers(200, 5000))
+        for area in range(3)
+        for gender in ("woman", "man")  # nobody counts "other": those respondents weigh 0
+        for age in AGES
+    }
+    for (area, gender, age), size in population.items():
+        PopulationMargin.objects.create(
+            survey=wave.survey,
+            area=wave.districts[area],
+            gender=gender,
+            age_band=age,
+            population=size,
+        )
+    complete = wave.people[wave.people["status"] == "complete"]
+    counts = complete.groupby(["area", "gender", "age"]).size()
+    weight = {cell: population.get(cell, 0) / count for cell, count in counts.items()}
+    y = reference_y(wave)
+    y["w"] = [weight[cell] for cell in zip(y["area"], y["gender"], y["age"], strict=True)]
+    assert_agree(ours(wave), reference_cells(y))
+
+
+@pytest.mark.django_db
+def test_raked_estimates_match_the_reference() -> None:
+    wave = build_wave(seed=4)
+    area_margin = {0: 30_000, 1: 25_000, 2: 9_000}
+    gender_margin = {"woman": 33_000, "man": 31_000}
+    age_margin = dict(zip(AGES, [7_000, 11_000, 12_000, 12_000, 10_000, 12_000], strict=True))
+    for area, size in area_margin.items():
+        PopulationMargin.objects.create(
+            survey=wave.survey, area=wave.districts[area], population=size
+        )
+    for gender, size in gender_margin.items():
+        PopulationMargin.objects.create(survey=wave.survey, gender=gender, population=size)
+    for age, size in age_margin.items():
+        PopulationMargin.objects.create(survey=wave.survey, age_band=age, population=size)
+
+    # Raking respondent by respondent, as the textbook does it.
+    people = wave.people[wave.people["status"] == "complete"].copy()
+    people["w"] = np.where(people["gender"].isin(list(gender_margin)), 1.0, 0.0)
+    margins: list[tuple[str, dict[Any, int]]] = [
+        ("area", area_margin),
+        ("gender", gender_margin),
+        ("age", age_margin),
+    ]
+    for _ in range(1000):
+        for column, margin in margins:
+            totals = people.groupby(column)["w"].sum()
+            factor = people[column].map(lambda v, m=margin, t=totals: m[v] / t[v] if t[v] else 0)
+            people["w"] = people["w"] * factor
+        if all(
+            np.allclose(people.groupby(c)["w"].sum()[list(m)], list(m.values()), rtol=1e-13)
+            for c, m in margins
+        ):
+            break
+    y = reference_y(wave).merge(people[["id", "w"]], on="id")
+    assert_agree(ours(wave), reference_cells(y))
+
+
+@pytest.mark.django_db
+def test_a_cell_where_everybody_agrees_has_no_error() -> None:
+    wave = build_wave(seed=5, n=40)
+    Answer.objects.filter(question__code="meetings").update(number=6.0)
+    participation = [
+        e
+        for e in estimates_compute(wave.survey)
+        if e.indicator_id == Indicator.objects.get(code="participation").pk and not e.suppressed
+    ]
+    assert participation
+    for estimate in participation:
+        assert estimate.estimate == 50.0
+        assert estimate.std_error == 0.0
+        assert estimate.ci_low == estimate.ci_high == 50.0
+
+
+@pytest.mark.django_db
+def test_an_empty_wave_has_no_estimates() -> None:
+    survey = Survey.objects.create(code="empty", title_en="Empty", title_el="Κενό")
+    assert estimates_compute(survey) == []
