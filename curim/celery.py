@@ -50,6 +50,10 @@ def app_config() -> dict[str, Any]:
                 "task": "accounts.login_records_prune",
                 "schedule": crontab(hour=3, minute=27),
             },
+            "survey-estimates-refresh": {
+                "task": "surveys.estimates_refresh_stale",
+                "schedule": crontab(hour=2, minute=7),
+            },
         },
     }
 

@@ -1,0 +1,129 @@
+"""The indicator snapshot: which waves are stale, and refreshing one, idempotently.
+
+Anything the estimates depend on (responses, margins, indicator definitions) calls
+`survey_changed`, which stamps the wave and enqueues a refresh on commit. A refresh recomputes
+the wave's whole table in one SQL aggregation and writes it in one transaction: an upsert keyed
+on (wave, indicator, district, group), then the deletion of keys that no longer exist. A worker
+killed half-way leaves the previous table untouched; run again, it writes the same rows.
+"""
+
+from datetime import datetime
+
+from django.db import connection, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from curim.core.services import task_enqueue
+from surveys.estimates import estimates_compute
+from surveys.models import IndicatorEstimate, Survey, SurveyRefresh
+
+REFRESH_TASK = "surveys.estimates_refresh"
+REFRESH_LOCK = 0x5375  # the first key of the advisory locks refreshes take ("Su")
+
+
+def survey_changed(*, survey_ids: list[int]) -> None:
+    """Mark waves stale and have the worker refresh them after this transaction commits.
+
+    A wave whose refresh is queued and not yet started needs no second one: that refresh reads
+    the change when it starts (the row lock orders the two). A running refresh may have read
+    too early, so a change during it queues another.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        for survey_id in sorted(set(survey_ids)):
+            SurveyRefresh.objects.get_or_create(survey_id=survey_id)
+            state = SurveyRefresh.objects.select_for_update().get(survey_id=survey_id)
+            queued = state.state == SurveyRefresh.State.QUEUED
+            state.changed_at = now
+            state.state = SurveyRefresh.State.QUEUED
+            state.save(update_fields=["changed_at", "state"])
+            if not queued:
+                task_enqueue(task_name=REFRESH_TASK, args=[survey_id])
+
+
+def surveys_stale() -> list[int]:
+    """Waves whose data changed after their last refresh covered it."""
+    return list(
+        SurveyRefresh.objects.filter(changed_at__isnull=False)
+        .filter(Q(refreshed_through__isnull=True) | Q(changed_at__gt=F("refreshed_through")))
+        .order_by("survey_id")
+        .values_list("survey_id", flat=True)
+    )
+
+
+def estimates_refresh(*, survey: Survey) -> int:
+    """Recompute one wave's snapshot rows; returns how many there are."""
+    SurveyRefresh.objects.get_or_create(survey=survey)
+    # Marked running, and committed, before reading which change this refresh covers: a change
+    # committed after the mark queues another refresh (see survey_changed).
+    SurveyRefresh.objects.filter(survey=survey).update(
+        state=SurveyRefresh.State.RUNNING, progress=0, error=""
+    )
+    covers = SurveyRefresh.objects.values_list("changed_at", flat=True).get(survey=survey)
+    try:
+        rows = _snapshot_write(survey, covers)
+    except Exception as error:
+        SurveyRefresh.objects.filter(survey=survey).update(
+            state=SurveyRefresh.State.FAILED, error=str(error)[:2000]
+        )
+        raise
+    return len(rows)
+
+
+def _snapshot_write(survey: Survey, covers: datetime | None) -> list[IndicatorEstimate]:
+    with transaction.atomic():
+        # One refresh of a wave at a time, without holding up those who change its data.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [REFRESH_LOCK, survey.pk])
+        rows = _snapshot_rows(survey)
+        IndicatorEstimate.objects.bulk_create(
+            rows,
+            update_conflicts=True,
+            unique_fields=["survey", "indicator", "area", "group"],
+            update_fields=SNAPSHOT_VALUES,
+        )
+        keep = Q(pk__in=[])
+        for row in rows:
+            keep |= Q(indicator_id=row.indicator_id, area_id=row.area_id, group=row.group)
+        IndicatorEstimate.objects.filter(survey=survey).exclude(keep).delete()
+        done = SurveyRefresh.objects.filter(survey=survey)
+        done.update(refreshed_at=timezone.now(), progress=100)
+        if covers is not None:
+            done.filter(Q(refreshed_through__isnull=True) | Q(refreshed_through__lt=covers)).update(
+                refreshed_through=covers
+            )
+        done.filter(state=SurveyRefresh.State.RUNNING).update(state=SurveyRefresh.State.IDLE)
+    return rows
+
+
+SNAPSHOT_VALUES = [
+    "n",
+    "weighted",
+    "suppressed",
+    "estimate",
+    "std_error",
+    "ci_low",
+    "ci_high",
+    "effective_n",
+]
+
+
+def _snapshot_rows(survey: Survey) -> list[IndicatorEstimate]:
+    return [
+        IndicatorEstimate(
+            survey=survey,
+            indicator_id=e.indicator_id,
+            area_id=e.area_id,
+            group=e.group,
+            **{name: getattr(e, name) for name in SNAPSHOT_VALUES},
+        )
+        for e in estimates_compute(survey)
+    ]
+
+
+def estimates_refresh_stale() -> int:
+    """Refresh every stale wave (incremental: the others are not touched); returns how many."""
+    stale = surveys_stale()
+    for survey in Survey.objects.filter(pk__in=stale).order_by("pk"):
+        estimates_refresh(survey=survey)
+    return len(stale)

@@ -1,0 +1,190 @@
+"""The indicator snapshot: enqueued on change, idempotent, incremental, safe to kill."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from curim.core.models import OutboxTask
+from surveys.estimates import estimates_compute
+from surveys.models import IndicatorEstimate, Response, Survey, SurveyRefresh
+from surveys.refresh import (
+    REFRESH_TASK,
+    estimates_refresh,
+    estimates_refresh_stale,
+    survey_changed,
+    surveys_stale,
+)
+from tests.conftest import ROOT, _database_url
+from tests.surveys.generate import build_wave
+
+VALUES = ["indicator_id", "area_id", "group", "n", "suppressed", "estimate", "std_error"]
+
+
+def table(survey: Survey) -> list[tuple[Any, ...]]:
+    rows = IndicatorEstimate.objects.filter(survey=survey).order_by(
+        "indicator_id", "area_id", "group"
+    )
+    return list(rows.values_list(*VALUES))
+
+
+def expected(survey: Survey) -> list[tuple[Any, ...]]:
+    rows = [
+        (e.indicator_id, e.area_id, e.group, e.n, e.suppressed, e.estimate, e.std_error)
+        for e in estimates_compute(survey)
+    ]
+    return sorted(rows, key=lambda r: (r[0], r[1] is None, r[1] or 0, r[2]))
+
+
+def refresh_tasks() -> int:
+    return OutboxTask.objects.filter(task_name=REFRESH_TASK).count()
+
+
+@pytest.mark.django_db
+def test_a_change_queues_one_refresh_until_it_starts() -> None:
+    wave = build_wave(seed=11, n=50).survey
+    survey_changed(survey_ids=[wave.pk])
+    survey_changed(survey_ids=[wave.pk])  # still queued: the queued refresh will see this too
+    assert refresh_tasks() == 1
+    assert SurveyRefresh.objects.get(survey=wave).state == "queued"
+    assert surveys_stale() == [wave.pk]
+
+    estimates_refresh(survey=wave)
+    state = SurveyRefresh.objects.get(survey=wave)
+    assert (state.state, state.progress) == ("idle", 100)
+    assert state.refreshed_through == state.changed_at
+    assert surveys_stale() == []
+
+    survey_changed(survey_ids=[wave.pk])  # after the refresh: a new one
+    assert refresh_tasks() == 2
+
+
+@pytest.mark.django_db
+def test_a_change_during_a_refresh_queues_another() -> None:
+    wave = build_wave(seed=12, n=50).survey
+    survey_changed(survey_ids=[wave.pk])
+    SurveyRefresh.objects.filter(survey=wave).update(state="running")
+    survey_changed(survey_ids=[wave.pk])
+    assert refresh_tasks() == 2
+
+
+@pytest.mark.django_db
+def test_a_refresh_writes_the_estimates_and_is_idempotent() -> None:
+    wave = build_wave(seed=13, n=300).survey
+    estimates_refresh(survey=wave)
+    first = table(wave)
+    assert first == expected(wave)
+    assert any(row[4] for row in first)  # some suppressed cells
+    assert all(row[3] is None and row[5] is None for row in first if row[4])
+    estimates_refresh(survey=wave)
+    assert table(wave) == first
+
+
+@pytest.mark.django_db
+def test_cells_that_no_longer_exist_are_removed() -> None:
+    wave = build_wave(seed=14, n=300).survey
+    estimates_refresh(survey=wave)
+    Response.objects.filter(survey=wave, group="employee").update(status="in_progress")
+    estimates_refresh(survey=wave)
+    assert not IndicatorEstimate.objects.filter(survey=wave, group="employee").exists()
+    assert table(wave) == expected(wave)
+
+
+@pytest.mark.django_db
+def test_the_nightly_refresh_touches_only_stale_waves() -> None:
+    fresh, stale = build_wave(seed=15, n=120).survey, build_wave(seed=16, n=120).survey
+    estimates_refresh(survey=fresh)
+    survey_changed(survey_ids=[fresh.pk])
+    estimates_refresh(survey=fresh)
+    marker = IndicatorEstimate.objects.filter(survey=fresh, suppressed=False).first()
+    IndicatorEstimate.objects.filter(pk=marker.pk).update(estimate=-1.0)
+    survey_changed(survey_ids=[stale.pk])
+
+    assert estimates_refresh_stale() == 1
+    assert table(stale) == expected(stale)
+    assert IndicatorEstimate.objects.get(pk=marker.pk).estimate == -1.0  # not recomputed
+
+
+@pytest.mark.django_db
+def test_a_failed_refresh_says_so_and_keeps_the_old_table(monkeypatch: Any) -> None:
+    wave = build_wave(seed=17, n=120).survey
+    estimates_refresh(survey=wave)
+    before = table(wave)
+
+    def broken(survey: Survey) -> list[Any]:
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr("surveys.refresh.estimates_compute", broken)
+    with pytest.raises(RuntimeError):
+        estimates_refresh(survey=wave)
+    state = SurveyRefresh.objects.get(survey=wave)
+    assert state.state == "failed"
+    assert "went away" in state.error
+    assert table(wave) == before
+
+
+# Runs a refresh in another process that dies (SIGKILL) right after writing the new rows,
+# before its transaction commits.
+KILLED_MID_REFRESH = """
+import os, signal, django
+django.setup()
+from surveys import refresh
+from surveys.models import IndicatorEstimate, Survey
+
+write = IndicatorEstimate.objects.bulk_create
+
+def write_then_die(*args, **kwargs):
+    write(*args, **kwargs)
+    os.kill(os.getpid(), signal.SIGKILL)
+
+IndicatorEstimate.objects.bulk_create = write_then_die
+refresh.estimates_refresh(survey=Survey.objects.get(pk={pk}))
+"""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_killed_mid_refresh_and_started_again_yields_the_same_table(
+    celery_worker: str,
+) -> None:
+    wave = build_wave(seed=18, n=300).survey
+    estimates_refresh(survey=wave)
+    before = table(wave)
+    # New answers arrive; a refresh starts and is killed between its writes and its commit.
+    Response.objects.filter(survey=wave, status="in_progress").update(status="complete")
+    # Stale, without enqueueing: the session's worker would otherwise refresh it first.
+    SurveyRefresh.objects.filter(survey=wave).update(changed_at=timezone.now())
+    env = {
+        **os.environ,
+        "DATABASE_URL": _database_url(),
+        "DJANGO_SETTINGS_MODULE": "curim.settings",
+    }
+    killed = subprocess.run(
+        [sys.executable, "-c", KILLED_MID_REFRESH.format(pk=wave.pk)],
+        cwd=ROOT,
+        env=env,
+        check=False,
+        timeout=60,
+    )
+    assert killed.returncode == -signal.SIGKILL
+    assert table(wave) == before  # nothing of the killed refresh remains
+    assert surveys_stale() == [wave.pk]
+
+    # Started again, by a real worker through Redis.
+    survey_changed(survey_ids=[wave.pk])
+    from curim.core.services import outbox_sweep
+
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        outbox_sweep()
+        if surveys_stale() == [] and SurveyRefresh.objects.get(survey=wave).state == "idle":
+            break
+        time.sleep(0.2)
+    assert surveys_stale() == []
+    assert table(wave) == expected(wave) != before
+    connection.close()
