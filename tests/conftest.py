@@ -53,6 +53,15 @@ def _test_cache(settings: SettingsWrapper) -> None:
 
 
 @pytest.fixture
+def piraeus(db: None) -> None:
+    """The demo map of Piraeus: the municipality and its five districts."""
+    from curim.areas.services import areas_load_file
+    from curim.core.management.commands.demo_load import DEMO_AREAS
+
+    areas_load_file(path=DEMO_AREAS)
+
+
+@pytest.fixture
 def citizen(db: None) -> User:
     return user_with_role(Role.CITIZEN, email="citizen@example.org")
 

@@ -9,8 +9,6 @@ from django.utils import timezone
 
 from curim.accounts.models import User
 from curim.accounts.roles import Role
-from curim.areas.services import areas_load_file
-from curim.core.management.commands.demo_load import DEMO_AREAS
 from curim.reports.models import Category, Report
 from curim.reports.services import ReportDraft, report_submit, report_transition
 from tests.factories import user_with_role
@@ -18,11 +16,6 @@ from tests.factories import user_with_role
 # A point in the 1st municipal community of the demo map, and one in the 3rd.
 CENTRE = (23.6465, 37.9425)
 FALIRO = (23.6690, 37.9480)
-
-
-@pytest.fixture
-def piraeus(db: None) -> None:
-    areas_load_file(path=DEMO_AREAS)
 
 
 @pytest.fixture
