@@ -387,6 +387,9 @@ class Response(models.Model):
     created_at = models.DateTimeField(_("started"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
+    # Complete responses are final. Set once the response's scores are in the cell statistics,
+    # so that an incremental refresh adds exactly the responses not yet counted.
+    counted = models.BooleanField(default=False, editable=False)
 
     class Meta:
         verbose_name = _("response")
@@ -475,6 +478,37 @@ class PopulationMargin(models.Model):
         return f"{self.area or '*'} {self.gender or '*'} {self.age_band or '*'}: {self.population}"
 
 
+class CellStatistic(models.Model):
+    """Sums of one indicator's respondent scores in one fine cell of a wave.
+
+    A fine cell is district × group × gender × age band. Weights are constant within a
+    profile cell, so every estimate, weighted or not, is computed from these sums; new
+    responses are added to them without reading the others.
+    """
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="+")
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+")
+    area = models.ForeignKey(Area, null=True, on_delete=models.CASCADE, related_name="+")
+    group = models.CharField(max_length=12)
+    gender = models.CharField(max_length=6)
+    age_band = models.CharField(max_length=6)
+    n = models.PositiveIntegerField()
+    sum_y = models.DecimalField(max_digits=40, decimal_places=15)
+    sum_y2 = models.DecimalField(max_digits=40, decimal_places=15)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["survey", "indicator", "area", "group", "gender", "age_band"],
+                nulls_distinct=False,
+                name="cell_statistic_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} {self.area_id} {self.group} {self.gender} {self.age_band}"
+
+
 class IndicatorEstimate(models.Model):
     """One row of the indicator snapshot: an estimate for a wave, district and group.
 
@@ -531,6 +565,9 @@ class SurveyRefresh(models.Model):
     # The `changed_at` the last successful refresh covered; behind it means stale.
     refreshed_through = models.DateTimeField(null=True)
     refreshed_at = models.DateTimeField(_("last refresh"), null=True)
+    # Set by changes that new responses alone do not explain (margins, indicators, questions):
+    # the next refresh rebuilds the cell statistics instead of adding to them.
+    needs_rebuild = models.BooleanField(default=True)
     state = models.CharField(_("state"), max_length=8, choices=State.choices, default=State.IDLE)
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     error = models.TextField(_("error"), blank=True)

@@ -7,26 +7,29 @@ on (wave, indicator, district, group), then the deletion of keys that no longer 
 killed half-way leaves the previous table untouched; run again, it writes the same rows.
 """
 
-from datetime import datetime
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
 from curim.core.services import task_enqueue
-from surveys.estimates import estimates_compute
+from surveys.estimates import cell_statistics_add, cell_statistics_rebuild, estimates_compute
 from surveys.models import IndicatorEstimate, Survey, SurveyRefresh
 
 REFRESH_TASK = "surveys.estimates_refresh"
 REFRESH_LOCK = 0x5375  # the first key of the advisory locks refreshes take ("Su")
 
 
-def survey_changed(*, survey_ids: list[int]) -> None:
+def survey_changed(*, survey_ids: Iterable[int], rebuild: bool = False) -> None:
     """Mark waves stale and have the worker refresh them after this transaction commits.
 
-    A wave whose refresh is queued and not yet started needs no second one: that refresh reads
-    the change when it starts (the row lock orders the two). A running refresh may have read
-    too early, so a change during it queues another.
+    `rebuild`: the change is not just new responses (margins, indicators, questions), so the
+    cell statistics must be recomputed, not added to. A wave whose refresh is queued and not
+    yet started needs no second one: that refresh reads the change when it starts (the row lock
+    orders the two). A running refresh may have read too early, so a change during it queues
+    another.
     """
     now = timezone.now()
     with transaction.atomic():
@@ -36,7 +39,8 @@ def survey_changed(*, survey_ids: list[int]) -> None:
             queued = state.state == SurveyRefresh.State.QUEUED
             state.changed_at = now
             state.state = SurveyRefresh.State.QUEUED
-            state.save(update_fields=["changed_at", "state"])
+            state.needs_rebuild = state.needs_rebuild or rebuild
+            state.save(update_fields=["changed_at", "state", "needs_rebuild"])
             if not queued:
                 task_enqueue(task_name=REFRESH_TASK, args=[survey_id])
 
@@ -52,29 +56,64 @@ def surveys_stale() -> list[int]:
 
 
 def estimates_refresh(*, survey: Survey) -> int:
-    """Recompute one wave's snapshot rows; returns how many there are."""
+    """Bring one wave's snapshot up to date; returns how many rows it has."""
     SurveyRefresh.objects.get_or_create(survey=survey)
     # Marked running, and committed, before reading which change this refresh covers: a change
     # committed after the mark queues another refresh (see survey_changed).
     SurveyRefresh.objects.filter(survey=survey).update(
         state=SurveyRefresh.State.RUNNING, progress=0, error=""
     )
-    covers = SurveyRefresh.objects.values_list("changed_at", flat=True).get(survey=survey)
+    covers, rebuild = SurveyRefresh.objects.values_list("changed_at", "needs_rebuild").get(
+        survey=survey
+    )
     try:
-        rows = _snapshot_write(survey, covers)
+        with _wave_lock(survey.pk):
+            rows = _snapshot_write(survey, rebuild=rebuild)
     except Exception as error:
         SurveyRefresh.objects.filter(survey=survey).update(
             state=SurveyRefresh.State.FAILED, error=str(error)[:2000]
         )
         raise
+    done = SurveyRefresh.objects.filter(survey=survey)
+    done.update(refreshed_at=timezone.now(), progress=100)
+    if covers is not None:
+        done.filter(Q(refreshed_through__isnull=True) | Q(refreshed_through__lt=covers)).update(
+            refreshed_through=covers
+        )
+    if rebuild:
+        # Unless something asked for a rebuild again meanwhile.
+        done.filter(Q(changed_at=covers) | Q(changed_at__isnull=True)).update(needs_rebuild=False)
+    done.filter(state=SurveyRefresh.State.RUNNING).update(state=SurveyRefresh.State.IDLE)
     return len(rows)
 
 
-def _snapshot_write(survey: Survey, covers: datetime | None) -> list[IndicatorEstimate]:
-    with transaction.atomic():
-        # One refresh of a wave at a time, without holding up those who change its data.
+@contextmanager
+def _wave_lock(survey_id: int) -> Iterator[None]:
+    """One refresh of a wave at a time, without holding up those who change its data.
+
+    A session lock, taken before the refresh's transaction begins, so that the transaction's
+    snapshot already sees what the previous refresh committed.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s, %s)", [REFRESH_LOCK, survey_id])
+    try:
+        yield
+    finally:
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [REFRESH_LOCK, survey.pk])
+            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [REFRESH_LOCK, survey_id])
+
+
+def _snapshot_write(survey: Survey, *, rebuild: bool) -> list[IndicatorEstimate]:
+    outermost = not connection.in_atomic_block
+    with transaction.atomic():
+        if outermost:
+            # One snapshot for the whole refresh: a rebuild counts and marks the same responses.
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        if rebuild:
+            cell_statistics_rebuild(survey)
+        else:
+            cell_statistics_add(survey)
         rows = _snapshot_rows(survey)
         IndicatorEstimate.objects.bulk_create(
             rows,
@@ -86,13 +125,6 @@ def _snapshot_write(survey: Survey, covers: datetime | None) -> list[IndicatorEs
         for row in rows:
             keep |= Q(indicator_id=row.indicator_id, area_id=row.area_id, group=row.group)
         IndicatorEstimate.objects.filter(survey=survey).exclude(keep).delete()
-        done = SurveyRefresh.objects.filter(survey=survey)
-        done.update(refreshed_at=timezone.now(), progress=100)
-        if covers is not None:
-            done.filter(Q(refreshed_through__isnull=True) | Q(refreshed_through__lt=covers)).update(
-                refreshed_through=covers
-            )
-        done.filter(state=SurveyRefresh.State.RUNNING).update(state=SurveyRefresh.State.IDLE)
     return rows
 
 

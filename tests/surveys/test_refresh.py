@@ -8,11 +8,11 @@ import time
 from typing import Any
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from curim.core.models import OutboxTask
-from surveys.estimates import estimates_compute
+from surveys.estimates import cell_statistics_rebuild, estimates_compute
 from surveys.models import IndicatorEstimate, Response, Survey, SurveyRefresh
 from surveys.refresh import (
     REFRESH_TASK,
@@ -35,10 +35,14 @@ def table(survey: Survey) -> list[tuple[Any, ...]]:
 
 
 def expected(survey: Survey) -> list[tuple[Any, ...]]:
-    rows = [
-        (e.indicator_id, e.area_id, e.group, e.n, e.suppressed, e.estimate, e.std_error)
-        for e in estimates_compute(survey)
-    ]
+    """The table a full rebuild gives (rolled back, so the refresh's own state stays)."""
+    with transaction.atomic():
+        cell_statistics_rebuild(survey)
+        rows = [
+            (e.indicator_id, e.area_id, e.group, e.n, e.suppressed, e.estimate, e.std_error)
+            for e in estimates_compute(survey)
+        ]
+        transaction.set_rollback(True)
     return sorted(rows, key=lambda r: (r[0], r[1] is None, r[1] or 0, r[2]))
 
 
@@ -87,10 +91,38 @@ def test_a_refresh_writes_the_estimates_and_is_idempotent() -> None:
 
 
 @pytest.mark.django_db
+def test_new_responses_are_added_and_equal_a_full_rebuild() -> None:
+    wave = build_wave(seed=19, n=400).survey
+    estimates_refresh(survey=wave)  # the first refresh rebuilds
+    assert SurveyRefresh.objects.get(survey=wave).needs_rebuild is False
+    assert not Response.objects.filter(survey=wave, status="complete", counted=False).exists()
+    late = Response.objects.filter(survey=wave, status="in_progress")
+    assert late.exists()
+    late.update(status="complete")
+    survey_changed(survey_ids=[wave.pk])
+    estimates_refresh(survey=wave)  # adds only the new ones
+    assert not Response.objects.filter(survey=wave, counted=False, status="complete").exists()
+    assert table(wave) == expected(wave)
+
+
+@pytest.mark.django_db
+def test_a_change_of_margins_rebuilds() -> None:
+    wave = build_wave(seed=20, n=200).survey
+    estimates_refresh(survey=wave)
+    survey_changed(survey_ids=[wave.pk], rebuild=True)
+    assert SurveyRefresh.objects.get(survey=wave).needs_rebuild is True
+    estimates_refresh(survey=wave)
+    assert SurveyRefresh.objects.get(survey=wave).needs_rebuild is False
+    assert table(wave) == expected(wave)
+
+
+@pytest.mark.django_db
 def test_cells_that_no_longer_exist_are_removed() -> None:
     wave = build_wave(seed=14, n=300).survey
     estimates_refresh(survey=wave)
+    # Complete responses are final; withdrawing some is a change that asks for a rebuild.
     Response.objects.filter(survey=wave, group="employee").update(status="in_progress")
+    survey_changed(survey_ids=[wave.pk], rebuild=True)
     estimates_refresh(survey=wave)
     assert not IndicatorEstimate.objects.filter(survey=wave, group="employee").exists()
     assert table(wave) == expected(wave)
@@ -188,3 +220,21 @@ def test_a_worker_killed_mid_refresh_and_started_again_yields_the_same_table(
     assert surveys_stale() == []
     assert table(wave) == expected(wave) != before
     connection.close()
+
+
+@pytest.mark.django_db
+def test_margins_and_indicator_changes_ask_for_a_rebuild() -> None:
+    from surveys.models import Indicator, PopulationMargin
+
+    wave = build_wave(seed=21, n=60)
+    estimates_refresh(survey=wave.survey)
+    assert SurveyRefresh.objects.get(survey=wave.survey).needs_rebuild is False
+    PopulationMargin.objects.create(survey=wave.survey, area=wave.districts[0], population=9)
+    state = SurveyRefresh.objects.get(survey=wave.survey)
+    assert (state.needs_rebuild, state.state) == (True, "queued")
+
+    estimates_refresh(survey=wave.survey)
+    indicator = Indicator.objects.get(code="trust")
+    indicator.threshold = 50
+    indicator.save()
+    assert SurveyRefresh.objects.get(survey=wave.survey).needs_rebuild is True
