@@ -304,3 +304,5 @@ REPORTS_ANONYMOUS_PER_HOUR = env.int("REPORTS_ANONYMOUS_PER_HOUR", default=10)
 # --- Safety surveys ---------------------------------------------------------------------------
 # Estimates from fewer respondents than this are suppressed in every page, export and API.
 SURVEY_MIN_CELL_SIZE = env.int("SURVEY_MIN_CELL_SIZE", default=10)
+# Responses (sent or saved) per client address and hour, for waves open to anyone.
+SURVEY_RESPONSES_PER_HOUR = env.int("SURVEY_RESPONSES_PER_HOUR", default=10)

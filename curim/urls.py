@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("curim.core.urls")),
     path("accounts/", include("curim.accounts.urls")),
     path("", include("curim.reports.urls")),
+    path("", include("surveys.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript_catalog"),
     path("admin/", admin.site.urls),

@@ -116,6 +116,11 @@ class QuestionKind(models.TextChoices):
     DISTRICT = "district", _("District")
 
 
+# The respondent profile's fields share the namespace of question codes in forms and imports.
+RESERVED_CODES = frozenset(
+    {"group", "district", "age_band", "gender", "token", "action", "website"}
+)
+
 # What an answer's meaning depends on; frozen once the wave has responses.
 FROZEN_QUESTION_FIELDS = ("code", "kind", "scale_min", "scale_max", "section_id")
 FROZEN_CHOICE_FIELDS = ("code", "score", "question_id")
@@ -175,6 +180,8 @@ class Question(models.Model):
         return in_current_language(self, "help")
 
     def clean(self) -> None:
+        if self.code in RESERVED_CODES:
+            raise ValidationError({"code": _("This code names a profile field; choose another.")})
         if self.section_id is not None and self.section.survey_id != self.survey_id:
             raise ValidationError({"section": _("The section belongs to another survey.")})
         if self.kind == QuestionKind.LIKERT and not 2 <= self.scale_max - self.scale_min + 1 <= 11:

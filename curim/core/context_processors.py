@@ -27,6 +27,7 @@ def _items() -> list[NavItem]:
         NavItem(_("Report a risk"), reverse("reports:new")),
         NavItem(_("Risk map"), reverse("reports:map")),
         NavItem(_("Rate a place"), reverse("reports:evaluate")),
+        NavItem(_("Surveys"), reverse("surveys:list")),
         NavItem(_("My reports"), reverse("reports:mine"), AUTHENTICATED),
         NavItem(_("Moderation"), reverse("reports:moderation_queue"), frozenset({Role.MODERATOR})),
         NavItem(_("API"), reverse("api_docs")),

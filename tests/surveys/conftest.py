@@ -26,7 +26,7 @@ def wave(db: None) -> Survey:
     ask("safe_day", QuestionKind.LIKERT)
     ask("years_here", QuestionKind.NUMBER, number_min=0, number_max=100)
     ask("comment", QuestionKind.TEXT, required=False)
-    ask("district", QuestionKind.DISTRICT)
+    ask("works_in", QuestionKind.DISTRICT)
     trust = ask("trust_police", QuestionKind.SINGLE)
     for position, (code, score) in enumerate([("low", 1.0), ("high", 5.0)]):
         Choice.objects.create(

@@ -28,7 +28,7 @@ GOOD: dict[str, Any] = {
     "safe_day": "4",
     "years_here": "12.5",
     "trust_police": "high",
-    "district_q": "piraeus-2",
+    "works_in": "piraeus-2",
     "seen": ["low", "high"],
     "comment": "Better lighting, please",
 }
@@ -38,7 +38,6 @@ GOOD: dict[str, Any] = {
 def open_wave(wave: Survey, piraeus: None) -> Survey:
     wave.status = Survey.Status.OPEN
     wave.save()
-    wave.questions.filter(code="district").update(code="district_q")
     seen = wave.questions.get(code="seen")
     for choice in wave.questions.get(code="trust_police").choices.all():
         choice.pk = None
@@ -60,7 +59,7 @@ def test_a_good_response_parses_whole(open_wave: Survey) -> None:
     assert by_code["safe_day"].number == 4.0
     assert by_code["years_here"].number == 12.5
     assert [c.code for c in by_code["seen"].choices] == ["low", "high"]
-    assert by_code["district_q"].area.code == "piraeus-2"
+    assert by_code["works_in"].area.code == "piraeus-2"
 
 
 @pytest.mark.django_db
@@ -74,7 +73,7 @@ def test_a_good_response_parses_whole(open_wave: Survey) -> None:
         ("trust_police", "maybe", "answers offered"),
         ("trust_police", ["low", "high"], "one answer"),
         ("seen", ["low", "low"], "answers offered"),
-        ("district_q", "atlantis", "district"),
+        ("works_in", "atlantis", "district"),
         ("comment", "x" * 5001, "5000"),
         ("group", "tourist", "resident"),
         ("district", "", "district"),
@@ -95,7 +94,7 @@ def test_required_questions_wait_until_the_response_is_sent(open_wave: Survey) -
     partial = {k: v for k, v in GOOD.items() if k in ("group", "district", "safe_day")}
     assert parse(open_wave, partial, complete=False).errors == {}
     errors = parse(open_wave, partial, complete=True).errors
-    assert set(errors) == {"years_here", "trust_police", "district_q"}
+    assert set(errors) == {"years_here", "trust_police", "works_in"}
 
 
 @pytest.mark.django_db
@@ -184,7 +183,7 @@ HEADER = [
     "safe_day",
     "years_here",
     "trust_police",
-    "district_q",
+    "works_in",
     "seen",
     "comment",
 ]

@@ -113,3 +113,10 @@ def test_texts_follow_the_language(wave: Survey) -> None:
     wave.title_el = ""
     with translation.override("el"):
         assert wave.title == "Baseline"  # English stands in for a missing translation
+
+
+def test_a_question_code_cannot_take_a_profile_fields_name(wave: Survey) -> None:
+    question = wave.questions.get(code="comment")
+    question.code = "district"
+    with pytest.raises(ValidationError, match="profile field"):
+        question.full_clean()

@@ -1,0 +1,175 @@
+"""What the survey form shows: sections, questions, choices, the values given and the errors.
+
+Built here from a wave's definition, so that the template only lays it out.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from django.http import QueryDict
+from django.utils.translation import gettext as _
+
+from curim.core.bilingual import in_current_language
+from surveys.answers import PROFILE_FIELDS, Definition, Raw
+from surveys.models import (
+    AgeBand,
+    Gender,
+    Question,
+    QuestionKind,
+    RespondentGroup,
+    Response,
+)
+
+
+@dataclass
+class Option:
+    value: str
+    label: str
+    chosen: bool = False
+
+
+@dataclass
+class Item:
+    name: str
+    label: str
+    kind: str
+    help: str = ""
+    required: bool = False
+    options: list[Option] = field(default_factory=list)
+    value: str = ""
+    errors: list[str] = field(default_factory=list)
+    low_label: str = ""
+    high_label: str = ""
+    minimum: float | None = None
+    maximum: float | None = None
+
+
+@dataclass
+class Part:
+    title: str
+    items: list[Item]
+
+
+def raw_from_post(definition: Definition, data: QueryDict) -> dict[str, Raw]:
+    multiple = {q.code for q in definition.questions if q.kind == QuestionKind.MULTIPLE}
+    raw: dict[str, Raw] = {}
+    for name in [*PROFILE_FIELDS, *(q.code for q in definition.questions)]:
+        raw[name] = data.getlist(name) if name in multiple else data.get(name, "")
+    return raw
+
+
+def raw_from_response(response: Response) -> dict[str, Raw]:
+    raw: dict[str, Raw] = {
+        "group": response.group,
+        "district": response.area.code if response.area else "",
+        "age_band": response.age_band,
+        "gender": response.gender,
+    }
+    for answer in response.answers.select_related("question", "choice", "area"):
+        code = answer.question.code
+        if answer.question.kind == QuestionKind.MULTIPLE and answer.choice is not None:
+            chosen = raw.setdefault(code, [])
+            if isinstance(chosen, list):
+                chosen.append(answer.choice.code)
+        elif answer.choice is not None:
+            raw[code] = answer.choice.code
+        elif answer.area is not None:
+            raw[code] = answer.area.code
+        elif answer.number is not None:
+            raw[code] = f"{answer.number:g}"
+        else:
+            raw[code] = answer.text
+    return raw
+
+
+def form_parts(
+    definition: Definition, raw: Mapping[str, Raw], errors: Mapping[str, list[str]]
+) -> list[Part]:
+    districts = [
+        Option(code, in_current_language(area, "name"))
+        for code, area in sorted(definition.districts.items())
+    ]
+
+    def pick(name: str, label: str, kind: str, options: list[Option], required: bool) -> Item:
+        value = raw.get(name) or ""
+        chosen = set(value) if isinstance(value, list) else {value}
+        return Item(
+            name=name,
+            label=label,
+            kind=kind,
+            required=required,
+            options=[Option(o.value, o.label, o.value in chosen) for o in options],
+            errors=list(errors.get(name, [])),
+        )
+
+    about = Part(
+        _("About you"),
+        [
+            pick(
+                "group",
+                _("You answer as"),
+                "radio",
+                [Option(v, str(label)) for v, label in RespondentGroup.choices],
+                True,
+            ),
+            pick("district", _("Your district"), "select", districts, True),
+            pick(
+                "age_band",
+                _("Your age"),
+                "select",
+                [Option(v, str(label)) for v, label in AgeBand.choices],
+                False,
+            ),
+            pick(
+                "gender",
+                _("Gender"),
+                "select",
+                [Option(v, str(label)) for v, label in Gender.choices],
+                False,
+            ),
+        ],
+    )
+    parts = [about]
+    by_section: dict[int, Part] = {}
+    for question in definition.questions:
+        part = by_section.get(question.section_id)
+        if part is None:
+            part = by_section[question.section_id] = Part(question.section.title, [])
+            parts.append(part)
+        part.items.append(_item(definition, question, raw, errors, districts))
+    return parts
+
+
+def _item(
+    definition: Definition,
+    question: Question,
+    raw: Mapping[str, Raw],
+    errors: Mapping[str, list[str]],
+    districts: list[Option],
+) -> Item:
+    value = raw.get(question.code) or ""
+    chosen = set(value) if isinstance(value, list) else {value}
+    item = Item(
+        name=question.code,
+        label=question.text,
+        kind=question.kind,
+        help=question.help,
+        required=question.required,
+        value=value if isinstance(value, str) else "",
+        errors=list(errors.get(question.code, [])),
+    )
+    if question.kind == QuestionKind.LIKERT:
+        points = range(question.scale_min, question.scale_max + 1)
+        item.options = [Option(str(p), str(p), str(p) in chosen) for p in points]
+        item.low_label = in_current_language(question, "low_label")
+        item.high_label = in_current_language(question, "high_label")
+    elif question.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
+        item.options = [
+            Option(code, choice.label, code in chosen)
+            for code, choice in definition.choices[question.pk].items()
+        ]
+    elif question.kind == QuestionKind.DISTRICT:
+        item.options = [Option(o.value, o.label, o.value in chosen) for o in districts]
+    elif question.kind == QuestionKind.NUMBER:
+        item.minimum, item.maximum = question.number_min, question.number_max
+    return item

@@ -1,0 +1,14 @@
+"""URLs of the survey pages."""
+
+from django.urls import path
+
+from surveys import views
+
+app_name = "surveys"
+
+urlpatterns = [
+    path("surveys/", views.survey_list, name="list"),
+    path("surveys/<slug:code>/", views.survey_respond, name="respond"),
+    path("surveys/<slug:code>/thanks/", views.survey_thanks, name="thanks"),
+    path("surveys/<slug:code>/paper/", views.survey_paper, name="paper"),
+]

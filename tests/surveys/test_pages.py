@@ -1,0 +1,147 @@
+"""The survey pages: answering anonymously, saving to continue, invitations, limits, paper entry."""
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from curim.accounts.models import User
+from curim.accounts.roles import Role
+from surveys.models import Response, Survey
+from surveys.services import invitations_issue
+from tests.factories import user_with_role
+
+ANSWERS: dict[str, Any] = {
+    "group": "resident",
+    "district": "piraeus-1",
+    "safe_day": "4",
+    "years_here": "12",
+    "trust_police": "high",
+    "works_in": "piraeus-2",
+}
+
+
+@pytest.fixture
+def open_wave(wave: Survey, piraeus: None) -> Survey:
+    wave.status = Survey.Status.OPEN
+    wave.save()
+    return wave
+
+
+def url(survey: Survey, page: str = "") -> str:
+    return f"/surveys/{survey.code}/{page}"
+
+
+@pytest.mark.django_db
+def test_only_open_waves_are_listed_and_answerable(client: Client, wave: Survey) -> None:
+    assert wave.title_en not in client.get("/surveys/").content.decode()
+    assert client.get(url(wave)).status_code == 404  # a draft
+    wave.status = Survey.Status.OPEN
+    wave.save()
+    assert wave.title_en in client.get("/surveys/").content.decode()
+    assert client.get(url(wave)).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_citizen_answers_and_sends(client: Client, open_wave: Survey) -> None:
+    page = client.get(url(open_wave)).content.decode()
+    assert "Question safe_day" in page
+    response = client.post(url(open_wave), {**ANSWERS, "action": "send"})
+    assert response.status_code == 302
+    assert response["Location"] == url(open_wave, "thanks/")
+    stored = Response.objects.get()
+    assert (stored.status, stored.source, stored.area.code) == ("complete", "web", "piraeus-1")
+    assert stored.answers.count() == 4
+
+
+@pytest.mark.django_db
+def test_errors_are_shown_next_to_the_questions_and_nothing_is_saved(
+    client: Client, open_wave: Survey
+) -> None:
+    response = client.post(url(open_wave), {**ANSWERS, "safe_day": "9", "action": "send"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Choose a point from 1 to 5." in page
+    assert 'value="12"' in page  # what was typed is kept
+    assert not Response.objects.exists()
+
+
+@pytest.mark.django_db
+def test_save_and_continue_later_on_the_same_or_another_device(
+    client: Client, open_wave: Survey
+) -> None:
+    partial = {"group": "resident", "district": "piraeus-1", "safe_day": "2", "action": "save"}
+    saved = client.post(url(open_wave), partial)
+    assert saved.status_code == 302
+    key = saved.cookies[f"survey-{open_wave.code}"].value
+    assert key
+    assert saved.cookies[f"survey-{open_wave.code}"]["httponly"]
+    page = client.get(url(open_wave)).content.decode()
+    assert "?resume=" in page  # the link for another device
+    assert 'value="2" checked' in page
+
+    elsewhere = Client()
+    assert 'value="2" checked' in elsewhere.get(url(open_wave) + f"?resume={key}").content.decode()
+    sent = elsewhere.post(url(open_wave) + f"?resume={key}", {**ANSWERS, "action": "send"})
+    assert sent.status_code == 302
+    assert Response.objects.get().status == "complete"  # the same response, completed
+    assert 'value="2" checked' not in client.get(url(open_wave)).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_wave_by_invitation_needs_an_unused_token(client: Client, open_wave: Survey) -> None:
+    open_wave.uses_invitations = True
+    open_wave.save()
+    (token,) = invitations_issue(survey=open_wave, count=1)
+    assert client.get(url(open_wave)).status_code == 403
+    assert client.get(url(open_wave) + "?token=wrong").status_code == 403
+    assert client.get(url(open_wave) + f"?token={token}").status_code == 200
+    sent = client.post(url(open_wave), {**ANSWERS, "token": token, "action": "send"})
+    assert sent.status_code == 302
+    again = client.post(url(open_wave), {**ANSWERS, "token": token, "action": "send"})
+    assert again.status_code == 403
+    assert Response.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_open_waves_are_limited_per_address(
+    client: Client, open_wave: Survey, settings: Any
+) -> None:
+    settings.SURVEY_RESPONSES_PER_HOUR = 2
+    for _ in range(2):
+        assert client.post(url(open_wave), {**ANSWERS, "action": "send"}).status_code == 302
+    assert client.post(url(open_wave), {**ANSWERS, "action": "send"}).status_code == 429
+    assert Response.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_the_honeypot_keeps_nothing(client: Client, open_wave: Survey) -> None:
+    bot = client.post(url(open_wave), {**ANSWERS, "action": "send", "website": "spam"})
+    assert bot.status_code == 302
+    assert not Response.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_form_speaks_greek(client: Client, open_wave: Survey) -> None:
+    page = client.get(url(open_wave), HTTP_ACCEPT_LANGUAGE="el").content.decode()
+    assert "Ερώτηση safe_day" in page
+    assert "Αποστολή" in page or "Στείλτε" in page
+
+
+@pytest.mark.django_db
+def test_staff_enter_paper_questionnaires(client: Client, open_wave: Survey, citizen: User) -> None:
+    assert client.get(url(open_wave, "paper/")).status_code == 302  # to the login page
+    client.force_login(citizen)
+    assert client.get(url(open_wave, "paper/")).status_code == 404
+    analyst = user_with_role(Role.ANALYST)
+    client.force_login(analyst)
+    open_wave.status = Survey.Status.CLOSED  # paper arrives after the wave closes, too
+    open_wave.save()
+    assert client.get(url(open_wave, "paper/")).status_code == 200
+    saved = client.post(url(open_wave, "paper/"), ANSWERS)
+    assert saved.status_code == 302
+    stored = Response.objects.get()
+    assert (stored.source, stored.entered_by, stored.status) == ("paper", analyst, "complete")
+    bad = client.post(url(open_wave, "paper/"), {**ANSWERS, "group": ""})
+    assert bad.status_code == 400
+    assert Response.objects.count() == 1
