@@ -15,6 +15,7 @@ api_v1 = [
     path("areas/", areas_api.AreaList.as_view(), name="area_list"),
     path("areas/<slug:code>/", areas_api.AreaDetail.as_view(), name="area_detail"),
     path("", include("curim.reports.api.urls")),
+    path("", include("surveys.api_urls")),
 ]
 
 urlpatterns = [

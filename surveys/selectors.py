@@ -6,10 +6,12 @@ from django.http import Http404
 
 from curim.accounts.models import User
 from curim.accounts.roles import Role, user_has_role
-from surveys.models import Survey
+from surveys.models import IndicatorEstimate, Survey
 
 # Who works with the survey's data: enters paper questionnaires, imports, exports, analyses.
 SURVEY_STAFF = (Role.ANALYST, Role.ADMIN)
+# Who reads the estimates (suppressed below k): the survey staff and the council.
+ESTIMATE_READERS = (*SURVEY_STAFF, Role.COUNCIL_MEMBER, Role.COUNCIL_SECRETARY)
 
 
 def surveys_open() -> QuerySet[Survey]:
@@ -35,3 +37,12 @@ def survey_for_staff(user: User | AnonymousUser, code: str) -> Survey:
     if survey is None:
         raise Http404("No such survey")
     return survey
+
+
+def estimates_visible_to(user: User | AnonymousUser) -> QuerySet[IndicatorEstimate]:
+    """The indicator snapshot for the council and survey staff; nothing for anybody else."""
+    if not user_has_role(user, *ESTIMATE_READERS):
+        return IndicatorEstimate.objects.none()
+    return IndicatorEstimate.objects.select_related("survey", "indicator", "area").order_by(
+        "survey__created_at", "indicator__position", "indicator__code", "area__code", "group"
+    )
