@@ -84,6 +84,10 @@ class Survey(models.Model):
     def intro(self) -> str:
         return in_current_language(self, "intro")
 
+    def clean(self) -> None:
+        if self.code == "dashboard":  # the dashboard's own address, /surveys/dashboard/
+            raise ValidationError({"code": _("This code is taken by the dashboard.")})
+
     def has_responses(self) -> bool:
         return self.pk is not None and self.responses.exists()
 

@@ -30,6 +30,11 @@ def _items() -> list[NavItem]:
         NavItem(_("Surveys"), reverse("surveys:list")),
         NavItem(_("My reports"), reverse("reports:mine"), AUTHENTICATED),
         NavItem(_("Moderation"), reverse("reports:moderation_queue"), frozenset({Role.MODERATOR})),
+        NavItem(
+            _("Survey indicators"),
+            reverse("surveys:dashboard"),
+            frozenset({Role.ANALYST, Role.ADMIN, Role.COUNCIL_MEMBER, Role.COUNCIL_SECRETARY}),
+        ),
         NavItem(_("API"), reverse("api_docs")),
         NavItem(_("Administration"), reverse("admin:index"), frozenset({Role.ADMIN})),
     ]

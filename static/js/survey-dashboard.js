@@ -1,0 +1,80 @@
+// The indicator dashboard: bars with 95% intervals per district, group and wave, and a
+// choropleth of the districts. The tables on the page hold the same numbers.
+(function () {
+  "use strict";
+  var data = JSON.parse(document.getElementById("chart-data").textContent);
+  var script = document.currentScript;
+  var suppressedText = script.dataset.suppressed;
+
+  function shown(rows) {
+    return rows.filter(function (row) { return !row.suppressed; });
+  }
+
+  function intervalChart(canvasId, rows) {
+    var canvas = document.getElementById(canvasId);
+    if (!canvas || typeof Chart === "undefined") { return; }
+    var visible = shown(rows);
+    new Chart(canvas, {
+      data: {
+        labels: visible.map(function (row) { return row.label; }),
+        datasets: [
+          {
+            type: "bar",
+            label: "95%",
+            data: visible.map(function (row) { return [row.ci_low, row.ci_high]; }),
+            backgroundColor: "rgba(11, 79, 138, 0.25)",
+            borderColor: "#0b4f8a",
+            borderWidth: 1
+          },
+          {
+            type: "line",
+            label: "",
+            data: visible.map(function (row) { return row.estimate; }),
+            showLine: false,
+            backgroundColor: "#0b4f8a",
+            borderColor: "#0b4f8a",
+            pointRadius: 5
+          }
+        ]
+      },
+      options: {
+        animation: false,
+        maintainAspectRatio: false,
+        scales: { y: { min: 0, max: 100 } },
+        plugins: { legend: { display: false } }
+      }
+    });
+  }
+
+  intervalChart("chart-district", data.byDistrict);
+  intervalChart("chart-group", data.byGroup);
+  intervalChart("chart-wave", data.byWave);
+
+  // Choropleth: five shades from light to dark over 0–100; suppressed districts are grey.
+  var mapElement = document.getElementById("choropleth");
+  if (!mapElement || typeof L === "undefined") { return; }
+  var byDistrict = {};
+  data.byDistrict.forEach(function (row) { if (row.key) { byDistrict[row.key] = row; } });
+  var shades = ["#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c"];
+  function colour(row) {
+    if (!row || row.suppressed) { return "#cccccc"; }
+    return shades[Math.min(4, Math.floor(row.estimate / 20))];
+  }
+  var map = L.map(mapElement, { scrollWheelZoom: false, attributionControl: false });
+  fetch(script.dataset.areas, { headers: { Accept: "application/json" } })
+    .then(function (response) { return response.json(); })
+    .then(function (areas) {
+      var layer = L.geoJSON(areas, {
+        style: function (feature) {
+          return { color: "#333", weight: 1, fillOpacity: 0.8, fillColor: colour(byDistrict[feature.id]) };
+        },
+        onEachFeature: function (feature, polygon) {
+          var row = byDistrict[feature.id];
+          var name = document.documentElement.lang === "el" ? feature.properties.name_el : feature.properties.name_en;
+          var value = !row ? "—" : row.suppressed ? suppressedText : row.estimate.toFixed(1);
+          polygon.bindTooltip(name + ": " + value);
+        }
+      }).addTo(map);
+      if (layer.getBounds().isValid()) { map.fitBounds(layer.getBounds()); }
+    });
+})();
