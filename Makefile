@@ -21,6 +21,7 @@ setup:
 run: setup
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py demo_load
+	$(PY) manage.py surveys_demo_load
 	bash scripts/serve.sh
 
 test:

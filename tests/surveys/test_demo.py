@@ -1,0 +1,40 @@
+"""The demo waves: about 2,000 baseline respondents and a follow-up, with estimates ready."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from surveys.models import IndicatorEstimate, Response, Survey
+
+
+@pytest.mark.django_db
+def test_the_demo_waves_load_once_with_estimates(piraeus: None, settings: object) -> None:
+    call_command("surveys_demo_load", "--force", stdout=StringIO())
+    baseline = Survey.objects.get(code="baseline-2020")
+    follow_up = Survey.objects.get(code="follow-up-2023")
+    assert follow_up.follows == baseline
+    assert Response.objects.filter(survey=baseline).count() == 2000
+    assert Response.objects.filter(survey=follow_up).count() == 1000
+    codes = set(IndicatorEstimate.objects.values_list("indicator__code", flat=True))
+    assert codes == {"perception", "fear", "participation", "interest", "trust"}
+    overall = IndicatorEstimate.objects.get(
+        survey=baseline, indicator__code="perception", area=None, group=""
+    )
+    assert overall.weighted  # the baseline has margins: raked
+    later = IndicatorEstimate.objects.get(
+        survey=follow_up, indicator__code="perception", area=None, group=""
+    )
+    assert later.estimate is not None
+    assert overall.estimate is not None
+    assert later.estimate > overall.estimate  # the follow-up is a little better
+
+    call_command("surveys_demo_load", "--force", stdout=StringIO())  # idempotent
+    assert Response.objects.count() == 3000
+
+
+@pytest.mark.django_db
+def test_it_refuses_without_debug(settings: object) -> None:
+    with pytest.raises(CommandError):
+        call_command("surveys_demo_load", stdout=StringIO())
