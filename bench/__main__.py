@@ -2,7 +2,8 @@
 
 The floor is the bare SQL (or the raw INSERT) doing the same work in the same run; the ratio
 shows what our code adds over PostgreSQL. Absolute times depend on the machine.
-Usage: python -m bench [--reports N]   (default 1,000,000 reports; seeded once, then reused)
+Usage: python -m bench [--reports N] [--responses N]
+(default 1,000,000 reports and 100,000 survey responses; seeded once, then reused)
 """
 
 import argparse
@@ -34,6 +35,7 @@ def main() -> None:
     warnings.filterwarnings("ignore", message="No directory at")
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--reports", type=int, default=1_000_000)
+    parser.add_argument("--responses", type=int, default=100_000)
     args = parser.parse_args()
 
     from bench.database import database_ready
@@ -42,11 +44,12 @@ def main() -> None:
     import django
 
     django.setup()
-    from bench import areas, reports
+    from bench import areas, reports, surveys
 
     print(f"python {sys.version.split()[0]}, database {os.environ['DATABASE_URL'].split('@')[-1]}")
     areas.run()
     reports.run(total=args.reports)
+    surveys.run(total=args.responses)
 
 
 if __name__ == "__main__":

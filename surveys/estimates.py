@@ -35,7 +35,7 @@ Z_95 = 1.959963984540054
 # The score y of each (indicator, response) for the responses in `chosen` (a CTE the caller
 # puts before this one, with id, area_id, "group", gender, age_band), summed per fine cell.
 ITEMS_AND_SCORES = """
-item AS (
+item AS MATERIALIZED (
   SELECT ii.indicator_id, q.id AS question_id, ii.reverse,
          CASE q.kind WHEN 'likert' THEN q.scale_min::float8 WHEN 'number' THEN q.number_min
               ELSE (SELECT min(c.score) FROM surveys_choice c WHERE c.question_id = q.id) END AS lo,
@@ -49,8 +49,7 @@ score AS (
   SELECT i.indicator_id, a.response_id,
          avg(CASE WHEN i.reverse THEN 100 - x.s ELSE x.s END) AS score
   FROM item i
-  JOIN surveys_answer a ON a.question_id = i.question_id
-  JOIN chosen ON chosen.id = a.response_id
+  JOIN ANSWERS_OF_CHOSEN ON a.question_id = i.question_id
   LEFT JOIN surveys_choice c ON c.id = a.choice_id
   CROSS JOIN LATERAL (
     SELECT 100 * (coalesce(a.number, c.score) - i.lo) / (i.hi - i.lo) AS s
@@ -88,7 +87,11 @@ WITH chosen AS (
   SELECT id, area_id, "group", gender, age_band FROM surveys_response
   WHERE survey_id = %(survey)s AND status = 'complete'
 ),"""
-REBUILD_SQL = "".join((ALL_COMPLETE, ITEMS_AND_SCORES, INSERT_FINE))
+# All answers of all responses: read by question, the way their index serves a whole wave.
+ALL_ANSWERS = "(surveys_answer a JOIN chosen ON chosen.id = a.response_id)"
+REBUILD_SQL = "".join(
+    (ALL_COMPLETE, ITEMS_AND_SCORES.replace("ANSWERS_OF_CHOSEN", ALL_ANSWERS), INSERT_FINE)
+)
 
 # The complete responses not yet counted, marked counted by the same statement.
 NOT_COUNTED = """
@@ -97,7 +100,14 @@ WITH chosen AS (
   WHERE survey_id = %(survey)s AND status = 'complete' AND NOT counted
   RETURNING id, area_id, "group", gender, age_band
 ),"""
-ADD_SQL = "".join((NOT_COUNTED, ITEMS_AND_SCORES, INSERT_FINE))
+# The answers of a few responses: read response by response, whatever the planner guesses.
+FEW_ANSWERS = (  # OFFSET 0 keeps the planner from flattening the per-response lookup
+    "(chosen CROSS JOIN LATERAL "
+    "(SELECT * FROM surveys_answer WHERE response_id = chosen.id OFFSET 0) a)"
+)
+ADD_SQL = "".join(
+    (NOT_COUNTED, ITEMS_AND_SCORES.replace("ANSWERS_OF_CHOSEN", FEW_ANSWERS), INSERT_FINE)
+)
 
 # Estimates from the cell statistics. %(weights)s: a JSON list of {area_id, gender, age_band,
 # weight}, or null for weight 1.

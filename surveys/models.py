@@ -409,6 +409,12 @@ class Response(models.Model):
         indexes = [
             models.Index(fields=["survey", "status"], name="response_survey_status_idx"),
             models.Index(fields=["survey", "updated_at"], name="response_survey_updated_idx"),
+            # What an incremental refresh looks for: few rows, found without a scan.
+            models.Index(
+                fields=["survey"],
+                condition=models.Q(status="complete", counted=False),
+                name="response_uncounted_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -19,6 +19,9 @@ from surveys.estimates import cell_statistics_add, cell_statistics_rebuild, esti
 from surveys.models import IndicatorEstimate, Survey, SurveyRefresh
 
 REFRESH_TASK = "surveys.estimates_refresh"
+# For this transaction only: sorts and hashes of a few hundred MB stay in memory, and no JIT
+# compilation (seconds of it) for a statement that runs once.
+AGGREGATION_SETTINGS = "SET LOCAL work_mem = '256MB'; SET LOCAL jit = off"
 REFRESH_LOCK = 0x5375  # the first key of the advisory locks refreshes take ("Su")
 
 
@@ -106,10 +109,11 @@ def _wave_lock(survey_id: int) -> Iterator[None]:
 def _snapshot_write(survey: Survey, *, rebuild: bool) -> list[IndicatorEstimate]:
     outermost = not connection.in_atomic_block
     with transaction.atomic():
-        if outermost:
-            # One snapshot for the whole refresh: a rebuild counts and marks the same responses.
-            with connection.cursor() as cursor:
+        with connection.cursor() as cursor:
+            if outermost:
+                # One snapshot for the whole refresh: a rebuild counts and marks the same rows.
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            cursor.execute(AGGREGATION_SETTINGS)
         if rebuild:
             cell_statistics_rebuild(survey)
         else:
