@@ -55,27 +55,27 @@ WHERE r.survey_id = %(survey)s AND q.survey_id = %(survey)s AND r.id BETWEEN %(l
 
 # The floor: the same unweighted table, straight from the answers, in one statement.
 FLOOR_SQL = """
-WITH item AS (
+WITH item AS MATERIALIZED (
   SELECT ii.indicator_id, q.id AS question_id, ii.reverse,
          q.scale_min::float8 AS lo, q.scale_max::float8 AS hi
   FROM surveys_indicatoritem ii
   JOIN surveys_question q ON q.code = ii.question_code AND q.survey_id = %(survey)s
 ),
 score AS (
-  SELECT i.indicator_id, a.response_id,
+  SELECT i.indicator_id, a.response_id, min(r.area_id) AS area_id, min(r."group") AS "group",
          avg(CASE WHEN i.reverse THEN 100 - x.s ELSE x.s END) AS score
   FROM item i
   JOIN surveys_answer a ON a.question_id = i.question_id
+  JOIN surveys_response r ON r.id = a.response_id AND r.status = 'complete'
   CROSS JOIN LATERAL (SELECT 100 * (a.number - i.lo) / (i.hi - i.lo) AS s) x
   GROUP BY 1, 2
 ),
 y AS (
-  SELECT s.indicator_id, r.area_id, r."group",
+  SELECT s.indicator_id, s.area_id, s."group",
          (CASE WHEN ind.method = 'share'
                THEN CASE WHEN round(s.score::numeric, 9) >= ind.threshold THEN 100 ELSE 0 END
-               ELSE s.score END)::numeric AS y
+               ELSE s.score END)::float8 AS y
   FROM score s
-  JOIN surveys_response r ON r.id = s.response_id AND r.status = 'complete'
   JOIN surveys_indicator ind ON ind.id = s.indicator_id
 )
 SELECT indicator_id, area_id, "group", count(*), avg(y), stddev_samp(y) / sqrt(count(*))

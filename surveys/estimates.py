@@ -14,10 +14,11 @@ The method (docs/surveys.md says the same for analysts):
 - a cell with fewer than SURVEY_MIN_CELL_SIZE respondents is suppressed: no n, no values.
 
 Weights are constant within a profile cell, so the SQL keeps, per fine cell (district × group ×
-gender × age band) and indicator, n, Σy and Σy² (`CellStatistic`); every weighted sum follows
-from them. New responses are added to these sums without reading the others (incremental).
-The sums are PostgreSQL's exact `numeric`, so that Σw²y² − 2ȳΣw²y + ȳ²Σw² loses nothing to
-cancellation (a cell where everybody answers alike has a standard error of exactly 0).
+gender × age band) and indicator, n, the mean of y and the sum of squared deviations from it
+(`CellStatistic`); every weighted estimate follows from them, since within a fine cell
+Σ w²(y − ȳ)² = w² (m2 + n (mean − ȳ)²). New responses merge into these by Chan's formula,
+without reading the others (incremental). No sum of squares is ever subtracted from another, so
+nothing is lost to cancellation (a cell where everybody answers alike has an error of exactly 0).
 """
 
 import json
@@ -46,8 +47,9 @@ item AS MATERIALIZED (
   WHERE q.kind IN ('likert', 'number', 'single')
 ),
 score AS (
-  SELECT i.indicator_id, a.response_id,
-         avg(CASE WHEN i.reverse THEN 100 - x.s ELSE x.s END) AS score
+  -- The profile rides along (one value per response) so that no second join is needed.
+  SELECT i.indicator_id, a.response_id, chosen.area_id, chosen."group", chosen.gender,
+         chosen.age_band, avg(CASE WHEN i.reverse THEN 100 - x.s ELSE x.s END) AS score
   FROM item i
   JOIN ANSWERS_OF_CHOSEN ON a.question_id = i.question_id
   LEFT JOIN surveys_choice c ON c.id = a.choice_id
@@ -55,30 +57,35 @@ score AS (
     SELECT 100 * (coalesce(a.number, c.score) - i.lo) / (i.hi - i.lo) AS s
   ) x
   WHERE i.hi > i.lo AND coalesce(a.number, c.score) IS NOT NULL
-  GROUP BY 1, 2
+  GROUP BY 1, 2, 3, 4, 5, 6
 ),
 y AS (
-  SELECT s.indicator_id, r.area_id, r."group", r.gender, r.age_band,
+  SELECT s.indicator_id, s.area_id, s."group", s.gender, s.age_band,
          (CASE WHEN ind.method = 'share'
                THEN CASE WHEN round(s.score::numeric, 9) >= ind.threshold THEN 100 ELSE 0 END
-               ELSE s.score END)::numeric AS y
+               ELSE s.score END)::float8 AS y
   FROM score s
-  JOIN chosen r ON r.id = s.response_id
   JOIN surveys_indicator ind ON ind.id = s.indicator_id
 ),
 fine AS (
+  -- Per fine cell: n, the mean, and the sum of squared deviations from it (var_samp is
+  -- numerically stable, so a cell where all agree has exactly 0).
   SELECT %(survey)s AS survey_id, indicator_id, area_id, "group", gender, age_band,
-         count(*) AS n, sum(y) AS sum_y, sum(y * y) AS sum_y2
+         count(*) AS n, avg(y) AS mean, coalesce(var_samp(y) * (count(*) - 1), 0) AS m2
   FROM y GROUP BY 2, 3, 4, 5, 6
 )
 """
 
+# New sums merge into stored ones by Chan's formula for combining means and squared deviations.
 INSERT_FINE = """
 INSERT INTO surveys_cellstatistic AS cs
-  (survey_id, indicator_id, area_id, "group", gender, age_band, n, sum_y, sum_y2)
+  (survey_id, indicator_id, area_id, "group", gender, age_band, n, mean, m2)
 SELECT * FROM fine
 ON CONFLICT ON CONSTRAINT cell_statistic_once DO UPDATE
-SET n = cs.n + EXCLUDED.n, sum_y = cs.sum_y + EXCLUDED.sum_y, sum_y2 = cs.sum_y2 + EXCLUDED.sum_y2
+SET n = cs.n + EXCLUDED.n,
+    mean = cs.mean + (EXCLUDED.mean - cs.mean) * EXCLUDED.n / (cs.n + EXCLUDED.n)::float8,
+    m2 = cs.m2 + EXCLUDED.m2
+         + (EXCLUDED.mean - cs.mean) ^ 2 * cs.n * EXCLUDED.n / (cs.n + EXCLUDED.n)::float8
 """
 
 # Every complete response (a rebuild; run at REPEATABLE READ, so the same set is then marked).
@@ -117,32 +124,38 @@ WITH cell_weight AS (
     AS cw(area_id bigint, gender text, age_band text, weight float8)
 ),
 s AS (
-  SELECT c.indicator_id, c.area_id, c."group", c.n, c.sum_y, c.sum_y2,
-         (CASE WHEN %(weights)s::jsonb IS NULL THEN 1 ELSE coalesce(cw.weight, 0) END)::numeric AS w
+  SELECT c.indicator_id, c.area_id, c."group", c.n::float8 AS n, c.mean, c.m2,
+         CASE WHEN %(weights)s::jsonb IS NULL THEN 1 ELSE coalesce(cw.weight, 0) END AS w
   FROM surveys_cellstatistic c
   LEFT JOIN cell_weight cw ON cw.area_id IS NOT DISTINCT FROM c.area_id
        AND cw.gender = c.gender AND cw.age_band = c.age_band
   WHERE c.survey_id = %(survey)s
 ),
+keyed AS (  -- every fine cell counts in four estimate cells: its own and the three totals
+  SELECT s.*, k.all_areas, k.all_groups,
+         CASE WHEN k.all_areas THEN -1 ELSE coalesce(s.area_id, 0) END AS key_area,
+         CASE WHEN k.all_groups THEN '' ELSE s."group" END AS key_group
+  FROM s CROSS JOIN (VALUES (false, false), (false, true), (true, false), (true, true))
+    AS k(all_areas, all_groups)
+  WHERE s.w > 0
+),
 cell AS (
-  SELECT indicator_id, area_id, "group",
-         GROUPING(area_id) = 1 AS all_areas, GROUPING("group") = 1 AS all_groups,
-         sum(n) AS n, sum(w * n) AS sw, sum(w * w * n) AS sww, sum(w * sum_y) AS swy,
-         sum(w * w * sum_y) AS swwy, sum(w * w * sum_y2) AS swwyy
-  FROM s
-  WHERE w > 0
-  GROUP BY GROUPING SETS ((indicator_id, area_id, "group"), (indicator_id, area_id),
-                          (indicator_id, "group"), (indicator_id))
+  SELECT indicator_id, key_area, key_group, sum(n) AS n, sum(w * n) AS sw,
+         sum(w * w * n) AS sww, sum(w * n * mean) / sum(w * n) AS mean
+  FROM keyed GROUP BY 1, 2, 3
+),
+spread AS (  -- Σ w²(y − ȳ)² = Σ over fine cells of w² (m2 + n (mean − ȳ)²)
+  SELECT k.indicator_id, k.key_area, k.key_group,
+         sum(k.w * k.w * (k.m2 + k.n * (k.mean - c.mean) ^ 2)) AS sq
+  FROM keyed k JOIN cell c USING (indicator_id, key_area, key_group)
+  GROUP BY 1, 2, 3
 )
-SELECT indicator_id, CASE WHEN all_areas THEN NULL ELSE area_id END,
-       CASE WHEN all_groups THEN '' ELSE "group" END, n::int,
-       (swy / sw)::float8 AS mean,
-       CASE WHEN n > 1 THEN (n::numeric / (n - 1)
-            * (swwyy - 2 * (swy / sw) * swwy + (swy / sw) * (swy / sw) * sww) / (sw * sw))::float8
-       END AS variance,
-       (sw * sw / sww)::float8 AS effective_n
-FROM cell
-WHERE sw > 0 AND (all_areas OR area_id IS NOT NULL)  -- no cell for "district unknown"
+SELECT c.indicator_id, CASE WHEN c.key_area > 0 THEN c.key_area END, c.key_group, c.n::int,
+       c.mean,
+       CASE WHEN c.n > 1 THEN c.n / (c.n - 1) * s.sq / (c.sw * c.sw) END AS variance,
+       c.sw * c.sw / c.sww AS effective_n
+FROM cell c JOIN spread s USING (indicator_id, key_area, key_group)
+WHERE c.sw > 0 AND c.key_area <> 0  -- no cell for "district unknown" (0); -1 is all
 """
 
 

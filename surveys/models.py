@@ -496,11 +496,11 @@ class PopulationMargin(models.Model):
 
 
 class CellStatistic(models.Model):
-    """Sums of one indicator's respondent scores in one fine cell of a wave.
+    """One indicator's respondent scores in one fine cell of a wave: n, mean, squared deviations.
 
     A fine cell is district × group × gender × age band. Weights are constant within a
-    profile cell, so every estimate, weighted or not, is computed from these sums; new
-    responses are added to them without reading the others.
+    profile cell, so every estimate, weighted or not, is computed from these; new responses
+    are merged into them without reading the others.
     """
 
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="+")
@@ -510,8 +510,8 @@ class CellStatistic(models.Model):
     gender = models.CharField(max_length=6)
     age_band = models.CharField(max_length=6)
     n = models.PositiveIntegerField()
-    sum_y = models.DecimalField(max_digits=40, decimal_places=15)
-    sum_y2 = models.DecimalField(max_digits=40, decimal_places=15)
+    mean = models.FloatField()  # of y
+    m2 = models.FloatField()  # the sum of squared deviations of y from the mean
 
     class Meta:
         constraints = [
