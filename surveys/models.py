@@ -85,7 +85,7 @@ class Survey(models.Model):
         return in_current_language(self, "intro")
 
     def clean(self) -> None:
-        if self.code == "dashboard":  # the dashboard's own address, /surveys/dashboard/
+        if self.code in ("dashboard", "staff"):  # addresses of their own under /surveys/
             raise ValidationError({"code": _("This code is taken by the dashboard.")})
 
     def has_responses(self) -> bool:
@@ -595,3 +595,21 @@ class SurveyRefresh(models.Model):
 
     def __str__(self) -> str:
         return f"{self.survey_id}: {self.state}"
+
+
+class ExportRecord(models.Model):
+    """Every export of raw responses: who, which wave, which format, how many rows, when."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="exports")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    file_format = models.CharField(_("format"), max_length=4)
+    rows = models.PositiveIntegerField(_("rows"))
+    created_at = models.DateTimeField(_("exported"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.survey_id} {self.file_format} {self.created_at:%Y-%m-%d}"

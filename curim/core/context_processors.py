@@ -35,6 +35,7 @@ def _items() -> list[NavItem]:
             reverse("surveys:dashboard"),
             frozenset({Role.ANALYST, Role.ADMIN, Role.COUNCIL_MEMBER, Role.COUNCIL_SECRETARY}),
         ),
+        NavItem(_("Survey data"), reverse("surveys:staff"), frozenset({Role.ANALYST, Role.ADMIN})),
         NavItem(_("API"), reverse("api_docs")),
         NavItem(_("Administration"), reverse("admin:index"), frozenset({Role.ADMIN})),
     ]

@@ -1,0 +1,81 @@
+"""Population margins typed by analysts as lines of `district,gender,age_band,population`.
+
+A blank field means "any": `piraeus-1,,,32000` is a district's margin (raking); a line with all
+three is a full cell (post-stratification). The lines replace the wave's margins, all or none.
+"""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from curim.areas.models import Area
+from surveys.models import AgeBand, Gender, PopulationMargin, Survey
+from surveys.refresh import survey_changed
+
+
+@dataclass(frozen=True)
+class MarginLine:
+    area: Area | None
+    gender: str
+    age_band: str
+    population: int
+
+
+def margins_text(survey: Survey) -> str:
+    lines = []
+    for m in survey.margins.select_related("area").order_by("area__code", "gender", "age_band"):
+        lines.append(f"{m.area.code if m.area else ''},{m.gender},{m.age_band},{m.population}")
+    return "\n".join(lines)
+
+
+def margins_parse(text: str) -> tuple[list[MarginLine], list[str]]:
+    """The lines, or errors naming the line number."""
+    districts = {a.code: a for a in Area.objects.filter(level=Area.Level.DISTRICT)}
+    lines: list[MarginLine] = []
+    errors: list[str] = []
+    seen: set[tuple[str, str, str]] = set()
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        parts = [part.strip() for part in line.split(",")]
+        if len(parts) != 4:
+            errors.append(_("Line %(n)d: give four fields separated by commas.") % {"n": number})
+            continue
+        code, gender, age_band, population = parts
+        problem = None
+        if code and code not in districts:
+            problem = _("no district has the code %(code)s") % {"code": code}
+        elif gender and gender not in Gender.values:
+            problem = _("the gender must be one of %(v)s") % {"v": ", ".join(Gender.values)}
+        elif age_band and age_band not in AgeBand.values:
+            problem = _("the age band must be one of %(v)s") % {"v": ", ".join(AgeBand.values)}
+        elif not (code or gender or age_band):
+            problem = _("name a district, a gender or an age band")
+        elif not population.isdigit() or int(population) == 0:
+            problem = _("the population must be a whole number above 0")
+        elif (code, gender, age_band) in seen:
+            problem = _("this group is given twice")
+        if problem:
+            errors.append(_("Line %(n)d: %(problem)s.") % {"n": number, "problem": problem})
+            continue
+        seen.add((code, gender, age_band))
+        lines.append(MarginLine(districts.get(code), gender, age_band, int(population)))
+    return lines, errors
+
+
+def margins_replace(*, survey: Survey, lines: list[MarginLine]) -> None:
+    with transaction.atomic():
+        PopulationMargin.objects.filter(survey=survey).delete()
+        PopulationMargin.objects.bulk_create(
+            PopulationMargin(
+                survey=survey,
+                area=line.area,
+                gender=line.gender,
+                age_band=line.age_band,
+                population=line.population,
+            )
+            for line in lines
+        )
+        # Bulk writes send no signals: say it here.
+        survey_changed(survey_ids=[survey.pk], rebuild=True)

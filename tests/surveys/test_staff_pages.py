@@ -1,0 +1,145 @@
+"""The survey staff's pages: import with a dry run, logged exports, population margins."""
+
+import csv
+import io
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from openpyxl import load_workbook
+
+from curim.accounts.models import User
+from curim.accounts.roles import Role
+from surveys.answers import Definition, Raw, answers_parse
+from surveys.models import ExportRecord, PopulationMargin, Response, Survey, SurveyRefresh
+from surveys.services import response_save
+from tests.factories import user_with_role
+
+HEADER = "group,district,safe_day,years_here,trust_police,works_in,seen,comment"
+GOOD_ROW = "resident,piraeus-1,4,12,high,piraeus-2,low;high,fine"
+
+
+@pytest.fixture
+def analyst(db: None) -> User:
+    return user_with_role(Role.ANALYST)
+
+
+@pytest.fixture
+def wave_with_choices(wave: Survey, piraeus: None) -> Survey:
+    seen = wave.questions.get(code="seen")
+    for choice in wave.questions.get(code="trust_police").choices.all():
+        choice.pk = None
+        choice.question = seen
+        choice.save()
+    return wave
+
+
+def upload(client: Client, wave: Survey, text: str, action: str) -> Any:
+    file = SimpleUploadedFile("wave.csv", text.encode(), content_type="text/csv")
+    return client.post(f"/surveys/staff/{wave.code}/import/", {"file": file, "action": action})
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", [None, Role.CITIZEN, Role.COUNCIL_MEMBER, Role.MODERATOR])
+def test_only_survey_staff_reach_these_pages(
+    client: Client, wave: Survey, role: Role | None
+) -> None:
+    if role is not None:
+        client.force_login(user_with_role(role))
+    for path in (
+        "/surveys/staff/",
+        f"/surveys/staff/{wave.code}/import/",
+        f"/surveys/staff/{wave.code}/export.csv",
+        f"/surveys/staff/{wave.code}/margins/",
+    ):
+        response = client.get(path)
+        assert response.status_code == (302 if role is None else 404), path
+    assert not ExportRecord.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_file_is_checked_then_imported(
+    client: Client, wave_with_choices: Survey, analyst: User
+) -> None:
+    client.force_login(analyst)
+    wave = wave_with_choices
+    assert client.get("/surveys/staff/").status_code == 200
+    bad = upload(client, wave, f"{HEADER}\n{GOOD_ROW}\nresident,piraeus-1,9,12,high,,,\n", "check")
+    assert bad.status_code == 400
+    page = bad.content.decode()
+    assert "<td>3</td><td><code>safe_day</code></td>" in page
+    assert not Response.objects.exists()
+
+    checked = upload(client, wave, f"{HEADER}\n{GOOD_ROW}\n", "check")
+    assert checked.status_code == 200
+    assert "1 row is ready" in checked.content.decode()
+    assert not Response.objects.exists()  # a dry run stores nothing
+
+    imported = upload(client, wave, f"{HEADER}\n{GOOD_ROW}\n", "import")
+    assert imported.status_code == 302
+    stored = Response.objects.get()
+    assert (stored.source, stored.status, stored.entered_by) == ("import", "complete", analyst)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_exports_are_logged_and_defuse_formulas(
+    client: Client, wave_with_choices: Survey, analyst: User, file_format: str
+) -> None:
+    wave = wave_with_choices
+    raw: dict[str, Raw] = {
+        "group": "resident",
+        "district": "piraeus-1",
+        "safe_day": "4",
+        "years_here": "10",
+        "trust_police": "high",
+        "works_in": "piraeus-2",
+        "seen": ["low", "high"],
+        "comment": '=HYPERLINK("http://evil.example")',
+    }
+    parsed = answers_parse(Definition.load(wave), raw, complete=True, unknown_allowed=False)
+    response_save(survey=wave, parsed=parsed, complete=True, source="paper", entered_by=analyst)
+    client.force_login(analyst)
+    got = client.get(f"/surveys/staff/{wave.code}/export.{file_format}")
+    assert got.status_code == 200
+    if file_format == "csv":
+        rows = list(csv.DictReader(io.StringIO(got.content.decode("utf-8-sig"))))
+    else:
+        sheet = load_workbook(io.BytesIO(got.content)).worksheets[0]
+        values = [[cell.value for cell in row] for row in sheet.iter_rows()]
+        rows = [dict(zip(values[0], row, strict=True)) for row in values[1:]]
+    (row,) = rows
+    assert row["district"] == "piraeus-1"
+    assert str(row["safe_day"]) == "4"
+    assert str(row["years_here"]) == "10"
+    assert row["seen"] == "low;high"
+    assert row["works_in"] == "piraeus-2"
+    assert str(row["comment"]).startswith("'=")
+    record = ExportRecord.objects.get()
+    assert (record.user, record.file_format, record.rows) == (analyst, file_format, 1)
+    assert client.get(f"/surveys/staff/{wave.code}/export.pdf").status_code == 404
+
+
+@pytest.mark.django_db
+def test_margins_are_checked_per_line_and_replace_the_old_ones(
+    client: Client, wave: Survey, piraeus: None, analyst: User
+) -> None:
+    client.force_login(analyst)
+    url = f"/surveys/staff/{wave.code}/margins/"
+    bad = client.post(url, {"margins": "piraeus-1,,,32000\natlantis,,,5\n,woman,,0\n,,,\n"})
+    assert bad.status_code == 400
+    page = bad.content.decode()
+    for line in ("Line 2:", "Line 3:", "Line 4:"):
+        assert line in page
+    assert not PopulationMargin.objects.exists()
+
+    good = client.post(
+        url, {"margins": "piraeus-1,,,32000\n,woman,,60000\npiraeus-2,man,25-34,900"}
+    )
+    assert good.status_code == 302
+    assert PopulationMargin.objects.filter(survey=wave).count() == 3
+    assert SurveyRefresh.objects.get(survey=wave).needs_rebuild
+    assert "piraeus-2,man,25-34,900" in client.get(url).content.decode()
+    client.post(url, {"margins": "piraeus-3,,,100"})
+    assert PopulationMargin.objects.filter(survey=wave).count() == 1  # replaced
