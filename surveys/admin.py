@@ -4,10 +4,12 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from surveys.models import (
     Answer,
     Choice,
+    ExportRecord,
     ImportBatch,
     Indicator,
     IndicatorItem,
@@ -16,6 +18,7 @@ from surveys.models import (
     Section,
     Survey,
 )
+from surveys.services import survey_copy
 
 
 class SectionInline(admin.TabularInline[Section, Survey]):
@@ -30,6 +33,15 @@ class SurveyAdmin(admin.ModelAdmin[Survey]):
     list_filter = ["status", "uses_invitations"]
     search_fields = ["code", "title_en", "title_el"]
     inlines = [SectionInline]
+    actions = ["copy_as_new_wave"]
+
+    @admin.action(description=_("Copy as a new draft wave (same questions, no responses)"))
+    def copy_as_new_wave(self, request: HttpRequest, queryset: Any) -> None:
+        for survey in queryset:
+            copy = survey_copy(survey=survey)
+            self.message_user(
+                request, _("Copied %(from)s to %(to)s.") % {"from": survey.code, "to": copy.code}
+            )
 
     def has_delete_permission(self, request: HttpRequest, obj: Survey | None = None) -> bool:
         # A wave with responses is kept; responses are PROTECTed anyway.
@@ -110,3 +122,9 @@ class ResponseAdmin(ReadOnlyAdmin):
 @admin.register(ImportBatch)
 class ImportBatchAdmin(ReadOnlyAdmin):
     list_display = ["filename", "survey", "rows", "imported_by", "created_at"]
+
+
+@admin.register(ExportRecord)
+class ExportRecordAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "survey", "user", "file_format", "rows"]
+    list_filter = ["survey", "file_format"]

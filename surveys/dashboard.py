@@ -21,6 +21,7 @@ class Row:
     ci_low: float | None
     ci_high: float | None
     weighted: bool
+    effective_n: float | None
 
 
 @dataclass
@@ -74,4 +75,6 @@ def dashboard_for(
 
 
 def _row(label: str, key: str, e: IndicatorEstimate) -> Row:
-    return Row(label, key, e.suppressed, e.n, e.estimate, e.ci_low, e.ci_high, e.weighted)
+    return Row(
+        label, key, e.suppressed, e.n, e.estimate, e.ci_low, e.ci_high, e.weighted, e.effective_n
+    )

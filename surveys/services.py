@@ -150,3 +150,37 @@ def _rows(response: Response, answers: Iterable[Answered]) -> list[Answer]:
                 )
             )
     return rows
+
+
+def survey_copy(*, survey: Survey) -> Survey:
+    """A new draft wave with the same sections, questions and choices, following this one.
+
+    How a wave changes once it has responses: its copy can be edited freely, and indicators
+    measure both alike as long as the question codes stay.
+    """
+    code = f"{survey.code}-copy"
+    n = 2
+    while Survey.objects.filter(code=code).exists():
+        code, n = f"{survey.code}-copy-{n}", n + 1
+    with transaction.atomic():
+        copy = Survey.objects.create(
+            code=code[:50],
+            title_en=f"{survey.title_en} (copy)",
+            title_el=f"{survey.title_el} (αντίγραφο)",
+            intro_en=survey.intro_en,
+            intro_el=survey.intro_el,
+            uses_invitations=survey.uses_invitations,
+            follows=survey,
+        )
+        for section in survey.sections.prefetch_related("questions__choices"):
+            questions = list(section.questions.all())
+            section.pk, section.survey = None, copy
+            section.save()
+            for question in questions:
+                choices = list(question.choices.all())
+                question.pk, question.survey, question.section = None, copy, section
+                question.save()
+                for choice in choices:
+                    choice.pk, choice.question = None, question
+                    choice.save()
+    return copy

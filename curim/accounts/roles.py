@@ -34,7 +34,19 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.COUNCIL_SECRETARY: frozenset(),
     Role.VSU_STAFF: frozenset(),
     Role.VSU_SUPERVISOR: frozenset(),
-    Role.ANALYST: frozenset(),
+    Role.ANALYST: frozenset(
+        {
+            *(
+                f"surveys.{verb}_{model}"
+                for model in SURVEY_BUILDING
+                for verb in ("view", "add", "change", "delete")
+            ),
+            "surveys.view_response",
+            "surveys.view_answer",
+            "surveys.view_importbatch",
+            "surveys.view_exportrecord",
+        }
+    ),
     Role.ADMIN: frozenset(
         {
             "accounts.view_user",
@@ -75,9 +87,14 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
             "surveys.view_response",
             "surveys.view_answer",
             "surveys.view_importbatch",
+            "surveys.view_exportrecord",
         }
     ),
 }
+
+# Roles that open the Django admin (each sees only the models its permissions name): admins,
+# and analysts, who build survey waves and indicators there.
+ADMIN_SITE_ROLES = frozenset({Role.ADMIN, Role.ANALYST})
 
 # Roles that only admins grant; a citizen registers and gets CITIZEN alone.
 STAFF_ROLES = frozenset(Role) - {Role.CITIZEN}

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from curim.accounts.models import User, email_normalise
-from curim.accounts.roles import Role
+from curim.accounts.roles import ADMIN_SITE_ROLES, Role
 from curim.core.services import task_enqueue, task_enqueue_once
 
 # One e-mail of a kind per address in this window, so the forms cannot be used to mail-bomb.
@@ -73,13 +73,13 @@ def password_reset_request(*, user: User) -> None:
 
 @transaction.atomic
 def user_roles_set(*, user: User, roles: set[Role]) -> None:
-    """Replace a user's roles. Staff status follows the admin role (and superuser status)."""
+    """Replace a user's roles. Staff status follows the roles that open the admin."""
     user.groups.set(Group.objects.filter(name__in=roles))
     user_staff_sync(user=user)
 
 
 def user_staff_sync(*, user: User) -> None:
-    is_staff = user.is_superuser or user.groups.filter(name=Role.ADMIN).exists()
+    is_staff = user.is_superuser or user.groups.filter(name__in=ADMIN_SITE_ROLES).exists()
     if user.is_staff != is_staff:
         user.is_staff = is_staff
         user.save(update_fields=["is_staff"])

@@ -1,8 +1,10 @@
-"""The Django admin site, open only to active staff accounts in the admin role."""
+"""The Django admin site, open only to active staff accounts in the admin or analyst role."""
 
 from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+
+from curim.accounts.roles import ADMIN_SITE_ROLES
 
 
 class CurimAdminSite(admin.AdminSite):
@@ -16,4 +18,4 @@ class CurimAdminSite(admin.AdminSite):
         user = request.user
         if not (user.is_active and user.is_staff):
             return False
-        return bool(user.is_superuser or user.groups.filter(name="admin").exists())
+        return bool(user.is_superuser or user.groups.filter(name__in=ADMIN_SITE_ROLES).exists())

@@ -32,13 +32,25 @@ def test_the_architecture_doc_lists_every_role() -> None:
         assert f"`{role.value}`" in doc
 
 
-def test_staff_status_follows_the_admin_role() -> None:
+def test_staff_status_follows_the_roles_that_open_the_admin() -> None:
     user = user_with_role(Role.MODERATOR)
     assert not user.is_staff
     user_roles_set(user=user, roles={Role.MODERATOR, Role.ADMIN})
     assert user.is_staff
     user_roles_set(user=user, roles={Role.MODERATOR})
     assert not user.is_staff
+    user_roles_set(user=user, roles={Role.ANALYST})
+    assert user.is_staff
+
+
+def test_an_analyst_sees_only_the_survey_models_in_the_admin(client: Client) -> None:
+    client.force_login(user_with_role(Role.ANALYST))
+    index = client.get("/admin/").content.decode()
+    assert "/admin/surveys/indicator/" in index
+    assert "/admin/accounts/user/" not in index
+    assert "/admin/reports/report/" not in index
+    assert client.get("/admin/accounts/user/").status_code == 403
+    assert client.get("/admin/surveys/indicator/add/").status_code == 200
 
 
 def test_an_inactive_user_has_no_roles() -> None:
@@ -48,9 +60,18 @@ def test_an_inactive_user_has_no_roles() -> None:
 
 @pytest.mark.parametrize(
     ("role", "expected"),
-    [(Role.ADMIN, 200), (Role.CITIZEN, 302), (Role.MODERATOR, 302), (Role.VSU_SUPERVISOR, 302)],
+    [
+        (Role.ADMIN, 200),
+        (Role.ANALYST, 200),
+        (Role.CITIZEN, 302),
+        (Role.MODERATOR, 302),
+        (Role.VSU_SUPERVISOR, 302),
+        (Role.COUNCIL_MEMBER, 302),
+    ],
 )
-def test_only_admins_open_the_django_admin(client: Client, role: Role, expected: int) -> None:
+def test_only_admins_and_analysts_open_the_django_admin(
+    client: Client, role: Role, expected: int
+) -> None:
     user = user_with_role(role)
     client.force_login(user)
     assert client.get("/admin/").status_code == expected

@@ -26,6 +26,7 @@ DATA_MIGRATIONS = [
     ("curim.reports.migrations.0008_conversation_permissions", "grant"),
     ("curim.reports.migrations.0010_open311_permissions", "grant"),
     ("surveys.migrations.0002_admin_permissions", "grant"),
+    ("surveys.migrations.0008_analyst_permissions", "grant"),
 ]
 
 

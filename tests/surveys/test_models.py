@@ -1,5 +1,7 @@
 """A wave's questions change freely until it has responses; then what answers mean is frozen."""
 
+from typing import Any
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -120,3 +122,35 @@ def test_a_question_code_cannot_take_a_profile_fields_name(wave: Survey) -> None
     question.code = "district"
     with pytest.raises(ValidationError, match="profile field"):
         question.full_clean()
+
+
+def test_a_wave_is_copied_into_a_new_draft_that_follows_it(wave: Survey) -> None:
+    from surveys.services import survey_copy
+
+    respond(wave)
+    copy = survey_copy(survey=wave)
+    assert (copy.code, copy.status, copy.follows) == ("baseline-test-copy", "draft", wave)
+    assert sorted(copy.questions.values_list("code", flat=True)) == sorted(
+        wave.questions.values_list("code", flat=True)
+    )
+    assert list(Choice.objects.filter(question__survey=copy).values_list("code", "score")) == list(
+        Choice.objects.filter(question__survey=wave).values_list("code", "score")
+    )
+    assert not copy.has_responses()
+    question = copy.questions.get(code="safe_day")
+    question.kind = "number"  # the copy may change freely
+    question.full_clean()
+    assert survey_copy(survey=wave).code == "baseline-test-copy-2"
+
+
+def test_an_analyst_copies_a_wave_in_the_admin(wave: Survey, client: Any) -> None:
+    from curim.accounts.roles import Role
+    from tests.factories import user_with_role
+
+    client.force_login(user_with_role(Role.ANALYST))
+    response = client.post(
+        "/admin/surveys/survey/",
+        {"action": "copy_as_new_wave", "_selected_action": [wave.pk]},
+    )
+    assert response.status_code == 302
+    assert Survey.objects.filter(code="baseline-test-copy", follows=wave).exists()
