@@ -101,7 +101,9 @@ def public_cells(criteria: ReportFilter) -> QuerySet[PublicCell]:
     """
     if criteria.since or criteria.until or criteria.bbox:
         raise ValueError("public cells know no period or box; filter the reports instead")
-    return _category_and_area_filter(PublicCell.objects.all(), criteria)
+    # The triggers keep only public categories' cells; the filter is a second guard.
+    cells = PublicCell.objects.filter(category__may_be_public=True)
+    return _category_and_area_filter(cells, criteria)
 
 
 _Located = TypeVar("_Located", Report, PublicCell)

@@ -41,10 +41,17 @@ def assert_cells_match() -> None:
     assert not PublicCell.objects.filter(count__lte=0).exists()
 
 
-def test_the_migration_counts_exactly_the_public_statuses() -> None:
-    migration = importlib.import_module("curim.reports.migrations.0011_public_cell")
+@pytest.mark.parametrize("name", ["0011_public_cell", "0012_public_cell_category_lock"])
+def test_the_migrations_count_exactly_the_public_statuses(name: str) -> None:
+    migration = importlib.import_module(f"curim.reports.migrations.{name}")
     statuses = {part.strip(" '") for part in migration.PUBLIC.strip("()").split(",")}
     assert statuses == {str(status) for status in PUBLIC_STATUSES}
+
+
+def test_a_tile_with_a_box_and_no_period_is_served(client: Any, make_report: MakeReport) -> None:
+    make_report()
+    response = client.get("/api/v1/tiles/reports/14/9268/6323.pbf?bbox=23.6,37.9,23.7,38.0")
+    assert response.status_code == 200
 
 
 def test_cells_follow_every_kind_of_change(make_report: MakeReport, moderator: User) -> None:

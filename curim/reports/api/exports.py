@@ -65,7 +65,7 @@ def report_tile(request: HttpRequest, z: int, x: int, y: int) -> HttpResponse:
     # Without a period, the all-time counts per cell answer; a period needs the reports.
     located = (
         public_cells(criteria)
-        if criteria.since is None and criteria.until is None
+        if criteria.since is None and criteria.until is None and criteria.bbox is None
         else reports_filter(reports_public(), criteria)
     )
     tile = tile_cached(key, lambda: tile_bytes(located, z, x, y))
