@@ -5,6 +5,7 @@ a row of an imported file are held to the same rules and get the same messages.
 """
 
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -88,6 +89,7 @@ def answers_parse(
     saved to continue later may leave them). Errors are keyed by question code or profile field.
     """
     parsed = Parsed()
+    raw = {name: _printable(value) for name, value in raw.items()}
     parsed.profile = _profile(definition, raw, parsed)
     if not unknown_allowed:
         for name in sorted(set(raw) - definition.codes - set(PROFILE_FIELDS)):
@@ -104,6 +106,16 @@ def answers_parse(
         if answered is not None:
             parsed.answers.append(answered)
     return parsed
+
+
+# Control characters (NUL above all) have no place in an answer; tab and line breaks stay.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _printable(value: Raw) -> Raw:
+    if isinstance(value, list):
+        return [CONTROL.sub("", str(item)) for item in value]
+    return None if value is None else CONTROL.sub("", str(value))
 
 
 def _profile(definition: Definition, raw: Mapping[str, Raw], parsed: Parsed) -> Profile | None:

@@ -226,7 +226,11 @@ class EstimateList(generics.ListAPIView[IndicatorEstimate]):
 
     def get_queryset(self) -> QuerySet[IndicatorEstimate]:
         rows = estimates_visible_to(self.request.user)
-        params = self.request.query_params
+        # PostgreSQL text cannot hold NUL: such a value matches nothing, and must not fail.
+        params = {
+            key: str(self.request.query_params.get(key, "")).replace("\x00", "")
+            for key in ("survey", "indicator", "area", "group")
+        }
         if params.get("survey"):
             rows = rows.filter(survey__code=params["survey"])
         if params.get("indicator"):

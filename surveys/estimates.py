@@ -254,4 +254,43 @@ def estimates_compute(survey: Survey) -> list[Estimate]:
                 effective_n=effective_n if weighted else float(n),
             )
         )
-    return estimates
+    return _complementary_suppression(estimates)
+
+
+def _complementary_suppression(estimates: list[Estimate]) -> list[Estimate]:
+    """Hide more cells wherever one hidden cell could be worked out from its total.
+
+    A total and all but one of its cells give the missing cell's n and mean by subtraction.
+    So wherever a margin (the districts of one group, or the groups of one district) has
+    exactly one suppressed cell under a shown total, its smallest shown cell is suppressed
+    too (or the total, when no cell is shown), until no margin has a lone suppressed cell.
+    """
+    cells = {(e.indicator_id, e.area_id, e.group): e for e in estimates}
+
+    def hide(key: tuple[int, int | None, str]) -> None:
+        e = cells[key]
+        cells[key] = Estimate.suppressed_cell(e.indicator_id, e.area_id, e.group, e.weighted)
+
+    changed = True
+    while changed:
+        changed = False
+        margins: dict[tuple[str, int, object], list[tuple[int, int | None, str]]] = {}
+        for key in cells:
+            indicator, area, group = key
+            if area is not None:
+                margins.setdefault(("districts", indicator, group), []).append(key)
+            if group:
+                margins.setdefault(("groups", indicator, area), []).append(key)
+        for (kind, indicator, other), members in sorted(margins.items(), key=str):
+            total_key = (indicator, None, other) if kind == "districts" else (indicator, other, "")
+            total = cells.get(total_key)  # type: ignore[arg-type]
+            hidden = [k for k in members if cells[k].suppressed]
+            if total is None or total.suppressed or len(hidden) != 1:
+                continue
+            shown = [k for k in members if not cells[k].suppressed]
+            if shown:
+                hide(min(shown, key=lambda k: (cells[k].n or 0, k[1] or 0, k[2])))
+            else:
+                hide(total_key)  # type: ignore[arg-type]
+            changed = True
+    return [cells[(e.indicator_id, e.area_id, e.group)] for e in estimates]

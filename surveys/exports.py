@@ -8,12 +8,14 @@ pivoted by PostgreSQL, one query, read in batches.
 import csv
 import io
 import json
+import re
 from collections.abc import Iterator
 from typing import Any
 
 from django.conf import settings
 from django.db import connection
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from curim.accounts.models import User
 from surveys.models import ExportRecord, Survey
@@ -61,10 +63,23 @@ def export_rows(survey: Survey) -> Iterator[list[Any]]:
                 yield [str(profile[0]), *profile[1:], *(values.get(code, "") for code in codes)]
 
 
+NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?(e[-+]?[0-9]+)?")
+
+
 def _defused(value: Any) -> Any:
-    # Respondents' free text must not become a formula in a spreadsheet (CSV injection).
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
+    # Respondents' free text must not become a formula in a spreadsheet (CSV injection); a
+    # number (-3) stays a number, and characters a workbook cannot hold are dropped.
+    if not isinstance(value, str) or NUMBER.fullmatch(value):
+        return value
+    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def _cell(value: Any) -> Any:
+    """A workbook cell: numbers as numbers."""
+    if isinstance(value, str) and NUMBER.fullmatch(value):
+        number = float(value)
+        return int(number) if number.is_integer() else number
     return value
 
 
@@ -78,7 +93,7 @@ def responses_export(*, survey: Survey, user: User, file_format: str) -> tuple[b
         sheet = book.create_sheet(survey.code[:31])
         sheet.append(columns)
         for row in rows:
-            sheet.append(row)
+            sheet.append([_cell(value) for value in row])
         out = io.BytesIO()
         book.save(out)
         return out.getvalue(), len(rows)

@@ -64,7 +64,7 @@ def import_check(*, survey: Survey, filename: str, content: bytes) -> ImportChec
     if check.errors:
         return check
     multiple = {q.code for q in definition.questions if q.kind == QuestionKind.MULTIPLE}
-    for number, cells in enumerate(table, start=2):
+    for number, cells in table:
         raw: dict[str, Raw] = {}
         for column, cell in zip(header, cells, strict=False):
             if column in multiple:
@@ -80,7 +80,7 @@ def import_check(*, survey: Survey, filename: str, content: bytes) -> ImportChec
     return check
 
 
-def _table(filename: str, content: bytes) -> tuple[list[str], list[list[str]]]:
+def _table(filename: str, content: bytes) -> tuple[list[str], list[tuple[int, list[str]]]]:
     if len(content) > MAX_BYTES:
         raise FileFormatError(_("The file is larger than 10 MB."))
     if filename.lower().endswith(".xlsx"):
@@ -89,21 +89,28 @@ def _table(filename: str, content: bytes) -> tuple[list[str], list[list[str]]]:
         rows = _csv_rows(content)
     else:
         raise FileFormatError(_("Give a .csv or .xlsx file."))
-    rows = [row for row in rows if any(cell.strip() for cell in row)]
-    if not rows:
+    # Numbered as a spreadsheet shows them (from 1), blank rows skipped but counted.
+    numbered = [
+        (number, row)
+        for number, row in enumerate(rows, start=1)
+        if any(cell.strip() for cell in row)
+    ]
+    if not numbered:
         raise FileFormatError(_("The file is empty."))
-    if len(rows) > MAX_ROWS + 1:
+    if len(numbered) > MAX_ROWS + 1:
         raise FileFormatError(_("The file has more than %(n)d rows.") % {"n": MAX_ROWS})
-    header = [cell.strip() for cell in rows[0]]
+    header = [cell.strip() for cell in numbered[0][1]]
     while header and not header[-1]:  # spreadsheets pad rows with empty cells
         header.pop()
     if not all(header):
         raise FileFormatError(_("Every column needs a name in the first row."))
     width = len(header)
-    for row in rows[1:]:
+    for _number, row in numbered[1:]:
         if any(cell.strip() for cell in row[width:]):
             raise FileFormatError(_("A row has more cells than the first row has names."))
-    return header, [[cell.strip() for cell in row[:width]] for row in rows[1:]]
+    return header, [
+        (number, [cell.strip() for cell in row[:width]]) for number, row in numbered[1:]
+    ]
 
 
 def _csv_rows(content: bytes) -> list[list[str]]:

@@ -4,6 +4,7 @@ A blank field means "any": `piraeus-1,,,32000` is a district's margin (raking); 
 three is a full cell (post-stratification). The lines replace the wave's margins, all or none.
 """
 
+import re
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -12,6 +13,9 @@ from django.utils.translation import gettext as _
 from curim.areas.models import Area
 from surveys.models import AgeBand, Gender, PopulationMargin, Survey
 from surveys.refresh import survey_changed
+
+WHOLE = re.compile(r"[0-9]{1,10}")
+MAX_POPULATION = 2_000_000_000
 
 
 @dataclass(frozen=True)
@@ -50,9 +54,11 @@ def margins_parse(text: str) -> tuple[list[MarginLine], list[str]]:
             problem = _("the gender must be one of %(v)s") % {"v": ", ".join(Gender.values)}
         elif age_band and age_band not in AgeBand.values:
             problem = _("the age band must be one of %(v)s") % {"v": ", ".join(AgeBand.values)}
+        elif sum(bool(field) for field in (code, gender, age_band)) == 2:
+            problem = _("name one of district, gender and age band, or all three")
         elif not (code or gender or age_band):
             problem = _("name a district, a gender or an age band")
-        elif not population.isdigit() or int(population) == 0:
+        elif not WHOLE.fullmatch(population) or not 0 < int(population) <= MAX_POPULATION:
             problem = _("the population must be a whole number above 0")
         elif (code, gender, age_band) in seen:
             problem = _("this group is given twice")
@@ -61,6 +67,9 @@ def margins_parse(text: str) -> tuple[list[MarginLine], list[str]]:
             continue
         seen.add((code, gender, age_band))
         lines.append(MarginLine(districts.get(code), gender, age_band, int(population)))
+    full = [line for line in lines if line.area and line.gender and line.age_band]
+    if full and len(full) != len(lines):
+        errors.append(_("Give either full cells (all three fields) or single margins, not both."))
     return lines, errors
 
 

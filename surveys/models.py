@@ -184,9 +184,11 @@ class Question(models.Model):
         return in_current_language(self, "help")
 
     def clean(self) -> None:
+        if self.survey_id is None or self.section_id is None:
+            return  # the form reports the missing field itself
         if self.code in RESERVED_CODES:
             raise ValidationError({"code": _("This code names a profile field; choose another.")})
-        if self.section_id is not None and self.section.survey_id != self.survey_id:
+        if self.section.survey_id != self.survey_id:
             raise ValidationError({"section": _("The section belongs to another survey.")})
         if self.kind == QuestionKind.LIKERT and not 2 <= self.scale_max - self.scale_min + 1 <= 11:
             raise ValidationError({"scale_max": _("A scale has between 2 and 11 points.")})
@@ -234,7 +236,25 @@ class Choice(models.Model):
         return in_current_language(self, "label")
 
     def clean(self) -> None:
-        _refuse_breaking_change(self, FROZEN_CHOICE_FIELDS, self.question.survey)
+        if self.question_id is None:
+            return  # the form reports the missing field itself
+        survey = self.question.survey
+        _refuse_breaking_change(self, FROZEN_CHOICE_FIELDS, survey)
+        if self.pk is None and self.score is not None and survey.has_responses():
+            # A new extreme score would rescale every stored answer of the question.
+            scores = [
+                s for s in self.question.choices.values_list("score", flat=True) if s is not None
+            ]
+            if scores and not min(scores) <= self.score <= max(scores):
+                raise ValidationError(
+                    {
+                        "score": _(
+                            "The wave has responses: a new choice must score within "
+                            "%(low)g–%(high)g."
+                        )
+                        % {"low": min(scores), "high": max(scores)}
+                    }
+                )
 
 
 def _refuse_breaking_change(obj: models.Model, fields: tuple[str, ...], survey: Survey) -> None:

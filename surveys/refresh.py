@@ -7,8 +7,10 @@ on (wave, indicator, district, group), then the deletion of keys that no longer 
 killed half-way leaves the previous table untouched; run again, it writes the same rows.
 """
 
+import logging
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 
 from django.db import connection, transaction
 from django.db.models import F, Q
@@ -17,6 +19,8 @@ from django.utils import timezone
 from curim.core.services import task_enqueue
 from surveys.estimates import cell_statistics_add, cell_statistics_rebuild, estimates_compute
 from surveys.models import IndicatorEstimate, Survey, SurveyRefresh
+
+logger = logging.getLogger(__name__)
 
 REFRESH_TASK = "surveys.estimates_refresh"
 # For this transaction only: sorts and hashes of a few hundred MB stay in memory, and no JIT
@@ -61,22 +65,28 @@ def surveys_stale() -> list[int]:
 def estimates_refresh(*, survey: Survey) -> int:
     """Bring one wave's snapshot up to date; returns how many rows it has."""
     SurveyRefresh.objects.get_or_create(survey=survey)
-    # Marked running, and committed, before reading which change this refresh covers: a change
-    # committed after the mark queues another refresh (see survey_changed).
-    SurveyRefresh.objects.filter(survey=survey).update(
-        state=SurveyRefresh.State.RUNNING, progress=0, error=""
-    )
-    covers, rebuild = SurveyRefresh.objects.values_list("changed_at", "needs_rebuild").get(
-        survey=survey
-    )
     try:
         with _wave_lock(survey.pk):
+            # Marked running (once this refresh holds the wave), and committed, before reading
+            # which change it covers: a change committed after the mark queues another refresh
+            # (see survey_changed).
+            SurveyRefresh.objects.filter(survey=survey).update(
+                state=SurveyRefresh.State.RUNNING, progress=0, error=""
+            )
+            covers, rebuild = SurveyRefresh.objects.values_list("changed_at", "needs_rebuild").get(
+                survey=survey
+            )
             rows = _snapshot_write(survey, rebuild=rebuild)
+            _refresh_done(survey, covers, rebuild)
     except Exception as error:
         SurveyRefresh.objects.filter(survey=survey).update(
             state=SurveyRefresh.State.FAILED, error=str(error)[:2000]
         )
         raise
+    return len(rows)
+
+
+def _refresh_done(survey: Survey, covers: datetime | None, rebuild: bool) -> None:
     done = SurveyRefresh.objects.filter(survey=survey)
     done.update(refreshed_at=timezone.now(), progress=100)
     if covers is not None:
@@ -87,7 +97,6 @@ def estimates_refresh(*, survey: Survey) -> int:
         # Unless something asked for a rebuild again meanwhile.
         done.filter(Q(changed_at=covers) | Q(changed_at__isnull=True)).update(needs_rebuild=False)
     done.filter(state=SurveyRefresh.State.RUNNING).update(state=SurveyRefresh.State.IDLE)
-    return len(rows)
 
 
 @contextmanager
@@ -161,5 +170,8 @@ def estimates_refresh_stale() -> int:
     """Refresh every stale wave (incremental: the others are not touched); returns how many."""
     stale = surveys_stale()
     for survey in Survey.objects.filter(pk__in=stale).order_by("pk"):
-        estimates_refresh(survey=survey)
+        try:
+            estimates_refresh(survey=survey)
+        except Exception:  # recorded as failed on the wave; the others still get their turn
+            logger.exception("refreshing the estimates of wave %s failed", survey.code)
     return len(stale)

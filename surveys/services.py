@@ -56,15 +56,24 @@ def response_save(
         raise ValidationError({"survey": [_("This survey is not open for responses.")]})
     resume_key = None
     with transaction.atomic():
-        if response is None:
-            response = Response(survey=survey, source=source)
-        elif response.status == Response.Status.COMPLETE:
-            raise ValidationError({"survey": [_("This response was already sent.")]})
         if invitation is not None:
-            locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
-            if locked.used_at is not None and response.invitation_id != locked.pk:
+            # The invitation's row orders everything done with it; a response begun with it
+            # (on another device, say) is continued, a sent one refuses a second.
+            invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+            begun = Response.objects.filter(invitation=invitation).first()
+            if invitation.used_at is not None or (
+                begun is not None and begun.status == Response.Status.COMPLETE
+            ):
                 raise ValidationError({"token": [_("This invitation was already used.")]})
-            response.invitation = locked
+            if begun is not None and (response is None or response.pk != begun.pk):
+                response = begun
+        if response is None:
+            response = Response(survey=survey, source=source, invitation=invitation)
+        else:
+            # Locked and read again: a double click on "Send" must not rewrite a sent response.
+            response = Response.objects.select_for_update().get(pk=response.pk)
+            if response.status == Response.Status.COMPLETE:
+                raise ValidationError({"survey": [_("This response was already sent.")]})
         profile = parsed.profile
         response.group = profile.group
         response.area = profile.district
@@ -86,6 +95,13 @@ def response_save(
         if complete:
             survey_changed(survey_ids=[survey.pk])
     return response, resume_key
+
+
+def response_begun_with(*, invitation: Invitation) -> Response | None:
+    """The response an invitation opened and that is not sent yet, or None."""
+    return Response.objects.filter(
+        invitation=invitation, status=Response.Status.IN_PROGRESS
+    ).first()
 
 
 def response_resumed(*, survey: Survey, key: str) -> Response | None:

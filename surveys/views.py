@@ -20,7 +20,12 @@ from surveys.answers import Definition, Raw, answers_parse
 from surveys.models import Invitation, Response
 from surveys.pages import form_parts, raw_from_post, raw_from_response
 from surveys.selectors import survey_for_staff, survey_open, surveys_open
-from surveys.services import invitation_for, response_resumed, response_save
+from surveys.services import (
+    invitation_for,
+    response_begun_with,
+    response_resumed,
+    response_save,
+)
 
 RESUME_DAYS = 30
 
@@ -43,6 +48,8 @@ def survey_respond(request: HttpRequest, code: str) -> HttpResponse:
     cookie = f"survey-{survey.code}"
     key = request.GET.get("resume") or request.COOKIES.get(cookie) or ""
     resumed = response_resumed(survey=survey, key=key) if key else None
+    if resumed is None and invitation is not None:
+        resumed = response_begun_with(invitation=invitation)
     definition = Definition.load(survey)
     if request.method == "GET":
         raw = raw_from_response(resumed) if resumed else {}
@@ -75,8 +82,11 @@ def survey_respond(request: HttpRequest, code: str) -> HttpResponse:
         done.delete_cookie(cookie)
         return done
     resume_key = new_key or key
+    # The link continues on another device; on a wave by invitation it carries the token too.
     link = request.build_absolute_uri(
-        reverse("surveys:respond", args=[survey.code]) + f"?resume={resume_key}"
+        reverse("surveys:respond", args=[survey.code])
+        + f"?resume={resume_key}"
+        + (f"&token={token}" if token else "")
     )
     messages.success(
         request,

@@ -12,12 +12,15 @@ computed on the counts of respondents per cell (one SQL query), never respondent
 Without margins there are no weights (None), and estimates are unweighted.
 """
 
+import logging
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count
 
 from surveys.models import PopulationMargin, Response, Survey
+
+logger = logging.getLogger(__name__)
 
 RAKING_TOLERANCE = 1e-12
 RAKING_MAX_ROUNDS = 1000
@@ -76,6 +79,17 @@ def _raked(counts: dict[Cell, int], margins: list[dict[str, Any]]) -> dict[Cell,
             i = named[0]
             targets.setdefault(i, {})[margin[DIMENSIONS[i]]] = float(margin["population"])
     # Cells whose category of a raked dimension has no population weigh nothing.
+    present = {i: {cell[i] for cell in counts} for i in targets}
+    # Margins can only be met over categories that have respondents; each dimension's
+    # reachable targets are scaled to one common total, or raking would chase totals that
+    # disagree and never settle.
+    common = None
+    for i, values in targets.items():
+        reachable = {v: p for v, p in values.items() if v in present[i]}
+        total = sum(reachable.values())
+        if total > 0:
+            common = total if common is None else common
+            targets[i] = {v: p * common / total for v, p in reachable.items()}
     weights = {
         cell: (float(n) if all(cell[i] in values for i, values in targets.items()) else 0.0)
         for cell, n in counts.items()
@@ -89,6 +103,8 @@ def _raked(counts: dict[Cell, int], margins: list[dict[str, Any]]) -> dict[Cell,
                     weights[cell] *= values[cell[i]] / total
         if _met(weights, targets):
             break
+    else:
+        logger.warning("raking did not settle within %d rounds", RAKING_MAX_ROUNDS)
     # Per respondent, not per cell: the cell total spread over its respondents.
     return {cell: w / counts[cell] for cell, w in weights.items()}
 

@@ -270,3 +270,28 @@ def test_malformed_files_get_a_clear_error(
     check = import_check(survey=open_wave, filename=filename, content=content)
     assert not check.ok
     assert any(message in error.message for error in check.errors), check.errors
+
+
+@pytest.mark.django_db
+def test_rows_keep_their_spreadsheet_numbers_across_blank_rows(open_wave: Survey) -> None:
+    bad = list(ROW)
+    bad[4] = "7"
+    content = csv_bytes([HEADER, ROW, ["", "", "", "", "", "", "", "", "", ""], bad])
+    check = import_check(survey=open_wave, filename="wave.csv", content=content)
+    assert [(e.row, e.column) for e in check.errors] == [(4, "safe_day")]
+
+
+@pytest.mark.django_db
+def test_an_xlsx_export_survives_control_characters_in_old_answers(
+    open_wave: Survey,
+) -> None:
+    from surveys.exports import responses_export
+
+    parsed = parse(open_wave, GOOD)
+    response, _ = response_save(survey=open_wave, parsed=parsed, complete=True, source="web")
+    Answer.objects.filter(response=response, question__code="comment").update(text="a\x0bb")
+    content, rows = responses_export(
+        survey=open_wave, user=user_with_role(Role.ANALYST), file_format="xlsx"
+    )
+    assert rows == 1
+    assert content[:2] == b"PK"

@@ -15,6 +15,8 @@ from django.test import override_settings
 
 from surveys.estimates import Z_95, cell_statistics_rebuild, estimates_compute
 from surveys.models import Answer, Indicator, PopulationMargin, Survey
+from surveys.weights import cell_weights
+from tests.factories import area_create
 from tests.surveys.generate import AGES, INDICATORS, ITEMS, Wave, build_wave
 
 # --- The independent reference ---------------------------------------------------------------
@@ -64,7 +66,36 @@ def reference_cells(y: pd.DataFrame, k: int = 10) -> dict[Any, dict[str, Any]]:
                     "effective_n": np.sum(w) ** 2 / np.sum(w**2),
                 }
             )
-    return cells
+    return with_complements_hidden(cells)
+
+
+def with_complements_hidden(cells: dict[Any, dict[str, Any]]) -> dict[Any, dict[str, Any]]:
+    """The disclosure rule, restated: no margin may keep exactly one hidden cell under a shown
+    total; hide its smallest shown cell (or the total), and repeat."""
+    hidden = {key for key, cell in cells.items() if cell.get("suppressed")}
+    while True:
+        margins: dict[Any, list[Any]] = {}
+        for key in cells:
+            code, area, group = key
+            if area is not None:
+                margins.setdefault((code, "by district", group), []).append(key)
+            if group:
+                margins.setdefault((code, "by group", area), []).append(key)
+        for (code, kind, other), members in sorted(margins.items(), key=str):
+            total = (code, None, other) if kind == "by district" else (code, other, "")
+            if total not in cells or total in hidden:
+                continue
+            if sum(member in hidden for member in members) == 1:
+                shown = [m for m in members if m not in hidden]
+                hidden.add(min(shown, key=lambda m: _order(cells, m)) if shown else total)
+                break
+        else:
+            break
+    return {key: {"suppressed": True} if key in hidden else cell for key, cell in cells.items()}
+
+
+def _order(cells: dict[Any, dict[str, Any]], key: Any) -> tuple[Any, ...]:
+    return (cells[key]["n"], -1 if key[1] is None else key[1], key[2])
 
 
 def ours(wave: Wave) -> dict[Any, dict[str, Any]]:
@@ -201,3 +232,57 @@ def test_an_empty_wave_has_no_estimates() -> None:
     survey = Survey.objects.create(code="empty", title_en="Empty", title_el="Κενό")
     cell_statistics_rebuild(survey)
     assert estimates_compute(survey) == []
+
+
+@pytest.mark.django_db
+def test_no_margin_keeps_a_lone_hidden_cell_under_a_shown_total() -> None:
+    wave = build_wave(seed=6, n=500)
+    cells = ours(wave)
+    lone = 0
+    for code, area, group in cells:
+        if area is None and not group:
+            continue
+        siblings_of_district = [
+            c for (k, a, g), c in cells.items() if k == code and g == group and a is not None
+        ]
+        total = cells.get((code, None, group))
+        if area is not None and total and not total.get("suppressed"):
+            hidden = sum(1 for c in siblings_of_district if c.get("suppressed"))
+            lone += hidden == 1
+    assert lone == 0
+    # And the rule did something: more cells are hidden than have fewer than k respondents.
+    raw = reference_y(wave).assign(w=1.0)
+    small = sum(
+        1
+        for keys in (["area", "group"], ["area"], ["group"], [])
+        for _, cell in raw.groupby(["indicator", *keys])
+        if len(cell) < 10
+    )
+    assert sum(1 for cell in cells.values() if cell.get("suppressed")) > small
+
+
+@pytest.mark.django_db
+def test_raking_settles_when_a_margin_has_no_respondents() -> None:
+    wave = build_wave(seed=7, n=300)
+    empty = area_create(code="d7-empty", level="district", parent=wave.districts[0].parent)
+    for district, size in ((wave.districts[0], 1000), (wave.districts[1], 1000), (empty, 1000)):
+        PopulationMargin.objects.create(survey=wave.survey, area=district, population=size)
+    for gender, size in (("woman", 1500), ("man", 1500)):
+        PopulationMargin.objects.create(survey=wave.survey, gender=gender, population=size)
+    weights = cell_weights(wave.survey)
+    assert weights is not None
+    people = wave.people[wave.people["status"] == "complete"]
+    weight = {(w.area_id, w.gender, w.age_band): w.weight for w in weights}
+    ids = {i: d.pk for i, d in enumerate(wave.districts)}
+    totals: dict[Any, float] = {}
+    for row in people.itertuples():
+        w = weight[(ids[row.area], row.gender, row.age)]
+        totals[ids[row.area]] = totals.get(ids[row.area], 0.0) + w
+        totals[row.gender] = totals.get(row.gender, 0.0) + w
+    # The reachable targets are scaled to the districts' reachable total (2000): the genders
+    # get 1000 each, and every margin is met.
+    assert totals[ids[0]] == pytest.approx(1000, rel=1e-9)
+    assert totals[ids[1]] == pytest.approx(1000, rel=1e-9)
+    assert totals["woman"] == pytest.approx(1000, rel=1e-9)
+    assert totals["man"] == pytest.approx(1000, rel=1e-9)
+    assert totals.get(ids[2], 0.0) == 0.0  # no margin for the third district: weight 0

@@ -154,3 +154,36 @@ def test_an_analyst_copies_a_wave_in_the_admin(wave: Survey, client: Any) -> Non
     )
     assert response.status_code == 302
     assert Survey.objects.filter(code="baseline-test-copy", follows=wave).exists()
+
+
+def test_a_new_choice_cannot_stretch_an_answered_scale(wave: Survey) -> None:
+    respond(wave)
+    question = wave.questions.get(code="trust_police")
+    inside = Choice(question=question, code="mid", label_en="m", label_el="μ", score=3)
+    inside.full_clean()
+    outside = Choice(question=question, code="max", label_en="x", label_el="ξ", score=7)
+    with pytest.raises(ValidationError, match="within 1–5"):
+        outside.full_clean()
+
+
+def test_the_admin_says_what_is_missing_instead_of_failing(wave: Survey, client: Any) -> None:
+    from curim.accounts.roles import Role
+    from tests.factories import user_with_role
+
+    client.force_login(user_with_role(Role.ANALYST))
+    response = client.post(
+        "/admin/surveys/question/add/",
+        {
+            "code": "new",
+            "kind": "likert",
+            "text_en": "x",
+            "text_el": "ξ",
+            "scale_min": 1,
+            "scale_max": 5,
+            "position": 0,
+            "choices-TOTAL_FORMS": 0,
+            "choices-INITIAL_FORMS": 0,
+        },
+    )
+    assert response.status_code == 200
+    assert "This field is required" in response.content.decode()

@@ -145,3 +145,49 @@ def test_staff_enter_paper_questionnaires(client: Client, open_wave: Survey, cit
     bad = client.post(url(open_wave, "paper/"), {**ANSWERS, "group": ""})
     assert bad.status_code == 400
     assert Response.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_control_characters_are_dropped_not_a_500(client: Client, open_wave: Survey) -> None:
+    sent = client.post(
+        url(open_wave), {**ANSWERS, "comment": "dark\x00 corner\x0b here", "action": "send"}
+    )
+    assert sent.status_code == 302
+    assert Response.objects.get().answers.get(question__code="comment").text == "dark corner here"
+
+
+@pytest.mark.django_db
+def test_an_invitation_saved_on_one_device_is_sent_from_another(
+    client: Client, open_wave: Survey
+) -> None:
+    open_wave.uses_invitations = True
+    open_wave.save()
+    (token,) = invitations_issue(survey=open_wave, count=1)
+    partial = {"group": "resident", "district": "piraeus-1", "safe_day": "2", "token": token}
+    assert client.post(url(open_wave), {**partial, "action": "save"}).status_code == 302
+    phone = Client()
+    page = phone.get(url(open_wave) + f"?token={token}").content.decode()
+    assert 'value="2" checked' in page  # the saved answers, found through the invitation
+    sent = phone.post(url(open_wave), {**ANSWERS, "token": token, "action": "send"})
+    assert sent.status_code == 302
+    assert Response.objects.get().status == "complete"  # the same response, completed
+
+
+@pytest.mark.django_db
+def test_a_sent_response_cannot_be_sent_again(open_wave: Survey) -> None:
+    from django.core.exceptions import ValidationError
+
+    from surveys.answers import Definition, answers_parse
+    from surveys.services import response_save
+
+    definition = Definition.load(open_wave)
+    partial = {"group": "resident", "district": "piraeus-1", "safe_day": "2"}
+    parsed = answers_parse(definition, partial, complete=False, unknown_allowed=False)
+    saved, _ = response_save(survey=open_wave, parsed=parsed, complete=False, source="web")
+    stale_copy = Response.objects.get(pk=saved.pk)
+    whole = answers_parse(definition, ANSWERS, complete=True, unknown_allowed=False)
+    response_save(survey=open_wave, parsed=whole, complete=True, source="web", response=saved)
+    with pytest.raises(ValidationError, match="already sent"):  # a double click on "Send"
+        response_save(
+            survey=open_wave, parsed=whole, complete=True, source="web", response=stale_copy
+        )

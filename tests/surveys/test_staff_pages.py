@@ -134,12 +134,16 @@ def test_margins_are_checked_per_line_and_replace_the_old_ones(
         assert line in page
     assert not PopulationMargin.objects.exists()
 
-    good = client.post(
-        url, {"margins": "piraeus-1,,,32000\n,woman,,60000\npiraeus-2,man,25-34,900"}
-    )
+    mixed = client.post(url, {"margins": "piraeus-1,,,32000\npiraeus-2,man,25-34,900"})
+    assert mixed.status_code == 400
+    assert "not both" in mixed.content.decode()
+    assert client.post(url, {"margins": "piraeus-1,man,,5"}).status_code == 400  # two of three
+    assert client.post(url, {"margins": "piraeus-1,,,\u00b2"}).status_code == 400
+
+    good = client.post(url, {"margins": "piraeus-1,,,32000\n,woman,,60000\n,,65+,9000"})
     assert good.status_code == 302
     assert PopulationMargin.objects.filter(survey=wave).count() == 3
     assert SurveyRefresh.objects.get(survey=wave).needs_rebuild
-    assert "piraeus-2,man,25-34,900" in client.get(url).content.decode()
-    client.post(url, {"margins": "piraeus-3,,,100"})
+    assert ",,65+,9000" in client.get(url).content.decode()
+    client.post(url, {"margins": "piraeus-2,man,25-34,900"})
     assert PopulationMargin.objects.filter(survey=wave).count() == 1  # replaced
