@@ -22,8 +22,22 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("Administrator")
 
 
-# Survey models the admin role builds in the Django admin (all four permissions each).
+# In the Django admin, admins and analysts build survey waves and indicators (all four
+# permissions each) and read what came in and went out.
 SURVEY_BUILDING = ("survey", "section", "question", "choice", "indicator", "indicatoritem")
+SURVEY_ADMIN_PERMISSIONS = frozenset(
+    {
+        *(
+            f"surveys.{verb}_{model}"
+            for model in SURVEY_BUILDING
+            for verb in ("view", "add", "change", "delete")
+        ),
+        "surveys.view_response",
+        "surveys.view_answer",
+        "surveys.view_importbatch",
+        "surveys.view_exportrecord",
+    }
+)
 
 # Django permissions ("app_label.codename") per role. Roles whose work arrives with later
 # features hold none yet; their access is granted by role membership in the selectors.
@@ -34,19 +48,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.COUNCIL_SECRETARY: frozenset(),
     Role.VSU_STAFF: frozenset(),
     Role.VSU_SUPERVISOR: frozenset(),
-    Role.ANALYST: frozenset(
-        {
-            *(
-                f"surveys.{verb}_{model}"
-                for model in SURVEY_BUILDING
-                for verb in ("view", "add", "change", "delete")
-            ),
-            "surveys.view_response",
-            "surveys.view_answer",
-            "surveys.view_importbatch",
-            "surveys.view_exportrecord",
-        }
-    ),
+    Role.ANALYST: SURVEY_ADMIN_PERMISSIONS,
     Role.ADMIN: frozenset(
         {
             "accounts.view_user",
@@ -79,15 +81,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
             "reports.view_open311client",
             "reports.add_open311client",
             "reports.change_open311client",
-            *(
-                f"surveys.{verb}_{model}"
-                for model in SURVEY_BUILDING
-                for verb in ("view", "add", "change", "delete")
-            ),
-            "surveys.view_response",
-            "surveys.view_answer",
-            "surveys.view_importbatch",
-            "surveys.view_exportrecord",
+            *SURVEY_ADMIN_PERMISSIONS,
         }
     ),
 }
