@@ -2,7 +2,6 @@
 
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -13,12 +12,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from curim.core.client import client_address
-from curim.core.ratelimit import rate_limit_exceeded
 from surveys.answers import PROFILE_FIELDS, Definition, Raw, answers_parse
 from surveys.models import Choice, IndicatorEstimate, Question, Section, Survey
 from surveys.models import Response as SurveyResponse
 from surveys.selectors import estimates_visible_to, survey_open, surveys_open
-from surveys.services import invitation_for, response_save
+from surveys.services import invitation_for, response_limit_reached, response_save
 
 
 class ChoiceSerializer(serializers.ModelSerializer[Choice]):
@@ -138,12 +136,7 @@ class ResponseCreate(APIView):
                     {"token": ["This survey needs a valid, unused invitation token."]},
                     status=status.HTTP_403_FORBIDDEN,
                 )
-        elif rate_limit_exceeded(
-            scope="survey-response",
-            key=client_address(request._request) or "unknown",
-            limit=settings.SURVEY_RESPONSES_PER_HOUR,
-            window_s=3600,
-        ):
+        elif response_limit_reached(client_address=client_address(request._request)):
             return Response(
                 {"detail": "Too many responses from your address. Try again later."},
                 status=status.HTTP_429_TOO_MANY_REQUESTS,

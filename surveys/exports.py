@@ -18,6 +18,7 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from curim.accounts.models import User
+from curim.core.spreadsheet import formula_defused
 from surveys.models import ExportRecord, Survey
 
 PROFILE_COLUMNS = ["response", "source", "completed_on", "group", "district", "age_band", "gender"]
@@ -71,8 +72,7 @@ def _defused(value: Any) -> Any:
     # number (-3) stays a number, and characters a workbook cannot hold are dropped.
     if not isinstance(value, str) or NUMBER.fullmatch(value):
         return value
-    value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+    return formula_defused(ILLEGAL_CHARACTERS_RE.sub("", value))
 
 
 def _cell(value: Any) -> Any:

@@ -4,12 +4,14 @@ import hashlib
 import secrets
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from curim.accounts.models import User
+from curim.core.ratelimit import rate_limit_exceeded
 from surveys.answers import Answered, Parsed
 from surveys.models import Answer, ImportBatch, Invitation, Response, Survey
 from surveys.refresh import survey_changed
@@ -33,6 +35,19 @@ def invitation_for(*, survey: Survey, token: str) -> Invitation | None:
     return Invitation.objects.filter(
         survey=survey, token_hash=token_hash(token), used_at__isnull=True
     ).first()
+
+
+def response_limit_reached(*, client_address: str | None) -> bool:
+    """Counts one response (sent or saved) from an address; True once this hour's are used up.
+
+    For waves open to anyone; a wave by invitation is limited by its tokens instead.
+    """
+    return rate_limit_exceeded(
+        scope="survey-response",
+        key=client_address or "unknown",
+        limit=settings.SURVEY_RESPONSES_PER_HOUR,
+        window_s=3600,
+    )
 
 
 def response_save(

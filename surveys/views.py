@@ -15,7 +15,6 @@ from django.views.decorators.http import require_http_methods
 from curim.accounts.models import User
 from curim.accounts.roles import Role, user_has_role
 from curim.core.client import client_address
-from curim.core.ratelimit import rate_limit_exceeded
 from surveys.answers import Definition, Raw, answers_parse
 from surveys.models import Invitation, Response
 from surveys.pages import form_parts, raw_from_post, raw_from_response
@@ -23,6 +22,7 @@ from surveys.selectors import survey_for_staff, survey_open, surveys_open
 from surveys.services import (
     invitation_for,
     response_begun_with,
+    response_limit_reached,
     response_resumed,
     response_save,
 )
@@ -57,11 +57,8 @@ def survey_respond(request: HttpRequest, code: str) -> HttpResponse:
 
     if request.POST.get("website"):  # only bots fill the hidden field
         return redirect("surveys:thanks", code=survey.code)
-    if not survey.uses_invitations and rate_limit_exceeded(
-        scope="survey-response",
-        key=client_address(request) or "unknown",
-        limit=settings.SURVEY_RESPONSES_PER_HOUR,
-        window_s=3600,
+    if not survey.uses_invitations and response_limit_reached(
+        client_address=client_address(request)
     ):
         return render(request, "surveys/too_many.html", {"survey": survey}, status=429)
     sending = request.POST.get("action") == "send"

@@ -2,8 +2,9 @@
 
 from django.contrib.gis.db import models
 from django.core.exceptions import ValidationError
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from curim.core.bilingual import in_current_language
 
 
 class Area(models.Model):
@@ -56,7 +57,7 @@ class Area(models.Model):
 
     @property
     def name(self) -> str:
-        return self.name_el if (get_language() or "en").startswith("el") else self.name_en
+        return in_current_language(self, "name")
 
     def clean(self) -> None:
         expected = self.PARENT_LEVEL.get(self.Level(self.level)) if self.level else None

@@ -12,10 +12,10 @@ from django.contrib.gis.db import models
 from django.contrib.gis.db.models.functions import Transform
 from django.contrib.postgres.indexes import GistIndex
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from curim.areas.models import Area
+from curim.core.bilingual import in_current_language
 
 
 class CategoryGroup(models.TextChoices):
@@ -71,7 +71,7 @@ class Category(models.Model):
 
     @property
     def name(self) -> str:
-        return self.name_el if (get_language() or "en").startswith("el") else self.name_en
+        return in_current_language(self, "name")
 
 
 class ReportStatus(models.TextChoices):

@@ -6,6 +6,7 @@ from itertools import chain
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.views.decorators.http import require_GET
 
+from curim.core.spreadsheet import formula_defused
 from curim.reports.api.common import (
     ReportQuerySerializer,
 )
@@ -31,10 +32,7 @@ class _Echo:
 
 
 def _csv_cell(value: object) -> object:
-    # Citizens' text must not turn into a formula in a spreadsheet (CSV injection).
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+    return formula_defused(value) if isinstance(value, str) else value
 
 
 @require_GET
