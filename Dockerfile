@@ -34,14 +34,14 @@ COPY . .
 # Build-time only settings: throw-away values scoped to this RUN step, never
 # persisted in the image environment.
 ARG BUILD_SECRET_KEY=build-only-not-a-secret
-RUN SECRET_KEY="${BUILD_SECRET_KEY}" \
+RUN SECRET_KEY="${BUILD_SECRET_KEY}" ENCRYPTION_KEYS=build-only-not-a-key \
     DATABASE_URL=postgis://x@localhost/x \
     python manage.py compilemessages \
-    && SECRET_KEY="${BUILD_SECRET_KEY}" \
+    && SECRET_KEY="${BUILD_SECRET_KEY}" ENCRYPTION_KEYS=build-only-not-a-key \
     DATABASE_URL=postgis://x@localhost/x \
     python manage.py collectstatic --noinput \
-    && mkdir -p /app/media \
-    && chown -R curim:curim /app/media
+    && mkdir -p /app/media /app/private \
+    && chown -R curim:curim /app/media /app/private
 
 USER curim
 

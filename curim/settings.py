@@ -29,6 +29,16 @@ SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
     raise ImproperlyConfigured("Set SECRET_KEY in the environment or in .env")
 
+# Keys for the application-level encryption of confidential records (curim.core.crypto): Fernet
+# keys, newest first, kept apart from SECRET_KEY so that a leaked SECRET_KEY opens no record.
+ENCRYPTION_KEYS = env.list("ENCRYPTION_KEYS", default=[])
+if not ENCRYPTION_KEYS:
+    raise ImproperlyConfigured(
+        "Set ENCRYPTION_KEYS in the environment or in .env "
+        "(generate one with: python -c 'from cryptography.fernet import Fernet; "
+        "print(Fernet.generate_key().decode())')"
+    )
+
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://localhost:8000")
@@ -306,3 +316,18 @@ REPORTS_ANONYMOUS_PER_HOUR = env.int("REPORTS_ANONYMOUS_PER_HOUR", default=10)
 SURVEY_MIN_CELL_SIZE = env.int("SURVEY_MIN_CELL_SIZE", default=10)
 # Responses (sent or saved) per client address and hour, for waves open to anyone.
 SURVEY_RESPONSES_PER_HOUR = env.int("SURVEY_RESPONSES_PER_HOUR", default=10)
+
+# --- Victim Support Unit ----------------------------------------------------------------------
+# Case documents, encrypted, on a disk path that no web server serves (never under MEDIA_ROOT).
+VSU_DOCUMENT_ROOT = env.path("VSU_DOCUMENT_ROOT", default=BASE_DIR / "private" / "vsu")
+VSU_DOCUMENT_MAX_BYTES = env.int("VSU_DOCUMENT_MAX_BYTES", default=20 * 1024 * 1024)
+# Closed cases are anonymised this many days after closure by the nightly retention task.
+VSU_RETENTION_DAYS = env.int("VSU_RETENTION_DAYS", default=5 * 365)
+# A unit member's session ends after this many idle minutes.
+VSU_IDLE_MINUTES = env.int("VSU_IDLE_MINUTES", default=15)
+# How long a supervisor's break-glass access to one case lasts.
+VSU_BREAK_GLASS_MINUTES = env.int("VSU_BREAK_GLASS_MINUTES", default=60)
+# Statistics for the council suppress every count below this.
+VSU_MIN_CELL_SIZE = env.int("VSU_MIN_CELL_SIZE", default=5)
+# Where the help page's quick-exit button goes: a neutral site that does not draw attention.
+VSU_QUICK_EXIT_URL = env.str("VSU_QUICK_EXIT_URL", default="https://www.google.com/")

@@ -64,14 +64,20 @@ python_env() {
 }
 
 dot_env() {
-  [[ -f .env ]] && return
-  say "Writing a development .env (DEBUG on, a random SECRET_KEY)"
-  umask 077
-  cat >.env <<ENV
+  if [[ ! -f .env ]]; then
+    say "Writing a development .env (DEBUG on, a random SECRET_KEY)"
+    (umask 077; cat >.env <<ENV
 # Development settings written by scripts/bootstrap.sh. Not for production: see .env.example.
 DEBUG=true
 SECRET_KEY=$("$VENV/bin/python" -c 'import secrets; print(secrets.token_urlsafe(50))')
 ENV
+    )
+  fi
+  # Added to older development .env files too: settings refuse to start without it.
+  if [[ -z "$(config ENCRYPTION_KEYS)" ]]; then
+    say "Adding a random ENCRYPTION_KEYS to .env"
+    echo "ENCRYPTION_KEYS=$("$VENV/bin/python" -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')" >>.env
+  fi
 }
 
 postgres_service() {

@@ -17,6 +17,7 @@ PRODUCTION = {
     "SITE_URL": "https://curim.example.org",
     "BEHIND_TLS_PROXY": "true",
     "EMAIL_URL": "smtp+tls://mailer:secret@smtp.example.org:587",
+    "ENCRYPTION_KEYS": "kQk8X0PdZrXx5cQbQm6yqQ2o0v1iXH1m1M0sQm1nq5Y=",
 }
 
 
@@ -51,8 +52,9 @@ def test_check_deploy_fails_with_development_settings() -> None:
     assert "security.W018" in result.stdout + result.stderr
 
 
-def test_production_refuses_to_start_without_a_secret_key(tmp_path: Path) -> None:
-    env = {k: v for k, v in {**_clean_environ(), **PRODUCTION}.items() if k != "SECRET_KEY"}
+@pytest.mark.parametrize("variable", ["SECRET_KEY", "ENCRYPTION_KEYS"])
+def test_production_refuses_to_start_without_its_keys(tmp_path: Path, variable: str) -> None:
+    env = {k: v for k, v in {**_clean_environ(), **PRODUCTION}.items() if k != variable}
     result = subprocess.run(
         [sys.executable, "-c", "import django; django.setup()"],
         cwd=tmp_path,  # no .env here either
@@ -60,7 +62,7 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path: Path) -> Non
             **env,
             "PYTHONPATH": str(ROOT),
             "DJANGO_SETTINGS_MODULE": "curim.settings",
-            "SECRET_KEY": "",
+            variable: "",
         },
         capture_output=True,
         text=True,
@@ -68,7 +70,7 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path: Path) -> Non
         check=False,
     )
     assert result.returncode != 0
-    assert "SECRET_KEY" in result.stderr
+    assert variable in result.stderr
 
 
 @pytest.mark.parametrize(

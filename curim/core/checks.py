@@ -4,6 +4,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.checks import CheckMessage, Tags, register
+from django.core.checks import Error as CheckError
 from django.core.checks import Warning as CheckWarning
 
 
@@ -26,4 +27,30 @@ def production_settings_check(app_configs: Any = None, **kwargs: Any) -> list[Ch
                 id="curim.W002",
             )
         )
+    return problems
+
+
+@register(Tags.security)
+def encryption_keys_check(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    from cryptography.fernet import Fernet
+
+    problems: list[CheckMessage] = []
+    for position, key in enumerate(settings.ENCRYPTION_KEYS, start=1):
+        try:
+            Fernet(key)
+        except (ValueError, TypeError):
+            problems.append(
+                CheckError(
+                    f"ENCRYPTION_KEYS: key {position} is not a Fernet key.",
+                    hint="Generate one with cryptography.fernet.Fernet.generate_key().",
+                    id="curim.E001",
+                )
+            )
+        if key == settings.SECRET_KEY:
+            problems.append(
+                CheckError(
+                    f"ENCRYPTION_KEYS: key {position} is SECRET_KEY; keep them apart.",
+                    id="curim.E002",
+                )
+            )
     return problems
