@@ -47,6 +47,8 @@ class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
 
 class EncryptedDateField(EncryptedTextField):
     description = "Date encrypted by the application"
+    _pyi_private_set_type: Any
+    _pyi_private_get_type: Any
 
     def to_python(self, value: Any) -> datetime.date | None:
         if value is None or value == "":
@@ -80,6 +82,9 @@ class EncryptedDateField(EncryptedTextField):
 
 class EncryptedJSONField(EncryptedTextField):
     description = "JSON encrypted by the application"
+    # What django-stubs' plugin reads as the Python type of the field.
+    _pyi_private_set_type: Any
+    _pyi_private_get_type: Any
 
     def to_python(self, value: Any) -> Any:
         return value

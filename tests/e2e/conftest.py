@@ -27,6 +27,7 @@ DATA_MIGRATIONS = [
     ("curim.reports.migrations.0010_open311_permissions", "grant"),
     ("surveys.migrations.0002_admin_permissions", "grant"),
     ("surveys.migrations.0008_analyst_permissions", "grant"),
+    ("victims.migrations.0003_consent_texts", "forwards"),
 ]
 
 

@@ -1,0 +1,33 @@
+"""Writing the access log. Every read of case content and every change goes through here."""
+
+from collections.abc import Iterable
+
+from django.contrib.auth.models import AnonymousUser
+
+from curim.accounts.models import User
+from victims.models import AccessLog, Case
+
+
+def access_log_write(
+    *,
+    user: User | AnonymousUser | None,
+    action: AccessLog.Action,
+    case: Case | None = None,
+    cases: Iterable[Case] = (),
+    detail: str = "",
+    reason: str = "",
+    break_glass: bool = False,
+) -> AccessLog:
+    """One row; `user` None means the platform itself (the retention task)."""
+    actor = user if isinstance(user, User) else None
+    return AccessLog.objects.create(
+        user_id=actor.pk if actor else None,
+        user_email=actor.email if actor else "",
+        action=action,
+        case_id=case.pk if case else None,
+        case_reference=case.reference if case else "",
+        cases=[c.pk for c in cases],
+        detail=detail[:200],
+        reason=reason,
+        break_glass=break_glass,
+    )

@@ -1,0 +1,231 @@
+"""Reads of Victim Support Unit data. Access is decided here, so a forgotten check is a 404.
+
+Only unit members (`vsu_staff`, `vsu_supervisor`) read cases: a case worker the cases
+assigned to them, a supervisor every case that is not restricted, and a restricted one only
+through break-glass access. Superusers and admins hold no special power here: roles are
+checked, never `is_superuser` or Django permissions.
+
+`victim_support_statistics` is the one function other apps may call.
+"""
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.db import connection
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from curim.accounts.models import User
+from curim.accounts.roles import Role, user_has_role
+from victims.models import (
+    AccessLog,
+    Assignment,
+    BreakGlass,
+    Case,
+    IntakeRequest,
+    Person,
+    Service,
+)
+
+UNIT_ROLES = (Role.VSU_STAFF, Role.VSU_SUPERVISOR)
+
+AnyUser = User | AnonymousUser
+
+
+def is_unit_member(user: AnyUser) -> bool:
+    return user_has_role(user, *UNIT_ROLES)
+
+
+def is_supervisor(user: AnyUser) -> bool:
+    return user_has_role(user, Role.VSU_SUPERVISOR)
+
+
+def unit_members() -> QuerySet[User]:
+    return User.objects.filter(is_active=True, groups__name__in=[r.value for r in UNIT_ROLES])
+
+
+def _assigned(user: User) -> Exists:
+    return Exists(
+        Assignment.objects.filter(case=OuterRef("pk"), worker=user, ended_at__isnull=True)
+    )
+
+
+def _glass_open(user: User) -> Exists:
+    return Exists(
+        BreakGlass.objects.filter(case=OuterRef("pk"), user=user, expires_at__gt=timezone.now())
+    )
+
+
+def cases_visible_to(user: AnyUser) -> QuerySet[Case]:
+    """The cases `user` may read now; anonymised cases are nobody's to read."""
+    if not isinstance(user, User) or not is_unit_member(user):
+        return Case.objects.none()
+    live = Case.objects.filter(anonymised_at__isnull=True)
+    if is_supervisor(user):
+        return live.filter(Q(restricted=False) | _assigned(user) | _glass_open(user))
+    return live.filter(_assigned(user))
+
+
+def case_for(user: AnyUser, case_id: uuid.UUID | str) -> Case:
+    """One case in `user`'s scope, or 404 (also for ids that are not UUIDs)."""
+    try:
+        return cases_visible_to(user).select_related("person", "district").get(pk=case_id)
+    except (Case.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def case_behind_glass(user: AnyUser, case_id: uuid.UUID | str) -> Case:
+    """A restricted case a supervisor may open by break-glass access, or 404."""
+    if not isinstance(user, User) or not is_supervisor(user):
+        raise Http404
+    try:
+        return Case.objects.filter(anonymised_at__isnull=True).get(pk=case_id)
+    except (Case.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def case_opened_by_glass(user: AnyUser, case: Case) -> bool:
+    """True when `user` reads `case` only thanks to break-glass access (logs flag it)."""
+    if not isinstance(user, User) or not case.restricted:
+        return False
+    assigned = Assignment.objects.filter(case=case, worker=user, ended_at__isnull=True).exists()
+    return not assigned
+
+
+def intake_requests_visible_to(user: AnyUser) -> QuerySet[IntakeRequest]:
+    if not is_unit_member(user):
+        return IntakeRequest.objects.none()
+    return IntakeRequest.objects.all()
+
+
+def intake_request_for(user: AnyUser, request_id: uuid.UUID | str) -> IntakeRequest:
+    try:
+        return intake_requests_visible_to(user).get(pk=request_id, state=IntakeRequest.State.NEW)
+    except (IntakeRequest.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def person_for_supervisor(user: AnyUser, person_id: uuid.UUID | str) -> Person:
+    """A person, for subject access and erasure: supervisors only."""
+    if not is_supervisor(user):
+        raise Http404
+    try:
+        return Person.objects.get(pk=person_id)
+    except (Person.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def access_log_visible_to(user: AnyUser) -> QuerySet[AccessLog]:
+    if not is_supervisor(user):
+        return AccessLog.objects.none()
+    return AccessLog.objects.all()
+
+
+def services_visible_to(user: AnyUser) -> QuerySet[Service]:
+    if not is_unit_member(user):
+        return Service.objects.none()
+    return Service.objects.all()
+
+
+def service_for_supervisor(user: AnyUser, service_id: uuid.UUID | str) -> Service:
+    if not is_supervisor(user):
+        raise Http404
+    try:
+        return Service.objects.get(pk=service_id)
+    except (Service.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+# --- Statistics for the council ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cell:
+    key: str
+    count: int | None  # None: fewer than VSU_MIN_CELL_SIZE cases, or hidden so it cannot be derived
+
+    @property
+    def suppressed(self) -> bool:
+        return self.count is None
+
+
+@dataclass(frozen=True)
+class VictimSupportStatistics:
+    year: int
+    k: int
+    total: int | None
+    by_month: list[Cell]
+    by_offence_type: list[Cell]
+    by_support_type: list[Cell]
+    by_referral_outcome: list[Cell]
+    by_district: list[Cell]
+
+
+_COUNTS = """
+WITH c AS (
+    SELECT id, intake_date, offence_type, district_id
+    FROM victims_case WHERE intake_date BETWEEN %(since)s AND %(until)s
+)
+SELECT 'month', to_char(intake_date, 'YYYY-MM'), count(*) FROM c GROUP BY 2
+UNION ALL
+SELECT 'offence', offence_type, count(*) FROM c GROUP BY 2
+UNION ALL
+SELECT 'district', coalesce(a.code, ''), count(*)
+    FROM c LEFT JOIN areas_area a ON a.id = c.district_id GROUP BY 2
+UNION ALL
+SELECT 'support', s.kind, count(DISTINCT s.case_id)
+    FROM victims_supportsession s JOIN c ON c.id = s.case_id GROUP BY 2
+UNION ALL
+SELECT 'outcome', r.outcome, count(DISTINCT r.case_id)
+    FROM victims_referral r JOIN c ON c.id = r.case_id WHERE r.outcome <> '' GROUP BY 2
+UNION ALL
+SELECT 'total', '', count(*) FROM c
+"""
+
+
+def _suppress(counts: dict[str, int], k: int, *, total_shown: bool) -> list[Cell]:
+    """Primary suppression below k; then, while the total is shown, a lone hidden cell would be
+    the total minus the others, so the smallest shown cell is hidden with it."""
+    hidden = {key for key, n in counts.items() if n < k}
+    if total_shown and len(hidden) == 1 and len(counts) > 1:
+        shown = sorted((n, key) for key, n in counts.items() if key not in hidden)
+        hidden.add(shown[0][1])
+    return [Cell(key, None if key in hidden else n) for key, n in sorted(counts.items())]
+
+
+def victim_support_statistics(*, year: int) -> VictimSupportStatistics:
+    """Anonymised counts of the cases opened in one calendar year; no count below k.
+
+    Whole years only: two overlapping periods of free choice could be subtracted to reveal a
+    small count that each hides. Support types and referral outcomes count cases, not
+    sessions, so that every number is a number of people. Anonymised cases count too:
+    retention removes people, not the figures.
+    """
+    k = settings.VSU_MIN_CELL_SIZE
+    with connection.cursor() as cursor:
+        cursor.execute(_COUNTS, {"since": date(year, 1, 1), "until": date(year, 12, 31)})
+        rows = cursor.fetchall()
+    groups: dict[str, dict[str, int]] = {}
+    for dimension, key, count in rows:
+        groups.setdefault(dimension, {})[key] = count
+    total = groups.pop("total", {}).get("", 0)
+    total_shown = total >= k
+
+    def cells(name: str, complete: bool) -> list[Cell]:
+        # Support types and outcomes do not add up to the total: no lone-cell derivation.
+        return _suppress(groups.get(name, {}), k, total_shown=total_shown and complete)
+
+    return VictimSupportStatistics(
+        year=year,
+        k=k,
+        total=total if total_shown else None,
+        by_month=cells("month", True),
+        by_offence_type=cells("offence", True),
+        by_support_type=cells("support", False),
+        by_referral_outcome=cells("outcome", False),
+        by_district=cells("district", True),
+    )

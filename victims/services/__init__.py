@@ -1,0 +1,1 @@
+"""Writes of the Victim Support Unit: each validates first, runs in one transaction, and logs."""

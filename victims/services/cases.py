@@ -1,0 +1,218 @@
+"""Opening cases, moving them through their stages, assigning workers, and closing them."""
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from curim.accounts.models import User
+from curim.areas.models import Area
+from victims.audit import access_log_write
+from victims.models import (
+    AccessLog,
+    Assignment,
+    Case,
+    CaseStatusChange,
+    ClosureOutcome,
+    Person,
+    Profession,
+    Status,
+)
+from victims.selectors import is_unit_member
+
+PERSON_FIELDS = ("full_name", "phone", "email", "date_of_birth", "address", "safe_contact")
+
+
+def _reference(today: datetime.date) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval('victims_case_reference_seq')")
+        (number,) = cursor.fetchone()
+    return f"VSU-{today.year}-{number:05d}"
+
+
+def case_open(
+    *,
+    by: User,
+    person: Person | None = None,
+    person_fields: dict[str, Any] | None = None,
+    intake_date: datetime.date,
+    source: str,
+    offence_type: str,
+    risk_level: str,
+    district: Area | None = None,
+    referring_organisation: str = "",
+    summary: str = "",
+    restricted: bool = False,
+    profession: str,
+) -> Case:
+    """A new case for an existing or a new person, assigned to the worker who opens it."""
+    if person is None:
+        person = Person(**(person_fields or {}))
+        person.full_clean()
+    case = Case(
+        person=person,
+        reference="pending",
+        intake_date=intake_date,
+        source=source,
+        offence_type=offence_type,
+        risk_level=risk_level,
+        district=district,
+        referring_organisation=referring_organisation,
+        summary=summary,
+        restricted=restricted,
+        created_by=by,
+    )
+    case.full_clean(exclude=["person", "reference"])
+    if profession not in Profession.values:
+        raise ValidationError({"profession": _("Choose your profession on this case.")})
+    with transaction.atomic():
+        if person.pk is None or person._state.adding:
+            person.save()
+        case.person = person
+        case.reference = _reference(intake_date)
+        case.save()
+        CaseStatusChange.objects.create(case=case, to_status=Status.INTAKE, changed_by=by)
+        Assignment.objects.create(case=case, worker=by, profession=profession, assigned_by=by)
+        access_log_write(user=by, action=AccessLog.Action.CREATE, case=case, detail="case opened")
+    return case
+
+
+def person_update(*, person: Person, by: User, case: Case, fields: dict[str, Any]) -> Person:
+    for name, value in fields.items():
+        if name not in PERSON_FIELDS:
+            raise ValueError(f"Not a person field: {name}")
+        setattr(person, name, value)
+    person.full_clean()
+    with transaction.atomic():
+        person.save()
+        access_log_write(
+            user=by, action=AccessLog.Action.CHANGE, case=case, detail="person details changed"
+        )
+    return person
+
+
+def case_details_update(*, case: Case, by: User, fields: dict[str, Any]) -> Case:
+    allowed = {"offence_type", "risk_level", "district", "referring_organisation", "summary"}
+    for name, value in fields.items():
+        if name not in allowed:
+            raise ValueError(f"Not an editable case field: {name}")
+        setattr(case, name, value)
+    case.full_clean(exclude=["person"])
+    with transaction.atomic():
+        case.save()
+        access_log_write(
+            user=by,
+            action=AccessLog.Action.CHANGE,
+            case=case,
+            detail="details changed: " + ", ".join(sorted(fields)),
+        )
+    return case
+
+
+def case_status_change(*, case: Case, by: User, to_status: str, note: str = "") -> Case:
+    """Intake → assessment → active support; back to an earlier open stage is allowed too.
+    Closing has its own service, with an outcome."""
+    if to_status == Status.CLOSED:
+        raise ValidationError({"to_status": _("Close a case with its outcome.")})
+    if to_status not in Status.values:
+        raise ValidationError({"to_status": _("Choose a stage.")})
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        if locked.status == Status.CLOSED:
+            raise ValidationError({"to_status": _("This case is closed. Reopen it first.")})
+        if locked.status == to_status:
+            raise ValidationError({"to_status": _("The case is already at this stage.")})
+        order = [Status.INTAKE, Status.ASSESSMENT, Status.ACTIVE]
+        if order.index(Status(to_status)) > order.index(Status(locked.status)) + 1:
+            raise ValidationError(
+                {"to_status": _("Move one stage at a time: intake, assessment, active support.")}
+            )
+        CaseStatusChange.objects.create(
+            case=locked, from_status=locked.status, to_status=to_status, changed_by=by, note=note
+        )
+        locked.status = to_status
+        locked.save(update_fields=["status", "updated_at"])
+        access_log_write(
+            user=by,
+            action=AccessLog.Action.CHANGE,
+            case=locked,
+            detail=f"status: {to_status}",
+        )
+    case.status = to_status
+    return case
+
+
+def case_close(*, case: Case, by: User, outcome: str, notes: str = "") -> Case:
+    if outcome not in ClosureOutcome.values:
+        raise ValidationError({"outcome": _("Choose the outcome of the case.")})
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        if locked.status == Status.CLOSED:
+            raise ValidationError({"outcome": _("This case is already closed.")})
+        CaseStatusChange.objects.create(
+            case=locked, from_status=locked.status, to_status=Status.CLOSED, changed_by=by
+        )
+        locked.status = Status.CLOSED
+        locked.closed_at = timezone.now()
+        locked.closure_outcome = outcome
+        locked.closure_notes = notes
+        locked.save()
+        access_log_write(
+            user=by, action=AccessLog.Action.CHANGE, case=locked, detail=f"closed: {outcome}"
+        )
+    return locked
+
+
+def case_reopen(*, case: Case, by: User, note: str = "") -> Case:
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        if locked.status != Status.CLOSED:
+            raise ValidationError({"to_status": _("Only a closed case can be reopened.")})
+        CaseStatusChange.objects.create(
+            case=locked,
+            from_status=Status.CLOSED,
+            to_status=Status.ASSESSMENT,
+            changed_by=by,
+            note=note,
+        )
+        locked.status = Status.ASSESSMENT
+        locked.closed_at = None
+        locked.closure_outcome = ""
+        locked.save()
+        access_log_write(user=by, action=AccessLog.Action.CHANGE, case=locked, detail="reopened")
+    return locked
+
+
+def assignment_add(*, case: Case, by: User, worker: User, profession: str) -> Assignment:
+    if not is_unit_member(worker):
+        raise ValidationError({"worker": _("Only members of the unit can work on a case.")})
+    if profession not in Profession.values:
+        raise ValidationError({"profession": _("Choose a profession.")})
+    with transaction.atomic():
+        if Assignment.objects.filter(case=case, worker=worker, ended_at__isnull=True).exists():
+            raise ValidationError({"worker": _("This worker is already on the case.")})
+        assignment = Assignment.objects.create(
+            case=case, worker=worker, profession=profession, assigned_by=by
+        )
+        access_log_write(
+            user=by,
+            action=AccessLog.Action.CHANGE,
+            case=case,
+            detail=f"assigned {worker.email} ({profession})",
+        )
+    return assignment
+
+
+def assignment_end(*, assignment: Assignment, by: User) -> None:
+    with transaction.atomic():
+        assignment.ended_at = timezone.now()
+        assignment.save(update_fields=["ended_at"])
+        access_log_write(
+            user=by,
+            action=AccessLog.Action.CHANGE,
+            case=assignment.case,
+            detail=f"unassigned {assignment.worker.email}",
+        )
