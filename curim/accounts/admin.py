@@ -3,16 +3,18 @@
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from curim.accounts.models import User
+from curim.accounts.models import TOTPDevice, User
 from curim.accounts.services import user_staff_sync
+from curim.accounts.twofactor import twofactor_reset
 
 
 class UserCreateForm(AdminUserCreationForm):
@@ -32,25 +34,71 @@ class UserAdmin(BaseUserAdmin):  # type: ignore[type-arg]  # stubs expect Abstra
     add_form = UserCreateForm
     form = UserEditForm
     ordering = ["email"]
-    list_display = ["email", "display_name", "is_active", "is_staff", "role_list", "last_login"]
+    list_display = [
+        "email",
+        "display_name",
+        "is_active",
+        "is_staff",
+        "role_list",
+        "twofactor_on",
+        "last_login",
+    ]
     list_filter = ["is_active", "is_staff", "groups"]
     search_fields = ["email", "display_name"]
-    readonly_fields = ["public_id", "last_login", "date_joined", "email_confirmed_at", "is_staff"]
+    readonly_fields = [
+        "public_id",
+        "last_login",
+        "date_joined",
+        "email_confirmed_at",
+        "is_staff",
+        "twofactor_on",
+    ]
     filter_horizontal = ["groups"]
     fieldsets = (
         (None, {"fields": ("email", "password", "public_id")}),
         (_("Profile"), {"fields": ("display_name", "language")}),
-        (_("Roles and access"), {"fields": ("is_active", "groups", "is_staff", "is_superuser")}),
+        (
+            _("Roles and access"),
+            {"fields": ("is_active", "groups", "is_staff", "is_superuser", "twofactor_on")},
+        ),
         (_("Dates"), {"fields": ("last_login", "date_joined", "email_confirmed_at")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+    # The device itself has no admin page: its secret must never be shown again.
+    actions = ["twofactor_reset_action"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
-        return super().get_queryset(request).prefetch_related("groups")
+        users: QuerySet[User] = super().get_queryset(request)
+        confirmed = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed_at__isnull=False)
+        return users.prefetch_related("groups").annotate(twofactor_confirmed=Exists(confirmed))
 
     @admin.display(description=_("roles"))
     def role_list(self, obj: User) -> str:
         return ", ".join(sorted(group.name for group in obj.groups.all()))
+
+    @admin.display(description=_("two-factor authentication"), boolean=True)
+    def twofactor_on(self, obj: User) -> bool:
+        return bool(getattr(obj, "twofactor_confirmed", False))
+
+    @admin.action(description=_("Reset two-factor authentication"), permissions=["change"])
+    def twofactor_reset_action(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        reset = 0
+        for user in queryset:
+            if self.has_change_permission(request, user) and twofactor_reset(user=user):
+                self.log_change(request, user, "Reset two-factor authentication.")
+                reset += 1
+        self.message_user(
+            request,
+            ngettext(
+                "Two-factor authentication was reset for %(count)d user; "
+                "they set it up again when they next need it.",
+                "Two-factor authentication was reset for %(count)d users; "
+                "they set it up again when they next need it.",
+                reset,
+            )
+            % {"count": reset},
+            messages.SUCCESS,
+        )
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         fields = list(super().get_readonly_fields(request, obj))

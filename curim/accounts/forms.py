@@ -1,4 +1,4 @@
-"""Forms for registration, login, password reset and account deletion."""
+"""Forms for registration, login, two-factor codes, password reset and account deletion."""
 
 from typing import Any
 
@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from curim.accounts.models import User, email_normalise
 from curim.accounts.services import password_reset_request
+from curim.accounts.twofactor import twofactor_locked, twofactor_verify
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -72,3 +73,38 @@ class AccountDeleteForm(forms.Form):
         if not self.user.check_password(password):
             raise forms.ValidationError(_("The password is not correct."))
         return password
+
+
+class TwoFactorCodeForm(forms.Form):
+    """A code from the user's authenticator app; valid only if it verifies (and is used up)."""
+
+    code = forms.CharField(
+        label=_("Code from your authenticator app"),
+        max_length=12,
+        widget=forms.TextInput(
+            attrs={
+                "autofocus": True,
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "size": 8,
+            }
+        ),
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_code(self) -> str:
+        code = "".join(self.cleaned_data["code"].split())
+        if len(code) != 6 or not code.isascii() or not code.isdigit():
+            raise forms.ValidationError(_("Enter the 6 digits your authenticator app shows."))
+        if twofactor_locked(user=self.user):
+            raise forms.ValidationError(
+                _("Too many wrong codes. Wait 15 minutes, then try again with a new code.")
+            )
+        if not twofactor_verify(user=self.user, code=code):
+            raise forms.ValidationError(
+                _("This code is not correct or was already used. Wait for the next code.")
+            )
+        return code

@@ -1,4 +1,4 @@
-"""The user model: one account per e-mail address, logging in by e-mail."""
+"""The user model (one account per e-mail address, logging in by e-mail) and its 2FA device."""
 
 import uuid
 from typing import Any, ClassVar
@@ -7,6 +7,8 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from curim.core.encrypted_fields import EncryptedTextField
 
 
 def email_normalise(email: str) -> str:
@@ -88,3 +90,27 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def name_for_display(self) -> str:
         return self.display_name or self.email.split("@", 1)[0]
+
+
+class TOTPDevice(models.Model):
+    """A user's authenticator app: the shared secret, and the last time step it was used for."""
+
+    user = models.OneToOneField(
+        User, on_delete=models.CASCADE, related_name="totp_device", verbose_name=_("user")
+    )
+    secret = EncryptedTextField(_("secret"))
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    # A code is good for one use: steps up to this one are refused, so a seen code cannot replay.
+    last_step = models.BigIntegerField(_("last used step"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("two-factor device")
+        verbose_name_plural = _("two-factor devices")
+
+    def __str__(self) -> str:
+        return f"TOTP device of {self.user_id}"
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None

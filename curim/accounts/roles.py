@@ -90,6 +90,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
 # and analysts, who build survey waves and indicators there.
 ADMIN_SITE_ROLES = frozenset({Role.ADMIN, Role.ANALYST})
 
+# Roles whose sessions end after settings.VSU_IDLE_MINUTES without activity (victims' files).
+SHORT_SESSION_ROLES = frozenset({Role.VSU_STAFF, Role.VSU_SUPERVISOR})
+
 # Roles that only admins grant; a citizen registers and gets CITIZEN alone.
 STAFF_ROLES = frozenset(Role) - {Role.CITIZEN}
 

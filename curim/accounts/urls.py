@@ -21,6 +21,8 @@ urlpatterns = [
     path("register/done/", views.register_done, name="register_done"),
     path("confirm/<uuid:user_id>/<str:token>/", views.confirm, name="confirm"),
     path("profile/", views.profile, name="profile"),
+    path("2fa/setup/", views.twofactor_setup, name="twofactor_setup"),
+    path("2fa/verify/", views.twofactor_verify, name="twofactor_verify"),
     path("delete/", views.delete, name="delete"),
     path(
         "password/change/",

@@ -1,8 +1,10 @@
-"""Account pages: register, confirm, profile, delete. Login and passwords use Django's views."""
+"""Account pages: register, confirm, profile, two-factor, delete. Login uses Django's views."""
 
 import uuid
 from typing import cast
+from urllib.parse import urlencode
 
+import segno
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
@@ -10,17 +12,27 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import SetPasswordForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import urlsafe_base64_decode
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
 from curim.accounts import services
-from curim.accounts.forms import AccountDeleteForm, RegistrationForm
+from curim.accounts.forms import AccountDeleteForm, RegistrationForm, TwoFactorCodeForm
 from curim.accounts.models import User
 from curim.accounts.roles import user_roles
 from curim.accounts.tokens import email_confirmation_token
+from curim.accounts.totp import otpauth_uri
+from curim.accounts.twofactor import (
+    twofactor_device_start,
+    twofactor_enabled,
+    twofactor_session_mark,
+    twofactor_session_verified,
+)
 
 
 @require_http_methods(["GET", "POST"])
@@ -81,7 +93,70 @@ def profile(request: HttpRequest) -> HttpResponse:
         {
             "roles": sorted(role.label for role in user_roles(user)),
             "may_delete": services.user_may_self_delete(user),
+            "twofactor_on": twofactor_enabled(user),
         },
+    )
+
+
+def _next_url(request: HttpRequest) -> str:
+    """Where to go after the second factor: `next` if it stays on this site, else the profile."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse("accounts:profile")
+
+
+def _redirect_keeping_next(route: str, request: HttpRequest) -> HttpResponse:
+    return redirect(f"{reverse(route)}?{urlencode({'next': _next_url(request)})}")
+
+
+@sensitive_post_parameters("code")
+@never_cache  # the page holds the secret
+@login_required
+@require_http_methods(["GET", "POST"])
+def twofactor_setup(request: HttpRequest) -> HttpResponse:
+    user = cast(User, request.user)  # login_required: never anonymous here
+    device = twofactor_device_start(user=user)
+    if device.is_confirmed:
+        # An enrolled secret is never shown again; a lost phone is reset by an administrator.
+        return _redirect_keeping_next("accounts:twofactor_verify", request)
+    form = TwoFactorCodeForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        twofactor_session_mark(request)
+        messages.success(request, _("Two-factor authentication is on."))
+        return redirect(_next_url(request))
+    # Safe to mark: segno writes the SVG itself; the URI is only encoded as modules, never echoed.
+    uri = otpauth_uri(device.secret, user.email)
+    qr_code = mark_safe(segno.make(uri, error="m").svg_inline(scale=4, light="#fff"))  # noqa: S308
+    return render(
+        request,
+        "accounts/twofactor_setup.html",
+        {"form": form, "qr_code": qr_code, "secret": device.secret, "next": _next_url(request)},
+        status=400 if form.errors else 200,
+    )
+
+
+@sensitive_post_parameters("code")
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def twofactor_verify(request: HttpRequest) -> HttpResponse:
+    user = cast(User, request.user)  # login_required: never anonymous here
+    if not twofactor_enabled(user):
+        return _redirect_keeping_next("accounts:twofactor_setup", request)
+    if request.method == "GET" and twofactor_session_verified(request):
+        return redirect(_next_url(request))
+    form = TwoFactorCodeForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        twofactor_session_mark(request)
+        return redirect(_next_url(request))
+    return render(
+        request,
+        "accounts/twofactor_verify.html",
+        {"form": form, "next": _next_url(request)},
+        status=400 if form.errors else 200,
     )
 
 

@@ -23,3 +23,17 @@ def rate_limit_exceeded(*, scope: str, key: str, limit: int, window_s: int) -> b
         logger.warning("rate limit %s not enforced: cache unavailable (%s)", scope, exc)
         return False
     return hits > limit
+
+
+def rate_limit_reached(*, scope: str, key: str, limit: int, window_s: int) -> bool:
+    """True once `limit` hits were counted in this window, without counting one more.
+
+    For limits that count only failures: the check comes before the attempt, the hit after.
+    """
+    window = int(time.time() // window_s)
+    try:
+        hits = cache.get(f"ratelimit:{scope}:{key}:{window}", 0)
+    except Exception as exc:  # fail open, as above
+        logger.warning("rate limit %s not enforced: cache unavailable (%s)", scope, exc)
+        return False
+    return int(hits) >= limit

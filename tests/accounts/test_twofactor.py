@@ -1,0 +1,365 @@
+"""Two-factor authentication: enrolling, verifying, the checks pages use, and the admin reset."""
+
+import re
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+import time_machine
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.sessions.middleware import SessionMiddleware
+from django.http import HttpRequest, HttpResponse
+from django.test import Client, RequestFactory
+from knox.models import AuthToken
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from curim.accounts.models import TOTPDevice, User
+from curim.accounts.roles import Role
+from curim.accounts.totp import totp_code, totp_secret_generate, totp_step
+from curim.accounts.twofactor import (
+    TwoFactorVerified,
+    twofactor_required,
+    twofactor_session_mark,
+    twofactor_verify,
+)
+from tests.factories import user_with_role
+
+pytestmark = pytest.mark.django_db
+
+# Mid-step, so that a code computed here is the one the server computes.
+NOW = datetime(2026, 3, 2, 9, 0, 10, tzinfo=UTC)
+SETUP = "/accounts/2fa/setup/"
+VERIFY = "/accounts/2fa/verify/"
+
+
+@pytest.fixture(autouse=True)
+def _frozen_time() -> Iterator[None]:
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+@pytest.fixture
+def vsu_user(db: None) -> User:
+    return user_with_role(Role.VSU_STAFF, email="vsu@example.org")
+
+
+def _code(secret: str, offset: int = 0) -> str:
+    return totp_code(secret, step=totp_step(NOW) + offset)
+
+
+def _device(user: User, *, confirmed: bool = True) -> TOTPDevice:
+    return TOTPDevice.objects.create(
+        user=user, secret=totp_secret_generate(), confirmed_at=NOW if confirmed else None
+    )
+
+
+def _logged_in(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _verified(user: User) -> Client:
+    client = _logged_in(user)
+    device = _device(user)
+    assert client.post(VERIFY, {"code": _code(device.secret)}).status_code == 302
+    return client
+
+
+# --- enrolling and verifying pages ---------------------------------------------------------
+
+
+def test_the_setup_page_shows_a_secret_and_a_right_code_enrols(vsu_user: User) -> None:
+    client = _logged_in(vsu_user)
+    page = client.get(SETUP)
+    assert page.status_code == 200
+    assert "no-store" in page["Cache-Control"]
+    assert "<svg" in page.content.decode()
+    match = re.search(r'id="totp-secret">([A-Z2-7]+)<', page.content.decode())
+    assert match is not None
+    secret = match.group(1)
+    assert client.get(SETUP).content.decode().count(secret) == 1  # a reload keeps the secret
+
+    response = client.post(SETUP, {"code": _code(secret)[:3] + " " + _code(secret)[3:]})
+
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/profile/"
+    assert TOTPDevice.objects.get(user=vsu_user).confirmed_at is not None
+    assert client.session["twofactor_user"] == vsu_user.pk
+    assert "Two-factor authentication is on." in client.get("/accounts/profile/").content.decode()
+
+
+def test_a_wrong_code_answers_400_and_does_not_enrol(vsu_user: User) -> None:
+    client = _logged_in(vsu_user)
+    client.get(SETUP)
+    secret = TOTPDevice.objects.get(user=vsu_user).secret
+
+    wrong = f"{(int(_code(secret)) + 1) % 1_000_000:06d}"
+    response = client.post(SETUP, {"code": wrong})
+
+    assert response.status_code == 400
+    assert "This code is not correct or was already used" in response.content.decode()
+    assert TOTPDevice.objects.get(user=vsu_user).confirmed_at is None
+    assert "twofactor_user" not in client.session
+
+
+@pytest.mark.parametrize("code", ["12345", "1234567", "abcdef", "12 34 5"])
+def test_a_code_must_be_six_digits(vsu_user: User, code: str) -> None:
+    client = _logged_in(vsu_user)
+    _device(vsu_user)
+    response = client.post(VERIFY, {"code": code})
+    assert response.status_code == 400
+    assert "Enter the 6 digits your authenticator app shows." in response.content.decode()
+
+
+def test_an_enrolled_secret_is_never_shown_again(vsu_user: User) -> None:
+    client = _logged_in(vsu_user)
+    device = _device(vsu_user)
+    response = client.get(SETUP + "?next=/somewhere/")
+    assert response.status_code == 302
+    assert response["Location"] == VERIFY + "?next=%2Fsomewhere%2F"
+    assert device.secret not in client.get(response["Location"]).content.decode()
+
+
+def test_verifying_marks_the_session_and_follows_next(vsu_user: User) -> None:
+    client = _logged_in(vsu_user)
+    device = _device(vsu_user)
+    response = client.post(VERIFY + "?next=/reports/map/", {"code": _code(device.secret)})
+    assert response.status_code == 302
+    assert response["Location"] == "/reports/map/"
+    assert client.session["twofactor_user"] == vsu_user.pk
+
+
+def test_a_wrong_code_on_the_verify_page_answers_400(vsu_user: User) -> None:
+    client = _logged_in(vsu_user)
+    device = _device(vsu_user)
+    response = client.post(VERIFY, {"code": _code(device.secret, offset=5)})
+    assert response.status_code == 400
+    assert "This code is not correct or was already used" in response.content.decode()
+    assert "twofactor_user" not in client.session
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/x", "javascript:1"])
+def test_a_next_to_another_site_is_ignored(vsu_user: User, target: str) -> None:
+    client = _logged_in(vsu_user)
+    device = _device(vsu_user)
+    response = client.post(VERIFY, {"code": _code(device.secret), "next": target})
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/profile/"
+
+
+def test_the_verify_page_sends_a_user_without_a_device_to_setup(vsu_user: User) -> None:
+    response = _logged_in(vsu_user).get(VERIFY + "?next=/x/")
+    assert response.status_code == 302
+    assert response["Location"] == SETUP + "?next=%2Fx%2F"
+
+
+def test_the_profile_says_whether_two_factor_is_on(vsu_user: User) -> None:
+    client = _logged_in(vsu_user)
+    page = client.get("/accounts/profile/").content.decode()
+    assert SETUP in page
+    _device(vsu_user)
+    page = client.get("/accounts/profile/").content.decode()
+    assert SETUP not in page
+    assert "<dd>On</dd>" in page
+
+
+# --- the verification service ---------------------------------------------------------------
+
+
+def test_a_code_cannot_be_replayed(vsu_user: User) -> None:
+    device = _device(vsu_user)
+    assert twofactor_verify(user=vsu_user, code=_code(device.secret))
+    assert not twofactor_verify(user=vsu_user, code=_code(device.secret))
+
+
+def test_an_older_code_is_refused_once_a_newer_one_was_used(vsu_user: User) -> None:
+    device = _device(vsu_user)
+    assert twofactor_verify(user=vsu_user, code=_code(device.secret))
+    assert not twofactor_verify(user=vsu_user, code=_code(device.secret, offset=-1))
+
+
+@pytest.mark.parametrize(("offset", "accepted"), [(-2, False), (-1, True), (1, True), (2, False)])
+def test_codes_one_step_away_are_accepted_and_two_are_not(
+    vsu_user: User, offset: int, accepted: bool
+) -> None:
+    device = _device(vsu_user)
+    assert twofactor_verify(user=vsu_user, code=_code(device.secret, offset=offset)) is accepted
+
+
+def test_the_first_right_code_confirms_the_device(vsu_user: User) -> None:
+    device = _device(vsu_user, confirmed=False)
+    assert twofactor_verify(user=vsu_user, code=_code(device.secret))
+    device.refresh_from_db()
+    assert device.confirmed_at == NOW
+    assert device.last_step == totp_step(NOW)
+
+
+def test_a_user_without_a_device_is_refused(vsu_user: User) -> None:
+    assert not twofactor_verify(user=vsu_user, code="123456")
+
+
+def test_after_five_wrong_codes_even_the_right_one_is_refused(vsu_user: User) -> None:
+    client = _logged_in(vsu_user)
+    device = _device(vsu_user)
+    wrong = _code(device.secret, offset=9)
+    for _ in range(5):
+        assert client.post(VERIFY, {"code": wrong}).status_code == 400
+
+    response = client.post(VERIFY, {"code": _code(device.secret)})
+
+    assert response.status_code == 400
+    assert "Too many wrong codes" in response.content.decode()
+    assert "twofactor_user" not in client.session
+    with time_machine.travel(NOW + timedelta(minutes=15), tick=False):
+        assert twofactor_verify(
+            user=vsu_user, code=totp_code(device.secret, step=totp_step(NOW) + 30)
+        )
+
+
+def test_the_limit_is_per_user(vsu_user: User) -> None:
+    other = user_with_role(Role.VSU_STAFF)
+    other_device = _device(other)
+    _device(vsu_user)
+    for _ in range(5):
+        twofactor_verify(user=vsu_user, code="000000")
+    assert twofactor_verify(user=other, code=_code(other_device.secret))
+
+
+def test_the_stored_secret_is_encrypted(vsu_user: User) -> None:
+    from django.db import connection
+
+    device = _device(vsu_user)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT secret FROM accounts_totpdevice WHERE id = %s", [device.pk])
+        stored = cursor.fetchone()[0]
+    assert device.secret not in stored
+
+
+# --- the decorator --------------------------------------------------------------------------
+
+
+@twofactor_required
+def _case_page(request: HttpRequest, case: str) -> HttpResponse:
+    return HttpResponse(f"case {case}")
+
+
+def _request(user: User | None) -> HttpRequest:
+    request = RequestFactory().get("/cases/7/?tab=notes")
+    SessionMiddleware(lambda r: HttpResponse()).process_request(request)
+    request.user = user or AnonymousUser()
+    return request
+
+
+def test_the_decorator_sends_anonymous_visitors_to_log_in() -> None:
+    response = _case_page(_request(None), case="7")
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/?next=/cases/7/%3Ftab%3Dnotes"
+
+
+def test_the_decorator_sends_users_without_a_device_to_set_up(vsu_user: User) -> None:
+    _device(vsu_user, confirmed=False)  # started, never confirmed
+    response = _case_page(_request(vsu_user), case="7")
+    assert response.status_code == 302
+    assert response["Location"] == SETUP + "?next=%2Fcases%2F7%2F%3Ftab%3Dnotes"
+
+
+def test_the_decorator_asks_enrolled_users_for_a_code(vsu_user: User) -> None:
+    _device(vsu_user)
+    response = _case_page(_request(vsu_user), case="7")
+    assert response.status_code == 302
+    assert response["Location"] == VERIFY + "?next=%2Fcases%2F7%2F%3Ftab%3Dnotes"
+
+
+def test_the_decorator_lets_a_verified_session_through(vsu_user: User) -> None:
+    _device(vsu_user)
+    request = _request(vsu_user)
+    twofactor_session_mark(request)
+    assert _case_page(request, case="7").content == b"case 7"
+
+
+def test_the_decorator_does_not_check_roles(citizen: User) -> None:
+    _device(citizen)
+    request = _request(citizen)
+    twofactor_session_mark(request)
+    assert _case_page(request, case="7").status_code == 200
+
+
+def test_a_reset_ends_sessions_verified_with_the_old_device(vsu_user: User) -> None:
+    device = _device(vsu_user)
+    request = _request(vsu_user)
+    twofactor_session_mark(request)
+    device.delete()
+    _device(vsu_user)  # enrolled again, elsewhere
+    assert _case_page(request, case="7").status_code == 302
+
+
+# --- the API permission ---------------------------------------------------------------------
+
+
+class _CaseApi(APIView):
+    permission_classes = [TwoFactorVerified]
+
+    def get(self, request: Any) -> Response:
+        return Response({"ok": True})
+
+
+def test_the_api_permission_accepts_a_verified_session(vsu_user: User) -> None:
+    _device(vsu_user)
+    request = _request(vsu_user)
+    twofactor_session_mark(request)
+    assert _CaseApi.as_view()(request).status_code == 200
+
+
+def test_the_api_permission_refuses_an_unverified_session(vsu_user: User) -> None:
+    _device(vsu_user)
+    assert _CaseApi.as_view()(_request(vsu_user)).status_code == 403
+
+
+def test_the_api_permission_refuses_a_token_even_beside_a_verified_session(
+    vsu_user: User,
+) -> None:
+    _device(vsu_user)
+    _, token = AuthToken.objects.create(vsu_user)
+    request = _request(vsu_user)
+    twofactor_session_mark(request)
+    request.META["HTTP_AUTHORIZATION"] = f"Token {token}"
+
+    response = _CaseApi.as_view()(request)
+
+    assert response.status_code == 403
+    assert "API tokens are not accepted" in str(response.data["detail"])
+
+
+# --- the admin ------------------------------------------------------------------------------
+
+
+def test_an_admin_resets_two_factor_and_the_user_enrols_again(
+    admin_user: User, vsu_user: User
+) -> None:
+    device = _device(vsu_user)
+    client = _logged_in(admin_user)
+    listing = client.get("/admin/accounts/user/").content.decode()
+    assert "two-factor authentication" in listing.lower()
+    assert (
+        device.secret
+        not in client.get(f"/admin/accounts/user/{vsu_user.pk}/change/").content.decode()
+    )
+
+    response = client.post(
+        "/admin/accounts/user/",
+        {"action": "twofactor_reset_action", "_selected_action": [vsu_user.pk]},
+        follow=True,
+    )
+
+    assert "Two-factor authentication was reset for 1 user" in response.content.decode()
+    assert not TOTPDevice.objects.filter(user=vsu_user).exists()
+    setup = _logged_in(vsu_user).get(SETUP)
+    assert setup.status_code == 200
+    assert device.secret not in setup.content.decode()
+
+
+def test_the_device_has_no_admin_page(admin_user: User) -> None:
+    assert _logged_in(admin_user).get("/admin/accounts/totpdevice/").status_code == 404
