@@ -22,6 +22,7 @@ run: setup
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py demo_load
 	$(PY) manage.py surveys_demo_load
+	$(PY) manage.py victims_demo_load
 	bash scripts/serve.sh
 
 test:

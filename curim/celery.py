@@ -54,6 +54,10 @@ def app_config() -> dict[str, Any]:
                 "task": "surveys.estimates_refresh_stale",
                 "schedule": crontab(hour=2, minute=7),
             },
+            "victims-retention": {
+                "task": "victims.retention_apply",
+                "schedule": crontab(hour=3, minute=37),
+            },
         },
     }
 

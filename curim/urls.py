@@ -16,6 +16,7 @@ api_v1 = [
     path("areas/<slug:code>/", areas_api.AreaDetail.as_view(), name="area_detail"),
     path("", include("curim.reports.api.urls")),
     path("", include("surveys.api_urls")),
+    path("", include("victims.api_urls")),
 ]
 
 urlpatterns = [
@@ -23,6 +24,7 @@ urlpatterns = [
     path("accounts/", include("curim.accounts.urls")),
     path("", include("curim.reports.urls")),
     path("", include("surveys.urls")),
+    path("", include("victims.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript_catalog"),
     path("admin/", admin.site.urls),

@@ -37,6 +37,7 @@ def _plain_static_files(settings: SettingsWrapper) -> None:
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings: SettingsWrapper, tmp_path: Path) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.VSU_DOCUMENT_ROOT = tmp_path / "vsu"
 
 
 @pytest.fixture(autouse=True)

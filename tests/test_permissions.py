@@ -62,6 +62,9 @@ PUBLIC = {
     "open311:requests": "public requests (GET); POST needs an api_key",
     "open311:request": "Open311 GeoReport v2 is public",
     "api_docs": "the API documentation",
+    "victims:help": "victims of crime find the unit (with a quick-exit button)",
+    "victims:support_request": "anyone may ask the Victim Support Unit to contact them",
+    "victims:support_request_sent": "the thank-you page",
 }
 
 CONVERTER_SAMPLES = {

@@ -36,6 +36,11 @@ def _items() -> list[NavItem]:
             frozenset({Role.ANALYST, Role.ADMIN, Role.COUNCIL_MEMBER, Role.COUNCIL_SECRETARY}),
         ),
         NavItem(_("Survey data"), reverse("surveys:staff"), frozenset({Role.ANALYST, Role.ADMIN})),
+        NavItem(
+            _("Victim support"),
+            reverse("victims:cases"),
+            frozenset({Role.VSU_STAFF, Role.VSU_SUPERVISOR}),
+        ),
         NavItem(_("API"), reverse("api_docs")),
         NavItem(_("Administration"), reverse("admin:index"), frozenset({Role.ADMIN})),
     ]
@@ -56,5 +61,6 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     return {
         "nav_items": [
             {"label": item.label, "url": item.url, "current": item.url == current} for item in items
-        ]
+        ],
+        "role_names": {role.value for role in user_roles(user)} if user is not None else set(),
     }

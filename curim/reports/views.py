@@ -36,6 +36,7 @@ from curim.reports.selectors import (
     reports_public,
 )
 from curim.reports.services import MAX_PHOTOS
+from curim.reports.support import support_token_read
 
 
 def _categories() -> list[dict[str, object]]:
@@ -77,7 +78,12 @@ def report_new(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def report_submitted(request: HttpRequest) -> HttpResponse:
-    return render(request, "reports/submitted.html")
+    token = request.GET.get("support", "")
+    return render(
+        request,
+        "reports/submitted.html",
+        {"support": token if token and support_token_read(token) else ""},
+    )
 
 
 @require_GET

@@ -129,7 +129,9 @@
       return response.json().then(function (body) { return { status: response.status, body: body }; });
     }).then(function (result) {
       if (result.status === 201 || result.status === 200) {
-        window.location.href = form.dataset.done + "?id=" + encodeURIComponent(result.body.id);
+        var done = form.dataset.done + "?id=" + encodeURIComponent(result.body.id);
+        if (result.body.support) { done += "&support=" + encodeURIComponent(result.body.support); }
+        window.location.href = done;
       } else if (result.status === 400) {
         showErrors(result.body);
       } else {

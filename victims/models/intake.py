@@ -31,7 +31,7 @@ class IntakeRequest(models.Model):
         Case, on_delete=models.SET_NULL, null=True, blank=True, related_name="intake_request"
     )
     handled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     handled_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

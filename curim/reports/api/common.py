@@ -24,6 +24,9 @@ class CreatedSerializer(serializers.Serializer[Any]):
 
     id = serializers.UUIDField()
     status = serializers.CharField()
+    # Reports in a victimisation category: a token with which the reporter may ask the Victim
+    # Support Unit to contact them (see curim.reports.support).
+    support = serializers.CharField(required=False, allow_null=True)
 
 
 class SafeDateTimeField(serializers.DateTimeField):

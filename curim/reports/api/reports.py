@@ -40,6 +40,7 @@ from curim.reports.serialise import (
     features_page_json,
 )
 from curim.reports.services import MAX_PHOTOS, ReportDraft, report_submit
+from curim.reports.support import support_token_make
 
 
 class CategorySerializer(serializers.ModelSerializer[Category]):
@@ -189,8 +190,12 @@ class ReportListCreate(APIView):
             )
         except DjangoValidationError as error:
             raise serializers.ValidationError(error.message_dict) from error
+        answer = {"id": report.public_id, "status": report.status}
+        token = support_token_make(report)
+        if token:
+            answer["support"] = token
         return Response(
-            CreatedSerializer({"id": report.public_id, "status": report.status}).data,
+            CreatedSerializer(answer).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
 

@@ -1,0 +1,55 @@
+"""The bridge from a report to the Victim Support Unit, without the reports app knowing the unit.
+
+A report in a victimisation category answers its reporter with a signed, short-lived token.
+With it, the reporter's own browser may ask the unit for contact; nothing is stored on the
+report, so no page, export or API of reports can tell that support was asked for.
+"""
+
+from dataclasses import dataclass
+
+from django.core import signing
+from django.utils import timezone
+
+from curim.reports.models import Report
+
+SALT = "curim.reports.support-request"
+MAX_AGE_S = 2 * 24 * 3600
+
+
+def support_token_make(report: Report) -> str | None:
+    """A token for the reporter, or None when the category is not about victimisation."""
+    if not report.category.is_victimisation:
+        return None
+    return signing.dumps(str(report.public_id), salt=SALT, compress=True)
+
+
+def support_token_read(token: str) -> str | None:
+    """The report's public id, or None for a forged, altered or expired token."""
+    try:
+        value = signing.loads(token, salt=SALT, max_age=MAX_AGE_S)
+    except signing.BadSignature:
+        return None
+    return value if isinstance(value, str) else None
+
+
+@dataclass(frozen=True)
+class ReportSummary:
+    category: str
+    occurred_at: str
+    district: str
+    description: str
+
+
+def report_summary(public_id: str) -> ReportSummary | None:
+    """What the unit sees of the report a request came from, whatever its moderation status."""
+    if not public_id:
+        return None
+    report = Report.objects.select_related("category", "area").filter(public_id=public_id).first()
+    if report is None:
+        return None
+    return ReportSummary(
+        category=str(report.category.name),
+        occurred_at=timezone.localtime(report.occurred_at).strftime("%Y-%m-%d %H:%M"),
+        district=str(report.area.name) if report.area else "",
+        description=report.description,
+    )

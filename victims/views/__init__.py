@@ -1,0 +1,1 @@
+"""The unit's pages, and the public help page."""

@@ -1,0 +1,296 @@
+"""The case list, opening a case, the case page, and moving a case through its stages."""
+
+import uuid
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from victims.audit import access_log_write
+from victims.forms import (
+    AssignForm,
+    CaseDetailsForm,
+    CaseFilterForm,
+    CaseForm,
+    CloseForm,
+    PersonForm,
+    ReasonForm,
+    StatusForm,
+)
+from victims.models import AccessLog, Assignment, ConsentScope, Status
+from victims.selectors import case_for, cases_visible_to, is_supervisor
+from victims.services import cases as case_services
+from victims.timeline import case_timeline
+from victims.views._common import (
+    case_read,
+    errors_onto,
+    form_page,
+    supervisor_page,
+    unit_page,
+    unit_user,
+)
+
+PAGE_SIZE = 50
+
+
+@require_GET
+@unit_page
+def case_list(request: HttpRequest) -> HttpResponse:
+    form = CaseFilterForm(request.GET or None)
+    cases = cases_visible_to(request.user).select_related("person", "district")
+    if form.is_valid():
+        data = form.cleaned_data
+        for name in ("status", "offence_type", "risk_level", "source"):
+            if data[name]:
+                cases = cases.filter(**{name: data[name]})
+        if data["q"]:
+            cases = cases.filter(reference__icontains=data["q"].strip())
+        if data["worker"]:
+            cases = cases.filter(
+                assignments__worker=data["worker"], assignments__ended_at__isnull=True
+            )
+    elif form.is_bound:
+        cases = cases.none()
+    else:
+        cases = cases.exclude(status=Status.CLOSED)
+    page = Paginator(cases.distinct().order_by("-intake_date", "-created_at"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    access_log_write(
+        user=unit_user(request),
+        action=AccessLog.Action.LIST,
+        cases=page.object_list,
+        detail=request.GET.urlencode()[:200],
+    )
+    return render(
+        request,
+        "victims/case_list.html",
+        {"form": form, "page": page, "supervisor": is_supervisor(request.user)},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@unit_page
+def case_new(request: HttpRequest) -> HttpResponse:
+    person_form = PersonForm(request.POST or None, prefix="person")
+    case_form = CaseForm(request.POST or None, prefix="case")
+    if request.method == "POST" and person_form.is_valid() and case_form.is_valid():
+        data = case_form.cleaned_data
+        try:
+            case = case_services.case_open(
+                by=unit_user(request),
+                person_fields=person_form.person_fields(),
+                intake_date=data["intake_date"],
+                source=data["source"],
+                offence_type=data["offence_type"],
+                risk_level=data["risk_level"],
+                district=data["district"],
+                referring_organisation=data["referring_organisation"],
+                summary=data["summary"],
+                restricted=data["restricted"],
+                profession=data["profession"],
+            )
+        except ValidationError as exc:
+            errors_onto(case_form, exc)
+        else:
+            messages.success(request, _("Case %(ref)s opened.") % {"ref": case.reference})
+            return redirect("victims:case", case_id=case.pk)
+    failed = bool(person_form.errors or case_form.errors)
+    return render(
+        request,
+        "victims/case_new.html",
+        {"person_form": person_form, "case_form": case_form},
+        status=400 if failed else 200,
+    )
+
+
+@require_GET
+@unit_page
+def case_detail(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    case = case_read(request, case_id, "case page")
+    return render(
+        request,
+        "victims/case_detail.html",
+        {
+            "case": case,
+            "person": case.person,
+            "timeline": case_timeline(case),
+            "assignments": case.assignments.filter(ended_at__isnull=True).select_related("worker"),
+            "consents": case.consents.select_related("service", "text"),
+            "referrals": case.referrals.select_related("service"),
+            "documents": case.documents.all(),
+            "supervisor": is_supervisor(request.user),
+            "status_form": StatusForm(),
+            "scopes": ConsentScope,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@unit_page
+def case_edit(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    if request.method == "GET":
+        case = case_read(request, case_id, "edit page")
+    else:
+        case = case_for(request.user, case_id)
+    person = case.person
+    assert person is not None  # noqa: S101  anonymised cases are never in scope
+    person_form = PersonForm(
+        request.POST or None, prefix="person", initial=PersonForm.initial_from(person)
+    )
+    details_form = CaseDetailsForm(
+        request.POST or None,
+        prefix="case",
+        initial={
+            "offence_type": case.offence_type,
+            "risk_level": case.risk_level,
+            "district": case.district,
+            "referring_organisation": case.referring_organisation,
+            "summary": case.summary,
+        },
+    )
+    if request.method == "POST" and person_form.is_valid() and details_form.is_valid():
+        by = unit_user(request)
+        try:
+            if person_form.has_changed():
+                case_services.person_update(
+                    person=person, by=by, case=case, fields=person_form.person_fields()
+                )
+            if details_form.has_changed():
+                case_services.case_details_update(
+                    case=case,
+                    by=by,
+                    fields={k: details_form.cleaned_data[k] for k in details_form.changed_data},
+                )
+        except ValidationError as exc:
+            errors_onto(details_form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("victims:case", case_id=case.pk)
+    failed = bool(person_form.errors or details_form.errors)
+    return render(
+        request,
+        "victims/case_edit.html",
+        {"case": case, "person_form": person_form, "case_form": details_form},
+        status=400 if failed else 200,
+    )
+
+
+@require_POST
+@unit_page
+def case_status(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    case = case_for(request.user, case_id)
+    form = StatusForm(request.POST)
+    if form.is_valid():
+        try:
+            case_services.case_status_change(
+                case=case,
+                by=unit_user(request),
+                to_status=form.cleaned_data["to_status"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            errors_onto(form, exc)
+        else:
+            messages.success(
+                request, _("The case moved to %(status)s.") % {"status": case.get_status_display()}
+            )
+            return redirect("victims:case", case_id=case.pk)
+    return form_page(
+        request, "victims/action.html", {"case": case, "title": _("Change the stage")}, form
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@unit_page
+def case_close(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    if request.method == "GET":
+        case = case_read(request, case_id, "close page")
+    else:
+        case = case_for(request.user, case_id)
+    form = CloseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case_services.case_close(
+                case=case,
+                by=unit_user(request),
+                outcome=form.cleaned_data["outcome"],
+                notes=form.cleaned_data["notes"],
+            )
+        except ValidationError as exc:
+            errors_onto(form, exc)
+        else:
+            messages.success(request, _("Case closed."))
+            return redirect("victims:case", case_id=case.pk)
+    return form_page(
+        request, "victims/action.html", {"case": case, "title": _("Close the case")}, form
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@unit_page
+def case_reopen(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    if request.method == "GET":
+        case = case_read(request, case_id, "reopen page")
+    else:
+        case = case_for(request.user, case_id)
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case_services.case_reopen(
+                case=case, by=unit_user(request), note=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            errors_onto(form, exc)
+        else:
+            messages.success(request, _("Case reopened."))
+            return redirect("victims:case", case_id=case.pk)
+    return form_page(
+        request, "victims/action.html", {"case": case, "title": _("Reopen the case")}, form
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@supervisor_page
+def case_assign(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    if request.method == "GET":
+        case = case_read(request, case_id, "assign page")
+    else:
+        case = case_for(request.user, case_id)
+    form = AssignForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case_services.assignment_add(
+                case=case,
+                by=unit_user(request),
+                worker=form.cleaned_data["worker"],
+                profession=form.cleaned_data["profession"],
+            )
+        except ValidationError as exc:
+            errors_onto(form, exc)
+        else:
+            messages.success(request, _("Worker assigned."))
+            return redirect("victims:case", case_id=case.pk)
+    return form_page(
+        request, "victims/action.html", {"case": case, "title": _("Assign a case worker")}, form
+    )
+
+
+@require_POST
+@supervisor_page
+def assignment_end(request: HttpRequest, case_id: uuid.UUID, worker_id: uuid.UUID) -> HttpResponse:
+    case = case_for(request.user, case_id)
+    assignment = get_object_or_404(
+        Assignment.objects.select_related("worker", "case"),
+        worker__public_id=worker_id,
+        case=case,
+        ended_at__isnull=True,
+    )
+    case_services.assignment_end(assignment=assignment, by=unit_user(request))
+    messages.success(request, _("Assignment ended."))
+    return redirect("victims:case", case_id=case.pk)

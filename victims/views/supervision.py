@@ -1,0 +1,182 @@
+"""Supervisors' pages: the dashboard, the access log, break-glass access, subject access and
+erasure. The directory of services is here too (every member reads it, supervisors edit it)."""
+
+import datetime
+import uuid
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from victims.audit import access_log_write
+from victims.dashboard import caseload_per_worker, open_referrals, waiting_times
+from victims.forms import AuditFilterForm, EraseForm, ReasonForm, ServiceForm
+from victims.models import AccessLog, BreakGlass
+from victims.selectors import (
+    access_log_visible_to,
+    case_behind_glass,
+    cases_visible_to,
+    is_supervisor,
+    person_for_supervisor,
+    service_for_supervisor,
+    services_visible_to,
+)
+from victims.services import privacy
+from victims.views._common import (
+    errors_onto,
+    form_page,
+    supervisor_page,
+    unit_page,
+    unit_user,
+)
+
+
+@require_GET
+@supervisor_page
+def dashboard(request: HttpRequest) -> HttpResponse:
+    user = unit_user(request)
+    since = timezone.localdate() - datetime.timedelta(days=365)
+    referrals = list(open_referrals(user)[:200])
+    access_log_write(
+        user=user,
+        action=AccessLog.Action.LIST,
+        cases={r.case for r in referrals},
+        detail="dashboard",
+    )
+    unreviewed = BreakGlass.objects.filter(reviewed_at__isnull=True).select_related("case", "user")
+    return render(
+        request,
+        "victims/dashboard.html",
+        {
+            "caseload": caseload_per_worker(),
+            "waiting": waiting_times(since=since),
+            "since": since,
+            "referrals": referrals,
+            "unreviewed": unreviewed,
+            "open_cases": cases_visible_to(user).exclude(status="closed").count(),
+        },
+    )
+
+
+@require_GET
+@supervisor_page
+def audit(request: HttpRequest) -> HttpResponse:
+    form = AuditFilterForm(request.GET or None)
+    entries = access_log_visible_to(request.user)
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["case"]:
+            entries = entries.filter(case_reference__iexact=data["case"].strip())
+        if data["user"]:
+            entries = entries.filter(user_email__iexact=data["user"].strip())
+        if data["break_glass"]:
+            entries = entries.filter(break_glass=True)
+    page = Paginator(entries, 100).get_page(request.GET.get("page"))
+    access_log_write(
+        user=unit_user(request), action=AccessLog.Action.AUDIT, detail=request.GET.urlencode()
+    )
+    return render(
+        request,
+        "victims/audit.html",
+        {"form": form, "page": page},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["POST"])
+@supervisor_page
+def break_glass_review(request: HttpRequest, glass_id: uuid.UUID) -> HttpResponse:
+    glass = BreakGlass.objects.filter(pk=glass_id, reviewed_at__isnull=True).first()
+    if glass is not None:
+        try:
+            privacy.break_glass_review(glass=glass, by=unit_user(request))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Marked as reviewed."))
+    return redirect("victims:dashboard")
+
+
+@require_http_methods(["GET", "POST"])
+@supervisor_page
+def break_glass(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    case = case_behind_glass(request.user, case_id)
+    if cases_visible_to(request.user).filter(pk=case.pk).exists():
+        return redirect("victims:case", case_id=case.pk)
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            privacy.break_glass_open(
+                case=case, user=unit_user(request), reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            errors_onto(form, exc)
+        else:
+            messages.warning(
+                request,
+                _(
+                    "Break-glass access opened. It is logged, flagged and reviewed by "
+                    "another supervisor."
+                ),
+            )
+            return redirect("victims:case", case_id=case.pk)
+    # Only the reference is shown before the glass is broken.
+    return form_page(request, "victims/break_glass.html", {"reference": case.reference}, form)
+
+
+@require_GET
+@supervisor_page
+def person_export(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
+    person = person_for_supervisor(request.user, person_id)
+    data = privacy.person_export(person=person, by=unit_user(request))
+    response = HttpResponse(data, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="subject-access-{person.pk}.zip"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@supervisor_page
+def person_erase(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
+    person = person_for_supervisor(request.user, person_id)
+    form = EraseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            count = privacy.person_erase(
+                person=person, by=unit_user(request), reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            errors_onto(form, exc)
+        else:
+            messages.success(
+                request, _("Erased: %(n)s cases and everything in them.") % {"n": count}
+            )
+            return redirect("victims:cases")
+    references = list(person.cases.values_list("reference", flat=True))
+    return form_page(request, "victims/erase.html", {"references": references}, form)
+
+
+@require_GET
+@unit_page
+def service_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "victims/service_list.html",
+        {"services": services_visible_to(request.user), "supervisor": is_supervisor(request.user)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@supervisor_page
+def service_edit(request: HttpRequest, service_id: uuid.UUID | None = None) -> HttpResponse:
+    service = service_for_supervisor(request.user, service_id) if service_id else None
+    form = ServiceForm(request.POST or None, instance=service)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Saved."))
+        return redirect("victims:services")
+    return form_page(request, "victims/service_edit.html", {"service": service}, form)

@@ -1,0 +1,175 @@
+"""The daily work on a case: sessions, consents, referrals and documents."""
+
+import uuid
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from victims.audit import access_log_write
+from victims.forms import ConsentForm, DocumentForm, ReferralForm, ReferralUpdateForm, SessionForm
+from victims.models import AccessLog, Case, ConsentScope
+from victims.selectors import case_for, case_opened_by_glass
+from victims.services import support
+from victims.views._common import case_read, errors_onto, form_page, unit_page, unit_user
+
+
+def _case(request: HttpRequest, case_id: uuid.UUID, page: str) -> Case:
+    # A GET shows the case (logged as a read); a POST's change is logged by its service.
+    if request.method == "GET":
+        return case_read(request, case_id, page)
+    return case_for(request.user, case_id)
+
+
+@require_http_methods(["GET", "POST"])
+@unit_page
+def session_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    case = _case(request, case_id, "session form")
+    form = SessionForm(
+        request.POST or None,
+        initial={"held_at": timezone.localtime().replace(second=0, microsecond=0)},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            support.session_record(case=case, by=unit_user(request), **form.cleaned_data)
+        except ValidationError as exc:
+            errors_onto(form, exc)
+        else:
+            messages.success(request, _("Session recorded."))
+            return redirect("victims:case", case_id=case.pk)
+    return form_page(
+        request,
+        "victims/action.html",
+        {"case": case, "title": _("Record a session or contact"), "wide": True},
+        form,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@unit_page
+def consent_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    case = _case(request, case_id, "consent form")
+    form = ConsentForm(request.POST or None, initial={"scope": request.GET.get("scope", "")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            support.consent_record(case=case, by=unit_user(request), **form.cleaned_data)
+        except ValidationError as exc:
+            errors_onto(form, exc)
+        else:
+            messages.success(request, _("Consent recorded."))
+            return redirect("victims:case", case_id=case.pk)
+    texts = {scope: support.consent_text_current(scope) for scope in ConsentScope.values}
+    return form_page(
+        request,
+        "victims/consent_new.html",
+        {"case": case, "title": _("Record consent"), "texts": texts},
+        form,
+    )
+
+
+@require_POST
+@unit_page
+def consent_withdraw(
+    request: HttpRequest, case_id: uuid.UUID, consent_id: uuid.UUID
+) -> HttpResponse:
+    case = case_for(request.user, case_id)
+    consent = get_object_or_404(case.consents, pk=consent_id)
+    try:
+        support.consent_withdraw(consent=consent, by=unit_user(request))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Consent withdrawn. What it allowed has stopped."))
+    return redirect("victims:case", case_id=case.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@unit_page
+def referral_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    case = _case(request, case_id, "referral form")
+    form = ReferralForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            support.referral_create(case=case, by=unit_user(request), **form.cleaned_data)
+        except ValidationError as exc:
+            errors_onto(form, exc)
+        else:
+            messages.success(request, _("Referral recorded."))
+            return redirect("victims:case", case_id=case.pk)
+    return form_page(
+        request, "victims/action.html", {"case": case, "title": _("Refer to a service")}, form
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@unit_page
+def referral_update(
+    request: HttpRequest, case_id: uuid.UUID, referral_id: uuid.UUID
+) -> HttpResponse:
+    case = _case(request, case_id, "referral update form")
+    referral = get_object_or_404(case.referrals.select_related("service"), pk=referral_id)
+    form = ReferralUpdateForm(
+        request.POST or None, initial={"status": referral.status, "outcome": referral.outcome}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            support.referral_update(referral=referral, by=unit_user(request), **form.cleaned_data)
+        except ValidationError as exc:
+            errors_onto(form, exc)
+        else:
+            messages.success(request, _("Referral updated."))
+            return redirect("victims:case", case_id=case.pk)
+    title = _("Referral to %(service)s") % {"service": referral.service.name}
+    return form_page(request, "victims/action.html", {"case": case, "title": title}, form)
+
+
+@require_http_methods(["GET", "POST"])
+@unit_page
+def document_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    case = _case(request, case_id, "document form")
+    form = DocumentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            support.document_add(
+                case=case,
+                by=unit_user(request),
+                title=form.cleaned_data["title"],
+                upload=form.cleaned_data["file"],
+            )
+        except ValidationError as exc:
+            errors_onto(form, exc)
+        else:
+            messages.success(request, _("Document stored, encrypted."))
+            return redirect("victims:case", case_id=case.pk)
+    return form_page(
+        request,
+        "victims/action.html",
+        {"case": case, "title": _("Add a document"), "multipart": True},
+        form,
+    )
+
+
+@require_GET
+@unit_page
+def document_download(
+    request: HttpRequest, case_id: uuid.UUID, document_id: uuid.UUID
+) -> FileResponse:
+    case = case_for(request.user, case_id)
+    document = get_object_or_404(case.documents, pk=document_id)
+    access_log_write(
+        user=unit_user(request),
+        action=AccessLog.Action.DOWNLOAD,
+        case=case,
+        detail=f"document {document.pk}",
+        break_glass=case_opened_by_glass(request.user, case),
+    )
+    return FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=document.content_type,
+    )
