@@ -68,7 +68,7 @@ def test_a_unit_member_takes_an_intake_to_a_referral(page: Page, live_server: Li
     expect(page.get_by_text("Session recorded.")).to_be_visible()
 
     page.get_by_role("link", name="Refer to a service").click()
-    page.get_by_label("Service", exact=True).select_option(label="Legal Aid Office")
+    page.locator("select[name=service]").select_option(label="Legal Aid Office")
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_text("Referral recorded.")).to_be_visible()
     expect(page.locator("#timeline")).to_contain_text("Referral to Legal Aid Office")

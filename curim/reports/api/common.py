@@ -26,7 +26,13 @@ class CreatedSerializer(serializers.Serializer[Any]):
     status = serializers.CharField()
     # Reports in a victimisation category: a token with which the reporter may ask the Victim
     # Support Unit to contact them (see curim.reports.support).
-    support = serializers.CharField(required=False, allow_null=True)
+    support = serializers.CharField(required=False)
+
+    def to_representation(self, instance: Any) -> Any:
+        data = super().to_representation(instance)
+        if not data.get("support"):
+            data.pop("support", None)
+        return data
 
 
 class SafeDateTimeField(serializers.DateTimeField):
