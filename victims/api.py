@@ -6,6 +6,7 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.cache import add_never_cache_headers
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import NotFound
@@ -108,6 +109,7 @@ class CaseList(UnitAPIView, generics.ListAPIView[Case]):
 
 
 class CaseDetail(UnitAPIView):
+    @extend_schema(responses=CaseDetailSerializer)
     def get(self, request: Request, case_id: str) -> Response:
         case = _case(request, case_id)
         access_log_write(
@@ -121,6 +123,7 @@ class CaseDetail(UnitAPIView):
 
 
 class SessionCreate(UnitAPIView):
+    @extend_schema(request=SessionSerializer, responses={201: SessionSerializer})
     def post(self, request: Request, case_id: str) -> Response:
         case = _case(request, case_id)
         data = SessionSerializer(data=request.data)

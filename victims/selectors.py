@@ -110,11 +110,16 @@ def intake_request_for(user: AnyUser, request_id: uuid.UUID | str) -> IntakeRequ
 
 
 def person_for_supervisor(user: AnyUser, person_id: uuid.UUID | str) -> Person:
-    """A person, for subject access and erasure: supervisors only."""
+    """A person, for subject access and erasure: supervisors only, and only when every case
+    of theirs is in the supervisor's scope (a restricted one needs break-glass first)."""
     if not is_supervisor(user):
         raise Http404
+    out_of_scope = Case.objects.filter(anonymised_at__isnull=True).exclude(
+        pk__in=cases_visible_to(user).values("pk")
+    )
+    people = Person.objects.filter(cases__isnull=False).exclude(cases__in=out_of_scope)
     try:
-        return Person.objects.get(pk=person_id)
+        return people.distinct().get(pk=person_id)
     except (Person.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
 

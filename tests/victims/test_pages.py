@@ -398,3 +398,44 @@ def test_the_api_refuses_a_session_without_consent_per_field() -> None:
     assert response.status_code == 400
     assert "no active consent" in response.json()["channel"][0]
     assert not SupportSession.objects.exists()
+
+
+def test_every_kind_of_read_leaves_an_access_log_row() -> None:
+    staff = member()
+    supervisor = member(Role.VSU_SUPERVISOR)
+    case = case_create(staff)
+    assert case.person is not None
+    staff_client = verified_client(staff)
+    staff_client.post(
+        reverse("victims:document_new", args=[case.pk]),
+        {"title": "Note", "file": SimpleUploadedFile("n.txt", b"note")},
+    )
+    document = Document.objects.get()
+    supervisor_client = verified_client(supervisor)
+    reads = [
+        (staff_client, reverse("victims:cases"), "list"),
+        (staff_client, reverse("victims:case", args=[case.pk]), "view"),
+        (staff_client, reverse("victims:document", args=[case.pk, document.pk]), "download"),
+        (staff_client, reverse("api:vsu_case_list"), "list"),
+        (staff_client, reverse("api:vsu_case_detail", args=[case.pk]), "view"),
+        (staff_client, reverse("victims:intake"), "intake"),
+        (supervisor_client, reverse("victims:person_export", args=[case.person.pk]), "export"),
+        (supervisor_client, reverse("victims:audit"), "audit"),
+    ]
+    for client, url, action in reads:
+        before = AccessLog.objects.filter(action=action).count()
+        assert client.get(url).status_code == 200, url
+        assert AccessLog.objects.filter(action=action).count() == before + 1, url
+
+
+def test_a_restricted_case_keeps_its_person_from_export_until_the_glass_is_broken() -> None:
+    staff = member()
+    case = case_create(staff, restricted=True)
+    assert case.person is not None
+    client = verified_client(member(Role.VSU_SUPERVISOR))
+    assert client.get(reverse("victims:person_export", args=[case.person.pk])).status_code == 404
+    client.post(
+        reverse("victims:break_glass", args=[case.pk]),
+        {"reason": "The person asked for a copy of their file today."},
+    )
+    assert client.get(reverse("victims:person_export", args=[case.person.pk])).status_code == 200

@@ -54,6 +54,8 @@ def intake_detail(request: HttpRequest, request_id: uuid.UUID) -> HttpResponse:
                 return redirect("victims:intake")
         except ValidationError as exc:
             errors_onto(open_form if "open" in request.POST else decline_form, exc)
+        if "open" not in request.POST and "decline" not in request.POST:
+            open_form.add_error(None, _("Choose whether to open a case or close the request."))
     failed = request.method == "POST"
     report = report_summary(intake.details.get("report", ""))
     return render(
