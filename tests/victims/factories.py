@@ -1,0 +1,89 @@
+"""Building Victim Support Unit records through the services, as the unit's pages will."""
+
+import datetime
+from typing import Any
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from curim.accounts.models import User
+from curim.accounts.roles import Role
+from curim.areas.models import Area
+from tests.factories import user_with_role
+from victims.models import (
+    Case,
+    Consent,
+    ConsentScope,
+    OffenceType,
+    Person,
+    Profession,
+    RiskLevel,
+    Service,
+    ServiceKind,
+    Source,
+)
+from victims.services.cases import case_open
+from victims.services.support import consent_record
+
+
+def supervisor_create(**fields: Any) -> User:
+    return user_with_role(Role.VSU_SUPERVISOR, **fields)
+
+
+def worker_create(**fields: Any) -> User:
+    return user_with_role(Role.VSU_STAFF, **fields)
+
+
+def case_create(
+    *,
+    by: User,
+    person: Person | None = None,
+    intake_date: datetime.date | None = None,
+    offence_type: str = OffenceType.ASSAULT,
+    district: Area | None = None,
+    restricted: bool = False,
+    summary: str = "",
+    **person_fields: Any,
+) -> Case:
+    """A case opened by `by`, for `person` or for a new person with `person_fields`."""
+    return case_open(
+        by=by,
+        person=person,
+        person_fields=None if person else {"full_name": "Test Person", **person_fields},
+        intake_date=intake_date or timezone.localdate(),
+        source=Source.WALK_IN,
+        offence_type=offence_type,
+        risk_level=RiskLevel.MEDIUM,
+        district=district,
+        summary=summary,
+        restricted=restricted,
+        profession=Profession.SOCIAL_WORKER,
+    )
+
+
+def service_create(**fields: Any) -> Service:
+    values: dict[str, Any] = {
+        "name_en": "Piraeus Legal Aid Centre",
+        "name_el": "Κέντρο Νομικής Βοήθειας Πειραιά",
+        "kind": ServiceKind.LEGAL,
+        **fields,
+    }
+    return Service.objects.create(**values)
+
+
+def consent_give(
+    *, case: Case, by: User, scope: str, service: Service | None = None, channel: str = ""
+) -> Consent:
+    return consent_record(case=case, by=by, scope=scope, service=service, channel=channel)
+
+
+def contact_consent(*, case: Case, by: User, channel: str) -> Consent:
+    return consent_give(case=case, by=by, scope=ConsentScope.CONTACT, channel=channel)
+
+
+def upload(content: bytes, name: str = "statement.pdf") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+def moments_ago(minutes: int = 30) -> datetime.datetime:
+    return timezone.now() - datetime.timedelta(minutes=minutes)

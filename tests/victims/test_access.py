@@ -1,0 +1,237 @@
+"""Who reads which case: case workers their own, supervisors the unrestricted ones, nobody else."""
+
+import datetime
+from collections.abc import Callable
+
+import pytest
+import time_machine
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from pytest_django.fixtures import Settings as SettingsWrapper
+
+from curim.accounts.models import User
+from curim.accounts.roles import Role
+from tests.factories import user_create, user_with_role
+from tests.victims.factories import case_create, worker_create
+from victims.models import AccessLog, BreakGlass, Case, ClosureOutcome, Profession
+from victims.selectors import (
+    access_log_visible_to,
+    case_behind_glass,
+    case_for,
+    cases_visible_to,
+    intake_request_for,
+    intake_requests_visible_to,
+    person_for_supervisor,
+    service_for_supervisor,
+)
+from victims.services.cases import assignment_add, assignment_end, case_close
+from victims.services.intake import intake_request_submit
+from victims.services.privacy import break_glass_open, case_anonymise
+
+pytestmark = pytest.mark.django_db
+
+REASON = "the police called about an immediate threat to her children"
+
+
+@pytest.fixture
+def other_worker(db: None) -> User:
+    return worker_create(email="other.worker@example.org")
+
+
+@pytest.fixture
+def restricted(other_worker: User) -> Case:
+    return case_create(by=other_worker, restricted=True, full_name="Restricted Person")
+
+
+def _visible(user: User | AnonymousUser) -> set[Case]:
+    return set(cases_visible_to(user))
+
+
+def test_a_case_worker_sees_only_the_cases_assigned_to_them(
+    worker: User, other_worker: User
+) -> None:
+    mine = case_create(by=worker)
+    theirs = case_create(by=other_worker)
+    assert _visible(worker) == {mine}
+    assert case_for(worker, mine.pk) == mine
+    with pytest.raises(Http404):
+        case_for(worker, theirs.pk)
+
+
+def test_a_case_worker_loses_a_case_when_their_assignment_ends(
+    worker: User, other_worker: User, supervisor: User
+) -> None:
+    case = case_create(by=other_worker)
+    assignment = assignment_add(
+        case=case, by=supervisor, worker=worker, profession=Profession.LAWYER
+    )
+    assert case_for(worker, case.pk) == case
+    assignment_end(assignment=assignment, by=supervisor)
+    assert _visible(worker) == set()
+    with pytest.raises(Http404):
+        case_for(worker, case.pk)
+
+
+def test_a_supervisor_sees_every_case_that_is_not_restricted(
+    worker: User, other_worker: User, supervisor: User, restricted: Case
+) -> None:
+    open_cases = {case_create(by=worker), case_create(by=other_worker)}
+    assert _visible(supervisor) == open_cases
+    with pytest.raises(Http404):
+        case_for(supervisor, restricted.pk)
+
+
+def test_a_supervisor_sees_a_restricted_case_they_are_assigned_to(
+    supervisor: User, other_worker: User, restricted: Case
+) -> None:
+    assignment_add(
+        case=restricted, by=other_worker, worker=supervisor, profession=Profession.PSYCHOLOGIST
+    )
+    assert case_for(supervisor, restricted.pk) == restricted
+
+
+def test_break_glass_opens_a_restricted_case_until_it_expires(
+    supervisor: User, restricted: Case, settings: SettingsWrapper
+) -> None:
+    minutes = settings.VSU_BREAK_GLASS_MINUTES
+    start = datetime.datetime(2026, 6, 1, 9, 0, tzinfo=datetime.UTC)
+    with time_machine.travel(start, tick=False) as clock:
+        break_glass_open(case=restricted, user=supervisor, reason=REASON)
+        assert case_for(supervisor, restricted.pk) == restricted
+        clock.shift(datetime.timedelta(minutes=minutes - 1))
+        assert restricted in _visible(supervisor)
+        clock.shift(datetime.timedelta(minutes=2))
+        assert restricted not in _visible(supervisor)
+        with pytest.raises(Http404):
+            case_for(supervisor, restricted.pk)
+
+
+def test_break_glass_for_one_supervisor_opens_nothing_for_another(
+    supervisor: User, restricted: Case
+) -> None:
+    colleague = user_with_role(Role.VSU_SUPERVISOR)
+    break_glass_open(case=restricted, user=supervisor, reason=REASON)
+    with pytest.raises(Http404):
+        case_for(colleague, restricted.pk)
+
+
+def test_break_glass_refuses_a_short_reason_and_records_nothing(
+    supervisor: User, restricted: Case
+) -> None:
+    logged = AccessLog.objects.count()
+    with pytest.raises(ValidationError) as refused:
+        break_glass_open(case=restricted, user=supervisor, reason="   urgent      ")
+    assert set(refused.value.message_dict) == {"reason"}
+    assert not BreakGlass.objects.exists()
+    assert AccessLog.objects.count() == logged
+    with pytest.raises(Http404):
+        case_for(supervisor, restricted.pk)
+
+
+def test_break_glass_writes_a_flagged_access_log_entry_with_the_reason(
+    supervisor: User, restricted: Case
+) -> None:
+    break_glass_open(case=restricted, user=supervisor, reason=f"  {REASON} ")
+    entry = AccessLog.objects.get(action=AccessLog.Action.BREAK_GLASS)
+    assert entry.break_glass is True
+    assert entry.reason == REASON
+    assert (entry.case_id, entry.case_reference) == (restricted.pk, restricted.reference)
+    assert (entry.user_id, entry.user_email) == (supervisor.pk, supervisor.email)
+
+
+OUTSIDERS: list[tuple[str, Callable[[], User | AnonymousUser]]] = [
+    ("citizen", lambda: user_with_role(Role.CITIZEN)),
+    ("moderator", lambda: user_with_role(Role.MODERATOR)),
+    ("council-member", lambda: user_with_role(Role.COUNCIL_MEMBER)),
+    ("council-secretary", lambda: user_with_role(Role.COUNCIL_SECRETARY)),
+    ("analyst", lambda: user_with_role(Role.ANALYST)),
+    ("admin", lambda: user_with_role(Role.ADMIN)),
+    ("no-role", lambda: user_create()),
+    ("anonymous", AnonymousUser),
+    (
+        "superuser",
+        lambda: User.objects.create_superuser("root@example.org", "correct horse battery"),
+    ),
+    (
+        "inactive-supervisor",
+        lambda: user_with_role(Role.VSU_SUPERVISOR, is_active=False),
+    ),
+]
+
+
+@pytest.mark.parametrize("make_user", [p for _, p in OUTSIDERS], ids=[n for n, _ in OUTSIDERS])
+def test_nobody_outside_the_unit_reads_anything_of_it(
+    make_user: Callable[[], User | AnonymousUser], worker: User, supervisor: User
+) -> None:
+    case = case_create(by=worker)
+    restricted = case_create(by=worker, restricted=True)
+    break_glass_open(case=restricted, user=supervisor, reason=REASON)
+    request = intake_request_submit(name="Anna", phone="6900000000", email="", channel="phone")
+    assert AccessLog.objects.exists()
+    outsider = make_user()
+
+    assert not cases_visible_to(outsider).exists()
+    for target in (case, restricted):
+        with pytest.raises(Http404):
+            case_for(outsider, target.pk)
+    assert not intake_requests_visible_to(outsider).exists()
+    with pytest.raises(Http404):
+        intake_request_for(outsider, request.pk)
+    assert not access_log_visible_to(outsider).exists()
+    with pytest.raises(Http404):
+        person_for_supervisor(outsider, str(case.person_id))
+
+
+def test_an_anonymised_case_is_visible_to_nobody(worker: User, supervisor: User) -> None:
+    case = case_create(by=worker)
+    assignment_add(case=case, by=worker, worker=supervisor, profession=Profession.LAWYER)
+    case = case_close(case=case, by=worker, outcome=ClosureOutcome.COMPLETED)
+    case_anonymise(case)
+    for user in (worker, supervisor):
+        assert not cases_visible_to(user).exists()
+        with pytest.raises(Http404):
+            case_for(user, case.pk)
+
+
+def test_a_case_worker_cannot_reach_people_or_the_access_log(worker: User, case: Case) -> None:
+    assert not access_log_visible_to(worker).exists()
+    with pytest.raises(Http404):
+        person_for_supervisor(worker, str(case.person_id))
+
+
+def test_a_supervisor_reaches_people_and_the_access_log(supervisor: User, case: Case) -> None:
+    assert person_for_supervisor(supervisor, str(case.person_id)) == case.person
+    assert access_log_visible_to(supervisor).filter(case_id=case.pk).exists()
+
+
+@pytest.mark.parametrize(
+    "lookup",
+    [
+        pytest.param(case_for, id="case_for"),
+        pytest.param(intake_request_for, id="intake_request_for"),
+        pytest.param(person_for_supervisor, id="person_for_supervisor"),
+        pytest.param(service_for_supervisor, id="service_for_supervisor"),
+        pytest.param(case_behind_glass, id="case_behind_glass"),
+    ],
+)
+def test_a_malformed_id_is_a_404(
+    lookup: Callable[[User, str], object], supervisor: User, case: Case
+) -> None:
+    # A URL a user typed by hand: a 404, not a 500 from the UUID field's ValidationError.
+    with pytest.raises(Http404):
+        lookup(supervisor, "not-a-uuid")
+
+
+def test_an_unknown_case_id_is_a_404(supervisor: User, case: Case) -> None:
+    with pytest.raises(Http404):
+        case_for(supervisor, "8c8c8c8c-8c8c-4c8c-8c8c-8c8c8c8c8c8c")
+
+
+def test_a_new_assignment_shows_at_the_next_read_for_the_same_user_object(
+    worker: User, other_worker: User, supervisor: User
+) -> None:
+    case = case_create(by=other_worker)
+    assert not cases_visible_to(worker).filter(pk=case.pk).exists()
+    assignment_add(case=case, by=supervisor, worker=worker, profession=Profession.LAWYER)
+    assert cases_visible_to(worker).filter(pk=case.pk).exists()

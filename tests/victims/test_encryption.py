@@ -1,0 +1,254 @@
+"""Everything personal the unit records is unreadable in the database and on disk."""
+
+import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from cryptography.fernet import Fernet
+from django.core.exceptions import FieldError
+from django.db import connection
+from django.db.models import QuerySet
+from pytest_django.fixtures import Settings as SettingsWrapper
+
+from curim.accounts.models import User
+from curim.core.crypto import DecryptionError
+from tests.victims.factories import (
+    case_create,
+    consent_give,
+    moments_ago,
+    service_create,
+    upload,
+)
+from victims.models import (
+    AccessLog,
+    BreakGlass,
+    Case,
+    CaseStatusChange,
+    ClosureOutcome,
+    ConsentScope,
+    Document,
+    IntakeRequest,
+    OffenceType,
+    Person,
+    Referral,
+    Status,
+    SupportKind,
+    SupportSession,
+)
+from victims.services.cases import case_close, case_status_change
+from victims.services.intake import intake_request_submit
+from victims.services.privacy import break_glass_open
+from victims.services.support import document_add, referral_create, session_record
+
+SECRETS = {
+    "full_name": "Xanthippi Zografou-Kalamata",
+    "phone": "+30 699 314 1592",
+    "email": "xanthippi.zografou@example.net",
+    "address": "Odos Thermopylon 77, Kaminia",
+    "date_of_birth": "1937-11-23",
+    "safe_contact": "Καλέστε μόνο αφού φύγει το μπλε αυτοκίνητο",
+    "summary": "pushed down the stairwell by the landlord",
+    "status_note": "home visit on Thermopylon street went badly",
+    "closure_notes": "moved in with her sister in Volos",
+    "session_notes": "talked through the nightmares about the garage",
+    "referral_reason": "needs a lawyer for the restraining order hearing",
+    "break_glass": "on-call emergency: the hospital asked about the injuries",
+    "document_title": "Hospital certificate of the fractured wrist",
+    "document_name": "zografou-hospital-certificate.pdf",
+    "intake_name": "Persephone Anagnostopoulou",
+    "intake_phone": "+30 698 271 8281",
+    "intake_email": "persephone.a@example.net",
+    "intake_message": "my neighbour follows me to the tram stop every morning",
+    "intake_times": "weekdays after the children sleep",
+}
+DOCUMENT = b"MEDICAL CERTIFICATE: fractured left wrist, Xanthippi Zografou-Kalamata"
+SERVICE_NAME = "Piraeus Legal Aid Centre"
+
+VICTIM_TABLES = {
+    "victims_accesslog",
+    "victims_assignment",
+    "victims_breakglass",
+    "victims_case",
+    "victims_casestatuschange",
+    "victims_consent",
+    "victims_document",
+    "victims_intakerequest",
+    "victims_person",
+    "victims_referral",
+    "victims_supportsession",
+}
+
+
+@pytest.fixture
+def records(worker: User, supervisor: User) -> dict[str, Any]:
+    """One of each record, every free-text field holding a distinctive string."""
+    case = case_create(
+        by=worker,
+        full_name=SECRETS["full_name"],
+        phone=SECRETS["phone"],
+        email=SECRETS["email"],
+        address=SECRETS["address"],
+        date_of_birth=datetime.date.fromisoformat(SECRETS["date_of_birth"]),
+        safe_contact={"no_sms": True, "calls_from": "", "notes": SECRETS["safe_contact"]},
+        summary=SECRETS["summary"],
+        restricted=True,
+        offence_type=OffenceType.DOMESTIC_VIOLENCE,
+    )
+    case_status_change(
+        case=case, by=worker, to_status=Status.ASSESSMENT, note=SECRETS["status_note"]
+    )
+    session = session_record(
+        case=case,
+        by=worker,
+        kind=SupportKind.PSYCHOLOGICAL,
+        channel="in_person",
+        held_at=moments_ago(),
+        duration_minutes=50,
+        notes=SECRETS["session_notes"],
+    )
+    service = service_create(name_en=SERVICE_NAME)
+    consent_give(case=case, by=worker, scope=ConsentScope.REFERRAL, service=service)
+    referral = referral_create(
+        case=case, by=worker, service=service, reason=SECRETS["referral_reason"]
+    )
+    glass = break_glass_open(case=case, user=supervisor, reason=SECRETS["break_glass"])
+    document = document_add(
+        case=case,
+        by=worker,
+        title=SECRETS["document_title"],
+        upload=upload(DOCUMENT, SECRETS["document_name"]),
+    )
+    intake = intake_request_submit(
+        name=SECRETS["intake_name"],
+        phone=SECRETS["intake_phone"],
+        email=SECRETS["intake_email"],
+        channel="phone",
+        safe_times=SECRETS["intake_times"],
+        message=SECRETS["intake_message"],
+    )
+    case = case_close(
+        case=case, by=worker, outcome=ClosureOutcome.COMPLETED, notes=SECRETS["closure_notes"]
+    )
+    return {
+        "case": case,
+        "session": session,
+        "referral": referral,
+        "glass": glass,
+        "document": document,
+        "intake": intake,
+    }
+
+
+def _raw_values() -> dict[str, list[str]]:
+    """Every column of every row of every victims table, and each row as text, as stored."""
+    tables = [t for t in connection.introspection.table_names() if t.startswith("victims_")]
+    found: dict[str, list[str]] = {}
+    with connection.cursor() as cursor:
+        for table in tables:
+            name = connection.ops.quote_name(table)
+            cursor.execute(f"SELECT * FROM {name}")  # noqa: S608
+            values = [str(value) for row in cursor.fetchall() for value in row]
+            cursor.execute(f"SELECT t::text FROM {name} t")  # noqa: S608
+            values += [text for (text,) in cursor.fetchall()]
+            found[table] = values
+    return found
+
+
+@pytest.mark.django_db
+def test_no_personal_data_is_readable_in_any_victims_table(records: dict[str, Any]) -> None:
+    raw = _raw_values()
+    assert set(raw) >= VICTIM_TABLES
+    assert all(raw[table] for table in VICTIM_TABLES), "every table holds a row to search"
+    for table, values in raw.items():
+        for label, secret in SECRETS.items():
+            leaks = [value for value in values if secret in value]
+            assert not leaks, f"{label} is readable in {table}"
+    # The search does find what is stored in clear, so an empty result above means something.
+    assert any(SERVICE_NAME in value for value in raw["victims_service"])
+
+
+@pytest.mark.django_db
+def test_document_files_on_disk_hold_neither_the_content_nor_the_name(
+    records: dict[str, Any], document_root: Path
+) -> None:
+    files = [path for path in document_root.rglob("*") if path.is_file()]
+    assert len(files) == 1
+    stored = files[0].read_bytes()
+    assert DOCUMENT not in stored
+    assert b"Zografou" not in stored
+    assert "zografou" not in files[0].name
+    assert files[0].stat().st_mode & 0o077 == 0, "only the application's user reads the file"
+
+
+@pytest.mark.django_db
+def test_the_orm_reads_every_encrypted_value_back(records: dict[str, Any]) -> None:
+    case = Case.objects.select_related("person").get(pk=records["case"].pk)
+    person = Person.objects.get(pk=case.person.pk)
+    assert person.full_name == SECRETS["full_name"]
+    assert person.phone == SECRETS["phone"]
+    assert person.email == SECRETS["email"]
+    assert person.address == SECRETS["address"]
+    assert person.date_of_birth == datetime.date(1937, 11, 23)
+    assert person.safe_contact["notes"] == SECRETS["safe_contact"]
+    assert person.safe_contact["no_sms"] is True
+    assert case.summary == SECRETS["summary"]
+    assert case.closure_notes == SECRETS["closure_notes"]
+    notes = CaseStatusChange.objects.filter(case=case).values_list("note", flat=True)
+    assert SECRETS["status_note"] in list(notes)
+    assert SupportSession.objects.get(pk=records["session"].pk).notes == SECRETS["session_notes"]
+    assert Referral.objects.get(pk=records["referral"].pk).reason == SECRETS["referral_reason"]
+    assert BreakGlass.objects.get(pk=records["glass"].pk).reason == SECRETS["break_glass"]
+    glass_log = AccessLog.objects.get(action=AccessLog.Action.BREAK_GLASS)
+    assert glass_log.reason == SECRETS["break_glass"]
+    details = IntakeRequest.objects.get(pk=records["intake"].pk).details
+    assert details["name"] == SECRETS["intake_name"]
+    assert details["phone"] == SECRETS["intake_phone"]
+    assert details["message"] == SECRETS["intake_message"]
+    document = Document.objects.get(pk=records["document"].pk)
+    assert document.title == SECRETS["document_title"]
+    assert document.original_name == SECRETS["document_name"]
+    with document.file.open("rb") as handle:
+        assert handle.read() == DOCUMENT
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        pytest.param(lambda: Person.objects.filter(full_name="Maria"), id="exact"),
+        pytest.param(lambda: Person.objects.filter(email__icontains="@"), id="icontains"),
+        pytest.param(lambda: Person.objects.filter(phone__in=["1"]), id="in"),
+        pytest.param(lambda: Person.objects.exclude(address=""), id="exclude"),
+        pytest.param(
+            lambda: Person.objects.filter(date_of_birth__gt=datetime.date(2000, 1, 1)), id="gt"
+        ),
+        pytest.param(lambda: Case.objects.filter(person__full_name="Maria"), id="across-fk"),
+        pytest.param(lambda: SupportSession.objects.filter(notes__startswith="a"), id="notes"),
+    ],
+)
+@pytest.mark.django_db
+def test_a_lookup_on_an_encrypted_field_is_refused(query: Any) -> None:
+    # A token differs at each write: a lookup would silently match nothing.
+    with pytest.raises(FieldError):
+        list(query())
+
+
+@pytest.mark.django_db
+def test_an_isnull_lookup_on_an_encrypted_field_works(case: Case) -> None:
+    queryset: QuerySet[Person] = Person.objects.filter(pk=case.person.pk)
+    assert queryset.filter(date_of_birth__isnull=True).count() == 1
+    assert queryset.filter(full_name__isnull=False).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_wrong_key_cannot_read_rows_or_documents(
+    records: dict[str, Any], settings: SettingsWrapper
+) -> None:
+    settings.ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
+    with pytest.raises(DecryptionError):
+        Person.objects.get(pk=records["case"].person_id)
+    with pytest.raises(DecryptionError):
+        SupportSession.objects.get(pk=records["session"].pk)
+    document_file = Document._meta.get_field("file").storage
+    with pytest.raises(DecryptionError):
+        document_file.open(records["document"].file.name).read()

@@ -1,0 +1,372 @@
+"""Retention, subject access and erasure: what goes, what stays, and what is logged."""
+
+import datetime
+import io
+import json
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from pytest_django.fixtures import Settings as SettingsWrapper
+
+from curim.accounts.models import User
+from curim.areas.models import Area
+from tests.victims.factories import (
+    case_create,
+    consent_give,
+    moments_ago,
+    service_create,
+    upload,
+)
+from victims.models import (
+    AccessLog,
+    Assignment,
+    BreakGlass,
+    Case,
+    CaseStatusChange,
+    ClosureOutcome,
+    Consent,
+    ConsentScope,
+    Document,
+    IntakeRequest,
+    OffenceType,
+    Person,
+    Profession,
+    Referral,
+    ReferralOutcome,
+    ReferralStatus,
+    RiskLevel,
+    Status,
+    SupportKind,
+    SupportSession,
+)
+from victims.services.cases import case_close, case_status_change
+from victims.services.intake import intake_open, intake_request_submit
+from victims.services.privacy import (
+    break_glass_open,
+    case_anonymise,
+    cases_due_for_anonymisation,
+    person_erase,
+    person_export,
+)
+from victims.services.support import document_add, referral_create, referral_update, session_record
+
+pytestmark = pytest.mark.django_db
+
+NAME = "Kalliopi Theodorakopoulou"
+PHONE = "6944 271 828"
+EMAIL = "kalliopi.t@example.net"
+CONTENT = b"photograph of the bruises, taken at the clinic"
+GROUNDS = "written request of the data subject received by post"
+
+
+@dataclass
+class Full:
+    """A case with one of everything, its person, and the document's file on disk."""
+
+    case: Case
+    person: Person
+    district: Area
+    document_file: Path
+
+
+def _full_case(worker: User, supervisor: User, root: Path, *, close: bool = True) -> Full:
+    request = intake_request_submit(
+        name=NAME, phone=PHONE, email=EMAIL, channel="phone", message="he waits outside"
+    )
+    district = Area.objects.filter(level=Area.Level.DISTRICT).order_by("code").first()
+    assert district is not None
+    case = intake_open(
+        request=request,
+        by=worker,
+        offence_type=OffenceType.HARASSMENT,
+        risk_level=RiskLevel.HIGH,
+        profession=Profession.PSYCHOLOGIST,
+        district=district,
+    )
+    Case.objects.filter(pk=case.pk).update(referring_organisation="Piraeus police station")
+    case.refresh_from_db()
+    case_status_change(case=case, by=worker, to_status=Status.ASSESSMENT, note="first visit")
+    session_record(
+        case=case,
+        by=worker,
+        kind=SupportKind.PSYCHOLOGICAL,
+        channel="in_person",
+        held_at=moments_ago(),
+        duration_minutes=60,
+        notes="afraid to go home",
+    )
+    service = service_create()
+    consent_give(case=case, by=worker, scope=ConsentScope.REFERRAL, service=service)
+    referral = referral_create(case=case, by=worker, service=service, reason="restraining order")
+    for status in (ReferralStatus.SENT, ReferralStatus.ACCEPTED):
+        referral_update(referral=referral, by=worker, status=status)
+    referral_update(
+        referral=referral,
+        by=worker,
+        status=ReferralStatus.COMPLETED,
+        outcome=ReferralOutcome.SUPPORT_RECEIVED,
+    )
+    document = document_add(case=case, by=worker, title="Photos", upload=upload(CONTENT))
+    break_glass_open(case=case, user=supervisor, reason="weekend duty, the hospital called")
+    if close:
+        case = case_close(
+            case=case, by=worker, outcome=ClosureOutcome.COMPLETED, notes="safe with family"
+        )
+    assert case.person is not None
+    return Full(
+        case=case,
+        person=case.person,
+        district=district,
+        document_file=root / document.file.name,
+    )
+
+
+def _age(case: Case, days: int) -> None:
+    Case.objects.filter(pk=case.pk).update(closed_at=timezone.now() - datetime.timedelta(days))
+
+
+@pytest.fixture
+def full(piraeus: None, worker: User, supervisor: User, document_root: Path) -> Full:
+    return _full_case(worker, supervisor, document_root)
+
+
+def _retention_run(django_capture_on_commit_callbacks: Any) -> list[Case]:
+    """What the retention task will do: anonymise every case that is due."""
+    due = list(cases_due_for_anonymisation())
+    with django_capture_on_commit_callbacks(execute=True):
+        for case in due:
+            case_anonymise(case)
+    return due
+
+
+def test_a_case_closed_longer_than_the_retention_period_is_due(
+    full: Full, settings: SettingsWrapper
+) -> None:
+    _age(full.case, settings.VSU_RETENTION_DAYS + 1)
+    assert list(cases_due_for_anonymisation()) == [full.case]
+
+
+def test_recent_open_and_anonymised_cases_are_not_due(
+    full: Full, worker: User, settings: SettingsWrapper, django_capture_on_commit_callbacks: Any
+) -> None:
+    _age(full.case, settings.VSU_RETENTION_DAYS - 1)
+    open_case = case_create(by=worker)
+    assert not cases_due_for_anonymisation().exists()
+    _age(full.case, settings.VSU_RETENTION_DAYS + 1)
+    _retention_run(django_capture_on_commit_callbacks)
+    assert not cases_due_for_anonymisation().exists()
+    assert Case.objects.get(pk=open_case.pk).person is not None
+
+
+def test_anonymisation_removes_the_person_and_every_note_and_reason(
+    full: Full, settings: SettingsWrapper, django_capture_on_commit_callbacks: Any
+) -> None:
+    _age(full.case, settings.VSU_RETENTION_DAYS + 1)
+    assert _retention_run(django_capture_on_commit_callbacks) == [full.case]
+
+    case = Case.objects.get(pk=full.case.pk)
+    assert case.person is None
+    assert case.anonymised_at is not None
+    assert not Person.objects.filter(pk=full.person.pk).exists()
+    assert (case.summary, case.closure_notes, case.referring_organisation) == ("", "", "")
+    assert set(SupportSession.objects.filter(case=case).values_list("notes", flat=True)) == {""}
+    assert set(CaseStatusChange.objects.filter(case=case).values_list("note", flat=True)) == {""}
+    assert set(Referral.objects.filter(case=case).values_list("reason", flat=True)) == {""}
+    assert not Document.objects.filter(case=case).exists()
+    assert not full.document_file.exists()
+    assert not IntakeRequest.objects.exists()
+    assert not BreakGlass.objects.filter(case=case).exists()
+
+
+def test_anonymisation_keeps_the_figures(
+    full: Full, settings: SettingsWrapper, django_capture_on_commit_callbacks: Any
+) -> None:
+    _age(full.case, settings.VSU_RETENTION_DAYS + 1)
+    closed_at = Case.objects.get(pk=full.case.pk).closed_at
+    _retention_run(django_capture_on_commit_callbacks)
+    case = Case.objects.get(pk=full.case.pk)
+    assert (case.offence_type, case.intake_date, case.district, case.status) == (
+        OffenceType.HARASSMENT,
+        full.case.intake_date,
+        full.district,
+        Status.CLOSED,
+    )
+    assert (case.closed_at, case.closure_outcome, case.risk_level) == (
+        closed_at,
+        ClosureOutcome.COMPLETED,
+        RiskLevel.HIGH,
+    )
+    assert list(SupportSession.objects.filter(case=case).values_list("kind", "channel")) == [
+        (SupportKind.PSYCHOLOGICAL, "in_person")
+    ]
+    assert list(Referral.objects.filter(case=case).values_list("status", "outcome")) == [
+        (ReferralStatus.COMPLETED, ReferralOutcome.SUPPORT_RECEIVED)
+    ]
+
+
+def test_anonymisation_is_logged_as_done_by_the_platform(
+    full: Full, settings: SettingsWrapper, django_capture_on_commit_callbacks: Any
+) -> None:
+    _age(full.case, settings.VSU_RETENTION_DAYS + 1)
+    _retention_run(django_capture_on_commit_callbacks)
+    entry = AccessLog.objects.get(action=AccessLog.Action.ANONYMISE)
+    assert (entry.case_id, entry.case_reference, entry.user_id) == (
+        full.case.pk,
+        full.case.reference,
+        None,
+    )
+
+
+def test_document_files_are_removed_only_when_the_anonymisation_commits(
+    full: Full, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks() as callbacks:
+        case_anonymise(full.case)
+    assert full.document_file.exists(), "a rollback would still find its file"
+    for callback in callbacks:
+        callback()
+    assert not full.document_file.exists()
+
+
+def test_a_person_with_another_case_stays_when_one_case_is_anonymised(
+    full: Full, worker: User, settings: SettingsWrapper, django_capture_on_commit_callbacks: Any
+) -> None:
+    later = case_create(by=worker, person=full.person, summary="came back a year later")
+    _age(full.case, settings.VSU_RETENTION_DAYS + 1)
+    _retention_run(django_capture_on_commit_callbacks)
+    assert Case.objects.get(pk=full.case.pk).person is None
+    kept = Case.objects.get(pk=later.pk)
+    assert kept.person.full_name == NAME
+    assert kept.summary == "came back a year later"
+
+
+def test_a_recently_closed_case_is_untouched_by_the_retention_run(
+    full: Full, settings: SettingsWrapper, django_capture_on_commit_callbacks: Any
+) -> None:
+    _age(full.case, settings.VSU_RETENTION_DAYS - 1)
+    assert _retention_run(django_capture_on_commit_callbacks) == []
+    case = Case.objects.get(pk=full.case.pk)
+    assert case.person.full_name == NAME
+    assert case.closure_notes == "safe with family"
+    assert full.document_file.exists()
+    assert IntakeRequest.objects.filter(case=case).exists()
+
+
+# --- Subject access ----------------------------------------------------------------------------
+
+
+def test_the_export_holds_the_decrypted_record_and_documents(
+    full: Full, worker: User, supervisor: User
+) -> None:
+    second = case_create(by=worker, person=full.person, summary="second case")
+    archive = zipfile.ZipFile(io.BytesIO(person_export(person=full.person, by=supervisor)))
+
+    record = json.loads(archive.read("person.json"))
+    assert record["person"]["full_name"] == NAME
+    assert record["person"]["phone"] == PHONE
+    assert record["person"]["email"] == EMAIL
+    cases = {c["reference"]: c for c in record["cases"]}
+    assert set(cases) == {full.case.reference, second.reference}
+    first = cases[full.case.reference]
+    assert first["summary"] == "he waits outside"
+    assert first["closure_notes"] == "safe with family"
+    assert [s["notes"] for s in first["sessions"]] == ["afraid to go home"]
+    assert [r["reason"] for r in first["referrals"]] == ["restraining order"]
+    assert {c["scope"] for c in first["consents"]} == {"processing", "contact", "referral"}
+    (listed,) = first["documents"]
+    assert listed["title"] == "Photos"
+    assert archive.read(listed["file"]) == CONTENT
+    assert [n for n in archive.namelist() if n.startswith("documents/")] == [listed["file"]]
+
+
+def test_the_export_is_logged_once_per_case(full: Full, worker: User, supervisor: User) -> None:
+    second = case_create(by=worker, person=full.person)
+    person_export(person=full.person, by=supervisor)
+    entries = AccessLog.objects.filter(action=AccessLog.Action.EXPORT)
+    assert sorted((e.case_id, e.user_id) for e in entries) == sorted(
+        [(full.case.pk, supervisor.pk), (second.pk, supervisor.pk)]
+    )
+
+
+# --- Erasure -----------------------------------------------------------------------------------
+
+
+def test_erasure_refuses_a_short_reason_and_removes_nothing(
+    full: Full, supervisor: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(ValidationError) as refused,
+    ):
+        person_erase(person=full.person, by=supervisor, reason="asked to   ")
+    assert set(refused.value.message_dict) == {"reason"}
+    assert Person.objects.filter(pk=full.person.pk).exists()
+    assert Case.objects.filter(pk=full.case.pk).exists()
+    assert full.document_file.exists()
+    assert not AccessLog.objects.filter(action=AccessLog.Action.ERASE).exists()
+
+
+@pytest.fixture
+def erased(
+    piraeus: None,
+    worker: User,
+    supervisor: User,
+    document_root: Path,
+    django_capture_on_commit_callbacks: Any,
+) -> tuple[Full, Full, int]:
+    """A person with two cases, one still open, erased on their request."""
+    first = _full_case(worker, supervisor, document_root)
+    second = _full_case(worker, supervisor, document_root, close=False)
+    # Both intake requests came from the same person: one person, two cases.
+    Case.objects.filter(pk=second.case.pk).update(person=first.person)
+    Person.objects.filter(pk=second.person.pk).delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        count = person_erase(person=first.person, by=supervisor, reason=GROUNDS)
+    return first, second, count
+
+
+def test_erasure_removes_the_person_and_everything_on_their_cases(
+    erased: tuple[Full, Full, int],
+) -> None:
+    first, second, count = erased
+    assert count == 2
+    assert not Person.objects.exists()
+    assert not Case.objects.exists()
+    for model in (
+        CaseStatusChange,
+        Assignment,
+        BreakGlass,
+        SupportSession,
+        Consent,
+        Referral,
+        Document,
+        IntakeRequest,
+    ):
+        assert not model.objects.exists(), model.__name__
+    assert not first.document_file.exists()
+    assert not second.document_file.exists()
+
+
+def test_erasure_leaves_log_entries_without_personal_data(
+    erased: tuple[Full, Full, int], supervisor: User
+) -> None:
+    first, second, _count = erased
+    entries = AccessLog.objects.filter(action=AccessLog.Action.ERASE)
+    assert sorted((e.case_id, e.case_reference) for e in entries) == sorted(
+        [(first.case.pk, first.case.reference), (second.case.pk, second.case.reference)]
+    )
+    assert {(e.user_id, e.reason) for e in entries} == {(supervisor.pk, GROUNDS)}
+    # The history of the erased cases stays, as history.
+    earlier = AccessLog.objects.filter(case_id=first.case.pk, action=AccessLog.Action.CREATE)
+    assert earlier.exists()
+    for entry in AccessLog.objects.all():
+        readable = " ".join(
+            str(getattr(entry, field.attname)) for field in AccessLog._meta.concrete_fields
+        )
+        for personal in (NAME, PHONE, EMAIL, "he waits outside", "afraid to go home"):
+            assert personal not in readable, entry

@@ -1,0 +1,233 @@
+"""The council's anonymised statistics: right counts, no count below k, no count derivable."""
+
+import dataclasses
+import datetime
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+import pytest
+
+from curim.accounts.models import User
+from curim.areas.models import Area
+from tests.victims.factories import case_create, consent_give, moments_ago, service_create
+from victims.models import (
+    Case,
+    ClosureOutcome,
+    ConsentScope,
+    OffenceType,
+    ReferralOutcome,
+    ReferralStatus,
+    Service,
+    SupportKind,
+)
+from victims.selectors import Cell, VictimSupportStatistics, victim_support_statistics
+from victims.services.cases import case_close
+from victims.services.privacy import case_anonymise
+from victims.services.support import referral_create, referral_update, session_record
+
+pytestmark = pytest.mark.django_db
+
+YEAR = 2023
+T = TypeVar("T")
+
+
+@dataclass
+class Made:
+    """What the test created, from which the expected counts are computed independently."""
+
+    cases: list[Case] = field(default_factory=list)
+    sessions: list[tuple[Case, str]] = field(default_factory=list)
+    outcomes: list[tuple[Case, str]] = field(default_factory=list)
+
+    def of_year(self, year: int) -> list[Case]:
+        return [c for c in self.cases if c.intake_date.year == year]
+
+    def by_month(self, year: int) -> Counter[str]:
+        return Counter(c.intake_date.strftime("%Y-%m") for c in self.of_year(year))
+
+    def by_offence(self, year: int) -> Counter[str]:
+        return Counter(c.offence_type for c in self.of_year(year))
+
+    def by_district(self, year: int) -> Counter[str]:
+        return Counter(c.district.code if c.district else "" for c in self.of_year(year))
+
+    def by_support(self, year: int) -> Counter[str]:
+        distinct = {(c.pk, kind) for c, kind in self.sessions if c.intake_date.year == year}
+        return Counter(kind for _, kind in distinct)
+
+    def by_outcome(self, year: int) -> Counter[str]:
+        distinct = {(c.pk, o) for c, o in self.outcomes if c.intake_date.year == year}
+        return Counter(outcome for _, outcome in distinct)
+
+
+def _session(made: Made, case: Case, by: User, kind: str) -> None:
+    session_record(
+        case=case,
+        by=by,
+        kind=kind,
+        channel="in_person",
+        held_at=moments_ago(),
+        duration_minutes=30,
+    )
+    made.sessions.append((case, kind))
+
+
+def _referral(made: Made, case: Case, by: User, service: Service, outcome: str) -> None:
+    if not case.consents.filter(scope=ConsentScope.REFERRAL, service=service).exists():
+        consent_give(case=case, by=by, scope=ConsentScope.REFERRAL, service=service)
+    referral = referral_create(case=case, by=by, service=service)
+    referral_update(referral=referral, by=by, status=ReferralStatus.SENT)
+    if outcome == ReferralOutcome.SUPPORT_RECEIVED:
+        referral_update(referral=referral, by=by, status=ReferralStatus.ACCEPTED)
+        referral_update(referral=referral, by=by, status=ReferralStatus.COMPLETED, outcome=outcome)
+    else:
+        referral_update(referral=referral, by=by, status=ReferralStatus.DECLINED, outcome=outcome)
+    made.outcomes.append((case, outcome))
+
+
+def _rotated(values: list[T], by: int) -> list[T]:
+    # Mixed so that no two dimensions line up case by case.
+    return values[by:] + values[:by]
+
+
+@pytest.fixture
+def made(piraeus: None, worker: User) -> Made:
+    """15 cases in 2023 (two of them anonymised since), 3 in 2022 and 2 in 2024."""
+    first, second = Area.objects.filter(level=Area.Level.DISTRICT).order_by("code")[:2]
+    offences = [OffenceType.ASSAULT] * 7 + [OffenceType.DOMESTIC_VIOLENCE] * 6
+    offences += [OffenceType.FRAUD] * 2
+    months = _rotated([1] * 8 + [2] * 5 + [3] * 2, by=5)
+    districts = _rotated([first] * 11 + [second] * 2 + [None] * 2, by=3)
+    made = Made()
+    for offence, month, district in zip(offences, months, districts, strict=True):
+        made.cases.append(
+            case_create(
+                by=worker,
+                intake_date=datetime.date(YEAR, month, 10),
+                offence_type=offence,
+                district=district,
+            )
+        )
+    for year, count in ((YEAR - 1, 3), (YEAR + 1, 2)):
+        for day in range(count):
+            case = case_create(by=worker, intake_date=datetime.date(year, 6, day + 1))
+            made.cases.append(case)
+            _session(made, case, worker, SupportKind.LEGAL)
+
+    this_year = made.of_year(YEAR)
+    for case in this_year[:6]:
+        _session(made, case, worker, SupportKind.PSYCHOLOGICAL)
+    _session(made, this_year[0], worker, SupportKind.PSYCHOLOGICAL)  # a second one, same case
+    for case in (this_year[0], this_year[6], this_year[7]):
+        _session(made, case, worker, SupportKind.LEGAL)
+    service = service_create()
+    for case in this_year[:5]:
+        _referral(made, case, worker, service, ReferralOutcome.SUPPORT_RECEIVED)
+    _referral(made, this_year[0], worker, service, ReferralOutcome.SUPPORT_RECEIVED)
+    _referral(made, this_year[5], worker, service, ReferralOutcome.NO_RESPONSE)
+    for case in this_year[-2:]:
+        case_anonymise(case_close(case=case, by=worker, outcome=ClosureOutcome.COMPLETED))
+    return made
+
+
+def _cells(cells: list[Cell]) -> dict[str, int | None]:
+    return {cell.key: cell.count for cell in cells}
+
+
+def test_the_independent_counts_are_what_the_cases_were_made_to_be(made: Made) -> None:
+    # Guards the fixture: the expectations below rely on these shapes.
+    assert sorted(made.by_month(YEAR).values()) == [2, 5, 8]
+    assert sorted(made.by_offence(YEAR).values()) == [2, 6, 7]
+    assert sorted(made.by_district(YEAR).values()) == [2, 2, 11]
+    assert made.by_support(YEAR) == {"psychological": 6, "legal": 3}
+    assert made.by_outcome(YEAR) == {"support_received": 5, "no_response": 1}
+
+
+def test_the_total_counts_every_case_of_the_year_anonymised_or_not(made: Made) -> None:
+    anonymised = Case.objects.filter(intake_date__year=YEAR, anonymised_at__isnull=False)
+    assert anonymised.count() == 2
+    stats = victim_support_statistics(year=YEAR)
+    assert (stats.year, stats.k, stats.total) == (YEAR, 5, len(made.of_year(YEAR)))
+
+
+def test_a_lone_small_cell_is_hidden_with_the_smallest_other_cell(made: Made) -> None:
+    stats = victim_support_statistics(year=YEAR)
+    months, offences = made.by_month(YEAR), made.by_offence(YEAR)
+    assert _cells(stats.by_month) == {
+        f"{YEAR}-01": months[f"{YEAR}-01"],
+        f"{YEAR}-02": None,  # 5: shown alone, the 2 of March would be the total minus the rest
+        f"{YEAR}-03": None,
+    }
+    assert _cells(stats.by_offence_type) == {
+        "assault": offences["assault"],
+        "domestic_violence": None,
+        "fraud": None,
+    }
+
+
+def test_two_small_cells_hide_each_other_and_nothing_more(made: Made) -> None:
+    stats = victim_support_statistics(year=YEAR)
+    busiest = Area.objects.filter(level=Area.Level.DISTRICT).order_by("code")[0]
+    districts = made.by_district(YEAR)
+    assert _cells(stats.by_district) == {busiest.code: districts[busiest.code]} | {
+        key: None for key in districts if key != busiest.code
+    }
+
+
+def test_support_types_and_referral_outcomes_count_cases_not_sessions(made: Made) -> None:
+    stats = victim_support_statistics(year=YEAR)
+    # These do not add up to the total, so a lone small cell reveals nothing: no second one.
+    assert _cells(stats.by_support_type) == {
+        "psychological": made.by_support(YEAR)["psychological"],
+        "legal": None,
+    }
+    assert _cells(stats.by_referral_outcome) == {
+        "support_received": made.by_outcome(YEAR)["support_received"],
+        "no_response": None,
+    }
+
+
+def test_a_year_with_fewer_than_k_cases_shows_no_number_at_all(made: Made) -> None:
+    stats = victim_support_statistics(year=YEAR - 1)
+    assert len(made.of_year(YEAR - 1)) == 3
+    assert stats.total is None
+    everything = (
+        stats.by_month
+        + stats.by_offence_type
+        + stats.by_support_type
+        + stats.by_referral_outcome
+        + stats.by_district
+    )
+    assert everything, "the cells are listed, hidden"
+    assert all(cell.suppressed for cell in everything)
+
+
+def test_a_year_without_cases_is_empty(made: Made) -> None:
+    stats = victim_support_statistics(year=2000)
+    assert stats.total is None
+    assert stats.by_month == stats.by_district == stats.by_support_type == []
+
+
+def test_the_statistics_carry_no_ids_or_names(made: Made) -> None:
+    stats = victim_support_statistics(year=YEAR)
+    assert {f.name for f in dataclasses.fields(VictimSupportStatistics)} == {
+        "year",
+        "k",
+        "total",
+        "by_month",
+        "by_offence_type",
+        "by_support_type",
+        "by_referral_outcome",
+        "by_district",
+    }
+    assert {f.name for f in dataclasses.fields(Cell)} == {"key", "count"}
+    text = repr(stats)
+    for case in made.cases:
+        assert str(case.pk) not in text
+        assert case.reference not in text
+    assert "Test Person" not in text
+    for cell in stats.by_month + stats.by_district + stats.by_offence_type:
+        with pytest.raises(ValueError, match="badly formed"):
+            uuid.UUID(cell.key or "x")
