@@ -249,10 +249,17 @@ class ConsentForm(forms.Form):
         choices=BLANK + [(c.value, c.label) for c in CONTACT_CHANNELS],
         required=False,
     )
+    given_at = forms.DateTimeField(
+        label=_("Given"),
+        required=False,
+        widget=LocalDateTimeInput(),
+        help_text=_("When the person agreed; now if left empty."),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["service"].queryset = Service.objects.filter(is_active=True)  # type: ignore[attr-defined]
+        self.fields["given_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
 
 
 class ReferralForm(forms.Form):

@@ -14,6 +14,7 @@ from datetime import date
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
@@ -74,7 +75,7 @@ def case_for(user: AnyUser, case_id: uuid.UUID | str) -> Case:
     """One case in `user`'s scope, or 404 (also for ids that are not UUIDs)."""
     try:
         return cases_visible_to(user).select_related("person", "district").get(pk=case_id)
-    except (Case.DoesNotExist, ValueError, TypeError) as exc:
+    except (Case.DoesNotExist, ValidationError, ValueError, TypeError) as exc:
         raise Http404 from exc
 
 
@@ -84,7 +85,7 @@ def case_behind_glass(user: AnyUser, case_id: uuid.UUID | str) -> Case:
         raise Http404
     try:
         return Case.objects.filter(anonymised_at__isnull=True).get(pk=case_id)
-    except (Case.DoesNotExist, ValueError, TypeError) as exc:
+    except (Case.DoesNotExist, ValidationError, ValueError, TypeError) as exc:
         raise Http404 from exc
 
 
@@ -105,7 +106,7 @@ def intake_requests_visible_to(user: AnyUser) -> QuerySet[IntakeRequest]:
 def intake_request_for(user: AnyUser, request_id: uuid.UUID | str) -> IntakeRequest:
     try:
         return intake_requests_visible_to(user).get(pk=request_id, state=IntakeRequest.State.NEW)
-    except (IntakeRequest.DoesNotExist, ValueError, TypeError) as exc:
+    except (IntakeRequest.DoesNotExist, ValidationError, ValueError, TypeError) as exc:
         raise Http404 from exc
 
 
@@ -120,7 +121,7 @@ def person_for_supervisor(user: AnyUser, person_id: uuid.UUID | str) -> Person:
     people = Person.objects.filter(cases__isnull=False).exclude(cases__in=out_of_scope)
     try:
         return people.distinct().get(pk=person_id)
-    except (Person.DoesNotExist, ValueError, TypeError) as exc:
+    except (Person.DoesNotExist, ValidationError, ValueError, TypeError) as exc:
         raise Http404 from exc
 
 
@@ -141,7 +142,7 @@ def service_for_supervisor(user: AnyUser, service_id: uuid.UUID | str) -> Servic
         raise Http404
     try:
         return Service.objects.get(pk=service_id)
-    except (Service.DoesNotExist, ValueError, TypeError) as exc:
+    except (Service.DoesNotExist, ValidationError, ValueError, TypeError) as exc:
         raise Http404 from exc
 
 
@@ -193,12 +194,14 @@ SELECT 'total', '', count(*) FROM c
 
 
 def _suppress(counts: dict[str, int], k: int, *, total_shown: bool) -> list[Cell]:
-    """Primary suppression below k; then, while the total is shown, a lone hidden cell would be
-    the total minus the others, so the smallest shown cell is hidden with it."""
+    """Primary suppression below k. Then, while the total is shown, the hidden cells' sum is
+    known (the total minus the rest): more cells are hidden, smallest first, until that sum
+    reaches 2k, so that no hidden cell's value follows from the sum and the rule."""
     hidden = {key for key, n in counts.items() if n < k}
-    if total_shown and len(hidden) == 1 and len(counts) > 1:
+    if total_shown and hidden:
         shown = sorted((n, key) for key, n in counts.items() if key not in hidden)
-        hidden.add(shown[0][1])
+        while shown and sum(counts[key] for key in hidden) < 2 * k:
+            hidden.add(shown.pop(0)[1])
     return [Cell(key, None if key in hidden else n) for key, n in sorted(counts.items())]
 
 

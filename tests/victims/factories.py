@@ -71,10 +71,22 @@ def service_create(**fields: Any) -> Service:
     return Service.objects.create(**values)
 
 
+# Consents in these tests were given well before any session they allow.
+LONG_AGO = datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC)
+
+
 def consent_give(
-    *, case: Case, by: User, scope: str, service: Service | None = None, channel: str = ""
+    *,
+    case: Case,
+    by: User,
+    scope: str,
+    service: Service | None = None,
+    channel: str = "",
+    given_at: datetime.datetime | None = LONG_AGO,
 ) -> Consent:
-    return consent_record(case=case, by=by, scope=scope, service=service, channel=channel)
+    return consent_record(
+        case=case, by=by, scope=scope, service=service, channel=channel, given_at=given_at
+    )
 
 
 def contact_consent(*, case: Case, by: User, channel: str) -> Consent:

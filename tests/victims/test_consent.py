@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from curim.accounts.models import User
 from tests.victims.factories import (
@@ -101,8 +102,24 @@ def test_after_withdrawal_contact_by_that_channel_is_refused_again(
     _session(case, worker, Channel.PHONE)
     consent_withdraw(consent=consent, by=worker)
     with pytest.raises(ValidationError) as refused:
-        _session(case, worker, Channel.PHONE)
+        _session(case, worker, Channel.PHONE, timezone.now())
     _refused_on("channel", refused)
+    assert SupportSession.objects.count() == 1
+
+
+def test_a_contact_before_the_consent_was_given_is_refused(case: Case, worker: User) -> None:
+    consent_give(
+        case=case, by=worker, scope=ConsentScope.CONTACT, channel=Channel.PHONE, given_at=None
+    )
+    with pytest.raises(ValidationError) as refused:
+        _session(case, worker, Channel.PHONE, moments_ago(60))
+    _refused_on("channel", refused)
+
+
+def test_a_contact_held_before_a_withdrawal_may_still_be_recorded(case: Case, worker: User) -> None:
+    consent = contact_consent(case=case, by=worker, channel=Channel.PHONE)
+    consent_withdraw(consent=consent, by=worker)
+    _session(case, worker, Channel.PHONE, moments_ago(60))
     assert SupportSession.objects.count() == 1
 
 

@@ -144,8 +144,10 @@ def test_a_session_by_phone_needs_consent_then_goes_through() -> None:
     assert refused.status_code == 400
     assert "no active consent" in str(refused.context["form"].errors["channel"])
     assert not SupportSession.objects.exists()
+    given = timezone.localtime(timezone.now() - datetime.timedelta(hours=2))
     client.post(
-        reverse("victims:consent_new", args=[case.pk]), {"scope": "contact", "channel": "phone"}
+        reverse("victims:consent_new", args=[case.pk]),
+        {"scope": "contact", "channel": "phone", "given_at": given.strftime("%Y-%m-%dT%H:%M")},
     )
     accepted = client.post(reverse("victims:session_new", args=[case.pk]), data)
     assert accepted.status_code == 302

@@ -152,28 +152,35 @@ def test_the_total_counts_every_case_of_the_year_anonymised_or_not(made: Made) -
     assert (stats.year, stats.k, stats.total) == (YEAR, 5, len(made.of_year(YEAR)))
 
 
-def test_a_lone_small_cell_is_hidden_with_the_smallest_other_cell(made: Made) -> None:
+def test_small_cells_take_others_with_them_until_their_sum_reveals_nothing(made: Made) -> None:
+    # Months 8/5/2, offences 7/6/2, districts 11/2/2: hiding the small cells, then the smallest
+    # others, never reaches a hidden sum of 2k = 10 before the last cell, so all are hidden.
     stats = victim_support_statistics(year=YEAR)
-    months, offences = made.by_month(YEAR), made.by_offence(YEAR)
-    assert _cells(stats.by_month) == {
-        f"{YEAR}-01": months[f"{YEAR}-01"],
-        f"{YEAR}-02": None,  # 5: shown alone, the 2 of March would be the total minus the rest
-        f"{YEAR}-03": None,
-    }
-    assert _cells(stats.by_offence_type) == {
-        "assault": offences["assault"],
-        "domestic_violence": None,
-        "fraud": None,
-    }
+    assert stats.total == 15
+    for cells in (stats.by_month, stats.by_offence_type, stats.by_district):
+        assert cells
+        assert all(cell.count is None for cell in cells)
 
 
-def test_two_small_cells_hide_each_other_and_nothing_more(made: Made) -> None:
-    stats = victim_support_statistics(year=YEAR)
-    busiest = Area.objects.filter(level=Area.Level.DISTRICT).order_by("code")[0]
-    districts = made.by_district(YEAR)
-    assert _cells(stats.by_district) == {busiest.code: districts[busiest.code]} | {
-        key: None for key in districts if key != busiest.code
-    }
+@pytest.mark.parametrize(
+    ("counts", "shown"),
+    [
+        # The lone 2 alone would be the total minus the rest; with the 5 beside it, 5 + 1 = 6
+        # would still pin both (the 5 is at least k): the 12 goes too, and the 30 stays.
+        ({"a": 30, "b": 12, "c": 2}, {"a"}),
+        ({"a": 30, "b": 5, "c": 2}, set()),
+        ({"a": 30, "b": 20, "c": 12}, {"a", "b", "c"}),
+        ({"a": 9, "b": 9, "c": 4, "d": 4}, {"b"}),
+    ],
+)
+def test_hidden_cells_always_sum_to_at_least_2k(counts: dict[str, int], shown: set[str]) -> None:
+    from victims.selectors import _suppress
+
+    cells = _suppress(counts, 5, total_shown=True)
+    assert {cell.key for cell in cells if cell.count is not None} == shown
+    hidden = [counts[cell.key] for cell in cells if cell.count is None]
+    assert not hidden or sum(hidden) >= 10
+    assert all(cell.count == counts[cell.key] for cell in cells if cell.count is not None)
 
 
 def test_support_types_and_referral_outcomes_count_cases_not_sessions(made: Made) -> None:

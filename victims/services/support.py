@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,14 +34,27 @@ from victims.models.choices import OPEN_REFERRAL_STATUSES
 
 
 def _open(case: Case) -> None:
-    if case.status == Status.CLOSED:
+    # Read afresh: the caller's instance may predate a closing.
+    if Case.objects.filter(pk=case.pk, status=Status.CLOSED).exists():
         raise ValidationError(_("This case is closed. Reopen it to record more."))
 
 
 def consent_active(
-    *, case: Case, scope: str, service: Service | None = None, channel: str = ""
+    *,
+    case: Case,
+    scope: str,
+    service: Service | None = None,
+    channel: str = "",
+    at: datetime.datetime | None = None,
 ) -> Consent | None:
-    consents = Consent.objects.filter(case=case, scope=scope, withdrawn_at__isnull=True)
+    """The consent in force now, or at `at` (given by then, not withdrawn by then)."""
+    consents = Consent.objects.filter(case=case, scope=scope)
+    if at is None:
+        consents = consents.filter(withdrawn_at__isnull=True)
+    else:
+        consents = consents.filter(given_at__lte=at).filter(
+            Q(withdrawn_at__isnull=True) | Q(withdrawn_at__gt=at)
+        )
     if scope == ConsentScope.REFERRAL:
         consents = consents.filter(service=service)
     if scope == ConsentScope.CONTACT:
@@ -62,7 +76,11 @@ def _safe_contact_respected(case: Case, channel: str, held_at: datetime.datetime
     if channel in (Channel.PHONE, Channel.VIDEO):
         local = timezone.localtime(held_at).strftime("%H:%M")
         start, end = prefs.get("calls_from") or "", prefs.get("calls_until") or ""
-        if (start and local < start) or (end and local > end):
+        if start and end and start > end:  # a window across midnight, e.g. 22:00–07:00
+            outside = end < local < start
+        else:
+            outside = bool((start and local < start) or (end and local > end))
+        if outside:
             raise ValidationError(
                 {
                     "held_at": _(
@@ -98,7 +116,8 @@ def session_record(
     if held_at > timezone.now() + datetime.timedelta(minutes=5):
         raise ValidationError({"held_at": _("A session is recorded once it has taken place.")})
     if channel != Channel.IN_PERSON:
-        if consent_active(case=case, scope=ConsentScope.CONTACT, channel=channel) is None:
+        consent = consent_active(case=case, scope=ConsentScope.CONTACT, channel=channel, at=held_at)
+        if consent is None:
             raise ValidationError(
                 {
                     "channel": _(
