@@ -103,7 +103,11 @@ class CaseList(UnitAPIView, generics.ListAPIView[Case]):
             user=request.user,
             action=AccessLog.Action.LIST,
             cases=list(Case.objects.filter(pk__in=ids)),
-            detail="api " + request.GET.urlencode()[:190],
+            # Only the known filters, which are codes: never free text from the query string.
+            detail="api "
+            + " ".join(
+                f"{k}={request.GET[k]}" for k in sorted(self.filterset_fields) if k in request.GET
+            )[:190],
         )
         return response
 

@@ -19,7 +19,11 @@ def retention_apply_task() -> int:
         case = cases_due_for_anonymisation().filter(pk=case_id).select_related("person").first()
         if case is None:  # handled meanwhile by another run
             continue
-        case_anonymise(case)
+        try:
+            case_anonymise(case)
+        except Exception:  # one bad case must not keep the others past their time
+            logger.exception("victims retention: case %s could not be anonymised", case_id)
+            continue
         done += 1
     removed = intake_requests_expired_delete()
     logger.info("victims retention: %s cases anonymised, %s closed requests removed", done, removed)

@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.contrib.auth.models import Group
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
@@ -13,8 +14,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from curim.accounts.models import TOTPDevice, User
+from curim.accounts.roles import SHORT_SESSION_ROLES, user_has_role
 from curim.accounts.services import user_staff_sync
 from curim.accounts.twofactor import twofactor_reset
+
+# Accounts only a superuser may change: the Victim Support Unit's, which read victims' cases.
+GUARDED_ROLES = SHORT_SESSION_ROLES
 
 
 class UserCreateForm(AdminUserCreationForm):
@@ -106,16 +111,32 @@ class UserAdmin(BaseUserAdmin):  # type: ignore[type-arg]  # stubs expect Abstra
             fields.append("is_superuser")  # only a superuser makes another
         return fields
 
+    def _guarded(self, request: HttpRequest, obj: Any) -> bool:
+        # Only a superuser may change or remove a superuser, or a member of the Victim Support
+        # Unit (password, e-mail, roles and two-factor reset included): otherwise an admin could
+        # take over a unit account and read its cases.
+        return (
+            obj is not None
+            and not request.user.is_superuser
+            and (obj.is_superuser or user_has_role(obj, *GUARDED_ROLES))
+        )
+
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        # Only a superuser may change or remove a superuser (password and e-mail included).
-        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+        if self._guarded(request, obj):
             return False
         return super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+        if self._guarded(request, obj):
             return False
         return super().has_delete_permission(request, obj)
+
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "groups" and not request.user.is_superuser:
+            # Granting the unit's roles is a superuser's act, so no admin can grant them to
+            # themselves.
+            kwargs["queryset"] = Group.objects.exclude(name__in=[r.value for r in GUARDED_ROLES])
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def save_model(self, request: HttpRequest, obj: User, form: forms.Form, change: bool) -> None:
         if not change:

@@ -75,9 +75,11 @@ def _step_of(code: str, *, secret: str) -> int | None:
 @transaction.atomic
 def twofactor_verify(*, user: User, code: str) -> bool:
     """Check a code from the user's app; a good one confirms the device and is used up."""
+    # The row lock comes first: concurrent attempts for one user queue here, so each sees the
+    # failures counted by the ones before it and a burst cannot outrun the limit.
+    device = TOTPDevice.objects.select_for_update().filter(user=user).first()
     if twofactor_locked(user=user):
         return False
-    device = TOTPDevice.objects.select_for_update().filter(user=user).first()
     step = None if device is None else _step_of("".join(code.split()), secret=device.secret)
     if device is None or step is None or step <= (device.last_step or -1):
         rate_limit_exceeded(

@@ -30,6 +30,11 @@ def _keys() -> MultiFernet:
     return _fernet(tuple(settings.ENCRYPTION_KEYS))
 
 
+def fernet() -> MultiFernet:
+    """The key list itself, for callers that need Fernet's own features (e.g. a ttl)."""
+    return _keys()
+
+
 def key_generate() -> str:
     return Fernet.generate_key().decode()
 

@@ -1,18 +1,21 @@
 """The bridge from a report to the Victim Support Unit, without the reports app knowing the unit.
 
-A report in a victimisation category answers its reporter with a signed, short-lived token.
-With it, the reporter's own browser may ask the unit for contact; nothing is stored on the
-report, so no page, export or API of reports can tell that support was asked for.
+A report in a victimisation category answers its reporter with an encrypted, short-lived
+token (Fernet under ENCRYPTION_KEYS, so it reads as noise in a URL, a log or a browser's
+history). With it, the reporter's own browser may ask the unit for contact; nothing is stored on
+the report, so no page, export or API of reports can tell that support was asked for.
 """
 
+import uuid
 from dataclasses import dataclass
 
-from django.core import signing
+from cryptography.fernet import InvalidToken
 from django.utils import timezone
 
+from curim.core import crypto
 from curim.reports.models import Report
 
-SALT = "curim.reports.support-request"
+PREFIX = "support:"
 MAX_AGE_S = 2 * 24 * 3600
 
 
@@ -20,16 +23,21 @@ def support_token_make(report: Report) -> str | None:
     """A token for the reporter, or None when the category is not about victimisation."""
     if not report.category.is_victimisation:
         return None
-    return signing.dumps(str(report.public_id), salt=SALT, compress=True)
+    return crypto.encrypt_text(PREFIX + str(report.public_id))
 
 
 def support_token_read(token: str) -> str | None:
     """The report's public id, or None for a forged, altered or expired token."""
     try:
-        value = signing.loads(token, salt=SALT, max_age=MAX_AGE_S)
-    except signing.BadSignature:
+        plain = crypto.fernet().decrypt(token.encode("ascii"), ttl=MAX_AGE_S).decode()
+    except (InvalidToken, UnicodeError, ValueError):
         return None
-    return value if isinstance(value, str) else None
+    if not plain.startswith(PREFIX):
+        return None
+    try:
+        return str(uuid.UUID(plain.removeprefix(PREFIX)))
+    except ValueError:
+        return None
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from curim.accounts.models import User
@@ -76,6 +77,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
     )
 
 
+@never_cache  # its link to the unit must not stay in a shared browser's cache
 @require_GET
 def report_submitted(request: HttpRequest) -> HttpResponse:
     token = request.GET.get("support", "")

@@ -340,7 +340,14 @@ def test_an_admin_resets_two_factor_and_the_user_enrols_again(
     admin_user: User, vsu_user: User
 ) -> None:
     device = _device(vsu_user)
-    client = _logged_in(admin_user)
+    # A unit member's account is a superuser's to change: a plain admin may not reset it.
+    _logged_in(admin_user).post(
+        "/admin/accounts/user/",
+        {"action": "twofactor_reset_action", "_selected_action": [vsu_user.pk]},
+    )
+    assert TOTPDevice.objects.filter(user=vsu_user).exists()
+    superuser = User.objects.create_superuser("root@example.org", "x" * 12)
+    client = _logged_in(superuser)
     listing = client.get("/admin/accounts/user/").content.decode()
     assert "two-factor authentication" in listing.lower()
     assert (

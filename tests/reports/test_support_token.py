@@ -1,10 +1,15 @@
 """A report in a victimisation category lets its reporter ask the unit for contact; the report
 itself stores nothing about it."""
 
+import base64
+from datetime import timedelta
+
 import pytest
+import time_machine
 from django.core import signing
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from curim.reports.models import Report
 from curim.reports.support import support_token_read
@@ -29,9 +34,18 @@ def test_only_a_victimisation_category_answers_with_a_support_token(client: Clie
 
 def test_a_forged_or_altered_token_is_worth_nothing(client: Client) -> None:
     body = _submit(client, "sexual-harassment")
-    forged = signing.dumps(body["id"], salt="another-salt")
+    forged = signing.dumps(body["id"], salt="curim.reports.support-request")
     assert support_token_read(forged) is None
     assert support_token_read(body["support"][:-2] + "xx") is None
+    assert support_token_read("not even base64!") is None
+    # Encrypted: the report's id cannot be read off the token.
+    assert body["id"] not in base64.urlsafe_b64decode(body["support"] + "==").decode("latin-1")
+
+
+def test_an_expired_token_is_refused(client: Client) -> None:
+    body = _submit(client, "sexual-harassment")
+    with time_machine.travel(timezone.now() + timedelta(days=3)):
+        assert support_token_read(body["support"]) is None
 
 
 def test_the_thank_you_page_offers_support_only_with_a_valid_token(client: Client) -> None:

@@ -7,7 +7,7 @@ import pytest
 from pytest_django.fixtures import Settings as SettingsWrapper
 
 from curim.accounts.models import User
-from tests.victims.factories import case_create, supervisor_create, worker_create
+from tests.victims.factories import LONG_AGO, case_create, supervisor_create, worker_create
 from victims.models import Case
 
 
@@ -39,4 +39,4 @@ def worker(db: None) -> User:
 
 @pytest.fixture
 def case(worker: User) -> Case:
-    return case_create(by=worker)
+    return case_create(by=worker, intake_date=LONG_AGO)

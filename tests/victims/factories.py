@@ -71,8 +71,9 @@ def service_create(**fields: Any) -> Service:
     return Service.objects.create(**values)
 
 
-# Consents in these tests were given well before any session they allow.
-LONG_AGO = datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC)
+# Cases in these tests start long ago, and their consents on the day of intake, well before
+# any session they allow.
+LONG_AGO = datetime.date(2024, 1, 1)
 
 
 def consent_give(
@@ -82,8 +83,12 @@ def consent_give(
     scope: str,
     service: Service | None = None,
     channel: str = "",
-    given_at: datetime.datetime | None = LONG_AGO,
+    given_at: datetime.datetime | None = None,
+    at_intake: bool = True,
 ) -> Consent:
+    if given_at is None and at_intake:
+        start = datetime.datetime.combine(case.intake_date, datetime.time.min)
+        given_at = timezone.make_aware(start)
     return consent_record(
         case=case, by=by, scope=scope, service=service, channel=channel, given_at=given_at
     )

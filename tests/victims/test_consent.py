@@ -109,7 +109,7 @@ def test_after_withdrawal_contact_by_that_channel_is_refused_again(
 
 def test_a_contact_before_the_consent_was_given_is_refused(case: Case, worker: User) -> None:
     consent_give(
-        case=case, by=worker, scope=ConsentScope.CONTACT, channel=Channel.PHONE, given_at=None
+        case=case, by=worker, scope=ConsentScope.CONTACT, channel=Channel.PHONE, at_intake=False
     )
     with pytest.raises(ValidationError) as refused:
         _session(case, worker, Channel.PHONE, moments_ago(60))

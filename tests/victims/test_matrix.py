@@ -211,3 +211,23 @@ def test_outsider_attempts_leave_the_access_log_untouched_but_members_reads_do_n
         AccessLog.objects.filter(action=AccessLog.Action.VIEW, case_id=world["case"].pk).count()
         == 1
     )
+
+
+def test_an_admin_cannot_take_over_or_join_the_unit(world: dict[str, Any]) -> None:
+    admin_user = user_with_role(Role.ADMIN)
+    client = Client()
+    client.force_login(admin_user)
+    supervisor = world["supervisor"]
+    change = reverse("admin:accounts_user_change", args=[supervisor.pk])
+    password = reverse("admin:auth_user_password_change", args=[supervisor.pk])
+    # At most a read-only page, with no way to change the account or its password.
+    page = client.get(change)
+    assert page.status_code == 200
+    assert page.context["has_change_permission"] is False
+    assert client.get(password).status_code == 403
+    assert client.post(change, {"email": "taken@example.org"}).status_code == 403
+    # The unit's roles are not on offer, not even for the admin's own account.
+    own = client.get(reverse("admin:accounts_user_change", args=[admin_user.pk]))
+    choices = [label for _, label in own.context["adminform"].form.fields["groups"].choices]
+    assert "vsu_supervisor" not in choices
+    assert "vsu_staff" not in choices

@@ -64,9 +64,8 @@ class Case(models.Model):
     )
     intake_date = models.DateField(_("intake date"))
     source = models.CharField(_("source"), max_length=20, choices=Source.choices)
-    referring_organisation = models.CharField(
-        _("referring organisation"), max_length=200, blank=True
-    )
+    # Free text that may name a shelter, a doctor or a person: encrypted like the rest.
+    referring_organisation = EncryptedTextField(_("referring organisation"), blank=True, default="")
     offence_type = models.CharField(_("offence type"), max_length=30, choices=OffenceType.choices)
     risk_level = models.CharField(
         _("risk level"), max_length=10, choices=RiskLevel.choices, default=RiskLevel.MEDIUM

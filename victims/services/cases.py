@@ -4,7 +4,7 @@ import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -191,18 +191,29 @@ def assignment_add(*, case: Case, by: User, worker: User, profession: str) -> As
         raise ValidationError({"worker": _("Only members of the unit can work on a case.")})
     if profession not in Profession.values:
         raise ValidationError({"profession": _("Choose a profession.")})
-    with transaction.atomic():
-        if Assignment.objects.filter(case=case, worker=worker, ended_at__isnull=True).exists():
-            raise ValidationError({"worker": _("This worker is already on the case.")})
-        assignment = Assignment.objects.create(
-            case=case, worker=worker, profession=profession, assigned_by=by
+    if (
+        case.restricted
+        and not Assignment.objects.filter(case=case, worker=by, ended_at__isnull=True).exists()
+    ):
+        # Break-glass access is for reading, for a while: it must not turn into an assignment.
+        raise ValidationError(
+            {"worker": _("Only a worker on a restricted case can assign others to it.")}
         )
-        access_log_write(
-            user=by,
-            action=AccessLog.Action.CHANGE,
-            case=case,
-            detail=f"assigned {worker.email} ({profession})",
-        )
+    try:
+        with transaction.atomic():
+            if Assignment.objects.filter(case=case, worker=worker, ended_at__isnull=True).exists():
+                raise IntegrityError
+            assignment = Assignment.objects.create(
+                case=case, worker=worker, profession=profession, assigned_by=by
+            )
+            access_log_write(
+                user=by,
+                action=AccessLog.Action.CHANGE,
+                case=case,
+                detail=f"assigned {worker.email} ({profession})",
+            )
+    except IntegrityError as exc:
+        raise ValidationError({"worker": _("This worker is already on the case.")}) from exc
     return assignment
 
 

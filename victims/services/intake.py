@@ -150,7 +150,10 @@ def intake_decline(*, request: IntakeRequest, by: User, reason: str) -> IntakeRe
         locked.handled_at = timezone.now()
         locked.save()
         access_log_write(
-            user=by, action=AccessLog.Action.CHANGE, detail="intake request closed", reason=reason
+            user=by,
+            action=AccessLog.Action.CHANGE,
+            detail=f"intake {locked.pk} closed without a case",
+            reason=reason,
         )
     return locked
 

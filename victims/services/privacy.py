@@ -62,9 +62,16 @@ def break_glass_open(*, case: Case, user: User, reason: str) -> BreakGlass:
 def break_glass_review(*, glass: BreakGlass, by: User) -> BreakGlass:
     if glass.user_id == by.pk:
         raise ValidationError(_("Another supervisor reviews your own break-glass access."))
-    glass.reviewed_by = by
-    glass.reviewed_at = timezone.now()
-    glass.save(update_fields=["reviewed_by", "reviewed_at"])
+    with transaction.atomic():
+        glass.reviewed_by = by
+        glass.reviewed_at = timezone.now()
+        glass.save(update_fields=["reviewed_by", "reviewed_at"])
+        access_log_write(
+            user=by,
+            action=AccessLog.Action.CHANGE,
+            case=glass.case,
+            detail=f"break-glass of {glass.user.email} reviewed",
+        )
     return glass
 
 

@@ -164,6 +164,9 @@ def consent_record(
     given_at = given_at or timezone.now()
     if given_at > timezone.now() + datetime.timedelta(minutes=5):
         raise ValidationError({"given_at": _("Consent cannot be given in the future.")})
+    if timezone.localdate(given_at) < case.intake_date:
+        # A backdated consent could make earlier contacts look allowed.
+        raise ValidationError({"given_at": _("Consent cannot predate the case's intake.")})
     if consent_active(case=case, scope=scope, service=service, channel=channel) is not None:
         raise ValidationError({"scope": _("This consent is already recorded and active.")})
     consent = Consent(

@@ -1,10 +1,13 @@
 """The case list, opening a case, the case page, and moving a case through its stages."""
 
+import re
 import uuid
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -21,7 +24,7 @@ from victims.forms import (
     ReasonForm,
     StatusForm,
 )
-from victims.models import AccessLog, Assignment, ConsentScope, Status
+from victims.models import AccessLog, Assignment, Case, ConsentScope, Status
 from victims.selectors import case_for, cases_visible_to, is_supervisor
 from victims.services import cases as case_services
 from victims.timeline import case_timeline
@@ -35,6 +38,7 @@ from victims.views._common import (
 )
 
 PAGE_SIZE = 50
+REFERENCE = re.compile(r"[A-Z0-9-]{1,20}")
 
 
 @require_GET
@@ -64,7 +68,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         user=unit_user(request),
         action=AccessLog.Action.LIST,
         cases=page.object_list,
-        detail=request.GET.urlencode()[:200],
+        detail=filters_described(form),
     )
     return render(
         request,
@@ -157,16 +161,8 @@ def case_edit(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     if request.method == "POST" and person_form.is_valid() and details_form.is_valid():
         by = unit_user(request)
         try:
-            if person_form.has_changed():
-                case_services.person_update(
-                    person=person, by=by, case=case, fields=person_form.person_fields()
-                )
-            if details_form.has_changed():
-                case_services.case_details_update(
-                    case=case,
-                    by=by,
-                    fields={k: details_form.cleaned_data[k] for k in details_form.changed_data},
-                )
+            with transaction.atomic():
+                _edit_save(case, person, by, person_form, details_form)
         except ValidationError as exc:
             errors_onto(details_form, exc)
         else:
@@ -179,6 +175,39 @@ def case_edit(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
         {"case": case, "person_form": person_form, "case_form": details_form},
         status=400 if failed else 200,
     )
+
+
+def _edit_save(
+    case: Case, person: Any, by: Any, person_form: PersonForm, details_form: CaseDetailsForm
+) -> None:
+    if person_form.has_changed():
+        case_services.person_update(
+            person=person, by=by, case=case, fields=person_form.person_fields()
+        )
+    if details_form.has_changed():
+        case_services.case_details_update(
+            case=case,
+            by=by,
+            fields={k: details_form.cleaned_data[k] for k in details_form.changed_data},
+        )
+
+
+def filters_described(form: CaseFilterForm) -> str:
+    """The filters of a list, for the access log: validated codes only, never free text
+    (someone may type a name into the reference box)."""
+    if not form.is_bound:
+        return "open cases"
+    if not form.is_valid():
+        return "invalid filter"
+    data = form.cleaned_data
+    parts = [
+        f"{k}={data[k]}" for k in ("status", "offence_type", "risk_level", "source") if data[k]
+    ]
+    if data["worker"]:
+        parts.append(f"worker={data['worker'].email}")
+    if data["q"] and REFERENCE.fullmatch(data["q"].strip().upper()):
+        parts.append(f"q={data['q'].strip().upper()}")
+    return " ".join(parts)[:200]
 
 
 @require_POST

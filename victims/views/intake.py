@@ -30,10 +30,6 @@ def intake_list(request: HttpRequest) -> HttpResponse:
 @unit_page
 def intake_detail(request: HttpRequest, request_id: uuid.UUID) -> HttpResponse:
     intake = intake_request_for(request.user, request_id)
-    if request.method == "GET":
-        access_log_write(
-            user=unit_user(request), action=AccessLog.Action.INTAKE, detail=f"intake {intake.pk}"
-        )
     open_form = IntakeOpenForm(request.POST if "open" in request.POST else None)
     decline_form = ReasonForm(request.POST if "decline" in request.POST else None)
     if request.method == "POST":
@@ -57,6 +53,10 @@ def intake_detail(request: HttpRequest, request_id: uuid.UUID) -> HttpResponse:
         if "open" not in request.POST and "decline" not in request.POST:
             open_form.add_error(None, _("Choose whether to open a case or close the request."))
     failed = request.method == "POST"
+    # Every render shows the request, a form with errors too: each is a read.
+    access_log_write(
+        user=unit_user(request), action=AccessLog.Action.INTAKE, detail=f"intake {intake.pk}"
+    )
     report = report_summary(intake.details.get("report", ""))
     return render(
         request,

@@ -78,7 +78,9 @@ def audit(request: HttpRequest) -> HttpResponse:
             entries = entries.filter(break_glass=True)
     page = Paginator(entries, 100).get_page(request.GET.get("page"))
     access_log_write(
-        user=unit_user(request), action=AccessLog.Action.AUDIT, detail=request.GET.urlencode()
+        user=unit_user(request),
+        action=AccessLog.Action.AUDIT,
+        detail="filtered" if form.is_bound else "",
     )
     return render(
         request,

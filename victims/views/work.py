@@ -1,13 +1,16 @@
 """The daily work on a case: sessions, consents, referrals and documents."""
 
 import uuid
+from typing import cast
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from victims.audit import access_log_write
@@ -15,6 +18,7 @@ from victims.forms import ConsentForm, DocumentForm, ReferralForm, ReferralUpdat
 from victims.models import AccessLog, Case, ConsentScope
 from victims.selectors import case_for, case_opened_by_glass
 from victims.services import support
+from victims.uploads import InMemoryDocumentHandler
 from victims.views._common import case_read, errors_onto, form_page, unit_page, unit_user
 
 
@@ -127,12 +131,28 @@ def referral_update(
     return form_page(request, "victims/action.html", {"case": case, "title": title}, form)
 
 
+@csrf_exempt  # only to set the upload handler first: _document_new checks the token itself
 @require_http_methods(["GET", "POST"])
-@unit_page
 def document_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    request.upload_handlers = [InMemoryDocumentHandler(request)]
+    return cast(HttpResponse, _document_new(request, case_id=case_id))
+
+
+@csrf_protect
+@unit_page
+def _document_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     case = _case(request, case_id, "document form")
     form = DocumentForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    too_large = getattr(request, "vsu_upload_too_large", False)
+    if too_large:
+        form.is_valid()
+        form.errors["file"] = form.error_class(
+            [
+                _("The file is larger than %(mb)s MB.")
+                % {"mb": settings.VSU_DOCUMENT_MAX_BYTES // (1024 * 1024)}
+            ]
+        )
+    if request.method == "POST" and not too_large and form.is_valid():
         try:
             support.document_add(
                 case=case,
