@@ -441,3 +441,21 @@ def test_a_restricted_case_keeps_its_person_from_export_until_the_glass_is_broke
         {"reason": "The person asked for a copy of their file today."},
     )
     assert client.get(reverse("victims:person_export", args=[case.person.pk])).status_code == 200
+
+
+def test_break_glass_access_cannot_become_an_assignment() -> None:
+    staff = member()
+    supervisor = member(Role.VSU_SUPERVISOR)
+    case = case_create(staff, restricted=True)
+    client = verified_client(supervisor)
+    client.post(
+        reverse("victims:break_glass", args=[case.pk]),
+        {"reason": "The assigned worker is ill and the person called in distress."},
+    )
+    response = client.post(
+        reverse("victims:case_assign", args=[case.pk]),
+        {"worker": supervisor.pk, "profession": "psychologist"},
+    )
+    assert response.status_code == 400
+    assert "restricted" in str(response.context["form"].errors["worker"])
+    assert not case.assignments.filter(worker=supervisor).exists()
