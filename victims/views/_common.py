@@ -65,6 +65,28 @@ def case_read(request: HttpRequest, case_id: Any, page: str) -> Case:
     return case
 
 
+def case_for_page(request: HttpRequest, case_id: Any, page: str) -> Case:
+    """A GET shows the case (logged as a read); a POST's change is logged by its service."""
+    if request.method == "GET":
+        return case_read(request, case_id, page)
+    return case_for(request.user, case_id)
+
+
+def saved(
+    request: HttpRequest, form: forms.BaseForm, save: Callable[[dict[str, Any]], object]
+) -> bool:
+    """On a valid POST, `save(cleaned_data)`; True once done, else False with the service's
+    errors on the form."""
+    if request.method != "POST" or not form.is_valid():
+        return False
+    try:
+        save(form.cleaned_data)
+    except ValidationError as exc:
+        errors_onto(form, exc)
+        return False
+    return True
+
+
 def errors_onto(form: forms.BaseForm, error: ValidationError) -> None:
     """A service's ValidationError shown on the form: per field where it names one."""
     if hasattr(error, "error_dict"):

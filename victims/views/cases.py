@@ -29,9 +29,11 @@ from victims.selectors import case_for, cases_visible_to, is_supervisor
 from victims.services import cases as case_services
 from victims.timeline import case_timeline
 from victims.views._common import (
+    case_for_page,
     case_read,
     errors_onto,
     form_page,
+    saved,
     supervisor_page,
     unit_page,
     unit_user,
@@ -138,10 +140,7 @@ def case_detail(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @unit_page
 def case_edit(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    if request.method == "GET":
-        case = case_read(request, case_id, "edit page")
-    else:
-        case = case_for(request.user, case_id)
+    case = case_for_page(request, case_id, "edit page")
     person = case.person
     assert person is not None  # noqa: S101  anonymised cases are never in scope
     person_form = PersonForm(
@@ -238,24 +237,12 @@ def case_status(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @unit_page
 def case_close(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    if request.method == "GET":
-        case = case_read(request, case_id, "close page")
-    else:
-        case = case_for(request.user, case_id)
+    case = case_for_page(request, case_id, "close page")
     form = CloseForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            case_services.case_close(
-                case=case,
-                by=unit_user(request),
-                outcome=form.cleaned_data["outcome"],
-                notes=form.cleaned_data["notes"],
-            )
-        except ValidationError as exc:
-            errors_onto(form, exc)
-        else:
-            messages.success(request, _("Case closed."))
-            return redirect("victims:case", case_id=case.pk)
+    by = unit_user(request)
+    if saved(request, form, lambda data: case_services.case_close(case=case, by=by, **data)):
+        messages.success(request, _("Case closed."))
+        return redirect("victims:case", case_id=case.pk)
     return form_page(
         request, "victims/action.html", {"case": case, "title": _("Close the case")}, form
     )
@@ -264,21 +251,14 @@ def case_close(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @unit_page
 def case_reopen(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    if request.method == "GET":
-        case = case_read(request, case_id, "reopen page")
-    else:
-        case = case_for(request.user, case_id)
+    case = case_for_page(request, case_id, "reopen page")
     form = ReasonForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            case_services.case_reopen(
-                case=case, by=unit_user(request), note=form.cleaned_data["reason"]
-            )
-        except ValidationError as exc:
-            errors_onto(form, exc)
-        else:
-            messages.success(request, _("Case reopened."))
-            return redirect("victims:case", case_id=case.pk)
+    by = unit_user(request)
+    if saved(
+        request, form, lambda data: case_services.case_reopen(case=case, by=by, note=data["reason"])
+    ):
+        messages.success(request, _("Case reopened."))
+        return redirect("victims:case", case_id=case.pk)
     return form_page(
         request, "victims/action.html", {"case": case, "title": _("Reopen the case")}, form
     )
@@ -287,24 +267,12 @@ def case_reopen(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @supervisor_page
 def case_assign(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    if request.method == "GET":
-        case = case_read(request, case_id, "assign page")
-    else:
-        case = case_for(request.user, case_id)
+    case = case_for_page(request, case_id, "assign page")
     form = AssignForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            case_services.assignment_add(
-                case=case,
-                by=unit_user(request),
-                worker=form.cleaned_data["worker"],
-                profession=form.cleaned_data["profession"],
-            )
-        except ValidationError as exc:
-            errors_onto(form, exc)
-        else:
-            messages.success(request, _("Worker assigned."))
-            return redirect("victims:case", case_id=case.pk)
+    by = unit_user(request)
+    if saved(request, form, lambda data: case_services.assignment_add(case=case, by=by, **data)):
+        messages.success(request, _("Worker assigned."))
+        return redirect("victims:case", case_id=case.pk)
     return form_page(
         request, "victims/action.html", {"case": case, "title": _("Assign a case worker")}, form
     )

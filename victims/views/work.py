@@ -1,7 +1,7 @@
 """The daily work on a case: sessions, consents, referrals and documents."""
 
 import uuid
-from typing import cast
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib import messages
@@ -15,36 +15,31 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from victims.audit import access_log_write
 from victims.forms import ConsentForm, DocumentForm, ReferralForm, ReferralUpdateForm, SessionForm
-from victims.models import AccessLog, Case, ConsentScope
+from victims.models import AccessLog, ConsentScope
 from victims.selectors import case_for, case_opened_by_glass
 from victims.services import support
 from victims.uploads import InMemoryDocumentHandler
-from victims.views._common import case_read, errors_onto, form_page, unit_page, unit_user
-
-
-def _case(request: HttpRequest, case_id: uuid.UUID, page: str) -> Case:
-    # A GET shows the case (logged as a read); a POST's change is logged by its service.
-    if request.method == "GET":
-        return case_read(request, case_id, page)
-    return case_for(request.user, case_id)
+from victims.views._common import (
+    case_for_page,
+    form_page,
+    saved,
+    unit_page,
+    unit_user,
+)
 
 
 @require_http_methods(["GET", "POST"])
 @unit_page
 def session_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    case = _case(request, case_id, "session form")
+    case = case_for_page(request, case_id, "session form")
     form = SessionForm(
         request.POST or None,
         initial={"held_at": timezone.localtime().replace(second=0, microsecond=0)},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            support.session_record(case=case, by=unit_user(request), **form.cleaned_data)
-        except ValidationError as exc:
-            errors_onto(form, exc)
-        else:
-            messages.success(request, _("Session recorded."))
-            return redirect("victims:case", case_id=case.pk)
+    by = unit_user(request)
+    if saved(request, form, lambda data: support.session_record(case=case, by=by, **data)):
+        messages.success(request, _("Session recorded."))
+        return redirect("victims:case", case_id=case.pk)
     return form_page(
         request,
         "victims/action.html",
@@ -56,16 +51,12 @@ def session_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @unit_page
 def consent_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    case = _case(request, case_id, "consent form")
+    case = case_for_page(request, case_id, "consent form")
     form = ConsentForm(request.POST or None, initial={"scope": request.GET.get("scope", "")})
-    if request.method == "POST" and form.is_valid():
-        try:
-            support.consent_record(case=case, by=unit_user(request), **form.cleaned_data)
-        except ValidationError as exc:
-            errors_onto(form, exc)
-        else:
-            messages.success(request, _("Consent recorded."))
-            return redirect("victims:case", case_id=case.pk)
+    by = unit_user(request)
+    if saved(request, form, lambda data: support.consent_record(case=case, by=by, **data)):
+        messages.success(request, _("Consent recorded."))
+        return redirect("victims:case", case_id=case.pk)
     texts = {scope: support.consent_text_current(scope) for scope in ConsentScope.values}
     return form_page(
         request,
@@ -94,16 +85,12 @@ def consent_withdraw(
 @require_http_methods(["GET", "POST"])
 @unit_page
 def referral_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    case = _case(request, case_id, "referral form")
+    case = case_for_page(request, case_id, "referral form")
     form = ReferralForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            support.referral_create(case=case, by=unit_user(request), **form.cleaned_data)
-        except ValidationError as exc:
-            errors_onto(form, exc)
-        else:
-            messages.success(request, _("Referral recorded."))
-            return redirect("victims:case", case_id=case.pk)
+    by = unit_user(request)
+    if saved(request, form, lambda data: support.referral_create(case=case, by=by, **data)):
+        messages.success(request, _("Referral recorded."))
+        return redirect("victims:case", case_id=case.pk)
     return form_page(
         request, "victims/action.html", {"case": case, "title": _("Refer to a service")}, form
     )
@@ -114,19 +101,15 @@ def referral_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 def referral_update(
     request: HttpRequest, case_id: uuid.UUID, referral_id: uuid.UUID
 ) -> HttpResponse:
-    case = _case(request, case_id, "referral update form")
+    case = case_for_page(request, case_id, "referral update form")
     referral = get_object_or_404(case.referrals.select_related("service"), pk=referral_id)
     form = ReferralUpdateForm(
         request.POST or None, initial={"status": referral.status, "outcome": referral.outcome}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            support.referral_update(referral=referral, by=unit_user(request), **form.cleaned_data)
-        except ValidationError as exc:
-            errors_onto(form, exc)
-        else:
-            messages.success(request, _("Referral updated."))
-            return redirect("victims:case", case_id=case.pk)
+    by = unit_user(request)
+    if saved(request, form, lambda data: support.referral_update(referral=referral, by=by, **data)):
+        messages.success(request, _("Referral updated."))
+        return redirect("victims:case", case_id=case.pk)
     title = _("Referral to %(service)s") % {"service": referral.service.name}
     return form_page(request, "victims/action.html", {"case": case, "title": title}, form)
 
@@ -141,7 +124,7 @@ def document_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 @csrf_protect
 @unit_page
 def _document_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    case = _case(request, case_id, "document form")
+    case = case_for_page(request, case_id, "document form")
     form = DocumentForm(request.POST or None, request.FILES or None)
     too_large = getattr(request, "vsu_upload_too_large", False)
     if too_large:
@@ -152,19 +135,14 @@ def _document_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
                 % {"mb": settings.VSU_DOCUMENT_MAX_BYTES // (1024 * 1024)}
             ]
         )
-    if request.method == "POST" and not too_large and form.is_valid():
-        try:
-            support.document_add(
-                case=case,
-                by=unit_user(request),
-                title=form.cleaned_data["title"],
-                upload=form.cleaned_data["file"],
-            )
-        except ValidationError as exc:
-            errors_onto(form, exc)
-        else:
-            messages.success(request, _("Document stored, encrypted."))
-            return redirect("victims:case", case_id=case.pk)
+    by = unit_user(request)
+
+    def store(data: dict[str, Any]) -> object:
+        return support.document_add(case=case, by=by, title=data["title"], upload=data["file"])
+
+    if not too_large and saved(request, form, store):
+        messages.success(request, _("Document stored, encrypted."))
+        return redirect("victims:case", case_id=case.pk)
     return form_page(
         request,
         "victims/action.html",
