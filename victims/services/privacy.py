@@ -215,6 +215,8 @@ def person_erase(*, person: Person, by: User, reason: str) -> int:
         _documents_delete(Document.objects.filter(case__in=cases))
         IntakeRequest.objects.filter(case__in=cases).delete()
         for case in cases:
+            # Referrals first: their consent is PROTECTed, and the case's cascade would meet the
+            # consent before the referral that holds it.
             Referral.objects.filter(case=case).delete()
             case.delete()
         person.delete()
