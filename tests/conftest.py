@@ -43,10 +43,12 @@ def _media_in_tmp(settings: SettingsWrapper, tmp_path: Path) -> None:
 @pytest.fixture(autouse=True)
 def _test_cache(settings: SettingsWrapper) -> None:
     # Tests get a Redis database of their own for the cache (rate limits), emptied each time.
+    # CURIM_TEST_REDIS_DB lets two checkouts run their suites side by side on one Redis.
+    database = os.environ.get("CURIM_TEST_REDIS_DB", "15")
     settings.CACHES = {
         "default": {
             **settings.CACHES["default"],
-            "LOCATION": urlsplit(settings.REDIS_URL)._replace(path="/15").geturl(),
+            "LOCATION": urlsplit(settings.REDIS_URL)._replace(path=f"/{database}").geturl(),
             "KEY_PREFIX": "curim-test",
         }
     }

@@ -131,7 +131,9 @@ def test_a_bad_filter_answers_400_not_500() -> None:
 
 def test_a_session_by_phone_needs_consent_then_goes_through() -> None:
     staff = member()
-    case = case_create(staff)
+    # Opened yesterday, so that consent given two hours ago never predates the intake (after
+    # midnight, two hours ago is yesterday).
+    case = case_create(staff, intake_date=timezone.localdate() - datetime.timedelta(days=1))
     client = verified_client(staff)
     data = {
         "kind": "social",
