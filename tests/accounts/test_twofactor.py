@@ -25,6 +25,7 @@ from curim.accounts.twofactor import (
     twofactor_verify,
 )
 from tests.factories import user_with_role
+from tests.plaintext import fernet_decrypt, plaintext_found
 
 pytestmark = pytest.mark.django_db
 
@@ -235,7 +236,8 @@ def test_the_stored_secret_is_encrypted(vsu_user: User) -> None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT secret FROM accounts_totpdevice WHERE id = %s", [device.pk])
         stored = cursor.fetchone()[0]
-    assert device.secret not in stored
+    assert not plaintext_found(device.secret, [stored])
+    assert fernet_decrypt(stored) == device.secret.encode()
 
 
 # --- the decorator --------------------------------------------------------------------------

@@ -1,11 +1,13 @@
 """Everything personal the unit records is unreadable in the database and on disk."""
 
 import datetime
+import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 from cryptography.fernet import Fernet
+from django.apps import apps
 from django.core.exceptions import FieldError
 from django.db import connection
 from django.db.models import QuerySet
@@ -13,6 +15,8 @@ from pytest_django.fixtures import Settings as SettingsWrapper
 
 from curim.accounts.models import User
 from curim.core.crypto import DecryptionError
+from curim.core.encrypted_fields import EncryptedTextField
+from tests.plaintext import fernet_decrypt, plaintext_forms, plaintext_found, stored_texts
 from tests.victims.factories import (
     case_create,
     consent_give,
@@ -77,6 +81,28 @@ VICTIM_TABLES = {
     "victims_person",
     "victims_referral",
     "victims_supportsession",
+}
+
+# Every column the application encrypts. A column that stops being encrypted (a plain JSON or
+# text field in its place) fails the token test below even if no search would find its text.
+ENCRYPTED_COLUMNS = {
+    ("victims_person", "full_name"),
+    ("victims_person", "phone"),
+    ("victims_person", "email"),
+    ("victims_person", "date_of_birth"),
+    ("victims_person", "address"),
+    ("victims_person", "safe_contact"),
+    ("victims_case", "referring_organisation"),
+    ("victims_case", "summary"),
+    ("victims_case", "closure_notes"),
+    ("victims_casestatuschange", "note"),
+    ("victims_breakglass", "reason"),
+    ("victims_supportsession", "notes"),
+    ("victims_referral", "reason"),
+    ("victims_document", "title"),
+    ("victims_document", "original_name"),
+    ("victims_intakerequest", "details"),
+    ("victims_accesslog", "reason"),
 }
 
 
@@ -148,11 +174,19 @@ def _raw_values() -> dict[str, list[str]]:
         for table in tables:
             name = connection.ops.quote_name(table)
             cursor.execute(f"SELECT * FROM {name}")  # noqa: S608
-            values = [str(value) for row in cursor.fetchall() for value in row]
+            values = [text for row in cursor.fetchall() for v in row for text in stored_texts(v)]
             cursor.execute(f"SELECT t::text FROM {name} t")  # noqa: S608
             values += [text for (text,) in cursor.fetchall()]
             found[table] = values
     return found
+
+
+def _column_values(table: str, column: str) -> list[Any]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {connection.ops.quote_name(column)} FROM {connection.ops.quote_name(table)}"  # noqa: S608
+        )
+        return [value for (value,) in cursor.fetchall()]
 
 
 @pytest.mark.django_db
@@ -162,10 +196,58 @@ def test_no_personal_data_is_readable_in_any_victims_table(records: dict[str, An
     assert all(raw[table] for table in VICTIM_TABLES), "every table holds a row to search"
     for table, values in raw.items():
         for label, secret in SECRETS.items():
-            leaks = [value for value in values if secret in value]
-            assert not leaks, f"{label} is readable in {table}"
+            assert not plaintext_found(secret, values), f"{label} is readable in {table}"
     # The search does find what is stored in clear, so an empty result above means something.
-    assert any(SERVICE_NAME in value for value in raw["victims_service"])
+    assert plaintext_found(SERVICE_NAME, raw["victims_service"])
+
+
+@pytest.mark.parametrize(
+    ("stored", "secret"),
+    [
+        pytest.param(SECRETS["safe_contact"], SECRETS["safe_contact"], id="raw"),
+        pytest.param(
+            json.dumps({"notes": SECRETS["safe_contact"]}),
+            SECRETS["safe_contact"],
+            id="json-escaped",
+        ),
+        pytest.param(
+            json.dumps({"notes": SECRETS["safe_contact"]}, ensure_ascii=False),
+            SECRETS["safe_contact"],
+            id="json-utf8",
+        ),
+        pytest.param(SECRETS["safe_contact"].encode().hex(), SECRETS["safe_contact"], id="hex"),
+        pytest.param(
+            '(1,"{""notes"": ""'
+            + json.dumps(SECRETS["safe_contact"])[1:-1].replace("\\", "\\\\")
+            + '""}")',
+            SECRETS["safe_contact"],
+            id="row-text",
+        ),
+    ],
+)
+def test_the_search_finds_plaintext_in_every_stored_form(stored: str, secret: str) -> None:
+    # The search above would pass vacuously if it missed a form in which text can be stored.
+    assert plaintext_found(secret, [stored])
+    assert json.dumps(secret)[1:-1] in plaintext_forms(secret)
+
+
+@pytest.mark.django_db
+def test_every_encrypted_column_holds_a_fernet_token_and_nothing_else(
+    records: dict[str, Any],
+) -> None:
+    declared = {
+        (model._meta.db_table, field.column)
+        for model in apps.get_app_config("victims").get_models()
+        for field in model._meta.concrete_fields
+        if isinstance(field, EncryptedTextField)
+    }
+    assert declared == ENCRYPTED_COLUMNS
+    for table, column in sorted(ENCRYPTED_COLUMNS):
+        values = [v for v in _column_values(table, column) if v is not None]
+        assert values, f"{table}.{column} holds a value to check"
+        for value in values:
+            assert isinstance(value, str), f"{table}.{column} is not a text column"
+            fernet_decrypt(value)  # AssertionError if anything but a token is stored
 
 
 @pytest.mark.django_db
