@@ -1,11 +1,13 @@
 """The unit's API: cases (list, detail) and recording a session. Session authentication with a
 verified second factor only: an API token would bypass the second factor."""
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.authentication import SessionAuthentication
@@ -78,7 +80,36 @@ class CaseDetailSerializer(CaseSerializer):
         fields = [*CaseSerializer.Meta.fields, "person", "summary"]
 
 
+def _unencodable(value: Any) -> bool:
+    """True if `value` holds a string that is not valid Unicode text (a lone surrogate, which
+    JSON's "\\ud800" can carry): it can be neither stored nor echoed in an error message."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return True
+        return False
+    if isinstance(value, Mapping):
+        return any(_unencodable(k) or _unencodable(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_unencodable(v) for v in value)
+    return False
+
+
 class SessionSerializer(serializers.ModelSerializer[SupportSession]):
+    def to_internal_value(self, data: Any) -> Any:
+        # Before the fields: a choice field would echo the value in its error, and the answer
+        # could not be encoded (a 500).
+        if isinstance(data, Mapping):
+            errors: dict[str, Any] = {
+                name: [_("This holds characters that are not valid text.")]
+                for name in self.fields.keys()  # noqa: SIM118  the stubs iterate over fields
+                if name in data and _unencodable(data[name])
+            }
+            if errors:
+                raise serializers.ValidationError(errors)
+        return super().to_internal_value(data)
+
     class Meta:
         model = SupportSession
         fields = ["id", "kind", "channel", "held_at", "duration_minutes", "notes"]

@@ -5,7 +5,9 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from curim.accounts.models import User
 from curim.areas.models import Area
@@ -22,12 +24,29 @@ from victims.models import (
     Source,
     Status,
     SupportKind,
+    limits,
 )
 from victims.models.choices import CONTACT_CHANNELS
 from victims.selectors import unit_members
 from victims.services.intake import REQUEST_CHANNELS
 
 BLANK: list[tuple[str, Any]] = [("", "—")]
+
+
+def up_to(n: int) -> StrOrPromise:
+    """The help text of a free-text field: how much it takes."""
+    return format_lazy(_("Up to {n} characters."), n=n)
+
+
+def long_text(label: StrOrPromise, limit: int, rows: int) -> forms.CharField:
+    """A free-text area with its length limit, said on the form too."""
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=limit,
+        help_text=up_to(limit),
+        widget=forms.Textarea(attrs={"rows": rows}),
+    )
 
 
 def _districts() -> Any:
@@ -69,13 +88,13 @@ class CaseFilterForm(forms.Form):
 
 
 class PersonForm(forms.Form):
-    full_name = forms.CharField(label=_("Full name"), max_length=200)
-    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
-    email = forms.EmailField(label=_("E-mail address"), required=False)
+    full_name = forms.CharField(label=_("Full name"), max_length=limits.NAME_MAX)
+    phone = forms.CharField(label=_("Phone"), max_length=limits.PHONE_MAX, required=False)
+    email = forms.EmailField(label=_("E-mail address"), max_length=limits.EMAIL_MAX, required=False)
     date_of_birth = forms.DateField(
         label=_("Date of birth"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    address = forms.CharField(label=_("Address"), max_length=300, required=False)
+    address = forms.CharField(label=_("Address"), max_length=limits.ADDRESS_MAX, required=False)
     no_sms = forms.BooleanField(label=_("No SMS"), required=False)
     no_voicemail = forms.BooleanField(label=_("No voicemail"), required=False)
     calls_from = forms.TimeField(
@@ -89,12 +108,7 @@ class PersonForm(forms.Form):
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
         help_text=_("For example 18:00 for “never call after 18:00”."),
     )
-    contact_notes = forms.CharField(
-        label=_("Other safe-contact notes"),
-        required=False,
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
+    contact_notes = long_text(_("Other safe-contact notes"), limits.CONTACT_NOTES_MAX, rows=2)
 
     def clean_date_of_birth(self) -> datetime.date | None:
         value: datetime.date | None = self.cleaned_data.get("date_of_birth")
@@ -149,16 +163,14 @@ class CaseForm(forms.Form):
     )
     source = forms.ChoiceField(label=_("Source"), choices=Source.choices)
     referring_organisation = forms.CharField(
-        label=_("Referring organisation"), max_length=200, required=False
+        label=_("Referring organisation"), max_length=limits.NAME_MAX, required=False
     )
     offence_type = forms.ChoiceField(label=_("Offence type"), choices=OffenceType.choices)
     risk_level = forms.ChoiceField(
         label=_("Risk level"), choices=RiskLevel.choices, initial=RiskLevel.MEDIUM
     )
     district = DistrictChoice(label=_("District"), queryset=Area.objects.none(), required=False)
-    summary = forms.CharField(
-        label=_("Intake summary"), required=False, widget=forms.Textarea(attrs={"rows": 4})
-    )
+    summary = long_text(_("Intake summary"), limits.NOTES_MAX, rows=4)
     restricted = forms.BooleanField(
         label=_("Restricted"),
         required=False,
@@ -194,11 +206,9 @@ class CaseDetailsForm(forms.Form):
     risk_level = forms.ChoiceField(label=_("Risk level"), choices=RiskLevel.choices)
     district = DistrictChoice(label=_("District"), queryset=Area.objects.none(), required=False)
     referring_organisation = forms.CharField(
-        label=_("Referring organisation"), max_length=200, required=False
+        label=_("Referring organisation"), max_length=limits.NAME_MAX, required=False
     )
-    summary = forms.CharField(
-        label=_("Intake summary"), required=False, widget=forms.Textarea(attrs={"rows": 4})
-    )
+    summary = long_text(_("Intake summary"), limits.NOTES_MAX, rows=4)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -210,14 +220,17 @@ class StatusForm(forms.Form):
         label=_("Move to"),
         choices=[(s.value, s.label) for s in (Status.INTAKE, Status.ASSESSMENT, Status.ACTIVE)],
     )
-    note = forms.CharField(label=_("Note"), required=False, max_length=2000)
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=limits.REASON_MAX,
+        help_text=up_to(limits.REASON_MAX),
+    )
 
 
 class CloseForm(forms.Form):
     outcome = forms.ChoiceField(label=_("Outcome"), choices=ClosureOutcome.choices)
-    notes = forms.CharField(
-        label=_("Closing notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    notes = long_text(_("Closing notes"), limits.NOTES_MAX, rows=3)
 
 
 class AssignForm(forms.Form):
@@ -234,9 +247,7 @@ class SessionForm(forms.Form):
     channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices)
     held_at = forms.DateTimeField(label=_("Date and time"), widget=LocalDateTimeInput())
     duration_minutes = forms.IntegerField(label=_("Duration (minutes)"), min_value=1, max_value=600)
-    notes = forms.CharField(
-        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 6})
-    )
+    notes = long_text(_("Notes"), limits.NOTES_MAX, rows=6)
 
 
 class ConsentForm(forms.Form):
@@ -264,9 +275,7 @@ class ConsentForm(forms.Form):
 
 class ReferralForm(forms.Form):
     service = forms.ModelChoiceField(label=_("Service"), queryset=Service.objects.none())
-    reason = forms.CharField(
-        label=_("Reason for the referral"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    reason = long_text(_("Reason for the referral"), limits.REASON_MAX, rows=3)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -281,13 +290,16 @@ class ReferralUpdateForm(forms.Form):
 
 
 class DocumentForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=_("Title"), max_length=limits.TITLE_MAX)
     file = forms.FileField(label=_("File"))
 
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(
-        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=limits.REASON_MAX,
+        help_text=up_to(limits.REASON_MAX),
     )
 
 
@@ -334,6 +346,7 @@ class ServiceForm(forms.ModelForm):  # type: ignore[type-arg]
             "notes",
             "is_active",
         ]
+        help_texts = {"notes": up_to(limits.REASON_MAX)}
 
 
 class AuditFilterForm(forms.Form):

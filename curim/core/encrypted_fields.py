@@ -9,6 +9,7 @@ import json
 from typing import Any
 
 from django import forms
+from django.core import validators
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Lookup
@@ -20,6 +21,13 @@ from curim.core import crypto
 
 class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
     description = "Text encrypted by the application"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # As CharField does. A TextField's max_length reaches only forms and serializers, and the
+        # column is unbounded text, so without this full_clean() would store any length.
+        if self.max_length is not None:
+            self.validators.append(validators.MaxLengthValidator(self.max_length))
 
     def from_db_value(self, value: str | None, expression: Any, connection: Any) -> Any:
         if value is None:

@@ -12,6 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from curim.core.encrypted_fields import EncryptedTextField
+from victims.models import limits
 
 
 class AccessLog(models.Model):
@@ -38,7 +39,7 @@ class AccessLog(models.Model):
     # For lists: every case whose row was shown.
     cases = ArrayField(models.UUIDField(), default=list, blank=True)
     detail = models.CharField(_("detail"), max_length=200, blank=True)
-    reason = EncryptedTextField(_("why"), blank=True, default="")
+    reason = EncryptedTextField(_("why"), blank=True, default="", max_length=limits.REASON_MAX)
     break_glass = models.BooleanField(_("break-glass"), default=False)
 
     class Meta:

@@ -1,8 +1,10 @@
 """People the unit supports, their cases, who works on each case, and each change of status."""
 
 import uuid
+from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +15,7 @@ from curim.core.encrypted_fields import (
     EncryptedJSONField,
     EncryptedTextField,
 )
+from victims.models import limits
 from victims.models.choices import (
     ClosureOutcome,
     OffenceType,
@@ -33,17 +36,36 @@ def safe_contact_default() -> dict[str, object]:
     }
 
 
+def safe_contact_validate(value: Any) -> None:
+    notes = value.get("notes", "") if isinstance(value, dict) else ""
+    if not isinstance(value, dict) or not isinstance(notes, str):
+        raise ValidationError(_("Enter the safe-contact preferences."), code="invalid")
+    if len(notes) > limits.CONTACT_NOTES_MAX:
+        raise ValidationError(
+            _("Keep the safe-contact notes to %(n)s characters.") % {"n": limits.CONTACT_NOTES_MAX},
+            code="max_length",
+        )
+
+
 class Person(models.Model):
     """The victim. Every personal field is encrypted; the row holds nothing readable."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    full_name = EncryptedTextField(_("full name"))
-    phone = EncryptedTextField(_("phone"), blank=True, default="")
-    email = EncryptedTextField(_("e-mail address"), blank=True, default="")
+    full_name = EncryptedTextField(_("full name"), max_length=limits.NAME_MAX)
+    phone = EncryptedTextField(_("phone"), blank=True, default="", max_length=limits.PHONE_MAX)
+    email = EncryptedTextField(
+        _("e-mail address"), blank=True, default="", max_length=limits.EMAIL_MAX
+    )
     date_of_birth = EncryptedDateField(_("date of birth"), null=True, blank=True)
-    address = EncryptedTextField(_("address"), blank=True, default="")
+    address = EncryptedTextField(
+        _("address"), blank=True, default="", max_length=limits.ADDRESS_MAX
+    )
     # {"no_sms", "no_voicemail", "calls_from", "calls_until" ("HH:MM" or ""), "notes"}
-    safe_contact = EncryptedJSONField(_("safe-contact preferences"), default=safe_contact_default)
+    safe_contact = EncryptedJSONField(
+        _("safe-contact preferences"),
+        default=safe_contact_default,
+        validators=[safe_contact_validate],
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -65,7 +87,9 @@ class Case(models.Model):
     intake_date = models.DateField(_("intake date"))
     source = models.CharField(_("source"), max_length=20, choices=Source.choices)
     # Free text that may name a shelter, a doctor or a person: encrypted like the rest.
-    referring_organisation = EncryptedTextField(_("referring organisation"), blank=True, default="")
+    referring_organisation = EncryptedTextField(
+        _("referring organisation"), blank=True, default="", max_length=limits.NAME_MAX
+    )
     offence_type = models.CharField(_("offence type"), max_length=30, choices=OffenceType.choices)
     risk_level = models.CharField(
         _("risk level"), max_length=10, choices=RiskLevel.choices, default=RiskLevel.MEDIUM
@@ -90,12 +114,16 @@ class Case(models.Model):
             "break-glass access."
         ),
     )
-    summary = EncryptedTextField(_("intake summary"), blank=True, default="")
+    summary = EncryptedTextField(
+        _("intake summary"), blank=True, default="", max_length=limits.NOTES_MAX
+    )
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     closure_outcome = models.CharField(
         _("outcome"), max_length=20, choices=ClosureOutcome.choices, blank=True
     )
-    closure_notes = EncryptedTextField(_("closing notes"), blank=True, default="")
+    closure_notes = EncryptedTextField(
+        _("closing notes"), blank=True, default="", max_length=limits.NOTES_MAX
+    )
     anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -132,7 +160,7 @@ class CaseStatusChange(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     changed_at = models.DateTimeField(auto_now_add=True)
-    note = EncryptedTextField(blank=True, default="")
+    note = EncryptedTextField(blank=True, default="", max_length=limits.REASON_MAX)
 
     class Meta:
         ordering = ["changed_at", "pk"]
@@ -178,7 +206,7 @@ class BreakGlass(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="break_glass")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    reason = EncryptedTextField()
+    reason = EncryptedTextField(max_length=limits.REASON_MAX)
     opened_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     reviewed_by = models.ForeignKey(

@@ -3,13 +3,14 @@
 import uuid
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from curim.core.bilingual import in_current_language
 from curim.core.encrypted_fields import EncryptedTextField
+from victims.models import limits
 from victims.models.cases import Case
 from victims.models.choices import (
     Channel,
@@ -33,7 +34,7 @@ class SupportSession(models.Model):
     duration_minutes = models.PositiveSmallIntegerField(
         _("duration (minutes)"), validators=[MinValueValidator(1), MaxValueValidator(600)]
     )
-    notes = EncryptedTextField(_("notes"), blank=True, default="")
+    notes = EncryptedTextField(_("notes"), blank=True, default="", max_length=limits.NOTES_MAX)
     worker = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -57,7 +58,12 @@ class Service(models.Model):
     email = models.EmailField(_("e-mail address"), blank=True)
     address = models.CharField(_("address"), max_length=300, blank=True)
     website = models.URLField(_("website"), blank=True)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(
+        _("notes"),
+        blank=True,
+        max_length=limits.REASON_MAX,
+        validators=[MaxLengthValidator(limits.REASON_MAX)],
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -145,7 +151,7 @@ class Referral(models.Model):
         Service, on_delete=models.PROTECT, related_name="referrals", verbose_name=_("service")
     )
     consent = models.ForeignKey(Consent, on_delete=models.PROTECT, related_name="referrals")
-    reason = EncryptedTextField(_("reason"), blank=True, default="")
+    reason = EncryptedTextField(_("reason"), blank=True, default="", max_length=limits.REASON_MAX)
     status = models.CharField(
         _("status"),
         max_length=20,
@@ -171,8 +177,8 @@ class Referral(models.Model):
 class Document(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="documents")
-    title = EncryptedTextField(_("title"))
-    original_name = EncryptedTextField()
+    title = EncryptedTextField(_("title"), max_length=limits.TITLE_MAX)
+    original_name = EncryptedTextField(max_length=limits.TITLE_MAX)
     # A random name on disk; the bytes are encrypted by the storage.
     file = models.FileField(storage=document_storage, max_length=100)
     content_type = models.CharField(max_length=100)

@@ -21,6 +21,7 @@ from victims.models import (
     Profession,
     Status,
 )
+from victims.models.limits import NOTES_MAX, REASON_MAX, text_lengths_check
 from victims.selectors import is_unit_member
 
 PERSON_FIELDS = ("full_name", "phone", "email", "date_of_birth", "address", "safe_contact")
@@ -119,6 +120,7 @@ def case_status_change(*, case: Case, by: User, to_status: str, note: str = "") 
         raise ValidationError({"to_status": _("Close a case with its outcome.")})
     if to_status not in Status.values:
         raise ValidationError({"to_status": _("Choose a stage.")})
+    text_lengths_check({"note": (note, REASON_MAX)})
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
         if locked.status == Status.CLOSED:
@@ -148,6 +150,7 @@ def case_status_change(*, case: Case, by: User, to_status: str, note: str = "") 
 def case_close(*, case: Case, by: User, outcome: str, notes: str = "") -> Case:
     if outcome not in ClosureOutcome.values:
         raise ValidationError({"outcome": _("Choose the outcome of the case.")})
+    text_lengths_check({"notes": (notes, NOTES_MAX)})
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
         if locked.status == Status.CLOSED:
@@ -167,6 +170,7 @@ def case_close(*, case: Case, by: User, outcome: str, notes: str = "") -> Case:
 
 
 def case_reopen(*, case: Case, by: User, note: str = "") -> Case:
+    text_lengths_check({"note": (note, REASON_MAX)})
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
         if locked.status != Status.CLOSED:

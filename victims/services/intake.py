@@ -22,6 +22,7 @@ from victims.models import (
     Source,
 )
 from victims.models.choices import CONTACT_CHANNELS
+from victims.models.limits import REASON_MAX, text_lengths_check
 from victims.services.cases import case_open
 from victims.services.support import consent_text_current
 
@@ -141,6 +142,7 @@ def intake_open(
 def intake_decline(*, request: IntakeRequest, by: User, reason: str) -> IntakeRequest:
     if len(reason.strip()) < 5:
         raise ValidationError({"reason": _("Say why no case is opened.")})
+    text_lengths_check({"reason": (reason, REASON_MAX)})
     with transaction.atomic():
         locked = IntakeRequest.objects.select_for_update().get(pk=request.pk)
         if locked.state != IntakeRequest.State.NEW:

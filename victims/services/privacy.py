@@ -27,6 +27,7 @@ from victims.models import (
     Status,
     SupportSession,
 )
+from victims.models.limits import REASON_MAX, text_lengths_check
 
 MIN_REASON = 15
 
@@ -41,6 +42,7 @@ def break_glass_open(*, case: Case, user: User, reason: str) -> BreakGlass:
                 % {"n": MIN_REASON}
             }
         )
+    text_lengths_check({"reason": (reason, REASON_MAX)})
     with transaction.atomic():
         glass = BreakGlass.objects.create(
             case=case,
@@ -202,6 +204,7 @@ def person_erase(*, person: Person, by: User, reason: str) -> int:
                 % {"n": MIN_REASON}
             }
         )
+    text_lengths_check({"reason": (reason, REASON_MAX)})
     with transaction.atomic():
         cases = list(Case.objects.select_for_update().filter(person=person))
         for case in cases:

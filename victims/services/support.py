@@ -31,6 +31,7 @@ from victims.models import (
     SupportSession,
 )
 from victims.models.choices import OPEN_REFERRAL_STATUSES
+from victims.models.limits import TITLE_MAX
 
 
 def _open(case: Case) -> None:
@@ -294,6 +295,8 @@ def document_add(*, case: Case, by: User, title: str, upload: UploadedFile) -> D
     errors: dict[str, str] = {}
     if not title.strip():
         errors["title"] = _("Give the document a title.")
+    elif len(title.strip()) > TITLE_MAX:
+        errors["title"] = _("Keep the title to %(n)s characters.") % {"n": TITLE_MAX}
     size = upload.size or 0
     if size == 0:
         errors["file"] = _("The file is empty.")

@@ -30,28 +30,28 @@ def intake_list(request: HttpRequest) -> HttpResponse:
 @unit_page
 def intake_detail(request: HttpRequest, request_id: uuid.UUID) -> HttpResponse:
     intake = intake_request_for(request.user, request_id)
-    open_form = IntakeOpenForm(request.POST if "open" in request.POST else None)
-    decline_form = ReasonForm(request.POST if "decline" in request.POST else None)
-    if request.method == "POST":
-        try:
-            if "open" in request.POST and open_form.is_valid():
-                case = intake_services.intake_open(
-                    request=intake, by=unit_user(request), **open_form.cleaned_data
-                )
-                messages.success(request, _("Case %(ref)s opened.") % {"ref": case.reference})
-                return redirect("victims:case", case_id=case.pk)
-            if "decline" in request.POST and decline_form.is_valid():
-                intake_services.intake_decline(
-                    request=intake,
-                    by=unit_user(request),
-                    reason=decline_form.cleaned_data["reason"],
-                )
-                messages.success(request, _("Request closed without a case."))
-                return redirect("victims:intake")
-        except ValidationError as exc:
-            errors_onto(open_form if "open" in request.POST else decline_form, exc)
-        if "open" not in request.POST and "decline" not in request.POST:
-            open_form.add_error(None, _("Choose whether to open a case or close the request."))
+    action = next((a for a in ("open", "decline") if a in request.POST), None)
+    open_form = IntakeOpenForm(request.POST if action == "open" else None)
+    decline_form = ReasonForm(request.POST if action == "decline" else None)
+    # A POST naming neither action (a hand-made request) has no form to put its error on.
+    action_error = ""
+    if request.method == "POST" and action is None:
+        action_error = _("Choose whether to open a case or close the request.")
+    try:
+        if action == "open" and open_form.is_valid():
+            case = intake_services.intake_open(
+                request=intake, by=unit_user(request), **open_form.cleaned_data
+            )
+            messages.success(request, _("Case %(ref)s opened.") % {"ref": case.reference})
+            return redirect("victims:case", case_id=case.pk)
+        if action == "decline" and decline_form.is_valid():
+            intake_services.intake_decline(
+                request=intake, by=unit_user(request), reason=decline_form.cleaned_data["reason"]
+            )
+            messages.success(request, _("Request closed without a case."))
+            return redirect("victims:intake")
+    except ValidationError as exc:
+        errors_onto(open_form if action == "open" else decline_form, exc)
     failed = request.method == "POST"
     # Every render shows the request, a form with errors too: each is a read.
     access_log_write(
@@ -67,6 +67,7 @@ def intake_detail(request: HttpRequest, request_id: uuid.UUID) -> HttpResponse:
             "report": report,
             "open_form": open_form,
             "decline_form": decline_form,
+            "action_error": action_error,
         },
         status=400 if failed else 200,
     )

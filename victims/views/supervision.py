@@ -26,10 +26,11 @@ from victims.selectors import (
     service_for_supervisor,
     services_visible_to,
 )
-from victims.services import privacy
+from victims.services import directory, privacy
 from victims.views._common import (
     errors_onto,
     form_page,
+    saved,
     supervisor_page,
     unit_page,
     unit_user,
@@ -177,8 +178,10 @@ def service_list(request: HttpRequest) -> HttpResponse:
 def service_edit(request: HttpRequest, service_id: uuid.UUID | None = None) -> HttpResponse:
     service = service_for_supervisor(request.user, service_id) if service_id else None
     form = ServiceForm(request.POST or None, instance=service)
-    if request.method == "POST" and form.is_valid():
-        form.save()
+    by = unit_user(request)
+    if saved(
+        request, form, lambda data: directory.service_save(by=by, service=service, fields=data)
+    ):
         messages.success(request, _("Saved."))
         return redirect("victims:services")
     return form_page(request, "victims/service_edit.html", {"service": service}, form)
