@@ -102,6 +102,10 @@ class TOTPDevice(models.Model):
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
     # A code is good for one use: steps up to this one are refused, so a seen code cannot replay.
     last_step = models.BigIntegerField(_("last used step"), null=True, blank=True)
+    # Wrong codes since `failures_since` (see twofactor.py). Counted on this row, not in the
+    # cache: a cache that is down or emptied must not lift the limit.
+    failures = models.PositiveSmallIntegerField(_("wrong codes"), default=0)
+    failures_since = models.DateTimeField(_("first wrong code"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

@@ -3,6 +3,7 @@
 The checks never look at roles: the pages that need a second factor check their own roles.
 """
 
+import datetime
 import hmac
 from collections.abc import Callable
 from functools import wraps
@@ -22,13 +23,13 @@ from rest_framework.request import Request
 
 from curim.accounts.models import TOTPDevice, User
 from curim.accounts.totp import totp_code, totp_secret_generate, totp_step
-from curim.core.ratelimit import rate_limit_exceeded, rate_limit_reached
 
 P = ParamSpec("P")
 
-# Wrong codes allowed per user and window; then every code is refused until the window ends.
+# Wrong codes allowed in a window that opens with the first wrong one; then every code, right or
+# wrong, is refused until the window ends. A right code before the limit clears the count.
 FAILURE_LIMIT = 5
-FAILURE_WINDOW_S = 15 * 60
+FAILURE_WINDOW = datetime.timedelta(minutes=15)
 # Codes of the step before and after are accepted too: phone clocks drift.
 STEP_TOLERANCE = 1
 
@@ -57,10 +58,17 @@ def twofactor_reset(*, user: User) -> bool:
     return deleted > 0
 
 
+def _window_over(device: TOTPDevice) -> bool:
+    return device.failures_since is None or timezone.now() >= device.failures_since + FAILURE_WINDOW
+
+
+def _device_locked(device: TOTPDevice) -> bool:
+    return device.failures >= FAILURE_LIMIT and not _window_over(device)
+
+
 def twofactor_locked(*, user: User) -> bool:
-    return rate_limit_reached(
-        scope="totp", key=str(user.pk), limit=FAILURE_LIMIT, window_s=FAILURE_WINDOW_S
-    )
+    device = TOTPDevice.objects.filter(user=user).first()
+    return device is not None and _device_locked(device)
 
 
 def _step_of(code: str, *, secret: str) -> int | None:
@@ -74,22 +82,31 @@ def _step_of(code: str, *, secret: str) -> int | None:
 
 @transaction.atomic
 def twofactor_verify(*, user: User, code: str) -> bool:
-    """Check a code from the user's app; a good one confirms the device and is used up."""
-    # The row lock comes first: concurrent attempts for one user queue here, so each sees the
-    # failures counted by the ones before it and a burst cannot outrun the limit.
+    """Check a code from the user's app; a good one confirms the device and is used up.
+
+    Wrong codes are counted on the device row, in the same transaction as the check: the row
+    lock makes concurrent attempts for one user queue, so each sees the failures counted by
+    the ones before it and a burst cannot outrun the limit; and nothing outside the database
+    (Redis down, hung or emptied) can lift it.
+    """
     device = TOTPDevice.objects.select_for_update().filter(user=user).first()
-    if twofactor_locked(user=user):
+    if device is None:
+        return False  # no secret, nothing to guess: refused without counting
+    if _device_locked(device):
         return False
-    step = None if device is None else _step_of("".join(code.split()), secret=device.secret)
-    if device is None or step is None or step <= (device.last_step or -1):
-        rate_limit_exceeded(
-            scope="totp", key=str(user.pk), limit=FAILURE_LIMIT, window_s=FAILURE_WINDOW_S
-        )
+    if _window_over(device):
+        device.failures, device.failures_since = 0, None
+    step = _step_of("".join(code.split()), secret=device.secret)
+    if step is None or step <= (device.last_step or -1):
+        device.failures += 1
+        device.failures_since = device.failures_since or timezone.now()
+        device.save(update_fields=["failures", "failures_since"])
         return False
     device.last_step = step
+    device.failures, device.failures_since = 0, None
     if device.confirmed_at is None:
         device.confirmed_at = timezone.now()
-    device.save(update_fields=["last_step", "confirmed_at"])
+    device.save(update_fields=["last_step", "confirmed_at", "failures", "failures_since"])
     return True
 
 

@@ -1,6 +1,7 @@
 """Two-factor authentication: enrolling, verifying, the checks pages use, and the admin reset."""
 
 import re
+import socket
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -227,6 +228,77 @@ def test_the_limit_is_per_user(vsu_user: User) -> None:
     for _ in range(5):
         twofactor_verify(user=vsu_user, code="000000")
     assert twofactor_verify(user=other, code=_code(other_device.secret))
+
+
+@pytest.fixture(params=["refused", "hung"])
+def cache_unreachable(request: pytest.FixtureRequest, settings: Any) -> Iterator[str]:
+    """The cache (Redis) at a dead port, or at a server that accepts and never answers."""
+    with socket.socket() as hung:
+        hung.bind(("127.0.0.1", 0))
+        hung.listen(16)  # connections queue in the backlog; nothing ever reads them
+        port = 1 if request.param == "refused" else hung.getsockname()[1]
+        settings.CACHES = {
+            "default": {
+                **settings.CACHES["default"],
+                "LOCATION": f"redis://127.0.0.1:{port}/0",
+                "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+            }
+        }
+        yield request.param
+
+
+def test_with_the_cache_unreachable_the_sixth_code_is_refused_even_if_right(
+    vsu_user: User, cache_unreachable: str
+) -> None:
+    device = _device(vsu_user)
+    wrong = _code(device.secret, offset=9)
+    for _ in range(8):
+        assert not twofactor_verify(user=vsu_user, code=wrong)
+
+    assert not twofactor_verify(user=vsu_user, code=_code(device.secret))
+
+    device.refresh_from_db()
+    assert (device.failures, device.failures_since) == (5, NOW)
+    assert device.last_step is None
+
+
+def test_the_limit_lifts_when_its_window_ends_even_with_the_cache_unreachable(
+    vsu_user: User, cache_unreachable: str
+) -> None:
+    device = _device(vsu_user)
+    for _ in range(5):
+        twofactor_verify(user=vsu_user, code="000000")
+    later = NOW + timedelta(minutes=14, seconds=59)
+    with time_machine.travel(later, tick=False):
+        assert not twofactor_verify(
+            user=vsu_user, code=totp_code(device.secret, step=totp_step(later))
+        )
+    end = NOW + timedelta(minutes=15)
+    with time_machine.travel(end, tick=False):
+        assert twofactor_verify(user=vsu_user, code=totp_code(device.secret, step=totp_step(end)))
+    device.refresh_from_db()
+    assert (device.failures, device.failures_since) == (0, None)
+
+
+def test_a_right_code_before_the_limit_clears_the_count(vsu_user: User) -> None:
+    device = _device(vsu_user)
+    for _ in range(4):
+        assert not twofactor_verify(user=vsu_user, code="000000")
+    assert twofactor_verify(user=vsu_user, code=_code(device.secret, offset=-1))
+    for _ in range(4):
+        assert not twofactor_verify(user=vsu_user, code="000000")
+    assert twofactor_verify(user=vsu_user, code=_code(device.secret))
+
+
+def test_the_failures_window_opens_with_the_first_wrong_code(vsu_user: User) -> None:
+    device = _device(vsu_user)
+    twofactor_verify(user=vsu_user, code="000000")
+    # Four more, 16 minutes later: the first one's window is over, so the count starts again.
+    later = NOW + timedelta(minutes=16)
+    with time_machine.travel(later, tick=False):
+        for _ in range(4):
+            twofactor_verify(user=vsu_user, code="000000")
+        assert twofactor_verify(user=vsu_user, code=totp_code(device.secret, step=totp_step(later)))
 
 
 def test_the_stored_secret_is_encrypted(vsu_user: User) -> None:
