@@ -20,6 +20,7 @@ setup:
 
 run: setup
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py database_app_role --from-env
 	$(PY) manage.py demo_load
 	$(PY) manage.py surveys_demo_load
 	$(PY) manage.py victims_demo_load

@@ -99,6 +99,11 @@ SELECT 'CREATE DATABASE curim OWNER curim'
 WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'curim')\gexec
 SQL
   as_root runuser -u postgres -- psql -qtAX -d curim -c "SET client_min_messages = warning; CREATE EXTENSION IF NOT EXISTS postgis"
+  # The running application connects as a role that owns nothing (`make run` creates it with
+  # `manage.py database_app_role --from-env`): it cannot rewrite the unit's access log.
+  if [[ -z "$(config APP_DATABASE_URL)" ]]; then
+    echo "APP_DATABASE_URL=postgis://curim_app:curim_app@localhost:5432/curim" >>.env
+  fi
 }
 
 redis_service() {

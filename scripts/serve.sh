@@ -6,6 +6,10 @@ PY=.venv/bin/python
 HOST=${HOST:-127.0.0.1}
 PORT=${PORT:-8000}
 mkdir -p .run
+# Migrations ran as the owner of the tables; the three processes connect as the application's
+# role (APP_DATABASE_URL, see `manage.py database_app_role`) when there is one.
+APP_DATABASE_URL=${APP_DATABASE_URL:-$(sed -n 's/^APP_DATABASE_URL=//p' .env 2>/dev/null | tail -1 || true)}
+if [[ -n "$APP_DATABASE_URL" ]]; then export DATABASE_URL="$APP_DATABASE_URL"; fi
 
 pids=()
 stop() { kill "${pids[@]}" 2>/dev/null || true; wait || true; }

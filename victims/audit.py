@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from django.contrib.auth.models import AnonymousUser
 
 from curim.accounts.models import User
+from curim.core.crypto import DecryptionError, decrypt_text
 from victims.models import AccessLog, Case
 
 
@@ -31,3 +32,14 @@ def access_log_write(
         reason=reason,
         break_glass=break_glass,
     )
+
+
+def access_log_reason(entry: AccessLog) -> str | None:
+    """The reason of an entry from `access_log_visible_to`, or None when it cannot be read."""
+    token = getattr(entry, "reason_token", None)
+    if not isinstance(token, str):
+        return None
+    try:
+        return decrypt_text(token)
+    except (DecryptionError, ValueError):  # ValueError: not even ASCII, so not a token
+        return None

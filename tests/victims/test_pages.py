@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -24,6 +25,7 @@ from victims.models import (
     Status,
     SupportSession,
 )
+from victims.services.intake import intake_decline, intake_request_submit
 
 pytestmark = pytest.mark.django_db
 
@@ -461,3 +463,46 @@ def test_break_glass_access_cannot_become_an_assignment() -> None:
     assert response.status_code == 400
     assert "restricted" in str(response.context["form"].errors["worker"])
     assert not case.assignments.filter(worker=supervisor).exists()
+
+
+def test_an_unreadable_reason_shows_as_such_and_the_access_log_still_opens() -> None:
+    supervisor = member(Role.VSU_SUPERVISOR)
+    case = case_create(member())
+    intake = intake_request_submit(name="X", phone="+30 690 000 0000", email="", channel="phone")
+    intake_decline(request=intake, by=supervisor, reason="Not for this unit: a tax question.")
+    with connection.cursor() as cursor:
+        # A value no key opens: tampered, or written under a key since dropped.
+        cursor.execute(
+            "INSERT INTO victims_accesslog (at, user_email, action, case_id, case_reference,"
+            " cases, detail, reason, break_glass) VALUES (now(), 'x@example.org', 'view', %s,"
+            " %s, '{}', 'planted', 'garbage', false)",
+            [case.pk, case.reference],
+        )
+
+    response = verified_client(supervisor).get(reverse("victims:audit"))
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "planted" in body
+    assert "unreadable" in body
+    assert "Not for this unit: a tax question." in body
+
+
+def test_the_erase_and_break_glass_pages_log_what_they_show() -> None:
+    staff = member()
+    supervisor = member(Role.VSU_SUPERVISOR)
+    client = verified_client(supervisor)
+    case = case_create(staff)
+    assert case.person is not None
+    restricted = case_create(staff, restricted=True)
+
+    assert client.get(reverse("victims:person_erase", args=[case.person.pk])).status_code == 200
+    erase_read = AccessLog.objects.get(action="list", detail="erase page")
+    assert (erase_read.user_email, erase_read.cases) == (supervisor.email, [case.pk])
+
+    assert client.get(reverse("victims:break_glass", args=[restricted.pk])).status_code == 200
+    glass_read = AccessLog.objects.get(action="view", detail="break-glass page")
+    assert (glass_read.user_email, glass_read.case_id) == (supervisor.email, restricted.pk)
+    # A form sent back with errors shows the page again: another read.
+    client.post(reverse("victims:break_glass", args=[restricted.pk]), {"reason": "short"})
+    assert AccessLog.objects.filter(detail="break-glass page").count() == 2

@@ -1,8 +1,10 @@
 """The access log: who read or changed what, when and why. Rows are never edited or deleted.
 
-A database trigger (migration 0002) refuses UPDATE and DELETE, so neither the application nor
-anyone with its credentials can rewrite history; only `manage.py encryption_rotate` may
-re-encrypt the reason column in place, and nothing else about the row.
+A database trigger (migrations 0002 and 0005) refuses UPDATE and DELETE, and TRUNCATE to all
+but the table's owner, so neither the application nor anyone with its credentials can rewrite
+history: only the owner, running `manage.py encryption_rotate`, may re-encrypt the reason
+column in place, and nothing else about the row. The application's role (`manage.py
+database_app_role`) is not the owner and has no UPDATE, DELETE or TRUNCATE privilege here.
 """
 
 from typing import Any
@@ -16,6 +18,9 @@ from victims.models import limits
 
 
 class AccessLog(models.Model):
+    # Read by `manage.py database_app_role`: the application's role may only INSERT and SELECT.
+    append_only = True
+
     class Action(models.TextChoices):
         LIST = "list", _("Listed cases")
         VIEW = "view", _("Opened a case")

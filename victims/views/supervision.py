@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from victims.audit import access_log_write
+from victims.audit import access_log_reason, access_log_write
 from victims.dashboard import caseload_per_worker, open_referrals, waiting_times
 from victims.forms import AuditFilterForm, EraseForm, ReasonForm, ServiceForm
 from victims.models import AccessLog, BreakGlass
@@ -78,6 +78,9 @@ def audit(request: HttpRequest) -> HttpResponse:
         if data["break_glass"]:
             entries = entries.filter(break_glass=True)
     page = Paginator(entries, 100).get_page(request.GET.get("page"))
+    # Read before this read is logged: the page was counted without it, and the new row would
+    # push the last one off the page.
+    rows = [(entry, access_log_reason(entry)) for entry in page.object_list]
     access_log_write(
         user=unit_user(request),
         action=AccessLog.Action.AUDIT,
@@ -86,7 +89,7 @@ def audit(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "victims/audit.html",
-        {"form": form, "page": page},
+        {"form": form, "page": page, "rows": rows},
         status=400 if form.errors else 200,
     )
 
@@ -128,7 +131,13 @@ def break_glass(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
                 ),
             )
             return redirect("victims:case", case_id=case.pk)
-    # Only the reference is shown before the glass is broken.
+    # Only the reference is shown before the glass is broken; showing it is a read all the same.
+    access_log_write(
+        user=unit_user(request),
+        action=AccessLog.Action.VIEW,
+        case=case,
+        detail="break-glass page",
+    )
     return form_page(request, "victims/break_glass.html", {"reference": case.reference}, form)
 
 
@@ -159,7 +168,12 @@ def person_erase(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
                 request, _("Erased: %(n)s cases and everything in them.") % {"n": count}
             )
             return redirect("victims:cases")
-    references = list(person.cases.values_list("reference", flat=True))
+    cases = list(person.cases.all())
+    # The page names every case of the person: a read of each, as a list is.
+    access_log_write(
+        user=unit_user(request), action=AccessLog.Action.LIST, cases=cases, detail="erase page"
+    )
+    references = [case.reference for case in cases]
     return form_page(request, "victims/erase.html", {"references": references}, form)
 
 

@@ -45,7 +45,8 @@ def columns_rotate(model: type[models.Model], columns: list[str]) -> int:
     done = 0
     for key in model._base_manager.order_by("pk").values_list("pk", flat=True).iterator():
         with transaction.atomic(), connection.cursor() as cursor:
-            # Lets append-only tables (the unit's access log) accept this one kind of update.
+            # Lets append-only tables (the unit's access log) accept this one kind of update,
+            # from the tables' owner only: run this command as the role that runs migrations.
             cursor.execute("SET LOCAL curim.reencrypting = 'on'")
             cursor.execute(select, [key])
             row = cursor.fetchone()
