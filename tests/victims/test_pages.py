@@ -127,8 +127,48 @@ def test_the_list_logs_every_case_it_shows() -> None:
 
 
 def test_a_bad_filter_answers_400_not_500() -> None:
-    response = verified_client(member()).get(reverse("victims:cases"), {"status": "nonsense"})
+    response = verified_client(member()).post(reverse("victims:cases"), {"status": "nonsense"})
     assert response.status_code == 400
+
+
+def test_the_case_search_is_posted_so_no_name_reaches_a_url() -> None:
+    staff = member()
+    case = case_create(staff)
+    client = verified_client(staff)
+    page = client.get(reverse("victims:cases")).content.decode()
+    assert '<form method="post" class="filters"' in page
+
+    found = client.post(reverse("victims:cases"), {"q": case.reference.lower()})
+    typed_a_name = client.post(reverse("victims:cases"), {"q": "Papadopoulou"})
+
+    assert found.status_code == 200
+    assert list(found.context["page"].object_list) == [case]
+    assert typed_a_name.status_code == 200
+    assert list(typed_a_name.context["page"].object_list) == []
+    assert "Papadopoulou" not in str(AccessLog.objects.values_list("detail", flat=True))
+
+
+def test_filters_in_the_url_are_not_read() -> None:
+    staff = member()
+    case_create(staff)
+    response = verified_client(staff).get(reverse("victims:cases"), {"q": "Papadopoulou"})
+    assert response.status_code == 200
+    assert not response.context["form"].is_bound
+    assert len(response.context["page"].object_list) == 1
+    assert AccessLog.objects.get(action="list").detail == "open cases"
+
+
+def test_the_pages_of_a_search_are_posted_too() -> None:
+    staff = member()
+    for _ in range(51):
+        case_create(staff)
+    client = verified_client(staff)
+    first = client.post(reverse("victims:cases"), {"status": "intake"})
+    body = first.content.decode()
+    assert 'name="page" value="2"' in body
+    assert "?page=" not in body
+    second = client.post(reverse("victims:cases"), {"status": "intake", "page": "2"})
+    assert len(second.context["page"].object_list) == 1
 
 
 def test_a_session_by_phone_needs_consent_then_goes_through() -> None:
@@ -369,6 +409,8 @@ def test_the_support_request_form_says_what_is_missing(client: Any) -> None:
 def test_the_help_page_has_a_quick_exit(client: Any) -> None:
     response = client.get(reverse("victims:help"))
     assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    assert "no-store" in client.get(reverse("victims:support_request_sent"))["Cache-Control"]
     assert 'id="quick-exit"' in response.content.decode()
     assert 'href="https://www.google.com/"' in response.content.decode()
 

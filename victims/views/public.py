@@ -24,6 +24,9 @@ def _quick_exit() -> dict[str, str]:
     return {"quick_exit_url": settings.VSU_QUICK_EXIT_URL}
 
 
+# Every /support/ page is no-store: a page about help for victims of crime, left in a shared
+# browser's cache or history, can itself put someone at risk.
+@never_cache
 @require_GET
 def help_page(request: HttpRequest) -> HttpResponse:
     return render(request, "victims/help.html", _quick_exit())
@@ -77,6 +80,7 @@ def _too_many() -> str:
     return _("Too many requests from your connection. Please call the unit instead.")
 
 
+@never_cache
 @require_GET
 def support_request_sent(request: HttpRequest) -> HttpResponse:
     return render(request, "victims/support_request_sent.html", _quick_exit())
