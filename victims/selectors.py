@@ -126,6 +126,20 @@ def person_for_supervisor(user: AnyUser, person_id: uuid.UUID | str) -> Person:
         raise Http404 from exc
 
 
+def break_glass_unreviewed(user: AnyUser) -> QuerySet[BreakGlass]:
+    """Break-glass accesses waiting for another supervisor's review: supervisors only."""
+    if not is_supervisor(user):
+        return BreakGlass.objects.none()
+    return BreakGlass.objects.filter(reviewed_at__isnull=True).select_related("case", "user")
+
+
+def break_glass_for_review(user: AnyUser, glass_id: uuid.UUID | str) -> BreakGlass:
+    try:
+        return break_glass_unreviewed(user).get(pk=glass_id)
+    except (BreakGlass.DoesNotExist, ValidationError, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
 def access_log_visible_to(user: AnyUser) -> QuerySet[AccessLog]:
     """The log, for supervisors. Each row's reason comes as its stored token (`reason_token`,
     read with `victims.audit.access_log_reason`), not decrypted with the row: one token that no

@@ -2,13 +2,9 @@
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth import authenticate
-from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
-from knox.models import AuthToken
 from knox.views import LogoutView as KnoxLogoutView
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -18,6 +14,7 @@ from rest_framework.views import APIView
 
 from curim.accounts.models import User, email_normalise
 from curim.accounts.roles import user_roles
+from curim.accounts.services import TokenLimitReached, api_token_create
 
 
 class TokenRequestSerializer(serializers.Serializer[Any]):
@@ -61,14 +58,13 @@ class TokenCreateView(APIView):
                 {"non_field_errors": [_("E-mail address or password is not correct.")]},
                 status=status.HTTP_400_BAD_REQUEST,
             )
-        limit = settings.REST_KNOX["TOKEN_LIMIT_PER_USER"]
-        live = Q(expiry__isnull=True) | Q(expiry__gt=timezone.now())
-        if AuthToken.objects.filter(live, user=user).count() >= limit:
+        try:
+            instance, token = api_token_create(user=user)
+        except TokenLimitReached:
             return Response(
                 {"non_field_errors": [_("Too many active tokens: revoke one first.")]},
                 status=status.HTTP_403_FORBIDDEN,
             )
-        instance, token = AuthToken.objects.create(user)
         return Response(
             TokenSerializer({"token": token, "expiry": instance.expiry}).data,
             status=status.HTTP_201_CREATED,

@@ -1,11 +1,14 @@
-"""Writes for accounts: registration, confirmation, roles, deletion."""
+"""Writes for accounts: registration, confirmation, roles, API tokens, deletion."""
 
 from datetime import timedelta
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
+from knox.models import AuthToken
 
 from curim.accounts.models import User, email_normalise
 from curim.accounts.roles import ADMIN_SITE_ROLES, Role
@@ -83,6 +86,28 @@ def user_staff_sync(*, user: User) -> None:
     if user.is_staff != is_staff:
         user.is_staff = is_staff
         user.save(update_fields=["is_staff"])
+
+
+class TokenLimitReached(Exception):
+    """The account already holds REST_KNOX["TOKEN_LIMIT_PER_USER"] live API tokens."""
+
+
+@transaction.atomic
+def api_token_create(*, user: User) -> tuple[AuthToken, str]:
+    """A new API token (the row, and the token itself, shown once), within the account's limit.
+
+    The user's row is locked first: concurrent logins of one account count and create one
+    after another, so that together they cannot go past the limit.
+    """
+    User.objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True).get()
+    live = Q(expiry__isnull=True) | Q(expiry__gt=timezone.now())
+    if (
+        AuthToken.objects.filter(live, user=user).count()
+        >= settings.REST_KNOX["TOKEN_LIMIT_PER_USER"]
+    ):
+        raise TokenLimitReached
+    instance, token = AuthToken.objects.create(user)
+    return instance, token
 
 
 def user_may_self_delete(user: User) -> bool:

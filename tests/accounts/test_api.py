@@ -1,9 +1,13 @@
 """API clients authenticate with a token obtained by e-mail and password."""
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from knox.models import AuthToken
 
 from curim.accounts.models import User
 from tests.factories import PASSWORD
@@ -74,3 +78,28 @@ def test_the_number_of_live_tokens_is_limited(client: Client, citizen: User, set
     status, body = _token(client, citizen.email, PASSWORD)
     assert status == 403
     assert "token" not in body
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_logins_cannot_go_past_the_token_limit(citizen: User, settings: Any) -> None:
+    # Real threads, each with its own database connection, asking at the same moment.
+    settings.REST_KNOX = {**settings.REST_KNOX, "TOKEN_LIMIT_PER_USER": 3}
+    # A fast hasher, so that the logins reach the limit check together, not one hash apart.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    citizen.set_password(PASSWORD)
+    citizen.save()
+    threads = 8
+    start = threading.Barrier(threads)
+
+    def login() -> int:
+        start.wait()
+        try:
+            return _token(Client(), citizen.email, PASSWORD)[0]
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        statuses = sorted(pool.map(lambda _: login(), range(threads)))
+
+    assert statuses == [201] * 3 + [403] * 5
+    assert AuthToken.objects.filter(user=citizen).count() == 3

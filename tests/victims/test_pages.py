@@ -548,3 +548,35 @@ def test_the_erase_and_break_glass_pages_log_what_they_show() -> None:
     # A form sent back with errors shows the page again: another read.
     client.post(reverse("victims:break_glass", args=[restricted.pk]), {"reason": "short"})
     assert AccessLog.objects.filter(detail="break-glass page").count() == 2
+
+
+def test_a_case_without_a_person_cannot_be_edited_and_answers_404() -> None:
+    staff = member()
+    case = case_create(staff)
+    Case.objects.filter(pk=case.pk).update(person=None)  # as anonymisation leaves it
+    response = verified_client(staff).get(reverse("victims:case_edit", args=[case.pk]))
+    assert response.status_code == 404
+
+
+def test_break_glass_is_reviewed_through_the_supervisors_scope() -> None:
+    staff = member()
+    first, second = member(Role.VSU_SUPERVISOR), member(Role.VSU_SUPERVISOR)
+    case = case_create(staff, restricted=True)
+    verified_client(first).post(
+        reverse("victims:break_glass", args=[case.pk]),
+        {"reason": "The assigned worker is ill and the person called in distress."},
+    )
+    glass = case.break_glass.get()
+    reviewer = verified_client(second)
+
+    dashboard = reviewer.get(reverse("victims:dashboard"))
+    assert case.reference in dashboard.content.decode()
+    assert case.pk in AccessLog.objects.get(action="list", detail="dashboard").cases
+
+    url = reverse("victims:break_glass_review", args=[glass.pk])
+    assert verified_client(staff).post(url).status_code == 404
+    assert reviewer.post(reverse("victims:break_glass_review", args=[case.pk])).status_code == 404
+    assert reviewer.post(url).status_code == 302
+    glass.refresh_from_db()
+    assert glass.reviewed_by == second
+    assert reviewer.post(url).status_code == 404  # reviewed: no longer waiting

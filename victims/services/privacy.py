@@ -3,7 +3,10 @@
 import datetime
 import io
 import json
+import logging
+import uuid
 import zipfile
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -28,6 +31,9 @@ from victims.models import (
     SupportSession,
 )
 from victims.models.limits import REASON_MAX, text_lengths_check
+from victims.services.intake import intake_requests_expired_delete
+
+logger = logging.getLogger(__name__)
 
 MIN_REASON = 15
 
@@ -257,3 +263,31 @@ def cases_due_for_anonymisation(now: datetime.datetime | None = None) -> QuerySe
     return Case.objects.filter(
         status=Status.CLOSED, closed_at__lt=cutoff, anonymised_at__isnull=True
     )
+
+
+@dataclass(frozen=True)
+class RetentionRun:
+    anonymised: int
+    failed: list[uuid.UUID]
+    requests_removed: int
+
+
+def retention_apply(*, now: datetime.datetime | None = None) -> RetentionRun:
+    """Anonymise every case closed longer than VSU_RETENTION_DAYS ago, one transaction each,
+    so that a failure leaves the others done and the run can simply run again; then remove the
+    requests closed without a case that are past their time."""
+    done, failed = 0, []
+    for case_id in list(cases_due_for_anonymisation(now).values_list("pk", flat=True)):
+        case = cases_due_for_anonymisation(now).filter(pk=case_id).select_related("person").first()
+        if case is None:  # handled meanwhile by another run
+            continue
+        try:
+            case_anonymise(case)
+        except Exception:  # one bad case must not keep the others past their time
+            logger.exception("victims retention: case %s could not be anonymised", case_id)
+            failed.append(case_id)
+            continue
+        done += 1
+    removed = intake_requests_expired_delete()
+    logger.info("victims retention: %s cases anonymised, %s closed requests removed", done, removed)
+    return RetentionRun(anonymised=done, failed=failed, requests_removed=removed)

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -145,7 +145,8 @@ def case_detail(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 def case_edit(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     case = case_for_page(request, case_id, "edit page")
     person = case.person
-    assert person is not None  # noqa: S101  anonymised cases are never in scope
+    if person is None:  # anonymised: out of scope, and nobody left to edit
+        raise Http404
     person_form = PersonForm(
         request.POST or None, prefix="person", initial=PersonForm.initial_from(person)
     )

@@ -16,9 +16,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 from victims.audit import access_log_reason, access_log_write
 from victims.dashboard import caseload_per_worker, open_referrals, waiting_times
 from victims.forms import AuditFilterForm, EraseForm, ReasonForm, ServiceForm
-from victims.models import AccessLog, BreakGlass
+from victims.models import AccessLog
 from victims.selectors import (
     access_log_visible_to,
+    break_glass_for_review,
+    break_glass_unreviewed,
     case_behind_glass,
     cases_visible_to,
     is_supervisor,
@@ -43,13 +45,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     user = unit_user(request)
     since = timezone.localdate() - datetime.timedelta(days=365)
     referrals = list(open_referrals(user)[:200])
+    unreviewed = list(break_glass_unreviewed(user))
     access_log_write(
         user=user,
         action=AccessLog.Action.LIST,
-        cases={r.case for r in referrals},
+        cases={r.case for r in referrals} | {g.case for g in unreviewed},
         detail="dashboard",
     )
-    unreviewed = BreakGlass.objects.filter(reviewed_at__isnull=True).select_related("case", "user")
     return render(
         request,
         "victims/dashboard.html",
@@ -97,14 +99,13 @@ def audit(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["POST"])
 @supervisor_page
 def break_glass_review(request: HttpRequest, glass_id: uuid.UUID) -> HttpResponse:
-    glass = BreakGlass.objects.filter(pk=glass_id, reviewed_at__isnull=True).first()
-    if glass is not None:
-        try:
-            privacy.break_glass_review(glass=glass, by=unit_user(request))
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("Marked as reviewed."))
+    glass = break_glass_for_review(request.user, glass_id)
+    try:
+        privacy.break_glass_review(glass=glass, by=unit_user(request))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Marked as reviewed."))
     return redirect("victims:dashboard")
 
 
