@@ -14,7 +14,8 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 # Only the report form may ask for the visitor's position ("use my location"); every other
-# powerful feature is off for our pages and for anything they might embed.
+# powerful feature is off for our pages and for anything they might embed. (Chromium warns
+# about names it does not know, such as "bluetooth", so the list keeps to those it parses.)
 PERMISSIONS_POLICY = ", ".join(
     [
         "geolocation=(self)",
@@ -24,7 +25,6 @@ PERMISSIONS_POLICY = ", ".join(
         "usb=()",
         "serial=()",
         "hid=()",
-        "bluetooth=()",
         "midi=()",
         "accelerometer=()",
         "gyroscope=()",
