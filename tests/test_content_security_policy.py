@@ -418,3 +418,13 @@ def test_no_template_of_ours_holds_inline_code() -> None:
         if parser.problems:
             problems[str(template.relative_to(ROOT))] = parser.problems
     assert problems == {}
+
+
+@pytest.mark.django_db
+def test_a_form_refused_by_the_csrf_check_is_our_page_under_the_policy() -> None:
+    # Django's own page for this is styled inline; ours is not.
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(reverse("accounts:login"), {"username": "a@example.org"})
+    assert response.status_code == 403
+    assert policy_problems(response) == []
+    assert "The form could not be sent" in response.content.decode()
