@@ -20,7 +20,9 @@ from django.contrib.auth.tokens import default_token_generator
 from django.contrib.gis.geos import Point
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Model
-from django.test import Client
+from django.http import HttpRequest, HttpResponse
+from django.template import RequestContext, Template
+from django.test import Client, RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
@@ -31,6 +33,7 @@ from curim.accounts.models import User
 from curim.accounts.roles import Role
 from curim.accounts.tokens import email_confirmation_token
 from curim.areas.models import Area
+from curim.core.security_headers import SecurityHeadersMiddleware
 from curim.reports.conversation import comment_flag, comment_post
 from curim.reports.models import Category, Report
 from curim.reports.services import ReportDraft, report_submit, report_transition
@@ -428,3 +431,15 @@ def test_a_form_refused_by_the_csrf_check_is_our_page_under_the_policy() -> None
     assert response.status_code == 403
     assert policy_problems(response) == []
     assert "The form could not be sent" in response.content.decode()
+
+
+def test_a_template_writes_the_nonce_that_the_header_names(rf: RequestFactory) -> None:
+    # Templates get it from the context processor, as `nonce="{{ csp_nonce }}"`.
+    def view(request: HttpRequest) -> HttpResponse:
+        template = Template('<script nonce="{{ csp_nonce }}">start()</script>')
+        return HttpResponse(template.render(RequestContext(request)))
+
+    response = SecurityHeadersMiddleware(view)(rf.get("/"))
+    nonce = re.search(r"script-src 'self' 'nonce-([^']+)'", response["Content-Security-Policy"])
+    assert nonce, response["Content-Security-Policy"]
+    assert response.content.decode() == f'<script nonce="{nonce.group(1)}">start()</script>'
