@@ -26,7 +26,7 @@ from curim.accounts.models import User
 from curim.reports.models import Category, PublicCell, Report
 from curim.reports.selectors import ReportFilter, public_cells, reports_filter, reports_public
 from curim.reports.serialise import tile_sql
-from curim.reports.services import ReportDraft, report_submit
+from curim.reports.services.submission import ReportDraft, report_submit
 
 SEED_SQL = """
 INSERT INTO reports_report (

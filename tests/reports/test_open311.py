@@ -9,8 +9,8 @@ from django.test import Client
 
 from curim.accounts.models import User
 from curim.reports.models import Report
-from curim.reports.open311 import api_key_issue
-from curim.reports.services import report_transition
+from curim.reports.services.open311 import api_key_issue
+from curim.reports.services.workflow import report_transition
 from tests.reports.conftest import CENTRE
 
 MakeReport = Callable[..., Report]
@@ -208,7 +208,7 @@ def test_a_withdrawn_key_stops_working(client: Client, piraeus: None) -> None:
 
 def test_an_admin_issues_a_key_that_is_shown_once(client: Client, admin_user: User) -> None:
     from curim.reports.models import Open311Client
-    from curim.reports.open311 import api_key_hash
+    from curim.reports.selectors import api_key_hash
 
     client.force_login(admin_user)
     response = client.post(

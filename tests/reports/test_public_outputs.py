@@ -14,7 +14,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from curim.accounts.models import User
-from curim.reports.models import Report
+from curim.reports.models import Category, Report
 from tests.reports.conftest import CENTRE, FALIRO
 
 MakeReport = Callable[..., Report]
@@ -266,7 +266,7 @@ def test_a_cached_tile_is_dropped_when_a_report_stops_being_public(
     moderator: User,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
-    from curim.reports.services import report_transition
+    from curim.reports.services.workflow import report_transition
 
     report = make_report(category="graffiti")
     assert len(_tile(client, *TILE)["reports"]["features"]) == 1
@@ -281,7 +281,7 @@ def test_a_cached_tile_is_dropped_when_a_report_stops_being_public(
 def test_only_entering_or_leaving_the_public_set_drops_cached_tiles(
     make_report: MakeReport, moderator: User, django_capture_on_commit_callbacks: Any
 ) -> None:
-    from curim.reports.services import report_transition
+    from curim.reports.services.workflow import report_transition
     from curim.reports.tilecache import VERSION_KEY
 
     report = make_report(category="graffiti", status="submitted")
@@ -297,3 +297,29 @@ def test_only_entering_or_leaving_the_public_set_drops_cached_tiles(
     assert version_after("closed") == published
     assert version_after("published") == published
     assert version_after("rejected") == published + 1
+
+
+def test_a_category_made_private_in_the_admin_leaves_the_cached_map_at_once(
+    client: Client,
+    make_report: MakeReport,
+    admin_user: User,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    make_report(category="graffiti")
+    assert len(_tile(client, *TILE)["reports"]["features"]) == 1  # now in the tile cache
+    category = Category.objects.get(slug="graffiti")
+    staff = Client()
+    staff.force_login(admin_user)
+    form = {
+        field: getattr(category, field)
+        for field in ("slug", "group", "name_en", "name_el", "grid_size_m", "position")
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff.post(
+            f"/admin/reports/category/{category.pk}/change/",
+            {**form, "location_required": "on", "is_active": "on", "forward_to": ""},
+        )
+    assert response.status_code == 302, response.content
+    category.refresh_from_db()
+    assert not category.may_be_public
+    assert _tile(client, *TILE) == {}

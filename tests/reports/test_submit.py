@@ -1,13 +1,21 @@
 """Submitting a report through the API: what is stored, and every bad input refused whole."""
 
+import re
+from typing import Any
+
 import pytest
 from django.contrib.gis.geos import Point
+from django.db import connection
+from django.db.models import Model
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from pytest_django.fixtures import Settings as SettingsWrapper
 
 from curim.accounts.models import User
 from curim.reports.locations import placement
-from curim.reports.models import Report, ReportEvent
+from curim.reports.models import Category, Report, ReportEvent
+from curim.reports.services.submission import ReportDraft, report_submit
 from tests.reports.conftest import CENTRE, report_body
 
 pytestmark = pytest.mark.usefixtures("piraeus")
@@ -160,3 +168,60 @@ def test_anonymous_submissions_are_limited_per_address(
     assert _post(other)[0] == 201
     client.force_login(citizen)
     assert _post(client)[0] == 201  # registered citizens are not limited here
+
+
+def _inserted_columns(sql: str, table: str) -> set[str]:
+    match = re.search(rf'INSERT INTO "{table}" \(([^)]*)\)', sql)
+    assert match, sql
+    return {column.strip().strip('"') for column in match.group(1).split(",")}
+
+
+def _columns(model: type[Model]) -> set[str]:
+    return {
+        field.column
+        for field in model._meta.concrete_fields
+        if not field.primary_key and not field.generated
+    }
+
+
+def test_the_placed_insert_writes_every_column_of_the_report_and_its_history_line(
+    citizen: User,
+) -> None:
+    # The one-statement insert of a located report must write what the ORM would: every column
+    # of both models (a new field included), with the same values as the ORM's own insert.
+    when = timezone.now()
+
+    def draft(category: str, **fields: Any) -> ReportDraft:
+        return ReportDraft(
+            category=Category.objects.get(slug=category),
+            description="Same",
+            occurred_at=when,
+            severity=2,
+            feeling_unsafe=3,
+            **fields,
+        )
+
+    with CaptureQueriesContext(connection) as queries:
+        placed, _ = report_submit(
+            draft=draft("graffiti", location=Point(*CENTRE, srid=4326)),
+            reporter=citizen,
+            client_address="192.0.2.1",
+        )
+    sql = next(q["sql"] for q in queries.captured_queries if "reports_reportevent" in q["sql"])
+    assert _inserted_columns(sql, "reports_report") == _columns(Report)
+    assert _inserted_columns(sql, "reports_reportevent") == _columns(ReportEvent)
+
+    unplaced, _ = report_submit(
+        draft=draft("phishing", cyber_channel="sms"), reporter=citizen, client_address="192.0.2.1"
+    )
+    different = {"id", "report_id", "created_at"}
+
+    def event_row(report: Report) -> dict[str, object]:
+        row = ReportEvent.objects.filter(report=report).values().get()
+        return {key: value for key, value in row.items() if key not in different}
+
+    assert event_row(placed) == event_row(unplaced)
+    stored = dict(Report.objects.filter(pk=placed.pk).values().get())
+    for field in Report._meta.concrete_fields:
+        if field.column not in {"public_point_3857", "location", "public_location"}:
+            assert stored[field.attname] == getattr(placed, field.attname), field.name

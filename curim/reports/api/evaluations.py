@@ -22,8 +22,9 @@ from curim.reports.api.common import (
     anonymous_limit,
     geojson_response,
 )
-from curim.reports.evaluations import EvaluationDraft, evaluation_cells_geojson, evaluation_submit
 from curim.reports.models import AUDIT_PARAMETERS, TimeOfDay
+from curim.reports.serialise import evaluation_cells_geojson
+from curim.reports.services.evaluations import EvaluationDraft, evaluation_submit
 
 
 class EvaluationCreateSerializer(serializers.Serializer[Any]):

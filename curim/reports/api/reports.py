@@ -39,7 +39,7 @@ from curim.reports.serialise import (
     feature_json,
     features_page_json,
 )
-from curim.reports.services import MAX_PHOTOS, ReportDraft, report_submit
+from curim.reports.services.submission import MAX_PHOTOS, ReportDraft, report_submit
 from curim.reports.support import support_token_make
 
 
