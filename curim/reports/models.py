@@ -155,6 +155,11 @@ class Report(models.Model):
         related_name="duplicates",
     )
     idempotency_key = models.CharField(_("idempotency key"), max_length=64, null=True, blank=True)
+    # A SHA-256 of the content first sent with the idempotency key: the same key with other
+    # content is refused instead of answered with this report.
+    idempotency_fingerprint = models.CharField(
+        max_length=64, blank=True, editable=False, default="", db_default=""
+    )
     created_at = models.DateTimeField(_("submitted"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)

@@ -1,5 +1,6 @@
 """Submitting a report through the API: what is stored, and every bad input refused whole."""
 
+import io
 import re
 from typing import Any
 
@@ -13,9 +14,11 @@ from django.utils import timezone
 from pytest_django.fixtures import Settings as SettingsWrapper
 
 from curim.accounts.models import User
+from curim.accounts.roles import Role
 from curim.reports.locations import placement
 from curim.reports.models import Category, Report, ReportEvent
 from curim.reports.services.submission import ReportDraft, report_submit
+from tests.factories import user_with_role
 from tests.reports.conftest import CENTRE, report_body
 
 pytestmark = pytest.mark.usefixtures("piraeus")
@@ -120,6 +123,54 @@ def test_a_retry_with_the_same_idempotency_key_returns_the_first_report(client: 
     assert Report.objects.count() == 1
 
 
+def _with_key(client: Client, body: Any, key: str = "4f0c-key", **extra: Any) -> Any:
+    return client.post(URL, body, headers={"Idempotency-Key": key}, **extra)
+
+
+def test_an_idempotency_key_reused_with_other_content_is_refused_with_422(client: Client) -> None:
+    first = _with_key(client, report_body(), content_type="application/json")
+    other = _with_key(
+        client, report_body(description="Something else entirely"), content_type="application/json"
+    )
+    assert first.status_code == 201
+    assert other.status_code == 422
+    assert "idempotency key" in other.json()["detail"]
+    assert Report.objects.count() == 1
+    assert Report.objects.get().description == report_body()["description"]
+    # The first content is still answered with the first report.
+    again = _with_key(client, report_body(), content_type="application/json")
+    assert (again.status_code, again.json()["id"]) == (200, first.json()["id"])
+
+
+def test_the_same_content_in_another_order_or_encoding_is_the_same_request(client: Client) -> None:
+    import json
+
+    body = report_body()
+    first = _with_key(client, json.dumps(body), content_type="application/json")
+    reordered = json.dumps(dict(reversed(list(body.items()))), indent=2)
+    again = _with_key(client, reordered, content_type="application/json")
+    assert first.status_code == 201
+    assert (again.status_code, again.json()["id"]) == (200, first.json()["id"])
+
+
+def test_a_retried_multipart_report_replays_and_another_photo_is_refused(client: Client) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    def photo(colour: str) -> SimpleUploadedFile:
+        out = io.BytesIO()
+        Image.new("RGB", (16, 16), colour).save(out, format="PNG")
+        return SimpleUploadedFile("p.png", out.getvalue(), "image/png")
+
+    first = _with_key(client, {**report_body(), "photos": [photo("red")]})
+    again = _with_key(client, {**report_body(), "photos": [photo("red")]})
+    other = _with_key(client, {**report_body(), "photos": [photo("blue")]})
+    assert first.status_code == 201
+    assert (again.status_code, again.json()["id"]) == (200, first.json()["id"])
+    assert other.status_code == 422
+    assert Report.objects.count() == 1
+
+
 def test_the_honeypot_accepts_nothing(client: Client) -> None:
     status, _ = _post(client, website="http://spam.example")
     assert status == 201
@@ -167,7 +218,29 @@ def test_anonymous_submissions_are_limited_per_address(
     other = Client(REMOTE_ADDR="198.51.100.20")
     assert _post(other)[0] == 201
     client.force_login(citizen)
-    assert _post(client)[0] == 201  # registered citizens are not limited here
+    assert _post(client)[0] == 201  # registered citizens are limited per account instead
+
+
+def test_registered_citizens_are_limited_per_account(
+    client: Client, settings: SettingsWrapper, citizen: User
+) -> None:
+    settings.REPORTS_SIGNED_IN_PER_HOUR = 2
+    settings.REPORTS_ANONYMOUS_PER_HOUR = 100
+    client.force_login(citizen)
+    assert _post(client)[0] == 201
+    assert _post(client)[0] == 201
+    status, body = _post(client)
+    assert status == 429
+    assert "account" in str(body["detail"])
+    # Another address does not help; another account and anonymous visitors are not affected.
+    elsewhere = Client(REMOTE_ADDR="198.51.100.30")
+    elsewhere.force_login(citizen)
+    assert _post(elsewhere)[0] == 429
+    neighbour = Client()
+    neighbour.force_login(user_with_role(Role.CITIZEN, email="neighbour@example.org"))
+    assert _post(neighbour)[0] == 201
+    assert _post(Client())[0] == 201
+    assert Report.objects.count() == 4
 
 
 def _inserted_columns(sql: str, table: str) -> set[str]:

@@ -45,6 +45,10 @@ class ReportDraft:
     language: str = "en"
 
 
+class IdempotencyKeyReused(Exception):
+    """The idempotency key came before with other content (answered 422, as Stripe does)."""
+
+
 def report_submit(
     *,
     draft: ReportDraft,
@@ -52,19 +56,23 @@ def report_submit(
     client_address: str | None,
     photos: list[CleanPhoto] | None = None,
     idempotency_key: str | None = None,
+    request_fingerprint: str = "",
 ) -> tuple[Report, bool]:
     """Create a report from a citizen's draft; returns (report, created).
 
     A retried submission with the same idempotency key returns the first report. The key is
     scoped to whoever sends it (account or client address), so one client's key can never
-    reveal another's report.
+    reveal another's report. The key is kept with a fingerprint of the request's content:
+    the same key with another fingerprint raises IdempotencyKeyReused rather than silently
+    dropping the new content.
     """
     scoped_key = _key_scoped(idempotency_key, reporter, client_address)
     if scoped_key:
         existing = Report.objects.filter(idempotency_key=scoped_key).first()
         if existing is not None:
-            return existing, False
+            return _replayed(existing, request_fingerprint), False
     report = _report_build(draft, reporter, client_address, scoped_key, photos or [])
+    report.idempotency_fingerprint = request_fingerprint if scoped_key else ""
     event = report_event_build(
         kind=ReportEvent.Kind.SUBMITTED, actor=reporter, to_status=report.status, is_public=True
     )
@@ -94,9 +102,16 @@ def report_submit(
             # The same key raced us to the insert: the other request's report is the answer.
             existing = Report.objects.filter(idempotency_key=scoped_key).first()
             if existing is not None:
-                return existing, False
+                return _replayed(existing, request_fingerprint), False
         raise
     return report, True
+
+
+def _replayed(existing: Report, fingerprint: str) -> Report:
+    # A report stored without a fingerprint (or a caller without one) cannot tell: it replays.
+    if existing.idempotency_fingerprint and fingerprint != existing.idempotency_fingerprint:
+        raise IdempotencyKeyReused
+    return existing
 
 
 def _photo_write(report: Report, photo: CleanPhoto) -> ReportPhoto:
