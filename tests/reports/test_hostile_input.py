@@ -298,3 +298,20 @@ def test_a_moderation_note_that_is_refused_says_which_field(
     report.refresh_from_db()
     assert report.status == "submitted"
     assert not ReportEvent.objects.filter(report=report, kind="status").exists()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/moderation/?status=a%00b&page=a%00b",
+        "/moderation/comments/?page=a%00b",
+        "/reports/mine/?page=a%00b",
+        "/reports/submitted/?support=a%00b",
+        "/reports/submitted/?support=a%ED%A0%80b",
+    ],
+)
+def test_a_nul_byte_in_a_page_parameter_is_ignored(
+    client: Client, moderator: User, path: str
+) -> None:
+    client.force_login(moderator)
+    assert client.get(path).status_code == 200

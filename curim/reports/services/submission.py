@@ -71,8 +71,9 @@ def report_submit(
         existing = Report.objects.filter(idempotency_key=scoped_key).first()
         if existing is not None:
             return _replayed(existing, request_fingerprint), False
-    report = _report_build(draft, reporter, client_address, scoped_key, photos or [])
-    report.idempotency_fingerprint = request_fingerprint if scoped_key else ""
+    report = _report_build(
+        draft, reporter, client_address, scoped_key, request_fingerprint, photos or []
+    )
     event = report_event_build(
         kind=ReportEvent.Kind.SUBMITTED, actor=reporter, to_status=report.status, is_public=True
     )
@@ -142,6 +143,7 @@ def _report_build(
     reporter: User | None,
     client_address: str | None,
     idempotency_key: str | None,
+    fingerprint: str,
     photos: list[CleanPhoto],
 ) -> Report:
     errors: dict[str, list[str]] = {}
@@ -176,6 +178,7 @@ def _report_build(
         reporter=reporter if reporter is not None and reporter.is_authenticated else None,
         client_address=client_address,
         idempotency_key=idempotency_key or None,
+        idempotency_fingerprint=fingerprint if idempotency_key else "",
     )
     report.full_clean_own_fields()
     return report
