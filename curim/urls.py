@@ -29,7 +29,7 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript_catalog"),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
-    path("open311/v2/", include("curim.reports.open311_urls")),
+    path("open311/v2/", include("curim.reports.open311.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     # The split view serves Swagger UI's start-up script as a file (?script), not inline, so the
     # page keeps the Content-Security-Policy without 'unsafe-inline'.
