@@ -34,9 +34,10 @@ from curim.accounts.roles import Role
 from curim.accounts.tokens import email_confirmation_token
 from curim.areas.models import Area
 from curim.core.security_headers import SecurityHeadersMiddleware
-from curim.reports.conversation import comment_flag, comment_post
 from curim.reports.models import Category, Report
-from curim.reports.services import ReportDraft, report_submit, report_transition
+from curim.reports.services.conversation import comment_flag, comment_post
+from curim.reports.services.submission import ReportDraft, report_submit
+from curim.reports.services.workflow import report_transition
 from surveys.models import Question, QuestionKind, Section, Survey
 from tests.factories import user_create, user_with_role
 from tests.reports.conftest import report_body

@@ -19,7 +19,8 @@ from curim.areas.models import Area
 from curim.areas.services import areas_load_file
 from curim.core.management.commands.demo_load import DEMO_AREAS
 from curim.reports.models import Category, Report
-from curim.reports.services import ReportDraft, report_submit, report_transition
+from curim.reports.services.submission import ReportDraft, report_submit
+from curim.reports.services.workflow import report_transition
 from surveys.answers import Definition, answers_parse
 from surveys.models import Indicator, IndicatorItem, Question, Section, Survey
 from surveys.refresh import estimates_refresh
