@@ -1,6 +1,6 @@
 """What the estimates are made of and what they are: margins, cell statistics, the snapshot.
 
-Written only by the refresh (`surveys.services.refresh`) and the margins service.
+Margins are written by `surveys.services.margins`, the rest by `surveys.services.refresh`.
 """
 
 from django.db import models
@@ -86,7 +86,7 @@ class CellStatistic(models.Model):
 class IndicatorEstimate(models.Model):
     """One row of the indicator snapshot: an estimate for a wave, district and group.
 
-    A blank district or group means all of them. Written only by `surveys.estimates`; a cell
+    A blank district or group means all of them. Written only by the refresh; a cell
     with fewer than SURVEY_MIN_CELL_SIZE respondents is stored as `suppressed`, with no n and no
     values, so that no output can show them.
     """
@@ -132,6 +132,10 @@ class SurveyRefresh(models.Model):
         QUEUED = "queued", _("Queued")
         RUNNING = "running", _("Running")
         FAILED = "failed", _("Failed")
+
+    # A refresh holds the PostgreSQL advisory lock (LOCK_KEY, survey id) while it works; the
+    # lock dies with its connection, so it, not `state`, says whether a refresh is alive.
+    LOCK_KEY = 0x5375  # "Su"
 
     survey = models.OneToOneField(Survey, on_delete=models.CASCADE, related_name="refresh")
     # Bumped by every change the estimates depend on: responses, margins, indicators.

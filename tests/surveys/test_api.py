@@ -7,8 +7,8 @@ from django.test import Client
 
 from curim.accounts.roles import Role
 from surveys.models import Response, Survey
-from surveys.refresh import estimates_refresh
-from surveys.services import invitations_issue
+from surveys.services.refresh import estimates_refresh
+from surveys.services.responses import invitations_issue
 from tests.factories import user_with_role
 from tests.surveys.generate import build_wave
 

@@ -11,13 +11,8 @@ from curim.accounts.roles import Role
 from surveys.answers import Definition, answers_parse
 from surveys.imports import import_check
 from surveys.models import Answer, Response, Survey, SurveyRefresh
-from surveys.services import (
-    invitation_for,
-    invitations_issue,
-    response_resumed,
-    response_save,
-    responses_import,
-)
+from surveys.selectors import invitation_for, response_resumed
+from surveys.services.responses import invitations_issue, response_save, responses_import
 from tests.factories import user_with_role
 
 GOOD: dict[str, Any] = {
@@ -285,7 +280,7 @@ def test_rows_keep_their_spreadsheet_numbers_across_blank_rows(open_wave: Survey
 def test_an_xlsx_export_survives_control_characters_in_old_answers(
     open_wave: Survey,
 ) -> None:
-    from surveys.exports import responses_export
+    from surveys.services.exports import responses_export
 
     parsed = parse(open_wave, GOOD)
     response, _ = response_save(survey=open_wave, parsed=parsed, complete=True, source="web")

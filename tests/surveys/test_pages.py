@@ -8,7 +8,7 @@ from django.test import Client
 from curim.accounts.models import User
 from curim.accounts.roles import Role
 from surveys.models import Response, Survey
-from surveys.services import invitations_issue
+from surveys.services.responses import invitations_issue
 from tests.factories import user_with_role
 
 ANSWERS: dict[str, Any] = {
@@ -178,7 +178,7 @@ def test_a_sent_response_cannot_be_sent_again(open_wave: Survey) -> None:
     from django.core.exceptions import ValidationError
 
     from surveys.answers import Definition, answers_parse
-    from surveys.services import response_save
+    from surveys.services.responses import response_save
 
     definition = Definition.load(open_wave)
     partial = {"group": "resident", "district": "piraeus-1", "safe_day": "2"}

@@ -12,15 +12,16 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from curim.core.models import OutboxTask
-from surveys.estimates import cell_statistics_rebuild, estimates_compute
+from surveys.estimates import estimates_compute
 from surveys.models import IndicatorEstimate, Response, Survey, SurveyRefresh
-from surveys.refresh import (
+from surveys.selectors import surveys_stale
+from surveys.services.refresh import (
     REFRESH_TASK,
     estimates_refresh,
     estimates_refresh_stale,
     survey_changed,
-    surveys_stale,
 )
+from surveys.services.statistics import cell_statistics_rebuild
 from tests.conftest import ROOT, _database_url
 from tests.surveys.generate import build_wave
 
@@ -37,7 +38,7 @@ def table(survey: Survey) -> list[tuple[Any, ...]]:
 def expected(survey: Survey) -> list[tuple[Any, ...]]:
     """The table a full rebuild gives (rolled back, so the refresh's own state stays)."""
     with transaction.atomic():
-        cell_statistics_rebuild(survey)
+        cell_statistics_rebuild(survey=survey)
         rows = [
             (e.indicator_id, e.area_id, e.group, e.n, e.suppressed, e.estimate, e.std_error)
             for e in estimates_compute(survey)
@@ -164,7 +165,7 @@ def test_a_failed_refresh_says_so_and_keeps_the_old_table(monkeypatch: Any) -> N
     def broken(survey: Survey) -> list[Any]:
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr("surveys.refresh.estimates_compute", broken)
+    monkeypatch.setattr("surveys.services.refresh.estimates_compute", broken)
     with pytest.raises(RuntimeError):
         estimates_refresh(survey=wave)
     state = SurveyRefresh.objects.get(survey=wave)
@@ -178,8 +179,8 @@ def test_a_failed_refresh_says_so_and_keeps_the_old_table(monkeypatch: Any) -> N
 KILLED_MID_REFRESH = """
 import os, signal, django
 django.setup()
-from surveys import refresh
 from surveys.models import IndicatorEstimate, Survey
+from surveys.services import refresh
 
 write = IndicatorEstimate.objects.bulk_create
 
@@ -233,21 +234,3 @@ def test_a_worker_killed_mid_refresh_and_started_again_yields_the_same_table(
     assert same(table(wave), expected(wave))
     assert not same(table(wave), before)
     connection.close()
-
-
-@pytest.mark.django_db
-def test_margins_and_indicator_changes_ask_for_a_rebuild() -> None:
-    from surveys.models import Indicator, PopulationMargin
-
-    wave = build_wave(seed=21, n=60)
-    estimates_refresh(survey=wave.survey)
-    assert SurveyRefresh.objects.get(survey=wave.survey).needs_rebuild is False
-    PopulationMargin.objects.create(survey=wave.survey, area=wave.districts[0], population=9)
-    state = SurveyRefresh.objects.get(survey=wave.survey)
-    assert (state.needs_rebuild, state.state) == (True, "queued")
-
-    estimates_refresh(survey=wave.survey)
-    indicator = Indicator.objects.get(code="trust")
-    indicator.threshold = 50
-    indicator.save()
-    assert SurveyRefresh.objects.get(survey=wave.survey).needs_rebuild is True
