@@ -171,7 +171,7 @@ def refresh_statuses(survey_ids: Iterable[int]) -> dict[int, RefreshStatus]:
     maybe_dead = [
         i for i, r in stored.items() if r.state == SurveyRefresh.State.RUNNING and i not in running
     ]
-    stored.update({r.survey_id: r for r in SurveyRefresh.objects.filter(survey_id__in=maybe_dead)})
+    stored |= {r.survey_id: r for r in SurveyRefresh.objects.filter(survey_id__in=maybe_dead)}
     return {survey_id: _status(r, running=survey_id in running) for survey_id, r in stored.items()}
 
 
