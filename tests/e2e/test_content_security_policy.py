@@ -23,8 +23,8 @@ from curim.reports.services.submission import ReportDraft, report_submit
 from curim.reports.services.workflow import report_transition
 from surveys.answers import Definition, answers_parse
 from surveys.models import Indicator, IndicatorItem, Question, Section, Survey
-from surveys.refresh import estimates_refresh
-from surveys.services import responses_import
+from surveys.services.refresh import estimates_refresh
+from surveys.services.responses import responses_import
 from tests.factories import user_with_role
 from tests.victims.clients import case_create, member, verified_client
 
