@@ -20,7 +20,7 @@ from surveys.models import (
     Survey,
     SurveyRefresh,
 )
-from surveys.refresh import AGGREGATION_SETTINGS, estimates_refresh
+from surveys.services.refresh import AGGREGATION_SETTINGS, estimates_refresh
 
 WAVE = "bench-wave"
 QUESTIONS = 30

@@ -54,6 +54,13 @@ def app_config() -> dict[str, Any]:
                 "task": "surveys.estimates_refresh_stale",
                 "schedule": crontab(hour=2, minute=7),
             },
+            # A refresh whose worker was killed would come back only after the visibility
+            # timeout (an hour); this redoes it within minutes. Late copies are dropped.
+            "survey-estimates-recover": {
+                "task": "surveys.estimates_refresh_unattended",
+                "schedule": 120.0,
+                "options": {"expires": 110},
+            },
             "victims-retention": {
                 "task": "victims.retention_apply",
                 "schedule": crontab(hour=3, minute=37),

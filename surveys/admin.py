@@ -1,8 +1,15 @@
-"""Admin for building survey waves and indicators, and reading responses (never editing them)."""
+"""Admin for building survey waves and indicators, and reading responses (never editing them).
 
+Questions, choices, indicators and their items are saved and deleted through the services,
+which ask for a rebuild of the estimates they feed.
+"""
+
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.forms import BaseModelFormSet, ModelForm
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
@@ -18,7 +25,32 @@ from surveys.models import (
     Section,
     Survey,
 )
-from surveys.services import survey_copy
+from surveys.services.questionnaire import (
+    choice_delete,
+    choice_save,
+    indicator_delete,
+    indicator_item_delete,
+    indicator_item_save,
+    indicator_save,
+    question_delete,
+    question_save,
+    survey_copy,
+)
+
+
+def _inline_save(
+    formset: BaseModelFormSet[Any, Any],
+    *,
+    save: Callable[[Any], object],
+    delete: Callable[[Any], None],
+) -> None:
+    """An inline formset's rows, saved and deleted one by one through a service."""
+    changed = formset.save(commit=False)
+    for obj in formset.deleted_objects:
+        delete(obj)
+    for obj in changed:
+        save(obj)
+    formset.save_m2m()
 
 
 class SectionInline(admin.TabularInline[Section, Survey]):
@@ -75,6 +107,25 @@ class QuestionAdmin(admin.ModelAdmin[Question]):
             return False
         return super().has_delete_permission(request, obj)
 
+    def save_model(
+        self, request: HttpRequest, obj: Question, form: ModelForm[Question], change: bool
+    ) -> None:
+        question_save(question=obj)
+
+    def delete_model(self, request: HttpRequest, obj: Question) -> None:
+        question_delete(question=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Question]) -> None:
+        for question in queryset:
+            question_delete(question=question)
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        _inline_save(
+            formset,
+            save=lambda choice: choice_save(choice=choice),
+            delete=lambda choice: choice_delete(choice=choice),
+        )
+
 
 class IndicatorItemInline(admin.TabularInline[IndicatorItem, Indicator]):
     model = IndicatorItem
@@ -86,6 +137,25 @@ class IndicatorItemInline(admin.TabularInline[IndicatorItem, Indicator]):
 class IndicatorAdmin(admin.ModelAdmin[Indicator]):
     list_display = ["code", "name_en", "method", "threshold", "higher_is_better", "position"]
     inlines = [IndicatorItemInline]
+
+    def save_model(
+        self, request: HttpRequest, obj: Indicator, form: ModelForm[Indicator], change: bool
+    ) -> None:
+        indicator_save(indicator=obj)
+
+    def delete_model(self, request: HttpRequest, obj: Indicator) -> None:
+        indicator_delete(indicator=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Indicator]) -> None:
+        for indicator in queryset:
+            indicator_delete(indicator=indicator)
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        _inline_save(
+            formset,
+            save=lambda item: indicator_item_save(item=item),
+            delete=lambda item: indicator_item_delete(item=item),
+        )
 
 
 class ReadOnlyAdmin(admin.ModelAdmin[Any]):

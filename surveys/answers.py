@@ -93,7 +93,11 @@ def answers_parse(
     parsed.profile = _profile(definition, raw, parsed)
     if not unknown_allowed:
         for name in sorted(set(raw) - definition.codes - set(PROFILE_FIELDS)):
-            parsed.fail(name, _("There is no question with this code in the survey."))
+            # Named as sent, but in characters any page or JSON answer can carry.
+            parsed.fail(
+                SURROGATE.sub("\ufffd", CONTROL.sub("", name)),
+                _("There is no question with this code in the survey."),
+            )
     for question in definition.questions:
         value = raw.get(question.code)
         values = [v.strip() for v in value] if isinstance(value, list) else [(value or "").strip()]
@@ -101,6 +105,9 @@ def answers_parse(
         if not values:
             if complete and question.required:
                 parsed.fail(question.code, _("This question needs an answer."))
+            continue
+        if any(SURROGATE.search(v) for v in values):
+            parsed.fail(question.code, _("The answer has characters that cannot be stored."))
             continue
         answered = _answer(definition, question, values, parsed)
         if answered is not None:
@@ -110,6 +117,9 @@ def answers_parse(
 
 # Control characters (NUL above all) have no place in an answer; tab and line breaks stay.
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Half of a UTF-16 pair, alone (JSON can say "\ud800"): no text encoding can store it, so such
+# an answer is refused, not silently changed.
+SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _printable(value: Raw) -> Raw:

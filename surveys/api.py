@@ -15,8 +15,8 @@ from curim.core.client import client_address
 from surveys.answers import PROFILE_FIELDS, Definition, Raw, answers_parse
 from surveys.models import Choice, IndicatorEstimate, Question, Section, Survey
 from surveys.models import Response as SurveyResponse
-from surveys.selectors import estimates_visible_to, survey_open, surveys_open
-from surveys.services import invitation_for, response_limit_reached, response_save
+from surveys.selectors import estimates_visible_to, invitation_for, survey_open, surveys_open
+from surveys.services.responses import response_limit_reached, response_save
 
 
 class ChoiceSerializer(serializers.ModelSerializer[Choice]):

@@ -7,8 +7,3 @@ from django.utils.translation import gettext_lazy as _
 class SurveysConfig(AppConfig):
     name = "surveys"
     verbose_name = _("Safety surveys")
-
-    def ready(self) -> None:
-        from surveys import signals
-
-        signals.connect()

@@ -7,8 +7,8 @@ from django.utils.translation import gettext as _
 
 from curim.accounts.models import User
 from curim.core.bilingual import in_current_language
-from surveys.models import Indicator, IndicatorEstimate, RespondentGroup, Survey, SurveyRefresh
-from surveys.selectors import estimates_visible_to
+from surveys.models import Indicator, IndicatorEstimate, RespondentGroup, Survey
+from surveys.selectors import RefreshStatus, estimates_visible_to, refresh_status
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,7 @@ class Dashboard:
     indicators: list[Indicator]
     wave: Survey | None = None
     indicator: Indicator | None = None
-    refresh: SurveyRefresh | None = None
+    refresh: RefreshStatus | None = None
     by_district: list[Row] = field(default_factory=list)
     by_group: list[Row] = field(default_factory=list)
     by_wave: list[Row] = field(default_factory=list)
@@ -52,7 +52,7 @@ def dashboard_for(
     )
     if board.wave is None or board.indicator is None:
         return board
-    board.refresh = SurveyRefresh.objects.filter(survey=board.wave).first()
+    board.refresh = refresh_status(board.wave)
     cells = list(readable.filter(survey=board.wave, indicator=board.indicator))
     groups = dict(RespondentGroup.choices)
     everyone = [_row(_("All"), "", e) for e in cells if e.area is None and not e.group]

@@ -26,7 +26,7 @@ from surveys.models import (
     Section,
     Survey,
 )
-from surveys.refresh import estimates_refresh
+from surveys.services.refresh import estimates_refresh
 
 # code, section, English, Greek, reverse-coded in its indicator
 LIKERT = [

@@ -9,14 +9,15 @@ spreadsheet shows them: the header is row 1.
 
 import csv
 import io
-import zipfile
+from collections.abc import Generator
+from contextlib import closing
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
 
 from surveys.answers import PROFILE_FIELDS, Definition, Parsed, Raw, answers_parse
 from surveys.models import QuestionKind, Survey
+from surveys.workbooks import WorkbookError, xlsx_rows
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 50_000
@@ -83,18 +84,18 @@ def import_check(*, survey: Survey, filename: str, content: bytes) -> ImportChec
 def _table(filename: str, content: bytes) -> tuple[list[str], list[tuple[int, list[str]]]]:
     if len(content) > MAX_BYTES:
         raise FileFormatError(_("The file is larger than 10 MB."))
-    if filename.lower().endswith(".xlsx"):
-        rows = _xlsx_rows(content)
-    elif filename.lower().endswith(".csv"):
-        rows = _csv_rows(content)
-    else:
-        raise FileFormatError(_("Give a .csv or .xlsx file."))
-    # Numbered as a spreadsheet shows them (from 1), blank rows skipped but counted.
-    numbered = [
-        (number, row)
-        for number, row in enumerate(rows, start=1)
-        if any(cell.strip() for cell in row)
-    ]
+    # Numbered as a spreadsheet shows them (from 1), blank rows skipped but counted; read no
+    # further than one row past the limit.
+    numbered: list[tuple[int, list[str]]] = []
+    try:
+        with closing(_numbered_rows(filename, content)) as rows:
+            for number, row in rows:
+                if any(cell.strip() for cell in row):
+                    numbered.append((number, row))
+                    if len(numbered) > MAX_ROWS + 1:
+                        break
+    except WorkbookError as error:
+        raise FileFormatError(str(error)) from None
     if not numbered:
         raise FileFormatError(_("The file is empty."))
     if len(numbered) > MAX_ROWS + 1:
@@ -113,6 +114,16 @@ def _table(filename: str, content: bytes) -> tuple[list[str], list[tuple[int, li
     ]
 
 
+def _numbered_rows(filename: str, content: bytes) -> Generator[tuple[int, list[str]], None, None]:
+    if filename.lower().endswith(".xlsx"):
+        # Bounded in memory and time: a small XLSX can unpack into gigabytes.
+        yield from xlsx_rows(content, max_columns=MAX_COLUMNS)
+    elif filename.lower().endswith(".csv"):
+        yield from enumerate(_csv_rows(content), start=1)
+    else:
+        raise FileFormatError(_("Give a .csv or .xlsx file."))
+
+
 def _csv_rows(content: bytes) -> list[list[str]]:
     try:
         text = content.decode("utf-8-sig")
@@ -126,28 +137,3 @@ def _csv_rows(content: bytes) -> list[list[str]]:
         return list(csv.reader(io.StringIO(text), dialect))
     except csv.Error as error:
         raise FileFormatError(_("The CSV file cannot be read: %(e)s") % {"e": error}) from None
-
-
-def _xlsx_rows(content: bytes) -> list[list[str]]:
-    try:
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
-        raise FileFormatError(_("The file is not a readable XLSX workbook.")) from None
-    rows: list[list[str]] = []
-    try:
-        # Read lazily and stop early: a small XLSX can unpack into a huge sheet.
-        for row in book.worksheets[0].iter_rows(values_only=True, max_col=MAX_COLUMNS):
-            rows.append([_cell_text(value) for value in row])
-            if len(rows) > MAX_ROWS + 1:
-                break
-    finally:
-        book.close()
-    return rows
-
-
-def _cell_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)

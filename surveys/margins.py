@@ -1,18 +1,19 @@
 """Population margins typed by analysts as lines of `district,gender,age_band,population`.
 
 A blank field means "any": `piraeus-1,,,32000` is a district's margin (raking); a line with all
-three is a full cell (post-stratification). The lines replace the wave's margins, all or none.
+three is a full cell (post-stratification). The lines replace the wave's margins, all or none
+(`surveys.services.margins`); at least one line is needed, since removing every margin is a
+separate, explicit action.
 """
 
 import re
 from dataclasses import dataclass
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from curim.areas.models import Area
-from surveys.models import AgeBand, Gender, PopulationMargin, Survey
-from surveys.refresh import survey_changed
+from surveys.models import AgeBand, Gender, Survey
+from surveys.selectors import margins_of
 
 WHOLE = re.compile(r"[0-9]{1,10}")
 MAX_POPULATION = 2_000_000_000
@@ -27,10 +28,10 @@ class MarginLine:
 
 
 def margins_text(survey: Survey) -> str:
-    lines = []
-    for m in survey.margins.select_related("area").order_by("area__code", "gender", "age_band"):
-        lines.append(f"{m.area.code if m.area else ''},{m.gender},{m.age_band},{m.population}")
-    return "\n".join(lines)
+    return "\n".join(
+        f"{m.area.code if m.area else ''},{m.gender},{m.age_band},{m.population}"
+        for m in margins_of(survey)
+    )
 
 
 def margins_parse(text: str) -> tuple[list[MarginLine], list[str]]:
@@ -70,21 +71,11 @@ def margins_parse(text: str) -> tuple[list[MarginLine], list[str]]:
     full = [line for line in lines if line.area and line.gender and line.age_band]
     if full and len(full) != len(lines):
         errors.append(_("Give either full cells (all three fields) or single margins, not both."))
-    return lines, errors
-
-
-def margins_replace(*, survey: Survey, lines: list[MarginLine]) -> None:
-    with transaction.atomic():
-        PopulationMargin.objects.filter(survey=survey).delete()
-        PopulationMargin.objects.bulk_create(
-            PopulationMargin(
-                survey=survey,
-                area=line.area,
-                gender=line.gender,
-                age_band=line.age_band,
-                population=line.population,
+    if not lines and not errors:
+        errors.append(
+            _(
+                "Give at least one line. To remove every margin of the wave, use "
+                "“Remove all margins” below."
             )
-            for line in lines
         )
-        # Bulk writes send no signals: say it here.
-        survey_changed(survey_ids=[survey.pk], rebuild=True)
+    return lines, errors

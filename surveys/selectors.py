@@ -1,12 +1,29 @@
 """Reads of the survey. Public reads see open waves only; a wrong code is a 404."""
 
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import QuerySet
+from django.db import connection
+from django.db.models import F, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from curim.accounts.models import User
 from curim.accounts.roles import Role, user_has_role
-from surveys.models import IndicatorEstimate, Survey
+from surveys.models import (
+    IndicatorEstimate,
+    Invitation,
+    PopulationMargin,
+    Response,
+    Survey,
+    SurveyRefresh,
+)
+from surveys.tokens import token_hash
 
 # Who works with the survey's data: enters paper questionnaires, imports, exports, analyses.
 SURVEY_STAFF = (Role.ANALYST, Role.ADMIN)
@@ -39,6 +56,12 @@ def survey_for_staff(user: User | AnonymousUser, code: str) -> Survey:
     return survey
 
 
+def surveys_with_responses() -> list[int]:
+    return list(
+        Survey.objects.filter(responses__isnull=False).distinct().values_list("pk", flat=True)
+    )
+
+
 def estimates_visible_to(user: User | AnonymousUser) -> QuerySet[IndicatorEstimate]:
     """The indicator snapshot for the council and survey staff; nothing for anybody else."""
     if not user_has_role(user, *ESTIMATE_READERS):
@@ -46,3 +69,166 @@ def estimates_visible_to(user: User | AnonymousUser) -> QuerySet[IndicatorEstima
     return IndicatorEstimate.objects.select_related("survey", "indicator", "area").order_by(
         "survey__created_at", "indicator__position", "indicator__code", "area__code", "group"
     )
+
+
+# --- Invitations and resumed responses --------------------------------------------------------
+
+
+def invitation_for(*, survey: Survey, token: str) -> Invitation | None:
+    """The unused invitation of this wave that `token` opens, or None."""
+    return Invitation.objects.filter(
+        survey=survey, token_hash=token_hash(token), used_at__isnull=True
+    ).first()
+
+
+def response_begun_with(*, invitation: Invitation) -> Response | None:
+    """The response an invitation opened and that is not sent yet, or None."""
+    return Response.objects.filter(
+        invitation=invitation, status=Response.Status.IN_PROGRESS
+    ).first()
+
+
+def response_resumed(*, survey: Survey, key: str) -> Response | None:
+    """The incomplete web response a resume key continues, or None."""
+    return Response.objects.filter(
+        survey=survey, resume_key_hash=token_hash(key), status=Response.Status.IN_PROGRESS
+    ).first()
+
+
+def margins_of(survey: Survey) -> QuerySet[PopulationMargin]:
+    return survey.margins.select_related("area").order_by("area__code", "gender", "age_band")
+
+
+# --- The refresh of the estimates --------------------------------------------------------------
+
+
+def surveys_stale() -> list[int]:
+    """Waves whose data changed after their last refresh covered it."""
+    return list(
+        SurveyRefresh.objects.filter(changed_at__isnull=False)
+        .filter(Q(refreshed_through__isnull=True) | Q(changed_at__gt=F("refreshed_through")))
+        .order_by("survey_id")
+        .values_list("survey_id", flat=True)
+    )
+
+
+def refreshes_running() -> set[int]:
+    """The waves a refresh is working on now: those whose advisory lock a session holds.
+
+    The lock lives as long as the refresh's database connection, so a worker killed whole
+    releases it, whatever the wave's stored state still says.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT objid::bigint FROM pg_locks WHERE locktype = 'advisory' AND granted "
+            "AND classid = %s AND objsubid = 2 AND database = "
+            "(SELECT oid FROM pg_database WHERE datname = current_database())",
+            [SurveyRefresh.LOCK_KEY],
+        )
+        return {survey_id for (survey_id,) in cursor.fetchall()}
+
+
+def refreshes_unattended() -> list[int]:
+    """Waves marked queued or running that no refresh is working on.
+
+    Running without the lock means the refresh died with its worker; queued without it means
+    the task has not started (it may be waiting in the broker, or lost). Either way the
+    recovery sweep can do the work now; a refresh that starts later finds it done.
+    """
+    waiting = SurveyRefresh.objects.filter(
+        state__in=[SurveyRefresh.State.QUEUED, SurveyRefresh.State.RUNNING]
+    ).values_list("survey_id", flat=True)
+    candidates = list(waiting.order_by("survey_id"))
+    if not candidates:
+        return []
+    running = refreshes_running()
+    return [survey_id for survey_id in candidates if survey_id not in running]
+
+
+@dataclass(frozen=True)
+class RefreshStatus:
+    """Where a wave's refresh stands, as the pages say it: running only while one really runs."""
+
+    state: str  # a SurveyRefresh.State, or INTERRUPTED
+    label: str
+    progress: int
+    refreshed_at: datetime | None
+    error: str
+
+
+INTERRUPTED = "interrupted"
+
+
+def refresh_statuses(survey_ids: Iterable[int]) -> dict[int, RefreshStatus]:
+    """The refresh status of each of these waves that has one."""
+    ids = list(survey_ids)
+    stored = {r.survey_id: r for r in SurveyRefresh.objects.filter(survey_id__in=ids)}
+    if not any(r.state == SurveyRefresh.State.RUNNING for r in stored.values()):
+        return {survey_id: _status(r, running=False) for survey_id, r in stored.items()}
+    running = refreshes_running()
+    # A refresh records its end before it lets go of the lock, so a wave still marked running
+    # once the lock is free, read again now, was interrupted (not merely finishing).
+    maybe_dead = [
+        i for i, r in stored.items() if r.state == SurveyRefresh.State.RUNNING and i not in running
+    ]
+    stored |= {r.survey_id: r for r in SurveyRefresh.objects.filter(survey_id__in=maybe_dead)}
+    return {survey_id: _status(r, running=survey_id in running) for survey_id, r in stored.items()}
+
+
+def refresh_status(survey: Survey) -> RefreshStatus | None:
+    return refresh_statuses([survey.pk]).get(survey.pk)
+
+
+def _status(refresh: SurveyRefresh, *, running: bool) -> RefreshStatus:
+    state, label = refresh.state, refresh.get_state_display()
+    if state == SurveyRefresh.State.RUNNING and not running:
+        state, label = INTERRUPTED, _("Interrupted; it will be redone within minutes")
+    return RefreshStatus(state, str(label), refresh.progress, refresh.refreshed_at, refresh.error)
+
+
+# --- Raw responses as a table (for exports) ----------------------------------------------------
+
+PROFILE_COLUMNS = ["response", "source", "completed_on", "group", "district", "age_band", "gender"]
+
+# One row per complete response, its answers pivoted by PostgreSQL into a JSON object.
+ROWS_SQL = """
+SELECT r.public_id, r.source, to_char(r.completed_at AT TIME ZONE %(zone)s, 'YYYY-MM-DD'),
+       r."group", coalesce(d.code, ''), r.age_band, r.gender,
+       coalesce((
+         SELECT jsonb_object_agg(code, value) FROM (
+           SELECT q.code, string_agg(
+                    coalesce(c.code, ad.code, a.number::text, a.text),
+                    ';' ORDER BY c.position) AS value
+           FROM surveys_answer a
+           JOIN surveys_question q ON q.id = a.question_id
+           LEFT JOIN surveys_choice c ON c.id = a.choice_id
+           LEFT JOIN areas_area ad ON ad.id = a.area_id
+           WHERE a.response_id = r.id
+           GROUP BY q.code
+         ) answered
+       ), '{}'::jsonb)
+FROM surveys_response r
+LEFT JOIN areas_area d ON d.id = r.area_id
+WHERE r.survey_id = %(survey)s AND r.status = 'complete'
+ORDER BY r.id
+"""
+
+
+def responses_table_columns(survey: Survey) -> list[str]:
+    """The profile columns, then one column per question code (the layout the import reads)."""
+    codes = survey.questions.order_by("section__position", "position", "pk").values_list(
+        "code", flat=True
+    )
+    return [*PROFILE_COLUMNS, *codes]
+
+
+def responses_table_rows(survey: Survey) -> Iterator[list[Any]]:
+    """One row per complete response, multiple choices joined by `;`; read in batches."""
+    codes = responses_table_columns(survey)[len(PROFILE_COLUMNS) :]
+    with connection.cursor() as cursor:
+        cursor.execute(ROWS_SQL, {"survey": survey.pk, "zone": settings.TIME_ZONE})
+        while rows := cursor.fetchmany(2000):
+            for *profile, answers in rows:
+                # Django's connection hands jsonb over as text.
+                values = json.loads(answers) if isinstance(answers, str) else answers
+                yield [str(profile[0]), *profile[1:], *(values.get(code, "") for code in codes)]

@@ -1,4 +1,5 @@
-"""The navigation of the web shell: what each visitor sees depends on their roles."""
+"""What every template sees: the navigation (which depends on the visitor's roles) and the
+request's CSP nonce."""
 
 from dataclasses import dataclass
 
@@ -64,3 +65,8 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         ],
         "role_names": {role.value for role in user_roles(user)} if user is not None else set(),
     }
+
+
+def csp_nonce(request: HttpRequest) -> dict[str, object]:
+    # What a template writes on an inline <script> or <style>: see curim.core.security_headers.
+    return {"csp_nonce": getattr(request, "csp_nonce", "")}

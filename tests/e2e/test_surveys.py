@@ -21,7 +21,7 @@ from surveys.models import (
     Survey,
     SurveyRefresh,
 )
-from surveys.services import responses_import
+from surveys.services.responses import responses_import
 from tests.factories import PASSWORD, user_with_role
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

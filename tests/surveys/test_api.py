@@ -7,8 +7,8 @@ from django.test import Client
 
 from curim.accounts.roles import Role
 from surveys.models import Response, Survey
-from surveys.refresh import estimates_refresh
-from surveys.services import invitations_issue
+from surveys.services.refresh import estimates_refresh
+from surveys.services.responses import invitations_issue
 from tests.factories import user_with_role
 from tests.surveys.generate import build_wave
 
@@ -72,6 +72,33 @@ def test_bad_answers_are_400_per_question_and_nothing_is_saved(
     refused = post(client, open_wave, {**BODY, "answers": {**BODY["answers"], **answers}})
     assert refused.status_code == 400
     assert field in refused.json()
+    assert not Response.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "answers",
+    [
+        '"comment": "a lone half of a pair: \\ud800"',
+        '"seen": ["\\udfff"]',
+        '"\\ud800unknown": "1"',
+        '"comment": "\\u0000\\ud800"',
+    ],
+)
+def test_a_lone_surrogate_anywhere_in_the_answers_is_a_400_not_a_500(
+    client: Client, open_wave: Survey, answers: str
+) -> None:
+    # Written out as JSON text: Python could not encode such a string to send it.
+    body = (
+        '{"group": "resident", "district": "piraeus-1", "answers": {"safe_day": 4, '
+        '"years_here": 1, "trust_police": "high", "works_in": "piraeus-2", ' + answers + "}}"
+    )
+    client.raise_request_exception = False
+    refused = client.post(
+        f"/api/v1/surveys/{open_wave.code}/responses/", body, content_type="application/json"
+    )
+    assert refused.status_code == 400
+    assert refused.json()
     assert not Response.objects.exists()
 
 

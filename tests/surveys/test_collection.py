@@ -11,13 +11,8 @@ from curim.accounts.roles import Role
 from surveys.answers import Definition, answers_parse
 from surveys.imports import import_check
 from surveys.models import Answer, Response, Survey, SurveyRefresh
-from surveys.services import (
-    invitation_for,
-    invitations_issue,
-    response_resumed,
-    response_save,
-    responses_import,
-)
+from surveys.selectors import invitation_for, response_resumed
+from surveys.services.responses import invitations_issue, response_save, responses_import
 from tests.factories import user_with_role
 
 GOOD: dict[str, Any] = {
@@ -87,6 +82,44 @@ def test_bad_answers_name_the_question(
     parsed = parse(open_wave, {**GOOD, field: value})
     assert list(parsed.errors) == [field]
     assert message in parsed.errors[field][0]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("comment", "dark \ud800 corner"),
+        ("comment", "\udc00"),
+        ("seen", ["low", "\ud83d"]),
+        ("safe_day", "4\ud800"),
+    ],
+)
+def test_a_lone_surrogate_is_refused_per_question(
+    open_wave: Survey, field: str, value: Any
+) -> None:
+    # The parser serves the web form, paper entry, imports and the API alike.
+    parsed = parse(open_wave, {**GOOD, field: value})
+    assert list(parsed.errors) == [field]
+    assert "cannot be stored" in parsed.errors[field][0]
+
+
+@pytest.mark.django_db
+def test_an_unknown_code_is_reported_in_characters_that_can_be_sent_back(
+    open_wave: Survey,
+) -> None:
+    parsed = parse(open_wave, {**GOOD, "\ud800bad\x00code": "1"})
+    (name,) = parsed.errors
+    assert name == "\ufffdbadcode"
+    name.encode("utf-8")  # a JSON answer or a page can carry it
+
+
+@pytest.mark.django_db
+def test_nul_bytes_are_taken_out_of_answers(open_wave: Survey) -> None:
+    parsed = parse(open_wave, {**GOOD, "comment": "dark\x00 corner", "trust_police": "hi\x00gh"})
+    assert parsed.errors == {}
+    by_code = {a.question.code: a for a in parsed.answers}
+    assert by_code["comment"].text == "dark corner"
+    assert by_code["trust_police"].choices[0].code == "high"
 
 
 @pytest.mark.django_db
@@ -285,7 +318,7 @@ def test_rows_keep_their_spreadsheet_numbers_across_blank_rows(open_wave: Survey
 def test_an_xlsx_export_survives_control_characters_in_old_answers(
     open_wave: Survey,
 ) -> None:
-    from surveys.exports import responses_export
+    from surveys.services.exports import responses_export
 
     parsed = parse(open_wave, GOOD)
     response, _ = response_save(survey=open_wave, parsed=parsed, complete=True, source="web")

@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 
 from curim.accounts.roles import Role
-from surveys.refresh import estimates_refresh
+from surveys.services.refresh import estimates_refresh
 from tests.factories import user_with_role
 from tests.surveys.generate import build_wave
 

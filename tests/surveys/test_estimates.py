@@ -13,8 +13,9 @@ import pandas as pd
 import pytest
 from django.test import override_settings
 
-from surveys.estimates import Z_95, cell_statistics_rebuild, estimates_compute
+from surveys.estimates import Z_95, estimates_compute
 from surveys.models import Answer, Indicator, PopulationMargin, Survey
+from surveys.services.statistics import cell_statistics_rebuild
 from surveys.weights import cell_weights
 from tests.factories import area_create
 from tests.surveys.generate import AGES, INDICATORS, ITEMS, Wave, build_wave
@@ -102,7 +103,7 @@ def ours(wave: Wave) -> dict[Any, dict[str, Any]]:
     codes = dict(Indicator.objects.values_list("pk", "code"))
     index = {district.pk: i for i, district in enumerate(wave.districts)}
     result: dict[Any, dict[str, Any]] = {}
-    cell_statistics_rebuild(wave.survey)
+    cell_statistics_rebuild(survey=wave.survey)
     for e in estimates_compute(wave.survey):
         key = (codes[e.indicator_id], None if e.area_id is None else index[e.area_id], e.group)
         result[key] = (
@@ -214,7 +215,7 @@ def test_raked_estimates_match_the_reference() -> None:
 def test_a_cell_where_everybody_agrees_has_no_error() -> None:
     wave = build_wave(seed=5, n=40)
     Answer.objects.filter(question__code="meetings").update(number=6.0)
-    cell_statistics_rebuild(wave.survey)
+    cell_statistics_rebuild(survey=wave.survey)
     participation = [
         e
         for e in estimates_compute(wave.survey)
@@ -230,7 +231,7 @@ def test_a_cell_where_everybody_agrees_has_no_error() -> None:
 @pytest.mark.django_db
 def test_an_empty_wave_has_no_estimates() -> None:
     survey = Survey.objects.create(code="empty", title_en="Empty", title_el="Κενό")
-    cell_statistics_rebuild(survey)
+    cell_statistics_rebuild(survey=survey)
     assert estimates_compute(survey) == []
 
 

@@ -125,7 +125,7 @@ def test_a_question_code_cannot_take_a_profile_fields_name(wave: Survey) -> None
 
 
 def test_a_wave_is_copied_into_a_new_draft_that_follows_it(wave: Survey) -> None:
-    from surveys.services import survey_copy
+    from surveys.services.questionnaire import survey_copy
 
     respond(wave)
     copy = survey_copy(survey=wave)

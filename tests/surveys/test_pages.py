@@ -8,7 +8,7 @@ from django.test import Client
 from curim.accounts.models import User
 from curim.accounts.roles import Role
 from surveys.models import Response, Survey
-from surveys.services import invitations_issue
+from surveys.services.responses import invitations_issue
 from tests.factories import user_with_role
 
 ANSWERS: dict[str, Any] = {
@@ -157,6 +157,26 @@ def test_control_characters_are_dropped_not_a_500(client: Client, open_wave: Sur
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("page", ["", "paper/"])
+def test_a_surrogate_sent_in_a_form_is_not_a_500(
+    client: Client, open_wave: Survey, page: str
+) -> None:
+    from urllib.parse import urlencode
+
+    if page:
+        client.force_login(user_with_role(Role.ANALYST))
+    # UTF-8 cannot encode a lone surrogate; a client can still send its bytes (ED A0 80).
+    body = urlencode({**ANSWERS, "action": "send"}) + "&comment=dark%ED%A0%80%00corner"
+    client.raise_request_exception = False
+    sent = client.post(url(open_wave, page), body, content_type="application/x-www-form-urlencoded")
+    assert sent.status_code == 302
+    text = Response.objects.get().answers.get(question__code="comment").text
+    assert text.startswith("dark")
+    assert text.endswith("corner")
+    text.encode("utf-8")
+
+
+@pytest.mark.django_db
 def test_an_invitation_saved_on_one_device_is_sent_from_another(
     client: Client, open_wave: Survey
 ) -> None:
@@ -178,7 +198,7 @@ def test_a_sent_response_cannot_be_sent_again(open_wave: Survey) -> None:
     from django.core.exceptions import ValidationError
 
     from surveys.answers import Definition, answers_parse
-    from surveys.services import response_save
+    from surveys.services.responses import response_save
 
     definition = Definition.load(open_wave)
     partial = {"group": "resident", "district": "piraeus-1", "safe_day": "2"}

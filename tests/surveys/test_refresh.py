@@ -1,27 +1,42 @@
-"""The indicator snapshot: enqueued on change, idempotent, incremental, safe to kill."""
+"""The indicator snapshot: enqueued on change, idempotent, incremental, safe to kill, and
+redone within minutes when its worker dies."""
 
 import os
 import signal
 import subprocess
 import sys
 import time
+import uuid
 from typing import Any
 
+import psycopg
 import pytest
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from curim.accounts.roles import Role
+from curim.celery import app as celery_app
+from curim.celery import app_config
 from curim.core.models import OutboxTask
-from surveys.estimates import cell_statistics_rebuild, estimates_compute
+from surveys.estimates import estimates_compute
 from surveys.models import IndicatorEstimate, Response, Survey, SurveyRefresh
-from surveys.refresh import (
+from surveys.selectors import (
+    refresh_status,
+    refresh_statuses,
+    refreshes_unattended,
+    surveys_stale,
+)
+from surveys.services.refresh import (
     REFRESH_TASK,
     estimates_refresh,
     estimates_refresh_stale,
+    estimates_refresh_unattended,
     survey_changed,
-    surveys_stale,
 )
+from surveys.services.statistics import cell_statistics_rebuild
 from tests.conftest import ROOT, _database_url
+from tests.factories import user_with_role
 from tests.surveys.generate import build_wave
 
 VALUES = ["indicator_id", "area_id", "group", "n", "suppressed", "estimate", "std_error"]
@@ -37,7 +52,7 @@ def table(survey: Survey) -> list[tuple[Any, ...]]:
 def expected(survey: Survey) -> list[tuple[Any, ...]]:
     """The table a full rebuild gives (rolled back, so the refresh's own state stays)."""
     with transaction.atomic():
-        cell_statistics_rebuild(survey)
+        cell_statistics_rebuild(survey=survey)
         rows = [
             (e.indicator_id, e.area_id, e.group, e.n, e.suppressed, e.estimate, e.std_error)
             for e in estimates_compute(survey)
@@ -164,7 +179,7 @@ def test_a_failed_refresh_says_so_and_keeps_the_old_table(monkeypatch: Any) -> N
     def broken(survey: Survey) -> list[Any]:
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr("surveys.refresh.estimates_compute", broken)
+    monkeypatch.setattr("surveys.services.refresh.estimates_compute", broken)
     with pytest.raises(RuntimeError):
         estimates_refresh(survey=wave)
     state = SurveyRefresh.objects.get(survey=wave)
@@ -178,8 +193,8 @@ def test_a_failed_refresh_says_so_and_keeps_the_old_table(monkeypatch: Any) -> N
 KILLED_MID_REFRESH = """
 import os, signal, django
 django.setup()
-from surveys import refresh
 from surveys.models import IndicatorEstimate, Survey
+from surveys.services import refresh
 
 write = IndicatorEstimate.objects.bulk_create
 
@@ -235,19 +250,166 @@ def test_a_worker_killed_mid_refresh_and_started_again_yields_the_same_table(
     connection.close()
 
 
+# --- A refresh whose worker died -------------------------------------------------------------
+
+
+def other_session() -> psycopg.Connection[Any]:
+    """A database session of its own, as another worker would have."""
+    db = connection.settings_dict
+    return psycopg.connect(
+        dbname=db["NAME"],
+        user=db["USER"],
+        password=db["PASSWORD"] or None,
+        host=db["HOST"] or "localhost",
+        port=db["PORT"] or 5432,
+        autocommit=True,
+    )
+
+
+def hold_refresh_lock(session: psycopg.Connection[Any], survey: Survey) -> None:
+    session.execute("SELECT pg_advisory_lock(%s, %s)", [SurveyRefresh.LOCK_KEY, survey.pk])
+
+
 @pytest.mark.django_db
-def test_margins_and_indicator_changes_ask_for_a_rebuild() -> None:
-    from surveys.models import Indicator, PopulationMargin
+def test_a_wave_is_said_to_be_running_only_while_a_refresh_holds_its_lock() -> None:
+    wave = build_wave(seed=23, n=30).survey
+    SurveyRefresh.objects.create(survey=wave, state="running")
+    status = refresh_status(wave)
+    assert status is not None
+    assert (status.state, status.label) == (
+        "interrupted",
+        "Interrupted; it will be redone within minutes",
+    )
+    with other_session() as session:
+        hold_refresh_lock(session, wave)
+        status = refresh_status(wave)
+        assert status is not None
+        assert (status.state, status.label) == ("running", "Running")
+    assert refresh_statuses([wave.pk])[wave.pk].state == "interrupted"
 
-    wave = build_wave(seed=21, n=60)
-    estimates_refresh(survey=wave.survey)
-    assert SurveyRefresh.objects.get(survey=wave.survey).needs_rebuild is False
-    PopulationMargin.objects.create(survey=wave.survey, area=wave.districts[0], population=9)
-    state = SurveyRefresh.objects.get(survey=wave.survey)
-    assert (state.needs_rebuild, state.state) == (True, "queued")
 
-    estimates_refresh(survey=wave.survey)
-    indicator = Indicator.objects.get(code="trust")
-    indicator.threshold = 50
-    indicator.save()
-    assert SurveyRefresh.objects.get(survey=wave.survey).needs_rebuild is True
+@pytest.mark.django_db
+def test_the_pages_say_when_a_refresh_was_interrupted(client: Any) -> None:
+    wave = build_wave(seed=29, n=30).survey
+    SurveyRefresh.objects.create(survey=wave, state="running")
+    client.force_login(user_with_role(Role.ANALYST))
+    assert "Interrupted; it will be redone" in client.get("/surveys/staff/").content.decode()
+    SurveyRefresh.objects.filter(survey=wave).update(state="idle")
+    assert "Up to date" in client.get("/surveys/staff/").content.decode()
+
+
+@pytest.mark.django_db
+def test_the_sweep_redoes_refreshes_nobody_is_doing_and_leaves_the_others() -> None:
+    dead, lost, alive, failed = (build_wave(seed=24 + i, n=60).survey for i in range(4))
+    now = timezone.now()
+    for wave, state in (
+        (dead, "running"),
+        (lost, "queued"),
+        (alive, "running"),
+        (failed, "failed"),
+    ):
+        SurveyRefresh.objects.create(survey=wave, state=state, changed_at=now)
+    with other_session() as session:
+        hold_refresh_lock(session, alive)  # a live refresh, at work elsewhere
+        assert sorted(refreshes_unattended()) == sorted([dead.pk, lost.pk])
+        assert estimates_refresh_unattended() == 2
+    for wave in (dead, lost):
+        assert SurveyRefresh.objects.get(survey=wave).state == "idle"
+        assert same(table(wave), expected(wave))
+    assert SurveyRefresh.objects.get(survey=alive).state == "running"
+    assert SurveyRefresh.objects.get(survey=failed).state == "failed"  # left to the nightly run
+    assert not IndicatorEstimate.objects.filter(survey__in=[alive, failed]).exists()
+
+
+def test_the_sweep_runs_every_few_minutes() -> None:
+    celery_app.loader.import_default_modules()
+    schedule = app_config()["beat_schedule"]
+    (entry,) = [e for e in schedule.values() if e["task"] == "surveys.estimates_refresh_unattended"]
+    assert entry["schedule"] <= 300
+    assert "surveys.estimates_refresh_unattended" in celery_app.tasks
+
+
+def doomed_worker(queue: str, name: str) -> "subprocess.Popen[bytes]":
+    """A real Celery worker on a queue of its own, to be killed."""
+    env = {**os.environ, "DATABASE_URL": _database_url()}
+    process = subprocess.Popen(
+        [
+            *(sys.executable, "-m", "celery", "-A", "curim", "worker", "--pool=solo"),
+            *("--loglevel=WARNING", "-n", name, "-Q", queue),
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    deadline = time.monotonic() + 60
+    while not celery_app.control.ping(destination=[name], timeout=1.0):
+        assert process.poll() is None, "the worker exited while starting"
+        assert time.monotonic() < deadline, "the worker did not start"
+    return process
+
+
+def forget_worker(queue: str, name: str) -> None:
+    """Drop what the killed worker left on the broker: its unacknowledged task, its queue and
+    its control mailbox."""
+    with celery_app.connection_for_write() as broker:
+        client = broker.default_channel.client  # type: ignore[attr-defined]  # Redis
+        for tag, message in client.hgetall("unacked").items():
+            if queue.encode() in message:
+                client.hdel("unacked", tag)
+                client.zrem("unacked_index", tag)
+        for member in client.smembers("_kombu.binding.celery.pidbox"):
+            if name.encode() in member:
+                client.srem("_kombu.binding.celery.pidbox", member)
+        client.delete(queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
+
+
+def wait_for(condition: Any, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "gave up waiting"
+        time.sleep(0.2)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_refresh_whose_worker_is_killed_stops_saying_running_and_is_redone(
+    celery_worker: str,
+) -> None:
+    wave = build_wave(seed=28, n=300).survey
+    estimates_refresh(survey=wave)
+    before = table(wave)
+    # New answers; the wave is stale and queued, without enqueueing (the session's worker
+    # would otherwise take the task).
+    Response.objects.filter(survey=wave, status="in_progress").update(status="complete")
+    SurveyRefresh.objects.filter(survey=wave).update(changed_at=timezone.now(), state="queued")
+
+    queue = f"{settings.CELERY_TASK_DEFAULT_QUEUE}-doomed-{uuid.uuid4().hex[:8]}"
+    name = f"doomed-{uuid.uuid4().hex[:8]}@localhost"
+    worker = doomed_worker(queue, name)
+    try:
+        with other_session() as blocker:
+            # Holds the refresh inside its work: its statistics wait for this table lock.
+            blocker.execute("BEGIN")
+            blocker.execute("LOCK TABLE surveys_cellstatistic IN SHARE MODE")
+            celery_app.send_task(REFRESH_TASK, args=[wave.pk], queue=queue)
+            wait_for(lambda: getattr(refresh_status(wave), "state", "") == "running", 60)
+            worker.kill()  # SIGKILL: no handler runs, nothing is recorded
+            assert worker.wait(timeout=20) == -signal.SIGKILL
+            blocker.execute("ROLLBACK")
+        # Its database session ends with the statement it was let through; so does the lock.
+        wait_for(lambda: getattr(refresh_status(wave), "state", "") != "running", 30)
+        assert SurveyRefresh.objects.get(survey=wave).state == "running"  # as it was left
+        status = refresh_status(wave)
+        assert status is not None
+        assert status.state == "interrupted"
+        assert table(wave) == before
+
+        # The beat's sweep, through the session's real worker, redoes it.
+        celery_app.send_task("surveys.estimates_refresh_unattended")
+        wait_for(lambda: SurveyRefresh.objects.get(survey=wave).state == "idle", 60)
+        assert surveys_stale() == []
+        assert same(table(wave), expected(wave))
+        assert not same(table(wave), before)
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+        forget_worker(queue, name)
+        connection.close()

@@ -13,7 +13,7 @@ from curim.accounts.models import User
 from curim.accounts.roles import Role
 from surveys.answers import Definition, Raw, answers_parse
 from surveys.models import ExportRecord, PopulationMargin, Response, Survey, SurveyRefresh
-from surveys.services import response_save
+from surveys.services.responses import response_save
 from tests.factories import user_with_role
 
 HEADER = "group,district,safe_day,years_here,trust_police,works_in,seen,comment"
@@ -147,3 +147,48 @@ def test_margins_are_checked_per_line_and_replace_the_old_ones(
     assert ",,65+,9000" in client.get(url).content.decode()
     client.post(url, {"margins": "piraeus-2,man,25-34,900"})
     assert PopulationMargin.objects.filter(survey=wave).count() == 1  # replaced
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("posted", [{}, {"margins": ""}, {"margins": " \n\n  \n"}])
+def test_an_empty_margins_form_is_refused_and_keeps_the_margins(
+    client: Client, wave: Survey, piraeus: None, analyst: User, posted: dict[str, str]
+) -> None:
+    client.force_login(analyst)
+    url = f"/surveys/staff/{wave.code}/margins/"
+    assert client.post(url, {"margins": "piraeus-1,,,32000"}).status_code == 302
+    SurveyRefresh.objects.filter(survey=wave).update(needs_rebuild=False, state="idle")
+
+    refused = client.post(url, posted)
+    assert refused.status_code == 400
+    assert "Give at least one line" in refused.content.decode()
+    assert PopulationMargin.objects.filter(survey=wave).count() == 1
+    assert SurveyRefresh.objects.get(survey=wave).needs_rebuild is False  # nothing reweighted
+
+
+@pytest.mark.django_db
+def test_removing_every_margin_is_a_separate_action(
+    client: Client, wave: Survey, piraeus: None, analyst: User
+) -> None:
+    client.force_login(analyst)
+    url = f"/surveys/staff/{wave.code}/margins/"
+    client.post(url, {"margins": "piraeus-1,,,32000\npiraeus-2,,,20000"})
+    assert "Remove all margins" in client.get(url).content.decode()
+    SurveyRefresh.objects.filter(survey=wave).update(needs_rebuild=False, state="idle")
+
+    assert client.post(url, {"action": "clear"}).status_code == 302
+    assert not PopulationMargin.objects.filter(survey=wave).exists()
+    assert SurveyRefresh.objects.get(survey=wave).needs_rebuild  # reweighted: unweighted now
+    assert "Remove all margins" not in client.get(url).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_margins_service_refuses_to_replace_them_with_nothing(wave: Survey) -> None:
+    from django.core.exceptions import ValidationError
+
+    from surveys.services.margins import margins_replace
+
+    PopulationMargin.objects.create(survey=wave, gender="woman", population=5)
+    with pytest.raises(ValidationError):
+        margins_replace(survey=wave, lines=[])
+    assert PopulationMargin.objects.filter(survey=wave).count() == 1

@@ -16,7 +16,8 @@ from curim.accounts.roles import Role
 from curim.accounts.services import user_roles_set
 from curim.areas.services import AreaImportError, areas_load_file
 from curim.reports.models import Category, Report, ReportStatus
-from curim.reports.services import ReportDraft, report_submit, report_transition
+from curim.reports.services.submission import ReportDraft, report_submit
+from curim.reports.services.workflow import report_transition
 
 DEMO_AREAS = Path(settings.BASE_DIR) / "curim" / "areas" / "data" / "piraeus_demo.geojson"
 DEMO_DOMAIN = "demo.curim.example"

@@ -1,7 +1,5 @@
-"""Writes of the survey: responses (web, paper, import) and invitations, each in one transaction."""
+"""Storing responses (web, paper, import) and issuing invitations, each in one transaction."""
 
-import hashlib
-import secrets
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -14,27 +12,17 @@ from curim.accounts.models import User
 from curim.core.ratelimit import rate_limit_exceeded
 from surveys.answers import Answered, Parsed
 from surveys.models import Answer, ImportBatch, Invitation, Response, Survey
-from surveys.refresh import survey_changed
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+from surveys.services.refresh import survey_changed
+from surveys.tokens import token_hash, token_new
 
 
 def invitations_issue(*, survey: Survey, count: int, label: str = "") -> list[str]:
     """New one-response tokens for a wave; only their hashes are kept, so show them now."""
-    tokens = [secrets.token_urlsafe(16) for _ in range(count)]
+    tokens = [token_new() for _ in range(count)]
     Invitation.objects.bulk_create(
         Invitation(survey=survey, token_hash=token_hash(token), label=label) for token in tokens
     )
     return tokens
-
-
-def invitation_for(*, survey: Survey, token: str) -> Invitation | None:
-    """The unused invitation of this wave that `token` opens, or None."""
-    return Invitation.objects.filter(
-        survey=survey, token_hash=token_hash(token), used_at__isnull=True
-    ).first()
 
 
 def response_limit_reached(*, client_address: str | None) -> bool:
@@ -100,7 +88,7 @@ def response_save(
             response.completed_at = timezone.now()
             response.resume_key_hash = None
         elif source == Response.Source.WEB and response.resume_key_hash is None:
-            resume_key = secrets.token_urlsafe(24)
+            resume_key = token_new(24)
             response.resume_key_hash = token_hash(resume_key)
         response.save()
         response.answers.all().delete()
@@ -110,20 +98,6 @@ def response_save(
         if complete:
             survey_changed(survey_ids=[survey.pk])
     return response, resume_key
-
-
-def response_begun_with(*, invitation: Invitation) -> Response | None:
-    """The response an invitation opened and that is not sent yet, or None."""
-    return Response.objects.filter(
-        invitation=invitation, status=Response.Status.IN_PROGRESS
-    ).first()
-
-
-def response_resumed(*, survey: Survey, key: str) -> Response | None:
-    """The incomplete web response a resume key continues, or None."""
-    return Response.objects.filter(
-        survey=survey, resume_key_hash=token_hash(key), status=Response.Status.IN_PROGRESS
-    ).first()
 
 
 def responses_import(
@@ -181,37 +155,3 @@ def _rows(response: Response, answers: Iterable[Answered]) -> list[Answer]:
                 )
             )
     return rows
-
-
-def survey_copy(*, survey: Survey) -> Survey:
-    """A new draft wave with the same sections, questions and choices, following this one.
-
-    How a wave changes once it has responses: its copy can be edited freely, and indicators
-    measure both alike as long as the question codes stay.
-    """
-    code = f"{survey.code}-copy"
-    n = 2
-    while Survey.objects.filter(code=code).exists():
-        code, n = f"{survey.code}-copy-{n}", n + 1
-    with transaction.atomic():
-        copy = Survey.objects.create(
-            code=code[:50],
-            title_en=f"{survey.title_en} (copy)",
-            title_el=f"{survey.title_el} (αντίγραφο)",
-            intro_en=survey.intro_en,
-            intro_el=survey.intro_el,
-            uses_invitations=survey.uses_invitations,
-            follows=survey,
-        )
-        for section in survey.sections.prefetch_related("questions__choices"):
-            questions = list(section.questions.all())
-            section.pk, section.survey = None, copy
-            section.save()
-            for question in questions:
-                choices = list(question.choices.all())
-                question.pk, question.survey, question.section = None, copy, section
-                question.save()
-                for choice in choices:
-                    choice.pk, choice.question = None, question
-                    choice.save()
-    return copy

@@ -16,16 +16,17 @@ from curim.accounts.models import User
 from curim.accounts.roles import Role, user_has_role
 from curim.core.client import client_address
 from surveys.answers import Definition, Raw, answers_parse
+from surveys.forms import form_parts, raw_from_post, raw_from_response
 from surveys.models import Invitation, Response
-from surveys.pages import form_parts, raw_from_post, raw_from_response
-from surveys.selectors import survey_for_staff, survey_open, surveys_open
-from surveys.services import (
+from surveys.selectors import (
     invitation_for,
     response_begun_with,
-    response_limit_reached,
     response_resumed,
-    response_save,
+    survey_for_staff,
+    survey_open,
+    surveys_open,
 )
+from surveys.services.responses import response_limit_reached, response_save
 
 RESUME_DAYS = 30
 

@@ -1,10 +1,15 @@
-"""The indicator snapshot: which waves are stale, and refreshing one, idempotently.
+"""Refreshing a wave's indicator snapshot, idempotently, and redoing refreshes that died.
 
-Anything the estimates depend on (responses, margins, indicator definitions) calls
+Anything the estimates depend on (responses, margins, indicator definitions, questions) calls
 `survey_changed`, which stamps the wave and enqueues a refresh on commit. A refresh recomputes
 the wave's whole table in one SQL aggregation and writes it in one transaction: an upsert keyed
 on (wave, indicator, district, group), then the deletion of keys that no longer exist. A worker
 killed half-way leaves the previous table untouched; run again, it writes the same rows.
+
+A refresh holds an advisory lock on its wave while it works, and the lock dies with the
+worker's database connection. A worker killed whole leaves the wave marked "running" without
+the lock; Celery would hand its task back only after the broker's visibility timeout (an
+hour), so the beat task `estimates_refresh_unattended` redoes it within minutes.
 """
 
 import logging
@@ -13,12 +18,14 @@ from contextlib import contextmanager
 from datetime import datetime
 
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from curim.core.services import task_enqueue
-from surveys.estimates import cell_statistics_add, cell_statistics_rebuild, estimates_compute
+from surveys.estimates import estimates_compute
 from surveys.models import IndicatorEstimate, Survey, SurveyRefresh
+from surveys.selectors import refreshes_unattended, surveys_stale
+from surveys.services.statistics import cell_statistics_add, cell_statistics_rebuild
 
 logger = logging.getLogger(__name__)
 
@@ -26,7 +33,6 @@ REFRESH_TASK = "surveys.estimates_refresh"
 # For this transaction only: sorts and hashes of a few hundred MB stay in memory, and no JIT
 # compilation (seconds of it) for a statement that runs once.
 AGGREGATION_SETTINGS = "SET LOCAL work_mem = '256MB'; SET LOCAL jit = off"
-REFRESH_LOCK = 0x5375  # the first key of the advisory locks refreshes take ("Su")
 
 
 def survey_changed(*, survey_ids: Iterable[int], rebuild: bool = False) -> None:
@@ -52,21 +58,19 @@ def survey_changed(*, survey_ids: Iterable[int], rebuild: bool = False) -> None:
                 task_enqueue(task_name=REFRESH_TASK, args=[survey_id])
 
 
-def surveys_stale() -> list[int]:
-    """Waves whose data changed after their last refresh covered it."""
-    return list(
-        SurveyRefresh.objects.filter(changed_at__isnull=False)
-        .filter(Q(refreshed_through__isnull=True) | Q(changed_at__gt=F("refreshed_through")))
-        .order_by("survey_id")
-        .values_list("survey_id", flat=True)
-    )
+def estimates_refresh(*, survey: Survey, wait: bool = True) -> int | None:
+    """Bring one wave's snapshot up to date; returns how many rows it has.
 
-
-def estimates_refresh(*, survey: Survey) -> int:
-    """Bring one wave's snapshot up to date; returns how many rows it has."""
+    `wait=False`: if another refresh of the wave is at work, leave it to that one and
+    return None.
+    """
     SurveyRefresh.objects.get_or_create(survey=survey)
-    try:
-        with _wave_lock(survey.pk):
+    with _wave_lock(survey.pk, wait=wait) as held:
+        if not held:
+            return None
+        # The end is recorded (done or failed) before the lock goes, so that "running" without
+        # the lock can only mean a refresh that died.
+        try:
             # Marked running (once this refresh holds the wave), and committed, before reading
             # which change it covers: a change committed after the mark queues another refresh
             # (see survey_changed).
@@ -78,11 +82,11 @@ def estimates_refresh(*, survey: Survey) -> int:
             )
             rows = _snapshot_write(survey, rebuild=rebuild)
             _refresh_done(survey, covers, rebuild)
-    except Exception as error:
-        SurveyRefresh.objects.filter(survey=survey).update(
-            state=SurveyRefresh.State.FAILED, error=str(error)[:2000]
-        )
-        raise
+        except Exception as error:
+            SurveyRefresh.objects.filter(survey=survey).update(
+                state=SurveyRefresh.State.FAILED, error=str(error)[:2000]
+            )
+            raise
     return len(rows)
 
 
@@ -100,19 +104,28 @@ def _refresh_done(survey: Survey, covers: datetime | None, rebuild: bool) -> Non
 
 
 @contextmanager
-def _wave_lock(survey_id: int) -> Iterator[None]:
+def _wave_lock(survey_id: int, *, wait: bool) -> Iterator[bool]:
     """One refresh of a wave at a time, without holding up those who change its data.
 
     A session lock, taken before the refresh's transaction begins, so that the transaction's
-    snapshot already sees what the previous refresh committed.
+    snapshot already sees what the previous refresh committed. Yields whether it is held.
     """
+    key = [SurveyRefresh.LOCK_KEY, survey_id]
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_lock(%s, %s)", [REFRESH_LOCK, survey_id])
+        if wait:
+            cursor.execute("SELECT pg_advisory_lock(%s, %s)", key)
+            held = True
+        else:
+            cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", key)
+            (held,) = cursor.fetchone()
+    if not held:
+        yield False
+        return
     try:
-        yield
+        yield True
     finally:
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [REFRESH_LOCK, survey_id])
+            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", key)
 
 
 def _snapshot_write(survey: Survey, *, rebuild: bool) -> list[IndicatorEstimate]:
@@ -124,9 +137,9 @@ def _snapshot_write(survey: Survey, *, rebuild: bool) -> list[IndicatorEstimate]
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
             cursor.execute(AGGREGATION_SETTINGS)
         if rebuild:
-            cell_statistics_rebuild(survey)
+            cell_statistics_rebuild(survey=survey)
         else:
-            cell_statistics_add(survey)
+            cell_statistics_add(survey=survey)
         rows = _snapshot_rows(survey)
         IndicatorEstimate.objects.bulk_create(
             rows,
@@ -167,11 +180,28 @@ def _snapshot_rows(survey: Survey) -> list[IndicatorEstimate]:
 
 
 def estimates_refresh_stale() -> int:
-    """Refresh every stale wave (incremental: the others are not touched); returns how many."""
-    stale = surveys_stale()
-    for survey in Survey.objects.filter(pk__in=stale).order_by("pk"):
+    """Nightly: refresh every stale wave, failed ones included; returns how many."""
+    return _refresh_each(surveys_stale())
+
+
+def estimates_refresh_unattended() -> int:
+    """Every few minutes: refresh the waves marked queued or running that no refresh is
+    working on (its worker was killed, or its task is late or lost); returns how many.
+
+    Failed waves wait for the nightly run: a refresh that fails every time must not take the
+    worker every few minutes.
+    """
+    return _refresh_each(refreshes_unattended())
+
+
+def _refresh_each(survey_ids: list[int]) -> int:
+    done = 0
+    for survey in Survey.objects.filter(pk__in=survey_ids).order_by("pk"):
         try:
-            estimates_refresh(survey=survey)
+            # A refresh already at work on a wave covers it (and a change made while it runs
+            # queues another), so the sweep leaves it alone rather than wait.
+            if estimates_refresh(survey=survey, wait=False) is not None:
+                done += 1
         except Exception:  # recorded as failed on the wave; the others still get their turn
             logger.exception("refreshing the estimates of wave %s failed", survey.code)
-    return len(stale)
+    return done

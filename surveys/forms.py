@@ -1,6 +1,8 @@
-"""What the survey form shows: sections, questions, choices, the values given and the errors.
+"""The questionnaire form: what it shows (sections, questions, choices, the values given and
+the errors) and the raw answers a posted form or a saved response holds.
 
-Built here from a wave's definition, so that the template only lays it out.
+Built here from a wave's definition, so that the template only lays it out; the answers are
+checked by `surveys.answers`, whichever way they come.
 """
 
 from collections.abc import Mapping

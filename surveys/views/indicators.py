@@ -1,0 +1,73 @@
+"""The indicator dashboard and its CSV, for the council and the survey staff."""
+
+import csv
+from dataclasses import asdict
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from curim.accounts.roles import user_has_role
+from surveys.dashboard import dashboard_for
+from surveys.selectors import ESTIMATE_READERS, estimates_visible_to
+
+
+@login_required
+def survey_dashboard(request: HttpRequest) -> HttpResponse:
+    """The indicator dashboard, for the council and the survey staff."""
+    if not user_has_role(request.user, *ESTIMATE_READERS):
+        raise Http404
+    board = dashboard_for(request.user, request.GET.get("survey"), request.GET.get("indicator"))
+    chart = {
+        "byDistrict": [asdict(row) for row in board.by_district],
+        "byGroup": [asdict(row) for row in board.by_group],
+        "byWave": [asdict(row) for row in board.by_wave],
+        "k": settings.SURVEY_MIN_CELL_SIZE,
+    }
+    context = {"board": board, "chart": chart, "k": settings.SURVEY_MIN_CELL_SIZE}
+    return render(request, "surveys/dashboard.html", context)
+
+
+@login_required
+def survey_estimates_csv(request: HttpRequest) -> HttpResponse:
+    """The aggregated table (every wave, indicator, district and group), suppressed cells blank."""
+    rows = estimates_visible_to(request.user)
+    if not user_has_role(request.user, *ESTIMATE_READERS):
+        raise Http404
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="curim-survey-indicators.csv"'
+    writer = csv.writer(response)
+    writer.writerow(ESTIMATE_COLUMNS)
+    for e in rows:
+        writer.writerow(
+            [
+                e.survey.code,
+                e.indicator.code,
+                e.area.code if e.area else "all",
+                e.group or "all",
+                "yes" if e.suppressed else "no",
+                *(
+                    "" if value is None else value
+                    for value in (e.n, e.estimate, e.std_error, e.ci_low, e.ci_high, e.effective_n)
+                ),
+                "yes" if e.weighted else "no",
+            ]
+        )
+    return response
+
+
+ESTIMATE_COLUMNS = [
+    "survey",
+    "indicator",
+    "district",
+    "group",
+    "suppressed",
+    "n",
+    "estimate",
+    "std_error",
+    "ci_low",
+    "ci_high",
+    "effective_n",
+    "weighted",
+]
