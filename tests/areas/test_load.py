@@ -10,10 +10,10 @@ from django.contrib.gis.db.models import Union
 from django.contrib.gis.geos import Point
 from django.core.management import CommandError, call_command
 
+from curim.areas.demo import DEMO_AREAS
 from curim.areas.models import Area
 from curim.areas.selectors import area_containing
 from curim.areas.services import AreaImportError, areas_load
-from curim.core.management.commands.demo_load import DEMO_AREAS
 
 pytestmark = pytest.mark.django_db
 

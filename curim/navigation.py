@@ -1,4 +1,8 @@
-"""The navigation of the web shell: what each visitor sees depends on their roles."""
+"""The site's navigation (a template context processor): what each visitor sees depends on roles.
+
+It links the pages of every app, so it lives in the project package beside urls.py, not in
+curim.core, which imports no app (tests/test_dependencies.py).
+"""
 
 from dataclasses import dataclass
 
