@@ -196,6 +196,12 @@ REST_FRAMEWORK = {
     ],
     # Deny by default: every API view that is public says so itself.
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # JSON with a nesting limit, refusing NUL characters and lone surrogates (a 400, never a 500).
+    "DEFAULT_PARSER_CLASSES": [
+        "curim.core.json_input.GuardedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
@@ -287,8 +293,9 @@ if env.bool("BEHIND_TLS_PROXY", default=False):
 SILENCED_SYSTEM_CHECKS = [
     # gis.W001: GDAL < 3.9 cannot block file and network access while it parses a spatial
     # reference. CURiM never hands GDAL a spatial reference that came from a user: inputs are
-    # plain coordinates or GeoJSON whose SRID is fixed on the server (curim.core.geometry
-    # refuses any "crs" member), so the attack the warning is about has no entry point.
+    # plain coordinates, GeoJSON or WKT whose SRID is fixed on the server (curim.core.geometry
+    # refuses any "crs" member or other SRID, the admin's area form included), so the attack
+    # the warning is about has no entry point.
     "gis.W001",
 ]
 
