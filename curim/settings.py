@@ -72,6 +72,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: one Redis budget for the whole request (curim.core.redis_circuit).
+    "curim.core.redis_circuit.redis_circuit_middleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -133,7 +135,8 @@ CACHE_REDIS_URL = env.str(
 )
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        # Django's Redis cache that gives Redis up for the rest of a request after one failure.
+        "BACKEND": "curim.core.redis_circuit.CircuitRedisCache",
         "LOCATION": CACHE_REDIS_URL,
         "KEY_PREFIX": "curim",
         "OPTIONS": {
@@ -151,6 +154,11 @@ CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=REDIS_URL)
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="curim")
+# A task sent this long ago without a recorded completion was lost by the broker and is sent
+# again, at most OUTBOX_MAX_SENDS times in all. Longer than the task time limit (300 s), so a
+# task still running is not sent twice; a retried task counts from when its retry is due.
+OUTBOX_REPUBLISH_AFTER_MINUTES = env.int("OUTBOX_REPUBLISH_AFTER_MINUTES", default=15)
+OUTBOX_MAX_SENDS = env.int("OUTBOX_MAX_SENDS", default=3)
 
 # --- Authentication -------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -10,4 +10,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Platform")
 
     def ready(self) -> None:
-        from curim.core import checks  # noqa: F401 - registers the deployment checks
+        from curim.core import (
+            checks,  # noqa: F401 - registers the deployment checks
+            outbox_completion,  # noqa: F401 - connects the worker's signals
+        )
