@@ -47,4 +47,5 @@ USER curim
 
 EXPOSE 8000
 
-CMD ["gunicorn", "curim.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "30", "--access-logfile", "-"]
+# The gunicorn configuration drops gunicorn's `Server` banner from every response.
+CMD ["gunicorn", "curim.wsgi:application", "--config", "curim/gunicorn_config.py", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "30", "--access-logfile", "-"]

@@ -26,7 +26,7 @@ from curim.accounts.models import User
 from curim.reports.models import Category, PublicCell, Report
 from curim.reports.selectors import ReportFilter, public_cells, reports_filter, reports_public
 from curim.reports.serialise import tile_sql
-from curim.reports.services import ReportDraft, report_submit
+from curim.reports.services.submission import ReportDraft, report_submit
 
 SEED_SQL = """
 INSERT INTO reports_report (
@@ -246,7 +246,7 @@ def run(*, total: int) -> None:
     seed(total)
     client = Client(HTTP_HOST="localhost")
     citizen, _ = User.objects.get_or_create(email="bench@example.org")
-    client.force_login(citizen)  # registered: not subject to the anonymous rate limit
+    client.force_login(citizen)  # the signed-in path (its limit is lifted in bench/__main__.py)
     bench_tiles(client)
     bench_geojson(client)
     bench_submissions(client)

@@ -75,6 +75,8 @@ MIDDLEWARE = [
     # First: one Redis budget for the whole request (curim.core.redis_circuit).
     "curim.core.redis_circuit.redis_circuit_middleware",
     "django.middleware.security.SecurityMiddleware",
+    # Early, so that the responses of every later middleware carry the policies too.
+    "curim.core.security_headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -105,6 +107,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "curim.navigation.navigation",
+                "curim.core.context_processors.csp_nonce",
             ],
         },
     },
@@ -210,6 +213,8 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
+    # JSON only: no browsable HTML API (its pages need inline styles; /api/docs/ documents it).
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
@@ -323,8 +328,14 @@ DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="curim-demo-2026")
 # --- Citizen reports ------------------------------------------------------------------------
 REPORT_PHOTO_MAX_BYTES = env.int("REPORT_PHOTO_MAX_BYTES", default=10 * 1024 * 1024)
 REPORT_PHOTO_MAX_PIXELS = env.int("REPORT_PHOTO_MAX_PIXELS", default=40_000_000)
-# Anonymous submissions per client address and hour; registered citizens are not limited here.
+# Pixels of all the photos of one request together, checked before any is decoded: decoding
+# costs about 11 bytes of memory and 20-40 ns a pixel (a large JPEG is decoded at a half or a
+# quarter of its size, for a quarter of that or less). Five 12-megapixel phone photos fit.
+REPORT_PHOTO_PIXELS_PER_REQUEST = env.int("REPORT_PHOTO_PIXELS_PER_REQUEST", default=60_000_000)
+# Submissions (reports and, separately, place evaluations) per hour: anonymous ones per client
+# address, those of registered citizens per account.
 REPORTS_ANONYMOUS_PER_HOUR = env.int("REPORTS_ANONYMOUS_PER_HOUR", default=10)
+REPORTS_SIGNED_IN_PER_HOUR = env.int("REPORTS_SIGNED_IN_PER_HOUR", default=30)
 # Form and JSON bodies stay at Django's 2.5 MB; files are limited per photo, and a proxy in front
 # should cap whole requests (e.g. client_max_body_size 55m).
 

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+import http.client
+import json
+import os
 import re
+import shlex
+import socket
+import subprocess
+import sys
+import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -212,3 +220,64 @@ def test_dockerfile_cmd_runs_gunicorn_on_the_wsgi_app() -> None:
     assert cmds, "Dockerfile has no CMD"
     assert "gunicorn" in cmds[-1]
     assert "curim.wsgi" in cmds[-1]
+
+
+def _gunicorn_arguments(words: list[str]) -> list[str]:
+    """The arguments after `gunicorn`, in an exec-form command or in its `sh -c` string."""
+    if words[0] == "gunicorn":
+        return words[1:]
+    assert words[:2] == ["sh", "-c"], words
+    for step in words[2].split("&&"):
+        parts = shlex.split(step)
+        if parts and parts[0] == "gunicorn":
+            return parts[1:]
+    raise AssertionError(f"no gunicorn in {words}")
+
+
+def _web_server_commands() -> dict[str, list[str]]:
+    cmd = [args for keyword, args in dockerfile_instructions() if keyword == "CMD"][-1]
+    return {
+        "compose web": _gunicorn_arguments(shlex.split(command("web"))),
+        "Dockerfile CMD": _gunicorn_arguments(json.loads(cmd)),
+    }
+
+
+@pytest.mark.parametrize("source", ["compose web", "Dockerfile CMD"])
+def test_the_web_server_sends_no_server_banner(source: str) -> None:
+    # Run gunicorn as the image would, with the same arguments, on a free local port.
+    arguments = _web_server_commands()[source]
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    at = arguments.index("--bind")
+    arguments[at + 1] = f"127.0.0.1:{port}"
+    at = arguments.index("--workers")
+    arguments[at + 1] = "1"
+    gunicorn = Path(sys.executable).parent / "gunicorn"
+    process = subprocess.Popen(
+        [str(gunicorn), *arguments, "--no-control-socket"],
+        cwd=REPO_ROOT,
+        env={k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert process.poll() is None, process.stderr.read().decode() if process.stderr else ""
+            try:
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+                connection.request("GET", "/api/docs/", headers={"Host": "localhost"})
+                response = connection.getresponse()
+                break
+            except ConnectionRefusedError:
+                assert time.monotonic() < deadline, "gunicorn did not answer within 60 s"
+                time.sleep(0.2)
+        assert response.status == 200
+        assert response.getheader("Server") is None, response.getheader("Server")
+        # Django's own headers pass untouched.
+        assert response.getheader("Content-Security-Policy")
+        connection.close()
+    finally:
+        process.terminate()
+        process.wait(timeout=30)

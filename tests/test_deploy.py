@@ -90,6 +90,14 @@ def test_check_deploy_catches_development_mail_and_site_url(
     assert check_id in result.stdout + result.stderr
 
 
+@pytest.mark.parametrize("hosts", ["*", "curim.example.org,*"])
+def test_check_deploy_refuses_any_host(hosts: str) -> None:
+    # An error, not a warning: `check --deploy` fails even at its default level.
+    result = _manage("check", "--deploy", env={**PRODUCTION, "ALLOWED_HOSTS": hosts})
+    assert result.returncode != 0
+    assert "curim.E003" in result.stdout + result.stderr
+
+
 @pytest.mark.django_db
 def test_the_migrations_match_the_models() -> None:
     result = _manage("makemigrations", "--check", "--dry-run")

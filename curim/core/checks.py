@@ -27,6 +27,17 @@ def production_settings_check(app_configs: Any = None, **kwargs: Any) -> list[Ch
                 id="curim.W002",
             )
         )
+    if "*" in settings.ALLOWED_HOSTS:
+        # Any Host header would be believed: the absolute URLs the API builds from it (pages,
+        # Open311) and the safe-redirect check after logging in would trust a forged host, and
+        # a cache in front could be poisoned with them.
+        problems.append(
+            CheckError(
+                "ALLOWED_HOSTS contains '*': the site would answer to any Host header.",
+                hint="List the site's own host names, e.g. ALLOWED_HOSTS=curim.example.org.",
+                id="curim.E003",
+            )
+        )
     return problems
 
 

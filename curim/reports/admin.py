@@ -19,7 +19,8 @@ from curim.reports.models import (
     ReportEvent,
     ReportPhoto,
 )
-from curim.reports.open311 import api_key_issue
+from curim.reports.services.open311 import api_key_issue
+from curim.reports.services.taxonomy import category_save
 
 
 @admin.register(Category)
@@ -38,6 +39,9 @@ class CategoryAdmin(admin.ModelAdmin[Category]):
     list_filter = ["group", "may_be_public", "forward_to", "is_active"]
     list_editable = ["is_active"]
     search_fields = ["slug", "name_en", "name_el"]
+
+    def save_model(self, request: HttpRequest, obj: Category, form: Any, change: bool) -> None:
+        category_save(category=obj)
 
 
 class ReportEventInline(admin.TabularInline[ReportEvent, Report]):

@@ -8,6 +8,3 @@ class ReportsConfig(AppConfig):
     name = "curim.reports"
     label = "reports"
     verbose_name = _("Citizen reports")
-
-    def ready(self) -> None:
-        from curim.reports import signals  # noqa: F401 - connects the category signal

@@ -11,7 +11,8 @@ from curim.accounts.models import User
 from curim.accounts.roles import Role
 from curim.core.demo import demo_loader
 from curim.reports.models import Category, Report, ReportStatus
-from curim.reports.services import ReportDraft, report_submit, report_transition
+from curim.reports.services.submission import ReportDraft, report_submit
+from curim.reports.services.workflow import report_transition
 
 DEMO_DESCRIPTIONS = {
     "incivility": "Seen again this week near the square.",

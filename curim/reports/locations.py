@@ -7,18 +7,13 @@ public too: taken from the exact point it would tell which side of a border the 
 """
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
 
 from django.contrib.gis.geos import Point
 from django.db import connection
 
-if TYPE_CHECKING:
-    from curim.accounts.models import User
-    from curim.reports.models import Report
-
-# The placement of one point, as a CTE both queries below start from: is it inside the
-# municipality, which is its public cell centre (six decimals, ~0.1 m), and which district
-# holds that centre.
+# The placement of one point, as a CTE that both this read and the placed insert of a submission
+# (services/submission.py) start from: is it inside the municipality, which is its public cell
+# centre (six decimals, ~0.1 m), and which district holds that centre.
 PLACED_CTE = """
 WITH p AS (SELECT ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326) AS pt),
 placed AS (
@@ -58,72 +53,3 @@ def placement(point: Point, grid_size_m: int) -> Placement:
         cursor.execute(PLACEMENT_SQL, {"lon": point.x, "lat": point.y, "size": grid_size_m})
         inside, area_id, lon, lat = cursor.fetchone()
     return Placement(bool(inside), area_id, Point(lon, lat, srid=4326))
-
-
-INSERT_AFTER_PLACED = """,
-inserted AS (
-  INSERT INTO reports_report ({columns}) SELECT {values} FROM placed WHERE placed.inside
-  RETURNING id, area_id, ST_X(public_location) AS x, ST_Y(public_location) AS y
-),
-event AS (
-  INSERT INTO reports_reportevent
-    (report_id, kind, actor_id, from_status, to_status, note, is_public, created_at)
-  SELECT id, 'submitted', %(actor_id)s, '', %(status)s, '', true, %(created_at)s FROM inserted
-)
-SELECT placed.inside, inserted.id, inserted.area_id, inserted.x, inserted.y
-FROM placed LEFT JOIN inserted ON true
-"""
-INSERT_PLACED_SQL = PLACED_CTE + INSERT_AFTER_PLACED
-# Columns the statement computes itself instead of taking from the model instance.
-PLACED_COLUMNS = {
-    "location": "placed.pt",
-    "public_location": "placed.c",
-    "area_id": "placed.area_id",
-}
-
-
-def report_insert_placed(report: "Report", *, actor: "User | None") -> None:
-    """Place and insert a located report, with its first history row, in one statement.
-
-    Submission is the hot path of the platform: this does in one round trip what the ORM does
-    in four (placement, the report, its history row), so a citizen's report is saved fast even
-    under load. Raises ValidationError, having written nothing, when the point is outside.
-    """
-    from django.core.exceptions import ValidationError
-    from django.utils import timezone
-    from django.utils.translation import gettext as _
-
-    location = report.location
-    if location is None:
-        raise ValueError("report_insert_placed needs a located report")
-    now = timezone.now()
-    report.created_at = report.updated_at = now
-    columns, values = [], []
-    params: dict[str, Any] = {
-        "lon": location.x,
-        "lat": location.y,
-        "size": report.category.grid_size_m,
-        "actor_id": actor.pk if actor is not None and actor.is_authenticated else None,
-        "status": report.status,
-        "created_at": now,
-    }
-    for field in type(report)._meta.concrete_fields:
-        if field.primary_key or getattr(field, "generated", False):
-            continue
-        columns.append(connection.ops.quote_name(field.column))
-        if field.column in PLACED_COLUMNS:
-            values.append(PLACED_COLUMNS[field.column])
-        else:
-            name = f"f_{field.column}"
-            params[name] = field.get_db_prep_save(getattr(report, field.attname), connection)
-            values.append(f"%({name})s")
-    sql = INSERT_PLACED_SQL.format(columns=", ".join(columns), values=", ".join(values))
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        inside, pk, area_id, lon, lat = cursor.fetchone()
-    if not inside:
-        raise ValidationError({"location": [_("The location is outside the municipality.")]})
-    report.pk, report.area_id = pk, area_id
-    report.public_location = Point(lon, lat, srid=4326)
-    report._state.adding = False
-    report._state.db = connection.alias

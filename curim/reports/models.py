@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib.gis.db import models
 from django.contrib.gis.db.models.functions import Transform
 from django.contrib.postgres.indexes import GistIndex
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from curim.areas.models import Area
@@ -108,7 +108,9 @@ class Report(models.Model):
     category = models.ForeignKey(
         Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="reports"
     )
-    description = models.TextField(_("description"), max_length=5000)
+    description = models.TextField(
+        _("description"), max_length=5000, validators=[MaxLengthValidator(5000)]
+    )
     occurred_at = models.DateTimeField(_("when it happened"))
     location = models.PointField(_("exact location"), srid=4326, null=True, blank=True)
     public_location = models.PointField(_("public location"), srid=4326, null=True, blank=True)
@@ -141,7 +143,9 @@ class Report(models.Model):
     status = models.CharField(
         _("status"), max_length=16, choices=ReportStatus.choices, default=ReportStatus.SUBMITTED
     )
-    public_note = models.TextField(_("public note"), max_length=2000, blank=True)
+    public_note = models.TextField(
+        _("public note"), max_length=2000, blank=True, validators=[MaxLengthValidator(2000)]
+    )
     duplicate_of = models.ForeignKey(
         "self",
         verbose_name=_("duplicate of"),
@@ -151,6 +155,11 @@ class Report(models.Model):
         related_name="duplicates",
     )
     idempotency_key = models.CharField(_("idempotency key"), max_length=64, null=True, blank=True)
+    # A SHA-256 of the content first sent with the idempotency key: the same key with other
+    # content is refused instead of answered with this report.
+    idempotency_fingerprint = models.CharField(
+        max_length=64, blank=True, editable=False, default="", db_default=""
+    )
     created_at = models.DateTimeField(_("submitted"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
@@ -183,6 +192,16 @@ class Report(models.Model):
 
     def __str__(self) -> str:
         return f"{self.category.slug} {self.public_id}"
+
+    def full_clean_own_fields(self) -> None:
+        """`full_clean()` of the report's own fields, without a query: related rows come from
+        trusted lookups, and uniqueness (a race is caught as IntegrityError) and constraints
+        are the database's job."""
+        self.full_clean(
+            exclude=["public_point_3857", "category", "area", "reporter", "duplicate_of"],
+            validate_unique=False,
+            validate_constraints=False,
+        )
 
 
 class PublicCell(models.Model):
@@ -234,7 +253,9 @@ class ReportEvent(models.Model):
     )
     from_status = models.CharField(max_length=16, choices=ReportStatus.choices, blank=True)
     to_status = models.CharField(max_length=16, choices=ReportStatus.choices, blank=True)
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(
+        _("note"), max_length=2000, blank=True, validators=[MaxLengthValidator(2000)]
+    )
     is_public = models.BooleanField(_("public"), default=False)
     created_at = models.DateTimeField(_("when"), auto_now_add=True)
 
@@ -328,7 +349,7 @@ class Comment(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="comments"
     )
-    body = models.TextField(_("comment"), max_length=2000)
+    body = models.TextField(_("comment"), max_length=2000, validators=[MaxLengthValidator(2000)])
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.PUBLISHED
     )

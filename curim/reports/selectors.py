@@ -1,5 +1,7 @@
 """Reads of reports. Public reads go through `reports_public`, which knows what may be shown."""
 
+import hashlib
+import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from math import cos, radians
@@ -18,9 +20,12 @@ from curim.reports.models import (
     PUBLIC_STATUSES,
     Category,
     Comment,
+    Open311Client,
     PublicCell,
     Report,
+    ReportEvent,
     ReportPhoto,
+    ReportStatus,
 )
 
 
@@ -160,3 +165,83 @@ def comments_flagged_for(user: User | AnonymousUser) -> QuerySet[Comment]:
         .select_related("report__category", "author")
         .order_by("-flag_count", "created_at")
     )
+
+
+def report_event_for_email(event_id: int) -> ReportEvent | None:
+    """A status change to e-mail about, with its report and category; None if it is gone."""
+    return ReportEvent.objects.select_related("report__category").filter(pk=event_id).first()
+
+
+def status_email_recipients(report: Report, *, is_public: bool) -> list[tuple[str, str]]:
+    """Who hears of a report's status change: (address, language), each address once.
+
+    Followers with an active account and the contact address; once a report is not public,
+    only its own reporter (among the followers) may still hear about it.
+    """
+    follows = report.follows.select_related("user").filter(user__is_active=True)
+    if not is_public:
+        follows = follows.filter(user=report.reporter_id) if report.reporter_id else follows.none()
+    recipients = [(follow.user.email, follow.user.language) for follow in follows]
+    if report.contact_email:
+        recipients.append((report.contact_email, report.language))
+    return list(dict(recipients).items())
+
+
+# --- Open311 ----------------------------------------------------------------------------------
+# Statuses an Open311 client sees as "closed" (every other public status is "open").
+OPEN311_CLOSED = frozenset(
+    {ReportStatus.RESOLVED, ReportStatus.CLOSED, ReportStatus.REJECTED, ReportStatus.SPAM}
+)
+OPEN311_MAX_REQUESTS = 1000
+
+
+def api_key_hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def open311_client_for(key: str) -> Open311Client | None:
+    """The active client whose API key this is, or None."""
+    if not key:
+        return None
+    return Open311Client.objects.filter(key_hash=api_key_hash(key), is_active=True).first()
+
+
+@dataclass(frozen=True)
+class Open311Query:
+    """The filters of GeoReport v2's GET requests, already parsed."""
+
+    ids: tuple[uuid.UUID, ...] = ()
+    service_codes: tuple[str, ...] = ()
+    start: datetime | None = None
+    end: datetime | None = None
+    status: str | None = None  # "open", "closed", or None for both
+
+
+def open311_requests(query: Open311Query | None = None) -> QuerySet[Report]:
+    """Public reports as Open311 requests, newest first, filtered as the specification says:
+    by ids alone when given; otherwise by service, period (the last 90 days by default) and
+    status, at most OPEN311_MAX_REQUESTS."""
+    requests = (
+        reports_public()
+        .select_related("category")
+        .prefetch_related("photos")
+        .order_by("-created_at")
+    )
+    if query is None:
+        return requests
+    if query.ids:
+        return requests.filter(public_id__in=query.ids)
+    if query.service_codes:
+        requests = requests.filter(category__slug__in=query.service_codes)
+    if query.start is not None:
+        requests = requests.filter(created_at__gte=query.start)
+    if query.end is not None:
+        requests = requests.filter(created_at__lte=query.end)
+    if query.start is None and query.end is None:
+        # The specification's default window: the last 90 days.
+        requests = requests.filter(created_at__gte=timezone.now() - timedelta(days=90))
+    if query.status == "open":
+        requests = requests.exclude(status__in=OPEN311_CLOSED)
+    elif query.status == "closed":
+        requests = requests.filter(status__in=OPEN311_CLOSED)
+    return requests[:OPEN311_MAX_REQUESTS]

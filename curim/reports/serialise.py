@@ -1,10 +1,12 @@
-"""Public outputs of reports built by PostGIS: GeoJSON FeatureCollections and vector tiles.
+"""Public outputs of reports built by PostGIS: GeoJSON FeatureCollections, the open-data CSV,
+vector tiles, and the averaged map of place evaluations.
 
-Both read only the public columns listed here; the exact location, reporter, contact e-mail and
+They read only the public columns listed here; the exact location, reporter, contact e-mail and
 client address are never selected, so they cannot leak through these outputs.
 """
 
 from collections.abc import Iterator
+from datetime import date
 from typing import Any, cast
 
 from django.conf import settings
@@ -195,3 +197,43 @@ def tile_bytes(located: "QuerySet[Report] | QuerySet[PublicCell]", z: int, x: in
         cursor.execute(sql, params)
         (tile,) = cursor.fetchone()
     return bytes(tile or b"")
+
+
+# --- Place evaluations ----------------------------------------------------------------------
+# A cell is shown once it holds this many ratings, so no single person's rating is exposed.
+EVALUATIONS_PER_CELL_MIN = 3
+
+CELLS_SQL = """
+SELECT json_build_object('type', 'FeatureCollection', 'features', coalesce(json_agg(
+  json_build_object(
+    'type', 'Feature',
+    'geometry', ST_AsGeoJSON(cell.public_location, 6)::json,
+    'properties', json_build_object(
+      'count', cell.n, 'feeling', cell.feeling, 'lighting', cell.lighting,
+      'visibility', cell.visibility, 'people', cell.people, 'security', cell.security,
+      'walk_path', cell.walk_path
+    )
+  )), '[]'::json))::text
+FROM (
+  SELECT public_location, count(*) AS n,
+         round(avg(feeling), 2) AS feeling, round(avg(lighting), 2) AS lighting,
+         round(avg(visibility), 2) AS visibility, round(avg(people), 2) AS people,
+         round(avg(security), 2) AS security, round(avg(walk_path), 2) AS walk_path
+  FROM reports_placeevaluation
+  WHERE (%(time_of_day)s::text IS NULL OR time_of_day = %(time_of_day)s)
+    AND (%(since)s::date IS NULL OR created_at >= %(since)s::date)
+  GROUP BY public_location
+  HAVING count(*) >= %(minimum)s
+) cell
+"""
+
+
+def evaluation_cells_geojson(*, time_of_day: str | None, since: date | None) -> str:
+    """Average ratings per public 50 m cell, as a GeoJSON FeatureCollection made by PostGIS."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            CELLS_SQL,
+            {"time_of_day": time_of_day, "since": since, "minimum": EVALUATIONS_PER_CELL_MIN},
+        )
+        (body,) = cursor.fetchone()
+    return str(body)

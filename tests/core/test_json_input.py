@@ -21,7 +21,8 @@ from rest_framework.views import APIView
 from curim.accounts.roles import Role
 from curim.core.json_input import JSONInputError, json_parse
 from curim.reports.models import Category
-from curim.reports.services import ReportDraft, report_submit, report_transition
+from curim.reports.services.submission import ReportDraft, report_submit
+from curim.reports.services.workflow import report_transition
 from surveys.models import Survey
 from tests.factories import user_with_role
 from tests.test_permissions import ENDPOINTS, Endpoint

@@ -10,7 +10,8 @@ from django.utils import timezone
 from curim.accounts.models import User
 from curim.accounts.roles import Role
 from curim.reports.models import Category, Report
-from curim.reports.services import ReportDraft, report_submit, report_transition
+from curim.reports.services.submission import ReportDraft, report_submit
+from curim.reports.services.workflow import report_transition
 from tests.factories import user_with_role
 
 # A point in the 1st municipal community of the demo map, and one in the 3rd.

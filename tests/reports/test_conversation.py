@@ -8,9 +8,9 @@ from django.test import Client
 
 from curim.accounts.models import User
 from curim.accounts.roles import Role
-from curim.reports.conversation import FLAGS_TO_HIDE
 from curim.reports.models import Comment, Confirmation, Follow, Report
-from curim.reports.services import report_transition
+from curim.reports.services.conversation import FLAGS_TO_HIDE
+from curim.reports.services.workflow import report_transition
 from tests.conftest import outbox_run
 from tests.factories import user_with_role
 

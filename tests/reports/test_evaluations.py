@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 from pytest_django.fixtures import Settings as SettingsWrapper
 
+from curim.accounts.models import User
 from curim.reports.models import PlaceEvaluation
 from tests.reports.conftest import CENTRE
 
@@ -96,6 +97,18 @@ def test_anonymous_ratings_are_limited_per_address(
     settings.REPORTS_ANONYMOUS_PER_HOUR = 1
     assert _post(client)[0] == 201
     assert _post(client)[0] == 429
+
+
+def test_registered_raters_are_limited_per_account(
+    client: Client, settings: SettingsWrapper, citizen: User
+) -> None:
+    settings.REPORTS_SIGNED_IN_PER_HOUR = 1
+    client.force_login(citizen)
+    assert _post(client)[0] == 201
+    status, body = _post(client)
+    assert status == 429
+    assert "account" in str(body["detail"])
+    assert PlaceEvaluation.objects.count() == 1
 
 
 def test_the_filters_are_checked(client: Client) -> None:

@@ -9,8 +9,8 @@ from django.test import Client
 
 from curim.accounts.models import User
 from curim.reports.models import Report
-from curim.reports.open311 import api_key_issue
-from curim.reports.services import report_transition
+from curim.reports.services.open311 import api_key_issue
+from curim.reports.services.workflow import report_transition
 from tests.reports.conftest import CENTRE
 
 MakeReport = Callable[..., Report]
@@ -198,6 +198,29 @@ def test_bad_posts_are_refused_with_a_reason(
     assert not Report.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"description": "x" * 5001}, "description: Ensure this value has at most 5000 characters"),
+        ({"description": "x" * 1_000_000}, "description: Ensure this value has at most 5000"),
+        ({"email": "a" * 300 + "@example.org"}, "contact_email: Ensure this value has at most 254"),
+    ],
+)
+def test_a_text_over_its_limit_is_refused_not_cut(
+    client: Client, piraeus: None, changes: dict[str, str], message: str
+) -> None:
+    _, key = api_key_issue(name="bridge")
+    body = {"api_key": key, "service_code": "graffiti", "lat": CENTRE[1], "long": CENTRE[0]}
+    response = client.post(f"{BASE}/requests.json", {**body, "description": "Tags", **changes})
+    assert response.status_code == 400
+    assert message in response.json()[0]["description"]
+    assert len(response.content) < 1000
+    assert not Report.objects.exists()
+    exactly = client.post(f"{BASE}/requests.json", {**body, "description": "x" * 5000})
+    assert exactly.status_code == 201
+    assert Report.objects.get().description == "x" * 5000
+
+
 def test_a_withdrawn_key_stops_working(client: Client, piraeus: None) -> None:
     partner, key = api_key_issue(name="bridge")
     partner.is_active = False
@@ -208,7 +231,7 @@ def test_a_withdrawn_key_stops_working(client: Client, piraeus: None) -> None:
 
 def test_an_admin_issues_a_key_that_is_shown_once(client: Client, admin_user: User) -> None:
     from curim.reports.models import Open311Client
-    from curim.reports.open311 import api_key_hash
+    from curim.reports.selectors import api_key_hash
 
     client.force_login(admin_user)
     response = client.post(

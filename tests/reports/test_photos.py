@@ -1,6 +1,8 @@
 """Photos are checked by content and limits, and stored without any metadata."""
 
 import io
+import struct
+import zlib
 
 import pytest
 from django.core.files.storage import default_storage
@@ -84,3 +86,45 @@ def test_at_most_five_photos(client: Client) -> None:
     status, body = _post(client, *photos)
     assert status == 400
     assert "photos" in body
+
+
+def _png_header(width: int, height: int) -> bytes:
+    """A PNG that declares a size in its header and holds no pixels: all a bomb needs."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)  # 1-bit greyscale
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IEND", b"")
+
+
+@pytest.mark.parametrize(
+    "size",
+    [
+        (10_000, 9_000),  # 90 million pixels: Pillow warns that this may be a bomb
+        (20_000, 20_000),  # 400 million pixels: Pillow refuses it outright
+    ],
+)
+def test_a_photo_pillow_itself_refuses_as_a_bomb_has_too_many_pixels(
+    client: Client, size: tuple[int, int]
+) -> None:
+    status, body = _post(client, SimpleUploadedFile("huge.png", _png_header(*size), "image/png"))
+    assert status == 400
+    assert body["photos"] == ["huge.png: The photo has too many pixels."]
+    assert not Report.objects.exists()
+
+
+def test_the_photos_of_one_report_share_a_pixel_budget(
+    client: Client, settings: SettingsWrapper
+) -> None:
+    settings.REPORT_PHOTO_PIXELS_PER_REQUEST = 64 * 48 * 2
+    two = [SimpleUploadedFile(f"{n}.jpg", _jpeg_with_gps(), "image/jpeg") for n in range(2)]
+    status, _ = _post(client, *two)
+    assert status == 201  # exactly the budget
+    three = [SimpleUploadedFile(f"{n}.jpg", _jpeg_with_gps(), "image/jpeg") for n in range(3)]
+    status, body = _post(client, *three)
+    assert status == 400
+    assert "too many pixels" in str(body["photos"])
+    assert Report.objects.count() == 1

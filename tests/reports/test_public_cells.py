@@ -15,7 +15,7 @@ from curim.areas.models import Area
 from curim.reports.models import PUBLIC_STATUSES, Category, PublicCell, Report, ReportStatus
 from curim.reports.selectors import ReportFilter, public_cells, reports_filter, reports_public
 from curim.reports.serialise import tile_bytes
-from curim.reports.services import report_merge
+from curim.reports.services.workflow import report_merge
 from tests.reports.conftest import CENTRE, FALIRO
 
 MakeReport = Any

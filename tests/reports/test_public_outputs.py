@@ -14,7 +14,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from curim.accounts.models import User
-from curim.reports.models import Report
+from curim.reports.models import Category, Report
 from tests.reports.conftest import CENTRE, FALIRO
 
 MakeReport = Callable[..., Report]
@@ -211,8 +211,20 @@ def test_tiles_outside_the_grid_are_404(client: Client, path: str) -> None:
     assert client.get(f"/api/v1/tiles/reports/{path}.pbf").status_code == 404
 
 
-def test_a_tile_with_a_bad_filter_is_400(client: Client) -> None:
-    assert client.get("/api/v1/tiles/reports/14/9268/6323.pbf?since=never").status_code == 400
+@pytest.mark.parametrize(
+    "path", ["/api/v1/tiles/reports/14/9268/6323.pbf", "/api/v1/reports/export.csv"]
+)
+@pytest.mark.parametrize(("query", "field"), [("since=never", "since"), ("bbox=1,2", "bbox")])
+def test_a_tile_or_the_csv_with_a_bad_filter_answers_json_errors_per_field(
+    client: Client, db: None, path: str, query: str, field: str
+) -> None:
+    response = client.get(f"{path}?{query}")
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    body = response.json()
+    assert list(body) == [field]
+    assert all(isinstance(message, str) for message in body[field])
+    assert "ErrorDetail" not in response.content.decode()
 
 
 def test_categories_are_listed_with_their_privacy(client: Client, db: None) -> None:
@@ -239,18 +251,118 @@ def test_the_csv_export_has_public_columns_of_public_reports_only(
     )
     make_report(status="submitted")
     make_report(category="sexual-harassment")
-    response = client.get("/api/v1/reports/export.csv?group=incivility")
+    # No filter: a filter could hide the very reports that must not be there.
+    response = client.get("/api/v1/reports/export.csv")
     assert response["Content-Type"].startswith("text/csv")
     body = b"".join(response.streaming_content).decode()  # type: ignore[attr-defined]
     rows = list(csv.reader(io.StringIO(body)))
-    assert rows[0][:3] == ["id", "category", "group"]
+    assert rows[0] == [
+        "id",
+        "category",
+        "group",
+        "status",
+        "occurred_on",
+        "submitted_on",
+        "area",
+        "severity",
+        "feeling_unsafe",
+        "cyber_channel",
+        "longitude",
+        "latitude",
+        "description",
+        "public_note",
+    ]
     assert len(rows) == 2
     assert rows[1][0] == str(shown.public_id)
     assert rows[1][rows[0].index("description")] == 'Quote " and, comma'
     assert float(rows[1][rows[0].index("latitude")]) == pytest.approx(shown.public_location.y)
     for secret in ("hidden@example.org", citizen.email, str(CENTRE[1]), "192.0.2.44"):
         assert secret not in body
-    assert client.get("/api/v1/reports/export.csv?bbox=1,2").status_code == 400
+
+
+def _csv_ids(client: Client, query: str) -> set[str]:
+    import csv
+    import io
+
+    response = client.get(f"/api/v1/reports/export.csv{query}")
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content).decode()  # type: ignore[attr-defined]
+    return {row[0] for row in list(csv.reader(io.StringIO(body)))[1:]}
+
+
+def _tile_categories(client: Client, query: str) -> dict[str, int]:
+    cache.clear()  # each query is built, not served from the tile cache
+    layer = _tile(client, *TILE, query).get("reports", {"features": []})
+    counts: dict[str, int] = {}
+    for feature in layer["features"]:
+        category = feature["properties"]["category"]
+        counts[category] = counts.get(category, 0) + feature["properties"]["count"]
+    return counts
+
+
+# Each public output, as the set of public ids it shows (tiles: one id per counted report).
+PUBLIC_OUTPUTS: dict[str, Callable[[Client, str], set[str]]] = {
+    "geojson": lambda client, query: _ids(_features(client, query)),
+    "csv": _csv_ids,
+    "tiles": lambda client, query: {
+        f"{category} #{n}"
+        for category, count in _tile_categories(client, query).items()
+        for n in range(count)
+    },
+}
+
+
+@pytest.mark.parametrize("output", PUBLIC_OUTPUTS)
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "?group=crime",
+        "?group=incivility",
+        "?category=sexual-harassment",
+        "?category=graffiti",
+        "?area=piraeus",
+        "?since=2000-01-01",
+        "?bbox=23,37,24,38",
+    ],
+)
+def test_no_filter_of_a_public_output_shows_an_unmoderated_private_or_merged_report(
+    client: Client, make_report: MakeReport, moderator: User, output: str, query: str
+) -> None:
+    # Every way a report is kept from the public, side by side with one public report, each in
+    # the same place and group as the public one where the rule allows, so that no filter can
+    # hide a leak: the rule itself must.
+    from curim.reports.services.workflow import report_merge
+
+    shown = make_report(category="graffiti")
+    for status in ("submitted", "rejected", "spam"):
+        make_report(category="graffiti", status=status)
+    make_report(category="sexual-harassment")  # crime, never public
+    make_report(category="sexual-harassment", status="forwarded")
+    report_merge(report=make_report(category="graffiti"), into=shown, actor=moderator)
+    wanted = {str(shown.public_id)}
+    if output == "tiles":
+        wanted = {"graffiti #0"}
+    if query in ("?group=crime", "?category=sexual-harassment"):
+        wanted = set()
+    assert PUBLIC_OUTPUTS[output](client, query) == wanted
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/reports/{}/", "/reports/{}/", "/open311/v2/requests/{}.json"]
+)
+def test_no_page_of_a_single_report_shows_an_unmoderated_private_or_merged_one(
+    client: Client, make_report: MakeReport, moderator: User, path: str
+) -> None:
+    from curim.reports.services.workflow import report_merge
+
+    shown = make_report(category="graffiti")
+    hidden = [make_report(category="graffiti", status=s) for s in ("submitted", "rejected", "spam")]
+    hidden.append(make_report(category="sexual-harassment"))
+    hidden.append(report_merge(report=make_report(), into=shown, actor=moderator))
+    assert client.get(path.format(shown.public_id)).status_code == 200
+    for report in hidden:
+        assert client.get(path.format(report.public_id)).status_code == 404, report.status
 
 
 def test_the_csv_export_defuses_formulas(client: Client, make_report: MakeReport) -> None:
@@ -266,7 +378,7 @@ def test_a_cached_tile_is_dropped_when_a_report_stops_being_public(
     moderator: User,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
-    from curim.reports.services import report_transition
+    from curim.reports.services.workflow import report_transition
 
     report = make_report(category="graffiti")
     assert len(_tile(client, *TILE)["reports"]["features"]) == 1
@@ -281,7 +393,7 @@ def test_a_cached_tile_is_dropped_when_a_report_stops_being_public(
 def test_only_entering_or_leaving_the_public_set_drops_cached_tiles(
     make_report: MakeReport, moderator: User, django_capture_on_commit_callbacks: Any
 ) -> None:
-    from curim.reports.services import report_transition
+    from curim.reports.services.workflow import report_transition
     from curim.reports.tilecache import VERSION_KEY
 
     report = make_report(category="graffiti", status="submitted")
@@ -297,3 +409,29 @@ def test_only_entering_or_leaving_the_public_set_drops_cached_tiles(
     assert version_after("closed") == published
     assert version_after("published") == published
     assert version_after("rejected") == published + 1
+
+
+def test_a_category_made_private_in_the_admin_leaves_the_cached_map_at_once(
+    client: Client,
+    make_report: MakeReport,
+    admin_user: User,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    make_report(category="graffiti")
+    assert len(_tile(client, *TILE)["reports"]["features"]) == 1  # now in the tile cache
+    category = Category.objects.get(slug="graffiti")
+    staff = Client()
+    staff.force_login(admin_user)
+    form = {
+        field: getattr(category, field)
+        for field in ("slug", "group", "name_en", "name_el", "grid_size_m", "position")
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff.post(
+            f"/admin/reports/category/{category.pk}/change/",
+            {**form, "location_required": "on", "is_active": "on", "forward_to": ""},
+        )
+    assert response.status_code == 302, response.content
+    category.refresh_from_db()
+    assert not category.may_be_public
+    assert _tile(client, *TILE) == {}

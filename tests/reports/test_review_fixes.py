@@ -9,10 +9,10 @@ from django.test import Client
 
 from curim.accounts.models import User
 from curim.accounts.roles import Role
-from curim.reports.conversation import comment_flag, comment_post, comment_review
 from curim.reports.models import Comment, Report
-from curim.reports.open311 import api_key_issue
-from curim.reports.services import report_merge, report_transition
+from curim.reports.services.conversation import comment_flag, comment_post, comment_review
+from curim.reports.services.open311 import api_key_issue
+from curim.reports.services.workflow import report_merge, report_transition
 from tests.conftest import outbox_run
 from tests.factories import user_with_role
 from tests.reports.conftest import CENTRE, report_body

@@ -1,13 +1,24 @@
 """Submitting a report through the API: what is stored, and every bad input refused whole."""
 
+import io
+import re
+from typing import Any
+
 import pytest
 from django.contrib.gis.geos import Point
+from django.db import connection
+from django.db.models import Model
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from pytest_django.fixtures import Settings as SettingsWrapper
 
 from curim.accounts.models import User
+from curim.accounts.roles import Role
 from curim.reports.locations import placement
-from curim.reports.models import Report, ReportEvent
+from curim.reports.models import Category, Report, ReportEvent
+from curim.reports.services.submission import ReportDraft, report_submit
+from tests.factories import user_with_role
 from tests.reports.conftest import CENTRE, report_body
 
 pytestmark = pytest.mark.usefixtures("piraeus")
@@ -112,6 +123,54 @@ def test_a_retry_with_the_same_idempotency_key_returns_the_first_report(client: 
     assert Report.objects.count() == 1
 
 
+def _with_key(client: Client, body: Any, key: str = "4f0c-key", **extra: Any) -> Any:
+    return client.post(URL, body, headers={"Idempotency-Key": key}, **extra)
+
+
+def test_an_idempotency_key_reused_with_other_content_is_refused_with_422(client: Client) -> None:
+    first = _with_key(client, report_body(), content_type="application/json")
+    other = _with_key(
+        client, report_body(description="Something else entirely"), content_type="application/json"
+    )
+    assert first.status_code == 201
+    assert other.status_code == 422
+    assert "idempotency key" in other.json()["detail"]
+    assert Report.objects.count() == 1
+    assert Report.objects.get().description == report_body()["description"]
+    # The first content is still answered with the first report.
+    again = _with_key(client, report_body(), content_type="application/json")
+    assert (again.status_code, again.json()["id"]) == (200, first.json()["id"])
+
+
+def test_the_same_content_in_another_order_or_encoding_is_the_same_request(client: Client) -> None:
+    import json
+
+    body = report_body()
+    first = _with_key(client, json.dumps(body), content_type="application/json")
+    reordered = json.dumps(dict(reversed(list(body.items()))), indent=2)
+    again = _with_key(client, reordered, content_type="application/json")
+    assert first.status_code == 201
+    assert (again.status_code, again.json()["id"]) == (200, first.json()["id"])
+
+
+def test_a_retried_multipart_report_replays_and_another_photo_is_refused(client: Client) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    def photo(colour: str) -> SimpleUploadedFile:
+        out = io.BytesIO()
+        Image.new("RGB", (16, 16), colour).save(out, format="PNG")
+        return SimpleUploadedFile("p.png", out.getvalue(), "image/png")
+
+    first = _with_key(client, {**report_body(), "photos": [photo("red")]})
+    again = _with_key(client, {**report_body(), "photos": [photo("red")]})
+    other = _with_key(client, {**report_body(), "photos": [photo("blue")]})
+    assert first.status_code == 201
+    assert (again.status_code, again.json()["id"]) == (200, first.json()["id"])
+    assert other.status_code == 422
+    assert Report.objects.count() == 1
+
+
 def test_the_honeypot_accepts_nothing(client: Client) -> None:
     status, _ = _post(client, website="http://spam.example")
     assert status == 201
@@ -159,4 +218,83 @@ def test_anonymous_submissions_are_limited_per_address(
     other = Client(REMOTE_ADDR="198.51.100.20")
     assert _post(other)[0] == 201
     client.force_login(citizen)
-    assert _post(client)[0] == 201  # registered citizens are not limited here
+    assert _post(client)[0] == 201  # registered citizens are limited per account instead
+
+
+def test_registered_citizens_are_limited_per_account(
+    client: Client, settings: SettingsWrapper, citizen: User
+) -> None:
+    settings.REPORTS_SIGNED_IN_PER_HOUR = 2
+    settings.REPORTS_ANONYMOUS_PER_HOUR = 100
+    client.force_login(citizen)
+    assert _post(client)[0] == 201
+    assert _post(client)[0] == 201
+    status, body = _post(client)
+    assert status == 429
+    assert "account" in str(body["detail"])
+    # Another address does not help; another account and anonymous visitors are not affected.
+    elsewhere = Client(REMOTE_ADDR="198.51.100.30")
+    elsewhere.force_login(citizen)
+    assert _post(elsewhere)[0] == 429
+    neighbour = Client()
+    neighbour.force_login(user_with_role(Role.CITIZEN, email="neighbour@example.org"))
+    assert _post(neighbour)[0] == 201
+    assert _post(Client())[0] == 201
+    assert Report.objects.count() == 4
+
+
+def _inserted_columns(sql: str, table: str) -> set[str]:
+    match = re.search(rf'INSERT INTO "{table}" \(([^)]*)\)', sql)
+    assert match, sql
+    return {column.strip().strip('"') for column in match.group(1).split(",")}
+
+
+def _columns(model: type[Model]) -> set[str]:
+    return {
+        field.column
+        for field in model._meta.concrete_fields
+        if not field.primary_key and not field.generated
+    }
+
+
+def test_the_placed_insert_writes_every_column_of_the_report_and_its_history_line(
+    citizen: User,
+) -> None:
+    # The one-statement insert of a located report must write what the ORM would: every column
+    # of both models (a new field included), with the same values as the ORM's own insert.
+    when = timezone.now()
+
+    def draft(category: str, **fields: Any) -> ReportDraft:
+        return ReportDraft(
+            category=Category.objects.get(slug=category),
+            description="Same",
+            occurred_at=when,
+            severity=2,
+            feeling_unsafe=3,
+            **fields,
+        )
+
+    with CaptureQueriesContext(connection) as queries:
+        placed, _ = report_submit(
+            draft=draft("graffiti", location=Point(*CENTRE, srid=4326)),
+            reporter=citizen,
+            client_address="192.0.2.1",
+        )
+    sql = next(q["sql"] for q in queries.captured_queries if "reports_reportevent" in q["sql"])
+    assert _inserted_columns(sql, "reports_report") == _columns(Report)
+    assert _inserted_columns(sql, "reports_reportevent") == _columns(ReportEvent)
+
+    unplaced, _ = report_submit(
+        draft=draft("phishing", cyber_channel="sms"), reporter=citizen, client_address="192.0.2.1"
+    )
+    different = {"id", "report_id", "created_at"}
+
+    def event_row(report: Report) -> dict[str, object]:
+        row = ReportEvent.objects.filter(report=report).values().get()
+        return {key: value for key, value in row.items() if key not in different}
+
+    assert event_row(placed) == event_row(unplaced)
+    stored = dict(Report.objects.filter(pk=placed.pk).values().get())
+    for field in Report._meta.concrete_fields:
+        if field.column not in {"public_point_3857", "location", "public_location"}:
+            assert stored[field.attname] == getattr(placed, field.attname), field.name

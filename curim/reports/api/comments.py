@@ -8,12 +8,12 @@ from rest_framework import generics, serializers
 from rest_framework.permissions import AllowAny, IsAuthenticated
 
 from curim.accounts.models import User
-from curim.reports.conversation import comment_post
 from curim.reports.models import Comment
 from curim.reports.selectors import (
     comments_public,
     reports_public,
 )
+from curim.reports.services.conversation import comment_post
 
 
 class CommentSerializer(serializers.ModelSerializer[Comment]):

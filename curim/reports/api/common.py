@@ -1,17 +1,21 @@
-"""What the report API's resources share: GeoJSON responses, the list filters, rate limits."""
+"""What the report API's resources share: GeoJSON and error responses, the list filters, fields
+that refuse what PostgreSQL cannot hold, rate limits."""
 
 from typing import Any
 
 from django.conf import settings
 from django.contrib.gis.geos import Polygon
-from django.http import HttpResponse
+from django.core.validators import ProhibitNullCharactersValidator
+from django.http import HttpResponse, JsonResponse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.validators import ProhibitSurrogateCharactersValidator
 
 from curim.core.ratelimit import rate_limit_exceeded
+from curim.reports.models import Category
 from curim.reports.selectors import (
     ReportFilter,
 )
@@ -33,6 +37,43 @@ class CreatedSerializer(serializers.Serializer[Any]):
         if not data.get("support"):
             data.pop("support", None)
         return data
+
+
+def unstorable_refused(data: object) -> None:
+    """Refuse a NUL byte (PostgreSQL cannot store it) or a lone surrogate (UTF-8 cannot encode
+    it), with DRF's own messages, before a field looks the value up or echoes it in an error."""
+    if isinstance(data, str):
+        if "\x00" in data:
+            raise serializers.ValidationError(
+                ProhibitNullCharactersValidator.message, code=ProhibitNullCharactersValidator.code
+            )
+        ProhibitSurrogateCharactersValidator()(data)
+
+
+class TextChoiceField(serializers.ChoiceField):
+    """A choice whose refusal never echoes a NUL byte or a lone surrogate back."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        unstorable_refused(data)
+        return super().to_internal_value(data)
+
+
+CATEGORY_CODE_MAX = int(Category._meta.get_field("slug").max_length or 0)
+
+
+class CategoryField(serializers.SlugRelatedField[Category]):
+    """An active category by its code; a code PostgreSQL cannot compare is refused first."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(
+            slug_field="slug", queryset=Category.objects.filter(is_active=True), **kwargs
+        )
+
+    def to_internal_value(self, data: Any) -> Category:
+        unstorable_refused(data)
+        if not isinstance(data, str) or len(data) > CATEGORY_CODE_MAX:
+            self.fail("invalid")  # not a code at all: neither looked up nor echoed
+        return super().to_internal_value(data)
 
 
 class SafeDateTimeField(serializers.DateTimeField):
@@ -89,21 +130,33 @@ class ReportQuerySerializer(serializers.Serializer[Any]):
         )
 
 
-def anonymous_limit(
-    request: Request, address: str | None, scope: str, message: str | Promise
+def submission_limit(
+    request: Request,
+    address: str | None,
+    scope: str,
+    message: str | Promise,
+    signed_in_message: str | Promise,
 ) -> Response | None:
-    """429 once an anonymous client address has sent too much this hour; None otherwise."""
+    """429 once a client has sent too much this hour; None otherwise.
+
+    Anonymous clients count per address (REPORTS_ANONYMOUS_PER_HOUR), registered citizens per
+    account (REPORTS_SIGNED_IN_PER_HOUR), each in its own window.
+    """
     if request.user.is_authenticated:
-        return None
-    if rate_limit_exceeded(
-        scope=scope,
-        key=address or "unknown",
-        limit=settings.REPORTS_ANONYMOUS_PER_HOUR,
-        window_s=3600,
-    ):
+        scope, key = f"{scope}-user", str(request.user.pk)
+        limit, message = settings.REPORTS_SIGNED_IN_PER_HOUR, signed_in_message
+    else:
+        scope, key = f"{scope}-anonymous", address or "unknown"
+        limit = settings.REPORTS_ANONYMOUS_PER_HOUR
+    if rate_limit_exceeded(scope=scope, key=key, limit=limit, window_s=3600):
         return Response({"detail": message}, status=status.HTTP_429_TOO_MANY_REQUESTS)
     return None
 
 
 def geojson_response(body: str, status_code: int = 200) -> HttpResponse:
     return HttpResponse(body, content_type=GEOJSON, status=status_code)
+
+
+def errors_response(errors: Any) -> JsonResponse:
+    """A 400 with the errors per field, as DRF views answer, for the plain Django views."""
+    return JsonResponse(errors, status=status.HTTP_400_BAD_REQUEST)

@@ -19,17 +19,19 @@ from curim.core.geometry import point_from_lon_lat
 from curim.reports.api.common import (
     GEOJSON,
     CreatedSerializer,
-    anonymous_limit,
+    TextChoiceField,
     geojson_response,
+    submission_limit,
 )
-from curim.reports.evaluations import EvaluationDraft, evaluation_cells_geojson, evaluation_submit
 from curim.reports.models import AUDIT_PARAMETERS, TimeOfDay
+from curim.reports.serialise import evaluation_cells_geojson
+from curim.reports.services.evaluations import EvaluationDraft, evaluation_submit
 
 
 class EvaluationCreateSerializer(serializers.Serializer[Any]):
     latitude = serializers.FloatField(min_value=-90, max_value=90)
     longitude = serializers.FloatField(min_value=-180, max_value=180)
-    time_of_day = serializers.ChoiceField(choices=TimeOfDay.choices)
+    time_of_day = TextChoiceField(choices=TimeOfDay.choices)
     feeling = serializers.IntegerField(min_value=1, max_value=5)
     lighting = serializers.IntegerField(min_value=1, max_value=5)
     visibility = serializers.IntegerField(min_value=1, max_value=5)
@@ -40,7 +42,7 @@ class EvaluationCreateSerializer(serializers.Serializer[Any]):
 
 
 class EvaluationQuerySerializer(serializers.Serializer[Any]):
-    time_of_day = serializers.ChoiceField(choices=TimeOfDay.choices, required=False)
+    time_of_day = TextChoiceField(choices=TimeOfDay.choices, required=False)
     since = serializers.DateField(required=False)
 
 
@@ -71,11 +73,12 @@ class EvaluationListCreate(APIView):
     )
     def post(self, request: Request) -> Response:
         address = client_address(request._request)
-        refused = anonymous_limit(
+        refused = submission_limit(
             request,
             address,
-            "evaluation-anonymous",
+            "evaluation",
             _("Too many evaluations from your address. Try again later."),
+            _("Too many evaluations from your account. Try again later."),
         )
         if refused is not None:
             return refused

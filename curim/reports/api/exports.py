@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 from curim.core.spreadsheet import formula_defused
 from curim.reports.api.common import (
     ReportQuerySerializer,
+    errors_response,
 )
 from curim.reports.selectors import (
     public_cells,
@@ -40,7 +41,7 @@ def reports_csv(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     """Open data: published reports as CSV, public columns only, with the list's filters."""
     query = ReportQuerySerializer(data=request.GET)
     if not query.is_valid():
-        return HttpResponse(str(query.errors), status=400, content_type="text/plain; charset=utf-8")
+        return errors_response(query.errors)
     reports = reports_filter(reports_public(), query.criteria()).order_by("-created_at", "-id")
     writer = csv.writer(_Echo())
     rows = ([_csv_cell(value) for value in row] for row in csv_rows(reports))
@@ -57,7 +58,7 @@ def report_tile(request: HttpRequest, z: int, x: int, y: int) -> HttpResponse:
         raise Http404("No such tile")
     query = ReportQuerySerializer(data=request.GET)
     if not query.is_valid():
-        return HttpResponse(str(query.errors), status=400, content_type="text/plain; charset=utf-8")
+        return errors_response(query.errors)
     criteria = query.criteria()
     key = f"{z}/{x}/{y}?{request.GET.urlencode()}"
     # Without a period, the all-time counts per cell answer; a period needs the reports.

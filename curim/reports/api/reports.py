@@ -1,11 +1,15 @@
 """Reports through the API: categories, submit, list as GeoJSON, read one, the duplicate hint."""
 
+import hashlib
+import json
+import re
 import uuid
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404, HttpResponse
+from django.core.files.uploadedfile import UploadedFile
+from django.http import Http404, HttpResponse, QueryDict
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -23,14 +27,16 @@ from curim.core.geometry import GeometryError, point_from_lon_lat
 from curim.core.json_input import GuardedJSONParser
 from curim.reports.api.common import (
     GEOJSON,
+    CategoryField,
     CreatedSerializer,
     ReportQuerySerializer,
     SafeDateTimeField,
-    anonymous_limit,
+    TextChoiceField,
     geojson_response,
+    submission_limit,
 )
 from curim.reports.models import Category, CyberChannel
-from curim.reports.photos import CleanPhoto, photo_clean
+from curim.reports.photos import photos_clean
 from curim.reports.selectors import (
     reports_filter,
     reports_near,
@@ -40,7 +46,12 @@ from curim.reports.serialise import (
     feature_json,
     features_page_json,
 )
-from curim.reports.services import MAX_PHOTOS, ReportDraft, report_submit
+from curim.reports.services.submission import (
+    MAX_PHOTOS,
+    IdempotencyKeyReused,
+    ReportDraft,
+    report_submit,
+)
 from curim.reports.support import support_token_make
 
 
@@ -68,9 +79,7 @@ class CategoryList(generics.ListAPIView[Category]):
 
 
 class ReportCreateSerializer(serializers.Serializer[Any]):
-    category = serializers.SlugRelatedField[Category](
-        slug_field="slug", queryset=Category.objects.filter(is_active=True)
-    )
+    category = CategoryField()
     description = serializers.CharField(max_length=5000)
     occurred_at = SafeDateTimeField(required=False)
     latitude = serializers.FloatField(required=False, allow_null=True, min_value=-90, max_value=90)
@@ -79,9 +88,7 @@ class ReportCreateSerializer(serializers.Serializer[Any]):
     )
     severity = serializers.IntegerField(min_value=1, max_value=5)
     feeling_unsafe = serializers.IntegerField(min_value=1, max_value=5)
-    cyber_channel = serializers.ChoiceField(
-        choices=CyberChannel.choices, required=False, allow_blank=True
-    )
+    cyber_channel = TextChoiceField(choices=CyberChannel.choices, required=False, allow_blank=True)
     cyber_sender = serializers.CharField(max_length=500, required=False, allow_blank=True)
     contact_email = serializers.EmailField(required=False, allow_blank=True)
     photos = serializers.ListField(
@@ -100,17 +107,51 @@ class ReportCreateSerializer(serializers.Serializer[Any]):
             data["location"] = None if lat is None else point_from_lon_lat(lon, lat)
         except GeometryError as error:
             raise serializers.ValidationError({"latitude": str(error)}) from error
-        cleaned: list[CleanPhoto] = []
-        errors: list[str] = []
-        for upload in data.get("photos", []):
-            try:
-                cleaned.append(photo_clean(upload))
-            except DjangoValidationError as error:
-                errors.extend(f"{upload.name}: {message}" for message in error.messages)
-        if errors:
-            raise serializers.ValidationError({"photos": errors})
-        data["clean_photos"] = cleaned
+        try:
+            data["clean_photos"] = photos_clean(data.get("photos", []))
+        except DjangoValidationError as error:
+            raise serializers.ValidationError({"photos": error.messages}) from error
         return data
+
+
+# What an Idempotency-Key header may hold: a string of printable ASCII (the IETF draft's
+# sf-string), at most 255 characters (as Stripe allows).
+IDEMPOTENCY_KEY = re.compile(r"[\x20-\x7e]{1,255}")
+
+
+def _idempotency_key(request: Request, fields: dict[str, Any]) -> str | None:
+    header = request.headers.get("Idempotency-Key")
+    if header and not IDEMPOTENCY_KEY.fullmatch(header):
+        raise serializers.ValidationError(
+            {"idempotency_key": _("An idempotency key is 1 to 255 printable ASCII characters.")}
+        )
+    return header or fields.get("idempotency_key") or None
+
+
+def _body_fingerprint(data: Any) -> str:
+    """A SHA-256 of the request's content as parsed: the same for the same content however it
+    was encoded (key order, multipart boundary), with each file counted by its bytes."""
+
+    def plain(value: Any) -> Any:
+        if isinstance(value, UploadedFile):
+            digest = hashlib.sha256()
+            value.seek(0)
+            for chunk in value.chunks():
+                digest.update(chunk)
+            return {"file": digest.hexdigest()}
+        if isinstance(value, dict):
+            return {str(key): plain(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [plain(item) for item in value]
+        return value
+
+    content = (
+        {key: plain(data.getlist(key)) for key in data}
+        if isinstance(data, QueryDict)
+        else plain(data)
+    )
+    text = json.dumps(content, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 class ReportListCreate(APIView):
@@ -149,16 +190,18 @@ class ReportListCreate(APIView):
         },
         responses={201: CreatedSerializer, 200: CreatedSerializer},
         parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER)],
-        description="Submit a report. A retry with the same Idempotency-Key returns the first "
-        "report with 200. Anonymous submissions are limited per client address (429).",
+        description="Submit a report. A retry with the same Idempotency-Key and the same content "
+        "returns the first report with 200; the same key with other content answers 422. "
+        "Submissions are limited per client address (anonymous) or per account (429).",
     )
     def post(self, request: Request) -> Response:
         address = client_address(request._request)
-        refused = anonymous_limit(
+        refused = submission_limit(
             request,
             address,
-            "report-anonymous",
+            "report",
             _("Too many reports from your address. Try again later."),
+            _("Too many reports from your account. Try again later."),
         )
         if refused is not None:
             return refused
@@ -168,7 +211,7 @@ class ReportListCreate(APIView):
         if fields.get("website"):
             # Only bots fill the hidden field: answer as if accepted, keep nothing.
             return Response({"id": uuid.uuid4(), "status": "submitted"}, status=201)
-        key = request.headers.get("Idempotency-Key") or fields.get("idempotency_key") or None
+        key = _idempotency_key(request, fields)
         draft = ReportDraft(
             category=fields["category"],
             description=fields["description"],
@@ -187,10 +230,22 @@ class ReportListCreate(APIView):
                 reporter=request.user if request.user.is_authenticated else None,
                 client_address=address,
                 photos=fields["clean_photos"],
-                idempotency_key=key[:64] if key else None,
+                idempotency_key=key,
+                request_fingerprint=_body_fingerprint(request.data) if key else "",
             )
         except DjangoValidationError as error:
             raise serializers.ValidationError(error.message_dict) from error
+        except IdempotencyKeyReused:
+            return Response(
+                {
+                    "detail": _(
+                        "This idempotency key was already used with different content. Send "
+                        "the same content to get the first report back, or a new key for a "
+                        "new report."
+                    )
+                },
+                status=status.HTTP_422_UNPROCESSABLE_ENTITY,
+            )
         answer = {"id": report.public_id, "status": report.status}
         token = support_token_make(report)
         if token:
@@ -213,9 +268,7 @@ class ReportDetail(APIView):
 
 
 class NearbyQuerySerializer(serializers.Serializer[Any]):
-    category = serializers.SlugRelatedField[Category](
-        slug_field="slug", queryset=Category.objects.filter(is_active=True)
-    )
+    category = CategoryField()
     latitude = serializers.FloatField(min_value=-90, max_value=90)
     longitude = serializers.FloatField(min_value=-180, max_value=180)
 

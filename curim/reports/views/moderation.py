@@ -3,6 +3,7 @@
 import uuid
 from typing import cast
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,12 +15,17 @@ from django.views.decorators.http import require_GET, require_POST
 
 from curim.accounts.models import User
 from curim.accounts.roles import Role, user_has_role
-from curim.reports.conversation import comment_review
 from curim.reports.forms import MergeForm, ModerationForm
 from curim.reports.models import ReportStatus
 from curim.reports.selectors import comments_flagged_for, reports_moderated_by
-from curim.reports.services import report_forward, report_merge, report_transition
-from curim.reports.views import map_config
+from curim.reports.services.conversation import comment_review
+from curim.reports.services.workflow import (
+    report_forward,
+    report_merge,
+    report_publish,
+    report_transition,
+)
+from curim.reports.views.citizens import map_config
 
 
 @login_required
@@ -57,6 +63,15 @@ def detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     )
 
 
+def _field_messages(form: forms.Form) -> list[str]:
+    """Each error of the form, with the label of its field: "Public note: Ensure …"."""
+    return [
+        f"{form.fields[name].label}: {message}" if name in form.fields else str(message)
+        for name, errors in form.errors.items()
+        for message in errors
+    ]
+
+
 @login_required
 @require_POST
 def act(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
@@ -68,23 +83,28 @@ def act(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     try:
         if merge is not None:
             if not merge.is_valid():
-                raise ValidationError(merge.errors.get_json_data())
+                raise ValidationError(_field_messages(merge))
             into = get_object_or_404(reports, public_id=merge.cleaned_data["into"])
             report_merge(report=report, into=into, actor=actor)
         elif form.is_valid():
             action, note = form.cleaned_data["action"], form.cleaned_data["note"]
+            public_note = form.cleaned_data["public_note"]
             if action == "forward":
                 report_forward(report=report, actor=actor, note=note)
+            elif action in ("publish", "reopen"):
+                report_publish(report=report, actor=actor, note=note, public_note=public_note)
             else:
                 report_transition(
                     report=report,
                     to_status=ModerationForm.TARGET[action],
                     actor=actor,
                     note=note,
-                    public_note=form.cleaned_data["public_note"],
+                    public_note=public_note,
                 )
-        else:
+        elif "action" in form.errors:
             raise ValidationError(_("Choose an action."))
+        else:
+            raise ValidationError(_field_messages(form))
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)

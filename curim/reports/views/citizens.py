@@ -16,13 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from curim.accounts.models import User
 from curim.areas.models import Area
-from curim.reports.conversation import (
-    comment_flag,
-    comment_post,
-    confirmation_toggle,
-    follow_toggle,
-)
-from curim.reports.forms import CommentForm
+from curim.reports.forms import CommentFlagForm, CommentForm
 from curim.reports.models import (
     AUDIT_PARAMETERS,
     Category,
@@ -36,7 +30,13 @@ from curim.reports.selectors import (
     reports_of,
     reports_public,
 )
-from curim.reports.services import MAX_PHOTOS
+from curim.reports.services.conversation import (
+    comment_flag,
+    comment_post,
+    confirmation_toggle,
+    follow_toggle,
+)
+from curim.reports.services.submission import MAX_PHOTOS
 from curim.reports.support import support_token_read
 
 
@@ -163,11 +163,12 @@ def comment_create(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 @require_POST
 def comment_flag_create(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     comment = get_object_or_404(comments_public().select_related("report"), public_id=public_id)
-    comment_flag(
-        comment=comment,
-        user=cast(User, request.user),
-        reason=request.POST.get("reason", "").replace("\x00", ""),
-    )
+    form = CommentFlagForm(request.POST)
+    if not form.is_valid():
+        for error in form.errors.get("reason", []):
+            messages.error(request, str(error))
+        return _back(comment.report.public_id, "#comments")
+    comment_flag(comment=comment, user=cast(User, request.user), reason=form.cleaned_data["reason"])
     messages.success(request, _("Thank you. A moderator will look at this comment."))
     return _back(comment.report.public_id, "#comments")
 

@@ -1,4 +1,4 @@
-"""Citizens talking about a report: comments and abuse flags, "me too", following."""
+"""Writes of citizens talking about a report: comments and abuse flags, "me too", following."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -33,15 +33,18 @@ def comment_post(*, report: Report, author: User, body: str) -> Comment:
 def comment_flag(*, comment: Comment, user: User, reason: str = "") -> bool:
     """Flag a comment as abusive; returns False if this user had flagged it already."""
     _registered(user)
+    flag = CommentFlag(comment=comment, user=user, reason=reason.strip())
+    flag.full_clean(exclude=["comment", "user"], validate_constraints=False)
     try:
         with transaction.atomic():
-            CommentFlag.objects.create(comment=comment, user=user, reason=reason[:500])
+            flag.save()
     except IntegrityError:
         return False
     Comment.objects.filter(pk=comment.pk).update(flag_count=F("flag_count") + 1, reviewed=False)
     comment.refresh_from_db()
     if comment.flag_count >= FLAGS_TO_HIDE and comment.status == Comment.Status.PUBLISHED:
         comment.status = Comment.Status.HIDDEN
+        comment.full_clean(exclude=["report", "author"])
         comment.save(update_fields=["status"])
     return True
 
@@ -53,17 +56,25 @@ def comment_review(*, comment: Comment, visible: bool) -> Comment:
     comment.reviewed = True
     # The decision stands until new people flag it as many times again.
     comment.flag_count = 0
+    comment.full_clean(exclude=["report", "author"])
     comment.save(update_fields=["status", "reviewed", "flag_count"])
     return comment
 
 
+@transaction.atomic
 def _toggle(model: type[Confirmation] | type[Follow], report: Report, user: User) -> bool:
     """Add the user's row for the report, or remove it; returns whether it exists now."""
     _registered(user)
     deleted, _ = model.objects.filter(report=report, user=user).delete()
     if deleted:
         return False
-    model.objects.get_or_create(report=report, user=user)
+    row = model(report=report, user=user)
+    row.full_clean(exclude=["report", "user"], validate_constraints=False)
+    try:
+        with transaction.atomic():
+            row.save()
+    except IntegrityError:
+        pass  # a second click raced this one to the insert: the row exists, as wanted
     return True
 
 

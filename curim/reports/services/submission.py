@@ -1,0 +1,273 @@
+"""Submitting a report: the citizen's draft validated, then written with its history, photos and
+follower; a retry with the same idempotency key answered with the first report."""
+
+import hashlib
+from contextlib import nullcontext
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.contrib.gis.geos import Point
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Model
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from curim.accounts.models import User
+from curim.reports.locations import PLACED_CTE
+from curim.reports.models import (
+    Category,
+    CategoryGroup,
+    Follow,
+    Report,
+    ReportEvent,
+    ReportPhoto,
+)
+from curim.reports.photos import CleanPhoto
+from curim.reports.services.history import report_event_build
+
+MAX_PHOTOS = 5
+
+
+@dataclass(frozen=True)
+class ReportDraft:
+    category: Category
+    description: str
+    occurred_at: datetime
+    severity: int
+    feeling_unsafe: int
+    location: Point | None = None
+    cyber_channel: str = ""
+    cyber_sender: str = ""
+    contact_email: str = ""
+    language: str = "en"
+
+
+class IdempotencyKeyReused(Exception):
+    """The idempotency key came before with other content (answered 422, as Stripe does)."""
+
+
+def report_submit(
+    *,
+    draft: ReportDraft,
+    reporter: User | None,
+    client_address: str | None,
+    photos: list[CleanPhoto] | None = None,
+    idempotency_key: str | None = None,
+    request_fingerprint: str = "",
+) -> tuple[Report, bool]:
+    """Create a report from a citizen's draft; returns (report, created).
+
+    A retried submission with the same idempotency key returns the first report. The key is
+    scoped to whoever sends it (account or client address), so one client's key can never
+    reveal another's report. The key is kept with a fingerprint of the request's content:
+    the same key with another fingerprint raises IdempotencyKeyReused rather than silently
+    dropping the new content.
+    """
+    scoped_key = _key_scoped(idempotency_key, reporter, client_address)
+    if scoped_key:
+        existing = Report.objects.filter(idempotency_key=scoped_key).first()
+        if existing is not None:
+            return _replayed(existing, request_fingerprint), False
+    report = _report_build(
+        draft, reporter, client_address, scoped_key, request_fingerprint, photos or []
+    )
+    event = report_event_build(
+        kind=ReportEvent.Kind.SUBMITTED, actor=reporter, to_status=report.status, is_public=True
+    )
+    stored: list[ReportPhoto] = []
+    # A located report without photos or follower is written by one statement, atomic by
+    # itself; anything more needs a transaction around the writes.
+    alone = report.location is not None and not photos and report.reporter is None
+    try:
+        with nullcontext() if alone else transaction.atomic():
+            if report.location is not None:
+                report_insert_placed(report, event)
+            else:
+                report.save()
+                event.report = report
+                event.save()
+            if report.reporter is not None:
+                follow = Follow(report=report, user=report.reporter)
+                follow.full_clean(exclude=["report", "user"], validate_constraints=False)
+                follow.save()
+            for photo in photos or []:
+                stored.append(_photo_write(report, photo))
+    except Exception as error:
+        # Files are not transactional: remove what this attempt wrote before re-raising.
+        for written in stored:
+            written.image.delete(save=False)
+        if isinstance(error, IntegrityError) and scoped_key:
+            # The same key raced us to the insert: the other request's report is the answer.
+            existing = Report.objects.filter(idempotency_key=scoped_key).first()
+            if existing is not None:
+                return _replayed(existing, request_fingerprint), False
+        raise
+    return report, True
+
+
+def _replayed(existing: Report, fingerprint: str) -> Report:
+    # A report stored without a fingerprint (or a caller without one) cannot tell: it replays.
+    if existing.idempotency_fingerprint and fingerprint != existing.idempotency_fingerprint:
+        raise IdempotencyKeyReused
+    return existing
+
+
+def _photo_write(report: Report, photo: CleanPhoto) -> ReportPhoto:
+    stored = ReportPhoto(
+        report=report,
+        image=ContentFile(photo.content, name="photo.jpg"),
+        width=photo.width,
+        height=photo.height,
+    )
+    stored.full_clean(exclude=["report"])
+    stored.save()
+    return stored
+
+
+def _key_scoped(key: str | None, reporter: User | None, client_address: str | None) -> str | None:
+    if not key:
+        return None
+    scope = (
+        f"user:{reporter.pk}"
+        if reporter is not None and reporter.is_authenticated
+        else (f"address:{client_address}")
+    )
+    return hashlib.sha256(f"{scope}\n{key}".encode()).hexdigest()
+
+
+def _report_build(
+    draft: ReportDraft,
+    reporter: User | None,
+    client_address: str | None,
+    idempotency_key: str | None,
+    fingerprint: str,
+    photos: list[CleanPhoto],
+) -> Report:
+    errors: dict[str, list[str]] = {}
+    category = draft.category
+    if not category.is_active:
+        errors.setdefault("category", []).append(_("This category is not in use."))
+    if draft.location is None and category.location_required:
+        errors.setdefault("location", []).append(_("This category needs a location on the map."))
+    if category.group == CategoryGroup.CYBER and not draft.cyber_channel:
+        errors.setdefault("cyber_channel", []).append(_("Say how the threat reached you."))
+    if category.group == CategoryGroup.CYBER and draft.location is not None:
+        errors.setdefault("location", []).append(_("Cyber threats are reported without a place."))
+    if category.group != CategoryGroup.CYBER and (draft.cyber_channel or draft.cyber_sender):
+        errors.setdefault("cyber_channel", []).append(_("Only cyber threats have a channel."))
+    if draft.occurred_at > timezone.now() + timedelta(minutes=5):
+        errors.setdefault("occurred_at", []).append(_("This date is in the future."))
+    if len(photos) > MAX_PHOTOS:
+        errors.setdefault("photos", []).append(_("At most %(n)d photos.") % {"n": MAX_PHOTOS})
+    if errors:
+        raise ValidationError(errors)
+    report = Report(
+        category=category,
+        description=draft.description.strip(),
+        occurred_at=draft.occurred_at,
+        location=draft.location,
+        severity=draft.severity,
+        feeling_unsafe=draft.feeling_unsafe,
+        cyber_channel=draft.cyber_channel,
+        cyber_sender=draft.cyber_sender.strip(),
+        contact_email=draft.contact_email,
+        language=draft.language[:8],
+        reporter=reporter if reporter is not None and reporter.is_authenticated else None,
+        client_address=client_address,
+        idempotency_key=idempotency_key or None,
+        idempotency_fingerprint=fingerprint if idempotency_key else "",
+    )
+    report.full_clean_own_fields()
+    return report
+
+
+# --- The placed insert ------------------------------------------------------------------------
+# Submission is the hot path of the platform (see docs/performance.md): one statement places the
+# point (PLACED_CTE: inside the municipality? its public cell and district) and inserts the
+# report with its first history row, in one round trip instead of four. The columns and values
+# of both INSERTs are derived from the models, so a new field is written here as the ORM would.
+INSERT_AFTER_PLACED = """,
+inserted AS (
+  INSERT INTO {report_table} ({report_columns}) SELECT {report_values} FROM placed
+  WHERE placed.inside
+  RETURNING {report_pk}, area_id, ST_X(public_location) AS x, ST_Y(public_location) AS y
+),
+event AS (
+  INSERT INTO {event_table} ({event_columns}) SELECT {event_values} FROM inserted
+)
+SELECT placed.inside, inserted.{report_pk}, inserted.area_id, inserted.x, inserted.y
+FROM placed LEFT JOIN inserted ON true
+"""
+# Columns the statement computes itself instead of taking from the model instances.
+PLACED_COLUMNS = {
+    "location": "placed.pt",
+    "public_location": "placed.c",
+    "area_id": "placed.area_id",
+}
+
+
+def insert_columns(
+    instance: Model, computed: dict[str, str], params: dict[str, Any], prefix: str
+) -> tuple[str, str]:
+    """The column list and the SELECT list that insert `instance`, from its model's fields.
+
+    A column named in `computed` takes the SQL given there; every other one takes the instance's
+    value, prepared as the ORM's own insert prepares it (auto_now fields are set here), as a
+    parameter added to `params`. The primary key and generated columns are left to PostgreSQL.
+    """
+    columns, values = [], []
+    for field in type(instance)._meta.concrete_fields:
+        if field.primary_key or field.generated:
+            continue
+        columns.append(connection.ops.quote_name(field.column))
+        if field.column in computed:
+            values.append(computed[field.column])
+        else:
+            name = f"{prefix}_{field.column}"
+            value = field.pre_save(instance, add=True)
+            params[name] = field.get_db_prep_save(value, connection)
+            values.append(f"%({name})s")
+    return ", ".join(columns), ", ".join(values)
+
+
+def report_insert_placed(report: Report, event: ReportEvent) -> None:
+    """Place and insert a located report, with its first history line, in one statement.
+
+    Raises ValidationError, having written nothing, when the point is outside the municipality.
+    """
+    location = report.location
+    if location is None:
+        raise ValueError("report_insert_placed needs a located report")
+    params: dict[str, Any] = {
+        "lon": location.x,
+        "lat": location.y,
+        "size": report.category.grid_size_m,
+    }
+    quote = connection.ops.quote_name
+    report_pk = quote(Report._meta.pk.column)
+    report_columns, report_values = insert_columns(report, PLACED_COLUMNS, params, "r")
+    event_report = ReportEvent._meta.get_field("report").column
+    event_columns, event_values = insert_columns(
+        event, {event_report: f"inserted.{report_pk}"}, params, "e"
+    )
+    sql = PLACED_CTE + INSERT_AFTER_PLACED.format(
+        report_table=quote(Report._meta.db_table),
+        report_columns=report_columns,
+        report_values=report_values,
+        report_pk=report_pk,
+        event_table=quote(ReportEvent._meta.db_table),
+        event_columns=event_columns,
+        event_values=event_values,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        inside, pk, area_id, lon, lat = cursor.fetchone()
+    if not inside:
+        raise ValidationError({"location": [_("The location is outside the municipality.")]})
+    report.pk, report.area_id = pk, area_id
+    report.public_location = Point(lon, lat, srid=4326)
+    report._state.adding = False
+    report._state.db = connection.alias

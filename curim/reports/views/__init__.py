@@ -1,0 +1,1 @@
+"""HTML pages of reports: the citizens' pages and the moderation queue."""
