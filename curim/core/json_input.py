@@ -30,7 +30,10 @@ _FORBIDDEN_CHARACTER = re.compile("[\x00\ud800-\udfff]")
 
 
 class JSONInputError(ValueError):
-    """The text is not JSON we accept; the message says why, for the user."""
+    """The text is not JSON we accept; the message says why, for the user, and `field` names
+    the top-level member at fault when there is one."""
+
+    field: str | None = None
 
 
 def json_parse(text: str | bytes, *, encoding: str = "utf-8", max_depth: int = MAX_DEPTH) -> Any:
@@ -64,29 +67,41 @@ def _depth_check(text: str, max_depth: int) -> None:
 
 
 def _characters_check(data: Any) -> None:
+    if isinstance(data, Mapping):
+        # Name the member that holds the character, so that an API can answer per field.
+        for key, value in data.items():
+            _text_check(key)
+            try:
+                _characters_check_within(value)
+            except JSONInputError as exc:
+                exc.field = key
+                raise
+    else:
+        _characters_check_within(data)
+
+
+def _characters_check_within(data: Any) -> None:
     # The depth is bounded, but a stack keeps this independent of the recursion limit anyway.
     stack = [data]
     while stack:
         item = stack.pop()
         if isinstance(item, str):
-            texts = [item]
+            _text_check(item)
         elif isinstance(item, Mapping):
-            texts = list(item)
+            for key in item:
+                _text_check(key)
             stack.extend(item.values())
         elif isinstance(item, list):
             stack.extend(item)
-            continue
-        else:
-            continue
-        for text in texts:
-            found = _FORBIDDEN_CHARACTER.search(text)
-            if found is None:
-                continue
-            if found.group() == "\x00":
-                raise JSONInputError(_("The JSON contains a NUL character (\\u0000)."))
-            raise JSONInputError(
-                _("The JSON contains an unpaired surrogate escape (such as \\ud800).")
-            )
+
+
+def _text_check(text: str) -> None:
+    found = _FORBIDDEN_CHARACTER.search(text)
+    if found is None:
+        return
+    if found.group() == "\x00":
+        raise JSONInputError(_("The JSON contains a NUL character (\\u0000)."))
+    raise JSONInputError(_("The JSON contains an unpaired surrogate escape (such as \\ud800)."))
 
 
 def _refuse_constant(name: str) -> Any:
@@ -106,4 +121,5 @@ class GuardedJSONParser(JSONParser):
         try:
             return json_parse(stream.read(), encoding=encoding)
         except JSONInputError as exc:
-            raise ParseError(str(exc)) from None
+            # A 400 like a serializer's, per field, when one member holds the bad text.
+            raise ParseError({exc.field: [str(exc)]} if exc.field else str(exc)) from None
