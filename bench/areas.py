@@ -6,9 +6,9 @@ from django.contrib.gis.geos import Point
 from django.db import connection
 
 from bench.timing import median_seconds
+from curim.areas.demo import DEMO_AREAS
 from curim.areas.selectors import area_containing
 from curim.areas.services import areas_load_file
-from curim.core.management.commands.demo_load import DEMO_AREAS
 
 POINTS = 500
 SQL = (

@@ -36,7 +36,9 @@ def app_config() -> dict[str, Any]:
         "task_publish_retry": False,
         "broker_connection_timeout": 2,
         "broker_connection_retry_on_startup": True,
-        "broker_transport_options": {"visibility_timeout": 60 * 60, **timeouts},
+        # max_retries 0: a publisher's channel tries the broker once instead of retrying for
+        # broker_connection_timeout (the worker and beat reconnect with their own settings).
+        "broker_transport_options": {"visibility_timeout": 60 * 60, "max_retries": 0, **timeouts},
         "redis_socket_connect_timeout": timeouts["socket_connect_timeout"],
         "redis_socket_timeout": timeouts["socket_timeout"],
         # Publishing subscribes to the result channel first; without this it retries ~20 times.

@@ -44,7 +44,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://localhost:8000")
 
 INSTALLED_APPS = [
-    "curim.core.apps.CurimAdminConfig",
+    "curim.accounts.apps.CurimAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -72,6 +72,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: one Redis budget for the whole request (curim.core.redis_circuit).
+    "curim.core.redis_circuit.redis_circuit_middleware",
     "django.middleware.security.SecurityMiddleware",
     # Early, so that the responses of every later middleware carry the policies too.
     "curim.core.security_headers.SecurityHeadersMiddleware",
@@ -104,7 +106,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "curim.core.context_processors.navigation",
+                "curim.navigation.navigation",
                 "curim.core.context_processors.csp_nonce",
             ],
         },
@@ -136,7 +138,8 @@ CACHE_REDIS_URL = env.str(
 )
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        # Django's Redis cache that gives Redis up for the rest of a request after one failure.
+        "BACKEND": "curim.core.redis_circuit.CircuitRedisCache",
         "LOCATION": CACHE_REDIS_URL,
         "KEY_PREFIX": "curim",
         "OPTIONS": {
@@ -154,6 +157,11 @@ CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=REDIS_URL)
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="curim")
+# A task sent this long ago without a recorded completion was lost by the broker and is sent
+# again, at most OUTBOX_MAX_SENDS times in all. Longer than the task time limit (300 s), so a
+# task still running is not sent twice; a retried task counts from when its retry is due.
+OUTBOX_REPUBLISH_AFTER_MINUTES = env.int("OUTBOX_REPUBLISH_AFTER_MINUTES", default=15)
+OUTBOX_MAX_SENDS = env.int("OUTBOX_MAX_SENDS", default=3)
 
 # --- Authentication -------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -199,6 +207,12 @@ REST_FRAMEWORK = {
     ],
     # Deny by default: every API view that is public says so itself.
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # JSON with a nesting limit, refusing NUL characters and lone surrogates (a 400, never a 500).
+    "DEFAULT_PARSER_CLASSES": [
+        "curim.core.json_input.GuardedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     # JSON only: no browsable HTML API (its pages need inline styles; /api/docs/ documents it).
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -292,8 +306,9 @@ if env.bool("BEHIND_TLS_PROXY", default=False):
 SILENCED_SYSTEM_CHECKS = [
     # gis.W001: GDAL < 3.9 cannot block file and network access while it parses a spatial
     # reference. CURiM never hands GDAL a spatial reference that came from a user: inputs are
-    # plain coordinates or GeoJSON whose SRID is fixed on the server (curim.core.geometry
-    # refuses any "crs" member), so the attack the warning is about has no entry point.
+    # plain coordinates, GeoJSON or WKT whose SRID is fixed on the server (curim.core.geometry
+    # refuses any "crs" member or other SRID, the admin's area form included), so the attack
+    # the warning is about has no entry point.
     "gis.W001",
 ]
 

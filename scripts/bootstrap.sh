@@ -106,15 +106,25 @@ SQL
   fi
 }
 
+# Redis holds the task queue: with an append-only file (fsync'd every second) a restart keeps
+# the tasks it had accepted; the outbox re-sends any that never completed all the same.
 redis_service() {
   if [[ -n "$(config REDIS_URL)" ]]; then return; fi
   if ! redis-cli -h 127.0.0.1 ping >/dev/null 2>&1; then
-    say "Starting Redis"
-    mkdir -p "$ROOT/.run"
-    redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --dir "$ROOT/.run" \
-      --logfile "$ROOT/.run/redis.log" --save "" --appendonly no
+    say "Starting Redis (append-only file in .run/redis)"
+    mkdir -p "$ROOT/.run/redis"
+    redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --dir "$ROOT/.run/redis" \
+      --logfile "$ROOT/.run/redis.log" --save "" --appendonly yes --appendfsync everysec
     for _ in $(seq 20); do redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 && break; sleep 0.5; done
     redis-cli -h 127.0.0.1 ping >/dev/null
+  elif [[ "$(redis-cli -h 127.0.0.1 config get appendonly | tail -1)" != "yes" ]]; then
+    # A Redis that was already running (e.g. the distribution's service): turn the append-only
+    # file on now, and into its configuration file if it lets us rewrite it.
+    say "Turning on Redis's append-only file"
+    redis-cli -h 127.0.0.1 config set appendfsync everysec >/dev/null
+    redis-cli -h 127.0.0.1 config set appendonly yes >/dev/null
+    redis-cli -h 127.0.0.1 config rewrite >/dev/null 2>&1 ||
+      echo "Note: Redis's configuration file was not updated; set appendonly yes there." >&2
   fi
 }
 

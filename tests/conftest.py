@@ -58,8 +58,8 @@ def _test_cache(settings: SettingsWrapper) -> None:
 @pytest.fixture
 def piraeus(db: None) -> None:
     """The demo map of Piraeus: the municipality and its five districts."""
+    from curim.areas.demo import DEMO_AREAS
     from curim.areas.services import areas_load_file
-    from curim.core.management.commands.demo_load import DEMO_AREAS
 
     areas_load_file(path=DEMO_AREAS)
 

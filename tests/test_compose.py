@@ -168,6 +168,19 @@ def test_stateful_services_mount_named_volumes(name: str, volume: str) -> None:
     assert volume in volume_sources(name)
 
 
+def test_redis_keeps_the_task_queue_in_an_append_only_file_on_its_volume() -> None:
+    options = dict(re.findall(r"--([\w-]+)\s+(\S+)", command("redis")))
+    assert options.get("appendonly") == "yes"
+    assert options.get("appendfsync") in {"everysec", "always"}
+    data_dir = options.get("dir", "/data")  # the redis image's working directory
+    mounts = {
+        str(volume).split(":")[1]
+        for volume in service("redis").get("volumes", [])
+        if str(volume).startswith("redisdata:")
+    }
+    assert data_dir in mounts
+
+
 def test_postgres_password_is_interpolated_not_literal() -> None:
     password = environment("db")["POSTGRES_PASSWORD"]
     assert re.fullmatch(r"\$\{POSTGRES_PASSWORD(:?[-?][^}]*)?\}", password)

@@ -1,38 +1,156 @@
-"""Dependencies point one way: nothing outside `victims` imports it, except the anonymised
-statistics selector; `curim` imports none of the four apps."""
+"""Dependencies point one way: every pair of packages has a declared direction, and no import
+goes against it. docs/architecture.md draws exactly the table below.
+
+The project package's own modules (`curim/settings.py`, `urls.py`, `navigation.py`, ...) wire
+the apps together and may import any of them; the apps may take only the Celery app from it.
+"""
 
 import ast
+import itertools
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-OUTSIDE_VICTIMS = ["curim", "councils", "surveys", "interventions"]
+
+CORE = "curim.core"
+ACCOUNTS = "curim.accounts"
+AREAS = "curim.areas"
+REPORTS = "curim.reports"
+SURVEYS = "surveys"
+VICTIMS = "victims"
+COUNCILS = "councils"
+INTERVENTIONS = "interventions"
+PACKAGES = [CORE, ACCOUNTS, AREAS, REPORTS, SURVEYS, VICTIMS, COUNCILS, INTERVENTIONS]
+CURIM = {CORE, ACCOUNTS, AREAS, REPORTS}
+
+# What each package may import. Every other pair is forbidden.
+MAY_IMPORT: dict[str, set[str]] = {
+    CORE: set(),
+    ACCOUNTS: {CORE},
+    AREAS: {CORE},
+    REPORTS: {CORE, ACCOUNTS, AREAS},
+    SURVEYS: CURIM,
+    VICTIMS: CURIM,
+    INTERVENTIONS: CURIM,
+    # Only through their selectors.py (and victims' statistics alone): see the tests below.
+    COUNCILS: CURIM | {SURVEYS, VICTIMS, INTERVENTIONS},
+}
+# The arrows drawn in docs/architecture.md; a package may import whatever its arrows lead to,
+# directly or not, which must be exactly MAY_IMPORT.
+ARROWS: dict[str, set[str]] = {
+    CORE: set(),
+    ACCOUNTS: {CORE},
+    AREAS: {CORE},
+    REPORTS: {ACCOUNTS, AREAS},
+    SURVEYS: {REPORTS},
+    VICTIMS: {REPORTS},
+    INTERVENTIONS: {REPORTS},
+    COUNCILS: {SURVEYS, VICTIMS, INTERVENTIONS},
+}
+# Modules of the project package that an app may import.
+PROJECT_MODULES_FOR_APPS = {"curim.celery"}
+
+
+def _package_of(module: str) -> str | None:
+    for package in PACKAGES:
+        if module == package or module.startswith(package + "."):
+            return package
+    return None
 
 
 def _imports(path: Path) -> list[tuple[str, list[str]]]:
+    """Absolute imports of one file, with the names taken (`from x import a, b`)."""
     found = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.ImportFrom) and node.module:
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             found.append((node.module, [alias.name for alias in node.names]))
         elif isinstance(node, ast.Import):
             found += [(alias.name, []) for alias in node.names]
     return found
 
 
-@pytest.mark.parametrize("package", OUTSIDE_VICTIMS)
+def _files(package: str) -> list[Path]:
+    return sorted((ROOT / package.replace(".", "/")).rglob("*.py"))
+
+
+def _imported_packages(path: Path) -> set[str]:
+    """The packages a file imports, `from curim import reports` included."""
+    packages = set()
+    for module, names in _imports(path):
+        for target in [module, *(f"{module}.{name}" for name in names)]:
+            package = _package_of(target)
+            if package:
+                packages.add(package)
+    return packages
+
+
+def test_the_table_is_what_the_picture_draws() -> None:
+    def reachable(package: str) -> set[str]:
+        found: set[str] = set()
+        for target in ARROWS[package]:
+            found |= {target} | reachable(target)
+        return found
+
+    assert {package: reachable(package) for package in PACKAGES} == MAY_IMPORT
+
+
+def test_every_pair_has_at_most_one_direction() -> None:
+    for one, other in itertools.combinations(PACKAGES, 2):
+        assert not (other in MAY_IMPORT[one] and one in MAY_IMPORT[other]), (one, other)
+
+
+def test_every_app_is_in_the_table() -> None:
+    apps = {
+        ".".join(path.parent.relative_to(ROOT).parts)
+        for path in ROOT.glob("**/apps.py")
+        if ".venv" not in path.parts
+    }
+    assert apps == set(PACKAGES)
+
+
+FORBIDDEN = [
+    (importer, imported)
+    for importer, imported in itertools.permutations(PACKAGES, 2)
+    if imported not in MAY_IMPORT[importer]
+]
+
+
+@pytest.mark.parametrize(
+    ("importer", "imported"), FORBIDDEN, ids=[f"{a}-imports-{b}" for a, b in FORBIDDEN]
+)
+def test_no_import_goes_against_the_declared_direction(importer: str, imported: str) -> None:
+    offending = [
+        str(path.relative_to(ROOT))
+        for path in _files(importer)
+        if imported in _imported_packages(path)
+    ]
+    assert not offending, f"{importer} may not import {imported}: {offending}"
+
+
+@pytest.mark.parametrize("package", PACKAGES)
+def test_apps_take_only_the_celery_app_from_the_project_package(package: str) -> None:
+    for path in _files(package):
+        for module, names in _imports(path):
+            targets = (
+                [module, *(f"{module}.{name}" for name in names)] if module == "curim" else [module]
+            )
+            for target in targets:
+                if target.startswith("curim.") and _package_of(target) is None:
+                    assert target in PROJECT_MODULES_FOR_APPS, f"{path}: imports {target}"
+
+
+@pytest.mark.parametrize("package", [p for p in PACKAGES if p != VICTIMS])
 def test_only_the_statistics_selector_of_victims_is_imported_elsewhere(package: str) -> None:
-    for path in (ROOT / package).rglob("*.py"):
+    for path in _files(package):
         for module, names in _imports(path):
             if module == "victims" or module.startswith("victims."):
                 assert module == "victims.selectors", f"{path}: imports {module}"
                 assert names == ["victim_support_statistics"], f"{path}: imports {names}"
 
 
-def test_the_core_imports_none_of_the_apps() -> None:
-    for path in (ROOT / "curim").rglob("*.py"):
+def test_councils_reads_the_other_apps_only_through_their_selectors() -> None:
+    for path in _files(COUNCILS):
         for module, _names in _imports(path):
-            top = module.split(".")[0]
-            assert top not in {"councils", "surveys", "victims", "interventions"}, (
-                f"{path}: {module}"
-            )
+            if _package_of(module) in {SURVEYS, VICTIMS, INTERVENTIONS}:
+                assert module.endswith(".selectors"), f"{path}: imports {module}"

@@ -1,6 +1,5 @@
 """Writes for areas: load boundaries from a GeoJSON FeatureCollection, all or nothing."""
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -11,6 +10,7 @@ from django.db import transaction
 
 from curim.areas.models import Area
 from curim.core.geometry import GeometryError, multipolygon_from_geojson
+from curim.core.json_input import JSONInputError, json_parse
 
 REQUIRED_PROPERTIES = ("code", "level", "name_en", "name_el")
 # Parents before children, so that each feature's parent exists when it is saved.
@@ -37,8 +37,8 @@ class AreaFeature:
 
 def areas_load_file(*, path: Path, source: str = "") -> list[Area]:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        data = json_parse(path.read_bytes())
+    except (OSError, JSONInputError) as exc:
         raise AreaImportError([f"{path}: cannot be read as GeoJSON ({exc})"]) from exc
     return areas_load(data=data, source=source or path.name)
 
@@ -121,6 +121,8 @@ def _features_parse(data: Any, source: str) -> list[AreaFeature]:
 def _feature_parse(raw: Any, props: Any, source: str) -> AreaFeature:
     if not isinstance(raw, dict) or raw.get("type") != "Feature" or not isinstance(props, dict):
         raise ValueError("not a GeoJSON Feature with properties")
+    if "crs" in raw:
+        raise ValueError("a 'crs' member is not accepted: coordinates are WGS 84")
     missing = [name for name in REQUIRED_PROPERTIES if not props.get(name)]
     if missing:
         raise ValueError(f"missing properties: {', '.join(missing)}")

@@ -2,15 +2,38 @@
 
 GeoJSON is read as plain numbers and built with GEOS in EPSG:4326. A "crs" member is refused,
 not parsed: GDAL < 3.9 could be made to open files or URLs while parsing a spatial reference
-(Django's gis.W001), and this is where that door stays shut.
+(Django's gis.W001), and this is where that door stays shut. WKT is read by GEOS alone, and an
+EWKT SRID other than 4326 is refused rather than re-projected.
 """
 
+import json
 import math
+import re
+from itertools import accumulate
 from typing import Any
 
-from django.contrib.gis.geos import LinearRing, MultiPolygon, Point, Polygon
+from django.contrib.gis.geos import (
+    GEOSException,
+    LinearRing,
+    MultiPolygon,
+    Point,
+    Polygon,
+    WKTReader,
+)
+
+from curim.core.json_input import JSONInputError, json_parse
 
 STORAGE_SRID = 4326
+
+# (E)WKT of a polygon or multipolygon: only the characters WKT uses (no NUL, no JSON).
+_EWKT = re.compile(
+    r"(?:SRID=(?P<srid>[^;]{0,12});)?\s*"
+    r"(?P<wkt>(?P<type>(?:MULTI)?POLYGON)\s*(?:ZM|Z|M)?\s*\((?P<body>[0-9eE,.+() \t\r\n-]*)\))",
+    re.IGNORECASE,
+)
+# A MultiPolygon's positions sit three parentheses deep; GEOS need never read deeper nesting.
+_WKT_MAX_DEPTH = 3
+_PAREN_STEP = {"(": 1, ")": -1}
 
 
 class GeometryError(ValueError):
@@ -44,6 +67,39 @@ def multipolygon_from_geojson(geometry: Any) -> MultiPolygon:
     if not result.valid:
         raise GeometryError(f"invalid geometry: {result.valid_reason}")
     return result
+
+
+def multipolygon_from_text(text: str) -> MultiPolygon:
+    """A boundary as a form sends it: GeoJSON (as the map widget writes it) or WKT in EPSG:4326."""
+    text = text.strip()
+    if text.startswith("{"):
+        try:
+            geometry = json_parse(text)
+        except JSONInputError as exc:
+            raise GeometryError(str(exc)) from None
+        return multipolygon_from_geojson(geometry)
+    match = _EWKT.fullmatch(text)
+    if match is None:
+        raise GeometryError(
+            "enter a Polygon or MultiPolygon as GeoJSON or WKT, in WGS 84 (EPSG:4326)"
+        )
+    parens = "(" + "".join(c for c in match["body"] if c in "()") + ")"
+    if max(accumulate(map(_PAREN_STEP.__getitem__, parens))) > _WKT_MAX_DEPTH:
+        raise GeometryError("this WKT is nested deeper than a MultiPolygon")
+    if match["srid"] is not None and match["srid"].strip() != str(STORAGE_SRID):
+        raise GeometryError(
+            f"SRID={match['srid']} is not accepted: coordinates are WGS 84 (EPSG:{STORAGE_SRID})"
+        )
+    try:
+        parsed = WKTReader().read(match["wkt"])
+    except (GEOSException, ValueError):
+        raise GeometryError("this is not valid WKT") from None
+    if not isinstance(parsed, Polygon | MultiPolygon):
+        raise GeometryError(f"expected a Polygon or MultiPolygon, got {parsed.geom_type!r}")
+    # Through the GeoJSON path, so that WKT gets the same range and validity checks (the dump
+    # and load turn GEOS's nested tuples into lists; GEOSGeometry.json would call GDAL).
+    coordinates = json.loads(json.dumps(parsed.coords))
+    return multipolygon_from_geojson({"type": parsed.geom_type, "coordinates": coordinates})
 
 
 def _polygon(rings: Any) -> Polygon:

@@ -1,4 +1,4 @@
-"""The task outbox: Celery work recorded in the database until the broker has accepted it."""
+"""The task outbox: Celery work recorded in the database until a worker has run it."""
 
 import uuid
 
@@ -14,6 +14,9 @@ class OutboxTask(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent to the broker"), null=True, blank=True)
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    # How often the broker accepted it: more than once when a lost task was re-published.
+    sends = models.PositiveIntegerField(_("times sent"), default=0)
+    completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
 
     class Meta:
@@ -25,8 +28,14 @@ class OutboxTask(models.Model):
                 fields=["created_at"],
                 condition=models.Q(sent_at__isnull=True),
                 name="outbox_pending_idx",
-            )
+            ),
+            models.Index(
+                fields=["sent_at"],
+                condition=models.Q(sent_at__isnull=False, completed_at__isnull=True),
+                name="outbox_unfinished_idx",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.task_name} ({'sent' if self.sent_at else 'pending'})"
+        state = "completed" if self.completed_at else "sent" if self.sent_at else "pending"
+        return f"{self.task_name} ({state})"

@@ -2,6 +2,8 @@
 
 When Redis is unreachable the limit is not enforced (fail open) and a warning is logged: a
 citizen's report matters more than a perfect limit, and login lockout does not depend on this.
+After a Redis failure earlier in the same request the cache refuses at once
+(curim.core.redis_circuit), so the limit costs no second timeout.
 """
 
 import logging

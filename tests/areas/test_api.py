@@ -3,8 +3,8 @@
 import pytest
 from django.test import Client
 
+from curim.areas.demo import DEMO_AREAS
 from curim.areas.services import areas_load_file
-from curim.core.management.commands.demo_load import DEMO_AREAS
 
 pytestmark = pytest.mark.django_db
 

@@ -10,10 +10,10 @@ from django.contrib.gis.db.models import Union
 from django.contrib.gis.geos import Point
 from django.core.management import CommandError, call_command
 
+from curim.areas.demo import DEMO_AREAS
 from curim.areas.models import Area
 from curim.areas.selectors import area_containing
 from curim.areas.services import AreaImportError, areas_load
-from curim.core.management.commands.demo_load import DEMO_AREAS
 
 pytestmark = pytest.mark.django_db
 
@@ -76,6 +76,7 @@ def test_an_invalid_geometry_names_the_feature_and_loads_nothing() -> None:
         ),
         (lambda d: d["features"][2]["geometry"].update(crs={"type": "name"}), "'crs'"),
         (lambda d: d.update(crs={"type": "name"}), "'crs'"),
+        (lambda d: d["features"][2].update(crs={"type": "name"}), "'crs'"),
         (lambda d: d["features"][2]["properties"].pop("name_el"), "missing properties: name_el"),
         (lambda d: d["features"][2]["properties"].update(level="country"), "level must be"),
         (lambda d: d["features"][2]["properties"].update(parent="atlantis"), "parent 'atlantis'"),
@@ -102,6 +103,25 @@ def test_the_command_reports_errors_and_loads_nothing(tmp_path: Path) -> None:
     broken.write_text("{not json")
     with pytest.raises(CommandError, match="Nothing was loaded"):
         call_command("areas_load", str(broken))
+    assert not Area.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[" * 50_000 + "]" * 50_000, "nested more than 64 levels"),
+        ('{"type": "FeatureCollection", "name": "a\\u0000b"}', "NUL character"),
+        ('{"type": "FeatureCollection", "name": "\\udc00"}', "unpaired surrogate"),
+    ],
+    ids=["deep", "nul", "lone-surrogate"],
+)
+def test_the_command_refuses_a_file_it_cannot_safely_read(
+    tmp_path: Path, text: str, message: str
+) -> None:
+    bad = tmp_path / "bad.geojson"
+    bad.write_text(text)
+    with pytest.raises(CommandError, match=message):
+        call_command("areas_load", str(bad))
     assert not Area.objects.exists()
 
 

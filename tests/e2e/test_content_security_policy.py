@@ -15,9 +15,9 @@ from pytest_django.live_server_helper import LiveServer
 
 from curim.accounts.models import User
 from curim.accounts.roles import Role
+from curim.areas.demo import DEMO_AREAS
 from curim.areas.models import Area
 from curim.areas.services import areas_load_file
-from curim.core.management.commands.demo_load import DEMO_AREAS
 from curim.reports.models import Category, Report
 from curim.reports.services.submission import ReportDraft, report_submit
 from curim.reports.services.workflow import report_transition

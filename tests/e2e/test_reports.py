@@ -10,8 +10,8 @@ from pytest_django.fixtures import Settings as SettingsWrapper
 from pytest_django.live_server_helper import LiveServer
 
 from curim.accounts.roles import Role
+from curim.areas.demo import DEMO_AREAS
 from curim.areas.services import areas_load_file
-from curim.core.management.commands.demo_load import DEMO_AREAS
 from curim.reports.models import Report
 from tests.factories import PASSWORD, user_with_role
 

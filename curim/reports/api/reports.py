@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -24,6 +24,7 @@ from rest_framework.views import APIView
 
 from curim.core.client import client_address
 from curim.core.geometry import GeometryError, point_from_lon_lat
+from curim.core.json_input import GuardedJSONParser
 from curim.reports.api.common import (
     GEOJSON,
     CategoryField,
@@ -157,7 +158,7 @@ class ReportListCreate(APIView):
     """GET: published reports as a GeoJSON FeatureCollection. POST: submit a report."""
 
     permission_classes = [AllowAny]
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [GuardedJSONParser, MultiPartParser, FormParser]
 
     @extend_schema(
         operation_id="reports_list",

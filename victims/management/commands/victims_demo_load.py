@@ -6,9 +6,9 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from curim.accounts.demo import demo_email
 from curim.accounts.models import User
 from curim.accounts.roles import Role
-from curim.core.management.commands.demo_load import demo_email
 from victims.demo import victims_demo_load
 
 
