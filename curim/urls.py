@@ -1,4 +1,5 @@
-"""The URLconf. Anonymous visitors are refused everywhere but tests/test_permissions.py's PUBLIC."""
+"""The URLconf. Anonymous visitors are refused everywhere but tests/permissions/expectations.py's
+PUBLIC; every URL has a row there, for every role and method."""
 
 from django.contrib import admin
 from django.urls import include, path
@@ -31,5 +32,10 @@ urlpatterns = [
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("open311/v2/", include("curim.reports.open311_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
+    # GET only: the page's template renderer has nothing to render an OPTIONS answer with.
+    path(
+        "api/docs/",
+        SpectacularSwaggerView.as_view(url_name="api_schema", http_method_names=["get", "head"]),
+        name="api_docs",
+    ),
 ]
