@@ -25,6 +25,7 @@ from tests.permissions.world import (
     ANALYST,
     ANONYMOUS,
     CITIZEN,
+    CITIZEN_TOKEN,
     COUNCIL_MEMBER,
     COUNCIL_SECRETARY,
     MODERATOR,
@@ -34,6 +35,7 @@ from tests.permissions.world import (
     VSU_STAFF_ELSEWHERE,
     VSU_STAFF_UNENROLLED,
     VSU_SUPERVISOR,
+    VSU_SUPERVISOR_TOKEN,
 )
 
 Answer = int | str | frozenset[int | str]  # a set: any of these, where the world decides
@@ -61,7 +63,8 @@ BUG_500 = Bug(500)
 
 # Groups of actors.
 EVERYONE = frozenset(ACTORS)
-SIGNED_IN = EVERYONE - {ANONYMOUS}
+SIGNED_IN = EVERYONE - {ANONYMOUS}  # by a session, or by an API token
+TOKEN_HOLDERS = frozenset({CITIZEN_TOKEN, VSU_SUPERVISOR_TOKEN})  # walk only the API
 CITIZENS = frozenset({CITIZEN, OTHER_CITIZEN})
 COUNCIL = frozenset({COUNCIL_MEMBER, COUNCIL_SECRETARY})
 SURVEY_STAFF = frozenset({ANALYST, ADMIN})
@@ -71,8 +74,8 @@ ADMINS = frozenset({ADMIN, SUPERUSER})
 UNIT = frozenset({VSU_STAFF, VSU_STAFF_ELSEWHERE, VSU_STAFF_UNENROLLED, VSU_SUPERVISOR})
 UNIT_VERIFIED = UNIT - {VSU_STAFF_UNENROLLED}  # members who passed the second factor
 ON_THE_CASE = frozenset({VSU_STAFF, VSU_SUPERVISOR})  # the case's worker, the supervisor
-OUTSIDE_THE_UNIT = SIGNED_IN - UNIT  # superuser included: no unit role, no case
-NOT_SUPERVISOR = SIGNED_IN - {VSU_SUPERVISOR}
+OUTSIDE_THE_UNIT = SIGNED_IN - UNIT - TOKEN_HOLDERS  # the superuser too: no unit role
+NOT_SUPERVISOR = SIGNED_IN - TOKEN_HOLDERS - {VSU_SUPERVISOR}
 
 # Recurring answers.
 LOGIN_FIRST: ByActor = {ANONYMOUS: LOGIN, OTHERS: 405}  # @login_required around a method check
@@ -82,9 +85,10 @@ UNIT_DOOR: ByActor = {ANONYMOUS: LOGIN, OUTSIDE_THE_UNIT: 404, VSU_STAFF_UNENROL
 CASE_DOOR: ByActor = {**UNIT_DOOR, VSU_STAFF_ELSEWHERE: 404}
 # Supervisor pages: role first, so every other member gets 404 even before the second factor.
 SUPERVISOR_DOOR: ByActor = {ANONYMOUS: LOGIN, NOT_SUPERVISOR: 404}
-# The unit's API: session authentication with the second factor (403 without), outsiders 404.
+# The unit's API: a session that passed the second factor (403 without one, and to every
+# token, a supervisor's included), outsiders 404.
 UNIT_API_DOOR: ByActor = {
-    frozenset({ANONYMOUS, VSU_STAFF_UNENROLLED}): 403,
+    frozenset({ANONYMOUS, VSU_STAFF_UNENROLLED}) | TOKEN_HOLDERS: 403,
     OUTSIDE_THE_UNIT: 404,
 }
 NOT_ADMIN_SITE = EVERYONE - ADMIN_SITE
@@ -267,7 +271,11 @@ ROWS: dict[str, Row] = {
     # --- Accounts' API, areas, the schema --------------------------------------------------
     "api:token_create": {"POST": 400, "OPTIONS": 200},
     # Token authentication only: a browser session is no token to revoke.
-    "api:token_revoke": {"GET HEAD POST PUT PATCH DELETE OPTIONS": 401},
+    "api:token_revoke": {
+        "POST": {TOKEN_HOLDERS: 204, OTHERS: 401},
+        "OPTIONS": {TOKEN_HOLDERS: 200, OTHERS: 401},
+        ELSE: {TOKEN_HOLDERS: 405, OTHERS: 401},
+    },
     "api:me": {
         "GET HEAD OPTIONS": {ANONYMOUS: 401, OTHERS: 200},
         ELSE: {ANONYMOUS: 401, OTHERS: 405},
@@ -352,6 +360,8 @@ ROWS: dict[str, Row] = {
     "victims:cases": {"GET": {**UNIT_DOOR, UNIT_VERIFIED: 200}},
     "victims:case_new": {"GET POST": {**UNIT_DOOR, UNIT_VERIFIED: 200}},
     "victims:case": {"GET": {**CASE_DOOR, ON_THE_CASE: 200}},
+    # Restricted: closed to the supervisor too, until they open it by break-glass.
+    "victims:case[restricted]": {"GET": {**CASE_DOOR, VSU_SUPERVISOR: 404, VSU_STAFF: 200}},
     "victims:case_edit": {"GET POST": {**CASE_DOOR, ON_THE_CASE: 200}},
     "victims:case_status": {"POST": {**CASE_DOOR, ON_THE_CASE: 400}},
     "victims:case_close": {"GET POST": {**CASE_DOOR, ON_THE_CASE: 200}},
@@ -374,6 +384,7 @@ ROWS: dict[str, Row] = {
     "victims:assignment_end": {"POST": {**SUPERVISOR_DOOR, VSU_SUPERVISOR: REDIRECT}},
     # The case is not restricted: the supervisor is sent straight to it.
     "victims:break_glass": {"GET POST": {**SUPERVISOR_DOOR, VSU_SUPERVISOR: REDIRECT}},
+    "victims:break_glass[restricted]": {"GET POST": {**SUPERVISOR_DOOR, VSU_SUPERVISOR: 200}},
     "victims:break_glass_review": {"POST": {**SUPERVISOR_DOOR, VSU_SUPERVISOR: REDIRECT}},
     "victims:service_new": {"GET POST": {**SUPERVISOR_DOOR, VSU_SUPERVISOR: 200}},
     "victims:service_edit": {"GET POST": {**SUPERVISOR_DOOR, VSU_SUPERVISOR: 200}},
@@ -389,6 +400,15 @@ ROWS: dict[str, Row] = {
     "api:vsu_case_detail": {
         "GET HEAD": {**UNIT_API_DOOR, VSU_STAFF_ELSEWHERE: 404, ON_THE_CASE: 200},
         "OPTIONS": {**UNIT_API_DOOR, UNIT_VERIFIED: 200},  # describes the endpoint, no case
+        ELSE: {**UNIT_API_DOOR, UNIT_VERIFIED: 405},
+    },
+    "api:vsu_case_detail[restricted]": {
+        "GET HEAD": {
+            **UNIT_API_DOOR,
+            frozenset({VSU_STAFF_ELSEWHERE, VSU_SUPERVISOR}): 404,
+            VSU_STAFF: 200,
+        },
+        "OPTIONS": {**UNIT_API_DOOR, UNIT_VERIFIED: 200},
         ELSE: {**UNIT_API_DOOR, UNIT_VERIFIED: 405},
     },
     "api:vsu_session_create": {
@@ -590,7 +610,7 @@ SHOWN_ONLY_TO: dict[str, frozenset[str]] = {
     "UNPUBLISHED_TEXT": frozenset({CITIZEN, MODERATOR, ADMIN, SUPERUSER}),
     "CONTACT_EMAIL": frozenset({CITIZEN, MODERATOR, ADMIN, SUPERUSER}),
     # Each citizen's address: to themselves, moderators (as reporter) and admins.
-    "CITIZEN_EMAIL": frozenset({CITIZEN, MODERATOR, ADMIN, SUPERUSER}),
+    "CITIZEN_EMAIL": frozenset({CITIZEN, CITIZEN_TOKEN, MODERATOR, ADMIN, SUPERUSER}),
     "OTHER_CITIZEN_EMAIL": frozenset({OTHER_CITIZEN, MODERATOR, ADMIN, SUPERUSER}),
     # The victim: the worker on the case and the supervisor; an intake request: the unit.
     "VICTIM_NAME": ON_THE_CASE,

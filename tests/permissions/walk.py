@@ -100,7 +100,10 @@ BY_NAME: dict[str, dict[str, Value]] = {
     "api:survey_detail[closed]": _CLOSED_WAVE,
     "api:survey_response": _WAVE,
     "api:survey_response[closed]": _CLOSED_WAVE,
-    "victims:person_export": {"person_id": obj("person")},
+    # A restricted case of the same worker: closed to the supervisor but by break-glass.
+    "victims:case[restricted]": {"case_id": obj("case_restricted")},
+    "victims:break_glass[restricted]": {"case_id": obj("case_restricted")},
+    "api:vsu_case_detail[restricted]": {"case_id": obj("case_restricted")},
     "admin:view_on_site": {
         "content_type_id": lambda world: ContentType.objects.get_for_model(Report).pk,
         "object_id": obj("report"),

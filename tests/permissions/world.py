@@ -47,9 +47,10 @@ from victims.models import Case, Service
 from victims.services.intake import intake_request_submit
 from victims.services.privacy import break_glass_open
 
-# Who knocks. The roles, plus the people whose answers must differ from their role's: a second
-# citizen (owns nothing of the first's), a case worker who is not on the case, a case worker who
-# has not enrolled a second factor, and a superuser without any role.
+# Who knocks: anonymous, the eight roles, and those whose answers may differ from their role's:
+# a second citizen (owns nothing of the first's), a case worker who is not on the case, one who
+# has not enrolled a second factor, a superuser without any role, and two API clients holding a
+# token instead of a session (a citizen's, and a supervisor's, which the unit's API refuses).
 ANONYMOUS = "anonymous"
 CITIZEN = "citizen"
 OTHER_CITIZEN = "other_citizen"
@@ -63,6 +64,9 @@ VSU_SUPERVISOR = "vsu_supervisor"
 ANALYST = "analyst"
 ADMIN = "admin"
 SUPERUSER = "superuser"
+# API clients with a token (Authorization: Token …) instead of a browser session.
+CITIZEN_TOKEN = "citizen_token"
+VSU_SUPERVISOR_TOKEN = "vsu_supervisor_token"
 
 ACTORS = (
     ANONYMOUS,
@@ -78,11 +82,16 @@ ACTORS = (
     ANALYST,
     ADMIN,
     SUPERUSER,
+    CITIZEN_TOKEN,
+    VSU_SUPERVISOR_TOKEN,
 )
-# The second and third case workers matter only where the unit's pages and accounts are.
+# The second and third case workers matter only where the unit's pages and accounts are; the
+# token holders only on the API.
 ACTORS_ONLY_ON = {
     VSU_STAFF_ELSEWHERE: ("victims:", "api:vsu_", "accounts:"),
     VSU_STAFF_UNENROLLED: ("victims:", "api:vsu_", "accounts:"),
+    CITIZEN_TOKEN: ("api:", "open311:"),
+    VSU_SUPERVISOR_TOKEN: ("api:", "open311:"),
 }
 ROLE_OF = {
     CITIZEN: Role.CITIZEN,
@@ -122,6 +131,7 @@ class World:
     users: dict[str, User] = field(default_factory=dict)
     sessions: dict[str, str] = field(default_factory=dict)
     objects: dict[str, Any] = field(default_factory=dict)
+    tokens: dict[str, str] = field(default_factory=dict)
     clients: dict[str, Knocker] = field(default_factory=dict)
 
     def client(self, actor: str) -> Knocker:
@@ -130,6 +140,8 @@ class World:
         client.cookies.clear()
         if actor in self.sessions:
             client.cookies[settings.SESSION_COOKIE_NAME] = self.sessions[actor]
+        if actor in self.tokens:
+            client.defaults["HTTP_AUTHORIZATION"] = f"Token {self.tokens[actor]}"
         return client
 
     def __getitem__(self, name: str) -> Any:
@@ -210,6 +222,8 @@ def world_build() -> World:
     users[SUPERUSER] = User.objects.create_superuser("superuser@example.org", "x" * 12)
     for actor, user in users.items():
         world.sessions[actor] = _session(user, verified=actor != VSU_STAFF_UNENROLLED)
+    for actor, owner in ((CITIZEN_TOKEN, CITIZEN), (VSU_SUPERVISOR_TOKEN, VSU_SUPERVISOR)):
+        _instance, world.tokens[actor] = AuthToken.objects.create(users[owner])
 
     objects = world.objects
     moderator = users[MODERATOR]
@@ -304,6 +318,7 @@ def world_build() -> World:
     )
     restricted = case_with_everything(staff)
     Case.objects.filter(pk=restricted.pk).update(restricted=True)
+    objects["case_restricted"] = restricted
     second_supervisor = user_with_role(Role.VSU_SUPERVISOR, email="second-supervisor@example.org")
     objects["glass"] = break_glass_open(
         case=restricted, user=second_supervisor, reason="Worker on leave, an urgent call"
