@@ -15,8 +15,9 @@ model, which admin-site actors hold each permission, and `admin_rows` turns that
 its changelist, add, change, delete and history pages and the bare object URL. An explicit row
 in `ROWS` takes precedence over a generated one.
 
-An answer that is a bug today is written as it is, with a `# BUG` comment, so that the day it
-is fixed the test says so and the row is corrected.
+A 500 is never right. Where a URL fails today the row says BUG_500, with a `# BUG` comment, so
+that the day it is fixed the matrix says so and the row is corrected; a plain 500 is refused.
+Other surprising answers carry a comment saying why they are what they are.
 """
 
 from tests.permissions.world import (
