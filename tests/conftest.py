@@ -40,18 +40,22 @@ def _media_in_tmp(settings: SettingsWrapper, tmp_path: Path) -> None:
     settings.VSU_DOCUMENT_ROOT = tmp_path / "vsu"
 
 
-@pytest.fixture(autouse=True)
-def _test_cache(settings: SettingsWrapper) -> None:
+def cache_settings_for_tests() -> dict[str, Any]:
     # Tests get a Redis database of their own for the cache (rate limits), emptied each time.
     # CURIM_TEST_REDIS_DB lets two checkouts run their suites side by side on one Redis.
     database = os.environ.get("CURIM_TEST_REDIS_DB", "15")
-    settings.CACHES = {
+    return {
         "default": {
             **settings.CACHES["default"],
             "LOCATION": urlsplit(settings.REDIS_URL)._replace(path=f"/{database}").geturl(),
             "KEY_PREFIX": "curim-test",
         }
     }
+
+
+@pytest.fixture(autouse=True)
+def _test_cache(settings: SettingsWrapper) -> None:
+    settings.CACHES = cache_settings_for_tests()
     cache.clear()
 
 

@@ -2,12 +2,12 @@
 
 import os
 from collections.abc import Iterator
-from importlib import import_module
 from pathlib import Path
 
 import pytest
-from django.apps import apps as django_apps
 from playwright.sync_api import Browser, Page, sync_playwright
+
+from tests.seeding import seeded_rows_restore
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls made by the test
 # itself (creating users) are still synchronous and safe.
@@ -17,26 +17,12 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-results"
 
 
-# The data migrations that seed rows (roles, the report taxonomy), with their functions.
-DATA_MIGRATIONS = [
-    ("curim.accounts.migrations.0002_roles", "roles_create"),
-    ("curim.reports.migrations.0002_taxonomy", "taxonomy_create"),
-    ("curim.reports.migrations.0003_role_permissions", "grant"),
-    ("curim.reports.migrations.0005_evaluation_permission", "grant"),
-    ("curim.reports.migrations.0008_conversation_permissions", "grant"),
-    ("curim.reports.migrations.0010_open311_permissions", "grant"),
-    ("surveys.migrations.0002_admin_permissions", "grant"),
-    ("surveys.migrations.0008_analyst_permissions", "grant"),
-    ("victims.migrations.0003_consent_texts", "forwards"),
-]
-
-
 @pytest.fixture(autouse=True)
 def _seeded_rows(transactional_db: None) -> None:
     # Transactional tests empty every table afterwards, seeded rows included; re-run the data
-    # migrations, so each browser test starts from a freshly migrated database.
-    for module, function in DATA_MIGRATIONS:
-        getattr(import_module(module), function)(django_apps, None)
+    # migrations (all of them, found in the migrations: tests/seeding.py), so each browser test
+    # starts from a freshly migrated database.
+    seeded_rows_restore()
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,356 @@
+"""The world the permission matrix walks: one user per actor, and real objects of several owners
+and states to put into every URL."""
+
+import io
+import uuid
+from dataclasses import dataclass, field
+from importlib import import_module
+from typing import Any
+
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.contrib.gis.geos import Point
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.utils import timezone
+from knox.models import AuthToken
+from PIL import Image
+
+from curim.accounts.models import TOTPDevice, User
+from curim.accounts.roles import Role
+from curim.accounts.services import citizen_register
+from curim.accounts.twofactor import SESSION_DEVICE_KEY, SESSION_USER_KEY
+from curim.areas.models import Area
+from curim.core.models import OutboxTask
+from curim.reports.conversation import comment_flag, comment_post, confirmation_toggle
+from curim.reports.evaluations import EvaluationDraft, evaluation_submit
+from curim.reports.models import Category, Comment, Confirmation, Follow, Report
+from curim.reports.open311 import api_key_issue
+from curim.reports.photos import photo_clean
+from curim.reports.services import ReportDraft, report_submit, report_transition
+from surveys.models import (
+    ExportRecord,
+    ImportBatch,
+    Indicator,
+    IndicatorEstimate,
+    IndicatorItem,
+    Question,
+    QuestionKind,
+    Response,
+    Section,
+    Survey,
+)
+from tests.factories import user_create, user_with_role
+from tests.victims.clients import case_with_everything, enrolled
+from victims.models import Case, Service
+from victims.services.intake import intake_request_submit
+from victims.services.privacy import break_glass_open
+
+# Who knocks: anonymous, the eight roles, and those whose answers may differ from their role's:
+# a second citizen (owns nothing of the first's), a case worker who is not on the case, one who
+# has not enrolled a second factor, a superuser without any role, and two API clients holding a
+# token instead of a session (a citizen's, and a supervisor's, which the unit's API refuses).
+ANONYMOUS = "anonymous"
+CITIZEN = "citizen"
+OTHER_CITIZEN = "other_citizen"
+MODERATOR = "moderator"
+COUNCIL_MEMBER = "council_member"
+COUNCIL_SECRETARY = "council_secretary"
+VSU_STAFF = "vsu_staff"
+VSU_STAFF_ELSEWHERE = "vsu_staff_elsewhere"
+VSU_STAFF_UNENROLLED = "vsu_staff_unenrolled"
+VSU_SUPERVISOR = "vsu_supervisor"
+ANALYST = "analyst"
+ADMIN = "admin"
+SUPERUSER = "superuser"
+# API clients with a token (Authorization: Token …) instead of a browser session.
+CITIZEN_TOKEN = "citizen_token"
+VSU_SUPERVISOR_TOKEN = "vsu_supervisor_token"
+
+ACTORS = (
+    ANONYMOUS,
+    CITIZEN,
+    OTHER_CITIZEN,
+    MODERATOR,
+    COUNCIL_MEMBER,
+    COUNCIL_SECRETARY,
+    VSU_STAFF,
+    VSU_STAFF_ELSEWHERE,
+    VSU_STAFF_UNENROLLED,
+    VSU_SUPERVISOR,
+    ANALYST,
+    ADMIN,
+    SUPERUSER,
+    CITIZEN_TOKEN,
+    VSU_SUPERVISOR_TOKEN,
+)
+# The second and third case workers matter only where the unit's pages and accounts are; the
+# token holders only on the API.
+ACTORS_ONLY_ON = {
+    VSU_STAFF_ELSEWHERE: ("victims:", "api:vsu_", "accounts:"),
+    VSU_STAFF_UNENROLLED: ("victims:", "api:vsu_", "accounts:"),
+    CITIZEN_TOKEN: ("api:", "open311:"),
+    VSU_SUPERVISOR_TOKEN: ("api:", "open311:"),
+}
+ROLE_OF = {
+    CITIZEN: Role.CITIZEN,
+    OTHER_CITIZEN: Role.CITIZEN,
+    MODERATOR: Role.MODERATOR,
+    COUNCIL_MEMBER: Role.COUNCIL_MEMBER,
+    COUNCIL_SECRETARY: Role.COUNCIL_SECRETARY,
+    VSU_STAFF: Role.VSU_STAFF,
+    VSU_STAFF_ELSEWHERE: Role.VSU_STAFF,
+    VSU_STAFF_UNENROLLED: Role.VSU_STAFF,
+    VSU_SUPERVISOR: Role.VSU_SUPERVISOR,
+    ANALYST: Role.ANALYST,
+    ADMIN: Role.ADMIN,
+}
+
+# Texts planted in the world, to find out who is shown what.
+UNPUBLISHED_TEXT = "Unpublished-report-Q7 burnt car behind the school"
+CONTACT_EMAIL = "reporter-contact-Q7@example.org"
+VICTIM_NAME = "Eleni Papadopoulou"
+INTAKE_NAME = "Maria-Intake-Q7"
+CITIZEN_EMAIL = "first-citizen@example.org"
+OTHER_CITIZEN_EMAIL = "second-citizen@example.org"
+INDICATOR_CODE = "perception-q7"  # in every estimate of the indicator
+
+CENTRE = (23.6465, 37.9425)
+
+
+class Knocker(Client):
+    """A test client that keeps no cookie an answer sets and records no template, for speed."""
+
+    def request(self, **request: Any) -> Any:
+        return self.handler(self._base_environ(**request))  # type: ignore[attr-defined]
+
+
+@dataclass
+class World:
+    users: dict[str, User] = field(default_factory=dict)
+    sessions: dict[str, str] = field(default_factory=dict)
+    objects: dict[str, Any] = field(default_factory=dict)
+    tokens: dict[str, str] = field(default_factory=dict)
+    clients: dict[str, Knocker] = field(default_factory=dict)
+
+    def client(self, actor: str) -> Knocker:
+        """The actor's client, signed in as at the start: an earlier answer's cookies are gone."""
+        client = self.clients.setdefault(actor, Knocker())
+        client.cookies.clear()
+        if actor in self.sessions:
+            client.cookies[settings.SESSION_COOKIE_NAME] = self.sessions[actor]
+        if actor in self.tokens:
+            client.defaults["HTTP_AUTHORIZATION"] = f"Token {self.tokens[actor]}"
+        return client
+
+    def __getitem__(self, name: str) -> Any:
+        return self.objects[name]
+
+
+def _session(user: User, *, verified: bool) -> str:
+    """The session cookie of a login, with the second factor passed if `verified`."""
+    client = Client()
+    client.force_login(user)
+    engine = import_module(settings.SESSION_ENGINE)
+    session = engine.SessionStore(client.cookies[settings.SESSION_COOKIE_NAME].value)
+    if verified:
+        device = TOTPDevice.objects.filter(user=user).first() or enrolled(user)
+        session[SESSION_USER_KEY] = user.pk
+        session[SESSION_DEVICE_KEY] = device.pk
+    session.save()
+    return str(session.session_key)
+
+
+def _jpeg() -> SimpleUploadedFile:
+    out = io.BytesIO()
+    Image.new("RGB", (32, 24), (20, 120, 200)).save(out, format="JPEG")
+    return SimpleUploadedFile("photo.jpg", out.getvalue(), "image/jpeg")
+
+
+def _report(
+    *, reporter: User | None, status: str, moderator: User, text: str, photo: bool = False
+) -> Report:
+    draft = ReportDraft(
+        category=Category.objects.get(slug="graffiti"),
+        description=text,
+        occurred_at=timezone.now(),
+        severity=3,
+        feeling_unsafe=3,
+        location=Point(*CENTRE, srid=4326),
+        contact_email=CONTACT_EMAIL,
+    )
+    photos = [photo_clean(_jpeg())] if photo else None
+    report, _created = report_submit(
+        draft=draft, reporter=reporter, client_address="192.0.2.44", photos=photos
+    )
+    if status != "submitted":
+        report_transition(report=report, to_status=status, actor=moderator)
+    report.refresh_from_db()
+    return report
+
+
+def _survey(code: str, status: str) -> Survey:
+    survey = Survey.objects.create(
+        code=code, title_en=f"Wave {code}", title_el=f"Κύμα {code}", status=status
+    )
+    section = Section.objects.create(survey=survey, title_en="Safety", title_el="Ασφάλεια")
+    Question.objects.create(
+        survey=survey,
+        section=section,
+        code="safe_day",
+        kind=QuestionKind.LIKERT,
+        text_en="How safe do you feel by day?",
+        text_el="Πόσο ασφαλής νιώθετε τη μέρα;",
+    )
+    return survey
+
+
+def world_build() -> World:
+    from curim.areas.services import areas_load_file
+    from curim.core.management.commands.demo_load import DEMO_AREAS
+
+    world = World()
+    areas_load_file(path=DEMO_AREAS)
+
+    users = world.users
+    for actor, role in ROLE_OF.items():
+        email = {CITIZEN: CITIZEN_EMAIL, OTHER_CITIZEN: OTHER_CITIZEN_EMAIL}.get(
+            actor, f"{actor}@example.org"
+        )
+        users[actor] = user_with_role(role, email=email)
+    users[SUPERUSER] = User.objects.create_superuser("superuser@example.org", "x" * 12)
+    for actor, user in users.items():
+        world.sessions[actor] = _session(user, verified=actor != VSU_STAFF_UNENROLLED)
+    for actor, owner in ((CITIZEN_TOKEN, CITIZEN), (VSU_SUPERVISOR_TOKEN, VSU_SUPERVISOR)):
+        _instance, world.tokens[actor] = AuthToken.objects.create(users[owner])
+
+    objects = world.objects
+    moderator = users[MODERATOR]
+    # Reports: the first citizen's, published with a photo and unpublished; the second's.
+    published = _report(
+        reporter=users[CITIZEN],
+        status="published",
+        moderator=moderator,
+        text="Tags sprayed on the school wall",
+        photo=True,
+    )
+    unpublished = _report(
+        reporter=users[CITIZEN],
+        status="submitted",
+        moderator=moderator,
+        text=UNPUBLISHED_TEXT,
+        photo=True,
+    )
+    others = _report(
+        reporter=users[OTHER_CITIZEN],
+        status="published",
+        moderator=moderator,
+        text="Broken street light at the corner",
+    )
+    objects.update(report=published, report_unpublished=unpublished, report_others=others)
+    objects["photo"] = published.photos.get()
+    objects["photo_unpublished"] = unpublished.photos.get()
+    # A comment of the second citizen on the first citizen's report, flagged by the first.
+    comment = comment_post(report=published, author=users[OTHER_CITIZEN], body="Seen it too.")
+    comment_flag(comment=comment, user=users[CITIZEN], reason="rude")
+    objects["comment"] = Comment.objects.get(pk=comment.pk)
+    confirmation_toggle(report=others, user=users[CITIZEN])
+    objects["confirmation"] = Confirmation.objects.get(report=others)
+    objects["follow"] = Follow.objects.get(report=published, user=users[CITIZEN])
+    objects["placeevaluation"] = evaluation_submit(
+        draft=EvaluationDraft(
+            location=Point(*CENTRE, srid=4326),
+            time_of_day="night",
+            feeling=2,
+            lighting=2,
+            visibility=3,
+            people=2,
+            security=1,
+            walk_path=3,
+        ),
+        evaluator=users[CITIZEN],
+        client_address="192.0.2.44",
+    )
+    objects["open311client"], objects["open311_key"] = api_key_issue(name="City helpdesk")
+    objects["category"] = Category.objects.get(slug="graffiti")
+    objects["area"] = Area.objects.get(level=Area.Level.DISTRICT, code__endswith="1")
+
+    # Surveys: an open wave with a response, an import and an export; a closed wave.
+    wave = _survey("baseline", Survey.Status.OPEN)
+    closed = _survey("old-wave", Survey.Status.CLOSED)
+    objects.update(survey=wave, survey_closed=closed, question=wave.questions.get())
+    objects["question_closed"] = closed.questions.get()
+    indicator = Indicator.objects.create(
+        code=INDICATOR_CODE, name_en="Perception", name_el="Αντίληψη", method="mean"
+    )
+    IndicatorItem.objects.create(indicator=indicator, question_code="safe_day")
+    objects["indicator"] = indicator
+    IndicatorEstimate.objects.create(survey=wave, indicator=indicator, n=40, estimate=3.2)
+    batch = ImportBatch.objects.create(
+        survey=wave, imported_by=users[ANALYST], filename="wave.csv", rows=1
+    )
+    objects["importbatch"] = batch
+    objects["response"] = Response.objects.create(
+        survey=wave,
+        status=Response.Status.COMPLETE,
+        source=Response.Source.IMPORT,
+        group="resident",
+        import_batch=batch,
+        completed_at=timezone.now(),
+    )
+    objects["exportrecord"] = ExportRecord.objects.create(
+        survey=wave, user=users[ANALYST], file_format="csv", rows=1
+    )
+
+    # The Victim Support Unit: a case of the first worker's, an intake request, and a
+    # restricted case a second supervisor opened by break-glass (for ours to review).
+    staff = users[VSU_STAFF]
+    case = case_with_everything(staff)
+    objects["case"] = case
+    objects["person"] = case.person
+    objects["consent"] = case.consents.first()
+    objects["referral"] = case.referrals.first()
+    objects["document"] = case.documents.first()
+    objects["service"] = Service.objects.get(pk=objects["referral"].service_id)
+    objects["intake"] = intake_request_submit(
+        name=INTAKE_NAME, phone="+30 690 000 0000", email="", channel="phone"
+    )
+    restricted = case_with_everything(staff)
+    Case.objects.filter(pk=restricted.pk).update(restricted=True)
+    objects["case_restricted"] = restricted
+    second_supervisor = user_with_role(Role.VSU_SUPERVISOR, email="second-supervisor@example.org")
+    objects["glass"] = break_glass_open(
+        case=restricted, user=second_supervisor, reason="Worker on leave, an urgent call"
+    )
+
+    # Rows for the Django admin's other models.
+    objects["group"] = Group.objects.get(name=Role.CITIZEN.value)
+    objects["authtoken"], _token = AuthToken.objects.create(users[CITIZEN])
+    objects["accessattempt"] = AccessAttempt.objects.create(
+        username="someone@example.org",
+        ip_address="192.0.2.9",
+        user_agent="test",
+        get_data="",
+        post_data="",
+        http_accept="*/*",
+        path_info="/accounts/login/",
+        failures_since_start=1,
+    )
+    objects["accesslog"] = AccessLog.objects.create(
+        username=CITIZEN_EMAIL, ip_address="192.0.2.9", user_agent="test", path_info="/"
+    )
+    objects["accessfailurelog"] = AccessFailureLog.objects.create(
+        username="someone@example.org", ip_address="192.0.2.9", user_agent="test", path_info="/"
+    )
+    objects["outboxtask"] = OutboxTask.objects.create(
+        id=uuid.uuid4(), task_name="reports.status_email_send", args=[], kwargs={}
+    )
+    # Accounts in the user admin: a plain citizen, a member of the unit, a superuser.
+    objects["user"] = users[OTHER_CITIZEN]
+    objects["user_unit"] = users[VSU_SUPERVISOR]
+    objects["user_superuser"] = users[SUPERUSER]
+    objects["plain_user"] = user_create(email="no-role@example.org")
+    citizen_register(email="unconfirmed@example.org")
+    objects["unconfirmed"] = User.objects.get(email="unconfirmed@example.org")
+    return world
