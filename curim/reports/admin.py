@@ -78,10 +78,13 @@ class ReportAdmin(LeafletGeoAdmin):  # type: ignore[misc]
     search_fields = ["public_id", "description"]
     date_hierarchy = "created_at"
     list_select_related = ["category", "area"]
-    # The exact and public locations and the district are computed together at submission;
-    # editing one here would leave the others wrong.
+    # The exact and public locations and the district are computed together at submission, the
+    # public one on the category's privacy grid; editing one of them, or the category, here would
+    # leave the others wrong (a report moved to a coarser-grid category would keep a finer
+    # public location).
     readonly_fields = [
         "public_id",
+        "category",
         "location",
         "area",
         "public_location",
@@ -97,6 +100,9 @@ class ReportAdmin(LeafletGeoAdmin):  # type: ignore[misc]
     raw_id_fields = ["duplicate_of"]
     inlines = [ReportPhotoInline, ReportEventInline]
 
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # reports come from citizens, placed by the submission service
+
 
 @admin.register(PlaceEvaluation)
 class PlaceEvaluationAdmin(LeafletGeoAdmin):  # type: ignore[misc]
@@ -104,6 +110,9 @@ class PlaceEvaluationAdmin(LeafletGeoAdmin):  # type: ignore[misc]
     list_filter = ["time_of_day", "area"]
     date_hierarchy = "created_at"
     readonly_fields = ["public_id", "public_location", "evaluator", "client_address", "created_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # ratings come from citizens, placed by their service
 
 
 class CommentFlagInline(admin.TabularInline[CommentFlag, Comment]):
@@ -120,11 +129,17 @@ class CommentAdmin(admin.ModelAdmin[Comment]):
     readonly_fields = ["public_id", "report", "author", "flag_count", "created_at"]
     inlines = [CommentFlagInline]
 
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # comments are written by citizens under a report
+
 
 @admin.register(Confirmation, Follow)
 class ParticipationAdmin(admin.ModelAdmin[Confirmation | Follow]):
     list_display = ["report", "user", "created_at"]
     readonly_fields = ["report", "user", "created_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # a citizen's own "me too" or follow, never made for them
 
 
 @admin.register(Open311Client)

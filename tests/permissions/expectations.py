@@ -329,7 +329,8 @@ ROWS: dict[str, Row] = {
     },
     "surveys:margins": {
         "GET": {ANONYMOUS: LOGIN, SURVEY_STAFF: 200, OTHERS: 404},
-        "POST": {ANONYMOUS: LOGIN, SURVEY_STAFF: REDIRECT, OTHERS: 404},  # no lines: cleared
+        # An empty form is refused: clearing every margin is its own action.
+        "POST": {ANONYMOUS: LOGIN, SURVEY_STAFF: 400, OTHERS: 404},
         ELSE: LOGIN_FIRST,
     },
     # Paper entry works on closed waves too.
@@ -358,7 +359,8 @@ ROWS: dict[str, Row] = {
     "victims:support_request": {"GET POST": 200},  # an empty form is shown again
     "victims:support_request_sent": {"GET": 200},
     # --- The Victim Support Unit: members' pages -------------------------------------------
-    "victims:cases": {"GET": {**UNIT_DOOR, UNIT_VERIFIED: 200}},
+    # The search is POSTed, so that a name typed into it never reaches a URL or an access log.
+    "victims:cases": {"GET POST": {**UNIT_DOOR, UNIT_VERIFIED: 200}},
     "victims:case_new": {"GET POST": {**UNIT_DOOR, UNIT_VERIFIED: 200}},
     "victims:case": {"GET": {**CASE_DOOR, ON_THE_CASE: 200}},
     # Restricted: closed to the supervisor too, until they open it by break-glass.
@@ -377,7 +379,7 @@ ROWS: dict[str, Row] = {
     "victims:intake": {"GET": {**UNIT_DOOR, UNIT_VERIFIED: 200}},
     "victims:intake_detail": {
         "GET": {**UNIT_DOOR, UNIT_VERIFIED: 200},
-        "POST": {**UNIT_DOOR, UNIT_VERIFIED: BUG_500},  # BUG: 500 on neither action, see report
+        "POST": {**UNIT_DOOR, UNIT_VERIFIED: 400},  # neither action chosen
     },
     "victims:services": {"GET": {**UNIT_DOOR, UNIT_VERIFIED: 200}},
     # --- The Victim Support Unit: supervisors' pages ---------------------------------------
@@ -492,16 +494,13 @@ ADMIN_MODELS: dict[str, AdminModel] = {
     "accounts_user": AdminModel(view=ADMINS, add=ADMINS, change=ADMINS, delete=ADMINS),
     "areas_area": AdminModel(view=ADMINS, add=ADMINS, change=ADMINS, delete=ADMINS),
     "reports_category": AdminModel(view=ADMINS, add=ADMINS, change=ADMINS, delete=SU),
-    "reports_report": AdminModel(view=ADMINS, add=SU, change=ADMINS, delete=SU),
-    "reports_placeevaluation": AdminModel(view=ADMINS, add=SU, change=SU, delete=SU),
-    "reports_comment": AdminModel(view=ADMINS, add=SU, change=ADMINS, delete=SU),
-    # BUG: 500 to an empty add form (report and user are read-only, then NULL), see report.
-    "reports_confirmation": AdminModel(
-        view=ADMINS, add=SU, change=SU, delete=SU, saves_empty=True, add_post=BUG_500
-    ),
-    "reports_follow": AdminModel(
-        view=ADMINS, add=SU, change=SU, delete=SU, saves_empty=True, add_post=BUG_500
-    ),
+    # What citizens make (reports, ratings, comments, "me too", follows) is never added in the
+    # admin, not even by the superuser: their services place them and check who made them.
+    "reports_report": AdminModel(view=ADMINS, change=ADMINS, delete=SU),
+    "reports_placeevaluation": AdminModel(view=ADMINS, change=SU, delete=SU),
+    "reports_comment": AdminModel(view=ADMINS, change=ADMINS, delete=SU),
+    "reports_confirmation": AdminModel(view=ADMINS, change=SU, delete=SU, saves_empty=True),
+    "reports_follow": AdminModel(view=ADMINS, change=SU, delete=SU, saves_empty=True),
     "reports_open311client": AdminModel(view=ADMINS, add=ADMINS, change=ADMINS, delete=SU),
     # A wave with responses (and its questions) cannot be deleted, by anybody.
     "surveys_survey": AdminModel(view=SURVEY_BUILDERS, add=SURVEY_BUILDERS, change=SURVEY_BUILDERS),

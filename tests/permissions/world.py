@@ -23,12 +23,13 @@ from curim.accounts.services import citizen_register
 from curim.accounts.twofactor import SESSION_DEVICE_KEY, SESSION_USER_KEY
 from curim.areas.models import Area
 from curim.core.models import OutboxTask
-from curim.reports.conversation import comment_flag, comment_post, confirmation_toggle
-from curim.reports.evaluations import EvaluationDraft, evaluation_submit
 from curim.reports.models import Category, Comment, Confirmation, Follow, Report
-from curim.reports.open311 import api_key_issue
-from curim.reports.photos import photo_clean
-from curim.reports.services import ReportDraft, report_submit, report_transition
+from curim.reports.photos import photos_clean
+from curim.reports.services.conversation import comment_flag, comment_post, confirmation_toggle
+from curim.reports.services.evaluations import EvaluationDraft, evaluation_submit
+from curim.reports.services.open311 import api_key_issue
+from curim.reports.services.submission import ReportDraft, report_submit
+from curim.reports.services.workflow import report_transition
 from surveys.models import (
     ExportRecord,
     ImportBatch,
@@ -180,7 +181,7 @@ def _report(
         location=Point(*CENTRE, srid=4326),
         contact_email=CONTACT_EMAIL,
     )
-    photos = [photo_clean(_jpeg())] if photo else None
+    photos = photos_clean([_jpeg()]) if photo else None
     report, _created = report_submit(
         draft=draft, reporter=reporter, client_address="192.0.2.44", photos=photos
     )
@@ -207,8 +208,8 @@ def _survey(code: str, status: str) -> Survey:
 
 
 def world_build() -> World:
+    from curim.areas.demo import DEMO_AREAS
     from curim.areas.services import areas_load_file
-    from curim.core.management.commands.demo_load import DEMO_AREAS
 
     world = World()
     areas_load_file(path=DEMO_AREAS)
