@@ -4,6 +4,7 @@ from collections.abc import Callable
 
 import pytest
 from django.contrib import admin
+from django.db.models import Model
 from django.test import Client, RequestFactory
 
 from curim.accounts.roles import Role
@@ -37,7 +38,7 @@ def test_an_admin_cannot_change_a_reports_category_in_the_admin(
 
 
 @pytest.mark.parametrize("model", [Report, PlaceEvaluation, Comment, Confirmation, Follow])
-def test_what_citizens_make_is_never_added_in_the_admin(model: type) -> None:
+def test_what_citizens_make_is_never_added_in_the_admin(model: type[Model]) -> None:
     client = Client()
     client.force_login(user_create(is_superuser=True, is_staff=True))
     opts = model._meta
