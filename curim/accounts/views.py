@@ -19,7 +19,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from curim.accounts import services
 from curim.accounts.forms import AccountDeleteForm, RegistrationForm, TwoFactorCodeForm
@@ -53,7 +53,7 @@ def register(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def register_done(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/register_done.html")
 
@@ -84,7 +84,7 @@ def confirm(request: HttpRequest, user_id: uuid.UUID, token: str) -> HttpRespons
 
 
 @login_required
-@require_GET
+@require_safe
 def profile(request: HttpRequest) -> HttpResponse:
     user = cast(User, request.user)  # login_required: never anonymous here
     return render(

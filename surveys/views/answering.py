@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from curim.accounts.models import User
 from curim.accounts.roles import Role, user_has_role
@@ -31,6 +31,7 @@ from surveys.services.responses import response_limit_reached, response_save
 RESUME_DAYS = 30
 
 
+@require_safe
 def survey_list(request: HttpRequest) -> HttpResponse:
     return render(request, "surveys/list.html", {"surveys": surveys_open()})
 
@@ -102,6 +103,7 @@ def survey_respond(request: HttpRequest, code: str) -> HttpResponse:
     return saved
 
 
+@require_safe
 def survey_thanks(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "surveys/thanks.html", {"survey": survey_open(code)})
 

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from curim.accounts.roles import user_has_role
 from surveys.dashboard import dashboard_for
@@ -14,6 +15,7 @@ from surveys.selectors import ESTIMATE_READERS, estimates_visible_to
 
 
 @login_required
+@require_safe
 def survey_dashboard(request: HttpRequest) -> HttpResponse:
     """The indicator dashboard, for the council and the survey staff."""
     if not user_has_role(request.user, *ESTIMATE_READERS):
@@ -30,6 +32,7 @@ def survey_dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def survey_estimates_csv(request: HttpRequest) -> HttpResponse:
     """The aggregated table (every wave, indicator, district and group), suppressed cells blank."""
     rows = estimates_visible_to(request.user)

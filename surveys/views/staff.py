@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
 from curim.accounts.models import User
 from curim.accounts.roles import user_has_role
@@ -31,6 +31,7 @@ from surveys.services.responses import responses_import
 
 
 @login_required
+@require_safe
 def survey_staff_list(request: HttpRequest) -> HttpResponse:
     """The survey staff's own list of waves: responses, refresh state, and what to do."""
     if not user_has_role(request.user, *SURVEY_STAFF):
@@ -80,6 +81,8 @@ def survey_import(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @never_cache
+# GET only: a HEAD would build and log an export nobody receives.
+@require_GET
 def survey_export(request: HttpRequest, code: str, file_format: str) -> HttpResponse:
     """Raw responses for analysts (logged)."""
     survey = survey_for_staff(request.user, code)

@@ -149,9 +149,9 @@ PUBLIC = {
 
 ROWS: dict[str, Row] = {
     # --- The web shell ---------------------------------------------------------------------
-    "core:home": {"GET": 200},
+    "core:home": {"GET HEAD": 200},
     # 200 or 503: whether a Celery worker (any on the broker) answers the health check's ping.
-    "core:healthz": {"GET": frozenset({200, 503})},
+    "core:healthz": {"GET HEAD": frozenset({200, 503})},
     "set_language": {"GET HEAD POST PUT PATCH DELETE OPTIONS": REDIRECT},
     "javascript_catalog": {"GET HEAD OPTIONS": 200},
     # --- Accounts --------------------------------------------------------------------------
@@ -162,10 +162,10 @@ ROWS: dict[str, Row] = {
     },
     "accounts:logout": {"POST": REDIRECT, "OPTIONS": 200},
     "accounts:register": {"GET POST": {ANONYMOUS: 200, OTHERS: REDIRECT}},
-    "accounts:register_done": {"GET": 200},
+    "accounts:register_done": {"GET HEAD": 200},
     # Anyone holding the e-mailed link (made for a pending registration) sees the form.
     "accounts:confirm": {"GET POST": 200},
-    "accounts:profile": {"GET": {ANONYMOUS: LOGIN, OTHERS: 200}, ELSE: LOGIN_FIRST},
+    "accounts:profile": {"GET HEAD": {ANONYMOUS: LOGIN, OTHERS: 200}, ELSE: LOGIN_FIRST},
     "accounts:twofactor_setup": {
         # Enrolled users are sent on to verify; the one member not enrolled sees the QR code.
         "GET POST": {ANONYMOUS: LOGIN, VSU_STAFF_UNENROLLED: 200, OTHERS: VERIFY},
@@ -196,16 +196,16 @@ ROWS: dict[str, Row] = {
     "accounts:password_reset_confirm": {"GET HEAD POST PUT PATCH DELETE OPTIONS": REDIRECT},
     "accounts:password_reset_complete": {"GET HEAD OPTIONS": 200},
     # --- Citizen reports -------------------------------------------------------------------
-    "reports:new": {"GET": 200},
-    "reports:submitted": {"GET": 200},
-    "reports:map": {"GET": 200},
-    "reports:evaluate": {"GET": 200},
-    "reports:mine": {"GET": {ANONYMOUS: LOGIN, OTHERS: 200}, ELSE: LOGIN_FIRST},
-    "reports:detail": {"GET": 200},
+    "reports:new": {"GET HEAD": 200},
+    "reports:submitted": {"GET HEAD": 200},
+    "reports:map": {"GET HEAD": 200},
+    "reports:evaluate": {"GET HEAD": 200},
+    "reports:mine": {"GET HEAD": {ANONYMOUS: LOGIN, OTHERS: 200}, ELSE: LOGIN_FIRST},
+    "reports:detail": {"GET HEAD": 200},
     # Not published: not found for anybody, its own reporter and the moderators included.
-    "reports:detail[unpublished]": {"GET": 404},
-    "reports:photo": {"GET": 200},
-    "reports:photo[unpublished]": {"GET": {MODERATOR: 200, OTHERS: 404}},
+    "reports:detail[unpublished]": {"GET HEAD": 404},
+    "reports:photo": {"GET HEAD": 200},
+    "reports:photo[unpublished]": {"GET HEAD": {MODERATOR: 200, OTHERS: 404}},
     "reports:comment_create": {"POST": {ANONYMOUS: LOGIN, OTHERS: REDIRECT}, ELSE: LOGIN_FIRST},
     "reports:comment_create[unpublished]": {
         "POST": {ANONYMOUS: LOGIN, OTHERS: 404},
@@ -218,11 +218,11 @@ ROWS: dict[str, Row] = {
     "reports:comment_flag": {"POST": {ANONYMOUS: LOGIN, OTHERS: REDIRECT}, ELSE: LOGIN_FIRST},
     # Moderation: the queues answer 403 to other roles, a report or comment in them 404.
     "reports:moderation_queue": {
-        "GET": {ANONYMOUS: LOGIN, MODERATOR: 200, OTHERS: 403},
+        "GET HEAD": {ANONYMOUS: LOGIN, MODERATOR: 200, OTHERS: 403},
         ELSE: LOGIN_FIRST,
     },
     "reports:moderation_detail": {
-        "GET": {ANONYMOUS: LOGIN, MODERATOR: 200, OTHERS: 404},
+        "GET HEAD": {ANONYMOUS: LOGIN, MODERATOR: 200, OTHERS: 404},
         ELSE: LOGIN_FIRST,
     },
     # An empty form: back to the report with "Choose an action".
@@ -231,7 +231,7 @@ ROWS: dict[str, Row] = {
         ELSE: LOGIN_FIRST,
     },
     "reports:moderation_comments": {
-        "GET": {ANONYMOUS: LOGIN, MODERATOR: 200, OTHERS: 403},
+        "GET HEAD": {ANONYMOUS: LOGIN, MODERATOR: 200, OTHERS: 403},
         ELSE: LOGIN_FIRST,
     },
     "reports:moderation_comment": {
@@ -243,32 +243,29 @@ ROWS: dict[str, Row] = {
     # An empty POST is an incomplete report, from anyone.
     "api:report_list": {"GET HEAD OPTIONS": 200, "POST": 400},
     "api:report_nearby": {"GET HEAD": 400, "OPTIONS": 200},  # 400: no point given
-    "api:report_export": {"GET": 200},
+    "api:report_export": {"GET HEAD": 200},
     "api:report_detail": {"GET HEAD OPTIONS": 200},
     "api:report_detail[unpublished]": {"GET HEAD": 404, "OPTIONS": 200},
-    # HEAD is treated as a write by the view's own permission check (GET only is AllowAny).
     "api:report_comments": {
-        "GET": 200,
-        "HEAD OPTIONS": {ANONYMOUS: 401, OTHERS: 200},
+        "GET HEAD OPTIONS": 200,
         "POST": {ANONYMOUS: 401, OTHERS: 400},
         ELSE: {ANONYMOUS: 401, OTHERS: 405},
     },
     # The empty body is refused before the report is looked up: 400, as for a published one.
     "api:report_comments[unpublished]": {
-        "GET": 404,
-        "HEAD": {ANONYMOUS: 401, OTHERS: 404},
+        "GET HEAD": 404,
         "POST": {ANONYMOUS: 401, OTHERS: 400},
-        "OPTIONS": {ANONYMOUS: 401, OTHERS: 200},
+        "OPTIONS": 200,
         ELSE: {ANONYMOUS: 401, OTHERS: 405},
     },
     "api:evaluation_list": {"GET HEAD OPTIONS": 200, "POST": 400},
-    "api:report_tile": {"GET": 200},
-    "open311:discovery": {"GET": 200},
-    "open311:services": {"GET": 200},
-    "open311:service": {"GET": 200},
+    "api:report_tile": {"GET HEAD": 200},
+    "open311:discovery": {"GET HEAD": 200},
+    "open311:services": {"GET HEAD": 200},
+    "open311:service": {"GET HEAD": 200},
     "open311:requests": {"GET": 200, "POST": 403},  # 403: no api_key
-    "open311:request": {"GET": 200},
-    "open311:request[unpublished]": {"GET": 404},
+    "open311:request": {"GET HEAD": 200},
+    "open311:request[unpublished]": {"GET HEAD": 404},
     # --- Accounts' API, areas, the schema --------------------------------------------------
     "api:token_create": {"POST": 400, "OPTIONS": 200},
     # Token authentication only: a browser session is no token to revoke.
@@ -286,46 +283,33 @@ ROWS: dict[str, Row] = {
     "api_schema": {"GET HEAD OPTIONS": 200},
     "api_docs": {"GET HEAD": 200},
     # --- Surveys ---------------------------------------------------------------------------
-    # The list, the thank-you page and the staff pages below check no method at all.
-    "surveys:list": {"GET HEAD POST PUT PATCH DELETE OPTIONS": 200},
+    "surveys:list": {"GET HEAD": 200},
     "surveys:respond": {"GET": 200, "POST": 400},  # 400: an empty questionnaire
     "surveys:respond[closed]": {"GET POST": 404},
-    "surveys:thanks": {"GET HEAD POST PUT PATCH DELETE OPTIONS": 200},
-    "surveys:thanks[closed]": {"GET HEAD POST PUT PATCH DELETE OPTIONS": 404},
+    "surveys:thanks": {"GET HEAD": 200},
+    "surveys:thanks[closed]": {"GET HEAD": 404},
     "surveys:dashboard": {
-        "GET HEAD POST PUT PATCH DELETE OPTIONS": {
-            ANONYMOUS: LOGIN,
-            ESTIMATE_READERS: 200,
-            OTHERS: 404,
-        },
+        "GET HEAD": {ANONYMOUS: LOGIN, ESTIMATE_READERS: 200, OTHERS: 404},
+        ELSE: LOGIN_FIRST,
     },
     "surveys:estimates_csv": {
-        "GET HEAD POST PUT PATCH DELETE OPTIONS": {
-            ANONYMOUS: LOGIN,
-            ESTIMATE_READERS: 200,
-            OTHERS: 404,
-        },
+        "GET HEAD": {ANONYMOUS: LOGIN, ESTIMATE_READERS: 200, OTHERS: 404},
+        ELSE: LOGIN_FIRST,
     },
     # Survey staff are analysts and admins; the superuser holds neither role.
     "surveys:staff": {
-        "GET HEAD POST PUT PATCH DELETE OPTIONS": {
-            ANONYMOUS: LOGIN,
-            SURVEY_STAFF: 200,
-            OTHERS: 404,
-        },
+        "GET HEAD": {ANONYMOUS: LOGIN, SURVEY_STAFF: 200, OTHERS: 404},
+        ELSE: LOGIN_FIRST,
     },
     "surveys:import": {
         "GET": {ANONYMOUS: LOGIN, SURVEY_STAFF: 200, OTHERS: 404},
         "POST": {ANONYMOUS: LOGIN, SURVEY_STAFF: 400, OTHERS: 404},  # 400: no file
         ELSE: LOGIN_FIRST,
     },
-    # Each answer is a logged export, whatever the method.
+    # Each answer is a logged export: GET only (a HEAD would log an export nobody receives).
     "surveys:export": {
-        "GET HEAD POST PUT PATCH DELETE OPTIONS": {
-            ANONYMOUS: LOGIN,
-            SURVEY_STAFF: 200,
-            OTHERS: 404,
-        },
+        "GET": {ANONYMOUS: LOGIN, SURVEY_STAFF: 200, OTHERS: 404},
+        ELSE: LOGIN_FIRST,
     },
     "surveys:margins": {
         "GET": {ANONYMOUS: LOGIN, SURVEY_STAFF: 200, OTHERS: 404},

@@ -5,7 +5,7 @@ from typing import Any, cast
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import generics, serializers
-from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.permissions import SAFE_METHODS, AllowAny, IsAuthenticated
 
 from curim.accounts.models import User
 from curim.reports.models import Comment
@@ -32,7 +32,7 @@ class ReportComments(generics.ListCreateAPIView[Comment]):
     pagination_class = None
 
     def get_permissions(self) -> list[Any]:
-        return [AllowAny()] if self.request.method == "GET" else [IsAuthenticated()]
+        return [AllowAny()] if self.request.method in SAFE_METHODS else [IsAuthenticated()]
 
     def _report(self) -> Any:
         report = reports_public().filter(public_id=self.kwargs["public_id"]).first()

@@ -4,7 +4,7 @@ import csv
 from itertools import chain
 
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from curim.core.spreadsheet import formula_defused
 from curim.reports.api.common import (
@@ -36,7 +36,7 @@ def _csv_cell(value: object) -> object:
     return formula_defused(value) if isinstance(value, str) else value
 
 
-@require_GET
+@require_safe
 def reports_csv(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     """Open data: published reports as CSV, public columns only, with the list's filters."""
     query = ReportQuerySerializer(data=request.GET)
@@ -51,7 +51,7 @@ def reports_csv(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def report_tile(request: HttpRequest, z: int, x: int, y: int) -> HttpResponse:
     """A Mapbox Vector Tile of public report locations, counted per category and cluster."""
     if not tile_exists(z, x, y):

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from curim.core.client import client_address
 from curim.core.geometry import GeometryError, point_from_lon_lat
@@ -30,7 +30,7 @@ from curim.reports.selectors import (
 from curim.reports.services.submission import ReportDraft, report_submit
 
 
-@require_GET
+@require_safe
 def discovery(request: HttpRequest, fmt: str) -> HttpResponse:
     base = request.build_absolute_uri(reverse("open311:discovery", args=["json"]))
     return render(
@@ -53,12 +53,12 @@ def discovery(request: HttpRequest, fmt: str) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def services(request: HttpRequest, fmt: str) -> HttpResponse:
     return render(fmt, "services", [rendering.service(c) for c in categories_public()])
 
 
-@require_GET
+@require_safe
 def service_definition(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
     category = categories_public().filter(slug=code).first()
     if category is None:
@@ -167,7 +167,7 @@ def _request_create(request: HttpRequest, fmt: str) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def request_detail(request: HttpRequest, request_id: str, fmt: str) -> HttpResponse:
     try:
         public_id = uuid.UUID(request_id)

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from curim.accounts.models import User
 from curim.areas.models import Area
@@ -62,7 +62,7 @@ def map_config() -> dict[str, object]:
     }
 
 
-@require_GET
+@require_safe
 def report_new(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -78,7 +78,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache  # its link to the unit must not stay in a shared browser's cache
-@require_GET
+@require_safe
 def report_submitted(request: HttpRequest) -> HttpResponse:
     token = request.GET.get("support", "")
     return render(
@@ -88,7 +88,7 @@ def report_submitted(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def public_map(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -102,7 +102,7 @@ def public_map(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def place_evaluate(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -118,7 +118,7 @@ def place_evaluate(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def report_page(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     report = get_object_or_404(
         reports_public().select_related("category", "area"), public_id=public_id
@@ -196,13 +196,13 @@ def follow(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def my_reports(request: HttpRequest) -> HttpResponse:
     page = Paginator(reports_of(request.user).order_by("-created_at"), 25)
     return render(request, "reports/mine.html", {"page": page.get_page(request.GET.get("page"))})
 
 
-@require_GET
+@require_safe
 def photo(request: HttpRequest, public_id: uuid.UUID) -> FileResponse:
     item = get_object_or_404(photos_visible_to(request.user), public_id=public_id)
     response = FileResponse(item.image.open("rb"), content_type="image/jpeg")

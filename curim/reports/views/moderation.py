@@ -11,7 +11,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from curim.accounts.models import User
 from curim.accounts.roles import Role, user_has_role
@@ -29,7 +29,7 @@ from curim.reports.views.citizens import map_config
 
 
 @login_required
-@require_GET
+@require_safe
 def queue(request: HttpRequest) -> HttpResponse:
     if not user_has_role(request.user, Role.MODERATOR):
         raise PermissionDenied
@@ -46,7 +46,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     report = get_object_or_404(reports_moderated_by(request.user), public_id=public_id)
     return render(
@@ -114,7 +114,7 @@ def act(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def flagged_comments(request: HttpRequest) -> HttpResponse:
     if not user_has_role(request.user, Role.MODERATOR):
         raise PermissionDenied
