@@ -6,8 +6,11 @@ from typing import Any
 import redis
 from django.conf import settings
 from django.db import connection
+from django.db.models import Count, Min, Q
+from django.utils import timezone
 
 from curim.celery import app
+from curim.core.models import OutboxTask
 
 logger = logging.getLogger(__name__)
 
@@ -52,11 +55,43 @@ def worker_check(*, timeout: float = 1.0) -> Check:
     return {"ok": True, "workers": sorted(name for reply in replies for name in reply)}
 
 
+def outbox_check() -> Check:
+    """How much background work waits: for monitoring, never a reason to take the web down.
+
+    `pending`: recorded, not yet accepted by the broker (Redis was down); `unfinished`: sent and
+    not completed; `given_up`: sent OUTBOX_MAX_SENDS times without completing (look at their
+    `last_error` in the admin's outbox).
+    """
+    try:
+        counts = OutboxTask.objects.aggregate(
+            pending=Count("pk", filter=Q(sent_at__isnull=True)),
+            unfinished=Count("pk", filter=Q(sent_at__isnull=False, completed_at__isnull=True)),
+            given_up=Count(
+                "pk",
+                filter=Q(completed_at__isnull=True, sends__gte=settings.OUTBOX_MAX_SENDS),
+            ),
+            oldest_pending=Min("created_at", filter=Q(sent_at__isnull=True)),
+        )
+    except Exception as exc:
+        logger.warning("health: outbox unreadable: %s", exc)
+        return {"ok": True, "error": type(exc).__name__}
+    oldest = counts.pop("oldest_pending")
+    age = (timezone.now() - oldest).total_seconds() if oldest else 0
+    return {"ok": True, **counts, "oldest_pending_seconds": round(age)}
+
+
 def health_report() -> tuple[bool, dict[str, Check]]:
+    """Whether the platform can serve (database, Redis, a worker), and each check's details.
+
+    The outbox's backlog is reported beside them for monitoring; it never makes the answer a 503,
+    which would take the web server out of a load balancer for work that waits safely."""
     checks = {"database": database_check(), "redis": redis_check()}
     # Without Redis no worker can be reached; asking would only wait for the timeout.
     if checks["redis"]["ok"]:
         checks["celery"] = worker_check()
     else:
         checks["celery"] = {"ok": False, "error": "broker unreachable"}
-    return all(check["ok"] for check in checks.values()), checks
+    ok = all(check["ok"] for check in checks.values())
+    if checks["database"]["ok"]:
+        checks["outbox"] = outbox_check()
+    return ok, checks

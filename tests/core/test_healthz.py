@@ -35,3 +35,32 @@ def test_it_answers_503_when_redis_is_unreachable(
 @pytest.mark.django_db
 def test_it_refuses_writes(client: Client) -> None:
     assert client.post("/healthz").status_code == 405
+
+
+@pytest.mark.django_db
+def test_it_reports_the_outbox_backlog_without_failing_on_it(
+    client: Client, settings: SettingsWrapper
+) -> None:
+    import datetime
+
+    from django.utils import timezone
+
+    from curim.core.models import OutboxTask
+
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"  # the broker is down: work waits in the outbox
+    an_hour_ago = timezone.now() - datetime.timedelta(hours=1)
+    pending = OutboxTask.objects.create(task_name="core.outbox_prune")
+    OutboxTask.objects.filter(pk=pending.pk).update(created_at=an_hour_ago)
+    OutboxTask.objects.create(task_name="core.outbox_prune", sent_at=an_hour_ago, sends=1)
+    OutboxTask.objects.create(
+        task_name="core.outbox_prune", sent_at=an_hour_ago, sends=settings.OUTBOX_MAX_SENDS
+    )
+    OutboxTask.objects.create(
+        task_name="core.outbox_prune", sent_at=an_hour_ago, completed_at=an_hour_ago, sends=1
+    )
+    outbox = client.get("/healthz").json()["checks"]["outbox"]
+    assert outbox["pending"] == 1
+    assert outbox["unfinished"] == 2
+    assert outbox["given_up"] == 1
+    assert 3590 <= outbox["oldest_pending_seconds"] <= 3700
+    assert outbox["ok"] is True
