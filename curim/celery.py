@@ -48,6 +48,10 @@ def app_config() -> dict[str, Any]:
         "beat_schedule": {
             "outbox-sweep": {"task": "core.outbox_sweep", "schedule": 60.0},
             "outbox-prune": {"task": "core.outbox_prune", "schedule": crontab(hour=3, minute=17)},
+            "sessions-prune": {
+                "task": "accounts.sessions_prune",
+                "schedule": crontab(hour=3, minute=22),
+            },
             "login-records-prune": {
                 "task": "accounts.login_records_prune",
                 "schedule": crontab(hour=3, minute=27),

@@ -5,6 +5,7 @@ from datetime import timedelta
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -124,6 +125,13 @@ def user_delete(*, user: User) -> None:
     for model in (AccessAttempt, AccessFailureLog, AccessLog):
         model.objects.filter(username=user.email).delete()
     user.delete()
+
+
+def sessions_expired_delete() -> int:
+    """Delete expired sessions (Django leaves them in the table until asked); returns how many."""
+    expired = Session.objects.filter(expire_date__lt=timezone.now())
+    deleted, _ = expired.delete()
+    return deleted
 
 
 def login_records_prune(*, older_than: timedelta) -> int:

@@ -70,6 +70,11 @@ def password_reset_email_send(user_id: int) -> None:
     _mail(user, "password_reset", {"link": settings.SITE_URL + path})
 
 
+@shared_task(name="accounts.sessions_prune", ignore_result=True)
+def sessions_prune() -> int:
+    return services.sessions_expired_delete()
+
+
 @shared_task(name="accounts.login_records_prune", ignore_result=True)
 def login_records_prune() -> int:
     return services.login_records_prune(older_than=timedelta(days=settings.AXES_RETENTION_DAYS))

@@ -109,3 +109,20 @@ def test_old_login_records_are_pruned(citizen: User) -> None:
         )
         assert login_records_prune(older_than=timedelta(days=90)) == 1
     assert list(AccessAttempt.objects.values_list("ip_address", flat=True)) == ["192.0.2.2"]
+
+
+@pytest.mark.django_db
+def test_expired_sessions_are_deleted_every_night() -> None:
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.contrib.sessions.models import Session
+
+    from curim.accounts.tasks import sessions_prune
+    from curim.celery import app
+
+    expired, live = SessionStore(), SessionStore()
+    expired.set_expiry(-60)
+    expired.create()
+    live.create()
+    assert sessions_prune() == 1
+    assert list(Session.objects.values_list("session_key", flat=True)) == [live.session_key]
+    assert app.conf.beat_schedule["sessions-prune"]["task"] == "accounts.sessions_prune"
