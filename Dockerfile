@@ -8,7 +8,9 @@ ENV DJANGO_SETTINGS_MODULE=curim.settings \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
 # Runtime libraries required by GeoDjango (GDAL, GEOS, PROJ), gettext for
-# compilemessages and curl for container health checks.
+# compilemessages, curl for container health checks, and pg_dump/pg_restore for
+# `manage.py backup_create` and `backup_restore` (Debian 12's client is PostgreSQL 15,
+# the version of the db service: pg_dump must not be older than the server).
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
         gdal-bin \
@@ -17,6 +19,7 @@ RUN apt-get update \
         libproj25 \
         gettext \
         curl \
+        postgresql-client \
     && rm -rf /var/lib/apt/lists/*
 
 RUN groupadd --gid 1000 curim \

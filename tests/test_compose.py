@@ -23,6 +23,8 @@ COMPOSE_FILE = REPO_ROOT / "docker-compose.yml"
 DOCKERFILE = REPO_ROOT / "Dockerfile"
 
 APP_SERVICES = ("web", "worker", "beat")
+# Everything built from this repository: the application's services and the one-shot `migrate`.
+IMAGE_SERVICES = (*APP_SERVICES, "migrate")
 INTERPOLATION = re.compile(r"\$\{[^}]*\}")
 SECRET_KEYS = re.compile(r"(PASSWORD|SECRET|TOKEN|API_KEY)", re.IGNORECASE)
 
@@ -90,7 +92,7 @@ def dockerfile_instructions() -> list[tuple[str, str]]:
 
 
 def test_compose_defines_exactly_the_production_services() -> None:
-    assert set(load_compose()["services"]) == {"db", "redis", "web", "worker", "beat"}
+    assert set(load_compose()["services"]) == {"db", "redis", "migrate", "web", "worker", "beat"}
 
 
 def test_compose_file_has_no_obsolete_version_key() -> None:
@@ -119,10 +121,61 @@ def test_web_runs_gunicorn_on_the_wsgi_app() -> None:
     assert "curim.wsgi" in cmd
 
 
-def test_web_applies_migrations_before_serving() -> None:
-    cmd = command("web")
-    assert "migrate" in cmd
-    assert cmd.index("migrate") < cmd.index("gunicorn")
+@pytest.mark.parametrize("name", APP_SERVICES)
+def test_app_services_do_not_migrate(name: str) -> None:
+    # Their role owns nothing and could not; the `migrate` service does it as the owner.
+    assert "migrate" not in command(name)
+
+
+def test_migrate_applies_the_migrations_then_grants_the_application_role() -> None:
+    words = shlex.split(command("migrate"))
+    assert words[:2] == ["sh", "-c"], words
+    steps = [shlex.split(step) for step in words[2].split("&&")]
+    assert steps == [
+        ["python", "manage.py", "migrate", "--noinput"],
+        ["python", "manage.py", "database_app_role", "--from-env"],
+    ]
+
+
+def test_migrate_runs_once_and_serves_nothing() -> None:
+    migrate = service("migrate")
+    assert migrate.get("restart", "no") == "no"
+    assert "ports" not in migrate
+    assert "healthcheck" not in migrate
+    assert migrate["depends_on"]["db"]["condition"] == "service_healthy"
+
+
+def _database_user(url: str) -> str | None:
+    return urlsplit(resolve_placeholders(url)).username
+
+
+def test_only_migrate_connects_as_the_owner_of_the_tables() -> None:
+    owner = environment("db")["POSTGRES_USER"]
+    connecting = {
+        name: _database_user(environment(name)["DATABASE_URL"])
+        for name in load_compose()["services"]
+        if "DATABASE_URL" in environment(name)
+    }
+    assert {name for name, user in connecting.items() if user == owner} == {"migrate"}
+    # Nor does any other service get the owner's password, under any name.
+    for name in load_compose()["services"]:
+        if name not in {"db", "migrate"}:
+            assert "POSTGRES_PASSWORD" not in json.dumps(service(name)), name
+
+
+@pytest.mark.parametrize("name", APP_SERVICES)
+def test_app_services_connect_as_the_role_migrate_creates(name: str) -> None:
+    url = environment(name)["DATABASE_URL"]
+    assert url == environment("migrate")["APP_DATABASE_URL"]
+    assert _database_user(url) not in {None, environment("db")["POSTGRES_USER"]}
+    # Required, as the owner's is: compose refuses to start without it.
+    assert "${POSTGRES_APP_PASSWORD:?" in url
+
+
+@pytest.mark.parametrize("name", APP_SERVICES)
+def test_app_services_start_after_migrate_has_succeeded(name: str) -> None:
+    depends_on = service(name)["depends_on"]
+    assert depends_on["migrate"]["condition"] == "service_completed_successfully"
 
 
 def test_worker_runs_the_celery_worker() -> None:
@@ -133,14 +186,14 @@ def test_beat_runs_the_celery_beat_scheduler() -> None:
     assert "celery -A curim beat" in command("beat")
 
 
-@pytest.mark.parametrize("name", APP_SERVICES)
+@pytest.mark.parametrize("name", IMAGE_SERVICES)
 def test_app_services_build_from_the_repository_root(name: str) -> None:
     build = service(name)["build"]
     context = build.get("context") if isinstance(build, dict) else build
     assert context in {".", "./"}
 
 
-@pytest.mark.parametrize("name", APP_SERVICES)
+@pytest.mark.parametrize("name", IMAGE_SERVICES)
 def test_app_services_reach_postgis_on_the_db_host(name: str) -> None:
     url = urlsplit(resolve_placeholders(environment(name)["DATABASE_URL"]))
     assert url.scheme == "postgis"
@@ -186,9 +239,12 @@ def test_postgres_password_is_interpolated_not_literal() -> None:
     assert re.fullmatch(r"\$\{POSTGRES_PASSWORD(:?[-?][^}]*)?\}", password)
 
 
-@pytest.mark.parametrize("name", APP_SERVICES)
-def test_database_url_password_is_interpolated_not_literal(name: str) -> None:
-    url = urlsplit(INTERPOLATION.sub("__interpolated__", environment(name)["DATABASE_URL"]))
+@pytest.mark.parametrize(
+    ("name", "variable"),
+    [*((name, "DATABASE_URL") for name in IMAGE_SERVICES), ("migrate", "APP_DATABASE_URL")],
+)
+def test_database_url_password_is_interpolated_not_literal(name: str, variable: str) -> None:
+    url = urlsplit(INTERPOLATION.sub("__interpolated__", environment(name)[variable]))
     assert url.password in {None, "__interpolated__"}
 
 
@@ -213,6 +269,12 @@ def test_dockerfile_runs_as_a_non_root_user() -> None:
     users = [args for keyword, args in dockerfile_instructions() if keyword == "USER"]
     assert users, "Dockerfile never switches away from root"
     assert users[-1].split(":", 1)[0] not in {"root", "0"}
+
+
+def test_dockerfile_installs_the_postgresql_client_for_backups() -> None:
+    # manage.py backup_create and backup_restore run pg_dump and pg_restore.
+    runs = " ".join(args for keyword, args in dockerfile_instructions() if keyword == "RUN")
+    assert re.search(r"apt-get install [^&]*\bpostgresql-client\b", runs)
 
 
 def test_dockerfile_cmd_runs_gunicorn_on_the_wsgi_app() -> None:
