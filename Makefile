@@ -5,13 +5,14 @@ PY := .venv/bin/python
 export PLAYWRIGHT_BROWSERS_PATH ?= 0
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: help setup run test lint format bench lock messages clean
+.PHONY: help setup run test lint format bench mutants lock messages clean
 
 help:
 	@echo "make run    - install, migrate, load demo data, start web + worker + beat"
 	@echo "make test   - install (with Chromium), then run the whole pytest suite"
 	@echo "make lint   - ruff and mypy"
 	@echo "make bench  - benchmarks, see docs/performance.md"
+	@echo "make mutants - mutation testing of the privacy and access modules (about an hour), see docs/testing.md"
 	@echo "make lock   - re-pin requirements/*.txt from pyproject.toml"
 	@echo "make messages - refresh the gettext catalogues (locale/)"
 
@@ -43,6 +44,9 @@ format:
 bench: setup
 	$(PY) -m bench
 
+mutants: setup
+	bash scripts/mutants.sh
+
 lock:
 	$(PY) -m pip install -q uv
 	$(PY) -m uv pip compile pyproject.toml --python-version 3.11 --generate-hashes -q -o requirements/base.txt
@@ -53,4 +57,4 @@ messages:
 	$(PY) manage.py makemessages -d djangojs -l el --ignore=.venv --ignore=staticfiles --ignore=static/vendor --no-obsolete
 
 clean:
-	rm -rf staticfiles .pytest_cache .mypy_cache .ruff_cache test-results
+	rm -rf staticfiles mutants .pytest_cache .mypy_cache .ruff_cache test-results

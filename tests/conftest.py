@@ -59,6 +59,27 @@ def _test_cache(settings: SettingsWrapper) -> None:
     cache.clear()
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """With --reuse-db (only `make mutants` uses it), leave out the tests that commit.
+
+    A reused test database must stay as migrated: a test that commits (a transactional test, a
+    live server, a Celery worker) flushes it at the end, or leaves rows behind when it is killed.
+    """
+    if not config.getoption("reuse_db"):
+        return
+    committing = {"transactional_db", "live_server", "celery_worker"}
+    kept: list[pytest.Item] = []
+    left_out: list[pytest.Item] = []
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        transaction = bool(marker and (marker.kwargs.get("transaction") or marker.args))
+        fixtures = set(getattr(item, "fixturenames", ()))
+        (left_out if transaction or fixtures & committing else kept).append(item)
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = kept
+
+
 @pytest.fixture
 def piraeus(db: None) -> None:
     """The demo map of Piraeus: the municipality and its five districts."""
