@@ -240,7 +240,7 @@ def victim_support_statistics(*, year: int) -> VictimSupportStatistics:
     groups: dict[str, dict[str, int]] = {}
     for dimension, key, count in rows:
         groups.setdefault(dimension, {})[key] = count
-    total = groups.pop("total", {}).get("", 0)
+    total = groups.pop("total")[""]  # the query always gives the total, 0 for an empty year
     total_shown = total >= k
 
     def cells(name: str, complete: bool) -> list[Cell]:

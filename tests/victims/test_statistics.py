@@ -238,3 +238,17 @@ def test_the_statistics_carry_no_ids_or_names(made: Made) -> None:
     for cell in stats.by_month + stats.by_district + stats.by_offence_type:
         with pytest.raises(ValueError, match="badly formed"):
             uuid.UUID(cell.key or "x")
+
+
+def test_a_year_runs_from_the_first_of_january_to_the_last_of_december_and_k_cases_are_shown(
+    worker: User,
+) -> None:
+    year = YEAR + 10
+    inside = [(1, 1), (3, 15), (6, 30), (9, 1), (12, 31)]
+    for month, day in inside:
+        case_create(by=worker, intake_date=datetime.date(year, month, day))
+    for outside in (datetime.date(year - 1, 12, 31), datetime.date(year + 1, 1, 1)):
+        case_create(by=worker, intake_date=outside)
+    stats = victim_support_statistics(year=year)
+    # Exactly k cases: the total is shown, not suppressed.
+    assert (stats.k, stats.total) == (5, len(inside))
