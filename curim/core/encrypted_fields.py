@@ -80,7 +80,8 @@ class EncryptedDateField(EncryptedTextField):
         return value.isoformat()  # type: ignore[no-any-return]
 
     def from_plain(self, plain: str) -> Any:
-        return datetime.date.fromisoformat(plain) if plain else None
+        # Never "": an empty date is stored as NULL (get_prep_value), which never gets here.
+        return datetime.date.fromisoformat(plain)
 
     def formfield(
         self, form_class: Any = None, choices_form_class: Any = None, **kwargs: Any

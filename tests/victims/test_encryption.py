@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from cryptography.fernet import Fernet
+from django import forms
 from django.apps import apps
 from django.core.exceptions import FieldError
 from django.db import connection
@@ -334,3 +335,10 @@ def test_a_wrong_key_cannot_read_rows_or_documents(
     document_file = Document._meta.get_field("file").storage
     with pytest.raises(DecryptionError):
         document_file.open(records["document"].file.name).read()
+
+
+def test_an_encrypted_date_is_edited_as_a_date_in_a_model_form() -> None:
+    field = Person._meta.get_field("date_of_birth").formfield()
+    assert isinstance(field, forms.DateField)
+    assert (field.required, str(field.label)) == (False, "date of birth")
+    assert field.clean("1980-01-02") == datetime.date(1980, 1, 2)
