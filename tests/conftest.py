@@ -1,5 +1,6 @@
 """Shared fixtures: users per role, the outbox run in-process, and a real Celery worker."""
 
+import fcntl
 import os
 import subprocess
 import sys
@@ -7,7 +8,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -40,10 +41,50 @@ def _media_in_tmp(settings: SettingsWrapper, tmp_path: Path) -> None:
     settings.VSU_DOCUMENT_ROOT = tmp_path / "vsu"
 
 
+# CURIM_TEST_SLOTS=N lets N pytest sessions of one checkout run at once (`make mutants` runs two):
+# each session takes a free slot and uses a test database and a Redis database of its own.
+_slot_lock: IO[str] | None = None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    global _slot_lock
+    slots = int(os.environ.get("CURIM_TEST_SLOTS", "0"))
+    while slots and _slot_lock is None:
+        for slot in range(slots):
+            lock = open(ROOT / f".test-slot-{slot}.lock", "w")  # noqa: SIM115
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                lock.close()
+                continue
+            _slot_lock = lock
+            os.environ["CURIM_TEST_SLOT"] = str(slot)
+            break
+        else:
+            time.sleep(0.1)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    global _slot_lock
+    if _slot_lock is not None:
+        _slot_lock.close()  # closing releases the lock
+        _slot_lock = None
+        os.environ.pop("CURIM_TEST_SLOT", None)
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: None) -> None:
+    if "CURIM_TEST_SLOT" in os.environ:
+        from pytest_django.fixtures import _set_suffix_to_test_databases
+
+        _set_suffix_to_test_databases(suffix=f"slot{os.environ['CURIM_TEST_SLOT']}")
+
+
 def cache_settings_for_tests() -> dict[str, Any]:
     # Tests get a Redis database of their own for the cache (rate limits), emptied each time.
     # CURIM_TEST_REDIS_DB lets two checkouts run their suites side by side on one Redis.
-    database = os.environ.get("CURIM_TEST_REDIS_DB", "15")
+    database = int(os.environ.get("CURIM_TEST_REDIS_DB", "15"))
+    database += int(os.environ.get("CURIM_TEST_SLOT", "0"))
     return {
         "default": {
             **settings.CACHES["default"],
