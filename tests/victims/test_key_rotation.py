@@ -227,3 +227,23 @@ def test_the_orm_refuses_to_save_again_or_delete_an_access_log_entry(written: Wr
     with pytest.raises(DatabaseError), transaction.atomic():
         AccessLog.objects.filter(pk=entry.pk).delete()
     assert AccessLog.objects.get(pk=entry.pk).detail == ""
+
+
+@pytest.mark.django_db
+def test_a_rotated_file_is_written_beside_the_old_one_and_replaces_it_whole(
+    written: Written,
+    settings: SettingsWrapper,
+    document_root: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    # The new token goes to a temporary file in the same folder, then replaces the old file in
+    # one rename, which is atomic only within one filesystem: never the system's temp folder.
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "not-there"))
+    settings.ENCRYPTION_KEYS = [written.key_b, written.key_a]
+    _rotate()
+    path = _file(written, document_root)
+    assert Fernet(written.key_b.encode()).decrypt(path.read_bytes()) == CONTENT
+    assert sorted(p.name for p in path.parent.iterdir()) == [path.name]

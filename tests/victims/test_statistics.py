@@ -171,6 +171,8 @@ def test_small_cells_take_others_with_them_until_their_sum_reveals_nothing(made:
         ({"a": 30, "b": 5, "c": 2}, set()),
         ({"a": 30, "b": 20, "c": 12}, {"a", "b", "c"}),
         ({"a": 9, "b": 9, "c": 4, "d": 4}, {"b"}),
+        # Hidden 4 + 6 reach exactly 2k: enough, the 30 stays.
+        ({"a": 30, "b": 6, "c": 4}, {"a"}),
     ],
 )
 def test_hidden_cells_always_sum_to_at_least_2k(counts: dict[str, int], shown: set[str]) -> None:

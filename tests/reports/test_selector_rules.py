@@ -1,0 +1,119 @@
+"""Rules of the reports selectors pinned at their edges: the duplicate radius and its order, a
+citizen's own reports, and constant query counts. Written against mutants that survived
+`make mutants` (docs/testing.md)."""
+
+from collections.abc import Callable
+from math import cos, radians
+
+import time_machine
+from django.contrib.gis.db.models.functions import Distance
+from django.contrib.gis.geos import Point
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from curim.accounts.models import User
+from curim.accounts.roles import Role
+from curim.reports.models import Category, Report, ReportEvent
+from curim.reports.selectors import DUPLICATE_RADIUS_M, reports_near, reports_of
+from curim.reports.services.conversation import follow_toggle
+from curim.reports.services.emails import report_status_email_send
+from curim.reports.services.workflow import report_transition
+from tests.factories import user_with_role
+from tests.reports.conftest import CENTRE
+
+MakeReport = Callable[..., Report]
+ORIGIN = Point(*CENTRE, srid=4326)
+
+
+def _east(metres: float) -> Point:
+    return Point(CENTRE[0] + metres / (111_320 * cos(radians(CENTRE[1]))), CENTRE[1], srid=4326)
+
+
+def _north(metres: float) -> Point:
+    return Point(CENTRE[0], CENTRE[1] + metres / 110_950, srid=4326)
+
+
+def _placed(make_report: MakeReport, at: Point) -> Report:
+    # Public locations are cell centres; the test puts one exactly where it needs it.
+    report = make_report()
+    Report.objects.filter(pk=report.pk).update(public_location=at)
+    return report
+
+
+def _metres(report: Report) -> float:
+    annotated = Report.objects.annotate(d=Distance("public_location", ORIGIN)).get(pk=report.pk)
+    return float(annotated.d.m)
+
+
+def test_the_duplicate_radius_is_50_m_plus_half_a_cells_diagonal_in_every_direction(
+    make_report: MakeReport,
+) -> None:
+    category = Category.objects.get(slug="graffiti")
+    radius = DUPLICATE_RADIUS_M + category.grid_size_m * 2**0.5 / 2
+    inside = [_placed(make_report, at) for at in (_east(radius - 4), _north(radius - 4))]
+    outside = [_placed(make_report, at) for at in (_east(radius + 4), _north(radius + 4))]
+    # Guards the placement: PostGIS measures them where the test meant them to be.
+    assert all(radius - 6 < _metres(r) < radius for r in inside)
+    assert all(radius < _metres(r) < radius + 6 for r in outside)
+    found = set(reports_near(point=ORIGIN, category=category))
+    assert found == set(inside)
+
+
+def test_duplicates_come_nearest_first_then_newest_first(make_report: MakeReport) -> None:
+    category = Category.objects.get(slug="graffiti")
+    with time_machine.travel("2026-11-20 10:00Z"):
+        near_old = _placed(make_report, _east(10))
+        same_cell_old = _placed(make_report, _east(30))
+    with time_machine.travel("2026-11-21 10:00Z"):
+        same_cell_new = _placed(make_report, _east(30))
+        far_new = _placed(make_report, _east(60))
+    with time_machine.travel("2026-11-22 10:00Z"):
+        order = list(reports_near(point=ORIGIN, category=category))
+    assert order == [near_old, same_cell_new, same_cell_old, far_new]
+
+
+def test_my_reports_are_mine_alone_and_say_which_are_public(
+    make_report: MakeReport, citizen: User
+) -> None:
+    other = user_with_role(Role.CITIZEN, email="other@example.org")
+    published = make_report(reporter=citizen)
+    pending = make_report(reporter=citizen, status="submitted")
+    make_report(reporter=other)
+    make_report()  # anonymous
+    mine = {report: getattr(report, "is_public") for report in reports_of(citizen)}  # noqa: B009
+    assert mine == {published: True, pending: False}
+
+
+def _queries(client: Client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_my_reports_page_costs_the_same_queries_for_one_report_or_many(
+    client: Client, make_report: MakeReport, citizen: User
+) -> None:
+    client.force_login(citizen)
+    make_report(reporter=citizen)
+    one = _queries(client, "/reports/mine/")
+    for slug in ("noise", "graffiti", "noise"):
+        make_report(reporter=citizen, category=slug, status="submitted")
+    assert _queries(client, "/reports/mine/") == one
+
+
+def test_a_status_email_costs_the_same_queries_for_one_follower_or_many(
+    make_report: MakeReport, moderator: User
+) -> None:
+    def queries_for(followers: int) -> int:
+        report = make_report()
+        for n in range(followers):
+            follower = user_with_role(Role.CITIZEN, email=f"f{followers}-{n}@example.org")
+            follow_toggle(report=report, user=follower)
+        report_transition(report=report, to_status="resolved", actor=moderator)
+        event = ReportEvent.objects.filter(report=report).latest("pk")
+        with CaptureQueriesContext(connection) as queries:
+            assert report_status_email_send(event_id=event.pk) == followers
+        return len(queries)
+
+    assert queries_for(1) == queries_for(4)
