@@ -1,6 +1,7 @@
 """What the report API's resources share: GeoJSON and error responses, the list filters, fields
 that refuse what PostgreSQL cannot hold, rate limits."""
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -8,8 +9,12 @@ from django.contrib.gis.geos import Polygon
 from django.core.validators import ProhibitNullCharactersValidator
 from django.http import HttpResponse, JsonResponse
 from django.utils.functional import Promise
+from django.utils.http import parse_header_parameters
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers, status
+from rest_framework.exceptions import NotAcceptable
+from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.validators import ProhibitSurrogateCharactersValidator
@@ -21,6 +26,39 @@ from curim.reports.selectors import (
 )
 
 GEOJSON = "application/geo+json"
+
+
+class GeoJSONNegotiation(DefaultContentNegotiation):
+    """For views that write their GeoJSON answers themselves (as `application/geo+json`): a
+    client that accepts only GeoJSON, as the map's scripts and GIS tools do, gets the answer
+    rather than 406, and any error as JSON, since an error is not a GeoJSON object."""
+
+    def select_renderer(
+        self,
+        request: Request,
+        renderers: Iterable[BaseRenderer],
+        format_suffix: str | None = None,
+    ) -> tuple[BaseRenderer, str]:
+        renderers = list(renderers)
+        try:
+            chosen: tuple[BaseRenderer, str] = super().select_renderer(
+                request, renderers, format_suffix
+            )
+        except NotAcceptable:
+            if not any(_accepts_geojson(token) for token in self.get_accept_list(request)):
+                raise
+            return renderers[0], str(renderers[0].media_type)
+        return chosen
+
+
+def _accepts_geojson(token: str) -> bool:
+    media_type, params = parse_header_parameters(token)
+    try:
+        if float(params.get("q", "1")) <= 0:
+            return False  # "q=0": explicitly not acceptable
+    except ValueError:
+        return False
+    return media_type == GEOJSON
 
 
 class CreatedSerializer(serializers.Serializer[Any]):

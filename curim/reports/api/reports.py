@@ -29,6 +29,7 @@ from curim.reports.api.common import (
     GEOJSON,
     CategoryField,
     CreatedSerializer,
+    GeoJSONNegotiation,
     ReportQuerySerializer,
     SafeDateTimeField,
     TextChoiceField,
@@ -158,6 +159,7 @@ class ReportListCreate(APIView):
     """GET: published reports as a GeoJSON FeatureCollection. POST: submit a report."""
 
     permission_classes = [AllowAny]
+    content_negotiation_class = GeoJSONNegotiation
     parser_classes = [GuardedJSONParser, MultiPartParser, FormParser]
 
     @extend_schema(
@@ -258,6 +260,7 @@ class ReportListCreate(APIView):
 
 class ReportDetail(APIView):
     permission_classes = [AllowAny]
+    content_negotiation_class = GeoJSONNegotiation
 
     @extend_schema(operation_id="reports_retrieve", responses={(200, GEOJSON): OpenApiTypes.OBJECT})
     def get(self, request: Request, public_id: uuid.UUID) -> HttpResponse:
@@ -280,6 +283,7 @@ class ReportNearby(APIView):
     """
 
     permission_classes = [AllowAny]
+    content_negotiation_class = GeoJSONNegotiation
 
     @extend_schema(
         operation_id="reports_nearby",
