@@ -19,6 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.validators import ProhibitSurrogateCharactersValidator
 
+from curim.core.geometry import GeometryError, bbox_from_text
 from curim.core.ratelimit import rate_limit_exceeded
 from curim.reports.models import Category
 from curim.reports.selectors import (
@@ -135,18 +136,10 @@ class ReportQuerySerializer(serializers.Serializer[Any]):
     offset = serializers.IntegerField(required=False, min_value=0, max_value=10**6, default=0)
 
     def validate_bbox(self, value: str) -> Polygon:
-        parts = value.split(",")
         try:
-            minlon, minlat, maxlon, maxlat = (float(part) for part in parts)
-        except ValueError:
-            raise serializers.ValidationError(
-                _("Give four numbers: minlon,minlat,maxlon,maxlat.")
-            ) from None
-        if not (-180 <= minlon < maxlon <= 180 and -90 <= minlat < maxlat <= 90):
-            raise serializers.ValidationError(
-                _("The box must have min < max, longitudes within ±180 and latitudes within ±90.")
-            )
-        return Polygon.from_bbox((minlon, minlat, maxlon, maxlat))
+            return bbox_from_text(value)
+        except GeometryError as error:
+            raise serializers.ValidationError(str(error)) from None
 
     def validate(self, data: dict[str, Any]) -> dict[str, Any]:
         if data.get("since") and data.get("until") and data["since"] > data["until"]:
@@ -155,11 +148,8 @@ class ReportQuerySerializer(serializers.Serializer[Any]):
 
     def criteria(self) -> ReportFilter:
         data = self.validated_data
-        bbox = data.get("bbox")
-        if bbox is not None:
-            bbox.srid = 4326
         return ReportFilter(
-            bbox=bbox,
+            bbox=data.get("bbox"),
             categories=tuple(filter(None, data.get("category", "").split(","))),
             groups=tuple(filter(None, data.get("group", "").split(","))),
             since=data.get("since"),
