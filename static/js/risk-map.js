@@ -116,10 +116,13 @@
       Math.ceil(bounds.getEast() * step) / step, Math.ceil(bounds.getNorth() * step) / step
     ].map(function (n) { return n.toFixed(7); }).join(",");
   }
+  function shortened(text, most) {
+    return text.length > most ? text.slice(0, most - 1).trimEnd() + "…" : text;
+  }
   function reportLink(feature) {
     var p = feature.properties;
     var link = element("a", "", (names[p.category] || p.category) + ", " + day(p.occurred_on) +
-      ": " + p.description);
+      ": " + shortened(p.description, 140));
     link.href = "/reports/" + feature.id + "/";
     return link;
   }
@@ -169,7 +172,13 @@
     params.set("bbox", bboxOf(cluster.bounds));
     var box = element("div", "cell-popup", gettext("Loading…"));
     box.setAttribute("aria-live", "polite");
-    var popup = L.popup({ maxWidth: Math.min(320, map.getSize().x - 60), autoPanPadding: [10, 10] })
+    // Panned clear of the zoom buttons and the folded legend at the top.
+    var popup = L.popup({
+      maxWidth: Math.min(320, map.getSize().x - 60),
+      maxHeight: Math.max(160, map.getSize().y - 110),  // scrolls inside on a small map
+      autoPanPaddingTopLeft: [10, 80],
+      autoPanPaddingBottomRight: [10, 10]
+    })
       .setLatLng(cluster.centre).setContent(box).openOn(map);
     Promise.all([
       json(form.dataset.summary + "?" + params.toString()),
@@ -199,7 +208,7 @@
           var colour = groupColour(groupOf[properties.category]);
           return {
             radius: Math.min(6 + 3 * Math.log2(count), 24),
-            fill: true, fillOpacity: 0.75, weight: 1, color: colour, fillColor: colour
+            fill: true, fillOpacity: 0.85, weight: 1, color: colour, fillColor: colour
           };
         }
       }

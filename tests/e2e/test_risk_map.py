@@ -100,6 +100,7 @@ def _click_a_dot(page: Page) -> None:
     # person would, whichever of them is on top there.
     dot = page.locator("#risk-map path.leaflet-interactive").first
     expect(dot).to_be_attached()
+    dot.scroll_into_view_if_needed()
     box = dot.bounding_box()
     assert box is not None
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
@@ -213,6 +214,7 @@ def test_on_a_phone_the_legend_is_folded_away_until_asked_for(
     phone: Page, live_server: LiveServer, errors: list[str]
 ) -> None:
     page = phone
+    _published(description="Tags sprayed on the school wall")
     page.goto(live_server.url + "/map/")
     legend = page.locator("#risk-map #map-legend")
     expect(legend).not_to_have_attribute("open", "")
@@ -225,6 +227,17 @@ def test_on_a_phone_the_legend_is_folded_away_until_asked_for(
     expect(legend.get_by_text("Crime witnessed", exact=True)).to_be_visible()
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 360
+
+    # Folded again, it leaves the dots to click; a dot's popup fits the phone's width.
+    legend.get_by_text("Legend").click()
+    expect(legend).not_to_have_attribute("open", "")
+    _click_a_dot(page)
+    popup = page.locator(".leaflet-popup")
+    expect(popup.locator(".cell-reports a")).to_have_count(1)
+    shown = popup.bounding_box()
+    assert shown is not None
+    assert shown["x"] >= 0
+    assert shown["x"] + shown["width"] <= 360
     assert errors == []
 
 
