@@ -6,12 +6,14 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
-CATALOGUE = Path(__file__).resolve().parents[1] / "locale" / "el" / "LC_MESSAGES" / "django.po"
+CATALOGUES = Path(__file__).resolve().parents[1] / "locale" / "el" / "LC_MESSAGES"
 
 
-def test_the_greek_catalogue_has_no_untranslated_or_fuzzy_message() -> None:
+# django.po for templates and Python, djangojs.po for the scripts (served by /jsi18n/).
+@pytest.mark.parametrize("name", ["django.po", "djangojs.po"])
+def test_the_greek_catalogue_has_no_untranslated_or_fuzzy_message(name: str) -> None:
     result = subprocess.run(
-        ["msgfmt", "--check", "--statistics", "-o", "/dev/null", str(CATALOGUE)],
+        ["msgfmt", "--check", "--statistics", "-o", "/dev/null", str(CATALOGUES / name)],
         capture_output=True,
         text=True,
         check=False,

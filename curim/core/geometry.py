@@ -20,6 +20,7 @@ from django.contrib.gis.geos import (
     Polygon,
     WKTReader,
 )
+from django.utils.translation import gettext as _
 
 from curim.core.json_input import JSONInputError, json_parse
 
@@ -47,6 +48,21 @@ def point_from_lon_lat(longitude: Any, latitude: Any) -> Point:
     if not -90 <= lat <= 90:
         raise GeometryError("latitude must be between -90 and 90")
     return Point(lon, lat, srid=STORAGE_SRID)
+
+
+def bbox_from_text(text: str) -> Polygon:
+    """A box as the map and the lists of reports send it: "minlon,minlat,maxlon,maxlat"."""
+    try:
+        minlon, minlat, maxlon, maxlat = (float(part) for part in text.split(","))
+    except ValueError:
+        raise GeometryError(_("Give four numbers: minlon,minlat,maxlon,maxlat.")) from None
+    if not (-180 <= minlon < maxlon <= 180 and -90 <= minlat < maxlat <= 90):
+        raise GeometryError(
+            _("The box must have min < max, longitudes within ±180 and latitudes within ±90.")
+        )
+    box = Polygon.from_bbox((minlon, minlat, maxlon, maxlat))
+    box.srid = STORAGE_SRID
+    return box
 
 
 def multipolygon_from_geojson(geometry: Any) -> MultiPolygon:

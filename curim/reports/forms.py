@@ -1,9 +1,16 @@
-"""Forms of the citizens' pages (comments, abuse flags) and of the moderation queue."""
+"""Forms of the citizens' pages (comments, abuse flags, the list's filters) and of the
+moderation queue."""
+
+from typing import Any, cast
 
 from django import forms
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from curim.reports.models import ReportStatus
+from curim.areas.models import Area
+from curim.core.geometry import GeometryError, bbox_from_text
+from curim.reports.models import CategoryGroup, ReportStatus
+from curim.reports.selectors import ReportFilter, categories_public
 
 
 class ModerationForm(forms.Form):
@@ -59,3 +66,61 @@ class CommentForm(forms.Form):
 class CommentFlagForm(forms.Form):
     # The page sends no reason today; a client that does gets the model's limit, not a cut.
     reason = forms.CharField(required=False, max_length=500)
+
+
+class _DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self) -> None:
+        super().__init__(format="%Y-%m-%d")  # what <input type="date"> reads, in any language
+
+
+class ReportListFilterForm(forms.Form):
+    """The filters of the public list of reports: those of the API's list, with the same names,
+    so that the map can link here with its own query (a cell's box, the period)."""
+
+    group = forms.ChoiceField(label=_("Group"), required=False)
+    category = forms.ChoiceField(label=_("Category"), required=False)
+    area = forms.ChoiceField(label=_("District"), required=False)
+    since = forms.DateField(label=_("From"), required=False, widget=_DateInput())
+    until = forms.DateField(label=_("Until"), required=False, widget=_DateInput())
+    bbox = forms.CharField(label=_("Part of the map"), required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        everything: list[tuple[str, str | Promise]] = [("", _("All"))]
+        districts = Area.objects.filter(level=Area.Level.DISTRICT).order_by("code")
+        choices: dict[str, list[tuple[str, str | Promise]]] = {
+            "group": everything + list(CategoryGroup.choices),
+            "category": everything + [(c.slug, c.name) for c in categories_public()],
+            "area": everything + [(a.code, a.name) for a in districts],
+        }
+        for name, options in choices.items():
+            cast(forms.ChoiceField, self.fields[name]).choices = options
+
+    def clean_bbox(self) -> object:
+        text = self.cleaned_data["bbox"]
+        if not text:
+            return None
+        try:
+            return bbox_from_text(text)
+        except GeometryError as error:
+            raise forms.ValidationError(str(error)) from None
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        since, until = data.get("since"), data.get("until")
+        if since and until and since > until:
+            self.add_error("until", _("The end date is before the start date."))
+        return data
+
+    def criteria(self) -> ReportFilter:
+        data = self.cleaned_data
+        return ReportFilter(
+            bbox=data.get("bbox"),
+            categories=(data["category"],) if data.get("category") else (),
+            groups=(data["group"],) if data.get("group") else (),
+            since=data.get("since"),
+            until=data.get("until"),
+            area=data.get("area") or None,
+        )

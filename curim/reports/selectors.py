@@ -11,7 +11,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.contrib.gis.db.models.functions import Distance
 from django.contrib.gis.geos import Point, Polygon
 from django.contrib.gis.measure import D
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from curim.accounts.models import User
@@ -19,6 +19,7 @@ from curim.accounts.roles import Role, user_has_role
 from curim.reports.models import (
     PUBLIC_STATUSES,
     Category,
+    CategoryGroup,
     Comment,
     Open311Client,
     PublicCell,
@@ -127,6 +128,57 @@ def _category_and_area_filter(
             Q(area__code=code) | Q(area__parent__code=code) | Q(area__parent__parent__code=code)
         )
     return rows
+
+
+@dataclass(frozen=True)
+class CategoryCount:
+    category: str  # its code
+    count: int
+
+
+@dataclass(frozen=True)
+class GroupCount:
+    group: str
+    count: int
+    categories: tuple[CategoryCount, ...]
+
+
+@dataclass(frozen=True)
+class ReportsSummary:
+    """How many reports a selection holds, per category group and category, and when they
+    happened (local dates): what a cell of the risk map holds."""
+
+    count: int
+    groups: tuple[GroupCount, ...]
+    first_occurred_on: date | None
+    last_occurred_on: date | None
+
+
+def reports_summary(reports: QuerySet[Report]) -> ReportsSummary:
+    """Counts of a selection of reports (already public and filtered), in two GROUP BYs."""
+    rows = (
+        reports.order_by()
+        .values("category__group", "category__slug", "category__position")
+        .annotate(count=Count("id"))
+        .order_by("category__position", "category__slug")
+    )
+    per_group: dict[str, list[CategoryCount]] = {}
+    for row in rows:
+        per_group.setdefault(row["category__group"], []).append(
+            CategoryCount(row["category__slug"], row["count"])
+        )
+    groups = tuple(
+        GroupCount(group, sum(c.count for c in per_group[group]), tuple(per_group[group]))
+        for group in CategoryGroup.values
+        if group in per_group
+    )
+    span = reports.order_by().aggregate(first=Min("occurred_at"), last=Max("occurred_at"))
+    return ReportsSummary(
+        count=sum(group.count for group in groups),
+        groups=groups,
+        first_occurred_on=timezone.localdate(span["first"]) if span["first"] else None,
+        last_occurred_on=timezone.localdate(span["last"]) if span["last"] else None,
+    )
 
 
 DUPLICATE_RADIUS_M = 50

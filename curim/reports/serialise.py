@@ -132,16 +132,23 @@ def feature_json(report: QuerySet[Report]) -> str | None:
 WORLD = 20037508.342789244  # half the width of the Web Mercator square, in metres
 MAX_ZOOM = 22
 CLUSTERS_PER_TILE_EDGE = 64
+# A dot is drawn up to 24 px (6 clusters) from its centre (static/js/risk-map.js), and each tile
+# is drawn on its own: a tile also carries the whole clusters within this margin outside it, so
+# that a dot on a tile's edge is drawn by both tiles rather than cut in half.
+MARGIN_CLUSTERS = 6
 
 
 def tile_exists(z: int, x: int, y: int) -> bool:
     return 0 <= z <= MAX_ZOOM and 0 <= x < 2**z and 0 <= y < 2**z
 
 
-def tile_envelope(z: int, x: int, y: int) -> Polygon:
+def tile_envelope(z: int, x: int, y: int, margin: float = 0.0) -> Polygon:
+    """A tile's square in EPSG:3857 metres, grown by `margin` metres on every side."""
     size = 2 * WORLD / 2**z
     minx, maxy = -WORLD + x * size, WORLD - y * size
-    return Polygon.from_bbox((minx, maxy - size, minx + size, maxy))
+    return Polygon.from_bbox(
+        (minx - margin, maxy - size - margin, minx + size + margin, maxy + margin)
+    )
 
 
 def tile_sql(
@@ -152,7 +159,9 @@ def tile_sql(
     `located` is either public reports (each counts one) or public cells (each counts its
     reports), already filtered.
     """
-    envelope = tile_envelope(z, x, y)
+    cell = 2 * WORLD / 2**z / CLUSTERS_PER_TILE_EDGE
+    # Tile edges are cluster edges, so a margin of whole clusters holds whole clusters only.
+    envelope = tile_envelope(z, x, y, margin=MARGIN_CLUSTERS * cell)
     envelope.srid = 3857
     points: QuerySet[Any, Any]
     if located.model is PublicCell:
@@ -165,7 +174,6 @@ def tile_sql(
             "category_id", point=F("public_point_3857"), weight=Value(1)
         )
     inner, params = points.query.sql_with_params()
-    cell = 2 * WORLD / 2**z / CLUSTERS_PER_TILE_EDGE
     # Clusters are counted on integer grid indices, which PostgreSQL hashes cheaply; the grid's
     # origin is half a cell off the tile edges, so that no cluster straddles two tiles and gets
     # drawn twice with partial counts. The category's code is joined to the few clusters only.
@@ -184,11 +192,12 @@ def tile_sql(
                    ST_AsMVTGeom(
                        ST_SetSRID(ST_MakePoint(grid.origin + c.i * grid.size,
                                                grid.origin + c.j * grid.size), 3857),
-                       ST_TileEnvelope(%s, %s, %s), 4096, 64, true) AS geom
+                       ST_TileEnvelope(%s, %s, %s), 4096, %s, true) AS geom
             FROM cells c JOIN reports_category category ON category.id = c.category_id, grid
         ) t
     """  # noqa: S608
-    return sql, [cell, cell / 2, *params, z, x, y]
+    buffer = 4096 // CLUSTERS_PER_TILE_EDGE * MARGIN_CLUSTERS  # the margin in tile units
+    return sql, [cell, cell / 2, *params, z, x, y, buffer]
 
 
 def tile_bytes(located: "QuerySet[Report] | QuerySet[PublicCell]", z: int, x: int, y: int) -> bytes:

@@ -7,6 +7,7 @@ from curim.reports.views import citizens, moderation
 app_name = "reports"
 
 urlpatterns = [
+    path("reports/", citizens.report_list, name="list"),
     path("reports/new/", citizens.report_new, name="new"),
     path("reports/submitted/", citizens.report_submitted, name="submitted"),
     path("reports/mine/", citizens.my_reports, name="mine"),

@@ -49,7 +49,18 @@
   category.addEventListener("change", categoryChanged);
 
   var hint = document.getElementById("duplicates");
+  var greek = document.documentElement.lang === "el";
+  var dates = new Intl.DateTimeFormat(greek ? "el" : "en-GB", {
+    day: "numeric", month: greek ? "numeric" : "short", year: "numeric", timeZone: "UTC"
+  });
+  function day(iso) {
+    var parts = (iso || "").split("-");
+    if (parts.length !== 3) { return iso || ""; }
+    return dates.format(new Date(Date.UTC(+parts[0], +parts[1] - 1, +parts[2])));
+  }
+  var asked = 0;  // only the answer to the latest question is shown
   function nearby() {
+    var mine = ++asked;
     var option = selected();
     // Never for categories that are never public: there is nothing to match, and the pin
     // should not travel in a URL. Elsewhere a rounded point (~100 m) is enough for the hint.
@@ -63,19 +74,21 @@
     fetch(url, { headers: { Accept: "application/geo+json" } })
       .then(function (response) { return response.ok ? response.json() : { features: [] }; })
       .then(function (body) {
+        if (mine !== asked) { return; }
         var list = hint.querySelector("ul");
         list.textContent = "";
         body.features.forEach(function (feature) {
           var item = document.createElement("li");
           var link = document.createElement("a");
           link.href = "/reports/" + feature.id + "/";
-          link.textContent = feature.properties.occurred_on + ": " + feature.properties.description;
+          link.textContent = day(feature.properties.occurred_on) + ": " +
+            feature.properties.description;
           item.appendChild(link);
           list.appendChild(item);
         });
         hint.hidden = body.features.length === 0;
       })
-      .catch(function () { hint.hidden = true; });
+      .catch(function () { if (mine === asked) { hint.hidden = true; } });
   }
 
   function clearErrors() {

@@ -160,12 +160,15 @@ def test_the_main_pages_run_without_a_policy_violation(
     )
     assert allowed == [True, False, False, False, False]
 
-    # The risk map: base tiles from the tile host, vector tiles, the heat layer.
+    # The risk map: base tiles from the tile host, vector tiles, a dot's popup (the scripts'
+    # translations from /jsi18n/), the layer of place ratings.
     page.goto(url + "/map/")
     expect(page.locator("#risk-map img.leaflet-tile-loaded").first).to_be_attached()
     expect(page.locator("#risk-map path.leaflet-interactive").first).to_be_attached()
+    page.locator("#risk-map path.leaflet-interactive").first.dispatch_event("click")
+    expect(page.locator(".leaflet-popup-content .cell-reports a")).to_have_count(1)
     page.get_by_label("How safe places feel").select_option("day")
-    expect(page.locator("#risk-map canvas.leaflet-heatmap-layer")).to_be_attached()
+    expect(page.locator("#legend-ratings")).not_to_have_attribute("hidden", "")
 
     # Rating a place, and a published report with its map.
     page.goto(url + "/places/evaluate/")

@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 
 from curim.accounts.models import User
 from curim.reports.models import Category, Report
+from curim.reports.serialise import CLUSTERS_PER_TILE_EDGE, MARGIN_CLUSTERS, MAX_ZOOM, WORLD
 from tests.reports.conftest import CENTRE, FALIRO
 
 MakeReport = Callable[..., Report]
@@ -192,6 +193,36 @@ def test_tiles_count_public_reports_per_category(client: Client, make_report: Ma
     layer = _tile(client, *TILE)["reports"]
     counts = {f["properties"]["category"]: f["properties"]["count"] for f in layer["features"]}
     assert counts == {"graffiti": 2, "noise": 1}
+
+
+def test_a_dot_near_a_tiles_edge_is_in_both_tiles_whole_so_neither_cuts_it_in_half(
+    client: Client, make_report: MakeReport
+) -> None:
+    report = make_report(category="graffiti")
+    make_report(category="graffiti")
+    point = report.public_location.transform(3857, clone=True)
+    # The first zoom at which the dot lies within the margin of the tile to its west or east
+    # (found, not guessed, so that the test does not depend on where the cell centre falls).
+    for z in range(12, MAX_ZOOM + 1):
+        size = 2 * WORLD / 2**z
+        x, y = int((point.x + WORLD) // size), int((WORLD - point.y) // size)
+        offset = (point.x + WORLD) - x * size  # metres from the west edge of its tile
+        margin = MARGIN_CLUSTERS * size / CLUSTERS_PER_TILE_EDGE
+        neighbour = x - 1 if offset < margin else x + 1 if size - offset < margin else None
+        if neighbour is not None:
+            break
+    else:
+        pytest.fail("no zoom puts the dot near a tile edge")
+    own = _tile(client, z, x, y)["reports"]["features"]
+    beside = _tile(client, z, neighbour, y)["reports"]["features"]
+    assert [f["properties"]["count"] for f in own] == [2]
+    assert [f["properties"]["count"] for f in beside] == [2]  # the whole cluster, not a part
+    # Drawn at the same place: one tile's extent (4096) apart, seen from each tile.
+    (own_x, own_y), (beside_x, beside_y) = (
+        own[0]["geometry"]["coordinates"],
+        beside[0]["geometry"]["coordinates"],
+    )
+    assert (own_x - beside_x, own_y - beside_y) == ((neighbour - x) * 4096, 0)
 
 
 def test_tiles_take_the_same_filters(client: Client, make_report: MakeReport) -> None:

@@ -1,6 +1,7 @@
 """What the report API's resources share: GeoJSON and error responses, the list filters, fields
 that refuse what PostgreSQL cannot hold, rate limits."""
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -8,12 +9,17 @@ from django.contrib.gis.geos import Polygon
 from django.core.validators import ProhibitNullCharactersValidator
 from django.http import HttpResponse, JsonResponse
 from django.utils.functional import Promise
+from django.utils.http import parse_header_parameters
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers, status
+from rest_framework.exceptions import NotAcceptable
+from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.validators import ProhibitSurrogateCharactersValidator
 
+from curim.core.geometry import GeometryError, bbox_from_text
 from curim.core.ratelimit import rate_limit_exceeded
 from curim.reports.models import Category
 from curim.reports.selectors import (
@@ -21,6 +27,39 @@ from curim.reports.selectors import (
 )
 
 GEOJSON = "application/geo+json"
+
+
+class GeoJSONNegotiation(DefaultContentNegotiation):
+    """For views that write their GeoJSON answers themselves (as `application/geo+json`): a
+    client that accepts only GeoJSON, as the map's scripts and GIS tools do, gets the answer
+    rather than 406, and any error as JSON, since an error is not a GeoJSON object."""
+
+    def select_renderer(
+        self,
+        request: Request,
+        renderers: Iterable[BaseRenderer],
+        format_suffix: str | None = None,
+    ) -> tuple[BaseRenderer, str]:
+        renderers = list(renderers)
+        try:
+            chosen: tuple[BaseRenderer, str] = super().select_renderer(
+                request, renderers, format_suffix
+            )
+        except NotAcceptable:
+            if not any(_accepts_geojson(token) for token in self.get_accept_list(request)):
+                raise
+            return renderers[0], str(renderers[0].media_type)
+        return chosen
+
+
+def _accepts_geojson(token: str) -> bool:
+    media_type, params = parse_header_parameters(token)
+    try:
+        if float(params.get("q", "1")) <= 0:
+            return False  # "q=0": explicitly not acceptable
+    except ValueError:
+        return False
+    return media_type == GEOJSON
 
 
 class CreatedSerializer(serializers.Serializer[Any]):
@@ -97,18 +136,10 @@ class ReportQuerySerializer(serializers.Serializer[Any]):
     offset = serializers.IntegerField(required=False, min_value=0, max_value=10**6, default=0)
 
     def validate_bbox(self, value: str) -> Polygon:
-        parts = value.split(",")
         try:
-            minlon, minlat, maxlon, maxlat = (float(part) for part in parts)
-        except ValueError:
-            raise serializers.ValidationError(
-                _("Give four numbers: minlon,minlat,maxlon,maxlat.")
-            ) from None
-        if not (-180 <= minlon < maxlon <= 180 and -90 <= minlat < maxlat <= 90):
-            raise serializers.ValidationError(
-                _("The box must have min < max, longitudes within ±180 and latitudes within ±90.")
-            )
-        return Polygon.from_bbox((minlon, minlat, maxlon, maxlat))
+            return bbox_from_text(value)
+        except GeometryError as error:
+            raise serializers.ValidationError(str(error)) from None
 
     def validate(self, data: dict[str, Any]) -> dict[str, Any]:
         if data.get("since") and data.get("until") and data["since"] > data["until"]:
@@ -117,11 +148,8 @@ class ReportQuerySerializer(serializers.Serializer[Any]):
 
     def criteria(self) -> ReportFilter:
         data = self.validated_data
-        bbox = data.get("bbox")
-        if bbox is not None:
-            bbox.srid = 4326
         return ReportFilter(
-            bbox=bbox,
+            bbox=data.get("bbox"),
             categories=tuple(filter(None, data.get("category", "").split(","))),
             groups=tuple(filter(None, data.get("group", "").split(","))),
             since=data.get("since"),

@@ -19,6 +19,7 @@ from curim.core.geometry import point_from_lon_lat
 from curim.reports.api.common import (
     GEOJSON,
     CreatedSerializer,
+    GeoJSONNegotiation,
     TextChoiceField,
     geojson_response,
     submission_limit,
@@ -50,6 +51,7 @@ class EvaluationListCreate(APIView):
     """GET: average ratings per 50 m cell (GeoJSON). POST: rate how safe a place feels."""
 
     permission_classes = [AllowAny]
+    content_negotiation_class = GeoJSONNegotiation
 
     @extend_schema(
         operation_id="evaluations_list",

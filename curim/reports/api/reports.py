@@ -1,4 +1,5 @@
-"""Reports through the API: categories, submit, list as GeoJSON, read one, the duplicate hint."""
+"""Reports through the API: categories, submit, list as GeoJSON, read one, the duplicate hint,
+and the counts a selection holds (a cell of the risk map)."""
 
 import hashlib
 import json
@@ -29,6 +30,7 @@ from curim.reports.api.common import (
     GEOJSON,
     CategoryField,
     CreatedSerializer,
+    GeoJSONNegotiation,
     ReportQuerySerializer,
     SafeDateTimeField,
     TextChoiceField,
@@ -41,6 +43,7 @@ from curim.reports.selectors import (
     reports_filter,
     reports_near,
     reports_public,
+    reports_summary,
 )
 from curim.reports.serialise import (
     feature_json,
@@ -158,6 +161,7 @@ class ReportListCreate(APIView):
     """GET: published reports as a GeoJSON FeatureCollection. POST: submit a report."""
 
     permission_classes = [AllowAny]
+    content_negotiation_class = GeoJSONNegotiation
     parser_classes = [GuardedJSONParser, MultiPartParser, FormParser]
 
     @extend_schema(
@@ -258,6 +262,7 @@ class ReportListCreate(APIView):
 
 class ReportDetail(APIView):
     permission_classes = [AllowAny]
+    content_negotiation_class = GeoJSONNegotiation
 
     @extend_schema(operation_id="reports_retrieve", responses={(200, GEOJSON): OpenApiTypes.OBJECT})
     def get(self, request: Request, public_id: uuid.UUID) -> HttpResponse:
@@ -280,6 +285,7 @@ class ReportNearby(APIView):
     """
 
     permission_classes = [AllowAny]
+    content_negotiation_class = GeoJSONNegotiation
 
     @extend_schema(
         operation_id="reports_nearby",
@@ -294,3 +300,41 @@ class ReportNearby(APIView):
         reports = reports_near(point=point, category=data["category"])
         features, _ = features_page_json(reports, offset=0, limit=5)
         return geojson_response(f'{{"type":"FeatureCollection","features":{features}}}')
+
+
+class _CategoryCountSerializer(serializers.Serializer[Any]):
+    category = serializers.CharField(help_text="the category's code")
+    count = serializers.IntegerField()
+
+
+class _GroupCountSerializer(serializers.Serializer[Any]):
+    group = serializers.CharField()
+    count = serializers.IntegerField()
+    categories = _CategoryCountSerializer(many=True)
+
+
+class ReportSummarySerializer(serializers.Serializer[Any]):
+    count = serializers.IntegerField()
+    groups = _GroupCountSerializer(many=True)
+    first_occurred_on = serializers.DateField(allow_null=True)
+    last_occurred_on = serializers.DateField(allow_null=True)
+
+
+class ReportSummary(APIView):
+    """How many published reports match the list's filters, per category group and category,
+    and between which dates they happened: what a dot of the risk map holds."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        operation_id="reports_summary",
+        parameters=[ReportQuerySerializer],
+        responses={200: ReportSummarySerializer},
+        description="Counts of published reports with the filters of the list (`limit` and "
+        "`offset` are ignored): per category group (in a fixed order) and per category.",
+    )
+    def get(self, request: Request) -> Response:
+        query = ReportQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        summary = reports_summary(reports_filter(reports_public(), query.criteria()))
+        return Response(ReportSummarySerializer(summary).data)

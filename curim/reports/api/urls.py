@@ -8,6 +8,7 @@ urlpatterns = [
     path("categories/", reports.CategoryList.as_view(), name="category_list"),
     path("reports/", reports.ReportListCreate.as_view(), name="report_list"),
     path("reports/nearby/", reports.ReportNearby.as_view(), name="report_nearby"),
+    path("reports/summary/", reports.ReportSummary.as_view(), name="report_summary"),
     path("reports/export.csv", exports.reports_csv, name="report_export"),
     path("reports/<uuid:public_id>/", reports.ReportDetail.as_view(), name="report_detail"),
     path(

@@ -1,4 +1,5 @@
-"""Citizen pages: submit a report, the public risk map, a report's page, my reports, photos."""
+"""Citizen pages: submit a report, the public risk map, the list of published reports, a
+report's page, my reports, photos."""
 
 import uuid
 from typing import cast
@@ -7,6 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Min
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,7 +18,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from curim.accounts.models import User
 from curim.areas.models import Area
-from curim.reports.forms import CommentFlagForm, CommentForm
+from curim.reports.forms import CommentFlagForm, CommentForm, ReportListFilterForm
 from curim.reports.models import (
     AUDIT_PARAMETERS,
     Category,
@@ -25,11 +27,15 @@ from curim.reports.models import (
     TimeOfDay,
 )
 from curim.reports.selectors import (
+    categories_public,
     comments_public,
     photos_visible_to,
+    reports_filter,
     reports_of,
     reports_public,
+    reports_summary,
 )
+from curim.reports.serialise import CLUSTERS_PER_TILE_EDGE
 from curim.reports.services.conversation import (
     comment_flag,
     comment_post,
@@ -88,6 +94,16 @@ def report_submitted(request: HttpRequest) -> HttpResponse:
     )
 
 
+# The legend of the layer of place ratings (1 poor … 5 good), one colour per rounded average.
+RATING_LABELS = [
+    (1, _("1: poor, feels unsafe")),
+    (2, "2"),
+    (3, "3"),
+    (4, "4"),
+    (5, _("5: good, feels safe")),
+]
+
+
 @require_safe
 def public_map(request: HttpRequest) -> HttpResponse:
     return render(
@@ -98,6 +114,59 @@ def public_map(request: HttpRequest) -> HttpResponse:
             "groups": CategoryGroup.choices,
             "areas": Area.objects.filter(level=Area.Level.DISTRICT).order_by("code"),
             "map_config": map_config(),
+            "clusters_per_tile_edge": CLUSTERS_PER_TILE_EDGE,
+            "grid_min_m": categories_public()
+            .filter(location_required=True)
+            .aggregate(size=Min("grid_size_m"))["size"],
+            "rating_labels": RATING_LABELS,
+        },
+    )
+
+
+REPORTS_PER_PAGE = 20
+PUBLIC_LIST_FIELDS = (
+    "public_id",
+    "status",
+    "description",
+    "occurred_at",
+    "category__group",
+    "category__name_en",
+    "category__name_el",
+    "area__name_en",
+    "area__name_el",
+)
+
+
+@require_safe
+def report_list(request: HttpRequest) -> HttpResponse:
+    """Published reports with the map's filters, e.g. those of one cell of the map (a box)."""
+    form = ReportListFilterForm(request.GET)
+    if not form.is_valid():
+        return render(request, "reports/list.html", {"form": form}, status=400)
+    reports = reports_filter(reports_public(), form.criteria())
+    # Only the public columns are read: the page cannot show what it never loaded.
+    newest_first = (
+        reports.select_related("category", "area")
+        .only(*PUBLIC_LIST_FIELDS)
+        .order_by("-created_at", "-id")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    without_box = query.copy()
+    without_box.pop("bbox", None)
+    summary = reports_summary(reports)
+    labels = dict(CategoryGroup.choices)
+    return render(
+        request,
+        "reports/list.html",
+        {
+            "form": form,
+            "summary": summary,
+            "group_counts": [(g.group, labels[g.group], g.count) for g in summary.groups],
+            "page": Paginator(newest_first, REPORTS_PER_PAGE).get_page(request.GET.get("page")),
+            "query": query.urlencode(),
+            "in_box": form.cleaned_data.get("bbox") is not None,
+            "query_without_box": without_box.urlencode(),
         },
     )
 
