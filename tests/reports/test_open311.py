@@ -145,6 +145,7 @@ def test_an_unknown_request_is_404(client: Client, db: None) -> None:
 
 
 def test_posting_needs_a_valid_api_key(client: Client, piraeus: None) -> None:
+    api_key_issue(name="bridge")  # a real client exists: a wrong key must still be refused
     body = {"service_code": "graffiti", "lat": CENTRE[1], "long": CENTRE[0], "description": "Tags"}
     response = client.post(f"{BASE}/requests.json", {**body, "api_key": "wrong"})
     assert response.status_code == 403

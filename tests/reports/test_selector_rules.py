@@ -11,11 +11,19 @@ from django.contrib.gis.geos import Point
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from curim.accounts.models import User
 from curim.accounts.roles import Role
 from curim.reports.models import Category, Report, ReportEvent
-from curim.reports.selectors import DUPLICATE_RADIUS_M, reports_near, reports_of
+from curim.reports.selectors import (
+    DUPLICATE_RADIUS_M,
+    categories_public,
+    reports_near,
+    reports_of,
+    reports_public,
+)
+from curim.reports.serialise import csv_rows
 from curim.reports.services.conversation import follow_toggle
 from curim.reports.services.emails import report_status_email_send
 from curim.reports.services.workflow import report_transition
@@ -117,3 +125,18 @@ def test_a_status_email_costs_the_same_queries_for_one_follower_or_many(
         return len(queries)
 
     assert queries_for(1) == queries_for(4)
+
+
+def test_an_inactive_category_is_not_public(db: None) -> None:
+    graffiti = Category.objects.get(slug="graffiti")
+    assert graffiti in categories_public()
+    Category.objects.filter(pk=graffiti.pk).update(is_active=False)
+    assert graffiti not in categories_public()
+
+
+def test_the_csv_dates_are_the_citys_days(make_report: MakeReport) -> None:
+    # 23:30 UTC on 30 November is already 1 December in Piraeus (UTC+2).
+    with time_machine.travel("2026-11-30 23:30Z"):
+        report = make_report(occurred_at=timezone.now())
+    [row] = csv_rows(reports_public().filter(pk=report.pk))
+    assert row[4:6] == ["2026-12-01", "2026-12-01"]

@@ -13,7 +13,7 @@ from pytest_django.fixtures import Settings as SettingsWrapper
 from curim.accounts.models import User
 from curim.accounts.roles import Role
 from tests.factories import user_create, user_with_role
-from tests.victims.factories import case_create, worker_create
+from tests.victims.factories import case_create, service_create, worker_create
 from victims.models import AccessLog, BreakGlass, Case, ClosureOutcome, Profession
 from victims.selectors import (
     access_log_visible_to,
@@ -24,6 +24,7 @@ from victims.selectors import (
     intake_requests_visible_to,
     person_for_supervisor,
     service_for_supervisor,
+    services_visible_to,
 )
 from victims.services.cases import assignment_add, assignment_end, case_close
 from victims.services.intake import intake_request_submit
@@ -168,7 +169,9 @@ def test_nobody_outside_the_unit_reads_anything_of_it(
     restricted = case_create(by=worker, restricted=True)
     break_glass_open(case=restricted, user=supervisor, reason=REASON)
     request = intake_request_submit(name="Anna", phone="6900000000", email="", channel="phone")
+    service = service_create()
     assert AccessLog.objects.exists()
+    assert list(services_visible_to(worker)) == [service]
     outsider = make_user()
 
     assert not cases_visible_to(outsider).exists()
@@ -181,6 +184,7 @@ def test_nobody_outside_the_unit_reads_anything_of_it(
     assert not access_log_visible_to(outsider).exists()
     with pytest.raises(Http404):
         person_for_supervisor(outsider, str(case.person_id))
+    assert not services_visible_to(outsider).exists()
 
 
 def test_an_anonymised_case_is_visible_to_nobody(worker: User, supervisor: User) -> None:

@@ -342,3 +342,14 @@ def test_an_encrypted_date_is_edited_as_a_date_in_a_model_form() -> None:
     assert isinstance(field, forms.DateField)
     assert (field.required, str(field.label)) == (False, "date of birth")
     assert field.clean("1980-01-02") == datetime.date(1980, 1, 2)
+
+
+def test_an_encrypted_text_field_keeps_its_label_and_enforces_its_max_length() -> None:
+    from django.core.exceptions import ValidationError as Invalid
+
+    field = EncryptedTextField("whispered notes", max_length=5)
+    assert (field.verbose_name, field.max_length) == ("whispered notes", 5)
+    field.run_validators("12345")
+    with pytest.raises(Invalid):
+        field.run_validators("123456")
+    EncryptedTextField("no limit").run_validators("x" * 100_000)
