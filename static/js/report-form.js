@@ -69,7 +69,8 @@
           var item = document.createElement("li");
           var link = document.createElement("a");
           link.href = "/reports/" + feature.id + "/";
-          link.textContent = feature.properties.occurred_on + ": " + feature.properties.description;
+          link.textContent = window.curimFormat.day(feature.properties.occurred_on) + ": " +
+            feature.properties.description;
           item.appendChild(link);
           list.appendChild(item);
         });

@@ -76,7 +76,8 @@
           var link = document.createElement("a");
           link.href = "/reports/" + feature.id + "/";
           link.textContent = (names[feature.properties.category] || feature.properties.category) +
-            " (" + feature.properties.occurred_on + "): " + feature.properties.description;
+            " (" + window.curimFormat.day(feature.properties.occurred_on) + "): " +
+            feature.properties.description;
           item.appendChild(link);
           listing.appendChild(item);
         });
