@@ -244,6 +244,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env.str("TIME_ZONE", default="Europe/Athens")
 USE_I18N = True
 USE_TZ = True
+# One date, time and number format per language, shown the same everywhere (curim/formats).
+FORMAT_MODULE_PATH = ["curim.formats"]
 
 # --- Static and media files -----------------------------------------------------------------
 STATIC_URL = "static/"

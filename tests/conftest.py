@@ -15,6 +15,7 @@ import pytest
 from django.conf import settings
 from django.core import mail
 from django.core.cache import cache
+from django.utils import translation
 from pytest_django.fixtures import Settings as SettingsWrapper
 
 from curim.accounts.models import User
@@ -33,6 +34,15 @@ def _plain_static_files(settings: SettingsWrapper) -> None:
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    # A request leaves its language active in the thread (LocaleMiddleware never resets it):
+    # each test starts in the default language, whatever the one before it asked for.
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

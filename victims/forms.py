@@ -11,6 +11,7 @@ from django_stubs_ext import StrOrPromise
 
 from curim.accounts.models import User
 from curim.areas.models import Area
+from curim.core.date_inputs import DateInput, DateTimeInput, TimeInput
 from victims.models import (
     Channel,
     ClosureOutcome,
@@ -63,13 +64,6 @@ class WorkerChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
         return f"{obj.name_for_display} <{obj.email}>"
 
 
-class LocalDateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
-
-
 class CaseFilterForm(forms.Form):
     q = forms.CharField(label=_("Reference"), required=False, max_length=20)
     status = forms.ChoiceField(label=_("Status"), choices=BLANK + Status.choices, required=False)
@@ -91,21 +85,19 @@ class PersonForm(forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=limits.NAME_MAX)
     phone = forms.CharField(label=_("Phone"), max_length=limits.PHONE_MAX, required=False)
     email = forms.EmailField(label=_("E-mail address"), max_length=limits.EMAIL_MAX, required=False)
-    date_of_birth = forms.DateField(
-        label=_("Date of birth"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date_of_birth = forms.DateField(label=_("Date of birth"), required=False, widget=DateInput())
     address = forms.CharField(label=_("Address"), max_length=limits.ADDRESS_MAX, required=False)
     no_sms = forms.BooleanField(label=_("No SMS"), required=False)
     no_voicemail = forms.BooleanField(label=_("No voicemail"), required=False)
     calls_from = forms.TimeField(
         label=_("Calls not before"),
         required=False,
-        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        widget=TimeInput(),
     )
     calls_until = forms.TimeField(
         label=_("Calls not after"),
         required=False,
-        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        widget=TimeInput(),
         help_text=_("For example 18:00 for “never call after 18:00”."),
     )
     contact_notes = long_text(_("Other safe-contact notes"), limits.CONTACT_NOTES_MAX, rows=2)
@@ -158,9 +150,7 @@ class PersonForm(forms.Form):
 
 
 class CaseForm(forms.Form):
-    intake_date = forms.DateField(
-        label=_("Intake date"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    intake_date = forms.DateField(label=_("Intake date"), widget=DateInput())
     source = forms.ChoiceField(label=_("Source"), choices=Source.choices)
     referring_organisation = forms.CharField(
         label=_("Referring organisation"), max_length=limits.NAME_MAX, required=False
@@ -245,7 +235,7 @@ class AssignForm(forms.Form):
 class SessionForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind of support"), choices=SupportKind.choices)
     channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices)
-    held_at = forms.DateTimeField(label=_("Date and time"), widget=LocalDateTimeInput())
+    held_at = forms.DateTimeField(label=_("Date and time"), widget=DateTimeInput())
     duration_minutes = forms.IntegerField(label=_("Duration (minutes)"), min_value=1, max_value=600)
     notes = long_text(_("Notes"), limits.NOTES_MAX, rows=6)
 
@@ -263,7 +253,7 @@ class ConsentForm(forms.Form):
     given_at = forms.DateTimeField(
         label=_("Given"),
         required=False,
-        widget=LocalDateTimeInput(),
+        widget=DateTimeInput(),
         help_text=_("When the person agreed; now if left empty."),
     )
 

@@ -11,7 +11,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.contrib.gis.db.models.functions import Distance
 from django.contrib.gis.geos import Point, Polygon
 from django.contrib.gis.measure import D
-from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet, Value
 from django.utils import timezone
 
 from curim.accounts.models import User
@@ -48,14 +48,28 @@ def reports_of(user: User | AnonymousUser) -> QuerySet[Report]:
     )
 
 
+def reports_visible_to(user: User | AnonymousUser) -> QuerySet[Report]:
+    """The reports whose page a visitor may open: the public ones, and their own in any status.
+
+    A report not (or never) published stays hidden from everybody else, moderators included:
+    they work on it in the moderation pages.
+    """
+    if not user.is_authenticated:
+        return reports_public().annotate(is_public=Value(True))
+    return Report.objects.annotate(
+        is_public=Exists(reports_public().filter(pk=OuterRef("pk")))
+    ).filter(Q(is_public=True) | Q(reporter=user))
+
+
 def photos_public() -> QuerySet[ReportPhoto]:
     return ReportPhoto.objects.filter(report__in=reports_public())
 
 
 def photos_visible_to(user: User | AnonymousUser) -> QuerySet[ReportPhoto]:
+    """Photos of the reports a visitor may open (their own included); every one to moderators."""
     if user_has_role(user, Role.MODERATOR):
         return ReportPhoto.objects.all()
-    return photos_public()
+    return ReportPhoto.objects.filter(report__in=reports_visible_to(user).values("pk"))
 
 
 def categories_public() -> QuerySet[Category]:

@@ -6,11 +6,11 @@ history). With it, the reporter's own browser may ask the unit for contact; noth
 the report, so no page, export or API of reports can tell that support was asked for.
 """
 
+import datetime
 import uuid
 from dataclasses import dataclass
 
 from cryptography.fernet import InvalidToken
-from django.utils import timezone
 
 from curim.core import crypto
 from curim.reports.models import Report
@@ -43,7 +43,7 @@ def support_token_read(token: str) -> str | None:
 @dataclass(frozen=True)
 class ReportSummary:
     category: str
-    occurred_at: str
+    occurred_at: datetime.datetime
     district: str
     description: str
 
@@ -57,7 +57,7 @@ def report_summary(public_id: str) -> ReportSummary | None:
         return None
     return ReportSummary(
         category=str(report.category.name),
-        occurred_at=timezone.localtime(report.occurred_at).strftime("%Y-%m-%d %H:%M"),
+        occurred_at=report.occurred_at,
         district=str(report.area.name) if report.area else "",
         description=report.description,
     )

@@ -49,15 +49,7 @@
   category.addEventListener("change", categoryChanged);
 
   var hint = document.getElementById("duplicates");
-  var greek = document.documentElement.lang === "el";
-  var dates = new Intl.DateTimeFormat(greek ? "el" : "en-GB", {
-    day: "numeric", month: greek ? "numeric" : "short", year: "numeric", timeZone: "UTC"
-  });
-  function day(iso) {
-    var parts = (iso || "").split("-");
-    if (parts.length !== 3) { return iso || ""; }
-    return dates.format(new Date(Date.UTC(+parts[0], +parts[1] - 1, +parts[2])));
-  }
+  var day = window.curimFormat.day;  // as the server writes days (locale-format.js)
   var asked = 0;  // only the answer to the latest question is shown
   function nearby() {
     var mine = ++asked;

@@ -29,16 +29,8 @@
   function groupColour(group) {
     return styles.getPropertyValue("--group-" + group).trim() || "#333333";
   }
-  var greek = document.documentElement.lang === "el";
-  var dates = new Intl.DateTimeFormat(greek ? "el" : "en-GB", {
-    day: "numeric", month: greek ? "numeric" : "short", year: "numeric", timeZone: "UTC"
-  });
-  var numbers = new Intl.NumberFormat(greek ? "el" : "en-GB", { maximumFractionDigits: 1 });
-  function day(iso) {
-    var parts = (iso || "").split("-");
-    if (parts.length !== 3) { return iso || ""; }
-    return dates.format(new Date(Date.UTC(+parts[0], +parts[1] - 1, +parts[2])));
-  }
+  // Days and numbers as the server writes them (static/js/locale-format.js).
+  var day = window.curimFormat.day;
   function element(tag, className, text) {
     var node = document.createElement(tag);
     if (className) { node.className = className; }
@@ -306,7 +298,7 @@
       var rating = Math.min(5, Math.max(1, Math.round(p.feeling)));
       var size = cellPixels(c[1]);
       var text = interpolate(gettext("How safe it feels (%(when)s): %(rating)s of 5, from %(count)s ratings"),
-        { when: when.toLowerCase(), rating: numbers.format(p.feeling), count: p.count }, true);
+        { when: when.toLowerCase(), rating: window.curimFormat.number(p.feeling, 1), count: p.count }, true);
       return L.marker([c[1], c[0]], {
         pane: "ratings",
         keyboard: false,

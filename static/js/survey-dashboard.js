@@ -5,6 +5,7 @@
   var data = JSON.parse(document.getElementById("chart-data").textContent);
   var script = document.currentScript;
   var suppressedText = script.dataset.suppressed;
+  var format = window.curimFormat;
 
   function shown(rows) {
     return rows.filter(function (row) { return !row.suppressed; });
@@ -40,8 +41,22 @@
       options: {
         animation: false,
         maintainAspectRatio: false,
+        locale: format.lang,  // the axis in the page's language
         scales: { y: { min: 0, max: 100 } },
-        plugins: { legend: { display: false } }
+        plugins: {
+          legend: { display: false },
+          tooltip: {
+            callbacks: {
+              // Chart.js would write the interval as "[41.2, 55.3]" in every language.
+              label: function (item) {
+                var row = visible[item.dataIndex];
+                return item.datasetIndex === 0
+                  ? "95%: " + format.number(row.ci_low, 1) + "–" + format.number(row.ci_high, 1)
+                  : format.number(row.estimate, 1);
+              }
+            }
+          }
+        }
       }
     });
   }
@@ -71,7 +86,7 @@
         onEachFeature: function (feature, polygon) {
           var row = byDistrict[feature.id];
           var name = document.documentElement.lang === "el" ? feature.properties.name_el : feature.properties.name_en;
-          var value = !row ? "—" : row.suppressed ? suppressedText : row.estimate.toFixed(1);
+          var value = !row ? "—" : row.suppressed ? suppressedText : format.number(row.estimate, 1);
           polygon.bindTooltip(name + ": " + value);
         }
       }).addTo(map);

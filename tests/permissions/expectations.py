@@ -135,8 +135,8 @@ PUBLIC = {
     "api:survey_detail": "the questions of an open survey",
     "api:survey_response": "anyone may answer an open survey, anonymously",
     "api:evaluation_list": "average ratings per cell (GET) and anonymous rating (POST)",
-    "reports:detail": "published reports only (404 otherwise)",
-    "reports:photo": "photos of published reports only (404 otherwise)",
+    "reports:detail": "published reports; its reporter sees one in any status (404 otherwise)",
+    "reports:photo": "photos of published reports; its reporter sees them in any status",
     "api_schema": "the OpenAPI description",
     "open311:discovery": "Open311 GeoReport v2 is public",
     "open311:services": "Open311 GeoReport v2 is public",
@@ -205,10 +205,11 @@ ROWS: dict[str, Row] = {
     "reports:evaluate": {"GET HEAD": 200},
     "reports:mine": {"GET HEAD": {ANONYMOUS: LOGIN, OTHERS: 200}, ELSE: LOGIN_FIRST},
     "reports:detail": {"GET HEAD": 200},
-    # Not published: not found for anybody, its own reporter and the moderators included.
-    "reports:detail[unpublished]": {"GET HEAD": 404},
+    # Not published: only its own reporter opens its page (the moderators work on it in the
+    # moderation pages); not found for anybody else.
+    "reports:detail[unpublished]": {"GET HEAD": {CITIZEN: 200, OTHERS: 404}},
     "reports:photo": {"GET HEAD": 200},
-    "reports:photo[unpublished]": {"GET HEAD": {MODERATOR: 200, OTHERS: 404}},
+    "reports:photo[unpublished]": {"GET HEAD": {frozenset({CITIZEN, MODERATOR}): 200, OTHERS: 404}},
     "reports:comment_create": {"POST": {ANONYMOUS: LOGIN, OTHERS: REDIRECT}, ELSE: LOGIN_FIRST},
     "reports:comment_create[unpublished]": {
         "POST": {ANONYMOUS: LOGIN, OTHERS: 404},

@@ -34,6 +34,7 @@ from curim.reports.selectors import (
     reports_of,
     reports_public,
     reports_summary,
+    reports_visible_to,
 )
 from curim.reports.serialise import CLUSTERS_PER_TILE_EDGE
 from curim.reports.services.conversation import (
@@ -189,8 +190,9 @@ def place_evaluate(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def report_page(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    # Its reporter opens a report in any status; anybody else only a public one (404 otherwise).
     report = get_object_or_404(
-        reports_public().select_related("category", "area"), public_id=public_id
+        reports_visible_to(request.user).select_related("category", "area"), public_id=public_id
     )
     user = request.user
     return render(
