@@ -14,6 +14,7 @@ import pytest
 from django.conf import settings
 from django.core import mail
 from django.core.cache import cache
+from django.utils import translation
 from pytest_django.fixtures import Settings as SettingsWrapper
 
 from curim.accounts.models import User
@@ -32,6 +33,14 @@ def _plain_static_files(settings: SettingsWrapper) -> None:
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    # A request in Greek leaves Greek active in this thread (LocaleMiddleware does not undo it),
+    # so a test that calls code directly would otherwise get the previous test's language.
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
