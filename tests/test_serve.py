@@ -58,6 +58,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
             *(sys.executable, "-m", "gunicorn", "curim.wsgi:application"),
             *("--config", "curim/gunicorn_config.py", "--workers", "1"),
             *("--bind", f"127.0.0.1:{port}"),
+            # Gunicorn's control socket has one path per user: leave it to other servers.
+            "--no-control-socket",
         ],
         cwd=ROOT,
         env=env,
