@@ -1,14 +1,18 @@
-# CURiM. `make run` brings the platform up with demo data; `make test` runs the whole suite.
-# Both install what they need on a fresh Debian 12 machine (see scripts/bootstrap.sh).
+# CURiM. `make run` brings the platform up with demo data, served as in production (gunicorn,
+# WhiteNoise, DEBUG off); `make dev` serves the same with Django's runserver and DEBUG on;
+# `make test` runs the whole suite. They install what they need on a fresh Debian 12 machine
+# (see scripts/bootstrap.sh).
 .DEFAULT_GOAL := help
 PY := .venv/bin/python
 export PLAYWRIGHT_BROWSERS_PATH ?= 0
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: help setup run test lint format bench mutants lock messages clean
+.PHONY: help setup demo run dev test lint format bench mutants lock messages clean
 
 help:
-	@echo "make run    - install, migrate, load demo data, start web + worker + beat"
+	@echo "make run    - install, migrate, load demo data, start web + worker + beat as users get"
+	@echo "              them: gunicorn, static files by WhiteNoise, DEBUG off"
+	@echo "make dev    - the same for development: Django's runserver, DEBUG on (debug pages)"
 	@echo "make test   - install (with Chromium), then run the whole pytest suite"
 	@echo "make lint   - ruff and mypy"
 	@echo "make bench  - benchmarks, see docs/performance.md"
@@ -19,13 +23,24 @@ help:
 setup:
 	bash scripts/bootstrap.sh
 
-run: setup
+# The demo on this machine: its accounts have a known password, so the loaders need --force
+# whenever DEBUG is off, as it is for `make run`.
+demo: setup
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py database_app_role --from-env
-	$(PY) manage.py demo_load
-	$(PY) manage.py surveys_demo_load
-	$(PY) manage.py victims_demo_load
+	$(PY) manage.py demo_load --force
+	$(PY) manage.py surveys_demo_load --force
+	$(PY) manage.py victims_demo_load --force
+
+# The environment wins over .env (curim/settings.py), whatever .env says about DEBUG.
+run: export DEBUG := false
+run: demo
+	$(PY) manage.py collectstatic --noinput -v0
 	bash scripts/serve.sh
+
+dev: export DEBUG := true
+dev: demo
+	bash scripts/serve.sh --dev
 
 test:
 	bash scripts/bootstrap.sh --browser

@@ -20,7 +20,10 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
 # Real environment variables win over `.env` (read_env does not overwrite them).
-environ.Env.read_env(BASE_DIR / ".env")
+# READ_DOT_ENV_FILE=false reads the environment alone (tests/test_deploy.py checks production
+# settings so, without the development `.env` of this checkout).
+if env.bool("READ_DOT_ENV_FILE", default=True):
+    environ.Env.read_env(BASE_DIR / ".env")
 
 DEBUG = env.bool("DEBUG", default=False)
 
@@ -249,7 +252,7 @@ FORMAT_MODULE_PATH = ["curim.formats"]
 
 # --- Static and media files -----------------------------------------------------------------
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")

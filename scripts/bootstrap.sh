@@ -65,18 +65,27 @@ python_env() {
 
 dot_env() {
   if [[ ! -f .env ]]; then
-    say "Writing a development .env (DEBUG on, a random SECRET_KEY)"
+    say "Writing a local .env (DEBUG off, a random SECRET_KEY)"
     (umask 077; cat >.env <<ENV
-# Development settings written by scripts/bootstrap.sh. Not for production: see .env.example.
-DEBUG=true
+# Settings for this machine, written by scripts/bootstrap.sh. Not for production: see .env.example.
+# DEBUG stays off, as in production: \`make run\` serves what users get; \`make dev\` turns it on.
+DEBUG=false
 SECRET_KEY=$("$VENV/bin/python" -c 'import secrets; print(secrets.token_urlsafe(50))')
 ENV
     )
   fi
-  # Added to older development .env files too: settings refuse to start without it.
+  # Added to older .env files too: settings refuse to start without it.
   if [[ -z "$(config ENCRYPTION_KEYS)" ]]; then
     say "Adding a random ENCRYPTION_KEYS to .env"
     echo "ENCRYPTION_KEYS=$("$VENV/bin/python" -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')" >>.env
+  fi
+  # This machine serves over plain http (http://127.0.0.1:8000/): no redirect to https, cookies
+  # without the Secure flag (a browser would not send them back over http), and no HSTS (a
+  # browser would remember to refuse http on localhost). Production leaves these out.
+  if [[ -z "$(config SECURE_SSL_REDIRECT)$(config SECURE_COOKIES)$(config SECURE_HSTS_SECONDS)" ]]; then
+    say "Adding the plain-http settings of this machine to .env"
+    printf '%s\n' "# Plain http on this machine (scripts/bootstrap.sh); production leaves these out." \
+      SECURE_SSL_REDIRECT=false SECURE_COOKIES=false SECURE_HSTS_SECONDS=0 >>.env
   fi
 }
 

@@ -1,6 +1,7 @@
 """Production settings pass Django's deployment checks; migrations match the models."""
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +12,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 PRODUCTION = {
     "DEBUG": "false",
+    # The environment alone: not the development .env of this checkout (plain-http settings).
+    "READ_DOT_ENV_FILE": "false",
     "SECRET_KEY": "x7#kq2!v9s@production-like-secret-key-with-enough-entropy-0123456789",
     "ALLOWED_HOSTS": "curim.example.org",
     "CSRF_TRUSTED_ORIGINS": "https://curim.example.org",
@@ -26,11 +29,21 @@ def _clean_environ() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
 
 
+def _without_dot_env(environ: dict[str, str]) -> dict[str, str]:
+    """The environment less every variable this checkout's .env names: the settings of this
+    process copied them into os.environ, and production has no such file."""
+    dot_env = ROOT / ".env"
+    text = dot_env.read_text() if dot_env.exists() else ""
+    local = set(re.findall(r"^\s*(?:export\s+)?([A-Za-z_]\w*)\s*=", text, re.MULTILINE))
+    return {k: v for k, v in environ.items() if k not in local}
+
+
 def _manage(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """manage.py with this checkout's settings, or with production's alone when env is given."""
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
-        env={**_clean_environ(), **(env or {})},
+        env=_clean_environ() if env is None else {**_without_dot_env(_clean_environ()), **env},
         capture_output=True,
         text=True,
         timeout=120,
@@ -54,7 +67,11 @@ def test_check_deploy_fails_with_development_settings() -> None:
 
 @pytest.mark.parametrize("variable", ["SECRET_KEY", "ENCRYPTION_KEYS"])
 def test_production_refuses_to_start_without_its_keys(tmp_path: Path, variable: str) -> None:
-    env = {k: v for k, v in {**_clean_environ(), **PRODUCTION}.items() if k != variable}
+    env = {
+        k: v
+        for k, v in {**_without_dot_env(_clean_environ()), **PRODUCTION}.items()
+        if k != variable
+    }
     result = subprocess.run(
         [sys.executable, "-c", "import django; django.setup()"],
         cwd=tmp_path,  # no .env here either

@@ -1,4 +1,5 @@
-// The place evaluation form: a pin on the map and six ratings, sent to the API as JSON.
+// The place evaluation form: a pin on the map and six ratings, sent to the API as JSON, with
+// the API's errors shown next to their fields (form-errors.js).
 (function () {
   "use strict";
   var form = document.getElementById("evaluation-form");
@@ -20,11 +21,10 @@
     document.getElementById("location-readout").textContent =
       form.elements.latitude.value + ", " + form.elements.longitude.value;
   }
+  var errors = new window.CURiM.FormErrors(form, document.getElementById("form-errors"));
   form.addEventListener("submit", function (event) {
     event.preventDefault();
-    form.querySelectorAll("[data-error-for]").forEach(function (list) { list.textContent = ""; });
-    var box = document.getElementById("form-errors");
-    box.hidden = true;
+    errors.clear();
     var body = {};
     new FormData(form).forEach(function (value, name) {
       if (value !== "" && name !== "csrfmiddlewaretoken") { body[name] = value; }
@@ -41,21 +41,13 @@
         var done = document.getElementById("evaluation-done");
         done.textContent = form.dataset.msgDone;
         done.hidden = false;
-        return;
+      } else if (result.status === 400) {
+        errors.showFields(result.body, form.dataset.msgFix);
+      } else if (result.status === 429) {
+        errors.showMessage(result.body.detail || form.dataset.msgFailed);
+      } else {
+        errors.showMessage(form.dataset.msgFailed);
       }
-      box.textContent = result.status === 400 ? form.dataset.msgFix :
-        (result.body.detail || form.dataset.msgFailed);
-      box.hidden = false;
-      if (result.status !== 400) { return; }
-      Object.keys(result.body).forEach(function (field) {
-        var list = form.querySelector('[data-error-for="' + field + '"]');
-        if (!list) { box.textContent += " " + [].concat(result.body[field]).join(" "); return; }
-        [].concat(result.body[field]).forEach(function (message) {
-          var item = document.createElement("li");
-          item.textContent = message;
-          list.appendChild(item);
-        });
-      });
-    }).catch(function () { box.textContent = form.dataset.msgFailed; box.hidden = false; });
+    }).catch(function () { errors.showMessage(form.dataset.msgFailed); });
   });
 })();

@@ -1,5 +1,5 @@
 // The report form: a Leaflet pin for the location, the duplicate hint, and submission to the
-// API, with the API's errors shown next to their fields.
+// API, with the API's errors shown next to their fields (form-errors.js).
 (function () {
   "use strict";
   var form = document.getElementById("report-form");
@@ -83,35 +83,11 @@
       .catch(function () { if (mine === asked) { hint.hidden = true; } });
   }
 
-  function clearErrors() {
-    form.querySelectorAll("[data-error-for]").forEach(function (list) { list.textContent = ""; });
-    var box = document.getElementById("form-errors");
-    box.hidden = true;
-    box.textContent = "";
-  }
-  function showErrors(errors) {
-    var box = document.getElementById("form-errors");
-    box.textContent = form.dataset.msgFix;
-    Object.keys(errors).forEach(function (field) {
-      var list = form.querySelector('[data-error-for="' + field + '"]');
-      var messages = [].concat(errors[field]);
-      if (!list) {
-        box.textContent += " " + messages.join(" ");
-        return;
-      }
-      messages.forEach(function (message) {
-        var item = document.createElement("li");
-        item.textContent = typeof message === "string" ? message : JSON.stringify(message);
-        list.appendChild(item);
-      });
-    });
-    box.hidden = false;
-    box.focus && box.scrollIntoView();
-  }
+  var errors = new window.CURiM.FormErrors(form, document.getElementById("form-errors"));
 
   form.addEventListener("submit", function (event) {
     event.preventDefault();
-    clearErrors();
+    errors.clear();
     var data = new FormData(form);
     if (document.getElementById("location-fieldset").hidden) {
       data.delete("latitude");
@@ -138,11 +114,14 @@
         if (result.body.support) { done += "&support=" + encodeURIComponent(result.body.support); }
         window.location.href = done;
       } else if (result.status === 400) {
-        showErrors(result.body);
+        errors.showFields(result.body, form.dataset.msgFix);
+      } else if (result.status === 429 || result.status === 422) {
+        // Too many reports, or a key reused: the API's words say what happened.
+        errors.showMessage(result.body.detail || form.dataset.msgFailed);
       } else {
-        showErrors({ detail: result.body.detail || form.dataset.msgFailed });
+        errors.showMessage(form.dataset.msgFailed);
       }
-    }).catch(function () { showErrors({ detail: form.dataset.msgFailed }); });
+    }).catch(function () { errors.showMessage(form.dataset.msgFailed); });
   });
   categoryChanged();
 })();

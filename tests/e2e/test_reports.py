@@ -98,6 +98,6 @@ def test_a_wrong_report_shows_the_errors_next_to_the_fields(
     page.get_by_label("How serious is it?").select_option("2")
     page.get_by_label("How unsafe does it make you feel?").select_option("2")
     page.get_by_role("button", name="Send the report").click()
-    expect(page.locator('[data-error-for="location"]')).to_contain_text("needs a location")
+    expect(page.locator('[data-error-for~="location"]')).to_contain_text("needs a location")
     expect(page.locator('[data-error-for="description"]')).to_be_empty()
     assert not Report.objects.exists()

@@ -67,6 +67,20 @@ def test_errors_are_shown_next_to_the_questions_and_nothing_is_saved(
 
 
 @pytest.mark.django_db
+def test_the_error_summary_names_each_question_and_links_to_it(
+    client: Client, open_wave: Survey
+) -> None:
+    wrong = {**ANSWERS, "group": "", "safe_day": "9", "action": "send"}
+    page = client.post(url(open_wave), wrong).content.decode()
+    assert (
+        '<a href="#q-group">You answer as — Choose resident, shop owner or local employee.</a>'
+        in page
+    )
+    assert '<a href="#q-safe_day">Question safe_day — Choose a point from 1 to 5.</a>' in page
+    assert 'id="q-safe_day"' in page
+
+
+@pytest.mark.django_db
 def test_save_and_continue_later_on_the_same_or_another_device(
     client: Client, open_wave: Survey
 ) -> None:

@@ -11,6 +11,7 @@ from django.http import HttpResponse, JsonResponse
 from django.utils.functional import Promise
 from django.utils.http import parse_header_parameters
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotAcceptable
 from rest_framework.negotiation import DefaultContentNegotiation
@@ -103,6 +104,15 @@ CATEGORY_CODE_MAX = int(Category._meta.get_field("slug").max_length or 0)
 class CategoryField(serializers.SlugRelatedField[Category]):
     """An active category by its code; a code PostgreSQL cannot compare is refused first."""
 
+    # The report form shows these under its category list: DRF's own ("This field may not be
+    # null." for the empty choice, "Object with slug=… does not exist.") read like an API.
+    default_error_messages = {
+        "required": _("Choose a category."),
+        "null": _("Choose a category."),
+        "does_not_exist": _("There is no category in use with this code."),
+        "invalid": _("There is no category in use with this code."),
+    }
+
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(
             slug_field="slug", queryset=Category.objects.filter(is_active=True), **kwargs
@@ -113,6 +123,34 @@ class CategoryField(serializers.SlugRelatedField[Category]):
         if not isinstance(data, str) or len(data) > CATEGORY_CODE_MAX:
             self.fail("invalid")  # not a code at all: neither looked up nor echoed
         return super().to_internal_value(data)
+
+
+# Every way a number field can be refused; the forms show one plain message for all of them.
+NUMBER_ERRORS = ("required", "null", "invalid", "min_value", "max_value", "max_string_length")
+
+
+def rating_field(message: StrOrPromise, **options: Any) -> serializers.IntegerField:
+    """A whole number from 1 to 5 whose every refusal is `message`, which names what it rates:
+    DRF's "A valid integer is required." says neither what nor how."""
+    return serializers.IntegerField(
+        min_value=1, max_value=5, error_messages=dict.fromkeys(NUMBER_ERRORS, message), **options
+    )
+
+
+def coordinate_field(*, latitude: bool, **options: Any) -> serializers.FloatField:
+    """A latitude or a longitude in degrees, refused in words that say which and its range."""
+    limit = 90 if latitude else 180
+    message = (
+        _("Give the place's latitude: a number from -90 to 90.")
+        if latitude
+        else _("Give the place's longitude: a number from -180 to 180.")
+    )
+    return serializers.FloatField(
+        min_value=-limit,
+        max_value=limit,
+        error_messages=dict.fromkeys(NUMBER_ERRORS, message),
+        **options,
+    )
 
 
 class SafeDateTimeField(serializers.DateTimeField):

@@ -21,7 +21,9 @@ from curim.reports.api.common import (
     CreatedSerializer,
     GeoJSONNegotiation,
     TextChoiceField,
+    coordinate_field,
     geojson_response,
+    rating_field,
     submission_limit,
 )
 from curim.reports.models import AUDIT_PARAMETERS, TimeOfDay
@@ -30,15 +32,16 @@ from curim.reports.services.evaluations import EvaluationDraft, evaluation_submi
 
 
 class EvaluationCreateSerializer(serializers.Serializer[Any]):
-    latitude = serializers.FloatField(min_value=-90, max_value=90)
-    longitude = serializers.FloatField(min_value=-180, max_value=180)
+    latitude = coordinate_field(latitude=True)
+    longitude = coordinate_field(latitude=False)
     time_of_day = TextChoiceField(choices=TimeOfDay.choices)
-    feeling = serializers.IntegerField(min_value=1, max_value=5)
-    lighting = serializers.IntegerField(min_value=1, max_value=5)
-    visibility = serializers.IntegerField(min_value=1, max_value=5)
-    people = serializers.IntegerField(min_value=1, max_value=5)
-    security = serializers.IntegerField(min_value=1, max_value=5)
-    walk_path = serializers.IntegerField(min_value=1, max_value=5)
+    # The form shows each message under the rating's own label.
+    feeling = rating_field(_("Choose a rating from 1 to 5."))
+    lighting = rating_field(_("Choose a rating from 1 to 5."))
+    visibility = rating_field(_("Choose a rating from 1 to 5."))
+    people = rating_field(_("Choose a rating from 1 to 5."))
+    security = rating_field(_("Choose a rating from 1 to 5."))
+    walk_path = rating_field(_("Choose a rating from 1 to 5."))
     website = serializers.CharField(required=False, allow_blank=True, write_only=True)
 
 

@@ -34,7 +34,9 @@ from curim.reports.api.common import (
     ReportQuerySerializer,
     SafeDateTimeField,
     TextChoiceField,
+    coordinate_field,
     geojson_response,
+    rating_field,
     submission_limit,
 )
 from curim.reports.models import Category, CyberChannel
@@ -83,14 +85,19 @@ class CategoryList(generics.ListAPIView[Category]):
 
 class ReportCreateSerializer(serializers.Serializer[Any]):
     category = CategoryField()
-    description = serializers.CharField(max_length=5000)
-    occurred_at = SafeDateTimeField(required=False)
-    latitude = serializers.FloatField(required=False, allow_null=True, min_value=-90, max_value=90)
-    longitude = serializers.FloatField(
-        required=False, allow_null=True, min_value=-180, max_value=180
+    description = serializers.CharField(
+        max_length=5000,
+        error_messages={
+            "required": _("Describe what happened."),
+            "blank": _("Describe what happened."),
+            "max_length": _("Keep the description to {max_length} characters or fewer."),
+        },
     )
-    severity = serializers.IntegerField(min_value=1, max_value=5)
-    feeling_unsafe = serializers.IntegerField(min_value=1, max_value=5)
+    occurred_at = SafeDateTimeField(required=False)
+    latitude = coordinate_field(latitude=True, required=False, allow_null=True)
+    longitude = coordinate_field(latitude=False, required=False, allow_null=True)
+    severity = rating_field(_("Choose how serious it is, from 1 to 5."))
+    feeling_unsafe = rating_field(_("Choose how unsafe it makes you feel, from 1 to 5."))
     cyber_channel = TextChoiceField(choices=CyberChannel.choices, required=False, allow_blank=True)
     cyber_sender = serializers.CharField(max_length=500, required=False, allow_blank=True)
     contact_email = serializers.EmailField(required=False, allow_blank=True)
