@@ -2,12 +2,15 @@
 citizen's own reports, and constant query counts. Written against mutants that survived
 `make mutants` (docs/testing.md)."""
 
+import datetime
+import json
 from collections.abc import Callable
 from math import cos, radians
 
+import pytest
 import time_machine
 from django.contrib.gis.db.models.functions import Distance
-from django.contrib.gis.geos import Point
+from django.contrib.gis.geos import Point, Polygon
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -18,17 +21,19 @@ from curim.accounts.roles import Role
 from curim.reports.models import Category, Report, ReportEvent
 from curim.reports.selectors import (
     DUPLICATE_RADIUS_M,
+    ReportFilter,
     categories_public,
+    public_cells,
     reports_near,
     reports_of,
     reports_public,
 )
-from curim.reports.serialise import csv_rows
+from curim.reports.serialise import csv_rows, feature_json
 from curim.reports.services.conversation import follow_toggle
 from curim.reports.services.emails import report_status_email_send
 from curim.reports.services.workflow import report_transition
 from tests.factories import user_with_role
-from tests.reports.conftest import CENTRE
+from tests.reports.conftest import CENTRE, FALIRO
 
 MakeReport = Callable[..., Report]
 ORIGIN = Point(*CENTRE, srid=4326)
@@ -140,3 +145,34 @@ def test_the_csv_dates_are_the_citys_days(make_report: MakeReport) -> None:
         report = make_report(occurred_at=timezone.now())
     [row] = csv_rows(reports_public().filter(pk=report.pk))
     assert row[4:6] == ["2026-12-01", "2026-12-01"]
+
+
+def test_a_single_reports_geojson_gives_the_citys_day(make_report: MakeReport) -> None:
+    with time_machine.travel("2026-11-30 23:30Z"):
+        report = make_report(occurred_at=timezone.now())
+    feature = json.loads(feature_json(reports_public().filter(pk=report.pk)) or "{}")
+    assert feature["properties"]["occurred_on"] == "2026-12-01"
+
+
+@pytest.mark.parametrize(
+    "criteria",
+    [
+        ReportFilter(since=datetime.date(2026, 1, 1)),
+        ReportFilter(until=datetime.date(2026, 1, 1)),
+        ReportFilter(bbox=Polygon.from_bbox((23.6, 37.9, 23.7, 38.0))),
+    ],
+)
+def test_public_cells_refuse_a_period_or_a_box(db: None, criteria: ReportFilter) -> None:
+    with pytest.raises(ValueError, match="period or box"):
+        public_cells(criteria)
+
+
+def test_the_moderation_queue_costs_the_same_queries_for_one_report_or_many(
+    client: Client, make_report: MakeReport, moderator: User
+) -> None:
+    client.force_login(moderator)
+    make_report(status="submitted")
+    one = _queries(client, "/moderation/")
+    for slug in ("noise", "graffiti", "noise"):
+        make_report(category=slug, status="submitted", at=FALIRO)
+    assert _queries(client, "/moderation/") == one

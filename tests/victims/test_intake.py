@@ -159,3 +159,16 @@ def test_a_request_is_opened_only_once(worker: User, supervisor: User) -> None:
     assert Case.objects.count() == 1
     assert Person.objects.count() == 1
     assert Consent.objects.count() == 2
+
+
+def test_a_request_is_found_by_its_id_and_only_while_new(worker: User) -> None:
+    from django.http import Http404
+
+    from victims.selectors import intake_request_for
+
+    first, second = _submit(), _submit()
+    assert intake_request_for(worker, first.pk) == first
+    assert intake_request_for(worker, second.pk) == second
+    _open(first, worker)
+    with pytest.raises(Http404):
+        intake_request_for(worker, first.pk)

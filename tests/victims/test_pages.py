@@ -580,3 +580,23 @@ def test_break_glass_is_reviewed_through_the_supervisors_scope() -> None:
     glass.refresh_from_db()
     assert glass.reviewed_by == second
     assert reviewer.post(url).status_code == 404  # reviewed: no longer waiting
+
+
+def test_the_dashboard_costs_the_same_queries_for_one_break_glass_or_many() -> None:
+    from django.test.utils import CaptureQueriesContext
+
+    staff = member()
+    opener, reviewer = member(Role.VSU_SUPERVISOR), member(Role.VSU_SUPERVISOR)
+    opening = verified_client(opener)
+    reading = verified_client(reviewer)
+
+    def queries_with(glasses: int) -> int:
+        for _ in range(glasses):
+            case = case_create(staff, restricted=True)
+            reason = "The assigned worker is ill and the person called in distress."
+            opening.post(reverse("victims:break_glass", args=[case.pk]), {"reason": reason})
+        with CaptureQueriesContext(connection) as queries:
+            assert reading.get(reverse("victims:dashboard")).status_code == 200
+        return len(queries)
+
+    assert queries_with(1) == queries_with(3)
