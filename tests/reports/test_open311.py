@@ -244,3 +244,42 @@ def test_an_admin_issues_a_key_that_is_shown_once(client: Client, admin_user: Us
     partner = Open311Client.objects.get(name="Bridge")
     assert partner.key_hash == api_key_hash(key)
     assert key not in partner.key_hash
+
+
+def test_the_default_period_is_the_last_90_days_and_either_date_replaces_it(
+    client: Client, make_report: MakeReport
+) -> None:
+    import time_machine
+
+    with time_machine.travel("2026-06-01 12:00Z"):
+        old = make_report()
+    with time_machine.travel("2026-08-30 00:00Z"):  # 89.5 days after
+        recent = make_report()
+    with time_machine.travel("2026-08-31 00:00Z"):  # 90.5 days after the old one, 1 after it
+
+        def ids(query: str = "") -> set[str]:
+            return {r["service_request_id"] for r in _json(client, f"requests.json?{query}")}
+
+        assert ids() == {str(recent.public_id)}
+        everything = {str(old.public_id), str(recent.public_id)}
+        assert ids("start_date=2026-01-01T00:00:00Z") == everything
+        assert ids("end_date=2026-12-31T00:00:00Z") == everything
+        assert ids("end_date=2026-07-01T00:00:00Z") == {str(old.public_id)}
+
+
+def test_requests_cost_the_same_queries_for_one_or_many(
+    client: Client, make_report: MakeReport
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            client.get(f"{BASE}/requests.json")
+        return len(captured)
+
+    make_report()
+    one = queries()
+    for slug in ("noise", "graffiti", "noise"):
+        make_report(category=slug)
+    assert queries() == one

@@ -235,9 +235,32 @@ def test_tiles_take_the_same_filters(client: Client, make_report: MakeReport) ->
 def test_a_tile_far_away_is_empty(client: Client, make_report: MakeReport) -> None:
     make_report()
     assert _tile(client, 14, 0, 0) == {}
+    assert client.get("/api/v1/tiles/reports/14/0/0.pbf").content == b""
 
 
-@pytest.mark.parametrize("path", ["15/99999/1", "3/8/0", "23/0/0", "3/-1/0"])
+@pytest.mark.parametrize("path", ["0/0/0", "22/0/0", "22/4194303/4194303"])
+def test_the_first_and_last_zoom_levels_and_the_grids_last_tile_exist(
+    client: Client, db: None, path: str
+) -> None:
+    assert client.get(f"/api/v1/tiles/reports/{path}.pbf").status_code == 200
+
+
+def test_a_tiles_dots_are_cluster_centres_and_one_cluster_counts_its_reports(
+    client: Client, make_report: MakeReport
+) -> None:
+    # 64 clusters per tile edge, 4096 units per tile: a cluster's centre is at 64k + 32.
+    make_report()
+    make_report(at=(CENTRE[0] + 0.00001, CENTRE[1]))  # the same public cell, the same cluster
+    make_report(at=FALIRO)
+    for (z, x, y), expected in (((14, 9268, 6323), [2]), ((12, 2317, 1580), [1, 2])):
+        cache.clear()
+        features = _tile(client, z, x, y)["reports"]["features"]
+        assert sorted(f["properties"]["count"] for f in features) == expected
+        for feature in features:
+            assert all(c % 64 == 32 for c in feature["geometry"]["coordinates"]), feature
+
+
+@pytest.mark.parametrize("path", ["15/99999/1", "3/8/0", "3/0/8", "23/0/0", "3/-1/0"])
 def test_tiles_outside_the_grid_are_404(client: Client, path: str) -> None:
     assert client.get(f"/api/v1/tiles/reports/{path}.pbf").status_code == 404
 

@@ -28,7 +28,7 @@ from curim.reports.selectors import (
     reports_of,
     reports_public,
 )
-from curim.reports.serialise import csv_rows, feature_json
+from curim.reports.serialise import csv_rows, feature_json, features_page_json
 from curim.reports.services.conversation import follow_toggle
 from curim.reports.services.emails import report_status_email_send
 from curim.reports.services.workflow import report_transition
@@ -152,6 +152,8 @@ def test_a_single_reports_geojson_gives_the_citys_day(make_report: MakeReport) -
         report = make_report(occurred_at=timezone.now())
     feature = json.loads(feature_json(reports_public().filter(pk=report.pk)) or "{}")
     assert feature["properties"]["occurred_on"] == "2026-12-01"
+    features = json.loads(features_page_json(reports_public(), offset=0, limit=10)[0])
+    assert [f["properties"]["occurred_on"] for f in features] == ["2026-12-01"]
 
 
 @pytest.mark.parametrize(

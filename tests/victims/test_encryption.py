@@ -353,3 +353,17 @@ def test_an_encrypted_text_field_keeps_its_label_and_enforces_its_max_length() -
     with pytest.raises(Invalid):
         field.run_validators("123456")
     EncryptedTextField("no limit").run_validators("x" * 100_000)
+
+
+def test_encrypted_files_are_written_only_through_save(tmp_path: Path) -> None:
+    from django.core.files.base import ContentFile
+
+    from curim.core.encrypted_storage import EncryptedFileStorage
+
+    storage = EncryptedFileStorage(location=tmp_path)
+    name = storage.save("statement.txt", ContentFile(b"page 1"))
+    with storage.open(name) as opened:
+        assert (opened.read(), opened.name) == (b"page 1", name)
+    for mode in ("wb", "ab", "w", "a"):
+        with pytest.raises(ValueError, match="only through save"):
+            storage.open(name, mode)
