@@ -158,7 +158,12 @@ def summary_items(*forms_given: forms.BaseForm | None) -> list[SummaryItem]:
         for hidden in form.hidden_fields():
             items += [SummaryItem(str(error), "") for error in hidden.errors]
         for bound in form.visible_fields():
-            items += [SummaryItem(str(error), f"#{control_id(bound)}") for error in bound.errors]
+            # The field's name first: many of Django's messages do not say which field they
+            # are about ("This field is required."), and the summary stands apart from it.
+            items += [
+                SummaryItem(f"{_label(bound)}: {error}", f"#{control_id(bound)}")
+                for error in bound.errors
+            ]
     return items
 
 
