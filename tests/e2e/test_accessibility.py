@@ -9,6 +9,7 @@ every such page; CHECKED is the part on the design system so far. It grows as pa
 partials of templates/components/, until every actor checks every page it can open.
 """
 
+import re
 from pathlib import Path
 
 import pytest
@@ -146,6 +147,8 @@ def test_a_form_sent_empty_meets_wcag_aa_and_its_summary_leads_to_the_fields(
             page.goto(live_server.url + path)
             page.locator("main form button[type=submit]").click()
             _started(page)
+            # The title says so first: it is the first thing a screen reader reads.
+            expect(page).to_have_title(re.compile(r"^(Error|Σφάλμα):"))
             summary = page.locator(".govuk-error-summary")
             # GOV.UK Frontend moves focus to the summary, so it is read out first.
             expect(summary).to_be_focused()

@@ -22,7 +22,16 @@ from django.utils.translation import gettext
 
 register = template.Library()
 
-# The width classes GOV.UK Frontend has for inputs, by the kind of value typed.
+# GOV.UK Frontend's class for each kind of control (an error state adds `--error` to it).
+CONTROL_CLASSES = {
+    "input": "govuk-input",
+    "date": "govuk-input",
+    "select": "govuk-select",
+    "textarea": "govuk-textarea",
+    "file": "govuk-file-upload",
+    "checkbox": "govuk-checkboxes__input",
+}
+# Widths for inputs, by the kind of value typed (a date, whatever the widget, gets the first).
 INPUT_WIDTHS = {"date": "govuk-!-width-one-half", "code": "govuk-input--width-10"}
 
 
@@ -119,20 +128,13 @@ def field(bound: BoundField, hint: str = "", width: str = "", size: str = "") ->
 
 
 def _control_classes(bound: BoundField, kind: str, width: str) -> str:
-    error = " govuk-{}--error".format(
-        {"textarea": "textarea", "select": "select", "file": "file-upload"}.get(kind, "input")
-    )
-    base = {
-        "checkbox": "govuk-checkboxes__input",
-        "select": "govuk-select",
-        "textarea": "govuk-textarea",
-        "file": "govuk-file-upload",
-    }.get(kind, "govuk-input")
-    if kind == "checkbox":
-        error = ""
-    width_class = INPUT_WIDTHS.get(width, width) or (INPUT_WIDTHS["date"] if kind == "date" else "")
-    classes = [base, error.strip() if bound.errors else "", width_class]
-    return " ".join(c for c in classes if c)
+    base = CONTROL_CLASSES[kind]
+    classes = [base]
+    if bound.errors and kind != "checkbox":  # a single checkbox's group shows the error
+        classes.append(f"{base}--error")
+    if width_class := INPUT_WIDTHS.get(width, width) or INPUT_WIDTHS.get(kind, ""):
+        classes.append(width_class)
+    return " ".join(classes)
 
 
 @register.simple_tag
