@@ -1,6 +1,5 @@
 """Every page exists in English and Greek: the Greek catalogue is complete and compiles."""
 
-import re
 import subprocess
 from pathlib import Path
 
@@ -29,7 +28,7 @@ def test_the_greek_catalogue_has_no_untranslated_or_fuzzy_message() -> None:
 def test_pages_answer_in_the_language_chosen(client: Client, path: str) -> None:
     client.cookies["django_language"] = "el"
     greek = client.get(path).content.decode()
-    assert re.search(r'<html lang="el"[ >]', greek)
+    assert '<html lang="el">' in greek
     assert "Αρχική" in greek
     client.cookies["django_language"] = "en"
     assert "Home" in client.get(path).content.decode()
