@@ -7,7 +7,7 @@ PY := .venv/bin/python
 export PLAYWRIGHT_BROWSERS_PATH ?= 0
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: help setup demo run dev test lint format bench mutants lock messages clean
+.PHONY: help setup demo run dev test lint format bench mutants lock messages frontend clean
 
 help:
 	@echo "make run    - install, migrate, load demo data, start web + worker + beat as users get"
@@ -19,6 +19,7 @@ help:
 	@echo "make mutants - mutation testing of the privacy and access modules (about an hour), see docs/testing.md"
 	@echo "make lock   - re-pin requirements/*.txt from pyproject.toml"
 	@echo "make messages - refresh the gettext catalogues (locale/)"
+	@echo "make frontend - rebuild the design system (GOV.UK Frontend) into static/vendor/ (needs npm)"
 
 setup:
 	bash scripts/bootstrap.sh
@@ -68,8 +69,11 @@ lock:
 	$(PY) -m uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes -q -o requirements/dev.txt
 
 messages:
-	$(PY) manage.py makemessages -l el --ignore=.venv --ignore=staticfiles --no-obsolete
-	$(PY) manage.py makemessages -d djangojs -l el --ignore=.venv --ignore=staticfiles --ignore=static/vendor --no-obsolete
+	$(PY) manage.py makemessages -l el --ignore=.venv --ignore=staticfiles --ignore=frontend --no-obsolete
+	$(PY) manage.py makemessages -d djangojs -l el --ignore=.venv --ignore=staticfiles --ignore=static/vendor --ignore=frontend --ignore=tests/e2e/vendor --no-obsolete
+
+frontend:
+	bash scripts/frontend_build.sh
 
 clean:
 	rm -rf staticfiles mutants .pytest_cache .mypy_cache .ruff_cache test-results

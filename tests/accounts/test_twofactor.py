@@ -165,7 +165,7 @@ def test_the_profile_says_whether_two_factor_is_on(vsu_user: User) -> None:
     _device(vsu_user)
     page = client.get("/accounts/profile/").content.decode()
     assert SETUP not in page
-    assert "<dd>On</dd>" in page
+    assert re.search(r"Two-factor authentication</dt>\s*<dd[^>]*>On</dd>", page), page
 
 
 # --- the verification service ---------------------------------------------------------------

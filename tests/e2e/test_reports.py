@@ -13,6 +13,7 @@ from curim.accounts.roles import Role
 from curim.areas.demo import DEMO_AREAS
 from curim.areas.services import areas_load_file
 from curim.reports.models import Report
+from tests.e2e.header import open_from_the_menu
 from tests.factories import PASSWORD, user_with_role
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -62,7 +63,7 @@ def test_a_report_goes_from_pin_to_public_map(page: Page, live_server: LiveServe
 
     # A moderator publishes it.
     _log_in(page, live_server, "moderator@example.org")
-    page.get_by_role("link", name="Moderation").click()
+    open_from_the_menu(page, "Moderation")
     page.get_by_role("cell").get_by_role("link").first.click()
     page.get_by_label("Action").select_option("publish")
     page.get_by_role("button", name="Save").click()

@@ -22,6 +22,7 @@ from surveys.models import (
     SurveyRefresh,
 )
 from surveys.services.responses import responses_import
+from tests.e2e.header import open_from_the_menu
 from tests.factories import PASSWORD, user_with_role
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -109,7 +110,7 @@ def test_a_greek_answer_reaches_the_analysts_dashboard(
     page.get_by_label("E-mail address").fill("analyst@example.org")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
-    page.get_by_role("link", name="Survey indicators").click()
+    open_from_the_menu(page, "Survey indicators")
     everyone = page.locator('#table-district tr[data-key=""]')
     expect(everyone).to_contain_text("30.8")
     expect(everyone).to_contain_text("13")

@@ -27,7 +27,7 @@ def test_a_unit_member_takes_an_intake_to_a_referral(page: Page, live_server: Li
     page.get_by_role("link", name="Ask to be contacted").click()
     page.get_by_label("How should we address you?").fill("Sofia")
     page.get_by_label("Phone call").check()
-    page.get_by_label("Phone", exact=True).fill("6900000001")
+    page.get_by_label("Phone (optional)").fill("6900000001")
     page.get_by_label("I agree to the two statements above.").check()
     page.get_by_role("button", name="Send the request").click()
     expect(page.get_by_role("heading", name="Your request has been sent")).to_be_visible()

@@ -1,0 +1,194 @@
+"""WCAG 2.2 AA, checked in a real browser by axe-core (tests/e2e/vendor/axe-core, from npm):
+no page has a serious or critical violation, on a desktop (1280 px) or a phone (360 px), in
+English or Greek; no page scrolls sideways on the phone; no page throws a script error.
+
+The pages come from the permission matrix (tests/permissions/): its walk knows every URL of the
+URLconf, its world has an object for each converter and a signed-in session for each actor, and
+its expectation table says which actor gets a page (a 200) for a GET. `html_pages(actor)` lists
+every such page; CHECKED is the part on the design system so far. It grows as pages move to the
+partials of templates/components/, until every actor checks every page it can open.
+"""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from playwright.sync_api import Browser, Page, expect
+from pytest_django.live_server_helper import LiveServer
+
+from tests.permissions.expectations import ROWS
+from tests.permissions.test_matrix import declared, walked_by
+from tests.permissions.walk import Endpoint, endpoints
+from tests.permissions.world import ANONYMOUS, CITIZEN, VSU_STAFF_UNENROLLED, world_build
+from tests.test_content_security_policy import NOT_PAGES
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+AXE = (Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js").read_text()
+# The rules of WCAG 2.0, 2.1 and 2.2 at levels A and AA.
+WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+FAILING = {"serious", "critical"}
+SCREENS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 360, "height": 740}}
+LANGUAGES = ("en", "el")
+# Neither pages nor HTML: the API, the Django admin (its own templates, checked apart).
+NOT_OURS = ("api:", "open311:", "admin:")
+
+# The rows of the matrix (URL names, or `name[sample]`) whose pages are on the design system,
+# by the actor who opens them.
+CHECKED: dict[str, set[str]] = {
+    ANONYMOUS: {
+        "core:home",
+        "accounts:login",
+        "accounts:register",
+        "accounts:register_done",
+        "accounts:confirm",
+        "accounts:password_reset",
+        "accounts:password_reset_done",
+        "accounts:password_reset_complete",
+    },
+    CITIZEN: {
+        "core:home",
+        "accounts:profile",
+        "accounts:password_change",
+        "accounts:password_change_done",
+        "accounts:delete",
+    },
+    # A member of the unit who has not enrolled a second factor yet: the QR code page.
+    VSU_STAFF_UNENROLLED: {"accounts:twofactor_setup"},
+}
+
+
+def html_pages(actor: str) -> list[Endpoint]:
+    """Every page the actor can open: the URLs whose GET the matrix declares a 200 for them."""
+    return [
+        endpoint
+        for endpoint in endpoints()
+        if not endpoint.key.startswith(NOT_OURS)
+        and endpoint.name not in NOT_PAGES
+        and actor in walked_by(endpoint.key)
+        and declared(ROWS[endpoint.key], actor, "GET") == 200
+    ]
+
+
+def problems_on(page: Page, *, phone: bool) -> list[str]:
+    """What is wrong with the page on screen: axe's serious and critical violations, a page
+    wider than the screen (on a phone)."""
+    page.evaluate(AXE)
+    results = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_AA
+    )
+    found = [
+        f"{v['id']} ({v['impact']}): {v['help']} at "
+        + ", ".join(" ".join(node["target"]) for node in v["nodes"][:5])
+        for v in results["violations"]
+        if v["impact"] in FAILING
+    ]
+    widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    if phone and widths[0] > widths[1]:
+        found.append(f"{widths[0]} px wide on a {widths[1]} px screen")
+    return found
+
+
+def _browse(
+    browser: Browser, live_server: LiveServer, *, language: str, screen: str, session: str = ""
+) -> Page:
+    """A page of a new browser context: the screen's size, the language, the actor's session."""
+    context = browser.new_context(viewport=SCREENS[screen])  # type: ignore[arg-type]
+    cookies = [{"name": "django_language", "value": language, "url": live_server.url}]
+    if session:
+        cookies.append(
+            {"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}
+        )
+    context.add_cookies(cookies)  # type: ignore[arg-type]
+    return context.new_page()
+
+
+def _started(page: Page) -> None:
+    # GOV.UK Frontend ran: its module was allowed by the Content-Security-Policy and started.
+    page.wait_for_function("document.body.classList.contains('govuk-frontend-supported')")
+
+
+@pytest.mark.parametrize("actor", sorted(CHECKED))
+def test_the_pages_meet_wcag_aa_on_a_desktop_and_a_phone_in_both_languages(
+    browser: Browser, live_server: LiveServer, actor: str
+) -> None:
+    world = world_build()
+    pages = {endpoint.key: endpoint for endpoint in html_pages(actor)}
+    assert CHECKED[actor] <= set(pages), f"not pages of {actor}: {CHECKED[actor] - set(pages)}"
+    problems: dict[str, list[str]] = {}
+    errors: list[str] = []
+    for language in LANGUAGES:
+        for screen in SCREENS:
+            session = world.sessions.get(actor, "")
+            page = _browse(browser, live_server, language=language, screen=screen, session=session)
+            page.on("pageerror", lambda error: errors.append(f"script error: {error}"))
+            for key in sorted(CHECKED[actor]):
+                path = pages[key].path(world)
+                response = page.goto(live_server.url + path)
+                assert response is not None, (key, path)
+                assert response.status == 200, (key, path)
+                assert page.locator("html").get_attribute("lang") == language
+                _started(page)
+                if found := problems_on(page, phone=screen == "phone") + errors:
+                    problems[f"{path} ({language}, {screen})"] = found
+                errors.clear()
+            page.context.close()
+    assert problems == {}, "\n".join(f"{where}: {found}" for where, found in problems.items())
+
+
+@pytest.mark.parametrize("path", ["/accounts/login/", "/accounts/register/"])
+def test_a_form_sent_empty_meets_wcag_aa_and_its_summary_leads_to_the_fields(
+    browser: Browser, live_server: LiveServer, path: str
+) -> None:
+    for language in LANGUAGES:
+        for screen in SCREENS:
+            page = _browse(browser, live_server, language=language, screen=screen)
+            page.goto(live_server.url + path)
+            page.locator("main form button[type=submit]").click()
+            _started(page)
+            # The title says so first: it is the first thing a screen reader reads.
+            expect(page).to_have_title(re.compile(r"^(Error|Σφάλμα):"))
+            summary = page.locator(".govuk-error-summary")
+            # GOV.UK Frontend moves focus to the summary, so it is read out first.
+            expect(summary).to_be_focused()
+            assert problems_on(page, phone=screen == "phone") == [], (path, language, screen)
+            link = summary.get_by_role("link").first
+            target = link.get_attribute("href")
+            assert target is not None
+            link.click()
+            expect(page.locator(target)).to_be_focused()
+            page.context.close()
+
+
+def test_every_actor_s_pages_come_from_the_matrix() -> None:
+    # The list the check will grow to: every page each actor can open (no world needed).
+    anonymous = {endpoint.key for endpoint in html_pages(ANONYMOUS)}
+    assert {"core:home", "accounts:login", "reports:map", "victims:help"} <= anonymous
+    assert "accounts:profile" not in anonymous
+    assert "accounts:profile" in {endpoint.key for endpoint in html_pages(CITIZEN)}
+    assert not any(key.startswith(NOT_OURS) for key in anonymous)
+
+
+def test_the_check_sees_a_planted_violation_and_a_page_too_wide(
+    browser: Browser, live_server: LiveServer
+) -> None:
+    # Proves the check above can fail: an unlabelled field and a wide box on the home page.
+    context = browser.new_context(viewport=SCREENS["phone"])  # type: ignore[arg-type]
+    page = context.new_page()
+    page.goto(live_server.url + "/")
+    assert problems_on(page, phone=True) == []
+    page.evaluate(
+        """() => {
+          const main = document.querySelector("main");
+          main.append(document.createElement("input"));
+          const wide = document.createElement("img");
+          wide.alt = "";
+          wide.width = 900;
+          main.append(wide);
+        }"""
+    )
+    found = problems_on(page, phone=True)
+    assert any(problem.startswith("label (critical)") for problem in found), found
+    assert any("px wide on a 360 px screen" in problem for problem in found), found
+    context.close()
