@@ -40,9 +40,9 @@ FEATURE = f"""json_build_object(
 
 def _public_rows(reports: QuerySet[Report]) -> QuerySet[Report, Any]:
     # The report's own public columns; category and district are joined by the caller after
-    # any LIMIT (see PAGE_JOINS), so that a page joins only its own rows.
+    # any LIMIT (see PAGE_JOINS), so that a page joins only its own rows. No internal id: the
+    # public outputs read public columns only.
     return reports.values(
-        "id",
         "public_id",
         "category_id",
         "area_id",

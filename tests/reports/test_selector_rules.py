@@ -178,3 +178,47 @@ def test_the_moderation_queue_costs_the_same_queries_for_one_report_or_many(
     for slug in ("noise", "graffiti", "noise"):
         make_report(category=slug, status="submitted", at=FALIRO)
     assert _queries(client, "/moderation/") == one
+
+
+def test_the_comment_queue_holds_flagged_unreviewed_comments_most_flagged_first(
+    make_report: MakeReport, moderator: User
+) -> None:
+    from curim.reports.models import Comment
+    from curim.reports.selectors import comments_flagged_for
+
+    report = make_report()
+    author = user_with_role(Role.CITIZEN, email="author@example.org")
+
+    def comment(flags: int, reviewed: bool = False) -> Comment:
+        made = Comment.objects.create(report=report, author=author, body="Seen it too.")
+        Comment.objects.filter(pk=made.pk).update(flag_count=flags, reviewed=reviewed)
+        return made
+
+    # Written in an order unlike the queue's, so that no order but the queue's passes.
+    with time_machine.travel("2026-11-02 10:00Z"):
+        once_new = comment(1)
+    with time_machine.travel("2026-11-01 10:00Z"):
+        once_old, unflagged, twice = comment(1), comment(0), comment(2)
+        comment(3, reviewed=True)
+    assert unflagged not in comments_flagged_for(moderator)
+    assert list(comments_flagged_for(moderator)) == [twice, once_old, once_new]
+    assert not comments_flagged_for(author).exists()
+
+
+def test_the_comment_queue_costs_the_same_queries_for_one_comment_or_many(
+    client: Client, make_report: MakeReport, moderator: User
+) -> None:
+    from curim.reports.models import Comment
+
+    client.force_login(moderator)
+
+    def flagged_on(report: Report) -> None:
+        author = user_with_role(Role.CITIZEN, email=f"a{Comment.objects.count()}@example.org")
+        made = Comment.objects.create(report=report, author=author, body="Seen it too.")
+        Comment.objects.filter(pk=made.pk).update(flag_count=1)
+
+    flagged_on(make_report())
+    one = _queries(client, "/moderation/comments/")
+    for slug in ("noise", "graffiti"):
+        flagged_on(make_report(category=slug, at=FALIRO))
+    assert _queries(client, "/moderation/comments/") == one

@@ -239,3 +239,19 @@ def test_a_new_assignment_shows_at_the_next_read_for_the_same_user_object(
     assert not cases_visible_to(worker).filter(pk=case.pk).exists()
     assignment_add(case=case, by=supervisor, worker=worker, profession=Profession.LAWYER)
     assert cases_visible_to(worker).filter(pk=case.pk).exists()
+
+
+def test_only_a_supervisor_reaches_a_case_behind_the_glass(worker: User, supervisor: User) -> None:
+    restricted = case_create(by=worker, restricted=True)
+    assert case_behind_glass(supervisor, restricted.pk) == restricted
+    with pytest.raises(Http404):
+        case_behind_glass(worker, restricted.pk)
+
+
+def test_a_deactivated_account_is_no_longer_a_unit_member(worker: User) -> None:
+    from victims.selectors import unit_members
+
+    assert worker in unit_members()
+    worker.is_active = False
+    worker.save()
+    assert worker not in unit_members()
