@@ -94,7 +94,7 @@ def test_static_files_are_served_by_whitenoise_under_their_hashed_names(
     status, headers, body = _get(f"{url}/static/{hashed}")
     assert status == 200
     assert "immutable" in headers["Cache-Control"]  # WhiteNoise, for a file with its hash
-    assert ".site-header" in body
+    assert ".map-large" in body
 
 
 def test_a_missing_page_is_the_sites_page_not_djangos_debug_page(served: tuple[str, Path]) -> None:

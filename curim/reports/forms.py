@@ -8,6 +8,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from curim.areas.models import Area
+from curim.core.date_inputs import DateInput
 from curim.core.geometry import GeometryError, bbox_from_text
 from curim.reports.models import CategoryGroup, ReportStatus
 from curim.reports.selectors import ReportFilter, categories_public
@@ -68,13 +69,6 @@ class CommentFlagForm(forms.Form):
     reason = forms.CharField(required=False, max_length=500)
 
 
-class _DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self) -> None:
-        super().__init__(format="%Y-%m-%d")  # what <input type="date"> reads, in any language
-
-
 class ReportListFilterForm(forms.Form):
     """The filters of the public list of reports: those of the API's list, with the same names,
     so that the map can link here with its own query (a cell's box, the period)."""
@@ -82,8 +76,8 @@ class ReportListFilterForm(forms.Form):
     group = forms.ChoiceField(label=_("Group"), required=False)
     category = forms.ChoiceField(label=_("Category"), required=False)
     area = forms.ChoiceField(label=_("District"), required=False)
-    since = forms.DateField(label=_("From"), required=False, widget=_DateInput())
-    until = forms.DateField(label=_("Until"), required=False, widget=_DateInput())
+    since = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    until = forms.DateField(label=_("Until"), required=False, widget=DateInput())
     bbox = forms.CharField(label=_("Part of the map"), required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

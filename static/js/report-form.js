@@ -49,7 +49,6 @@
   category.addEventListener("change", categoryChanged);
 
   var hint = document.getElementById("duplicates");
-  var day = window.curimFormat.day;  // as the server writes days (locale-format.js)
   var asked = 0;  // only the answer to the latest question is shown
   function nearby() {
     var mine = ++asked;
@@ -73,7 +72,7 @@
           var item = document.createElement("li");
           var link = document.createElement("a");
           link.href = "/reports/" + feature.id + "/";
-          link.textContent = day(feature.properties.occurred_on) + ": " +
+          link.textContent = window.curimFormat.day(feature.properties.occurred_on) + ": " +
             feature.properties.description;
           item.appendChild(link);
           list.appendChild(item);

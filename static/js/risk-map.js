@@ -29,8 +29,6 @@
   function groupColour(group) {
     return styles.getPropertyValue("--group-" + group).trim() || "#333333";
   }
-  // Days and numbers as the server writes them (static/js/locale-format.js).
-  var day = window.curimFormat.day;
   function element(tag, className, text) {
     var node = document.createElement(tag);
     if (className) { node.className = className; }
@@ -106,14 +104,14 @@
     return [
       Math.floor(bounds.getWest() * step) / step, Math.floor(bounds.getSouth() * step) / step,
       Math.ceil(bounds.getEast() * step) / step, Math.ceil(bounds.getNorth() * step) / step
-    ].map(function (n) { return n.toFixed(7); }).join(",");
+    ].map(function (lon_or_lat) { return lon_or_lat.toFixed(7); }).join(",");
   }
   function shortened(text, most) {
     return text.length > most ? text.slice(0, most - 1).trimEnd() + "…" : text;
   }
   function reportLink(feature) {
     var p = feature.properties;
-    var link = element("a", "", (names[p.category] || p.category) + ", " + day(p.occurred_on) +
+    var link = element("a", "", (names[p.category] || p.category) + ", " + window.curimFormat.day(p.occurred_on) +
       ": " + shortened(p.description, 140));
     link.href = "/reports/" + feature.id + "/";
     return link;
@@ -138,9 +136,9 @@
       groups.appendChild(item);
     });
     box.appendChild(groups);
-    var dates = summary.first_occurred_on === summary.last_occurred_on
-      ? day(summary.first_occurred_on)
-      : day(summary.first_occurred_on) + " – " + day(summary.last_occurred_on);
+    var first = window.curimFormat.day(summary.first_occurred_on);
+    var last = window.curimFormat.day(summary.last_occurred_on);
+    var dates = first === last ? first : first + " – " + last;
     box.appendChild(element("p", "", interpolate(gettext("Period: %s"), [periodChosen()])));
     box.appendChild(element("p", "", interpolate(gettext("When they happened: %s"), [dates])));
     box.appendChild(element("p", "cell-note", gettext(

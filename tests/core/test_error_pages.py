@@ -29,7 +29,7 @@ def page_of(response: Any, status: int) -> str:
     assert response.status_code == status
     assert response["Content-Type"].startswith("text/html")
     body: str = response.content.decode()
-    assert '<header class="site-header">' in body
+    assert '<header class="curim-header">' in body
     assert 'href="/"' in body
     assert ">CURiM</a>" in body
     policy = response["Content-Security-Policy"]
@@ -92,7 +92,7 @@ def test_the_server_error_page_needs_no_request_and_no_database() -> None:
     assert response.status_code == 500
     assert '<html lang="el">' in body
     assert "<h1>Κάτι πήγε στραβά</h1>" in body
-    assert '<header class="site-header">' in body
+    assert '<header class="curim-header">' in body
     # Nothing that needs the request: no form posting without its CSRF token.
     assert "<form" not in body
 
