@@ -222,3 +222,18 @@ def test_the_comment_queue_costs_the_same_queries_for_one_comment_or_many(
     for slug in ("noise", "graffiti"):
         flagged_on(make_report(category=slug, at=FALIRO))
     assert _queries(client, "/moderation/comments/") == one
+
+
+def test_public_comments_are_those_of_public_reports(
+    make_report: MakeReport, moderator: User
+) -> None:
+    from curim.reports.models import Comment
+    from curim.reports.selectors import comments_public
+
+    author = user_with_role(Role.CITIZEN, email="author@example.org")
+    public, hidden = make_report(), make_report()
+    on_public = Comment.objects.create(report=public, author=author, body="Seen it too.")
+    on_hidden = Comment.objects.create(report=hidden, author=author, body="Me too.")
+    report_transition(report=hidden, to_status="rejected", actor=moderator)
+    assert on_hidden.status == on_public.status == Comment.Status.PUBLISHED
+    assert list(comments_public()) == [on_public]

@@ -287,3 +287,34 @@ def test_raking_settles_when_a_margin_has_no_respondents() -> None:
     assert totals["woman"] == pytest.approx(1000, rel=1e-9)
     assert totals["man"] == pytest.approx(1000, rel=1e-9)
     assert totals.get(ids[2], 0.0) == 0.0  # no margin for the third district: weight 0
+
+
+@pytest.mark.django_db
+def test_a_cell_of_exactly_k_respondents_is_shown() -> None:
+    wave = build_wave(seed=2)
+    shown = {key: cell for key, cell in ours(wave).items() if not cell.get("suppressed")}
+    key, smallest = min(shown.items(), key=lambda item: item[1]["n"])
+    with override_settings(SURVEY_MIN_CELL_SIZE=smallest["n"]):
+        assert ours(wave)[key] == smallest
+
+
+def test_a_lone_hidden_group_under_a_shown_district_takes_another_group_with_it() -> None:
+    from surveys.estimates import Estimate, _complementary_suppression
+
+    def shown(area: int | None, group: str, n: int) -> Estimate:
+        return Estimate(
+            indicator_id=1, area_id=area, group=group, n=n, weighted=False, suppressed=False,
+            estimate=50.0, std_error=1.0, ci_low=48.0, ci_high=52.0, effective_n=float(n),
+        )  # fmt: skip
+
+    district = shown(7, "", 60)
+    cells = [
+        district,
+        Estimate.suppressed_cell(1, 7, "women", False),
+        shown(7, "men", 30),
+        shown(7, "other", 25),
+    ]
+    after = {e.group: e.suppressed for e in _complementary_suppression(cells)}
+    # The district's total less the shown groups would give the hidden one: the smallest
+    # shown group goes too, and the total stays.
+    assert after == {"": False, "women": True, "men": False, "other": True}

@@ -255,3 +255,26 @@ def test_a_deactivated_account_is_no_longer_a_unit_member(worker: User) -> None:
     worker.is_active = False
     worker.save()
     assert worker not in unit_members()
+
+
+def test_break_glass_is_what_opens_a_restricted_case_to_a_supervisor_not_on_it(
+    worker: User, other_worker: User, supervisor: User
+) -> None:
+    from victims.selectors import case_opened_by_glass
+
+    open_case = case_create(by=worker)
+    restricted = case_create(by=worker, restricted=True)
+    assert not case_opened_by_glass(supervisor, open_case)
+    assert case_opened_by_glass(supervisor, restricted)
+    assert not case_opened_by_glass(AnonymousUser(), restricted)
+    assignment_add(case=restricted, by=worker, worker=other_worker, profession=Profession.LAWYER)
+    assert case_opened_by_glass(supervisor, restricted), "another worker's assignment"
+    other = case_create(by=worker, restricted=True)
+    assignment_add(case=other, by=worker, worker=supervisor, profession=Profession.LAWYER)
+    assert case_opened_by_glass(supervisor, restricted), "an assignment to another case"
+    mine = assignment_add(
+        case=restricted, by=worker, worker=supervisor, profession=Profession.LAWYER
+    )
+    assert not case_opened_by_glass(supervisor, restricted)
+    assignment_end(assignment=mine, by=worker)
+    assert case_opened_by_glass(supervisor, restricted), "an ended assignment"
