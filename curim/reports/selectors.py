@@ -43,7 +43,7 @@ def reports_of(user: User | AnonymousUser) -> QuerySet[Report]:
         return Report.objects.none()
     return (
         Report.objects.filter(reporter=user)
-        .select_related("category", "area")
+        .select_related("category")  # what My reports shows
         .annotate(is_public=Exists(reports_public().filter(pk=OuterRef("pk"))))
     )
 
