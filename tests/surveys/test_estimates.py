@@ -318,3 +318,39 @@ def test_a_lone_hidden_group_under_a_shown_district_takes_another_group_with_it(
     # The district's total less the shown groups would give the hidden one: the smallest
     # shown group goes too, and the total stays.
     assert after == {"": False, "women": True, "men": False, "other": True}
+
+
+def test_hiding_goes_on_until_no_margin_has_a_lone_hidden_cell() -> None:
+    from surveys.estimates import Estimate, _complementary_suppression
+
+    def shown(area: int | None, group: str, n: int) -> Estimate:
+        return Estimate(
+            indicator_id=1, area_id=area, group=group, n=n, weighted=False, suppressed=False,
+            estimate=50.0, std_error=1.0, ci_low=48.0, ci_high=52.0, effective_n=float(n),
+        )  # fmt: skip
+
+    cells = [
+        # District 7's groups: the lone hidden "young" takes "old" (the smaller shown) with it...
+        shown(7, "", 100),
+        Estimate.suppressed_cell(1, 7, "young", False),
+        shown(7, "old", 30),
+        shown(7, "middle", 40),
+        # ...which leaves "old" of district 7 a lone hidden cell among the districts: district 8's
+        # "old" goes too, in a second pass.
+        shown(None, "old", 70),
+        shown(8, "old", 40),
+        # District 9 has one group, hidden: its total would give it away, so the total goes.
+        shown(9, "", 12),
+        Estimate.suppressed_cell(1, 9, "young", False),
+    ]
+    after = {(e.area_id, e.group): e.suppressed for e in _complementary_suppression(cells)}
+    assert after == {
+        (7, ""): False,
+        (7, "young"): True,
+        (7, "old"): True,
+        (7, "middle"): False,
+        (None, "old"): False,
+        (8, "old"): True,
+        (9, ""): True,
+        (9, "young"): True,
+    }
