@@ -278,3 +278,13 @@ def test_break_glass_is_what_opens_a_restricted_case_to_a_supervisor_not_on_it(
     assert not case_opened_by_glass(supervisor, restricted)
     assignment_end(assignment=mine, by=worker)
     assert case_opened_by_glass(supervisor, restricted), "an ended assignment"
+
+
+def test_break_glass_on_one_restricted_case_opens_no_other(worker: User, supervisor: User) -> None:
+    opened = case_create(by=worker, restricted=True)
+    other = case_create(by=worker, restricted=True)
+    break_glass_open(case=opened, user=supervisor, reason=REASON)
+    assert case_for(supervisor, opened.pk) == opened
+    assert other not in cases_visible_to(supervisor)
+    with pytest.raises(Http404):
+        case_for(supervisor, other.pk)

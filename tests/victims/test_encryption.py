@@ -367,3 +367,14 @@ def test_encrypted_files_are_written_only_through_save(tmp_path: Path) -> None:
     for mode in ("wb", "ab", "w", "a"):
         with pytest.raises(ValueError, match="only through save"):
             storage.open(name, mode)
+
+
+def test_an_encrypted_date_reads_dates_empty_values_and_refuses_nonsense() -> None:
+    from django.core.exceptions import ValidationError as Invalid
+
+    field = Person._meta.get_field("date_of_birth")
+    assert field.to_python("1980-01-02") == datetime.date(1980, 1, 2)
+    assert field.to_python("") is None
+    assert field.to_python(None) is None
+    with pytest.raises(Invalid):
+        field.to_python("2 January 1980")
