@@ -36,7 +36,9 @@ class RegistrationForm(forms.Form):
         label=_("Display name"),
         max_length=80,
         required=False,
-        help_text=_("Shown next to your comments. Leave empty to stay anonymous."),
+        help_text=_(
+            "Used on your account page and in the e-mails we send you; never shown to others."
+        ),
     )
 
     def clean_email(self) -> str:

@@ -72,6 +72,11 @@ def photos_visible_to(user: User | AnonymousUser) -> QuerySet[ReportPhoto]:
     return ReportPhoto.objects.filter(report__in=reports_visible_to(user).values("pk"))
 
 
+def category_active(slug: str) -> Category | None:
+    """An active category by its slug (public knowledge, private categories included), or None."""
+    return Category.objects.filter(is_active=True, slug=slug[:50]).first()
+
+
 def categories_public() -> QuerySet[Category]:
     return Category.objects.filter(is_active=True, may_be_public=True)
 

@@ -109,7 +109,10 @@
       return response.json().then(function (body) { return { status: response.status, body: body }; });
     }).then(function (result) {
       if (result.status === 201 || result.status === 200) {
-        var done = form.dataset.done + "?id=" + encodeURIComponent(result.body.id);
+        // The thank-you page says whether the report can ever be on the public map.
+        var done = form.dataset.done + "?id=" + encodeURIComponent(result.body.id) +
+          "&category=" + encodeURIComponent(form.elements.category.value) +
+          "&located=" + (lat.value ? "1" : "0");
         if (result.body.support) { done += "&support=" + encodeURIComponent(result.body.support); }
         window.location.href = done;
       } else if (result.status === 400) {

@@ -237,3 +237,27 @@ def test_public_comments_are_those_of_public_reports(
     report_transition(report=hidden, to_status="rejected", actor=moderator)
     assert on_hidden.status == on_public.status == Comment.Status.PUBLISHED
     assert list(comments_public()) == [on_public]
+
+
+def test_the_thank_you_page_promises_the_map_only_to_reports_that_can_be_on_it(
+    client: Client, db: None
+) -> None:
+    def page(query: str) -> str:
+        response = client.get(f"/reports/submitted/?id=x&{query}")
+        assert response.status_code == 200
+        return response.content.decode()
+
+    promise = "Once published, it appears on the public risk map"
+    assert promise in page("category=graffiti&located=1")
+    never = page("category=sexual-harassment&located=1")
+    assert promise not in never
+    assert "never shown publicly" in never
+    no_place = page("category=phishing&located=0")
+    assert promise not in no_place
+    assert "will not appear on the risk map" in no_place
+
+
+def test_registering_promises_no_name_beside_comments(client: Client, db: None) -> None:
+    text = client.get("/accounts/register/").content.decode()
+    assert "comments" not in text
+    assert "never shown to others" in text

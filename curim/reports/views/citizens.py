@@ -28,6 +28,7 @@ from curim.reports.models import (
 )
 from curim.reports.selectors import (
     categories_public,
+    category_active,
     comments_public,
     photos_visible_to,
     reports_filter,
@@ -88,10 +89,22 @@ def report_new(request: HttpRequest) -> HttpResponse:
 @require_safe
 def report_submitted(request: HttpRequest) -> HttpResponse:
     token = request.GET.get("support", "")
+    # Only what the form itself sent: the category (public knowledge) and whether a place was
+    # given. The report is not read, so the page shows nobody anything of it.
+    category = category_active(request.GET.get("category", ""))
+    if category is not None and not category.may_be_public:
+        on_the_map = "never"
+    elif request.GET.get("located") == "0":
+        on_the_map = "no_place"
+    else:
+        on_the_map = "once_published"
     return render(
         request,
         "reports/submitted.html",
-        {"support": token if token and support_token_read(token) else ""},
+        {
+            "support": token if token and support_token_read(token) else "",
+            "on_the_map": on_the_map,
+        },
     )
 
 
