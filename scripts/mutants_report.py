@@ -27,14 +27,14 @@ def main() -> int:
         capture_output=True,
         text=True,
     ).stdout.strip()
-    print(f"Run of {datetime.now(UTC):%Y-%m-%d}, commit {commit}.\n")
-    print("| module | mutants | killed | survived | no tests | timeout | score |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
+    print(f"Tabulated {datetime.now(UTC):%Y-%m-%d} at commit {commit}.\n")
+    print("| module | mutants | killed | timeout | survived | no tests | not tried | score |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
     survivors: list[str] = []
     for module in config["only_mutate"]:
         meta = ROOT / "mutants" / f"{module}.meta"
         if not meta.exists():
-            print(f"| `{module}` | not run | | | | | |")
+            print(f"| `{module}` | not run | | | | | | |")
             continue
         codes = json.loads(meta.read_text())["exit_code_by_key"]
         counts = Counter(
@@ -43,8 +43,8 @@ def main() -> int:
         tried = counts["killed"] + counts["survived"] + counts["timeout"]
         score = f"{100 * (counts['killed'] + counts['timeout']) / tried:.0f}%" if tried else "–"
         print(
-            f"| `{module}` | {len(codes)} | {counts['killed']} | {counts['survived']} | "
-            f"{counts['no tests']} | {counts['timeout']} | {score} |"
+            f"| `{module}` | {len(codes)} | {counts['killed']} | {counts['timeout']} | "
+            f"{counts['survived']} | {counts['no tests']} | {counts['not run']} | {score} |"
         )
         survivors += [
             name
@@ -52,7 +52,7 @@ def main() -> int:
             if STATUS.get(code) in {"survived", "no tests"}
         ]
     if survivors:
-        print("\nSurvivors and mutants no test reached:")
+        print("\nSurvivors and mutants no test reached (`mutmut show NAME`):")
         for name in survivors:
             print(f"- `{name}`")
     return 0
