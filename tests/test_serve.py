@@ -26,7 +26,8 @@ def _free_port() -> int:
 
 def _get(url: str) -> tuple[int, dict[str, str], str]:
     try:
-        with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 (our own server)
+        # A worker imports Django on its first request: slow on a busy machine.
+        with urllib.request.urlopen(url, timeout=90) as response:  # noqa: S310 (our own server)
             return response.status, dict(response.headers), response.read().decode()
     except urllib.error.HTTPError as error:
         return error.code, dict(error.headers), error.read().decode()
@@ -78,7 +79,11 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
         yield url, static_root
     finally:
         server.terminate()
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:  # a worker still busy: do not wait for its grace
+            server.kill()
+            server.wait(timeout=30)
 
 
 def test_static_files_are_served_by_whitenoise_under_their_hashed_names(
