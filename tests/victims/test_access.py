@@ -288,3 +288,12 @@ def test_break_glass_on_one_restricted_case_opens_no_other(worker: User, supervi
     assert other not in cases_visible_to(supervisor)
     with pytest.raises(Http404):
         case_for(supervisor, other.pk)
+
+
+def test_an_ordinary_access_log_entry_has_no_reason(worker: User) -> None:
+    from victims.audit import access_log_write
+
+    case = case_create(by=worker)
+    entry = access_log_write(user=worker, action=AccessLog.Action.VIEW, case=case)
+    entry.refresh_from_db()
+    assert (entry.reason, entry.break_glass) == ("", False)
