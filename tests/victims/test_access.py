@@ -297,3 +297,6 @@ def test_an_ordinary_access_log_entry_has_no_reason(worker: User) -> None:
     entry = access_log_write(user=worker, action=AccessLog.Action.VIEW, case=case)
     entry.refresh_from_db()
     assert (entry.reason, entry.break_glass) == ("", False)
+    # An anonymous visitor is written as nobody, like the platform itself.
+    nobody = access_log_write(user=AnonymousUser(), action=AccessLog.Action.VIEW, case=case)
+    assert (nobody.user_id, nobody.user_email) == (None, "")
