@@ -300,3 +300,7 @@ def test_an_ordinary_access_log_entry_has_no_reason(worker: User) -> None:
     # An anonymous visitor is written as nobody, like the platform itself.
     nobody = access_log_write(user=AnonymousUser(), action=AccessLog.Action.VIEW, case=case)
     assert (nobody.user_id, nobody.user_email) == (None, "")
+    # Without a case, no reference; a long detail is cut to its column.
+    listed = access_log_write(user=worker, action=AccessLog.Action.LIST, detail="x" * 300)
+    listed.refresh_from_db()
+    assert (listed.case_reference, listed.detail) == ("", "x" * 200)
