@@ -16,7 +16,7 @@ help:
 	@echo "make test   - install (with Chromium), then run the whole pytest suite"
 	@echo "make lint   - ruff and mypy"
 	@echo "make bench  - benchmarks, see docs/performance.md"
-	@echo "make mutants - mutation testing of the privacy and access modules (about an hour), see docs/testing.md"
+	@echo "make mutants - mutation testing of the privacy and access modules (two to three hours), see docs/testing.md"
 	@echo "make lock   - re-pin requirements/*.txt from pyproject.toml"
 	@echo "make messages - refresh the gettext catalogues (locale/)"
 	@echo "make frontend - rebuild the design system (GOV.UK Frontend) into static/vendor/ (needs npm)"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `make mutants`: mutation testing (mutmut) of the privacy and access modules listed under
-# [tool.mutmut] in pyproject.toml. Not in CI: about an hour on two cores. See docs/testing.md.
+# [tool.mutmut] in pyproject.toml. Not in CI: two to three hours on two cores. See docs/testing.md.
 #
 # mutmut copies the project into mutants/ and runs the tests there, two mutants at a time, each
 # in a process forked from a fork server. The tests use a database, a Celery queue and a Redis
