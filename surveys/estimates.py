@@ -149,12 +149,17 @@ def estimates_compute(survey: Survey) -> list[Estimate]:
                 suppressed=False,
                 estimate=mean,
                 std_error=se,
-                ci_low=None if se is None else max(mean - Z_95 * se, 0.0),
-                ci_high=None if se is None else min(mean + Z_95 * se, 100.0),
+                ci_low=None if se is None else interval_95(mean, se)[0],
+                ci_high=None if se is None else interval_95(mean, se)[1],
                 effective_n=effective_n if weighted else float(n),
             )
         )
     return _complementary_suppression(estimates)
+
+
+def interval_95(mean: float, se: float) -> tuple[float, float]:
+    """The 95% interval of a score, kept within the scale's 0 to 100."""
+    return max(mean - Z_95 * se, 0.0), min(mean + Z_95 * se, 100.0)
 
 
 def _complementary_suppression(estimates: list[Estimate]) -> list[Estimate]:

@@ -354,3 +354,11 @@ def test_hiding_goes_on_until_no_margin_has_a_lone_hidden_cell() -> None:
         (9, ""): True,
         (9, "young"): True,
     }
+
+
+def test_an_interval_stays_within_the_scale() -> None:
+    from surveys.estimates import interval_95
+
+    assert interval_95(50.0, 1.0) == pytest.approx((50.0 - Z_95, 50.0 + Z_95), abs=1e-12)
+    assert interval_95(99.0, 1.0) == pytest.approx((99.0 - Z_95, 100.0), abs=1e-12)
+    assert interval_95(1.0, 1.0) == pytest.approx((0.0, 1.0 + Z_95), abs=1e-12)
