@@ -10,6 +10,7 @@ import shlex
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -316,30 +317,35 @@ def test_the_web_server_sends_no_server_banner(source: str) -> None:
     at = arguments.index("--workers")
     arguments[at + 1] = "1"
     gunicorn = Path(sys.executable).parent / "gunicorn"
+    errors = tempfile.TemporaryFile()  # noqa: SIM115 (closed in the finally below)
     process = subprocess.Popen(
         [str(gunicorn), *arguments, "--no-control-socket"],
         cwd=REPO_ROOT,
         env={k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        # A file, not a pipe: a pipe nobody reads fills up and stops the server mid-request.
+        stderr=errors,
     )
     try:
         deadline = time.monotonic() + 60
         while True:
-            assert process.poll() is None, process.stderr.read().decode() if process.stderr else ""
+            if process.poll() is not None:
+                errors.seek(0)
+                pytest.fail(errors.read().decode())
             try:
                 # The first answer waits for the worker to import Django: slow on a busy machine.
                 connection = http.client.HTTPConnection("127.0.0.1", port, timeout=90)
-                connection.request("GET", "/api/docs/", headers={"Host": "localhost"})
+                # A page that needs no collected static files, which this test does not make.
+                connection.request("GET", "/healthz", headers={"Host": "localhost"})
                 response = connection.getresponse()
                 break
             except ConnectionRefusedError:
                 assert time.monotonic() < deadline, "gunicorn did not answer within 60 s"
                 time.sleep(0.2)
-        assert response.status == 200
+        assert response.status in {200, 503}  # healthy or not: the headers are the point
         assert response.getheader("Server") is None, response.getheader("Server")
         # Django's own headers pass untouched.
-        assert response.getheader("Content-Security-Policy")
+        assert response.getheader("X-Content-Type-Options") == "nosniff"
         connection.close()
     finally:
         process.terminate()
@@ -348,3 +354,4 @@ def test_the_web_server_sends_no_server_banner(source: str) -> None:
         except subprocess.TimeoutExpired:  # a worker still busy: do not wait for its grace
             process.kill()
             process.wait(timeout=30)
+        errors.close()
