@@ -23,6 +23,7 @@ from curim.accounts.roles import Role
 from curim.celery import app as celery_app
 from curim.core.models import OutboxTask
 from tests.factories import user_create, user_with_role
+from tests.processes import process_stop
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -215,11 +216,7 @@ def celery_worker(django_db_setup: None, django_db_blocker: Any) -> Iterator[str
             raise RuntimeError("the Celery worker did not answer within 60 s")
         yield name
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        process_stop(process, grace=20)
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

@@ -19,6 +19,8 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
+from tests.processes import process_stop
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 COMPOSE_FILE = REPO_ROOT / "docker-compose.yml"
 DOCKERFILE = REPO_ROOT / "Dockerfile"
@@ -348,10 +350,5 @@ def test_the_web_server_sends_no_server_banner(source: str) -> None:
         assert response.getheader("X-Content-Type-Options") == "nosniff"
         connection.close()
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:  # a worker still busy: do not wait for its grace
-            process.kill()
-            process.wait(timeout=30)
+        process_stop(process)
         errors.close()

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.processes import process_stop
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -78,12 +80,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
             pytest.fail("gunicorn did not listen")
         yield url, static_root
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:  # a worker still busy: do not wait for its grace
-            server.kill()
-            server.wait(timeout=30)
+        process_stop(server)
 
 
 def test_static_files_are_served_by_whitenoise_under_their_hashed_names(
