@@ -60,7 +60,6 @@ INSTALLED_APPS = [
     "knox",
     "django_filters",
     "drf_spectacular",
-    "drf_spectacular_sidecar",
     "leaflet",
     "axes",
     # The CURiM core, then the apps that build on it.
@@ -235,9 +234,6 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Collaborative Urban Risk Management: citizen reports, areas and indicators.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
-    "SWAGGER_UI_DIST": "SIDECAR",
-    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
 }
 
 # --- Internationalisation -------------------------------------------------------------------
