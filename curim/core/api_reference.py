@@ -83,7 +83,8 @@ class Reference:
 def openapi_document() -> dict[str, Any]:
     """The OpenAPI document of the public API, as /api/schema/ serves it. It follows from the
     code alone, so one build per process is enough."""
-    document: dict[str, Any] = SchemaGenerator().get_schema(request=None, public=True)
+    generator = SchemaGenerator()  # type: ignore[no-untyped-call]
+    document: dict[str, Any] = generator.get_schema(request=None, public=True)  # type: ignore[no-untyped-call]
     return document
 
 
