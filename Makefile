@@ -7,7 +7,7 @@ PY := .venv/bin/python
 export PLAYWRIGHT_BROWSERS_PATH ?= 0
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: help setup demo run dev test lint format bench mutants lock messages frontend clean
+.PHONY: help setup demo run dev test lint format bench mutants lock messages frontend screenshots clean
 
 help:
 	@echo "make run    - install, migrate, load demo data, start web + worker + beat as users get"
@@ -20,6 +20,7 @@ help:
 	@echo "make lock   - re-pin requirements/*.txt from pyproject.toml"
 	@echo "make messages - refresh the gettext catalogues (locale/)"
 	@echo "make frontend - rebuild the design system (GOV.UK Frontend) into static/vendor/ (needs npm)"
+	@echo "make screenshots - retake the README's screenshots (docs/screenshots/) from the running demo"
 
 setup:
 	bash scripts/bootstrap.sh
@@ -38,6 +39,12 @@ run: export DEBUG := false
 run: demo
 	$(PY) manage.py collectstatic --noinput -v0
 	bash scripts/serve.sh
+
+screenshots: export DEBUG := false
+screenshots: demo
+	bash scripts/bootstrap.sh --browser
+	$(PY) manage.py collectstatic --noinput -v0
+	bash scripts/screenshots.sh
 
 dev: export DEBUG := true
 dev: demo
