@@ -73,6 +73,9 @@ def test_an_optional_field_says_so_and_a_valid_one_has_no_error_state() -> None:
     form.is_valid()
     page = render("{% field form.email %}", form=form)
     assert page.find("label").text == "E-mail address (optional)"
+    with translation.override("el"):
+        greek = render("{% field form.email %}", form=form)
+    assert greek.find("label").text.endswith("(προαιρετικό)")
     assert "govuk-form-group--error" not in page.find("div").classes
     assert page.find_all(cls="govuk-error-message") == []
     control = page.find("input")

@@ -145,6 +145,20 @@ def plan(actor: str) -> dict[tuple[str, str], list[Endpoint]]:
 ACTORS_WITH_PAGES = [actor for actor in ACTORS if html_pages(actor)]
 
 
+# The controls a finger aims at, smaller than 44 × 44 px on screen: buttons, fields, boxes and the
+# header's and map's links (links inside a sentence are exempt, as in WCAG 2.5.8). Hidden ones
+# (the honeypot field off screen, the skip link before it is focused) are not aimed at.
+SMALL_TARGETS = """() => [...document.querySelectorAll(
+    "button, input:not([type=hidden]), select, a.govuk-button, header a, .leaflet-bar a")]
+  .filter(e => e.checkVisibility({visibilityProperty: true}))
+  .map(e => [e, e.getBoundingClientRect()])
+  .filter(([e, r]) => r.width > 0 && r.height > 0 && r.right > 0 && r.bottom > 0)
+  .filter(([e, r]) => Math.round(r.width) < 44 || Math.round(r.height) < 44)
+  .map(([e, r]) => `${e.tagName.toLowerCase()}${e.id ? "#" + e.id : ""}`
+    + `${e.className && typeof e.className === "string" ? "." + e.className.split(" ")[0] : ""}`
+    + ` ${Math.round(r.width)}×${Math.round(r.height)}`)"""
+
+
 def problems_on(page: Page, *, phone: bool) -> list[str]:
     """What is wrong with the page on screen: axe's serious and critical violations, a page
     wider than the screen (on a phone)."""
@@ -163,6 +177,8 @@ def problems_on(page: Page, *, phone: bool) -> list[str]:
     widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
     if phone and widths[0] > widths[1]:
         found.append(f"{widths[0]} px wide on a {widths[1]} px screen")
+    if phone:
+        found += [f"touch target {small}" for small in page.evaluate(SMALL_TARGETS)]
     return found
 
 
@@ -265,10 +281,11 @@ def test_every_actor_s_pages_come_from_the_matrix() -> None:
     assert not any(key.startswith(NOT_OURS) for key in anonymous)
 
 
-def test_the_check_sees_a_planted_violation_and_a_page_too_wide(
+def test_the_check_sees_a_planted_violation_a_page_too_wide_and_a_small_target(
     browser: Browser, live_server: LiveServer
 ) -> None:
-    # Proves the check above can fail: an unlabelled field and a wide box on the home page.
+    # Proves the check above can fail: an unlabelled field, a wide box and a small button on
+    # the home page.
     context = browser.new_context(viewport=SCREENS["phone"])  # type: ignore[arg-type]
     page = context.new_page()
     page.goto(live_server.url + "/")
@@ -281,9 +298,14 @@ def test_the_check_sees_a_planted_violation_and_a_page_too_wide(
           wide.alt = "";
           wide.width = 900;
           main.append(wide);
+          const small = document.createElement("button");
+          small.id = "small";
+          small.textContent = "x";
+          main.append(small);
         }"""
     )
     found = problems_on(page, phone=True)
+    assert any(problem.startswith("touch target button#small") for problem in found), found
     assert any(problem.startswith("label (critical)") for problem in found), found
     assert any("px wide on a 360 px screen" in problem for problem in found), found
     context.close()

@@ -69,7 +69,9 @@ def _label(bound: BoundField) -> str:
     # GOV.UK marks the optional fields, not the required ones. A label that already ends in a
     # bracket says so itself ("Anything you would like us to know (optional)").
     if not bound.field.required and field_kind(bound) != "checkbox" and not label.endswith(")"):
-        label = f"{label} ({gettext('optional')})"
+        # Not in an f-string: xgettext does not look inside one.
+        optional = gettext("optional")
+        label = f"{label} ({optional})"
     return label
 
 
