@@ -73,33 +73,7 @@ PENDING_SURVEYS = {
     "surveys:thanks",
 }
 
-PENDING_VICTIMS = {
-    "victims:audit",
-    "victims:break_glass[restricted]",
-    "victims:case",
-    "victims:case[restricted]",
-    "victims:case_assign",
-    "victims:case_close",
-    "victims:case_edit",
-    "victims:case_new",
-    "victims:case_reopen",
-    "victims:cases",
-    "victims:consent_new",
-    "victims:dashboard",
-    "victims:document_new",
-    "victims:help",
-    "victims:intake",
-    "victims:intake_detail",
-    "victims:person_erase",
-    "victims:referral_new",
-    "victims:referral_update",
-    "victims:service_edit",
-    "victims:service_new",
-    "victims:services",
-    "victims:session_new",
-    "victims:support_request",
-    "victims:support_request_sent",
-}
+PENDING_VICTIMS: set[str] = set()
 
 PENDING = PENDING_CORE | PENDING_REPORTS | PENDING_MODERATION | PENDING_SURVEYS | PENDING_VICTIMS
 COMBOS = [(language, screen) for language in LANGUAGES for screen in SCREENS]

@@ -56,7 +56,7 @@ def test_a_greek_date_of_birth_shows_and_survives_an_untouched_save(
     # What the browser holds, not what the page wrote: it empties a value that is not ISO.
     assert birth.evaluate("input => input.value") == "1980-01-02"
 
-    page.locator("form.narrow [type=submit]").click()
+    page.locator("main form [type=submit]").click()
     expect(page).to_have_url(live_server.url + reverse("victims:case", args=[case.pk]))
     assert case.person is not None
     case.person.refresh_from_db()

@@ -24,7 +24,7 @@ def test_a_unit_member_takes_an_intake_to_a_referral(page: Page, live_server: Li
     # A citizen asks to be contacted, from the help page.
     page.goto(live_server.url + "/support/")
     expect(page.locator("#quick-exit")).to_be_visible()
-    page.get_by_role("link", name="Ask to be contacted").click()
+    page.get_by_role("button", name="Ask to be contacted").click()
     page.get_by_label("How should we address you?").fill("Sofia")
     page.get_by_label("Phone call").check()
     page.get_by_label("Phone (optional)").fill("6900000001")
@@ -53,13 +53,13 @@ def test_a_unit_member_takes_an_intake_to_a_referral(page: Page, live_server: Li
     expect(page.get_by_role("heading", name=case.reference)).to_be_visible()
 
     # Consent to the referral, then the session, then the referral.
-    page.get_by_role("link", name="Record consent").click()
+    page.get_by_role("button", name="Record consent").click()
     page.get_by_label("Consent to").select_option("referral")
     page.get_by_label("Service (for a referral)").select_option(label="Legal Aid Office")
     page.get_by_role("button", name="Record consent").click()
     expect(page.get_by_text("Consent recorded.")).to_be_visible()
 
-    page.get_by_role("link", name="Record a session or contact").click()
+    page.get_by_role("button", name="Record a session or contact").click()
     page.get_by_label("Kind of support").select_option("social")
     page.get_by_label("Channel").select_option("in_person")
     page.get_by_label("Duration (minutes)").fill("45")
@@ -67,7 +67,7 @@ def test_a_unit_member_takes_an_intake_to_a_referral(page: Page, live_server: Li
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_text("Session recorded.")).to_be_visible()
 
-    page.get_by_role("link", name="Refer to a service").click()
+    page.get_by_role("button", name="Refer to a service").click()
     page.locator("select[name=service]").select_option(label="Legal Aid Office")
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_text("Referral recorded.")).to_be_visible()

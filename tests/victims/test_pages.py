@@ -136,7 +136,7 @@ def test_the_case_search_is_posted_so_no_name_reaches_a_url() -> None:
     case = case_create(staff)
     client = verified_client(staff)
     page = client.get(reverse("victims:cases")).content.decode()
-    assert '<form method="post" class="filters"' in page
+    assert '<form method="post" novalidate id="case-filters"' in page
 
     found = client.post(reverse("victims:cases"), {"q": case.reference.lower()})
     typed_a_name = client.post(reverse("victims:cases"), {"q": "Papadopoulou"})

@@ -28,6 +28,7 @@ from victims.models import AccessLog, Assignment, Case, ConsentScope, Status
 from victims.selectors import case_for, cases_visible_to, is_supervisor
 from victims.services import cases as case_services
 from victims.timeline import case_timeline
+from victims.views import tables
 from victims.views._common import (
     case_for_page,
     case_read,
@@ -78,7 +79,12 @@ def case_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "victims/case_list.html",
-        {"form": form, "page": page, "supervisor": is_supervisor(request.user)},
+        {
+            "form": form,
+            "page": page,
+            "table": tables.cases_table(page.object_list),
+            "supervisor": is_supervisor(request.user),
+        },
         status=400 if form.errors else 200,
     )
 
@@ -130,8 +136,12 @@ def case_detail(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
             "person": case.person,
             "timeline": case_timeline(case),
             "assignments": case.assignments.filter(ended_at__isnull=True).select_related("worker"),
-            "consents": case.consents.select_related("service", "text"),
-            "referrals": case.referrals.select_related("service"),
+            "consents_table": tables.consents_table(
+                request, case, case.consents.select_related("service", "text")
+            ),
+            "referrals_table": tables.referrals_table(
+                case, case.referrals.select_related("service")
+            ),
             "documents": case.documents.all(),
             "supervisor": is_supervisor(request.user),
             "status_form": StatusForm(),

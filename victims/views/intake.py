@@ -15,6 +15,7 @@ from victims.forms import IntakeOpenForm, ReasonForm
 from victims.models import AccessLog, IntakeRequest
 from victims.selectors import intake_request_for, intake_requests_visible_to
 from victims.services import intake as intake_services
+from victims.views import tables
 from victims.views._common import errors_onto, unit_page, unit_user
 
 
@@ -23,7 +24,7 @@ from victims.views._common import errors_onto, unit_page, unit_user
 def intake_list(request: HttpRequest) -> HttpResponse:
     requests = intake_requests_visible_to(request.user).filter(state=IntakeRequest.State.NEW)
     access_log_write(user=unit_user(request), action=AccessLog.Action.INTAKE, detail="intake list")
-    return render(request, "victims/intake_list.html", {"requests": requests})
+    return render(request, "victims/intake_list.html", {"table": tables.intake_table(requests)})
 
 
 @require_http_methods(["GET", "POST"])

@@ -13,7 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from victims.audit import access_log_reason, access_log_write
+from victims.access_log_rows import access_log_rows
+from victims.audit import access_log_write
 from victims.dashboard import caseload_per_worker, open_referrals, waiting_times
 from victims.forms import AuditFilterForm, EraseForm, ReasonForm, ServiceForm
 from victims.models import AccessLog
@@ -29,6 +30,7 @@ from victims.selectors import (
     services_visible_to,
 )
 from victims.services import directory, privacy
+from victims.views import tables
 from victims.views._common import (
     errors_onto,
     form_page,
@@ -56,11 +58,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         request,
         "victims/dashboard.html",
         {
-            "caseload": caseload_per_worker(),
             "waiting": waiting_times(since=since),
             "since": since,
-            "referrals": referrals,
-            "unreviewed": unreviewed,
+            "caseload_table": tables.caseload_table(caseload_per_worker()),
+            "referrals_table": tables.open_referrals_table(referrals),
+            "break_glass_table": tables.break_glass_table(request, unreviewed),
             "open_cases": cases_visible_to(user).exclude(status="closed").count(),
         },
     )
@@ -82,7 +84,7 @@ def audit(request: HttpRequest) -> HttpResponse:
     page = Paginator(entries, 100).get_page(request.GET.get("page"))
     # Read before this read is logged: the page was counted without it, and the new row would
     # push the last one off the page.
-    rows = [(entry, access_log_reason(entry)) for entry in page.object_list]
+    rows = access_log_rows(page.object_list)
     access_log_write(
         user=unit_user(request),
         action=AccessLog.Action.AUDIT,
@@ -91,7 +93,7 @@ def audit(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "victims/audit.html",
-        {"form": form, "page": page, "rows": rows},
+        {"form": form, "page": page, "table": tables.log_table(rows)},
         status=400 if form.errors else 200,
     )
 
@@ -181,10 +183,14 @@ def person_erase(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
 @require_GET
 @unit_page
 def service_list(request: HttpRequest) -> HttpResponse:
+    supervisor = is_supervisor(request.user)
     return render(
         request,
         "victims/service_list.html",
-        {"services": services_visible_to(request.user), "supervisor": is_supervisor(request.user)},
+        {
+            "table": tables.services_table(services_visible_to(request.user), supervisor),
+            "supervisor": supervisor,
+        },
     )
 
 
