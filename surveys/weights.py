@@ -10,6 +10,9 @@ computed on the counts of respondents per cell (one SQL query), never respondent
 - a respondent whose cell (or category, when raking) has no population weighs 0 and drops out
   of weighted estimates.
 Without margins there are no weights (None), and estimates are unweighted.
+
+`design` also says what the weights were calibrated to (the post-strata, or each raked
+dimension), which the standard errors need (see `surveys.estimates`).
 """
 
 import logging
@@ -35,34 +38,65 @@ class CellWeight:
     gender: str
     age_band: str
     weight: float
+    n: int = 0  # complete responses in the cell
+
+
+@dataclass(frozen=True)
+class Design:
+    """A wave's weighting: every profile cell with complete responses, and the calibration.
+
+    `factors` lists what the weights were calibrated to, each as the dimensions (indices into
+    DIMENSIONS) whose combination forms one factor: [(0, 1, 2)] for post-strata (district ×
+    gender × age band), [(0,), (1,), (2,)] (those raked) for raking, [] when unweighted (every
+    weight 1).
+    """
+
+    cells: list[CellWeight]
+    weighted: bool
+    factors: list[tuple[int, ...]]
 
 
 def cell_weights(survey: Survey) -> list[CellWeight] | None:
     """The weight of each profile cell that has complete responses, or None if unweighted."""
+    d = design(survey)
+    return d.cells if d.weighted else None
+
+
+def design(survey: Survey) -> Design:
+    """The weight and count of each profile cell with complete responses, and the calibration."""
     margins: list[dict[str, Any]] = [
         dict(row)
         for row in PopulationMargin.objects.filter(survey=survey).values(
             "area_id", "gender", "age_band", "population"
         )
     ]
-    if not margins:
-        return None
     counts: dict[Cell, int] = {
         (row["area_id"], row["gender"], row["age_band"]): row["n"]
         for row in Response.objects.filter(survey=survey, status=Response.Status.COMPLETE)
         .values("area_id", "gender", "age_band")
         .annotate(n=Count("id"))
     }
-    full: dict[Cell, int] = {
-        (m["area_id"], m["gender"], m["age_band"]): m["population"]
-        for m in margins
-        if m["area_id"] is not None and m["gender"] and m["age_band"]
-    }
-    if full:
-        weights = {cell: full.get(cell, 0) / n for cell, n in counts.items()}
+    factors: list[tuple[int, ...]]
+    if not margins:
+        weights = dict.fromkeys(counts, 1.0)
+        factors = []
     else:
-        weights = _raked(counts, margins)
-    return [CellWeight(*cell, weight=w) for cell, w in sorted(weights.items(), key=_order)]
+        full: dict[Cell, int] = {
+            (m["area_id"], m["gender"], m["age_band"]): m["population"]
+            for m in margins
+            if m["area_id"] is not None and m["gender"] and m["age_band"]
+        }
+        if full:
+            weights = {cell: full.get(cell, 0) / n for cell, n in counts.items()}
+            factors = [(0, 1, 2)]
+        else:
+            weights, raked = _raked(counts, margins)
+            factors = [(i,) for i in raked]
+    cells = [
+        CellWeight(*cell, weight=w, n=counts[cell])
+        for cell, w in sorted(weights.items(), key=_order)
+    ]
+    return Design(cells=cells, weighted=bool(margins), factors=factors)
 
 
 def _order(item: tuple[Cell, float]) -> tuple[int, str, str]:
@@ -70,7 +104,10 @@ def _order(item: tuple[Cell, float]) -> tuple[int, str, str]:
     return (area_id or 0, gender, age_band)
 
 
-def _raked(counts: dict[Cell, int], margins: list[dict[str, Any]]) -> dict[Cell, float]:
+def _raked(
+    counts: dict[Cell, int], margins: list[dict[str, Any]]
+) -> tuple[dict[Cell, float], list[int]]:
+    """The raked weight per respondent of each cell, and the dimensions raked."""
     # One-way margins per dimension: {dimension index: {value: population}}.
     targets: dict[int, dict[object, float]] = {}
     for margin in margins:
@@ -106,7 +143,7 @@ def _raked(counts: dict[Cell, int], margins: list[dict[str, Any]]) -> dict[Cell,
     else:
         logger.warning("raking did not settle within %d rounds", RAKING_MAX_ROUNDS)
     # Per respondent, not per cell: the cell total spread over its respondents.
-    return {cell: w / counts[cell] for cell, w in weights.items()}
+    return {cell: w / counts[cell] for cell, w in weights.items()}, sorted(targets)
 
 
 def _totals(weights: dict[Cell, float], i: int) -> dict[object, float]:

@@ -43,31 +43,115 @@ def reference_y(wave: Wave) -> pd.DataFrame:
     return pd.concat(frames).merge(complete, on="id")
 
 
-def reference_cells(y: pd.DataFrame, k: int = 10) -> dict[Any, dict[str, Any]]:
+def reference_cells(
+    y: pd.DataFrame,
+    k: int = 10,
+    *,
+    people: pd.DataFrame | None = None,
+    factors: list[list[str]] | None = None,
+) -> dict[Any, dict[str, Any]]:
+    """Every cell's n, estimate, R's calibrated standard error, interval and effective n.
+
+    `people`: every complete respondent with its weight w (all of weight 1 when None), the
+    whole sample of the design; `factors`: the calibration (columns whose combination is one
+    factor: [["area", "gender", "age"]] post-stratified, [["area"], ["gender"], ["age"]]
+    raked, [] unweighted).
+    """
+    sample = people if people is not None else y.drop_duplicates("id").assign(w=1.0)
+    sample = sample[sample["w"] > 0].reset_index(drop=True)
+    dummies = calibration_matrix(sample, factors or [])
     y = y[y["w"] > 0]
     cells: dict[Any, dict[str, Any]] = {}
-    for keys in (["area", "group"], ["area"], ["group"], []):
-        for key, cell in y.groupby(["indicator", *keys]):
-            key = key if isinstance(key, tuple) else (key,)
-            named = dict(zip(["indicator", *keys], key, strict=True))
-            w, values = cell["w"].to_numpy(), cell["y"].to_numpy()
-            n = len(values)
-            mean = np.sum(w * values) / np.sum(w)
-            var = n / (n - 1) * np.sum((w * (values - mean)) ** 2) / np.sum(w) ** 2
-            se = float(np.sqrt(var))
-            cells[(named["indicator"], named.get("area"), named.get("group", ""))] = (
+    for code in INDICATORS:
+        answered = sample.merge(y[y["indicator"] == code][["id", "y"]], on="id", how="left")
+        seen = answered.dropna(subset=["y"])
+        pairs = set(zip(seen["area"], seen["group"], strict=True))
+        domains = [
+            *pairs,
+            *{(area, "") for area, _ in pairs},
+            *{(None, group) for _, group in pairs},
+            (None, ""),
+        ]
+        for area, group in domains:
+            inside = answered["y"].notna().to_numpy().copy()
+            if area is not None:
+                inside &= (answered["area"] == area).to_numpy()
+            if group:
+                inside &= (answered["group"] == group).to_numpy()
+            w = answered["w"].to_numpy()
+            values = answered["y"].fillna(0.0).to_numpy()
+            n = int(inside.sum())
+            mean = np.sum(w[inside] * values[inside]) / np.sum(w[inside])
+            variance = r_calibrated_variance(w, values, inside, dummies)
+            se = float(np.sqrt(variance))
+            kish = np.sum(w[inside]) ** 2 / np.sum(w[inside] ** 2)
+            low, high = reference_wilson(mean, se, kish)
+            cells[(code, area, group)] = (
                 {"suppressed": True}
                 if n < k
                 else {
                     "n": n,
                     "estimate": mean,
                     "std_error": se,
-                    "ci_low": max(mean - Z_95 * se, 0.0),
-                    "ci_high": min(mean + Z_95 * se, 100.0),
-                    "effective_n": np.sum(w) ** 2 / np.sum(w**2),
+                    "ci_low": low,
+                    "ci_high": high,
+                    "effective_n": kish,
                 }
             )
     return with_complements_hidden(cells)
+
+
+def calibration_matrix(sample: pd.DataFrame, factors: list[list[str]]) -> np.ndarray:
+    """The 0/1 model matrix of the calibration, one row per respondent of the design."""
+    columns = [
+        pd.get_dummies(sample[factor].astype(str).agg("|".join, axis=1)).to_numpy(float)
+        for factor in factors
+    ]
+    return np.hstack(columns) if columns else np.zeros((len(sample), 0))
+
+
+def r_calibrated_variance(
+    w: np.ndarray, y: np.ndarray, inside: np.ndarray, dummies: np.ndarray
+) -> float:
+    """R's svyrecvar for a domain mean, respondent by respondent: the influence values
+    z = 1_d (y − ȳ_d) / Σ_d w, their residuals from the least-squares fit on the calibration's
+    model matrix (base weights 1), times w, centred, n/(n−1) Σ (u − ū)² over the whole sample.
+
+    With RAKE_SWEEPS set (a list of factor codes per respondent), the residuals are made as
+    svyrecvar does for a rake() design instead: ten rounds of taking off each margin's mean in
+    turn, `x <- x - psw * ave(x / psw, margin)`.
+    """
+    mean = np.sum(w[inside] * y[inside]) / np.sum(w[inside])
+    z = np.where(inside, (y - mean) / np.sum(w[inside]), 0.0)
+    if RAKE_SWEEPS:
+        for _ in range(10):
+            for codes in RAKE_SWEEPS:
+                z = z - (np.bincount(codes, weights=z) / np.bincount(codes))[codes]
+    elif dummies.shape[1]:
+        beta, *_ = np.linalg.lstsq(dummies, z, rcond=None)
+        z = z - dummies @ beta
+    u = w * z
+    n = len(u)
+    return float(n / (n - 1) * np.sum((u - u.mean()) ** 2))
+
+
+RAKE_SWEEPS: list[np.ndarray] = []
+
+
+def reference_wilson(mean: float, se: float, kish: float) -> tuple[float, float]:
+    """Wilson's interval: the π with (p − π)² = z² π (1 − π) / n*, roots of a quadratic."""
+    p = mean / 100.0
+    n_star = p * (1 - p) / (se / 100.0) ** 2 if se > 1e-9 and 0 < p < 1 else kish
+    c = Z_95**2 / n_star
+    # (1 + c) π² − (2p + c) π + p² = 0
+    a, b, constant = 1 + c, -(2 * p + c), p * p
+    root = np.sqrt(b * b - 4 * a * constant)
+    return 100 * (-b - root) / (2 * a), 100 * (-b + root) / (2 * a)
+
+
+def everyone(wave: Wave) -> pd.DataFrame:
+    """Every complete respondent (the design's sample), of weight 1."""
+    return wave.people[wave.people["status"] == "complete"].assign(w=1.0)
 
 
 def with_complements_hidden(cells: dict[Any, dict[str, Any]]) -> dict[Any, dict[str, Any]]:
@@ -136,7 +220,7 @@ def assert_agree(mine: dict[Any, Any], reference: dict[Any, Any]) -> None:
 def test_unweighted_estimates_match_the_reference() -> None:
     wave = build_wave(seed=1)
     y = reference_y(wave).assign(w=1.0)
-    reference = reference_cells(y)
+    reference = reference_cells(y, people=everyone(wave))
     assert any(cell == {"suppressed": True} for cell in reference.values())  # k is exercised
     assert_agree(ours(wave), reference)
 
@@ -145,7 +229,9 @@ def test_unweighted_estimates_match_the_reference() -> None:
 @override_settings(SURVEY_MIN_CELL_SIZE=30)
 def test_the_suppression_threshold_is_a_setting() -> None:
     wave = build_wave(seed=2)
-    assert_agree(ours(wave), reference_cells(reference_y(wave).assign(w=1.0), k=30))
+    assert_agree(
+        ours(wave), reference_cells(reference_y(wave).assign(w=1.0), k=30, people=everyone(wave))
+    )
 
 
 @pytest.mark.django_db
@@ -171,7 +257,12 @@ def test_post_stratified_estimates_match_the_reference() -> None:
     weight = {cell: population.get(cell, 0) / count for cell, count in counts.items()}
     y = reference_y(wave)
     y["w"] = [weight[cell] for cell in zip(y["area"], y["gender"], y["age"], strict=True)]
-    assert_agree(ours(wave), reference_cells(y))
+    people = everyone(wave)
+    people["w"] = [
+        weight[cell] for cell in zip(people["area"], people["gender"], people["age"], strict=True)
+    ]
+    post_strata = [["area", "gender", "age"]]
+    assert_agree(ours(wave), reference_cells(y, people=people, factors=post_strata))
 
 
 @pytest.mark.django_db
@@ -208,7 +299,16 @@ def test_raked_estimates_match_the_reference() -> None:
         ):
             break
     y = reference_y(wave).merge(people[["id", "w"]], on="id")
-    assert_agree(ours(wave), reference_cells(y))
+    raked = [["area"], ["gender"], ["age"]]
+    mine = ours(wave)
+    assert_agree(mine, reference_cells(y, people=people, factors=raked))
+    # R's rake() design projects by ten rounds of sweeps rather than least squares: the same.
+    sample = people[people["w"] > 0]
+    RAKE_SWEEPS[:] = [pd.factorize(sample[column])[0] for column in ("area", "gender", "age")]
+    try:
+        assert_agree(mine, reference_cells(y, people=people, factors=raked))
+    finally:
+        RAKE_SWEEPS.clear()
 
 
 @pytest.mark.django_db
@@ -225,7 +325,13 @@ def test_a_cell_where_everybody_agrees_has_no_error() -> None:
     for estimate in participation:
         assert estimate.estimate == 50.0
         assert estimate.std_error == 0.0
-        assert estimate.ci_low == estimate.ci_high == 50.0
+        # The interval does not collapse: Wilson's with Kish's effective n (here n).
+        assert estimate.ci_low is not None
+        assert estimate.ci_high is not None
+        assert estimate.ci_low < 50.0 < estimate.ci_high
+        assert (estimate.ci_low, estimate.ci_high) == pytest.approx(
+            reference_wilson(50.0, 0.0, float(estimate.n or 0)), abs=1e-9
+        )
 
 
 @pytest.mark.django_db
@@ -359,6 +465,16 @@ def test_hiding_goes_on_until_no_margin_has_a_lone_hidden_cell() -> None:
 def test_an_interval_stays_within_the_scale() -> None:
     from surveys.estimates import interval_95
 
-    assert interval_95(50.0, 1.0) == pytest.approx((50.0 - Z_95, 50.0 + Z_95), abs=1e-12)
-    assert interval_95(99.0, 1.0) == pytest.approx((99.0 - Z_95, 100.0), abs=1e-12)
-    assert interval_95(1.0, 1.0) == pytest.approx((0.0, 1.0 + Z_95), abs=1e-12)
+    # Far from the edges, Wilson's interval with n* = p(1 − p)/SE² is close to ȳ ± 1.96 SE.
+    low, high = interval_95(50.0, 1.0, 100.0)
+    assert (low, high) == pytest.approx((50.0 - Z_95, 50.0 + Z_95), abs=0.01)
+    assert (low, high) == pytest.approx(reference_wilson(50.0, 1.0, 100.0), abs=1e-9)
+    # Near the edges it leans inwards and stays on the scale, where ȳ ± 1.96 SE would leave it.
+    for mean, se in ((99.0, 1.0), (1.0, 1.0), (0.5, 2.0), (99.9, 0.5)):
+        low, high = interval_95(mean, se, 50.0)
+        assert 0.0 < low < mean < high < 100.0
+        assert (low, high) == pytest.approx(reference_wilson(mean, se, 50.0), abs=1e-9)
+    # Nobody (or everybody) reached the threshold: no error, but an interval all the same.
+    assert interval_95(0.0, 0.0, 13.0) == pytest.approx((0.0, 100 * Z_95**2 / (13 + Z_95**2)))
+    low, high = interval_95(100.0, 0.0, 13.0)
+    assert (low, high) == pytest.approx((100 * 13 / (13 + Z_95**2), 100.0))
