@@ -245,17 +245,36 @@ class ReportEvent(models.Model):
         STATUS = "status", _("Status changed")
         MERGED = "merged", _("Merged into another report")
         NOTE = "note", _("Note")
+        EDITED = "edited", _("Edited by a moderator")
 
-    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="events")
+    report = models.ForeignKey(
+        Report, verbose_name=_("report"), on_delete=models.CASCADE, related_name="events"
+    )
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
     )
-    from_status = models.CharField(max_length=16, choices=ReportStatus.choices, blank=True)
-    to_status = models.CharField(max_length=16, choices=ReportStatus.choices, blank=True)
+    from_status = models.CharField(
+        _("from status"), max_length=16, choices=ReportStatus.choices, blank=True
+    )
+    to_status = models.CharField(
+        _("to status"), max_length=16, choices=ReportStatus.choices, blank=True
+    )
     note = models.TextField(
         _("note"), max_length=2000, blank=True, validators=[MaxLengthValidator(2000)]
     )
+    # Where a forwarded report went (FORWARDED events): one of ForwardTo, and a department.
+    forwarded_to = models.CharField(
+        _("forwarded to"), max_length=16, choices=ForwardTo.choices, blank=True, default=""
+    )
+    forward_department = models.CharField(_("department"), max_length=120, blank=True, default="")
+    # What a moderator's edit changed (EDITED events), the text before included, for the
+    # audit: {"description": {"from": …, "to": …}, "category": {"from": slug, "to": slug}}.
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
     is_public = models.BooleanField(_("public"), default=False)
     created_at = models.DateTimeField(_("when"), auto_now_add=True)
 
@@ -263,6 +282,10 @@ class ReportEvent(models.Model):
         verbose_name = _("report event")
         verbose_name_plural = _("report events")
         ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        when = f" ({self.created_at:%Y-%m-%d %H:%M})" if self.created_at else ""
+        return f"{self.get_kind_display()}{when}"
 
 
 def photo_path(instance: "ReportPhoto", filename: str) -> str:
