@@ -296,7 +296,7 @@ def test_a_moderation_note_that_is_refused_says_which_field(
     form = response.context["form"]
     assert list(form.errors) == [field]
     page = response.content.decode()
-    assert f'<a href="#id_{field}">{label}: ' in page
+    assert f'<a href="#id_{field}">{label} (optional): ' in page
     assert f'id="id_{field}-error"' in page
     report.refresh_from_db()
     assert report.status == "submitted"
