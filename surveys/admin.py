@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from django.forms import BaseModelFormSet, ModelForm
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from surveys.models import (
     Answer,
@@ -67,7 +68,9 @@ class SurveyAdmin(admin.ModelAdmin[Survey]):
     inlines = [SectionInline]
     actions = ["copy_as_new_wave"]
 
-    @admin.action(description=_("Copy as a new draft wave (same questions, no responses)"))
+    @admin.action(
+        description=gettext_lazy("Copy as a new draft wave (same questions, no responses)")
+    )
     def copy_as_new_wave(self, request: HttpRequest, queryset: Any) -> None:
         for survey in queryset:
             copy = survey_copy(survey=survey)

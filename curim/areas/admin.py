@@ -9,9 +9,10 @@ from django.core.exceptions import ValidationError
 from django.db.models import Field
 from django.forms import Field as FormField
 from django.http import HttpRequest
-from leaflet.admin import LeafletAdminWidget, LeafletGeoAdmin
+from leaflet.admin import LeafletAdminWidget
 
 from curim.areas.models import Area
+from curim.core.admin_maps import MapAdmin
 from curim.core.geometry import GeometryError, multipolygon_from_text
 
 
@@ -44,7 +45,7 @@ class BoundaryWidget(LeafletAdminWidget):  # type: ignore[misc]
 
 
 @admin.register(Area)
-class AreaAdmin(LeafletGeoAdmin):  # type: ignore[misc]
+class AreaAdmin(MapAdmin):
     list_display = ["code", "name_en", "name_el", "level", "parent", "approximate"]
     list_filter = ["level", "approximate"]
     search_fields = ["code", "name_en", "name_el"]
@@ -52,7 +53,7 @@ class AreaAdmin(LeafletGeoAdmin):  # type: ignore[misc]
     widget = BoundaryWidget
 
     def formfield_for_dbfield(
-        self, db_field: Field[Any, Any], request: HttpRequest | None = None, **kwargs: Any
+        self, db_field: Field[Any, Any], request: HttpRequest, **kwargs: Any
     ) -> FormField | None:
         if db_field.name == "geometry":
             kwargs["form_class"] = BoundaryField

@@ -14,3 +14,6 @@ class CoreConfig(AppConfig):
             checks,  # noqa: F401 - registers the deployment checks
             outbox_completion,  # noqa: F401 - connects the worker's signals
         )
+        from curim.core.admin_labels import third_party_names_set
+
+        third_party_names_set()

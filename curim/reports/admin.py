@@ -5,8 +5,8 @@ from typing import Any
 from django.contrib import admin, messages
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from leaflet.admin import LeafletGeoAdmin
 
+from curim.core.admin_maps import MapAdmin
 from curim.reports.models import (
     Category,
     Comment,
@@ -54,7 +54,10 @@ class ReportEventInline(admin.TabularInline[ReportEvent, Report]):
         "actor",
         "from_status",
         "to_status",
+        "forwarded_to",
+        "forward_department",
         "note",
+        "changes",
         "is_public",
     )
 
@@ -72,7 +75,7 @@ class ReportPhotoInline(admin.TabularInline[ReportPhoto, Report]):
 
 
 @admin.register(Report)
-class ReportAdmin(LeafletGeoAdmin):  # type: ignore[misc]
+class ReportAdmin(MapAdmin):
     list_display = ["public_id", "category", "status", "area", "created_at"]
     list_filter = ["status", "category__group", "category", "area"]
     search_fields = ["public_id", "description"]
@@ -96,7 +99,7 @@ class ReportAdmin(LeafletGeoAdmin):  # type: ignore[misc]
         "published_at",
         "status",
     ]
-    exclude = ["public_point_3857"]
+    exclude = ["public_point_3857", "idempotency_fingerprint"]
     raw_id_fields = ["duplicate_of"]
     inlines = [ReportPhotoInline, ReportEventInline]
 
@@ -105,7 +108,7 @@ class ReportAdmin(LeafletGeoAdmin):  # type: ignore[misc]
 
 
 @admin.register(PlaceEvaluation)
-class PlaceEvaluationAdmin(LeafletGeoAdmin):  # type: ignore[misc]
+class PlaceEvaluationAdmin(MapAdmin):
     list_display = ["public_id", "time_of_day", "feeling", "area", "created_at"]
     list_filter = ["time_of_day", "area"]
     date_hierarchy = "created_at"
@@ -136,6 +139,7 @@ class CommentAdmin(admin.ModelAdmin[Comment]):
 @admin.register(Confirmation, Follow)
 class ParticipationAdmin(admin.ModelAdmin[Confirmation | Follow]):
     list_display = ["report", "user", "created_at"]
+    list_select_related = ["report__category", "user"]
     readonly_fields = ["report", "user", "created_at"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:

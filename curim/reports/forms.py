@@ -4,41 +4,79 @@ moderation queue."""
 from typing import Any, cast
 
 from django import forms
+from django.db.models import QuerySet
+from django.utils import formats, timezone
 from django.utils.functional import Promise
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from curim.areas.models import Area
 from curim.core.date_inputs import DateInput
 from curim.core.geometry import GeometryError, bbox_from_text
-from curim.reports.models import CategoryGroup, ReportStatus
-from curim.reports.selectors import ReportFilter, categories_public
+from curim.reports.models import Category, CategoryGroup, ForwardTo, Report, ReportStatus
+from curim.reports.selectors import ReportFilter, categories_for_moderators, categories_public
+from curim.reports.services.workflow import TRANSITIONS
+
+# The moderator's actions, in the order offered, with the status each leads to; "publish" and
+# "reopen" are `report_publish` (from a report never or no longer shown), "forward" is
+# `report_forward`, the others `report_transition`.
+ACTIONS: dict[str, tuple[str, str | Promise]] = {
+    "publish": (ReportStatus.PUBLISHED, _("Publish")),
+    "reopen": (ReportStatus.PUBLISHED, _("Reopen")),
+    "forward": (ReportStatus.FORWARDED, _("Forward")),
+    "resolve": (ReportStatus.RESOLVED, _("Mark resolved")),
+    "close": (ReportStatus.CLOSED, _("Close")),
+    "reject": (ReportStatus.REJECTED, _("Reject")),
+    "spam": (ReportStatus.SPAM, _("Mark as spam")),
+    "restore": (ReportStatus.SUBMITTED, _("Not spam: back to the queue")),
+}
+# "Publish" is for a report not yet shown, "Reopen" for one that was resolved or closed.
+_PUBLISH_FROM = {ReportStatus.SUBMITTED, ReportStatus.REJECTED}
+
+
+def actions_for(report: Report) -> list[tuple[str, str | Promise]]:
+    """The actions open to a report in its status (none for a merged duplicate)."""
+    if report.duplicate_of_id is not None:
+        return []
+    allowed = TRANSITIONS.get(report.status, frozenset())
+    return [
+        (action, label)
+        for action, (target, label) in ACTIONS.items()
+        if target in allowed
+        and (action != "publish" or report.status in _PUBLISH_FROM)
+        and (action != "reopen" or report.status not in _PUBLISH_FROM)
+    ]
 
 
 class ModerationForm(forms.Form):
-    ACTIONS = [
-        ("publish", _("Publish")),
-        ("reject", _("Reject")),
-        ("spam", _("Mark as spam")),
-        ("forward", _("Forward")),
-        ("resolve", _("Mark resolved")),
-        ("close", _("Close")),
-        ("reopen", _("Reopen")),
-    ]
-    # The status each action leads to; "publish" and "reopen" are `report_publish`, and
-    # "forward" is `report_forward`.
-    TARGET = {
-        "reject": ReportStatus.REJECTED,
-        "spam": ReportStatus.SPAM,
-        "resolve": ReportStatus.RESOLVED,
-        "close": ReportStatus.CLOSED,
-    }
+    """What the moderator decides about a report: only the actions its status allows, none
+    chosen in advance; where to forward it, when that is one of them."""
 
-    action = forms.ChoiceField(label=_("Action"), choices=ACTIONS)
+    action = forms.ChoiceField(
+        label=_("Action"),
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose an action."),
+            "invalid_choice": _("That action is not open to this report in its status."),
+        },
+    )
+    destination = forms.ChoiceField(
+        label=_("Forward to"),
+        required=False,
+        help_text=_("Only when forwarding. The category's usual body is chosen first."),
+    )
+    department = forms.CharField(
+        label=_("Department or office"),
+        required=False,
+        max_length=120,
+        help_text=_("Only when forwarding, e.g. Technical services."),
+    )
     note = forms.CharField(
         label=_("Internal note"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Seen by moderators only."),
     )
     public_note = forms.CharField(
         label=_("Public note"),
@@ -48,10 +86,123 @@ class ModerationForm(forms.Form):
         help_text=_("Shown on the report's public page, e.g. when closing it."),
     )
 
+    def __init__(self, *args: Any, report: Report, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        actions = actions_for(report)
+        cast(forms.ChoiceField, self.fields["action"]).choices = actions
+        if "forward" in dict(actions):
+            cast(forms.ChoiceField, self.fields["destination"]).choices = [
+                ("", _("Choose a body")),
+                *[(value, label) for value, label in ForwardTo.choices if value],
+            ]
+            self.fields["destination"].initial = report.category.forward_to
+            self.fields["department"].initial = report.category.forward_department
+        else:
+            del self.fields["destination"], self.fields["department"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("action") == "forward" and not data.get("destination"):
+            self.add_error("destination", _("Choose where to forward the report."))
+        return data
+
+
+class ReportEditForm(forms.Form):
+    """A moderator's correction of what the public reads: the description and the category."""
+
+    description = forms.CharField(
+        label=_("Description"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_(
+            "Take out names, phone numbers, addresses or insults. The text before the edit "
+            "is kept in the history for the audit, never shown to the public."
+        ),
+    )
+    category = forms.ModelChoiceField(
+        label=_("Category"),
+        queryset=Category.objects.none(),
+        to_field_name="slug",
+        error_messages={"invalid_choice": _("Choose one of the categories listed.")},
+    )
+    reason = forms.CharField(
+        label=_("Why"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Kept in the report's history, seen by moderators only."),
+        error_messages={"required": _("Say why you edit the report.")},
+    )
+
+    def __init__(self, *args: Any, report: Report, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "edit")
+        kwargs.setdefault(
+            "initial", {"description": report.description, "category": report.category.slug}
+        )
+        super().__init__(*args, **kwargs)
+        field = cast(forms.ModelChoiceField[Category], self.fields["category"])
+        field.queryset = categories_for_moderators()
+
+
+class MergeSearchForm(forms.Form):
+    """The search for the report a duplicate repeats (a GET form on the report's page)."""
+
+    q = forms.CharField(
+        label=_("Find the report it repeats"),
+        required=False,
+        max_length=100,
+        help_text=_(
+            "A reference (its first characters are enough) or words of the description. "
+            "Without a search, the reports nearby are listed."
+        ),
+    )
+
 
 class MergeForm(forms.Form):
+    """The report a duplicate repeats, chosen among the ones listed; checked again on the
+    server against every report the moderator may merge it into."""
+
     into = forms.UUIDField(
-        label=_("Duplicate of report"), help_text=_("The id of the report this one repeats.")
+        label=_("Duplicate of report"),
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose the report this one repeats."),
+            "invalid": _("Choose one of the reports listed."),
+        },
+    )
+    q = forms.CharField(required=False, max_length=100, widget=forms.HiddenInput)
+
+    def __init__(
+        self,
+        *args: Any,
+        targets: QuerySet[Report],
+        choices: list[tuple[str, str]],
+        **kwargs: Any,
+    ) -> None:
+        kwargs.setdefault("auto_id", "merge_%s")
+        super().__init__(*args, **kwargs)
+        self.targets = targets  # what the server accepts, whatever the page listed
+        self.offer(choices)
+
+    def offer(self, choices: list[tuple[str, str]]) -> None:
+        """The reports listed to choose from (the radios' choices)."""
+        into = self.fields["into"]
+        into.widget.choices = choices
+        into.choices = choices  # type: ignore[attr-defined]  # read by the radios' template
+
+    def clean_into(self) -> Report:
+        target = self.targets.filter(public_id=self.cleaned_data["into"]).first()
+        if target is None:
+            raise forms.ValidationError(_("Choose one of the reports listed."))
+        return target
+
+
+def merge_choice_label(report: Report) -> str:
+    """A report as a merge target: its short reference, category, date and first words."""
+    return "{reference} · {category} · {date} · {text}".format(
+        reference=str(report.public_id)[:8],
+        category=report.category.name,
+        date=formats.date_format(timezone.localtime(report.created_at), "SHORT_DATE_FORMAT"),
+        text=Truncator(report.description).chars(80),
     )
 
 

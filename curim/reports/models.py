@@ -12,6 +12,7 @@ from django.contrib.gis.db import models
 from django.contrib.gis.db.models.functions import Transform
 from django.contrib.postgres.indexes import GistIndex
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from curim.areas.models import Area
@@ -245,17 +246,36 @@ class ReportEvent(models.Model):
         STATUS = "status", _("Status changed")
         MERGED = "merged", _("Merged into another report")
         NOTE = "note", _("Note")
+        EDITED = "edited", _("Edited by a moderator")
 
-    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="events")
+    report = models.ForeignKey(
+        Report, verbose_name=_("report"), on_delete=models.CASCADE, related_name="events"
+    )
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
     )
-    from_status = models.CharField(max_length=16, choices=ReportStatus.choices, blank=True)
-    to_status = models.CharField(max_length=16, choices=ReportStatus.choices, blank=True)
+    from_status = models.CharField(
+        _("from status"), max_length=16, choices=ReportStatus.choices, blank=True
+    )
+    to_status = models.CharField(
+        _("to status"), max_length=16, choices=ReportStatus.choices, blank=True
+    )
     note = models.TextField(
         _("note"), max_length=2000, blank=True, validators=[MaxLengthValidator(2000)]
     )
+    # Where a forwarded report went (FORWARDED events): one of ForwardTo, and a department.
+    forwarded_to = models.CharField(
+        _("forwarded to"), max_length=16, choices=ForwardTo.choices, blank=True, default=""
+    )
+    forward_department = models.CharField(_("department"), max_length=120, blank=True, default="")
+    # What a moderator's edit changed (EDITED events), the text before included, for the
+    # audit: {"description": {"from": …, "to": …}, "category": {"from": slug, "to": slug}}.
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
     is_public = models.BooleanField(_("public"), default=False)
     created_at = models.DateTimeField(_("when"), auto_now_add=True)
 
@@ -264,6 +284,10 @@ class ReportEvent(models.Model):
         verbose_name_plural = _("report events")
         ordering = ["created_at", "pk"]
 
+    def __str__(self) -> str:
+        when = f" ({self.created_at:%Y-%m-%d %H:%M})" if self.created_at else ""
+        return f"{self.get_kind_display()}{when}"
+
 
 def photo_path(instance: "ReportPhoto", filename: str) -> str:
     # Random names: nothing about the report or the uploader's file name is in the path.
@@ -271,17 +295,25 @@ def photo_path(instance: "ReportPhoto", filename: str) -> str:
 
 
 class ReportPhoto(models.Model):
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="photos")
+    public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    report = models.ForeignKey(
+        Report, verbose_name=_("report"), on_delete=models.CASCADE, related_name="photos"
+    )
     image = models.FileField(_("image"), upload_to=photo_path)
-    width = models.PositiveIntegerField()
-    height = models.PositiveIntegerField()
-    created_at = models.DateTimeField(auto_now_add=True)
+    width = models.PositiveIntegerField(_("width"))
+    height = models.PositiveIntegerField(_("height"))
+    created_at = models.DateTimeField(_("added"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("photo")
         verbose_name_plural = _("photos")
         ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return _("Photo %(width)d × %(height)d") % {
+            "width": self.width or 0,
+            "height": self.height or 0,
+        }
 
 
 class TimeOfDay(models.TextChoices):
@@ -303,10 +335,12 @@ EVALUATION_GRID_M = 50
 class PlaceEvaluation(models.Model):
     """How safe a place feels, by day or by night, rated 1 (poor) to 5 (good) per parameter."""
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
     location = models.PointField(_("exact location"), srid=4326)
     public_location = models.PointField(_("public location"), srid=4326)
-    area = models.ForeignKey(Area, null=True, blank=True, on_delete=models.SET_NULL)
+    area = models.ForeignKey(
+        Area, verbose_name=_("area"), null=True, blank=True, on_delete=models.SET_NULL
+    )
     time_of_day = models.CharField(_("time of day"), max_length=8, choices=TimeOfDay.choices)
     feeling = models.PositiveSmallIntegerField(_("how safe it feels"), validators=_scale())
     lighting = models.PositiveSmallIntegerField(_("lighting"), validators=_scale())
@@ -315,10 +349,14 @@ class PlaceEvaluation(models.Model):
     security = models.PositiveSmallIntegerField(_("security presence"), validators=_scale())
     walk_path = models.PositiveSmallIntegerField(_("walk path"), validators=_scale())
     evaluator = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("evaluator"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
     )
-    client_address = models.GenericIPAddressField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    client_address = models.GenericIPAddressField(_("client address"), null=True, blank=True)
+    created_at = models.DateTimeField(_("submitted"), auto_now_add=True, db_index=True)
 
     class Meta:
         verbose_name = _("place evaluation")
@@ -336,6 +374,12 @@ class PlaceEvaluation(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return _("Evaluation %(reference)s (%(time)s)") % {
+            "reference": str(self.public_id)[:8],
+            "time": self.get_time_of_day_display(),
+        }
+
 
 class Comment(models.Model):
     """A registered citizen's comment on a public report; shown without the author's name."""
@@ -344,10 +388,16 @@ class Comment(models.Model):
         PUBLISHED = "published", _("Published")
         HIDDEN = "hidden", _("Hidden")
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="comments")
+    public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    report = models.ForeignKey(
+        Report, verbose_name=_("report"), on_delete=models.CASCADE, related_name="comments"
+    )
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="comments"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="comments",
     )
     body = models.TextField(_("comment"), max_length=2000, validators=[MaxLengthValidator(2000)])
     status = models.CharField(
@@ -362,49 +412,88 @@ class Comment(models.Model):
         verbose_name_plural = _("comments")
         ordering = ["created_at", "pk"]
 
+    def __str__(self) -> str:
+        return _("Comment %(reference)s: %(start)s") % {
+            "reference": str(self.public_id)[:8],
+            "start": Truncator(self.body).chars(40),
+        }
+
 
 class CommentFlag(models.Model):
-    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="flags")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    comment = models.ForeignKey(
+        Comment, verbose_name=_("comment"), on_delete=models.CASCADE, related_name="flags"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("flagged by"), on_delete=models.CASCADE
+    )
     reason = models.CharField(_("reason"), max_length=500, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("flagged"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("abuse flag")
+        verbose_name_plural = _("abuse flags")
         constraints = [
             models.UniqueConstraint(fields=["comment", "user"], name="comment_flag_once")
         ]
+
+    def __str__(self) -> str:
+        return _("Abuse flag: %(reason)s") % {
+            "reason": Truncator(self.reason).chars(40) or _("no reason given")
+        }
 
 
 class Confirmation(models.Model):
     """A "me too": another citizen has seen the same thing."""
 
-    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="confirmations")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
-    created_at = models.DateTimeField(auto_now_add=True)
+    report = models.ForeignKey(
+        Report, verbose_name=_("report"), on_delete=models.CASCADE, related_name="confirmations"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("citizen"), on_delete=models.CASCADE
+    )
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("“me too” confirmation")
+        verbose_name_plural = _("“me too” confirmations")
         constraints = [models.UniqueConstraint(fields=["report", "user"], name="confirmation_once")]
+
+    def __str__(self) -> str:
+        return _("“Me too” on report %(reference)s") % {"reference": _report_reference(self)}
 
 
 class Follow(models.Model):
     """A citizen who gets an e-mail when the report's status changes."""
 
-    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="follows")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
-    created_at = models.DateTimeField(auto_now_add=True)
+    report = models.ForeignKey(
+        Report, verbose_name=_("report"), on_delete=models.CASCADE, related_name="follows"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("citizen"), on_delete=models.CASCADE
+    )
+    created_at = models.DateTimeField(_("since"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("report follow")
+        verbose_name_plural = _("report follows")
         constraints = [models.UniqueConstraint(fields=["report", "user"], name="follow_once")]
+
+    def __str__(self) -> str:
+        return _("Following report %(reference)s") % {"reference": _report_reference(self)}
+
+
+def _report_reference(row: "Confirmation | Follow") -> str:
+    return str(row.report.public_id)[:8] if row.report_id else "—"
 
 
 class Open311Client(models.Model):
     """An organisation allowed to create requests through Open311, with its API key (hashed)."""
 
     name = models.CharField(_("name"), max_length=120)
-    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    key_hash = models.CharField(_("key hash"), max_length=64, unique=True, editable=False)
     key_hint = models.CharField(_("key starts with"), max_length=8, editable=False)
     is_active = models.BooleanField(_("active"), default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("Open311 client")

@@ -48,6 +48,58 @@ def reports_of(user: User | AnonymousUser) -> QuerySet[Report]:
     )
 
 
+MERGE_NEARBY_M = 500
+MERGE_CANDIDATES = 20
+
+
+def merge_targets_for(user: User | AnonymousUser, report: Report) -> QuerySet[Report]:
+    """The reports a moderator may merge this one into: any they may see but itself, its own
+    duplicates, and reports that are themselves duplicates."""
+    return (
+        reports_moderated_by(user)
+        .exclude(pk=report.pk)
+        .filter(duplicate_of__isnull=True)
+        .exclude(status__in=[ReportStatus.SPAM, ReportStatus.REJECTED])
+    )
+
+
+def merge_candidates(
+    user: User | AnonymousUser, report: Report, query: str = ""
+) -> QuerySet[Report]:
+    """Merge targets to choose from: those matching `query` (a reference, or its start, or
+    words of the description), or without one, the reports near this one (the same category,
+    newest first, when it has no location)."""
+    targets = merge_targets_for(user, report)
+    words = query.split()[:8]
+    if words:
+        # A reference as shown (its first 8 characters) or whole, with its hyphens.
+        reference = query.strip().lower()
+        by_reference = (
+            Q(public_id__startswith=reference)
+            if len(reference) >= 4 and all(c in "0123456789abcdef-" for c in reference)
+            else Q(pk__in=[])
+        )
+        by_words = Q()
+        for word in words:
+            by_words &= Q(description__icontains=word[:100])
+        targets = targets.filter(by_reference | by_words).order_by("-created_at")
+    elif report.location is not None:
+        targets = (
+            targets.filter(
+                location__dwithin=(
+                    report.location,
+                    MERGE_NEARBY_M / (111_320 * max(cos(radians(report.location.y)), 0.01)),
+                )
+            )
+            .annotate(distance=Distance("location", report.location))
+            .filter(distance__lte=D(m=MERGE_NEARBY_M))
+            .order_by("distance", "-created_at")
+        )
+    else:
+        targets = targets.filter(category=report.category_id).order_by("-created_at")
+    return targets[:MERGE_CANDIDATES]
+
+
 def reports_visible_to(user: User | AnonymousUser) -> QuerySet[Report]:
     """The reports whose page a visitor may open: the public ones, and their own in any status.
 
@@ -75,6 +127,11 @@ def photos_visible_to(user: User | AnonymousUser) -> QuerySet[ReportPhoto]:
 def category_active(slug: str) -> Category | None:
     """An active category by its slug (public knowledge, private categories included), or None."""
     return Category.objects.filter(is_active=True, slug=slug[:50]).first()
+
+
+def categories_for_moderators() -> QuerySet[Category]:
+    """The categories a moderator may move a report into: every active one, private included."""
+    return Category.objects.filter(is_active=True)
 
 
 def categories_public() -> QuerySet[Category]:

@@ -55,11 +55,7 @@ PENDING_REPORTS = {
     "reports:submitted",
 }
 
-PENDING_MODERATION = {
-    "reports:moderation_comments",
-    "reports:moderation_detail",
-    "reports:moderation_queue",
-}
+PENDING_MODERATION: set[str] = set()
 
 PENDING_SURVEYS = {
     "surveys:dashboard",

@@ -229,9 +229,9 @@ ROWS: dict[str, Row] = {
         "GET HEAD": {ANONYMOUS: LOGIN, MODERATOR: 200, OTHERS: 404},
         ELSE: LOGIN_FIRST,
     },
-    # An empty form: back to the report with "Choose an action".
+    # An empty form: the report's page again, with "Choose an action" on its field.
     "reports:moderation_act": {
-        "POST": {ANONYMOUS: LOGIN, MODERATOR: REDIRECT, OTHERS: 404},
+        "POST": {ANONYMOUS: LOGIN, MODERATOR: 200, OTHERS: 404},
         ELSE: LOGIN_FIRST,
     },
     "reports:moderation_comments": {

@@ -289,12 +289,15 @@ def test_a_moderation_note_that_is_refused_says_which_field(
     report = make_report(status="submitted")
     client.force_login(moderator)
     response = client.post(
-        f"/moderation/{report.public_id}/act/", {"action": "publish", field: value}, follow=True
+        f"/moderation/{report.public_id}/act/", {"action": "publish", field: value}
     )
+    # The page again, the error on its field and in the summary that links to it.
     assert response.status_code == 200
-    messages = [str(m) for m in response.context["messages"]]
-    assert len(messages) == 1
-    assert messages[0].startswith(f"{label}: ")
+    form = response.context["form"]
+    assert list(form.errors) == [field]
+    page = response.content.decode()
+    assert f'<a href="#id_{field}">{label} (optional): ' in page
+    assert f'id="id_{field}-error"' in page
     report.refresh_from_db()
     assert report.status == "submitted"
     assert not ReportEvent.objects.filter(report=report, kind="status").exists()

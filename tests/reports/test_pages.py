@@ -93,10 +93,19 @@ def test_forwarding_names_the_service(
 ) -> None:
     report = make_report(category="poor-lighting", status="published")
     client.force_login(moderator)
-    client.post(f"/moderation/{report.public_id}/act/", {"action": "forward"})
+    page = client.get(f"/moderation/{report.public_id}/").content.decode()
+    # The category's own body and department are offered first.
+    assert '<option value="municipality" selected>' in page
+    assert 'value="Technical services"' in page
+    client.post(
+        f"/moderation/{report.public_id}/act/",
+        {"action": "forward", "destination": "municipality", "department": "Technical services"},
+    )
     report.refresh_from_db()
     assert report.status == ReportStatus.FORWARDED
-    assert "Technical services" in report.events.last().note
+    event = report.events.get(kind="status", to_status="forwarded")
+    assert "Technical services" in event.note
+    assert (event.forwarded_to, event.forward_department) == ("municipality", "Technical services")
 
 
 def test_a_refused_move_changes_nothing_and_says_why(
@@ -107,7 +116,7 @@ def test_a_refused_move_changes_nothing_and_says_why(
     response = client.post(
         f"/moderation/{report.public_id}/act/", {"action": "resolve"}, follow=True
     )
-    assert "cannot become" in response.content.decode()
+    assert "That action is not open to this report" in response.content.decode()
     report.refresh_from_db()
     assert report.status == ReportStatus.SUBMITTED
 

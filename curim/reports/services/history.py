@@ -1,5 +1,7 @@
 """Lines of a report's history (`ReportEvent`), built and validated in one place for every write."""
 
+from typing import Any
+
 from curim.accounts.models import User
 from curim.reports.models import Report, ReportEvent
 
@@ -12,6 +14,9 @@ def report_event_build(
     to_status: str = "",
     note: str = "",
     is_public: bool = False,
+    forwarded_to: str = "",
+    forward_department: str = "",
+    changes: dict[str, Any] | None = None,
 ) -> ReportEvent:
     """A validated history line, not yet tied to its report nor saved.
 
@@ -25,6 +30,9 @@ def report_event_build(
         to_status=to_status,
         note=note,
         is_public=is_public,
+        forwarded_to=forwarded_to,
+        forward_department=forward_department,
+        changes=changes or {},
     )
     event.full_clean(exclude=["report", "actor"])
     return event
@@ -39,6 +47,9 @@ def report_event_add(
     to_status: str = "",
     note: str = "",
     is_public: bool = False,
+    forwarded_to: str = "",
+    forward_department: str = "",
+    changes: dict[str, Any] | None = None,
 ) -> ReportEvent:
     """Write one history line of a report (inside the caller's transaction)."""
     event = report_event_build(
@@ -48,6 +59,9 @@ def report_event_add(
         to_status=to_status,
         note=note,
         is_public=is_public,
+        forwarded_to=forwarded_to,
+        forward_department=forward_department,
+        changes=changes,
     )
     event.report = report
     event.save()

@@ -7,7 +7,16 @@ from django.utils.translation import gettext as _
 
 from curim.accounts.models import User
 from curim.core.services import task_enqueue
-from curim.reports.models import PUBLIC_STATUSES, Report, ReportEvent, ReportStatus
+from curim.reports.locations import placement
+from curim.reports.models import (
+    PUBLIC_STATUSES,
+    Category,
+    CategoryGroup,
+    ForwardTo,
+    Report,
+    ReportEvent,
+    ReportStatus,
+)
 from curim.reports.services.history import report_event_add
 from curim.reports.tilecache import tiles_changed
 
@@ -35,9 +44,12 @@ def report_transition(
     note: str = "",
     public_note: str = "",
     public: bool | None = None,
+    forwarded_to: str = "",
+    forward_department: str = "",
 ) -> Report:
     """Move a report in the workflow. `note` is internal unless `public` says otherwise;
-    `public_note` is shown on the report's page and kept as its current public note."""
+    `public_note` is shown on the report's page and kept as its current public note.
+    `forwarded_to` and `forward_department` say where a forwarded report went."""
     with transaction.atomic():
         report = Report.objects.select_for_update().get(pk=report.pk)
         if to_status not in TRANSITIONS.get(report.status, frozenset()):
@@ -68,6 +80,8 @@ def report_transition(
             to_status=to_status,
             note=public_note or (note if public else ""),
             is_public=True,
+            forwarded_to=forwarded_to,
+            forward_department=forward_department,
         )
         if note and not public:
             report_event_add(
@@ -93,17 +107,31 @@ def report_publish(*, report: Report, actor: User, note: str = "", public_note: 
     )
 
 
-def report_forward(*, report: Report, actor: User, note: str = "") -> Report:
-    """Forward to whoever the category names (police, a department, the Victim Support Unit).
+def report_forward(
+    *,
+    report: Report,
+    actor: User,
+    note: str = "",
+    destination: str = "",
+    department: str = "",
+) -> Report:
+    """Forward to the body the moderator chose (police, a municipal department, the Victim
+    Support Unit), by default the one the category names.
 
-    Where it went is public (as FixMyStreet shows "sent to"); the moderator's note is not.
+    Where it went is public (as FixMyStreet shows "sent to") and kept on the history line
+    (`forwarded_to`, `forward_department`); the moderator's note is not public.
     """
     category = report.category
-    if not category.forward_to:
-        raise ValidationError({"status": _("This category is not forwarded to anyone.")})
-    target = category.get_forward_to_display()
-    if category.forward_department:
-        target = f"{target}: {category.forward_department}"
+    if not destination:
+        destination, department = category.forward_to, department or category.forward_department
+    if not destination:
+        raise ValidationError({"destination": _("Choose where to forward the report.")})
+    if destination not in ForwardTo.values or destination == ForwardTo.NONE:
+        raise ValidationError({"destination": _("Choose one of the bodies listed.")})
+    department = department.strip()
+    target = str(ForwardTo(destination).label)
+    if department:
+        target = f"{target}: {department}"
     with transaction.atomic():
         report = report_transition(
             report=report,
@@ -111,6 +139,8 @@ def report_forward(*, report: Report, actor: User, note: str = "") -> Report:
             actor=actor,
             note=_("Forwarded to %(target)s.") % {"target": target},
             public=True,
+            forwarded_to=destination,
+            forward_department=department,
         )
         if note:
             report_event_add(
@@ -154,4 +184,72 @@ def report_merge(*, report: Report, into: Report, actor: User) -> Report:
         )
         task_enqueue(task_name="reports.status_email_send", args=[event.pk])
         transaction.on_commit(tiles_changed)
+    return report
+
+
+def report_edit(
+    *,
+    report: Report,
+    actor: User,
+    description: str,
+    category: Category,
+    reason: str = "",
+) -> Report:
+    """A moderator's edit of what the public reads: the description redacted (a name, a phone
+    number, an insult taken out) and the category corrected.
+
+    The history line (EDITED, internal) keeps who, when, why and what changed, the text before
+    included, so that the original stays retrievable for the audit. A new category moves the
+    public location onto its own privacy grid.
+    """
+    description = description.strip()
+    if not description:
+        raise ValidationError({"description": _("Enter the description.")})
+    with transaction.atomic():
+        report = Report.objects.select_for_update().select_related("category").get(pk=report.pk)
+        changes: dict[str, dict[str, str]] = {}
+        if description != report.description:
+            changes["description"] = {"from": report.description, "to": description}
+        if category.pk != report.category_id:
+            if not category.is_active:
+                raise ValidationError({"category": _("That category is no longer in use.")})
+            if (category.group == CategoryGroup.CYBER) != (
+                report.category.group == CategoryGroup.CYBER
+            ):
+                raise ValidationError(
+                    {
+                        "category": _(
+                            "A cyber threat and a report of a place cannot be moved into one "
+                            "another's categories."
+                        )
+                    }
+                )
+            if category.location_required and report.location is None:
+                raise ValidationError(
+                    {"category": _("That category needs a location, and this report has none.")}
+                )
+            changes["category"] = {"from": report.category.slug, "to": category.slug}
+        if not changes:
+            raise ValidationError(_("Nothing was changed."))
+        report.description = description
+        fields = ["description", "updated_at"]
+        if "category" in changes:
+            report.category = category
+            fields.append("category")
+            if report.location is not None:
+                placed = placement(report.location, category.grid_size_m)
+                report.public_location, report.area_id = placed.public_point, placed.area_id
+                fields += ["public_location", "area"]
+        report.full_clean_own_fields()
+        report.save(update_fields=fields)
+        report_event_add(
+            report=report,
+            kind=ReportEvent.Kind.EDITED,
+            actor=actor,
+            note=reason,
+            is_public=False,
+            changes=changes,
+        )
+        if "category" in changes and report.status in PUBLIC_STATUSES:
+            transaction.on_commit(tiles_changed)
     return report

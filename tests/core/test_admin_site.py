@@ -1,0 +1,178 @@
+"""The Django admin (finding 13): geometry on a map, never as WKT text; every row says what it
+is; the Greek admin names models, actions and fieldsets in Greek."""
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from django.contrib import admin
+from django.contrib.admin import ModelAdmin
+from django.db.models import Model
+from django.test import Client, RequestFactory
+from django.urls import reverse
+from django.utils import translation
+from pytest_django.fixtures import Settings as SettingsWrapper
+
+from curim.accounts.models import User
+from curim.accounts.roles import Role
+from curim.core.admin_maps import geometry_fields
+from tests.factories import user_with_role
+from tests.permissions.world import World, world_build
+
+pytestmark = pytest.mark.django_db
+
+# What Django writes for a model without __str__, and for a geometry shown as text.
+NO_STR = re.compile(r"object \(\d+\)")
+WKT = re.compile(r"SRID=\d+;|\b(?:MULTI)?(?:POINT|POLYGON|LINESTRING) ?\(")
+
+
+@pytest.fixture
+def world(settings: SettingsWrapper) -> World:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    return world_build()
+
+
+def admin_models() -> Iterator[tuple[type[Model], ModelAdmin[Model]]]:
+    """Every model the admin shows, with its admin: the registered ones and their inlines'."""
+    for model, model_admin in admin.site._registry.items():
+        yield model, model_admin
+        for inline in model_admin.inlines:
+            yield inline.model, model_admin
+
+
+def _superuser() -> User:
+    return User.objects.get(email="superuser@example.org")
+
+
+# --- Maps -------------------------------------------------------------------------------------
+
+
+def _geometry_pages() -> list[tuple[type[Model], str]]:
+    return [
+        (model, name)
+        for model in admin.site._registry
+        for name in geometry_fields(model)
+        if name not in (admin.site._registry[model].exclude or ())
+    ]
+
+
+@pytest.mark.parametrize("viewer", ["superuser", "admin"])
+@pytest.mark.parametrize(
+    ("model", "name"), _geometry_pages(), ids=lambda v: getattr(v, "__name__", v)
+)
+def test_every_geometry_in_the_admin_is_a_map_not_text(
+    world: World, model: type[Model], name: str, viewer: str
+) -> None:
+    row = model._default_manager.exclude(**{f"{name}__isnull": True}).first()
+    assert row is not None, f"the world has no {model.__name__} with a {name}"
+    client = Client()
+    client.force_login(_superuser() if viewer == "superuser" else user_with_role(Role.ADMIN))
+    opts = model._meta
+    response = client.get(
+        reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[row.pk])
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    found = WKT.search(page)
+    assert not found, page[found.start() - 400 : found.end() + 80] if found else ""
+    assert "leaflet/leaflet.js" in page
+    read_only_map = f'class="curim-admin-map" data-field="{name}" data-geojson="{{'
+    edited_map = f'id="id_{name}" class="required django-leaflet-raw-textarea'
+    assert read_only_map in page or edited_map in page
+    if edited_map in page:  # django-leaflet's own script, allowed by the page's nonce
+        nonce = re.search(r"'nonce-([^']+)'", response["Content-Security-Policy"])
+        assert nonce is not None
+        assert f'<script nonce="{nonce.group(1)}">' in page
+
+
+def test_a_read_only_map_needs_no_inline_script(world: World) -> None:
+    from curim.reports.models import Report
+
+    client = Client()
+    client.force_login(_superuser())
+    report = Report.objects.exclude(location__isnull=True).first()
+    assert report is not None
+    page = client.get(f"/admin/reports/report/{report.pk}/change/").content.decode()
+    assert page.count('class="curim-admin-map"') == 2  # the exact and the public location
+    assert "js/admin-map.js" in page
+
+
+# --- What each row is -------------------------------------------------------------------------
+
+
+def test_every_row_the_admin_shows_says_what_it_is(world: World) -> None:
+    for model, _admin in admin_models():
+        assert model.__str__ is not Model.__str__, f"{model.__name__} has no __str__"
+        for row in model._default_manager.all()[:5]:
+            assert not NO_STR.search(str(row)), (model.__name__, str(row))
+
+
+def test_the_inlines_of_a_report_name_their_rows(world: World) -> None:
+    from curim.reports.models import Report
+
+    report = Report.objects.filter(events__isnull=False, photos__isnull=False).first()
+    assert report is not None
+    client = Client()
+    client.force_login(_superuser())
+    page = client.get(f"/admin/reports/report/{report.pk}/change/").content.decode()
+    assert not NO_STR.search(page), NO_STR.search(page)
+
+
+# --- The Greek admin ----------------------------------------------------------------------------
+
+
+def _in(language: str, text: object) -> str:
+    with translation.override(language):
+        return str(text)
+
+
+def test_every_model_the_admin_shows_has_a_greek_name() -> None:
+    for model, _admin in admin_models():
+        opts = model._meta
+        for name in (opts.verbose_name, opts.verbose_name_plural):
+            assert _in("el", name) != _in("en", name), (opts.label, _in("en", name))
+
+
+def test_every_admin_action_and_fieldset_has_a_greek_name(world: World) -> None:
+    request = RequestFactory().get("/admin/")
+    request.user = _superuser()
+    for model, model_admin in admin.site._registry.items():
+        for _func, _name, description in model_admin.get_actions(request).values():
+            english = _in("en", description) % {"verbose_name_plural": "x"}
+            greek = _in("el", description) % {"verbose_name_plural": "x"}
+            assert greek != english, (model._meta.label, english)
+        for title, _options in model_admin.get_fieldsets(request):
+            if title:
+                assert _in("el", title) != _in("en", title), (model._meta.label, title)
+
+
+def test_the_greek_admin_shows_none_of_the_english_labels(world: World) -> None:
+    client = Client()
+    client.force_login(_superuser())
+    client.cookies["django_language"] = "el"
+    english = [
+        "Confirmations",
+        "Follows",
+        "Comment flags",
+        "Copy as a new draft wave",
+        "Auth tokens",
+        "Access attempts",
+        "Clean up expired attempts",
+    ]
+    pages = [
+        "/admin/",
+        "/admin/reports/",
+        "/admin/reports/confirmation/",
+        "/admin/reports/follow/",
+        "/admin/surveys/survey/",
+        "/admin/axes/accessattempt/",
+        "/admin/knox/authtoken/",
+    ]
+    for path in pages:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        page = response.content.decode()
+        assert '<html lang="el"' in page, path
+        text = re.sub(r"<[^>]*>", " ", page)  # what is read, not class names
+        for label in english:
+            assert label not in text, (path, label)

@@ -1,0 +1,326 @@
+"""The moderation of a report (finding 12): actions that fit its status with none chosen in
+advance, the moderator's edit of the public text and category (kept in the history for the
+audit), merging by choosing a listed report, forwarding to a chosen body, errors by field."""
+
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+from django.utils import translation
+
+from curim.accounts.models import User
+from curim.reports.forms import ModerationForm, actions_for
+from curim.reports.models import Report, ReportEvent, ReportStatus
+from tests.reports.conftest import CENTRE, FALIRO
+
+MakeReport = Callable[..., Report]
+
+
+def _page(client: Client, report: Report, query: str = "") -> str:
+    return client.get(f"/moderation/{report.public_id}/{query}").content.decode()
+
+
+def _act(client: Client, report: Report, data: dict[str, str]) -> object:
+    return client.post(f"/moderation/{report.public_id}/act/", data)
+
+
+# --- The actions offered ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("status", "offered"),
+    [
+        ("submitted", ["publish", "forward", "reject", "spam"]),
+        ("published", ["forward", "resolve", "close", "reject"]),
+        ("forwarded", ["resolve", "close"]),
+        ("rejected", ["publish", "spam"]),
+        ("spam", ["restore"]),
+        ("resolved", ["reopen", "close"]),
+        ("closed", ["reopen"]),
+    ],
+)
+def test_only_the_actions_a_status_allows_are_offered(
+    make_report: MakeReport, status: str, offered: list[str]
+) -> None:
+    report = make_report(status="submitted")
+    report.status = status
+    assert [action for action, _label in actions_for(report)] == offered
+
+
+def test_no_action_is_chosen_in_advance_and_publish_is_not_offered_on_a_published_report(
+    client: Client, make_report: MakeReport, moderator: User
+) -> None:
+    report = make_report(status="published")
+    client.force_login(moderator)
+    page = _page(client, report)
+    assert 'name="action"' in page
+    assert 'name="action" value="publish"' not in page
+    assert " checked" not in page.split('name="action"', 1)[1].split("</fieldset>", 1)[0]
+    assert ModerationForm(report=report).fields["action"].initial is None
+
+
+def test_publishing_a_published_report_is_refused_on_its_field(
+    client: Client, make_report: MakeReport, moderator: User
+) -> None:
+    report = make_report(status="published")
+    events = report.events.count()
+    client.force_login(moderator)
+    response = _act(client, report, {"action": "publish"})
+    assert response.status_code == 200  # type: ignore[attr-defined]
+    assert response.context["form"].errors["action"]  # type: ignore[attr-defined]
+    assert report.events.count() == events
+
+
+def test_an_empty_decision_asks_for_an_action_on_its_field(
+    client: Client, make_report: MakeReport, moderator: User
+) -> None:
+    report = make_report(status="submitted")
+    client.force_login(moderator)
+    response = _act(client, report, {})
+    assert response.status_code == 200  # type: ignore[attr-defined]
+    assert '<a href="#id_action_0">Action: Choose an action.</a>' in response.content.decode()  # type: ignore[attr-defined]
+
+
+def test_a_spam_report_can_go_back_to_the_queue(
+    client: Client, make_report: MakeReport, moderator: User
+) -> None:
+    report = make_report(status="spam")
+    client.force_login(moderator)
+    _act(client, report, {"action": "restore"})
+    report.refresh_from_db()
+    assert report.status == ReportStatus.SUBMITTED
+
+
+# --- Forwarding -------------------------------------------------------------------------------
+
+
+def test_forwarding_goes_where_the_moderator_chose_and_the_history_says_so(
+    client: Client, make_report: MakeReport, moderator: User
+) -> None:
+    report = make_report(category="graffiti", status="published")
+    client.force_login(moderator)
+    _act(client, report, {"action": "forward", "destination": "police", "department": "Unit B"})
+    report.refresh_from_db()
+    assert report.status == ReportStatus.FORWARDED
+    event = report.events.get(to_status="forwarded")
+    assert (event.forwarded_to, event.forward_department, event.is_public) == (
+        "police",
+        "Unit B",
+        True,
+    )
+    assert event.note == "Forwarded to Police: Unit B."
+    translation.activate("el")
+    try:
+        client.cookies["django_language"] = "el"
+        assert "Αστυνομία: Unit B" in _page(client, report)
+    finally:
+        translation.activate("en")
+    # The public page's history names where it went too.
+    assert (
+        "Forwarded to Police: Unit B."
+        in Client().get(f"/reports/{report.public_id}/").content.decode()
+    )
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"action": "forward", "destination": ""}, "destination"),
+        ({"action": "forward", "destination": "the-moon"}, "destination"),
+        ({"action": "forward", "destination": "police", "department": "x" * 121}, "department"),
+    ],
+)
+def test_forwarding_without_a_valid_destination_is_refused_on_its_field(
+    client: Client, make_report: MakeReport, moderator: User, data: dict[str, str], field: str
+) -> None:
+    report = make_report(status="published")
+    client.force_login(moderator)
+    response = _act(client, report, data)
+    assert response.status_code == 200  # type: ignore[attr-defined]
+    assert list(response.context["form"].errors) == [field]  # type: ignore[attr-defined]
+    report.refresh_from_db()
+    assert report.status == ReportStatus.PUBLISHED
+
+
+# --- The moderator's edit ---------------------------------------------------------------------
+
+
+def test_a_moderator_redacts_the_text_and_the_original_stays_for_the_audit(
+    client: Client, make_report: MakeReport, moderator: User
+) -> None:
+    original = "John Smith at 6912345678 sprayed the wall"
+    report = make_report(status="published", description=original)
+    client.force_login(moderator)
+    response = _act(
+        client,
+        report,
+        {
+            "do": "edit",
+            "edit-description": "Someone sprayed the wall",
+            "edit-category": "graffiti",
+            "edit-reason": "Personal data taken out",
+        },
+    )
+    assert response.status_code == 302  # type: ignore[attr-defined]
+    report.refresh_from_db()
+    assert report.description == "Someone sprayed the wall"
+    event = report.events.get(kind=ReportEvent.Kind.EDITED)
+    assert (event.actor, event.note, event.is_public) == (
+        moderator,
+        "Personal data taken out",
+        False,
+    )
+    assert event.changes == {"description": {"from": original, "to": "Someone sprayed the wall"}}
+    public = Client().get(f"/reports/{report.public_id}/").content.decode()
+    assert "6912345678" not in public
+    assert "Personal data taken out" not in public
+    history = _page(client, report)
+    assert "Description before the edit" in history
+    assert "6912345678" in history  # for moderators, in the history
+
+
+def test_a_moderator_changes_the_category_and_the_public_location_follows_its_grid(
+    client: Client, make_report: MakeReport, moderator: User
+) -> None:
+    report = make_report(category="graffiti", status="published")  # a 100 m grid
+    before = report.public_location
+    client.force_login(moderator)
+    _act(
+        client,
+        report,
+        {
+            "do": "edit",
+            "edit-description": report.description,
+            "edit-category": "theft",  # a 250 m grid
+            "edit-reason": "Wrong category",
+        },
+    )
+    report.refresh_from_db()
+    assert report.category.slug == "theft"
+    assert report.public_location != before
+    event = report.events.get(kind=ReportEvent.Kind.EDITED)
+    assert event.changes == {"category": {"from": "graffiti", "to": "theft"}}
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"edit-description": "", "edit-category": "graffiti", "edit-reason": "r"}, "description"),
+        (
+            {"edit-description": "x" * 5001, "edit-category": "graffiti", "edit-reason": "r"},
+            "description",
+        ),
+        ({"edit-description": "t", "edit-category": "no-such", "edit-reason": "r"}, "category"),
+        ({"edit-description": "t", "edit-category": "graffiti", "edit-reason": ""}, "reason"),
+        # A category that needs a location, for a report that has none.
+        ({"edit-description": "t", "edit-category": "theft", "edit-reason": "r"}, "category"),
+    ],
+)
+def test_a_bad_edit_is_refused_on_its_field_and_changes_nothing(
+    client: Client, make_report: MakeReport, moderator: User, data: dict[str, str], field: str
+) -> None:
+    report = make_report(
+        category="phishing", at=None, cyber_channel="email", status="submitted", description="Same"
+    )
+    client.force_login(moderator)
+    response = _act(client, report, {"do": "edit", **data})
+    assert response.status_code == 200  # type: ignore[attr-defined]
+    assert list(response.context["edit_form"].errors) == [field]  # type: ignore[attr-defined]
+    assert f'href="#id_edit-{field}"' in response.content.decode()  # type: ignore[attr-defined]
+    report.refresh_from_db()
+    assert (report.description, report.category.slug) == ("Same", "phishing")
+    assert not report.events.filter(kind=ReportEvent.Kind.EDITED).exists()
+
+
+def test_an_edit_that_changes_nothing_says_so(
+    client: Client, make_report: MakeReport, moderator: User
+) -> None:
+    report = make_report(status="submitted", description="Same")
+    client.force_login(moderator)
+    response = _act(
+        client,
+        report,
+        {"do": "edit", "edit-description": "Same", "edit-category": "graffiti", "edit-reason": "r"},
+    )
+    assert "Nothing was changed." in response.content.decode()  # type: ignore[attr-defined]
+
+
+# --- Merging ----------------------------------------------------------------------------------
+
+
+def test_nearby_reports_are_listed_to_merge_into_with_their_reference(
+    client: Client, make_report: MakeReport, moderator: User
+) -> None:
+    near = make_report(description="Lamp out on the corner")
+    far = make_report(at=FALIRO, description="Far away")
+    duplicate = make_report(status="submitted")
+    client.force_login(moderator)
+    page = _page(client, duplicate)
+    assert f'value="{near.public_id}"' in page
+    assert str(near.public_id)[:8] in page
+    assert "Lamp out on the corner" in page
+    assert f'value="{far.public_id}"' not in page
+    assert f'value="{duplicate.public_id}"' not in page  # never itself
+
+
+@pytest.mark.parametrize("query", ["reference", "short reference", "words"])
+def test_a_search_finds_the_report_by_reference_or_words(
+    client: Client, make_report: MakeReport, moderator: User, query: str
+) -> None:
+    target = make_report(at=FALIRO, description="Broken bench by the harbour")
+    duplicate = make_report(status="submitted")
+    client.force_login(moderator)
+    typed = {
+        "reference": str(target.public_id),
+        "short reference": str(target.public_id)[:8],
+        "words": "bench HARBOUR",
+    }[query]
+    page = _page(client, duplicate, f"?q={typed}")
+    assert f'value="{target.public_id}"' in page
+
+
+def test_merging_into_a_chosen_report(
+    client: Client, make_report: MakeReport, moderator: User
+) -> None:
+    target = make_report()
+    duplicate = make_report(status="submitted")
+    client.force_login(moderator)
+    response = _act(client, duplicate, {"do": "merge", "into": str(target.public_id)})
+    assert response.status_code == 302  # type: ignore[attr-defined]
+    duplicate.refresh_from_db()
+    assert duplicate.duplicate_of == target
+
+
+def test_merging_is_checked_on_the_server(
+    client: Client, make_report: MakeReport, moderator: User
+) -> None:
+    target = make_report()
+    other = make_report()
+    duplicate = make_report(status="submitted")
+    already = make_report(status="submitted")
+    client.force_login(moderator)
+    _act(client, already, {"do": "merge", "into": str(other.public_id)})
+    for into in [
+        str(duplicate.public_id),  # itself
+        str(already.public_id),  # a duplicate
+        "00000000-0000-0000-0000-000000000000",  # nothing
+        "not-a-uuid",
+        "",
+    ]:
+        response = _act(client, duplicate, {"do": "merge", "into": into})
+        assert response.status_code == 200, into  # type: ignore[attr-defined]
+        assert list(response.context["merge_form"].errors) == ["into"], into  # type: ignore[attr-defined]
+        assert 'href="#merge_into_0"' in response.content.decode()  # type: ignore[attr-defined]
+    duplicate.refresh_from_db()
+    assert duplicate.duplicate_of is None
+    assert target.duplicates.count() == 0
+
+
+def test_the_map_help_speaks_of_a_circle(
+    client: Client, make_report: MakeReport, moderator: User
+) -> None:
+    report = make_report(status="submitted", at=CENTRE)
+    client.force_login(moderator)
+    page = _page(client, report)
+    assert "circle" in page
+    assert "square" not in page
