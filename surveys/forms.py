@@ -212,6 +212,17 @@ def _item(
         item.options = [Option(str(p), str(p), str(p) in chosen) for p in points]
         item.low_label = in_current_language(question, "low_label")
         item.high_label = in_current_language(question, "high_label")
+        # The ends of the scale are said in the hint, so that its points stay on one line.
+        ends = [
+            _("%(point)s is “%(meaning)s”") % {"point": point, "meaning": meaning}
+            for point, meaning in [
+                (question.scale_min, item.low_label),
+                (question.scale_max, item.high_label),
+            ]
+            if meaning
+        ]
+        if ends:
+            item.help = " ".join(filter(None, [item.help, "; ".join(ends) + "."]))
     elif question.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
         item.options = [
             Option(code, choice.label, code in chosen)
