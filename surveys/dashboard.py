@@ -110,7 +110,7 @@ def estimate_columns(first: str) -> list[Column]:
     return [
         Column(first),
         Column(_("Estimate"), numeric=True),
-        Column(_("95% interval"), numeric=True),
+        Column(_("%(level)s%% interval") % {"level": 95}, numeric=True),
         Column("n", numeric=True),
         Column(_("effective n"), numeric=True),
     ]

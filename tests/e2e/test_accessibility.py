@@ -61,17 +61,7 @@ PENDING_MODERATION = {
     "reports:moderation_queue",
 }
 
-PENDING_SURVEYS = {
-    "surveys:dashboard",
-    "surveys:import",
-    "surveys:list",
-    "surveys:margins",
-    "surveys:paper",
-    "surveys:paper[closed]",
-    "surveys:respond",
-    "surveys:staff",
-    "surveys:thanks",
-}
+PENDING_SURVEYS: set[str] = set()
 
 PENDING_VICTIMS = {
     "victims:audit",
