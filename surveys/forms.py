@@ -222,7 +222,7 @@ def _item(
             if meaning
         ]
         if ends:
-            item.help = " ".join(filter(None, [item.help, "; ".join(ends) + "."]))
+            item.help = " ".join(filter(None, [item.help, ", ".join(ends) + "."]))
     elif question.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
         item.options = [
             Option(code, choice.label, code in chosen)
