@@ -345,6 +345,8 @@ REPORTS_SIGNED_IN_PER_HOUR = env.int("REPORTS_SIGNED_IN_PER_HOUR", default=30)
 SURVEY_MIN_CELL_SIZE = env.int("SURVEY_MIN_CELL_SIZE", default=10)
 # Responses (sent or saved) per client address and hour, for waves open to anyone.
 SURVEY_RESPONSES_PER_HOUR = env.int("SURVEY_RESPONSES_PER_HOUR", default=10)
+# E-mails of a saved survey's resume link per client address and hour (the address is not kept).
+SURVEY_RESUME_EMAILS_PER_HOUR = env.int("SURVEY_RESUME_EMAILS_PER_HOUR", default=5)
 
 # --- Victim Support Unit ----------------------------------------------------------------------
 # Case documents, encrypted, on a disk path that no web server serves (never under MEDIA_ROOT).

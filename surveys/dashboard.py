@@ -1,12 +1,17 @@
 """What the indicator dashboard shows, read from the snapshot (suppressed cells stay empty)."""
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
+from django.template.defaultfilters import floatformat
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from curim.accounts.models import User
 from curim.core.bilingual import in_current_language
+from curim.core.templatetags.components import Column
 from surveys.models import Indicator, IndicatorEstimate, RespondentGroup, Survey
 from surveys.selectors import RefreshStatus, estimates_visible_to, refresh_status
 
@@ -72,6 +77,43 @@ def dashboard_for(
         for e in sorted(totals, key=lambda e: e.survey.created_at)
     ]
     return board
+
+
+def estimate_cells(rows: list[Row], k: int) -> list[list[object]]:
+    """The cells of an estimates table ({% table %}): the group, then the estimate, its 95%
+    interval, n and the effective n, in the active language's format; a suppressed row says
+    why in its estimate's cell."""
+    cells: list[list[object]] = []
+    for row in rows:
+        if row.suppressed or row.estimate is None:
+            hidden = ngettext("fewer than %(k)d respondent", "fewer than %(k)d respondents", k) % {
+                "k": k
+            }
+            cells.append([row.label, hidden, "—", "—", "—"])
+            continue
+        estimate = floatformat(row.estimate, 1)
+        if row.weighted:
+            estimate = format_html(
+                '{} <abbr title="{}">w</abbr>', estimate, _("weighted to the population")
+            )
+        interval = f"{floatformat(row.ci_low, 1)}–{floatformat(row.ci_high, 1)}"
+        cells.append([row.label, estimate, interval, row.n, floatformat(row.effective_n, 0)])
+    return cells
+
+
+def estimate_table(rows: list[Row], first: str, k: int) -> dict[str, list[Any]]:
+    """An estimates table's rows and head, for `{% table %}`."""
+    return {"rows": estimate_cells(rows, k), "head": estimate_columns(first)}
+
+
+def estimate_columns(first: str) -> list[Column]:
+    return [
+        Column(first),
+        Column(_("Estimate"), numeric=True),
+        Column(_("%(level)s%% interval") % {"level": 95}, numeric=True),
+        Column("n", numeric=True),
+        Column(_("effective n"), numeric=True),
+    ]
 
 
 def _row(label: str, key: str, e: IndicatorEstimate) -> Row:

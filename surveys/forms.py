@@ -8,10 +8,13 @@ checked by `surveys.answers`, whichever way they come.
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from curim.core.bilingual import in_current_language
+from curim.core.templatetags.components import SummaryItem
 from surveys.answers import PROFILE_FIELDS, Definition, Raw
 from surveys.models import (
     AgeBand,
@@ -21,6 +24,11 @@ from surveys.models import (
     RespondentGroup,
     Response,
 )
+
+# The kinds of item drawn as a group of radios or checkboxes.
+BOX_KINDS = ("radio", QuestionKind.LIKERT, QuestionKind.SINGLE, QuestionKind.MULTIPLE)
+# A scale up to this many points fits on one line of the two-thirds column.
+INLINE_SCALE_POINTS = 7
 
 
 @dataclass
@@ -45,11 +53,50 @@ class Item:
     minimum: float | None = None
     maximum: float | None = None
 
+    @property
+    def boxes(self) -> bool:
+        """Drawn as radios or checkboxes in a fieldset (not one control with a label)."""
+        return self.kind in BOX_KINDS
+
+    @property
+    def control_id(self) -> str:
+        """The id an error summary links to: the control, or the first box of a group (as
+        `{% field %}` does for a Django form)."""
+        return f"id_{self.name}_0" if self.boxes else f"id_{self.name}"
+
+    @property
+    def described_by(self) -> str:
+        """The ids of the hint and the error message, for `aria-describedby`."""
+        ids = [
+            f"{self.name}-hint" if self.help else "",
+            f"{self.name}-error" if self.errors else "",
+        ]
+        return " ".join(filter(None, ids))
+
+    @property
+    def inline(self) -> bool:
+        """Radios side by side from a tablet up (GOV.UK stacks them on a phone): a short
+        scale, or two short choices."""
+        if self.kind == QuestionKind.LIKERT:
+            return len(self.options) <= INLINE_SCALE_POINTS
+        return self.kind in ("radio", QuestionKind.SINGLE) and len(self.options) <= 2
+
 
 @dataclass
 class Part:
     title: str
     items: list[Item]
+
+
+def error_summary_items(parts: list[Part]) -> list[SummaryItem]:
+    """The errors of the questionnaire for GOV.UK's error summary, in the order of the
+    questions, each after its question and linking to its control."""
+    return [
+        SummaryItem(f"{item.label}: {error}", f"#{item.control_id}")
+        for part in parts
+        for item in part.items
+        for error in item.errors
+    ]
 
 
 def raw_from_post(definition: Definition, data: QueryDict) -> dict[str, Raw]:
@@ -165,6 +212,17 @@ def _item(
         item.options = [Option(str(p), str(p), str(p) in chosen) for p in points]
         item.low_label = in_current_language(question, "low_label")
         item.high_label = in_current_language(question, "high_label")
+        # The ends of the scale are said in the hint, so that its points stay on one line.
+        ends = [
+            _("%(point)s is “%(meaning)s”") % {"point": point, "meaning": meaning}
+            for point, meaning in [
+                (question.scale_min, item.low_label),
+                (question.scale_max, item.high_label),
+            ]
+            if meaning
+        ]
+        if ends:
+            item.help = " ".join(filter(None, [item.help, ", ".join(ends) + "."]))
     elif question.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
         item.options = [
             Option(code, choice.label, code in chosen)
@@ -175,3 +233,18 @@ def _item(
     elif question.kind == QuestionKind.NUMBER:
         item.minimum, item.maximum = question.number_min, question.number_max
     return item
+
+
+class ResumeEmailForm(forms.Form):
+    """The address to send a saved survey's resume link to: used for that one e-mail, and
+    never stored (surveys.services.resume)."""
+
+    email = forms.EmailField(
+        label=gettext_lazy("Your e-mail address"),
+        help_text=gettext_lazy(
+            "We send the link to this address once and do not keep it: it is not saved with "
+            "your answers or anywhere else."
+        ),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+    )

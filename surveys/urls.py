@@ -23,6 +23,7 @@ urlpatterns = [
     ),
     path("surveys/staff/<slug:code>/margins/", staff.survey_margins, name="margins"),
     path("surveys/<slug:code>/", answering.survey_respond, name="respond"),
+    path("surveys/<slug:code>/saved/", answering.survey_saved, name="saved"),
     path("surveys/<slug:code>/thanks/", answering.survey_thanks, name="thanks"),
     path("surveys/<slug:code>/paper/", answering.survey_paper, name="paper"),
 ]

@@ -38,7 +38,9 @@ from curim.reports.models import Category, Report
 from curim.reports.services.conversation import comment_flag, comment_post
 from curim.reports.services.submission import ReportDraft, report_submit
 from curim.reports.services.workflow import report_transition
+from surveys.answers import Definition, answers_parse
 from surveys.models import Question, QuestionKind, Section, Survey
+from surveys.services.responses import response_save
 from tests.factories import user_create, user_with_role
 from tests.reports.conftest import report_body
 from tests.victims.clients import (
@@ -255,6 +257,11 @@ def world(piraeus: None) -> dict[str, Any]:
         "glass_id": glass.pk,
         "person_id": case.person.pk,
     }
+    # A response saved to continue later: its page is reached with its resume key.
+    definition = Definition.load(survey)
+    partial = {"group": "resident", "district": "piraeus-1", "safe_day": "2"}
+    parsed = answers_parse(definition, partial, complete=False, unknown_allowed=False)
+    _saved, resume_key = response_save(survey=survey, parsed=parsed, complete=False, source="web")
     overrides: dict[str, dict[str, Any]] = {
         "victims:break_glass": {"case_id": behind_glass.pk},
         "accounts:password_reset_confirm": {"token": default_token_generator.make_token(citizen)},
@@ -263,6 +270,7 @@ def world(piraeus: None) -> dict[str, Any]:
     return {
         "kwargs": kwargs,
         "overrides": overrides,
+        "queries": {"surveys:saved": f"?resume={resume_key}"},
         "clients": [
             Client(),
             _logged_in(citizen),
@@ -288,7 +296,9 @@ def _logged_in(user: User) -> Client:
 
 def _path(route: Route, world: dict[str, Any]) -> str:
     values = {**world["kwargs"], **world["overrides"].get(route.name, {})}
-    return reverse(route.name, kwargs={name: values[name] for name in route.converters})
+    path = reverse(route.name, kwargs={name: values[name] for name in route.converters})
+    query: str = world.get("queries", {}).get(route.name, "")
+    return path + query
 
 
 def _first_page(path: str, clients: list[Client]) -> Any:

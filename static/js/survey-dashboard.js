@@ -42,7 +42,10 @@
         animation: false,
         maintainAspectRatio: false,
         locale: format.lang,  // the axis in the page's language
-        scales: { y: { min: 0, max: 100 } },
+        scales: {
+          // Written as the tables write numbers (curim/formats): 54.1, or 54,1 in Greek.
+          y: { min: 0, max: 100, ticks: { callback: function (value) { return format.number(value, 0); } } }
+        },
         plugins: {
           legend: { display: false },
           tooltip: {
@@ -75,7 +78,11 @@
     if (!row || row.suppressed) { return "#cccccc"; }
     return shades[Math.min(4, Math.floor(row.estimate / 20))];
   }
-  var map = L.map(mapElement, { scrollWheelZoom: false, attributionControl: false });
+  // A picture of the table (role="img"): nothing in it takes focus, no zoom buttons, no
+  // keyboard handler (an interactive control inside an image is axe's "nested-interactive").
+  var map = L.map(mapElement, {
+    scrollWheelZoom: false, attributionControl: false, zoomControl: false, keyboard: false
+  });
   fetch(script.dataset.areas, { headers: { Accept: "application/json" } })
     .then(function (response) { return response.json(); })
     .then(function (areas) {

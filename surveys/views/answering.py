@@ -8,7 +8,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -16,8 +18,14 @@ from curim.accounts.models import User
 from curim.accounts.roles import Role, user_has_role
 from curim.core.client import client_address
 from surveys.answers import Definition, Raw, answers_parse
-from surveys.forms import form_parts, raw_from_post, raw_from_response
-from surveys.models import Invitation, Response
+from surveys.forms import (
+    ResumeEmailForm,
+    error_summary_items,
+    form_parts,
+    raw_from_post,
+    raw_from_response,
+)
+from surveys.models import Invitation, Response, Survey
 from surveys.selectors import (
     invitation_for,
     response_begun_with,
@@ -27,6 +35,7 @@ from surveys.selectors import (
     surveys_open,
 )
 from surveys.services.responses import response_limit_reached, response_save
+from surveys.services.resume import resume_email_limit_reached, resume_link_email_send
 
 RESUME_DAYS = 30
 
@@ -81,17 +90,9 @@ def survey_respond(request: HttpRequest, code: str) -> HttpResponse:
         done.delete_cookie(cookie)
         return done
     resume_key = new_key or key
-    # The link continues on another device; on a wave by invitation it carries the token too.
-    link = request.build_absolute_uri(
-        reverse("surveys:respond", args=[survey.code])
-        + f"?resume={resume_key}"
-        + (f"&token={token}" if token else "")
-    )
-    messages.success(
-        request,
-        _("Saved. To continue later on another device, keep this link: %(link)s") % {"link": link},
-    )
-    saved = redirect(reverse("surveys:respond", args=[survey.code]) + _token_query(token))
+    # The confirmation page shows the link that continues on another device (on a wave by
+    # invitation the token, which finds the response too, goes with it).
+    saved = redirect(_saved_path(survey.code, resume_key, token))
     saved.set_cookie(
         cookie,
         resume_key,
@@ -101,6 +102,62 @@ def survey_respond(request: HttpRequest, code: str) -> HttpResponse:
         secure=settings.SESSION_COOKIE_SECURE,
     )
     return saved
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def survey_saved(request: HttpRequest, code: str) -> HttpResponse:
+    """The answers are saved: the link that continues them (to copy, or to e-mail to oneself,
+    from a form whose address is used once and not kept)."""
+    survey = survey_open(code)
+    key = request.GET.get("resume", "")
+    token = request.GET.get("token", "")
+    if _saved_response(survey, key, token) is None:  # sent meanwhile, or a wrong link
+        return redirect(reverse("surveys:respond", args=[survey.code]) + _token_query(token))
+    path = reverse("surveys:respond", args=[survey.code]) + _resume_query(key, token)
+    form = ResumeEmailForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid() and resume_email_limit_reached(client_address=client_address(request)):
+            form.add_error(None, TOO_MANY_EMAILS)
+            status = 429
+        elif form.is_valid():
+            resume_link_email_send(survey=survey, path=path, address=form.cleaned_data["email"])
+            messages.success(request, EMAIL_SENT)
+            return redirect(request.get_full_path())
+    context = {"survey": survey, "form": form, "link": request.build_absolute_uri(path)}
+    return render(request, "surveys/saved.html", context, status=status)
+
+
+TOO_MANY_EMAILS = gettext_lazy(
+    "Too many e-mails were asked for from your address in the last hour. "
+    "Copy the link instead, or try again later."
+)
+EMAIL_SENT = gettext_lazy(
+    "The link is on its way to the address you gave. We did not keep the address."
+)
+
+
+def _resume_query(key: str, token: str) -> str:
+    return "?" + urlencode({"resume": key, "token": token}.items() if token else {"resume": key})
+
+
+def _saved_path(code: str, key: str, token: str) -> str:
+    return reverse("surveys:saved", args=[code]) + _resume_query(key, token)
+
+
+def _saved_response(survey: Survey, key: str, token: str) -> Response | None:
+    """The saved response the page's key (or, on a wave by invitation, its token) finds."""
+    invitation = None
+    if survey.uses_invitations:
+        invitation = invitation_for(survey=survey, token=token) if token else None
+        if invitation is None:
+            return None
+    resumed = response_resumed(survey=survey, key=key) if key else None
+    if resumed is None and invitation is not None:
+        resumed = response_begun_with(invitation=invitation)
+    return resumed
 
 
 @require_safe
@@ -142,10 +199,11 @@ def _form(
     paper: bool = False,
     status: int = 200,
 ) -> HttpResponse:
+    parts = form_parts(definition, raw, errors)
     context = {
         "survey": definition.survey,
-        "parts": form_parts(definition, raw, errors),
-        "errors": errors,
+        "parts": parts,
+        "summary": error_summary_items(parts),
         "token": token,
         "paper": paper,
         "staff_may_enter": user_has_role(request.user, Role.ANALYST, Role.ADMIN),

@@ -7,10 +7,11 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from curim.accounts.roles import user_has_role
-from surveys.dashboard import dashboard_for
+from surveys.dashboard import dashboard_for, estimate_table
 from surveys.selectors import ESTIMATE_READERS, estimates_visible_to
 
 
@@ -27,7 +28,13 @@ def survey_dashboard(request: HttpRequest) -> HttpResponse:
         "byWave": [asdict(row) for row in board.by_wave],
         "k": settings.SURVEY_MIN_CELL_SIZE,
     }
-    context = {"board": board, "chart": chart, "k": settings.SURVEY_MIN_CELL_SIZE}
+    k = settings.SURVEY_MIN_CELL_SIZE
+    tables = {
+        "district": estimate_table(board.by_district, _("District"), k),
+        "group": estimate_table(board.by_group, _("Group"), k),
+        "wave": estimate_table(board.by_wave, _("Wave"), k),
+    }
+    context = {"board": board, "chart": chart, "k": k, "tables": tables}
     return render(request, "surveys/dashboard.html", context)
 
 

@@ -8,18 +8,26 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+from django.utils.text import Truncator
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
 from curim.accounts.models import User
 from curim.accounts.roles import user_has_role
+from curim.core.templatetags.components import Column
 from surveys.exports import FORMATS
 from surveys.imports import MAX_BYTES, CellError, import_check
 from surveys.margins import margins_parse, margins_text
-from surveys.models import Response
+from surveys.models import Response, Survey
 from surveys.selectors import (
     SURVEY_STAFF,
+    RefreshStatus,
     margins_of,
     refresh_statuses,
     survey_for_staff,
@@ -42,8 +50,41 @@ def survey_staff_list(request: HttpRequest) -> HttpResponse:
         )
     )
     states = refresh_statuses(wave.pk for wave in waves)
-    rows = [(wave, states.get(wave.pk)) for wave in waves]
-    return render(request, "surveys/staff_list.html", {"rows": rows})
+    rows = [_wave_cells(wave, states.get(wave.pk)) for wave in waves]
+    head = [
+        Column(_("Wave")),
+        Column(_("Status")),
+        Column(_("Complete responses"), numeric=True),
+        Column(_("Estimates")),
+        Column(_("Work")),
+    ]
+    return render(request, "surveys/staff_list.html", {"rows": rows, "head": head})
+
+
+def _wave_cells(wave: Survey, state: RefreshStatus | None) -> list[object]:
+    """A wave's row of the staff's table: its name, status, responses, refresh and links."""
+    title = format_html("{} <code>{}</code>", wave.title, wave.code)
+    estimates: object = "—"
+    if state is not None:
+        lines = [state.label + (f" ({state.progress}%)" if state.state == "running" else "")]
+        if state.refreshed_at:
+            lines.append(date_format(localtime(state.refreshed_at), "DATETIME_FORMAT"))
+        if state.state == "failed":
+            lines.append(Truncator(state.error).chars(120))
+        estimates = format_html_join(SafeString("<br>"), "{}", ((line,) for line in lines))
+    links = [
+        (reverse("surveys:paper", args=[wave.code]), _("Enter paper")),
+        (reverse("surveys:import", args=[wave.code]), _("Import")),
+        (reverse("surveys:export", args=[wave.code, "csv"]), "CSV"),
+        (reverse("surveys:export", args=[wave.code, "xlsx"]), "XLSX"),
+        (reverse("surveys:margins", args=[wave.code]), _("Population margins")),
+    ]
+    work = format_html(
+        '<ul class="govuk-list">{}</ul>',
+        format_html_join("", '<li><a class="govuk-link" href="{}">{}</a></li>', links),
+    )
+    complete: int = getattr(wave, "complete", 0)
+    return [title, wave.get_status_display(), complete, estimates, work]
 
 
 @login_required
@@ -56,11 +97,13 @@ def survey_import(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST":
         upload = request.FILES.get("file")
         if upload is None:
-            context["errors"] = [CellError(1, "", _("Choose a file."))]
+            missing = [CellError(1, "", _("Choose a file."))]
+            context |= {"errors": missing, **_import_context(missing)}
             return render(request, "surveys/import.html", context, status=400)
         content = upload.read(MAX_BYTES + 1)
         check = import_check(survey=survey, filename=upload.name or "", content=content)
         context |= {"check": check, "filename": upload.name, "errors": check.errors}
+        context |= _import_context(check.errors)
         if not check.ok:
             return render(request, "surveys/import.html", context, status=400)
         if request.POST.get("action") == "import":
@@ -77,6 +120,15 @@ def survey_import(request: HttpRequest, code: str) -> HttpResponse:
             )
             return redirect("surveys:staff")
     return render(request, "surveys/import.html", context)
+
+
+def _import_context(errors: list[CellError]) -> dict[str, object]:
+    """The table of a file's errors (the first 200), for `{% table %}`."""
+    rows = [
+        [error.row, format_html("<code>{}</code>", error.column), error.message]
+        for error in errors[:200]
+    ]
+    return {"error_rows": rows, "error_head": [_("Row"), _("Column"), _("Problem")]}
 
 
 @login_required

@@ -57,17 +57,7 @@ PENDING_REPORTS = {
 
 PENDING_MODERATION: set[str] = set()
 
-PENDING_SURVEYS = {
-    "surveys:dashboard",
-    "surveys:import",
-    "surveys:list",
-    "surveys:margins",
-    "surveys:paper",
-    "surveys:paper[closed]",
-    "surveys:respond",
-    "surveys:staff",
-    "surveys:thanks",
-}
+PENDING_SURVEYS: set[str] = set()
 
 PENDING_VICTIMS: set[str] = set()
 

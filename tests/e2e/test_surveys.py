@@ -9,6 +9,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from curim.accounts.roles import Role
 from curim.areas.demo import DEMO_AREAS
+from curim.areas.models import Area
 from curim.areas.services import areas_load_file
 from curim.core.services import outbox_sweep
 from surveys.answers import Definition, answers_parse
@@ -111,9 +112,12 @@ def test_a_greek_answer_reaches_the_analysts_dashboard(
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     open_from_the_menu(page, "Survey indicators")
-    everyone = page.locator('#table-district tr[data-key=""]')
+    everyone = page.locator("#table-district tbody tr").filter(has_text="All")
     expect(everyone).to_contain_text("30.8")
     expect(everyone).to_contain_text("13")
-    expect(page.locator('#table-district tr[data-key="piraeus-1"]')).to_contain_text("30.8")
+    piraeus = Area.objects.get(code="piraeus-1").name_en
+    expect(page.locator("#table-district tbody tr").filter(has_text=piraeus)).to_contain_text(
+        "30.8"
+    )
     expect(page.locator("#choropleth path.leaflet-interactive").first).to_be_attached()
     assert errors == []

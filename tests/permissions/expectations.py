@@ -130,6 +130,7 @@ PUBLIC = {
     "reports:evaluate": "anyone may rate how safe a place feels",
     "surveys:list": "the surveys open to anyone",
     "surveys:respond": "anyone may answer an open survey, anonymously",
+    "surveys:saved": "the respondent's own saved answers, found by the key in the link",
     "surveys:thanks": "the thank-you page",
     "api:survey_list": "the questions of open surveys",
     "api:survey_detail": "the questions of an open survey",
@@ -291,6 +292,9 @@ ROWS: dict[str, Row] = {
     "surveys:list": {"GET HEAD": 200},
     "surveys:respond": {"GET": 200, "POST": 400},  # 400: an empty questionnaire
     "surveys:respond[closed]": {"GET POST": 404},
+    # Without the resume key of a saved response (the world has none), back to the survey.
+    "surveys:saved": {"GET POST": REDIRECT},
+    "surveys:saved[closed]": {"GET POST": 404},
     "surveys:thanks": {"GET HEAD": 200},
     "surveys:thanks[closed]": {"GET HEAD": 404},
     "surveys:dashboard": {

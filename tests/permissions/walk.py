@@ -89,6 +89,8 @@ BY_NAME: dict[str, dict[str, Value]] = {
     },
     "surveys:respond": _WAVE,
     "surveys:respond[closed]": _CLOSED_WAVE,
+    "surveys:saved": _WAVE,
+    "surveys:saved[closed]": _CLOSED_WAVE,
     "surveys:thanks": _WAVE,
     "surveys:thanks[closed]": _CLOSED_WAVE,
     "surveys:paper": _WAVE,

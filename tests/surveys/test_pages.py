@@ -72,12 +72,16 @@ def test_the_error_summary_names_each_question_and_links_to_it(
 ) -> None:
     wrong = {**ANSWERS, "group": "", "safe_day": "9", "action": "send"}
     page = client.post(url(open_wave), wrong).content.decode()
+    # Each link leads to the question's control: the first radio of a group (GOV.UK's summary
+    # moves focus there), as {% error_summary %} does for a Django form.
     assert (
-        '<a href="#q-group">You answer as — Choose resident, shop owner or local employee.</a>'
+        '<a href="#id_group_0">You answer as: Choose resident, shop owner or local employee.</a>'
         in page
     )
-    assert '<a href="#q-safe_day">Question safe_day — Choose a point from 1 to 5.</a>' in page
-    assert 'id="q-safe_day"' in page
+    assert '<a href="#id_safe_day_0">Question safe_day: Choose a point from 1 to 5.</a>' in page
+    assert 'id="id_safe_day_0"' in page
+    assert page.count('class="govuk-error-message"') == 2
+    assert "<title>Error: " in page
 
 
 @pytest.mark.django_db
@@ -90,8 +94,14 @@ def test_save_and_continue_later_on_the_same_or_another_device(
     key = saved.cookies[f"survey-{open_wave.code}"].value
     assert key
     assert saved.cookies[f"survey-{open_wave.code}"]["httponly"]
+    assert saved["Location"] == url(open_wave, f"saved/?resume={key}")
+    confirmation = client.get(saved["Location"]).content.decode()
+    # The link for another device: a real link, with its copy button (shown by the script).
+    assert f'id="resume-link" href="http://testserver/surveys/{open_wave.code}/?resume={key}"' in (
+        confirmation
+    )
+    assert "Copy the link" in confirmation
     page = client.get(url(open_wave)).content.decode()
-    assert "?resume=" in page  # the link for another device
     assert 'value="2" checked' in page
 
     elsewhere = Client()

@@ -15,6 +15,7 @@ from surveys.answers import Definition, Raw, answers_parse
 from surveys.models import ExportRecord, PopulationMargin, Response, Survey, SurveyRefresh
 from surveys.services.responses import response_save
 from tests.factories import user_with_role
+from tests.html import parse
 
 HEADER = "group,district,safe_day,years_here,trust_police,works_in,seen,comment"
 GOOD_ROW = "resident,piraeus-1,4,12,high,piraeus-2,low;high,fine"
@@ -68,7 +69,11 @@ def test_a_file_is_checked_then_imported(
     bad = upload(client, wave, f"{HEADER}\n{GOOD_ROW}\nresident,piraeus-1,9,12,high,,,\n", "check")
     assert bad.status_code == 400
     page = bad.content.decode()
-    assert "<td>3</td><td><code>safe_day</code></td>" in page
+    errors = parse(page).find(id_="import-errors")
+    assert errors is not None
+    cells = [[cell.text for cell in row.find_all("td")] for row in errors.find_all("tr")]
+    # A stacked table: each cell starts with its column's name (shown on a phone).
+    assert any(row[:2] == ["Row3", "Columnsafe_day"] for row in cells), cells
     assert not Response.objects.exists()
 
     checked = upload(client, wave, f"{HEADER}\n{GOOD_ROW}\n", "check")
