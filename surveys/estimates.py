@@ -15,7 +15,9 @@ The method (docs/surveys.md says the same for analysts, with the R calls that re
   sample of n respondents (a domain is a subset of the design, not a design of its own);
   Kish's effective sample size (Σw)² / Σw²; the 95% interval is Wilson's on ȳ/100 with the
   effective n implied by the standard error (see `wilson_95`), which stays within 0–100.
-- a cell with fewer than SURVEY_MIN_CELL_SIZE respondents is suppressed: no n, no values.
+- a cell with fewer than SURVEY_MIN_CELL_SIZE respondents (k) is suppressed: no n, no values;
+  and so are the cells that would let arithmetic on the shown ones recover a group of fewer
+  than k (surveys/suppression.py).
 
 The calibration variables and the weights are constant within a fine cell (district × group ×
 gender × age band), so the refresh keeps per fine cell and indicator only n, the mean of y and
@@ -36,6 +38,7 @@ import numpy.typing as npt
 from django.conf import settings
 
 from surveys.models import CellStatistic, Survey
+from surveys.suppression import hidden_cells
 from surveys.weights import Design, design
 
 Z_95 = 1.959963984540054
@@ -216,10 +219,11 @@ def estimates_compute(survey: Survey) -> list[Estimate]:
     estimates = []
     for indicator_id, cells in sorted(rows.items()):
         keys, stats = _indicator_statistics(the_design, cells)
+        hidden = hidden_cells({key: int(n) for key, n in zip(keys, stats.n, strict=True)}, k)
         for (domain_area, group), n, mean, variance, kish in zip(
             keys, stats.n, stats.mean, stats.variance, stats.effective_n, strict=True
         ):
-            if n < k:
+            if (domain_area, group) in hidden:
                 estimates.append(
                     Estimate.suppressed_cell(indicator_id, domain_area, group, full.weighted)
                 )
@@ -241,7 +245,7 @@ def estimates_compute(survey: Survey) -> list[Estimate]:
                     effective_n=float(kish) if full.weighted else float(n),
                 )
             )
-    return _complementary_suppression(estimates)
+    return estimates
 
 
 def _indicator_statistics(
@@ -302,42 +306,3 @@ def interval_95(estimate: float, std_error: float, effective_n: float) -> tuple[
     """The 95% interval of one score (see `wilson_95`)."""
     low, high = wilson_95(np.array([estimate]), np.array([std_error]), np.array([effective_n]))
     return float(low[0]), float(high[0])
-
-
-def _complementary_suppression(estimates: list[Estimate]) -> list[Estimate]:
-    """Hide more cells wherever one hidden cell could be worked out from its total.
-
-    A total and all but one of its cells give the missing cell's n and mean by subtraction.
-    So wherever a margin (the districts of one group, or the groups of one district) has
-    exactly one suppressed cell under a shown total, its smallest shown cell is suppressed
-    too (or the total, when no cell is shown), until no margin has a lone suppressed cell.
-    """
-    cells = {(e.indicator_id, e.area_id, e.group): e for e in estimates}
-
-    def hide(key: tuple[int, int | None, str]) -> None:
-        e = cells[key]
-        cells[key] = Estimate.suppressed_cell(e.indicator_id, e.area_id, e.group, e.weighted)
-
-    changed = True
-    while changed:
-        changed = False
-        margins: dict[tuple[str, int, object], list[tuple[int, int | None, str]]] = {}
-        for key in cells:
-            indicator, area, group = key
-            if area is not None:
-                margins.setdefault(("districts", indicator, group), []).append(key)
-            if group:
-                margins.setdefault(("groups", indicator, area), []).append(key)
-        for (kind, indicator, other), members in sorted(margins.items(), key=str):
-            total_key = (indicator, None, other) if kind == "districts" else (indicator, other, "")
-            total = cells.get(total_key)  # type: ignore[arg-type]
-            hidden = [k for k in members if cells[k].suppressed]
-            if total is None or total.suppressed or len(hidden) != 1:
-                continue
-            shown = [k for k in members if not cells[k].suppressed]
-            if shown:
-                hide(min(shown, key=lambda k: (cells[k].n or 0, k[1] or 0, k[2])))
-            else:
-                hide(total_key)  # type: ignore[arg-type]
-            changed = True
-    return [cells[(e.indicator_id, e.area_id, e.group)] for e in estimates]
