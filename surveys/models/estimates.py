@@ -87,8 +87,9 @@ class IndicatorEstimate(models.Model):
     """One row of the indicator snapshot: an estimate for a wave, district and group.
 
     A blank district or group means all of them. Written only by the refresh; a cell
-    with fewer than SURVEY_MIN_CELL_SIZE respondents is stored as `suppressed`, with no n and no
-    values, so that no output can show them.
+    with fewer than SURVEY_MIN_CELL_SIZE respondents, and every cell that would let a group
+    smaller than that be worked out from the others (surveys/suppression.py), is stored as
+    `suppressed`, with no n and no values, so that no output can show them.
     """
 
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="estimates")
