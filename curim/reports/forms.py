@@ -1,5 +1,5 @@
-"""Forms of the citizens' pages (comments, abuse flags, the list's filters) and of the
-moderation queue."""
+"""Forms of the citizens' pages (the report and evaluation forms as drawn, comments, abuse
+flags, the list's filters) and of the moderation queue."""
 
 from typing import Any, cast
 
@@ -11,9 +11,18 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from curim.areas.models import Area
-from curim.core.date_inputs import DateInput
+from curim.core.date_inputs import DateInput, DateTimeInput
 from curim.core.geometry import GeometryError, bbox_from_text
-from curim.reports.models import Category, CategoryGroup, ForwardTo, Report, ReportStatus
+from curim.reports.models import (
+    AUDIT_PARAMETERS,
+    Category,
+    CategoryGroup,
+    CyberChannel,
+    ForwardTo,
+    Report,
+    ReportStatus,
+    TimeOfDay,
+)
 from curim.reports.selectors import ReportFilter, categories_for_moderators, categories_public
 from curim.reports.services.workflow import TRANSITIONS
 
@@ -46,6 +55,107 @@ def actions_for(report: Report) -> list[tuple[str, str | Promise]]:
         and (action != "publish" or report.status in _PUBLISH_FROM)
         and (action != "reopen" or report.status not in _PUBLISH_FROM)
     ]
+
+
+class OptionDataSelect(forms.Select):
+    """A select whose options carry `data-*` attributes, by value, for the page's script
+    (a category's group, whether it needs a place, whether it may be public)."""
+
+    def __init__(self, option_data: dict[str, dict[str, str]] | None = None) -> None:
+        super().__init__()
+        self.option_data = option_data or {}
+
+    def create_option(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(*args, **kwargs)
+        option["attrs"].update(self.option_data.get(str(option["value"]), {}))
+        return option
+
+
+class PhotosInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+SCALE: list[tuple[str, str]] = [("", "—"), *((str(n), str(n)) for n in range(1, 6))]
+
+
+class ReportEntryForm(forms.Form):
+    """The fields of the report form as the page draws them (labels, hints, controls). The page
+    posts them to the API, whose serializer and the submission service validate them; this form
+    never validates anything."""
+
+    category = forms.ChoiceField(label=_("What is it about?"))
+    cyber_channel = forms.ChoiceField(
+        label=_("Channel"), choices=[("", "—"), *CyberChannel.choices]
+    )
+    cyber_sender = forms.CharField(
+        label=_("Sender, number or web address (optional)"), required=False, max_length=500
+    )
+    description = forms.CharField(
+        label=_("What happened?"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    occurred_at = forms.DateTimeField(
+        label=_("When?"),
+        required=False,
+        widget=DateTimeInput(),
+        help_text=_("Leave empty if it is happening now."),
+    )
+    severity = forms.ChoiceField(
+        label=_("How serious is it? (1 = minor, 5 = very serious)"), choices=SCALE
+    )
+    feeling_unsafe = forms.ChoiceField(
+        label=_("How unsafe does it make you feel? (1 = not at all, 5 = very)"), choices=SCALE
+    )
+    photos = forms.FileField(
+        required=False,
+        widget=PhotosInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+        help_text=_(
+            "Location data and other metadata are removed from photos before they are stored."
+        ),
+    )
+    contact_email = forms.EmailField(
+        label=_("Your e-mail, if we may contact you (never published)"),
+        required=False,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+    def __init__(self, *, categories: list[dict[str, Any]], max_photos: int) -> None:
+        super().__init__()
+        grouped: list[tuple[str | Promise, Any]] = [("", _("Choose a category"))]
+        for group, label in CategoryGroup.choices:
+            members = [(c["slug"], c["name"]) for c in categories if c["group"] == group]
+            if members:
+                grouped.append((label, members))
+        category = cast(forms.ChoiceField, self.fields["category"])
+        category.choices = grouped
+        category.widget = OptionDataSelect(
+            {
+                c["slug"]: {
+                    "data-group": c["group"],
+                    "data-located": "1" if c["located"] else "0",
+                    "data-public": "1" if c["public"] else "0",
+                }
+                for c in categories
+            }
+        )
+        category.widget.choices = category.choices
+        self.fields["photos"].label = _("Photos (up to %(max_photos)s)") % {
+            "max_photos": max_photos
+        }
+
+
+class EvaluationEntryForm(forms.Form):
+    """The fields of the place evaluation form as the page draws them; like ReportEntryForm,
+    posted to the API, which validates them."""
+
+    time_of_day = forms.ChoiceField(
+        label=_("When?"), choices=TimeOfDay.choices, initial=TimeOfDay.DAY, widget=forms.RadioSelect
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        questions = {"feeling": _("Overall, how safe does it feel?"), **AUDIT_PARAMETERS}
+        for name, label in questions.items():
+            self.fields[name] = forms.ChoiceField(label=label, choices=SCALE)
 
 
 class ModerationForm(forms.Form):
@@ -223,6 +333,8 @@ class CommentFlagForm(forms.Form):
 class ReportListFilterForm(forms.Form):
     """The filters of the public list of reports: those of the API's list, with the same names,
     so that the map can link here with its own query (a cell's box, the period)."""
+
+    mark_optional = False  # filters: every one may be left as it is
 
     group = forms.ChoiceField(label=_("Group"), required=False)
     category = forms.ChoiceField(label=_("Category"), required=False)

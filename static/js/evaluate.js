@@ -8,12 +8,18 @@
   var map = L.map("evaluation-map").setView(config.centre, config.zoom);
   L.tileLayer(config.tiles, { attribution: config.attribution, maxZoom: 19 }).addTo(map);
   var marker = null;
-  map.on("click", function (event) {
-    if (marker) { marker.setLatLng(event.latlng); } else {
-      marker = L.marker(event.latlng, { draggable: true }).addTo(map);
+  // A click or tap places the pin; without a mouse, the map moves with the arrow keys and the
+  // button places the pin at its centre.
+  function place(latlng) {
+    if (marker) { marker.setLatLng(latlng); } else {
+      marker = L.marker(latlng, { draggable: true }).addTo(map);
       marker.on("dragend", function () { set(marker.getLatLng()); });
     }
-    set(event.latlng);
+    set(latlng);
+  }
+  map.on("click", function (event) { place(event.latlng); });
+  form.querySelector(".js-pin-centre").addEventListener("click", function () {
+    place(map.getCenter());
   });
   function set(latlng) {
     form.elements.latitude.value = latlng.lat.toFixed(6);
@@ -39,8 +45,12 @@
       if (result.status === 201) {
         form.hidden = true;
         var done = document.getElementById("evaluation-done");
-        done.textContent = form.dataset.msgDone;
+        var text = document.createElement("p");
+        text.className = "govuk-panel__title";
+        text.textContent = form.dataset.msgDone;
+        done.appendChild(text);
         done.hidden = false;
+        done.focus();
       } else if (result.status === 400) {
         errors.showFields(result.body, form.dataset.msgFix);
       } else if (result.status === 429) {

@@ -1,17 +1,25 @@
-// How a form that posts to the API shows what went wrong, in words a person reads.
+// How a form that posts to the API shows what went wrong, in words a person reads, drawn as
+// GOV.UK's error summary and error messages (the markup of templates/components/).
 //
-// A 400 answers errors per field (the API's contract). Each message goes under its field, in the
-// list marked data-error-for (which may name several fields, e.g. "latitude longitude"); the
-// summary above the form names each field by its label, in the page's language, and links to it.
-// A list may carry data-message: the form's own wording for any error of its fields (a map pin
-// stands for latitude and longitude). Errors of no field on the form, and refusals that are not
-// about the fields at all (too many reports, no connection), are shown alone, as what they are.
+// A 400 answers errors per field (the API's contract). Each message goes into its field's
+// GOV.UK form group, as an error message above the control: in the element marked
+// data-error-for (which may name several fields, e.g. "latitude longitude") if the page wrote
+// one, or in one made for the field's control (id "id_<field>", or "id_<field>_0" for radios).
+// The summary above the form names each field by its label (or its group's legend), in the
+// page's language, and links to it. An element may carry data-message: the form's own wording
+// for any error of its fields (a map pin stands for latitude and longitude). Errors of no field
+// on the form, and refusals that are not about the fields at all (too many reports, no
+// connection), are shown alone, as what they are.
+//
+// The form says in data-msg-error the words before each message for screen readers ("Error:").
 (function () {
   "use strict";
 
+  var CONTROL_CLASSES = ["govuk-input", "govuk-select", "govuk-textarea", "govuk-file-upload"];
+
   function words(element) {
     var copy = element.cloneNode(true);
-    copy.querySelectorAll("[aria-hidden=true], .field-errors").forEach(function (node) {
+    copy.querySelectorAll("[aria-hidden=true], .govuk-error-message").forEach(function (node) {
       node.remove();
     });
     return copy.textContent.replace(/\s+/g, " ").trim();
@@ -36,55 +44,114 @@
     this.box = box;
   }
 
+  // The field's own control, if the page draws one.
+  FormErrors.prototype.inputOf = function (field) {
+    return document.getElementById("id_" + field) || document.getElementById("id_" + field + "_0");
+  };
+
+  // Where the field's messages go: the page's element, or a GOV.UK error message made for it
+  // in the control's form group; null for a field the form does not show.
   FormErrors.prototype.listFor = function (field) {
     var lists = this.form.querySelectorAll("[data-error-for]");
     for (var i = 0; i < lists.length; i++) {
       if (lists[i].dataset.errorFor.split(/\s+/).indexOf(field) !== -1) { return lists[i]; }
     }
-    return null;
+    var input = this.inputOf(field);
+    var group = input && input.type !== "hidden" && input.closest(".govuk-form-group");
+    if (!group || !this.form.contains(group)) { return null; }
+    var message = document.createElement("p");
+    message.className = "govuk-error-message";
+    message.id = field + "-error";
+    var prefix = document.createElement("span");
+    prefix.className = "govuk-visually-hidden";
+    prefix.textContent = this.form.dataset.msgError || "Error:";
+    var list = document.createElement("span");
+    list.dataset.errorFor = field;
+    message.appendChild(prefix);
+    message.appendChild(document.createTextNode(" "));
+    message.appendChild(list);
+    // Above the control (for radios: above the group of boxes), below the label and hint.
+    var before = group.querySelector(".govuk-radios, .govuk-checkboxes") || input;
+    before.parentNode.insertBefore(message, before);
+    return list;
   };
 
   // The control a person fixes: the field's own input, or the group around a hidden one.
   FormErrors.prototype.controlFor = function (field, list) {
-    var input = document.getElementById("id_" + field);
+    var input = this.inputOf(field);
     if (input && input.type !== "hidden" && !input.closest("[hidden]")) { return input; }
-    var group = list.closest("fieldset, .field") || list;
+    var group = list.closest("fieldset, .govuk-form-group") || list;
     if (!group.id) { group.id = "field-" + field; }
     return group;
   };
 
   FormErrors.prototype.labelFor = function (control, list) {
-    var label = control.id && this.form.querySelector('label[for="' + control.id + '"]');
+    var choice = control.type === "radio" || control.type === "checkbox";
+    var label = !choice && control.id && this.form.querySelector('label[for="' + control.id + '"]');
     if (label) { return words(label); }
-    var legend = list.closest("fieldset") && list.closest("fieldset").querySelector("legend");
+    var fieldset = (choice ? control : list).closest("fieldset");
+    var legend = fieldset && fieldset.querySelector("legend");
     return legend ? words(legend) : "";
   };
 
   FormErrors.prototype.clear = function () {
     this.form.querySelectorAll("[data-error-for]").forEach(function (list) {
       list.textContent = "";
+      var message = list.closest(".govuk-error-message");
+      if (message) { message.hidden = true; }
+    });
+    this.form.querySelectorAll(".govuk-form-group--error").forEach(function (group) {
+      group.classList.remove("govuk-form-group--error");
     });
     this.form.querySelectorAll("[aria-invalid]").forEach(function (input) {
       input.removeAttribute("aria-invalid");
+      CONTROL_CLASSES.forEach(function (name) { input.classList.remove(name + "--error"); });
     });
     this.box.hidden = true;
     this.box.textContent = "";
   };
 
+  FormErrors.prototype.summaryTitle = function (text, tag) {
+    var title = document.createElement(tag);
+    title.className = "govuk-error-summary__title";
+    title.textContent = text;
+    return title;
+  };
+
   // A message on its own: a refusal that is not about the fields.
   FormErrors.prototype.showMessage = function (text) {
     this.clear();
-    var paragraph = document.createElement("p");
-    paragraph.textContent = text;
-    this.box.appendChild(paragraph);
+    var alert = document.createElement("div");
+    alert.setAttribute("role", "alert");
+    alert.appendChild(this.summaryTitle(text, "p"));
+    this.box.appendChild(alert);
     this.reveal();
   };
 
-  // The errors of a 400: under their fields, and named in the summary; others alone.
+  FormErrors.prototype.mark = function (control, list) {
+    var message = list.closest(".govuk-error-message");
+    if (message) { message.hidden = false; }
+    var group = list.closest(".govuk-form-group");
+    if (group) { group.classList.add("govuk-form-group--error"); }
+    if (!control.matches("input, select, textarea")) { return; }
+    control.setAttribute("aria-invalid", "true");
+    CONTROL_CLASSES.forEach(function (name) {
+      if (control.classList.contains(name)) { control.classList.add(name + "--error"); }
+    });
+    if (message && message.id) {
+      var described = (control.getAttribute("aria-describedby") || "").split(/\s+/);
+      if (described.indexOf(message.id) === -1) {
+        control.setAttribute("aria-describedby", described.concat(message.id).join(" ").trim());
+      }
+    }
+  };
+
+  // The errors of a 400: in their fields, and named in the summary; others alone.
   FormErrors.prototype.showFields = function (errors, introduction) {
     var self = this;
     self.clear();
     var summary = document.createElement("ul");
+    summary.className = "govuk-list govuk-error-summary__list";
     var general = [];
     Object.keys(errors).forEach(function (field) {
       var messages = messagesOf(errors[field]);
@@ -92,14 +159,15 @@
       if (!list) { general = general.concat(messages); return; }
       if (list.dataset.message) { messages = [list.dataset.message]; }
       var control = self.controlFor(field, list);
-      if (control.matches("input, select, textarea")) { control.setAttribute("aria-invalid", "true"); }
+      self.mark(control, list);
       var label = self.labelFor(control, list);
       messages.forEach(function (message) {
-        var shown = [].some.call(list.children, function (item) { return item.textContent === message; });
-        if (shown) { return; }  // one list for several fields: each message once
-        var item = document.createElement("li");
-        item.textContent = message;
-        list.appendChild(item);
+        var shown = [].some.call(list.children, function (line) { return line.textContent === message; });
+        if (shown) { return; }  // one element for several fields: each message once
+        var line = document.createElement("span");
+        line.className = "curim-error-line";
+        line.textContent = message;
+        list.appendChild(line);
         var entry = document.createElement("li");
         var link = document.createElement("a");
         link.href = "#" + control.id;
@@ -108,17 +176,26 @@
         summary.appendChild(entry);
       });
     });
+    var alert = document.createElement("div");
+    alert.setAttribute("role", "alert");
+    var body = document.createElement("div");
+    body.className = "govuk-error-summary__body";
     if (summary.children.length) {
-      var heading = document.createElement("p");
-      heading.textContent = introduction;
-      self.box.appendChild(heading);
-      self.box.appendChild(summary);
+      alert.appendChild(self.summaryTitle(introduction, "h2"));
+      body.appendChild(summary);
     }
-    general.forEach(function (message) {
+    general.forEach(function (message, index) {
+      if (!summary.children.length && index === 0) {
+        alert.appendChild(self.summaryTitle(message, "p"));
+        return;
+      }
       var paragraph = document.createElement("p");
+      paragraph.className = "govuk-body";
       paragraph.textContent = message;
-      self.box.appendChild(paragraph);
+      body.appendChild(paragraph);
     });
+    alert.appendChild(body);
+    self.box.appendChild(alert);
     self.reveal();
   };
 

@@ -1,5 +1,6 @@
-// The report form: a Leaflet pin for the location, the duplicate hint, and submission to the
-// API, with the API's errors shown next to their fields (form-errors.js).
+// The report form: a Leaflet pin for the location (placed by a click or tap, at the centre of
+// the map for those who move it with the keyboard, or where the device is), the duplicate hint,
+// and submission to the API, with the API's errors shown next to their fields (form-errors.js).
 (function () {
   "use strict";
   var form = document.getElementById("report-form");
@@ -27,7 +28,10 @@
     nearby();
   }
   map.on("click", function (event) { place(event.latlng); });
-  document.getElementById("use-location").addEventListener("click", function () {
+  form.querySelector(".js-pin-centre").addEventListener("click", function () {
+    place(map.getCenter());
+  });
+  form.querySelector(".js-use-location").addEventListener("click", function () {
     if (!navigator.geolocation) { readout.textContent = form.dataset.msgNogeo; return; }
     navigator.geolocation.getCurrentPosition(function (position) {
       var here = L.latLng(position.coords.latitude, position.coords.longitude);
@@ -40,8 +44,8 @@
   function categoryChanged() {
     var option = selected();
     var cyber = option && option.dataset.group === "cyber";
-    document.getElementById("cyber-fieldset").hidden = !cyber;
-    document.getElementById("location-fieldset").hidden = cyber;
+    document.getElementById("cyber-group").hidden = !cyber;
+    document.getElementById("location-group").hidden = cyber;
     document.getElementById("private-note").hidden = !option || option.dataset.public !== "0";
     if (!cyber) { map.invalidateSize(); }
     nearby();
@@ -72,6 +76,7 @@
           var item = document.createElement("li");
           var link = document.createElement("a");
           link.href = "/reports/" + feature.id + "/";
+          link.className = "govuk-link";
           link.textContent = window.curimFormat.day(feature.properties.occurred_on) + ": " +
             feature.properties.description;
           item.appendChild(link);
@@ -88,7 +93,7 @@
     event.preventDefault();
     errors.clear();
     var data = new FormData(form);
-    if (document.getElementById("location-fieldset").hidden) {
+    if (document.getElementById("location-group").hidden) {
       data.delete("latitude");
       data.delete("longitude");
     }

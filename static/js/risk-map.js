@@ -111,7 +111,7 @@
   }
   function reportLink(feature) {
     var p = feature.properties;
-    var link = element("a", "", (names[p.category] || p.category) + ", " + window.curimFormat.day(p.occurred_on) +
+    var link = element("a", "govuk-link", (names[p.category] || p.category) + ", " + window.curimFormat.day(p.occurred_on) +
       ": " + shortened(p.description, 140));
     link.href = "/reports/" + feature.id + "/";
     return link;

@@ -68,6 +68,16 @@ def test_a_text_field_has_its_label_hint_and_error_tied_to_the_input() -> None:
     assert control.attrs["aria-invalid"] == "true"
 
 
+class FiltersForm(forms.Form):
+    mark_optional = False
+    place = forms.CharField(label="Place", required=False)
+
+
+def test_a_form_of_filters_does_not_call_each_field_optional() -> None:
+    page = render("{% field form.place %}", form=FiltersForm())
+    assert page.find("label").text == "Place"
+
+
 def test_an_optional_field_says_so_and_a_valid_one_has_no_error_state() -> None:
     form = EverythingForm(data={**BAD, "email": "eleni@example.org"})
     form.is_valid()

@@ -44,16 +44,7 @@ NOT_OURS = ("api:", "open311:", "admin:")
 # templates/components/, until the check covers every page of the URLconf.
 PENDING_CORE: set[str] = set()
 
-PENDING_REPORTS = {
-    "reports:detail",
-    "reports:detail[unpublished]",
-    "reports:evaluate",
-    "reports:list",
-    "reports:map",
-    "reports:mine",
-    "reports:new",
-    "reports:submitted",
-}
+PENDING_REPORTS: set[str] = set()
 
 PENDING_MODERATION: set[str] = set()
 

@@ -67,8 +67,14 @@ def control_id(bound: BoundField) -> str:
 def _label(bound: BoundField) -> str:
     label = str(bound.label)
     # GOV.UK marks the optional fields, not the required ones. A label that already ends in a
-    # bracket says so itself ("Anything you would like us to know (optional)").
-    if not bound.field.required and field_kind(bound) != "checkbox" and not label.endswith(")"):
+    # bracket says so itself ("Anything you would like us to know (optional)"); a form whose
+    # fields are all optional by nature (filters) sets mark_optional to False.
+    if (
+        not bound.field.required
+        and getattr(bound.form, "mark_optional", True)
+        and field_kind(bound) != "checkbox"
+        and not label.endswith(")")
+    ):
         # Not in an f-string: xgettext does not look inside one.
         optional = gettext("optional")
         label = f"{label} ({optional})"

@@ -3,6 +3,7 @@ report's page, my reports, photos."""
 
 import uuid
 from typing import cast
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -18,13 +19,16 @@ from django.views.decorators.http import require_POST, require_safe
 
 from curim.accounts.models import User
 from curim.areas.models import Area
-from curim.reports.forms import CommentFlagForm, CommentForm, ReportListFilterForm
+from curim.reports.forms import (
+    CommentFlagForm,
+    CommentForm,
+    EvaluationEntryForm,
+    ReportEntryForm,
+    ReportListFilterForm,
+)
 from curim.reports.models import (
-    AUDIT_PARAMETERS,
     Category,
     CategoryGroup,
-    CyberChannel,
-    TimeOfDay,
 )
 from curim.reports.selectors import (
     categories_public,
@@ -76,10 +80,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
         request,
         "reports/new.html",
         {
-            "categories": _categories(),
-            "groups": CategoryGroup.choices,
-            "channels": CyberChannel.choices,
-            "max_photos": MAX_PHOTOS,
+            "form": ReportEntryForm(categories=_categories(), max_photos=MAX_PHOTOS),
             "map_config": map_config(),
         },
     )
@@ -98,13 +99,13 @@ def report_submitted(request: HttpRequest) -> HttpResponse:
         on_the_map = "no_place"
     else:
         on_the_map = "once_published"
+    support_href = ""
+    if token and support_token_read(token):
+        support_href = reverse("victims:support_request") + "?" + urlencode({"report": token})
     return render(
         request,
         "reports/submitted.html",
-        {
-            "support": token if token and support_token_read(token) else "",
-            "on_the_map": on_the_map,
-        },
+        {"support_href": support_href, "on_the_map": on_the_map},
     )
 
 
@@ -190,14 +191,7 @@ def place_evaluate(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "reports/evaluate.html",
-        {
-            "times": TimeOfDay.choices,
-            "parameters": [
-                ("feeling", _("Overall, how safe does it feel?")),
-                *AUDIT_PARAMETERS.items(),
-            ],
-            "map_config": map_config(),
-        },
+        {"form": EvaluationEntryForm(), "map_config": map_config()},
     )
 
 
