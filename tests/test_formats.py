@@ -107,7 +107,7 @@ def test_the_moderation_pages_write_the_languages_date_and_time(
     queue = _get(client, reverse("reports:moderation_queue"), language)
     assert MOMENT_SHOWN[language] in queue
     detail = _get(client, reverse("reports:moderation_detail", args=[report.public_id]), language)
-    assert f"<dd>{MOMENT_SHOWN[language]}</dd>" in detail
+    assert f'<dd class="govuk-summary-list__value">{MOMENT_SHOWN[language]}</dd>' in detail
     for page in (queue, detail):
         assert not _written_elsewhere(page)
 
