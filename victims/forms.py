@@ -65,6 +65,7 @@ class WorkerChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
 
 
 class CaseFilterForm(forms.Form):
+    mark_optional = False  # filters: every one may be left as it is
     q = forms.CharField(label=_("Reference"), required=False, max_length=20)
     status = forms.ChoiceField(label=_("Status"), choices=BLANK + Status.choices, required=False)
     offence_type = forms.ChoiceField(
@@ -340,6 +341,7 @@ class ServiceForm(forms.ModelForm):  # type: ignore[type-arg]
 
 
 class AuditFilterForm(forms.Form):
+    mark_optional = False  # filters: every one may be left as it is
     case = forms.CharField(label=_("Case reference"), required=False, max_length=20)
     user = forms.CharField(label=_("User (e-mail)"), required=False, max_length=254)
     break_glass = forms.BooleanField(label=_("Break-glass only"), required=False)

@@ -50,6 +50,7 @@ from curim.reports.views.citizens import map_config
 
 
 class QueueFilterForm(forms.Form):
+    mark_optional = False  # a filter: it may be left as it is
     status = forms.ChoiceField(label=_l("Status"), choices=ReportStatus.choices, required=False)
 
 
