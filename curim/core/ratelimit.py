@@ -14,8 +14,12 @@ from django.core.cache import cache
 logger = logging.getLogger(__name__)
 
 
-def rate_limit_exceeded(*, scope: str, key: str, limit: int, window_s: int) -> bool:
-    """Count one hit for (scope, key); True once more than `limit` hits fell in this window."""
+def rate_limit_exceeded(
+    *, scope: str, key: str, limit: int, window_s: int, fail_closed: bool = False
+) -> bool:
+    """Count one hit for (scope, key); True once more than `limit` hits fell in this window.
+    `fail_closed`: with the cache down, refuse (for what a stranger could abuse, such as
+    e-mail sent to an address typed in a form) rather than let everything through."""
     window = int(time.time() // window_s)
     cache_key = f"ratelimit:{scope}:{key}:{window}"
     try:
@@ -23,7 +27,7 @@ def rate_limit_exceeded(*, scope: str, key: str, limit: int, window_s: int) -> b
         hits = 1 if added else cache.incr(cache_key)
     except Exception as exc:  # the cache being down must not block citizens
         logger.warning("rate limit %s not enforced: cache unavailable (%s)", scope, exc)
-        return False
+        return fail_closed
     return hits > limit
 
 

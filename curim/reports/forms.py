@@ -250,7 +250,11 @@ class ReportEditForm(forms.Form):
         )
         super().__init__(*args, **kwargs)
         field = cast(forms.ModelChoiceField[Category], self.fields["category"])
-        field.queryset = categories_for_moderators()
+        # The report's own category stays a choice when it is no longer in use, so that its
+        # text can still be redacted.
+        field.queryset = categories_for_moderators() | Category.objects.filter(
+            pk=report.category_id
+        )
 
 
 class MergeSearchForm(forms.Form):

@@ -12,6 +12,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_safe
 
 from curim.accounts.models import User
@@ -35,7 +36,11 @@ from surveys.selectors import (
     surveys_open,
 )
 from surveys.services.responses import response_limit_reached, response_save
-from surveys.services.resume import resume_email_limit_reached, resume_link_email_send
+from surveys.services.resume import (
+    ResumeEmailNotSent,
+    resume_email_limit_reached,
+    resume_link_email_send,
+)
 
 RESUME_DAYS = 30
 
@@ -105,6 +110,7 @@ def survey_respond(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @never_cache
+@sensitive_post_parameters("email")
 @require_http_methods(["GET", "POST"])
 def survey_saved(request: HttpRequest, code: str) -> HttpResponse:
     """The answers are saved: the link that continues them (to copy, or to e-mail to oneself,
@@ -119,13 +125,20 @@ def survey_saved(request: HttpRequest, code: str) -> HttpResponse:
     status = 200
     if request.method == "POST":
         status = 400
-        if form.is_valid() and resume_email_limit_reached(client_address=client_address(request)):
+        if form.is_valid() and resume_email_limit_reached(
+            client_address=client_address(request), resume_key=key
+        ):
             form.add_error(None, TOO_MANY_EMAILS)
             status = 429
         elif form.is_valid():
-            resume_link_email_send(survey=survey, path=path, address=form.cleaned_data["email"])
-            messages.success(request, EMAIL_SENT)
-            return redirect(request.get_full_path())
+            try:
+                resume_link_email_send(survey=survey, path=path, address=form.cleaned_data["email"])
+            except ResumeEmailNotSent:
+                form.add_error("email", EMAIL_NOT_SENT)
+                status = 503
+            else:
+                messages.success(request, EMAIL_SENT)
+                return redirect(request.get_full_path())
     context = {"survey": survey, "form": form, "link": request.build_absolute_uri(path)}
     return render(request, "surveys/saved.html", context, status=status)
 
@@ -133,6 +146,9 @@ def survey_saved(request: HttpRequest, code: str) -> HttpResponse:
 TOO_MANY_EMAILS = gettext_lazy(
     "Too many e-mails were asked for from your address in the last hour. "
     "Copy the link instead, or try again later."
+)
+EMAIL_NOT_SENT = gettext_lazy(
+    "The e-mail could not be sent to that address. Check it, or copy the link instead."
 )
 EMAIL_SENT = gettext_lazy(
     "The link is on its way to the address you gave. We did not keep the address."

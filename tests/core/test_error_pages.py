@@ -44,7 +44,7 @@ def page_of(response: Any, status: int) -> str:
 def test_a_missing_page_is_the_sites_page_in_greek_not_a_list_of_urls(client: Client) -> None:
     body = page_of(client.get("/no-such-page/", headers=GREEK), 404)
     assert '<html lang="el">' in body
-    assert "<h1>Η σελίδα δεν βρέθηκε</h1>" in body
+    assert '<h1 class="govuk-heading-l">Η σελίδα δεν βρέθηκε</h1>' in body
     assert "Αρχική" in body  # the navigation, in Greek
     assert "URLconf" not in body
     assert "urlpatterns" not in body
@@ -52,7 +52,7 @@ def test_a_missing_page_is_the_sites_page_in_greek_not_a_list_of_urls(client: Cl
 
 def test_a_missing_page_is_in_english_for_an_english_visitor(client: Client) -> None:
     body = page_of(client.get("/no-such-page/", headers={"Accept-Language": "en"}), 404)
-    assert "<h1>Page not found</h1>" in body
+    assert '<h1 class="govuk-heading-l">Page not found</h1>' in body
 
 
 @pytest.mark.django_db
@@ -63,7 +63,7 @@ def test_a_refused_page_is_in_the_language_the_visitor_chose(client: Client) -> 
     client.cookies["django_language"] = "el"
     body = page_of(client.get("/moderation/"), 403)
     assert '<html lang="el">' in body
-    assert "<h1>Δεν έχετε πρόσβαση σε αυτή τη σελίδα</h1>" in body
+    assert '<h1 class="govuk-heading-l">Δεν έχετε πρόσβαση σε αυτή τη σελίδα</h1>' in body
     assert "Forbidden" not in body
     assert "Ο λογαριασμός μου" in body  # signed in: the account links are there
 
@@ -73,14 +73,14 @@ def test_a_refused_form_is_the_sites_page_in_greek(client: Client) -> None:
     csrf_client = Client(enforce_csrf_checks=True)
     response = csrf_client.post("/accounts/login/", {"username": "x"}, headers=GREEK)
     body = page_of(response, 403)
-    assert "<h1>Η φόρμα δεν μπόρεσε να σταλεί</h1>" in body
+    assert '<h1 class="govuk-heading-l">Η φόρμα δεν μπόρεσε να σταλεί</h1>' in body
     assert "CSRF" not in body
 
 
 def test_a_bad_request_is_the_sites_page_in_greek(client: Client) -> None:
     # A Host header the site does not serve is a SuspiciousOperation: 400.
     body = page_of(client.get("/", headers={**GREEK, "Host": "evil.example.org"}), 400)
-    assert "<h1>Το αίτημα δεν μπόρεσε να διαβαστεί</h1>" in body
+    assert '<h1 class="govuk-heading-l">Το αίτημα δεν μπόρεσε να διαβαστεί</h1>' in body
 
 
 def test_the_server_error_page_needs_no_request_and_no_database() -> None:
@@ -91,7 +91,7 @@ def test_the_server_error_page_needs_no_request_and_no_database() -> None:
     body: str = response.content.decode()
     assert response.status_code == 500
     assert '<html lang="el">' in body
-    assert "<h1>Κάτι πήγε στραβά</h1>" in body
+    assert '<h1 class="govuk-heading-l">Κάτι πήγε στραβά</h1>' in body
     assert '<header class="curim-header">' in body
     # Nothing that needs the request: no form posting without its CSRF token.
     assert "<form" not in body
@@ -126,7 +126,7 @@ def test_the_server_error_page_shows_when_the_database_is_down(database_down: No
     response = client.get("/", headers=GREEK)
     body = page_of(response, 500)
     assert '<html lang="el">' in body
-    assert "<h1>Κάτι πήγε στραβά</h1>" in body
+    assert '<h1 class="govuk-heading-l">Κάτι πήγε στραβά</h1>' in body
     assert "OperationalError" not in body
     assert "Traceback" not in body
 

@@ -5,11 +5,13 @@ audit), merging by choosing a listed report, forwarding to a chosen body, errors
 from collections.abc import Callable
 
 import pytest
+from django.contrib.gis.geos import Point
 from django.test import Client
 from django.utils import translation
 
 from curim.accounts.models import User
 from curim.reports.forms import ModerationForm, actions_for
+from curim.reports.locations import placement
 from curim.reports.models import Report, ReportEvent, ReportStatus
 from tests.reports.conftest import CENTRE, FALIRO
 
@@ -200,6 +202,76 @@ def test_a_moderator_changes_the_category_and_the_public_location_follows_its_gr
     assert report.public_location != before
     event = report.events.get(kind=ReportEvent.Kind.EDITED)
     assert event.changes == {"category": {"from": "graffiti", "to": "theft"}}
+
+
+def test_a_published_report_moved_to_a_coarser_grid_is_placed_from_the_cell_it_was_shown_in(
+    client: Client, make_report: MakeReport, moderator: User
+) -> None:
+    # A point whose 250 m cell is not the cell of its 100 m cell's centre: placed from where it
+    # was made, the new centre with the old one would narrow the place to a strip.
+    for step in range(200):
+        at = (CENTRE[0] + step * 0.00013, CENTRE[1] + step * 0.00007)
+        shown = placement(Point(*at, srid=4326), 100).public_point
+        if placement(shown, 250).public_point != placement(Point(*at, srid=4326), 250).public_point:
+            break
+    else:
+        pytest.fail("no point found whose cells do not nest")
+    report = make_report(category="graffiti", at=at, status="published")
+    client.force_login(moderator)
+    _act(
+        client,
+        report,
+        {
+            "do": "edit",
+            "edit-description": report.description,
+            "edit-category": "theft",
+            "edit-reason": "Wrong category",
+        },
+    )
+    report.refresh_from_db()
+    assert report.category.slug == "theft"
+    assert report.public_location == placement(shown, 250).public_point
+
+
+@pytest.mark.parametrize("status", ["submitted", "forwarded"])
+def test_a_report_of_a_never_public_category_cannot_be_moved_into_a_public_one(
+    client: Client, make_report: MakeReport, moderator: User, status: str
+) -> None:
+    report = make_report(category="sexual-harassment", status=status, description="Private")
+    client.force_login(moderator)
+    response = _act(
+        client,
+        report,
+        {
+            "do": "edit",
+            "edit-description": "Private",
+            "edit-category": "harassment",
+            "edit-reason": "r",
+        },
+    )
+    assert list(response.context["edit_form"].errors) == ["category"]  # type: ignore[attr-defined]
+    report.refresh_from_db()
+    assert report.category.slug == "sexual-harassment"
+    export = Client().get("/api/v1/reports/export.csv")
+    assert b"Private" not in b"".join(export.streaming_content)  # type: ignore[attr-defined]
+
+
+def test_forwarding_to_the_victim_support_unit_names_no_body_in_public(
+    client: Client, make_report: MakeReport, moderator: User
+) -> None:
+    report = make_report(category="harassment", status="published")
+    client.force_login(moderator)
+    _act(
+        client,
+        report,
+        {"action": "forward", "destination": "victim_support", "department": "Counselling"},
+    )
+    event = report.events.get(to_status="forwarded")
+    assert (event.forwarded_to, event.forward_department) == ("victim_support", "Counselling")
+    public = Client().get(f"/reports/{report.public_id}/").content.decode()
+    assert "Forwarded to the service responsible." in public
+    assert "Victim Support" not in public
+    assert "Counselling" not in public
 
 
 @pytest.mark.parametrize(

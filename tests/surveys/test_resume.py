@@ -1,17 +1,23 @@
 """Finding 15: the resume link of a saved survey is a real link, with a copy button, and can be
 e-mailed to oneself; the address is used for that one e-mail and kept nowhere."""
 
+import logging
+import smtplib
+from collections.abc import Sequence
 from typing import Any
 
 import pytest
 from django.apps import apps
 from django.core import mail
 from django.core.cache import cache
+from django.core.mail import EmailMessage
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection
 from django.test import Client
 
 from surveys.models import Survey
 from surveys.services.responses import invitations_issue
+from surveys.services.resume import RESUME_EMAILS_PER_RESPONSE_PER_DAY
 
 PARTIAL = {"group": "resident", "district": "piraeus-1", "safe_day": "2", "action": "save"}
 ADDRESS = "someone.unusual@example.org"
@@ -109,6 +115,68 @@ def test_e_mails_are_rate_limited_per_address(
     assert refused.status_code == 429
     assert "Too many e-mails" in refused.content.decode()
     assert len(mail.outbox) == 2
+
+
+@pytest.mark.django_db
+def test_e_mails_of_one_saved_response_are_limited_whatever_the_address(
+    client: Client, open_wave: Survey, settings: Any
+) -> None:
+    # A saved response is no way to send mail to strangers: changing client address (or a pool
+    # of them) does not lift the limit of the response itself.
+    settings.SURVEY_RESUME_EMAILS_PER_HOUR = 100
+    location = saved_page(client, open_wave)
+    sent = [
+        client.post(location, {"email": ADDRESS}, REMOTE_ADDR=f"192.0.2.{n}").status_code
+        for n in range(1, 6)
+    ]
+    assert sent == [302] * RESUME_EMAILS_PER_RESPONSE_PER_DAY + [429] * (
+        5 - RESUME_EMAILS_PER_RESPONSE_PER_DAY
+    )
+    assert len(mail.outbox) == RESUME_EMAILS_PER_RESPONSE_PER_DAY
+
+
+@pytest.mark.django_db
+def test_with_the_cache_down_no_e_mail_is_sent(
+    client: Client, open_wave: Survey, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    location = saved_page(client, open_wave)
+
+    class Down:
+        def add(self, *args: object, **kwargs: object) -> bool:
+            raise ConnectionError("Redis is down")
+
+    monkeypatch.setattr("curim.core.ratelimit.cache", Down())
+    assert client.post(location, {"email": ADDRESS}).status_code == 429
+    assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_a_refused_address_is_a_field_error_and_the_address_reaches_no_log(
+    client: Client, open_wave: Survey, settings: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings.EMAIL_BACKEND = "tests.surveys.test_resume.RefusingBackend"
+    location = saved_page(client, open_wave)
+    with caplog.at_level(logging.DEBUG):
+        refused = client.post(location, {"email": ADDRESS})
+    assert refused.status_code == 503
+    assert "could not be sent" in refused.content.decode()
+    assert ADDRESS not in caplog.text
+
+
+class RefusingBackend(BaseEmailBackend):
+    """A mail server that refuses the recipient, naming it, as SMTP servers do."""
+
+    def send_messages(self, email_messages: Sequence[EmailMessage]) -> int:
+        recipients = {r: (550, b"no such user") for m in email_messages for r in m.to}
+        raise smtplib.SMTPRecipientsRefused(recipients)
+
+
+@pytest.mark.django_db
+def test_the_e_mail_s_subject_is_plain_text(client: Client, open_wave: Survey) -> None:
+    open_wave.title_en = "Safety & you"
+    open_wave.save()
+    client.post(saved_page(client, open_wave), {"email": ADDRESS})
+    assert mail.outbox[0].subject == "Your saved answers: Safety & you"
 
 
 @pytest.mark.django_db

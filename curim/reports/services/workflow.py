@@ -114,6 +114,7 @@ def report_forward(
     note: str = "",
     destination: str = "",
     department: str = "",
+    public_note: str = "",
 ) -> Report:
     """Forward to the body the moderator chose (police, a municipal department, the Victim
     Support Unit), by default the one the category names.
@@ -129,15 +130,21 @@ def report_forward(
     if destination not in ForwardTo.values or destination == ForwardTo.NONE:
         raise ValidationError({"destination": _("Choose one of the bodies listed.")})
     department = department.strip()
-    target = str(ForwardTo(destination).label)
-    if department:
-        target = f"{target}: {department}"
+    if destination == ForwardTo.VICTIM_SUPPORT:
+        # That a report went to the Victim Support Unit says its reporter was referred as a
+        # victim: the public line and the followers' e-mail name no body (the line keeps it).
+        public_note = str(_("Forwarded to the service responsible."))
+    else:
+        target = str(ForwardTo(destination).label)
+        if department:
+            target = f"{target}: {department}"
+        public_note = _("Forwarded to %(target)s.") % {"target": target}
     with transaction.atomic():
         report = report_transition(
             report=report,
             to_status=ReportStatus.FORWARDED,
             actor=actor,
-            note=_("Forwarded to %(target)s.") % {"target": target},
+            note=public_note,
             public=True,
             forwarded_to=destination,
             forward_department=department,
@@ -145,6 +152,14 @@ def report_forward(
         if note:
             report_event_add(
                 report=report, kind=ReportEvent.Kind.NOTE, actor=actor, note=note, is_public=False
+            )
+        if public_note:
+            report_event_add(
+                report=report,
+                kind=ReportEvent.Kind.NOTE,
+                actor=actor,
+                note=public_note,
+                is_public=True,
             )
     return report
 
@@ -224,6 +239,17 @@ def report_edit(
                         )
                     }
                 )
+            if category.may_be_public and not report.category.may_be_public:
+                # Its reporter was told it would never be shown: no change of category makes
+                # it public.
+                raise ValidationError(
+                    {
+                        "category": _(
+                            "A report of a category that is never public cannot be moved into "
+                            "a public one: its reporter was told it would not be shown."
+                        )
+                    }
+                )
             if category.location_required and report.location is None:
                 raise ValidationError(
                     {"category": _("That category needs a location, and this report has none.")}
@@ -234,12 +260,17 @@ def report_edit(
         report.description = description
         fields = ["description", "updated_at"]
         if "category" in changes:
+            # A report the public has seen is placed from the cell it was shown in, not from
+            # where it was made: two grids that do not nest would otherwise give away a strip
+            # narrower than either cell.
+            seen = report.status in PUBLIC_STATUSES and report.category.may_be_public
+            shown = report.public_location if seen else None
             report.category = category
             fields.append("category")
             if report.location is not None:
-                placed = placement(report.location, category.grid_size_m)
-                report.public_location, report.area_id = placed.public_point, placed.area_id
-                fields += ["public_location", "area"]
+                placed = placement(shown or report.location, category.grid_size_m)
+                report.public_location = placed.public_point
+                fields.append("public_location")
         report.full_clean_own_fields()
         report.save(update_fields=fields)
         report_event_add(

@@ -284,6 +284,7 @@ def _decide(report: Report, actor: User, data: dict[str, Any]) -> None:
             note=note,
             destination=data["destination"],
             department=data.get("department", ""),
+            public_note=public_note,
         )
     elif action in ("publish", "reopen"):
         report_publish(report=report, actor=actor, note=note, public_note=public_note)
