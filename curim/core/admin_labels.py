@@ -25,7 +25,28 @@ AXES_LABELS = [
     gettext_noop("Locked Out"),
     gettext_noop("Attempt Remaining"),
     gettext_noop("Not set"),
+    # Its fields, as the change lists' columns and the change forms name them.
+    gettext_noop("Access lock out"),
+    gettext_noop("Attempt Time"),
+    gettext_noop("Failed Logins"),
+    gettext_noop("GET Data"),
+    gettext_noop("HTTP Accept"),
+    gettext_noop("IP Address"),
+    gettext_noop("Logout Time"),
+    gettext_noop("POST Data"),
+    gettext_noop("Path"),
+    gettext_noop("Session key hash (sha256)"),
+    gettext_noop("User Agent"),
 ]
+
+# Knox's token fields, named at start-up (their names are plain strings, not marked).
+KNOX_FIELD_NAMES = {
+    "created": _("created"),
+    "digest": _("digest"),
+    "expiry": _("expires"),
+    "token_key": _("token key"),
+    "user": _("user"),
+}
 
 
 def third_party_names_set() -> None:
@@ -33,3 +54,5 @@ def third_party_names_set() -> None:
 
     AuthToken._meta.verbose_name = _("API token")
     AuthToken._meta.verbose_name_plural = _("API tokens")
+    for name, label in KNOX_FIELD_NAMES.items():
+        AuthToken._meta.get_field(name).verbose_name = label

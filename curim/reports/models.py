@@ -117,6 +117,7 @@ class Report(models.Model):
     public_location = models.PointField(_("public location"), srid=4326, null=True, blank=True)
     # Web Mercator copy of the public location, kept by PostgreSQL, for vector tiles.
     public_point_3857 = models.GeneratedField(
+        verbose_name=_("public location (web Mercator)"),
         expression=Transform("public_location", 3857),
         output_field=models.PointField(srid=3857, null=True),
         db_persist=True,
@@ -159,7 +160,12 @@ class Report(models.Model):
     # A SHA-256 of the content first sent with the idempotency key: the same key with other
     # content is refused instead of answered with this report.
     idempotency_fingerprint = models.CharField(
-        max_length=64, blank=True, editable=False, default="", db_default=""
+        _("fingerprint of the submission"),
+        max_length=64,
+        blank=True,
+        editable=False,
+        default="",
+        db_default="",
     )
     created_at = models.DateTimeField(_("submitted"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

@@ -106,8 +106,12 @@ FROZEN_CHOICE_FIELDS = ("code", "score", "question_id")
 
 
 class Question(models.Model):
-    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="questions")
-    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="questions")
+    survey = models.ForeignKey(
+        Survey, verbose_name=_("survey"), on_delete=models.CASCADE, related_name="questions"
+    )
+    section = models.ForeignKey(
+        Section, verbose_name=_("section"), on_delete=models.CASCADE, related_name="questions"
+    )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     code = models.SlugField(
         _("code"),

@@ -29,9 +29,15 @@ class Invitation(models.Model):
 
 
 class ImportBatch(models.Model):
-    survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="imports")
+    survey = models.ForeignKey(
+        Survey, verbose_name=_("survey"), on_delete=models.PROTECT, related_name="imports"
+    )
     imported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("imported by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     filename = models.CharField(_("file"), max_length=255)
     rows = models.PositiveIntegerField(_("rows"))
@@ -56,8 +62,10 @@ class Response(models.Model):
         PAPER = "paper", _("Paper, entered by staff")
         IMPORT = "import", _("Imported")
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="responses")
+    public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    survey = models.ForeignKey(
+        Survey, verbose_name=_("survey"), on_delete=models.PROTECT, related_name="responses"
+    )
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.IN_PROGRESS
     )
@@ -65,10 +73,15 @@ class Response(models.Model):
     # Save and continue: the respondent keeps a key; only its hash is stored. NULL, not "",
     # when there is none, so that uniqueness holds among the keys only.
     resume_key_hash = models.CharField(  # noqa: DJ001
-        max_length=64, unique=True, null=True, editable=False
+        _("resume key hash"), max_length=64, unique=True, null=True, editable=False
     )
     invitation = models.OneToOneField(
-        Invitation, null=True, blank=True, on_delete=models.PROTECT, related_name="response"
+        Invitation,
+        verbose_name=_("invitation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="response",
     )
     group = models.CharField(_("respondent group"), max_length=12, choices=RespondentGroup.choices)
     area = models.ForeignKey(
@@ -85,14 +98,19 @@ class Response(models.Model):
         related_name="+",
     )
     import_batch = models.ForeignKey(
-        ImportBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="responses"
+        ImportBatch,
+        verbose_name=_("import"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="responses",
     )
     created_at = models.DateTimeField(_("started"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
     # Complete responses are final. Set once the response's scores are in the cell statistics,
     # so that an incremental refresh adds exactly the responses not yet counted.
-    counted = models.BooleanField(default=False, editable=False)
+    counted = models.BooleanField(_("counted"), default=False, editable=False)
 
     class Meta:
         verbose_name = _("response")
@@ -149,8 +167,12 @@ class Answer(models.Model):
 class ExportRecord(models.Model):
     """Every export of raw responses: who, which wave, which format, how many rows, when."""
 
-    survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="exports")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    survey = models.ForeignKey(
+        Survey, verbose_name=_("survey"), on_delete=models.PROTECT, related_name="exports"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT, related_name="+"
+    )
     file_format = models.CharField(_("format"), max_length=4)
     rows = models.PositiveIntegerField(_("rows"))
     created_at = models.DateTimeField(_("exported"), auto_now_add=True)

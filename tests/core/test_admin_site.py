@@ -176,3 +176,18 @@ def test_the_greek_admin_shows_none_of_the_english_labels(world: World) -> None:
         text = re.sub(r"<[^>]*>", " ", page)  # what is read, not class names
         for label in english:
             assert label not in text, (path, label)
+
+
+def test_every_field_the_admin_shows_has_a_greek_name() -> None:
+    # The columns of the change lists and the labels of the change forms: our models', and
+    # django-axes' and knox's (curim/core/admin_labels.py). An id is "ID" in both languages.
+    english_only = []
+    for model in admin.site._registry:
+        for field in model._meta.concrete_fields:
+            with translation.override("en"):
+                english = str(field.verbose_name)
+            with translation.override("el"):
+                greek = str(field.verbose_name)
+            if english == greek and english.lower() != "id":
+                english_only.append(f"{model._meta.label}.{field.name}: {english}")
+    assert english_only == []
