@@ -13,9 +13,18 @@ from rest_framework.views import APIView
 
 from curim.core.client import client_address
 from surveys.answers import PROFILE_FIELDS, Definition, Raw, answers_parse
+from surveys.changes import Change
 from surveys.models import Choice, IndicatorEstimate, Question, Section, Survey
 from surveys.models import Response as SurveyResponse
-from surveys.selectors import estimates_visible_to, invitation_for, survey_open, surveys_open
+from surveys.selectors import (
+    ALL,
+    ChangeFilter,
+    changes_visible_to,
+    estimates_visible_to,
+    invitation_for,
+    survey_open,
+    surveys_open,
+)
 from surveys.services.responses import response_limit_reached, response_save
 
 
@@ -197,9 +206,6 @@ class EstimateSerializer(serializers.ModelSerializer[IndicatorEstimate]):
         return row.group or None
 
 
-ALL = "all"
-
-
 class EstimateList(generics.ListAPIView[IndicatorEstimate]):
     """The indicator estimates (null area or group: all of them). Suppressed cells carry no
     values. For the council and the survey staff."""
@@ -237,3 +243,59 @@ class EstimateList(generics.ListAPIView[IndicatorEstimate]):
         elif params.get("group"):
             rows = rows.filter(group=params["group"])
         return rows
+
+
+class ChangeSerializer(serializers.Serializer[Change]):
+    survey_from = serializers.CharField(help_text="the earlier wave's code")
+    survey_to = serializers.CharField(help_text="the later wave's code")
+    indicator = serializers.CharField()
+    area = serializers.CharField(allow_null=True, help_text="a district's code; null: all")
+    group = serializers.CharField(allow_null=True, help_text="a respondent group; null: all")
+    change = serializers.FloatField(help_text="the later estimate minus the earlier one")
+    std_error = serializers.FloatField(help_text="√(SE_from² + SE_to²): independent samples")
+    ci_low = serializers.FloatField(help_text="change − 1.959964 · std_error")
+    ci_high = serializers.FloatField(help_text="change + 1.959964 · std_error")
+    significant = serializers.BooleanField(help_text="the 95% interval leaves out 0")
+    comparable = serializers.BooleanField(
+        help_text="both waves weighted to population margins over the same dimensions"
+    )
+    estimate_from = serializers.FloatField()
+    estimate_to = serializers.FloatField()
+
+
+class ChangeList(generics.ListAPIView[Any]):  # its rows are `Change`s, not models
+    """The change of each indicator estimate from one wave to another (cells shown in both
+    waves only), with its standard error, 95% interval and significance. By default every wave
+    against the baseline of its series (the first wave of its chain of follow-ups). For the
+    council and the survey staff."""
+
+    serializer_class = ChangeSerializer
+    filter_backends: list[type[Any]] = []
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("from", str, description="the earlier wave's code"),
+            OpenApiParameter("to", str, description="the later wave's code"),
+            OpenApiParameter("indicator", str, description="an indicator's code"),
+            OpenApiParameter("area", str, description=f"a district's code, or '{ALL}'"),
+            OpenApiParameter("group", str, description=f"a respondent group, or '{ALL}'"),
+        ]
+    )
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self) -> list[Change]:  # type: ignore[override]
+        params = {
+            key: str(self.request.query_params.get(key, "")).replace("\x00", "")
+            for key in ("from", "to", "indicator", "area", "group")
+        }
+        if params["from"] and params["from"] == params["to"]:
+            raise serializers.ValidationError({"to": ["Choose a wave other than 'from'."]})
+        which = ChangeFilter(
+            survey_from=params["from"],
+            survey_to=params["to"],
+            indicator=params["indicator"],
+            area=params["area"],
+            group=params["group"],
+        )
+        return changes_visible_to(self.request.user, which)

@@ -9,4 +9,5 @@ urlpatterns = [
     path("surveys/<slug:code>/", api.SurveyDetail.as_view(), name="survey_detail"),
     path("surveys/<slug:code>/responses/", api.ResponseCreate.as_view(), name="survey_response"),
     path("indicators/", api.EstimateList.as_view(), name="indicator_list"),
+    path("indicators/changes/", api.ChangeList.as_view(), name="indicator_changes"),
 ]

@@ -6,14 +6,22 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser
 from django.template.defaultfilters import floatformat
 from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from curim.accounts.models import User
 from curim.core.bilingual import in_current_language
 from curim.core.templatetags.components import Column
+from surveys.changes import Change
 from surveys.models import Indicator, IndicatorEstimate, RespondentGroup, Survey
-from surveys.selectors import RefreshStatus, estimates_visible_to, refresh_status
+from surveys.selectors import (
+    ChangeFilter,
+    RefreshStatus,
+    changes_visible_to,
+    estimates_visible_to,
+    refresh_status,
+)
 
 
 @dataclass(frozen=True)
@@ -29,6 +37,27 @@ class Row:
     effective_n: float | None
 
 
+@dataclass(frozen=True)
+class ChangeRow:
+    """One bar of the chart of changes."""
+
+    label: str
+    change: float
+    ci_low: float
+    ci_high: float
+    significant: bool
+
+
+@dataclass(frozen=True)
+class ChangeColumn:
+    """The change column of the district and group tables: since which wave, and per row key
+    (a district's code or a group; "" for all) the change, where both waves show the cell."""
+
+    title: str
+    by_district: dict[str, Change]
+    by_group: dict[str, Change]
+
+
 @dataclass
 class Dashboard:
     waves: list[Survey]
@@ -39,6 +68,10 @@ class Dashboard:
     by_district: list[Row] = field(default_factory=list)
     by_group: list[Row] = field(default_factory=list)
     by_wave: list[Row] = field(default_factory=list)
+    baseline: Survey | None = None  # the wave the changes are measured from
+    changes: list[ChangeRow] = field(default_factory=list)
+    change_column: ChangeColumn | None = None
+    comparable: bool | None = None  # None: no change to qualify
 
 
 def dashboard_for(
@@ -76,20 +109,52 @@ def dashboard_for(
         _row(e.survey.title, e.survey.code, e)
         for e in sorted(totals, key=lambda e: e.survey.created_at)
     ]
+    _changes(board, user, board.wave, board.indicator)
     return board
 
 
-def estimate_cells(rows: list[Row], k: int) -> list[list[object]]:
+def _changes(
+    board: Dashboard, user: User | AnonymousUser, wave: Survey, indicator: Indicator
+) -> None:
+    """The changes of this wave's indicator since the baseline of its series."""
+    changes = changes_visible_to(user, ChangeFilter(survey_to=wave.code, indicator=indicator.code))
+    board.baseline = next(
+        (w for w in board.waves if changes and w.code == changes[0].survey_from), None
+    )
+    if board.baseline is None:
+        return
+    by_district = {c.area or "": c for c in changes if c.group is None}
+    by_group = {c.group or "": c for c in changes if c.area is None}
+    board.change_column = ChangeColumn(
+        _("Change since %(wave)s") % {"wave": board.baseline.title}, by_district, by_group
+    )
+    board.comparable = all(c.comparable for c in changes)
+    rows = [(row, by_district.get(row.key)) for row in board.by_district if row.key]
+    rows += [(row, by_group.get(row.key)) for row in board.by_group]  # with "All" last
+    board.changes = [
+        ChangeRow(row.label, c.change, c.ci_low, c.ci_high, c.significant)
+        for row, c in rows
+        if c is not None
+    ]
+
+
+def estimate_cells(
+    rows: list[Row], k: int, changes: dict[str, Change] | None = None
+) -> list[list[object]]:
     """The cells of an estimates table ({% table %}): the group, then the estimate, its 95%
     interval, n and the effective n, in the active language's format; a suppressed row says
-    why in its estimate's cell."""
+    why in its estimate's cell. With `changes` (by row key), a last column: the change."""
     cells: list[list[object]] = []
     for row in rows:
+        extra: list[object] = []
+        if changes is not None:
+            change = changes.get(row.key)
+            extra = [change_cell(change) if change else "—"]
         if row.suppressed or row.estimate is None:
             hidden = ngettext("fewer than %(k)d respondent", "fewer than %(k)d respondents", k) % {
                 "k": k
             }
-            cells.append([row.label, hidden, "—", "—", "—"])
+            cells.append([row.label, hidden, "—", "—", "—", *extra])
             continue
         estimate = floatformat(row.estimate, 1)
         if row.weighted:
@@ -97,13 +162,49 @@ def estimate_cells(rows: list[Row], k: int) -> list[list[object]]:
                 '{} <abbr title="{}">w</abbr>', estimate, _("weighted to the population")
             )
         interval = f"{floatformat(row.ci_low, 1)}–{floatformat(row.ci_high, 1)}"
-        cells.append([row.label, estimate, interval, row.n, floatformat(row.effective_n, 0)])
+        cells.append(
+            [row.label, estimate, interval, row.n, floatformat(row.effective_n, 0), *extra]
+        )
     return cells
 
 
-def estimate_table(rows: list[Row], first: str, k: int) -> dict[str, list[Any]]:
-    """An estimates table's rows and head, for `{% table %}`."""
-    return {"rows": estimate_cells(rows, k), "head": estimate_columns(first)}
+def signed(value: float) -> str:
+    """A change to one decimal, with its sign: +2.5, −1.0, 0.0 (in the page's format)."""
+    text = str(floatformat(value, 1))
+    if text.startswith("-"):
+        return "−" + text[1:] if text.strip("-0.,") else text[1:]
+    return "+" + text if text.strip("0.,") else text
+
+
+def change_cell(change: Change) -> SafeString:
+    """The change, its 95% interval, and a tag when the interval leaves out 0."""
+    interval = _("%(low)s to %(high)s") % {
+        "low": signed(change.ci_low),
+        "high": signed(change.ci_high),
+    }
+    if change.significant:
+        return format_html(
+            '{} ({}) <strong class="govuk-tag govuk-tag--blue">{}</strong>',
+            signed(change.change),
+            interval,
+            _("significant"),
+        )
+    return format_html("{} ({})", signed(change.change), interval)
+
+
+def estimate_table(
+    rows: list[Row], first: str, k: int, change: ChangeColumn | None = None, *, by: str = ""
+) -> dict[str, list[Any]]:
+    """An estimates table's rows and head, for `{% table %}`; with a change column when the
+    wave has a baseline (`by`: "district" or "group", the rows' kind)."""
+    head = estimate_columns(first)
+    if change is None or by not in ("district", "group"):
+        return {"rows": estimate_cells(rows, k), "head": head}
+    changes = change.by_district if by == "district" else change.by_group
+    return {
+        "rows": estimate_cells(rows, k, changes),
+        "head": [*head, Column(change.title, numeric=True)],
+    }
 
 
 def estimate_columns(first: str) -> list[Column]:

@@ -2,7 +2,8 @@
 
 The questionnaire measures the five indicators of the BeSecure-FeelSecure baseline assessment.
 Answers are drawn per district, with the follow-up a little better than the baseline, so that
-the dashboard has something to compare. Invented data: never mistake it for Piraeus's.
+the dashboard has something to compare; both waves are raked to the same population margins
+(district and gender). Invented data: never mistake it for Piraeus's.
 """
 
 import random
@@ -26,7 +27,7 @@ from surveys.models import (
     Section,
     Survey,
 )
-from surveys.services.refresh import estimates_refresh
+from surveys.services.refresh import estimates_refresh, survey_changed
 
 # code, section, English, Greek, reverse-coded in its indicator
 LIKERT = [
@@ -156,7 +157,8 @@ INDICATORS = [
         ["trust_police", "trust_municipality"],
     ),
 ]
-# Approximate populations per district (adults), for the baseline's raking margins.
+# Approximate populations per district (adults), for every wave's raking margins (district and
+# gender, the same dimensions in every wave, so that their changes compare like with like).
 DISTRICT_POPULATION = [32_000, 29_000, 27_000, 24_000, 21_000]
 
 
@@ -197,8 +199,13 @@ def surveys_demo_load() -> int:
             with transaction.atomic():
                 survey = _questionnaire(wave, previous)
                 added += _respondents(survey, wave, districts)
-                if wave.better == 0:
-                    _margins(survey, districts)
+                _margins(survey, districts)
+            estimates_refresh(survey=survey)
+        elif not survey.margins.exists():
+            # Loaded before every wave had margins: weight it like the others, so that the
+            # change between waves compares populations weighted alike.
+            _margins(survey, districts)
+            survey_changed(survey_ids=[survey.pk], rebuild=True)
             estimates_refresh(survey=survey)
         previous = survey
     return added

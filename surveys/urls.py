@@ -14,6 +14,11 @@ urlpatterns = [
         indicators.survey_estimates_csv,
         name="estimates_csv",
     ),
+    path(
+        "surveys/dashboard/changes.csv",
+        indicators.survey_changes_csv,
+        name="changes_csv",
+    ),
     path("surveys/staff/", staff.survey_staff_list, name="staff"),
     path("surveys/staff/<slug:code>/import/", staff.survey_import, name="import"),
     path(

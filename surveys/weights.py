@@ -88,10 +88,9 @@ def design(survey: Survey) -> Design:
         }
         if full:
             weights = {cell: full.get(cell, 0) / n for cell, n in counts.items()}
-            factors = [(0, 1, 2)]
         else:
-            weights, raked = _raked(counts, margins)
-            factors = [(i,) for i in raked]
+            weights = _raked(counts, margins)
+        factors = calibration_factors(margins)
     cells = [
         CellWeight(*cell, weight=w, n=counts[cell])
         for cell, w in sorted(weights.items(), key=_order)
@@ -99,15 +98,27 @@ def design(survey: Survey) -> Design:
     return Design(cells=cells, weighted=bool(margins), factors=factors)
 
 
+def calibration_factors(margins: list[dict[str, Any]]) -> list[tuple[int, ...]]:
+    """What margins (rows with area_id, gender, age_band) calibrate the weights to, as
+    `Design.factors` says: the post-strata when any margin names a full cell, else each
+    dimension that has one-way margins (raked), else nothing."""
+    if any(m["area_id"] is not None and m["gender"] and m["age_band"] for m in margins):
+        return [(0, 1, 2)]
+    raked = set()
+    for margin in margins:
+        named = [i for i, dim in enumerate(DIMENSIONS) if margin[dim] not in (None, "")]
+        if len(named) == 1:
+            raked.add(named[0])
+    return [(i,) for i in sorted(raked)]
+
+
 def _order(item: tuple[Cell, float]) -> tuple[int, str, str]:
     (area_id, gender, age_band), _ = item
     return (area_id or 0, gender, age_band)
 
 
-def _raked(
-    counts: dict[Cell, int], margins: list[dict[str, Any]]
-) -> tuple[dict[Cell, float], list[int]]:
-    """The raked weight per respondent of each cell, and the dimensions raked."""
+def _raked(counts: dict[Cell, int], margins: list[dict[str, Any]]) -> dict[Cell, float]:
+    """The raked weight per respondent of each cell."""
     # One-way margins per dimension: {dimension index: {value: population}}.
     targets: dict[int, dict[object, float]] = {}
     for margin in margins:
@@ -143,7 +154,7 @@ def _raked(
     else:
         logger.warning("raking did not settle within %d rounds", RAKING_MAX_ROUNDS)
     # Per respondent, not per cell: the cell total spread over its respondents.
-    return {cell: w / counts[cell] for cell, w in weights.items()}, sorted(targets)
+    return {cell: w / counts[cell] for cell, w in weights.items()}
 
 
 def _totals(weights: dict[Cell, float], i: int) -> dict[object, float]:

@@ -70,6 +70,7 @@ NOT_PAGES = {
     "reports:moderation_act": "POST only",
     "reports:moderation_comment": "POST only",
     "surveys:estimates_csv": "a CSV file",
+    "surveys:changes_csv": "a CSV file",
     "surveys:export": "a CSV or XLSX file",
     "victims:case_status": "POST only",
     "victims:assignment_end": "POST only",

@@ -1,5 +1,5 @@
-// The indicator dashboard: bars with 95% intervals per district, group and wave, and a
-// choropleth of the districts. The tables on the page hold the same numbers.
+// The indicator dashboard: bars with 95% intervals per district, group and wave, the changes
+// since the baseline with theirs, and a choropleth of the districts. The tables on the page hold the same numbers.
 (function () {
   "use strict";
   var data = JSON.parse(document.getElementById("chart-data").textContent);
@@ -64,9 +64,77 @@
     });
   }
 
+  // Changes since the baseline: each change (a dot) with its 95% interval (a bar) around a
+  // zero line, on an axis symmetric about 0 so that up and down look alike.
+  function changeChart(canvasId, rows) {
+    var canvas = document.getElementById(canvasId);
+    if (!canvas || typeof Chart === "undefined" || !rows.length) { return; }
+    var reach = Math.max.apply(null, rows.map(function (row) {
+      return Math.max(Math.abs(row.ci_low), Math.abs(row.ci_high));
+    }));
+    var limit = Math.max(5, Math.ceil(reach / 5) * 5);
+    new Chart(canvas, {
+      data: {
+        labels: rows.map(function (row) { return row.label; }),
+        datasets: [
+          {
+            type: "bar",
+            label: "95%",
+            data: rows.map(function (row) { return [row.ci_low, row.ci_high]; }),
+            backgroundColor: rows.map(function (row) {
+              return row.significant ? "rgba(11, 79, 138, 0.55)" : "rgba(11, 79, 138, 0.18)";
+            }),
+            borderColor: "#0b4f8a",
+            borderWidth: 1
+          },
+          {
+            type: "line",
+            label: "",
+            data: rows.map(function (row) { return row.change; }),
+            showLine: false,
+            backgroundColor: "#0b0c0c",
+            borderColor: "#0b0c0c",
+            pointRadius: 5
+          }
+        ]
+      },
+      options: {
+        animation: false,
+        maintainAspectRatio: false,
+        locale: format.lang,
+        scales: {
+          y: {
+            min: -limit,
+            max: limit,
+            ticks: { callback: function (value) { return format.number(value, 0); } },
+            grid: {
+              // The zero line: no change.
+              color: function (context) { return context.tick && context.tick.value === 0 ? "#0b0c0c" : "rgba(0, 0, 0, 0.1)"; },
+              lineWidth: function (context) { return context.tick && context.tick.value === 0 ? 2 : 1; }
+            }
+          }
+        },
+        plugins: {
+          legend: { display: false },
+          tooltip: {
+            callbacks: {
+              label: function (item) {
+                var row = rows[item.dataIndex];
+                return item.datasetIndex === 0
+                  ? "95%: " + format.number(row.ci_low, 1) + " – " + format.number(row.ci_high, 1)
+                  : format.number(row.change, 1);
+              }
+            }
+          }
+        }
+      }
+    });
+  }
+
   intervalChart("chart-district", data.byDistrict);
   intervalChart("chart-group", data.byGroup);
   intervalChart("chart-wave", data.byWave);
+  changeChart("chart-change", data.byChange || []);
 
   // Choropleth: five shades from light to dark over 0–100; suppressed districts are grey.
   var mapElement = document.getElementById("choropleth");

@@ -12,7 +12,13 @@ from django.views.decorators.http import require_safe
 
 from curim.accounts.roles import user_has_role
 from surveys.dashboard import dashboard_for, estimate_table
-from surveys.selectors import ESTIMATE_READERS, estimates_visible_to
+from surveys.selectors import (
+    ALL,
+    ESTIMATE_READERS,
+    ChangeFilter,
+    changes_visible_to,
+    estimates_visible_to,
+)
 
 
 @login_required
@@ -26,12 +32,15 @@ def survey_dashboard(request: HttpRequest) -> HttpResponse:
         "byDistrict": [asdict(row) for row in board.by_district],
         "byGroup": [asdict(row) for row in board.by_group],
         "byWave": [asdict(row) for row in board.by_wave],
+        "byChange": [asdict(row) for row in board.changes],
         "k": settings.SURVEY_MIN_CELL_SIZE,
     }
     k = settings.SURVEY_MIN_CELL_SIZE
     tables = {
-        "district": estimate_table(board.by_district, _("District"), k),
-        "group": estimate_table(board.by_group, _("Group"), k),
+        "district": estimate_table(
+            board.by_district, _("District"), k, board.change_column, by="district"
+        ),
+        "group": estimate_table(board.by_group, _("Group"), k, board.change_column, by="group"),
         "wave": estimate_table(board.by_wave, _("Wave"), k),
     }
     context = {"board": board, "chart": chart, "k": k, "tables": tables}
@@ -80,4 +89,52 @@ ESTIMATE_COLUMNS = [
     "ci_high",
     "effective_n",
     "weighted",
+]
+
+
+@login_required
+@require_safe
+def survey_changes_csv(request: HttpRequest) -> HttpResponse:
+    """The change of every cell shown in both waves, each wave against its series' baseline."""
+    if not user_has_role(request.user, *ESTIMATE_READERS):
+        raise Http404
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="curim-survey-changes.csv"'
+    writer = csv.writer(response)
+    writer.writerow(CHANGE_COLUMNS)
+    for c in changes_visible_to(request.user, ChangeFilter()):
+        writer.writerow(
+            [
+                c.survey_from,
+                c.survey_to,
+                c.indicator,
+                c.area or ALL,
+                c.group or ALL,
+                c.estimate_from,
+                c.estimate_to,
+                c.change,
+                c.std_error,
+                c.ci_low,
+                c.ci_high,
+                "yes" if c.significant else "no",
+                "yes" if c.comparable else "no",
+            ]
+        )
+    return response
+
+
+CHANGE_COLUMNS = [
+    "survey_from",
+    "survey_to",
+    "indicator",
+    "district",
+    "group",
+    "estimate_from",
+    "estimate_to",
+    "change",
+    "std_error",
+    "ci_low",
+    "ci_high",
+    "significant",
+    "comparable",
 ]

@@ -305,6 +305,10 @@ ROWS: dict[str, Row] = {
         "GET HEAD": {ANONYMOUS: LOGIN, ESTIMATE_READERS: 200, OTHERS: 404},
         ELSE: LOGIN_FIRST,
     },
+    "surveys:changes_csv": {
+        "GET HEAD": {ANONYMOUS: LOGIN, ESTIMATE_READERS: 200, OTHERS: 404},
+        ELSE: LOGIN_FIRST,
+    },
     # Survey staff are analysts and admins; the superuser holds neither role.
     "surveys:staff": {
         "GET HEAD": {ANONYMOUS: LOGIN, SURVEY_STAFF: 200, OTHERS: 404},
@@ -342,8 +346,12 @@ ROWS: dict[str, Row] = {
     "api:survey_detail[closed]": {"GET HEAD": 404, "OPTIONS": 200},
     "api:survey_response": {"POST": 400, "OPTIONS": 200},
     "api:survey_response[closed]": {"POST": 404, "OPTIONS": 200},
-    # Others signed in get an empty list (the dashboard answers them 404).
+    # Others signed in get an empty list (the dashboard answers them 404); so for the changes.
     "api:indicator_list": {
+        "GET HEAD OPTIONS": {ANONYMOUS: 401, OTHERS: 200},
+        ELSE: {ANONYMOUS: 401, OTHERS: 405},
+    },
+    "api:indicator_changes": {
         "GET HEAD OPTIONS": {ANONYMOUS: 401, OTHERS: 200},
         ELSE: {ANONYMOUS: 401, OTHERS: 405},
     },

@@ -50,11 +50,25 @@ class Wave:
     answers: pd.DataFrame  # one row per answer: response, item, value
 
 
-def build_wave(seed: int, n: int = 700) -> Wave:
+def build_wave(
+    seed: int,
+    n: int = 700,
+    *,
+    districts: list[Area] | None = None,
+    follows: Survey | None = None,
+    lift: float = 0.0,
+) -> Wave:
+    """A wave of n responses; a follow-up (`follows`) shares the earlier wave's `districts`,
+    and `lift` is the chance that an answer moves one point up its scale."""
     rng = np.random.default_rng(seed)
-    city = area_create(code=f"city-{seed}")
-    districts = [area_create(code=f"d{seed}-{i}", level="district", parent=city) for i in range(3)]
-    survey = Survey.objects.create(code=f"wave-{seed}", title_en="Wave", title_el="Κύμα")
+    if districts is None:
+        city = area_create(code=f"city-{seed}")
+        districts = [
+            area_create(code=f"d{seed}-{i}", level="district", parent=city) for i in range(3)
+        ]
+    survey = Survey.objects.create(
+        code=f"wave-{seed}", title_en=f"Wave {seed}", title_el=f"Κύμα {seed}", follows=follows
+    )
     section = Section.objects.create(survey=survey, title_en="S", title_el="Σ")
     questions = {}
     for code, (kind, low, high) in ITEMS.items():
@@ -125,6 +139,8 @@ def build_wave(seed: int, n: int = 700) -> Wave:
                 value = float(np.round(rng.uniform(low, high), 2))
             else:
                 value = float(rng.integers(low, high + 1))
+                if lift and value < high and rng.random() < lift:
+                    value += 1
             rows.append({"response": response.pk, "item": code, "value": value})
     answers = pd.DataFrame(rows)
     Answer.objects.bulk_create(

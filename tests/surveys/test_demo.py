@@ -6,7 +6,10 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from curim.accounts.roles import Role
 from surveys.models import IndicatorEstimate, Response, Survey
+from surveys.selectors import ChangeFilter, changes_visible_to
+from tests.factories import user_with_role
 
 
 @pytest.mark.django_db
@@ -27,6 +30,15 @@ def test_the_demo_waves_load_once_with_estimates(piraeus: None, settings: object
         survey=follow_up, indicator__code="perception", area=None, group=""
     )
     assert later.estimate is not None
+    assert later.weighted  # raked to the same margins as the baseline
+    assert set(follow_up.margins.values_list("area__code", "gender")) == set(
+        baseline.margins.values_list("area__code", "gender")
+    )
+    changes = changes_visible_to(user_with_role(Role.ANALYST), ChangeFilter())
+    assert changes
+    assert {(c.survey_from, c.survey_to) for c in changes} == {(baseline.code, follow_up.code)}
+    assert all(c.comparable for c in changes)
+    assert any(c.significant for c in changes)
     assert overall.estimate is not None
     assert later.estimate > overall.estimate  # the follow-up is a little better
 
