@@ -33,7 +33,7 @@ class Shot:
 SHOTS = (
     Shot("risk-map", "/map/", "#risk-map path.leaflet-interactive"),
     Shot("risk-map-phone", "/map/", "#risk-map path.leaflet-interactive", phone=True),
-    Shot("report", "", "main h1"),
+    Shot("report", "", "#report-map .leaflet-marker-icon, #report-map path"),
     Shot("survey-dashboard", "/surveys/dashboard/", "main h1", signed_in=True),
 )
 
@@ -47,8 +47,9 @@ def _sign_in(page: Page, base_url: str, email: str, password: str) -> None:
 
 
 def _first_report(page: Page, base_url: str) -> str:
-    """The address of the first published report in the public list."""
-    page.goto(f"{base_url}/reports/")
+    """The address of the first published report of a place (an incivility) in the public
+    list: one with a map."""
+    page.goto(f"{base_url}/reports/?group=incivility")
     link = page.evaluate(
         """() => [...document.querySelectorAll("main a[href]")]
               .map(a => a.getAttribute("href"))
