@@ -103,6 +103,6 @@ def test_a_missing_page_is_the_sites_page_not_djangos_debug_page(served: tuple[s
     url, _static_root = served
     status, headers, body = _get(f"{url}/no-such-page/")
     assert status == 404
-    assert "<h1>Page not found</h1>" in body
+    assert '<h1 class="govuk-heading-l">Page not found</h1>' in body
     assert "URLconf" not in body
     assert "Server" not in headers  # curim/gunicorn_config.py drops gunicorn's banner

@@ -67,7 +67,7 @@ class OptionDataSelect(forms.Select):
 
     def create_option(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
         option = super().create_option(*args, **kwargs)
-        option["attrs"].update(self.option_data.get(str(option["value"]), {}))
+        option["attrs"] = {**option["attrs"], **self.option_data.get(str(option["value"]), {})}
         return option
 
 

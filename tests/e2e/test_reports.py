@@ -65,8 +65,8 @@ def test_a_report_goes_from_pin_to_public_map(page: Page, live_server: LiveServe
     _log_in(page, live_server, "moderator@example.org")
     open_from_the_menu(page, "Moderation")
     page.get_by_role("cell").get_by_role("link").first.click()
-    page.get_by_label("Action").select_option("publish")
-    page.get_by_role("button", name="Save").click()
+    page.get_by_label("Publish", exact=True).check()
+    page.get_by_role("button", name="Save", exact=True).click()
     expect(page.get_by_text("Saved.")).to_be_visible()
 
     # The public map shows it; its location is the public cell, not the pin.
