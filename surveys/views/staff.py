@@ -15,12 +15,13 @@ from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
 from curim.accounts.models import User
 from curim.accounts.roles import user_has_role
-from curim.core.templatetags.components import Column
+from curim.core.templatetags.components import Column, SummaryItem
 from surveys.exports import FORMATS
 from surveys.imports import MAX_BYTES, CellError, import_check
 from surveys.margins import margins_parse, margins_text
@@ -123,12 +124,22 @@ def survey_import(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _import_context(errors: list[CellError]) -> dict[str, object]:
-    """The table of a file's errors (the first 200), for `{% table %}`."""
+    """The table of a file's errors (the first 200), for `{% table %}`, and the error
+    summary's one line that leads to it."""
     rows = [
         [error.row, format_html("<code>{}</code>", error.column), error.message]
         for error in errors[:200]
     ]
-    return {"error_rows": rows, "error_head": [_("Row"), _("Column"), _("Problem")]}
+    summary = ngettext(
+        "The file has %(n)s error; nothing was imported.",
+        "The file has %(n)s errors; nothing was imported.",
+        len(errors),
+    ) % {"n": len(errors)}
+    return {
+        "error_rows": rows,
+        "error_head": [_("Row"), _("Column"), _("Problem")],
+        "error_items": [SummaryItem(summary, "#import-errors")] if errors else [],
+    }
 
 
 @login_required
@@ -183,10 +194,12 @@ def survey_margins(request: HttpRequest, code: str) -> HttpResponse:
                     request, _("The margins are saved; the estimates will be reweighted.")
                 )
                 return redirect("surveys:staff")
+    field = _("Margins")
     context = {
         "survey": survey,
         "text": text,
         "errors": errors,
+        "error_items": [SummaryItem(f"{field}: {error}", "#id_margins") for error in errors],
         "has_margins": margins_of(survey).exists(),
     }
     return render(request, "surveys/margins.html", context, status=400 if errors else 200)

@@ -71,6 +71,10 @@ def test_a_file_is_checked_then_imported(
     page = bad.content.decode()
     errors = parse(page).find(id_="import-errors")
     assert errors is not None
+    # The error summary leads to the table of errors.
+    summary = parse(page).find(cls="govuk-error-summary").find("a")
+    assert summary.attrs["href"] == "#import-errors"
+    assert summary.text == "The file has 2 errors; nothing was imported."
     cells = [[cell.text for cell in row.find_all("td")] for row in errors.find_all("tr")]
     # A stacked table: each cell starts with its column's name (shown on a phone).
     assert any(row[:2] == ["Row3", "Columnsafe_day"] for row in cells), cells
@@ -137,6 +141,9 @@ def test_margins_are_checked_per_line_and_replace_the_old_ones(
     page = bad.content.decode()
     for line in ("Line 2:", "Line 3:", "Line 4:"):
         assert line in page
+    links = parse(page).find(cls="govuk-error-summary").find_all("a")
+    assert [link.attrs["href"] for link in links] == ["#id_margins"] * 3
+    assert all(link.text.startswith("Margins: Line ") for link in links)
     assert not PopulationMargin.objects.exists()
 
     mixed = client.post(url, {"margins": "piraeus-1,,,32000\npiraeus-2,man,25-34,900"})
