@@ -208,8 +208,10 @@ class EstimateSerializer(serializers.ModelSerializer[IndicatorEstimate]):
 
 class EstimateList(generics.ListAPIView[IndicatorEstimate]):
     """The indicator estimates (null area or group: all of them). Suppressed cells carry no
-    values. For the council and the survey staff."""
+    values. Every wave's for the council and the survey staff; the waves whose results are
+    published for everybody else, without logging in."""
 
+    permission_classes = [AllowAny]
     serializer_class = EstimateSerializer
 
     @extend_schema(
@@ -266,9 +268,11 @@ class ChangeSerializer(serializers.Serializer[Change]):
 class ChangeList(generics.ListAPIView[Any]):  # its rows are `Change`s, not models
     """The change of each indicator estimate from one wave to another (cells shown in both
     waves only), with its standard error, 95% interval and significance. By default every wave
-    against the baseline of its series (the first wave of its chain of follow-ups). For the
-    council and the survey staff."""
+    against the baseline of its series (the first wave of its chain of follow-ups). Every pair
+    for the council and the survey staff; pairs of waves whose results are both published for
+    everybody else, without logging in."""
 
+    permission_classes = [AllowAny]
     serializer_class = ChangeSerializer
     filter_backends: list[type[Any]] = []
 

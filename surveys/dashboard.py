@@ -92,25 +92,34 @@ def dashboard_for(
         return board
     board.refresh = refresh_status(board.wave)
     cells = list(readable.filter(survey=board.wave, indicator=board.indicator))
-    groups = dict(RespondentGroup.choices)
-    everyone = [_row(_("All"), "", e) for e in cells if e.area is None and not e.group]
-    board.by_district = [
-        _row(in_current_language(e.area, "name"), e.area.code, e)
-        for e in cells
-        if e.area is not None and not e.group
-    ] + everyone
-    board.by_group = [
-        _row(str(groups.get(e.group, e.group)), e.group, e)
-        for e in cells
-        if e.area is None and e.group
-    ] + everyone
+    board.by_district, board.by_group = rows_by_district_and_group(cells)
     totals = readable.filter(indicator=board.indicator, area__isnull=True, group="")
     board.by_wave = [
-        _row(e.survey.title, e.survey.code, e)
+        row_of(e.survey.title, e.survey.code, e)
         for e in sorted(totals, key=lambda e: e.survey.created_at)
     ]
     _changes(board, user, board.wave, board.indicator)
     return board
+
+
+def rows_by_district_and_group(
+    cells: list[IndicatorEstimate],
+) -> tuple[list[Row], list[Row]]:
+    """One indicator's rows by district and by group (the districts' total over groups, and
+    the groups' total over districts), each followed by the row of everybody."""
+    groups = dict(RespondentGroup.choices)
+    everyone = [row_of(_("All"), "", e) for e in cells if e.area is None and not e.group]
+    by_district = [
+        row_of(in_current_language(e.area, "name"), e.area.code, e)
+        for e in cells
+        if e.area is not None and not e.group
+    ] + everyone
+    by_group = [
+        row_of(str(groups.get(e.group, e.group)), e.group, e)
+        for e in cells
+        if e.area is None and e.group
+    ] + everyone
+    return by_district, by_group
 
 
 def _changes(
@@ -217,7 +226,9 @@ def estimate_columns(first: str) -> list[Column]:
     ]
 
 
-def _row(label: str, key: str, e: IndicatorEstimate) -> Row:
+def row_of(label: str, key: str, e: IndicatorEstimate) -> Row:
+    """A row of an estimates table: its label, key (district code, group or wave code) and
+    figures."""
     return Row(
         label, key, e.suppressed, e.n, e.estimate, e.ci_low, e.ci_high, e.weighted, e.effective_n
     )

@@ -9,7 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
-from django.db.models import F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -66,13 +66,42 @@ def surveys_with_responses() -> list[int]:
     )
 
 
+def waves_readable_by(user: User | AnonymousUser) -> QuerySet[Survey]:
+    """The waves whose estimates `user` reads: every wave for the council and the survey staff,
+    the waves whose results are published for everybody else."""
+    if user_has_role(user, *ESTIMATE_READERS):
+        return Survey.objects.all()
+    return Survey.objects.filter(results_published_at__isnull=False)
+
+
 def estimates_visible_to(user: User | AnonymousUser) -> QuerySet[IndicatorEstimate]:
-    """The indicator snapshot for the council and survey staff; nothing for anybody else."""
-    if not user_has_role(user, *ESTIMATE_READERS):
-        return IndicatorEstimate.objects.none()
-    return IndicatorEstimate.objects.select_related("survey", "indicator", "area").order_by(
-        "survey__created_at", "indicator__position", "indicator__code", "area__code", "group"
+    """The indicator snapshot: every wave's for the council and the survey staff, the
+    published waves' for everybody else (suppressed cells carry no values either way)."""
+    return (
+        IndicatorEstimate.objects.filter(survey__in=waves_readable_by(user))
+        .select_related("survey", "indicator", "area")
+        .order_by(
+            "survey__created_at", "indicator__position", "indicator__code", "area__code", "group"
+        )
     )
+
+
+def results_published() -> QuerySet[Survey]:
+    """The waves whose results the public reads, newest first."""
+    return Survey.objects.filter(results_published_at__isnull=False).order_by("-created_at")
+
+
+def results_wave_for(user: User | AnonymousUser, code: str) -> Survey:
+    """A wave's results page: published, or (a preview) any wave with estimates for those who
+    read every wave's; 404 otherwise."""
+    survey = (
+        waves_readable_by(user)
+        .filter(code=code, pk__in=IndicatorEstimate.objects.values("survey"))
+        .first()
+    )
+    if survey is None:
+        raise Http404("No published results for this wave")
+    return survey
 
 
 @dataclass(frozen=True)
@@ -88,14 +117,22 @@ class ChangeFilter:
 
 
 def changes_visible_to(user: User | AnonymousUser, which: ChangeFilter) -> list[Change]:
-    """The wave-on-wave changes of the cells shown in both waves, for whoever reads the
-    estimates (nothing for anybody else); three queries whatever the number of rows."""
-    if not user_has_role(user, *ESTIMATE_READERS):
-        return []
+    """The wave-on-wave changes of the cells shown in both waves, between waves whose
+    estimates `user` reads (both published, for the public: a change and one wave's estimate
+    give the other's); three queries whatever the number of rows."""
     waves = list(
-        Survey.objects.order_by("created_at", "pk").values_list("pk", "code", "follows_id")
+        Survey.objects.order_by("created_at", "pk").values_list(
+            "pk", "code", "follows_id", "results_published_at"
+        )
     )
-    pairs = wave_pairs(waves, which.survey_from, which.survey_to)
+    reads_all = user_has_role(user, *ESTIMATE_READERS)
+    readable = {pk for pk, _c, _f, published_at in waves if reads_all or published_at is not None}
+    chain = [(pk, code, follows) for pk, code, follows, _published in waves]
+    pairs = [
+        (a, b)
+        for a, b in wave_pairs(chain, which.survey_from, which.survey_to)
+        if a in readable and b in readable
+    ]
     if not pairs:
         return []
     ids = {pk for pair in pairs for pk in pair}
@@ -283,3 +320,32 @@ def responses_table_rows(survey: Survey) -> Iterator[list[Any]]:
                 # Django's connection hands jsonb over as text.
                 values = json.loads(answers) if isinstance(answers, str) else answers
                 yield [str(profile[0]), *profile[1:], *(values.get(code, "") for code in codes)]
+
+
+@dataclass(frozen=True)
+class WaveDesign:
+    """What a results page says of how a wave was measured."""
+
+    respondents: int  # complete responses
+    factors: list[tuple[int, ...]]  # what the weights are calibrated to (`calibration_factors`)
+
+
+def wave_design(survey: Survey) -> WaveDesign:
+    margins = list(survey.margins.values("area_id", "gender", "age_band"))
+    respondents = survey.responses.filter(status=Response.Status.COMPLETE).count()
+    return WaveDesign(respondents, calibration_factors([dict(m) for m in margins]))
+
+
+@dataclass(frozen=True)
+class EstimateCounts:
+    shown: int
+    suppressed: int
+
+
+def estimate_counts(survey: Survey) -> EstimateCounts:
+    """How many of a wave's cells are shown and how many suppressed."""
+    counts = IndicatorEstimate.objects.filter(survey=survey).aggregate(
+        shown=Count("pk", filter=Q(suppressed=False)),
+        suppressed=Count("pk", filter=Q(suppressed=True)),
+    )
+    return EstimateCounts(counts["shown"], counts["suppressed"])

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from surveys.views import answering, indicators, staff
+from surveys.views import answering, indicators, results, staff
 
 app_name = "surveys"
 
@@ -19,7 +19,24 @@ urlpatterns = [
         indicators.survey_changes_csv,
         name="changes_csv",
     ),
+    path("surveys/results/", results.results_index, name="results"),
+    path("surveys/results/<slug:code>/", results.results_wave, name="results_wave"),
+    path(
+        "surveys/results/<slug:code>/indicators.csv",
+        results.results_estimates_csv,
+        name="results_estimates_csv",
+    ),
+    path(
+        "surveys/results/<slug:code>/changes.csv",
+        results.results_changes_csv,
+        name="results_changes_csv",
+    ),
     path("surveys/staff/", staff.survey_staff_list, name="staff"),
+    path(
+        "surveys/staff/<slug:code>/results/",
+        staff.survey_results_publication,
+        name="publication",
+    ),
     path("surveys/staff/<slug:code>/import/", staff.survey_import, name="import"),
     path(
         "surveys/staff/<slug:code>/export.<str:file_format>",

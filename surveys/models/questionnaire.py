@@ -6,12 +6,16 @@ every wave. Once a wave has responses, what its answers mean is frozen (`Questio
 `Choice.clean` and PROTECT on the answers' foreign keys).
 """
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from curim.core.bilingual import in_current_language
+
+# Codes that would collide with pages of their own under /surveys/.
+RESERVED_CODES = frozenset({"dashboard", "staff", "results"})
 
 
 class Survey(models.Model):
@@ -42,11 +46,34 @@ class Survey(models.Model):
         related_name="follow_ups",
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # Set and cleared only by `services.publication`: the council's analysts decide when a
+    # closed wave's results (its estimates and changes) are open to the public.
+    results_published_at = models.DateTimeField(
+        _("results published"), null=True, blank=True, editable=False
+    )
+    results_published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("results published by"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("survey wave")
         verbose_name_plural = _("survey waves")
         ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(results_published_at__isnull=True) | models.Q(status="closed"),
+                name="survey_results_published_only_when_closed",
+                violation_error_message=_(
+                    "Only a closed wave's results can be published: withdraw them first."
+                ),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title_en
@@ -60,8 +87,22 @@ class Survey(models.Model):
         return in_current_language(self, "intro")
 
     def clean(self) -> None:
-        if self.code in ("dashboard", "staff"):  # addresses of their own under /surveys/
-            raise ValidationError({"code": _("This code is taken by the dashboard.")})
+        if self.code in RESERVED_CODES:
+            raise ValidationError({"code": _("This code is taken by a page of its own.")})
+        # The constraint's field is not on the admin's form, so the form would not check it.
+        if self.results_published_at is not None and self.status != self.Status.CLOSED:
+            raise ValidationError(
+                {
+                    "status": _(
+                        "The wave's results are published: withdraw them on the survey data "
+                        "page before reopening the wave."
+                    )
+                }
+            )
+
+    @property
+    def results_published(self) -> bool:
+        return self.results_published_at is not None
 
     def has_responses(self) -> bool:
         return self.pk is not None and self.responses.exists()
@@ -294,6 +335,10 @@ class Indicator(models.Model):
     @property
     def name(self) -> str:
         return in_current_language(self, "name")
+
+    @property
+    def description(self) -> str:
+        return in_current_language(self, "description")
 
 
 class IndicatorItem(models.Model):

@@ -1,6 +1,7 @@
 """The indicator dashboard and its CSV, for the council and the survey staff."""
 
 import csv
+from collections.abc import Iterable
 from dataclasses import asdict
 
 from django.conf import settings
@@ -11,7 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from curim.accounts.roles import user_has_role
+from surveys.changes import Change
 from surveys.dashboard import dashboard_for, estimate_table
+from surveys.models import IndicatorEstimate
 from surveys.selectors import (
     ALL,
     ESTIMATE_READERS,
@@ -51,11 +54,15 @@ def survey_dashboard(request: HttpRequest) -> HttpResponse:
 @require_safe
 def survey_estimates_csv(request: HttpRequest) -> HttpResponse:
     """The aggregated table (every wave, indicator, district and group), suppressed cells blank."""
-    rows = estimates_visible_to(request.user)
     if not user_has_role(request.user, *ESTIMATE_READERS):
         raise Http404
+    return estimates_csv(estimates_visible_to(request.user), "curim-survey-indicators.csv")
+
+
+def estimates_csv(rows: Iterable[IndicatorEstimate], filename: str) -> HttpResponse:
+    """Estimates as CSV, one row per cell; a suppressed cell's figures are blank."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="curim-survey-indicators.csv"'
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     writer = csv.writer(response)
     writer.writerow(ESTIMATE_COLUMNS)
     for e in rows:
@@ -98,11 +105,16 @@ def survey_changes_csv(request: HttpRequest) -> HttpResponse:
     """The change of every cell shown in both waves, each wave against its series' baseline."""
     if not user_has_role(request.user, *ESTIMATE_READERS):
         raise Http404
+    return changes_csv(changes_visible_to(request.user, ChangeFilter()), "curim-survey-changes.csv")
+
+
+def changes_csv(changes: Iterable[Change], filename: str) -> HttpResponse:
+    """Changes between waves as CSV, one row per cell shown in both waves."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="curim-survey-changes.csv"'
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     writer = csv.writer(response)
     writer.writerow(CHANGE_COLUMNS)
-    for c in changes_visible_to(request.user, ChangeFilter()):
+    for c in changes:
         writer.writerow(
             [
                 c.survey_from,

@@ -2,6 +2,7 @@
 
 from typing import cast
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -29,6 +30,7 @@ from surveys.models import Response, Survey
 from surveys.selectors import (
     SURVEY_STAFF,
     RefreshStatus,
+    estimate_counts,
     margins_of,
     refresh_statuses,
     survey_for_staff,
@@ -36,6 +38,11 @@ from surveys.selectors import (
 )
 from surveys.services.exports import responses_export
 from surveys.services.margins import margins_clear, margins_replace
+from surveys.services.publication import (
+    results_publication_problems,
+    results_publish,
+    results_withdraw,
+)
 from surveys.services.responses import responses_import
 
 
@@ -79,6 +86,10 @@ def _wave_cells(wave: Survey, state: RefreshStatus | None) -> list[object]:
         (reverse("surveys:export", args=[wave.code, "csv"]), "CSV"),
         (reverse("surveys:export", args=[wave.code, "xlsx"]), "XLSX"),
         (reverse("surveys:margins", args=[wave.code]), _("Population margins")),
+        (
+            reverse("surveys:publication", args=[wave.code]),
+            _("Results: published") if wave.results_published else _("Publish the results"),
+        ),
     ]
     work = format_html(
         '<ul class="govuk-list">{}</ul>',
@@ -203,3 +214,43 @@ def survey_margins(request: HttpRequest, code: str) -> HttpResponse:
         "has_margins": margins_of(survey).exists(),
     }
     return render(request, "surveys/margins.html", context, status=400 if errors else 200)
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def survey_results_publication(request: HttpRequest, code: str) -> HttpResponse:
+    """Publish a closed wave's results to everybody, or withdraw them; the page says what will
+    be public and, when the wave cannot be published yet, why."""
+    survey = survey_for_staff(request.user, code)
+    errors: list[str] = []
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "publish":
+                results_publish(survey=survey, user=cast(User, request.user))
+                messages.success(
+                    request,
+                    _("The results of %(wave)s are published.") % {"wave": survey.title},
+                )
+                return redirect("surveys:staff")
+            if action == "withdraw":
+                results_withdraw(survey=survey, user=cast(User, request.user))
+                messages.success(
+                    request,
+                    _("The results of %(wave)s are withdrawn from the public.")
+                    % {"wave": survey.title},
+                )
+                return redirect("surveys:staff")
+            errors = [_("Choose to publish the results or to withdraw them.")]
+        except ValidationError as error:
+            errors = error.messages
+    context = {
+        "survey": survey,
+        "problems": results_publication_problems(survey),
+        "cells": estimate_counts(survey),
+        "errors": errors,
+        "error_items": [SummaryItem(error, "#publication") for error in errors],
+        "k": settings.SURVEY_MIN_CELL_SIZE,
+    }
+    return render(request, "surveys/publication.html", context, status=400 if errors else 200)

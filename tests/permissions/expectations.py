@@ -132,6 +132,12 @@ PUBLIC = {
     "surveys:respond": "anyone may answer an open survey, anonymously",
     "surveys:saved": "the respondent's own saved answers, found by the key in the link",
     "surveys:thanks": "the thank-you page",
+    "surveys:results": "the survey's published results",
+    "surveys:results_wave": "a wave's published results (a preview for the council otherwise)",
+    "surveys:results_estimates_csv": "a wave's published estimates",
+    "surveys:results_changes_csv": "a wave's published changes since its baseline",
+    "api:indicator_list": "the estimates of waves whose results are published",
+    "api:indicator_changes": "the changes between waves whose results are published",
     "api:survey_list": "the questions of open surveys",
     "api:survey_detail": "the questions of an open survey",
     "api:survey_response": "anyone may answer an open survey, anonymously",
@@ -309,6 +315,15 @@ ROWS: dict[str, Row] = {
         "GET HEAD": {ANONYMOUS: LOGIN, ESTIMATE_READERS: 200, OTHERS: 404},
         ELSE: LOGIN_FIRST,
     },
+    # Published results are everybody's; an unpublished wave's are a preview for the council
+    # and the survey staff, a 404 for everybody else.
+    "surveys:results": {"GET HEAD": 200},
+    "surveys:results_wave": {"GET HEAD": {ESTIMATE_READERS: 200, OTHERS: 404}},
+    "surveys:results_wave[published]": {"GET HEAD": 200},
+    "surveys:results_estimates_csv": {"GET HEAD": {ESTIMATE_READERS: 200, OTHERS: 404}},
+    "surveys:results_estimates_csv[published]": {"GET HEAD": 200},
+    "surveys:results_changes_csv": {"GET HEAD": {ESTIMATE_READERS: 200, OTHERS: 404}},
+    "surveys:results_changes_csv[published]": {"GET HEAD": 200},
     # Survey staff are analysts and admins; the superuser holds neither role.
     "surveys:staff": {
         "GET HEAD": {ANONYMOUS: LOGIN, SURVEY_STAFF: 200, OTHERS: 404},
@@ -322,6 +337,12 @@ ROWS: dict[str, Row] = {
     # Each answer is a logged export: GET only (a HEAD would log an export nobody receives).
     "surveys:export": {
         "GET": {ANONYMOUS: LOGIN, SURVEY_STAFF: 200, OTHERS: 404},
+        ELSE: LOGIN_FIRST,
+    },
+    # Not ready (the wave is open): the page says why; a POST without an action is a 400.
+    "surveys:publication": {
+        "GET": {ANONYMOUS: LOGIN, SURVEY_STAFF: 200, OTHERS: 404},
+        "POST": {ANONYMOUS: LOGIN, SURVEY_STAFF: 400, OTHERS: 404},
         ELSE: LOGIN_FIRST,
     },
     "surveys:margins": {
@@ -346,15 +367,10 @@ ROWS: dict[str, Row] = {
     "api:survey_detail[closed]": {"GET HEAD": 404, "OPTIONS": 200},
     "api:survey_response": {"POST": 400, "OPTIONS": 200},
     "api:survey_response[closed]": {"POST": 404, "OPTIONS": 200},
-    # Others signed in get an empty list (the dashboard answers them 404); so for the changes.
-    "api:indicator_list": {
-        "GET HEAD OPTIONS": {ANONYMOUS: 401, OTHERS: 200},
-        ELSE: {ANONYMOUS: 401, OTHERS: 405},
-    },
-    "api:indicator_changes": {
-        "GET HEAD OPTIONS": {ANONYMOUS: 401, OTHERS: 200},
-        ELSE: {ANONYMOUS: 401, OTHERS: 405},
-    },
+    # Everybody reads the published waves' rows, the council and the survey staff every
+    # wave's (tests/surveys/test_results.py); so for the changes.
+    "api:indicator_list": {"GET HEAD OPTIONS": 200},
+    "api:indicator_changes": {"GET HEAD OPTIONS": 200},
     # --- The Victim Support Unit: public pages ---------------------------------------------
     "victims:help": {"GET": 200},
     "victims:support_request": {"GET POST": 200},  # an empty form is shown again
@@ -616,6 +632,7 @@ SHOWN_ONLY_TO: dict[str, frozenset[str]] = {
     # The victim: the worker on the case and the supervisor; an intake request: the unit.
     "VICTIM_NAME": ON_THE_CASE,
     "INTAKE_NAME": UNIT_VERIFIED,
-    # Survey estimates: the council and the survey staff (and the superuser, in the admin).
+    # An unpublished wave's survey estimates: the council and the survey staff (and the
+    # superuser, in the admin).
     "INDICATOR_CODE": ESTIMATE_READERS | {SUPERUSER},
 }

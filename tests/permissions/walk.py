@@ -98,6 +98,15 @@ BY_NAME: dict[str, dict[str, Value]] = {
     "surveys:import": _WAVE,
     "surveys:export": {**_WAVE, "file_format": literal("csv")},
     "surveys:margins": _WAVE,
+    "surveys:publication": _WAVE,
+    # An open wave's results are a preview for the council and the survey staff; the closed
+    # wave's are published.
+    "surveys:results_wave": _WAVE,
+    "surveys:results_wave[published]": _CLOSED_WAVE,
+    "surveys:results_estimates_csv": _WAVE,
+    "surveys:results_estimates_csv[published]": _CLOSED_WAVE,
+    "surveys:results_changes_csv": _WAVE,
+    "surveys:results_changes_csv[published]": _CLOSED_WAVE,
     "api:survey_detail": _WAVE,
     "api:survey_detail[closed]": _CLOSED_WAVE,
     "api:survey_response": _WAVE,

@@ -115,7 +115,7 @@ VICTIM_NAME = "Eleni Papadopoulou"
 INTAKE_NAME = "Maria-Intake-Q7"
 CITIZEN_EMAIL = "first-citizen@example.org"
 OTHER_CITIZEN_EMAIL = "second-citizen@example.org"
-INDICATOR_CODE = "perception-q7"  # in every estimate of the indicator
+INDICATOR_CODE = "perception-q7"  # in every estimate of the indicator (an unpublished wave's)
 
 CENTRE = (23.6465, 37.9425)
 
@@ -277,7 +277,7 @@ def world_build() -> World:
     objects["category"] = Category.objects.get(slug="graffiti")
     objects["area"] = Area.objects.get(level=Area.Level.DISTRICT, code__endswith="1")
 
-    # Surveys: an open wave with a response, an import and an export; a closed wave.
+    # Surveys: an open wave with a response, an import and an export; a closed wave, published.
     wave = _survey("baseline", Survey.Status.OPEN)
     closed = _survey("old-wave", Survey.Status.CLOSED)
     objects.update(survey=wave, survey_closed=closed, question=wave.questions.get())
@@ -288,6 +288,13 @@ def world_build() -> World:
     IndicatorItem.objects.create(indicator=indicator, question_code="safe_day")
     objects["indicator"] = indicator
     IndicatorEstimate.objects.create(survey=wave, indicator=indicator, n=40, estimate=3.2)
+    # The closed wave's results are published: its results pages are open to everybody. Its
+    # estimate is of another indicator, so that INDICATOR_CODE stays in unpublished rows only.
+    published = Indicator.objects.create(
+        code="published-indicator", name_en="Published", name_el="Δημοσιευμένος", method="mean"
+    )
+    IndicatorEstimate.objects.create(survey=closed, indicator=published, n=40, estimate=2.9)
+    Survey.objects.filter(pk=closed.pk).update(results_published_at=timezone.now())
     batch = ImportBatch.objects.create(
         survey=wave, imported_by=users[ANALYST], filename="wave.csv", rows=1
     )
