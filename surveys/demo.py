@@ -170,17 +170,37 @@ class Wave:
     respondents: int
     better: float  # how much better than the baseline, in Likert points
     status: str
+    published: bool  # its results are public
 
 
 WAVES = [
-    Wave("baseline-2020", "Baseline 2020", "Αρχική μέτρηση 2020", 2000, 0.0, Survey.Status.CLOSED),
+    Wave(
+        "baseline-2020",
+        "Baseline 2020",
+        "Αρχική μέτρηση 2020",
+        2000,
+        0.0,
+        Survey.Status.CLOSED,
+        True,
+    ),
     Wave(
         "follow-up-2023",
         "Follow-up 2023",
         "Επαναληπτική μέτρηση 2023",
         1000,
         0.35,
+        Survey.Status.CLOSED,
+        True,
+    ),
+    # Open for citizens to answer in the demo; no responses yet.
+    Wave(
+        "follow-up-2026",
+        "Follow-up 2026",
+        "Επαναληπτική μέτρηση 2026",
+        0,
+        0.5,
         Survey.Status.OPEN,
+        False,
     ),
 ]
 
@@ -207,6 +227,11 @@ def surveys_demo_load() -> int:
             _margins(survey, districts)
             survey_changed(survey_ids=[survey.pk], rebuild=True)
             estimates_refresh(survey=survey)
+        if wave.published and survey.results_published_at is None:
+            # Loaded before the demo published its closed waves: close and publish them.
+            Survey.objects.filter(pk=survey.pk).update(
+                status=Survey.Status.CLOSED, results_published_at=timezone.now()
+            )
         previous = survey
     return added
 

@@ -14,8 +14,8 @@ from django.utils.translation import gettext_lazy as _
 
 from curim.core.bilingual import in_current_language
 
-# Codes that would collide with pages of their own under /surveys/.
-RESERVED_CODES = frozenset({"dashboard", "staff", "results"})
+# Wave codes that would collide with pages of their own under /surveys/.
+RESERVED_WAVE_CODES = frozenset({"dashboard", "staff", "results"})
 
 
 class Survey(models.Model):
@@ -87,7 +87,7 @@ class Survey(models.Model):
         return in_current_language(self, "intro")
 
     def clean(self) -> None:
-        if self.code in RESERVED_CODES:
+        if self.code in RESERVED_WAVE_CODES:
             raise ValidationError({"code": _("This code is taken by a page of its own.")})
         # The constraint's field is not on the admin's form, so the form would not check it.
         if self.results_published_at is not None and self.status != self.Status.CLOSED:

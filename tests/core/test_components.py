@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from django import forms
-from django.template import Context, Template
+from django.template import Context, Template, TemplateSyntaxError
 from django.utils import translation
 
 from curim.core.templatetags.components import Column
@@ -246,6 +246,18 @@ def test_a_scrolling_table_is_a_focusable_region_named_by_its_caption() -> None:
     first = page.find("tbody").find_all("tr")[0].find_all("td")
     assert [c.text for c in first] == ["Piraeus 1", "12", "54,1"]  # the locale's decimal comma
     assert "govuk-table__cell--numeric" in first[2].classes
+
+
+def test_a_table_s_caption_takes_the_size_asked_for_and_only_a_govuk_size() -> None:
+    head, rows = ["District"], [["Piraeus 1"]]
+    default = render("{% table rows head caption='By district' %}", rows=rows, head=head)
+    assert "govuk-table__caption--m" in default.find("caption").classes
+    small = render(
+        "{% table rows head caption='By district' caption_size='s' %}", rows=rows, head=head
+    )
+    assert "govuk-table__caption--s" in small.find("caption").classes
+    with pytest.raises(TemplateSyntaxError):
+        render("{% table rows head caption='x' caption_size='xl' %}", rows=rows, head=head)
 
 
 def test_a_stacked_table_labels_each_cell_with_its_column_for_the_eye_only() -> None:

@@ -290,10 +290,12 @@ def world_build() -> World:
     IndicatorEstimate.objects.create(survey=wave, indicator=indicator, n=40, estimate=3.2)
     # The closed wave's results are published: its results pages are open to everybody. Its
     # estimate is of another indicator, so that INDICATOR_CODE stays in unpublished rows only.
-    published = Indicator.objects.create(
+    published_indicator = Indicator.objects.create(
         code="published-indicator", name_en="Published", name_el="Δημοσιευμένος", method="mean"
     )
-    IndicatorEstimate.objects.create(survey=closed, indicator=published, n=40, estimate=2.9)
+    IndicatorEstimate.objects.create(
+        survey=closed, indicator=published_indicator, n=40, estimate=2.9
+    )
     Survey.objects.filter(pk=closed.pk).update(results_published_at=timezone.now())
     batch = ImportBatch.objects.create(
         survey=wave, imported_by=users[ANALYST], filename="wave.csv", rows=1

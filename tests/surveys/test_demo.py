@@ -3,6 +3,7 @@
 from io import StringIO
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
@@ -41,6 +42,14 @@ def test_the_demo_waves_load_once_with_estimates(piraeus: None, settings: object
     assert any(c.significant for c in changes)
     assert overall.estimate is not None
     assert later.estimate > overall.estimate  # the follow-up is a little better
+
+    # Both closed waves' results are public, with their change; the third wave is open.
+    assert baseline.results_published
+    assert follow_up.results_published
+    public = changes_visible_to(AnonymousUser(), ChangeFilter())
+    assert {(c.survey_from, c.survey_to) for c in public} == {(baseline.code, follow_up.code)}
+    assert Survey.objects.get(code="follow-up-2026").status == Survey.Status.OPEN
+    assert not Survey.objects.get(code="follow-up-2026").results_published
 
     call_command("surveys_demo_load", "--force", stdout=StringIO())  # idempotent
     assert Response.objects.count() == 3000

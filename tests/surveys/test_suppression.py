@@ -17,15 +17,17 @@ from typing import Any
 import numpy as np
 import pytest
 from django.test import Client, override_settings
+from django.utils import timezone
 
 from curim.accounts.roles import Role
 from surveys.dashboard import dashboard_for
 from surveys.estimates import estimates_compute
-from surveys.models import Indicator
+from surveys.models import Indicator, RespondentGroup, Survey
 from surveys.services.refresh import estimates_refresh
 from surveys.services.statistics import cell_statistics_rebuild
 from surveys.suppression import Key, hidden_cells
 from tests.factories import user_with_role
+from tests.html import parse
 from tests.surveys.generate import GROUPS, build_wave
 from tests.surveys.test_estimates import reference_y
 
@@ -255,6 +257,39 @@ def test_no_hidden_cell_is_given_away_by_the_shown_ones() -> None:
 # --- Generated waves, through the platform ---------------------------------------------------
 
 
+def csv_shows_what_the_rule_shows(
+    response: Any, expected: dict[tuple[str, str, str], bool]
+) -> None:
+    """An estimates CSV has a row per cell (indicator, district, group) and, for the cells
+    `expected` says are hidden, blanks only."""
+    assert response.status_code == 200
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    seen = {(r["indicator"], r["district"], r["group"]): r for r in rows}
+    assert seen.keys() == expected.keys()
+    for key, suppressed in expected.items():
+        row = seen[key]
+        values = [row[c] for c in ("n", "estimate", "std_error", "ci_low", "ci_high")]
+        assert row["suppressed"] == ("yes" if suppressed else "no"), key
+        assert (values == [""] * 5) if suppressed else ("" not in values), key
+        assert (row["effective_n"] == "") is suppressed, key
+
+
+def api_shows_what_the_rule_shows(
+    client: Client, survey: str, expected: dict[tuple[str, str, str], bool]
+) -> None:
+    """So for `/api/v1/indicators/`: nulls only, in the hidden cells."""
+    api = client.get(f"/api/v1/indicators/?survey={survey}&page_size=1000").json()
+    served = {(r["indicator"], r["area"] or "all", r["group"] or "all"): r for r in api["results"]}
+    assert served.keys() == expected.keys()
+    for key, suppressed in expected.items():
+        item = served[key]
+        values = [
+            item[c] for c in ("n", "estimate", "std_error", "ci_low", "ci_high", "effective_n")
+        ]
+        assert item["suppressed"] is suppressed, key
+        assert (values == [None] * 6) if suppressed else (None not in values), key
+
+
 def wave_atoms(wave: Any, code: str) -> Atoms:
     """An indicator's atoms from the raw answers (unweighted: w = 1), districts by their pk."""
     y = reference_y(wave)
@@ -304,27 +339,8 @@ def test_the_csv_the_api_and_the_dashboard_show_nothing_the_rule_hides(client: C
     assert not all(expected.values())
 
     client.force_login(user_with_role(Role.ANALYST))
-    response = client.get("/surveys/dashboard/indicators.csv")
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
-    seen = {(r["indicator"], r["district"], r["group"]): r for r in rows}
-    assert seen.keys() == expected.keys()
-    for key, suppressed in expected.items():
-        row = seen[key]
-        values = [row[c] for c in ("n", "estimate", "std_error", "ci_low", "ci_high")]
-        assert row["suppressed"] == ("yes" if suppressed else "no"), key
-        assert (values == [""] * 5) if suppressed else ("" not in values), key
-        assert (row["effective_n"] == "") is suppressed, key
-
-    api = client.get(f"/api/v1/indicators/?survey={wave.survey.code}&page_size=1000").json()
-    served = {(r["indicator"], r["area"] or "all", r["group"] or "all"): r for r in api["results"]}
-    assert served.keys() == expected.keys()
-    for key, suppressed in expected.items():
-        item = served[key]
-        values = [
-            item[c] for c in ("n", "estimate", "std_error", "ci_low", "ci_high", "effective_n")
-        ]
-        assert item["suppressed"] is suppressed, key
-        assert (values == [None] * 6) if suppressed else (None not in values), key
+    csv_shows_what_the_rule_shows(client.get("/surveys/dashboard/indicators.csv"), expected)
+    api_shows_what_the_rule_shows(client, wave.survey.code, expected)
 
     for code in ("perception", "trust", "participation"):
         board = dashboard_for(user_with_role(Role.ANALYST), wave.survey.code, code)
@@ -334,3 +350,25 @@ def test_the_csv_the_api_and_the_dashboard_show_nothing_the_rule_hides(client: C
             assert line.estimate is None if line.suppressed else line.estimate is not None
         for line in board.by_group:
             assert line.suppressed is expected[(code, "all", line.key or "all")]
+
+    # Published, the wave's public outputs read the same rows: the same cells hidden.
+    Survey.objects.filter(pk=wave.survey.pk).update(
+        status=Survey.Status.CLOSED, results_published_at=timezone.now()
+    )
+    client.logout()
+    code = wave.survey.code
+    csv_shows_what_the_rule_shows(client.get(f"/surveys/results/{code}/indicators.csv"), expected)
+    api_shows_what_the_rule_shows(client, code, expected)
+    page = parse(client.get(f"/surveys/results/{code}/").content.decode())
+    names = {d.code: d.name_en for d in wave.districts}
+    labels = {group: str(label) for group, label in RespondentGroup.choices}
+    for (indicator, district, group), suppressed in expected.items():
+        if district != "all" and group != "all":
+            continue  # the page shows the margins: districts over groups, groups over districts
+        by = "district" if group == "all" else "group"
+        label = names.get(district, "All") if by == "district" else labels.get(group, "All")
+        table = page.find(id_=f"table-{by}-{indicator}")
+        rows = {r.find("th").text: r for r in table.find_all("tr") if r.find_all("td")}
+        cells = [td.text for td in rows[label].find_all("td")]
+        assert ("fewer than 30 respondents" in cells[0]) is suppressed, (indicator, district, group)
+        assert (cells[1:4] == ["—", "—", "—"]) is suppressed, (indicator, district, group)

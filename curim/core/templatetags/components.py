@@ -200,14 +200,18 @@ def table(
     caption: str = "",
     mode: str = "scroll",
     row_headers: bool = False,
+    caption_size: str = "m",
 ) -> SafeString:
     """A GOV.UK table. `mode` says what it does on a phone: "scroll" scrolls inside its own
     box with the first column in view, "stacked" turns each row into a block of labelled lines.
     Cells are text (escaped), safe HTML (a link made with format_html) or numbers (aligned to
     the right, in the locale's format). `row_headers` makes each row's first cell its header.
+    `caption_size` is the caption's GOV.UK size: "s", "m" or "l" (under a heading, "s").
     """
     if mode not in ("scroll", "stacked"):
         raise template.TemplateSyntaxError(f"table mode {mode!r}: 'scroll' or 'stacked'")
+    if caption_size not in ("s", "m", "l"):
+        raise template.TemplateSyntaxError(f"table caption_size {caption_size!r}: s, m or l")
     columns = [c if isinstance(c, Column) else Column(str(c)) for c in head]
     body = []
     for row in rows:
@@ -226,5 +230,11 @@ def table(
         body.append(cells)
     return render_to_string(
         "components/table.html",
-        {"caption": caption, "columns": columns, "rows": body, "mode": mode},
+        {
+            "caption": caption,
+            "caption_size": caption_size,
+            "columns": columns,
+            "rows": body,
+            "mode": mode,
+        },
     )
