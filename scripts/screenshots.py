@@ -35,6 +35,7 @@ SHOTS = (
     Shot("risk-map-phone", "/map/", "#risk-map path.leaflet-interactive", phone=True),
     Shot("report", "", "#report-map .leaflet-marker-icon, #report-map path"),
     Shot("survey-dashboard", "/surveys/dashboard/", "main h1", signed_in=True),
+    Shot("survey-results", "/surveys/results/follow-up-2023/", "#table-glance"),
 )
 
 

@@ -19,10 +19,9 @@ from surveys.dashboard import (
 from surveys.models import Indicator, Survey
 from surveys.selectors import (
     ChangeFilter,
-    WaveDesign,
     changes_visible_to,
     estimates_visible_to,
-    wave_design,
+    wave_calibration,
 )
 
 
@@ -48,10 +47,17 @@ class IndicatorResults:
 @dataclass(frozen=True)
 class WaveResults:
     wave: Survey
-    design: WaveDesign
+    weighted_to: list[tuple[int, ...]]  # what the weights are calibrated to; [] unweighted
     baseline: Survey | None  # the wave the changes are measured from, if its results are read
     comparable: bool | None  # both waves weighted to the same margins; None: no change
     indicators: list[IndicatorResults]
+
+    @property
+    def respondents(self) -> int:
+        """The most respondents any indicator counts (each indicator counts those who answered
+        its questions). Not the wave's count of responses: that less an indicator's n would
+        give the number left out, such as those the population margins weigh 0."""
+        return max((item.total.n or 0 for item in self.indicators if item.total), default=0)
 
     def glance(self, k: int) -> dict[str, list[Any]]:
         """The table of everybody's estimate per indicator, with its change since the
@@ -107,4 +113,4 @@ def wave_results(user: User | AnonymousUser, wave: Survey) -> WaveResults:
             )
         )
     comparable = all(c.comparable for c in changes) if changes else None
-    return WaveResults(wave, wave_design(wave), baseline, comparable, results)
+    return WaveResults(wave, wave_calibration(wave), baseline, comparable, results)

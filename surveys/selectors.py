@@ -322,18 +322,11 @@ def responses_table_rows(survey: Survey) -> Iterator[list[Any]]:
                 yield [str(profile[0]), *profile[1:], *(values.get(code, "") for code in codes)]
 
 
-@dataclass(frozen=True)
-class WaveDesign:
-    """What a results page says of how a wave was measured."""
-
-    respondents: int  # complete responses
-    factors: list[tuple[int, ...]]  # what the weights are calibrated to (`calibration_factors`)
-
-
-def wave_design(survey: Survey) -> WaveDesign:
-    margins = list(survey.margins.values("area_id", "gender", "age_band"))
-    respondents = survey.responses.filter(status=Response.Status.COMPLETE).count()
-    return WaveDesign(respondents, calibration_factors([dict(m) for m in margins]))
+def wave_calibration(survey: Survey) -> list[tuple[int, ...]]:
+    """What the wave's weights are calibrated to (`calibration_factors`): nothing when they
+    are not weighted."""
+    margins = survey.margins.values("area_id", "gender", "age_band")
+    return calibration_factors([dict(m) for m in margins])
 
 
 @dataclass(frozen=True)

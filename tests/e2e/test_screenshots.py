@@ -19,6 +19,8 @@ from curim.areas.services import areas_load_file
 from curim.reports.models import Category
 from curim.reports.services.submission import ReportDraft, report_submit
 from curim.reports.services.workflow import report_transition
+from surveys.models import Survey
+from tests.e2e.test_survey_changes import _waves
 from tests.factories import user_with_role
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -61,6 +63,8 @@ def test_the_script_takes_every_picture_of_the_readme(
     )
     report, _ = report_submit(draft=draft, reporter=None, client_address="192.0.2.44")
     report_transition(report=report, to_status="published", actor=moderator)
+    _waves()  # the demo's two waves, published
+    Survey.objects.update(status=Survey.Status.CLOSED, results_published_at=timezone.now())
     member = user_with_role(Role.COUNCIL_MEMBER)
     member.set_password("a long screenshot password")
     member.save()

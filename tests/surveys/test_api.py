@@ -124,9 +124,10 @@ def test_invitations_and_limits(client: Client, open_wave: Survey, settings: Any
 
 @pytest.mark.django_db
 def test_estimates_are_for_the_council_and_survey_staff(client: Client) -> None:
+    """Until the wave's results are published (tests/surveys/test_results.py)."""
     wave = build_wave(seed=31, n=300)
     estimates_refresh(survey=wave.survey)
-    assert client.get("/api/v1/indicators/").status_code in (401, 403)
+    assert client.get("/api/v1/indicators/").json()["results"] == []
     client.force_login(user_with_role(Role.CITIZEN))
     assert client.get("/api/v1/indicators/").json()["results"] == []
     client.force_login(user_with_role(Role.COUNCIL_MEMBER))
