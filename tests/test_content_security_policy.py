@@ -39,7 +39,14 @@ from curim.reports.services.conversation import comment_flag, comment_post
 from curim.reports.services.submission import ReportDraft, report_submit
 from curim.reports.services.workflow import report_transition
 from surveys.answers import Definition, answers_parse
-from surveys.models import Question, QuestionKind, Section, Survey
+from surveys.models import (
+    Indicator,
+    IndicatorEstimate,
+    Question,
+    QuestionKind,
+    Section,
+    Survey,
+)
 from surveys.services.responses import response_save
 from tests.factories import user_create, user_with_role
 from tests.reports.conftest import report_body
@@ -71,6 +78,8 @@ NOT_PAGES = {
     "reports:moderation_comment": "POST only",
     "surveys:estimates_csv": "a CSV file",
     "surveys:changes_csv": "a CSV file",
+    "surveys:results_estimates_csv": "a CSV file",
+    "surveys:results_changes_csv": "a CSV file",
     "surveys:export": "a CSV or XLSX file",
     "victims:case_status": "POST only",
     "victims:assignment_end": "POST only",
@@ -263,7 +272,18 @@ def world(piraeus: None) -> dict[str, Any]:
     partial = {"group": "resident", "district": "piraeus-1", "safe_day": "2"}
     parsed = answers_parse(definition, partial, complete=False, unknown_allowed=False)
     _saved, resume_key = response_save(survey=survey, parsed=parsed, complete=False, source="web")
+    # A closed wave whose results are published, for the public results page.
+    published = Survey.objects.create(
+        code="published",
+        title_en="Published",
+        title_el="Δημοσιευμένο",
+        status=Survey.Status.CLOSED,
+        results_published_at=timezone.now(),
+    )
+    indicator = Indicator.objects.create(code="perception", name_en="P", name_el="Α")
+    IndicatorEstimate.objects.create(survey=published, indicator=indicator, n=40, estimate=50.0)
     overrides: dict[str, dict[str, Any]] = {
+        "surveys:results_wave": {"code": published.code},
         "victims:break_glass": {"case_id": behind_glass.pk},
         "accounts:password_reset_confirm": {"token": default_token_generator.make_token(citizen)},
     }
