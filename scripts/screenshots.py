@@ -28,14 +28,21 @@ class Shot:
     wait_for: str  # a selector that shows the page has drawn what matters
     signed_in: bool = False
     phone: bool = False
+    full_page: bool = True  # the whole page, or the screen's first view only
 
 
 SHOTS = (
-    Shot("risk-map", "/map/", "#risk-map path.leaflet-interactive"),
-    Shot("risk-map-phone", "/map/", "#risk-map path.leaflet-interactive", phone=True),
+    Shot("risk-map", "/map/", "#risk-map path.leaflet-interactive", full_page=False),
+    Shot(
+        "risk-map-phone",
+        "/map/",
+        "#risk-map path.leaflet-interactive",
+        phone=True,
+        full_page=False,
+    ),
     Shot("report", "", "#report-map .leaflet-marker-icon, #report-map path"),
     Shot("survey-dashboard", "/surveys/dashboard/", "main h1", signed_in=True),
-    Shot("survey-results", "/surveys/results/follow-up-2023/", "#table-glance"),
+    Shot("survey-results", "/surveys/results/follow-up-2023/", "#table-glance", full_page=False),
 )
 
 
@@ -77,7 +84,7 @@ def take(browser: Browser, base_url: str, out: Path, email: str, password: str) 
         page.locator(shot.wait_for).first.wait_for(state="attached")
         page.wait_for_load_state("networkidle")
         target = out / f"{shot.name}.png"
-        page.screenshot(path=str(target), full_page=not shot.name.startswith("risk-map"))
+        page.screenshot(path=str(target), full_page=shot.full_page)
         written.append(target)
         context.close()
     return written
