@@ -10,7 +10,8 @@ ENV DJANGO_SETTINGS_MODULE=curim.settings \
 # Runtime libraries required by GeoDjango (GDAL, GEOS, PROJ), gettext for
 # compilemessages, curl for container health checks, and pg_dump/pg_restore for
 # `manage.py backup_create` and `backup_restore` (Debian 12's client is PostgreSQL 15,
-# the version of the db service: pg_dump must not be older than the server).
+# the version of the db service: pg_dump must not be older than the server); Pango and
+# fonts with Greek letters for WeasyPrint's PDFs (the council's agenda packs).
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
         gdal-bin \
@@ -20,6 +21,9 @@ RUN apt-get update \
         gettext \
         curl \
         postgresql-client \
+        libpango-1.0-0 \
+        libpangoft2-1.0-0 \
+        fonts-dejavu-core \
     && rm -rf /var/lib/apt/lists/*
 
 RUN groupadd --gid 1000 curim \

@@ -6,7 +6,10 @@ the apps together and may import any of them; the apps may take only the Celery 
 """
 
 import ast
+import importlib.metadata
 import itertools
+import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -154,3 +157,52 @@ def test_councils_reads_the_other_apps_only_through_their_selectors() -> None:
         for module, _names in _imports(path):
             if _package_of(module) in {SURVEYS, VICTIMS, INTERVENTIONS}:
                 assert module.endswith(".selectors"), f"{path}: imports {module}"
+
+
+# --- What production installs ------------------------------------------------------------------
+
+PRODUCTION_CODE = ["curim", "surveys", "victims", "councils", "interventions", "manage.py"]
+
+
+def _third_party_imports() -> dict[str, set[Path]]:
+    """Top-level modules imported by the code the platform runs (not tests, bench or scripts)
+    that are neither the standard library's nor ours, with the files importing them."""
+    ours = {"curim", "surveys", "victims", "councils", "interventions"}
+    found: dict[str, set[Path]] = {}
+    for name in PRODUCTION_CODE:
+        root = ROOT / name
+        files = [root] if root.is_file() else sorted(root.rglob("*.py"))
+        for path in files:
+            for node in ast.walk(ast.parse(path.read_text())):
+                modules = []
+                if isinstance(node, ast.Import):
+                    modules = [alias.name for alias in node.names]
+                elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                    modules = [node.module]
+                for module in modules:
+                    top = module.split(".")[0]
+                    if top not in sys.stdlib_module_names and top not in ours:
+                        found.setdefault(top, set()).add(path.relative_to(ROOT))
+    return found
+
+
+def _locked(requirements: Path) -> set[str]:
+    names = set()
+    for line in requirements.read_text().splitlines():
+        if line and not line.startswith((" ", "#", "-")):
+            names.add(re.split(r"[=\[;<> ]", line, maxsplit=1)[0].lower().replace("_", "-"))
+    return names
+
+
+def test_every_library_the_platform_imports_is_installed_in_production() -> None:
+    """requirements/base.txt (what the Docker image installs) holds the distribution of every
+    third-party module production code imports: a module only in requirements/dev.txt works
+    in tests and fails in production."""
+    locked = _locked(ROOT / "requirements" / "base.txt")
+    distributions = importlib.metadata.packages_distributions()
+    missing = {}
+    for module, files in _third_party_imports().items():
+        names = {d.lower().replace("_", "-") for d in distributions.get(module, [module])}
+        if not names & locked:
+            missing[module] = sorted(str(f) for f in files)[:3]
+    assert missing == {}
