@@ -221,17 +221,16 @@ def surveys_demo_load() -> int:
                 added += _respondents(survey, wave, districts)
                 _margins(survey, districts)
             estimates_refresh(survey=survey)
+            if wave.published:
+                # Published as it is created (no analyst to do it); a wave an analyst has
+                # since withdrawn stays withdrawn.
+                Survey.objects.filter(pk=survey.pk).update(results_published_at=timezone.now())
         elif not survey.margins.exists():
             # Loaded before every wave had margins: weight it like the others, so that the
             # change between waves compares populations weighted alike.
             _margins(survey, districts)
             survey_changed(survey_ids=[survey.pk], rebuild=True)
             estimates_refresh(survey=survey)
-        if wave.published and survey.results_published_at is None:
-            # Loaded before the demo published its closed waves: close and publish them.
-            Survey.objects.filter(pk=survey.pk).update(
-                status=Survey.Status.CLOSED, results_published_at=timezone.now()
-            )
         previous = survey
     return added
 

@@ -5,10 +5,8 @@ the API (so the same suppression), through the selectors that decide who reads w
 from dataclasses import dataclass, replace
 from typing import Any
 
-from django.contrib.auth.models import AnonymousUser
 from django.utils.translation import gettext as _
 
-from curim.accounts.models import User
 from surveys.changes import Change
 from surveys.dashboard import (
     ChangeColumn,
@@ -17,12 +15,7 @@ from surveys.dashboard import (
     rows_by_district_and_group,
 )
 from surveys.models import Indicator, Survey
-from surveys.selectors import (
-    ChangeFilter,
-    changes_visible_to,
-    estimates_visible_to,
-    wave_calibration,
-)
+from surveys.selectors import results_changes, results_estimates, wave_calibration
 
 
 @dataclass(frozen=True)
@@ -79,14 +72,11 @@ class WaveResults:
         return estimate_table(rows, _("Indicator"), k, column, by="district")
 
 
-def wave_results(user: User | AnonymousUser, wave: Survey) -> WaveResults:
-    """The results of `wave` as `user` may read them; a fixed number of queries."""
-    cells = list(estimates_visible_to(user).filter(survey=wave))
-    changes = changes_visible_to(user, ChangeFilter(survey_to=wave.code))
-    baseline_code = changes[0].survey_from if changes else None
-    baseline = (
-        Survey.objects.filter(code=baseline_code).first() if baseline_code is not None else None
-    )
+def wave_results(wave: Survey) -> WaveResults:
+    """The results of `wave` as the public reads them once it is published (the caller
+    decides who may open the page: `selectors.results_wave_for`); a fixed number of queries."""
+    cells = list(results_estimates(wave))
+    baseline, changes = results_changes(wave)
     indicators: dict[int, Indicator] = {}
     for cell in cells:
         indicators.setdefault(cell.indicator_id, cell.indicator)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from curim.accounts.models import User
 from curim.accounts.roles import Role, user_has_role
-from surveys.changes import Change, changes_between, wave_pairs
+from surveys.changes import Change, Pair, changes_between, series_baseline, wave_pairs
 from surveys.models import (
     IndicatorEstimate,
     Invitation,
@@ -87,8 +87,20 @@ def estimates_visible_to(user: User | AnonymousUser) -> QuerySet[IndicatorEstima
 
 
 def results_published() -> QuerySet[Survey]:
-    """The waves whose results the public reads, newest first."""
-    return Survey.objects.filter(results_published_at__isnull=False).order_by("-created_at")
+    """The waves whose results the public reads (with estimates to read), newest first."""
+    return Survey.objects.filter(
+        results_published_at__isnull=False, pk__in=IndicatorEstimate.objects.values("survey")
+    ).order_by("-created_at")
+
+
+def results_estimates(wave: Survey) -> QuerySet[IndicatorEstimate]:
+    """A wave's estimates for its results page and CSV (the caller has opened the wave with
+    `results_wave_for`)."""
+    return (
+        IndicatorEstimate.objects.filter(survey=wave)
+        .select_related("survey", "indicator", "area")
+        .order_by("indicator__position", "indicator__code", "area__code", "group")
+    )
 
 
 def results_wave_for(user: User | AnonymousUser, code: str) -> Survey:
@@ -120,11 +132,7 @@ def changes_visible_to(user: User | AnonymousUser, which: ChangeFilter) -> list[
     """The wave-on-wave changes of the cells shown in both waves, between waves whose
     estimates `user` reads (both published, for the public: a change and one wave's estimate
     give the other's); three queries whatever the number of rows."""
-    waves = list(
-        Survey.objects.order_by("created_at", "pk").values_list(
-            "pk", "code", "follows_id", "results_published_at"
-        )
-    )
+    waves = _waves_in_order()
     reads_all = user_has_role(user, *ESTIMATE_READERS)
     readable = {pk for pk, _c, _f, published_at in waves if reads_all or published_at is not None}
     chain = [(pk, code, follows) for pk, code, follows, _published in waves]
@@ -133,6 +141,37 @@ def changes_visible_to(user: User | AnonymousUser, which: ChangeFilter) -> list[
         for a, b in wave_pairs(chain, which.survey_from, which.survey_to)
         if a in readable and b in readable
     ]
+    return _changes_of(pairs, which, estimates_visible_to(user))
+
+
+def results_changes(wave: Survey) -> tuple[Survey | None, list[Change]]:
+    """The baseline a wave's results page compares it with, and the changes, as the public
+    reads them once the wave is published: a baseline whose results are not published gives
+    none (the council's preview shows what the public will see, no more)."""
+    waves = _waves_in_order()
+    follows = {pk: previous for pk, _c, previous, _p in waves}
+    baseline_id = series_baseline(wave.pk, follows)
+    published = {pk for pk, _c, _f, published_at in waves if published_at is not None}
+    if baseline_id == wave.pk or baseline_id not in published:
+        return None, []
+    baseline = Survey.objects.get(pk=baseline_id)
+    rows = IndicatorEstimate.objects.filter(survey_id__in=(baseline_id, wave.pk))
+    return baseline, _changes_of([(baseline_id, wave.pk)], ChangeFilter(), rows)
+
+
+def _waves_in_order() -> list[tuple[int, str, int | None, datetime | None]]:
+    return list(
+        Survey.objects.order_by("created_at", "pk").values_list(
+            "pk", "code", "follows_id", "results_published_at"
+        )
+    )
+
+
+def _changes_of(
+    pairs: list[Pair], which: ChangeFilter, estimates: QuerySet[IndicatorEstimate]
+) -> list[Change]:
+    """The changes of these pairs of waves, from `estimates` (which the caller has limited to
+    what its reader may read), filtered as `which` says."""
     if not pairs:
         return []
     ids = {pk for pair in pairs for pk in pair}
@@ -145,7 +184,9 @@ def changes_visible_to(user: User | AnonymousUser, which: ChangeFilter) -> list[
     comparable = {
         (a, b): bool(margins[a]) and bool(margins[b]) and factors[a] == factors[b] for a, b in pairs
     }
-    rows = estimates_visible_to(user).filter(survey_id__in=ids, suppressed=False)
+    rows = estimates.filter(survey_id__in=ids, suppressed=False).select_related(
+        "survey", "indicator", "area"
+    )
     if which.indicator:
         rows = rows.filter(indicator__code=which.indicator)
     if which.area == ALL:
@@ -191,9 +232,12 @@ def margins_of(survey: Survey) -> QuerySet[PopulationMargin]:
 
 
 def surveys_stale() -> list[int]:
-    """Waves whose data changed after their last refresh covered it."""
+    """Waves whose data changed after their last refresh covered it (published waves are
+    frozen: they wait until their results are withdrawn)."""
     return list(
-        SurveyRefresh.objects.filter(changed_at__isnull=False)
+        SurveyRefresh.objects.filter(
+            changed_at__isnull=False, survey__results_published_at__isnull=True
+        )
         .filter(Q(refreshed_through__isnull=True) | Q(changed_at__gt=F("refreshed_through")))
         .order_by("survey_id")
         .values_list("survey_id", flat=True)

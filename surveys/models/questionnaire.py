@@ -6,6 +6,8 @@ every wave. Once a wave has responses, what its answers mean is frozen (`Questio
 `Choice.clean` and PROTECT on the answers' foreign keys).
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -13,6 +15,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from curim.core.bilingual import in_current_language
+
+# Written only by `services.publication` (see `Survey.save`).
+PUBLICATION_FIELDS = ("results_published_at", "results_published_by")
 
 # Wave codes that would collide with pages of their own under /surveys/.
 RESERVED_WAVE_CODES = frozenset({"dashboard", "staff", "results"})
@@ -78,6 +83,18 @@ class Survey(models.Model):
     def __str__(self) -> str:
         return self.title_en
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Saving a wave never writes whether its results are published: only
+        `services.publication` does, naming the fields (an admin's form loaded before a
+        withdrawal must not publish the results again)."""
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name not in PUBLICATION_FIELDS
+            ]
+        super().save(*args, **kwargs)
+
     @property
     def title(self) -> str:
         return in_current_language(self, "title")
@@ -89,8 +106,13 @@ class Survey(models.Model):
     def clean(self) -> None:
         if self.code in RESERVED_WAVE_CODES:
             raise ValidationError({"code": _("This code is taken by a page of its own.")})
-        # The constraint's field is not on the admin's form, so the form would not check it.
-        if self.results_published_at is not None and self.status != self.Status.CLOSED:
+        # The constraint's field is not on the admin's form, so the form would not check it;
+        # and it is read from the database, which a form loaded earlier may not know.
+        published = (
+            self.pk is not None
+            and Survey.objects.filter(pk=self.pk, results_published_at__isnull=False).exists()
+        )
+        if published and self.status != self.Status.CLOSED:
             raise ValidationError(
                 {
                     "status": _(

@@ -9,11 +9,13 @@ from django.utils.translation import gettext as _
 
 from surveys.margins import MarginLine
 from surveys.models import PopulationMargin, Survey
+from surveys.services.publication import refuse_if_published
 from surveys.services.refresh import survey_changed
 
 
 def margins_replace(*, survey: Survey, lines: list[MarginLine]) -> None:
     """The wave's margins become these lines, all or none."""
+    refuse_if_published(survey)
     if not lines:
         # Removing every margin reweights the whole wave: only `margins_clear` does that.
         raise ValidationError({"margins": [_("Give at least one margin.")]})
@@ -41,6 +43,7 @@ def margins_replace(*, survey: Survey, lines: list[MarginLine]) -> None:
 
 def margins_clear(*, survey: Survey) -> int:
     """Remove every margin of the wave (its estimates become unweighted); returns how many."""
+    refuse_if_published(survey)
     with transaction.atomic():
         removed, _by_model = PopulationMargin.objects.filter(survey=survey).delete()
         if removed:

@@ -12,9 +12,24 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from curim.accounts.models import User
 from surveys.models import IndicatorEstimate, Survey, SurveyRefresh
+from surveys.services.refresh import survey_changed
+
+FROZEN = gettext_lazy(
+    "The results of this wave are published, so its data cannot change: withdraw the results "
+    "first (on the survey data page)."
+)
+
+
+def refuse_if_published(survey: Survey) -> None:
+    """A published wave's data are frozen: its responses, imports and margins cannot change
+    while the public reads its results (two downloads on either side of one new response would
+    tell that respondent apart). Withdraw the results first."""
+    if Survey.objects.filter(pk=survey.pk, results_published_at__isnull=False).exists():
+        raise ValidationError({"survey": [FROZEN]})
 
 
 def results_publication_problems(survey: Survey) -> list[str]:
@@ -41,6 +56,10 @@ def results_publish(*, survey: Survey, user: User) -> None:
         survey = Survey.objects.select_for_update().get(pk=survey.pk)
         if survey.results_published_at is not None:
             return
+        # survey_changed locks this row before it reads whether the wave is published: either
+        # it marked the wave changed before (and the check below sees it) or it sees the wave
+        # published and leaves its estimates alone.
+        SurveyRefresh.objects.select_for_update().filter(survey=survey).first()
         problems = results_publication_problems(survey)
         if problems:
             raise ValidationError(problems)
@@ -60,6 +79,10 @@ def results_withdraw(*, survey: Survey, user: User) -> None:
         survey.results_published_by = None
         survey.save(update_fields=["results_published_at", "results_published_by"])
         _log(survey, user)
+        refresh = SurveyRefresh.objects.filter(survey=survey).first()
+        if refresh is not None and refresh.changed_at != refresh.refreshed_through:
+            # Changed while frozen (an indicator, say): refreshed now that it may change.
+            survey_changed(survey_ids=[survey.pk], rebuild=True)
 
 
 def _log(survey: Survey, user: User) -> None:

@@ -49,6 +49,13 @@ def survey_changed(*, survey_ids: Iterable[int], rebuild: bool = False) -> None:
         for survey_id in sorted(set(survey_ids)):
             SurveyRefresh.objects.get_or_create(survey_id=survey_id)
             state = SurveyRefresh.objects.select_for_update().get(survey_id=survey_id)
+            if Survey.objects.filter(pk=survey_id, results_published_at__isnull=False).exists():
+                # Published: the public's figures stay as they were published. The change is
+                # recorded, and refreshed when the results are withdrawn (services.publication).
+                state.changed_at = now
+                state.needs_rebuild = state.needs_rebuild or rebuild
+                state.save(update_fields=["changed_at", "needs_rebuild"])
+                continue
             queued = state.state == SurveyRefresh.State.QUEUED
             state.changed_at = now
             state.state = SurveyRefresh.State.QUEUED
@@ -67,6 +74,9 @@ def estimates_refresh(*, survey: Survey, wait: bool = True) -> int | None:
     SurveyRefresh.objects.get_or_create(survey=survey)
     with _wave_lock(survey.pk, wait=wait) as held:
         if not held:
+            return None
+        if Survey.objects.filter(pk=survey.pk, results_published_at__isnull=False).exists():
+            logger.info("Wave %s is published: its estimates stay as published", survey.pk)
             return None
         # The end is recorded (done or failed) before the lock goes, so that "running" without
         # the lock can only mean a refresh that died.

@@ -12,6 +12,7 @@ from curim.accounts.models import User
 from curim.core.ratelimit import rate_limit_exceeded
 from surveys.answers import Answered, Parsed
 from surveys.models import Answer, ImportBatch, Invitation, Response, Survey
+from surveys.services.publication import refuse_if_published
 from surveys.services.refresh import survey_changed
 from surveys.tokens import token_hash, token_new
 
@@ -57,6 +58,7 @@ def response_save(
         raise ValidationError(parsed.errors or {"group": [_("The profile is missing.")]})
     if survey.status != Survey.Status.OPEN and source == Response.Source.WEB:
         raise ValidationError({"survey": [_("This survey is not open for responses.")]})
+    refuse_if_published(survey)
     resume_key = None
     with transaction.atomic():
         if invitation is not None:
@@ -106,6 +108,7 @@ def responses_import(
     """Store a whole checked file at once, or nothing (the caller has checked every row)."""
     if any(row.errors or row.profile is None for row in rows):
         raise ValidationError(_("The file has errors; nothing was imported."))
+    refuse_if_published(survey)
     now = timezone.now()
     with transaction.atomic():
         batch = ImportBatch.objects.create(

@@ -41,6 +41,7 @@ from surveys.services.resume import (
     resume_email_limit_reached,
     resume_link_email_send,
 )
+from surveys.views.frozen import frozen_page
 
 RESUME_DAYS = 30
 
@@ -187,6 +188,8 @@ def survey_thanks(request: HttpRequest, code: str) -> HttpResponse:
 def survey_paper(request: HttpRequest, code: str) -> HttpResponse:
     """Staff type in a paper questionnaire through the same form (open or closed waves)."""
     survey = survey_for_staff(request.user, code)
+    if survey.results_published:
+        return frozen_page(request, survey)
     definition = Definition.load(survey)
     if request.method == "GET":
         return _form(request, definition, {}, {}, paper=True)

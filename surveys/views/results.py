@@ -10,9 +10,8 @@ from django.views.decorators.http import require_safe
 
 from surveys.results import wave_results
 from surveys.selectors import (
-    ChangeFilter,
-    changes_visible_to,
-    estimates_visible_to,
+    results_changes,
+    results_estimates,
     results_published,
     results_wave_for,
 )
@@ -30,7 +29,7 @@ def results_index(request: HttpRequest) -> HttpResponse:
 def results_wave(request: HttpRequest, code: str) -> HttpResponse:
     """One wave's results: published, or a preview for the council and the survey staff."""
     wave = results_wave_for(request.user, code)
-    results = wave_results(request.user, wave)
+    results = wave_results(wave)
     k = settings.SURVEY_MIN_CELL_SIZE
     sections = [(item, item.tables(k)) for item in results.indicators]
     context = {"results": results, "sections": sections, "glance": results.glance(k), "k": k}
@@ -41,7 +40,7 @@ def results_wave(request: HttpRequest, code: str) -> HttpResponse:
 def results_estimates_csv(request: HttpRequest, code: str) -> HttpResponse:
     """The wave's estimates as CSV (the columns of the dashboard's CSV)."""
     wave = results_wave_for(request.user, code)
-    rows = estimates_visible_to(request.user).filter(survey=wave)
+    rows = results_estimates(wave)
     return estimates_csv(rows, f"{wave.code}-indicators.csv")
 
 
@@ -49,5 +48,5 @@ def results_estimates_csv(request: HttpRequest, code: str) -> HttpResponse:
 def results_changes_csv(request: HttpRequest, code: str) -> HttpResponse:
     """The wave's changes since its baseline, where the reader may read both waves."""
     wave = results_wave_for(request.user, code)
-    changes = changes_visible_to(request.user, ChangeFilter(survey_to=wave.code))
+    _baseline, changes = results_changes(wave)
     return changes_csv(changes, f"{wave.code}-changes.csv")

@@ -44,6 +44,7 @@ from surveys.services.publication import (
     results_withdraw,
 )
 from surveys.services.responses import responses_import
+from surveys.views.frozen import frozen_page
 
 
 @login_required
@@ -105,6 +106,8 @@ def _wave_cells(wave: Survey, state: RefreshStatus | None) -> list[object]:
 def survey_import(request: HttpRequest, code: str) -> HttpResponse:
     """Check a file (nothing is stored), or import it: every row or none."""
     survey = survey_for_staff(request.user, code)
+    if survey.results_published:
+        return frozen_page(request, survey)
     context: dict[str, object] = {"survey": survey}
     if request.method == "POST":
         upload = request.FILES.get("file")
@@ -184,6 +187,8 @@ def survey_margins(request: HttpRequest, code: str) -> HttpResponse:
     """Population margins, as lines of district,gender,age_band,population; or none at all,
     by the separate "remove all" action (an empty form is refused, not taken for that)."""
     survey = survey_for_staff(request.user, code)
+    if survey.results_published:
+        return frozen_page(request, survey)
     text = margins_text(survey)
     errors: list[str] = []
     if request.method == "POST" and request.POST.get("action") == "clear":

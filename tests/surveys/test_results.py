@@ -13,13 +13,18 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from curim.accounts.roles import Role
+from surveys.answers import Definition, answers_parse
 from surveys.dashboard import signed
-from surveys.models import Indicator, IndicatorEstimate, IndicatorItem, Survey
+from surveys.margins import MarginLine
+from surveys.models import Indicator, IndicatorEstimate, IndicatorItem, Survey, SurveyRefresh
 from surveys.selectors import ChangeFilter, changes_visible_to
+from surveys.services.margins import margins_clear, margins_replace
 from surveys.services.publication import results_publish, results_withdraw
 from surveys.services.refresh import estimates_refresh, survey_changed
+from surveys.services.responses import response_save, responses_import
 from tests.factories import user_with_role
 from tests.html import parse
 from tests.surveys.generate import Wave, build_wave
@@ -266,8 +271,8 @@ def test_the_page_reads_a_fixed_number_of_queries(
     client: Client, waves: tuple[Wave, Wave], analyst: Any
 ) -> None:
     _baseline, later = waves
-    for wave in waves:
-        results_publish(survey=wave.survey, user=analyst)
+    results_publish(survey=waves[0].survey, user=analyst)  # the follow-up a preview
+    client.force_login(user_with_role(Role.COUNCIL_MEMBER))
     url = f"/surveys/results/{later.survey.code}/"
     with CaptureQueriesContext(connection) as before:
         assert client.get(url).status_code == 200
@@ -277,9 +282,8 @@ def test_the_page_reads_a_fixed_number_of_queries(
             code=code, name_en=code, name_el=code, method="mean", position=9
         )
         IndicatorItem.objects.create(indicator=indicator, question_code=f"safe_{code}")
-    for wave in waves:
-        survey_changed(survey_ids=[wave.survey.pk], rebuild=True)
-        estimates_refresh(survey=wave.survey)
+    survey_changed(survey_ids=[later.survey.pk], rebuild=True)
+    estimates_refresh(survey=later.survey)
     with CaptureQueriesContext(connection) as after:
         page = client.get(url)
     assert page.status_code == 200
@@ -380,3 +384,134 @@ def test_published_at_is_set_only_by_the_service(waves: tuple[Wave, Wave]) -> No
     fields = {f.name for f in Survey._meta.get_fields() if getattr(f, "editable", False)}
     assert "results_published_at" not in fields
     assert "results_published_by" not in fields
+
+
+# --- A published wave is frozen ------------------------------------------------------------------
+
+
+def public_figures(client: Client, wave: Wave) -> list[tuple[Any, ...]]:
+    rows = api_rows(client, f"/api/v1/indicators/?survey={wave.survey.code}&page_size=1000")
+    return sorted(
+        (r["indicator"], r["area"] or "", r["group"] or "", r["n"] or 0, r["estimate"] or 0.0)
+        for r in rows
+    )
+
+
+def test_a_published_wave_s_data_cannot_change_until_it_is_withdrawn(
+    client: Client, waves: tuple[Wave, Wave], analyst: Any
+) -> None:
+    """Two downloads on either side of one new response would tell that respondent apart."""
+    _baseline, later = waves
+    survey = later.survey
+    results_publish(survey=survey, user=analyst)
+    before = public_figures(client, later)
+    definition = Definition.load(survey)
+    raw = {
+        "group": "resident",
+        "district": later.districts[0].code,
+        "safe_day": "5",
+        "safe_night": "5",
+        "afraid": "1",
+        "trust_police": "c5",
+        "meetings": "3",
+    }
+    parsed = answers_parse(definition, raw, complete=True, unknown_allowed=True)
+    line = MarginLine(area=None, gender="woman", age_band="", population=100)
+    for write in (
+        lambda: response_save(survey=survey, parsed=parsed, complete=True, source="paper"),
+        lambda: responses_import(
+            survey=survey, rows=[parsed], filename="f.csv", imported_by=analyst
+        ),
+        lambda: margins_replace(survey=survey, lines=[line]),
+        lambda: margins_clear(survey=survey),
+    ):
+        with pytest.raises(ValidationError, match="withdraw the results first"):
+            write()
+    staff = Client()
+    staff.force_login(analyst)
+    for page in ("paper", "import", "margins"):
+        url = f"/surveys/staff/{survey.code}/{page}/" if page != "paper" else None
+        url = url or f"/surveys/{survey.code}/paper/"
+        assert "withdraw the results first" in staff.get(url).content.decode(), page
+        assert staff.post(url, {"margins": "x"}).status_code == 400, page
+    # An indicator changed in the admin leaves the published figures as they were ...
+    IndicatorItem.objects.filter(indicator__code="perception", question_code="afraid").delete()
+    survey_changed(survey_ids=[survey.pk], rebuild=True)
+    estimates_refresh(survey=survey)
+    assert public_figures(client, later) == before
+    assert SurveyRefresh.objects.get(survey=survey).state == SurveyRefresh.State.IDLE
+    # ... until the results are withdrawn: then the wave is refreshed with the change.
+    results_withdraw(survey=survey, user=analyst)
+    assert SurveyRefresh.objects.get(survey=survey).state == SurveyRefresh.State.QUEUED
+    estimates_refresh(survey=survey)
+    council = Client()
+    council.force_login(user_with_role(Role.COUNCIL_MEMBER))
+    assert public_figures(council, later) != before
+
+
+def test_a_form_loaded_earlier_neither_publishes_nor_reopens(
+    waves: tuple[Wave, Wave], analyst: Any
+) -> None:
+    _baseline, later = waves
+    results_publish(survey=later.survey, user=analyst)
+    stale = Survey.objects.get(pk=later.survey.pk)
+    results_withdraw(survey=later.survey, user=analyst)
+    stale.title_en = "Renamed"
+    stale.save()  # loaded while published: must not publish again
+    assert not Survey.objects.get(pk=later.survey.pk).results_published
+    assert Survey.objects.get(pk=later.survey.pk).title_en == "Renamed"
+
+    stale = Survey.objects.get(pk=later.survey.pk)  # loaded unpublished
+    results_publish(survey=later.survey, user=analyst)
+    stale.status = Survey.Status.OPEN
+    with pytest.raises(ValidationError) as refused:
+        stale.full_clean()
+    assert "status" in refused.value.message_dict
+    assert Survey.objects.get(pk=later.survey.pk).results_published
+
+
+@pytest.mark.parametrize("behind", ["queued", "changed"])
+def test_each_sign_of_a_refresh_to_come_stops_publishing(
+    waves: tuple[Wave, Wave], analyst: Any, behind: str
+) -> None:
+    _baseline, later = waves
+    refresh = SurveyRefresh.objects.get(survey=later.survey)
+    if behind == "queued":
+        refresh.state = SurveyRefresh.State.QUEUED
+    else:
+        refresh.changed_at = timezone.now()
+    refresh.save()
+    with pytest.raises(ValidationError, match="being recomputed"):
+        results_publish(survey=later.survey, user=analyst)
+
+
+def test_a_follow_up_published_before_its_baseline_names_no_baseline_to_anybody(
+    client: Client, waves: tuple[Wave, Wave], analyst: Any
+) -> None:
+    baseline, later = waves
+    results_publish(survey=later.survey, user=analyst)
+    council = Client()
+    council.force_login(user_with_role(Role.COUNCIL_MEMBER))
+    for reader in (client, council):
+        for url in ("/surveys/results/", f"/surveys/results/{later.survey.code}/"):
+            page = reader.get(url).content.decode()
+            assert baseline.survey.title_en not in page, url
+            assert "Change since" not in page
+        changes = reader.get(f"/surveys/results/{later.survey.code}/changes.csv")
+        assert changes.content.decode().count("\n") == 1
+    # The council's own dashboard still compares the two.
+    assert council.get("/api/v1/indicators/changes/").json()["results"]
+
+
+def test_the_index_reads_a_fixed_number_of_queries(
+    client: Client, waves: tuple[Wave, Wave], analyst: Any
+) -> None:
+    baseline, later = waves
+    results_publish(survey=baseline.survey, user=analyst)
+    with CaptureQueriesContext(connection) as one:
+        client.get("/surveys/results/")
+    results_publish(survey=later.survey, user=analyst)
+    with CaptureQueriesContext(connection) as two:
+        page = client.get("/surveys/results/").content.decode()
+    assert later.survey.title_en in page
+    assert len(two) == len(one)
