@@ -10,6 +10,7 @@ from django.core.management.base import CommandError
 from curim.accounts.roles import Role
 from surveys.models import IndicatorEstimate, Response, Survey
 from surveys.selectors import ChangeFilter, changes_visible_to
+from surveys.services.publication import results_withdraw
 from tests.factories import user_with_role
 
 
@@ -53,6 +54,11 @@ def test_the_demo_waves_load_once_with_estimates(piraeus: None, settings: object
 
     call_command("surveys_demo_load", "--force", stdout=StringIO())  # idempotent
     assert Response.objects.count() == 3000
+
+    # A wave an analyst withdrew stays withdrawn when the demo is loaded again.
+    results_withdraw(survey=baseline, user=user_with_role(Role.ANALYST))
+    call_command("surveys_demo_load", "--force", stdout=StringIO())
+    assert not Survey.objects.get(code="baseline-2020").results_published
 
 
 @pytest.mark.django_db
