@@ -243,6 +243,12 @@ def test_every_figure_matches_pandas_from_the_raw_rows(
     assert total.count > 200
     assert total.place.population == 168_151
     assert figures.series_of("cyber", UNLOCATED).count > 0
+    unlocated = figures.places[-2]
+    assert (unlocated.name_en, unlocated.name_el) == (
+        "No district (reported without a place)",
+        "Χωρίς δημοτική κοινότητα (αναφορά χωρίς τοποθεσία)",
+    )
+    assert figures.places[-1].name_el == "Πειραιάς"
     unknown = figures.series_of("crime", "piraeus-5")
     assert unknown.count > 0
     assert unknown.rate is None
