@@ -52,7 +52,7 @@ def test_a_reload_without_population_keeps_it_and_a_null_clears_it() -> None:
         feature["properties"].pop("population_year")
     data["features"][2]["properties"].update(population=None, population_year=None)
     areas_load(data=data)
-    assert Area.objects.get(code="piraeus-1").population == 29_500
+    assert Area.objects.get(code="piraeus-1").population == 40_500
     cleared = Area.objects.get(code="piraeus-2")
     assert (cleared.population, cleared.population_year) == (None, None)
 
@@ -62,7 +62,7 @@ def test_a_population_may_come_without_its_year() -> None:
     data["features"][1]["properties"].pop("population_year")
     areas_load(data=data)
     area = Area.objects.get(code="piraeus-1")
-    assert (area.population, area.population_year) == (29_500, None)
+    assert (area.population, area.population_year) == (40_500, None)
 
 
 def test_loading_twice_updates_instead_of_duplicating() -> None:

@@ -269,7 +269,7 @@ def test_the_monthly_csv_has_a_row_per_group_place_and_month(
     assert row["reports"] == month.count
     assert row["rate_per_1000"] == month.rate
     assert row["rolling_12_months"] == month.rolling_12
-    assert row["population"] == 29_500
+    assert row["population"] == 40_500
     assert by_key[("crime", "piraeus-5", "2026-06")]["rate_per_1000"] == ""
     header, *changes = list(report_changes_csv_rows(figures))
     assert len(changes) == 5 * 7
