@@ -46,7 +46,7 @@ class BoundaryWidget(LeafletAdminWidget):  # type: ignore[misc]
 
 @admin.register(Area)
 class AreaAdmin(MapAdmin):
-    list_display = ["code", "name_en", "name_el", "level", "parent", "approximate"]
+    list_display = ["code", "name_en", "name_el", "level", "parent", "population", "approximate"]
     list_filter = ["level", "approximate"]
     search_fields = ["code", "name_en", "name_el"]
     autocomplete_fields = ["parent"]

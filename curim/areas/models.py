@@ -2,6 +2,7 @@
 
 from django.contrib.gis.db import models
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from curim.core.bilingual import in_current_language
@@ -39,6 +40,20 @@ class Area(models.Model):
         help_text=_("The boundary is drawn by hand for demonstration, not an official one."),
     )
     source = models.CharField(_("source"), max_length=200, blank=True)
+    # Residents, for rates per 1,000 (the council's figures of reports); unknown when empty.
+    population = models.PositiveIntegerField(
+        _("population"),
+        null=True,
+        blank=True,
+        help_text=_("Residents, for rates per 1,000 residents. Leave empty when not known."),
+    )
+    population_year = models.PositiveSmallIntegerField(
+        _("population year"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1800), MaxValueValidator(2200)],
+        help_text=_("The year the population was counted or estimated, e.g. a census year."),
+    )
 
     class Meta:
         verbose_name = _("area")
@@ -49,7 +64,12 @@ class Area(models.Model):
                 condition=models.Q(level="municipality", parent__isnull=True)
                 | (~models.Q(level="municipality") & models.Q(parent__isnull=False)),
                 name="area_parent_matches_level",
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(population_year__isnull=True)
+                | models.Q(population__isnull=False),
+                name="area_population_year_with_population",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -72,5 +92,7 @@ class Area(models.Model):
                     }
                 }
             )
+        if self.population_year is not None and self.population is None:
+            raise ValidationError({"population_year": _("A population year needs a population.")})
         if self.geometry is not None and not self.geometry.valid:
             raise ValidationError({"geometry": self.geometry.valid_reason})

@@ -20,3 +20,8 @@ def area_containing(point: Point, *, level: str = Area.Level.DISTRICT) -> Area |
         .order_by("code")
         .first()
     )
+
+
+def areas_without_boundaries(*levels: str) -> QuerySet[Area]:
+    """Areas of these levels by level and code, for tables: their boundaries are not fetched."""
+    return Area.objects.filter(level__in=levels).defer("geometry").order_by("level", "code")

@@ -33,6 +33,10 @@ class AreaFeature:
     approximate: bool
     source: str
     geometry: MultiPolygon
+    # The residents and the year they were counted; None when the file leaves them out, so
+    # that reloading boundaries keeps a population entered earlier (a null in the file clears
+    # it).
+    population: tuple[int | None, int | None] | None
 
 
 def areas_load_file(*, path: Path, source: str = "") -> list[Area]:
@@ -47,6 +51,8 @@ def areas_load_file(*, path: Path, source: str = "") -> list[Area]:
 def areas_load(*, data: Any, source: str = "") -> list[Area]:
     """Create or update the areas of a FeatureCollection, keyed on their code.
 
+    The optional properties `population` and `population_year` set an area's residents and
+    the year they were counted; when a feature has neither, a stored population is kept.
     Every feature is checked before anything is written; any error aborts the whole load and
     names the feature it is about.
     """
@@ -75,6 +81,8 @@ def areas_load(*, data: Any, source: str = "") -> list[Area]:
         area.name_en, area.name_el = feature.name_en, feature.name_el
         area.approximate, area.source = feature.approximate, feature.source
         area.geometry = feature.geometry
+        if feature.population is not None:
+            area.population, area.population_year = feature.population
         try:
             area.full_clean()
         except ValidationError as exc:
@@ -137,4 +145,27 @@ def _feature_parse(raw: Any, props: Any, source: str) -> AreaFeature:
         approximate=bool(props.get("approximate", False)),
         source=str(props.get("source") or source)[:200],
         geometry=multipolygon_from_geojson(raw.get("geometry")),
+        population=_population_parse(props),
     )
+
+
+def _population_parse(props: dict[str, Any]) -> tuple[int | None, int | None] | None:
+    if "population" not in props and "population_year" not in props:
+        return None
+    population = _whole_number(props.get("population"), "population", "a number of residents")
+    year = _whole_number(props.get("population_year"), "population_year", "a year")
+    if year is not None and population is None:
+        raise ValueError("population_year is given without a population")
+    return population, year
+
+
+def _whole_number(value: Any, name: str, meaning: str) -> int | None:
+    # JSON numbers only: a string, a fraction or true/false is refused rather than guessed at.
+    if value is None:
+        return None
+    number: object = value
+    if isinstance(number, float) and number.is_integer():
+        number = int(number)
+    if isinstance(number, bool) or not isinstance(number, int) or number < 0:
+        raise ValueError(f"{name} must be {meaning}, a whole number of 0 or more (got {value!r})")
+    return number

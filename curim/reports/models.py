@@ -336,6 +336,9 @@ AUDIT_PARAMETERS = {
     "walk_path": _("Walk path"),
 }
 EVALUATION_GRID_M = 50
+# A cell of evaluations is shown (on the map, to the council) once it holds this many ratings,
+# so that no single person's rating is exposed.
+EVALUATIONS_PER_CELL_MIN = 3
 
 
 class PlaceEvaluation(models.Model):

@@ -6,27 +6,62 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from math import cos, radians
 from typing import TypeVar
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.gis.db.models.functions import Distance
 from django.contrib.gis.geos import Point, Polygon
 from django.contrib.gis.measure import D
-from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet, Value
+from django.db.models import (
+    Avg,
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from curim.accounts.models import User
 from curim.accounts.roles import Role, user_has_role
+from curim.areas.models import Area
+from curim.areas.selectors import areas_without_boundaries
 from curim.reports.models import (
+    EVALUATIONS_PER_CELL_MIN,
     PUBLIC_STATUSES,
     Category,
     CategoryGroup,
     Comment,
     Open311Client,
+    PlaceEvaluation,
     PublicCell,
     Report,
     ReportEvent,
     ReportPhoto,
     ReportStatus,
+    TimeOfDay,
+)
+from curim.reports.statistics import (
+    ALL,
+    ALL_DISTRICTS_NAME,
+    UNLOCATED,
+    NightPlace,
+    Place,
+    ReportFigures,
+    month_add,
+    months_from_to,
+    months_to_fetch,
+    place_named,
+    report_figures_build,
 )
 
 
@@ -373,3 +408,176 @@ def open311_requests(query: Open311Query | None = None) -> QuerySet[Report]:
     elif query.status == "closed":
         requests = requests.filter(status__in=OPEN311_CLOSED)
     return requests[:OPEN311_MAX_REQUESTS]
+
+
+# --- The council's figures (docs/council-evidence.md) ---------------------------------------
+# Who reads them: the council's two roles, and the analysts and admins who answer for the data.
+COUNCIL_FIGURE_READERS = (Role.COUNCIL_MEMBER, Role.COUNCIL_SECRETARY, Role.ANALYST, Role.ADMIN)
+COUNCIL_FIGURES_MAX_MONTHS = 120
+
+
+def reports_counted_for_council() -> QuerySet[Report]:
+    """The reports the council's figures count: every report a moderator accepted (published,
+    forwarded, resolved or closed), in any category, those never shown to the public included;
+    not those waiting for moderation, rejected or spam, nor duplicates merged into another."""
+    return Report.objects.filter(status__in=PUBLIC_STATUSES, duplicate_of__isnull=True)
+
+
+def council_report_figures(
+    user: User | AnonymousUser, *, first_month: date, last_month: date, today: date | None = None
+) -> ReportFigures:
+    """Reports per category group, district and calendar month (in settings.TIME_ZONE) of the
+    period, with rates, rolling 12-month sums and the change of its last 12 months; empty
+    (no places, no series) for anybody but COUNCIL_FIGURE_READERS.
+
+    Two queries whatever the number of reports and districts: the counts in one GROUP BY
+    (months of when the reports happened; district by the report's stored area, a
+    neighbourhood's by its parent), and the areas with their populations.
+    """
+    months = months_from_to(first_month, last_month)
+    if (
+        first_month.day != 1
+        or last_month.day != 1
+        or not 1 <= len(months) <= COUNCIL_FIGURES_MAX_MONTHS
+    ):
+        raise ValueError(
+            f"a period is 1 to {COUNCIL_FIGURES_MAX_MONTHS} whole months, from a first day of a "
+            "month to a first day of a month"
+        )
+    zone_name = settings.TIME_ZONE
+    empty = ReportFigures(
+        first_month=first_month,
+        last_month=last_month,
+        previous_months=(month_add(last_month, -23), month_add(last_month, -12)),
+        recent_months=(month_add(last_month, -11), last_month),
+        time_zone=zone_name,
+        groups=(),
+        places=(),
+        series=(),
+    )
+    if not user_has_role(user, *COUNCIL_FIGURE_READERS):
+        return empty
+    zone = ZoneInfo(zone_name)
+    fetch_first, _ = months_to_fetch(first_month, last_month)
+    rows = (
+        reports_counted_for_council()
+        .filter(
+            occurred_at__gte=datetime.combine(fetch_first, time.min, tzinfo=zone),
+            occurred_at__lt=datetime.combine(month_add(last_month, 1), time.min, tzinfo=zone),
+        )
+        .annotate(
+            month=TruncMonth("occurred_at", tzinfo=zone),
+            district=Case(
+                When(area__level=Area.Level.DISTRICT, then=F("area__code")),
+                When(area__level=Area.Level.NEIGHBOURHOOD, then=F("area__parent__code")),
+                default=Value(UNLOCATED),
+                output_field=CharField(),
+            ),
+        )
+        .values("category__group", "district", "month")
+        .annotate(count=Count("id"))
+        .order_by()
+    )
+    counts = {
+        (row["category__group"], row["district"], row["month"].date()): row["count"] for row in rows
+    }
+    districts: list[Place] = []
+    municipalities: list[Place] = []
+    for area in areas_without_boundaries(Area.Level.DISTRICT, Area.Level.MUNICIPALITY):
+        place = _place_of(area)
+        (districts if area.level == Area.Level.DISTRICT else municipalities).append(place)
+    return report_figures_build(
+        counts=counts,
+        groups=CategoryGroup.values,
+        districts=districts,
+        municipality=_whole_municipality(municipalities),
+        first_month=first_month,
+        last_month=last_month,
+        today=today or timezone.localdate(timezone=zone),
+        time_zone=zone_name,
+    )
+
+
+def _place_of(area: Area) -> Place:
+    return Place(area.code, area.name_en, area.name_el, area.population, area.population_year)
+
+
+def _whole_municipality(municipalities: list[Place]) -> Place:
+    """The ALL place: the municipality, with its population (summed, should there be several,
+    and unknown unless every one is known)."""
+    if len(municipalities) == 1:
+        only = municipalities[0]
+        return Place(ALL, only.name_en, only.name_el, only.population, only.population_year)
+    populations = [m.population for m in municipalities]
+    known = bool(populations) and None not in populations
+    return place_named(ALL, ALL_DISTRICTS_NAME, sum(p or 0 for p in populations) if known else None)
+
+
+NIGHT_PLACES_DEFAULT = 10
+
+
+def places_least_safe_at_night(
+    user: User | AnonymousUser,
+    *,
+    since: date | None = None,
+    until: date | None = None,
+    district: str | None = None,
+    limit: int = NIGHT_PLACES_DEFAULT,
+) -> list[NightPlace]:
+    """The public 50 m cells whose night evaluations (made between `since` and `until`, local
+    days, both included) feel least safe: lowest mean "how safe it feels" first, then more
+    ratings first; only cells with at least EVALUATIONS_PER_CELL_MIN ratings, as on the map.
+    Nothing for anybody but COUNCIL_FIGURE_READERS. Two queries: the cells, their districts.
+
+    A cell on a district border holds ratings of either district; it is listed under the
+    first by code.
+    """
+    if not user_has_role(user, *COUNCIL_FIGURE_READERS) or limit < 1:
+        return []
+    zone = ZoneInfo(settings.TIME_ZONE)
+    evaluations = PlaceEvaluation.objects.filter(time_of_day=TimeOfDay.NIGHT)
+    if since is not None:
+        evaluations = evaluations.filter(
+            created_at__gte=datetime.combine(since, time.min, tzinfo=zone)
+        )
+    if until is not None:
+        evaluations = evaluations.filter(
+            created_at__lt=datetime.combine(until + timedelta(days=1), time.min, tzinfo=zone)
+        )
+    if district:
+        evaluations = evaluations.filter(area__code=district)
+    cells = list(
+        evaluations.values("public_location")
+        .annotate(
+            ratings=Count("id"),
+            feeling_mean=Avg("feeling"),
+            lighting_mean=Avg("lighting"),
+            visibility_mean=Avg("visibility"),
+            people_mean=Avg("people"),
+            security_mean=Avg("security"),
+            walk_path_mean=Avg("walk_path"),
+            district=Min("area__code"),
+        )
+        .filter(ratings__gte=EVALUATIONS_PER_CELL_MIN)
+        .order_by("feeling_mean", "-ratings", "public_location")[:limit]
+    )
+    codes = {cell["district"] for cell in cells if cell["district"]}
+    places = {
+        area.code: _place_of(area)
+        for area in areas_without_boundaries(Area.Level.DISTRICT).filter(code__in=codes)
+    }
+    return [
+        NightPlace(
+            longitude=cell["public_location"].x,
+            latitude=cell["public_location"].y,
+            district=places.get(cell["district"]),
+            ratings=cell["ratings"],
+            feeling=cell["feeling_mean"],
+            lighting=cell["lighting_mean"],
+            visibility=cell["visibility_mean"],
+            people=cell["people_mean"],
+            security=cell["security_mean"],
+            walk_path=cell["walk_path_mean"],
+        )
+        for cell in cells
+    ]

@@ -14,7 +14,7 @@ from django.contrib.gis.geos import Polygon
 from django.db import connection
 from django.db.models import F, QuerySet, Value
 
-from curim.reports.models import PublicCell, Report
+from curim.reports.models import EVALUATIONS_PER_CELL_MIN, PublicCell, Report
 
 PUBLIC_PROPERTIES = """json_build_object(
     'category', c.slug,
@@ -209,9 +209,6 @@ def tile_bytes(located: "QuerySet[Report] | QuerySet[PublicCell]", z: int, x: in
 
 
 # --- Place evaluations ----------------------------------------------------------------------
-# A cell is shown once it holds this many ratings, so no single person's rating is exposed.
-EVALUATIONS_PER_CELL_MIN = 3
-
 CELLS_SQL = """
 SELECT json_build_object('type', 'FeatureCollection', 'features', coalesce(json_agg(
   json_build_object(

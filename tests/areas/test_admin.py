@@ -16,7 +16,7 @@ RING = [[23.60, 37.93], [23.65, 37.93], [23.65, 37.96], [23.60, 37.96], [23.60, 
 GREEK_GRID_WKT = "POLYGON((471000 4198000, 476000 4198000, 476000 4201000, 471000 4198000))"
 
 
-def _post(client: Client, geometry: str) -> Any:
+def _post(client: Client, geometry: str, **fields: str) -> Any:
     return client.post(
         "/admin/areas/area/add/",
         {
@@ -26,6 +26,7 @@ def _post(client: Client, geometry: str) -> Any:
             "name_el": "Πειραιάς",
             "geometry": geometry,
             "source": "test",
+            **fields,
         },
     )
 
@@ -105,6 +106,34 @@ def test_the_form_refuses_what_is_not_a_wgs84_boundary(
     admin_client: Client, geometry: str, message: str
 ) -> None:
     response = _post(admin_client, geometry)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Area.objects.exists()
+
+
+def test_the_form_saves_a_population_and_its_year(admin_client: Client) -> None:
+    polygon = json.dumps({"type": "Polygon", "coordinates": [RING]})
+    response = _post(admin_client, polygon, population="168151", population_year="2021")
+    assert response.status_code == 302, response.content
+    area = Area.objects.get(code="piraeus")
+    assert (area.population, area.population_year) == (168_151, 2021)
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"population": "-5"}, "greater than or equal to 0"),
+        ({"population": "many"}, "Enter a whole number"),
+        ({"population": "1000", "population_year": "21"}, "greater than or equal to 1800"),
+        ({"population_year": "2021"}, "A population year needs a population."),
+    ],
+    ids=["negative", "not-a-number", "year-out-of-range", "year-without-population"],
+)
+def test_the_form_refuses_a_bad_population(
+    admin_client: Client, fields: dict[str, str], message: str
+) -> None:
+    polygon = json.dumps({"type": "Polygon", "coordinates": [RING]})
+    response = _post(admin_client, polygon, **fields)
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not Area.objects.exists()

@@ -32,6 +32,39 @@ def test_the_demo_file_loads_piraeus_and_five_districts() -> None:
     assert piraeus.name_el == "Πειραιάς"
 
 
+def test_the_demo_file_gives_every_area_its_population() -> None:
+    areas_load(data=_demo())
+    populations = dict(Area.objects.values_list("code", "population"))
+    assert populations["piraeus"] == 168_151  # the 2021 census total
+    districts = [populations[f"piraeus-{n}"] or 0 for n in range(1, 6)]
+    assert all(districts)
+    assert abs(sum(districts) - 168_151) < 500
+    assert set(Area.objects.values_list("population_year", flat=True)) == {2021}
+    # The district figures are a demo's, and the source says so.
+    assert "approximate" in Area.objects.get(code="piraeus-3").source
+
+
+def test_a_reload_without_population_keeps_it_and_a_null_clears_it() -> None:
+    areas_load(data=_demo())
+    data = _demo()
+    for feature in data["features"]:
+        feature["properties"].pop("population")
+        feature["properties"].pop("population_year")
+    data["features"][2]["properties"].update(population=None, population_year=None)
+    areas_load(data=data)
+    assert Area.objects.get(code="piraeus-1").population == 40_500
+    cleared = Area.objects.get(code="piraeus-2")
+    assert (cleared.population, cleared.population_year) == (None, None)
+
+
+def test_a_population_may_come_without_its_year() -> None:
+    data = _demo()
+    data["features"][1]["properties"].pop("population_year")
+    areas_load(data=data)
+    area = Area.objects.get(code="piraeus-1")
+    assert (area.population, area.population_year) == (40_500, None)
+
+
 def test_loading_twice_updates_instead_of_duplicating() -> None:
     areas_load(data=_demo())
     data = _demo()
@@ -87,6 +120,38 @@ def test_an_invalid_geometry_names_the_feature_and_loads_nothing() -> None:
             "latitude must be between",
         ),
         (lambda d: d.update(type="Feature"), "not a GeoJSON FeatureCollection"),
+        (
+            lambda d: d["features"][2]["properties"].update(population="31200"),
+            "feature 3 ('piraeus-2'): population must be a number of residents",
+        ),
+        (
+            lambda d: d["features"][2]["properties"].update(population=-1),
+            "feature 3 ('piraeus-2'): population must be",
+        ),
+        (
+            lambda d: d["features"][2]["properties"].update(population=312.5),
+            "population must be a number of residents, a whole number of 0 or more (got 312.5)",
+        ),
+        (
+            lambda d: d["features"][2]["properties"].update(population=True),
+            "population must be",
+        ),
+        (
+            lambda d: d["features"][2]["properties"].update(population_year="2021"),
+            "feature 3 ('piraeus-2'): population_year must be a year",
+        ),
+        (
+            lambda d: d["features"][2]["properties"].update(population=None),
+            "feature 3 ('piraeus-2'): population_year is given without a population",
+        ),
+        (
+            lambda d: d["features"][2]["properties"].update(population_year=21),
+            "feature 'piraeus-2': population_year: Ensure this value is greater than or equal",
+        ),
+        (
+            lambda d: d["features"][2]["properties"].update(population=2**40),
+            "feature 'piraeus-2': population: Ensure this value is less than or equal",
+        ),
     ],
 )
 def test_bad_features_are_refused_whole(mutate: Any, message: str) -> None:
