@@ -39,14 +39,14 @@ def report_filter_validate(value: Any) -> None:
     if not isinstance(value, dict):
         raise ValidationError(
             _("Give the report filter as the map's filters: names and their values."),
-            code="invalid",
+            code="report_filter",
         )
     unknown = sorted(str(key) for key in value if key not in REPORT_FILTER_KEYS)
     if unknown:
         raise ValidationError(
             _("%(names)s: not a filter of the map (group, category, area, since, until, bbox).")
             % {"names": ", ".join(name[:40] for name in unknown)},
-            code="invalid",
+            code="report_filter",
         )
     problems: list[ValidationError] = []
     for key in REPORT_FILTER_KEYS:
@@ -58,13 +58,13 @@ def report_filter_validate(value: Any) -> None:
                 ValidationError(
                     _("The filter %(name)s must be a text of at most %(max)d characters.")
                     % {"name": key, "max": REPORT_FILTER_VALUE_MAX},
-                    code="invalid",
+                    code="report_filter",
                 )
             )
             continue
         problem = _value_problem(key, text)
         if problem:
-            problems.append(ValidationError(problem, code="invalid"))
+            problems.append(ValidationError(problem, code="report_filter"))
     since, until = value.get("since"), value.get("until")
     if not problems and since and until and since > until:
         problems.append(ValidationError(_("The filter's period ends before it starts.")))

@@ -60,7 +60,7 @@ def _locked(item: ActionItem) -> ActionItem:
 def action_item_save(*, item: ActionItem, by: User) -> ActionItem:
     """Save a new action item or changes to one (not its status, which has its own service);
     each leaves a history row."""
-    Recommendation.objects.select_for_update().get(pk=item.recommendation_id)
+    item.recommendation = Recommendation.objects.select_for_update().get(pk=item.recommendation_id)
     if item._state.adding:
         item.status = A.NOT_STARTED
         item.full_clean()

@@ -12,7 +12,9 @@ from curim.accounts.models import User
 @transaction.atomic
 def decision_save(*, decision: Decision, by: User) -> Decision:
     """Record a decision, or correct one while its meeting's minutes are not approved."""
-    Meeting.objects.select_for_update().get(pk=decision.agenda_item.meeting_id)
+    item = AgendaItem.objects.get(pk=decision.agenda_item_id)
+    item.meeting = Meeting.objects.select_for_update().get(pk=item.meeting_id)
+    decision.agenda_item = item  # as stored now, not as the caller last read it
     if not decision._state.adding:
         stored = Decision.objects.get(pk=decision.pk)
         if stored.agenda_item_id != decision.agenda_item_id:

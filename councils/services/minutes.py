@@ -57,7 +57,7 @@ def minutes_save(*, minutes: Minutes, by: User) -> Minutes:
     """Save new draft minutes of a held meeting, or changes to the text or the public summary
     of minutes that are not approved; each leaves a history row."""
     if minutes._state.adding:
-        Meeting.objects.select_for_update().get(pk=minutes.meeting_id)
+        minutes.meeting = Meeting.objects.select_for_update().get(pk=minutes.meeting_id)
         minutes.state = MinutesState.DRAFT
         minutes.full_clean()
         minutes.save()
@@ -159,6 +159,7 @@ def minutes_approve(*, minutes: Minutes, decision: Decision, by: User) -> Minute
     """Approve circulated minutes by an adopted decision of a later meeting of the council;
     `by` is the chair (or vice-chair) on the day, who signs on the council's behalf."""
     minutes = _locked(minutes)
+    decision = Decision.objects.select_related("agenda_item__meeting").get(pk=decision.pk)
     problem = approval_decision_problem(minutes=minutes, decision=decision)
     if problem:
         raise ValidationError({"approved_by_decision": problem})

@@ -205,6 +205,8 @@ def recommendation_transition(
         raise ValidationError({"changed_at": _("A change cannot be dated in the future.")})
     if last is not None and when < last.changed_at:
         raise ValidationError({"changed_at": _("A change cannot be dated before the last one.")})
+    if decision is not None:
+        decision = Decision.objects.select_related("agenda_item__meeting").get(pk=decision.pk)
     if to_status == S.ADOPTED:
         if decision is None:
             raise ValidationError(

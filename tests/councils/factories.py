@@ -17,6 +17,7 @@ from councils.models import (
     Meeting,
     MeetingStatus,
     Membership,
+    Minutes,
     Organisation,
     Position,
     Recommendation,
@@ -28,6 +29,7 @@ from councils.services.actions import action_item_create, progress_update_add
 from councils.services.bodies import council_save, membership_save, organisation_save
 from councils.services.decisions import decision_record
 from councils.services.meetings import agenda_item_add, meeting_create, meeting_transition
+from councils.services.minutes import minutes_approve, minutes_circulate, minutes_create
 from councils.services.recommendations import recommendation_create, recommendation_transition
 from curim.accounts.models import User
 from curim.accounts.roles import Role
@@ -200,3 +202,20 @@ def action_item_with(
         progress_update_add(item=item, by=by, on=today - timedelta(days=days_ago), percent=percent)
     item.refresh_from_db()
     return item
+
+
+def minutes_approved(meeting: Meeting, *, summary: str = "The council met.") -> Minutes:
+    """Minutes of a held meeting, circulated and approved by a decision of a later meeting
+    (which this holds), the chair signing."""
+    council = meeting.council
+    by = secretary_of(council)
+    minutes = minutes_create(meeting=meeting, by=by, text="Minutes.", public_summary=summary)
+    minutes_circulate(minutes=minutes, by=by)
+    later = meeting_held(
+        council,
+        starts_at=meeting.starts_at + timedelta(days=7),
+        visibility=Visibility.PUBLIC,
+        items=(("Approval of the previous minutes", True, AgendaItemKind.DECISION),),
+    )
+    decision = decision_adopted(item_of(later, public=True))
+    return minutes_approve(minutes=minutes, decision=decision, by=chair_of(council))
