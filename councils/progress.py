@@ -86,7 +86,8 @@ class Progress:
             }
         else:
             text = ngettext(
-                "The latest progress of its %(n)d action item.",
+                "The latest progress of its %(n)d action item (its weight is zero, so it is "
+                "not used).",
                 "The mean of the latest progress of its %(n)d action items (their weights add "
                 "up to zero, so they are not used).",
                 n,

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import QuerySet, URLField
 from django.forms import BaseInlineFormSet, ModelForm
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -93,6 +93,9 @@ class AgendaItemInline(admin.TabularInline[AgendaItem, Meeting]):
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # shown, not validated again with the meeting
+
 
 class _MeetingFields(admin.ModelAdmin[Meeting]):
     """Which fields are read-only, before MapAdminMixin shows the read-only point on a map."""
@@ -125,6 +128,7 @@ class MeetingAdmin(MapAdminMixin, _MeetingFields):  # type: ignore[misc]  # as M
     date_hierarchy = "starts_at"
     list_select_related = ["council"]
     inlines = [AgendaItemInline, AttendanceInline]
+    formfield_overrides = {URLField: {"assume_scheme": "https"}}
     actions = ["convene", "mark_held", "close"]
 
     def save_model(
@@ -135,6 +139,7 @@ class MeetingAdmin(MapAdminMixin, _MeetingFields):  # type: ignore[misc]  # as M
         meeting_save(meeting=obj, by=acting_user(request))
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        formset.save(commit=False)  # what changed, for the admin's log; saved below
         if formset.model is not Attendance or not formset.has_changed():
             return  # the agenda items are shown here, and edited on their own pages
         entries = [
@@ -240,6 +245,7 @@ class AgendaItemAdmin(admin.ModelAdmin[AgendaItem]):
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         # Attachments: each new file checked and stored by the service, each removal too.
+        formset.save(commit=False)  # what changed, for the admin's log; saved below
         user = acting_user(request)
         for inline_form in formset.forms:
             data = getattr(inline_form, "cleaned_data", {})

@@ -71,12 +71,15 @@ class RecommendationAdmin(admin.ModelAdmin[Recommendation]):
         recommendation_save(recommendation=obj, by=acting_user(request))
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        for formset in formsets:  # read-only here: saves nothing, but says so to the admin
+            self.save_formset(request, form, formset, change=change)
         # The addressees, through the service, so that a change is in the history.
         if "addressees" in form.cleaned_data:
             recommendation_addressees_set(
                 recommendation=form.instance,
                 by=acting_user(request),
                 addressees=form.cleaned_data["addressees"],
+                initial=not change,
             )
 
 

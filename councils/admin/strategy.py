@@ -18,6 +18,7 @@ from councils.services.strategy import (
 
 
 def _save_parts(formset: Any) -> None:
+    formset.save(commit=False)  # what changed, for the admin's log; saved below
     for form in formset.forms:
         data = getattr(form, "cleaned_data", {})
         if not data:

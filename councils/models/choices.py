@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Sector(models.TextChoices):
@@ -47,9 +48,9 @@ class MeetingStatus(models.TextChoices):
 
 
 class Visibility(models.TextChoices):
-    PUBLIC = "public", _("Public")
-    CLOSED = "closed", _("Closed")
-    SPLIT = "split", _("Public, with closed items")
+    PUBLIC = "public", _("Open to the public")
+    CLOSED = "closed", _("Closed to the public")
+    SPLIT = "split", _("Open to the public, with closed items")
 
 
 class AgendaItemKind(models.TextChoices):
@@ -66,10 +67,10 @@ class AttendanceStatus(models.TextChoices):
 
 
 class MinutesState(models.TextChoices):
-    DRAFT = "draft", _("Draft")
+    DRAFT = "draft", pgettext_lazy("minutes", "Draft")
     CIRCULATED = "circulated", _("Circulated to members")
-    APPROVED = "approved", _("Approved")
-    PUBLISHED = "published", _("Published")
+    APPROVED = "approved", pgettext_lazy("minutes", "Approved")
+    PUBLISHED = "published", pgettext_lazy("minutes", "Published")
 
 
 # Approved minutes are frozen: their text, summary and comments no longer change.
@@ -89,13 +90,13 @@ class RecommendationStatus(models.TextChoices):
     IMPLEMENTED = "implemented", _("Implemented")
     PARTLY_IMPLEMENTED = "partly_implemented", _("Partly implemented")
     NOT_IMPLEMENTED = "not_implemented", _("Not implemented")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    WITHDRAWN = "withdrawn", pgettext_lazy("recommendation", "Withdrawn")
 
 
 class RecommendationPriority(models.TextChoices):
-    HIGH = "high", _("High")
-    MEDIUM = "medium", _("Medium")
-    LOW = "low", _("Low")
+    HIGH = "high", pgettext_lazy("priority", "High")
+    MEDIUM = "medium", pgettext_lazy("priority", "Medium")
+    LOW = "low", pgettext_lazy("priority", "Low")
 
 
 class ActionItemStatus(models.TextChoices):

@@ -65,7 +65,7 @@ class Meeting(models.Model):
         _("status"), max_length=12, choices=MeetingStatus.choices, default=MeetingStatus.PLANNED
     )
     visibility = models.CharField(
-        _("open to the public"),
+        _("public or closed"),
         max_length=8,
         choices=Visibility.choices,
         default=Visibility.CLOSED,

@@ -311,11 +311,12 @@ def _public_name(name_public: bool, display_name: str) -> str | None:
 
 
 def public_members(
-    *, council_slug: str | None = None, on: date | None = None
+    *, council_slug: str | None = None, on: date | None = None, past_too: bool = False
 ) -> list[PublicMember]:
-    """The members on a day (today by default): organisation and position always, the name
-    only when the member agreed to it."""
-    rows = Membership.objects.filter(current_on(on))
+    """The members on a day (today by default), or every membership there has been
+    (`past_too`, e.g. for Popolo): organisation, position and period always, the name only
+    when the member agreed to it."""
+    rows = Membership.objects.all() if past_too else Membership.objects.filter(current_on(on))
     if council_slug is not None:
         rows = rows.filter(council__slug=council_slug[:64])
     return [

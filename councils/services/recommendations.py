@@ -122,19 +122,26 @@ def recommendation_save(*, recommendation: Recommendation, by: User) -> Recommen
 
 @transaction.atomic
 def recommendation_addressees_set(
-    *, recommendation: Recommendation, by: User, addressees: Iterable[Organisation]
+    *,
+    recommendation: Recommendation,
+    by: User,
+    addressees: Iterable[Organisation],
+    initial: bool = False,
 ) -> Recommendation:
+    """Set the organisations a recommendation is addressed to; a change leaves a history row,
+    except for those given when it is recorded (`initial`), which are part of its creation."""
     recommendation = _locked(recommendation)
     new = sorted({organisation.pk for organisation in addressees})
     old = sorted(recommendation.addressees.values_list("pk", flat=True))
     if new != old:
         recommendation.addressees.set(new)
-        record_change_add(
-            record=recommendation,
-            action=RecordChange.Action.EDITED,
-            actor=by,
-            changes={"addressees": {"from": old, "to": new}},
-        )
+        if not initial:
+            record_change_add(
+                record=recommendation,
+                action=RecordChange.Action.EDITED,
+                actor=by,
+                changes={"addressees": {"from": old, "to": new}},
+            )
     return recommendation
 
 
@@ -150,8 +157,9 @@ def recommendation_create(
     recommendation = Recommendation(council=council)
     fields_set(recommendation, fields, RECOMMENDATION_FIELDS)
     recommendation = recommendation_save(recommendation=recommendation, by=by)
-    recommendation.addressees.set(list(addressees))
-    return recommendation
+    return recommendation_addressees_set(
+        recommendation=recommendation, by=by, addressees=addressees, initial=True
+    )
 
 
 @transaction.atomic

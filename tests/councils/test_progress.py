@@ -181,7 +181,22 @@ def test_the_rule_is_said_next_to_the_number_in_english_and_greek() -> None:
     assert "3.00" in english
     assert "0%" in english
     assert "1 item without any update counts as 0%." in english
+    assert "σταθμισμένος με τα βάρη τους" in greek
     assert greek != english
     assert "3,00" in greek
     assert "0%" in greek
     assert "%" not in english.replace("0%", "")  # every placeholder was filled
+
+
+def test_the_example_of_the_docs() -> None:
+    # docs/councils.md: 50 % (weight 2), 0 % without updates (weight 4), 100 % (no weight).
+    progress = progress_of(
+        [
+            ItemProgress(percent=50, weight=Decimal(2)),
+            ItemProgress(percent=None, weight=Decimal(4)),
+            ItemProgress(percent=100, weight=None),
+        ]
+    )
+    assert progress.imputed_weight == Decimal(3)
+    assert progress.percent == pytest.approx(400 / 9)
+    assert progress.rule == Rule.WEIGHTED_MEAN_IMPUTED

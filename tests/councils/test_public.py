@@ -226,6 +226,7 @@ def everything_public(council: Council) -> str:
         selectors.public_organisations(),
         selectors.public_members(),
         selectors.public_members(council_slug=council.slug),
+        selectors.public_members(past_too=True),
         meetings,
         [selectors.public_meeting(pk) for pk in all_meeting_ids],
         selectors.public_agendas(all_meeting_ids),
