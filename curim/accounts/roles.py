@@ -39,6 +39,43 @@ SURVEY_ADMIN_PERMISSIONS = frozenset(
     }
 )
 
+# In the Django admin, admins keep the council's registry (councils, organisations, members,
+# the strategy) whole, record its meetings, decisions, minutes, recommendations and action
+# items (the workflows' own rules still apply), and read what the workflows write.
+COUNCIL_ADMIN_PERMISSIONS = frozenset(
+    {
+        *(
+            f"councils.{verb}_{model}"
+            for model in (
+                "council",
+                "organisation",
+                "membership",
+                "agendaitem",
+                "attendance",
+                "actionitem",
+                "strategy",
+                "priority",
+                "objective",
+                "measure",
+            )
+            for verb in ("view", "add", "change", "delete")
+        ),
+        *(
+            f"councils.{verb}_{model}"
+            for model in ("meeting", "decision", "minutes", "recommendation")
+            for verb in ("view", "add", "change")
+        ),
+        "councils.view_agendaattachment",
+        "councils.add_agendaattachment",
+        "councils.delete_agendaattachment",
+        "councils.view_minutescomment",
+        "councils.view_recommendationstatuschange",
+        "councils.view_progressupdate",
+        "councils.view_recordchange",
+        "councils.view_referencesequence",
+    }
+)
+
 # Django permissions ("app_label.codename") per role. Roles whose work arrives with later
 # features hold none yet; their access is granted by role membership in the selectors.
 ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
@@ -82,6 +119,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
             "reports.add_open311client",
             "reports.change_open311client",
             *SURVEY_ADMIN_PERMISSIONS,
+            *COUNCIL_ADMIN_PERMISSIONS,
         }
     ),
 }

@@ -534,6 +534,22 @@ ADMIN_MODELS: dict[str, AdminModel] = {
     "surveys_response": AdminModel(view=SURVEY_BUILDERS),
     "surveys_importbatch": AdminModel(view=SURVEY_BUILDERS),
     "surveys_exportrecord": AdminModel(view=SURVEY_BUILDERS),
+    # The council (councils/admin/): admins keep the registry and the strategy whole, and
+    # record and correct meetings, decisions, minutes and recommendations, which stay on
+    # record (deleted by the superuser alone, and decisions and minutes by nobody); the
+    # history the workflows write is read-only for everybody.
+    "councils_council": AdminModel(view=ADMINS, add=ADMINS, change=ADMINS, delete=ADMINS),
+    "councils_organisation": AdminModel(view=ADMINS, add=ADMINS, change=ADMINS, delete=ADMINS),
+    "councils_membership": AdminModel(view=ADMINS, add=ADMINS, change=ADMINS, delete=ADMINS),
+    "councils_meeting": AdminModel(view=ADMINS, add=ADMINS, change=ADMINS, delete=SU),
+    "councils_agendaitem": AdminModel(view=ADMINS, add=ADMINS, change=ADMINS, delete=ADMINS),
+    "councils_decision": AdminModel(view=ADMINS, add=ADMINS, change=ADMINS),
+    "councils_minutes": AdminModel(view=ADMINS, add=ADMINS, change=ADMINS),
+    "councils_recommendation": AdminModel(view=ADMINS, add=ADMINS, change=ADMINS, delete=SU),
+    "councils_actionitem": AdminModel(view=ADMINS, add=ADMINS, change=ADMINS, delete=ADMINS),
+    "councils_strategy": AdminModel(view=ADMINS, add=ADMINS, change=ADMINS, delete=ADMINS),
+    "councils_objective": AdminModel(view=ADMINS, add=ADMINS, change=ADMINS, delete=ADMINS),
+    "councils_recordchange": AdminModel(view=ADMINS),
 }
 
 ADMIN_PAGES = ("changelist", "add", "change", "delete", "history", "<object>")
@@ -607,6 +623,7 @@ ROWS.update(
         "admin:app_list[areas]": _admin_app(ADMINS),
         "admin:app_list[reports]": _admin_app(ADMINS),
         "admin:app_list[surveys]": _admin_app(SURVEY_BUILDERS),
+        "admin:app_list[councils]": _admin_app(ADMINS),
     }
 )
 
@@ -635,4 +652,9 @@ SHOWN_ONLY_TO: dict[str, frozenset[str]] = {
     # An unpublished wave's survey estimates: the council and the survey staff (and the
     # superuser, in the admin).
     "INDICATOR_CODE": ESTIMATE_READERS | {SUPERUSER},
+    # A closed agenda item, draft minutes, and a member's name they did not agree to show:
+    # the council's members and the Django admin's users.
+    "CLOSED_ITEM_TEXT": COUNCIL | ADMINS,
+    "DRAFT_MINUTES_TEXT": COUNCIL | ADMINS,
+    "COUNCIL_MEMBER_NAME": COUNCIL | ADMINS,
 }

@@ -4,6 +4,7 @@ and states to put into every URL."""
 import io
 import uuid
 from dataclasses import dataclass, field
+from datetime import date
 from importlib import import_module
 from typing import Any
 
@@ -116,6 +117,11 @@ INTAKE_NAME = "Maria-Intake-Q7"
 CITIZEN_EMAIL = "first-citizen@example.org"
 OTHER_CITIZEN_EMAIL = "second-citizen@example.org"
 INDICATOR_CODE = "perception-q7"  # in every estimate of the indicator (an unpublished wave's)
+# The council: a closed agenda item, draft minutes, and the name of a member who did not agree
+# to be named in public.
+CLOSED_ITEM_TEXT = "Closed-item-Q7 briefing on the port patrols"
+DRAFT_MINUTES_TEXT = "Draft-minutes-Q7 the chief said"
+COUNCIL_MEMBER_NAME = "Member-Q7 Antoniou"
 
 CENTRE = (23.6465, 37.9425)
 
@@ -334,6 +340,8 @@ def world_build() -> World:
         case=restricted, user=second_supervisor, reason="Worker on leave, an urgent call"
     )
 
+    _council_records(world)
+
     # Rows for the Django admin's other models.
     objects["group"] = Group.objects.get(name=Role.CITIZEN.value)
     objects["authtoken"], _token = AuthToken.objects.create(users[CITIZEN])
@@ -364,3 +372,99 @@ def world_build() -> World:
     citizen_register(email="unconfirmed@example.org")
     objects["unconfirmed"] = User.objects.get(email="unconfirmed@example.org")
     return world
+
+
+def _council_records(world: World) -> None:
+    """A council the member and the secretary sit on, with a held split meeting (a public and a
+    closed item, decisions, draft minutes, attendance), a planned meeting, a recommendation
+    adopted with an action item and its progress, and a published strategy."""
+    from councils.models import Membership, Objective, Position, Strategy
+    from councils.services.actions import progress_update_add
+    from councils.services.attendance import AttendanceEntry, attendance_record
+    from councils.services.bodies import membership_save
+    from councils.services.minutes import minutes_create
+    from councils.services.strategy import strategy_part_save
+    from tests.councils import factories
+
+    users, objects = world.users, world.objects
+    users[COUNCIL_MEMBER].display_name = COUNCIL_MEMBER_NAME
+    users[COUNCIL_MEMBER].save()
+    council = factories.council_create(
+        slug="piraeus",
+        reference_prefix="LCCP",
+        area=Area.objects.get(level=Area.Level.MUNICIPALITY),
+    )
+    police = factories.organisation_create("police", name_en="Hellenic Police")
+    seats = {}
+    for actor, position in (
+        (COUNCIL_SECRETARY, Position.SECRETARY),
+        (COUNCIL_MEMBER, Position.MEMBER),
+    ):
+        seats[actor] = membership_save(
+            membership=Membership(
+                council=council,
+                person=users[actor],
+                organisation=police if actor == COUNCIL_MEMBER else factories.organisation_create(),
+                position=position,
+                starts_on=date(2020, 1, 1),
+            )
+        )
+    secretary = users[COUNCIL_SECRETARY]
+    held = factories.meeting_held(
+        council,
+        items=(
+            ("Street lighting in the port area", True, "decision"),
+            (CLOSED_ITEM_TEXT, False, "decision"),
+        ),
+    )
+    attendance_record(
+        meeting=held,
+        by=secretary,
+        entries=[AttendanceEntry(seat, "present") for seat in seats.values()],
+    )
+    decision = factories.decision_adopted(factories.item_of(held, public=True))
+    factories.decision_adopted(factories.item_of(held, public=False), text="Patrols at night.")
+    objects["minutes"] = minutes_create(
+        meeting=held, by=secretary, text=DRAFT_MINUTES_TEXT, public_summary="We met."
+    )
+    planned = factories.meeting_planned(
+        council, items=(("Opening", False, "information"),), location=Point(*CENTRE, srid=4326)
+    )
+    recommendation = factories.recommendation_adopted(council, decision=decision)
+    item = factories.action_item_with(recommendation, weight="1", owner=police)
+    progress_update_add(item=item, by=secretary, on=date(2024, 1, 1), percent=30)
+    strategy = strategy_part_save(
+        part=Strategy(
+            council=council,
+            title_en="Safer Piraeus",
+            starts_year=2020,
+            ends_year=2023,
+            published=True,
+        )
+    )
+    priority = strategy.priorities.create(order=1, title_en="Feel safe at night")
+    objective = strategy_part_save(
+        part=Objective(
+            priority=priority,
+            order=1,
+            title_en="Fewer incivilities",
+            target_kind="report_count",
+            category_group="incivility",
+            baseline_year=2020,
+            target_value=80,
+            target_year=2023,
+        )
+    )
+    objects.update(
+        council=council,
+        organisation=police,
+        membership=seats[COUNCIL_MEMBER],
+        meeting=planned,
+        agendaitem=planned.agenda_items.get(),
+        decision=decision,
+        recommendation=recommendation,
+        actionitem=item,
+        strategy=strategy,
+        objective=objective,
+        recordchange=recommendation.changes.first(),
+    )

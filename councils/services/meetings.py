@@ -1,0 +1,250 @@
+"""Meetings and their agendas: scheduling, the agenda, and the status workflow
+
+    planned → convened → held → closed
+    planned or convened → cancelled
+
+in one table (`MEETING_TRANSITIONS`). The meeting's details and its agenda may change while it
+is planned or convened, and are fixed once it is held (`Meeting.clean`, `AgendaItem.clean`).
+"""
+
+import os
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from councils.models import (
+    AgendaAttachment,
+    AgendaItem,
+    Council,
+    Meeting,
+    MeetingStatus,
+    Visibility,
+    limits,
+)
+from councils.models.meetings import MEETING_FIELDS, OPEN_STATUSES
+from councils.services.editing import fields_set
+from curim.accounts.models import User
+
+MEETING_TRANSITIONS: dict[str, frozenset[str]] = {
+    MeetingStatus.PLANNED: frozenset({MeetingStatus.CONVENED, MeetingStatus.CANCELLED}),
+    MeetingStatus.CONVENED: frozenset({MeetingStatus.HELD, MeetingStatus.CANCELLED}),
+    MeetingStatus.HELD: frozenset({MeetingStatus.CLOSED}),
+    MeetingStatus.CLOSED: frozenset(),
+    MeetingStatus.CANCELLED: frozenset(),
+}
+EVIDENCE_FIELDS = (
+    "evidence_report_filter",
+    "evidence_area",
+    "evidence_survey",
+    "evidence_indicator",
+    "evidence_statistics_year",
+)
+AGENDA_ITEM_FIELDS = (
+    "order",
+    "title",
+    "text",
+    "kind",
+    "public",
+    "presenter_membership",
+    "presenter_name",
+    "recommendation",
+    *EVIDENCE_FIELDS,
+)
+
+
+def _locked(meeting_id: Any) -> Meeting:
+    return Meeting.objects.select_for_update().get(pk=meeting_id)
+
+
+@transaction.atomic
+def meeting_save(*, meeting: Meeting, by: User) -> Meeting:
+    """Save a new meeting (planned) or a changed one (while planned or convened)."""
+    if meeting._state.adding:
+        meeting.status = MeetingStatus.PLANNED
+        meeting.convened_at = None
+    else:
+        _locked(meeting.pk)  # concurrent changes wait, so the check of the stored status holds
+    meeting.full_clean()
+    meeting.save()
+    return meeting
+
+
+def meeting_create(*, council: Council, by: User, **fields: Any) -> Meeting:
+    """A planned meeting of the council (fields: those of MEETING_FIELDS)."""
+    meeting = Meeting(council=council)
+    fields_set(meeting, fields, MEETING_FIELDS)
+    return meeting_save(meeting=meeting, by=by)
+
+
+@transaction.atomic
+def meeting_update(*, meeting: Meeting, by: User, **changes: Any) -> Meeting:
+    """Change a meeting that is planned or convened (fields: those of MEETING_FIELDS)."""
+    meeting = _locked(meeting.pk)
+    fields_set(meeting, changes, MEETING_FIELDS)
+    return meeting_save(meeting=meeting, by=by)
+
+
+@transaction.atomic
+def meeting_transition(*, meeting: Meeting, to_status: str, by: User, reason: str = "") -> Meeting:
+    """Move a meeting along its workflow; refused, with the reason, when it may not go there."""
+    meeting = _locked(meeting.pk)
+    if to_status not in MEETING_TRANSITIONS.get(meeting.status, frozenset()):
+        raise ValidationError(
+            {
+                "status": _("A meeting that is %(from)s cannot become %(to)s.")
+                % {
+                    "from": meeting.get_status_display().lower(),
+                    "to": MeetingStatus(to_status).label.lower()
+                    if to_status in MeetingStatus.values
+                    else to_status[:40],
+                }
+            }
+        )
+    now = timezone.now()
+    if to_status == MeetingStatus.CONVENED:
+        errors = {}
+        if not meeting.agenda_items.exists():
+            errors["agenda_items"] = _("Put at least one item on the agenda first.")
+        if not meeting.place and not meeting.online_url:
+            errors["place"] = _("Say where the meeting takes place, or give its online link.")
+        if errors:
+            raise ValidationError(errors)
+        meeting.convened_at = now
+    elif to_status == MeetingStatus.HELD:
+        if meeting.starts_at > now:
+            raise ValidationError({"status": _("The meeting has not started yet.")})
+    elif to_status == MeetingStatus.CLOSED:
+        if not meeting.attendance_not_recorded and not meeting.attendance.exists():
+            raise ValidationError(
+                {
+                    "attendance": _(
+                        "Record the attendance, or say that it was not recorded, before "
+                        "closing the meeting."
+                    )
+                }
+            )
+    elif to_status == MeetingStatus.CANCELLED:
+        if not reason.strip():
+            raise ValidationError({"cancellation_reason": _("Say why the meeting is cancelled.")})
+        meeting.cancellation_reason = reason
+    meeting.status = to_status
+    meeting.full_clean()
+    meeting.save()
+    return meeting
+
+
+@transaction.atomic
+def agenda_item_save(*, item: AgendaItem, by: User) -> AgendaItem:
+    """Save a new or changed agenda item while its meeting is planned or convened; a new item
+    without a number goes to the end of the agenda."""
+    meeting = _locked(item.meeting_id)
+    item.meeting = meeting
+    if item.order is None:
+        last = meeting.agenda_items.aggregate(last=Max("order"))["last"]
+        item.order = (last or 0) + 1
+    item.full_clean()
+    item.save()
+    return item
+
+
+def agenda_item_add(
+    *, meeting: Meeting, by: User, public: bool | None = None, **fields: Any
+) -> AgendaItem:
+    """Add an item at the end of the agenda (or at `order`). `public` left out follows the
+    meeting: the items of a public meeting are public, those of a split or closed one closed."""
+    if public is None:
+        public = meeting.visibility == Visibility.PUBLIC
+    item = AgendaItem(meeting=meeting, public=public)
+    fields_set(item, fields, AGENDA_ITEM_FIELDS)
+    return agenda_item_save(item=item, by=by)
+
+
+@transaction.atomic
+def agenda_item_update(*, item: AgendaItem, by: User, **changes: Any) -> AgendaItem:
+    _locked(item.meeting_id)
+    item = AgendaItem.objects.get(pk=item.pk)
+    fields_set(item, changes, AGENDA_ITEM_FIELDS)
+    return agenda_item_save(item=item, by=by)
+
+
+def agenda_item_deletable(item: AgendaItem) -> bool:
+    return item.meeting.status in OPEN_STATUSES and not item.decisions.exists()
+
+
+@transaction.atomic
+def agenda_item_delete(*, item: AgendaItem, by: User) -> None:
+    meeting = _locked(item.meeting_id)
+    if meeting.status not in OPEN_STATUSES:
+        raise ValidationError(
+            {
+                "meeting": _("The meeting is %(status)s: its agenda no longer changes.")
+                % {"status": meeting.get_status_display().lower()}
+            }
+        )
+    item.delete()
+
+
+@transaction.atomic
+def agenda_items_reorder(*, meeting: Meeting, by: User, order: list[int]) -> None:
+    """Number the items 1, 2, … in the order of their ids in `order` (every item, once)."""
+    meeting = _locked(meeting.pk)
+    if meeting.status not in OPEN_STATUSES:
+        raise ValidationError({"order": _("The agenda of a held meeting is fixed.")})
+    items = {item.pk: item for item in meeting.agenda_items.all()}
+    if sorted(order) != sorted(items):
+        raise ValidationError({"order": _("Give every item of the agenda once.")})
+    for position, pk in enumerate(order, start=1):
+        items[pk].order = position
+    # The uniqueness of (meeting, order) is checked at commit, so items may swap places.
+    AgendaItem.objects.bulk_update(list(items.values()), ["order"])
+
+
+def attachment_problem(file: UploadedFile) -> str:
+    """Why a file may not be attached, or ""."""
+    extension = os.path.splitext(file.name or "")[1].lower()
+    if extension not in limits.ATTACHMENT_EXTENSIONS:
+        return str(
+            _("Attach a document, spreadsheet, text or picture (%(kinds)s).")
+            % {"kinds": ", ".join(sorted(limits.ATTACHMENT_EXTENSIONS))}
+        )
+    if (file.size or 0) > limits.ATTACHMENT_MAX_BYTES:
+        return str(
+            _("Attach files of up to %(mb)d MB.")
+            % {"mb": limits.ATTACHMENT_MAX_BYTES // (1024 * 1024)}
+        )
+    return ""
+
+
+@transaction.atomic
+def agenda_attachment_add(
+    *, item: AgendaItem, by: User, title: str, file: UploadedFile
+) -> AgendaAttachment:
+    meeting = _locked(item.meeting_id)
+    if meeting.status not in OPEN_STATUSES:
+        raise ValidationError({"file": _("The agenda of a held meeting is fixed.")})
+    problem = attachment_problem(file)
+    if problem:
+        raise ValidationError({"file": problem})
+    attachment = AgendaAttachment(
+        agenda_item=item, title=title, file=file, size=file.size or 0, created_by=by
+    )
+    attachment.full_clean(exclude=["file", "created_by"])
+    attachment.save()
+    return attachment
+
+
+@transaction.atomic
+def agenda_attachment_delete(*, attachment: AgendaAttachment, by: User) -> None:
+    meeting = _locked(attachment.agenda_item.meeting_id)
+    if meeting.status not in OPEN_STATUSES:
+        raise ValidationError({"file": _("The agenda of a held meeting is fixed.")})
+    stored = attachment.file.name
+    storage = attachment.file.storage
+    attachment.delete()
+    if stored:
+        transaction.on_commit(lambda: storage.delete(stored))
