@@ -87,6 +87,7 @@ NOT_PAGES = {
     "victims:document": "a decrypted document",
     "victims:break_glass_review": "POST only",
     "victims:person_export": "a ZIP file",
+    "councils:calendar": "an iCalendar file",
     "api_schema": "the OpenAPI document",
 }
 # The API answers JSON (or XML, CSV, vector tiles) only: there is no browsable HTML API.
