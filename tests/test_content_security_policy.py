@@ -87,6 +87,7 @@ NOT_PAGES = {
     "victims:document": "a decrypted document",
     "victims:break_glass_review": "POST only",
     "victims:person_export": "a ZIP file",
+    "councils:calendar": "an iCalendar file",
     "api_schema": "the OpenAPI document",
 }
 # The API answers JSON (or XML, CSV, vector tiles) only: there is no browsable HTML API.
@@ -250,6 +251,22 @@ def world(piraeus: None) -> dict[str, Any]:
         name="Maria", phone="+30 690 000 0000", email="", channel="phone"
     )
     assert case.person is not None
+    # The council's public pages: a public meeting held, and a recommendation it adopted.
+    from councils.models import AgendaItemKind, Visibility
+    from tests.councils import factories as council_factories
+
+    council = council_factories.council_create()
+    public_meeting = council_factories.meeting_held(
+        council,
+        visibility=Visibility.PUBLIC,
+        items=(("Lighting", True, AgendaItemKind.DECISION),),
+    )
+    recommendation = council_factories.recommendation_adopted(
+        council,
+        decision=council_factories.decision_adopted(
+            council_factories.item_of(public_meeting, public=True)
+        ),
+    )
     kwargs: dict[str, Any] = {
         "user_id": unconfirmed.public_id,
         "token": email_confirmation_token.make_token(unconfirmed),
@@ -266,6 +283,8 @@ def world(piraeus: None) -> dict[str, Any]:
         "service_id": case.referrals.first().service_id,
         "glass_id": glass.pk,
         "person_id": case.person.pk,
+        "meeting_id": public_meeting.pk,
+        "reference": recommendation.reference,
     }
     # A response saved to continue later: its page is reached with its resume key.
     definition = Definition.load(survey)

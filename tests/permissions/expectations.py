@@ -154,6 +154,11 @@ PUBLIC = {
     "victims:help": "victims of crime find the unit (with a quick-exit button)",
     "victims:support_request": "anyone may ask the Victim Support Unit to contact them",
     "victims:support_request_sent": "the thank-you page",
+    "councils:home": "the council's public page: its members and meetings",
+    "councils:meeting": "a meeting's public page: its public items and published summary",
+    "councils:recommendations": "the council's public recommendations and their progress",
+    "councils:recommendation": "one public recommendation, its action items and timeline",
+    "councils:calendar": "the calendar of the council's public meetings (RFC 5545)",
 }
 
 ROWS: dict[str, Row] = {
@@ -318,6 +323,14 @@ ROWS: dict[str, Row] = {
     # Published results are everybody's; an unpublished wave's are a preview for the council
     # and the survey staff, a 404 for everybody else.
     "surveys:results": {"GET HEAD": 200},
+    # --- The council's public pages: the same for everyone (they read the public values of
+    # councils.selectors only); a meeting that is only planned is not public, to members too.
+    "councils:home": {"GET HEAD": 200},
+    "councils:meeting": {"GET HEAD": 404},
+    "councils:meeting[public]": {"GET HEAD": 200},
+    "councils:recommendations": {"GET HEAD": 200},
+    "councils:recommendation": {"GET HEAD": 200},
+    "councils:calendar": {"GET HEAD": 200},
     "surveys:results_wave": {"GET HEAD": {ESTIMATE_READERS: 200, OTHERS: 404}},
     "surveys:results_wave[published]": {"GET HEAD": 200},
     "surveys:results_estimates_csv": {"GET HEAD": {ESTIMATE_READERS: 200, OTHERS: 404}},

@@ -115,6 +115,10 @@ BY_NAME: dict[str, dict[str, Value]] = {
     "victims:case[restricted]": {"case_id": obj("case_restricted")},
     "victims:break_glass[restricted]": {"case_id": obj("case_restricted")},
     "api:vsu_case_detail[restricted]": {"case_id": obj("case_restricted")},
+    # The planned meeting is not public yet; the held split one is, with its public item.
+    "councils:meeting": {"meeting_id": obj("meeting")},
+    "councils:meeting[public]": {"meeting_id": obj("meeting_held")},
+    "councils:recommendation": {"reference": obj("recommendation", "reference")},
     "admin:view_on_site": {
         "content_type_id": lambda world: ContentType.objects.get_for_model(Report).pk,
         "object_id": obj("report"),

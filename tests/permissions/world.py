@@ -460,6 +460,7 @@ def _council_records(world: World) -> None:
         organisation=police,
         membership=seats[COUNCIL_MEMBER],
         meeting=planned,
+        meeting_held=held,
         agendaitem=planned.agenda_items.get(),
         decision=decision,
         recommendation=recommendation,

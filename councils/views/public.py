@@ -1,0 +1,125 @@
+"""The council's public accountability pages, for everybody, without logging in: the council
+with its members and meetings, a meeting's public page, the recommendations followed to done,
+and the calendar of meetings (RFC 5545).
+
+They read the public values of `councils.selectors` only (docs/councils.md, "What the public
+may read"): a closed item, minutes not published, a comment or a private name is not in them,
+so it cannot reach these pages."""
+
+import uuid
+from collections import defaultdict
+from datetime import datetime
+
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+from icalendar import Calendar, Event
+
+from councils.models.choices import MeetingKind, MeetingStatus
+from councils.selectors import (
+    PublicMeeting,
+    PublicMember,
+    public_agenda,
+    public_councils,
+    public_meeting,
+    public_meetings,
+    public_members,
+    public_minutes,
+    public_recommendation,
+    public_recommendations,
+)
+
+
+@require_safe
+def council_home(request: HttpRequest) -> HttpResponse:
+    """Each council: what it is for, its members today, its upcoming and past meetings."""
+    now = timezone.now()
+    members: dict[str, list[PublicMember]] = defaultdict(list)
+    for member in public_members():
+        members[member.council_slug].append(member)
+    meetings: dict[str, list[PublicMeeting]] = defaultdict(list)
+    for meeting in public_meetings():
+        meetings[meeting.council_slug].append(meeting)
+    councils = [
+        {
+            "council": council,
+            "members": members[council.slug],
+            "upcoming": [m for m in meetings[council.slug] if m.ends_at >= now],
+            "past": [m for m in reversed(meetings[council.slug]) if m.ends_at < now],
+        }
+        for council in public_councils()
+    ]
+    return render(request, "councils/home.html", {"councils": councils})
+
+
+@require_safe
+def meeting_detail(request: HttpRequest, meeting_id: uuid.UUID) -> HttpResponse:
+    """A meeting the public may read: its public items, decisions and published summary."""
+    meeting = public_meeting(meeting_id)
+    if meeting is None:
+        raise Http404
+    context = {
+        "meeting": meeting,
+        "agenda": public_agenda(meeting.id),
+        "minutes": public_minutes(meeting.id),
+    }
+    return render(request, "councils/meeting.html", context)
+
+
+@require_safe
+def recommendation_list(request: HttpRequest) -> HttpResponse:
+    """The recommendations adopted in public, with status, derived progress and timeline."""
+    recommendations = public_recommendations()
+    return render(request, "councils/recommendations.html", {"recommendations": recommendations})
+
+
+@require_safe
+def recommendation_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    """One recommendation: its text, action items by organisation, progress and timeline."""
+    recommendation = public_recommendation(reference)
+    if recommendation is None:
+        raise Http404
+    return render(request, "councils/recommendation.html", {"r": recommendation})
+
+
+def _event(request: HttpRequest, meeting: PublicMeeting, stamp: datetime) -> Event:
+    event = Event()
+    event.add("uid", f"{meeting.id}@{request.get_host()}")
+    event.add("dtstamp", stamp)
+    event.add("dtstart", meeting.starts_at)
+    event.add("dtend", meeting.ends_at)
+    event.add("summary", meeting.text("title"))
+    event.add("location", meeting.place or meeting.online_url)
+    url = request.build_absolute_uri(reverse("councils:meeting", args=[meeting.id]))
+    event.add("url", url)
+    event.add("description", url)
+    cancelled = meeting.status == MeetingStatus.CANCELLED
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    return event
+
+
+@require_safe
+def calendar_ics(request: HttpRequest) -> HttpResponse:
+    """The public meetings as an RFC 5545 calendar, each event with the address of its page;
+    `?kind=plenary` (a meeting kind) keeps one kind."""
+    kind = request.GET.get("kind", "")
+    if kind and kind not in MeetingKind.values:
+        return HttpResponseBadRequest(
+            _("Unknown kind of meeting. Use one of: %(kinds)s.")
+            % {"kinds": ", ".join(MeetingKind.values)},
+            content_type="text/plain; charset=utf-8",
+        )
+    calendar = Calendar()
+    calendar.add("prodid", "-//CURiM//Local Council for Crime Prevention//EN")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", _("Local Council for Crime Prevention: meetings"))
+    stamp = timezone.now()
+    for meeting in public_meetings():
+        if not kind or meeting.kind == kind:
+            calendar.add_component(_event(request, meeting, stamp))
+    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="council.ics"'
+    return response
