@@ -1,2 +1,2 @@
 #!/bin/bash
-cd /work/wt/councils && CELERY_QUEUE=curim-councils CURIM_TEST_REDIS_DB=9 .venv/bin/python -m pytest "$@"
+cd /work/wt/council-dash && CELERY_QUEUE=curim-council-dash CURIM_TEST_REDIS_DB=7 .venv/bin/python -m pytest "$@"
