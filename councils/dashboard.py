@@ -206,7 +206,9 @@ def report_counts_table(figures: ReportFigures) -> Table:
     rows: list[list[object]] = []
     for s in figures.series:
         for m in s.months:
-            month = f"{m.month:{MONTH_FORMAT}}" + (f" ({_('partial')})" if m.partial else "")
+            month = f"{m.month:{MONTH_FORMAT}}"
+            if m.partial:
+                month = _("%(month)s (partial)") % {"month": month}
             rows.append(
                 [
                     group_name(s.group),
@@ -332,7 +334,7 @@ def indicator_changes_table(changes: Sequence[IndicatorChange]) -> Table:
         Column(_("Baseline value"), numeric=True),
         Column(_("Follow-up value"), numeric=True),
         Column(_("Difference"), numeric=True),
-        Column(_("95% interval"), numeric=True),
+        Column(_("%(level)s%% interval") % {"level": 95}, numeric=True),
         Column(_("Significant")),
     ]
     rows: list[list[object]] = [

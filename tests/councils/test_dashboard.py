@@ -121,6 +121,7 @@ def test_the_report_changes_are_counted_from_the_rows(member_client: Client) -> 
     p = 2 * sum(math.comb(12, i) for i in range(4)) / 2**12
     assert crime[7] == f"{p:.3f}"
     population = Area.objects.get(code="piraeus-1").population
+    assert population is not None
     assert crime[2] == f"{recent * 1000 / population:.2f}"
     assert f"{z:.2f}".encode() in response.content
 
@@ -146,7 +147,8 @@ def test_each_csv_equals_its_table(member_client: Client, council: Council) -> N
     table = _table(response, "report_changes")
     assert len(changes) - 1 == len(table.rows)
     for line, row in zip(changes[1:], table.rows, strict=True):
-        assert int(line[5]) == row[3] and int(line[8]) == row[4]
+        assert int(line[5]) == row[3]
+        assert int(line[8]) == row[4]
         assert _shown(line[10], 2) == row[6]
         assert _shown(line[11], 3) == row[7]
     counts = _csv(member_client, "report-counts", query)
@@ -202,7 +204,8 @@ def test_only_the_council_analysts_and_admins_open_it(client: Client, role: Role
 
 def test_anonymous_visitors_log_in_first_and_others_get_a_404(client: Client) -> None:
     response = client.get(URL)
-    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
     client.force_login(user_create(is_superuser=True, is_staff=True))  # no council role
     assert client.get(URL).status_code == 404
 
