@@ -14,8 +14,7 @@ urlpatterns += [
     *(
         path(
             f"council/dashboard/{figure}.csv",
-            dashboard.council_dashboard_csv,
-            {"figure": figure},
+            dashboard.council_dashboard_csv(figure),
             name=f"dashboard_{figure.replace('-', '_')}_csv",
         )
         for figure in dashboard.CSV_FIGURES

@@ -119,17 +119,22 @@ CSV_FIGURES: dict[str, TableOf] = {
 }
 
 
-@login_required
-@require_safe
-def council_dashboard_csv(request: HttpRequest, figure: str) -> HttpResponse:
-    """One figure's table as CSV, for the same filter as the page (its query string)."""
-    form = _filter_form(request)
-    which = _valid_filter(form)
-    if which is None:
-        errors = "; ".join(
-            f"{name}: {' '.join(str(m) for m in e)}" for name, e in form.errors.items()
-        )
-        return HttpResponse(errors, status=400, content_type="text/plain; charset=utf-8")
-    user = request.user
-    table = CSV_FIGURES[figure](user, which)
-    return _csv(f"curim-council-{figure}.csv", table.csv)
+def council_dashboard_csv(figure: str) -> Callable[[HttpRequest], HttpResponse]:
+    """The view of one figure's table as CSV, for the same filter as the page (its query
+    string); a 400 saying what is wrong with a bad filter."""
+
+    @login_required
+    @require_safe
+    def view(request: HttpRequest) -> HttpResponse:
+        form = _filter_form(request)
+        which = _valid_filter(form)
+        if which is None:
+            errors = "; ".join(
+                f"{name}: {' '.join(str(m) for m in found)}" for name, found in form.errors.items()
+            )
+            return HttpResponse(errors, status=400, content_type="text/plain; charset=utf-8")
+        table = CSV_FIGURES[figure](request.user, which)
+        return _csv(f"curim-council-{figure}.csv", table.csv)
+
+    view.__name__ = view.__qualname__ = f"council_dashboard_{figure.replace('-', '_')}_csv"
+    return view
