@@ -1,13 +1,13 @@
-"""URLs of the council's public accountability pages (no login): the council, its meetings,
-its recommendations and the calendar of its meetings."""
+"""URLs of the council's pages: the public accountability pages (no login) and the dashboard
+(members, secretary, analysts, admins)."""
 
-from django.urls import path
+from django.urls import URLPattern, URLResolver, path
 
-from councils.views import public
+from councils.views import dashboard, public
 
 app_name = "councils"
 
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("council/", public.council_home, name="home"),
     path("council/meetings/<uuid:meeting_id>/", public.meeting_detail, name="meeting"),
     path("council/recommendations/", public.recommendation_list, name="recommendations"),
@@ -17,4 +17,17 @@ urlpatterns = [
         name="recommendation",
     ),
     path("council/calendar.ics", public.calendar_ics, name="calendar"),
+]
+
+# --- The council's dashboard (members, secretary, analysts, admins) ---------------------------
+urlpatterns += [
+    path("council/dashboard/", dashboard.council_dashboard, name="dashboard"),
+    *(
+        path(
+            f"council/dashboard/{figure}.csv",
+            dashboard.council_dashboard_csv(figure),
+            name=f"dashboard_{figure.replace('-', '_')}_csv",
+        )
+        for figure in dashboard.CSV_FIGURES
+    ),
 ]

@@ -40,6 +40,11 @@ def _items() -> list[NavItem]:
             reverse("surveys:dashboard"),
             frozenset({Role.ANALYST, Role.ADMIN, Role.COUNCIL_MEMBER, Role.COUNCIL_SECRETARY}),
         ),
+        NavItem(
+            _("Council dashboard"),
+            reverse("councils:dashboard"),
+            frozenset({Role.ANALYST, Role.ADMIN, Role.COUNCIL_MEMBER, Role.COUNCIL_SECRETARY}),
+        ),
         NavItem(_("Survey data"), reverse("surveys:staff"), frozenset({Role.ANALYST, Role.ADMIN})),
         NavItem(
             _("Victim support"),

@@ -312,6 +312,39 @@ ROWS: dict[str, Row] = {
         "GET HEAD": {ANONYMOUS: LOGIN, ESTIMATE_READERS: 200, OTHERS: 404},
         ELSE: LOGIN_FIRST,
     },
+    # The council's dashboard and its CSVs: the council, analysts and admins (a 404 to others).
+    "councils:dashboard": {
+        "GET HEAD": {ANONYMOUS: LOGIN, ESTIMATE_READERS: 200, OTHERS: 404},
+        ELSE: LOGIN_FIRST,
+    },
+    "councils:dashboard_report_changes_csv": {
+        "GET HEAD": {ANONYMOUS: LOGIN, ESTIMATE_READERS: 200, OTHERS: 404},
+        ELSE: LOGIN_FIRST,
+    },
+    "councils:dashboard_report_counts_csv": {
+        "GET HEAD": {ANONYMOUS: LOGIN, ESTIMATE_READERS: 200, OTHERS: 404},
+        ELSE: LOGIN_FIRST,
+    },
+    "councils:dashboard_night_places_csv": {
+        "GET HEAD": {ANONYMOUS: LOGIN, ESTIMATE_READERS: 200, OTHERS: 404},
+        ELSE: LOGIN_FIRST,
+    },
+    "councils:dashboard_indicator_changes_csv": {
+        "GET HEAD": {ANONYMOUS: LOGIN, ESTIMATE_READERS: 200, OTHERS: 404},
+        ELSE: LOGIN_FIRST,
+    },
+    "councils:dashboard_victim_support_csv": {
+        "GET HEAD": {ANONYMOUS: LOGIN, ESTIMATE_READERS: 200, OTHERS: 404},
+        ELSE: LOGIN_FIRST,
+    },
+    "councils:dashboard_recommendations_csv": {
+        "GET HEAD": {ANONYMOUS: LOGIN, ESTIMATE_READERS: 200, OTHERS: 404},
+        ELSE: LOGIN_FIRST,
+    },
+    "councils:dashboard_overdue_actions_csv": {
+        "GET HEAD": {ANONYMOUS: LOGIN, ESTIMATE_READERS: 200, OTHERS: 404},
+        ELSE: LOGIN_FIRST,
+    },
     "surveys:estimates_csv": {
         "GET HEAD": {ANONYMOUS: LOGIN, ESTIMATE_READERS: 200, OTHERS: 404},
         ELSE: LOGIN_FIRST,

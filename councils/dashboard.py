@@ -1,0 +1,488 @@
+"""What the council's dashboard shows (docs/councils.md, "The dashboard"): its filter, and each
+figure as the rows of its table, read through the other apps' selectors only. The charts draw
+the same rows (`chart_data`), and each CSV writes them (`csv_rows_of`)."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+from typing import Any
+
+from django import forms
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Count
+from django.template.defaultfilters import floatformat
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+
+from councils.models import ActionItemStatus, RecommendationStatus
+from councils.selectors import action_items_visible_to, recommendations_visible_to
+from curim.accounts.models import User
+from curim.areas.models import Area
+from curim.areas.selectors import areas_without_boundaries
+from curim.core.bilingual import in_current_language
+from curim.core.templatetags.components import Column
+from curim.reports.models import CategoryGroup
+from curim.reports.selectors import (
+    COUNCIL_FIGURES_MAX_MONTHS,
+    council_report_figures,
+    places_least_safe_at_night,
+)
+from curim.reports.statistics import (
+    ALL,
+    NightPlace,
+    ReportFigures,
+    month_add,
+    months_from_to,
+    night_places_csv_rows,
+    period_default,
+    report_changes_csv_rows,
+    report_counts_csv_rows,
+)
+from surveys.selectors import ChangeFilter, changes_visible_to, estimates_visible_to
+from victims.selectors import victim_support_statistics
+
+MONTH_FORMAT = "%Y-%m"
+FIRST_YEAR = 2000
+
+
+class MonthField(forms.CharField):
+    """A calendar month written YYYY-MM (what `<input type="month">` sends); its first day."""
+
+    default_error_messages = {"invalid": gettext_lazy("Enter a month as YYYY-MM, e.g. 2026-03.")}
+
+    def to_python(self, value: Any) -> date | None:  # type: ignore[override]
+        text = super().to_python(value)
+        if not text:
+            return None
+        parts = text.split("-")
+        if len(parts) != 2 or not all(p.isascii() and p.isdigit() for p in parts):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        year, month = int(parts[0]), int(parts[1])
+        if not (FIRST_YEAR <= year <= 9998 and 1 <= month <= 12):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return date(year, month, 1)
+
+
+class DashboardFilterForm(forms.Form):
+    """The dashboard's filter: a district (or all) and a period of whole months."""
+
+    district = forms.ChoiceField(label=gettext_lazy("District"), required=False)
+    first_month = MonthField(label=gettext_lazy("From (month)"), required=False)
+    last_month = MonthField(label=gettext_lazy("To (month)"), required=False)
+    year = forms.IntegerField(
+        label=gettext_lazy("Year of the Victim Support Unit's statistics"),
+        required=False,
+        min_value=FIRST_YEAR,
+        max_value=9998,
+    )
+
+    def __init__(self, *args: Any, districts: Sequence[Area], today: date, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.today = today
+        choices = [("", _("All districts"))]
+        choices += [(area.code, in_current_language(area, "name")) for area in districts]
+        self.fields["district"].choices = choices  # type: ignore[attr-defined]
+        for name in ("first_month", "last_month"):
+            self.fields[name].widget.input_type = "month"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        default_first, default_last = period_default(self.today)
+        first = data.get("first_month") or None
+        last = data.get("last_month") or None
+        if "first_month" in self.errors or "last_month" in self.errors:
+            return data
+        last = last or default_last
+        first = first or (month_add(last, -11) if data.get("last_month") else default_first)
+        if first > last:
+            self.add_error("last_month", _("The period ends before it starts."))
+        elif len(months_from_to(first, last)) > COUNCIL_FIGURES_MAX_MONTHS:
+            self.add_error(
+                "first_month",
+                _("A period is at most %(months)d months.")
+                % {"months": COUNCIL_FIGURES_MAX_MONTHS},
+            )
+        data["first_month"], data["last_month"] = first, last
+        if data.get("year") is None:
+            data["year"] = last.year
+        return data
+
+
+@dataclass(frozen=True)
+class Filter:
+    district: str  # a district's code; "" for all
+    first_month: date
+    last_month: date
+    year: int
+
+    @property
+    def place(self) -> str:
+        return self.district or ALL
+
+    def query(self) -> str:
+        return (
+            f"district={self.district}&first_month={self.first_month:{MONTH_FORMAT}}"
+            f"&last_month={self.last_month:{MONTH_FORMAT}}&year={self.year}"
+        )
+
+
+def districts() -> list[Area]:
+    return list(areas_without_boundaries(Area.Level.DISTRICT))
+
+
+def filter_of(form: DashboardFilterForm) -> Filter:
+    data = form.cleaned_data
+    return Filter(data.get("district") or "", data["first_month"], data["last_month"], data["year"])
+
+
+@dataclass(frozen=True)
+class Table:
+    """A figure's table: for `{% table %}` (head, rows) and its CSV (csv_rows, header first)."""
+
+    head: list[Column]
+    rows: list[list[object]]
+    csv: list[list[Any]] = field(default_factory=list)
+
+
+def _number(value: float | None, digits: int = 1) -> str:
+    return "—" if value is None else str(floatformat(value, digits))
+
+
+def group_name(group: str) -> str:
+    return _("All groups") if group == ALL else str(dict(CategoryGroup.choices).get(group, group))
+
+
+# --- 1. Reports per category group and month -------------------------------------------------
+
+
+def report_figures(user: User | AnonymousUser, which: Filter) -> ReportFigures:
+    """The report figures of the filter's period, for the filter's place only (a district, or
+    the whole municipality)."""
+    figures = council_report_figures(
+        user, first_month=which.first_month, last_month=which.last_month
+    )
+    return replace(figures, series=tuple(s for s in figures.series if s.place.key == which.place))
+
+
+def report_changes_table(figures: ReportFigures) -> Table:
+    head = [
+        Column(_("Category group")),
+        Column(_("Reports in the period"), numeric=True),
+        Column(_("per 1,000 residents"), numeric=True),
+        Column(_("Previous 12 months"), numeric=True),
+        Column(_("Last 12 months"), numeric=True),
+        Column(_("Rate ratio"), numeric=True),
+        Column("z", numeric=True),
+        Column("p", numeric=True),
+        Column(_("Significant (p < 0.05)")),
+    ]
+    rows: list[list[object]] = [
+        [
+            group_name(s.group),
+            s.count,
+            _number(s.rate, 2),
+            s.change.previous,
+            s.change.recent,
+            _number(s.change.rate_ratio, 2),
+            _number(s.change.z, 2),
+            _number(s.change.p_value, 3),
+            _("yes") if s.change.significant else _("no"),
+        ]
+        for s in figures.series
+    ]
+    return Table(head, rows, list(report_changes_csv_rows(figures)))
+
+
+def report_counts_table(figures: ReportFigures) -> Table:
+    """Month by month, every group of the place: reports, per 1,000, rolling 12 months."""
+    head = [
+        Column(_("Category group")),
+        Column(_("Month")),
+        Column(_("Reports"), numeric=True),
+        Column(_("per 1,000 residents"), numeric=True),
+        Column(_("Rolling 12 months"), numeric=True),
+        Column(_("Rolling 12 months per 1,000"), numeric=True),
+    ]
+    rows: list[list[object]] = []
+    for s in figures.series:
+        for m in s.months:
+            month = f"{m.month:{MONTH_FORMAT}}"
+            if m.partial:
+                month = _("%(month)s (partial)") % {"month": month}
+            rows.append(
+                [
+                    group_name(s.group),
+                    month,
+                    m.count,
+                    _number(m.rate, 2),
+                    m.rolling_12,
+                    _number(m.rolling_12_rate, 2),
+                ]
+            )
+    return Table(head, rows, list(report_counts_csv_rows(figures)))
+
+
+# --- 2. Places rated least safe at night -----------------------------------------------------
+
+
+def night_places(user: User | AnonymousUser, which: Filter) -> list[NightPlace]:
+    until = month_add(which.last_month, 1) - timedelta(days=1)
+    return places_least_safe_at_night(
+        user, since=which.first_month, until=until, district=which.district or None
+    )
+
+
+def night_places_table(places: Sequence[NightPlace]) -> Table:
+    head = [
+        Column(_("Rank"), numeric=True),
+        Column(_("District")),
+        Column(_("Place (longitude, latitude)")),
+        Column(_("Ratings"), numeric=True),
+        Column(_("Feels safe"), numeric=True),
+        Column(_("Lighting"), numeric=True),
+        Column(_("Visibility"), numeric=True),
+        Column(_("People around"), numeric=True),
+        Column(_("Security presence"), numeric=True),
+        Column(_("Walk path"), numeric=True),
+    ]
+    rows: list[list[object]] = [
+        [
+            rank,
+            p.district.name if p.district else "—",
+            f"{floatformat(p.longitude, 5)}, {floatformat(p.latitude, 5)}",
+            p.ratings,
+            *(
+                _number(v, 2)
+                for v in (p.feeling, p.lighting, p.visibility, p.people, p.security, p.walk_path)
+            ),
+        ]
+        for rank, p in enumerate(places, start=1)
+    ]
+    return Table(head, rows, list(night_places_csv_rows(places)))
+
+
+# --- 3. The survey's indicators, baseline against follow-up ----------------------------------
+
+
+@dataclass(frozen=True)
+class IndicatorChange:
+    indicator: str  # its name in the page's language
+    indicator_code: str
+    district: str  # a district's code, or "all"
+    district_name: str
+    survey_from: str
+    survey_to: str
+    estimate_from: float
+    estimate_to: float
+    change: float
+    ci_low: float
+    ci_high: float
+    significant: bool
+
+
+def _bilingual(english: str, greek: str) -> str:
+    return greek if (get_language() or "en").startswith("el") and greek else english
+
+
+def indicator_changes(user: User | AnonymousUser, which: Filter) -> list[IndicatorChange]:
+    """Each indicator per district (and for all), every wave against its series' baseline."""
+    changes = changes_visible_to(user, ChangeFilter(area=which.district))
+    names = {
+        row["indicator__code"]: _bilingual(row["indicator__name_en"], row["indicator__name_el"])
+        for row in estimates_visible_to(user)
+        .order_by("indicator__position", "indicator__code")
+        .values("indicator__code", "indicator__name_en", "indicator__name_el")
+        .distinct()
+    }
+    order = list(names)
+    places = {a.code: in_current_language(a, "name") for a in districts()}
+    found = [
+        IndicatorChange(
+            indicator=names.get(c.indicator, c.indicator),
+            indicator_code=c.indicator,
+            district=c.area or ALL,
+            district_name=places.get(c.area, c.area) if c.area else _("All districts"),
+            survey_from=c.survey_from,
+            survey_to=c.survey_to,
+            estimate_from=c.estimate_from,
+            estimate_to=c.estimate_to,
+            change=c.change,
+            ci_low=c.ci_low,
+            ci_high=c.ci_high,
+            significant=c.significant,
+        )
+        for c in changes
+        if c.group is None and (not which.district or c.area == which.district)
+    ]
+    return sorted(
+        found,
+        key=lambda c: (
+            order.index(c.indicator_code) if c.indicator_code in order else len(order),
+            c.district == ALL,
+            c.district,
+            c.survey_to,
+        ),
+    )
+
+
+def indicator_changes_table(changes: Sequence[IndicatorChange]) -> Table:
+    head = [
+        Column(_("Indicator")),
+        Column(_("District")),
+        Column(_("Baseline")),
+        Column(_("Follow-up")),
+        Column(_("Baseline value"), numeric=True),
+        Column(_("Follow-up value"), numeric=True),
+        Column(_("Difference"), numeric=True),
+        Column(_("%(level)s%% interval") % {"level": 95}, numeric=True),
+        Column(_("Significant")),
+    ]
+    rows: list[list[object]] = [
+        [
+            c.indicator,
+            c.district_name,
+            c.survey_from,
+            c.survey_to,
+            _number(c.estimate_from),
+            _number(c.estimate_to),
+            _number(c.change),
+            f"{_number(c.ci_low)} – {_number(c.ci_high)}",
+            _("yes") if c.significant else _("no"),
+        ]
+        for c in changes
+    ]
+    csv: list[list[Any]] = [
+        [
+            "indicator",
+            "district",
+            "survey_from",
+            "survey_to",
+            "estimate_from",
+            "estimate_to",
+            "change",
+            "ci_low",
+            "ci_high",
+            "significant",
+        ]
+    ]
+    csv += [
+        [
+            c.indicator_code,
+            c.district,
+            c.survey_from,
+            c.survey_to,
+            c.estimate_from,
+            c.estimate_to,
+            c.change,
+            c.ci_low,
+            c.ci_high,
+            "yes" if c.significant else "no",
+        ]
+        for c in changes
+    ]
+    return Table(head, rows, csv)
+
+
+# --- 4. The Victim Support Unit's anonymised statistics ----------------------------------------
+
+
+def victim_support_table(year: int) -> Table:
+    """The unit's statistics of one year, as `victim_support_statistics` gives them: a count
+    below its k is never shown (an empty cell in the CSV)."""
+    stats = victim_support_statistics(year=year)
+    hidden = _("fewer than %(k)d") % {"k": stats.k}
+    dimensions = [
+        ("month", _("Month"), stats.by_month),
+        ("offence_type", _("Offence type"), stats.by_offence_type),
+        ("support_type", _("Support type"), stats.by_support_type),
+        ("referral_outcome", _("Referral outcome"), stats.by_referral_outcome),
+        ("district", _("District"), stats.by_district),
+    ]
+    head = [Column(_("By")), Column(_("Value")), Column(_("Cases"), numeric=True)]
+    rows: list[list[object]] = [
+        [_("All cases"), str(year), hidden if stats.total is None else stats.total]
+    ]
+    csv: list[list[Any]] = [["year", "dimension", "key", "cases"]]
+    csv.append([year, "total", "", "" if stats.total is None else stats.total])
+    for key, label, cells in dimensions:
+        for cell in cells:
+            rows.append([label, cell.key, hidden if cell.count is None else cell.count])
+            csv.append([year, key, cell.key, "" if cell.count is None else cell.count])
+    return Table(head, rows, csv)
+
+
+# --- 5. Recommendations by status, overdue action items ----------------------------------------
+
+
+def recommendations_by_status(user: User | AnonymousUser) -> list[tuple[str, str, int]]:
+    """(status, its label, how many) for every status, in the workflow's order; one query."""
+    counts = dict(
+        recommendations_visible_to(user)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("status", "n")
+    )
+    return [
+        (value, str(label), counts.get(value, 0)) for value, label in RecommendationStatus.choices
+    ]
+
+
+def recommendations_table(by_status: Sequence[tuple[str, str, int]]) -> Table:
+    head = [Column(_("Status")), Column(_("Recommendations"), numeric=True)]
+    rows: list[list[object]] = [[label, n] for _value, label, n in by_status]
+    csv: list[list[Any]] = [["status", "recommendations"]]
+    csv += [[value, n] for value, _label, n in by_status]
+    return Table(head, rows, csv)
+
+
+OPEN_ITEM_STATUSES = (ActionItemStatus.NOT_STARTED, ActionItemStatus.IN_PROGRESS)
+
+
+def overdue_action_items_table(user: User | AnonymousUser, today: date) -> Table:
+    """Action items not completed nor cancelled whose due day has passed; one query."""
+    items = (
+        action_items_visible_to(user)
+        .filter(due_on__lt=today, status__in=OPEN_ITEM_STATUSES)
+        .select_related("recommendation", "owner_organisation")
+        .order_by("due_on", "pk")
+    )
+    statuses = dict(ActionItemStatus.choices)
+    head = [
+        Column(_("Recommendation")),
+        Column(_("Action item")),
+        Column(_("Owner")),
+        Column(_("Due")),
+        Column(_("Days overdue"), numeric=True),
+        Column(_("Status")),
+    ]
+    rows: list[list[object]] = []
+    csv: list[list[Any]] = [
+        ["recommendation", "action_item", "owner", "due_on", "days_overdue", "status"]
+    ]
+    for item in items:
+        due = item.due_on or today  # never None: filtered on due_on__lt
+        owner = item.owner_organisation.name if item.owner_organisation else ""
+        late = (today - due).days
+        title = item.title
+        rows.append(
+            [
+                item.recommendation.reference,
+                title,
+                owner,
+                f"{due:%Y-%m-%d}",
+                late,
+                str(statuses[item.status]),
+            ]
+        )
+        csv.append(
+            [
+                item.recommendation.reference,
+                title,
+                owner,
+                f"{due:%Y-%m-%d}",
+                late,
+                item.status,
+            ]
+        )
+    return Table(head, rows, csv)
