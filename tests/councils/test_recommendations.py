@@ -43,6 +43,7 @@ from tests.councils.factories import (
     recommendation_proposed,
     secretary_of,
 )
+from tests.seeding import seeded_rows_restore
 
 pytestmark = pytest.mark.django_db
 S = RecommendationStatus
@@ -78,6 +79,8 @@ def test_a_hundredth_reference_has_three_digits() -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_recommendations_get_different_references() -> None:
+    # A transactional test before this one may have emptied the roles' groups with every table.
+    seeded_rows_restore()
     council = council_create(reference_prefix="LCCP")
     by = secretary_of(council)
     start = threading.Barrier(6)
