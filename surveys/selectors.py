@@ -86,6 +86,12 @@ def estimates_visible_to(user: User | AnonymousUser) -> QuerySet[IndicatorEstima
     )
 
 
+def wave_published_now(survey_id: int) -> bool:
+    """Whether the wave's results are published, as the database says now (not as an
+    instance loaded earlier says)."""
+    return Survey.objects.filter(pk=survey_id, results_published_at__isnull=False).exists()
+
+
 def results_published() -> QuerySet[Survey]:
     """The waves whose results the public reads (with estimates to read), newest first."""
     return Survey.objects.filter(

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from curim.accounts.models import User
 from surveys.models import IndicatorEstimate, Survey, SurveyRefresh
+from surveys.selectors import wave_published_now
 from surveys.services.refresh import survey_changed
 
 FROZEN = gettext_lazy(
@@ -28,7 +29,7 @@ def refuse_if_published(survey: Survey) -> None:
     """A published wave's data are frozen: its responses, imports and margins cannot change
     while the public reads its results (two downloads on either side of one new response would
     tell that respondent apart). Withdraw the results first."""
-    if Survey.objects.filter(pk=survey.pk, results_published_at__isnull=False).exists():
+    if wave_published_now(survey.pk):
         raise ValidationError({"survey": [FROZEN]})
 
 

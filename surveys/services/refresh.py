@@ -24,7 +24,7 @@ from django.utils import timezone
 from curim.core.services import task_enqueue
 from surveys.estimates import estimates_compute
 from surveys.models import IndicatorEstimate, Survey, SurveyRefresh
-from surveys.selectors import refreshes_unattended, surveys_stale
+from surveys.selectors import refreshes_unattended, surveys_stale, wave_published_now
 from surveys.services.statistics import cell_statistics_add, cell_statistics_rebuild
 
 logger = logging.getLogger(__name__)
@@ -49,7 +49,7 @@ def survey_changed(*, survey_ids: Iterable[int], rebuild: bool = False) -> None:
         for survey_id in sorted(set(survey_ids)):
             SurveyRefresh.objects.get_or_create(survey_id=survey_id)
             state = SurveyRefresh.objects.select_for_update().get(survey_id=survey_id)
-            if Survey.objects.filter(pk=survey_id, results_published_at__isnull=False).exists():
+            if wave_published_now(survey_id):
                 # Published: the public's figures stay as they were published. The change is
                 # recorded, and refreshed when the results are withdrawn (services.publication).
                 state.changed_at = now
@@ -75,7 +75,7 @@ def estimates_refresh(*, survey: Survey, wait: bool = True) -> int | None:
     with _wave_lock(survey.pk, wait=wait) as held:
         if not held:
             return None
-        if Survey.objects.filter(pk=survey.pk, results_published_at__isnull=False).exists():
+        if wave_published_now(survey.pk):
             logger.info("Wave %s is published: its estimates stay as published", survey.pk)
             return None
         # The end is recorded (done or failed) before the lock goes, so that "running" without
