@@ -50,16 +50,28 @@ _UNPUBLISHED = {"public_id": obj("report_unpublished", "public_id")}
 _WAVE = {"code": obj("survey", "code")}
 _CLOSED_WAVE = {"code": obj("survey_closed", "code")}
 
+# A token carries the second it was made: two calls a second apart differ. One token per user
+# and state, so the path walked and the values checked are the same link.
+_TOKENS: dict[tuple[object, ...], str] = {}
+
+
+def _token(generator: Any, user: Any) -> str:
+    key = (id(generator), user.pk, user.password, user.last_login, user.email)
+    if key not in _TOKENS:
+        _TOKENS[key] = generator.make_token(user)
+    return _TOKENS[key]
+
+
 # Converter values by URL name; `name[sample]` walks the URL once more with other objects.
 BY_NAME: dict[str, dict[str, Value]] = {
     "accounts:confirm": {
         # A citizen who registered and has not chosen a password yet, with a valid link.
         "user_id": obj("unconfirmed", "public_id"),
-        "token": lambda world: email_confirmation_token.make_token(world["unconfirmed"]),
+        "token": lambda world: _token(email_confirmation_token, world["unconfirmed"]),
     },
     "accounts:password_reset_confirm": {
         "uidb64": lambda world: urlsafe_base64_encode(str(world["plain_user"].public_id).encode()),
-        "token": lambda world: default_token_generator.make_token(world["plain_user"]),
+        "token": lambda world: _token(default_token_generator, world["plain_user"]),
     },
     "reports:detail": _REPORT,
     "reports:detail[unpublished]": _UNPUBLISHED,
