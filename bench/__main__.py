@@ -2,7 +2,7 @@
 
 The floor is the bare SQL (or the raw INSERT) doing the same work in the same run; the ratio
 shows what our code adds over PostgreSQL. Absolute times depend on the machine.
-Usage: python -m bench [--reports N] [--responses N]
+Usage: python -m bench [--reports N] [--responses N] [--only PART ...]
 (default 1,000,000 reports and 100,000 survey responses; seeded once, then reused)
 """
 
@@ -38,6 +38,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--reports", type=int, default=1_000_000)
     parser.add_argument("--responses", type=int, default=100_000)
+    parser.add_argument(
+        "--only",
+        choices=["areas", "reports", "surveys", "councils"],
+        action="append",
+        help="run only these parts (repeatable); the reports are seeded for councils too",
+    )
     args = parser.parse_args()
 
     from bench.database import database_ready
@@ -46,12 +52,19 @@ def main() -> None:
     import django
 
     django.setup()
-    from bench import areas, reports, surveys
+    from bench import areas, councils, reports, surveys
 
     print(f"python {sys.version.split()[0]}, database {os.environ['DATABASE_URL'].split('@')[-1]}")
-    areas.run()
-    reports.run(total=args.reports)
-    surveys.run(total=args.responses)
+    parts = set(args.only or ["areas", "reports", "surveys", "councils"])
+    if "areas" in parts:
+        areas.run()
+    if "reports" in parts:
+        reports.run(total=args.reports)
+    if "councils" in parts:
+        reports.seed(args.reports)
+        councils.run()
+    if "surveys" in parts:
+        surveys.run(total=args.responses)
 
 
 if __name__ == "__main__":
