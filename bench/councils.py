@@ -16,6 +16,8 @@ from bench.timing import paired_median_seconds, ratio_line
 from curim.accounts.models import User
 from curim.accounts.roles import Role
 from curim.accounts.services import user_roles_set
+from curim.areas.demo import DEMO_AREAS
+from curim.areas.services import areas_load_file
 
 URL = "/council/dashboard/"
 
@@ -54,6 +56,7 @@ def bench_dashboard(client: Client) -> None:
 
 def run() -> None:
     print("council dashboard")
+    areas_load_file(path=DEMO_AREAS)  # the districts (and their populations) the figures split by
     client = Client(HTTP_HOST="localhost")
     analyst, _ = User.objects.get_or_create(email="bench-analyst@example.org")
     user_roles_set(user=analyst, roles={Role.ANALYST})
