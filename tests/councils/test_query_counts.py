@@ -1,0 +1,124 @@
+"""Every council page, file and API list reads a fixed number of queries, however many meetings,
+agenda items, recommendations and action items the council has.
+
+The URLs come from the URLconf (every route under `council/` and `api/v1/council/`), so a new
+page joins this test by itself; one whose keyword arguments this test cannot fill fails until
+`VALUES` says how. Each is read as the council's secretary (who sees everything, closed items
+and drafts included) and anonymously, before and after the council grows; a URL that answers
+405 to GET (a form's POST) is left to its own tests.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import get_resolver
+
+from councils.models import AgendaItemKind, Council, Meeting, Recommendation, Visibility
+from tests.councils.factories import (
+    action_item_with,
+    council_create,
+    meeting_held,
+    minutes_approved,
+    recommendation_adopted,
+    secretary_of,
+)
+from tests.permissions.walk import _keywords, _patterns
+
+pytestmark = pytest.mark.django_db
+
+PREFIXES = ("council/", "api/v1/council/")
+
+
+@dataclass
+class Records:
+    council: Council
+    meeting: Meeting
+    recommendation: Recommendation
+
+
+# How to fill each keyword argument of a council URL from the records.
+VALUES: dict[str, Callable[[Records], Any]] = {
+    "meeting_id": lambda r: r.meeting.pk,
+    "reference": lambda r: r.recommendation.reference,
+}
+
+
+def council_routes() -> list[tuple[str, str]]:
+    """(name, route) of every council URL."""
+    found = []
+    for namespace, route, pattern in _patterns(get_resolver().url_patterns):
+        plain = route.lstrip("^")
+        if plain.startswith(PREFIXES):
+            found.append((f"{namespace}{pattern.name}", plain))
+    return found
+
+
+def _path(route: str, records: Records) -> str:
+    path = "/" + route.rstrip("$")
+    for keyword in _keywords(route):
+        assert keyword in VALUES, f"say in VALUES how to fill <{keyword}> of {route}"
+        value = str(VALUES[keyword](records))
+        path = path.replace(f"<uuid:{keyword}>", value).replace(f"<int:{keyword}>", value)
+        path = path.replace(f"<str:{keyword}>", value).replace(f"<slug:{keyword}>", value)
+        path = path.replace(f"<{keyword}>", value)
+    assert "<" not in path, path
+    return path
+
+
+def _counts(client: Client, paths: list[str]) -> dict[str, tuple[int, int]]:
+    """(status, number of queries) of a GET of each path."""
+    counts = {}
+    for path in paths:
+        with CaptureQueriesContext(connection) as captured:
+            status = client.get(path).status_code
+        counts[path] = (status, len(captured))
+    return counts
+
+
+def _grow(council: Council) -> None:
+    for _ in range(3):
+        recommendation = recommendation_adopted(council)
+        action_item_with(recommendation, weight="2", percents=(10, 60))
+        action_item_with(recommendation, percents=(30,))
+    meeting = meeting_held(
+        council,
+        visibility=Visibility.SPLIT,
+        items=tuple((f"More {n}", n % 2 == 0, AgendaItemKind.DECISION) for n in range(5)),
+    )
+    minutes_approved(meeting)
+
+
+def test_the_walk_finds_the_council_s_urls() -> None:
+    names = {name for name, _ in council_routes()}
+    assert {"councils:home", "councils:meeting", "councils:dashboard"} <= names
+
+
+@pytest.mark.parametrize("who", ["secretary", "anonymous"])
+def test_no_council_url_reads_more_queries_as_the_council_grows(who: str) -> None:
+    council = council_create()
+    meeting = meeting_held(council, visibility=Visibility.SPLIT)
+    minutes_approved(meeting)
+    records = Records(council, meeting, recommendation_adopted(council))
+    action_item_with(records.recommendation, percents=(20,))
+    client = Client()
+    if who == "secretary":
+        client.force_login(secretary_of(council))
+    paths = [_path(route, records) for _, route in council_routes()]
+    before = _counts(client, paths)
+    opened = [path for path, (status, _) in before.items() if status == 200]
+    if who == "secretary":
+        refused = {path: status for path, (status, _) in before.items() if status not in (200, 405)}
+        assert not refused, f"the secretary should open these: {refused}"
+    else:
+        assert opened  # the public pages
+    _grow(council)
+    after = _counts(client, paths)
+    grew = {
+        path: (before[path][1], after[path][1]) for path in opened if after[path] != before[path]
+    }
+    assert not grew, f"(before, after) queries: {grew}"
