@@ -1,12 +1,12 @@
 """The shapes of the council API: what a client sends (`*Create`) and what it reads back.
 
-The read serializers are given plain values (the dataclasses of `councils.selectors.public`, or
-the dicts the views make of a member's records), never a model whose other columns could leak.
+The read serializers are given plain values (the dataclasses of `councils.selectors.public`,
+or the dicts the views make of a member's records), never a model whose other columns could
+leak. Descriptions are in English, as everywhere in the API's schema.
 """
 
 from typing import Any
 
-from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from councils.models import limits
@@ -25,12 +25,12 @@ class MeetingCreateSerializer(serializers.Serializer[Any]):
     council = serializers.SlugField(
         required=False,
         max_length=64,
-        help_text=_(
+        help_text=(
             "The council's slug. Needed only when the secretary keeps the records of more "
             "than one council; otherwise the meeting is the council's they keep."
         ),
     )
-    title = serializers.CharField(max_length=limits.TITLE_MAX, help_text=_("Title in English."))
+    title = serializers.CharField(max_length=limits.TITLE_MAX, help_text=("Title in English."))
     title_el = serializers.CharField(
         max_length=limits.TITLE_MAX, required=False, allow_blank=True, default=""
     )
@@ -56,7 +56,7 @@ class AgendaItemCreateSerializer(serializers.Serializer[Any]):
         required=False,
         allow_null=True,
         default=None,
-        help_text=_(
+        help_text=(
             "Left out: the items of a public meeting are public, those of a split or closed "
             "one closed."
         ),
@@ -74,8 +74,8 @@ class AgendaItemSerializer(serializers.Serializer[Any]):
 
 class MeetingSerializer(serializers.Serializer[Any]):
     id = serializers.UUIDField()
-    council = serializers.CharField(help_text=_("The council's slug."))
-    title = serializers.CharField(help_text=_("In English, or in Greek when there is no English."))
+    council = serializers.CharField(help_text=("The council's slug."))
+    title = serializers.CharField(help_text=("In English, or in Greek when there is no English."))
     title_en = serializers.CharField()
     title_el = serializers.CharField()
     kind = serializers.ChoiceField(choices=MeetingKind.choices)
@@ -90,7 +90,7 @@ class MeetingSerializer(serializers.Serializer[Any]):
 class MeetingDetailSerializer(MeetingSerializer):
     agenda_items = AgendaItemSerializer(many=True)
     minutes_summary = serializers.CharField(
-        allow_null=True, help_text=_("The public summary of published minutes.")
+        allow_null=True, help_text=("The public summary of published minutes.")
     )
 
 
@@ -107,7 +107,7 @@ class ProgressUpdateSerializer(serializers.Serializer[Any]):
 
 
 class ActionItemSerializer(serializers.Serializer[Any]):
-    recommendation = serializers.CharField(help_text=_("The recommendation's reference."))
+    recommendation = serializers.CharField(help_text=("The recommendation's reference."))
     title_en = serializers.CharField()
     title_el = serializers.CharField()
     owner = OrganisationSerializer()
@@ -141,7 +141,7 @@ class RecommendationSerializer(serializers.Serializer[Any]):
     progress = serializers.FloatField(
         source="progress.percent",
         allow_null=True,
-        help_text=_("Percent done, derived from the action items (docs/councils.md)."),
+        help_text=("Percent done, derived from the action items (docs/councils.md)."),
     )
     progress_rule = serializers.CharField(source="progress.rule")
     addressees = OrganisationSerializer(many=True)
@@ -215,10 +215,10 @@ class PopoloOrganizationSerializer(serializers.Serializer[Any]):
 
 class PopoloMembershipSerializer(serializers.Serializer[Any]):
     id = serializers.CharField()
-    organization_id = serializers.CharField(help_text=_("The council."))
-    on_behalf_of_id = serializers.CharField(help_text=_("The organisation the member stands for."))
+    organization_id = serializers.CharField(help_text=("The council."))
+    on_behalf_of_id = serializers.CharField(help_text=("The organisation the member stands for."))
     person_id = serializers.CharField(
-        required=False, help_text=_("Only for members who agreed to be named.")
+        required=False, help_text=("Only for members who agreed to be named.")
     )
     role = serializers.ChoiceField(choices=sorted(POPOLO_ROLES.values()))
     start_date = serializers.DateField()
