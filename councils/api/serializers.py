@@ -136,8 +136,12 @@ class RecommendationSerializer(serializers.Serializer[Any]):
     priority = serializers.CharField()
     due_on = serializers.DateField(allow_null=True)
     status = serializers.CharField()
-    adopted_in_meeting = serializers.UUIDField(source="adopted_in_meeting_id")
-    adopted_on = serializers.DateTimeField()
+    adopted_in_meeting = serializers.UUIDField(
+        source="adopted_in_meeting_id",
+        allow_null=True,
+        help_text="Null for a proposal (which only the council's members read).",
+    )
+    adopted_on = serializers.DateTimeField(allow_null=True)
     progress = serializers.FloatField(
         source="progress.percent",
         allow_null=True,

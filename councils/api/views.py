@@ -4,7 +4,8 @@
 Who reads what:
 - everybody (no login) reads the public record, through `councils.selectors.public` only;
 - a member of a council also reads that council's meetings whatever their state, and all
-  their agenda items, closed ones included (`councils.selectors.scopes`);
+  their agenda items, closed ones included, and its recommendations that are not public with
+  their action items (`councils.selectors.scopes`, `councils.api.members`);
 - the council's secretary (`councils_kept_by`) adds meetings and agenda items.
 A meeting the caller may not see is a 404.
 """
@@ -25,6 +26,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from councils.api import serializers as shapes
+from councils.api.members import members_action_items, members_recommendations
 from councils.api.popolo import popolo_document
 from councils.models import Council, Meeting
 from councils.selectors import (
@@ -254,26 +256,28 @@ class AgendaItemCreate(APIView):
         return Response(shapes.AgendaItemSerializer(answer).data, status=status.HTTP_201_CREATED)
 
 
-# --- Recommendations, action items, the strategy: the public record ----------------------------
+# --- Recommendations, action items, the strategy ----------------------------------------------
 class RecommendationList(APIView):
-    """Recommendations adopted in public, with their derived progress and public timeline."""
+    """Recommendations adopted in public, with their derived progress and public timeline; a
+    member also reads their councils' others (proposals, those adopted in closed session)."""
 
     permission_classes = [AllowAny]
 
     @extend_schema(responses=shapes.RecommendationSerializer(many=True))
     def get(self, request: Request) -> Response:
-        return Response(shapes.RecommendationSerializer(public_recommendations(), many=True).data)
+        found: list[Any] = [*members_recommendations(request.user), *public_recommendations()]
+        return Response(shapes.RecommendationSerializer(found, many=True).data)
 
 
 class ActionItemList(APIView):
-    """The action items of public recommendations: owner organisation, due date, status and
-    progress updates (percent and day only)."""
+    """The action items of public recommendations (and, for a member, of their councils'
+    others): owner organisation, due date, status and progress updates (day and percent)."""
 
     permission_classes = [AllowAny]
 
     @extend_schema(responses=shapes.ActionItemSerializer(many=True))
     def get(self, request: Request) -> Response:
-        items = [
+        items = members_action_items(request.user) + [
             {
                 "recommendation": recommendation.reference,
                 "title_en": item.title_en,

@@ -294,6 +294,36 @@ def test_recommendations_action_items_and_strategies_are_the_public_record() -> 
     assert measure["recommendations"] == [recommendations[0]["reference"]]
 
 
+@pytest.mark.parametrize("who", ["member", "anonymous", "member elsewhere", "admin"])
+def test_only_the_council_s_members_read_its_proposals_and_closed_adoptions(who: str) -> None:
+    council = _world()
+    users = {
+        "member": member_create(council).person,
+        "anonymous": None,
+        "member elsewhere": member_create(council_create()).person,
+        "admin": user_with_role(Role.ADMIN),
+    }
+    client = _client(users[who])
+    recommendations = client.get("/api/v1/council/recommendations/").json()
+    titles = {r["title_en"]: r["adopted_in_meeting"] for r in recommendations}
+    items = client.get("/api/v1/council/action-items/").json()
+    references = {r["reference"]: r["title_en"] for r in recommendations}
+    if who == "member":
+        assert set(titles) == {
+            SHOWN["recommendation"],
+            SECRET["proposal"],
+            SECRET["closed adoption"],
+        }
+        assert titles[SECRET["proposal"]] is None
+        assert titles[SECRET["closed adoption"]] is not None
+    else:
+        assert set(titles) == {SHOWN["recommendation"]}
+    assert {references[i["recommendation"]] for i in items} <= set(titles)
+    text = json.dumps(recommendations) + json.dumps(items)
+    for secret in ("owner name", "owner e-mail", "update text", "closed decision"):
+        assert SECRET[secret] not in text
+
+
 def test_popolo_names_only_members_who_agreed_and_links_every_id() -> None:
     council = _world()
     document = _client().get("/api/v1/council/popolo.json").json()
