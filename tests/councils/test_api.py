@@ -9,7 +9,9 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -25,10 +27,13 @@ from councils.models import (
 from curim.accounts.models import User
 from curim.accounts.roles import Role
 from tests.councils.factories import (
+    action_item_with,
     council_create,
     meeting_held,
     meeting_planned,
     member_create,
+    recommendation_adopted,
+    recommendation_proposed,
     secretary_of,
 )
 from tests.councils.test_public import SECRET, SHOWN, _world
@@ -367,3 +372,31 @@ def test_a_council_without_a_secretary_is_no_one_s_to_write(db: None) -> None:
     # A member with the secretary role who does not sit on the council keeps nothing.
     stranger = user_with_role(Role.COUNCIL_SECRETARY)
     assert _post(_client(stranger), MEETINGS, _meeting_body()).status_code == 403
+
+
+def _queries(client: Client, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize("who", ["anonymous", "member"])
+def test_the_lists_take_a_fixed_number_of_queries(who: str) -> None:
+    council = _world()
+    client = _client(member_create(council).person if who == "member" else None)
+    urls = [*(path for _args, path in CONTRACT.values())]
+    split = council.meetings.get(agenda_items__title=SECRET["closed item"])
+    urls.append(f"{MEETINGS}{split.pk}/")
+    before = {url: _queries(client, url) for url in urls}
+    for _ in range(3):
+        recommendation = recommendation_adopted(council)
+        action_item_with(recommendation, weight="2", percents=(10, 60))
+        recommendation_proposed(council)
+    meeting_held(
+        council,
+        visibility=Visibility.PUBLIC,
+        items=tuple((f"More {n}", True, AgendaItemKind.DECISION) for n in range(4)),
+    )
+    member_create(council, name_public=True, display_name="Another named member")
+    after = {url: _queries(client, url) for url in urls}
+    assert after == before
