@@ -3,7 +3,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from councils.views import dashboard, public
+from councils.views import dashboard, feeds, open_data, public
 
 app_name = "councils"
 
@@ -30,4 +30,10 @@ urlpatterns += [
         )
         for figure in dashboard.CSV_FIGURES
     ),
+]
+
+# --- The council's open outputs: the Atom feed and the open-data export ------------------------
+urlpatterns += [
+    path("council/feed/", feeds.recommendation_updates_feed, name="feed"),
+    path("council/open-data.zip", open_data.open_data_zip, name="open_data"),
 ]

@@ -234,6 +234,13 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Collaborative Urban Risk Management: citizen reports, areas and indicators.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Choice sets whose field names ("kind", "status") other apps use too.
+    "ENUM_NAME_OVERRIDES": {
+        "MeetingKindEnum": "councils.models.choices.MeetingKind",
+        "MeetingStatusEnum": "councils.models.choices.MeetingStatus",
+        "AgendaItemKindEnum": "councils.models.choices.AgendaItemKind",
+        "StatusEnum": "victims.models.choices.Status",  # its name before the council's came
+    },
 }
 
 # --- Internationalisation -------------------------------------------------------------------

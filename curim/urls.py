@@ -19,6 +19,7 @@ api_v1 = [
     path("", include("curim.reports.api.urls")),
     path("", include("surveys.api_urls")),
     path("", include("victims.api_urls")),
+    path("", include("councils.api.urls")),
 ]
 
 urlpatterns = [

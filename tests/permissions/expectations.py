@@ -159,6 +159,14 @@ PUBLIC = {
     "councils:recommendations": "the council's public recommendations and their progress",
     "councils:recommendation": "one public recommendation, its action items and timeline",
     "councils:calendar": "the calendar of the council's public meetings (RFC 5545)",
+    "councils:feed": "the Atom feed of the public recommendations' status and progress",
+    "councils:open_data": "open data: everything public about the councils, CSV and JSON",
+    "api:council_meeting_list": "the council's public meetings (GET; POST: the secretary)",
+    "api:council_meeting_detail": "a public meeting and its public agenda items",
+    "api:council_recommendation_list": "the public recommendations and their progress",
+    "api:council_action_item_list": "the public recommendations' action items",
+    "api:council_strategy_list": "the published strategies",
+    "api:council_popolo": "the councils' organisations and memberships as Popolo JSON",
 }
 
 ROWS: dict[str, Row] = {
@@ -364,6 +372,32 @@ ROWS: dict[str, Row] = {
     "councils:recommendations": {"GET HEAD": 200},
     "councils:recommendation": {"GET HEAD": 200},
     "councils:calendar": {"GET HEAD": 200},
+    "councils:feed": {"GET HEAD": 200},
+    "councils:open_data": {"GET HEAD": 200},
+    # --- The council's API: the public record for everybody; a member reads every meeting
+    # of their council, and its secretary adds meetings and agenda items (councils/api/).
+    "api:council_meeting_list": {
+        "GET HEAD OPTIONS": 200,
+        "POST": {ANONYMOUS: 401, COUNCIL_SECRETARY: 400, OTHERS: 403},  # 400: an empty body
+    },
+    # The planned meeting is the council's only; the held split one is public.
+    "api:council_meeting_detail": {"GET HEAD": {COUNCIL: 200, OTHERS: 404}, "OPTIONS": 200},
+    "api:council_meeting_detail[public]": {"GET HEAD OPTIONS": 200},
+    # Refused with 403 to those who may see the meeting, 404 to those who may not.
+    "api:council_agenda_item_create": {
+        "POST": {ANONYMOUS: 401, COUNCIL_SECRETARY: 400, COUNCIL_MEMBER: 403, OTHERS: 404},
+        "OPTIONS": {ANONYMOUS: 401, OTHERS: 200},
+        ELSE: {ANONYMOUS: 401, OTHERS: 405},
+    },
+    "api:council_agenda_item_create[public]": {
+        "POST": {ANONYMOUS: 401, COUNCIL_SECRETARY: 400, OTHERS: 403},
+        "OPTIONS": {ANONYMOUS: 401, OTHERS: 200},
+        ELSE: {ANONYMOUS: 401, OTHERS: 405},
+    },
+    "api:council_recommendation_list": {"GET HEAD OPTIONS": 200},
+    "api:council_action_item_list": {"GET HEAD OPTIONS": 200},
+    "api:council_strategy_list": {"GET HEAD OPTIONS": 200},
+    "api:council_popolo": {"GET HEAD OPTIONS": 200},
     "surveys:results_wave": {"GET HEAD": {ESTIMATE_READERS: 200, OTHERS: 404}},
     "surveys:results_wave[published]": {"GET HEAD": 200},
     "surveys:results_estimates_csv": {"GET HEAD": {ESTIMATE_READERS: 200, OTHERS: 404}},

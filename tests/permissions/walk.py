@@ -131,6 +131,10 @@ BY_NAME: dict[str, dict[str, Value]] = {
     "councils:meeting": {"meeting_id": obj("meeting")},
     "councils:meeting[public]": {"meeting_id": obj("meeting_held")},
     "councils:recommendation": {"reference": obj("recommendation", "reference")},
+    "api:council_meeting_detail": {"meeting_id": obj("meeting")},
+    "api:council_meeting_detail[public]": {"meeting_id": obj("meeting_held")},
+    "api:council_agenda_item_create": {"meeting_id": obj("meeting")},
+    "api:council_agenda_item_create[public]": {"meeting_id": obj("meeting_held")},
     "admin:view_on_site": {
         "content_type_id": lambda world: ContentType.objects.get_for_model(Report).pk,
         "object_id": obj("report"),

@@ -1,0 +1,113 @@
+"""The Atom feed of recommendation updates (`/council/feed/`): each public status change and
+each progress update of a public recommendation's action items, newest first, linking to the
+recommendation's public page. Read from `councils.selectors.public` only."""
+
+from dataclasses import dataclass
+from datetime import datetime, time
+
+from django.contrib.syndication.views import Feed
+from django.http import HttpRequest
+from django.urls import reverse, reverse_lazy
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_safe
+
+from councils.models.choices import RecommendationStatus
+from councils.selectors import PublicRecommendation, public_recommendations
+
+# A feed reader shows this many entries; older updates stay on the recommendations' pages.
+ENTRIES_MAX = 200
+
+
+@dataclass(frozen=True)
+class RecommendationUpdate:
+    reference: str
+    guid: str  # unique and stable: the entry's Atom id, an address of its page
+    title: str
+    description: str
+    at: datetime
+
+
+def _label(status: str) -> str:
+    return str(RecommendationStatus(status).label) if status in RecommendationStatus else status
+
+
+def _updates_of(
+    recommendation: PublicRecommendation, request: HttpRequest
+) -> list[RecommendationUpdate]:
+    reference = recommendation.reference
+    page = request.build_absolute_uri(reverse("councils:recommendation", args=[reference]))
+    title = recommendation.text("title")
+    found = [
+        RecommendationUpdate(
+            reference=reference,
+            guid=f"{page}#status-{number}",
+            title=_("%(reference)s %(title)s: %(status)s")
+            % {"reference": reference, "title": title, "status": _label(change.to_status)},
+            description=change.note,
+            at=change.changed_at,
+        )
+        for number, change in enumerate(recommendation.timeline, start=1)
+    ]
+    for item_number, item in enumerate(recommendation.action_items, start=1):
+        for number, update in enumerate(item.updates, start=1):
+            found.append(
+                RecommendationUpdate(
+                    reference=reference,
+                    guid=f"{page}#action-{item_number}-progress-{number}",
+                    title=_("%(reference)s %(title)s: %(item)s at %(percent)d%%")
+                    % {
+                        "reference": reference,
+                        "title": title,
+                        "item": item.text("title"),
+                        "percent": update.percent,
+                    },
+                    description=_("%(organisation)s reports %(percent)d%% done.")
+                    % {"organisation": item.owner.text("name"), "percent": update.percent},
+                    at=timezone.make_aware(datetime.combine(update.on, time.min)),
+                )
+            )
+    return found
+
+
+class RecommendationUpdatesFeed(Feed[RecommendationUpdate, HttpRequest]):
+    feed_type = Atom1Feed
+    title = gettext_lazy("Local Council for Crime Prevention: recommendation updates")
+    subtitle = gettext_lazy(
+        "Status changes and progress of the recommendations the council adopted in public."
+    )
+    link = reverse_lazy("councils:recommendations")
+
+    def get_object(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpRequest:
+        return request  # the entries' ids are absolute addresses of this site
+
+    def items(self, request: HttpRequest) -> list[RecommendationUpdate]:
+        updates = [u for r in public_recommendations() for u in _updates_of(r, request)]
+        updates.sort(key=lambda update: (update.at, update.reference, update.guid), reverse=True)
+        return updates[:ENTRIES_MAX]
+
+    def item_title(self, item: RecommendationUpdate) -> str:
+        return item.title
+
+    def item_description(self, item: RecommendationUpdate) -> str:
+        return item.description
+
+    def item_link(self, item: RecommendationUpdate) -> str:
+        return reverse("councils:recommendation", args=[item.reference])
+
+    def item_guid(self, item: RecommendationUpdate) -> str:
+        return item.guid
+
+    def item_guid_is_permalink(self, item: RecommendationUpdate) -> bool:
+        return False
+
+    def item_pubdate(self, item: RecommendationUpdate) -> datetime:
+        return item.at
+
+    def item_updateddate(self, item: RecommendationUpdate) -> datetime:
+        return item.at
+
+
+recommendation_updates_feed = require_safe(RecommendationUpdatesFeed())
