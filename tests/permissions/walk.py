@@ -130,6 +130,8 @@ BY_NAME: dict[str, dict[str, Value]] = {
     # The planned meeting is not public yet; the held split one is, with its public item.
     "councils:meeting": {"meeting_id": obj("meeting")},
     "councils:meeting[public]": {"meeting_id": obj("meeting_held")},
+    "councils:meeting_pack": {"meeting_id": obj("meeting")},
+    "councils:meeting_pack[held]": {"meeting_id": obj("meeting_held")},
     "councils:recommendation": {"reference": obj("recommendation", "reference")},
     "admin:view_on_site": {
         "content_type_id": lambda world: ContentType.objects.get_for_model(Report).pk,
