@@ -11,7 +11,7 @@ dashboard CSV (codes and numbers; names of places are looked up again when the p
 
 import json
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
@@ -159,6 +159,14 @@ _SHOWN: dict[str, tuple[Promise, list[tuple[str, Promise | str, bool]]]] = {
         ],
     ),
 }
+_DIMENSIONS = {
+    "total": gettext_lazy("All cases"),
+    "month": gettext_lazy("Month"),
+    "offence_type": gettext_lazy("Offence type"),
+    "support_type": gettext_lazy("Support type"),
+    "referral_outcome": gettext_lazy("Referral outcome"),
+    "district": gettext_lazy("District"),
+}
 _DIGITS = {"rate_ratio": 2, "p_value": 3, "feeling": 2, "lighting": 2, "security": 2}
 
 
@@ -173,9 +181,11 @@ def _cell(column: str, value: Any, names: dict[str, str], table: str) -> str:
     """A stored value as the pack shows it; `names` maps codes (places, indicators) to names."""
     if value == "" or value is None:
         return "—" if column != "cases" else _("hidden (small number)")
+    if column == "dimension":
+        return str(_DIMENSIONS.get(str(value), value))
     if column == "group":
         return board.group_name(str(value))
-    if column in ("district", "indicator"):
+    if column in ("district", "indicator", "key"):
         return names.get(str(value), str(value))
     if column == "significant":
         return str(_YES_NO.get(str(value), value))
@@ -208,6 +218,17 @@ def pack_tables(figures: dict[str, Any]) -> list[PackTable]:
         head = [(str(label), numeric) for column, label, numeric in shown if column in at]
         found.append(PackTable(name, str(title), head, rows))
     return found
+
+
+def pack_period(figures: dict[str, Any]) -> tuple[date, date] | None:
+    """The first and last month of the stored report figures (their first days)."""
+    try:
+        first, last = (
+            datetime.strptime(figures[key], MONTH).date() for key in ("first_month", "last_month")
+        )
+    except (KeyError, TypeError, ValueError):
+        return None
+    return first, last
 
 
 def pack_monthly_counts(figures: dict[str, Any]) -> tuple[list[str], list[list[str]]]:

@@ -10,9 +10,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_safe
-from weasyprint import CSS, HTML
 
-from councils.evidence import pack_monthly_counts, pack_tables
+from councils.evidence import pack_monthly_counts, pack_period, pack_tables
 from councils.selectors.pack import meetings_packed_for, pack_agenda, pack_evidence, pack_minutes
 
 STYLESHEET = "css/pack.css"
@@ -20,6 +19,10 @@ STYLESHEET = "css/pack.css"
 
 def pack_pdf(html: str) -> bytes:
     """The page as PDF; it names no outside resource, so nothing is fetched."""
+    # Imported here: loading WeasyPrint (its fonts, its default style sheets) takes a while,
+    # and only this view needs it.
+    from weasyprint import CSS, HTML
+
     stylesheet = finders.find(STYLESHEET)
     if not isinstance(stylesheet, str):
         raise RuntimeError(f"{STYLESHEET} is missing from the static files")
@@ -41,6 +44,7 @@ def meeting_pack(request: HttpRequest, meeting_id: uuid.UUID) -> HttpResponse:
         "minutes": pack_minutes(meeting),
         "evidence": evidence,
         "figures": figures,
+        "period": pack_period(figures),
         "tables": pack_tables(figures),
         "months": months,
         "monthly": monthly,

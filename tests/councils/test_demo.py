@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from councils.demo import MEETINGS, SEATS, SLUG
+from councils.demo_records import MEETINGS, SEATS, SLUG
 from councils.models import (
     ActionItem,
     Council,
