@@ -4,7 +4,8 @@ and the calendar of meetings (RFC 5545).
 
 They read the public values of `councils.selectors` only (docs/councils.md, "What the public
 may read"): a closed item, minutes not published, a comment or a private name is not in them,
-so it cannot reach these pages."""
+so it cannot reach these pages. The one exception is a link: a meeting's page shows the members
+of its council the address of its agenda pack (`councils.selectors.pack`), and only to them."""
 
 import uuid
 from collections import defaultdict
