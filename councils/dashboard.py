@@ -14,7 +14,7 @@ from django.template.defaultfilters import floatformat
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
-from councils.models import ActionItemStatus, RecommendationStatus
+from councils.models import ActionItemStatus, Council, RecommendationStatus
 from councils.selectors import action_items_visible_to, recommendations_visible_to
 from curim.accounts.models import User
 from curim.areas.models import Area
@@ -414,11 +414,16 @@ def victim_support_table(year: int) -> Table:
 # --- 5. Recommendations by status, overdue action items ----------------------------------------
 
 
-def recommendations_by_status(user: User | AnonymousUser) -> list[tuple[str, str, int]]:
-    """(status, its label, how many) for every status, in the workflow's order; one query."""
+def recommendations_by_status(
+    user: User | AnonymousUser, council: Council | None = None
+) -> list[tuple[str, str, int]]:
+    """(status, its label, how many) for every status, in the workflow's order (of one council
+    when given, as in its agenda pack); one query."""
+    recommendations = recommendations_visible_to(user)
+    if council is not None:
+        recommendations = recommendations.filter(council=council)
     counts = dict(
-        recommendations_visible_to(user)
-        .values_list("status")
+        recommendations.values_list("status")
         .annotate(n=Count("pk"))
         .order_by()
         .values_list("status", "n")
@@ -439,11 +444,16 @@ def recommendations_table(by_status: Sequence[tuple[str, str, int]]) -> Table:
 OPEN_ITEM_STATUSES = (ActionItemStatus.NOT_STARTED, ActionItemStatus.IN_PROGRESS)
 
 
-def overdue_action_items_table(user: User | AnonymousUser, today: date) -> Table:
-    """Action items not completed nor cancelled whose due day has passed; one query."""
+def overdue_action_items_table(
+    user: User | AnonymousUser, today: date, council: Council | None = None
+) -> Table:
+    """Action items not completed nor cancelled whose due day has passed (of one council when
+    given); one query."""
+    items = action_items_visible_to(user)
+    if council is not None:
+        items = items.filter(recommendation__council=council)
     items = (
-        action_items_visible_to(user)
-        .filter(due_on__lt=today, status__in=OPEN_ITEM_STATUSES)
+        items.filter(due_on__lt=today, status__in=OPEN_ITEM_STATUSES)
         .select_related("recommendation", "owner_organisation")
         .order_by("due_on", "pk")
     )

@@ -3,13 +3,15 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from councils.views import dashboard, feeds, open_data, public
+from councils.views import dashboard, feeds, open_data, pack, public
 
 app_name = "councils"
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("council/", public.council_home, name="home"),
     path("council/meetings/<uuid:meeting_id>/", public.meeting_detail, name="meeting"),
+    # The agenda pack: for the members of the meeting's council only (a 404 to others).
+    path("council/meetings/<uuid:meeting_id>/pack.pdf", pack.meeting_pack, name="meeting_pack"),
     path("council/recommendations/", public.recommendation_list, name="recommendations"),
     path(
         "council/recommendations/<str:reference>/",

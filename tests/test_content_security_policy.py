@@ -95,6 +95,7 @@ NOT_PAGES = {
     "victims:break_glass_review": "POST only",
     "victims:person_export": "a ZIP file",
     "councils:calendar": "an iCalendar file",
+    "councils:meeting_pack": "a PDF file (the agenda pack)",
     "api_schema": "the OpenAPI document",
 }
 # The API answers JSON (or XML, CSV, vector tiles) only: there is no browsable HTML API.

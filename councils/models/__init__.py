@@ -26,6 +26,7 @@ from councils.models.recommendations import (
     RecommendationStatusChange,
     ReferenceSequence,
 )
+from councils.models.snapshot import MeetingEvidence
 from councils.models.strategy import Measure, Objective, Priority, Strategy
 
 __all__ = [
@@ -41,6 +42,7 @@ __all__ = [
     "DecisionOutcome",
     "Measure",
     "Meeting",
+    "MeetingEvidence",
     "MeetingKind",
     "MeetingStatus",
     "Membership",

@@ -28,6 +28,7 @@ from councils.models import (
 )
 from councils.models.meetings import MEETING_FIELDS, OPEN_STATUSES
 from councils.services.editing import fields_set
+from councils.services.evidence_snapshot import evidence_snapshot_take
 from curim.accounts.models import User
 
 MEETING_TRANSITIONS: dict[str, frozenset[str]] = {
@@ -135,6 +136,8 @@ def meeting_transition(*, meeting: Meeting, to_status: str, by: User, reason: st
     meeting.status = to_status
     meeting.full_clean()
     meeting.save()
+    if to_status == MeetingStatus.CONVENED:
+        evidence_snapshot_take(meeting=meeting, by=by)
     return meeting
 
 

@@ -4,7 +4,8 @@ and the calendar of meetings (RFC 5545).
 
 They read the public values of `councils.selectors` only (docs/councils.md, "What the public
 may read"): a closed item, minutes not published, a comment or a private name is not in them,
-so it cannot reach these pages."""
+so it cannot reach these pages. The one exception is a link: a meeting's page shows the members
+of its council the address of its agenda pack (`councils.selectors.pack`), and only to them."""
 
 import uuid
 from collections import defaultdict
@@ -14,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadReque
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from icalendar import Calendar, Event
@@ -31,6 +33,7 @@ from councils.selectors import (
     public_recommendation,
     public_recommendations,
 )
+from councils.selectors.pack import meeting_pack_url
 
 
 @require_safe
@@ -65,8 +68,15 @@ def meeting_detail(request: HttpRequest, meeting_id: uuid.UUID) -> HttpResponse:
         "meeting": meeting,
         "agenda": public_agenda(meeting.id),
         "minutes": public_minutes(meeting.id),
+        # The one thing on this page for members only: a link to the agenda pack.
+        "pack_url": meeting_pack_url(request.user, meeting.id),
     }
-    return render(request, "councils/meeting.html", context)
+    response = render(request, "councils/meeting.html", context)
+    if context["pack_url"]:
+        # A member's copy of a public page: never to be kept by a shared cache.
+        patch_cache_control(response, private=True)
+        patch_vary_headers(response, ["Cookie"])
+    return response
 
 
 @require_safe

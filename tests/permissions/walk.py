@@ -130,6 +130,8 @@ BY_NAME: dict[str, dict[str, Value]] = {
     # The planned meeting is not public yet; the held split one is, with its public item.
     "councils:meeting": {"meeting_id": obj("meeting")},
     "councils:meeting[public]": {"meeting_id": obj("meeting_held")},
+    "councils:meeting_pack": {"meeting_id": obj("meeting")},
+    "councils:meeting_pack[held]": {"meeting_id": obj("meeting_held")},
     "councils:recommendation": {"reference": obj("recommendation", "reference")},
     "api:council_meeting_detail": {"meeting_id": obj("meeting")},
     "api:council_meeting_detail[public]": {"meeting_id": obj("meeting_held")},
