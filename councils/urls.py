@@ -3,7 +3,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from councils.views import dashboard, public
+from councils.views import dashboard, public, recommendation_io
 
 app_name = "councils"
 
@@ -29,5 +29,24 @@ urlpatterns += [
             name=f"dashboard_{figure.replace('-', '_')}_csv",
         )
         for figure in dashboard.CSV_FIGURES
+    ),
+]
+
+# --- The secretary's import and export of recommendations and action items ------------------
+urlpatterns += [
+    path(
+        "council/manage/recommendations/export.csv",
+        recommendation_io.recommendations_export_csv,
+        name="recommendations_export_csv",
+    ),
+    path(
+        "council/manage/recommendations/export.xlsx",
+        recommendation_io.recommendations_export_xlsx,
+        name="recommendations_export_xlsx",
+    ),
+    path(
+        "council/manage/recommendations/import/",
+        recommendation_io.recommendations_import_page,
+        name="recommendations_import",
     ),
 ]

@@ -345,6 +345,21 @@ ROWS: dict[str, Row] = {
         "GET HEAD": {ANONYMOUS: LOGIN, ESTIMATE_READERS: 200, OTHERS: 404},
         ELSE: LOGIN_FIRST,
     },
+    # The secretary's export and import of recommendations: a secretary who sits on a council
+    # (a 404 to everybody else, members included). The exports are GET only.
+    "councils:recommendations_export_csv": {
+        "GET": {ANONYMOUS: LOGIN, COUNCIL_SECRETARY: 200, OTHERS: 404},
+        ELSE: LOGIN_FIRST,
+    },
+    "councils:recommendations_export_xlsx": {
+        "GET": {ANONYMOUS: LOGIN, COUNCIL_SECRETARY: 200, OTHERS: 404},
+        ELSE: LOGIN_FIRST,
+    },
+    "councils:recommendations_import": {
+        "GET": {ANONYMOUS: LOGIN, COUNCIL_SECRETARY: 200, OTHERS: 404},
+        "POST": {ANONYMOUS: LOGIN, COUNCIL_SECRETARY: 400, OTHERS: 404},  # 400: no file
+        ELSE: LOGIN_FIRST,
+    },
     "surveys:estimates_csv": {
         "GET HEAD": {ANONYMOUS: LOGIN, ESTIMATE_READERS: 200, OTHERS: 404},
         ELSE: LOGIN_FIRST,
