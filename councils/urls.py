@@ -3,7 +3,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from councils.views import dashboard, public, recommendation_io
+from councils.views import dashboard, public, recommendation_io, strategy
 
 app_name = "councils"
 
@@ -17,6 +17,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="recommendation",
     ),
     path("council/calendar.ics", public.calendar_ics, name="calendar"),
+    path("council/strategy/", strategy.strategy_index, name="strategy"),
+    path(
+        "council/strategy/<slug:council_slug>/<int:starts_year>-<int:ends_year>/",
+        strategy.strategy_detail,
+        name="strategy_detail",
+    ),
 ]
 
 # --- The council's dashboard (members, secretary, analysts, admins) ---------------------------

@@ -159,6 +159,8 @@ PUBLIC = {
     "councils:recommendations": "the council's public recommendations and their progress",
     "councils:recommendation": "one public recommendation, its action items and timeline",
     "councils:calendar": "the calendar of the council's public meetings (RFC 5545)",
+    "councils:strategy": "the published strategy, its objectives' standing (published waves only)",
+    "councils:strategy_detail": "one published strategy, by its council and period",
 }
 
 ROWS: dict[str, Row] = {
@@ -379,6 +381,8 @@ ROWS: dict[str, Row] = {
     "councils:recommendations": {"GET HEAD": 200},
     "councils:recommendation": {"GET HEAD": 200},
     "councils:calendar": {"GET HEAD": 200},
+    "councils:strategy": {"GET HEAD": 200},
+    "councils:strategy_detail": {"GET HEAD": 200},
     "surveys:results_wave": {"GET HEAD": {ESTIMATE_READERS: 200, OTHERS: 404}},
     "surveys:results_wave[published]": {"GET HEAD": 200},
     "surveys:results_estimates_csv": {"GET HEAD": {ESTIMATE_READERS: 200, OTHERS: 404}},

@@ -131,6 +131,11 @@ BY_NAME: dict[str, dict[str, Value]] = {
     "councils:meeting": {"meeting_id": obj("meeting")},
     "councils:meeting[public]": {"meeting_id": obj("meeting_held")},
     "councils:recommendation": {"reference": obj("recommendation", "reference")},
+    "councils:strategy_detail": {
+        "council_slug": obj("council", "slug"),
+        "starts_year": obj("strategy", "starts_year"),
+        "ends_year": obj("strategy", "ends_year"),
+    },
     "admin:view_on_site": {
         "content_type_id": lambda world: ContentType.objects.get_for_model(Report).pk,
         "object_id": obj("report"),
