@@ -24,6 +24,8 @@ from enum import StrEnum
 
 from django.utils.translation import gettext as _
 
+from councils.models.texts import in_either_language
+
 
 class Rag(StrEnum):
     GREEN = "green"
@@ -42,6 +44,9 @@ class Reading:
     estimate: float
     ci_low: float | None
     ci_high: float | None
+
+    def text(self, name: str) -> str:
+        return in_either_language(self, name)
 
 
 @dataclass(frozen=True)
@@ -62,15 +67,15 @@ class Standing:
 
 EXPLANATIONS = {
     Rag.GREEN: lambda: _(
-        "Green: the target is met, or the change since the baseline is significant in the "
-        "target's direction."
+        "The target is met, or the change since the baseline is significant in the target's "
+        "direction."
     ),
     Rag.AMBER: lambda: _(
-        "Amber: moving in the target's direction, but the change is not significant yet."
+        "Moving in the target's direction, but the change is not significant yet."
     ),
-    Rag.RED: lambda: _("Red: not moving towards the target, or moving away from it."),
+    Rag.RED: lambda: _("Not moving towards the target, or moving away from it."),
     Rag.NOT_MEASURED: lambda: _(
-        "Not measured yet: no published survey wave after the baseline gives a value here."
+        "No published survey wave after the baseline gives a value here yet."
     ),
 }
 

@@ -194,7 +194,7 @@ def test_a_fixed_baseline_inside_the_interval_is_amber(
 def test_the_rule_is_written_on_the_page(client: Client, world: dict[str, Any]) -> None:
     text = parse(client.get(PAGE).content.decode()).find("main").text
     assert "How the colours are given" in text
-    assert "Amber: moving in the target's direction, but the change is not significant yet." in text
+    assert "Moving in the target's direction, but the change is not significant yet." in text
 
 
 def test_an_unpublished_wave_never_feeds_the_page(client: Client, world: dict[str, Any]) -> None:
