@@ -419,3 +419,22 @@ def test_the_import_page_says_what_was_created_and_updated(
 def test_a_post_without_a_file_is_a_page_of_errors(client: Client, council: Council) -> None:
     client.force_login(secretary_of(council))
     assert client.post(IMPORT, {"action": "import"}).status_code == 400
+
+
+def test_too_many_rows_and_a_huge_cell_are_refused(council: Council) -> None:
+    secretary = secretary_of(council)
+    header = ",".join(COLUMNS).encode()
+    rows = b"\n".join([header, *[b"recommendation" + b"," * (len(COLUMNS) - 1)] * 5_001])
+    assert _errors(secretary, "x.csv", rows) == [(1, "")]
+    huge = header + b"\n" + b'"' + b"x" * 200_000 + b'"' + b"," * (len(COLUMNS) - 1)
+    assert _errors(secretary, "x.csv", huge) == [(1, "")]
+
+
+def test_a_date_a_spreadsheet_turned_into_a_day_number_reads_as_that_date(
+    council: Council,
+) -> None:
+    secretary = secretary_of(council)
+    rows = _table(export_file(user=secretary, file_format="csv"))
+    rows[3]["due_on"] = "46387"  # 31 December 2026, as Excel counts days
+    assert _import(secretary, "x.csv", _csv(rows)).ok
+    assert str(Recommendation.objects.get(reference=rows[3]["reference"]).due_on) == "2026-12-31"
