@@ -1,7 +1,6 @@
-"""Recommendations and their action items as one CSV or XLSX table, out and back in.
+"""Importing the table of recommendations and their action items (`recommendation_table`).
 
-Export and import use the same columns (`COLUMNS`), one row per record: a recommendation's row,
-then a row per action item. A recommendation is keyed on its reference (LCCP-2026-07); an
+A recommendation is keyed on its reference (LCCP-2026-07); an
 action item on the reference and its own id (`item_id`), which must be an item of that
 recommendation. Exporting and importing the same file changes nothing; an edited file updates
 the rows it changes; a row without a reference (or without an item id) creates a record.
@@ -14,11 +13,7 @@ recommendation is adopted by a decision in a meeting, never by an import.
 docs/councils.md, "Import and export of recommendations", says the same for secretaries.
 """
 
-import csv
-import io
 import re
-from collections.abc import Generator, Iterator
-from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
@@ -26,9 +21,8 @@ from typing import Any, cast
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import DatabaseError, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from councils.models import (
@@ -47,53 +41,28 @@ from councils.services.actions import (
     action_item_transition,
     action_item_update,
 )
+from councils.services.recommendation_table import (
+    ACTION_ITEM,
+    ADDRESSEE_SEPARATOR,
+    COLUMNS,
+    ITEM_ONLY,
+    RECOMMENDATION,
+    RECOMMENDATION_ONLY,
+    TEXTS,
+    CellError,
+    FileFormatError,
+    header_errors,
+    read_table,
+    recommendations_kept_by,
+)
 from councils.services.recommendations import (
     recommendation_create,
     recommendation_transition,
     recommendation_update,
 )
 from curim.accounts.models import User
-from curim.core.spreadsheet import FORMULA_STARTS, formula_defused
-from curim.core.workbooks import WorkbookError, xlsx_rows
+from curim.core.spreadsheet import FORMULA_STARTS
 
-FORMATS = ("csv", "xlsx")
-MAX_BYTES = 5 * 1024 * 1024
-MAX_ROWS = 5_000
-MAX_COLUMNS = 50
-SHEET = "recommendations"
-RECOMMENDATION = "recommendation"
-ACTION_ITEM = "action_item"
-ADDRESSEE_SEPARATOR = ";"
-
-COLUMNS = (
-    "row_type",  # recommendation | action_item
-    "council",  # the council's code (slug)
-    "reference",
-    "item_id",  # an action item's own id; empty on a recommendation's row, or a new item
-    "title_en",
-    "title_el",
-    "text_en",
-    "text_el",
-    "rationale_en",
-    "rationale_el",
-    "priority",
-    "addressees",  # organisation codes, separated by ";"
-    "owner_organisation",  # an organisation code
-    "weight",
-    "due_on",  # YYYY-MM-DD
-    "status",
-    "status_note",  # the note of a change of status (the public reads it)
-)
-RECOMMENDATION_ONLY = (
-    "text_en",
-    "text_el",
-    "rationale_en",
-    "rationale_el",
-    "priority",
-    "addressees",
-)
-ITEM_ONLY = ("item_id", "owner_organisation", "weight")
-TEXTS = ("title_en", "title_el", "text_en", "text_el", "rationale_en", "rationale_el")
 # Where a service's error about a model field is shown, by column.
 FIELD_COLUMNS = {
     "note": "status_note",
@@ -107,17 +76,6 @@ SURROGATE = re.compile("[\ud800-\udfff]")
 EXCEL_EPOCH = date(1899, 12, 30)
 
 
-class FileFormatError(ValueError):
-    """The file cannot be read as the table at all."""
-
-
-@dataclass(frozen=True)
-class CellError:
-    row: int
-    column: str
-    message: str
-
-
 @dataclass
 class ImportResult:
     errors: list[CellError] = field(default_factory=list)
@@ -129,162 +87,6 @@ class ImportResult:
     @property
     def ok(self) -> bool:
         return not self.errors
-
-
-# --- Export ------------------------------------------------------------------------------------
-def recommendations_kept_by(user: User) -> QuerySet[Recommendation]:
-    """Every recommendation (whatever its status) of the councils the user keeps as secretary."""
-    return Recommendation.objects.filter(council__in=councils_kept_by(user).values("pk"))
-
-
-def _text_out(value: str) -> str:
-    # Text must not become a formula in a spreadsheet (CSV injection); the import takes the
-    # apostrophe added here off again, so that a round trip changes nothing.
-    return formula_defused(value) if value else value
-
-
-def export_rows(user: User) -> Iterator[list[Any]]:
-    """The table's rows (without the header): each recommendation, then its action items."""
-    recommendations = (
-        recommendations_kept_by(user)
-        .select_related("council")
-        .prefetch_related("addressees")
-        .order_by("council__slug", "reference")
-    )
-    items: dict[int, list[ActionItem]] = {}
-    for item in (
-        ActionItem.objects.filter(recommendation__in=recommendations.values("pk"))
-        .select_related("owner_organisation")
-        .order_by("pk")
-    ):
-        items.setdefault(item.recommendation_id, []).append(item)
-    for r in recommendations:
-        addressees = sorted(str(o.public_id) for o in r.addressees.all())
-        values: dict[str, Any] = {
-            "row_type": RECOMMENDATION,
-            "council": r.council.slug,
-            "reference": r.reference,
-            **{name: _text_out(getattr(r, name)) for name in TEXTS},
-            "priority": r.priority,
-            "addressees": ADDRESSEE_SEPARATOR.join(addressees),
-            "due_on": r.due_on.isoformat() if r.due_on else "",
-            "status": r.status,
-        }
-        yield [values.get(name, "") for name in COLUMNS]
-        for item in items.get(r.pk, []):
-            values = {
-                "row_type": ACTION_ITEM,
-                "council": r.council.slug,
-                "reference": r.reference,
-                "item_id": item.pk,
-                "title_en": _text_out(item.title_en),
-                "title_el": _text_out(item.title_el),
-                "owner_organisation": str(item.owner_organisation.public_id),
-                "weight": item.weight if item.weight is not None else "",
-                "due_on": item.due_on.isoformat() if item.due_on else "",
-                "status": item.status,
-            }
-            yield [values.get(name, "") for name in COLUMNS]
-
-
-def export_file(*, user: User, file_format: str) -> bytes:
-    """The table as CSV (UTF-8 with a BOM, for spreadsheets) or XLSX."""
-    rows = export_rows(user)
-    if file_format == "xlsx":
-        book = Workbook(write_only=True)
-        sheet = book.create_sheet(SHEET)
-        sheet.append(list(COLUMNS))
-        for row in rows:
-            sheet.append(
-                [
-                    float(v)
-                    if isinstance(v, Decimal)
-                    else ILLEGAL_CHARACTERS_RE.sub("", v)
-                    if isinstance(v, str)
-                    else v
-                    for v in row
-                ]
-            )
-        out = io.BytesIO()
-        book.save(out)
-        return out.getvalue()
-    text = io.StringIO()
-    writer = csv.writer(text)
-    writer.writerow(COLUMNS)
-    writer.writerows(rows)
-    return text.getvalue().encode("utf-8-sig")
-
-
-# --- Reading a file ----------------------------------------------------------------------------
-def _numbered_rows(filename: str, content: bytes) -> Generator[tuple[int, list[str]], None, None]:
-    name = filename.lower()
-    if name.endswith(".xlsx"):
-        yield from xlsx_rows(content, max_columns=MAX_COLUMNS)
-    elif name.endswith(".csv"):
-        try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise FileFormatError(
-                _("The CSV file is not in UTF-8: save it as “CSV UTF-8” and try again.")
-            ) from None
-        try:
-            dialect: Any = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-        except csv.Error:
-            dialect = csv.excel
-        try:
-            yield from enumerate(csv.reader(io.StringIO(text, newline=""), dialect), start=1)
-        except csv.Error as error:
-            raise FileFormatError(
-                _("The CSV file cannot be read: %(e)s") % {"e": str(error)[:200]}
-            ) from None
-    else:
-        raise FileFormatError(_("Give a .csv or .xlsx file."))
-
-
-def read_table(filename: str, content: bytes) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    """The header and the numbered rows (as a spreadsheet numbers them; blank rows skipped)."""
-    if len(content) > MAX_BYTES:
-        raise FileFormatError(_("The file is larger than 5 MB."))
-    numbered: list[tuple[int, list[str]]] = []
-    try:
-        with closing(_numbered_rows(filename, content)) as rows:
-            for number, row in rows:
-                if any(cell.strip() for cell in row):
-                    numbered.append((number, row))
-                    if len(numbered) > MAX_ROWS + 1:
-                        raise FileFormatError(
-                            _("The file has more than %(n)d rows.") % {"n": MAX_ROWS}
-                        )
-    except WorkbookError as error:
-        raise FileFormatError(str(error)) from None
-    if not numbered:
-        raise FileFormatError(_("The file is empty."))
-    header = [cell.strip() for cell in numbered[0][1]]
-    while header and not header[-1]:
-        header.pop()
-    return header, numbered[1:]
-
-
-def _header_errors(header: list[str]) -> list[CellError]:
-    errors = []
-    missing = [name for name in COLUMNS if name not in header]
-    if missing:
-        errors.append(
-            CellError(
-                1,
-                "",
-                _(
-                    "Columns missing: %(names)s. The first sheet must be the table as the export "
-                    "writes it."
-                )
-                % {"names": ", ".join(missing)},
-            )
-        )
-    for name in sorted({name for name in header if name not in COLUMNS}):
-        errors.append(CellError(1, name[:60], _("Not a column of this table.")))
-    if len(set(header)) != len(header):
-        errors.append(CellError(1, "", _("A column name appears twice.")))
-    return errors
 
 
 # --- Checking rows -----------------------------------------------------------------------------
@@ -655,7 +457,7 @@ def _import_into(
     except FileFormatError as error:
         result.errors.append(CellError(1, "", str(error)))
         return
-    result.errors += _header_errors(header)
+    result.errors += header_errors(header)
     if result.errors:
         return
     width = len(header)

@@ -14,15 +14,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from councils.selectors.scopes import councils_kept_by
-from councils.services.recommendation_io import (
+from councils.services.recommendation_io import ImportResult, recommendations_import
+from councils.services.recommendation_table import (
     ACTION_ITEM,
     COLUMNS,
     MAX_BYTES,
     RECOMMENDATION,
     CellError,
-    ImportResult,
     export_file,
-    recommendations_import,
 )
 from curim.accounts.models import User
 from curim.core.templatetags.components import SummaryItem

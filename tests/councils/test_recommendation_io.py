@@ -21,13 +21,8 @@ from councils.models import (
     RecommendationStatus,
     RecordChange,
 )
-from councils.services.recommendation_io import (
-    COLUMNS,
-    MAX_BYTES,
-    ImportResult,
-    export_file,
-    recommendations_import,
-)
+from councils.services.recommendation_io import ImportResult, recommendations_import
+from councils.services.recommendation_table import COLUMNS, MAX_BYTES, export_file
 from curim.accounts.models import User
 from curim.accounts.roles import Role
 from tests.councils.factories import (
