@@ -3,7 +3,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from councils.views import dashboard, feeds, open_data, pack, public
+from councils.views import dashboard, feeds, open_data, pack, public, recommendation_io, strategy
 
 app_name = "councils"
 
@@ -19,6 +19,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="recommendation",
     ),
     path("council/calendar.ics", public.calendar_ics, name="calendar"),
+    path("council/strategy/", strategy.strategy_index, name="strategy"),
+    path(
+        "council/strategy/<slug:council_slug>/<int:starts_year>-<int:ends_year>/",
+        strategy.strategy_detail,
+        name="strategy_detail",
+    ),
 ]
 
 # --- The council's dashboard (members, secretary, analysts, admins) ---------------------------
@@ -38,4 +44,23 @@ urlpatterns += [
 urlpatterns += [
     path("council/feed/", feeds.recommendation_updates_feed, name="feed"),
     path("council/open-data.zip", open_data.open_data_zip, name="open_data"),
+]
+
+# --- The secretary's import and export of recommendations and action items ------------------
+urlpatterns += [
+    path(
+        "council/manage/recommendations/export.csv",
+        recommendation_io.recommendations_export_csv,
+        name="recommendations_export_csv",
+    ),
+    path(
+        "council/manage/recommendations/export.xlsx",
+        recommendation_io.recommendations_export_xlsx,
+        name="recommendations_export_xlsx",
+    ),
+    path(
+        "council/manage/recommendations/import/",
+        recommendation_io.recommendations_import_page,
+        name="recommendations_import",
+    ),
 ]

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from curim.core.workbooks import WorkbookError, xlsx_rows
 from surveys.answers import PROFILE_FIELDS, Definition, Parsed, Raw, answers_parse
 from surveys.models import QuestionKind, Survey
-from surveys.workbooks import WorkbookError, xlsx_rows
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 50_000

@@ -88,6 +88,8 @@ NOT_PAGES = {
     "surveys:results_estimates_csv": "a CSV file",
     "surveys:results_changes_csv": "a CSV file",
     "surveys:export": "a CSV or XLSX file",
+    "councils:recommendations_export_csv": "a CSV file",
+    "councils:recommendations_export_xlsx": "an XLSX file",
     "victims:case_status": "POST only",
     "victims:assignment_end": "POST only",
     "victims:consent_withdraw": "POST only",
@@ -293,7 +295,19 @@ def world(piraeus: None) -> dict[str, Any]:
         "person_id": case.person.pk,
         "meeting_id": public_meeting.pk,
         "reference": recommendation.reference,
+        "council_slug": council.slug,
+        "starts_year": 2024,
+        "ends_year": 2027,
     }
+    # A published strategy for its page; the council's secretary for the import page.
+    from councils.models import Strategy
+    from councils.services.strategy import strategy_part_save
+
+    strategy_part_save(
+        part=Strategy(
+            council=council, title_en="Safer", starts_year=2024, ends_year=2027, published=True
+        )
+    )
     # A response saved to continue later: its page is reached with its resume key.
     definition = Definition.load(survey)
     partial = {"group": "resident", "district": "piraeus-1", "safe_day": "2"}
@@ -324,6 +338,7 @@ def world(piraeus: None) -> dict[str, Any]:
             _logged_in(citizen),
             _logged_in(moderator),
             _logged_in(user_with_role(Role.COUNCIL_MEMBER)),
+            _logged_in(council_factories.secretary_of(council)),
             _logged_in(user_with_role(Role.ANALYST)),
             admin_client,
             verified_client(supervisor),

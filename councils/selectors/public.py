@@ -237,6 +237,7 @@ class PublicObjective(_Bilingual):
     target_survey_code: str | None
     target_year: int | None
     measures: tuple[PublicMeasure, ...] = ()
+    indicator_code: str = ""
 
 
 @dataclass(frozen=True)
@@ -698,6 +699,7 @@ def public_strategies(*, council_slug: str | None = None) -> list[PublicStrategy
             "title_en",
             "title_el",
             "target_kind",
+            "indicator__code",
             "indicator__name_en",
             "indicator__name_el",
             "category_group",
@@ -765,6 +767,7 @@ def public_strategies(*, council_slug: str | None = None) -> list[PublicStrategy
                 target_survey_code=row["target_survey__code"],
                 target_year=row["target_year"],
                 measures=tuple(measures[row["pk"]]),
+                indicator_code=row["indicator__code"] or "",
             )
         )
     by_strategy: dict[int, list[PublicPriority]] = defaultdict(list)

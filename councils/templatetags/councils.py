@@ -14,8 +14,10 @@ from councils.models.choices import (
     RecommendationPriority,
     RecommendationStatus,
     Sector,
+    TargetKind,
     Visibility,
 )
+from curim.reports.models import CategoryGroup
 
 register = template.Library()
 
@@ -30,6 +32,8 @@ CHOICES: dict[str, type[models.TextChoices]] = {
     "recommendation_status": RecommendationStatus,
     "priority": RecommendationPriority,
     "action_status": ActionItemStatus,
+    "target_kind": TargetKind,
+    "category_group": CategoryGroup,
 }
 
 

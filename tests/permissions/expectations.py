@@ -167,6 +167,8 @@ PUBLIC = {
     "api:council_action_item_list": "the public recommendations' action items",
     "api:council_strategy_list": "the published strategies",
     "api:council_popolo": "the councils' organisations and memberships as Popolo JSON",
+    "councils:strategy": "the published strategy, its objectives' standing (published waves only)",
+    "councils:strategy_detail": "one published strategy, by its council and period",
 }
 
 ROWS: dict[str, Row] = {
@@ -363,6 +365,21 @@ ROWS: dict[str, Row] = {
         "GET HEAD": {ANONYMOUS: LOGIN, COUNCIL: 200, OTHERS: 404},
         ELSE: LOGIN_FIRST,
     },
+    # The secretary's export and import of recommendations: a secretary who sits on a council
+    # (a 404 to everybody else, members included). The exports are GET only.
+    "councils:recommendations_export_csv": {
+        "GET": {ANONYMOUS: LOGIN, COUNCIL_SECRETARY: 200, OTHERS: 404},
+        ELSE: LOGIN_FIRST,
+    },
+    "councils:recommendations_export_xlsx": {
+        "GET": {ANONYMOUS: LOGIN, COUNCIL_SECRETARY: 200, OTHERS: 404},
+        ELSE: LOGIN_FIRST,
+    },
+    "councils:recommendations_import": {
+        "GET": {ANONYMOUS: LOGIN, COUNCIL_SECRETARY: 200, OTHERS: 404},
+        "POST": {ANONYMOUS: LOGIN, COUNCIL_SECRETARY: 400, OTHERS: 404},  # 400: no file
+        ELSE: LOGIN_FIRST,
+    },
     "surveys:estimates_csv": {
         "GET HEAD": {ANONYMOUS: LOGIN, ESTIMATE_READERS: 200, OTHERS: 404},
         ELSE: LOGIN_FIRST,
@@ -408,6 +425,8 @@ ROWS: dict[str, Row] = {
     "api:council_action_item_list": {"GET HEAD OPTIONS": 200},
     "api:council_strategy_list": {"GET HEAD OPTIONS": 200},
     "api:council_popolo": {"GET HEAD OPTIONS": 200},
+    "councils:strategy": {"GET HEAD": 200},
+    "councils:strategy_detail": {"GET HEAD": 200},
     "surveys:results_wave": {"GET HEAD": {ESTIMATE_READERS: 200, OTHERS: 404}},
     "surveys:results_wave[published]": {"GET HEAD": 200},
     "surveys:results_estimates_csv": {"GET HEAD": {ESTIMATE_READERS: 200, OTHERS: 404}},

@@ -137,6 +137,11 @@ BY_NAME: dict[str, dict[str, Value]] = {
     "api:council_meeting_detail[public]": {"meeting_id": obj("meeting_held")},
     "api:council_agenda_item_create": {"meeting_id": obj("meeting")},
     "api:council_agenda_item_create[public]": {"meeting_id": obj("meeting_held")},
+    "councils:strategy_detail": {
+        "council_slug": obj("council", "slug"),
+        "starts_year": obj("strategy", "starts_year"),
+        "ends_year": obj("strategy", "ends_year"),
+    },
     "admin:view_on_site": {
         "content_type_id": lambda world: ContentType.objects.get_for_model(Report).pk,
         "object_id": obj("report"),

@@ -13,10 +13,11 @@ from django.test import Client
 from openpyxl import Workbook
 
 from curim.accounts.roles import Role
-from surveys import imports, workbooks
+from curim.core import workbooks
+from curim.core.workbooks import xlsx_rows
+from surveys import imports
 from surveys.imports import import_check
 from surveys.models import Survey
-from surveys.workbooks import xlsx_rows
 from tests.factories import user_with_role
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
