@@ -18,7 +18,19 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import get_resolver
 
-from councils.models import AgendaItemKind, Council, Meeting, Recommendation, Visibility
+from councils.models import (
+    AgendaItemKind,
+    Council,
+    Measure,
+    Meeting,
+    Objective,
+    Priority,
+    Recommendation,
+    Strategy,
+    Visibility,
+)
+from councils.services.strategy import measure_recommendations_set, strategy_part_save
+from surveys.models import Indicator
 from tests.councils.factories import (
     action_item_with,
     council_create,
@@ -27,6 +39,7 @@ from tests.councils.factories import (
     recommendation_adopted,
     secretary_of,
 )
+from tests.councils.test_strategy_page import _wave
 from tests.permissions.walk import _keywords, _patterns
 
 pytestmark = pytest.mark.django_db
@@ -39,12 +52,16 @@ class Records:
     council: Council
     meeting: Meeting
     recommendation: Recommendation
+    strategy: Strategy
 
 
 # How to fill each keyword argument of a council URL from the records.
 VALUES: dict[str, Callable[[Records], Any]] = {
     "meeting_id": lambda r: r.meeting.pk,
     "reference": lambda r: r.recommendation.reference,
+    "council_slug": lambda r: r.council.slug,
+    "starts_year": lambda r: r.strategy.starts_year,
+    "ends_year": lambda r: r.strategy.ends_year,
 }
 
 
@@ -80,11 +97,48 @@ def _counts(client: Client, paths: list[str]) -> dict[str, tuple[int, int]]:
     return counts
 
 
-def _grow(council: Council) -> None:
+def _strategy(council: Council) -> Strategy:
+    return strategy_part_save(
+        part=Strategy(
+            council=council, title_en="Safer", starts_year=2024, ends_year=2027, published=True
+        )
+    )
+
+
+def _priority_with_measures(
+    strategy: Strategy, order: int, recommendations: list[Recommendation]
+) -> None:
+    """A priority with an objective on an indicator measured from a published wave, and a
+    measure per recommendation."""
+    indicator = Indicator.objects.create(
+        code=f"counted-{order}", name_en="Feeling safe", method="mean"
+    )
+    priority = strategy_part_save(part=Priority(strategy=strategy, order=order, title_en="Nights"))
+    objective = strategy_part_save(
+        part=Objective(
+            priority=priority,
+            order=1,
+            title_en="More people feel safe",
+            target_kind="indicator",
+            indicator=indicator,
+            baseline_survey=_wave(published=True),
+            target_value=60,
+            target_year=2027,
+        )
+    )
+    for n, recommendation in enumerate(recommendations, start=1):
+        measure = strategy_part_save(part=Measure(objective=objective, order=n, title_en=f"M{n}"))
+        measure_recommendations_set(measure=measure, recommendations=[recommendation])
+
+
+def _grow(council: Council, strategy: Strategy) -> None:
+    grown = []
     for _ in range(3):
         recommendation = recommendation_adopted(council)
         action_item_with(recommendation, weight="2", percents=(10, 60))
         action_item_with(recommendation, percents=(30,))
+        grown.append(recommendation)
+    _priority_with_measures(strategy, 2, grown)
     meeting = meeting_held(
         council,
         visibility=Visibility.SPLIT,
@@ -103,8 +157,9 @@ def test_no_council_url_reads_more_queries_as_the_council_grows(who: str) -> Non
     council = council_create()
     meeting = meeting_held(council, visibility=Visibility.SPLIT)
     minutes_approved(meeting)
-    records = Records(council, meeting, recommendation_adopted(council))
+    records = Records(council, meeting, recommendation_adopted(council), _strategy(council))
     action_item_with(records.recommendation, percents=(20,))
+    _priority_with_measures(records.strategy, 1, [records.recommendation])
     client = Client()
     if who == "secretary":
         client.force_login(secretary_of(council))
@@ -116,7 +171,7 @@ def test_no_council_url_reads_more_queries_as_the_council_grows(who: str) -> Non
         assert not refused, f"the secretary should open these: {refused}"
     else:
         assert opened  # the public pages
-    _grow(council)
+    _grow(council, records.strategy)
     after = _counts(client, paths)
     grew = {
         path: (before[path][1], after[path][1]) for path in opened if after[path] != before[path]
