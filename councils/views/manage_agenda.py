@@ -23,6 +23,7 @@ from councils.views.manage_common import (
     form_page,
     manage_view,
     meeting_kept,
+    posted,
     saved,
 )
 
@@ -37,7 +38,7 @@ def _item(meeting: Meeting, order: int) -> AgendaItem:
 def item_new(request: HttpRequest, meeting_id: uuid.UUID) -> HttpResponse:
     meeting = meeting_kept(request, meeting_id)
     instance = AgendaItem(meeting=meeting, public=meeting.visibility == "public")
-    form = AgendaItemForm(request.POST or None, instance=instance, meeting=meeting)
+    form = AgendaItemForm(posted(request), instance=instance, meeting=meeting)
 
     def save() -> None:
         agenda_item_add(meeting=meeting, by=actor(request), **form.cleaned_data)
@@ -51,7 +52,7 @@ def item_new(request: HttpRequest, meeting_id: uuid.UUID) -> HttpResponse:
 def item_edit(request: HttpRequest, meeting_id: uuid.UUID, order: int) -> HttpResponse:
     meeting = meeting_kept(request, meeting_id)
     item = _item(meeting, order)
-    form = AgendaItemForm(request.POST or None, instance=item, meeting=meeting)
+    form = AgendaItemForm(posted(request), instance=item, meeting=meeting)
 
     def save() -> None:
         agenda_item_update(item=item, by=actor(request), **form.cleaned_data)
@@ -102,7 +103,7 @@ def item_move(request: HttpRequest, meeting_id: uuid.UUID, order: int) -> HttpRe
 def decision_new(request: HttpRequest, meeting_id: uuid.UUID, order: int) -> HttpResponse:
     meeting = meeting_kept(request, meeting_id)
     item = _item(meeting, order)
-    form = DecisionForm(request.POST or None)
+    form = DecisionForm(posted(request))
     form.instance.agenda_item = item
 
     def save() -> None:

@@ -36,6 +36,11 @@ def actor(request: HttpRequest) -> User:
     return cast(User, request.user)
 
 
+def posted(request: HttpRequest) -> Any:
+    """The form's data on a POST (an empty POST too, so that it is refused), None on a GET."""
+    return request.POST if request.method == "POST" else None
+
+
 def meeting_read(request: HttpRequest, meeting_id: uuid.UUID) -> Meeting:
     return get_object_or_404(meetings_of_member(request.user), pk=meeting_id)
 

@@ -35,6 +35,7 @@ from councils.views.manage_common import (
     manage_view,
     meeting_kept,
     meeting_read,
+    posted,
     saved,
 )
 
@@ -91,7 +92,7 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
     councils = councils_kept_by(request.user)
     if not councils.exists():
         raise Http404
-    form = MeetingForm(request.POST or None, councils=councils)
+    form = MeetingForm(posted(request), councils=councils)
 
     def save() -> None:
         data = form.cleaned_data
@@ -108,7 +109,7 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
 @manage_view(["GET", "HEAD", "POST"])
 def meeting_edit(request: HttpRequest, meeting_id: uuid.UUID) -> HttpResponse:
     meeting = meeting_kept(request, meeting_id)
-    form = MeetingForm(request.POST or None, instance=meeting)
+    form = MeetingForm(posted(request), instance=meeting)
 
     def save() -> None:
         data = form.cleaned_data
@@ -122,7 +123,7 @@ def meeting_edit(request: HttpRequest, meeting_id: uuid.UUID) -> HttpResponse:
 @manage_view(["GET", "HEAD", "POST"])
 def meeting_cancel(request: HttpRequest, meeting_id: uuid.UUID) -> HttpResponse:
     meeting = meeting_kept(request, meeting_id)
-    form = CancelForm(request.POST or None)
+    form = CancelForm(posted(request))
 
     def save() -> None:
         meeting_transition(

@@ -35,6 +35,7 @@ from councils.views.manage_common import (
     manage_view,
     meeting_kept,
     meeting_read,
+    posted,
     saved,
 )
 
@@ -58,7 +59,7 @@ def attendance_edit(request: HttpRequest, meeting_id: uuid.UUID) -> HttpResponse
             initial[f"status_{membership.public_id.hex}"] = row.status
             if row.represented_by is not None:
                 initial[f"proxy_{membership.public_id.hex}"] = str(row.represented_by.public_id)
-    form = AttendanceForm(request.POST or None, members=members, initial=initial)
+    form = AttendanceForm(posted(request), members=members, initial=initial)
 
     def save() -> None:
         entries = [AttendanceEntry(m, status, proxy) for m, status, proxy in form.entries()]
@@ -89,7 +90,7 @@ def minutes_edit_view(request: HttpRequest, meeting_id: uuid.UUID) -> HttpRespon
     minutes = minutes_of(meeting)
     frozen = minutes is not None and minutes.state in FROZEN_MINUTES_STATES
     instance = minutes if minutes is not None else Minutes(meeting=meeting)
-    form = MinutesForm(request.POST or None, instance=instance)
+    form = MinutesForm(posted(request), instance=instance)
     if frozen:
         form.add_error(None, _("The minutes are approved: they are frozen and no longer change."))
 
@@ -153,7 +154,7 @@ def minutes_approve_view(request: HttpRequest, meeting_id: uuid.UUID) -> HttpRes
     any member may open the page, the service refuses anyone else, saying why."""
     meeting = meeting_read(request, meeting_id)
     minutes = _minutes(meeting)
-    form = ApproveForm(request.POST or None, decisions=approving_decisions(minutes))
+    form = ApproveForm(posted(request), decisions=approving_decisions(minutes))
 
     def save() -> None:
         minutes_approve(minutes=minutes, decision=form.cleaned_data["decision"], by=actor(request))

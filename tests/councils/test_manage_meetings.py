@@ -139,7 +139,7 @@ def test_the_secretary_schedules_a_meeting_builds_its_agenda_and_convenes_it() -
     assert "Town hall, room 5" in str(english.body)
     assert "Ημερήσια διάταξη" in str(in_greek.body)
     for message in (english, in_greek):
-        ((name, content, mimetype),) = message.attachments  # type: ignore[misc]
+        ((name, content, mimetype),) = message.attachments
         assert name == "invitation.ics"
         assert mimetype.startswith("text/calendar")
         calendar = Calendar.from_ical(content)
