@@ -211,16 +211,21 @@ class AttendanceForm(forms.Form):
         for membership in members:
             key = membership.public_id.hex
             self.fields[f"status_{key}"] = forms.ChoiceField(
-                label=membership_label(membership),
+                label=_("Their attendance"),
                 choices=[("", _("Choose")), *AttendanceStatus.choices],
             )
             self.fields[f"proxy_{key}"] = forms.ChoiceField(
                 label=_("Represented by"), choices=proxies, required=False
             )
 
-    def rows(self) -> list[tuple[Membership, forms.BoundField, forms.BoundField]]:
+    def rows(self) -> list[tuple[str, forms.BoundField, forms.BoundField]]:
+        """Each member's name and position, with their two fields."""
         return [
-            (m, self[f"status_{m.public_id.hex}"], self[f"proxy_{m.public_id.hex}"])
+            (
+                membership_label(m),
+                self[f"status_{m.public_id.hex}"],
+                self[f"proxy_{m.public_id.hex}"],
+            )
             for m in self.members
         ]
 
