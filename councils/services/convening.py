@@ -76,11 +76,8 @@ def convening_email_send(*, meeting_id: uuid.UUID, membership_id: uuid.UUID) -> 
         }
         subject = render_to_string("councils/email/convening_subject.txt", context).strip()
         body = render_to_string("councils/email/convening_body.txt", context)
+        invitation = meeting_invitation_ics(meeting, attendee=person.email)  # its title too
     message = EmailMessage(subject, body, None, [person.email])
-    message.attach(
-        "invitation.ics",
-        meeting_invitation_ics(meeting, attendee=person.email),
-        "text/calendar; method=REQUEST; charset=utf-8",
-    )
+    message.attach("invitation.ics", invitation, "text/calendar; method=REQUEST; charset=utf-8")
     message.send()
     return 1

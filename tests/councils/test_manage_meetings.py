@@ -148,6 +148,8 @@ def test_the_secretary_schedules_a_meeting_builds_its_agenda_and_convenes_it() -
         assert str(event["UID"]).startswith(str(meeting.pk))
         assert str(event["URL"]).endswith(page)
         assert event.decoded("DTSTART") == meeting.starts_at
+    greek_event = Calendar.from_ical(in_greek.attachments[0][1]).walk("VEVENT")[0]
+    assert str(greek_event["SUMMARY"]) == "Εαρινή ολομέλεια"
     assert meeting.agenda_items.count() == 2
 
 
