@@ -118,7 +118,10 @@ class AgendaItemForm(CouncilModelForm):
             "evidence_indicator",
             "evidence_statistics_year",
         ]
-        widgets = {"text": forms.Textarea(attrs={"rows": 5})}
+        widgets = {
+            "text": forms.Textarea(attrs={"rows": 5}),
+            "evidence_report_filter": forms.Textarea(attrs={"rows": 2}),
+        }
 
     def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
