@@ -45,6 +45,11 @@ def _items() -> list[NavItem]:
             reverse("councils:dashboard"),
             frozenset({Role.ANALYST, Role.ADMIN, Role.COUNCIL_MEMBER, Role.COUNCIL_SECRETARY}),
         ),
+        NavItem(
+            _("Council meetings"),
+            reverse("councils:manage_meetings"),
+            frozenset({Role.COUNCIL_MEMBER, Role.COUNCIL_SECRETARY}),
+        ),
         NavItem(_("Survey data"), reverse("surveys:staff"), frozenset({Role.ANALYST, Role.ADMIN})),
         NavItem(
             _("Victim support"),

@@ -98,6 +98,15 @@ NOT_PAGES = {
     "victims:person_export": "a ZIP file",
     "councils:calendar": "an iCalendar file",
     "councils:meeting_pack": "a PDF file (the agenda pack)",
+    "councils:manage_meeting_convene": "POST only",
+    "councils:manage_meeting_status": "POST only",
+    "councils:manage_item_delete": "POST only",
+    "councils:manage_item_move": "POST only",
+    "councils:manage_attendance_not_recorded": "POST only",
+    "councils:manage_minutes_circulate": "POST only",
+    "councils:manage_minutes_return": "POST only",
+    "councils:manage_minutes_publish": "POST only",
+    "councils:manage_minutes_comment": "POST only",
     "api_schema": "the OpenAPI document",
 }
 # The API answers JSON (or XML, CSV, vector tiles) only: there is no browsable HTML API.
@@ -271,6 +280,10 @@ def world(piraeus: None) -> dict[str, Any]:
         visibility=Visibility.PUBLIC,
         items=(("Lighting", True, AgendaItemKind.DECISION),),
     )
+    # Draft minutes, for the secretary's pages of the meeting.
+    from councils.services.minutes import minutes_create
+
+    minutes_create(meeting=public_meeting, by=council_factories.secretary_of(council), text="M.")
     recommendation = council_factories.recommendation_adopted(
         council,
         decision=council_factories.decision_adopted(
@@ -294,6 +307,7 @@ def world(piraeus: None) -> dict[str, Any]:
         "glass_id": glass.pk,
         "person_id": case.person.pk,
         "meeting_id": public_meeting.pk,
+        "order": 1,
         "reference": recommendation.reference,
         "council_slug": council.slug,
         "starts_year": 2024,

@@ -18,9 +18,10 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
-from icalendar import Calendar, Event
+from icalendar import Event
 
-from councils.models.choices import MeetingKind, MeetingStatus
+from councils.calendar import calendar_new, meeting_event
+from councils.models.choices import MeetingKind
 from councils.selectors import (
     PublicMeeting,
     PublicMember,
@@ -96,19 +97,10 @@ def recommendation_detail(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 def _event(request: HttpRequest, meeting: PublicMeeting, stamp: datetime) -> Event:
-    event = Event()
-    event.add("uid", f"{meeting.id}@{request.get_host()}")
-    event.add("dtstamp", stamp)
-    event.add("dtstart", meeting.starts_at)
-    event.add("dtend", meeting.ends_at)
-    event.add("summary", meeting.text("title"))
-    event.add("location", meeting.place or meeting.online_url)
     url = request.build_absolute_uri(reverse("councils:meeting", args=[meeting.id]))
-    event.add("url", url)
-    event.add("description", url)
-    cancelled = meeting.status == MeetingStatus.CANCELLED
-    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
-    return event
+    return meeting_event(
+        meeting, summary=meeting.text("title"), url=url, host=request.get_host(), stamp=stamp
+    )
 
 
 @require_safe
@@ -122,10 +114,7 @@ def calendar_ics(request: HttpRequest) -> HttpResponse:
             % {"kinds": ", ".join(MeetingKind.values)},
             content_type="text/plain; charset=utf-8",
         )
-    calendar = Calendar()
-    calendar.add("prodid", "-//CURiM//Local Council for Crime Prevention//EN")
-    calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", _("Local Council for Crime Prevention: meetings"))
+    calendar = calendar_new(name=_("Local Council for Crime Prevention: meetings"))
     stamp = timezone.now()
     for meeting in public_meetings():
         if not kind or meeting.kind == kind:

@@ -93,6 +93,17 @@ UNIT_API_DOOR: ByActor = {
     OUTSIDE_THE_UNIT: 404,
 }
 NOT_ADMIN_SITE = EVERYONE - ADMIN_SITE
+# The council's own pages: its members read; its secretary fills forms and presses buttons.
+COUNCIL_READS: Row = {"GET HEAD": {ANONYMOUS: LOGIN, COUNCIL: 200, OTHERS: 404}, ELSE: LOGIN_FIRST}
+SECRETARY_FORM: Row = {
+    "GET HEAD": {ANONYMOUS: LOGIN, COUNCIL_SECRETARY: 200, OTHERS: 404},
+    "POST": {ANONYMOUS: LOGIN, COUNCIL_SECRETARY: 400, OTHERS: 404},
+    ELSE: LOGIN_FIRST,
+}
+SECRETARY_BUTTON: Row = {
+    "POST": {ANONYMOUS: LOGIN, COUNCIL_SECRETARY: REDIRECT, OTHERS: 404},
+    ELSE: LOGIN_FIRST,
+}
 
 # URLs anonymous visitors may use, and why. Every other URL refuses them (401, 403, 404, 405,
 # or a redirect to a login page): a test checks the rows below against this list.
@@ -427,6 +438,41 @@ ROWS: dict[str, Row] = {
     "api:council_popolo": {"GET HEAD OPTIONS": 200},
     "councils:strategy": {"GET HEAD": 200},
     "councils:strategy_detail": {"GET HEAD": 200},
+    # --- The council's own pages of meetings: its members read, its secretary writes; a 404
+    # for everybody else. An empty form is refused (400); a button redirects to the meeting.
+    "councils:manage_meetings": COUNCIL_READS,
+    "councils:manage_meeting": COUNCIL_READS,
+    "councils:manage_meeting_new": SECRETARY_FORM,
+    "councils:manage_meeting_edit": SECRETARY_FORM,
+    "councils:manage_meeting_cancel": SECRETARY_FORM,
+    "councils:manage_meeting_convene": SECRETARY_BUTTON,
+    "councils:manage_meeting_status": SECRETARY_BUTTON,
+    "councils:manage_item_new": SECRETARY_FORM,
+    "councils:manage_item_edit": SECRETARY_FORM,
+    "councils:manage_item_delete": SECRETARY_BUTTON,
+    "councils:manage_item_move": SECRETARY_BUTTON,
+    "councils:manage_decision_new": SECRETARY_FORM,
+    "councils:manage_attendance": SECRETARY_FORM,
+    "councils:manage_attendance_not_recorded": SECRETARY_BUTTON,
+    # Both texts of draft minutes may be empty (circulating asks for the text): saved, 302.
+    "councils:manage_minutes": {
+        "GET HEAD": {ANONYMOUS: LOGIN, COUNCIL_SECRETARY: 200, OTHERS: 404},
+        "POST": {ANONYMOUS: LOGIN, COUNCIL_SECRETARY: REDIRECT, OTHERS: 404},
+        ELSE: LOGIN_FIRST,
+    },
+    "councils:manage_minutes_circulate": SECRETARY_BUTTON,
+    "councils:manage_minutes_return": SECRETARY_BUTTON,
+    "councils:manage_minutes_publish": SECRETARY_BUTTON,
+    # Any member opens the approval; the service refuses all but the chair (a 400 that says so).
+    "councils:manage_minutes_approve": {
+        "GET HEAD": {ANONYMOUS: LOGIN, COUNCIL: 200, OTHERS: 404},
+        "POST": {ANONYMOUS: LOGIN, COUNCIL: 400, OTHERS: 404},
+        ELSE: LOGIN_FIRST,
+    },
+    "councils:manage_minutes_comment": {
+        "POST": {ANONYMOUS: LOGIN, COUNCIL: 400, OTHERS: 404},
+        ELSE: LOGIN_FIRST,
+    },
     "surveys:results_wave": {"GET HEAD": {ESTIMATE_READERS: 200, OTHERS: 404}},
     "surveys:results_wave[published]": {"GET HEAD": 200},
     "surveys:results_estimates_csv": {"GET HEAD": {ESTIMATE_READERS: 200, OTHERS: 404}},

@@ -49,6 +49,8 @@ _REPORT = {"public_id": obj("report", "public_id")}
 _UNPUBLISHED = {"public_id": obj("report_unpublished", "public_id")}
 _WAVE = {"code": obj("survey", "code")}
 _CLOSED_WAVE = {"code": obj("survey_closed", "code")}
+_PLANNED = {"meeting_id": obj("meeting")}
+_HELD = {"meeting_id": obj("meeting_held")}
 
 # A token carries the second it was made: two calls a second apart differ. One token per user
 # and state, so the path walked and the values checked are the same link.
@@ -141,6 +143,37 @@ BY_NAME: dict[str, dict[str, Value]] = {
         "council_slug": obj("council", "slug"),
         "starts_year": obj("strategy", "starts_year"),
         "ends_year": obj("strategy", "ends_year"),
+    },
+    # The council's own pages: the planned meeting's agenda, the held meeting's attendance,
+    # decisions and draft minutes.
+    **{
+        f"councils:manage_{name}": _PLANNED
+        for name in (
+            "meeting",
+            "meeting_edit",
+            "meeting_cancel",
+            "meeting_convene",
+            "meeting_status",
+            "item_new",
+        )
+    },
+    **{
+        f"councils:manage_{name}": {**_PLANNED, "order": literal("1")}
+        for name in ("item_edit", "item_delete", "item_move")
+    },
+    "councils:manage_decision_new": {**_HELD, "order": literal("1")},
+    **{
+        f"councils:manage_{name}": _HELD
+        for name in (
+            "attendance",
+            "attendance_not_recorded",
+            "minutes",
+            "minutes_circulate",
+            "minutes_return",
+            "minutes_approve",
+            "minutes_publish",
+            "minutes_comment",
+        )
     },
     "admin:view_on_site": {
         "content_type_id": lambda world: ContentType.objects.get_for_model(Report).pk,

@@ -1,0 +1,89 @@
+"""The council's own pages of meetings (`/council/manage/meetings/`): which meetings a member
+reads in full and which a secretary keeps, the agenda with its closed items, who to invite,
+and the history of a meeting's minutes. A meeting of another council is not found (a 404)."""
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from councils.models import (
+    AgendaItem,
+    Council,
+    Decision,
+    Meeting,
+    Membership,
+    Minutes,
+    RecordChange,
+)
+from councils.models.choices import DecisionOutcome
+from councils.selectors.scopes import (
+    councils_kept_by,
+    councils_of,
+    current_on,
+    memberships_current,
+)
+from curim.accounts.models import User
+
+
+def meetings_of_member(user: User | AnonymousUser) -> QuerySet[Meeting]:
+    """Every meeting of the councils the user sits on, closed ones and their items included."""
+    return Meeting.objects.filter(council__in=councils_of(user).values("pk")).select_related(
+        "council"
+    )
+
+
+def meetings_kept_by(user: User | AnonymousUser) -> QuerySet[Meeting]:
+    """The meetings a secretary may change: those of the councils they keep the records of."""
+    return Meeting.objects.filter(council__in=councils_kept_by(user).values("pk")).select_related(
+        "council"
+    )
+
+
+def agenda_of(meeting: Meeting) -> QuerySet[AgendaItem]:
+    """The whole agenda, closed items included, with presenters and decisions."""
+    return meeting.agenda_items.select_related(
+        "presenter_membership__person", "presenter_membership__organisation"
+    ).prefetch_related(Prefetch("decisions", queryset=Decision.objects.order_by("created_at")))
+
+
+def members_invited(council: Council) -> QuerySet[Membership]:
+    """The council's members today: each is sent the convening e-mail."""
+    return (
+        memberships_current()
+        .filter(council=council)
+        .select_related("person", "organisation")
+        .order_by("position", "pk")
+    )
+
+
+def members_on_the_day(meeting: Meeting) -> QuerySet[Membership]:
+    """The members whose attendance may be recorded: those sitting on the meeting's day."""
+    day = timezone.localdate(meeting.starts_at)
+    return (
+        Membership.objects.filter(current_on(day), council=meeting.council_id)
+        .select_related("person", "organisation")
+        .order_by("position", "pk")
+    )
+
+
+def minutes_of(meeting: Meeting) -> Minutes | None:
+    return Minutes.objects.filter(meeting=meeting).select_related("approved_by").first()
+
+
+def minutes_history(minutes: Minutes) -> QuerySet[RecordChange]:
+    return minutes.changes.select_related("actor").order_by("created_at", "pk")
+
+
+def approving_decisions(minutes: Minutes) -> QuerySet[Decision]:
+    """Adopted decisions of later meetings of the council: those that may approve `minutes`
+    (the service checks again, and that the deciding meeting was held)."""
+    meeting = minutes.meeting
+    return (
+        Decision.objects.filter(
+            outcome=DecisionOutcome.ADOPTED,
+            agenda_item__meeting__council=meeting.council_id,
+            agenda_item__meeting__starts_at__gt=meeting.starts_at,
+        )
+        .select_related("agenda_item__meeting")
+        .order_by("agenda_item__meeting__starts_at", "agenda_item__order", "pk")
+    )

@@ -1,0 +1,83 @@
+"""Convening a meeting: it becomes convened, and each member of the council today is sent,
+through the task outbox, an e-mail in their own language with the agenda and an iCalendar
+invitation (METHOD:REQUEST). The e-mails leave after the commit, never in the request."""
+
+import uuid
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from icalendar import vCalAddress
+
+from councils.calendar import calendar_new, meeting_event
+from councils.models import Meeting, MeetingStatus
+from councils.selectors.meetings import agenda_of, members_invited
+from councils.services.meetings import meeting_transition
+from curim.accounts.models import User
+from curim.core.services import task_enqueue
+
+CONVENING_EMAIL_TASK = "councils.convening_email_send"
+
+
+@transaction.atomic
+def meeting_convene(*, meeting: Meeting, by: User) -> Meeting:
+    """Convene a planned meeting and queue the invitation of each member, in one transaction."""
+    meeting = meeting_transition(meeting=meeting, to_status=MeetingStatus.CONVENED, by=by)
+    for membership in members_invited(meeting.council):
+        task_enqueue(
+            task_name=CONVENING_EMAIL_TASK, args=[str(meeting.pk), str(membership.public_id)]
+        )
+    return meeting
+
+
+def meeting_invitation_ics(meeting: Meeting, *, attendee: str = "") -> bytes:
+    """The meeting as an invitation (METHOD:REQUEST), its URL the meeting's page for members."""
+    host = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0]
+    url = settings.SITE_URL + reverse("councils:manage_meeting", args=[meeting.pk])
+    calendar = calendar_new(method="REQUEST")
+    event = meeting_event(meeting, summary=meeting.title, url=url, host=host, stamp=timezone.now())
+    event.add("sequence", 0)
+    organiser = vCalAddress(f"mailto:{settings.DEFAULT_FROM_EMAIL.split('<')[-1].rstrip('>')}")
+    event.add("organizer", organiser)
+    if attendee:
+        event.add("attendee", vCalAddress(f"mailto:{attendee}"), parameters={"RSVP": "TRUE"})
+    calendar.add_component(event)
+    return bytes(calendar.to_ical())
+
+
+def convening_email_send(*, meeting_id: uuid.UUID, membership_id: uuid.UUID) -> int:
+    """Send one member the convening e-mail; 0 when there is nobody to send it to any more
+    (the meeting was cancelled, or the member left the council, before the task ran)."""
+    meeting = (
+        Meeting.objects.filter(pk=meeting_id, status=MeetingStatus.CONVENED)
+        .select_related("council")
+        .first()
+    )
+    membership = (
+        members_invited(meeting.council).filter(public_id=membership_id).first()
+        if meeting is not None
+        else None
+    )
+    if meeting is None or membership is None:
+        return 0
+    person: User = membership.person
+    if not person.is_active or not person.email:
+        return 0
+    with translation.override(person.language or settings.LANGUAGE_CODE):
+        context = {
+            "meeting": meeting,
+            "council": meeting.council,
+            "agenda": list(agenda_of(meeting)),
+            "person": person,
+            "link": settings.SITE_URL + reverse("councils:manage_meeting", args=[meeting.pk]),
+        }
+        subject = render_to_string("councils/email/convening_subject.txt", context).strip()
+        body = render_to_string("councils/email/convening_body.txt", context)
+        invitation = meeting_invitation_ics(meeting, attendee=person.email)  # its title too
+    message = EmailMessage(subject, body, None, [person.email])
+    message.attach("invitation.ics", invitation, "text/calendar; method=REQUEST; charset=utf-8")
+    message.send()
+    return 1

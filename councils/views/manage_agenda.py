@@ -1,0 +1,115 @@
+"""The agenda builder of a meeting (add, edit, delete and move items) and the decisions taken
+on its items, for the council's secretary. An item is named by its number on the agenda."""
+
+import uuid
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+
+from councils.forms import AgendaItemForm, DecisionForm
+from councils.models import AgendaItem, Meeting
+from councils.services.decisions import decision_record
+from councils.services.meetings import (
+    agenda_item_add,
+    agenda_item_delete,
+    agenda_item_update,
+    agenda_items_reorder,
+)
+from councils.views.manage_common import (
+    action_done,
+    actor,
+    back_to,
+    form_page,
+    manage_view,
+    meeting_kept,
+    posted,
+    saved,
+)
+
+ITEM_TEMPLATE = "councils/manage/item_form.html"
+
+
+def _item(meeting: Meeting, order: int) -> AgendaItem:
+    return get_object_or_404(meeting.agenda_items, order=order)
+
+
+@manage_view(["GET", "HEAD", "POST"])
+def item_new(request: HttpRequest, meeting_id: uuid.UUID) -> HttpResponse:
+    meeting = meeting_kept(request, meeting_id)
+    instance = AgendaItem(meeting=meeting, public=meeting.visibility == "public")
+    form = AgendaItemForm(posted(request), instance=instance, meeting=meeting)
+
+    def save() -> None:
+        agenda_item_add(meeting=meeting, by=actor(request), **form.cleaned_data)
+
+    if request.method == "POST" and saved(form, save):
+        return back_to(meeting, "agenda")
+    return form_page(request, ITEM_TEMPLATE, {"meeting": meeting, "item": None}, form)
+
+
+@manage_view(["GET", "HEAD", "POST"])
+def item_edit(request: HttpRequest, meeting_id: uuid.UUID, order: int) -> HttpResponse:
+    meeting = meeting_kept(request, meeting_id)
+    item = _item(meeting, order)
+    form = AgendaItemForm(posted(request), instance=item, meeting=meeting)
+
+    def save() -> None:
+        agenda_item_update(item=item, by=actor(request), **form.cleaned_data)
+
+    if request.method == "POST" and saved(form, save):
+        return back_to(meeting, "agenda")
+    return form_page(request, ITEM_TEMPLATE, {"meeting": meeting, "item": item}, form)
+
+
+@manage_view(["POST"])
+def item_delete(request: HttpRequest, meeting_id: uuid.UUID, order: int) -> HttpResponse:
+    meeting = meeting_kept(request, meeting_id)
+    item = _item(meeting, order)
+
+    def delete() -> None:
+        agenda_item_delete(item=item, by=actor(request))
+        # Close the gap, so that the items stay numbered 1, 2, …
+        remaining = list(meeting.agenda_items.order_by("order").values_list("pk", flat=True))
+        if remaining:
+            agenda_items_reorder(meeting=meeting, by=actor(request), order=remaining)
+
+    return action_done(
+        request, meeting, delete, _("The item is taken off the agenda."), anchor="agenda"
+    )
+
+
+@manage_view(["POST"])
+def item_move(request: HttpRequest, meeting_id: uuid.UUID, order: int) -> HttpResponse:
+    """Move an item one place up or down (`direction`: up or down)."""
+    meeting = meeting_kept(request, meeting_id)
+    item = _item(meeting, order)
+    ids = list(meeting.agenda_items.order_by("order").values_list("pk", flat=True))
+    at = ids.index(item.pk)
+    other = at - 1 if request.POST.get("direction") == "up" else at + 1
+    if not 0 <= other < len(ids):
+        return back_to(meeting, "agenda")
+    ids[at], ids[other] = ids[other], ids[at]
+    return action_done(
+        request,
+        meeting,
+        lambda: agenda_items_reorder(meeting=meeting, by=actor(request), order=ids),
+        _("The agenda is reordered."),
+        anchor="agenda",
+    )
+
+
+@manage_view(["GET", "HEAD", "POST"])
+def decision_new(request: HttpRequest, meeting_id: uuid.UUID, order: int) -> HttpResponse:
+    meeting = meeting_kept(request, meeting_id)
+    item = _item(meeting, order)
+    form = DecisionForm(posted(request))
+    form.instance.agenda_item = item
+
+    def save() -> None:
+        decision_record(agenda_item=item, by=actor(request), **form.cleaned_data)
+
+    if request.method == "POST" and saved(form, save):
+        return back_to(meeting, "agenda")
+    context = {"meeting": meeting, "item": item}
+    return form_page(request, "councils/manage/decision_form.html", context, form)
