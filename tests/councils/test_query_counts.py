@@ -59,6 +59,7 @@ class Records:
 VALUES: dict[str, Callable[[Records], Any]] = {
     "meeting_id": lambda r: r.meeting.pk,
     "reference": lambda r: r.recommendation.reference,
+    "order": lambda r: 1,  # the meeting's first agenda item
     "council_slug": lambda r: r.council.slug,
     "starts_year": lambda r: r.strategy.starts_year,
     "ends_year": lambda r: r.strategy.ends_year,
