@@ -91,7 +91,8 @@ def minutes_edit_view(request: HttpRequest, meeting_id: uuid.UUID) -> HttpRespon
     frozen = minutes is not None and minutes.state in FROZEN_MINUTES_STATES
     instance = minutes if minutes is not None else Minutes(meeting=meeting)
     form = MinutesForm(posted(request), instance=instance)
-    if frozen:
+    if frozen and form.is_bound:
+        form.is_valid()  # add_error needs a cleaned form; a GET shows the page's own notice
         form.add_error(None, _("The minutes are approved: they are frozen and no longer change."))
 
     def save() -> None:

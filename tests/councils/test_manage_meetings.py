@@ -10,6 +10,7 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
@@ -33,6 +34,7 @@ from tests.councils.factories import (
     meeting_held,
     meeting_planned,
     member_create,
+    minutes_approved,
     secretary_of,
 )
 from tests.factories import user_with_role
@@ -370,3 +372,14 @@ def test_the_secretary_marks_attendance_not_recorded_and_cancels_a_meeting() -> 
     planned.refresh_from_db()
     assert planned.status == MeetingStatus.CANCELLED
     assert planned.cancellation_reason == "The hall is flooded."
+
+
+def test_the_form_of_approved_minutes_says_they_are_frozen(client: Client) -> None:
+    """Found by the query-count walk: a GET of approved minutes' form was a 500."""
+    council = council_create()
+    meeting = meeting_held(council)
+    minutes_approved(meeting)
+    client.force_login(secretary_of(council))
+    page = client.get(reverse("councils:manage_minutes", args=[meeting.pk]))
+    assert page.status_code == 200
+    assert "they are frozen and no longer change" in page.content.decode()
