@@ -3,7 +3,7 @@
 public elsewhere; the secretary's writes go through `recommendations_kept_by`."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch, QuerySet
@@ -23,8 +23,14 @@ from councils.models import (
     Recommendation,
     RecommendationStatus,
 )
-from councils.selectors.scopes import action_items_owned_by, councils_kept_by, councils_of
+from councils.selectors.scopes import (
+    action_items_owned_by,
+    councils_kept_by,
+    councils_of,
+    memberships_current,
+)
 from curim.accounts.models import User
+from curim.accounts.roles import Role
 
 OPEN_ITEM_STATUSES = (ActionItemStatus.NOT_STARTED, ActionItemStatus.IN_PROGRESS)
 
@@ -198,3 +204,37 @@ def for_the_next_agenda(user: User | AnonymousUser, today: date | None = None) -
             )
         )
     return found
+
+
+# --- For the nightly reminders ---------------------------------------------------------------
+def action_items_due_soon(today: date, within_days: int) -> QuerySet[ActionItem]:
+    """Open items with an active owner, due between today and `within_days` days ahead."""
+    return (
+        ActionItem.objects.filter(
+            status__in=OPEN_ITEM_STATUSES,
+            due_on__gte=today,
+            due_on__lte=today + timedelta(days=within_days),
+            owner_person__isnull=False,
+            owner_person__is_active=True,
+        )
+        .exclude(recommendation__status=RecommendationStatus.WITHDRAWN)
+        .select_related("owner_person", "recommendation")
+    )
+
+
+def action_items_overdue(today: date) -> QuerySet[ActionItem]:
+    """Open items of recommendations in force whose due day has passed."""
+    return (
+        ActionItem.objects.filter(status__in=OPEN_ITEM_STATUSES, due_on__lt=today)
+        .exclude(recommendation__status=RecommendationStatus.WITHDRAWN)
+        .select_related("recommendation")
+    )
+
+
+def secretaries_of(council_id: int, on: date) -> QuerySet[User]:
+    """The active people with the secretary role who sit on the council on the day."""
+    return User.objects.filter(
+        is_active=True,
+        groups__name=Role.COUNCIL_SECRETARY,
+        pk__in=memberships_current(on=on).filter(council=council_id).values("person"),
+    ).distinct()

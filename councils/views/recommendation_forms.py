@@ -232,8 +232,8 @@ class ProgressUpdateForm(forms.Form):
         required=False,
         widget=forms.RadioSelect,
         help_text=_(
-            "An update moves the status by itself: any progress starts the item, 100% "
-            "completes it. Choose here only to cancel it or take it up again."
+            "An update moves the status by itself: any progress starts the item, full "
+            "progress completes it. Choose here only to cancel it or take it up again."
         ),
     )
     note = _text(_("Why the status changes"), limits.NOTE_MAX, 3)

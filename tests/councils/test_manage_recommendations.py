@@ -109,7 +109,11 @@ def test_the_secretary_records_adopts_and_follows_a_recommendation() -> None:
     )
     assert answer.status_code == 302
     item = ActionItem.objects.get()
-    assert (item.owner_person, item.weight, item.status) == (owner, Decimal(2), ActionItemStatus.NOT_STARTED)
+    assert (item.owner_person, item.weight, item.status) == (
+        owner,
+        Decimal(2),
+        ActionItemStatus.NOT_STARTED,
+    )
 
     answer = client.post(
         _page(recommendation.reference, "manage_action_item_edit", item_id=item.pk),
