@@ -68,7 +68,7 @@ def test_the_owner_is_reminded_a_week_ahead_once_in_their_language() -> None:
     # The next night, and a task run twice, send nothing more.
     assert action_item_reminders_plan() == 0
     reminder = ActionItemReminder.objects.get()
-    app.tasks["councils.action_item_reminder_send"].apply(args=[reminder.pk], throw=True)
+    app.tasks["councils.action_item_reminder_send"].apply(args=(reminder.pk,), throw=True)
     assert outbox_run() == []
     assert len(mail.outbox) == 1
 
