@@ -7,7 +7,9 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -383,3 +385,24 @@ def test_the_pages_speak_greek() -> None:
         text = client.get(url, HTTP_ACCEPT_LANGUAGE="el").content.decode()
         assert "Φωτισμός λιμανιού" in text or url == NEW
         assert "Σύσταση" in text or "σύσταση" in text or "Συστάσεις" in text, url
+
+
+def test_the_list_and_a_page_take_as_many_queries_however_many_records() -> None:
+    council = council_create()
+    client = _client(_member(council))
+
+    def queries(reference: str) -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as listing:
+            assert client.get(LIST).status_code == 200
+        with CaptureQueriesContext(connection) as page:
+            assert client.get(_page(reference)).status_code == 200
+        return len(listing), len(page)
+
+    first = recommendation_adopted(council)
+    action_item_with(first, percents=(10,))
+    few = queries(first.reference)
+    for _n in range(3):
+        more = recommendation_adopted(council)
+        action_item_with(more, percents=(10, 20))
+        action_item_with(first, percents=(30, 40))
+    assert queries(first.reference) == few
