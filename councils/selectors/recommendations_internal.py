@@ -45,8 +45,16 @@ def recommendations_kept_by(user: User | AnonymousUser) -> QuerySet[Recommendati
     return Recommendation.objects.filter(council__in=councils_kept_by(user).values("pk"))
 
 
+def _reference_checked(reference: str) -> str:
+    # A NUL cannot be in a stored reference, and PostgreSQL refuses it in a query: a 404.
+    if "\x00" in reference:
+        raise Http404
+    return reference
+
+
 def recommendation_internal(user: User | AnonymousUser, reference: str) -> Recommendation:
     """One recommendation of the user's councils, with what its internal page shows; 404."""
+    reference = _reference_checked(reference)
     found = (
         recommendations_of_councils_of(user)
         .select_related("council", "adopted_by__agenda_item__meeting", "created_by")
@@ -74,7 +82,7 @@ def recommendation_internal(user: User | AnonymousUser, reference: str) -> Recom
 
 
 def recommendation_kept(user: User | AnonymousUser, reference: str) -> Recommendation:
-    found = recommendations_kept_by(user).filter(reference=reference).first()
+    found = recommendations_kept_by(user).filter(reference=_reference_checked(reference)).first()
     if found is None:
         raise Http404
     return found

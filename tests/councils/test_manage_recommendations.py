@@ -406,3 +406,17 @@ def test_the_list_and_a_page_take_as_many_queries_however_many_records() -> None
         action_item_with(more, percents=(10, 20))
         action_item_with(first, percents=(30, 40))
     assert queries(first.reference) == few
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/council/manage/recommendations/LC-%00-1/",
+        "/council/manage/recommendations/LC-%ED%A0%80/edit/",
+        "/council/manage/recommendations/my-action-items/99999999999999999999999/progress/",
+        "/council/manage/recommendations/X/action-items/99999999999999999999999/edit/",
+    ],
+)
+def test_odd_addresses_are_404_not_500(path: str) -> None:
+    council = council_create()
+    assert _client(secretary_of(council)).get(path).status_code == 404
