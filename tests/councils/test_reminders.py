@@ -25,6 +25,7 @@ from tests.councils.factories import (
     recommendation_adopted,
     secretary_of,
 )
+from tests.seeding import seeded_rows_restore
 
 
 def _item_due_in(council: Council, days: int, owner: User | None = None) -> ActionItem:
@@ -126,6 +127,7 @@ def test_an_item_closed_before_its_reminder_leaves_is_not_mentioned() -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_runs_the_nightly_task_and_sends_each_reminder_once(celery_worker: str) -> None:
+    seeded_rows_restore()  # the roles: a transactional test before this one emptied every table
     council = council_create()
     owner = member_create(council).person
     _item_due_in(council, 5, owner)
