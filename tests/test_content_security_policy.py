@@ -274,6 +274,16 @@ def world(piraeus: None) -> dict[str, Any]:
             council_factories.item_of(public_meeting, public=True)
         ),
     )
+    # The council's own pages: its secretary, and a member who owns an action item.
+    from councils.services.actions import action_item_update
+
+    council_secretary = council_factories.secretary_of(council)
+    owner = council_factories.member_create(council).person
+    action_item = action_item_update(
+        item=council_factories.action_item_with(recommendation),
+        by=council_secretary,
+        owner_person=owner,
+    )
     kwargs: dict[str, Any] = {
         "user_id": unconfirmed.public_id,
         "token": email_confirmation_token.make_token(unconfirmed),
@@ -292,6 +302,7 @@ def world(piraeus: None) -> dict[str, Any]:
         "person_id": case.person.pk,
         "meeting_id": public_meeting.pk,
         "reference": recommendation.reference,
+        "item_id": action_item.pk,
     }
     # A response saved to continue later: its page is reached with its resume key.
     definition = Definition.load(survey)
@@ -329,6 +340,8 @@ def world(piraeus: None) -> dict[str, Any]:
             verified_client(staff),
             # A unit member who has enrolled a device but not yet given today's code.
             _logged_in(enrolled(member(Role.VSU_STAFF)).user),
+            _logged_in(council_secretary),
+            _logged_in(owner),
         ],
         "admin": admin_client,
         "superuser": _logged_in(User.objects.create_superuser("root@example.org", "x" * 12)),
