@@ -1,11 +1,12 @@
-"""Background work of the council: thin tasks around services, retried while mail is
-unreachable."""
+"""Background work of the council, thin tasks around services: the convening e-mails and the
+nightly reminders about action items, retried while mail is unreachable."""
 
 import uuid
 
 from celery import shared_task
 
 from councils.services.convening import CONVENING_EMAIL_TASK, convening_email_send
+from councils.services.reminders import action_item_reminder_send, action_item_reminders_plan
 
 
 @shared_task(
@@ -22,3 +23,22 @@ def convening_email(meeting_id: str, membership_id: str) -> int:
     return convening_email_send(
         meeting_id=uuid.UUID(meeting_id), membership_id=uuid.UUID(membership_id)
     )
+
+
+@shared_task(name="councils.action_item_reminders_plan", ignore_result=True)
+def action_item_reminders_plan_task() -> int:
+    """The nightly run: records the reminders due and enqueues their e-mails; safe to repeat."""
+    return action_item_reminders_plan()
+
+
+@shared_task(
+    name="councils.action_item_reminder_send",
+    autoretry_for=(OSError,),
+    retry_backoff=30,
+    retry_backoff_max=60 * 30,
+    max_retries=8,
+    ignore_result=True,
+)
+def action_item_reminder_send_task(reminder_id: int) -> bool:
+    """Send one reminder's e-mail, unless it was sent already."""
+    return action_item_reminder_send(reminder_id=reminder_id)

@@ -9,6 +9,7 @@ from councils.views import (
     manage_agenda,
     manage_meetings,
     manage_minutes,
+    manage_recommendations,
     open_data,
     pack,
     public,
@@ -127,5 +128,59 @@ urlpatterns += [
         _MEETING + "minutes/comments/",
         manage_minutes.minutes_comment,
         name="manage_minutes_comment",
+    ),
+]
+
+# --- The council's own recommendation pages (members; the secretary writes; owners report) ---
+urlpatterns += [
+    path(
+        "council/manage/recommendations/",
+        manage_recommendations.recommendation_list,
+        name="manage_recommendations",
+    ),
+    path(
+        "council/manage/recommendations/new/",
+        manage_recommendations.recommendation_new,
+        name="manage_recommendation_new",
+    ),
+    path(
+        "council/manage/recommendations/my-action-items/",
+        manage_recommendations.my_action_items,
+        name="my_action_items",
+    ),
+    path(
+        "council/manage/recommendations/my-action-items/<int:item_id>/progress/",
+        manage_recommendations.progress_update_new,
+        name="progress_update_new",
+    ),
+    path(
+        "council/manage/recommendations/<str:reference>/",
+        manage_recommendations.recommendation_detail,
+        name="manage_recommendation",
+    ),
+    path(
+        "council/manage/recommendations/<str:reference>/edit/",
+        manage_recommendations.recommendation_edit,
+        name="manage_recommendation_edit",
+    ),
+    path(
+        "council/manage/recommendations/<str:reference>/status/",
+        manage_recommendations.recommendation_status,
+        name="manage_recommendation_status",
+    ),
+    path(
+        "council/manage/recommendations/<str:reference>/action-items/new/",
+        manage_recommendations.action_item_new,
+        name="manage_action_item_new",
+    ),
+    path(
+        "council/manage/recommendations/<str:reference>/action-items/<int:item_id>/edit/",
+        manage_recommendations.action_item_edit,
+        name="manage_action_item_edit",
+    ),
+    path(
+        "council/manage/recommendations/<str:reference>/action-items/<int:item_id>/delete/",
+        manage_recommendations.action_item_remove,
+        name="manage_action_item_delete",
     ),
 ]

@@ -71,6 +71,10 @@ def app_config() -> dict[str, Any]:
                 "task": "victims.retention_apply",
                 "schedule": crontab(hour=3, minute=37),
             },
+            "council-action-item-reminders": {
+                "task": "councils.action_item_reminders_plan",
+                "schedule": crontab(hour=6, minute=5),
+            },
         },
     }
 

@@ -290,6 +290,16 @@ def world(piraeus: None) -> dict[str, Any]:
             council_factories.item_of(public_meeting, public=True)
         ),
     )
+    # The council's own pages: its secretary, and a member who owns an action item.
+    from councils.services.actions import action_item_update
+
+    council_secretary = council_factories.secretary_of(council)
+    owner = council_factories.member_create(council).person
+    action_item = action_item_update(
+        item=council_factories.action_item_with(recommendation),
+        by=council_secretary,
+        owner_person=owner,
+    )
     kwargs: dict[str, Any] = {
         "user_id": unconfirmed.public_id,
         "token": email_confirmation_token.make_token(unconfirmed),
@@ -312,6 +322,7 @@ def world(piraeus: None) -> dict[str, Any]:
         "council_slug": council.slug,
         "starts_year": 2024,
         "ends_year": 2027,
+        "item_id": action_item.pk,
     }
     # A published strategy for its page; the council's secretary for the import page.
     from councils.models import Strategy
@@ -359,6 +370,8 @@ def world(piraeus: None) -> dict[str, Any]:
             verified_client(staff),
             # A unit member who has enrolled a device but not yet given today's code.
             _logged_in(enrolled(member(Role.VSU_STAFF)).user),
+            _logged_in(council_secretary),
+            _logged_in(owner),
         ],
         "admin": admin_client,
         "superuser": _logged_in(User.objects.create_superuser("root@example.org", "x" * 12)),

@@ -26,11 +26,13 @@ from councils.models.recommendations import (
     RecommendationStatusChange,
     ReferenceSequence,
 )
+from councils.models.reminders import ActionItemReminder
 from councils.models.snapshot import MeetingEvidence
 from councils.models.strategy import Measure, Objective, Priority, Strategy
 
 __all__ = [
     "ActionItem",
+    "ActionItemReminder",
     "ActionItemStatus",
     "AgendaAttachment",
     "AgendaItem",

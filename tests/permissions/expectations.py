@@ -104,6 +104,12 @@ SECRETARY_BUTTON: Row = {
     "POST": {ANONYMOUS: LOGIN, COUNCIL_SECRETARY: REDIRECT, OTHERS: 404},
     ELSE: LOGIN_FIRST,
 }
+# The council secretary's forms: GET the form, POST (empty) says what is missing.
+SECRETARY_FORM_NO_HEAD: Row = {
+    "GET": {ANONYMOUS: LOGIN, COUNCIL_SECRETARY: 200, OTHERS: 404},
+    "POST": {ANONYMOUS: LOGIN, COUNCIL_SECRETARY: 400, OTHERS: 404},
+    ELSE: LOGIN_FIRST,
+}
 
 # URLs anonymous visitors may use, and why. Every other URL refuses them (401, 403, 404, 405,
 # or a redirect to a login page): a test checks the rows below against this list.
@@ -471,6 +477,36 @@ ROWS: dict[str, Row] = {
     },
     "councils:manage_minutes_comment": {
         "POST": {ANONYMOUS: LOGIN, COUNCIL: 400, OTHERS: 404},
+        ELSE: LOGIN_FIRST,
+    },
+    # --- The council's own recommendation pages: its members read (a 404 to everybody else,
+    # even where the recommendation is public); the secretary writes (400: an empty form); the
+    # member who owns the world's action item posts its progress. Removing an item redirects.
+    "councils:manage_recommendations": {
+        "GET HEAD": {ANONYMOUS: LOGIN, COUNCIL: 200, OTHERS: 404},
+        ELSE: LOGIN_FIRST,
+    },
+    "councils:manage_recommendation": {
+        "GET HEAD": {ANONYMOUS: LOGIN, COUNCIL: 200, OTHERS: 404},
+        ELSE: LOGIN_FIRST,
+    },
+    "councils:my_action_items": {
+        "GET HEAD": {ANONYMOUS: LOGIN, COUNCIL: 200, OTHERS: 404},
+        ELSE: LOGIN_FIRST,
+    },
+    "councils:manage_recommendation_new": SECRETARY_FORM_NO_HEAD,
+    "councils:manage_recommendation_edit": SECRETARY_FORM_NO_HEAD,
+    "councils:manage_recommendation_status": SECRETARY_FORM_NO_HEAD,
+    "councils:manage_action_item_new": SECRETARY_FORM_NO_HEAD,
+    "councils:manage_action_item_edit": SECRETARY_FORM_NO_HEAD,
+    "councils:manage_action_item_delete": {
+        "GET": {ANONYMOUS: LOGIN, COUNCIL_SECRETARY: 200, OTHERS: 404},
+        "POST": {ANONYMOUS: LOGIN, COUNCIL_SECRETARY: REDIRECT, OTHERS: 404},
+        ELSE: LOGIN_FIRST,
+    },
+    "councils:progress_update_new": {
+        "GET": {ANONYMOUS: LOGIN, COUNCIL_MEMBER: 200, OTHERS: 404},
+        "POST": {ANONYMOUS: LOGIN, COUNCIL_MEMBER: 400, OTHERS: 404},
         ELSE: LOGIN_FIRST,
     },
     "surveys:results_wave": {"GET HEAD": {ESTIMATE_READERS: 200, OTHERS: 404}},

@@ -175,6 +175,25 @@ BY_NAME: dict[str, dict[str, Value]] = {
             "minutes_comment",
         )
     },
+    # The council's own pages: the world's recommendation and its action item, owned by the
+    # council member.
+    **{
+        f"councils:{name}": {"reference": obj("recommendation", "reference")}
+        for name in (
+            "manage_recommendation",
+            "manage_recommendation_edit",
+            "manage_recommendation_status",
+            "manage_action_item_new",
+        )
+    },
+    **{
+        f"councils:{name}": {
+            "reference": obj("recommendation", "reference"),
+            "item_id": obj("actionitem"),
+        }
+        for name in ("manage_action_item_edit", "manage_action_item_delete")
+    },
+    "councils:progress_update_new": {"item_id": obj("actionitem")},
     "admin:view_on_site": {
         "content_type_id": lambda world: ContentType.objects.get_for_model(Report).pk,
         "object_id": obj("report"),

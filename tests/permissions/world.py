@@ -379,7 +379,7 @@ def _council_records(world: World) -> None:
     closed item, decisions, draft minutes, attendance), a planned meeting, a recommendation
     adopted with an action item and its progress, and a published strategy."""
     from councils.models import Membership, Objective, Position, Strategy
-    from councils.services.actions import progress_update_add
+    from councils.services.actions import action_item_update, progress_update_add
     from councils.services.attendance import AttendanceEntry, attendance_record
     from councils.services.bodies import membership_save
     from councils.services.minutes import minutes_create
@@ -433,6 +433,8 @@ def _council_records(world: World) -> None:
     recommendation = factories.recommendation_adopted(council, decision=decision)
     item = factories.action_item_with(recommendation, weight="1", owner=police)
     progress_update_add(item=item, by=secretary, on=date(2024, 1, 1), percent=30)
+    # The member owns the item: they post its progress (councils:progress_update_new).
+    item = action_item_update(item=item, by=secretary, owner_person=users[COUNCIL_MEMBER])
     strategy = strategy_part_save(
         part=Strategy(
             council=council,

@@ -1,0 +1,248 @@
+"""The council's own reads of its recommendations and action items (the pages under
+/council/manage/recommendations/): only the councils the user sits on today, whatever is
+public elsewhere; the secretary's writes go through `recommendations_kept_by`."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from councils.models import (
+    ActionItem,
+    ActionItemStatus,
+    Council,
+    Decision,
+    DecisionOutcome,
+    Meeting,
+    MeetingStatus,
+    Organisation,
+    ProgressUpdate,
+    Recommendation,
+    RecommendationStatus,
+)
+from councils.selectors.scopes import (
+    action_items_owned_by,
+    councils_kept_by,
+    councils_of,
+    memberships_current,
+)
+from curim.accounts.models import User
+from curim.accounts.roles import Role
+
+OPEN_ITEM_STATUSES = (ActionItemStatus.NOT_STARTED, ActionItemStatus.IN_PROGRESS)
+
+
+def recommendations_of_councils_of(user: User | AnonymousUser) -> QuerySet[Recommendation]:
+    """Every recommendation of the councils the user sits on, drafts included."""
+    return Recommendation.objects.filter(council__in=councils_of(user).values("pk"))
+
+
+def recommendations_kept_by(user: User | AnonymousUser) -> QuerySet[Recommendation]:
+    """The recommendations the user may write: a secretary's, of the councils they keep."""
+    return Recommendation.objects.filter(council__in=councils_kept_by(user).values("pk"))
+
+
+def _reference_checked(reference: str) -> str:
+    # A NUL cannot be in a stored reference, and PostgreSQL refuses it in a query: a 404.
+    if "\x00" in reference:
+        raise Http404
+    return reference
+
+
+def recommendation_internal(user: User | AnonymousUser, reference: str) -> Recommendation:
+    """One recommendation of the user's councils, with what its internal page shows; 404."""
+    reference = _reference_checked(reference)
+    found = (
+        recommendations_of_councils_of(user)
+        .select_related("council", "adopted_by__agenda_item__meeting", "created_by")
+        .prefetch_related(
+            "addressees",
+            "status_changes__changed_by",
+            Prefetch(
+                "action_items",
+                queryset=ActionItem.objects.select_related(
+                    "owner_organisation", "owner_person"
+                ).prefetch_related(
+                    Prefetch(
+                        "progress_updates",
+                        queryset=ProgressUpdate.objects.select_related("author"),
+                    )
+                ),
+            ),
+        )
+        .filter(reference=reference)
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+def recommendation_kept(user: User | AnonymousUser, reference: str) -> Recommendation:
+    found = recommendations_kept_by(user).filter(reference=_reference_checked(reference)).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def action_item_kept(
+    user: User | AnonymousUser, recommendation: Recommendation, pk: int
+) -> ActionItem:
+    """An action item of a recommendation the user keeps (404 otherwise)."""
+    found = (
+        ActionItem.objects.filter(
+            recommendation__in=recommendations_kept_by(user).values("pk"),
+            recommendation=recommendation,
+            pk=pk,
+        )
+        .select_related("recommendation")
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+def action_item_owned(user: User | AnonymousUser, pk: int) -> ActionItem:
+    found = action_items_owned_by(user).filter(pk=pk).select_related("recommendation").first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def action_items_mine(user: User | AnonymousUser) -> QuerySet[ActionItem]:
+    return (
+        action_items_owned_by(user)
+        .select_related("recommendation", "owner_organisation")
+        .prefetch_related("progress_updates")
+        .order_by("due_on", "pk")
+    )
+
+
+def organisations_to_choose() -> QuerySet[Organisation]:
+    return Organisation.objects.order_by("name_en", "name_el", "pk")
+
+
+def decisions_adopting(council: Council) -> QuerySet[Decision]:
+    """The council's adopted decisions, that may name a recommendation's adoption."""
+    return (
+        Decision.objects.filter(
+            agenda_item__meeting__council=council, outcome=DecisionOutcome.ADOPTED
+        )
+        .select_related("agenda_item__meeting")
+        .order_by("-agenda_item__meeting__starts_at", "agenda_item__order")
+    )
+
+
+def overdue(item: ActionItem, today: date) -> bool:
+    return bool(item.due_on and item.due_on < today and item.status in OPEN_ITEM_STATUSES)
+
+
+# --- For the next meeting's agenda -----------------------------------------------------------
+@dataclass(frozen=True)
+class NextAgenda:
+    """What the council's next meeting should follow up: the recommendations adopted since its
+    last meeting, and the action items overdue today."""
+
+    council: Council
+    meeting: Meeting | None  # the next planned or convened meeting, if one is set
+    since: Meeting | None  # the last meeting before it (held or closed)
+    adopted: list[Recommendation]
+    overdue: list[ActionItem]
+
+
+def for_the_next_agenda(user: User | AnonymousUser, today: date | None = None) -> list[NextAgenda]:
+    """For each council of the user, what its next meeting's draft agenda should carry over.
+
+    A recommendation adopted at the council's last meeting (or later) is carried to the next
+    one; an action item not completed nor cancelled whose due day has passed, of a
+    recommendation not withdrawn, is carried until it is done.
+    """
+    now = timezone.now()
+    day = today or timezone.localdate()
+    found = []
+    for council in councils_of(user).order_by("slug"):
+        meetings = Meeting.objects.filter(council=council)
+        upcoming = (
+            meetings.filter(
+                starts_at__gte=now, status__in=[MeetingStatus.PLANNED, MeetingStatus.CONVENED]
+            )
+            .order_by("starts_at")
+            .first()
+        )
+        last = (
+            meetings.filter(
+                starts_at__lt=now, status__in=[MeetingStatus.HELD, MeetingStatus.CLOSED]
+            )
+            .order_by("-starts_at")
+            .first()
+        )
+        adopted = (
+            Recommendation.objects.filter(council=council, adopted_by__isnull=False)
+            .exclude(status=RecommendationStatus.WITHDRAWN)
+            .select_related("adopted_by__agenda_item__meeting")
+            .order_by("reference")
+        )
+        if last is None:
+            adopted = adopted.none()
+        else:
+            adopted = adopted.filter(
+                adopted_by__agenda_item__meeting__starts_at__gte=last.starts_at
+            )
+        late = (
+            ActionItem.objects.filter(
+                recommendation__council=council,
+                due_on__lt=day,
+                status__in=OPEN_ITEM_STATUSES,
+            )
+            .exclude(recommendation__status=RecommendationStatus.WITHDRAWN)
+            .select_related("recommendation", "owner_organisation")
+            .order_by("due_on", "pk")
+        )
+        found.append(
+            NextAgenda(
+                council=council,
+                meeting=upcoming,
+                since=last,
+                adopted=list(adopted),
+                overdue=list(late),
+            )
+        )
+    return found
+
+
+# --- For the nightly reminders ---------------------------------------------------------------
+def action_items_due_soon(today: date, within_days: int) -> QuerySet[ActionItem]:
+    """Open items with an active owner, due between today and `within_days` days ahead."""
+    return (
+        ActionItem.objects.filter(
+            status__in=OPEN_ITEM_STATUSES,
+            due_on__gte=today,
+            due_on__lte=today + timedelta(days=within_days),
+            owner_person__isnull=False,
+            owner_person__is_active=True,
+        )
+        .exclude(recommendation__status=RecommendationStatus.WITHDRAWN)
+        .select_related("owner_person", "recommendation")
+    )
+
+
+def action_items_overdue(today: date) -> QuerySet[ActionItem]:
+    """Open items of recommendations in force whose due day has passed."""
+    return (
+        ActionItem.objects.filter(status__in=OPEN_ITEM_STATUSES, due_on__lt=today)
+        .exclude(recommendation__status=RecommendationStatus.WITHDRAWN)
+        .select_related("recommendation")
+    )
+
+
+def secretaries_of(council_id: int, on: date) -> QuerySet[User]:
+    """The active people with the secretary role who sit on the council on the day."""
+    return User.objects.filter(
+        is_active=True,
+        groups__name=Role.COUNCIL_SECRETARY,
+        pk__in=memberships_current(on=on).filter(council=council_id).values("person"),
+    ).distinct()
