@@ -658,6 +658,8 @@ def public_recommendations(
 
 
 def public_recommendation(reference: str) -> PublicRecommendation | None:
+    if "\x00" in reference:  # no reference holds one, and PostgreSQL refuses it in a query
+        return None
     found = public_recommendations(reference=reference)
     return found[0] if found else None
 

@@ -415,6 +415,8 @@ def test_the_list_and_a_page_take_as_many_queries_however_many_records() -> None
         "/council/manage/recommendations/LC-%ED%A0%80/edit/",
         "/council/manage/recommendations/my-action-items/99999999999999999999999/progress/",
         "/council/manage/recommendations/X/action-items/99999999999999999999999/edit/",
+        "/council/recommendations/LC-%00-1/",  # the public page
+        "/council/recommendations/LC-%ED%A0%80/",
     ],
 )
 def test_odd_addresses_are_404_not_500(path: str) -> None:
