@@ -98,6 +98,8 @@ NOT_PAGES = {
     "victims:person_export": "a ZIP file",
     "councils:calendar": "an iCalendar file",
     "councils:meeting_pack": "a PDF file (the agenda pack)",
+    "councils:feed": "an Atom feed",
+    "councils:open_data": "a ZIP file",
     "councils:manage_meeting_convene": "POST only",
     "councils:manage_meeting_status": "POST only",
     "councils:manage_item_delete": "POST only",
