@@ -19,6 +19,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import get_resolver
 
 from councils.models import (
+    ActionItem,
     AgendaItemKind,
     Council,
     Measure,
@@ -29,6 +30,7 @@ from councils.models import (
     Strategy,
     Visibility,
 )
+from councils.services.actions import action_item_update
 from councils.services.strategy import measure_recommendations_set, strategy_part_save
 from surveys.models import Indicator
 from tests.councils.factories import (
@@ -53,6 +55,7 @@ class Records:
     meeting: Meeting
     recommendation: Recommendation
     strategy: Strategy
+    action_item: ActionItem
 
 
 # How to fill each keyword argument of a council URL from the records.
@@ -60,6 +63,7 @@ VALUES: dict[str, Callable[[Records], Any]] = {
     "meeting_id": lambda r: r.meeting.pk,
     "reference": lambda r: r.recommendation.reference,
     "order": lambda r: 1,  # the meeting's first agenda item
+    "item_id": lambda r: r.action_item.pk,  # owned by the secretary, for "my action items"
     "council_slug": lambda r: r.council.slug,
     "starts_year": lambda r: r.strategy.starts_year,
     "ends_year": lambda r: r.strategy.ends_year,
@@ -158,8 +162,12 @@ def test_no_council_url_reads_more_queries_as_the_council_grows(who: str) -> Non
     council = council_create()
     meeting = meeting_held(council, visibility=Visibility.SPLIT)
     minutes_approved(meeting)
-    records = Records(council, meeting, recommendation_adopted(council), _strategy(council))
-    action_item_with(records.recommendation, percents=(20,))
+    recommendation = recommendation_adopted(council)
+    secretary = secretary_of(council)
+    item = action_item_update(
+        item=action_item_with(recommendation, percents=(20,)), by=secretary, owner_person=secretary
+    )
+    records = Records(council, meeting, recommendation, _strategy(council), item)
     _priority_with_measures(records.strategy, 1, [records.recommendation])
     client = Client()
     if who == "secretary":
