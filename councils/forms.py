@@ -213,9 +213,14 @@ class AttendanceForm(forms.Form):
         proxies = [("", _("Nobody"))] + [(str(m.public_id), membership_label(m)) for m in members]
         for membership in members:
             key = membership.public_id.hex
+            # The summary above the form names the member: every row's label is the same.
+            required = _("Say whether %(member)s attended.") % {
+                "member": membership_label(membership)
+            }
             self.fields[f"status_{key}"] = forms.ChoiceField(
                 label=_("Their attendance"),
                 choices=[("", _("Choose")), *AttendanceStatus.choices],
+                error_messages={"required": required},
             )
             self.fields[f"proxy_{key}"] = forms.ChoiceField(
                 label=_("Represented by"), choices=proxies, required=False

@@ -383,3 +383,17 @@ def test_the_form_of_approved_minutes_says_they_are_frozen(client: Client) -> No
     page = client.get(reverse("councils:manage_minutes", args=[meeting.pk]))
     assert page.status_code == 200
     assert "they are frozen and no longer change" in page.content.decode()
+
+
+def test_the_attendance_errors_name_each_member(client: Client) -> None:
+    """Every row's field has the same label: the summary must say whose attendance is missing."""
+    council = council_create()
+    member_create(council, display_name="Eleni Member")
+    held = meeting_held(council)
+    client.force_login(secretary_of(council))
+    answer = client.post(reverse("councils:manage_attendance", args=[held.pk]), {})
+    assert answer.status_code == 400
+    summary = answer.content.decode().split("govuk-error-summary__list")[1].split("</ul>")[0]
+    assert "Say whether Eleni Member" in summary
+    assert summary.count("Say whether") == council.memberships.count() == 2
+    assert not held.attendance.exists()
