@@ -454,6 +454,7 @@ def overdue_action_items_table(
         items = items.filter(recommendation__council=council)
     items = (
         items.filter(due_on__lt=today, status__in=OPEN_ITEM_STATUSES)
+        .exclude(recommendation__status=RecommendationStatus.WITHDRAWN)  # moot, not late
         .select_related("recommendation", "owner_organisation")
         .order_by("due_on", "pk")
     )

@@ -32,6 +32,7 @@ from councils.services.attendance import (
     attendance_clear,
     attendance_record,
 )
+from councils.services.convening import meeting_convene
 from councils.services.meetings import (
     agenda_attachment_add,
     agenda_attachment_delete,
@@ -167,7 +168,13 @@ class MeetingAdmin(MapAdminMixin, _MeetingFields):  # type: ignore[misc]  # as M
 
     @admin.action(description=gettext_lazy("Convene the chosen meetings"), permissions=["change"])
     def convene(self, request: HttpRequest, queryset: QuerySet[Meeting]) -> None:
-        self._step(request, queryset, MeetingStatus.CONVENED)
+        # As the secretary's button does: the members' invitations leave with the convening.
+        run_for_each(
+            self,
+            request,
+            queryset,
+            lambda meeting, user: meeting_convene(meeting=meeting, by=user),
+        )
 
     @admin.action(
         description=gettext_lazy("Mark the chosen meetings as held"), permissions=["change"]

@@ -17,6 +17,7 @@ from councils.models import (
 )
 from councils.models.choices import DecisionOutcome
 from councils.selectors.scopes import (
+    COUNCIL_ROLES,
     councils_kept_by,
     councils_of,
     current_on,
@@ -47,10 +48,15 @@ def agenda_of(meeting: Meeting) -> QuerySet[AgendaItem]:
 
 
 def members_invited(council: Council) -> QuerySet[Membership]:
-    """The council's members today: each is sent the convening e-mail."""
+    """The council's members today who hold a council role: each is sent the convening e-mail
+    (a seat without the role opens nothing, so it is sent nothing either)."""
     return (
         memberships_current()
-        .filter(council=council)
+        .filter(
+            council=council,
+            person__is_active=True,
+            person__in=User.objects.filter(groups__name__in=COUNCIL_ROLES),
+        )
         .select_related("person", "organisation")
         .order_by("position", "pk")
     )

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -24,6 +24,7 @@ from councils.models import (
     RecommendationStatus,
 )
 from councils.selectors.scopes import (
+    COUNCIL_ROLES,
     action_items_owned_by,
     councils_kept_by,
     councils_of,
@@ -137,8 +138,15 @@ def decisions_adopting(council: Council) -> QuerySet[Decision]:
     )
 
 
-def overdue(item: ActionItem, today: date) -> bool:
-    return bool(item.due_on and item.due_on < today and item.status in OPEN_ITEM_STATUSES)
+def overdue(item: ActionItem, today: date, recommendation: Recommendation) -> bool:
+    """Open past its due day, of a recommendation in force (a withdrawn one's items can no
+    longer be closed: they are not late, they are moot)."""
+    return bool(
+        item.due_on
+        and item.due_on < today
+        and item.status in OPEN_ITEM_STATUSES
+        and recommendation.status != RecommendationStatus.WITHDRAWN
+    )
 
 
 # --- For the next meeting's agenda -----------------------------------------------------------
@@ -224,6 +232,15 @@ def action_items_due_soon(today: date, within_days: int) -> QuerySet[ActionItem]
             due_on__lte=today + timedelta(days=within_days),
             owner_person__isnull=False,
             owner_person__is_active=True,
+            owner_person__in=User.objects.filter(groups__name__in=COUNCIL_ROLES),
+        )
+        .filter(
+            # Only an owner who sits on the council today: a former member hears no more of it.
+            Exists(
+                memberships_current().filter(
+                    council=OuterRef("recommendation__council"), person=OuterRef("owner_person")
+                )
+            )
         )
         .exclude(recommendation__status=RecommendationStatus.WITHDRAWN)
         .select_related("owner_person", "recommendation")

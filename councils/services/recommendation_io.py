@@ -301,7 +301,11 @@ def _item_check(row: _Row, check: _Check, lookups: _Lookups) -> None:
     values = row.values
     item_id = values["item_id"].strip()
     if item_id:
-        item = lookups.items.get(int(item_id)) if item_id.isdigit() and len(item_id) < 12 else None
+        item = (
+            lookups.items.get(int(item_id))
+            if (item_id.isascii() and item_id.isdigit()) and len(item_id) < 12
+            else None
+        )
         if item is None or (
             row.recommendation is not None and item.recommendation_id != row.recommendation.pk
         ):

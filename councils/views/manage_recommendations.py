@@ -155,7 +155,7 @@ def recommendation_list(request: HttpRequest) -> HttpResponse:
         {
             "r": r,
             "progress": progress[r.pk],
-            "overdue": sum(1 for item in r.action_items.all() if overdue(item, today)),
+            "overdue": sum(1 for item in r.action_items.all() if overdue(item, today, r)),
         }
         for r in found
     ]
@@ -176,7 +176,7 @@ def recommendation_list(request: HttpRequest) -> HttpResponse:
 def recommendation_detail(request: HttpRequest, reference: str) -> HttpResponse:
     r = recommendation_internal(request.user, reference)
     today = timezone.localdate()
-    items = [{"item": item, "overdue": overdue(item, today)} for item in r.action_items.all()]
+    items = [{"item": item, "overdue": overdue(item, today, r)} for item in r.action_items.all()]
     history = r.changes.select_related("actor").order_by("created_at", "pk")
     item_history = (
         RecordChange.objects.filter(action_item__recommendation=r)
@@ -347,7 +347,7 @@ def my_action_items(request: HttpRequest) -> HttpResponse:
     items = [
         {
             "item": item,
-            "overdue": overdue(item, today),
+            "overdue": overdue(item, today, item.recommendation),
             "latest": ([None, *item.progress_updates.all()])[-1],
         }
         for item in action_items_mine(request.user)

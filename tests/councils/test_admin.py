@@ -14,8 +14,10 @@ from councils.models import (
     RecordChange,
     Visibility,
 )
+from councils.services.convening import CONVENING_EMAIL_TASK
 from curim.accounts.models import User
 from curim.accounts.roles import Role
+from curim.core.models import OutboxTask
 from tests.councils.factories import (
     council_create,
     meeting_held,
@@ -96,6 +98,9 @@ def test_meetings_are_convened_by_the_action_which_says_why_it_could_not(
     assert Meeting.objects.get(pk=ready.pk).status == MeetingStatus.CONVENED
     assert Meeting.objects.get(pk=empty.pk).status == MeetingStatus.PLANNED
     assert "Put at least one item on the agenda first." in page
+    # As from the secretary's page, the invitations leave with it (the secretary is the member).
+    invitations = OutboxTask.objects.filter(task_name=CONVENING_EMAIL_TASK)
+    assert invitations.count() == council.memberships.count() == 1
 
 
 def test_editing_minutes_in_the_admin_is_recorded_and_approved_ones_are_read_only(

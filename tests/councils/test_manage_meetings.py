@@ -397,3 +397,21 @@ def test_the_attendance_errors_name_each_member(client: Client) -> None:
     assert "Say whether Eleni Member" in summary
     assert summary.count("Say whether") == council.memberships.count() == 2
     assert not held.attendance.exists()
+
+
+def test_a_seat_without_a_council_role_is_not_invited() -> None:
+    """Found in review: a seat alone opens nothing, so it is sent no agenda either."""
+    from councils.services.convening import meeting_convene
+    from curim.accounts.services import user_roles_set
+
+    council = council_create()
+    stays = member_create(council).person
+    lost_the_role = member_create(council).person
+    user_roles_set(user=lost_the_role, roles=set())
+    meeting = meeting_planned(council, items=(("Lighting", False, "decision"),))
+    outbox_run()
+    mail.outbox.clear()
+    meeting_convene(meeting=meeting, by=secretary_of(council))
+    outbox_run()
+    addresses = {message.to[0] for message in mail.outbox}
+    assert addresses == {stays.email, secretary_of(council).email}

@@ -422,3 +422,35 @@ def test_the_list_and_a_page_take_as_many_queries_however_many_records() -> None
 def test_odd_addresses_are_404_not_500(path: str) -> None:
     council = council_create()
     assert _client(secretary_of(council)).get(path).status_code == 404
+
+
+def test_a_withdrawn_recommendation_s_items_are_not_overdue() -> None:
+    """Found in review: its open items can no longer be closed, so they were late forever on
+    the list, the page, the dashboard and the pack."""
+    from councils import dashboard
+    from councils.models import RecommendationStatus
+    from councils.services.recommendations import recommendation_transition
+
+    council = council_create()
+    secretary = secretary_of(council)
+    kept, withdrawn = recommendation_adopted(council), recommendation_adopted(council)
+    yesterday = timezone.localdate() - timedelta(days=1)
+    for recommendation in (kept, withdrawn):
+        action_item_update(item=action_item_with(recommendation), by=secretary, due_on=yesterday)
+    recommendation_transition(
+        recommendation=withdrawn,
+        to_status=RecommendationStatus.WITHDRAWN,
+        by=secretary,
+        note="Overtaken by events.",
+    )
+    client = _client(secretary)
+    rows = client.get(reverse("councils:manage_recommendations")).context["rows"]
+    assert {row["r"].reference: row["overdue"] for row in rows} == {
+        kept.reference: 1,
+        withdrawn.reference: 0,
+    }
+    page = client.get(reverse("councils:manage_recommendation", args=[withdrawn.reference]))
+    assert [entry["overdue"] for entry in page.context["items"]] == [False]
+    table = dashboard.overdue_action_items_table(secretary, timezone.localdate(), council)
+    assert len(table.rows) == 1
+    assert kept.reference in str(table.rows[0])

@@ -273,6 +273,15 @@ def test_a_record_twice_in_the_file_is_refused(council: Council) -> None:
     assert [(e.row, e.column) for e in result.errors] == [(6, "item_id")]
 
 
+def test_an_item_id_of_other_digits_is_an_error_not_a_500(council: Council) -> None:
+    """Found in review: "²".isdigit() holds, int("²") fails."""
+    secretary = secretary_of(council)
+    rows = _table(export_file(user=secretary, file_format="csv"))
+    rows[1]["item_id"] = "²"
+    result = _import(secretary, "digits.csv", _csv(rows))
+    assert [(e.row, e.column) for e in result.errors] == [(3, "item_id")]
+
+
 # --- Bad files --------------------------------------------------------------------------------
 def _errors(user: User, name: str, content: bytes) -> list[tuple[int, str]]:
     before = _state()

@@ -150,3 +150,25 @@ def test_a_worker_runs_the_nightly_task_and_sends_each_reminder_once(celery_work
     ]
     assert all(r.sent_at is not None for r in reminders)
     assert OutboxTask.objects.filter(task_name="councils.action_item_reminder_send").count() == 2
+
+
+@pytest.mark.django_db
+def test_a_former_member_or_one_without_the_role_hears_nothing() -> None:
+    """Found in review: reminders went to owners who had left the council."""
+    from curim.accounts.services import user_roles_set
+
+    council = council_create()
+    seat = member_create(council)
+    left = member_create(council)
+    no_role = member_create(council).person
+    _item_due_in(council, 3, seat.person)
+    _item_due_in(council, 3, left.person)
+    _item_due_in(council, 3, no_role)
+    left.ends_on = timezone.localdate() - timedelta(days=1)
+    left.save()
+    user_roles_set(user=no_role, roles=set())
+    outbox_run()
+    mail.outbox.clear()
+    assert action_item_reminders_plan() == 1
+    outbox_run()
+    assert [message.to for message in mail.outbox] == [[seat.person.email]]
