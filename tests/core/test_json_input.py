@@ -18,12 +18,14 @@ from django.utils import timezone
 from pytest_django.fixtures import Settings as SettingsWrapper
 from rest_framework.views import APIView
 
+from councils.models import Position
 from curim.accounts.roles import Role
 from curim.core.json_input import JSONInputError, json_parse
 from curim.reports.models import Category
 from curim.reports.services.submission import ReportDraft, report_submit
 from curim.reports.services.workflow import report_transition
 from surveys.models import Survey
+from tests.councils.factories import council_create, meeting_planned, member_create
 from tests.factories import user_with_role
 from tests.permissions.walk import endpoints as urlconf_endpoints
 from tests.victims.clients import case_create, verified_client
@@ -121,10 +123,17 @@ def world(piraeus: None, settings: SettingsWrapper) -> dict[str, Any]:
     survey = Survey.objects.create(
         code="walk", title_en="Walk", title_el="Βόλτα", status=Survey.Status.OPEN
     )
+    # The council's API reads the body only for a secretary who sits on the council.
+    council = council_create()
+    seated = member_create(council, position=Position.SECRETARY, role=Role.COUNCIL_SECRETARY).person
+    clients["council_secretary_seated"] = Client()
+    clients["council_secretary_seated"].force_login(seated)
+    meeting = meeting_planned(council)
     objects = {
         "api:report_comments": str(report.public_id),
         "api:vsu_session_create": str(case.pk),
         "api:survey_response": survey.code,
+        "api:council_agenda_item_create": str(meeting.pk),
     }
     return {"clients": clients, "objects": objects}
 
