@@ -23,7 +23,7 @@ from curim.accounts.roles import Role
 from curim.celery import app as celery_app
 from curim.core.models import OutboxTask
 from tests.factories import user_create, user_with_role
-from tests.processes import process_stop
+from tests.processes import dies_with_this_process, process_stop
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -203,6 +203,7 @@ def celery_worker(django_db_setup: None, django_db_blocker: Any) -> Iterator[str
         ],
         cwd=ROOT,
         env=env,
+        preexec_fn=dies_with_this_process,
     )
     try:
         deadline = time.monotonic() + 60

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
-from tests.processes import process_stop
+from tests.processes import dies_with_this_process, process_stop
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 COMPOSE_FILE = REPO_ROOT / "docker-compose.yml"
@@ -327,6 +327,7 @@ def test_the_web_server_sends_no_server_banner(source: str) -> None:
         stdout=subprocess.DEVNULL,
         # A file, not a pipe: a pipe nobody reads fills up and stops the server mid-request.
         stderr=errors,
+        preexec_fn=dies_with_this_process,
     )
     try:
         deadline = time.monotonic() + 60

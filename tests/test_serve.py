@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.processes import process_stop
+from tests.processes import dies_with_this_process, process_stop
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -66,6 +66,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
         ],
         cwd=ROOT,
         env=env,
+        preexec_fn=dies_with_this_process,
     )
     url = f"http://127.0.0.1:{port}"
     try:

@@ -149,7 +149,10 @@ def _browse(
 
 def _started(page: Page) -> None:
     # GOV.UK Frontend ran: its module was allowed by the Content-Security-Policy and started.
-    page.wait_for_function("document.body.classList.contains('govuk-frontend-supported')")
+    # Polled while the next page loads too, when it has no body yet.
+    page.wait_for_function(
+        "document.body !== null && document.body.classList.contains('govuk-frontend-supported')"
+    )
 
 
 def test_the_pages_meet_wcag_aa_on_a_desktop_and_a_phone_in_both_languages(
@@ -208,9 +211,10 @@ def test_a_form_sent_empty_meets_wcag_aa_and_its_summary_leads_to_the_fields(
             page = _browse(browser, live_server, language=language, screen=screen)
             page.goto(live_server.url + path)
             page.locator("main form button[type=submit]").click()
-            _started(page)
-            # The title says so first: it is the first thing a screen reader reads.
+            # The title says so first: it is the first thing a screen reader reads. Waiting for
+            # it first also waits for the answer (the page sent still passes `_started`).
             expect(page).to_have_title(re.compile(r"^(Error|Σφάλμα):"))
+            _started(page)
             summary = page.locator(".govuk-error-summary")
             # GOV.UK Frontend moves focus to the summary, so it is read out first.
             expect(summary).to_be_focused()

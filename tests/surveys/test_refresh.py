@@ -37,6 +37,7 @@ from surveys.services.refresh import (
 from surveys.services.statistics import cell_statistics_rebuild
 from tests.conftest import ROOT, _database_url
 from tests.factories import user_with_role
+from tests.processes import dies_with_this_process
 from tests.surveys.generate import build_wave
 
 VALUES = ["indicator_id", "area_id", "group", "n", "suppressed", "estimate", "std_error"]
@@ -339,6 +340,7 @@ def doomed_worker(queue: str, name: str) -> "subprocess.Popen[bytes]":
         ],
         cwd=ROOT,
         env=env,
+        preexec_fn=dies_with_this_process,
     )
     deadline = time.monotonic() + 60
     while not celery_app.control.ping(destination=[name], timeout=1.0):
