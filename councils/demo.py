@@ -203,7 +203,10 @@ def _meeting(
     meeting_transition(meeting=meeting, to_status=MeetingStatus.CONVENED, by=by)
     meeting_transition(meeting=meeting, to_status=MeetingStatus.HELD, by=by)
     voters = _attendance(loading, meeting, plan)
-    for item, agenda_item in zip(plan.items, meeting.agenda_items.order_by("order"), strict=True):
+    # The agenda also carries over, by itself, the previous meeting's adoptions and the
+    # action items overdue: the plan's items are the others.
+    own = meeting.agenda_items.filter(carried_over=False).order_by("order")
+    for item, agenda_item in zip(plan.items, own, strict=True):
         if item.kind != AgendaItemKind.DECISION:
             continue
         decision = decision_record(

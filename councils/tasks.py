@@ -4,7 +4,10 @@ nightly reminders about action items, retried while mail is unreachable."""
 import uuid
 
 from celery import shared_task
+from django.conf import settings
+from django.utils import translation
 
+from councils.services.carry_over import agendas_carry_over
 from councils.services.convening import CONVENING_EMAIL_TASK, convening_email_send
 from councils.services.reminders import action_item_reminder_send, action_item_reminders_plan
 
@@ -42,3 +45,10 @@ def action_item_reminders_plan_task() -> int:
 def action_item_reminder_send_task(reminder_id: int) -> bool:
     """Send one reminder's e-mail, unless it was sent already."""
     return action_item_reminder_send(reminder_id=reminder_id)
+
+
+@shared_task(name="councils.agendas_carry_over", ignore_result=True)
+def agendas_carry_over_task() -> int:
+    """The nightly run: each council's next draft agenda carries over what is overdue."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return agendas_carry_over()

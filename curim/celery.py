@@ -75,6 +75,10 @@ def app_config() -> dict[str, Any]:
                 "task": "councils.action_item_reminders_plan",
                 "schedule": crontab(hour=6, minute=5),
             },
+            "council-agenda-carry-over": {
+                "task": "councils.agendas_carry_over",
+                "schedule": crontab(hour=5, minute=55),
+            },
         },
     }
 

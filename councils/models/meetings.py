@@ -10,6 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.gis.db import models
+from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.utils import timezone
@@ -80,6 +81,14 @@ class Meeting(models.Model):
     )
     # Said explicitly, so that a meeting without attendance rows is not read as "nobody came".
     attendance_not_recorded = models.BooleanField(_("attendance not recorded"), default=False)
+    # Recommendations whose item the secretary took off the draft agenda: not carried over to
+    # this meeting again (`councils.services.carry_over`).
+    carry_over_declined = ArrayField(
+        models.BigIntegerField(),
+        verbose_name=_("recommendations not to carry over"),
+        default=list,
+        blank=True,
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -205,6 +214,14 @@ class AgendaItem(EvidenceLinks):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="agenda_items",
+    )
+    carried_over = models.BooleanField(
+        _("carried over by itself"),
+        default=False,
+        help_text=_(
+            "Put on the draft agenda by the platform: a recommendation adopted at the previous "
+            "meeting, or with action items overdue. Editing the item makes it the secretary's."
+        ),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

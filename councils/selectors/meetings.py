@@ -43,7 +43,7 @@ def meetings_kept_by(user: User | AnonymousUser) -> QuerySet[Meeting]:
 def agenda_of(meeting: Meeting) -> QuerySet[AgendaItem]:
     """The whole agenda, closed items included, with presenters and decisions."""
     return meeting.agenda_items.select_related(
-        "presenter_membership__person", "presenter_membership__organisation"
+        "presenter_membership__person", "presenter_membership__organisation", "recommendation"
     ).prefetch_related(Prefetch("decisions", queryset=Decision.objects.order_by("created_at")))
 
 

@@ -456,7 +456,8 @@ def public_agendas(meeting_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, list[Pub
         )
     references = dict(
         recommendations_public()
-        .filter(pk__in=[row["recommendation_id"] for row in rows if row["recommendation_id"]])
+        # A subquery, not a list: one query always (an empty list would make none).
+        .filter(pk__in=items.values("recommendation_id"))
         .values_list("pk", "reference")
     )
     agendas: dict[uuid.UUID, list[PublicAgendaItem]] = {pk: [] for pk in ids}

@@ -27,6 +27,7 @@ from councils.models import (
     limits,
 )
 from councils.models.meetings import MEETING_FIELDS, OPEN_STATUSES
+from councils.services.carry_over import agenda_carry_over
 from councils.services.editing import fields_set
 from councils.services.evidence_snapshot import evidence_snapshot_take
 from curim.accounts.models import User
@@ -72,6 +73,8 @@ def meeting_save(*, meeting: Meeting, by: User) -> Meeting:
         _locked(meeting.pk)  # concurrent changes wait, so the check of the stored status holds
     meeting.full_clean()
     meeting.save()
+    if meeting.status == MeetingStatus.PLANNED:
+        agenda_carry_over(meeting=meeting)
     return meeting
 
 
@@ -172,6 +175,7 @@ def agenda_item_update(*, item: AgendaItem, by: User, **changes: Any) -> AgendaI
     _locked(item.meeting_id)
     item = AgendaItem.objects.get(pk=item.pk)
     fields_set(item, changes, AGENDA_ITEM_FIELDS)
+    item.carried_over = False  # edited by hand, it is the secretary's now
     return agenda_item_save(item=item, by=by)
 
 
@@ -189,6 +193,10 @@ def agenda_item_delete(*, item: AgendaItem, by: User) -> None:
                 % {"status": meeting.get_status_display().lower()}
             }
         )
+    if item.carried_over and item.recommendation_id is not None:
+        # Taken off by the secretary: not carried over to this meeting again.
+        meeting.carry_over_declined = [*meeting.carry_over_declined, item.recommendation_id]
+        meeting.save(update_fields=["carry_over_declined"])
     item.delete()
 
 

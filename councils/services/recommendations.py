@@ -29,6 +29,7 @@ from councils.models import (
     RecordChange,
     ReferenceSequence,
 )
+from councils.services.carry_over import agenda_carry_over_next
 from councils.services.editing import fields_set
 from councils.services.history import changes_between, record_change_add, snapshot
 from councils.services.meetings import EVIDENCE_FIELDS
@@ -243,4 +244,7 @@ def recommendation_transition(
         changes={"status": {"from": from_status, "to": to_status}},
         note=note,
     )
+    if to_status == S.ADOPTED:
+        # Onto the next meeting's draft agenda, by itself.
+        agenda_carry_over_next(council_id=recommendation.council_id)
     return recommendation

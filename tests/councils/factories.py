@@ -145,7 +145,7 @@ def meeting_held(council: Council, **kwargs: Any) -> Meeting:
 
 
 def item_of(meeting: Meeting, *, public: bool) -> AgendaItem:
-    item = meeting.agenda_items.filter(public=public).order_by("order").first()
+    item = meeting.agenda_items.filter(public=public, carried_over=False).order_by("order").first()
     assert item is not None
     return item
 
