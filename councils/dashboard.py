@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from councils.models import ActionItemStatus, Council, RecommendationStatus
 from councils.selectors import action_items_visible_to, recommendations_visible_to
+from councils.selectors.scopes import overdue_on
 from curim.accounts.models import User
 from curim.areas.models import Area
 from curim.areas.selectors import areas_without_boundaries
@@ -441,9 +442,6 @@ def recommendations_table(by_status: Sequence[tuple[str, str, int]]) -> Table:
     return Table(head, rows, csv)
 
 
-OPEN_ITEM_STATUSES = (ActionItemStatus.NOT_STARTED, ActionItemStatus.IN_PROGRESS)
-
-
 def overdue_action_items_table(
     user: User | AnonymousUser, today: date, council: Council | None = None
 ) -> Table:
@@ -453,8 +451,7 @@ def overdue_action_items_table(
     if council is not None:
         items = items.filter(recommendation__council=council)
     items = (
-        items.filter(due_on__lt=today, status__in=OPEN_ITEM_STATUSES)
-        .exclude(recommendation__status=RecommendationStatus.WITHDRAWN)  # moot, not late
+        items.filter(overdue_on(today))
         .select_related("recommendation", "owner_organisation")
         .order_by("due_on", "pk")
     )

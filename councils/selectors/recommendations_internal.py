@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from councils.models import (
     ActionItem,
-    ActionItemStatus,
     Council,
     Decision,
     DecisionOutcome,
@@ -25,15 +24,15 @@ from councils.models import (
 )
 from councils.selectors.scopes import (
     COUNCIL_ROLES,
+    OPEN_ITEM_STATUSES,
     action_items_owned_by,
     councils_kept_by,
     councils_of,
     memberships_current,
+    overdue_on,
 )
 from curim.accounts.models import User
 from curim.accounts.roles import Role
-
-OPEN_ITEM_STATUSES = (ActionItemStatus.NOT_STARTED, ActionItemStatus.IN_PROGRESS)
 
 
 def recommendations_of_councils_of(user: User | AnonymousUser) -> QuerySet[Recommendation]:
@@ -201,12 +200,7 @@ def for_the_next_agenda(user: User | AnonymousUser, today: date | None = None) -
                 adopted_by__agenda_item__meeting__starts_at__gte=last.starts_at
             )
         late = (
-            ActionItem.objects.filter(
-                recommendation__council=council,
-                due_on__lt=day,
-                status__in=OPEN_ITEM_STATUSES,
-            )
-            .exclude(recommendation__status=RecommendationStatus.WITHDRAWN)
+            ActionItem.objects.filter(overdue_on(day), recommendation__council=council)
             .select_related("recommendation", "owner_organisation")
             .order_by("due_on", "pk")
         )
@@ -249,11 +243,7 @@ def action_items_due_soon(today: date, within_days: int) -> QuerySet[ActionItem]
 
 def action_items_overdue(today: date) -> QuerySet[ActionItem]:
     """Open items of recommendations in force whose due day has passed."""
-    return (
-        ActionItem.objects.filter(status__in=OPEN_ITEM_STATUSES, due_on__lt=today)
-        .exclude(recommendation__status=RecommendationStatus.WITHDRAWN)
-        .select_related("recommendation")
-    )
+    return ActionItem.objects.filter(overdue_on(today)).select_related("recommendation")
 
 
 def secretaries_of(council_id: int, on: date) -> QuerySet[User]:

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from councils.models import (
     ActionItem,
+    ActionItemStatus,
     AgendaItem,
     Council,
     Decision,
@@ -26,6 +27,7 @@ from councils.models import (
     MinutesComment,
     MinutesState,
     Recommendation,
+    RecommendationStatus,
     Strategy,
     Visibility,
 )
@@ -33,6 +35,16 @@ from curim.accounts.models import User
 from curim.accounts.roles import Role, user_has_role
 
 COUNCIL_ROLES = (Role.COUNCIL_MEMBER, Role.COUNCIL_SECRETARY)
+OPEN_ITEM_STATUSES = (ActionItemStatus.NOT_STARTED, ActionItemStatus.IN_PROGRESS)
+
+
+def overdue_on(today: date) -> Q:
+    """The one rule of an overdue action item: open (not completed nor cancelled), past its due
+    day, of a recommendation in force (a withdrawn one's items can no longer be closed: they
+    are moot, not late). `recommendations_internal.overdue` applies it to a loaded item."""
+    return Q(status__in=OPEN_ITEM_STATUSES, due_on__lt=today) & ~Q(
+        recommendation__status=RecommendationStatus.WITHDRAWN
+    )
 
 
 def current_on(on: date | None = None, prefix: str = "") -> Q:

@@ -15,11 +15,11 @@ from django.utils import timezone, translation
 
 from councils.models import ActionItem, ActionItemReminder
 from councils.selectors.recommendations_internal import (
-    OPEN_ITEM_STATUSES,
     action_items_due_soon,
     action_items_overdue,
     secretaries_of,
 )
+from councils.selectors.scopes import OPEN_ITEM_STATUSES
 from curim.accounts.models import User
 from curim.core.services import task_enqueue
 
