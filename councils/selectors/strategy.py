@@ -21,6 +21,7 @@ from surveys.selectors import (
     changes_visible_to,
     estimates_visible_to,
     results_published,
+    wave_positions,
 )
 
 # (indicator code, district code or None for the whole area, wave code)
@@ -33,16 +34,29 @@ class PublishedFigures:
 
     waves: list[str] = field(default_factory=list)
     readings: dict[Cell, Reading] = field(default_factory=dict)
+    # Every wave's place in the order of the waves, published or not (0 the oldest).
+    positions: dict[str, int] = field(default_factory=dict)
+
+    def waves_after(self, baseline_code: str) -> list[str]:
+        """The published waves later than the baseline wave, newest first; none when the
+        baseline wave is unknown. The baseline wave need not be published itself (a council
+        may set the baseline value): a wave older than it is never a follow-up."""
+        baseline = self.positions.get(baseline_code)
+        if baseline is None:
+            return []
+        return [w for w in self.waves if self.positions.get(w, -1) > baseline]
 
 
 def published_figures(indicator_codes: Iterable[str]) -> PublishedFigures:
     """The published waves' estimates (all respondents, shown cells only) of these
-    indicators, by district and for the whole area: one query each."""
+    indicators, by district and for the whole area, and the order of the waves: one query
+    each."""
     codes = sorted({code for code in indicator_codes if code})
     waves = list(results_published().values_list("pk", "code"))
     figures = PublishedFigures(waves=[code for _pk, code in waves])
     if not codes or not waves:
         return figures
+    figures.positions = wave_positions()
     anonymous = AnonymousUser()
     rows = (
         estimates_visible_to(anonymous)
@@ -91,10 +105,8 @@ def objective_standing(objective: PublicObjective, figures: PublishedFigures) ->
         if objective.baseline_value is not None
         else (baseline_reading.estimate if baseline_reading else None)
     )
-    # The newest published wave after the baseline's with a value for this place.
-    later = figures.waves
-    if baseline_code in figures.waves:
-        later = figures.waves[: figures.waves.index(baseline_code)]
+    # The newest published wave after the baseline wave with a value for this place.
+    later = figures.waves_after(baseline_code)
     latest = next(
         (figures.readings[(code, area, w)] for w in later if (code, area, w) in figures.readings),
         None,
