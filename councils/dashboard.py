@@ -9,12 +9,18 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.template.defaultfilters import floatformat
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
-from councils.models import ActionItemStatus, Council, RecommendationStatus
+from councils.models import (
+    ActionItem,
+    ActionItemStatus,
+    Council,
+    Recommendation,
+    RecommendationStatus,
+)
 from councils.selectors import action_items_visible_to, recommendations_visible_to
 from councils.selectors.scopes import overdue_on
 from curim.accounts.models import User
@@ -423,6 +429,13 @@ def recommendations_by_status(
     recommendations = recommendations_visible_to(user)
     if council is not None:
         recommendations = recommendations.filter(council=council)
+    return recommendations_counted_by_status(recommendations)
+
+
+def recommendations_counted_by_status(
+    recommendations: QuerySet[Recommendation],
+) -> list[tuple[str, str, int]]:
+    """(status, its label, how many) of these recommendations, for every status; one query."""
     counts = dict(
         recommendations.values_list("status")
         .annotate(n=Count("pk"))
@@ -450,6 +463,12 @@ def overdue_action_items_table(
     items = action_items_visible_to(user)
     if council is not None:
         items = items.filter(recommendation__council=council)
+    return overdue_action_items_table_of(items, today)
+
+
+def overdue_action_items_table_of(items: QuerySet[ActionItem], today: date) -> Table:
+    """Those of these action items not completed nor cancelled whose due day has passed; one
+    query."""
     items = (
         items.filter(overdue_on(today))
         .select_related("recommendation", "owner_organisation")

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from django.contrib.auth.models import AnonymousUser
 from django.core.serializers.json import DjangoJSONEncoder
 from django.template.defaultfilters import floatformat
 from django.utils import translation
@@ -24,7 +23,8 @@ from django.utils.translation import gettext_lazy
 
 from councils import dashboard as board
 from councils.models import Council, RecommendationStatus
-from curim.accounts.models import User
+from councils.selectors import action_items_of_council, recommendations_of_council
+from curim.accounts.roles import Role, role_holder
 from curim.core.bilingual import in_current_language
 from curim.reports.selectors import council_report_figures
 from curim.reports.statistics import ALL, UNLOCATED, UNLOCATED_NAME, period_default
@@ -38,12 +38,13 @@ def _rows(table: board.Table) -> dict[str, list[Any]]:
     return {"columns": list(table.csv[0]), "rows": [list(row) for row in table.csv[1:]]}
 
 
-def evidence_figures(
-    *, user: User | AnonymousUser, council: Council, today: date
-) -> dict[str, Any]:
+def evidence_figures(*, council: Council, today: date) -> dict[str, Any]:
     """The dashboard's figures of its default filter (the last 12 complete months, every
-    district, the period's last year for the unit's statistics) as the user sees them today;
-    recommendations and action items of the council only. Plain JSON."""
+    district, the period's last year for the unit's statistics) as a member of the council
+    reads them today, whoever asks (a secretary of several councils, an admin): the other apps'
+    figures as the council member role reads them, and every recommendation and action item of
+    this council, none of another's. Plain JSON."""
+    user = role_holder(Role.COUNCIL_MEMBER)
     first, last = period_default(today)
     which = board.Filter("", first, last, last.year)
     # In one language, so that the stored text does not depend on who convened the meeting.
@@ -58,9 +59,11 @@ def evidence_figures(
             ),
             "victim_support": board.victim_support_table(which.year),
             "recommendations": board.recommendations_table(
-                board.recommendations_by_status(user, council)
+                board.recommendations_counted_by_status(recommendations_of_council(council))
             ),
-            "overdue_actions": board.overdue_action_items_table(user, today, council),
+            "overdue_actions": board.overdue_action_items_table_of(
+                action_items_of_council(council), today
+            ),
         }
     found = {
         "version": FIGURES_VERSION,

@@ -1,4 +1,7 @@
-"""Where a strategic objective on a survey indicator stands: red, amber or green, and why.
+"""Where a strategic objective stands: red, amber or green, and why.
+
+On counts of citizen reports the same rule applies to the latest complete calendar year's count
+and its exact Poisson interval (`councils.selectors.strategy.count_standing`).
 
 The objective has a baseline (its own value, or the estimate of its baseline wave) and a
 target; the target above the baseline asks for a rise, below it for a fall. The latest value
@@ -50,11 +53,22 @@ class Reading:
 
 
 @dataclass(frozen=True)
+class CountReading:
+    """Public citizen reports of a group in a calendar year, for a place, with the exact
+    (Garwood) 95% interval of their Poisson mean (`curim.reports.statistics.poisson_interval`)."""
+
+    year: int
+    estimate: int  # the count
+    ci_low: float
+    ci_high: float
+
+
+@dataclass(frozen=True)
 class Standing:
     rag: Rag
     baseline: float | None
     baseline_reading: Reading | None  # when the baseline is read from its (published) wave
-    latest: Reading | None
+    latest: Reading | CountReading | None
     change: float | None
     change_ci_low: float | None
     change_ci_high: float | None
@@ -63,6 +77,11 @@ class Standing:
     def explanation(self) -> str:
         """Why the objective has its colour, in the current language."""
         return str(EXPLANATIONS[self.rag]())
+
+    @property
+    def no_follow_up(self) -> bool:
+        """A baseline, but nothing after it to compare it with yet."""
+        return self.baseline is not None and self.latest is None
 
 
 EXPLANATIONS = {
@@ -84,7 +103,7 @@ def rag_of(
     *,
     baseline: float | None,
     target: float,
-    latest: Reading | None,
+    latest: Reading | CountReading | None,
     significant: bool,
 ) -> Rag:
     """The colour, by the rule of the module's docstring; `significant`: whether the change

@@ -106,3 +106,58 @@ def test_the_check_sees_each_kind_of_write(tmp_path: Path) -> None:
     finally:
         ROOT = saved
     assert len(found) == 8, found
+
+
+# The council reads citizen reports through the reports app's selectors (and its pure
+# statistics) only: its models' choices may be named, never a model queried.
+COUNCIL_READS_OF_REPORTS = {
+    "curim.reports.selectors": None,  # anything
+    "curim.reports.statistics": None,
+    "curim.reports.models": {"CategoryGroup"},
+    # The API's shared field types (no reads of reports).
+    "curim.reports.api.common": {"SafeDateTimeField", "TextChoiceField"},
+}
+
+
+def reports_imports_of(path: Path) -> list[str]:
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("curim.reports"):
+            module = node.module or ""
+            if module not in COUNCIL_READS_OF_REPORTS:
+                found.append(f"{path.relative_to(ROOT)}:{node.lineno}: from {module}")
+                continue
+            allowed = COUNCIL_READS_OF_REPORTS[module]
+            names = {alias.name for alias in node.names}
+            if allowed is not None and not names <= allowed:
+                found.append(f"{path.relative_to(ROOT)}:{node.lineno}: {sorted(names - allowed)}")
+        elif isinstance(node, ast.Import) and any(
+            a.name.startswith("curim.reports") for a in node.names
+        ):
+            found.append(f"{path.relative_to(ROOT)}:{node.lineno}: import curim.reports…")
+    return found
+
+
+def test_the_council_reads_reports_through_their_selectors_only() -> None:
+    found = [
+        line
+        for path in sorted((ROOT / "councils").rglob("*.py"))
+        if "migrations" not in path.parts
+        for line in reports_imports_of(path)
+    ]
+    assert not found, "read reports through curim.reports.selectors:\n" + "\n".join(found)
+
+
+def test_the_reports_check_sees_a_model_import(tmp_path: Path) -> None:
+    sample = tmp_path / "figures.py"
+    sample.write_text(
+        "from curim.reports.models import CategoryGroup, Report\nimport curim.reports.models\n",
+        encoding="utf-8",
+    )
+    global ROOT
+    saved, ROOT = ROOT, tmp_path
+    try:
+        found = reports_imports_of(sample)
+    finally:
+        ROOT = saved
+    assert len(found) == 2, found

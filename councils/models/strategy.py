@@ -275,6 +275,16 @@ class Objective(models.Model):
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
+        if (
+            self.target_survey is not None
+            and self.baseline_survey is not None
+            and self.target_survey != self.baseline_survey
+            and (self.target_survey.created_at, self.target_survey.pk)
+            < (self.baseline_survey.created_at, self.baseline_survey.pk)
+        ):
+            errors["target_survey"] = str(
+                _("The target is measured by a wave later than the baseline wave.")
+            )
         if self.area is not None and self.area.level != Area.Level.DISTRICT:
             errors["area"] = str(_("Choose a district, or none for the whole area."))
         if self.priority_id is not None and self.target_year is not None:

@@ -41,6 +41,7 @@ from councils.selectors.public import (
     public_strategies,
 )
 from councils.selectors.scopes import (
+    action_items_of_council,
     action_items_owned_by,
     action_items_public,
     action_items_visible_to,
@@ -58,6 +59,7 @@ from councils.selectors.scopes import (
     minutes_comments_visible_to,
     minutes_public,
     minutes_visible_to,
+    recommendations_of_council,
     recommendations_public,
     recommendations_visible_to,
     strategies_public,
@@ -83,6 +85,7 @@ __all__ = [
     "PublicRecommendation",
     "PublicStatusChange",
     "PublicStrategy",
+    "action_items_of_council",
     "action_items_owned_by",
     "action_items_public",
     "action_items_visible_to",
@@ -116,6 +119,7 @@ __all__ = [
     "public_recommendations",
     "public_strategies",
     "recommendation_progress",
+    "recommendations_of_council",
     "recommendations_progress",
     "recommendations_public",
     "recommendations_visible_to",

@@ -170,6 +170,18 @@ def action_items_visible_to(user: User | AnonymousUser) -> QuerySet[ActionItem]:
     )
 
 
+def recommendations_of_council(council: Council) -> QuerySet[Recommendation]:
+    """Every recommendation of one council, as each of its members reads them (proposals and
+    those adopted in closed session too): for what is computed on the council's behalf, such as
+    its agenda pack's evidence, never for a request's reader (use `recommendations_visible_to`)."""
+    return Recommendation.objects.filter(council=council)
+
+
+def action_items_of_council(council: Council) -> QuerySet[ActionItem]:
+    """Every action item of one council's recommendations (see `recommendations_of_council`)."""
+    return ActionItem.objects.filter(recommendation__council=council)
+
+
 def action_items_owned_by(user: User | AnonymousUser) -> QuerySet[ActionItem]:
     """The items a member owns and may post progress on (of the councils they sit on)."""
     if not user.is_authenticated:

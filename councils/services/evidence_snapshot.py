@@ -6,15 +6,14 @@ from django.utils import timezone
 
 from councils.evidence import evidence_figures
 from councils.models import Meeting, MeetingEvidence
-from curim.accounts.models import User
 
 
 @transaction.atomic
-def evidence_snapshot_take(*, meeting: Meeting, by: User) -> MeetingEvidence:
-    """Take (or take again) the meeting's snapshot, with the figures as `by`, who convenes it,
-    sees them on the dashboard today; one per meeting."""
+def evidence_snapshot_take(*, meeting: Meeting) -> MeetingEvidence:
+    """Take (or take again) the meeting's snapshot, with the figures as a member of its council
+    reads them on the dashboard today, whoever convenes it; one per meeting."""
     now = timezone.now()
-    figures = evidence_figures(user=by, council=meeting.council, today=timezone.localdate(now))
+    figures = evidence_figures(council=meeting.council, today=timezone.localdate(now))
     evidence, _created = MeetingEvidence.objects.update_or_create(
         meeting=meeting, defaults={"figures": figures, "taken_at": now}
     )

@@ -140,7 +140,7 @@ def meeting_transition(*, meeting: Meeting, to_status: str, by: User, reason: st
     meeting.full_clean()
     meeting.save()
     if to_status == MeetingStatus.CONVENED:
-        evidence_snapshot_take(meeting=meeting, by=by)
+        evidence_snapshot_take(meeting=meeting)
     return meeting
 
 

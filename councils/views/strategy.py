@@ -3,16 +3,24 @@ baseline, latest value and interval, target and colour (the rule written on the 
 
 With one published strategy `/council/strategy/` shows it; with several it lists them, each
 on its own page, addressed by its council and period (a strategy has no slug of its own).
-It reads `councils.selectors` public values and the survey's published results only."""
+It reads `councils.selectors` public values, the survey's published results and the public
+counts of reports (`curim.reports.selectors.public_report_counts_by_year`) only."""
 
 from dataclasses import dataclass
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from councils.models import TargetKind
 from councils.selectors import PublicObjective, PublicPriority, PublicStrategy, public_strategies
-from councils.selectors.strategy import objective_standing, published_figures
+from councils.selectors.strategy import (
+    count_standing,
+    objective_standing,
+    published_figures,
+    report_count_figures,
+)
 from councils.standing import EXPLANATIONS, Rag, Standing
 from curim.areas.selectors import areas_public
 from curim.core.bilingual import in_current_language
@@ -34,15 +42,19 @@ class PriorityRows:
 def _strategy_page(request: HttpRequest, strategy: PublicStrategy) -> HttpResponse:
     objectives = [o for p in strategy.priorities for o in p.objectives]
     figures = published_figures(o.indicator_code for o in objectives)
+    counts = report_count_figures(objectives, timezone.localdate())
+
+    def standing(o: PublicObjective) -> Standing:
+        if o.target_kind == TargetKind.REPORT_COUNT:
+            return count_standing(o, counts)
+        return objective_standing(o, figures)
+
     codes = {o.area_code for o in objectives if o.area_code}
     places = {a.code: in_current_language(a, "name") for a in areas_public().filter(code__in=codes)}
     priorities = [
         PriorityRows(
             p,
-            [
-                ObjectiveRow(o, objective_standing(o, figures), places.get(o.area_code or "", ""))
-                for o in p.objectives
-            ],
+            [ObjectiveRow(o, standing(o), places.get(o.area_code or "", "")) for o in p.objectives],
         )
         for p in strategy.priorities
     ]

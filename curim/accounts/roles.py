@@ -147,3 +147,13 @@ def user_roles(user: User | AnonymousUser) -> frozenset[Role]:
 
 def user_has_role(user: User | AnonymousUser, *roles: Role) -> bool:
     return bool(user_roles(user) & set(roles))
+
+
+def role_holder(*roles: Role) -> User:
+    """An account holding these roles and nothing else: unsaved, no person, never logged in. For
+    figures computed on a body's behalf as any holder of the roles reads them (a council's
+    agenda pack, whoever convened the meeting), through selectors that decide by role. A
+    selector that looks the person up (a seat, an owner) finds nobody."""
+    holder = User(is_active=True)
+    holder.__dict__["_role_names"] = frozenset(role.value for role in roles)
+    return holder

@@ -28,7 +28,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import TruncMonth
+from django.db.models.functions import ExtractYear, TruncMonth
 from django.utils import timezone
 
 from curim.accounts.models import User
@@ -511,6 +511,63 @@ def _whole_municipality(municipalities: list[Place]) -> Place:
     populations = [m.population for m in municipalities]
     known = bool(populations) and None not in populations
     return place_named(ALL, ALL_DISTRICTS_NAME, sum(p or 0 for p in populations) if known else None)
+
+
+@dataclass(frozen=True)
+class YearlyCounts:
+    """Public reports per category group, district and calendar year (in settings.TIME_ZONE):
+    what `public_report_counts_by_year` counted."""
+
+    first_year: int
+    last_year: int
+    # (group, district code or UNLOCATED, year) → reports
+    counts: dict[tuple[str, str, int], int]
+
+    def count(self, *, group: str, district: str | None, year: int) -> int:
+        """The reports of a group in a year, in a district, or everywhere (None: every
+        district and the reports without one, as the dashboard's whole municipality)."""
+        if not self.first_year <= year <= self.last_year:
+            raise ValueError(f"{year} was not counted ({self.first_year}–{self.last_year})")
+        return sum(
+            n
+            for (g, d, y), n in self.counts.items()
+            if g == group and y == year and (district is None or d == district)
+        )
+
+
+def public_report_counts_by_year(*, first_year: int, last_year: int) -> YearlyCounts:
+    """Public reports (`reports_public`: moderated, in a category that may be public, not
+    merged into another) per category group, district and calendar year of when they happened,
+    from the first year to the last, both included: one GROUP BY. A district is the report's
+    stored area, or a neighbourhood's parent; reports without one are UNLOCATED. Public figures:
+    categories that may never be public are not counted, so anybody may read them."""
+    if first_year > last_year:
+        raise ValueError("the first year comes after the last")
+    zone = ZoneInfo(settings.TIME_ZONE)
+    rows = (
+        reports_public()
+        .filter(
+            occurred_at__gte=datetime(first_year, 1, 1, tzinfo=zone),
+            occurred_at__lt=datetime(last_year + 1, 1, 1, tzinfo=zone),
+        )
+        .annotate(
+            year=ExtractYear("occurred_at", tzinfo=zone),
+            district=Case(
+                When(area__level=Area.Level.DISTRICT, then=F("area__code")),
+                When(area__level=Area.Level.NEIGHBOURHOOD, then=F("area__parent__code")),
+                default=Value(UNLOCATED),
+                output_field=CharField(),
+            ),
+        )
+        .values("category__group", "district", "year")
+        .annotate(count=Count("id"))
+        .order_by()
+    )
+    return YearlyCounts(
+        first_year=first_year,
+        last_year=last_year,
+        counts={(r["category__group"], r["district"], r["year"]): r["count"] for r in rows},
+    )
 
 
 NIGHT_PLACES_DEFAULT = 10

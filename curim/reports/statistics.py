@@ -14,6 +14,7 @@ from typing import Any
 from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from scipy.stats import chi2
 
 from curim.core.bilingual import in_current_language
 
@@ -111,6 +112,19 @@ def poisson_change(*, previous: int, recent: int) -> PoissonChange:
         p_value=binomial_two_sided_p(previous, recent),
         rate_ratio=recent / previous if previous else None,
     )
+
+
+def poisson_interval(count: int, level: float = 0.95) -> tuple[float, float]:
+    """The exact (Garwood, 1936) interval of a Poisson mean from one observed count k, as R's
+    `poisson.test(k)$conf.int` gives it: the lower bound is χ²(α/2; 2k) / 2, 0 when k is 0; the
+    upper χ²(1 − α/2; 2k + 2) / 2, with α = 1 − level and χ²(p; ν) the p-quantile of the
+    chi-squared distribution with ν degrees of freedom. Its coverage is at least `level`."""
+    if count < 0 or not 0 < level < 1:
+        raise ValueError("a count is at least 0, a level between 0 and 1")
+    alpha = 1.0 - level
+    low = 0.0 if count == 0 else float(chi2.ppf(alpha / 2, 2 * count)) / 2
+    high = float(chi2.isf(alpha / 2, 2 * count + 2)) / 2
+    return low, high
 
 
 def binomial_two_sided_p(previous: int, recent: int) -> float:

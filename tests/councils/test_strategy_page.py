@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -252,3 +253,78 @@ def test_the_page_is_in_greek(client: Client, world: dict[str, Any]) -> None:
     content = client.get(PAGE, HTTP_ACCEPT_LANGUAGE="el").content.decode()
     assert "Ασφαλέστεροι δρόμοι" in content
     assert "Πράσινο" in content
+
+
+# --- The latest value comes from a wave later than the baseline wave -------------------------
+@pytest.fixture
+def older_wave_world(db: None) -> dict[str, Any]:
+    """A published wave older than the objective's baseline wave, whose results are not
+    published (the council set the baseline value itself): no follow-up exists yet."""
+    indicator = Indicator.objects.create(
+        code="feel-safe-older", name_en="Feeling safe", name_el="Ασφάλεια", method="mean"
+    )
+    older = _wave(published=True)
+    baseline = _wave(published=False, follows=older)
+    _estimate(older, indicator, 77.7, 1.0)
+    strategy = strategy_part_save(
+        part=Strategy(
+            council=council_create(),
+            title_en="Safer",
+            starts_year=2024,
+            ends_year=2027,
+            published=True,
+        )
+    )
+    priority = strategy_part_save(part=Priority(strategy=strategy, order=1, title_en="Nights"))
+    strategy_part_save(
+        part=Objective(
+            priority=priority,
+            order=1,
+            title_en="From the council's baseline",
+            target_kind="indicator",
+            indicator=indicator,
+            baseline_survey=baseline,
+            baseline_value=60.0,
+            target_value=70,
+            target_year=2027,
+        )
+    )
+    return {"indicator": indicator, "older": older, "baseline": baseline}
+
+
+def test_a_wave_older_than_the_baseline_wave_is_never_the_latest(
+    client: Client, older_wave_world: dict[str, Any]
+) -> None:
+    page = parse(client.get(PAGE).content.decode())
+    objective = _objective(page, "1.1")
+    assert objective.find("strong", data_rag="not_measured") is not None
+    assert not objective.find_all("span", data_estimate="")
+    assert "77.7" not in objective.text
+    assert older_wave_world["older"].code not in objective.text
+    assert len(objective.find_all("span", data_no_follow_up="")) == 1
+    assert "No follow-up yet" in objective.text
+
+
+def test_the_latest_is_the_newest_published_wave_after_the_baseline_wave(
+    client: Client, older_wave_world: dict[str, Any]
+) -> None:
+    follow_up = _wave(published=True, follows=older_wave_world["baseline"])
+    _estimate(follow_up, older_wave_world["indicator"], 66.0, 1.0)
+    newer_unpublished = _wave(published=False, follows=follow_up)
+    _estimate(newer_unpublished, older_wave_world["indicator"], 88.0, 1.0)
+    objective = _objective(parse(client.get(PAGE).content.decode()), "1.1")
+    assert objective.find("span", data_estimate="").text == "66.0"
+    assert "88.0" not in objective.text
+    assert not objective.find_all("span", data_no_follow_up="")
+
+
+def test_a_target_wave_before_the_baseline_wave_is_refused(
+    older_wave_world: dict[str, Any],
+) -> None:
+    objective = Objective.objects.get()
+    objective.baseline_value = None
+    objective.target_year = None
+    objective.target_survey = older_wave_world["older"]
+    with pytest.raises(ValidationError) as raised:
+        strategy_part_save(part=objective)
+    assert "target_survey" in raised.value.message_dict
