@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 from icalendar import vCalAddress
 
 from councils.calendar import calendar_new, meeting_event
-from councils.models import Meeting, MeetingStatus
+from councils.models import Meeting, MeetingInvitation, MeetingStatus
 from councils.selectors.meetings import agenda_of, members_invited
 from councils.services.meetings import meeting_transition
 from curim.accounts.models import User
@@ -48,9 +48,13 @@ def meeting_invitation_ics(meeting: Meeting, *, attendee: str = "") -> bytes:
     return bytes(calendar.to_ical())
 
 
+@transaction.atomic
 def convening_email_send(*, meeting_id: uuid.UUID, membership_id: uuid.UUID) -> int:
     """Send one member the convening e-mail; 0 when there is nobody to send it to any more
-    (the meeting was cancelled, or the member left the council, before the task ran)."""
+    (the meeting was cancelled, or the member left the council, before the task ran), or when
+    this member was sent this invitation already (the outbox may run a task twice): a
+    `MeetingInvitation` row, unique per meeting, member and sequence, is written before the
+    e-mail leaves and committed after it, so a second run finds it (or waits for it)."""
     meeting = (
         Meeting.objects.filter(pk=meeting_id, status=MeetingStatus.CONVENED)
         .select_related("council")
@@ -65,6 +69,11 @@ def convening_email_send(*, meeting_id: uuid.UUID, membership_id: uuid.UUID) -> 
         return 0
     person: User = membership.person
     if not person.is_active or not person.email:
+        return 0
+    _invitation, first = MeetingInvitation.objects.get_or_create(
+        meeting=meeting, membership=membership, sequence=0
+    )
+    if not first:
         return 0
     with translation.override(person.language or settings.LANGUAGE_CODE):
         context = {
