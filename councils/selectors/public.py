@@ -144,6 +144,7 @@ class PublicMeeting(_Bilingual):
     status: str
     visibility: str
     cancellation_reason: str
+    sequence: int  # the iCalendar SEQUENCE of its event
 
 
 @dataclass(frozen=True)
@@ -360,6 +361,7 @@ MEETING_COLUMNS = (
     "status",
     "visibility",
     "cancellation_reason",
+    "sequence",
 )
 
 

@@ -8,14 +8,18 @@ from typing import Any
 
 import pytest
 from django.core import mail
+from django.test import Client, override_settings
+from django.urls import reverse
 from django.utils import timezone
+from icalendar import Calendar
 
-from councils.models import AgendaItemKind, MeetingInvitation
+from councils.models import AgendaItemKind, MeetingInvitation, MeetingStatus
 from councils.services.convening import (
     CONVENING_EMAIL_TASK,
     convening_email_send,
     meeting_convene,
 )
+from councils.services.meetings import meeting_transition, meeting_update
 from curim.celery import app as celery_app
 from curim.core.models import OutboxTask
 from tests.conftest import outbox_run
@@ -82,3 +86,63 @@ def test_an_invitation_that_failed_to_leave_is_sent_when_the_task_runs_again(
     assert not MeetingInvitation.objects.exists()
     _run_again(tasks[:1])
     assert len(mailbox) == 1
+
+
+def _event(content: bytes) -> Any:
+    (event,) = Calendar.from_ical(content).walk("VEVENT")
+    return event
+
+
+def _invitations(mailbox: list[mail.EmailMessage]) -> dict[str, Any]:
+    """Each recipient's invitation event, from the last e-mail each was sent."""
+    return {m.to[0]: _event(m.attachments[0][1]) for m in mailbox}
+
+
+@override_settings(SITE_URL="https://council.example.gr")
+def test_one_uid_from_site_url_on_any_host_and_a_change_resent_with_a_higher_sequence(
+    client: Client, mailbox: list[mail.EmailMessage]
+) -> None:
+    meeting = _convened()
+    council = meeting.council
+    mailbox.clear()
+    outbox_run()
+    first = _invitations(mailbox)
+    assert len(first) == 3
+    uid = f"{meeting.pk}@council.example.gr"
+    assert {str(e["UID"]) for e in first.values()} == {uid}
+    assert {int(e["SEQUENCE"]) for e in first.values()} == {0}
+
+    # The public calendar names the event alike, read by any host.
+    for host in ("testserver", "127.0.0.1"):
+        published = Calendar.from_ical(
+            client.get(reverse("councils:calendar"), HTTP_HOST=host).content
+        ).walk("VEVENT")
+        assert [(str(e["UID"]), int(e["SEQUENCE"])) for e in published] == [(uid, 0)]
+
+    # Moved to another room: sent again, the same event, a higher SEQUENCE.
+    mailbox.clear()
+    meeting_update(meeting=meeting, by=secretary_of(council), place="Town hall, room 5")
+    assert outbox_run() == [CONVENING_EMAIL_TASK] * 3
+    second = _invitations(mailbox)
+    assert set(second) == set(first)
+    for event in second.values():
+        assert str(event["UID"]) == uid
+        assert int(event["SEQUENCE"]) == 1
+        assert str(event["LOCATION"]) == "Town hall, room 5"
+    (published,) = Calendar.from_ical(client.get(reverse("councils:calendar")).content).walk(
+        "VEVENT"
+    )
+    assert int(published["SEQUENCE"]) == 1
+
+    # A change of nothing a calendar shows sends nothing; cancelling raises the SEQUENCE.
+    mailbox.clear()
+    meeting_update(meeting=meeting, by=secretary_of(council), place="Town hall, room 5")
+    assert outbox_run() == []
+    meeting = meeting_transition(
+        meeting=meeting, to_status=MeetingStatus.CANCELLED, by=secretary_of(council), reason="Flu."
+    )
+    (published,) = Calendar.from_ical(client.get(reverse("councils:calendar")).content).walk(
+        "VEVENT"
+    )
+    assert (str(published["UID"]), int(published["SEQUENCE"])) == (uid, 2)
+    assert str(published["STATUS"]) == "CANCELLED"
