@@ -4,7 +4,9 @@ when a meeting is convened share it, so that a member's calendar sees one event 
 import uuid
 from datetime import datetime
 from typing import Protocol
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from icalendar import Calendar, Event
 
 from councils.models.choices import MeetingStatus
@@ -27,18 +29,25 @@ class CalendarMeeting(Protocol):
     def online_url(self) -> str: ...
     @property
     def status(self) -> str: ...
+    @property
+    def sequence(self) -> int: ...
 
 
-def meeting_uid(meeting_id: uuid.UUID, host: str) -> str:
-    """The event's UID: the same for a meeting wherever it is published."""
-    return f"{meeting_id}@{host}"
+def site_host() -> str:
+    """The site's host name, from `SITE_URL`: never the host a request came by (a proxy's, an
+    alias, a test server's), which would give one meeting another UID."""
+    return (urlsplit(str(settings.SITE_URL)).hostname or "localhost").lower()
 
 
-def meeting_event(
-    meeting: CalendarMeeting, *, summary: str, url: str, host: str, stamp: datetime
-) -> Event:
+def meeting_uid(meeting_id: uuid.UUID) -> str:
+    """The event's UID: the same for a meeting wherever and however often it is published."""
+    return f"{meeting_id}@{site_host()}"
+
+
+def meeting_event(meeting: CalendarMeeting, *, summary: str, url: str, stamp: datetime) -> Event:
     event = Event()
-    event.add("uid", meeting_uid(meeting.id, host))
+    event.add("uid", meeting_uid(meeting.id))
+    event.add("sequence", meeting.sequence)
     event.add("dtstamp", stamp)
     event.add("dtstart", meeting.starts_at)
     event.add("dtend", meeting.ends_at)

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from councils.selectors import councils_of
 from curim.accounts.roles import Role, user_roles
 
 
@@ -19,6 +20,12 @@ class NavItem:
     label: str | Promise
     url: str
     roles: frozenset[Role] | None = None  # None: everyone
+    # These roles (a council role) open the page only with a seat on a council today: a role
+    # without a seat would lead to pages that show nothing, or a 404.
+    seated_roles: frozenset[Role] = frozenset()
+
+
+COUNCIL_ROLES = frozenset({Role.COUNCIL_MEMBER, Role.COUNCIL_SECRETARY})
 
 
 # Any signed-in user, whatever their roles.
@@ -43,12 +50,13 @@ def _items() -> list[NavItem]:
         NavItem(
             _("Council dashboard"),
             reverse("councils:dashboard"),
-            frozenset({Role.ANALYST, Role.ADMIN, Role.COUNCIL_MEMBER, Role.COUNCIL_SECRETARY}),
+            frozenset({Role.ANALYST, Role.ADMIN}),
+            seated_roles=COUNCIL_ROLES,
         ),
         NavItem(
             _("Council meetings"),
             reverse("councils:manage_meetings"),
-            frozenset({Role.COUNCIL_MEMBER, Role.COUNCIL_SECRETARY}),
+            seated_roles=COUNCIL_ROLES,
         ),
         NavItem(_("Survey data"), reverse("surveys:staff"), frozenset({Role.ANALYST, Role.ADMIN})),
         NavItem(
@@ -67,11 +75,23 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     if user is not None and user.is_superuser:
         roles = roles | {Role.ADMIN}
     signed_in = user is not None and user.is_authenticated
-    items = [
-        item
-        for item in _items()
-        if item.roles is None or item.roles & roles or (item.roles is AUTHENTICATED and signed_in)
-    ]
+    seated: bool | None = None  # asked of the database once, and only when it matters
+
+    def shown(item: NavItem) -> bool:
+        nonlocal seated
+        if item.roles is None and not item.seated_roles:
+            return True
+        if item.roles is not None and (
+            item.roles & roles or (item.roles is AUTHENTICATED and signed_in)
+        ):
+            return True
+        if item.seated_roles & roles and user is not None:
+            if seated is None:
+                seated = councils_of(user).exists()
+            return seated
+        return False
+
+    items = [item for item in _items() if shown(item)]
     current = request.path
     return {
         "nav_items": [

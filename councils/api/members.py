@@ -67,7 +67,7 @@ def members_recommendations(user: User | AnonymousUser) -> list[dict[str, Any]]:
             "progress": progress[r.pk],
             "addressees": [_organisation(o) for o in r.addressees.all()],
             "timeline": [
-                PublicStatusChange(c.from_status, c.to_status, c.note, c.changed_at)
+                PublicStatusChange(c.from_status, c.to_status, c.note, c.changed_at, c.public_id)
                 for c in r.status_changes.all()
             ],
         }
@@ -83,12 +83,12 @@ def members_action_items(user: User | AnonymousUser) -> list[dict[str, Any]]:
         .order_by("recommendation__reference", "due_on", "pk")
     )
     updates: dict[int, list[PublicProgressUpdate]] = defaultdict(list)
-    for action_item_id, on, percent in (
+    for action_item_id, on, percent, public_id in (
         ProgressUpdate.objects.filter(action_item__in=[i.pk for i in items])
         .order_by("on", "created_at", "pk")
-        .values_list("action_item_id", "on", "percent")
+        .values_list("action_item_id", "on", "percent", "public_id")
     ):
-        updates[action_item_id].append(PublicProgressUpdate(on, percent))
+        updates[action_item_id].append(PublicProgressUpdate(on, percent, public_id))
     return [_action_item(item, updates[item.pk]) for item in items]
 
 

@@ -17,6 +17,7 @@ from councils.models.choices import (
     Visibility,
 )
 from councils.models.history import RecordChange
+from councils.models.invitations import MeetingInvitation
 from councils.models.meetings import AgendaAttachment, AgendaItem, Attendance, Meeting
 from councils.models.minutes import Decision, Minutes, MinutesComment
 from councils.models.recommendations import (
@@ -45,6 +46,7 @@ __all__ = [
     "Measure",
     "Meeting",
     "MeetingEvidence",
+    "MeetingInvitation",
     "MeetingKind",
     "MeetingStatus",
     "Membership",

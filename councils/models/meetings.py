@@ -79,6 +79,9 @@ class Meeting(models.Model):
         max_length=limits.NOTE_MAX,
         validators=[MaxLengthValidator(limits.NOTE_MAX)],
     )
+    # The iCalendar SEQUENCE of the meeting's event: raised when its title, time, place or link
+    # changes, or it is cancelled, so that calendars update the event they have (same UID).
+    sequence = models.PositiveIntegerField(_("version"), default=0, editable=False)
     # Said explicitly, so that a meeting without attendance rows is not read as "nobody came".
     attendance_not_recorded = models.BooleanField(_("attendance not recorded"), default=False)
     # Recommendations whose item the secretary took off the draft agenda: not carried over to

@@ -5,6 +5,7 @@ progress updates (`councils.progress`), so that the number and the rule shown wi
 disagree with the updates behind them.
 """
 
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -185,6 +186,9 @@ class ReferenceSequence(models.Model):
 class RecommendationStatusChange(models.Model):
     """One step of a recommendation's timeline: dated, attributed, with a note for the public."""
 
+    # Names the step outside the site (the Atom feed's entry ids, the open data) for good: a
+    # position in the timeline would change, and the primary key would count hidden steps.
+    public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
     recommendation = models.ForeignKey(
         Recommendation,
         verbose_name=_("recommendation"),
@@ -310,6 +314,8 @@ class ActionItem(models.Model):
 class ProgressUpdate(models.Model):
     """How far an action item had got on a day, in the owner's words."""
 
+    # Names the update outside the site (the Atom feed's entry ids, the open data) for good.
+    public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
     action_item = models.ForeignKey(
         ActionItem,
         verbose_name=_("action item"),

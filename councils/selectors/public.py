@@ -144,6 +144,7 @@ class PublicMeeting(_Bilingual):
     status: str
     visibility: str
     cancellation_reason: str
+    sequence: int  # the iCalendar SEQUENCE of its event
 
 
 @dataclass(frozen=True)
@@ -169,12 +170,14 @@ class PublicStatusChange:
     to_status: str
     note: str
     changed_at: datetime
+    public_id: uuid.UUID  # stable: the feed's entry id
 
 
 @dataclass(frozen=True)
 class PublicProgressUpdate:
     on: date
     percent: int
+    public_id: uuid.UUID  # stable: the feed's entry id
 
 
 @dataclass(frozen=True)
@@ -358,6 +361,7 @@ MEETING_COLUMNS = (
     "status",
     "visibility",
     "cancellation_reason",
+    "sequence",
 )
 
 
@@ -594,9 +598,11 @@ def public_recommendations(
     for row in (
         ProgressUpdate.objects.filter(action_item__recommendation__in=pks)
         .order_by("on", "created_at", "pk")
-        .values("action_item_id", "on", "percent")
+        .values("action_item_id", "on", "percent", "public_id")
     ):
-        updates[row["action_item_id"]].append(PublicProgressUpdate(row["on"], row["percent"]))
+        updates[row["action_item_id"]].append(
+            PublicProgressUpdate(row["on"], row["percent"], row["public_id"])
+        )
     items: dict[int, list[PublicActionItem]] = defaultdict(list)
     for row in (
         action_items_public()
@@ -629,7 +635,9 @@ def public_recommendations(
     for row in (
         RecommendationStatusChange.objects.filter(recommendation__in=pks)
         .order_by("changed_at", "pk")
-        .values_list("recommendation_id", "from_status", "to_status", "note", "changed_at")
+        .values_list(
+            "recommendation_id", "from_status", "to_status", "note", "changed_at", "public_id"
+        )
     ):
         timeline[row[0]].append(PublicStatusChange(*row[1:]))
 

@@ -13,33 +13,27 @@ from django.utils import timezone, translation
 from icalendar import vCalAddress
 
 from councils.calendar import calendar_new, meeting_event
-from councils.models import Meeting, MeetingStatus
+from councils.models import Meeting, MeetingInvitation, MeetingStatus
 from councils.selectors.meetings import agenda_of, members_invited
-from councils.services.meetings import meeting_transition
+from councils.services.meetings import CONVENING_EMAIL_TASK, invitations_queue, meeting_transition
 from curim.accounts.models import User
-from curim.core.services import task_enqueue
 
-CONVENING_EMAIL_TASK = "councils.convening_email_send"
+__all__ = ["CONVENING_EMAIL_TASK", "convening_email_send", "meeting_convene"]
 
 
 @transaction.atomic
 def meeting_convene(*, meeting: Meeting, by: User) -> Meeting:
     """Convene a planned meeting and queue the invitation of each member, in one transaction."""
     meeting = meeting_transition(meeting=meeting, to_status=MeetingStatus.CONVENED, by=by)
-    for membership in members_invited(meeting.council):
-        task_enqueue(
-            task_name=CONVENING_EMAIL_TASK, args=[str(meeting.pk), str(membership.public_id)]
-        )
+    invitations_queue(meeting)
     return meeting
 
 
 def meeting_invitation_ics(meeting: Meeting, *, attendee: str = "") -> bytes:
     """The meeting as an invitation (METHOD:REQUEST), its URL the meeting's page for members."""
-    host = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0]
     url = settings.SITE_URL + reverse("councils:manage_meeting", args=[meeting.pk])
     calendar = calendar_new(method="REQUEST")
-    event = meeting_event(meeting, summary=meeting.title, url=url, host=host, stamp=timezone.now())
-    event.add("sequence", 0)
+    event = meeting_event(meeting, summary=meeting.title, url=url, stamp=timezone.now())
     organiser = vCalAddress(f"mailto:{settings.DEFAULT_FROM_EMAIL.split('<')[-1].rstrip('>')}")
     event.add("organizer", organiser)
     if attendee:
@@ -48,9 +42,13 @@ def meeting_invitation_ics(meeting: Meeting, *, attendee: str = "") -> bytes:
     return bytes(calendar.to_ical())
 
 
+@transaction.atomic
 def convening_email_send(*, meeting_id: uuid.UUID, membership_id: uuid.UUID) -> int:
     """Send one member the convening e-mail; 0 when there is nobody to send it to any more
-    (the meeting was cancelled, or the member left the council, before the task ran)."""
+    (the meeting was cancelled, or the member left the council, before the task ran), or when
+    this member was sent this invitation already (the outbox may run a task twice): a
+    `MeetingInvitation` row, unique per meeting, member and sequence, is written before the
+    e-mail leaves and committed after it, so a second run finds it (or waits for it)."""
     meeting = (
         Meeting.objects.filter(pk=meeting_id, status=MeetingStatus.CONVENED)
         .select_related("council")
@@ -65,6 +63,11 @@ def convening_email_send(*, meeting_id: uuid.UUID, membership_id: uuid.UUID) -> 
         return 0
     person: User = membership.person
     if not person.is_active or not person.email:
+        return 0
+    _invitation, first = MeetingInvitation.objects.get_or_create(
+        meeting=meeting, membership=membership, sequence=meeting.sequence
+    )
+    if not first:
         return 0
     with translation.override(person.language or settings.LANGUAGE_CODE):
         context = {

@@ -27,10 +27,16 @@ from councils.models import (
     limits,
 )
 from councils.models.meetings import MEETING_FIELDS, OPEN_STATUSES
+from councils.selectors.meetings import members_invited
 from councils.services.carry_over import agenda_carry_over
 from councils.services.editing import fields_set
 from councils.services.evidence_snapshot import evidence_snapshot_take
 from curim.accounts.models import User
+from curim.core.services import task_enqueue
+
+CONVENING_EMAIL_TASK = "councils.convening_email_send"
+# What a calendar shows of a meeting: a change is a new version of its event.
+CALENDAR_FIELDS = ("title_en", "title_el", "starts_at", "ends_at", "place", "online_url")
 
 MEETING_TRANSITIONS: dict[str, frozenset[str]] = {
     MeetingStatus.PLANNED: frozenset({MeetingStatus.CONVENED, MeetingStatus.CANCELLED}),
@@ -63,18 +69,37 @@ def _locked(meeting_id: Any) -> Meeting:
     return Meeting.objects.select_for_update().get(pk=meeting_id)
 
 
+def invitations_queue(meeting: Meeting) -> None:
+    """Queue, through the task outbox, the invitation of each member of the council today
+    (`councils.services.convening.convening_email_send`), after the commit."""
+    for membership in members_invited(meeting.council):
+        task_enqueue(
+            task_name=CONVENING_EMAIL_TASK, args=[str(meeting.pk), str(membership.public_id)]
+        )
+
+
 @transaction.atomic
 def meeting_save(*, meeting: Meeting, by: User) -> Meeting:
-    """Save a new meeting (planned) or a changed one (while planned or convened)."""
+    """Save a new meeting (planned) or a changed one (while planned or convened). A change of
+    what a calendar shows raises the event's SEQUENCE, and sends a convened meeting's members
+    the invitation again (the same UID)."""
+    resend = False
     if meeting._state.adding:
         meeting.status = MeetingStatus.PLANNED
         meeting.convened_at = None
     else:
-        _locked(meeting.pk)  # concurrent changes wait, so the check of the stored status holds
+        # Concurrent changes wait, so the check of the stored status holds.
+        stored = _locked(meeting.pk)
+        changed = any(getattr(meeting, f) != getattr(stored, f) for f in CALENDAR_FIELDS)
+        if changed and stored.status in OPEN_STATUSES:
+            meeting.sequence = stored.sequence + 1
+            resend = stored.status == MeetingStatus.CONVENED
     meeting.full_clean()
     meeting.save()
     if meeting.status == MeetingStatus.PLANNED:
         agenda_carry_over(meeting=meeting)
+    if resend:  # the members' calendars update the event they were sent
+        invitations_queue(meeting)
     return meeting
 
 
@@ -136,6 +161,7 @@ def meeting_transition(*, meeting: Meeting, to_status: str, by: User, reason: st
         if not reason.strip():
             raise ValidationError({"cancellation_reason": _("Say why the meeting is cancelled.")})
         meeting.cancellation_reason = reason
+        meeting.sequence += 1  # calendars that have the event mark it cancelled
     meeting.status = to_status
     meeting.full_clean()
     meeting.save()

@@ -197,9 +197,13 @@ def minutes_publish(*, minutes: Minutes, by: User) -> Minutes:
 
 @transaction.atomic
 def minutes_comment_add(*, minutes: Minutes, author: User, text: str) -> MinutesComment:
-    """A member's comment on draft or circulated minutes."""
+    """A member's comment on circulated minutes: a draft is the secretary's until circulated,
+    and approved minutes are frozen. Checked here, so the pages, the API and the admin all
+    keep the rule."""
     minutes = _locked(minutes)
     _refuse_frozen(minutes)
+    if minutes.state != MinutesState.CIRCULATED:
+        raise ValidationError({"state": _("Members comment on minutes once they are circulated.")})
     comment = MinutesComment(minutes=minutes, author=author, text=text)
     comment.full_clean(exclude=["minutes", "author"])
     comment.save()

@@ -1,12 +1,15 @@
 """The Atom feed of recommendation updates (`/council/feed/`): each public status change and
 each progress update of a public recommendation's action items, newest first, linking to the
-recommendation's public page. Read from `councils.selectors.public` only."""
+recommendation's public page. Read from `councils.selectors.public` only.
+
+An entry's Atom id is `urn:uuid:` and the public id of its status change or progress update:
+it never changes when other updates come (a reader would show renumbered entries as new), nor
+with the host the feed is read from."""
 
 from dataclasses import dataclass
 from datetime import datetime, time
 
 from django.contrib.syndication.views import Feed
-from django.http import HttpRequest
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
@@ -24,7 +27,7 @@ ENTRIES_MAX = 200
 @dataclass(frozen=True)
 class RecommendationUpdate:
     reference: str
-    guid: str  # unique and stable: the entry's Atom id, an address of its page
+    guid: str  # unique and stable: the entry's Atom id, from the record's public id
     title: str
     description: str
     at: datetime
@@ -34,29 +37,26 @@ def _label(status: str) -> str:
     return str(RecommendationStatus(status).label) if status in RecommendationStatus else status
 
 
-def _updates_of(
-    recommendation: PublicRecommendation, request: HttpRequest
-) -> list[RecommendationUpdate]:
+def _updates_of(recommendation: PublicRecommendation) -> list[RecommendationUpdate]:
     reference = recommendation.reference
-    page = request.build_absolute_uri(reverse("councils:recommendation", args=[reference]))
     title = recommendation.text("title")
     found = [
         RecommendationUpdate(
             reference=reference,
-            guid=f"{page}#status-{number}",
+            guid=change.public_id.urn,
             title=_("%(reference)s %(title)s: %(status)s")
             % {"reference": reference, "title": title, "status": _label(change.to_status)},
             description=change.note,
             at=change.changed_at,
         )
-        for number, change in enumerate(recommendation.timeline, start=1)
+        for change in recommendation.timeline
     ]
-    for item_number, item in enumerate(recommendation.action_items, start=1):
-        for number, update in enumerate(item.updates, start=1):
+    for item in recommendation.action_items:
+        for update in item.updates:
             found.append(
                 RecommendationUpdate(
                     reference=reference,
-                    guid=f"{page}#action-{item_number}-progress-{number}",
+                    guid=update.public_id.urn,
                     title=_("%(reference)s %(title)s: %(item)s at %(percent)d%%")
                     % {
                         "reference": reference,
@@ -72,7 +72,7 @@ def _updates_of(
     return found
 
 
-class RecommendationUpdatesFeed(Feed[RecommendationUpdate, HttpRequest]):
+class RecommendationUpdatesFeed(Feed[RecommendationUpdate, None]):
     feed_type = Atom1Feed
     title = gettext_lazy("Local Council for Crime Prevention: recommendation updates")
     subtitle = gettext_lazy(
@@ -80,11 +80,8 @@ class RecommendationUpdatesFeed(Feed[RecommendationUpdate, HttpRequest]):
     )
     link = reverse_lazy("councils:recommendations")
 
-    def get_object(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpRequest:
-        return request  # the entries' ids are absolute addresses of this site
-
-    def items(self, request: HttpRequest) -> list[RecommendationUpdate]:
-        updates = [u for r in public_recommendations() for u in _updates_of(r, request)]
+    def items(self) -> list[RecommendationUpdate]:
+        updates = [u for r in public_recommendations() for u in _updates_of(r)]
         updates.sort(key=lambda update: (update.at, update.reference, update.guid), reverse=True)
         return updates[:ENTRIES_MAX]
 

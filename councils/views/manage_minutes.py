@@ -4,13 +4,12 @@ the chair approves them with a decision of a later meeting."""
 
 import uuid
 
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
 from councils.forms import ApproveForm, AttendanceForm, CommentForm, MinutesForm, ReturnForm
 from councils.models import Meeting, Minutes
-from councils.models.choices import FROZEN_MINUTES_STATES, MinutesState
+from councils.models.choices import FROZEN_MINUTES_STATES
 from councils.selectors import meeting_quorum
 from councils.selectors.meetings import approving_decisions, members_on_the_day, minutes_of
 from councils.services.attendance import (
@@ -174,8 +173,6 @@ def minutes_comment(request: HttpRequest, meeting_id: uuid.UUID) -> HttpResponse
     form = CommentForm(request.POST)
 
     def save() -> None:
-        if minutes.state != MinutesState.CIRCULATED:
-            raise ValidationError(_("Members comment on minutes once they are circulated."))
         minutes_comment_add(minutes=minutes, author=actor(request), text=form.cleaned_data["text"])
 
     if saved(form, save):

@@ -185,10 +185,26 @@ def _recommendation_tables(
                 }
             )
             updates += [
-                {"recommendation": r.reference, "action_item": number, **asdict(update)}
+                {
+                    "id": update.public_id,
+                    "recommendation": r.reference,
+                    "action_item": number,
+                    "on": update.on,
+                    "percent": update.percent,
+                }
                 for update in item.updates
             ]
-        changes += [{"recommendation": r.reference, **asdict(change)} for change in r.timeline]
+        changes += [
+            {
+                "id": change.public_id,
+                "recommendation": r.reference,
+                "from_status": change.from_status,
+                "to_status": change.to_status,
+                "note": change.note,
+                "changed_at": change.changed_at,
+            }
+            for change in r.timeline
+        ]
     return {
         "recommendations": (tuple(_RECOMMENDATION_COLUMNS), rows),
         "action_items": (
@@ -204,9 +220,12 @@ def _recommendation_tables(
             ),
             actions,
         ),
-        "progress_updates": (("recommendation", "action_item", "on", "percent"), updates),
+        "progress_updates": (
+            ("id", "recommendation", "action_item", "on", "percent"),
+            updates,
+        ),
         "status_changes": (
-            ("recommendation", "from_status", "to_status", "note", "changed_at"),
+            ("id", "recommendation", "from_status", "to_status", "note", "changed_at"),
             changes,
         ),
     }

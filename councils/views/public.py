@@ -98,9 +98,7 @@ def recommendation_detail(request: HttpRequest, reference: str) -> HttpResponse:
 
 def _event(request: HttpRequest, meeting: PublicMeeting, stamp: datetime) -> Event:
     url = request.build_absolute_uri(reverse("councils:meeting", args=[meeting.id]))
-    return meeting_event(
-        meeting, summary=meeting.text("title"), url=url, host=request.get_host(), stamp=stamp
-    )
+    return meeting_event(meeting, summary=meeting.text("title"), url=url, stamp=stamp)
 
 
 @require_safe

@@ -7,12 +7,19 @@ import io
 import json
 import xml.etree.ElementTree as ET
 import zipfile
+from datetime import timedelta
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
+from councils.models import Recommendation
+from councils.models.choices import RecommendationStatus, Sector
 from councils.selectors import public_recommendations
+from councils.services.actions import action_item_create, progress_update_add
+from councils.services.recommendations import recommendation_transition
+from tests.councils.factories import organisation_create, secretary_of
 from tests.councils.test_public import SHOWN, _world
 
 pytestmark = pytest.mark.django_db
@@ -54,13 +61,60 @@ def test_the_feed_is_atom_with_an_entry_per_status_change_and_progress_update(
         link = entry.find(f"{ATOM}link")
         assert link is not None
         assert link.attrib["href"] == page
-        assert (entry.findtext(f"{ATOM}id") or "").startswith(page + "#")
+        assert (entry.findtext(f"{ATOM}id") or "").startswith("urn:uuid:")
         assert SHOWN["recommendation"] in (entry.findtext(f"{ATOM}title") or "")
         assert entry.findtext(f"{ATOM}updated")
     assert any("40%" in (entry.findtext(f"{ATOM}title") or "") for entry in entries)
     # Newest first.
     updated = [entry.findtext(f"{ATOM}updated") or "" for entry in entries]
     assert updated == sorted(updated, reverse=True)
+
+
+def _feed_entries(client: Client, **headers: str) -> dict[str, tuple[str, str]]:
+    """Each entry's Atom id, with its title and link."""
+    feed = ET.fromstring(client.get(reverse("councils:feed"), **headers).content)  # type: ignore[arg-type]
+    found = {}
+    for entry in feed.findall(f"{ATOM}entry"):
+        link = entry.find(f"{ATOM}link")
+        assert link is not None
+        found[entry.findtext(f"{ATOM}id") or ""] = (
+            entry.findtext(f"{ATOM}title") or "",
+            link.attrib["href"],
+        )
+    return found
+
+
+def test_the_feed_s_entry_ids_stay_the_same_when_updates_come_and_on_any_host(
+    client: Client,
+) -> None:
+    """A feed reader knows an entry by its id: numbering entries by their place would give the
+    old entries new ids (shown again as new) whenever an update comes before them."""
+    _world()
+    before = _feed_entries(client)
+    assert len(before) == 3  # proposed, adopted, and the update at 40 %
+    (shown,) = public_recommendations()
+    recommendation = Recommendation.objects.get(reference=shown.reference)
+    by = secretary_of(recommendation.council)
+    # A new item due first (listed before the others) with an update, and a status change.
+    item = action_item_create(
+        recommendation=recommendation,
+        by=by,
+        title_en="Survey the quay",
+        owner_organisation=organisation_create(Sector.POLICE),
+        due_on=timezone.localdate() - timedelta(days=400),
+    )
+    progress_update_add(item=item, by=by, on=timezone.localdate(), percent=10)
+    recommendation_transition(
+        recommendation=recommendation, to_status=RecommendationStatus.IN_PROGRESS, by=by
+    )
+    after = _feed_entries(client)
+    assert len(after) == 5
+    for guid, entry in before.items():
+        assert after[guid] == entry  # the same id names the same entry
+    page = "http://testserver" + reverse("councils:recommendation", args=[shown.reference])
+    assert {link for _title, link in after.values()} == {page}
+    # Another host (a proxy's, a second domain) reads the same ids.
+    assert set(_feed_entries(client, HTTP_HOST="127.0.0.1")) == set(after)
 
 
 def test_the_feed_speaks_greek(client: Client) -> None:

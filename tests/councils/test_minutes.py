@@ -222,7 +222,26 @@ def test_publishing_needs_a_summary_and_a_meeting_that_was_not_closed() -> None:
     assert "closed" in caught.value.message_dict["state"][0]
 
 
-def test_members_comment_on_draft_and_circulated_minutes_and_it_is_in_the_history() -> None:
+def test_the_service_refuses_a_comment_on_draft_minutes() -> None:
+    """The rule is the service's, not a page's: the API and the admin go through it too."""
+    minutes = _minutes_in(MinutesState.DRAFT)
+    member = member_create(minutes.meeting.council).person
+    with pytest.raises(ValidationError) as caught:
+        minutes_comment_add(minutes=minutes, author=member, text="Too early.")
+    assert "circulated" in caught.value.message_dict["state"][0]
+    assert not minutes.comments.exists()
+    assert not minutes.changes.filter(action=RecordChange.Action.COMMENTED).exists()
+    # Taken back to draft after circulating: closed to comments again.
+    by = secretary_of(minutes.meeting.council)
+    minutes_circulate(minutes=minutes, by=by)
+    minutes_comment_add(minutes=minutes, author=member, text="In time.")
+    minutes_return_to_draft(minutes=minutes, by=by, note="Reworked.")
+    with pytest.raises(ValidationError):
+        minutes_comment_add(minutes=minutes, author=member, text="Again too early.")
+    assert list(minutes.comments.values_list("text", flat=True)) == ["In time."]
+
+
+def test_members_comment_on_circulated_minutes_and_it_is_in_the_history() -> None:
     minutes = _minutes_in(MinutesState.CIRCULATED)
     member = member_create(minutes.meeting.council).person
     comment = minutes_comment_add(minutes=minutes, author=member, text="Add the school's point.")

@@ -31,9 +31,11 @@ from councils.services.actions import progress_update_add
 from councils.services.attendance import AttendanceEntry, attendance_record
 from councils.services.meetings import agenda_attachment_add, agenda_item_add, meeting_transition
 from councils.services.minutes import (
+    minutes_circulate,
     minutes_comment_add,
     minutes_create,
     minutes_publish,
+    minutes_return_to_draft,
 )
 from councils.services.strategy import measure_recommendations_set
 from curim.accounts.models import User
@@ -144,7 +146,9 @@ def _world() -> Council:
     draft = minutes_create(
         meeting=split, by=by, text=SECRET["draft minutes"], public_summary=SECRET["draft summary"]
     )
+    minutes_circulate(minutes=draft, by=by)
     minutes_comment_add(minutes=draft, author=private.person, text=SECRET["comment"])
+    draft = minutes_return_to_draft(minutes=draft, by=by, note="Reworded.")
 
     # A closed meeting, and a planned public one not yet convened.
     meeting_held(

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('councils', '0004_action_item_reminders'),
+        ('councils', '0007_meeting_sequence'),
     ]
 
     operations = [
