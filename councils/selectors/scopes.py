@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from councils.models import (
     ActionItem,
+    AgendaAttachment,
     AgendaItem,
     Council,
     Decision,
@@ -89,6 +90,13 @@ def meetings_public() -> QuerySet[Meeting]:
 
 def agenda_items_public() -> QuerySet[AgendaItem]:
     return AgendaItem.objects.filter(Q(public=True) & _public_meeting("meeting__"))
+
+
+def attachments_public() -> QuerySet[AgendaAttachment]:
+    """The files of public items of meetings the public may know of."""
+    return AgendaAttachment.objects.filter(
+        Q(agenda_item__public=True) & _public_meeting("agenda_item__meeting__")
+    )
 
 
 def decisions_public() -> QuerySet[Decision]:

@@ -3,6 +3,7 @@ may change, attendance recorded or explicitly not, and the quorum."""
 
 import itertools
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -178,6 +179,27 @@ def test_agenda_items_are_numbered_in_turn_and_reordered_whole() -> None:
     assert list(meeting.agenda_items.values_list("title", flat=True)) == ["Second", "First"]
     with pytest.raises(ValidationError):
         agenda_items_reorder(meeting=meeting, by=by, order=[second.pk])
+
+
+def test_deleting_an_item_numbers_the_rest_again_in_the_same_transaction() -> None:
+    council = council_create()
+    by = secretary_of(council)
+    meeting = meeting_planned(
+        council, items=(("One", False, "information"), ("Two", False, "information"))
+    )
+    agenda_item_add(meeting=meeting, by=by, title="Three")
+    agenda_item_delete(item=meeting.agenda_items.get(order=2), by=by)
+    assert list(meeting.agenda_items.values_list("order", "title")) == [(1, "One"), (2, "Three")]
+
+    # The renumbering fails: the deletion is rolled back with it, the item stays in place.
+    with (
+        mock.patch(
+            "councils.services.meetings._agenda_renumber", side_effect=RuntimeError("renumber")
+        ),
+        pytest.raises(RuntimeError),
+    ):
+        agenda_item_delete(item=meeting.agenda_items.get(order=1), by=by)
+    assert list(meeting.agenda_items.values_list("order", "title")) == [(1, "One"), (2, "Three")]
 
 
 def test_an_attachment_is_a_document_of_a_bounded_size(settings: object) -> None:
