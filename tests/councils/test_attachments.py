@@ -6,6 +6,7 @@ items' too), and the public only those of public items of public or split meetin
 import io
 import zipfile
 from pathlib import Path
+from typing import cast
 
 import pytest
 from django.conf import settings
@@ -322,8 +323,8 @@ def test_bad_input_on_the_page_is_a_400_with_the_error_on_its_field(
     meeting = meeting_planned(council, items=ITEMS)
     posted = dict(data)
     if "file" in posted:
-        name, content = posted["file"]  # type: ignore[misc]
-        posted["file"] = SimpleUploadedFile(name, content)
+        upload = cast(tuple[str, bytes], posted["file"])
+        posted["file"] = SimpleUploadedFile(upload[0], upload[1])
     answer = _client(secretary_of(council)).post(_page(meeting, 1), posted)
     assert answer.status_code == 400
     assert f'id="id_{field}-error"' in answer.content.decode()
