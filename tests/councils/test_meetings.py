@@ -213,9 +213,9 @@ def test_an_attachment_is_a_document_of_a_bounded_size(settings: object) -> None
         )
     assert "file" in caught.value.message_dict
     attachment = agenda_attachment_add(
-        item=item, by=by, title="Figures", file=SimpleUploadedFile("Figures 2023.PDF", b"%PDF")
+        item=item, by=by, title="Figures", file=SimpleUploadedFile("Figures 2023.PDF", b"%PDF-")
     )
-    assert attachment.size == 4
+    assert attachment.size == 5
     assert attachment.file.name.startswith("councils/attachments/")
     assert "Figures" not in attachment.file.name  # random names
 
