@@ -7,6 +7,7 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from councils.models import (
@@ -139,6 +140,22 @@ class AgendaItemForm(CouncilModelForm):
 
     def clean_evidence_report_filter(self) -> Any:
         return self.cleaned_data.get("evidence_report_filter") or {}
+
+
+class AttachmentForm(forms.Form):
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=limits.TITLE_MAX,
+        help_text=_("What the file is, as members (and the public, for a public item) see it."),
+    )
+    file = forms.FileField(label=_("File"), max_length=200)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = gettext(
+            "PDF, office document (ODT, ODS, ODP, DOCX, XLSX, PPTX), picture (PNG, JPEG), "
+            "CSV (UTF-8) or text, at most %(mb)d MB."
+        ) % {"mb": limits.ATTACHMENT_MAX_BYTES // (1024 * 1024)}
 
 
 class DecisionForm(CouncilModelForm):

@@ -7,6 +7,7 @@ from councils.views import (
     dashboard,
     feeds,
     manage_agenda,
+    manage_attachments,
     manage_meetings,
     manage_minutes,
     manage_recommendations,
@@ -22,6 +23,11 @@ app_name = "councils"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("council/", public.council_home, name="home"),
     path("council/meetings/<uuid:meeting_id>/", public.meeting_detail, name="meeting"),
+    path(
+        "council/meetings/<uuid:meeting_id>/attachments/<uuid:attachment_id>/",
+        public.meeting_attachment,
+        name="meeting_attachment",
+    ),
     # The agenda pack: for the members of the meeting's council only (a 404 to others).
     path("council/meetings/<uuid:meeting_id>/pack.pdf", pack.meeting_pack, name="meeting_pack"),
     path("council/recommendations/", public.recommendation_list, name="recommendations"),
@@ -97,6 +103,21 @@ urlpatterns += [
     path(_ITEM + "delete/", manage_agenda.item_delete, name="manage_item_delete"),
     path(_ITEM + "move/", manage_agenda.item_move, name="manage_item_move"),
     path(_ITEM + "decision/", manage_agenda.decision_new, name="manage_decision_new"),
+    path(
+        _ITEM + "attachments/",
+        manage_attachments.item_attachments,
+        name="manage_item_attachments",
+    ),
+    path(
+        _ITEM + "attachments/<uuid:attachment_id>/delete/",
+        manage_attachments.attachment_delete,
+        name="manage_attachment_delete",
+    ),
+    path(
+        _MEETING + "attachments/<uuid:attachment_id>/",
+        manage_attachments.attachment_file,
+        name="manage_attachment",
+    ),
     path(_MEETING + "attendance/", manage_minutes.attendance_edit, name="manage_attendance"),
     path(
         _MEETING + "attendance/not-recorded/",

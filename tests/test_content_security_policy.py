@@ -9,6 +9,7 @@ pages for every registered model; so a page added tomorrow is checked the day it
 
 import io
 import re
+import uuid
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -104,6 +105,9 @@ NOT_PAGES = {
     "councils:manage_meeting_status": "POST only",
     "councils:manage_item_delete": "POST only",
     "councils:manage_item_move": "POST only",
+    "councils:manage_attachment_delete": "POST only",
+    "councils:manage_attachment": "an agenda item's file, as a download",
+    "councils:meeting_attachment": "an agenda item's file, as a download",
     "councils:manage_attendance_not_recorded": "POST only",
     "councils:manage_minutes_circulate": "POST only",
     "councils:manage_minutes_return": "POST only",
@@ -325,6 +329,7 @@ def world(piraeus: None) -> dict[str, Any]:
         "starts_year": 2024,
         "ends_year": 2027,
         "item_id": action_item.pk,
+        "attachment_id": uuid.uuid4(),  # files are downloads, not pages (NOT_PAGES)
     }
     # A published strategy for its page; the council's secretary for the import page.
     from councils.models import Strategy

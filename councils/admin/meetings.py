@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from councils.admin.common import acting_user, run_for_each
+from councils.attachment_files import attachment_problem
 from councils.models import (
     AgendaAttachment,
     AgendaItem,
@@ -39,7 +40,6 @@ from councils.services.meetings import (
     agenda_item_deletable,
     agenda_item_delete,
     agenda_item_save,
-    attachment_problem,
     meeting_save,
     meeting_transition,
 )

@@ -17,5 +17,18 @@ MINUTES_MAX = 200_000
 # Agenda attachments.
 ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
 ATTACHMENT_EXTENSIONS = frozenset(
-    {".pdf", ".odt", ".ods", ".odp", ".docx", ".xlsx", ".pptx", ".csv", ".txt", ".png", ".jpg"}
+    {
+        ".pdf",
+        ".odt",
+        ".ods",
+        ".odp",
+        ".docx",
+        ".xlsx",
+        ".pptx",
+        ".csv",
+        ".txt",
+        ".png",
+        ".jpg",
+        ".jpeg",
+    }
 )

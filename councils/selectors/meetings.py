@@ -7,6 +7,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from councils.models import (
+    AgendaAttachment,
     AgendaItem,
     Council,
     Decision,
@@ -41,10 +42,23 @@ def meetings_kept_by(user: User | AnonymousUser) -> QuerySet[Meeting]:
 
 
 def agenda_of(meeting: Meeting) -> QuerySet[AgendaItem]:
-    """The whole agenda, closed items included, with presenters and decisions."""
+    """The whole agenda, closed items included, with presenters, decisions and files."""
     return meeting.agenda_items.select_related(
         "presenter_membership__person", "presenter_membership__organisation", "recommendation"
-    ).prefetch_related(Prefetch("decisions", queryset=Decision.objects.order_by("created_at")))
+    ).prefetch_related(
+        Prefetch("decisions", queryset=Decision.objects.order_by("created_at")),
+        Prefetch("attachments", queryset=AgendaAttachment.objects.order_by("created_at", "pk")),
+    )
+
+
+def attachments_of_member(user: User | AnonymousUser) -> QuerySet[AgendaAttachment]:
+    """Every file of the meetings of the councils the user sits on, closed items' included."""
+    return AgendaAttachment.objects.filter(agenda_item__meeting__in=meetings_of_member(user))
+
+
+def attachments_kept_by(user: User | AnonymousUser) -> QuerySet[AgendaAttachment]:
+    """The files a secretary may remove: those of the meetings of the councils they keep."""
+    return AgendaAttachment.objects.filter(agenda_item__meeting__in=meetings_kept_by(user))
 
 
 def members_invited(council: Council) -> QuerySet[Membership]:

@@ -19,6 +19,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.gis.geos import Point
+from django.db.models.fields.files import FieldFile
 
 from councils.models import (
     AgendaAttachment,
@@ -39,6 +40,7 @@ from councils.selectors.figures import recommendations_progress
 from councils.selectors.scopes import (
     action_items_public,
     agenda_items_public,
+    attachments_public,
     current_on,
     decisions_public,
     meetings_public,
@@ -488,6 +490,25 @@ def public_agendas(meeting_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, list[Pub
             )
         )
     return agendas
+
+
+@dataclass(frozen=True)
+class PublicAttachmentFile:
+    title: str
+    file: FieldFile
+
+
+def public_attachment_file(
+    meeting_id: uuid.UUID, attachment_id: uuid.UUID
+) -> PublicAttachmentFile | None:
+    """A file of a public item of a public meeting, to be served; None for any other."""
+    attachment = (
+        attachments_public()
+        .filter(agenda_item__meeting=meeting_id, public_id=attachment_id)
+        .only("title", "file")
+        .first()
+    )
+    return PublicAttachmentFile(attachment.title, attachment.file) if attachment else None
 
 
 def public_agenda(meeting_id: uuid.UUID) -> list[PublicAgendaItem]:

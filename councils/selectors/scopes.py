@@ -18,6 +18,7 @@ from django.utils import timezone
 from councils.models import (
     ActionItem,
     ActionItemStatus,
+    AgendaAttachment,
     AgendaItem,
     Council,
     Decision,
@@ -101,6 +102,13 @@ def meetings_public() -> QuerySet[Meeting]:
 
 def agenda_items_public() -> QuerySet[AgendaItem]:
     return AgendaItem.objects.filter(Q(public=True) & _public_meeting("meeting__"))
+
+
+def attachments_public() -> QuerySet[AgendaAttachment]:
+    """The files of public items of meetings the public may know of."""
+    return AgendaAttachment.objects.filter(
+        Q(agenda_item__public=True) & _public_meeting("agenda_item__meeting__")
+    )
 
 
 def decisions_public() -> QuerySet[Decision]:

@@ -36,6 +36,7 @@ from councils.models import (
 )
 from councils.selectors.carry_over import CarryOver, carry_over_for, next_planned_meeting
 from councils.selectors.scopes import recommendations_public
+from councils.services.agenda_numbering import agenda_renumber
 
 
 def _wording(carry: CarryOver) -> tuple[str, str]:
@@ -113,20 +114,8 @@ def agenda_carry_over(*, meeting: Meeting, today: date | None = None) -> int:
         found.full_clean()
         found.save()
         changed += 1
-    _renumber(meeting)
+    agenda_renumber(meeting)
     return changed
-
-
-def _renumber(meeting: Meeting) -> None:
-    """Close the gaps, so that the items stay numbered 1, 2, …"""
-    items = list(meeting.agenda_items.order_by("order", "pk"))
-    moved = []
-    for position, item in enumerate(items, start=1):
-        if item.order != position:
-            item.order = position
-            moved.append(item)
-    # The uniqueness of (meeting, order) is checked at commit, so items may swap places.
-    AgendaItem.objects.bulk_update(moved, ["order"])
 
 
 def agenda_carry_over_next(*, council_id: int, today: date | None = None) -> int:

@@ -7,16 +7,19 @@ in one table (`MEETING_TRANSITIONS`). The meeting's details and its agenda may c
 is planned or convened, and are fixed once it is held (`Meeting.clean`, `AgendaItem.clean`).
 """
 
-import os
+import functools
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.storage import Storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from councils.attachment_files import attachment_problem
 from councils.models import (
     AgendaAttachment,
     AgendaItem,
@@ -24,10 +27,10 @@ from councils.models import (
     Meeting,
     MeetingStatus,
     Visibility,
-    limits,
 )
 from councils.models.meetings import MEETING_FIELDS, OPEN_STATUSES
 from councils.selectors.meetings import members_invited
+from councils.services.agenda_numbering import agenda_renumber
 from councils.services.carry_over import agenda_carry_over
 from councils.services.editing import fields_set
 from councils.services.evidence_snapshot import evidence_snapshot_take
@@ -211,6 +214,7 @@ def agenda_item_deletable(item: AgendaItem) -> bool:
 
 @transaction.atomic
 def agenda_item_delete(*, item: AgendaItem, by: User) -> None:
+    """Take an item off the agenda (with its files) and number the rest 1, 2, … again."""
     meeting = _locked(item.meeting_id)
     if meeting.status not in OPEN_STATUSES:
         raise ValidationError(
@@ -223,7 +227,11 @@ def agenda_item_delete(*, item: AgendaItem, by: User) -> None:
         # Taken off by the secretary: not carried over to this meeting again.
         meeting.carry_over_declined = [*meeting.carry_over_declined, item.recommendation_id]
         meeting.save(update_fields=["carry_over_declined"])
+    files = _stored_files(item.attachments.all())
     item.delete()
+    # In the same transaction: if numbering the rest fails, the item stays where it was.
+    agenda_renumber(meeting)
+    _files_delete_on_commit(files)
 
 
 @transaction.atomic
@@ -241,47 +249,68 @@ def agenda_items_reorder(*, meeting: Meeting, by: User, order: list[int]) -> Non
     AgendaItem.objects.bulk_update(list(items.values()), ["order"])
 
 
-def attachment_problem(file: UploadedFile) -> str:
-    """Why a file may not be attached, or ""."""
-    extension = os.path.splitext(file.name or "")[1].lower()
-    if extension not in limits.ATTACHMENT_EXTENSIONS:
-        return str(
-            _("Attach a document, spreadsheet, text or picture (%(kinds)s).")
-            % {"kinds": ", ".join(sorted(limits.ATTACHMENT_EXTENSIONS))}
-        )
-    if (file.size or 0) > limits.ATTACHMENT_MAX_BYTES:
-        return str(
-            _("Attach files of up to %(mb)d MB.")
-            % {"mb": limits.ATTACHMENT_MAX_BYTES // (1024 * 1024)}
-        )
+def _title_problem(title: str) -> str:
+    if "\x00" in title or any("\ud800" <= character <= "\udfff" for character in title):
+        return str(_("The title holds characters that cannot be stored; type it again."))
+    if not title.strip():
+        return str(_("Give the file a title."))
     return ""
+
+
+def _agenda_open(meeting: Meeting, field: str) -> None:
+    if meeting.status not in OPEN_STATUSES:
+        raise ValidationError(
+            {
+                field: _("The meeting is %(status)s: its agenda no longer changes.")
+                % {"status": meeting.get_status_display().lower()}
+            }
+        )
 
 
 @transaction.atomic
 def agenda_attachment_add(
     *, item: AgendaItem, by: User, title: str, file: UploadedFile
 ) -> AgendaAttachment:
+    """Attach a file to an item while its meeting is planned or convened. The file is checked
+    by its content (`councils.attachment_files`) and stored under a random name."""
     meeting = _locked(item.meeting_id)
-    if meeting.status not in OPEN_STATUSES:
-        raise ValidationError({"file": _("The agenda of a held meeting is fixed.")})
-    problem = attachment_problem(file)
-    if problem:
-        raise ValidationError({"file": problem})
+    _agenda_open(meeting, "file")
+    errors = {}
+    title_problem = _title_problem(title)
+    if title_problem:
+        errors["title"] = title_problem
+    file_problem = attachment_problem(file)
+    if file_problem:
+        errors["file"] = file_problem
+    if errors:
+        raise ValidationError(errors)
     attachment = AgendaAttachment(
-        agenda_item=item, title=title, file=file, size=file.size or 0, created_by=by
+        agenda_item=item, title=title.strip(), size=file.size or 0, created_by=by
     )
     attachment.full_clean(exclude=["file", "created_by"])
-    attachment.save()
+    attachment.file.save(file.name or "attachment", file, save=False)
+    try:
+        attachment.save()
+    except Exception:
+        attachment.file.storage.delete(attachment.file.name)  # no file without its row
+        raise
     return attachment
 
 
 @transaction.atomic
 def agenda_attachment_delete(*, attachment: AgendaAttachment, by: User) -> None:
     meeting = _locked(attachment.agenda_item.meeting_id)
-    if meeting.status not in OPEN_STATUSES:
-        raise ValidationError({"file": _("The agenda of a held meeting is fixed.")})
-    stored = attachment.file.name
-    storage = attachment.file.storage
+    _agenda_open(meeting, "file")
+    files = _stored_files([attachment])
     attachment.delete()
-    if stored:
-        transaction.on_commit(lambda: storage.delete(stored))
+    _files_delete_on_commit(files)
+
+
+def _stored_files(attachments: Iterable[AgendaAttachment]) -> list[tuple[Storage, str]]:
+    return [(a.file.storage, a.file.name) for a in attachments if a.file.name]
+
+
+def _files_delete_on_commit(files: list[tuple[Storage, str]]) -> None:
+    """Remove the files once the rows are gone for good (kept if the transaction rolls back)."""
+    for storage, name in files:
+        transaction.on_commit(functools.partial(storage.delete, name))

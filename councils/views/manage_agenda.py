@@ -4,11 +4,10 @@ on its items, for the council's secretary. An item is named by its number on the
 import uuid
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from councils.forms import AgendaItemForm, DecisionForm
-from councils.models import AgendaItem, Meeting
+from councils.models import AgendaItem
 from councils.services.decisions import decision_record
 from councils.services.meetings import (
     agenda_item_add,
@@ -19,6 +18,7 @@ from councils.services.meetings import (
 from councils.views.manage_common import (
     action_done,
     actor,
+    agenda_item_numbered,
     back_to,
     form_page,
     manage_view,
@@ -28,10 +28,6 @@ from councils.views.manage_common import (
 )
 
 ITEM_TEMPLATE = "councils/manage/item_form.html"
-
-
-def _item(meeting: Meeting, order: int) -> AgendaItem:
-    return get_object_or_404(meeting.agenda_items, order=order)
 
 
 @manage_view(["GET", "HEAD", "POST"])
@@ -51,7 +47,7 @@ def item_new(request: HttpRequest, meeting_id: uuid.UUID) -> HttpResponse:
 @manage_view(["GET", "HEAD", "POST"])
 def item_edit(request: HttpRequest, meeting_id: uuid.UUID, order: int) -> HttpResponse:
     meeting = meeting_kept(request, meeting_id)
-    item = _item(meeting, order)
+    item = agenda_item_numbered(meeting, order)
     form = AgendaItemForm(posted(request), instance=item, meeting=meeting)
 
     def save() -> None:
@@ -65,17 +61,14 @@ def item_edit(request: HttpRequest, meeting_id: uuid.UUID, order: int) -> HttpRe
 @manage_view(["POST"])
 def item_delete(request: HttpRequest, meeting_id: uuid.UUID, order: int) -> HttpResponse:
     meeting = meeting_kept(request, meeting_id)
-    item = _item(meeting, order)
-
-    def delete() -> None:
-        agenda_item_delete(item=item, by=actor(request))
-        # Close the gap, so that the items stay numbered 1, 2, …
-        remaining = list(meeting.agenda_items.order_by("order").values_list("pk", flat=True))
-        if remaining:
-            agenda_items_reorder(meeting=meeting, by=actor(request), order=remaining)
+    item = agenda_item_numbered(meeting, order)
 
     return action_done(
-        request, meeting, delete, _("The item is taken off the agenda."), anchor="agenda"
+        request,
+        meeting,
+        lambda: agenda_item_delete(item=item, by=actor(request)),
+        _("The item is taken off the agenda."),
+        anchor="agenda",
     )
 
 
@@ -83,7 +76,7 @@ def item_delete(request: HttpRequest, meeting_id: uuid.UUID, order: int) -> Http
 def item_move(request: HttpRequest, meeting_id: uuid.UUID, order: int) -> HttpResponse:
     """Move an item one place up or down (`direction`: up or down)."""
     meeting = meeting_kept(request, meeting_id)
-    item = _item(meeting, order)
+    item = agenda_item_numbered(meeting, order)
     ids = list(meeting.agenda_items.order_by("order").values_list("pk", flat=True))
     at = ids.index(item.pk)
     other = at - 1 if request.POST.get("direction") == "up" else at + 1
@@ -102,7 +95,7 @@ def item_move(request: HttpRequest, meeting_id: uuid.UUID, order: int) -> HttpRe
 @manage_view(["GET", "HEAD", "POST"])
 def decision_new(request: HttpRequest, meeting_id: uuid.UUID, order: int) -> HttpResponse:
     meeting = meeting_kept(request, meeting_id)
-    item = _item(meeting, order)
+    item = agenda_item_numbered(meeting, order)
     form = DecisionForm(posted(request))
     form.instance.agenda_item = item
 

@@ -12,14 +12,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
-from councils.models import Meeting
+from councils.models import AgendaItem, Meeting
 from councils.selectors.meetings import meetings_kept_by, meetings_of_member
 from curim.accounts.models import User
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 
 
 def manage_view(methods: list[str]) -> Callable[[View], View]:
@@ -47,6 +48,11 @@ def meeting_read(request: HttpRequest, meeting_id: uuid.UUID) -> Meeting:
 
 def meeting_kept(request: HttpRequest, meeting_id: uuid.UUID) -> Meeting:
     return get_object_or_404(meetings_kept_by(request.user), pk=meeting_id)
+
+
+def agenda_item_numbered(meeting: Meeting, order: int) -> AgendaItem:
+    """An item of the meeting by its number on the agenda (a 404 for another number)."""
+    return get_object_or_404(meeting.agenda_items, order=order)
 
 
 def errors_onto(form: forms.BaseForm, error: ValidationError) -> None:

@@ -1,6 +1,6 @@
 """The council's public accountability pages, for everybody, without logging in: the council
-with its members and meetings, a meeting's public page, the recommendations followed to done,
-and the calendar of meetings (RFC 5545).
+with its members and meetings, a meeting's public page and its public files, the
+recommendations followed to done, and the calendar of meetings (RFC 5545).
 
 They read the public values of `councils.selectors` only (docs/councils.md, "What the public
 may read"): a closed item, minutes not published, a comment or a private name is not in them,
@@ -11,7 +11,7 @@ import uuid
 from collections import defaultdict
 from datetime import datetime
 
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,6 +26,7 @@ from councils.selectors import (
     PublicMeeting,
     PublicMember,
     public_agenda,
+    public_attachment_file,
     public_councils,
     public_meeting,
     public_meetings,
@@ -35,6 +36,7 @@ from councils.selectors import (
     public_recommendations,
 )
 from councils.selectors.pack import meeting_pack_url
+from councils.views.attachment_files import attachment_download
 
 
 @require_safe
@@ -78,6 +80,17 @@ def meeting_detail(request: HttpRequest, meeting_id: uuid.UUID) -> HttpResponse:
         patch_cache_control(response, private=True)
         patch_vary_headers(response, ["Cookie"])
     return response
+
+
+@require_safe
+def meeting_attachment(
+    request: HttpRequest, meeting_id: uuid.UUID, attachment_id: uuid.UUID
+) -> FileResponse:
+    """A file of a public item of a public or split meeting; a 404 for any other."""
+    attachment = public_attachment_file(meeting_id, attachment_id)
+    if attachment is None:
+        raise Http404
+    return attachment_download(attachment.title, attachment.file)
 
 
 @require_safe

@@ -6,9 +6,11 @@ the chair's approval); the public page still shows no closed item; bad input is 
 by field."""
 
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -73,6 +75,25 @@ def _item_form(title: str, *, public: bool, kind: str = "decision") -> dict[str,
     if public:
         data["public"] = "on"
     return data
+
+
+def test_a_failure_in_renumbering_leaves_the_deleted_item_in_place() -> None:
+    council = council_create()
+    meeting = meeting_planned(
+        council,
+        items=(("First", False, "information"), ("Second", False, "information")),
+    )
+    client = _client(secretary_of(council))
+    failure = ValidationError({"order": "Renumbering failed."})
+    with mock.patch("councils.services.meetings.agenda_renumber", side_effect=failure):
+        answer = client.post(f"{BASE}{meeting.pk}/items/1/delete/", follow=True)
+    assert "Renumbering failed." in answer.content.decode()
+    assert list(meeting.agenda_items.values_list("order", "title")) == [
+        (1, "First"),
+        (2, "Second"),
+    ]
+    assert client.post(f"{BASE}{meeting.pk}/items/1/delete/").status_code == 302
+    assert list(meeting.agenda_items.values_list("order", "title")) == [(1, "Second")]
 
 
 def test_the_secretary_schedules_a_meeting_builds_its_agenda_and_convenes_it() -> None:

@@ -3,6 +3,7 @@ may change, attendance recorded or explicitly not, and the quorum."""
 
 import itertools
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -180,6 +181,27 @@ def test_agenda_items_are_numbered_in_turn_and_reordered_whole() -> None:
         agenda_items_reorder(meeting=meeting, by=by, order=[second.pk])
 
 
+def test_deleting_an_item_numbers_the_rest_again_in_the_same_transaction() -> None:
+    council = council_create()
+    by = secretary_of(council)
+    meeting = meeting_planned(
+        council, items=(("One", False, "information"), ("Two", False, "information"))
+    )
+    agenda_item_add(meeting=meeting, by=by, title="Three")
+    agenda_item_delete(item=meeting.agenda_items.get(order=2), by=by)
+    assert list(meeting.agenda_items.values_list("order", "title")) == [(1, "One"), (2, "Three")]
+
+    # The renumbering fails: the deletion is rolled back with it, the item stays in place.
+    with (
+        mock.patch(
+            "councils.services.meetings.agenda_renumber", side_effect=RuntimeError("renumber")
+        ),
+        pytest.raises(RuntimeError),
+    ):
+        agenda_item_delete(item=meeting.agenda_items.get(order=1), by=by)
+    assert list(meeting.agenda_items.values_list("order", "title")) == [(1, "One"), (2, "Three")]
+
+
 def test_an_attachment_is_a_document_of_a_bounded_size(settings: object) -> None:
     council = council_create()
     by = secretary_of(council)
@@ -191,9 +213,9 @@ def test_an_attachment_is_a_document_of_a_bounded_size(settings: object) -> None
         )
     assert "file" in caught.value.message_dict
     attachment = agenda_attachment_add(
-        item=item, by=by, title="Figures", file=SimpleUploadedFile("Figures 2023.PDF", b"%PDF")
+        item=item, by=by, title="Figures", file=SimpleUploadedFile("Figures 2023.PDF", b"%PDF-")
     )
-    assert attachment.size == 4
+    assert attachment.size == 5
     assert attachment.file.name.startswith("councils/attachments/")
     assert "Figures" not in attachment.file.name  # random names
 

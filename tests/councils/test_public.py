@@ -134,7 +134,7 @@ def _world() -> Council:
         item=closed_item,
         by=by,
         title=SECRET["closed attachment"],
-        file=SimpleUploadedFile("plan.pdf", b"%PDF"),
+        file=SimpleUploadedFile("plan.pdf", b"%PDF-1.4\n%%EOF\n"),
     )
     public_item = agenda_item_add(
         meeting=split, by=by, title="Lighting, again", kind=AgendaItemKind.DECISION, public=True

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -20,10 +22,12 @@ from django.urls import get_resolver
 
 from councils.models import (
     ActionItem,
+    AgendaAttachment,
     AgendaItemKind,
     Council,
     Measure,
     Meeting,
+    MeetingStatus,
     Objective,
     Priority,
     Recommendation,
@@ -31,12 +35,14 @@ from councils.models import (
     Visibility,
 )
 from councils.services.actions import action_item_update
+from councils.services.meetings import agenda_attachment_add, meeting_transition
 from councils.services.strategy import measure_recommendations_set, strategy_part_save
 from surveys.models import Indicator
 from tests.councils.factories import (
     action_item_with,
     council_create,
     meeting_held,
+    meeting_planned,
     minutes_approved,
     recommendation_adopted,
     secretary_of,
@@ -47,6 +53,7 @@ from tests.permissions.walk import _keywords, _patterns
 pytestmark = pytest.mark.django_db
 
 PREFIXES = ("council/", "api/v1/council/")
+PDF = b"%PDF-1.4\n%%EOF\n"
 
 
 @dataclass
@@ -56,6 +63,7 @@ class Records:
     recommendation: Recommendation
     strategy: Strategy
     action_item: ActionItem
+    attachment: AgendaAttachment  # a file of the meeting's public item
 
 
 # How to fill each keyword argument of a council URL from the records.
@@ -67,6 +75,7 @@ VALUES: dict[str, Callable[[Records], Any]] = {
     "council_slug": lambda r: r.council.slug,
     "starts_year": lambda r: r.strategy.starts_year,
     "ends_year": lambda r: r.strategy.ends_year,
+    "attachment_id": lambda r: r.attachment.public_id,
 }
 
 
@@ -136,7 +145,34 @@ def _priority_with_measures(
         measure_recommendations_set(measure=measure, recommendations=[recommendation])
 
 
-def _grow(council: Council, strategy: Strategy) -> None:
+def _meeting_with_files(council: Council) -> tuple[Meeting, AgendaAttachment]:
+    """A held split meeting (a public and a closed item) with a file on each item."""
+    by = secretary_of(council)
+    meeting = meeting_planned(
+        council,
+        items=(("Lamps", True, AgendaItemKind.DECISION), ("Patrols", False, "decision")),
+    )
+    attachments = [
+        agenda_attachment_add(
+            item=item, by=by, title=f"File {item.order}", file=SimpleUploadedFile("f.pdf", PDF)
+        )
+        for item in meeting.agenda_items.order_by("order")
+    ]
+    meeting_transition(meeting=meeting, to_status=MeetingStatus.CONVENED, by=by)
+    return meeting_transition(meeting=meeting, to_status=MeetingStatus.HELD, by=by), attachments[0]
+
+
+def _files_added(meeting: Meeting) -> None:
+    # The meeting is held: its agenda is fixed for the services, so the rows are planted.
+    for item in meeting.agenda_items.all():
+        for n in range(3):
+            attachment = AgendaAttachment(agenda_item=item, title=f"More {n}", size=len(PDF))
+            attachment.file.save("more.pdf", ContentFile(PDF), save=False)
+            attachment.save()
+
+
+def _grow(council: Council, strategy: Strategy, meeting: Meeting) -> None:
+    _files_added(meeting)
     grown = []
     for _ in range(3):
         recommendation = recommendation_adopted(council)
@@ -160,14 +196,14 @@ def test_the_walk_finds_the_council_s_urls() -> None:
 @pytest.mark.parametrize("who", ["secretary", "anonymous"])
 def test_no_council_url_reads_more_queries_as_the_council_grows(who: str) -> None:
     council = council_create()
-    meeting = meeting_held(council, visibility=Visibility.SPLIT)
+    meeting, attachment = _meeting_with_files(council)
     minutes_approved(meeting)
     recommendation = recommendation_adopted(council)
     secretary = secretary_of(council)
     item = action_item_update(
         item=action_item_with(recommendation, percents=(20,)), by=secretary, owner_person=secretary
     )
-    records = Records(council, meeting, recommendation, _strategy(council), item)
+    records = Records(council, meeting, recommendation, _strategy(council), item, attachment)
     _priority_with_measures(records.strategy, 1, [records.recommendation])
     client = Client()
     if who == "secretary":
@@ -180,7 +216,7 @@ def test_no_council_url_reads_more_queries_as_the_council_grows(who: str) -> Non
         assert not refused, f"the secretary should open these: {refused}"
     else:
         assert opened  # the public pages
-    _grow(council, records.strategy)
+    _grow(council, records.strategy, meeting)
     after = _counts(client, paths)
     grew = {
         path: (before[path][1], after[path][1]) for path in opened if after[path] != before[path]

@@ -173,6 +173,7 @@ PUBLIC = {
     "victims:support_request_sent": "the thank-you page",
     "councils:home": "the council's public page: its members and meetings",
     "councils:meeting": "a meeting's public page: its public items and published summary",
+    "councils:meeting_attachment": "a file of a public item of a public meeting",
     "councils:recommendations": "the council's public recommendations and their progress",
     "councils:recommendation": "one public recommendation, its action items and timeline",
     "councils:calendar": "the calendar of the council's public meetings (RFC 5545)",
@@ -413,6 +414,9 @@ ROWS: dict[str, Row] = {
     "councils:home": {"GET HEAD": 200},
     "councils:meeting": {"GET HEAD": 404},
     "councils:meeting[public]": {"GET HEAD": 200},
+    # A closed item's file is nobody's on the public address; a public item's is everybody's.
+    "councils:meeting_attachment": {"GET HEAD": 404},
+    "councils:meeting_attachment[public]": {"GET HEAD": 200},
     "councils:recommendations": {"GET HEAD": 200},
     "councils:recommendation": {"GET HEAD": 200},
     "councils:calendar": {"GET HEAD": 200},
@@ -458,6 +462,12 @@ ROWS: dict[str, Row] = {
     "councils:manage_item_delete": SECRETARY_BUTTON,
     "councils:manage_item_move": SECRETARY_BUTTON,
     "councils:manage_decision_new": SECRETARY_FORM,
+    # An item's files: the secretary attaches (an empty form: 400) and removes them; the
+    # members download every file of their council's meetings, closed items' included.
+    "councils:manage_item_attachments": SECRETARY_FORM,
+    "councils:manage_attachment_delete": SECRETARY_BUTTON,
+    "councils:manage_attachment": COUNCIL_READS,
+    "councils:manage_attachment[public]": COUNCIL_READS,
     "councils:manage_attendance": SECRETARY_FORM,
     "councils:manage_attendance_not_recorded": SECRETARY_BUTTON,
     # Both texts of draft minutes may be empty (circulating asks for the text): saved, 302.

@@ -162,6 +162,26 @@ BY_NAME: dict[str, dict[str, Value]] = {
         for name in ("item_edit", "item_delete", "item_move")
     },
     "councils:manage_decision_new": {**_HELD, "order": literal("1")},
+    "councils:manage_item_attachments": {**_PLANNED, "order": literal("1")},
+    "councils:manage_attachment_delete": {
+        **_PLANNED,
+        "order": literal("1"),
+        "attachment_id": obj("attachment", "public_id"),
+    },
+    # A closed item's file, to the members only; the held meeting's public one.
+    "councils:manage_attachment": {**_PLANNED, "attachment_id": obj("attachment", "public_id")},
+    "councils:manage_attachment[public]": {
+        **_HELD,
+        "attachment_id": obj("attachment_public", "public_id"),
+    },
+    "councils:meeting_attachment": {
+        **_PLANNED,
+        "attachment_id": obj("attachment", "public_id"),
+    },
+    "councils:meeting_attachment[public]": {
+        **_HELD,
+        "attachment_id": obj("attachment_public", "public_id"),
+    },
     **{
         f"councils:manage_{name}": _HELD
         for name in (

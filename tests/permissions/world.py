@@ -430,6 +430,24 @@ def _council_records(world: World) -> None:
     planned = factories.meeting_planned(
         council, items=(("Opening", False, "information"),), location=Point(*CENTRE, srid=4326)
     )
+    # Files: one on the planned meeting's closed item (through the service), one on the held
+    # meeting's public item (its agenda is fixed now, so planted as a row and a file).
+    from django.core.files.base import ContentFile
+
+    from councils.models import AgendaAttachment
+    from councils.services.meetings import agenda_attachment_add
+
+    objects["attachment"] = agenda_attachment_add(
+        item=planned.agenda_items.get(),
+        by=secretary,
+        title=CLOSED_ITEM_TEXT,
+        file=SimpleUploadedFile("closed.pdf", b"%PDF-1.4\n%%EOF\n"),
+    )
+    public_file = AgendaAttachment(agenda_item=factories.item_of(held, public=True), title="Lamps")
+    public_file.file.save("lamps.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=False)
+    public_file.size = public_file.file.size
+    public_file.save()
+    objects["attachment_public"] = public_file
     recommendation = factories.recommendation_adopted(council, decision=decision)
     item = factories.action_item_with(recommendation, weight="1", owner=police)
     progress_update_add(item=item, by=secretary, on=date(2024, 1, 1), percent=30)
