@@ -3,6 +3,8 @@ same weights: the esda doctest fixture and generated grids of 1,200 cells with p
 
 from typing import Any
 
+import esda
+import libpysal
 import numpy as np
 import pytest
 from scipy import stats
@@ -16,9 +18,6 @@ from curim.analytics.hotspots import (
     gi_star,
     require_greek_grid_metres,
 )
-
-esda = pytest.importorskip("esda")
-libpysal = pytest.importorskip("libpysal")
 
 TOLERANCE = 1e-9
 # A corner near Piraeus in EPSG:2100.
