@@ -64,3 +64,17 @@ def test_approving_without_a_decision_says_what_to_do(world: tuple[Client, str])
     assert Minutes.objects.get().state == MinutesState.CIRCULATED
     greek = client.post(url, {}, HTTP_ACCEPT_LANGUAGE="el").content.decode()
     assert "Επιλέξτε την απόφαση που εγκρίνει αυτά τα πρακτικά." in greek
+
+
+def test_anybody_but_the_chair_is_told_at_once(world: tuple[Client, str]) -> None:
+    client, url = world
+    minutes = Minutes.objects.get()
+    council = minutes.meeting.council
+    refused = "Only the council's chair or vice-chair approves minutes."
+    assert refused not in client.get(url).content.decode()  # the chair
+    client.force_login(member_create(council).person)
+    page = client.get(url).content.decode()
+    assert refused in page
+    assert 'type="radio"' not in page
+    client.force_login(member_create(council, position=Position.VICE_CHAIR).person)
+    assert 'type="radio"' in client.get(url).content.decode()
