@@ -7,6 +7,9 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.text import Truncator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -204,16 +207,28 @@ class DecisionChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
 
 
 def _decision_label(decision: Decision) -> str:
+    """The meeting (its title and local day, in the page's language), the agenda item and the
+    decision's words: a chair reads which decision they name before approving."""
     meeting = decision.agenda_item.meeting
-    when = f"{meeting.starts_at:%Y-%m-%d}"
-    return f"{meeting.title} ({when}), {decision.agenda_item}: {decision.text[:60]}"
+    when = date_format(timezone.localtime(meeting.starts_at), "DATE_FORMAT")
+    text = Truncator(decision.text).chars(DECISION_LABEL_CHARS)
+    return f"{meeting.title} ({when}), {decision.agenda_item}: {text}"
+
+
+DECISION_LABEL_CHARS = 200
 
 
 class ApproveForm(forms.Form):
+    """The decision approving the minutes: radios, none chosen at first, each in full (a select
+    cut the decisions short on a phone and chose the first one by itself)."""
+
     decision = DecisionChoiceField(
         queryset=Decision.objects.none(),
         label=_("The decision of a later meeting that approves these minutes"),
+        help_text=_("The adopted decisions of this council's later meetings."),
         empty_label=None,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose the decision that approves these minutes.")},
     )
 
     def __init__(self, *args: Any, decisions: QuerySet[Decision], **kwargs: Any) -> None:

@@ -2,6 +2,8 @@
 reads in full and which a secretary keeps, the agenda with its closed items, who to invite,
 and the history of a meeting's minutes. A meeting of another council is not found (a 404)."""
 
+from datetime import date
+
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
@@ -16,7 +18,7 @@ from councils.models import (
     Minutes,
     RecordChange,
 )
-from councils.models.choices import DecisionOutcome
+from councils.models.choices import APPROVING_POSITIONS, DecisionOutcome
 from councils.selectors.scopes import (
     COUNCIL_ROLES,
     councils_kept_by,
@@ -25,6 +27,7 @@ from councils.selectors.scopes import (
     memberships_current,
 )
 from curim.accounts.models import User
+from curim.accounts.roles import Role, user_has_role
 
 
 def meetings_of_member(user: User | AnonymousUser) -> QuerySet[Meeting]:
@@ -107,3 +110,14 @@ def approving_decisions(minutes: Minutes) -> QuerySet[Decision]:
         .select_related("agenda_item__meeting")
         .order_by("agenda_item__meeting__starts_at", "agenda_item__order", "pk")
     )
+
+
+def approves_minutes(user: User | AnonymousUser, meeting: Meeting, day: date) -> bool:
+    """Whether `user` signs the approval of `meeting`'s minutes on `day`: the council's chair or
+    vice-chair that day (a current membership in that position), holding a council role."""
+    if not user_has_role(user, Role.COUNCIL_MEMBER, Role.COUNCIL_SECRETARY):
+        return False
+    chairs = Membership.objects.filter(
+        council=meeting.council_id, person=user.pk, position__in=APPROVING_POSITIONS
+    )
+    return any(membership.is_current(day) for membership in chairs)

@@ -8,8 +8,6 @@ then published. Approved minutes are frozen: every change is refused.
 Each change leaves a history row (`RecordChange`).
 """
 
-from datetime import date
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -19,18 +17,17 @@ from councils.models import (
     Decision,
     Meeting,
     MeetingStatus,
-    Membership,
     Minutes,
     MinutesComment,
     MinutesState,
     RecordChange,
     Visibility,
 )
-from councils.models.choices import APPROVING_POSITIONS, FROZEN_MINUTES_STATES
+from councils.models.choices import FROZEN_MINUTES_STATES
 from councils.models.minutes import approval_decision_problem
+from councils.selectors.meetings import approves_minutes
 from councils.services.history import changes_between, record_change_add, snapshot
 from curim.accounts.models import User
-from curim.accounts.roles import Role, user_has_role
 
 MINUTES_TRANSITIONS: dict[str, frozenset[str]] = {
     MinutesState.DRAFT: frozenset({MinutesState.CIRCULATED}),
@@ -143,17 +140,6 @@ def minutes_return_to_draft(*, minutes: Minutes, by: User, note: str = "") -> Mi
     return minutes
 
 
-def _approver_problem(by: User, meeting: Meeting, day: date) -> str:
-    if not user_has_role(by, Role.COUNCIL_MEMBER, Role.COUNCIL_SECRETARY):
-        return str(_("Only the council's chair or vice-chair approves minutes."))
-    chairs = Membership.objects.filter(
-        council=meeting.council_id, person=by, position__in=APPROVING_POSITIONS
-    )
-    if not any(membership.is_current(day) for membership in chairs):
-        return str(_("Only the council's chair or vice-chair approves minutes."))
-    return ""
-
-
 @transaction.atomic
 def minutes_approve(*, minutes: Minutes, decision: Decision, by: User) -> Minutes:
     """Approve circulated minutes by an adopted decision of a later meeting of the council;
@@ -168,9 +154,10 @@ def minutes_approve(*, minutes: Minutes, decision: Decision, by: User) -> Minute
         raise ValidationError(
             {"approved_by_decision": _("The deciding meeting has not been held.")}
         )
-    problem = _approver_problem(by, minutes.meeting, timezone.localdate())
-    if problem:
-        raise ValidationError({"approved_by": problem})
+    if not approves_minutes(by, minutes.meeting, timezone.localdate()):
+        raise ValidationError(
+            {"approved_by": _("Only the council's chair or vice-chair approves minutes.")}
+        )
     minutes.approved_by_decision = decision
     minutes.approved_by = by
     minutes.approved_at = timezone.now()

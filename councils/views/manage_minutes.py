@@ -5,13 +5,19 @@ the chair approves them with a decision of a later meeting."""
 import uuid
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from councils.forms import ApproveForm, AttendanceForm, CommentForm, MinutesForm, ReturnForm
 from councils.models import Meeting, Minutes
 from councils.models.choices import FROZEN_MINUTES_STATES
 from councils.selectors import meeting_quorum
-from councils.selectors.meetings import approving_decisions, members_on_the_day, minutes_of
+from councils.selectors.meetings import (
+    approves_minutes,
+    approving_decisions,
+    members_on_the_day,
+    minutes_of,
+)
 from councils.services.attendance import (
     AttendanceEntry,
     attendance_mark_not_recorded,
@@ -151,7 +157,8 @@ def minutes_publish_view(request: HttpRequest, meeting_id: uuid.UUID) -> HttpRes
 @manage_view(["GET", "HEAD", "POST"])
 def minutes_approve_view(request: HttpRequest, meeting_id: uuid.UUID) -> HttpResponse:
     """The chair (or vice-chair) approves circulated minutes with a later meeting's decision;
-    any member may open the page, the service refuses anyone else, saying why."""
+    any member may open the page, which tells anyone else at once that only the chair approves
+    (and the service refuses them, saying why)."""
     meeting = meeting_read(request, meeting_id)
     minutes = _minutes(meeting)
     form = ApproveForm(posted(request), decisions=approving_decisions(minutes))
@@ -161,7 +168,11 @@ def minutes_approve_view(request: HttpRequest, meeting_id: uuid.UUID) -> HttpRes
 
     if request.method == "POST" and saved(form, save):
         return back_to(meeting, "minutes")
-    context = {"meeting": meeting, "minutes": minutes}
+    context = {
+        "meeting": meeting,
+        "minutes": minutes,
+        "approver": approves_minutes(request.user, meeting, timezone.localdate()),
+    }
     return form_page(request, "councils/manage/minutes_approve.html", context, form)
 
 
