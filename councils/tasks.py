@@ -1,4 +1,5 @@
-"""Background work of the council, thin tasks around services: the convening e-mails and the
+"""Background work of the council, thin tasks around services: the convening and
+cancellation e-mails, the nightly carry-over of the next agenda, and the
 nightly reminders about action items, retried while mail is unreachable."""
 
 import uuid
@@ -8,7 +9,12 @@ from django.conf import settings
 from django.utils import translation
 
 from councils.services.carry_over import agendas_carry_over
-from councils.services.convening import CONVENING_EMAIL_TASK, convening_email_send
+from councils.services.convening import (
+    CANCELLATION_EMAIL_TASK,
+    CONVENING_EMAIL_TASK,
+    cancellation_email_send,
+    convening_email_send,
+)
 from councils.services.reminders import action_item_reminder_send, action_item_reminders_plan
 
 
@@ -24,6 +30,22 @@ from councils.services.reminders import action_item_reminder_send, action_item_r
 def convening_email(meeting_id: str, membership_id: str) -> int:
     """Send one member the e-mail that convenes a meeting, with its invitation."""
     return convening_email_send(
+        meeting_id=uuid.UUID(meeting_id), membership_id=uuid.UUID(membership_id)
+    )
+
+
+@shared_task(
+    name=CANCELLATION_EMAIL_TASK,
+    autoretry_for=(OSError,),
+    retry_backoff=30,
+    retry_backoff_max=60 * 30,
+    max_retries=8,
+    acks_late=True,
+    ignore_result=True,
+)
+def cancellation_email(meeting_id: str, membership_id: str) -> int:
+    """Tell one member who had the invitation that the meeting is cancelled."""
+    return cancellation_email_send(
         meeting_id=uuid.UUID(meeting_id), membership_id=uuid.UUID(membership_id)
     )
 

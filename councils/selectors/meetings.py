@@ -14,6 +14,7 @@ from councils.models import (
     Council,
     Decision,
     Meeting,
+    MeetingInvitation,
     Membership,
     Minutes,
     RecordChange,
@@ -62,6 +63,14 @@ def attachments_of_member(user: User | AnonymousUser) -> QuerySet[AgendaAttachme
 def attachments_kept_by(user: User | AnonymousUser) -> QuerySet[AgendaAttachment]:
     """The files a secretary may remove: those of the meetings of the councils they keep."""
     return AgendaAttachment.objects.filter(agenda_item__meeting__in=meetings_kept_by(user))
+
+
+def members_sent_the_invitation(meeting: Meeting) -> QuerySet[Membership]:
+    """The memberships that were sent the meeting's invitation (some version of it): they are
+    the ones whose calendars have the event."""
+    return Membership.objects.filter(
+        pk__in=MeetingInvitation.objects.filter(meeting=meeting).values("membership")
+    ).select_related("person")
 
 
 def members_invited(council: Council) -> QuerySet[Membership]:

@@ -14,11 +14,22 @@ from icalendar import vCalAddress
 
 from councils.calendar import calendar_new, meeting_event
 from councils.models import Meeting, MeetingInvitation, MeetingStatus
-from councils.selectors.meetings import agenda_of, members_invited
-from councils.services.meetings import CONVENING_EMAIL_TASK, invitations_queue, meeting_transition
+from councils.selectors.meetings import agenda_of, members_invited, members_sent_the_invitation
+from councils.services.meetings import (
+    CANCELLATION_EMAIL_TASK,
+    CONVENING_EMAIL_TASK,
+    invitations_queue,
+    meeting_transition,
+)
 from curim.accounts.models import User
 
-__all__ = ["CONVENING_EMAIL_TASK", "convening_email_send", "meeting_convene"]
+__all__ = [
+    "CANCELLATION_EMAIL_TASK",
+    "CONVENING_EMAIL_TASK",
+    "cancellation_email_send",
+    "convening_email_send",
+    "meeting_convene",
+]
 
 
 @transaction.atomic
@@ -29,10 +40,13 @@ def meeting_convene(*, meeting: Meeting, by: User) -> Meeting:
     return meeting
 
 
-def meeting_invitation_ics(meeting: Meeting, *, attendee: str = "") -> bytes:
-    """The meeting as an invitation (METHOD:REQUEST), its URL the meeting's page for members."""
+def meeting_invitation_ics(
+    meeting: Meeting, *, attendee: str = "", method: str = "REQUEST"
+) -> bytes:
+    """The meeting as an invitation (METHOD:REQUEST), or its cancellation (METHOD:CANCEL, the
+    event STATUS:CANCELLED, a higher SEQUENCE), its URL the meeting's page for members."""
     url = settings.SITE_URL + reverse("councils:manage_meeting", args=[meeting.pk])
-    calendar = calendar_new(method="REQUEST")
+    calendar = calendar_new(method=method)
     event = meeting_event(meeting, summary=meeting.title, url=url, stamp=timezone.now())
     organiser = vCalAddress(f"mailto:{settings.DEFAULT_FROM_EMAIL.split('<')[-1].rstrip('>')}")
     event.add("organizer", organiser)
@@ -82,5 +96,41 @@ def convening_email_send(*, meeting_id: uuid.UUID, membership_id: uuid.UUID) -> 
         invitation = meeting_invitation_ics(meeting, attendee=person.email)  # its title too
     message = EmailMessage(subject, body, None, [person.email])
     message.attach("invitation.ics", invitation, "text/calendar; method=REQUEST; charset=utf-8")
+    message.send()
+    return 1
+
+
+@transaction.atomic
+def cancellation_email_send(*, meeting_id: uuid.UUID, membership_id: uuid.UUID) -> int:
+    """Tell one member who was sent the invitation that the meeting is cancelled, with the
+    reason and a METHOD:CANCEL calendar message (the same UID), so their calendar marks the
+    event cancelled; once per member (the `MeetingInvitation` row of the cancelled version)."""
+    meeting = (
+        Meeting.objects.filter(pk=meeting_id, status=MeetingStatus.CANCELLED)
+        .select_related("council")
+        .first()
+    )
+    membership = (
+        members_sent_the_invitation(meeting).filter(public_id=membership_id).first()
+        if meeting is not None
+        else None
+    )
+    if meeting is None or membership is None:
+        return 0
+    person: User = membership.person
+    if not person.is_active or not person.email:
+        return 0
+    _notice, first = MeetingInvitation.objects.get_or_create(
+        meeting=meeting, membership=membership, sequence=meeting.sequence
+    )
+    if not first:
+        return 0
+    with translation.override(person.language or settings.LANGUAGE_CODE):
+        context = {"meeting": meeting, "council": meeting.council, "person": person}
+        subject = render_to_string("councils/email/cancellation_subject.txt", context).strip()
+        body = render_to_string("councils/email/cancellation_body.txt", context)
+        notice = meeting_invitation_ics(meeting, attendee=person.email, method="CANCEL")
+    message = EmailMessage(subject, body, None, [person.email])
+    message.attach("cancellation.ics", notice, "text/calendar; method=CANCEL; charset=utf-8")
     message.send()
     return 1

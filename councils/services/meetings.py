@@ -29,7 +29,7 @@ from councils.models import (
     Visibility,
 )
 from councils.models.meetings import MEETING_FIELDS, OPEN_STATUSES
-from councils.selectors.meetings import members_invited
+from councils.selectors.meetings import members_invited, members_sent_the_invitation
 from councils.services.agenda_numbering import agenda_renumber
 from councils.services.carry_over import agenda_carry_over
 from councils.services.editing import fields_set
@@ -38,6 +38,7 @@ from curim.accounts.models import User
 from curim.core.services import task_enqueue
 
 CONVENING_EMAIL_TASK = "councils.convening_email_send"
+CANCELLATION_EMAIL_TASK = "councils.cancellation_email_send"
 # What a calendar shows of a meeting: a change is a new version of its event.
 CALENDAR_FIELDS = ("title_en", "title_el", "starts_at", "ends_at", "place", "online_url")
 
@@ -79,6 +80,14 @@ def invitations_queue(meeting: Meeting) -> None:
         task_enqueue(
             task_name=CONVENING_EMAIL_TASK, args=[str(meeting.pk), str(membership.public_id)]
         )
+
+
+def cancellations_queue(meeting: Meeting) -> None:
+    """Queue, through the task outbox, the cancellation notice of each member who was sent an
+    invitation (`councils.services.convening.cancellation_email_send`), after the commit."""
+    invited = members_sent_the_invitation(meeting).values_list("public_id", flat=True)
+    for membership_id in invited:
+        task_enqueue(task_name=CANCELLATION_EMAIL_TASK, args=[str(meeting.pk), str(membership_id)])
 
 
 @transaction.atomic
@@ -170,6 +179,9 @@ def meeting_transition(*, meeting: Meeting, to_status: str, by: User, reason: st
     meeting.save()
     if to_status == MeetingStatus.CONVENED:
         evidence_snapshot_take(meeting=meeting)
+    if to_status == MeetingStatus.CANCELLED:
+        # Those who have the invitation in their calendars are told, so it is marked cancelled.
+        cancellations_queue(meeting)
     return meeting
 
 

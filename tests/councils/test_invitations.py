@@ -15,6 +15,7 @@ from icalendar import Calendar
 
 from councils.models import AgendaItemKind, MeetingInvitation, MeetingStatus
 from councils.services.convening import (
+    CANCELLATION_EMAIL_TASK,
     CONVENING_EMAIL_TASK,
     convening_email_send,
     meeting_convene,
@@ -145,3 +146,52 @@ def test_one_uid_from_site_url_on_any_host_and_a_change_resent_with_a_higher_seq
         meeting=meeting, to_status=MeetingStatus.CANCELLED, by=secretary_of(council), reason="Flu."
     )
     assert _published(client) == [(uid, 2, "CANCELLED")]
+
+
+def test_cancelling_a_convened_meeting_tells_each_invited_member_once_with_a_cancel_message(
+    mailbox: list[mail.EmailMessage],
+) -> None:
+    meeting = _convened()
+    outbox_run()
+    invited = {message.to[0] for message in mailbox}
+    council = meeting.council
+    member_create(council)  # joined after the invitations: has nothing to cancel
+    mailbox.clear()
+    meeting_transition(
+        meeting=meeting,
+        to_status=MeetingStatus.CANCELLED,
+        by=secretary_of(council),
+        reason="The town hall is closed for repairs.",
+    )
+    tasks = list(
+        OutboxTask.objects.filter(task_name=CANCELLATION_EMAIL_TASK).values_list("args", flat=True)
+    )
+    assert outbox_run() == [CANCELLATION_EMAIL_TASK] * len(invited)
+    for args in tasks:  # the outbox's sweep may run a task again
+        celery_app.tasks[CANCELLATION_EMAIL_TASK].apply(args=tuple(args), throw=True)
+    assert sorted(message.to[0] for message in mailbox) == sorted(invited)
+    message = mailbox[0]
+    assert message.subject.startswith("Meeting cancelled: ")
+    assert "The town hall is closed for repairs." in str(message.body)
+    (_name, content, mimetype) = message.attachments[0]
+    assert mimetype.startswith("text/calendar; method=CANCEL")
+    calendar = Calendar.from_ical(content)
+    assert calendar["method"] == "CANCEL"
+    (event,) = calendar.walk("VEVENT")
+    meeting.refresh_from_db()
+    assert str(event["uid"]).startswith(f"{meeting.pk}@")
+    assert event["status"] == "CANCELLED"
+    assert int(event["sequence"]) == meeting.sequence >= 1
+
+
+def test_cancelling_a_meeting_never_convened_sends_nothing(
+    mailbox: list[mail.EmailMessage],
+) -> None:
+    council = council_create()
+    member_create(council)
+    meeting = meeting_planned(council, starts_at=timezone.now() + timedelta(days=10))
+    meeting_transition(
+        meeting=meeting, to_status=MeetingStatus.CANCELLED, by=secretary_of(council), reason="No"
+    )
+    assert outbox_run() == []
+    assert mailbox == []
