@@ -16,6 +16,7 @@ from councils.models.meetings import HELD_STATUSES, MEETING_FIELDS, OPEN_STATUSE
 from councils.selectors import meeting_quorum
 from councils.selectors.meetings import (
     agenda_of,
+    approves_minutes,
     meetings_of_member,
     minutes_history,
     minutes_of,
@@ -79,6 +80,8 @@ def meeting_page(request: HttpRequest, meeting_id: uuid.UUID) -> HttpResponse:
         "minutes": minutes,
         "minutes_frozen": minutes is not None and minutes.state in FROZEN_MINUTES_STATES,
         "minutes_commentable": minutes is not None and minutes.state == MinutesState.CIRCULATED,
+        # The link to approve shows to the chair and vice-chair only (the page says so to others).
+        "approves_minutes": approves_minutes(request.user, meeting, timezone.localdate()),
         "comments": minutes.comments.select_related("author") if minutes else [],
         "history": minutes_history(minutes) if minutes else [],
         "can_hold": meeting.status == MeetingStatus.CONVENED,

@@ -8,7 +8,14 @@ from django.test import Client
 from django.utils import translation
 from django.utils.formats import date_format
 
-from councils.models import AgendaItemKind, Minutes, MinutesState, Position, Visibility
+from councils.models import (
+    AgendaItemKind,
+    Meeting,
+    Minutes,
+    MinutesState,
+    Position,
+    Visibility,
+)
 from councils.services.minutes import minutes_circulate, minutes_create
 from tests.councils.factories import (
     council_create,
@@ -78,3 +85,19 @@ def test_anybody_but_the_chair_is_told_at_once(world: tuple[Client, str]) -> Non
     assert 'type="radio"' not in page
     client.force_login(member_create(council, position=Position.VICE_CHAIR).person)
     assert 'type="radio"' in client.get(url).content.decode()
+
+
+def test_the_meeting_page_offers_the_approval_to_the_chair_only(
+    world: tuple[Client, str],
+) -> None:
+    client, url = world
+    meeting_page = url.removesuffix("minutes/approve/")
+    link = "Approve the minutes (the chair)"
+    assert link in client.get(meeting_page).content.decode()
+    meeting = Meeting.objects.get(pk=meeting_page.rstrip("/").rsplit("/", 1)[-1])
+    for person in (secretary_of(meeting.council), member_create(meeting.council).person):
+        other = Client()
+        other.force_login(person)
+        page = other.get(meeting_page)
+        assert page.status_code == 200
+        assert link not in page.content.decode()
