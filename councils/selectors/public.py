@@ -184,6 +184,7 @@ class PublicProgressUpdate:
 
 @dataclass(frozen=True)
 class PublicActionItem(_Bilingual):
+    id: int  # stable: the item_id of the council's own export and import
     title_en: str
     title_el: str
     owner: PublicOrganisation
@@ -642,6 +643,7 @@ def public_recommendations(
     ):
         items[row["recommendation_id"]].append(
             PublicActionItem(
+                id=row["pk"],
                 title_en=row["title_en"],
                 title_el=row["title_el"],
                 owner=_organisation(row, "owner_organisation__"),

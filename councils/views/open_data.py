@@ -174,6 +174,7 @@ def _recommendation_tables(
         for number, item in enumerate(r.action_items, start=1):
             actions.append(
                 {
+                    "id": item.id,
                     "recommendation": r.reference,
                     "number": number,
                     "title_en": item.title_en,
@@ -188,7 +189,7 @@ def _recommendation_tables(
                 {
                     "id": update.public_id,
                     "recommendation": r.reference,
-                    "action_item": number,
+                    "action_item": item.id,  # stable, unlike the number (a due date moves it)
                     "on": update.on,
                     "percent": update.percent,
                 }
@@ -209,6 +210,7 @@ def _recommendation_tables(
         "recommendations": (tuple(_RECOMMENDATION_COLUMNS), rows),
         "action_items": (
             (
+                "id",
                 "recommendation",
                 "number",
                 "title_en",

@@ -14,7 +14,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from councils.models import Recommendation
+from councils.models import ActionItem, Recommendation
 from councils.models.choices import RecommendationStatus, Sector
 from councils.selectors import public_recommendations
 from councils.services.actions import action_item_create, progress_update_add
@@ -143,6 +143,11 @@ def test_the_open_data_zip_holds_each_table_as_csv_and_json(client: Client) -> N
         assert [r["title_en"] for r in recommendations] == [SHOWN["recommendation"]]
         updates = json.loads(zipped.read("progress_updates.json"))
         assert [u["percent"] for u in updates] == [40]
+        # An update names its action item by the item's id, which no reordering changes.
+        items = json.loads(zipped.read("action_items.json"))
+        assert [u["action_item"] for u in updates] == [i["id"] for i in items]
+        shown = ActionItem.objects.get(pk=items[0]["id"])
+        assert shown.recommendation.reference == items[0]["recommendation"]
         strategies = json.loads(zipped.read("strategies.json"))
         assert [s["title_en"] for s in strategies] == [SHOWN["strategy"]]
 
