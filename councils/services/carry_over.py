@@ -78,17 +78,19 @@ def agenda_carry_over(*, meeting: Meeting, today: date | None = None) -> int:
     }
     public = set(recommendations_public().filter(pk__in=wanted).values_list("pk", flat=True))
     items = list(meeting.agenda_items.order_by("order"))
+    by_hand = {item.recommendation_id for item in items if not item.carried_over}
     changed = 0
     following: dict[int, AgendaItem] = {}
     for item in items:
         stale = item.carried_over and (
             item.recommendation_id not in wanted
+            or item.recommendation_id in by_hand  # the secretary has since put it on
             or (meeting.visibility == Visibility.PUBLIC and item.recommendation_id not in public)
         )
         if stale and not item.decisions.exists() and not item.attachments.exists():
             item.delete()
             changed += 1
-        elif item.recommendation_id is not None:
+        elif item.recommendation_id is not None and not stale:
             following.setdefault(item.recommendation_id, item)
     last = max((item.order for item in items), default=0)
     for pk, carry in wanted.items():

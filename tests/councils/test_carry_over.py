@@ -20,6 +20,7 @@ from councils.selectors.public import public_agenda
 from councils.services.actions import action_item_transition
 from councils.services.carry_over import agenda_carry_over, agendas_carry_over
 from councils.services.meetings import (
+    agenda_item_add,
     agenda_item_delete,
     agenda_item_update,
     meeting_transition,
@@ -176,8 +177,6 @@ def test_a_recommendation_already_followed_up_by_hand_gets_no_second_item() -> N
     council = council_create()
     held = meeting_held(council)
     later = _next(council)
-    from councils.services.meetings import agenda_item_add
-
     recommendation = recommendation_proposed(council)
     agenda_item_add(
         meeting=later,
@@ -232,3 +231,23 @@ def test_the_nightly_run_is_in_the_beat_schedule() -> None:
     tasks = {entry["task"] for entry in app_config()["beat_schedule"].values()}
     assert "councils.agendas_carry_over" in tasks
     assert "councils.agendas_carry_over" in celery_app.tasks
+
+
+def test_a_follow_up_put_on_by_hand_later_replaces_the_carried_item() -> None:
+    council = council_create()
+    held = meeting_held(council)
+    recommendation = _adopted_at(held)
+    later = _next(council)
+    assert len(_carried(later)) == 1
+    agenda_item_add(
+        meeting=later,
+        by=secretary_of(council),
+        title="Lighting: the port authority reports",
+        public=True,
+        recommendation=recommendation,
+    )
+    assert agenda_carry_over(meeting=later) == 1
+    assert _carried(later) == []
+    assert list(later.agenda_items.values_list("order", "title")) == [
+        (1, "Lighting: the port authority reports")
+    ]
