@@ -3,17 +3,19 @@ through the task outbox, an e-mail in their own language with the agenda and an 
 invitation (METHOD:REQUEST). The e-mails leave after the commit, never in the request."""
 
 import uuid
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from icalendar import vCalAddress
 
 from councils.calendar import calendar_new, meeting_event
-from councils.models import Meeting, MeetingInvitation, MeetingStatus
+from councils.models import Meeting, MeetingInvitation, MeetingStatus, Membership
 from councils.selectors.meetings import agenda_of, members_invited, members_sent_the_invitation
 from councils.services.meetings import (
     CANCELLATION_EMAIL_TASK,
@@ -56,33 +58,53 @@ def meeting_invitation_ics(
     return bytes(calendar.to_ical())
 
 
-@transaction.atomic
-def convening_email_send(*, meeting_id: uuid.UUID, membership_id: uuid.UUID) -> int:
-    """Send one member the convening e-mail; 0 when there is nobody to send it to any more
-    (the meeting was cancelled, or the member left the council, before the task ran), or when
-    this member was sent this invitation already (the outbox may run a task twice): a
+def _first_sending(
+    meeting_id: uuid.UUID,
+    membership_id: uuid.UUID,
+    *,
+    status: str,
+    members: Callable[[Meeting], QuerySet[Membership]],
+) -> tuple[Meeting, User] | None:
+    """The meeting and the person to write to, or None when there is nobody to write to any
+    more (the meeting moved on, the member left or has no address), or when this member was
+    written to about this version of the meeting already (the outbox may run a task twice): a
     `MeetingInvitation` row, unique per meeting, member and sequence, is written before the
     e-mail leaves and committed after it, so a second run finds it (or waits for it)."""
-    meeting = (
-        Meeting.objects.filter(pk=meeting_id, status=MeetingStatus.CONVENED)
-        .select_related("council")
-        .first()
-    )
-    membership = (
-        members_invited(meeting.council).filter(public_id=membership_id).first()
-        if meeting is not None
-        else None
-    )
-    if meeting is None or membership is None:
-        return 0
+    meeting = Meeting.objects.filter(pk=meeting_id, status=status).select_related("council").first()
+    if meeting is None:
+        return None
+    membership = members(meeting).filter(public_id=membership_id).first()
+    if membership is None:
+        return None
     person: User = membership.person
     if not person.is_active or not person.email:
-        return 0
-    _invitation, first = MeetingInvitation.objects.get_or_create(
+        return None
+    _row, first = MeetingInvitation.objects.get_or_create(
         meeting=meeting, membership=membership, sequence=meeting.sequence
     )
-    if not first:
+    return (meeting, person) if first else None
+
+
+def _email_with_calendar(
+    person: User, subject: str, body: str, *, filename: str, ics: bytes, method: str
+) -> None:
+    message = EmailMessage(subject, body, None, [person.email])
+    message.attach(filename, ics, f"text/calendar; method={method}; charset=utf-8")
+    message.send()
+
+
+@transaction.atomic
+def convening_email_send(*, meeting_id: uuid.UUID, membership_id: uuid.UUID) -> int:
+    """Send one member of the council today the convening e-mail, once (`_first_sending`)."""
+    found = _first_sending(
+        meeting_id,
+        membership_id,
+        status=MeetingStatus.CONVENED,
+        members=lambda meeting: members_invited(meeting.council),
+    )
+    if found is None:
         return 0
+    meeting, person = found
     with translation.override(person.language or settings.LANGUAGE_CODE):
         context = {
             "meeting": meeting,
@@ -94,9 +116,9 @@ def convening_email_send(*, meeting_id: uuid.UUID, membership_id: uuid.UUID) -> 
         subject = render_to_string("councils/email/convening_subject.txt", context).strip()
         body = render_to_string("councils/email/convening_body.txt", context)
         invitation = meeting_invitation_ics(meeting, attendee=person.email)  # its title too
-    message = EmailMessage(subject, body, None, [person.email])
-    message.attach("invitation.ics", invitation, "text/calendar; method=REQUEST; charset=utf-8")
-    message.send()
+    _email_with_calendar(
+        person, subject, body, filename="invitation.ics", ics=invitation, method="REQUEST"
+    )
     return 1
 
 
@@ -104,33 +126,22 @@ def convening_email_send(*, meeting_id: uuid.UUID, membership_id: uuid.UUID) -> 
 def cancellation_email_send(*, meeting_id: uuid.UUID, membership_id: uuid.UUID) -> int:
     """Tell one member who was sent the invitation that the meeting is cancelled, with the
     reason and a METHOD:CANCEL calendar message (the same UID), so their calendar marks the
-    event cancelled; once per member (the `MeetingInvitation` row of the cancelled version)."""
-    meeting = (
-        Meeting.objects.filter(pk=meeting_id, status=MeetingStatus.CANCELLED)
-        .select_related("council")
-        .first()
+    event cancelled; once per member (`_first_sending`, the row of the cancelled version)."""
+    found = _first_sending(
+        meeting_id,
+        membership_id,
+        status=MeetingStatus.CANCELLED,
+        members=members_sent_the_invitation,
     )
-    membership = (
-        members_sent_the_invitation(meeting).filter(public_id=membership_id).first()
-        if meeting is not None
-        else None
-    )
-    if meeting is None or membership is None:
+    if found is None:
         return 0
-    person: User = membership.person
-    if not person.is_active or not person.email:
-        return 0
-    _notice, first = MeetingInvitation.objects.get_or_create(
-        meeting=meeting, membership=membership, sequence=meeting.sequence
-    )
-    if not first:
-        return 0
+    meeting, person = found
     with translation.override(person.language or settings.LANGUAGE_CODE):
         context = {"meeting": meeting, "council": meeting.council, "person": person}
         subject = render_to_string("councils/email/cancellation_subject.txt", context).strip()
         body = render_to_string("councils/email/cancellation_body.txt", context)
         notice = meeting_invitation_ics(meeting, attendee=person.email, method="CANCEL")
-    message = EmailMessage(subject, body, None, [person.email])
-    message.attach("cancellation.ics", notice, "text/calendar; method=CANCEL; charset=utf-8")
-    message.send()
+    _email_with_calendar(
+        person, subject, body, filename="cancellation.ics", ics=notice, method="CANCEL"
+    )
     return 1
