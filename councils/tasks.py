@@ -3,6 +3,7 @@ cancellation e-mails, the nightly carry-over of the next agenda, and the
 nightly reminders about action items, retried while mail is unreachable."""
 
 import uuid
+from typing import Any
 
 from celery import shared_task
 from django.conf import settings
@@ -17,16 +18,19 @@ from councils.services.convening import (
 )
 from councils.services.reminders import action_item_reminder_send, action_item_reminders_plan
 
+# A meeting's e-mails: retried while mail is unreachable, acknowledged once sent (the
+# services send each once however often a task runs).
+MEETING_EMAIL_OPTIONS: dict[str, Any] = {
+    "autoretry_for": (OSError,),
+    "retry_backoff": 30,
+    "retry_backoff_max": 60 * 30,
+    "max_retries": 8,
+    "acks_late": True,
+    "ignore_result": True,
+}
 
-@shared_task(
-    name=CONVENING_EMAIL_TASK,
-    autoretry_for=(OSError,),
-    retry_backoff=30,
-    retry_backoff_max=60 * 30,
-    max_retries=8,
-    acks_late=True,
-    ignore_result=True,
-)
+
+@shared_task(name=CONVENING_EMAIL_TASK, **MEETING_EMAIL_OPTIONS)
 def convening_email(meeting_id: str, membership_id: str) -> int:
     """Send one member the e-mail that convenes a meeting, with its invitation."""
     return convening_email_send(
@@ -34,15 +38,7 @@ def convening_email(meeting_id: str, membership_id: str) -> int:
     )
 
 
-@shared_task(
-    name=CANCELLATION_EMAIL_TASK,
-    autoretry_for=(OSError,),
-    retry_backoff=30,
-    retry_backoff_max=60 * 30,
-    max_retries=8,
-    acks_late=True,
-    ignore_result=True,
-)
+@shared_task(name=CANCELLATION_EMAIL_TASK, **MEETING_EMAIL_OPTIONS)
 def cancellation_email(meeting_id: str, membership_id: str) -> int:
     """Tell one member who had the invitation that the meeting is cancelled."""
     return cancellation_email_send(
