@@ -7,7 +7,7 @@ import io
 import json
 import xml.etree.ElementTree as ET
 import zipfile
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.test import Client
@@ -65,8 +65,9 @@ def test_the_feed_is_atom_with_an_entry_per_status_change_and_progress_update(
         assert SHOWN["recommendation"] in (entry.findtext(f"{ATOM}title") or "")
         assert entry.findtext(f"{ATOM}updated")
     assert any("40%" in (entry.findtext(f"{ATOM}title") or "") for entry in entries)
-    # Newest first.
-    updated = [entry.findtext(f"{ATOM}updated") or "" for entry in entries]
+    # Newest first, as instants: the entries' offsets differ (a progress update is dated by its
+    # day in Athens, a status change in UTC), so their text does not sort as their time does.
+    updated = [datetime.fromisoformat(entry.findtext(f"{ATOM}updated") or "") for entry in entries]
     assert updated == sorted(updated, reverse=True)
 
 
