@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "curim.accounts",
     "curim.areas",
     "curim.reports",
+    "curim.analytics",
     "councils",
     "surveys",
     "victims",

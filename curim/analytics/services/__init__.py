@@ -1,0 +1,1 @@
+"""Writes of the analytics: grids, official incident imports, run snapshots."""
