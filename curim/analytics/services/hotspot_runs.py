@@ -1,0 +1,101 @@
+"""A hotspot run: events counted into the grid's cells, Getis-Ord Gi* with the spec's weights,
+stored as one snapshot. Idempotent: the same spec over the same grid finds the stored run (a
+run cut short by a killed worker left nothing, as it writes in one transaction)."""
+
+from datetime import timedelta
+
+import numpy as np
+from django.db import IntegrityError, transaction
+from scipy import sparse
+
+from curim.analytics.hotspots import CLASS_LABELS, GiStarHotspots, distance_band_weights, gi_star
+from curim.analytics.models import AnalysisRun, CellResult, Grid, RunKind
+from curim.analytics.selectors.cells import Daylight, GridArrays, cell_counts, grid_arrays
+from curim.analytics.selectors.events import EventQuery
+from curim.analytics.specs import HotspotSpec
+
+
+def hotspot_weights(arrays: GridArrays, spec: HotspotSpec) -> sparse.csr_array:
+    if spec.weights == "contiguity" or spec.band_m is None:
+        return arrays.contiguity()
+    return distance_band_weights(arrays.x, arrays.y, band_m=spec.band_m)
+
+
+def daylight_for(spec: HotspotSpec) -> Daylight | None:
+    """Dawn and dusk at Piraeus for each local date of the spec's period (None: all day)."""
+    if spec.time_of_day == "all":
+        return None
+    from curim.analytics.daylight import dawn_and_dusk
+
+    first = spec.start.date() - timedelta(days=1)
+    days = (spec.end.date() - first).days + 2
+    dates = [first + timedelta(days=offset) for offset in range(days)]
+    dawns, dusks = dawn_and_dusk(np.array(dates, dtype="datetime64[D]"))
+    return Daylight(
+        dates=dates,
+        dawns=[value.item() for value in dawns.astype("datetime64[us]")],
+        dusks=[value.item() for value in dusks.astype("datetime64[us]")],
+        night=spec.time_of_day == "night",
+    )
+
+
+def hotspots_compute(
+    grid: Grid, spec: HotspotSpec
+) -> tuple[GridArrays, np.ndarray, GiStarHotspots | None]:
+    """The counts and Gi* (None when every cell has the same count: Gi* is undefined)."""
+    arrays = grid_arrays(grid)
+    query = EventQuery(
+        audience=spec.audience,
+        sources=spec.sources,
+        start=spec.start,
+        end=spec.end,
+        groups=spec.groups,
+    )
+    counts = cell_counts(grid, query, daylight=daylight_for(spec))
+    if np.ptp(counts) == 0:
+        return arrays, counts, None
+    return arrays, counts, gi_star(counts, hotspot_weights(arrays, spec))
+
+
+def hotspots_run(*, grid: Grid, spec: HotspotSpec) -> AnalysisRun:
+    fingerprint = spec.fingerprint(kind=RunKind.HOTSPOTS, grid_id=grid.pk)
+    existing = AnalysisRun.objects.filter(fingerprint=fingerprint).first()
+    if existing is not None:
+        return existing
+    arrays, counts, result = hotspots_compute(grid, spec)
+    cell_ids = dict(grid.cells.values_list("index", "pk"))
+    try:
+        with transaction.atomic():
+            run = AnalysisRun.objects.create(
+                kind=RunKind.HOTSPOTS,
+                audience=spec.audience,
+                sources=spec.sources,
+                grid=grid,
+                parameters=spec.parameters(),
+                data_from=spec.start,
+                data_up_to=spec.end,
+                fingerprint=fingerprint,
+                summary={
+                    "cells": arrays.n,
+                    "events": int(counts.sum()),
+                    "undefined": result is None,
+                    "hot": 0 if result is None else int((result.classes > 0).sum()),
+                    "cold": 0 if result is None else int((result.classes < 0).sum()),
+                },
+            )
+            CellResult.objects.bulk_create(
+                CellResult(
+                    run=run,
+                    cell_id=cell_ids[index],
+                    count=int(counts[index]),
+                    z=None if result is None else float(result.z_scores[index]),
+                    p=None if result is None else float(result.p_values[index]),
+                    p_fdr=None if result is None else float(result.p_values_fdr[index]),
+                    label="none" if result is None else CLASS_LABELS[int(result.classes[index])],
+                )
+                for index in range(arrays.n)
+            )
+    except IntegrityError:
+        # Another worker wrote the same snapshot first.
+        return AnalysisRun.objects.get(fingerprint=fingerprint)
+    return run

@@ -1,0 +1,62 @@
+"""What a hotspot analysis computes, as data: the parameters a run stores, `method.json`
+writes, and the fingerprint that makes running the same analysis twice find one snapshot."""
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+from curim.analytics.models import RunAudience, Sources
+
+TimeOfDay = Literal["all", "day", "night"]
+WeightsKind = Literal["distance_band", "contiguity"]
+
+DEFAULT_BAND_M = 500
+DEFAULT_FDR_Q = 0.05
+
+
+@dataclass(frozen=True)
+class HotspotSpec:
+    audience: RunAudience
+    sources: Sources
+    start: datetime
+    end: datetime  # exclusive
+    groups: tuple[str, ...] = field(default=())
+    time_of_day: TimeOfDay = "all"
+    weights: WeightsKind = "distance_band"
+    band_m: float | None = DEFAULT_BAND_M
+    # The false discovery rate the classes are read at (an adjusted p-value at most 0.01,
+    # 0.05, 0.10 gives the 99, 95, 90% classes; `fdr_q` is the level the page calls significant).
+    fdr_q: float = DEFAULT_FDR_Q
+
+    def __post_init__(self) -> None:
+        if self.weights == "distance_band" and not (self.band_m and self.band_m > 0):
+            raise ValueError("A distance band needs its width in metres.")
+        if self.weights == "contiguity" and self.band_m is not None:
+            raise ValueError("Contiguity weights take no band.")
+        if self.time_of_day not in ("all", "day", "night"):
+            raise ValueError("The time of day is all, day or night.")
+
+    def weights_description(self) -> dict[str, Any]:
+        """The weights exactly, as `method.json` states them."""
+        if self.weights == "contiguity":
+            return {"type": "contiguity", "contiguity": "queen", "includes_self": True}
+        return {"type": "distance_band", "band_m": self.band_m, "includes_self": True}
+
+    def parameters(self) -> dict[str, Any]:
+        found = asdict(self)
+        found["audience"] = str(self.audience)
+        found["sources"] = str(self.sources)
+        found["start"] = self.start.isoformat()
+        found["end"] = self.end.isoformat()
+        found["groups"] = sorted(self.groups)
+        found["weights"] = self.weights_description()
+        del found["band_m"]
+        return found
+
+    def fingerprint(self, *, kind: str, grid_id: int) -> str:
+        key = json.dumps(
+            {"kind": kind, "grid": grid_id, **self.parameters()}, sort_keys=True, default=str
+        )
+        return hashlib.sha256(key.encode()).hexdigest()
