@@ -75,6 +75,11 @@ def app_config() -> dict[str, Any]:
                 "task": "councils.action_item_reminders_plan",
                 "schedule": crontab(hour=6, minute=5),
             },
+            # After the night's moderation and imports; a rerun finds what was stored.
+            "analytics-nightly": {
+                "task": "analytics.nightly_run",
+                "schedule": crontab(hour=4, minute=15),
+            },
             "council-agenda-carry-over": {
                 "task": "councils.agendas_carry_over",
                 "schedule": crontab(hour=5, minute=55),

@@ -1,0 +1,49 @@
+"""The nightly analytics: for each municipality, the default grid (laid out the first time),
+then the hotspots of the last year, all day and at night, for the public (public reports) and
+for the council (every moderated report and every official incident). Each is a snapshot keyed
+on its spec, so running the night again, after a killed worker for example, writes nothing new
+for what was done and finishes the rest."""
+
+from datetime import date, datetime, time, timedelta
+
+from django.utils import timezone
+
+from curim.analytics.models import AnalysisRun, GridShape, RunAudience, Sources
+from curim.analytics.services.grid import grid_lay_out
+from curim.analytics.services.hotspot_runs import hotspots_run
+from curim.analytics.specs import HotspotSpec, TimeOfDay
+from curim.areas.models import Area
+
+DEFAULT_SHAPE = GridShape.SQUARE
+DEFAULT_CELL_SIZE_M = 250
+LOOKBACK_DAYS = 365
+
+AUDIENCE_SOURCES = ((RunAudience.PUBLIC, Sources.REPORTS), (RunAudience.COUNCIL, Sources.BOTH))
+TIMES_OF_DAY: tuple[TimeOfDay, ...] = ("all", "night")
+
+
+def _local_midnight(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def nightly_specs(today: date) -> list[HotspotSpec]:
+    end = _local_midnight(today)
+    start = _local_midnight(today - timedelta(days=LOOKBACK_DAYS))
+    return [
+        HotspotSpec(
+            audience=audience, sources=sources, start=start, end=end, time_of_day=time_of_day
+        )
+        for audience, sources in AUDIENCE_SOURCES
+        for time_of_day in TIMES_OF_DAY
+    ]
+
+
+def analytics_nightly(*, today: date | None = None) -> list[AnalysisRun]:
+    today = today or timezone.localdate()
+    runs = []
+    for municipality in Area.objects.filter(level=Area.Level.MUNICIPALITY).order_by("code"):
+        grid = grid_lay_out(
+            municipality=municipality, shape=DEFAULT_SHAPE, cell_size_m=DEFAULT_CELL_SIZE_M
+        )
+        runs += [hotspots_run(grid=grid, spec=spec) for spec in nightly_specs(today)]
+    return runs

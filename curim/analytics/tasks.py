@@ -1,0 +1,13 @@
+"""Background work of the analytics, thin tasks around services."""
+
+from celery import shared_task
+
+from curim.analytics.services.nightly import analytics_nightly
+
+NIGHTLY_TASK = "analytics.nightly_run"
+
+
+@shared_task(name=NIGHTLY_TASK, acks_late=True, ignore_result=True)
+def nightly_run() -> int:
+    """Every nightly analysis; a run already stored is found, not computed again."""
+    return len(analytics_nightly())
