@@ -15,6 +15,7 @@ from curim.analytics.risk_index import (
     IMPACT,
     LIKELIHOOD,
     PERCEPTION,
+    AreaRisk,
     empirical_bayes_rates,
     marshall_global_eb,
     marshall_prior,
@@ -143,7 +144,7 @@ def test_one_outlier_does_not_squash_the_other_scores() -> None:
 # --- the index ---------------------------------------------------------------------------------
 
 
-def four_areas() -> list:  # type: ignore[type-arg]
+def four_areas() -> list[AreaRisk]:
     return risk_index(
         areas=["A", "B", "C", "D"],
         counts_by_category=[[3, 0], [6, 6], [30, 10], [0, 1]],
