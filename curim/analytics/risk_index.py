@@ -213,6 +213,10 @@ def risk_index(
     with np.errstate(invalid="ignore", divide="ignore"):
         impact = np.where(incidents > 0, counts @ harm / incidents, np.nan)
 
+    if (night_unsafe_mean is not None and night_unsafe_n is None) or (
+        fear_share is not None and fear_n is None
+    ):
+        raise ValueError("A perception indicator needs its number of answers (its n).")
     unsafe = _per_area(night_unsafe_mean, n_areas)
     unsafe_n = _per_area(night_unsafe_n, n_areas, fill=0.0)
     fear = _per_area(fear_share, n_areas)

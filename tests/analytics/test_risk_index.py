@@ -297,6 +297,8 @@ def test_invalid_inputs_are_refused() -> None:
         risk_index(**base, weights={LIKELIHOOD: 0.0})  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="1-5"):
         risk_index(**base, night_unsafe_mean=[0.5, 3.0], night_unsafe_n=[9, 9])  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="its n"):
+        risk_index(**base, fear_share=[0.2, 0.3])  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="whole numbers"):
         risk_index(**{**base, "counts_by_category": [[1.5], [2]]})  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="negative"):
