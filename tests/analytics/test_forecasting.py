@@ -37,15 +37,15 @@ THREE_YEARS = 156
 
 def local_level_counts(seed: int, weeks: int = THREE_YEARS) -> np.ndarray:
     rng = np.random.default_rng(seed)
-    return np.maximum(0.0, np.round(40 + np.cumsum(rng.normal(0, 3, weeks))))
+    return np.asarray(np.maximum(0.0, np.round(40 + np.cumsum(rng.normal(0, 3, weeks)))))
 
 
 def nb_counts(seed: int, weeks: int, coefficients: list[float], alpha: float) -> np.ndarray:
     rng = np.random.default_rng(seed)
     mu = np.exp(nb_design(np.arange(weeks), 2) @ np.array(coefficients))
     if alpha == 0:
-        return rng.poisson(mu).astype(float)
-    return rng.negative_binomial(1 / alpha, 1 / (1 + alpha * mu)).astype(float)
+        return np.asarray(rng.poisson(mu), dtype=np.float64)
+    return np.asarray(rng.negative_binomial(1 / alpha, 1 / (1 + alpha * mu)), dtype=np.float64)
 
 
 # --- Seasonal naive ----------------------------------------------------------------------------
@@ -78,7 +78,8 @@ def test_lower_bounds_are_never_negative() -> None:
     for model in (SeasonalNaive(period=2), ExponentialSmoothing(), NegativeBinomialRegression(0)):
         forecast = model.fit(y).forecast(8)
         assert (forecast.lower >= 0).all()
-        assert (forecast.lower <= forecast.mean).all() and (forecast.mean <= forecast.upper).all()
+        assert (forecast.lower <= forecast.mean).all()
+        assert (forecast.mean <= forecast.upper).all()
 
 
 # --- Simple exponential smoothing against statsmodels -----------------------------------------
@@ -250,9 +251,7 @@ def test_the_backtest_table_reports_every_metric_and_the_dispersion() -> None:
 def test_naive_intervals_cover_a_random_walk_at_the_nominal_rate() -> None:
     rng = np.random.default_rng(7)
     y = 1e4 + np.cumsum(rng.normal(0, 3, 1500))
-    (result,) = cross_validate(
-        y, [SeasonalNaive(period=1)], h=8, min_train=100, step=8, period=1
-    )
+    (result,) = cross_validate(y, [SeasonalNaive(period=1)], h=8, min_train=100, step=8, period=1)
     np.testing.assert_allclose(result.coverage, [0.80, 0.95], atol=0.04)
 
 
@@ -304,7 +303,8 @@ def test_a_pool_still_too_sparse_falls_back_to_the_whole_municipality() -> None:
     pooled = pool_sparse_districts(series, min_mean_weekly=1.0)
     assert pooled.pooled == {(WHOLE_MUNICIPALITY, "arson"): ("B", "C")}
     np.testing.assert_allclose(pooled.series[(WHOLE_MUNICIPALITY, "arson")], 3.75)
-    assert ("A", "arson") in pooled.series and ("B", "arson") not in pooled.series
+    assert ("A", "arson") in pooled.series
+    assert ("B", "arson") not in pooled.series
 
 
 def test_a_single_sparse_district_is_covered_by_the_municipality_not_a_pool_of_one() -> None:
