@@ -9,7 +9,7 @@ out; tests/analytics/test_forecasting.py checks SES and NB2 against statsmodels.
 import csv
 import io
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Final, Protocol
 
 import numpy as np
@@ -404,17 +404,19 @@ class NegativeBinomialRegression:
         )
 
 
-def fourier_pairs_for(length: int) -> int:
-    """K = 2 annual harmonics with at least one full year of data, else none (trend only)."""
-    return DEFAULT_FOURIER_PAIRS if length >= WEEKS_PER_YEAR else 0
+def fourier_pairs_for(min_train: int) -> int:
+    """K = 2 annual harmonics when even the shortest backtest window holds a full year of
+    data, else none (trend only): a harmonic fitted to part of a year extrapolates wildly."""
+    return DEFAULT_FOURIER_PAIRS if min_train >= WEEKS_PER_YEAR else 0
 
 
-def default_models(length: int) -> tuple[CountModel, ...]:
-    """The three candidates, configured once from the full series length."""
+def default_models(length: int, min_train: int) -> tuple[CountModel, ...]:
+    """The three candidates, configured once for the series, so that the backtest judges the
+    very models that then forecast."""
     return (
         SeasonalNaive(period=default_seasonal_period(length)),
         ExponentialSmoothing(),
-        NegativeBinomialRegression(fourier_pairs=fourier_pairs_for(length)),
+        NegativeBinomialRegression(fourier_pairs=fourier_pairs_for(min_train)),
     )
 
 
@@ -526,7 +528,7 @@ class CountForecast:
     # NB2 dispersion alpha of the negative-binomial fit on the full series, whichever is chosen.
     nb_dispersion: float
     seasonal_period: int
-    rows: tuple[BacktestRow, ...] = field(default=())
+    rows: tuple[BacktestRow, ...]
 
     def backtest_csv(self) -> str:
         buffer = io.StringIO()
@@ -560,7 +562,7 @@ def _backtest_rows(
     return tuple(rows)
 
 
-def default_min_train(length: int, period: int) -> int:
+def default_min_train(period: int) -> int:
     """Two seasons (and at least 26 weeks) of training before the first origin."""
     return max(2 * period, 26)
 
@@ -578,14 +580,14 @@ def forecast_counts(
     it on the whole series and forecast the next h weeks."""
     series = _as_series(y)
     period = default_seasonal_period(len(series))
-    candidates = tuple(models) if models is not None else default_models(len(series))
-    first_origin = min_train if min_train is not None else default_min_train(len(series), period)
+    first_origin = min_train if min_train is not None else default_min_train(period)
+    candidates = tuple(models) if models is not None else default_models(len(series), first_origin)
     backtest = cross_validate(
         series, candidates, h=h, min_train=first_origin, step=step, period=period, levels=levels
     )
     chosen_index = int(np.argmin([result.mase for result in backtest]))
     chosen = candidates[chosen_index]
-    nb_fit = NegativeBinomialRegression(fourier_pairs=fourier_pairs_for(len(series))).fit(series)
+    nb_fit = NegativeBinomialRegression(fourier_pairs=fourier_pairs_for(first_origin)).fit(series)
     return CountForecast(
         chosen_model=chosen.name,
         forecast=chosen.fit(series).forecast(h, levels),
