@@ -245,6 +245,20 @@ def test_the_backtest_table_reports_every_metric_and_the_dispersion() -> None:
     assert result.forecast.lower.shape == (2, 4)
 
 
+def test_under_two_years_the_candidates_are_naive_and_a_trend_only_regression() -> None:
+    y = np.asarray(np.random.default_rng(21).poisson(5, 80), dtype=np.float64)
+    result = forecast_counts(y, h=8)
+    assert result.seasonal_period == 1
+    # Origins 26 .. 72: two seasons of m = 1 are fewer than the 26-week floor.
+    assert {row.n_origins for row in result.backtest} == {47}
+    assert result.forecast.mean.shape == (8,)
+
+
+def test_a_series_too_short_for_one_origin_is_refused() -> None:
+    with pytest.raises(ValueError, match="too short"):
+        forecast_counts(np.ones(30), h=8)
+
+
 # --- Interval coverage on long simulated series ------------------------------------------------
 
 
