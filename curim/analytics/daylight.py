@@ -47,12 +47,13 @@ def _julian_centuries(julian_days: FloatArray) -> FloatArray:
 def _equation_of_time_and_declination(centuries: FloatArray) -> tuple[FloatArray, FloatArray]:
     """The equation of time (minutes) and the sun's apparent declination (radians) at the given
     Julian centuries: the NOAA Solar Calculator's equations, from Meeus, Astronomical
-    Algorithms (1991), chapters 24 and 27 (low-accuracy solar coordinates).
+    Algorithms, 2nd ed. (1998), chapters 25 (solar coordinates, low accuracy) and 28 (equation
+    of time).
 
     Not the shorter Spencer (1971) Fourier series of NOAA's "General Solar Position
     Calculations": its fit is tied to its mid-century epoch, and in the 2020s it puts the
     equinoxes about a day late (declination off by up to 0.44 degrees), moving dawn and dusk at
-    Piraeus by up to 2.7 minutes against these equations.
+    Piraeus by up to about 2.5 minutes against these equations.
     """
     t = centuries
     mean_longitude = np.radians((280.46646 + t * (36000.76983 + 0.0003032 * t)) % 360.0)
