@@ -55,9 +55,9 @@ class Events:
 
 @dataclass(frozen=True)
 class ProspectiveSettings:
-    """Bowers, Johnson & Pease (2004): an event `a` whole weeks before the cut-off, in a cell at
-    distance `d` from the scored cell, adds 1/(1 + a) × 1/(1 + d / cell width), for d within the
-    bandwidth and a within the window."""
+    """Bowers, Johnson & Pease (2004): an event `a` weeks before the cut-off (see
+    prospective_scores), in a cell at distance `d` from the scored cell, adds
+    1/(1 + a) × 1/(1 + d / cell width), for d within the bandwidth and a within the window."""
 
     bandwidth_m: float = 400.0
     window_weeks: int = 8
@@ -211,6 +211,7 @@ def crime_events(
 
 
 def _in_window(events: Events, cutoff_day: float, weeks: int) -> NDArray[np.bool_]:
+    """cutoff − 7 weeks <= day < cutoff: an age in (0, 7 weeks] days."""
     if weeks < 1:
         raise ValueError("A window must be at least one week.")
     return (events.day < cutoff_day) & (events.day >= cutoff_day - weeks * DAYS_PER_WEEK)
@@ -240,10 +241,11 @@ def prospective_scores(
     settings: ProspectiveSettings | None = None,
 ) -> FloatArray:
     """s_i = Σ_e 1/(1 + a_e) × w_{i, cell(e)}, over events of the last window_weeks weeks, with
-    a_e = floor((cutoff − day_e) / 7) the whole weeks ago (0 for the last 7 days)."""
+    a_e = ceil((cutoff − day_e) / 7) − 1 the weeks ago: 0 for an age in (0, 7] days, 1 for
+    (7, 14], …, window_weeks − 1 for the oldest week of the window."""
     settings = settings or ProspectiveSettings()
     recent = _in_window(events, cutoff_day, settings.window_weeks)
-    weeks_ago = np.floor((cutoff_day - events.day[recent]) / DAYS_PER_WEEK)
+    weeks_ago = np.ceil((cutoff_day - events.day[recent]) / DAYS_PER_WEEK) - 1.0
     recency = np.bincount(
         events.cell[recent], weights=1.0 / (1.0 + weeks_ago), minlength=len(cells.x)
     )
