@@ -341,19 +341,29 @@ SCENARIO_COLUMNS = SCENARIO_ROWS = 30
 SCENARIO_WEEKS = 80
 
 
-def near_repeat_events(cells: Cells, *, seed: int) -> Events:
-    """Background events (a little more likely in one block, a long-standing hotspot a kernel
-    density finds) and contagion: every event draws Poisson(0.45) more in the next week and
-    Poisson(0.2) the week after, each up to 2 cells away in either direction."""
+def near_repeat_events(
+    cells: Cells,
+    *,
+    seed: int,
+    background_per_week: float = 10.0,
+    hotspot_intensity: float = 1.5,
+    offspring: tuple[float, float] = (0.45, 0.2),
+) -> Events:
+    """Background events, Poisson(background_per_week) a week, hotspot_intensity times as likely
+    in one 5 × 5 block (a long-standing hotspot a kernel density finds), and contagion: every
+    event draws Poisson(offspring[0]) more in the next week and Poisson(offspring[1]) the week
+    after, each up to 2 cells away in either direction."""
     rng = np.random.default_rng(seed)
     intensity = np.ones((SCENARIO_ROWS, SCENARIO_COLUMNS))
-    intensity[5:10, 5:10] = 1.5
+    intensity[5:10, 5:10] = hotspot_intensity
     background = (intensity / intensity.sum()).ravel()
     weeks: list[tuple[NDArray[np.int64], NDArray[np.int64]]] = []
     for week in range(SCENARIO_WEEKS):
-        new = rng.choice(SCENARIO_ROWS * SCENARIO_COLUMNS, size=rng.poisson(10.0), p=background)
+        new = rng.choice(
+            SCENARIO_ROWS * SCENARIO_COLUMNS, size=rng.poisson(background_per_week), p=background
+        )
         rows, columns = [new // SCENARIO_COLUMNS], [new % SCENARIO_COLUMNS]
-        for lag, mean in ((1, 0.45), (2, 0.2)):
+        for lag, mean in enumerate(offspring, start=1):
             if week >= lag:
                 parent_rows, parent_columns = weeks[week - lag]
                 children = rng.poisson(mean, size=len(parent_rows))
@@ -405,3 +415,18 @@ def test_the_selection_type_is_frozen() -> None:
     selection = Selection(cells=np.array([0], dtype=np.int64), area_share=0.5)
     with pytest.raises(AttributeError):
         selection.area_share = 1.0
+
+
+def test_without_near_repeats_the_retrospective_density_wins_instead() -> None:
+    # The control: the same process with no contagion and a stable block three times as likely.
+    cells = square_grid(columns=SCENARIO_COLUMNS, rows=SCENARIO_ROWS)
+    events = near_repeat_events(
+        cells, seed=7, background_per_week=25.0, hotspot_intensity=3.0, offspring=(0.0, 0.0)
+    )
+
+    result = backtest(cells, events, end_day=SCENARIO_WEEKS * 7.0, periods=26)
+
+    for share in (0.01, 0.05):
+        density = result.summary("retrospective_kde", share)
+        assert density.pai > result.summary("prospective", share).pai, share
+        assert density.pai > result.summary("last_period", share).pai, share
