@@ -55,9 +55,9 @@ class Events:
 
 @dataclass(frozen=True)
 class ProspectiveSettings:
-    """Bowers, Johnson & Pease (2004): an event `a` weeks before the cut-off (see
+    """Bowers, Johnson & Pease (2004): an event `w` weeks before the cut-off (see
     prospective_scores), in a cell at distance `d` from the scored cell, adds
-    1/(1 + a) × 1/(1 + d / cell width), for d within the bandwidth and a within the window."""
+    1/(1 + w) × 1/(1 + d / cell width), for d within the bandwidth and w within the window."""
 
     bandwidth_m: float = 400.0
     window_weeks: int = 8
@@ -239,18 +239,20 @@ def prospective_scores(
     *,
     cutoff_day: float,
     settings: ProspectiveSettings | None = None,
+    proximity: sparse.csr_array | None = None,
 ) -> FloatArray:
-    """s_i = Σ_e 1/(1 + a_e) × w_{i, cell(e)}, over events of the last window_weeks weeks, with
-    a_e = ceil((cutoff − day_e) / 7) − 1 the weeks ago: 0 for an age in (0, 7] days, 1 for
-    (7, 14], …, window_weeks − 1 for the oldest week of the window."""
+    """S_i = Σ_e 1/(1 + w_e) × v_{i, cell(e)} over the events of the last window_weeks weeks,
+    with w_e = ceil((cutoff − day_e) / 7) − 1 the weeks ago (0 for an age in (0, 7] days, 1 for
+    (7, 14], …) and v the proximity_weights; pass those precomputed when scoring many weeks."""
     settings = settings or ProspectiveSettings()
     recent = _in_window(events, cutoff_day, settings.window_weeks)
     weeks_ago = np.ceil((cutoff_day - events.day[recent]) / DAYS_PER_WEEK) - 1.0
     recency = np.bincount(
         events.cell[recent], weights=1.0 / (1.0 + weeks_ago), minlength=len(cells.x)
     )
-    weights = proximity_weights(cells, bandwidth_m=settings.bandwidth_m)
-    return np.asarray(weights @ recency, dtype=np.float64)
+    if proximity is None:
+        proximity = proximity_weights(cells, bandwidth_m=settings.bandwidth_m)
+    return np.asarray(proximity @ recency, dtype=np.float64)
 
 
 def last_period_scores(
@@ -294,11 +296,22 @@ def retrospective_kde_scores(
 
 
 def method_scores(
-    method: Method, cells: Cells, events: Events, *, cutoff_day: float, settings: HotspotSettings
+    method: Method,
+    cells: Cells,
+    events: Events,
+    *,
+    cutoff_day: float,
+    settings: HotspotSettings,
+    proximity: sparse.csr_array | None = None,
 ) -> FloatArray:
+    """The scores of one method; proximity (prospective only) as in prospective_scores."""
     if method == "prospective":
         return prospective_scores(
-            cells, events, cutoff_day=cutoff_day, settings=settings.prospective
+            cells,
+            events,
+            cutoff_day=cutoff_day,
+            settings=settings.prospective,
+            proximity=proximity,
         )
     if method == "last_period":
         return last_period_scores(
@@ -370,6 +383,23 @@ def period_counts(cells: Cells, events: Events, *, start_day: float, days: float
     return np.bincount(events.cell[inside], minlength=len(cells.x)).astype(np.int64)
 
 
+def hotspot_map(
+    method: Method,
+    cells: Cells,
+    events: Events,
+    *,
+    cutoff_day: float,
+    area_shares: Sequence[float] = AREA_SHARES,
+    settings: HotspotSettings | None = None,
+) -> tuple[Selection, ...]:
+    """The hotspot cells for the week starting at cutoff_day, one selection per area share,
+    from the events before it: the map for the coming week."""
+    scores = method_scores(
+        method, cells, events, cutoff_day=cutoff_day, settings=settings or HotspotSettings()
+    )
+    return tuple(top_cells_by_area(scores, cells.area, share=share) for share in area_shares)
+
+
 # --- Backtest ---------------------------------------------------------------------------------
 
 
@@ -390,11 +420,15 @@ def backtest(
     if periods < 1:
         raise ValueError("A backtest needs at least one period.")
     cutoffs = [end_day - DAYS_PER_WEEK * (periods - j) for j in range(periods)]
+    # The same cells every week: the prospective method's neighbours are found once.
+    proximity = proximity_weights(cells, bandwidth_m=settings.prospective.bandwidth_m)
     evaluations: list[PeriodEvaluation] = []
     for cutoff in cutoffs:
         counts = period_counts(cells, events, start_day=cutoff, days=DAYS_PER_WEEK)
         for method in methods:
-            scores = method_scores(method, cells, events, cutoff_day=cutoff, settings=settings)
+            scores = method_scores(
+                method, cells, events, cutoff_day=cutoff, settings=settings, proximity=proximity
+            )
             for share in area_shares:
                 selection = top_cells_by_area(scores, cells.area, share=share)
                 evaluations.append(

@@ -17,12 +17,12 @@ from curim.analytics.prospective import (
     HotspotSettings,
     ProspectiveSettings,
     RetrospectiveKdeSettings,
-    Selection,
     analysis_cells,
     as_days,
     backtest,
     cell_ranking,
     crime_events,
+    hotspot_map,
     last_period_scores,
     period_counts,
     prospective_scores,
@@ -411,10 +411,19 @@ def test_with_near_repeats_the_prospective_map_beats_both_baselines() -> None:
             assert prospective.hit_rate > other.hit_rate, (share, baseline)
 
 
-def test_the_selection_type_is_frozen() -> None:
-    selection = Selection(cells=np.array([0], dtype=np.int64), area_share=0.5)
-    with pytest.raises(AttributeError):
-        selection.area_share = 1.0
+def test_the_map_for_the_coming_week_ranks_the_cells_near_last_weeks_events_first() -> None:
+    cells = square_grid(columns=10, rows=10)
+    # Last week in cell 44, three weeks ago in cell 0; the cut-off's own week is the future.
+    events = events_in_cells(cells, [44, 0, 99], [97.0, 80.0, 100.0])
+
+    one, five = hotspot_map(
+        "prospective", cells, events, cutoff_day=100.0, area_shares=(0.01, 0.05)
+    )
+
+    assert one.cells.tolist() == [44]
+    # Then its four rook neighbours (0.5), in cell order, 100 m away.
+    assert five.cells.tolist() == [44, 34, 43, 45, 54]
+    assert five.area_share == pytest.approx(0.05, abs=1e-15)
 
 
 def test_without_near_repeats_the_retrospective_density_wins_instead() -> None:
