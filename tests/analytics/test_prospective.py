@@ -439,3 +439,22 @@ def test_without_near_repeats_the_retrospective_density_wins_instead() -> None:
         density = result.summary("retrospective_kde", share)
         assert density.pai > result.summary("prospective", share).pai, share
         assert density.pai > result.summary("last_period", share).pai, share
+
+
+def test_each_backtest_week_judges_the_map_made_at_its_cut_off() -> None:
+    cells = square_grid(columns=SCENARIO_COLUMNS, rows=SCENARIO_ROWS)
+    events = near_repeat_events(cells, seed=11)
+
+    result = backtest(cells, events, end_day=SCENARIO_WEEKS * 7.0, periods=4)
+
+    assert len(result.periods) == 4 * 3 * 3
+    for evaluation in result.periods:
+        (selection,) = hotspot_map(
+            evaluation.method,
+            cells,
+            events,
+            cutoff_day=evaluation.cutoff_day,
+            area_shares=(evaluation.target_area_share,),
+        )
+        counts = period_counts(cells, events, start_day=evaluation.cutoff_day, days=7.0)
+        assert evaluation.accuracy == selection_accuracy(selection, counts)
