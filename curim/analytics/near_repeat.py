@@ -92,7 +92,7 @@ class KnoxTest:
 def knox_test(
     x: ArrayLike,
     y: ArrayLike,
-    t: ArrayLike,
+    t: ArrayLike | Sequence[dt.date],
     *,
     space_edges_m: Sequence[float],
     time_edges_days: Sequence[float],
@@ -178,7 +178,9 @@ def knox_test(
     )
 
 
-def _times_in_integer_units_or_days(t: ArrayLike, n: int) -> tuple[FloatArray, float]:
+def _times_in_integer_units_or_days(
+    t: ArrayLike | Sequence[dt.date], n: int
+) -> tuple[FloatArray, float]:
     """Times as float64 and how many of their units make a day.
 
     Datetimes become whole microseconds since the earliest (exact in float64 for ~285 years),
