@@ -27,8 +27,6 @@ Closure = Literal["left", "right"]
 # its "101 to 200" is really [100, 200)), so the same edges here give the same counts.
 DEFAULT_CLOSURE: Final[Closure] = "left"
 MICROSECONDS_PER_DAY: Final = 86_400_000_000
-# Cells × permutations × pairs held in memory at once, at most (8 bytes each).
-_BLOCK_VALUES: Final = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -138,31 +136,24 @@ def knox_test(
     # Edges in the times' own units: integer microseconds compare exactly with whole days.
     scaled_time_edges = time_edges * units_per_day
     shape = (len(space_bands), len(time_bands))
-    observed = _tables(
-        times[np.newaxis, :], first, second, space_band, scaled_time_edges, closed, shape
-    )[0]
+    observed = _table(times, first, second, space_band, scaled_time_edges, closed, shape)
 
     rng = np.random.default_rng(int(seed))
-    pairs = max(len(first), 1)
-    block = max(1, min(n_permutations, _BLOCK_VALUES // pairs))
     total = np.zeros(shape, dtype=np.float64)
     at_least_observed = np.zeros(shape, dtype=np.int64)
-    done = 0
-    while done < n_permutations:
-        size = min(block, n_permutations - done)
-        # One permutation per call, in order, so the stream does not depend on the block size.
-        retimed = np.stack([times[rng.permutation(n)] for _ in range(size)])
-        tables = _tables(retimed, first, second, space_band, scaled_time_edges, closed, shape)
-        total += tables.sum(axis=0)
-        at_least_observed += (tables >= observed).sum(axis=0)
-        done += size
+    # A loop over permutations only; each one is vectorised over the pairs.
+    for _ in range(n_permutations):
+        retimed = times[rng.permutation(n)]
+        table = _table(retimed, first, second, space_band, scaled_time_edges, closed, shape)
+        total += table
+        at_least_observed += table >= observed
 
     expected = total / n_permutations
     ratios = np.full(shape, np.nan)
     np.divide(observed, expected, out=ratios, where=expected > 0)
     p_values = (at_least_observed + 1.0).astype(np.float64) / (n_permutations + 1.0)
-    for table in (observed, expected, ratios, p_values):
-        table.setflags(write=False)
+    for result_table in (observed, expected, ratios, p_values):
+        result_table.setflags(write=False)
     return KnoxTest(
         space_bands=space_bands,
         time_bands=time_bands,
@@ -289,7 +280,7 @@ def _close_pairs(
     return first, second, distances
 
 
-def _tables(
+def _table(
     times: FloatArray,
     first: IntArray,
     second: IntArray,
@@ -298,16 +289,14 @@ def _tables(
     closed: Closure,
     shape: tuple[int, int],
 ) -> IntArray:
-    """Space × time tables, one per row of `times` (events' times under one permutation)."""
-    n_tables = times.shape[0]
-    cells = shape[0] * shape[1]
-    gaps = np.abs(times[:, first] - times[:, second])
-    time_band = _band_index(gaps.ravel(), scaled_time_edges, closed, False).reshape(gaps.shape)
-    cell = space_band[np.newaxis, :] * shape[1] + time_band
-    cell += np.arange(n_tables, dtype=np.int64)[:, np.newaxis] * cells
-    counted = cell[time_band >= 0]
-    counts = np.bincount(counted, minlength=n_tables * cells)
-    return counts.reshape(n_tables, *shape).astype(np.int64)
+    """The space × time table of the fixed pairs with the events at these times."""
+    gaps = np.abs(np.take(times, first) - np.take(times, second))
+    # Most pairs are further apart in time than the last edge: band only the others.
+    near = np.flatnonzero(gaps <= scaled_time_edges[-1])
+    time_band = _band_index(gaps[near], scaled_time_edges, closed, False)
+    counted = time_band >= 0
+    cell = space_band[near[counted]] * shape[1] + time_band[counted]
+    return np.bincount(cell, minlength=shape[0] * shape[1]).reshape(shape).astype(np.int64)
 
 
 def _number(value: float) -> str:

@@ -11,7 +11,6 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import pytest
 
-from curim.analytics import near_repeat
 from curim.analytics.near_repeat import KnoxTest, knox_test
 
 TOLERANCE = 1e-9
@@ -331,17 +330,6 @@ def test_the_same_seed_gives_the_same_result_and_another_seed_another() -> None:
         np.testing.assert_array_equal(getattr(first, name), getattr(again, name))
     assert not np.array_equal(first.expected, other.expected)
     assert (first.seed, other.seed) == (5, 6)
-
-
-def test_the_result_does_not_depend_on_how_many_permutations_are_counted_at_once(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    whole = hand_test(seed=11, n_permutations=101)
-    monkeypatch.setattr(near_repeat, "_BLOCK_VALUES", 7)
-    in_blocks = hand_test(seed=11, n_permutations=101)
-
-    np.testing.assert_array_equal(whole.expected, in_blocks.expected)
-    np.testing.assert_array_equal(whole.p_values, in_blocks.p_values)
 
 
 def test_datetimes_and_day_numbers_give_the_same_table() -> None:
