@@ -404,3 +404,20 @@ def test_times_with_and_without_a_time_zone_are_not_mixed() -> None:
             n_permutations=9,
             seed=1,
         )
+
+
+def test_events_too_far_apart_for_any_band_give_an_empty_table() -> None:
+    result = knox_test(
+        [X0, X0 + 5_000, X0 + 10_000],
+        [Y0, Y0, Y0],
+        [0.0, 1.0, 2.0],
+        space_edges_m=SPACE_EDGES,
+        time_edges_days=TIME_EDGES,
+        n_permutations=19,
+        seed=1,
+    )
+
+    assert result.n_close_pairs == 0
+    assert result.observed.sum() == 0
+    assert np.isnan(result.ratios).all()
+    assert (result.p_values == 1.0).all()
