@@ -49,6 +49,7 @@ CATEGORY_CODES: Final = (
     "oscillating-cold",
     "historical-cold",
 )
+CATEGORY_DTYPE: Final = f"<U{max(len(code) for code in CATEGORY_CODES)}"
 # Plain English (ArcGIS's names); the platform translates them where it shows them.
 CATEGORY_LABELS: Final = {
     "none": "No pattern detected",
@@ -191,7 +192,7 @@ def emerging_categories(significance: ArrayLike, trend: ArrayLike) -> NDArray[np
         raise ValueError("Significance and trend values must be -1, 0 or +1.")
     slices = history.shape[0]
     final = history[-1]
-    categories = np.full(history.shape[1], "none", dtype="<U16")
+    categories = np.full(history.shape[1], "none", dtype=CATEGORY_DTYPE)
 
     for sign, side, opposite in ((1, "hot", -1), (-1, "cold", 1)):
         this = history == sign

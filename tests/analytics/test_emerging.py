@@ -371,3 +371,14 @@ def test_weights_are_checked_even_when_every_slice_is_flat() -> None:
     assert (emerging_hotspots(flat, weights).categories == "none").all()
     with pytest.raises(ValueError, match="n × n"):
         emerging_hotspots(flat, wrong)
+
+
+def test_the_worked_example_of_the_docs() -> None:
+    z = [0.3, -0.2, -2.1, 0.1, 0.4, 0.4, 0.9, 1.2, 2.3, 2.8]
+    trend = mann_kendall(z)
+
+    assert (int(trend.s), float(trend.variance)) == (36, 124.0)
+    assert trend.z == pytest.approx(35 / np.sqrt(124), abs=TOLERANCE)
+    assert trend.trend == 1
+    assert category("..C.....HH", int(trend.trend)) == "oscillating-hot"
+    assert category("........HH", int(trend.trend)) == "consecutive-hot"
