@@ -256,6 +256,11 @@ def test_a_planted_new_and_a_planted_persistent_hot_spot_are_recovered() -> None
 
     assert (grid[4:6, 4:6] == "persistent-hot").all()
     assert (grid[13:15, 13:15] == "new-hot").all()
+    # The persistent block's centre is hot in at least 11 of the 12 months (90%), the new
+    # block's only in the last one.
+    hot_months = (result.significance == 1).sum(axis=0).reshape(ROWS, COLUMNS)
+    assert (hot_months[4:6, 4:6] >= 11).all()
+    assert (hot_months[13:15, 13:15] == 1).all()
     outside = np.ones((ROWS, COLUMNS), dtype=bool)
     outside[2:8, 2:8] = outside[11:17, 11:17] = False
     assert (grid[outside] == "none").mean() > 0.9
