@@ -18,6 +18,9 @@ FloatArray = NDArray[np.float64]
 
 # Confidence levels of the classes, strongest first: ArcGIS's Gi_Bin ±3, ±2, ±1.
 CONFIDENCE_LEVELS: Final = (0.99, 0.95, 0.90)
+# The p-value each level allows, written out: 1 - 0.90 is 0.09999999999999998 in floating
+# point, which would put a p-value of exactly 0.10 outside the 90% class.
+SIGNIFICANCE_LEVELS: Final = (0.01, 0.05, 0.10)
 CLASS_LABELS: Final = {
     3: "hot-99",
     2: "hot-95",
@@ -141,7 +144,7 @@ def gi_bin(z_scores: ArrayLike, p_values: ArrayLike) -> NDArray[np.int8]:
     """+3/+2/+1 where p <= 0.01/0.05/0.10 and z > 0, the negatives where z < 0, else 0."""
     z = np.asarray(z_scores, dtype=np.float64)
     p = np.asarray(p_values, dtype=np.float64)
-    strength = sum(((p <= 1 - level).astype(np.int8) for level in CONFIDENCE_LEVELS), np.int8(0))
+    strength = sum(((p <= alpha).astype(np.int8) for alpha in SIGNIFICANCE_LEVELS), np.int8(0))
     return (np.sign(z).astype(np.int8) * strength).astype(np.int8)
 
 

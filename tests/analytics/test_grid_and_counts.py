@@ -3,6 +3,7 @@ checked against PostGIS's own point-in-polygon; who counts for which audience.""
 
 import math
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import numpy as np
 import pytest
@@ -32,7 +33,7 @@ def _municipality() -> Area:
     return Area.objects.get(level=Area.Level.MUNICIPALITY)
 
 
-def _one(sql: str, params: list[object] | None = None) -> tuple[object, ...]:
+def _one(sql: str, params: list[Any] | None = None) -> tuple[object, ...]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params or [])
         row = cursor.fetchone()

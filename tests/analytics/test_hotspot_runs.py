@@ -112,8 +112,8 @@ def test_the_nightly_task_runs_in_a_worker_and_a_second_night_adds_nothing(
 ) -> None:
     from curim.analytics.tasks import nightly_run
 
-    nightly_run.delay().get(timeout=120)
+    assert nightly_run.delay().get(timeout=120) == 4  # public and council, day and night
     runs = AnalysisRun.objects.count()
-    assert runs == 4  # public and council, all day and at night
-    nightly_run.delay().get(timeout=120)
+    assert runs == 4
+    assert nightly_run.delay().get(timeout=120) == 4
     assert AnalysisRun.objects.count() == runs

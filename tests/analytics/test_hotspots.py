@@ -218,6 +218,8 @@ def test_classes_are_gi_bin() -> None:
     assert [CLASS_LABELS[c] for c in gi_bin(z, p)][:4] == ["hot-99", "hot-95", "hot-90", "none"]
     # Boundaries are significant: p exactly 0.05 is 95%.
     assert gi_bin([1.0, -1.0], [0.05, 0.01]).tolist() == [2, -3]
+    # p exactly 0.10 is 90% (1 - 0.90 in floating point is just below 0.10).
+    assert gi_bin([1.0, -1.0], [0.10, 0.10]).tolist() == [1, -1]
 
 
 def test_classes_use_the_fdr_adjusted_p_values() -> None:

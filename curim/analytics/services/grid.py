@@ -77,12 +77,14 @@ def grid_lay_out(
     """The grid of this layout over the municipality, laid out now if it does not exist yet."""
     if municipality.level != Area.Level.MUNICIPALITY:
         raise ValueError(f"A grid covers a municipality, not a {municipality.level}.")
+    Grid(municipality=municipality, shape=shape, cell_size_m=cell_size_m).clean_fields(
+        exclude=["municipality"]
+    )
     with transaction.atomic():
         grid, created = Grid.objects.get_or_create(
             municipality=municipality, shape=shape, cell_size_m=cell_size_m
         )
         if created:
-            grid.full_clean()
             sql = _LAYOUT_SQL.format(grid_function=GRID_FUNCTIONS[GridShape(shape)])
             with connection.cursor() as cursor:
                 cursor.execute(
