@@ -170,3 +170,19 @@ def test_day_night_and_slices_split_the_counts(make_report) -> None:  # type: ig
     slices = cell_counts(grid, query, slice_starts=[day, day + timedelta(hours=12)])
     assert slices.shape == (2, grid.cells.count())
     assert list(slices.sum(axis=1)) == [2, 4]
+
+
+def test_located_events_are_the_counted_ones_in_the_same_cells(
+    make_report,  # type: ignore[no-untyped-def]
+) -> None:
+    from curim.analytics.selectors.cells import located_events
+
+    grid = grid_lay_out(municipality=_municipality())
+    for lon in (23.640, 23.6465, 23.6465, 23.650):
+        make_report(at=(lon, 37.9425))
+    query = EventQuery(RunAudience.COUNCIL, Sources.REPORTS, *WHOLE_PERIOD)
+    located = located_events(grid, query)
+    counts = cell_counts(grid, query)
+    np.testing.assert_array_equal(np.bincount(located.cell, minlength=counts.size), counts)
+    assert located.group == ["incivility"] * 4
+    assert (np.diff(located.day) >= 0).all()
