@@ -12,6 +12,7 @@ from typing import Any
 import pyproj
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from curim.accounts.models import User
@@ -491,3 +492,71 @@ def test_parsing_reads_a_file_without_the_database(
         (2, "A", 23.605, 37.935),
         (3, "B", 23.62, 37.935),
     ]
+
+
+# --- Mappings and the admin -------------------------------------------------------------------
+def test_setting_a_mapping_again_remaps_it_and_keeps_the_others(police: IncidentSource) -> None:
+    category_mappings_set(
+        source=police,
+        mappings={" ΚΛΟΠΗ ": Category.objects.get(slug="burglary"), "ΛΗΣΤΕΙΑ": _theft()},
+    )
+    mappings = dict(police.category_mappings.values_list("their_category", "category__slug"))
+    assert mappings == {"ΚΛΟΠΗ": "burglary", "ΔΙΑΡΡΗΞΗ": "burglary", "ΛΗΣΤΕΙΑ": "theft"}
+
+
+def _theft() -> Category:
+    return Category.objects.get(slug="theft")
+
+
+def test_an_analyst_reads_incidents_in_the_admin_and_cannot_write_them(
+    police: IncidentSource, analyst: User, client: Client
+) -> None:
+    assert run(police, analyst, a_csv([row("A-1")])).ok
+    incident = OfficialIncident.objects.get()
+    client.force_login(analyst)
+    listing = client.get(f"/admin/analytics/officialincident/?source__id__exact={police.pk}")
+    assert listing.status_code == 200
+    assert "A-1" in listing.content.decode()
+    page = client.get(f"/admin/analytics/officialincident/{incident.pk}/change/")
+    assert page.status_code == 200
+    assert "23.605000, 37.935000" in page.content.decode()
+    assert client.get("/admin/analytics/officialincident/add/").status_code == 403
+    assert (
+        client.post(f"/admin/analytics/officialincident/{incident.pk}/change/").status_code == 403
+    )
+    assert client.get("/admin/analytics/incidentimport/add/").status_code == 403
+    assert client.get("/admin/analytics/incidentsource/add/").status_code == 200
+
+
+def test_an_analyst_adds_a_source_with_its_mappings_in_the_admin(
+    analyst: User, client: Client
+) -> None:
+    client.force_login(analyst)
+    prefix = "category_mappings"
+    response = client.post(
+        "/admin/analytics/incidentsource/add/",
+        {
+            "slug": "municipal-police",
+            "name_en": "Municipal police",
+            "name_el": "Δημοτική αστυνομία",
+            f"{prefix}-TOTAL_FORMS": "1",
+            f"{prefix}-INITIAL_FORMS": "0",
+            f"{prefix}-0-their_category": "Κλοπή",
+            f"{prefix}-0-category": str(_theft().pk),
+        },
+    )
+    assert response.status_code == 302
+    source = IncidentSource.objects.get(slug="municipal-police")
+    assert list(source.category_mappings.values_list("their_category", "category")) == [
+        ("Κλοπή", _theft().pk)
+    ]
+
+
+def test_a_citizen_never_reaches_the_incidents(
+    police: IncidentSource, analyst: User, client: Client
+) -> None:
+    assert run(police, analyst, a_csv([row("A-1")])).ok
+    client.force_login(user_with_role(Role.CITIZEN))
+    response = client.get("/admin/analytics/officialincident/")
+    assert response.status_code == 302
+    assert "A-1" not in response.content.decode()
