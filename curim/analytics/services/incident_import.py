@@ -95,7 +95,7 @@ class IncidentImportResult:
 
 
 def incidents_import(
-    *, source: IncidentSource, file_name: str, content: bytes, imported_by: User | None
+    *, source: IncidentSource, file_name: str, content: bytes, imported_by: User
 ) -> IncidentImportResult:
     """Check every row of the file, then write them all, or none. Errors come by row, then in
     the order of the columns; at most MAX_ERRORS_SHOWN of them, then a count of the rest."""
