@@ -164,6 +164,8 @@ def test_naive_times_are_athens_time_and_offsets_are_kept(
         row("S", occurred_at="2026-07-10 09:00"),  # summer: UTC+3
         row("Z", occurred_at="2026-07-10T09:00:00Z"),
         row("O", occurred_at="2026-07-10T09:00:00+01:00"),
+        # 03:30 comes twice on 25 October 2026: the first, still summer time, is taken
+        row("D", occurred_at="2026-10-25T03:30"),
     ])  # fmt: skip
     assert run(police, analyst, content).ok
     times = dict(OfficialIncident.objects.values_list("external_id", "occurred_at"))
@@ -172,6 +174,7 @@ def test_naive_times_are_athens_time_and_offsets_are_kept(
         "S": datetime(2026, 7, 10, 6, 0, tzinfo=UTC),
         "Z": datetime(2026, 7, 10, 9, 0, tzinfo=UTC),
         "O": datetime(2026, 7, 10, 8, 0, tzinfo=UTC),
+        "D": datetime(2026, 10, 25, 0, 30, tzinfo=UTC),
     }
 
 
