@@ -76,6 +76,20 @@ COUNCIL_ADMIN_PERMISSIONS = frozenset(
     }
 )
 
+# In the Django admin, analysts and admins keep the official incident sources and their category
+# mappings, and read the import log and the incidents (which only an import writes).
+ANALYTICS_ADMIN_PERMISSIONS = frozenset(
+    {
+        *(
+            f"analytics.{verb}_{model}"
+            for model in ("incidentsource", "categorymapping")
+            for verb in ("view", "add", "change")
+        ),
+        "analytics.view_incidentimport",
+        "analytics.view_officialincident",
+    }
+)
+
 # Django permissions ("app_label.codename") per role. Roles whose work arrives with later
 # features hold none yet; their access is granted by role membership in the selectors.
 ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
@@ -85,7 +99,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.COUNCIL_SECRETARY: frozenset(),
     Role.VSU_STAFF: frozenset(),
     Role.VSU_SUPERVISOR: frozenset(),
-    Role.ANALYST: SURVEY_ADMIN_PERMISSIONS,
+    Role.ANALYST: SURVEY_ADMIN_PERMISSIONS | ANALYTICS_ADMIN_PERMISSIONS,
     Role.ADMIN: frozenset(
         {
             "accounts.view_user",
@@ -120,6 +134,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
             "reports.change_open311client",
             *SURVEY_ADMIN_PERMISSIONS,
             *COUNCIL_ADMIN_PERMISSIONS,
+            *ANALYTICS_ADMIN_PERMISSIONS,
         }
     ),
 }

@@ -675,6 +675,7 @@ ROWS: dict[str, Row] = {
 # --- The Django admin's model pages ----------------------------------------------------------
 NOBODY: frozenset[str] = frozenset()
 SURVEY_BUILDERS = ADMIN_SITE  # analysts, admins and the superuser
+INCIDENT_KEEPERS = ADMIN_SITE  # analysts, admins and the superuser
 SU = frozenset({SUPERUSER})
 
 
@@ -751,6 +752,14 @@ ADMIN_MODELS: dict[str, AdminModel] = {
     "councils_strategy": AdminModel(view=ADMINS, add=ADMINS, change=ADMINS, delete=ADMINS),
     "councils_objective": AdminModel(view=ADMINS, add=ADMINS, change=ADMINS, delete=ADMINS),
     "councils_recordchange": AdminModel(view=ADMINS),
+    # Official incidents: analysts and admins keep the sources and their category mappings
+    # (deleted by the superuser alone); the import log and the incidents, which only an import
+    # writes, are read-only for everybody.
+    "analytics_incidentsource": AdminModel(
+        view=INCIDENT_KEEPERS, add=INCIDENT_KEEPERS, change=INCIDENT_KEEPERS, delete=SU
+    ),
+    "analytics_incidentimport": AdminModel(view=INCIDENT_KEEPERS),
+    "analytics_officialincident": AdminModel(view=INCIDENT_KEEPERS),
 }
 
 ADMIN_PAGES = ("changelist", "add", "change", "delete", "history", "<object>")
@@ -825,6 +834,7 @@ ROWS.update(
         "admin:app_list[reports]": _admin_app(ADMINS),
         "admin:app_list[surveys]": _admin_app(SURVEY_BUILDERS),
         "admin:app_list[councils]": _admin_app(ADMINS),
+        "admin:app_list[analytics]": _admin_app(INCIDENT_KEEPERS),
     }
 )
 

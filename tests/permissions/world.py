@@ -22,6 +22,7 @@ from curim.accounts.models import TOTPDevice, User
 from curim.accounts.roles import Role
 from curim.accounts.services import citizen_register
 from curim.accounts.twofactor import SESSION_DEVICE_KEY, SESSION_USER_KEY
+from curim.analytics.models import CategoryMapping, IncidentImport, IncidentSource, OfficialIncident
 from curim.areas.models import Area
 from curim.core.models import OutboxTask
 from curim.reports.models import Category, Comment, Confirmation, Follow, Report
@@ -364,6 +365,20 @@ def world_build() -> World:
     objects["outboxtask"] = OutboxTask.objects.create(
         id=uuid.uuid4(), task_name="reports.status_email_send", args=[], kwargs={}
     )
+    # An official incident, its source (with a category mapping) and its import.
+    source = IncidentSource.objects.create(slug="police", name_en="Police", name_el="Αστυνομία")
+    theft = Category.objects.get(slug="theft")
+    CategoryMapping.objects.create(source=source, their_category="ΚΛΟΠΗ", category=theft)
+    objects["incidentsource"] = source
+    objects["incidentimport"] = IncidentImport.objects.create(
+        source=source, imported_by=users[ANALYST], file_name="police.csv", file_sha256="0" * 64,
+        file_format="csv", rows=1, created_count=1, updated_count=0, unchanged_count=0,
+    )  # fmt: skip
+    objects["officialincident"] = OfficialIncident.objects.create(
+        source=source, external_id="P-1", their_category="ΚΛΟΠΗ", category=theft,
+        occurred_at=timezone.now(), location=Point(23.64, 37.94, srid=4326),
+        last_import=objects["incidentimport"],
+    )  # fmt: skip
     # Accounts in the user admin: a plain citizen, a member of the unit, a superuser.
     objects["user"] = users[OTHER_CITIZEN]
     objects["user_unit"] = users[VSU_SUPERVISOR]
