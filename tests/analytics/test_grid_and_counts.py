@@ -2,6 +2,7 @@
 checked against PostGIS's own point-in-polygon; who counts for which audience."""
 
 import math
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -22,7 +23,7 @@ from curim.analytics.selectors.cells import Daylight, cell_counts, cell_counts_o
 from curim.analytics.selectors.events import EventQuery
 from curim.analytics.services.grid import grid_lay_out
 from curim.areas.models import Area
-from curim.reports.models import Category
+from curim.reports.models import Category, Report
 
 pytestmark = pytest.mark.django_db
 
@@ -173,7 +174,7 @@ def test_day_night_and_slices_split_the_counts(make_report) -> None:  # type: ig
 
 
 def test_located_events_are_the_counted_ones_in_the_same_cells(
-    make_report,  # type: ignore[no-untyped-def]
+    make_report: Callable[..., Report],
 ) -> None:
     from curim.analytics.selectors.cells import located_events
 

@@ -1,0 +1,164 @@
+"""`manage.py analytics_run --incidents FILE.csv --out DIR`, the contract: the files it writes,
+their properties, and figures that an independent computation (pyproj, NumPy, esda) repeats."""
+
+import csv
+import io
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from django.core.management import CommandError, call_command
+from pyproj import Transformer
+
+from curim.analytics.daylight import is_night
+
+pytestmark = pytest.mark.django_db
+
+CELL_PROPERTIES = {"cell", "x", "y", "count", "z", "p", "p_fdr", "class"}
+BACKTEST_COLUMNS = [
+    "method",
+    "area_share",
+    "periods",
+    "hit_rate",
+    "pai",
+    "pei_star",
+    "periods_without_events",
+]
+TO_GRID = Transformer.from_crs("EPSG:4326", "EPSG:2100", always_xy=True)
+TO_WGS84 = Transformer.from_crs("EPSG:2100", "EPSG:4326", always_xy=True)
+
+
+def _incident_file(
+    path: Path, *, n: int = 400, seed: int = 5
+) -> list[tuple[float, float, datetime]]:
+    """Incidents in EPSG:2100 and WGS 84 around the demo map's centre, a cluster planted."""
+    rng = np.random.default_rng(seed)
+    centre_x, centre_y = TO_GRID.transform(23.6465, 37.9425)
+    end = datetime(2026, 11, 1, tzinfo=UTC)
+    rows = []
+    for k in range(n):
+        spread = 80 if k < n // 4 else 900
+        x, y = rng.normal((centre_x, centre_y), spread)
+        when = end - timedelta(hours=float(rng.uniform(0, 24 * 200)))
+        rows.append((float(x), float(y), when))
+    with path.open("w", newline="", encoding="utf-8") as file:
+        writer = csv.writer(file)
+        writer.writerow(["id", "x", "y", "crs", "occurred_at", "category"])
+        for k, (x, y, when) in enumerate(rows):
+            if k % 3:
+                writer.writerow(
+                    [f"A{k}", f"{x:.3f}", f"{y:.3f}", "EPSG:2100", when.isoformat(), "ΚΛΟΠΗ"]
+                )
+            else:
+                lon, lat = TO_WGS84.transform(x, y)
+                writer.writerow(
+                    [f"A{k}", f"{lon:.8f}", f"{lat:.8f}", "EPSG:4326", when.isoformat(), "ΚΛΟΠΗ"]
+                )
+    return rows
+
+
+def _run(tmp_path: Path, *options: str) -> dict[str, Any]:
+    incidents = tmp_path / "police.csv"
+    out = tmp_path / "out"
+    rows = _incident_file(incidents)
+    call_command("analytics_run", "--incidents", str(incidents), "--out", str(out), *options)
+    return {
+        "rows": rows,
+        "cells": json.loads((out / "cells.geojson").read_text()),
+        "method": json.loads((out / "method.json").read_text()),
+        "backtest": (out / "backtest.csv").read_text(),
+    }
+
+
+def _independent_counts(
+    features: list[dict[str, Any]], rows: list[tuple[float, float, datetime]], size: float
+) -> np.ndarray:
+    """Counts per cell by flooring the Greek Grid coordinates (squares), of the points inside
+    the municipality (GEOS, not PostGIS), for the cells written."""
+    from django.contrib.gis.geos import Point
+
+    from curim.areas.models import Area
+
+    boundary = Area.objects.get(level=Area.Level.MUNICIPALITY).geometry.transform(2100, clone=True)
+    index = {}
+    for k, feature in enumerate(features):
+        column, row = str(feature["properties"]["cell"]).split(":")
+        index[(int(column), int(row))] = k
+    counts = np.zeros(len(features))
+    for x, y, _ in rows:
+        if not boundary.contains(Point(x, y, srid=2100)):
+            continue
+        key = (int(np.floor(x / size)), int(np.floor(y / size)))
+        if key in index:
+            counts[index[key]] += 1
+    return counts
+
+
+def test_it_writes_the_three_files_with_the_contract_s_fields(
+    piraeus: None, tmp_path: Path
+) -> None:
+    from esda.getisord import G_Local
+    from libpysal.weights import DistanceBand
+
+    result = _run(tmp_path)
+    features = result["cells"]["features"]
+    assert {frozenset(f["properties"]) for f in features} == {frozenset(CELL_PROPERTIES)}
+    counts = np.array([f["properties"]["count"] for f in features], dtype=float)
+    independent = _independent_counts(features, result["rows"], 250)
+    # Points outside the municipality are not counted; all others are, in the same cells.
+    assert 0.5 * len(result["rows"]) < counts.sum() < len(result["rows"])
+    np.testing.assert_array_equal(counts, independent)
+    centres = np.array([[f["properties"]["x"], f["properties"]["y"]] for f in features])
+    weights = DistanceBand(centres, threshold=500, binary=True, silence_warnings=True)
+    reference = G_Local(counts, weights, transform="B", star=True, permutations=0)
+    z = np.array([f["properties"]["z"] for f in features])
+    assert np.max(np.abs(z - reference.Zs)) <= 1e-9
+    assert any(f["properties"]["class"] == "hot-99" for f in features)
+    method = result["method"]
+    assert method["weights"] == {"type": "distance_band", "band_m": 500, "includes_self": True}
+    assert method["cell_size_m"] == 250
+    assert method["grid"]["crs"] == "EPSG:2100"
+    assert method["fdr"] == {"method": "benjamini-hochberg", "q": 0.05}
+    assert "police.csv" in method["sources"][0]
+    table = list(csv.DictReader(io.StringIO(str(result["backtest"]))))
+    assert list(table[0]) == BACKTEST_COLUMNS
+    assert {row["method"] for row in table} == {"prospective", "last_period", "retrospective_kde"}
+    assert {row["area_share"] for row in table} == {"0.01", "0.05", "0.1"}
+
+
+def test_contiguity_and_the_night_are_what_method_json_says(piraeus: None, tmp_path: Path) -> None:
+    result = _run(tmp_path, "--weights", "contiguity", "--time-of-day", "night", "--seed", "7")
+    method = result["method"]
+    assert method["weights"] == {"type": "contiguity", "contiguity": "queen", "includes_self": True}
+    assert method["time_of_day"] == "night"
+    assert method["seed"] == 7
+    features = result["cells"]["features"]
+    rows = result["rows"]
+    night = is_night(
+        np.array([when.replace(tzinfo=None) for _, _, when in rows], dtype="datetime64[us]")
+    )
+    night_rows = [row for row, dark in zip(rows, night, strict=True) if dark]
+    counts = np.array([f["properties"]["count"] for f in features])
+    independent = _independent_counts(features, night_rows, 250)
+    assert counts.sum() < len(night_rows) < len(rows)
+    np.testing.assert_array_equal(counts, independent)
+
+
+def test_a_bad_file_is_refused_with_its_row_and_column_and_nothing_is_written(
+    piraeus: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    incidents = tmp_path / "bad.csv"
+    incidents.write_text(
+        "id,x,y,crs,occurred_at,category\n"
+        "1,23.6465,37.9425,EPSG:4326,2026-03-01T10:00,ΚΛΟΠΗ\n"
+        "2,23.6465,37.9425,EPSG:9999,2026-03-01T10:00,ΚΛΟΠΗ\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    with pytest.raises(CommandError, match="1 errors"):
+        call_command("analytics_run", "--incidents", str(incidents), "--out", str(out))
+    assert "row 3, crs" in capsys.readouterr().err
+    assert not out.exists()
