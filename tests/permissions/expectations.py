@@ -69,6 +69,7 @@ TOKEN_HOLDERS = frozenset({CITIZEN_TOKEN, VSU_SUPERVISOR_TOKEN})  # walk only th
 CITIZENS = frozenset({CITIZEN, OTHER_CITIZEN})
 COUNCIL = frozenset({COUNCIL_MEMBER, COUNCIL_SECRETARY})
 SURVEY_STAFF = frozenset({ANALYST, ADMIN})
+INCIDENT_IMPORTERS = frozenset({ANALYST, ADMIN})  # bring the police's and municipality's files
 ESTIMATE_READERS = COUNCIL | SURVEY_STAFF
 ADMIN_SITE = frozenset({ANALYST, ADMIN, SUPERUSER})  # the Django admin opens to them
 ADMINS = frozenset({ADMIN, SUPERUSER})
@@ -391,6 +392,11 @@ ROWS: dict[str, Row] = {
     },
     "councils:recommendations_export_xlsx": {
         "GET": {ANONYMOUS: LOGIN, COUNCIL_SECRETARY: 200, OTHERS: 404},
+        ELSE: LOGIN_FIRST,
+    },
+    "analytics:incidents_import": {
+        "GET": {ANONYMOUS: LOGIN, INCIDENT_IMPORTERS: 200, OTHERS: 404},
+        "POST": {ANONYMOUS: LOGIN, INCIDENT_IMPORTERS: 400, OTHERS: 404},  # 400: no file
         ELSE: LOGIN_FIRST,
     },
     "councils:recommendations_import": {

@@ -87,7 +87,12 @@ SELECT COUNT(*) FILTER (WHERE created), COUNT(*) FILTER (WHERE NOT created) FROM
 @dataclass
 class IncidentImportResult:
     errors: list[RowError] = field(default_factory=list)
+    # The import's log row; None when the file had errors or was only checked.
     log: IncidentImport | None = None
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
 
     @property
     def ok(self) -> bool:
@@ -95,10 +100,17 @@ class IncidentImportResult:
 
 
 def incidents_import(
-    *, source: IncidentSource, file_name: str, content: bytes, imported_by: User
+    *,
+    source: IncidentSource,
+    file_name: str,
+    content: bytes,
+    imported_by: User,
+    dry_run: bool = False,
 ) -> IncidentImportResult:
     """Check every row of the file, then write them all, or none. Errors come by row, then in
-    the order of the columns; at most MAX_ERRORS_SHOWN of them, then a count of the rest."""
+    the order of the columns; at most MAX_ERRORS_SHOWN of them, then a count of the rest.
+    A dry run makes the same writes and rolls them back: its counts are exactly what the import
+    would do, and nothing is kept, not even the log."""
     rows, errors = parse_incident_rows(content, file_name)
     if errors:
         return IncidentImportResult(errors=_shown(errors))
@@ -129,7 +141,15 @@ def incidents_import(
         log.created_count, log.updated_count = created, updated
         log.unchanged_count = len(rows) - created - updated
         log.save(update_fields=["created_count", "updated_count", "unchanged_count"])
-    return IncidentImportResult(log=log)
+        if dry_run:
+            transaction.set_rollback(True)
+    return IncidentImportResult(
+        log=None if dry_run else log,
+        rows=len(rows),
+        created=log.created_count,
+        updated=log.updated_count,
+        unchanged=log.unchanged_count,
+    )
 
 
 def _shown(errors: list[RowError]) -> list[RowError]:
