@@ -62,7 +62,7 @@ def test_importing_stores_every_row_logs_it_and_a_second_time_changes_nothing(
     assert response.status_code == 200  # type: ignore[attr-defined]
     assert OfficialIncident.objects.count() == 2
     log = IncidentImport.objects.get()
-    assert (log.created_count, log.imported_by.email) == (2, "analyst@example.org")  # type: ignore[union-attr]
+    assert (log.created_count, log.imported_by.email) == (2, "analyst@example.org")
     _post(analyst_client, source, GOOD, "import")
     assert OfficialIncident.objects.count() == 2
     assert IncidentImport.objects.latest("imported_at").unchanged_count == 2
