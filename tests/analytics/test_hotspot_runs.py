@@ -10,7 +10,7 @@ import pytest
 from django.contrib.gis.geos import Point
 from django.utils import timezone
 
-from curim.analytics.models import AnalysisRun, CellResult, RunAudience, Sources
+from curim.analytics.models import AnalysisRun, CellResult, RunAudience, RunKind, Sources
 from curim.analytics.outputs import cells_feature_collection
 from curim.analytics.selectors.cells import grid_arrays
 from curim.analytics.services.grid import grid_lay_out
@@ -112,8 +112,16 @@ def test_the_nightly_task_runs_in_a_worker_and_a_second_night_adds_nothing(
 ) -> None:
     from curim.analytics.tasks import nightly_run
 
-    assert nightly_run.delay().get(timeout=120) == 4  # public and council, day and night
+    # Hotspots: public and council, day and night; emerging: public and council; near repeat:
+    # the council's only; cyber: public and council.
+    assert nightly_run.delay().get(timeout=120) == 9
     runs = AnalysisRun.objects.count()
-    assert runs == 4
-    assert nightly_run.delay().get(timeout=120) == 4
+    assert runs == 9
+    assert sorted(AnalysisRun.objects.values_list("kind", "audience")) == sorted(
+        [(RunKind.HOTSPOTS, audience) for audience in ("public", "council") * 2]
+        + [(RunKind.EMERGING, "public"), (RunKind.EMERGING, "council")]
+        + [(RunKind.NEAR_REPEAT, "council")]
+        + [(RunKind.CYBER, "public"), (RunKind.CYBER, "council")]
+    )
+    assert nightly_run.delay().get(timeout=120) == 9
     assert AnalysisRun.objects.count() == runs

@@ -1,16 +1,21 @@
 """The nightly analytics: for each municipality, the default grid (laid out the first time),
 then the hotspots of the last year, all day and at night, for the public (public reports) and
-for the council (every moderated report and every official incident). Each is a snapshot keyed
-on its spec, so running the night again, after a killed worker for example, writes nothing new
-for what was done and finishes the rest."""
+for the council (every moderated report and every official incident); the emerging hot spots
+of the last twelve months (both audiences), the near repeats of crime (the council's) and the
+cyber-threat weeks (both audiences). Each is a snapshot keyed on its spec, so running the night
+again, after a killed worker for example, writes nothing new for what was done and finishes the
+rest."""
 
 from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
 from curim.analytics.models import AnalysisRun, GridShape, RunAudience, Sources
+from curim.analytics.services.cyber_runs import cyber_nightly_runs
+from curim.analytics.services.emerging_runs import emerging_nightly_runs
 from curim.analytics.services.grid import grid_lay_out
 from curim.analytics.services.hotspot_runs import hotspots_run
+from curim.analytics.services.near_repeat_runs import near_repeat_nightly_runs
 from curim.analytics.specs import HotspotSpec, TimeOfDay
 from curim.areas.models import Area
 
@@ -46,4 +51,8 @@ def analytics_nightly(*, today: date | None = None) -> list[AnalysisRun]:
             municipality=municipality, shape=DEFAULT_SHAPE, cell_size_m=DEFAULT_CELL_SIZE_M
         )
         runs += [hotspots_run(grid=grid, spec=spec) for spec in nightly_specs(today)]
+        runs += emerging_nightly_runs(grid=grid, today=today)
+    # Not per cell, so once for every municipality's events.
+    runs += near_repeat_nightly_runs(today=today)
+    runs += cyber_nightly_runs(today=today)
     return runs
