@@ -66,6 +66,32 @@ def _errors_context(errors: list[RowError]) -> dict[str, object]:
     }
 
 
+def _page(
+    request: HttpRequest, user: User, context: dict[str, object], status: int = 200
+) -> HttpResponse:
+    """The page, with the recent imports read last: an import just made is among them."""
+    context["import_head"] = [
+        _("When"),
+        _("Source"),
+        _("File"),
+        _("Created"),
+        _("Updated"),
+        _("Unchanged"),
+    ]
+    context["import_rows"] = [
+        [
+            date_format(localtime(log.imported_at), "SHORT_DATETIME_FORMAT"),
+            log.source.name,
+            log.file_name,
+            log.created_count,
+            log.updated_count,
+            log.unchanged_count,
+        ]
+        for log in incident_imports_for(user)
+    ]
+    return render(request, TEMPLATE, context, status=status)
+
+
 def _summary(result: IncidentImportResult) -> dict[str, object]:
     return {
         "summary_head": [_("Rows"), _("Created"), _("Updated"), _("Unchanged")],
@@ -86,37 +112,18 @@ def incident_import_page(request: HttpRequest) -> HttpResponse:
         "columns": COLUMNS,
         "max_mb": MAX_BYTES // (1024 * 1024),
         "sources": incident_sources_for(user),
-        "import_head": [
-            _("When"),
-            _("Source"),
-            _("File"),
-            _("Created"),
-            _("Updated"),
-            _("Unchanged"),
-        ],
-        "import_rows": [
-            [
-                date_format(localtime(log.imported_at), "SHORT_DATETIME_FORMAT"),
-                log.source.name,
-                log.file_name,
-                log.created_count,
-                log.updated_count,
-                log.unchanged_count,
-            ]
-            for log in incident_imports_for(user)
-        ],
     }
     if request.method != "POST":
-        return render(request, TEMPLATE, context)
+        return _page(request, user, context)
     upload = request.FILES.get("file")
     if not form.is_valid():
         context["error_items"] = [
             SummaryItem(str(error), "#id_source") for error in form.errors.get("source", [])
         ]
-        return render(request, TEMPLATE, context, status=400)
+        return _page(request, user, context, status=400)
     if upload is None:
         context |= _errors_context([RowError(0, "", _("Choose a file."))])
-        return render(request, TEMPLATE, context, status=400)
+        return _page(request, user, context, status=400)
     dry_run = request.POST.get("action") != "import"
     result = incidents_import(
         source=form.cleaned_data["source"],
@@ -127,6 +134,6 @@ def incident_import_page(request: HttpRequest) -> HttpResponse:
     )
     if not result.ok:
         context |= _errors_context(result.errors)
-        return render(request, TEMPLATE, context, status=400)
+        return _page(request, user, context, status=400)
     context |= {"result": result, "saved": not dry_run, **_summary(result)}
-    return render(request, TEMPLATE, context)
+    return _page(request, user, context)
