@@ -3,6 +3,7 @@
 The floor is the bare SQL (or the raw INSERT) doing the same work in the same run; the ratio
 shows what our code adds over PostgreSQL. Absolute times depend on the machine.
 Usage: python -m bench [--reports N] [--responses N] [--only PART ...]
+(parts: areas, reports, surveys, councils, analytics)
 (default 1,000,000 reports and 100,000 survey responses; seeded once, then reused)
 """
 
@@ -40,9 +41,9 @@ def main() -> None:
     parser.add_argument("--responses", type=int, default=100_000)
     parser.add_argument(
         "--only",
-        choices=["areas", "reports", "surveys", "councils"],
+        choices=["areas", "reports", "surveys", "councils", "analytics"],
         action="append",
-        help="run only these parts (repeatable); the reports are seeded for councils too",
+        help="run only these parts (repeatable); councils and analytics seed the reports too",
     )
     args = parser.parse_args()
 
@@ -52,10 +53,10 @@ def main() -> None:
     import django
 
     django.setup()
-    from bench import areas, councils, reports, surveys
+    from bench import analytics, areas, councils, reports, surveys
 
     print(f"python {sys.version.split()[0]}, database {os.environ['DATABASE_URL'].split('@')[-1]}")
-    parts = set(args.only or ["areas", "reports", "surveys", "councils"])
+    parts = set(args.only or ["areas", "reports", "surveys", "councils", "analytics"])
     if "areas" in parts:
         areas.run()
     if "reports" in parts:
@@ -65,6 +66,9 @@ def main() -> None:
         councils.run()
     if "surveys" in parts:
         surveys.run(total=args.responses)
+    if "analytics" in parts:
+        reports.seed(args.reports)
+        analytics.run()
 
 
 if __name__ == "__main__":

@@ -37,3 +37,15 @@ def ratio_line(name: str, ours: float, floor: float, target: str) -> str:
         f"  {name}: ours {ours * 1000:.1f} ms, floor {floor * 1000:.1f} ms, "
         f"ratio {ours / floor:.2f} (target {target})"
     )
+
+
+def best_seconds(run: Callable[[], object], *, repeat: int = 7, warmup: int = 1) -> float:
+    """The fastest of repeated runs: for pure computations, where the noise only adds time."""
+    for _ in range(warmup):
+        run()
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - start)
+    return min(times)
