@@ -112,8 +112,9 @@ def test_the_nightly_task_runs_in_a_worker_and_a_second_night_adds_nothing(
 ) -> None:
     from curim.analytics.tasks import nightly_run
 
-    assert nightly_run.delay().get(timeout=120) == 4  # public and council, day and night
+    # Hotspots: public and council, day and night; risk index and forecasts: public and council.
+    assert nightly_run.delay().get(timeout=120) == 8
     runs = AnalysisRun.objects.count()
-    assert runs == 4
-    assert nightly_run.delay().get(timeout=120) == 4
+    assert runs == 8
+    assert nightly_run.delay().get(timeout=120) == 8
     assert AnalysisRun.objects.count() == runs

@@ -211,3 +211,20 @@ def forecasts_run(*, grid: Grid, spec: ForecastSpec) -> AnalysisRun:
             )
     except IntegrityError:
         return AnalysisRun.objects.get(fingerprint=fingerprint)
+
+
+AUDIENCE_SOURCES = ((RunAudience.PUBLIC, Sources.REPORTS), (RunAudience.COUNCIL, Sources.BOTH))
+
+
+def forecasts_nightly(*, grid: Grid, today: date) -> list[AnalysisRun]:
+    """Forecasts from the Monday starting today's week, for the public and the council (the
+    council's with the prospective backtest)."""
+    return [
+        forecasts_run(
+            grid=grid,
+            spec=ForecastSpec(
+                audience=audience, sources=sources, first_forecast_week=week_monday(today)
+            ),
+        )
+        for audience, sources in AUDIENCE_SOURCES
+    ]

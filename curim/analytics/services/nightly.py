@@ -1,16 +1,19 @@
 """The nightly analytics: for each municipality, the default grid (laid out the first time),
 then the hotspots of the last year, all day and at night, for the public (public reports) and
-for the council (every moderated report and every official incident). Each is a snapshot keyed
-on its spec, so running the night again, after a killed worker for example, writes nothing new
-for what was done and finishes the rest."""
+for the council (every moderated report and every official incident); the risk index and
+the forecasts (with, for the council, the prospective hotspot backtest) for both. Each is a
+snapshot keyed on its spec, so running the night again, after a killed worker for example,
+writes nothing new for what was done and finishes the rest."""
 
 from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
 from curim.analytics.models import AnalysisRun, GridShape, RunAudience, Sources
+from curim.analytics.services.forecast_runs import forecasts_nightly
 from curim.analytics.services.grid import grid_lay_out
 from curim.analytics.services.hotspot_runs import hotspots_run
+from curim.analytics.services.risk_runs import risk_index_nightly
 from curim.analytics.specs import HotspotSpec, TimeOfDay
 from curim.areas.models import Area
 
@@ -46,4 +49,6 @@ def analytics_nightly(*, today: date | None = None) -> list[AnalysisRun]:
             municipality=municipality, shape=DEFAULT_SHAPE, cell_size_m=DEFAULT_CELL_SIZE_M
         )
         runs += [hotspots_run(grid=grid, spec=spec) for spec in nightly_specs(today)]
+        runs += risk_index_nightly(grid=grid, today=today)
+        runs += forecasts_nightly(grid=grid, today=today)
     return runs
