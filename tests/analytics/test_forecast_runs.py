@@ -61,7 +61,8 @@ def _spots(n: int, seed: int) -> list[tuple[float, float]]:
 
 
 def _reports(make_report: Callable[..., Report]) -> list[Report]:
-    """About two a week at the centre (a dense district), a few scattered (sparse districts)."""
+    """About two a week at the centre (a dense district), a few scattered (sparse districts),
+    and more scattered over the last five weeks, so that the backtest's methods differ."""
     rng = np.random.default_rng(11)
     first = timezone.make_aware(
         datetime.combine(_spec().first_forecast_week - timedelta(weeks=WEEKS), datetime.min.time())
@@ -73,6 +74,10 @@ def _reports(make_report: Callable[..., Report]) -> list[Report]:
             made.append(make_report(at=CENTRE, occurred_at=when))
     for k, spot in enumerate(_spots(6, seed=4)):
         made.append(make_report(at=spot, occurred_at=first + timedelta(weeks=3 * k, days=2)))
+    recent = first + timedelta(weeks=WEEKS - 5)
+    for spot in _spots(30, seed=8):
+        hours = float(rng.uniform(0, 5 * 7 * 24))
+        made.append(make_report(at=spot, occurred_at=recent + timedelta(hours=hours)))
     return made
 
 
@@ -170,6 +175,8 @@ def test_stored_forecasts_equal_the_pure_module_on_weekly_counts_built_here(
                 assert got[name] is None
             else:
                 assert got[name] == pytest.approx(value, abs=1e-9), name
+    assert run.summary["prospective_backtest"]["events"] == len(inside)
+    assert len({row["pai"] for row in got_rows}) > 3  # the methods and shares differ
     coming = run.summary["prospective_backtest"]["coming_week"]
     assert set(coming["cells"]) == set(prospective.METHODS)
 
