@@ -27,6 +27,7 @@ from curim.analytics.models import (
     Sources,
 )
 from curim.analytics.risk_index import risk_index
+from curim.analytics.selectors.events import EventQuery
 from curim.analytics.services.grid import grid_lay_out
 from curim.analytics.services.risk_runs import RiskSpec, index_band, risk_index_run
 from curim.areas.models import Area
@@ -298,3 +299,55 @@ def test_the_public_run_never_counts_a_private_report_or_an_official_incident(
 
     assert total(public_run) == cells(public_run) == 1
     assert total(council_run) == cells(council_run) == 3
+
+
+def test_an_incident_in_a_neighbourhood_counts_for_it_and_for_its_district(
+    make_report: Callable[..., Report],
+) -> None:
+    from django.contrib.gis.geos import MultiPolygon, Polygon
+
+    from curim.analytics.selectors.event_counts import events_by_area_and_category
+
+    district = next(
+        d
+        for d in Area.objects.filter(level=Area.Level.DISTRICT)
+        if d.geometry.contains(Point(*CENTRE, srid=4326))
+    )
+    lon, lat = CENTRE
+    square = Polygon.from_bbox((lon - 0.001, lat - 0.001, lon + 0.001, lat + 0.001))
+    square.srid = 4326
+    neighbourhood = Area.objects.create(
+        code="centre",
+        level=Area.Level.NEIGHBOURHOOD,
+        parent=district,
+        name_en="Centre",
+        name_el="Κέντρο",
+        geometry=MultiPolygon(square, srid=4326),
+    )
+    # Reports are placed in districts; an official incident may carry a neighbourhood.
+    incident = _incident(Category.objects.get(slug="graffiti"), CENTRE)
+    OfficialIncident.objects.filter(pk=incident.pk).update(area=neighbourhood)
+    elsewhere = next(s for s in _spots(20) if not square.contains(Point(*s, srid=4326)))
+    make_report(at=elsewhere)
+    query = EventQuery(
+        audience=RunAudience.COUNCIL,
+        sources=Sources.BOTH,
+        start=timezone.now() - timedelta(days=7),
+        end=timezone.now() + timedelta(days=1),
+    )
+    rows = events_by_area_and_category(query)
+    assert sum(r.count for r in rows) == 2
+    (inside,) = [r for r in rows if r.neighbourhood_id is not None]
+    assert (inside.district_id, inside.neighbourhood_id, inside.count) == (
+        district.pk,
+        neighbourhood.pk,
+        1,
+    )
+
+    grid = grid_lay_out(municipality=Area.objects.get(level=Area.Level.MUNICIPALITY))
+    run = risk_index_run(grid=grid, spec=_spec())
+    (row,) = run.summary["neighbourhoods"]
+    assert (row["area"], row["incidents"]) == ("centre", 1)
+    by_code = {r["area"]: r["incidents"] for r in run.summary["districts"]}
+    assert sum(by_code.values()) == 2
+    assert by_code[district.code] >= 1
