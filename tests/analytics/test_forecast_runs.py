@@ -85,6 +85,7 @@ def _expected_series(reports: list[Report]) -> dict[tuple[str, str], np.ndarray]
     districts = list(Area.objects.filter(level=Area.Level.DISTRICT).order_by("code"))
     rows = []
     for report in reports:
+        assert report.location is not None
         (district,) = [d.code for d in districts if d.geometry.contains(report.location)]
         rows.append(
             {
@@ -170,11 +171,11 @@ def test_stored_forecasts_equal_the_pure_module_on_weekly_counts_built_here(
     got_rows = run.summary["prospective_backtest"]["rows"]
     assert len(got_rows) == len(want_rows) == 9  # three methods × 1, 5, 10%
     for got, want_row in zip(got_rows, want_rows, strict=True):
-        for name, value in want_row.items():
+        for column, value in want_row.items():
             if isinstance(value, float) and not np.isfinite(value):
-                assert got[name] is None
+                assert got[column] is None
             else:
-                assert got[name] == pytest.approx(value, abs=1e-9), name
+                assert got[column] == pytest.approx(value, abs=1e-9), column
     assert run.summary["prospective_backtest"]["events"] == len(inside)
     assert len({row["pai"] for row in got_rows}) > 3  # the methods and shares differ
     coming = run.summary["prospective_backtest"]["coming_week"]

@@ -75,8 +75,8 @@ def _reports(make_report: Callable[..., Report]) -> list[Report]:
     return made
 
 
-def _district_of(point: Point, districts: list[Area]) -> Area | None:
-    return next((d for d in districts if d.geometry.contains(point)), None)
+def _district_of(point: Point | None, districts: list[Area]) -> Area | None:
+    return next((d for d in districts if point and d.geometry.contains(point)), None)
 
 
 def _evaluations(districts: list[Area]) -> dict[str, list[int]]:
@@ -146,7 +146,7 @@ def test_stored_districts_and_cells_equal_the_pure_index_on_inputs_built_here(
         areas=[d.code for d in districts],
         counts_by_category=counts,
         harm_weights=harm,
-        population=[d.population for d in districts],
+        population=[math.nan if d.population is None else d.population for d in districts],
         area_km2=[d.geometry.transform(2100, clone=True).area / 1e6 for d in districts],
         night_unsafe_mean=unsafe,
         night_unsafe_n=[len(feelings.get(d.code, [])) for d in districts],

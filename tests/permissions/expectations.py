@@ -751,6 +751,10 @@ ADMIN_MODELS: dict[str, AdminModel] = {
     "councils_strategy": AdminModel(view=ADMINS, add=ADMINS, change=ADMINS, delete=ADMINS),
     "councils_objective": AdminModel(view=ADMINS, add=ADMINS, change=ADMINS, delete=ADMINS),
     "councils_recordchange": AdminModel(view=ADMINS),
+    # The risk index's harm weights: admins keep them whole, analysts read and tune them.
+    "analytics_categoryharm": AdminModel(
+        view=SURVEY_BUILDERS, add=ADMINS, change=SURVEY_BUILDERS, delete=ADMINS
+    ),
 }
 
 ADMIN_PAGES = ("changelist", "add", "change", "delete", "history", "<object>")
@@ -825,6 +829,7 @@ ROWS.update(
         "admin:app_list[reports]": _admin_app(ADMINS),
         "admin:app_list[surveys]": _admin_app(SURVEY_BUILDERS),
         "admin:app_list[councils]": _admin_app(ADMINS),
+        "admin:app_list[analytics]": _admin_app(SURVEY_BUILDERS),
     }
 )
 

@@ -227,6 +227,7 @@ BY_NAME: dict[str, dict[str, Value]] = {
     "admin:app_list[reports]": {"app_label": literal("reports")},
     "admin:app_list[surveys]": {"app_label": literal("surveys")},
     "admin:app_list[councils]": {"app_label": literal("councils")},
+    "admin:app_list[analytics]": {"app_label": literal("analytics")},
     "admin:<catch-all>": {"url": literal("no/such/page/")},
     # A wave with responses cannot be deleted; one without can.
     "admin:surveys_survey_delete[no responses]": {"object_id": obj("survey_closed")},

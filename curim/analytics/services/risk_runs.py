@@ -105,7 +105,7 @@ def _area_rows(municipality: Area) -> tuple[list[Area], list[Area]]:
 
 
 def _perception(
-    spec: RiskSpec, municipality: Area
+    spec: RiskSpec,
 ) -> tuple[dict[int, tuple[int, int]], dict[int, tuple[float, int]]]:
     """Per area id (districts and neighbourhoods): (night evaluations, sum of "how safe it
     feels"), a district's including its neighbourhoods'; per district id: (fear share 0–1, n)."""
@@ -195,7 +195,7 @@ def risk_compute(grid: Grid, spec: RiskSpec) -> RiskResult:
                     row.count
                 )
     districts, neighbourhoods = _area_rows(grid.municipality)
-    night, fear = _perception(spec, grid.municipality)
+    night, fear = _perception(spec)
     district_of = {area.pk: area.parent_id for area in neighbourhoods if area.parent_id}
     n_categories = len(category_ids)
     district_inputs = _level_inputs(districts, by_district, n_categories, night, fear, {})
