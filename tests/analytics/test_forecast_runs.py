@@ -263,3 +263,20 @@ def test_a_forecast_week_starts_on_a_monday() -> None:
             sources=Sources.REPORTS,
             first_forecast_week=date(2026, 12, 1),
         )
+
+
+def test_a_series_that_began_late_is_forecast_without_the_negative_binomial() -> None:
+    from curim.analytics.services.forecast_runs import _forecast_with_fallback
+
+    y = np.zeros(156)
+    y[110:] = np.random.default_rng(1).poisson(4, 46)
+    with pytest.raises(np.linalg.LinAlgError):
+        forecasting.forecast_counts(y, h=8)  # a training window of zeros
+    found, dropped = _forecast_with_fallback(y, 8)
+    assert dropped == ["negative_binomial"]
+    assert found is not None
+    want = forecasting.forecast_counts(
+        y, h=8, models=(forecasting.SeasonalNaive(period=52), forecasting.ExponentialSmoothing())
+    )
+    assert found.chosen_model == want.chosen_model
+    np.testing.assert_allclose(found.forecast.mean, want.forecast.mean, atol=1e-12)

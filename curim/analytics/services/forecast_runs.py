@@ -105,6 +105,25 @@ def weekly_series(spec: ForecastSpec, municipality: Area) -> dict[tuple[str, str
     return series
 
 
+def _forecast_with_fallback(
+    y: np.ndarray, h: int
+) -> tuple[forecasting.CountForecast | None, list[str]]:
+    """The three candidates; where the negative binomial cannot be fitted at some backtest
+    origin (a training window of zeros makes its Poisson start singular, as when reports
+    began after the series starts), the other two, and the drop is stored."""
+    try:
+        return forecasting.forecast_counts(y, h=h), []
+    except (np.linalg.LinAlgError, ValueError, FloatingPointError):
+        pass
+    period = forecasting.default_seasonal_period(len(y))
+    simpler = (forecasting.SeasonalNaive(period=period), forecasting.ExponentialSmoothing())
+    try:
+        found = forecasting.forecast_counts(y, h=h, models=simpler)
+    except (np.linalg.LinAlgError, ValueError, FloatingPointError):
+        return None, [forecasting.NEGATIVE_BINOMIAL]
+    return found, [forecasting.NEGATIVE_BINOMIAL]
+
+
 def _forecast_entry(
     spec: ForecastSpec, key: tuple[str, str], y: np.ndarray, pooled: tuple[str, ...]
 ) -> dict[str, Any]:
@@ -118,7 +137,9 @@ def _forecast_entry(
     }
     if y.mean() < spec.min_mean_weekly:
         return {**entry, "forecast": None, "not_forecast": "too sparse"}
-    found = forecasting.forecast_counts(y, h=spec.h)
+    found, dropped = _forecast_with_fallback(y, spec.h)
+    if found is None:
+        return {**entry, "forecast": None, "not_forecast": "fit failed"}
     weeks = [spec.first_forecast_week + timedelta(weeks=k) for k in range(spec.h)]
     forecast: dict[str, Any] = {
         "week_starts": [week.isoformat() for week in weeks],
@@ -131,6 +152,7 @@ def _forecast_entry(
     return {
         **entry,
         "chosen_model": found.chosen_model,
+        "models_dropped": dropped,
         "seasonal_period": found.seasonal_period,
         "nb_dispersion": _finite(found.nb_dispersion),
         "forecast": forecast,
