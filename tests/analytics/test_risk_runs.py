@@ -301,6 +301,30 @@ def test_the_public_run_never_counts_a_private_report_or_an_official_incident(
     assert total(council_run) == cells(council_run) == 3
 
 
+@pytest.mark.usefixtures("piraeus")
+def test_an_unpublished_waves_fear_of_crime_is_the_councils_alone() -> None:
+    district = Area.objects.filter(level=Area.Level.DISTRICT).order_by("code")[0]
+    _fear(district, estimate=40.0, n=30)  # a closed wave, not published
+    grid = grid_lay_out(municipality=Area.objects.get(level=Area.Level.MUNICIPALITY))
+
+    public_run = risk_index_run(grid=grid, spec=_spec(RunAudience.PUBLIC))
+    council_run = risk_index_run(grid=grid, spec=_spec(RunAudience.COUNCIL))
+
+    assert public_run.summary["districts"][0]["fear_share"] is None
+    assert council_run.summary["districts"][0]["fear_share"] == 0.4
+    Survey.objects.update(results_published_at=timezone.now())
+    republished = risk_index_run(
+        grid=grid,
+        spec=RiskSpec(
+            audience=RunAudience.PUBLIC,
+            sources=Sources.REPORTS,
+            start=public_run.data_from,
+            end=public_run.data_up_to + timedelta(seconds=1),
+        ),
+    )
+    assert republished.summary["districts"][0]["fear_share"] == 0.4
+
+
 def test_an_incident_in_a_neighbourhood_counts_for_it_and_for_its_district(
     make_report: Callable[..., Report],
 ) -> None:
