@@ -398,3 +398,26 @@ def estimate_counts(survey: Survey) -> EstimateCounts:
         suppressed=Count("pk", filter=Q(suppressed=True)),
     )
     return EstimateCounts(counts["shown"], counts["suppressed"])
+
+
+def latest_indicator_by_district(
+    code: str, *, published_only: bool
+) -> dict[int, tuple[float, int]]:
+    """The latest wave's estimate (0–100) and n of one indicator in each district, for every
+    respondent group together; suppressed estimates are absent. `published_only`: the latest
+    wave whose results are published (for public outputs); otherwise the latest wave at all."""
+    waves = results_published() if published_only else Survey.objects.all()
+    estimates = IndicatorEstimate.objects.filter(
+        indicator__code=code,
+        group="",
+        area__isnull=False,
+        suppressed=False,
+        estimate__isnull=False,
+        n__isnull=False,
+    )
+    wave = waves.filter(pk__in=estimates.values("survey")).order_by("-created_at", "-pk").first()
+    if wave is None:
+        return {}
+    rows = estimates.filter(survey=wave).values_list("area_id", "estimate", "n")
+    # The filter leaves no blank area, estimate or n.
+    return {area_id: (float(estimate or 0), int(n or 0)) for area_id, estimate, n in rows}

@@ -34,10 +34,10 @@ MAY_IMPORT: dict[str, set[str]] = {
     ACCOUNTS: {CORE},
     AREAS: {CORE},
     REPORTS: {CORE, ACCOUNTS, AREAS},
-    ANALYTICS: CURIM,
+    ANALYTICS: CURIM | {SURVEYS},
     SURVEYS: CURIM,
     VICTIMS: CURIM,
-    INTERVENTIONS: CURIM | {ANALYTICS},
+    INTERVENTIONS: CURIM | {ANALYTICS, SURVEYS},
     # Only through their selectors.py (and victims' statistics alone): see the tests below.
     COUNCILS: CURIM | {ANALYTICS, SURVEYS, VICTIMS, INTERVENTIONS},
 }
@@ -48,7 +48,7 @@ ARROWS: dict[str, set[str]] = {
     ACCOUNTS: {CORE},
     AREAS: {CORE},
     REPORTS: {ACCOUNTS, AREAS},
-    ANALYTICS: {REPORTS},
+    ANALYTICS: {SURVEYS},
     SURVEYS: {REPORTS},
     VICTIMS: {REPORTS},
     INTERVENTIONS: {ANALYTICS},
@@ -153,6 +153,13 @@ def test_only_the_statistics_selector_of_victims_is_imported_elsewhere(package: 
             if module == "victims" or module.startswith("victims."):
                 assert module == "victims.selectors", f"{path}: imports {module}"
                 assert names == ["victim_support_statistics"], f"{path}: imports {names}"
+
+
+def test_analytics_reads_the_survey_only_through_its_selectors() -> None:
+    for path in _files(ANALYTICS):
+        for module, _names in _imports(path):
+            if _package_of(module) == SURVEYS:
+                assert module == "surveys.selectors", f"{path}: imports {module}"
 
 
 def test_councils_reads_the_other_apps_only_through_their_selectors() -> None:

@@ -90,6 +90,15 @@ ANALYTICS_ADMIN_PERMISSIONS = frozenset(
     }
 )
 
+# The risk index's harm weights per category: admins keep them whole, analysts read and tune
+# them (a category gets its row from an admin).
+ADMIN_HARM_PERMISSIONS = frozenset(
+    f"analytics.{verb}_categoryharm" for verb in ("view", "add", "change", "delete")
+)
+ANALYST_HARM_PERMISSIONS = frozenset(
+    {"analytics.view_categoryharm", "analytics.change_categoryharm"}
+)
+
 # Django permissions ("app_label.codename") per role. Roles whose work arrives with later
 # features hold none yet; their access is granted by role membership in the selectors.
 ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
@@ -99,7 +108,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.COUNCIL_SECRETARY: frozenset(),
     Role.VSU_STAFF: frozenset(),
     Role.VSU_SUPERVISOR: frozenset(),
-    Role.ANALYST: SURVEY_ADMIN_PERMISSIONS | ANALYTICS_ADMIN_PERMISSIONS,
+    Role.ANALYST: SURVEY_ADMIN_PERMISSIONS | ANALYTICS_ADMIN_PERMISSIONS | ANALYST_HARM_PERMISSIONS,
     Role.ADMIN: frozenset(
         {
             "accounts.view_user",
@@ -135,6 +144,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
             *SURVEY_ADMIN_PERMISSIONS,
             *COUNCIL_ADMIN_PERMISSIONS,
             *ANALYTICS_ADMIN_PERMISSIONS,
+            *ADMIN_HARM_PERMISSIONS,
         }
     ),
 }

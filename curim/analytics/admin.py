@@ -1,6 +1,7 @@
 """The analytics in the Django admin: incident sources with their category mappings (analysts
-and admins keep them), and the import log and the incidents themselves, read only: incidents
-come from files (`services/incident_import.py`), never from a form."""
+and admins keep them), the import log and the incidents themselves, read only (incidents come
+from files, `services/incident_import.py`, never from a form), and the risk index's harm
+weights per category."""
 
 from typing import Any
 
@@ -8,7 +9,13 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from curim.analytics.models import CategoryMapping, IncidentImport, IncidentSource, OfficialIncident
+from curim.analytics.models import (
+    CategoryHarm,
+    CategoryMapping,
+    IncidentImport,
+    IncidentSource,
+    OfficialIncident,
+)
 
 
 class CategoryMappingInline(admin.TabularInline[CategoryMapping, IncidentSource]):
@@ -76,3 +83,11 @@ class OfficialIncidentAdmin(ReadOnlyAdmin):
     @admin.display(description=_("longitude, latitude"))
     def longitude_latitude(self, incident: OfficialIncident) -> str:
         return f"{incident.location.x:.6f}, {incident.location.y:.6f}"
+
+
+@admin.register(CategoryHarm)
+class CategoryHarmAdmin(admin.ModelAdmin[CategoryHarm]):
+    list_display = ["category", "weight"]
+    list_editable = ["weight"]
+    list_select_related = ["category"]
+    ordering = ["category__group", "category__position", "category__slug"]

@@ -112,16 +112,19 @@ def test_the_nightly_task_runs_in_a_worker_and_a_second_night_adds_nothing(
 ) -> None:
     from curim.analytics.tasks import nightly_run
 
-    # Hotspots: public and council, day and night; emerging: public and council; near repeat:
-    # the council's only; cyber: public and council.
-    assert nightly_run.delay().get(timeout=120) == 9
+    # Hotspots: public and council, day and night; emerging, risk index, forecasts and cyber:
+    # public and council; near repeat: the council's only.
+    assert nightly_run.delay().get(timeout=300) == 13
     runs = AnalysisRun.objects.count()
-    assert runs == 9
+    assert runs == 13
     assert sorted(AnalysisRun.objects.values_list("kind", "audience")) == sorted(
         [(RunKind.HOTSPOTS, audience) for audience in ("public", "council") * 2]
-        + [(RunKind.EMERGING, "public"), (RunKind.EMERGING, "council")]
+        + [
+            (kind, audience)
+            for kind in (RunKind.EMERGING, RunKind.RISK_INDEX, RunKind.FORECAST, RunKind.CYBER)
+            for audience in ("public", "council")
+        ]
         + [(RunKind.NEAR_REPEAT, "council")]
-        + [(RunKind.CYBER, "public"), (RunKind.CYBER, "council")]
     )
-    assert nightly_run.delay().get(timeout=120) == 9
+    assert nightly_run.delay().get(timeout=300) == 13
     assert AnalysisRun.objects.count() == runs

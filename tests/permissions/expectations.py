@@ -766,6 +766,10 @@ ADMIN_MODELS: dict[str, AdminModel] = {
     ),
     "analytics_incidentimport": AdminModel(view=INCIDENT_KEEPERS),
     "analytics_officialincident": AdminModel(view=INCIDENT_KEEPERS),
+    # The risk index's harm weights: admins keep them whole, analysts read and tune them.
+    "analytics_categoryharm": AdminModel(
+        view=SURVEY_BUILDERS, add=ADMINS, change=SURVEY_BUILDERS, delete=ADMINS
+    ),
 }
 
 ADMIN_PAGES = ("changelist", "add", "change", "delete", "history", "<object>")

@@ -22,7 +22,13 @@ from curim.accounts.models import TOTPDevice, User
 from curim.accounts.roles import Role
 from curim.accounts.services import citizen_register
 from curim.accounts.twofactor import SESSION_DEVICE_KEY, SESSION_USER_KEY
-from curim.analytics.models import CategoryMapping, IncidentImport, IncidentSource, OfficialIncident
+from curim.analytics.models import (
+    CategoryHarm,
+    CategoryMapping,
+    IncidentImport,
+    IncidentSource,
+    OfficialIncident,
+)
 from curim.areas.models import Area
 from curim.core.models import OutboxTask
 from curim.reports.models import Category, Comment, Confirmation, Follow, Report
@@ -282,6 +288,7 @@ def world_build() -> World:
     )
     objects["open311client"], objects["open311_key"] = api_key_issue(name="City helpdesk")
     objects["category"] = Category.objects.get(slug="graffiti")
+    objects["categoryharm"] = CategoryHarm.objects.create(category=objects["category"], weight=2.0)
     objects["area"] = Area.objects.get(level=Area.Level.DISTRICT, code__endswith="1")
 
     # Surveys: an open wave with a response, an import and an export; a closed wave, published.

@@ -70,20 +70,23 @@ def _incidents(query: EventQuery) -> QuerySet[OfficialIncident]:
 
 
 def events_sql(query: EventQuery) -> tuple[str, tuple[object, ...]]:
-    """SQL yielding `(point geometry(Point, 2100), occurred_at timestamptz, group text)` for
-    each event the query counts, and its parameters."""
+    """SQL yielding `(point geometry(Point, 2100), occurred_at timestamptz, category_group text,
+    category_id, area_id)` for each event the query counts, and its parameters."""
     parts: list[tuple[str, tuple[object, ...]]] = []
     if query.sources in (Sources.REPORTS, Sources.BOTH):
         reports = _reports(query).values_list(  # type: ignore[misc]  # an annotation
-            "point", "occurred_at", "category__group"
+            "point", "occurred_at", "category__group", "category_id", "area_id"
         )
         parts.append(reports.query.sql_with_params())
     if query.sources in (Sources.INCIDENTS, Sources.BOTH):
-        incidents = _incidents(query).values_list("point_2100", "occurred_at", "category__group")
+        incidents = _incidents(query).values_list(
+            "point_2100", "occurred_at", "category__group", "category_id", "area_id"
+        )
         parts.append(incidents.query.sql_with_params())
     sql = " UNION ALL ".join(f"({part})" for part, _ in parts)
     params = tuple(param for _, part_params in parts for param in part_params)
-    select = f"SELECT * FROM ({sql}) AS events (point, occurred_at, category_group)"  # noqa: S608
+    columns = "point, occurred_at, category_group, category_id, area_id"
+    select = f"SELECT * FROM ({sql}) AS events ({columns})"  # noqa: S608
     return select, params
 
 

@@ -1,10 +1,11 @@
 """The nightly analytics: for each municipality, the default grid (laid out the first time),
 then the hotspots of the last year, all day and at night, for the public (public reports) and
 for the council (every moderated report and every official incident); the emerging hot spots
-of the last twelve months (both audiences), the near repeats of crime (the council's) and the
-cyber-threat weeks (both audiences). Each is a snapshot keyed on its spec, so running the night
-again, after a killed worker for example, writes nothing new for what was done and finishes the
-rest."""
+of the last twelve months, the risk index and the forecasts (with, for the council, the
+prospective hotspot backtest) for both; the near repeats of crime (the council's) and the
+cyber-threat weeks (both audiences). Each is a snapshot keyed on its spec, so running the
+night again, after a killed worker for example, writes nothing new for what was done and
+finishes the rest."""
 
 from datetime import date, datetime, time, timedelta
 
@@ -13,9 +14,11 @@ from django.utils import timezone
 from curim.analytics.models import AnalysisRun, GridShape, RunAudience, Sources
 from curim.analytics.services.cyber_runs import cyber_nightly_runs
 from curim.analytics.services.emerging_runs import emerging_nightly_runs
+from curim.analytics.services.forecast_runs import forecasts_nightly
 from curim.analytics.services.grid import grid_lay_out
 from curim.analytics.services.hotspot_runs import hotspots_run
 from curim.analytics.services.near_repeat_runs import near_repeat_nightly_runs
+from curim.analytics.services.risk_runs import risk_index_nightly
 from curim.analytics.specs import HotspotSpec, TimeOfDay
 from curim.areas.models import Area
 
@@ -52,6 +55,8 @@ def analytics_nightly(*, today: date | None = None) -> list[AnalysisRun]:
         )
         runs += [hotspots_run(grid=grid, spec=spec) for spec in nightly_specs(today)]
         runs += emerging_nightly_runs(grid=grid, today=today)
+        runs += risk_index_nightly(grid=grid, today=today)
+        runs += forecasts_nightly(grid=grid, today=today)
     # Not per cell, so once for every municipality's events.
     runs += near_repeat_nightly_runs(today=today)
     runs += cyber_nightly_runs(today=today)
