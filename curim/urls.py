@@ -30,6 +30,7 @@ urlpatterns = [
     path("", include("surveys.urls")),
     path("", include("victims.urls")),
     path("", include("councils.urls")),
+    path("", include("curim.analytics.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript_catalog"),
     path("admin/", admin.site.urls),
