@@ -74,7 +74,7 @@ def _shown(title: str, run: AnalysisRun | None) -> RunShown | None:
         last_day=(timezone.localtime(run.data_up_to) - timedelta(microseconds=1)).date(),
         head=[
             Column(str(_("Cell"))),
-            Column(str(_("Reports and incidents")), numeric=True),
+            Column(str(_("Reports and incidents in the cell")), numeric=True),
             Column(str(_("z-score")), numeric=True),
             Column(str(_("p-value")), numeric=True),
             Column(str(_("Class"))),

@@ -38,7 +38,7 @@
         if (name.indexOf("cold") === 0) { cold += result.classes[name]; }
       });
       status.textContent = window.curimHotspots.fill(form.dataset.statusText, {
-        when: label ? label.textContent.trim() : when, hot: hot, cold: cold
+        when: label ? label.textContent.trim().toLowerCase() : when, hot: hot, cold: cold
       });
       container.dataset.timeOfDay = when;
       container.dataset.cells = String(result.cells);
