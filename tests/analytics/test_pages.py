@@ -7,7 +7,9 @@ from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from curim.accounts.roles import Role
@@ -136,3 +138,23 @@ def test_the_public_risk_map_has_a_hotspot_toggle_off_by_default(client: Client)
     assert 'data-hotspots="/api/v1/analytics/hotspots/?audience=public"' in html
     assert re.search(r'<div id="legend-hotspots" hidden>', html)
     assert "Many more reports than expected nearby (99% confidence)" in html
+
+
+def test_the_page_s_queries_do_not_grow_with_its_hot_cells(
+    nightly: list[AnalysisRun], make_report: Callable[..., Report], client: Client
+) -> None:
+    client = _as(client, Role.ANALYST)
+
+    def queries_and_hot_cells() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as captured:
+            html = client.get(URL).content.decode()
+        return len(captured.captured_queries), html.count('<tr class="govuk-table__row">')
+
+    before, rows_before = queries_and_hot_cells()
+    when = timezone.now() - timedelta(days=3)
+    for offset in range(8):  # a second cluster, far from the first
+        make_report(at=(23.6280 + offset * 2e-4, 37.9500), occurred_at=when)
+    analytics_nightly(today=timezone.localdate() + timedelta(days=2))
+    after, rows_after = queries_and_hot_cells()
+    assert rows_after > rows_before
+    assert after == before
