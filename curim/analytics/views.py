@@ -90,10 +90,11 @@ def overview(request: HttpRequest) -> HttpResponse:
         raise Http404
     runs = [
         _shown(
-            str(_("All day")), latest_run(RunKind.HOTSPOTS, RunAudience.COUNCIL, time_of_day="all")
+            str(_("Hot cells, all day")),
+            latest_run(RunKind.HOTSPOTS, RunAudience.COUNCIL, time_of_day="all"),
         ),
         _shown(
-            str(_("At night")),
+            str(_("Hot cells at night")),
             latest_run(RunKind.HOTSPOTS, RunAudience.COUNCIL, time_of_day="night"),
         ),
     ]
