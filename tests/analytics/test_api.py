@@ -301,3 +301,14 @@ def test_the_cells_are_read_in_one_query_whatever_their_number(
             assert _layer(client)["meta"]["id"] == str(run.public_id)
         answers.append(len(endpoint.captured_queries))
     assert answers[0] == answers[1]
+
+
+def test_the_latest_run_may_be_narrowed_by_its_parameters(nightly: list[AnalysisRun]) -> None:
+    night = latest_run(RunKind.HOTSPOTS, RunAudience.COUNCIL, parameters={"time_of_day": "night"})
+    assert night is not None
+    assert night.parameters["time_of_day"] == "night"
+    assert night.audience == RunAudience.COUNCIL
+    band = {"weights": {"type": "distance_band", "band_m": 500, "includes_self": True}}
+    assert latest_run(RunKind.HOTSPOTS, RunAudience.PUBLIC, parameters=band) is not None
+    assert latest_run(RunKind.HOTSPOTS, RunAudience.PUBLIC, parameters={"fdr_q": 0.2}) is None
+    assert latest_run(RunKind.FORECAST, RunAudience.PUBLIC) is None

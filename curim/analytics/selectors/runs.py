@@ -3,6 +3,7 @@ reads, and a hotspot run's cells as `cells.geojson`. Pages and the API read runs
 they never compute."""
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
@@ -34,13 +35,17 @@ def latest_run(
     audience: RunAudience | str,
     *,
     time_of_day: str | None = None,
+    parameters: Mapping[str, Any] | None = None,
 ) -> AnalysisRun | None:
     """The run of this kind and audience over the latest data (the last computed of those),
     or None. A run is written whole in one transaction, so every stored run is finished.
-    `time_of_day` narrows to runs whose parameters say so (hotspots: all, day, night)."""
+    `time_of_day` narrows to runs whose parameters say so (hotspots: all, day, night);
+    `parameters` to runs whose parameters contain these (JSON containment, `@>`)."""
     runs = AnalysisRun.objects.filter(kind=kind, audience=audience)
     if time_of_day is not None:
         runs = runs.filter(parameters__time_of_day=time_of_day)
+    if parameters:
+        runs = runs.filter(parameters__contains=dict(parameters))
     return runs.order_by("-data_up_to", "-computed_at", "-pk").first()
 
 
