@@ -54,6 +54,11 @@ def _items() -> list[NavItem]:
             seated_roles=COUNCIL_ROLES,
         ),
         NavItem(
+            _("Hotspots"),
+            reverse("analytics:overview"),
+            frozenset({Role.ANALYST, Role.ADMIN, Role.COUNCIL_MEMBER, Role.COUNCIL_SECRETARY}),
+        ),
+        NavItem(
             _("Council meetings"),
             reverse("councils:manage_meetings"),
             seated_roles=COUNCIL_ROLES,

@@ -241,6 +241,7 @@ SPECTACULAR_SETTINGS = {
         "MeetingStatusEnum": "councils.models.choices.MeetingStatus",
         "AgendaItemKindEnum": "councils.models.choices.AgendaItemKind",
         "StatusEnum": "victims.models.choices.Status",  # its name before the council's came
+        "AnalysisKindEnum": "curim.analytics.models.runs.RunKind",
     },
 }
 

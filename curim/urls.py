@@ -20,6 +20,7 @@ api_v1 = [
     path("", include("surveys.api_urls")),
     path("", include("victims.api_urls")),
     path("", include("councils.api.urls")),
+    path("", include("curim.analytics.api.urls")),
 ]
 
 urlpatterns = [

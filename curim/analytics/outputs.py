@@ -7,9 +7,12 @@
 - `method.json`: the grid, the cell size, the weights exactly, the FDR level, the seed and the
   sources.
 
-`/api/v1/analytics/hotspots/` serves the same features from a stored run."""
+`/api/v1/analytics/hotspots/` serves the same features from a stored run
+(`curim.analytics.selectors.runs.hotspot_cells_geojson`), through the same `cell_feature`."""
 
 import json
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -34,8 +37,45 @@ def cell_geometries_wgs84(grid: Grid) -> list[dict[str, Any]]:
         return [json.loads(geometry) for (geometry,) in cursor.fetchall()]
 
 
-def _number(value: float) -> float | None:
-    return None if not np.isfinite(value) else float(value)
+def _number(value: float | None) -> float | None:
+    return None if value is None or not np.isfinite(value) else float(value)
+
+
+@dataclass(frozen=True)
+class CellRow:
+    """One cell's line of `cells.geojson`, from a computation or from a stored run."""
+
+    geometry: dict[str, Any]  # GeoJSON, WGS 84
+    code: str
+    x: float
+    y: float
+    count: int
+    z: float | None
+    p: float | None
+    p_fdr: float | None
+    label: str
+
+
+def cell_feature(row: CellRow) -> dict[str, Any]:
+    """THE writer of a cell's feature: the command's file and the API both go through it."""
+    return {
+        "type": "Feature",
+        "geometry": row.geometry,
+        "properties": {
+            "cell": row.code,
+            "x": float(row.x),
+            "y": float(row.y),
+            "count": int(row.count),
+            "z": _number(row.z),
+            "p": _number(row.p),
+            "p_fdr": _number(row.p_fdr),
+            "class": row.label,
+        },
+    }
+
+
+def cells_geojson(rows: Iterable[CellRow]) -> dict[str, Any]:
+    return {"type": "FeatureCollection", "features": [cell_feature(row) for row in rows]}
 
 
 def cells_feature_collection(
@@ -44,26 +84,22 @@ def cells_feature_collection(
     counts: np.ndarray,
     result: GiStarHotspots | None,
 ) -> dict[str, Any]:
+    """`cells.geojson` of a computation that has not been stored."""
     geometries = cell_geometries_wgs84(grid)
-    features = []
-    for index in range(arrays.n):
-        features.append(
-            {
-                "type": "Feature",
-                "geometry": geometries[index],
-                "properties": {
-                    "cell": arrays.codes[index],
-                    "x": float(arrays.x[index]),
-                    "y": float(arrays.y[index]),
-                    "count": int(counts[index]),
-                    "z": None if result is None else _number(result.z_scores[index]),
-                    "p": None if result is None else _number(result.p_values[index]),
-                    "p_fdr": None if result is None else _number(result.p_values_fdr[index]),
-                    "class": "none" if result is None else CLASS_LABELS[int(result.classes[index])],
-                },
-            }
+    return cells_geojson(
+        CellRow(
+            geometry=geometries[index],
+            code=arrays.codes[index],
+            x=float(arrays.x[index]),
+            y=float(arrays.y[index]),
+            count=int(counts[index]),
+            z=None if result is None else float(result.z_scores[index]),
+            p=None if result is None else float(result.p_values[index]),
+            p_fdr=None if result is None else float(result.p_values_fdr[index]),
+            label="none" if result is None else CLASS_LABELS[int(result.classes[index])],
         )
-    return {"type": "FeatureCollection", "features": features}
+        for index in range(arrays.n)
+    )
 
 
 def method_description(

@@ -1,6 +1,6 @@
 // The public risk map: vector tiles of public report cells, a popup saying what a dot holds, the
-// legend, the layer of place ratings, and the list of the reports in view (the accessible
-// alternative to the map). Strings come from Django's JavaScript catalogue (/jsi18n/).
+// legend, the layer of place ratings, the hotspots of published reports (hotspot-layer.js), and
+// the list of the reports in view (the accessible alternative to the map). Strings come from Django's JavaScript catalogue (/jsi18n/).
 (function () {
   "use strict";
   var form = document.getElementById("map-filters");
@@ -321,8 +321,32 @@
   }
   map.on("zoomend", drawRatings);
 
+  // --- Hotspots of published reports (the public run: public reports only), off by default --
+  map.createPane("hotspots").style.zIndex = 340;
+  var hotspots = null;
+  var hotspotsAsked = 0;
+  var legendHotspots = document.getElementById("legend-hotspots");
+  var noHotspots = document.getElementById("legend-hotspots-none");
+  function loadHotspots() {
+    var box = form.elements.hotspots;
+    var mine = ++hotspotsAsked;
+    legendHotspots.hidden = !box.checked;
+    noHotspots.hidden = true;
+    if (hotspots) { map.removeLayer(hotspots); hotspots = null; }
+    if (!box.checked || !window.curimHotspots) { return; }
+    window.curimHotspots.load(form.dataset.hotspots, {
+      pane: "hotspots", legend: legendHotspots, cellText: form.dataset.hotspotCellText
+    }).then(function (result) {
+      if (mine === hotspotsAsked && box.checked) { hotspots = result.layer.addTo(map); }
+    }).catch(function () {
+      if (mine === hotspotsAsked) { noHotspots.hidden = false; }
+    });
+  }
+
   form.addEventListener("change", function (event) {
-    if (event.target.name === "heat") { loadRatings(); } else { draw(); }
+    if (event.target.name === "heat") { loadRatings(); }
+    else if (event.target.name === "hotspots") { loadHotspots(); }
+    else { draw(); }
   });
   map.on("moveend", list);
   draw();

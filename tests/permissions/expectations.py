@@ -188,6 +188,8 @@ PUBLIC = {
     "api:council_popolo": "the councils' organisations and memberships as Popolo JSON",
     "councils:strategy": "the published strategy, its objectives' standing (published waves only)",
     "councils:strategy_detail": "one published strategy, by its council and period",
+    "api:analytics_hotspots": "the public hotspot layer of the risk map (public reports only)",
+    "api:analytics_runs": "the latest public analyses (the council's to its figure readers)",
 }
 
 ROWS: dict[str, Row] = {
@@ -454,6 +456,15 @@ ROWS: dict[str, Row] = {
     "api:council_popolo": {"GET HEAD OPTIONS": 200},
     "councils:strategy": {"GET HEAD": 200},
     "councils:strategy_detail": {"GET HEAD": 200},
+    # --- Analytics: the council's hotspot page for its figure readers (a 404 to others); the
+    # API's public layer for everybody, its council layer (?audience=council) for the same
+    # readers (tests/analytics/test_api.py). The world has no stored run: the layer is a 404.
+    "analytics:overview": {
+        "GET HEAD": {ANONYMOUS: LOGIN, ESTIMATE_READERS: 200, OTHERS: 404},
+        ELSE: LOGIN_FIRST,
+    },
+    "api:analytics_hotspots": {"GET HEAD": 404, "OPTIONS": 200},
+    "api:analytics_runs": {"GET HEAD OPTIONS": 200},
     # --- The council's own pages of meetings: its members read, its secretary writes; a 404
     # for everybody else. An empty form is refused (400); a button redirects to the meeting.
     "councils:manage_meetings": COUNCIL_READS,

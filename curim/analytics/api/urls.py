@@ -1,0 +1,11 @@
+"""Routes of the analytics API, included under /api/v1/ in the "api" namespace. These addresses
+are a contract with outside clients: keep them."""
+
+from django.urls import path
+
+from curim.analytics.api import views
+
+urlpatterns = [
+    path("analytics/hotspots/", views.HotspotLayer.as_view(), name="analytics_hotspots"),
+    path("analytics/runs/", views.RunList.as_view(), name="analytics_runs"),
+]

@@ -1,0 +1,101 @@
+"""The analytics API's views. Thin: reads through `curim.analytics.selectors.runs`.
+
+Who reads what: everybody (no login) reads the public runs (public reports only); the council's
+figure readers (council members and secretaries, analysts, admins) read the council's runs too
+(every moderated report and the official incidents). Asking for the council's runs without
+that role is refused: 401 without an account, 403 with one."""
+
+import json
+from typing import Any
+
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.exceptions import NotAuthenticated, NotFound, PermissionDenied
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from curim.analytics.api import serializers as shapes
+from curim.analytics.models import RunAudience, RunKind
+from curim.analytics.selectors.runs import (
+    analytics_audience_for,
+    hotspot_cells_geojson,
+    latest_run,
+    latest_runs_visible_to,
+)
+from curim.reports.api.common import GEOJSON, GeoJSONNegotiation, TextChoiceField, geojson_response
+
+
+class HotspotQuerySerializer(serializers.Serializer[Any]):
+    audience = TextChoiceField(
+        choices=RunAudience.choices,
+        required=False,
+        default=RunAudience.PUBLIC,
+        help_text="public (default): public reports only. council: every moderated report and "
+        "the official incidents, for council members and secretaries, analysts and admins.",
+    )
+    time_of_day = TextChoiceField(choices=[("all", "all"), ("night", "night")], default="all")
+
+
+def readable_audience(request: Request, audience: str) -> RunAudience:
+    """The audience asked for, when the caller may read it."""
+    if audience == RunAudience.PUBLIC:
+        return RunAudience.PUBLIC
+    if analytics_audience_for(request.user) == RunAudience.COUNCIL:
+        return RunAudience.COUNCIL
+    if not request.user.is_authenticated:
+        raise NotAuthenticated
+    raise PermissionDenied(_("Only the council, analysts and admins read the council's analyses."))
+
+
+class HotspotLayer(APIView):
+    """The latest hotspot run (Getis-Ord Gi*) the caller may read, as GeoJSON: one feature per
+    cell with the properties of `cells.geojson`, and the run in `meta`."""
+
+    permission_classes = [AllowAny]
+    content_negotiation_class = GeoJSONNegotiation
+
+    @extend_schema(
+        operation_id="analytics_hotspots",
+        parameters=[HotspotQuerySerializer],
+        responses={
+            (200, GEOJSON): shapes.HotspotLayerSerializer,
+            401: shapes.ErrorSerializer,
+            403: shapes.ErrorSerializer,
+            404: shapes.ErrorSerializer,
+        },
+        description=(
+            "Cells of the latest hotspot analysis: `class` is hot-99, hot-95, hot-90 (many more "
+            "events nearby than expected, at 99, 95, 90% confidence after the false discovery "
+            "rate correction), none, or cold-90 … cold-99. `audience=council` needs a council, "
+            "analyst or admin role (401 without an account, 403 with another). 404 when no "
+            "run has been stored yet."
+        ),
+    )
+    def get(self, request: Request) -> HttpResponse:
+        query = HotspotQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        audience = readable_audience(request, query.validated_data["audience"])
+        run = latest_run(
+            RunKind.HOTSPOTS, audience, time_of_day=query.validated_data["time_of_day"]
+        )
+        if run is None:
+            raise NotFound(_("No hotspot analysis has been run yet."))
+        collection = hotspot_cells_geojson(run)
+        collection["meta"] = shapes.HotspotMetaSerializer(run).data
+        return geojson_response(json.dumps(collection))
+
+
+class RunList(APIView):
+    """The latest run of each kind, audience and time of day the caller may read (the public
+    runs for everybody; the council's too for the council, analysts and admins)."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(operation_id="analytics_runs", responses=shapes.RunSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        runs = latest_runs_visible_to(request.user)
+        return Response(shapes.RunSerializer(runs, many=True).data)

@@ -1,0 +1,92 @@
+"""Reads of the stored runs: the latest run of a kind for an audience, which audience a user
+reads, and a hotspot run's cells as `cells.geojson`. Pages and the API read runs only here;
+they never compute."""
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
+from django.db import connection
+
+from curim.accounts.models import User
+from curim.accounts.roles import user_has_role
+from curim.analytics.models import AnalysisRun, RunAudience, RunKind
+from curim.analytics.outputs import CellRow, cells_geojson
+from curim.reports.selectors import COUNCIL_FIGURE_READERS
+
+
+def analytics_audience_for(user: User | AnonymousUser) -> RunAudience:
+    """The council's runs (every moderated report, official incidents) for the council's
+    figure readers; the public's for everybody else, anonymous visitors included."""
+    if user_has_role(user, *COUNCIL_FIGURE_READERS):
+        return RunAudience.COUNCIL
+    return RunAudience.PUBLIC
+
+
+def audiences_visible_to(user: User | AnonymousUser) -> tuple[RunAudience, ...]:
+    if analytics_audience_for(user) == RunAudience.COUNCIL:
+        return (RunAudience.PUBLIC, RunAudience.COUNCIL)
+    return (RunAudience.PUBLIC,)
+
+
+def latest_run(
+    kind: RunKind | str,
+    audience: RunAudience | str,
+    *,
+    time_of_day: str | None = None,
+    parameters: Mapping[str, Any] | None = None,
+) -> AnalysisRun | None:
+    """The run of this kind and audience over the latest data (the last computed of those),
+    or None. A run is written whole in one transaction, so every stored run is finished.
+    `time_of_day` narrows to runs whose parameters say so (hotspots: all, day, night);
+    `parameters` to runs whose parameters contain these (JSON containment, `@>`)."""
+    runs = AnalysisRun.objects.filter(kind=kind, audience=audience)
+    if time_of_day is not None:
+        runs = runs.filter(parameters__time_of_day=time_of_day)
+    if parameters:
+        runs = runs.filter(parameters__contains=dict(parameters))
+    return runs.order_by("-data_up_to", "-computed_at", "-pk").first()
+
+
+def latest_runs_visible_to(user: User | AnonymousUser) -> list[AnalysisRun]:
+    """The latest run of each kind, audience and time of day the user may read: one query."""
+    runs = (
+        AnalysisRun.objects.filter(audience__in=audiences_visible_to(user))
+        .order_by(
+            "kind", "audience", "parameters__time_of_day", "-data_up_to", "-computed_at", "-pk"
+        )
+        .distinct("kind", "audience", "parameters__time_of_day")
+    )
+    return list(runs)
+
+
+# One query whatever the number of cells: the results with their cells' geometry and centre.
+_CELLS_SQL = """
+SELECT ST_AsGeoJSON(ST_Transform(c.geometry, 4326), 6), c."column", c."row",
+       ST_X(c.centre), ST_Y(c.centre), r.count, r.z, r.p, r.p_fdr, r.label
+FROM analytics_cellresult r JOIN analytics_gridcell c ON c.id = r.cell_id
+WHERE r.run_id = %s
+ORDER BY c.index
+"""
+
+
+def hotspot_cells_geojson(run: AnalysisRun) -> dict[str, Any]:
+    """The run's cells as `cells.geojson` (curim/analytics/outputs.py), from its CellResults."""
+    with connection.cursor() as cursor:
+        cursor.execute(_CELLS_SQL, [run.pk])
+        rows = cursor.fetchall()
+    return cells_geojson(
+        CellRow(
+            geometry=json.loads(geometry),
+            code=f"{column}:{row}",
+            x=x,
+            y=y,
+            count=count,
+            z=z,
+            p=p,
+            p_fdr=p_fdr,
+            label=label,
+        )
+        for geometry, column, row, x, y, count, z, p, p_fdr, label in rows
+    )
