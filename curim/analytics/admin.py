@@ -7,7 +7,6 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
-from django.utils.translation import gettext_lazy as _
 
 from curim.analytics.models import (
     CategoryHarm,
@@ -16,6 +15,7 @@ from curim.analytics.models import (
     IncidentSource,
     OfficialIncident,
 )
+from curim.core.admin_maps import MapAdminMixin
 
 
 class CategoryMappingInline(admin.TabularInline[CategoryMapping, IncidentSource]):
@@ -63,7 +63,9 @@ class IncidentImportAdmin(ReadOnlyAdmin):
 
 
 @admin.register(OfficialIncident)
-class OfficialIncidentAdmin(ReadOnlyAdmin):
+class OfficialIncidentAdmin(MapAdminMixin, ReadOnlyAdmin):  # type: ignore[misc]
+    """Read only, its location on a map (MapAdminMixin swaps the field for `location_map`)."""
+
     list_display = ["external_id", "source", "their_category", "category", "occurred_at", "area"]
     list_filter = ["source", "category", "occurred_at"]
     list_select_related = ["source", "category", "area"]
@@ -75,14 +77,10 @@ class OfficialIncidentAdmin(ReadOnlyAdmin):
         "their_category",
         "category",
         "occurred_at",
-        "longitude_latitude",
+        "location",
         "area",
         "last_import",
     )
-
-    @admin.display(description=_("longitude, latitude"))
-    def longitude_latitude(self, incident: OfficialIncident) -> str:
-        return f"{incident.location.x:.6f}, {incident.location.y:.6f}"
 
 
 @admin.register(CategoryHarm)

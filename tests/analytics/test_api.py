@@ -27,7 +27,7 @@ from curim.analytics.outputs import cells_feature_collection
 from curim.analytics.selectors.runs import hotspot_cells_geojson, latest_run
 from curim.analytics.services.grid import grid_lay_out
 from curim.analytics.services.hotspot_runs import hotspots_compute, hotspots_run
-from curim.analytics.services.nightly import analytics_nightly
+from curim.analytics.services.nightly import hotspots_nightly
 from curim.analytics.specs import HotspotSpec
 from curim.areas.models import Area
 from curim.reports.models import Category, Report
@@ -85,7 +85,7 @@ def nightly(make_report: Callable[..., Report]) -> list[AnalysisRun]:
     make_report(status="submitted", at=HOT, occurred_at=when)  # nobody counts it
     for _ in range(INCIDENTS):
         _incident(QUIET, when)
-    return analytics_nightly(today=timezone.localdate() + timedelta(days=1))
+    return hotspots_nightly(today=timezone.localdate() + timedelta(days=1))
 
 
 def _layer(client: Client, **query: str) -> dict[str, Any]:
@@ -239,15 +239,19 @@ def test_without_a_run_the_answer_is_a_404_saying_so(piraeus: None, client: Clie
 def test_the_latest_run_is_the_one_over_the_latest_data(
     nightly: list[AnalysisRun], client: Client
 ) -> None:
-    later = analytics_nightly(today=timezone.localdate() + timedelta(days=2))
-    newest = [r for r in later if r.audience == "public" and r.parameters["time_of_day"] == "all"]
+    later = hotspots_nightly(today=timezone.localdate() + timedelta(days=2))
+    newest = [
+        r
+        for r in later
+        if r.kind == "hotspots" and r.audience == "public" and r.parameters["time_of_day"] == "all"
+    ]
     assert _layer(client)["meta"]["id"] == str(newest[0].public_id)
 
 
 def test_the_runs_list_shows_each_caller_the_audiences_they_may_read(
     nightly: list[AnalysisRun], client: Client
 ) -> None:
-    analytics_nightly(today=timezone.localdate() + timedelta(days=2))  # older runs stay stored
+    hotspots_nightly(today=timezone.localdate() + timedelta(days=2))  # older runs stay stored
     public = client.get(RUNS_URL).json()
     assert {(r["kind"], r["audience"], r["time_of_day"]) for r in public} == {
         ("hotspots", "public", "all"),

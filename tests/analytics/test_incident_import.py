@@ -522,7 +522,9 @@ def test_an_analyst_reads_incidents_in_the_admin_and_cannot_write_them(
     assert "A-1" in listing.content.decode()
     page = client.get(f"/admin/analytics/officialincident/{incident.pk}/change/")
     assert page.status_code == 200
-    assert "23.605000, 37.935000" in page.content.decode()
+    # The location on a map (drawn from its GeoJSON), not as text.
+    assert 'class="curim-admin-map" data-field="location"' in page.content.decode()
+    assert "[23.605, 37.935]" in page.content.decode()
     assert client.get("/admin/analytics/officialincident/add/").status_code == 403
     assert (
         client.post(f"/admin/analytics/officialincident/{incident.pk}/change/").status_code == 403

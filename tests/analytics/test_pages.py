@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 from curim.accounts.roles import Role
 from curim.analytics.legend import HOTSPOT_CLASSES
 from curim.analytics.models import AnalysisRun, CellResult, RunAudience
-from curim.analytics.services.nightly import analytics_nightly
+from curim.analytics.services.nightly import hotspots_nightly
 from curim.reports.models import Report
 from tests.factories import user_with_role
 
@@ -33,7 +33,7 @@ def nightly(make_report: Callable[..., Report]) -> list[AnalysisRun]:
     for offset in range(6):
         make_report(at=(HOT[0] + offset * 2e-4, HOT[1]), occurred_at=when)
     make_report(at=(23.6300, 37.9500), occurred_at=when)
-    return analytics_nightly(today=timezone.localdate() + timedelta(days=1))
+    return hotspots_nightly(today=timezone.localdate() + timedelta(days=1))
 
 
 def _as(client: Client, role: Role) -> Client:
@@ -154,7 +154,7 @@ def test_the_page_s_queries_do_not_grow_with_its_hot_cells(
     when = timezone.now() - timedelta(days=3)
     for offset in range(8):  # a second cluster, far from the first
         make_report(at=(23.6280 + offset * 2e-4, 37.9500), occurred_at=when)
-    analytics_nightly(today=timezone.localdate() + timedelta(days=2))
+    hotspots_nightly(today=timezone.localdate() + timedelta(days=2))
     after, rows_after = queries_and_hot_cells()
     assert rows_after > rows_before
     assert after == before

@@ -20,7 +20,7 @@ from pytest_django.live_server_helper import LiveServer
 from curim.accounts.models import User
 from curim.accounts.roles import Role
 from curim.analytics.models import AnalysisRun, RunAudience
-from curim.analytics.services.nightly import analytics_nightly
+from curim.analytics.services.nightly import hotspots_nightly
 from curim.areas.demo import DEMO_AREAS
 from curim.areas.models import Area
 from curim.areas.services import areas_load_file
@@ -79,7 +79,7 @@ def runs() -> list[AnalysisRun]:
         if boundary.contains(Point(lon, lat, srid=4326)):
             _report((lon, lat), hour=int(rng.integers(0, 24)))
             placed += 1
-    return analytics_nightly(today=timezone.localdate() + timedelta(days=1))
+    return hotspots_nightly(today=timezone.localdate() + timedelta(days=1))
 
 
 def _context(

@@ -74,13 +74,20 @@ def events_sql(query: EventQuery) -> tuple[str, tuple[object, ...]]:
     category_id, area_id)` for each event the query counts, and its parameters."""
     parts: list[tuple[str, tuple[object, ...]]] = []
     if query.sources in (Sources.REPORTS, Sources.BOTH):
-        reports = _reports(query).values_list(  # type: ignore[misc]  # an annotation
-            "point", "occurred_at", "category__group", "category_id", "area_id"
+        # No ORDER BY (the reports' default order would sort every event for nothing).
+        reports = (
+            _reports(query)
+            .order_by()
+            .values_list(  # type: ignore[misc]  # annotated
+                "point", "occurred_at", "category__group", "category_id", "area_id"
+            )
         )
         parts.append(reports.query.sql_with_params())
     if query.sources in (Sources.INCIDENTS, Sources.BOTH):
-        incidents = _incidents(query).values_list(
-            "point_2100", "occurred_at", "category__group", "category_id", "area_id"
+        incidents = (
+            _incidents(query)
+            .order_by()
+            .values_list("point_2100", "occurred_at", "category__group", "category_id", "area_id")
         )
         parts.append(incidents.query.sql_with_params())
     sql = " UNION ALL ".join(f"({part})" for part, _ in parts)

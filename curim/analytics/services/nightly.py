@@ -11,7 +11,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
-from curim.analytics.models import AnalysisRun, GridShape, RunAudience, Sources
+from curim.analytics.models import AnalysisRun, Grid, GridShape, RunAudience, Sources
 from curim.analytics.services.cyber_runs import cyber_nightly_runs
 from curim.analytics.services.emerging_runs import emerging_nightly_runs
 from curim.analytics.services.forecast_runs import forecasts_nightly
@@ -46,13 +46,30 @@ def nightly_specs(today: date) -> list[HotspotSpec]:
     ]
 
 
+def _default_grids() -> list[Grid]:
+    """Each municipality's default grid, laid out the first time."""
+    return [
+        grid_lay_out(
+            municipality=municipality, shape=DEFAULT_SHAPE, cell_size_m=DEFAULT_CELL_SIZE_M
+        )
+        for municipality in Area.objects.filter(level=Area.Level.MUNICIPALITY).order_by("code")
+    ]
+
+
+def hotspots_nightly(*, today: date | None = None) -> list[AnalysisRun]:
+    """The night's hotspot runs alone (the others take longer)."""
+    today = today or timezone.localdate()
+    return [
+        hotspots_run(grid=grid, spec=spec)
+        for grid in _default_grids()
+        for spec in nightly_specs(today)
+    ]
+
+
 def analytics_nightly(*, today: date | None = None) -> list[AnalysisRun]:
     today = today or timezone.localdate()
     runs = []
-    for municipality in Area.objects.filter(level=Area.Level.MUNICIPALITY).order_by("code"):
-        grid = grid_lay_out(
-            municipality=municipality, shape=DEFAULT_SHAPE, cell_size_m=DEFAULT_CELL_SIZE_M
-        )
+    for grid in _default_grids():
         runs += [hotspots_run(grid=grid, spec=spec) for spec in nightly_specs(today)]
         runs += emerging_nightly_runs(grid=grid, today=today)
         runs += risk_index_nightly(grid=grid, today=today)
