@@ -11,7 +11,7 @@ from typing import Final
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy import sparse, stats
+from scipy import sparse, special
 from scipy.spatial import cKDTree
 
 FloatArray = NDArray[np.float64]
@@ -144,8 +144,14 @@ def gi_bin(z_scores: ArrayLike, p_values: ArrayLike) -> NDArray[np.int8]:
     """+3/+2/+1 where p <= 0.01/0.05/0.10 and z > 0, the negatives where z < 0, else 0."""
     z = np.asarray(z_scores, dtype=np.float64)
     p = np.asarray(p_values, dtype=np.float64)
-    strength = sum(((p <= alpha).astype(np.int8) for alpha in SIGNIFICANCE_LEVELS), np.int8(0))
+    strength = np.zeros(p.shape, dtype=np.int8)
+    for alpha in SIGNIFICANCE_LEVELS:
+        strength += p <= alpha
     return (np.sign(z).astype(np.int8) * strength).astype(np.int8)
+
+
+def _is_float_csr(weights: object) -> bool:
+    return isinstance(weights, sparse.csr_array) and weights.dtype == np.float64
 
 
 def gi_star(
@@ -161,16 +167,20 @@ def gi_star(
     if y.ndim != 1:
         raise ValueError("Values must be one per cell.")
     n = len(y)
-    matrix = sparse.csr_array(weights, dtype=np.float64)
+    matrix = weights if _is_float_csr(weights) else sparse.csr_array(weights, dtype=np.float64)
     if matrix.shape != (n, n):
         raise ValueError("Weights must be an n × n matrix for n values.")
     if not np.isfinite(y).all():
         raise ValueError("Values must be finite numbers.")
+    if not matrix.has_canonical_format:
+        matrix = matrix.copy()
+        matrix.sum_duplicates()
     if not ((matrix.data == 1.0).all() and (matrix.diagonal() == 1.0).all()):
         raise ValueError("Weights must be binary with 1 on the diagonal (Gi*).")
     if np.ptp(y) == 0:
         raise ValueError("Gi* is undefined when every cell has the same value.")
-    sizes = np.asarray(matrix.sum(axis=1)).ravel()
+    # Canonical and binary: a row's sum is its number of stored entries.
+    sizes = np.diff(matrix.indptr).astype(np.float64)
     if (sizes >= n).any():
         raise ValueError("Gi* is undefined for a cell whose neighbourhood is every cell.")
 
@@ -178,7 +188,9 @@ def gi_star(
     mean = y.mean()
     standard_deviation = np.sqrt(y.var())
     z = (lag - mean * sizes) / (standard_deviation * np.sqrt((n * sizes - sizes**2) / (n - 1)))
-    p = 2.0 * stats.norm.sf(np.abs(z))
+    # Two-sided normal p-value; Φ(−|z|) by `ndtr`, what `stats.norm.sf` computes, without its
+    # overhead (a third of the time on a few hundred cells).
+    p = 2.0 * special.ndtr(-np.abs(z))
     p_fdr = benjamini_hochberg(p)
     return GiStarHotspots(
         z_scores=z,
