@@ -207,9 +207,9 @@ def test_the_council_s_figure_readers_read_the_council_s_layer(
 def test_meta_describes_the_run_and_night_is_the_night_run(
     nightly: list[AnalysisRun], client: Client
 ) -> None:
-    night = _layer(client, audience="public", time_of_day="night")
+    night = _layer(_signed_in(client, Role.ANALYST), audience="council", time_of_day="night")
     run = AnalysisRun.objects.get(
-        kind=RunKind.HOTSPOTS, audience=RunAudience.PUBLIC, parameters__time_of_day="night"
+        kind=RunKind.HOTSPOTS, audience=RunAudience.COUNCIL, parameters__time_of_day="night"
     )
     meta = night["meta"]
     assert meta["id"] == str(run.public_id)
@@ -217,12 +217,23 @@ def test_meta_describes_the_run_and_night_is_the_night_run(
     assert meta["kind"] == "hotspots"
     assert meta["time_of_day"] == "night"
     assert meta["parameters"] == run.parameters
-    assert meta["sources"] == "reports"
+    assert meta["sources"] == "both"
     assert datetime.fromisoformat(meta["data_from"]) == run.data_from
     assert datetime.fromisoformat(meta["data_up_to"]) == run.data_up_to
     assert datetime.fromisoformat(meta["computed_at"]) == run.computed_at
     assert meta["summary"] == run.summary
     assert _total(night) == run.summary["events"]
+
+
+def test_the_public_has_no_night_layer_as_a_report_s_time_of_day_is_not_public(
+    nightly: list[AnalysisRun], client: Client
+) -> None:
+    response = client.get(URL, {"audience": "public", "time_of_day": "night"})
+    assert response.status_code == 404
+    assert "time of day of a report is not public" in response.json()["detail"]
+    assert not AnalysisRun.objects.filter(
+        audience=RunAudience.PUBLIC, parameters__time_of_day="night"
+    ).exists()
 
 
 def test_a_bad_parameter_is_a_400(nightly: list[AnalysisRun], client: Client) -> None:
@@ -255,13 +266,12 @@ def test_the_runs_list_shows_each_caller_the_audiences_they_may_read(
     public = client.get(RUNS_URL).json()
     assert {(r["kind"], r["audience"], r["time_of_day"]) for r in public} == {
         ("hotspots", "public", "all"),
-        ("hotspots", "public", "night"),
     }
-    assert len(public) == 2
+    assert len(public) == 1
     newest = max(AnalysisRun.objects.values_list("data_up_to", flat=True))
     assert all(datetime.fromisoformat(r["data_up_to"]) == newest for r in public)
     council = _signed_in(client, Role.COUNCIL_MEMBER).get(RUNS_URL).json()
-    assert len(council) == 4
+    assert len(council) == 3
     assert {r["audience"] for r in council} == {"public", "council"}
     assert set(council[0]) == {
         "id",

@@ -112,13 +112,13 @@ def test_the_nightly_task_runs_in_a_worker_and_a_second_night_adds_nothing(
 ) -> None:
     from curim.analytics.tasks import nightly_run
 
-    # Hotspots: public and council, day and night; emerging, risk index, forecasts and cyber:
-    # public and council; near repeat: the council's only.
-    assert nightly_run.delay().get(timeout=300) == 13
+    # Hotspots: public all day, council all day and at night; emerging, risk index, forecasts
+    # and cyber: public and council; near repeat: the council's only.
+    assert nightly_run.delay().get(timeout=300) == 12
     runs = AnalysisRun.objects.count()
-    assert runs == 13
+    assert runs == 12
     assert sorted(AnalysisRun.objects.values_list("kind", "audience")) == sorted(
-        [(RunKind.HOTSPOTS, audience) for audience in ("public", "council") * 2]
+        [(RunKind.HOTSPOTS, audience) for audience in ("public", "council", "council")]
         + [
             (kind, audience)
             for kind in (RunKind.EMERGING, RunKind.RISK_INDEX, RunKind.FORECAST, RunKind.CYBER)
@@ -126,5 +126,5 @@ def test_the_nightly_task_runs_in_a_worker_and_a_second_night_adds_nothing(
         ]
         + [(RunKind.NEAR_REPEAT, "council")]
     )
-    assert nightly_run.delay().get(timeout=300) == 13
+    assert nightly_run.delay().get(timeout=300) == 12
     assert AnalysisRun.objects.count() == runs

@@ -21,7 +21,7 @@ def test_demo_data_loads_once() -> None:
     assert Area.objects.count() == 6
     assert User.objects.filter(email__endswith="@demo.curim.example").count() == 8
     assert reports_public().count() == 50
-    assert "2042 new official incidents, 13 analyses" in out.getvalue()
+    assert "2042 new official incidents, 12 analyses" in out.getvalue()
     assert OfficialIncident.objects.count() == 2042
     hotspots = AnalysisRun.objects.filter(kind="hotspots", audience="council")
     assert hotspots.count() == 2
@@ -29,7 +29,7 @@ def test_demo_data_loads_once() -> None:
     assert Report.objects.count() == 60
     assert User.objects.count() == 8
     assert OfficialIncident.objects.count() == 2042
-    assert AnalysisRun.objects.count() == 13  # the same night's analyses, found again
+    assert AnalysisRun.objects.count() == 12  # the same night's analyses, found again
 
 
 def test_demo_data_is_refused_in_production() -> None:

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import NotAuthenticated, NotFound, PermissionDenied
@@ -51,6 +52,11 @@ def readable_audience(request: Request, audience: str) -> RunAudience:
     raise PermissionDenied(_("Only the council, analysts and admins read the council's analyses."))
 
 
+PUBLIC_ALL_DAY_ONLY = gettext_lazy(
+    "The public hotspot layer covers the whole day: the time of day of a report is not public."
+)
+
+
 class HotspotLayer(APIView):
     """The latest hotspot run (Getis-Ord Gi*) the caller may read, as GeoJSON: one feature per
     cell with the properties of `cells.geojson`, and the run in `meta`."""
@@ -71,14 +77,17 @@ class HotspotLayer(APIView):
             "Cells of the latest hotspot analysis: `class` is hot-99, hot-95, hot-90 (many more "
             "events nearby than expected, at 99, 95, 90% confidence after the false discovery "
             "rate correction), none, or cold-90 … cold-99. `audience=council` needs a council, "
-            "analyst or admin role (401 without an account, 403 with another). 404 when no "
-            "run has been stored yet."
+            "analyst or admin role (401 without an account, 403 with another); "
+            "`time_of_day=night` is the council's only (404 for the public layer). 404 when "
+            "no run has been stored yet."
         ),
     )
     def get(self, request: Request) -> HttpResponse:
         query = HotspotQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         audience = readable_audience(request, query.validated_data["audience"])
+        if audience == RunAudience.PUBLIC and query.validated_data["time_of_day"] != "all":
+            raise NotFound(PUBLIC_ALL_DAY_ONLY)
         run = latest_run(
             RunKind.HOTSPOTS, audience, time_of_day=query.validated_data["time_of_day"]
         )

@@ -27,7 +27,12 @@ DEFAULT_CELL_SIZE_M = 250
 LOOKBACK_DAYS = 365
 
 AUDIENCE_SOURCES = ((RunAudience.PUBLIC, Sources.REPORTS), (RunAudience.COUNCIL, Sources.BOTH))
-TIMES_OF_DAY: tuple[TimeOfDay, ...] = ("all", "night")
+# The public sees the whole day only: a report's date is public, its time of day is not, and a
+# night layer beside the all-day one would tell it for the cells with one report.
+TIMES_OF_DAY: dict[RunAudience, tuple[TimeOfDay, ...]] = {
+    RunAudience.PUBLIC: ("all",),
+    RunAudience.COUNCIL: ("all", "night"),
+}
 
 
 def _local_midnight(day: date) -> datetime:
@@ -42,7 +47,7 @@ def nightly_specs(today: date) -> list[HotspotSpec]:
             audience=audience, sources=sources, start=start, end=end, time_of_day=time_of_day
         )
         for audience, sources in AUDIENCE_SOURCES
-        for time_of_day in TIMES_OF_DAY
+        for time_of_day in TIMES_OF_DAY[audience]
     ]
 
 
