@@ -1,18 +1,20 @@
 """The analyst's run in a real browser, on a phone-sized screen: import a police file (check it,
 see a bad row named, import it), then run the analysis on it and see its result stored."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.utils import timezone
 from playwright.sync_api import Page
 from pytest_django.live_server_helper import LiveServer
 
 from curim.accounts.roles import Role
 from curim.analytics.models import AnalysisRun, IncidentImport, IncidentSource, OfficialIncident
 from curim.analytics.services.category_mapping import category_mappings_set
-from curim.analytics.services.nightly import analytics_nightly
+from curim.analytics.services.nightly import hotspots_nightly
 from curim.areas.demo import DEMO_AREAS
 from curim.areas.services import areas_load_file
 from curim.reports.models import Category
@@ -20,10 +22,12 @@ from tests.factories import user_with_role
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
+# Ten days ago: inside the night's one-year window whenever the test runs.
+DAY = (timezone.localdate() - timedelta(days=10)).isoformat()
 GOOD = (
     "id,x,y,crs,occurred_at,category\n"
-    "P-1,23.6465,37.9425,EPSG:4326,2026-03-01T10:00,ΚΛΟΠΗ\n"
-    "P-2,468900.0,4199300.0,EPSG:2100,2026-03-02T22:30,ΚΛΟΠΗ\n"
+    f"P-1,23.6465,37.9425,EPSG:4326,{DAY}T10:00,ΚΛΟΠΗ\n"
+    f"P-2,468900.0,4199300.0,EPSG:2100,{DAY}T22:30,ΚΛΟΠΗ\n"
 )
 
 
@@ -50,7 +54,7 @@ def test_an_analyst_imports_a_police_file_and_the_night_analyses_it(
     assert page.get_by_text("ΚΛΟΠΗ").is_visible()  # the source's mapping is shown
 
     bad = tmp_path / "bad.csv"
-    bad.write_text(GOOD + "P-3,23.6465,37.9425,EPSG:4326,2026-03-02T22:30,ΑΓΝΩΣΤΟ\n", "utf-8")
+    bad.write_text(GOOD + f"P-3,23.6465,37.9425,EPSG:4326,{DAY}T22:30,ΑΓΝΩΣΤΟ\n", "utf-8")
     page.get_by_label("File").set_input_files(str(bad))
     page.get_by_role("button", name="Import").click()
     page.locator(".govuk-error-summary").wait_for()
@@ -71,7 +75,11 @@ def test_an_analyst_imports_a_police_file_and_the_night_analyses_it(
     assert page.get_by_text("police.csv").is_visible()  # in the recent imports
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
 
-    analytics_nightly()
-    council = AnalysisRun.objects.filter(kind="hotspots", audience="council", sources="both")
-    assert council.exists()
-    assert not AnalysisRun.objects.filter(audience="public", sources__in=["incidents", "both"])
+    hotspots_nightly()
+    council = AnalysisRun.objects.get(
+        kind="hotspots", audience="council", parameters__time_of_day="all"
+    )
+    assert council.sources == "both"
+    assert council.summary["events"] == 2  # the two incidents just imported
+    public = AnalysisRun.objects.get(kind="hotspots", audience="public")
+    assert public.summary["events"] == 0  # never an official incident
