@@ -2,12 +2,13 @@
 stored as one snapshot. Idempotent: the same spec over the same grid finds the stored run (a
 run cut short by a killed worker left nothing, as it writes in one transaction)."""
 
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 import numpy as np
 from django.db import IntegrityError, transaction
 from scipy import sparse
 
+from curim.analytics.daylight import dawn_and_dusk
 from curim.analytics.hotspots import CLASS_LABELS, GiStarHotspots, distance_band_weights, gi_star
 from curim.analytics.models import AnalysisRun, CellResult, Grid, RunKind
 from curim.analytics.selectors.cells import Daylight, GridArrays, cell_counts, grid_arrays
@@ -25,16 +26,15 @@ def daylight_for(spec: HotspotSpec) -> Daylight | None:
     """Dawn and dusk at Piraeus for each local date of the spec's period (None: all day)."""
     if spec.time_of_day == "all":
         return None
-    from curim.analytics.daylight import dawn_and_dusk
-
     first = spec.start.date() - timedelta(days=1)
     days = (spec.end.date() - first).days + 2
     dates = [first + timedelta(days=offset) for offset in range(days)]
     dawns, dusks = dawn_and_dusk(np.array(dates, dtype="datetime64[D]"))
+    # Aware (UTC) instants, so that PostgreSQL does not read them in its session's zone.
     return Daylight(
         dates=dates,
-        dawns=[value.item() for value in dawns.astype("datetime64[us]")],
-        dusks=[value.item() for value in dusks.astype("datetime64[us]")],
+        dawns=[value.item().replace(tzinfo=UTC) for value in dawns.astype("datetime64[us]")],
+        dusks=[value.item().replace(tzinfo=UTC) for value in dusks.astype("datetime64[us]")],
         night=spec.time_of_day == "night",
     )
 
