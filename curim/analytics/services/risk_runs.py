@@ -179,8 +179,13 @@ def _index(inputs: RiskInputs, harm: list[float], spec: RiskSpec) -> list[AreaRi
     )
 
 
-def risk_compute(grid: Grid, spec: RiskSpec) -> RiskResult:
-    category_ids, _, harm = harm_weights()
+HarmTable = tuple[list[int], list[str], list[float]]
+
+
+def risk_compute(grid: Grid, spec: RiskSpec, harm_table: HarmTable | None = None) -> RiskResult:
+    """The index; `harm_table` is `harm_weights()` as the run's fingerprint read it (read once,
+    so the stored weights are the ones the impact was computed with)."""
+    category_ids, _, harm = harm_table or harm_weights()
     column = {pk: k for k, pk in enumerate(category_ids)}
     query = EventQuery(audience=spec.audience, sources=spec.sources, start=spec.start, end=spec.end)
     by_district: dict[int, np.ndarray] = {}
@@ -233,13 +238,14 @@ def _as_json(risk: AreaRisk) -> dict[str, Any]:
 
 
 def risk_index_run(*, grid: Grid, spec: RiskSpec) -> AnalysisRun:
-    _, codes, weights = harm_weights()
+    harm_table = harm_weights()
+    _, codes, weights = harm_table
     harm = dict(zip(codes, weights, strict=True))
     fingerprint = spec.fingerprint(grid_id=grid.pk, harm=harm)
     existing = AnalysisRun.objects.filter(fingerprint=fingerprint).first()
     if existing is not None:
         return existing
-    result = risk_compute(grid, spec)
+    result = risk_compute(grid, spec, harm_table)
     cell_ids = dict(grid.cells.values_list("index", "pk"))
     names = dict(Area.objects.values_list("code", "name_en"))
     try:
