@@ -26,9 +26,9 @@ from curim.analytics.cyber_alerts import (
     weekly_alerts,
     weekly_trends,
 )
+from curim.analytics.local_time import ATHENS, local_midnight
 from curim.analytics.models import AnalysisRun, RunAudience, RunKind, Sources
 from curim.analytics.selectors.events import reports_for
-from curim.analytics.services.emerging_runs import ATHENS, local_midnight
 
 CYBER_GROUP = "cyber"
 DEFAULT_WEEKS = 52

@@ -7,7 +7,6 @@ import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any, Literal
-from zoneinfo import ZoneInfo
 
 import numpy as np
 from django.db import IntegrityError, transaction
@@ -22,18 +21,14 @@ from curim.analytics.emerging import (
     fewest_slices_for_a_trend,
 )
 from curim.analytics.hotspots import distance_band_weights
+from curim.analytics.local_time import ATHENS, local_midnight
 from curim.analytics.models import AnalysisRun, CellResult, Grid, RunAudience, RunKind, Sources
 from curim.analytics.selectors.cells import GridArrays, cell_counts, grid_arrays
 from curim.analytics.selectors.events import EventQuery
 from curim.analytics.specs import DEFAULT_BAND_M, WeightsKind
 
-ATHENS = ZoneInfo("Europe/Athens")
 SliceKind = Literal["month", "week"]
 DEFAULT_SLICES = 12
-
-
-def local_midnight(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=ATHENS)
 
 
 def slice_start_on_or_before(day: date, slice_kind: SliceKind) -> date:

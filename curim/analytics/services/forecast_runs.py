@@ -14,14 +14,14 @@ import hashlib
 import json
 import math
 from dataclasses import asdict, dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import numpy as np
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from curim.analytics import forecasting, prospective
+from curim.analytics.local_time import local_midnight
 from curim.analytics.models import AnalysisRun, Grid, RunAudience, RunKind, Sources
 from curim.analytics.selectors.cells import grid_arrays
 from curim.analytics.selectors.event_counts import grid_events, weekly_by_district_and_group
@@ -72,7 +72,7 @@ class ForecastSpec:
 
 
 def _athens_midnight(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
+    return local_midnight(day)
 
 
 def week_monday(day: date) -> date:

@@ -11,10 +11,10 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
+from curim.analytics.local_time import ATHENS, local_midnight
 from curim.analytics.models import AnalysisRun, RunAudience, RunKind, Sources
 from curim.analytics.near_repeat import DEFAULT_CLOSURE, KnoxTest, knox_test
 from curim.analytics.selectors.events import EventQuery, event_points
-from curim.analytics.services.emerging_runs import ATHENS, local_midnight
 
 DEFAULT_GROUP = "crime"
 DEFAULT_SPACE_EDGES_M = (0.0, 100.0, 200.0, 400.0, 800.0)

@@ -7,10 +7,11 @@ cyber-threat weeks (both audiences). Each is a snapshot keyed on its spec, so ru
 night again, after a killed worker for example, writes nothing new for what was done and
 finishes the rest."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 
+from curim.analytics.local_time import local_midnight
 from curim.analytics.models import AnalysisRun, Grid, GridShape, RunAudience, Sources
 from curim.analytics.services.cyber_runs import cyber_nightly_runs
 from curim.analytics.services.emerging_runs import emerging_nightly_runs
@@ -36,7 +37,7 @@ TIMES_OF_DAY: dict[RunAudience, tuple[TimeOfDay, ...]] = {
 
 
 def _local_midnight(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
+    return local_midnight(day)
 
 
 def nightly_specs(today: date) -> list[HotspotSpec]:

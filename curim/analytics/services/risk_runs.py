@@ -17,15 +17,15 @@ import hashlib
 import json
 import math
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import numpy as np
 from django.contrib.gis.db.models.functions import Area as AreaOf
 from django.contrib.gis.db.models.functions import Transform
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
+from curim.analytics.local_time import local_midnight
 from curim.analytics.models import AnalysisRun, CellResult, Grid, RunAudience, RunKind, Sources
 from curim.analytics.risk_index import DEFAULT_WEIGHTS, AreaRisk, risk_index
 from curim.analytics.selectors.cells import grid_arrays
@@ -293,10 +293,8 @@ AUDIENCE_SOURCES = ((RunAudience.PUBLIC, Sources.REPORTS), (RunAudience.COUNCIL,
 def risk_index_nightly(*, grid: Grid, today: date) -> list[AnalysisRun]:
     """The index over the 365 days before today's local midnight, for the public and the
     council."""
-    end = timezone.make_aware(datetime.combine(today, time.min))
-    start = timezone.make_aware(
-        datetime.combine(today - timedelta(days=RISK_LOOKBACK_DAYS), time.min)
-    )
+    end = local_midnight(today)
+    start = local_midnight(today - timedelta(days=RISK_LOOKBACK_DAYS))
     return [
         risk_index_run(
             grid=grid, spec=RiskSpec(audience=audience, sources=sources, start=start, end=end)
