@@ -23,7 +23,7 @@ from curim.analytics.selectors.cells import (
     grid_arrays,
     located_events_of,
 )
-from curim.analytics.services.hotspot_runs import daylight_for, hotspot_weights
+from curim.analytics.services.hotspot_runs import daylight_for
 from curim.analytics.specs import HotspotSpec
 
 # The file's rows as an SQL source of (point in EPSG:2100, time, their category).
@@ -77,7 +77,9 @@ def file_analyse(
     arrays = grid_arrays(grid)
     events, params = _events(rows, spec)
     counts = cell_counts_of(grid, events, params, daylight=daylight_for(spec), clip=True)
-    result = None if np.ptp(counts) == 0 else gi_star(counts, hotspot_weights(arrays, spec))
+    result = (
+        None if np.ptp(counts) == 0 else gi_star(counts, arrays.weights(spec.weights, spec.band_m))
+    )
     located = located_events_of(grid, events, params, clip=True)
     backtest = None
     if backtest_weeks > 0 and len(located.cell):

@@ -19,7 +19,7 @@ import numpy.typing as npt
 from django.db import connection
 from scipy import sparse
 
-from curim.analytics.hotspots import contiguity_weights
+from curim.analytics.hotspots import contiguity_weights, distance_band_weights
 from curim.analytics.models import Grid, GridShape
 from curim.analytics.selectors.events import EventQuery, events_sql
 
@@ -62,6 +62,12 @@ class GridArrays:
 
     def contiguity(self) -> sparse.csr_array:
         return contiguity_weights(self.queen_neighbours())
+
+    def weights(self, kind: str, band_m: float | None) -> sparse.csr_array:
+        """The binary weights an analysis names: queen contiguity, or a distance band."""
+        if kind == "contiguity" or band_m is None:
+            return self.contiguity()
+        return distance_band_weights(self.x, self.y, band_m=band_m)
 
 
 def grid_arrays(grid: Grid) -> GridArrays:

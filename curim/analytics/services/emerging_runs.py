@@ -10,7 +10,6 @@ from typing import Any, Literal
 
 import numpy as np
 from django.db import IntegrityError, transaction
-from scipy import sparse
 
 from curim.analytics.emerging import (
     CATEGORY_CODES,
@@ -20,10 +19,9 @@ from curim.analytics.emerging import (
     emerging_hotspots,
     fewest_slices_for_a_trend,
 )
-from curim.analytics.hotspots import distance_band_weights
 from curim.analytics.local_time import ATHENS, local_midnight
 from curim.analytics.models import AnalysisRun, CellResult, Grid, RunAudience, RunKind, Sources
-from curim.analytics.selectors.cells import GridArrays, cell_counts, grid_arrays
+from curim.analytics.selectors.cells import cell_counts, grid_arrays
 from curim.analytics.selectors.events import EventQuery
 from curim.analytics.specs import DEFAULT_BAND_M, WeightsKind
 
@@ -106,12 +104,6 @@ class EmergingSpec:
         return hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()
 
 
-def emerging_weights(arrays: GridArrays, spec: EmergingSpec) -> sparse.csr_array:
-    if spec.weights == "contiguity" or spec.band_m is None:
-        return arrays.contiguity()
-    return distance_band_weights(arrays.x, arrays.y, band_m=spec.band_m)
-
-
 def emerging_compute(grid: Grid, spec: EmergingSpec) -> tuple[np.ndarray, EmergingHotspots]:
     """The counts (slices × cells) and the emerging hot spot analysis of them."""
     starts = spec.slice_starts()
@@ -125,7 +117,7 @@ def emerging_compute(grid: Grid, spec: EmergingSpec) -> tuple[np.ndarray, Emergi
     counts = cell_counts(grid, query, slice_starts=starts)
     result = emerging_hotspots(
         counts,
-        emerging_weights(grid_arrays(grid), spec),
+        grid_arrays(grid).weights(spec.weights, spec.band_m),
         significance_level=spec.significance_level,
         trend_alpha=spec.trend_alpha,
     )

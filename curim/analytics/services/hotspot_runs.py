@@ -6,20 +6,13 @@ from datetime import UTC, timedelta
 
 import numpy as np
 from django.db import IntegrityError, transaction
-from scipy import sparse
 
 from curim.analytics.daylight import dawn_and_dusk
-from curim.analytics.hotspots import CLASS_LABELS, GiStarHotspots, distance_band_weights, gi_star
+from curim.analytics.hotspots import CLASS_LABELS, GiStarHotspots, gi_star
 from curim.analytics.models import AnalysisRun, CellResult, Grid, RunKind
 from curim.analytics.selectors.cells import Daylight, GridArrays, cell_counts, grid_arrays
 from curim.analytics.selectors.events import EventQuery
 from curim.analytics.specs import HotspotSpec
-
-
-def hotspot_weights(arrays: GridArrays, spec: HotspotSpec) -> sparse.csr_array:
-    if spec.weights == "contiguity" or spec.band_m is None:
-        return arrays.contiguity()
-    return distance_band_weights(arrays.x, arrays.y, band_m=spec.band_m)
 
 
 def daylight_for(spec: HotspotSpec) -> Daylight | None:
@@ -54,7 +47,7 @@ def hotspots_compute(
     counts = cell_counts(grid, query, daylight=daylight_for(spec))
     if np.ptp(counts) == 0:
         return arrays, counts, None
-    return arrays, counts, gi_star(counts, hotspot_weights(arrays, spec))
+    return arrays, counts, gi_star(counts, arrays.weights(spec.weights, spec.band_m))
 
 
 def hotspots_run(*, grid: Grid, spec: HotspotSpec) -> AnalysisRun:
