@@ -7,7 +7,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from django.contrib.gis.geos import Point
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -16,8 +15,6 @@ from django.utils import timezone
 from curim.accounts.roles import Role
 from curim.analytics.models import (
     AnalysisRun,
-    IncidentImport,
-    IncidentSource,
     OfficialIncident,
     RunAudience,
     RunKind,
@@ -31,6 +28,7 @@ from curim.analytics.services.nightly import hotspots_nightly
 from curim.analytics.specs import HotspotSpec
 from curim.areas.models import Area
 from curim.reports.models import Category, Report
+from tests.analytics.factories import official_incident_create
 from tests.factories import user_with_role
 
 pytestmark = pytest.mark.django_db
@@ -46,28 +44,8 @@ INCIDENTS = 3
 
 
 def _incident(at: tuple[float, float], when: datetime) -> OfficialIncident:
-    source, _ = IncidentSource.objects.get_or_create(
-        slug="police", defaults={"name_en": "Police", "name_el": "Αστυνομία"}
-    )
-    log = IncidentImport.objects.create(
-        source=source,
-        file_name="police.csv",
-        file_sha256="0" * 64,
-        file_format="csv",
-        rows=1,
-        created_count=1,
-        updated_count=0,
-        unchanged_count=0,
-    )
-    return OfficialIncident.objects.create(
-        source=source,
-        external_id=str(OfficialIncident.objects.count() + 1),
-        their_category="Κλοπή",
-        category=Category.objects.get(slug="graffiti"),
-        occurred_at=when,
-        location=Point(*at, srid=4326),
-        area=Area.objects.filter(level=Area.Level.DISTRICT).first(),
-        last_import=log,
+    return official_incident_create(
+        category=Category.objects.get(slug="graffiti"), at=at, when=when
     )
 
 

@@ -18,8 +18,6 @@ from django.utils import timezone
 from curim.analytics import forecasting, prospective
 from curim.analytics.models import (
     AnalysisRun,
-    IncidentImport,
-    IncidentSource,
     OfficialIncident,
     RunAudience,
     Sources,
@@ -30,6 +28,7 @@ from curim.analytics.services.forecast_runs import ForecastSpec, forecasts_run, 
 from curim.analytics.services.grid import grid_lay_out
 from curim.areas.models import Area
 from curim.reports.models import Category, Report
+from tests.analytics.factories import official_incident_create
 
 pytestmark = pytest.mark.django_db
 
@@ -208,27 +207,7 @@ def test_weeks_are_athens_weeks_from_monday_midnight(make_report: Callable[..., 
 
 
 def _incident(category: Category, when: datetime) -> OfficialIncident:
-    source = IncidentSource.objects.create(slug="police", name_en="Police", name_el="Αστυνομία")
-    log = IncidentImport.objects.create(
-        source=source,
-        file_name="police.csv",
-        file_sha256="0" * 64,
-        file_format="csv",
-        rows=1,
-        created_count=1,
-        updated_count=0,
-        unchanged_count=0,
-    )
-    return OfficialIncident.objects.create(
-        source=source,
-        external_id="1",
-        their_category="Κλοπή",
-        category=category,
-        occurred_at=when,
-        location=Point(*CENTRE, srid=4326),
-        area=Area.objects.filter(level=Area.Level.DISTRICT).order_by("code").first(),
-        last_import=log,
-    )
+    return official_incident_create(category=category, at=CENTRE, when=when)
 
 
 def test_the_public_run_never_counts_a_private_report_or_an_official_incident(

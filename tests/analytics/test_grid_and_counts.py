@@ -8,13 +8,10 @@ from typing import Any
 
 import numpy as np
 import pytest
-from django.contrib.gis.geos import Point
 from django.db import connection
 
 from curim.analytics.models import (
     GridShape,
-    IncidentImport,
-    IncidentSource,
     OfficialIncident,
     RunAudience,
     Sources,
@@ -24,6 +21,7 @@ from curim.analytics.selectors.events import EventQuery
 from curim.analytics.services.grid import grid_lay_out
 from curim.areas.models import Area
 from curim.reports.models import Category, Report
+from tests.analytics.factories import official_incident_create
 
 pytestmark = pytest.mark.django_db
 
@@ -110,29 +108,7 @@ def test_counting_by_arithmetic_matches_point_in_polygon(piraeus: None, shape: G
 
 
 def _incident(category: Category, at: tuple[float, float], when: datetime) -> OfficialIncident:
-    source, _ = IncidentSource.objects.get_or_create(
-        slug="police", defaults={"name_en": "Police", "name_el": "Αστυνομία"}
-    )
-    log = IncidentImport.objects.create(
-        source=source,
-        file_name="police.csv",
-        file_sha256="0" * 64,
-        file_format="csv",
-        rows=1,
-        created_count=1,
-        updated_count=0,
-        unchanged_count=0,
-    )
-    return OfficialIncident.objects.create(
-        source=source,
-        external_id=str(OfficialIncident.objects.count() + 1),
-        their_category="Κλοπή",
-        category=category,
-        occurred_at=when,
-        location=Point(*at, srid=4326),
-        area=Area.objects.filter(level=Area.Level.DISTRICT).first(),
-        last_import=log,
-    )
+    return official_incident_create(category=category, at=at, when=when)
 
 
 def test_each_audience_counts_only_what_it_may_see(make_report) -> None:  # type: ignore[no-untyped-def]

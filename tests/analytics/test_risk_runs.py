@@ -19,8 +19,6 @@ from curim.analytics.models import (
     AnalysisRun,
     CategoryHarm,
     CellResult,
-    IncidentImport,
-    IncidentSource,
     OfficialIncident,
     RunAudience,
     RunKind,
@@ -33,6 +31,7 @@ from curim.analytics.services.risk_runs import RiskSpec, index_band, risk_index_
 from curim.areas.models import Area
 from curim.reports.models import Category, PlaceEvaluation, Report, TimeOfDay
 from surveys.models import Indicator, IndicatorEstimate, Survey
+from tests.analytics.factories import official_incident_create
 
 pytestmark = pytest.mark.django_db
 
@@ -254,26 +253,8 @@ def test_a_harm_weight_changed_in_the_admin_model_makes_a_new_run_with_that_impa
 
 
 def _incident(category: Category, at: tuple[float, float]) -> OfficialIncident:
-    source = IncidentSource.objects.create(slug="police", name_en="Police", name_el="Αστυνομία")
-    log = IncidentImport.objects.create(
-        source=source,
-        file_name="police.csv",
-        file_sha256="0" * 64,
-        file_format="csv",
-        rows=1,
-        created_count=1,
-        updated_count=0,
-        unchanged_count=0,
-    )
-    return OfficialIncident.objects.create(
-        source=source,
-        external_id="1",
-        their_category="Κλοπή",
-        category=category,
-        occurred_at=timezone.now() - timedelta(days=2),
-        location=Point(*at, srid=4326),
-        area=Area.objects.filter(level=Area.Level.DISTRICT).order_by("code").first(),
-        last_import=log,
+    return official_incident_create(
+        category=category, at=at, when=timezone.now() - timedelta(days=2)
     )
 
 
