@@ -76,11 +76,13 @@ def file_analyse(
 ) -> FileAnalysis:
     arrays = grid_arrays(grid)
     events, params = _events(rows, spec)
-    counts = cell_counts_of(grid, events, params, daylight=daylight_for(spec), clip=True)
+    daylight = daylight_for(spec)
+    counts = cell_counts_of(grid, events, params, daylight=daylight, clip=True)
     result = (
         None if np.ptp(counts) == 0 else gi_star(counts, arrays.weights(spec.weights, spec.band_m))
     )
-    located = located_events_of(grid, events, params, clip=True)
+    # The backtest counts the same events as the hotspots: by day or at night when asked.
+    located = located_events_of(grid, events, params, clip=True, daylight=daylight)
     backtest = None
     if backtest_weeks > 0 and len(located.cell):
         cells = prospective.analysis_cells(

@@ -147,6 +147,54 @@ def test_contiguity_and_the_night_are_what_method_json_says(piraeus: None, tmp_p
     np.testing.assert_array_equal(counts, independent)
 
 
+def test_the_backtest_at_night_counts_the_night_s_incidents_only(
+    piraeus: None, tmp_path: Path
+) -> None:
+    """`--time-of-day night` backtests the night's incidents: the same table as the whole day
+    of a file holding only the night's rows, over the same period."""
+    from curim.analytics.file_analysis import file_analyse, file_period
+    from curim.analytics.incident_files import parse_incident_rows
+    from curim.analytics.models import GridShape, RunAudience, Sources
+    from curim.analytics.services.grid import grid_lay_out
+    from curim.analytics.specs import HotspotSpec
+    from curim.areas.models import Area
+
+    path = tmp_path / "police.csv"
+    _incident_file(path, n=600, seed=11)
+    rows, errors = parse_incident_rows(path.read_bytes(), path.name)
+    assert not errors
+    night = is_night(
+        np.array(
+            [row.occurred_at.astimezone(UTC).replace(tzinfo=None) for row in rows],
+            dtype="datetime64[us]",
+        )
+    )
+    night_rows = [row for row, dark in zip(rows, night, strict=True) if dark]
+    assert 0 < len(night_rows) < len(rows)
+    start, end = file_period(rows)
+    grid = grid_lay_out(
+        municipality=Area.objects.get(level=Area.Level.MUNICIPALITY),
+        shape=GridShape.SQUARE,
+        cell_size_m=250,
+    )
+
+    def backtest(chosen: list[Any], time_of_day: Any) -> list[dict[str, Any]]:
+        spec = HotspotSpec(
+            audience=RunAudience.COUNCIL,
+            sources=Sources.INCIDENTS,
+            start=start,
+            end=end,
+            time_of_day=time_of_day,
+        )
+        analysis = file_analyse(grid, chosen, spec, backtest_weeks=8)
+        assert analysis.backtest is not None
+        return analysis.backtest.rows()
+
+    at_night = backtest(rows, "night")
+    assert at_night == backtest(night_rows, "all")
+    assert at_night != backtest(rows, "all")
+
+
 def test_a_bad_file_is_refused_with_its_row_and_column_and_nothing_is_written(
     piraeus: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

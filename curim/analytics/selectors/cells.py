@@ -127,6 +127,24 @@ class Daylight:
     night: bool  # count the events at night (True) or by day (False)
 
 
+def _daylight_sql(daylight: Daylight | None) -> tuple[str, str, list[Any]]:
+    """The join and filter that keep the events by day or at night (dawn and dusk of each
+    event's local date), and their parameters; nothing for the whole day."""
+    if daylight is None:
+        return "", "", []
+    join = (
+        " JOIN unnest(%s::date[], %s::timestamptz[], %s::timestamptz[])"
+        " AS day (day, dawn, dusk)"
+        " ON day.day = (events.occurred_at AT TIME ZONE %s)::date"
+    )
+    where = (
+        " WHERE events.occurred_at < day.dawn OR events.occurred_at >= day.dusk"
+        if daylight.night
+        else " WHERE events.occurred_at >= day.dawn AND events.occurred_at < day.dusk"
+    )
+    return join, where, [daylight.dates, daylight.dawns, daylight.dusks, "Europe/Athens"]
+
+
 def cell_counts(
     grid: Grid,
     query: EventQuery,
@@ -158,21 +176,7 @@ def cell_counts_of(
     # Parameters in the order their placeholders appear: the slice edges (in the select
     # list), the events' own, then dawn and dusk, then the grid.
     slice_params: list[Any] = []
-    day_params: list[Any] = []
-    where = ""
-    join = ""
-    if daylight is not None:
-        join = (
-            " JOIN unnest(%s::date[], %s::timestamptz[], %s::timestamptz[])"
-            " AS day (day, dawn, dusk)"
-            " ON day.day = (events.occurred_at AT TIME ZONE %s)::date"
-        )
-        day_params = [daylight.dates, daylight.dawns, daylight.dusks, "Europe/Athens"]
-        where = (
-            " WHERE events.occurred_at < day.dawn OR events.occurred_at >= day.dusk"
-            if daylight.night
-            else " WHERE events.occurred_at >= day.dawn AND events.occurred_at < day.dusk"
-        )
+    join, where, day_params = _daylight_sql(daylight)
     slice_sql = "0"
     if slice_starts is not None:
         slice_sql = "(width_bucket(events.occurred_at, %s::timestamptz[]) - 1)"
@@ -229,16 +233,23 @@ class LocatedEvents:
 
 
 def located_events_of(
-    grid: Grid, events: str, params: tuple[object, ...], *, clip: bool
+    grid: Grid,
+    events: str,
+    params: tuple[object, ...],
+    *,
+    clip: bool,
+    daylight: Daylight | None = None,
 ) -> LocatedEvents:
     """Every event of an SQL source of `(point, occurred_at, category_group)` that falls in a
-    cell, with that cell, in one query, ordered by time (as `cell_counts_of` finds cells)."""
+    cell, with that cell, in one query, ordered by time (as `cell_counts_of` finds cells); with
+    `daylight`, only the events by day or at night, as `cell_counts_of` counts them."""
+    join, where, day_params = _daylight_sql(daylight)
     sql = f"""
         WITH located AS (
             SELECT {_cell_of_event_sql(grid)}, x, y, occurred_at, category_group, point FROM (
                 SELECT ST_X(events.point) AS x, ST_Y(events.point) AS y, events.point,
                        events.occurred_at, events.category_group
-                FROM ({events}) AS events
+                FROM ({events}) AS events{join}{where}
             ) AS located
         )
         SELECT cell.index, located.x, located.y,
@@ -249,7 +260,7 @@ def located_events_of(
         ORDER BY located.occurred_at, cell.index
     """  # noqa: S608
     with connection.cursor() as cursor:
-        located_params: list[Any] = [*params, grid.pk]
+        located_params: list[Any] = [*params, *day_params, grid.pk]
         cursor.execute(sql, located_params)
         rows = cursor.fetchall()
     return LocatedEvents(
