@@ -35,6 +35,8 @@ class HotspotSpec:
             raise ValueError("A distance band needs its width in metres.")
         if self.weights == "contiguity" and self.band_m is not None:
             raise ValueError("Contiguity weights take no band.")
+        if not 0 < self.fdr_q < 1:
+            raise ValueError("The false discovery rate is a number between 0 and 1.")
         if self.time_of_day not in ("all", "day", "night"):
             raise ValueError("The time of day is all, day or night.")
 

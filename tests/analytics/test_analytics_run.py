@@ -195,6 +195,25 @@ def test_the_backtest_at_night_counts_the_night_s_incidents_only(
     assert at_night != backtest(rows, "all")
 
 
+@pytest.mark.parametrize("q", ["0.01", "0.2"])
+def test_fdr_is_the_level_cells_are_counted_significant_at(
+    piraeus: None, tmp_path: Path, capsys: pytest.CaptureFixture[str], q: str
+) -> None:
+    result = _run(tmp_path, "--fdr", q)
+    adjusted = [f["properties"]["p_fdr"] for f in result["cells"]["features"]]
+    significant = sum(1 for value in adjusted if value is not None and value <= float(q))
+    assert 0 < significant
+    assert result["method"]["fdr"] == {"method": "benjamini-hochberg", "q": float(q)}
+    assert f"{significant} cells significant at a false discovery rate of {q};" in (
+        capsys.readouterr().out
+    )
+
+
+def test_a_false_discovery_rate_outside_0_1_is_refused(piraeus: None, tmp_path: Path) -> None:
+    with pytest.raises(CommandError, match="between 0 and 1"):
+        _run(tmp_path, "--fdr", "1.5")
+
+
 def test_a_bad_file_is_refused_with_its_row_and_column_and_nothing_is_written(
     piraeus: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -74,6 +74,10 @@ def hotspots_run(*, grid: Grid, spec: HotspotSpec) -> AnalysisRun:
                     "undefined": result is None,
                     "hot": 0 if result is None else int((result.classes > 0).sum()),
                     "cold": 0 if result is None else int((result.classes < 0).sum()),
+                    # Cells whose adjusted p-value is at most the spec's false discovery rate.
+                    "significant": 0
+                    if result is None
+                    else int((result.p_values_fdr <= spec.fdr_q).sum()),
                 },
             )
             CellResult.objects.bulk_create(

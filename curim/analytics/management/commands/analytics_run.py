@@ -44,7 +44,14 @@ class Command(BaseCommand):
             "--weights", choices=["distance_band", "contiguity"], default="distance_band"
         )
         parser.add_argument("--band", type=float, default=DEFAULT_BAND_M, help="metres")
-        parser.add_argument("--fdr", type=float, default=DEFAULT_FDR_Q)
+        parser.add_argument(
+            "--fdr",
+            type=float,
+            default=DEFAULT_FDR_Q,
+            help="the false discovery rate q at which cells are counted significant (adjusted "
+            "p-value at most q; method.json states it); the classes always read the adjusted "
+            "p-values at 0.01, 0.05 and 0.10",
+        )
         parser.add_argument("--time-of-day", choices=["all", "day", "night"], default="all")
         parser.add_argument(
             "--category", action="append", default=[], help="only this category of the file"
@@ -98,8 +105,14 @@ class Command(BaseCommand):
             seed=options["seed"],
         )
         counted = int(analysis.counts.sum())
+        significant = (
+            0
+            if analysis.result is None
+            else int((analysis.result.p_values_fdr <= spec.fdr_q).sum())
+        )
         self.stdout.write(
             f"{counted} of {len(rows)} incidents counted in {analysis.arrays.n} cells; "
+            f"{significant} cells significant at a false discovery rate of {spec.fdr_q:g}; "
             f"wrote {', '.join(str(p) for p in written)}"
         )
 
