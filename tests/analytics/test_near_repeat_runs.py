@@ -102,7 +102,7 @@ def test_the_stored_table_is_knox_of_independent_arrays(
     )
     table = run.summary
     assert table["status"] == "computed"
-    assert table["n_events"] == 25
+    assert table["n_events"] == table["n_events_analysed"] == 25
     assert table["space_bands"] == expected.space_labels
     assert table["time_bands"] == expected.time_labels
     assert table["space_bands"][0] == "[0, 100) m"
@@ -152,6 +152,43 @@ def test_too_few_events_is_stored_as_such(make_report: Callable[..., Report]) ->
     run = near_repeat_run(spec=SPEC)
     assert run.summary == {
         "n_events": MIN_EVENTS - 1,
+        "n_events_analysed": MIN_EVENTS - 1,
         "min_events": MIN_EVENTS,
         "status": TOO_FEW_EVENTS,
     }
+
+
+def test_above_max_events_the_test_runs_on_the_documented_seeded_sample(
+    make_report: Callable[..., Report],
+) -> None:
+    _planted(make_report, 40)
+    x, y, t = _independent_arrays()
+    assert len(x) == 40
+    spec = NearRepeatSpec(start=START, end=END, max_events=MIN_EVENTS + 5, n_permutations=99)
+    run = near_repeat_run(spec=spec)
+    assert (run.summary["n_events"], run.summary["n_events_analysed"]) == (40, MIN_EVENTS + 5)
+    assert run.parameters["max_events"] == MIN_EVENTS + 5
+    # The rule the method page states, done by hand.
+    chosen = np.sort(
+        np.random.default_rng([spec.run_seed(), 1]).choice(40, MIN_EVENTS + 5, replace=False)
+    )
+    expected = knox_test(
+        x[chosen],
+        y[chosen],
+        [t[k] for k in chosen],
+        space_edges_m=DEFAULT_SPACE_EDGES_M,
+        time_edges_days=DEFAULT_TIME_EDGES_DAYS,
+        n_permutations=99,
+        seed=spec.run_seed(),
+    )
+    assert run.summary["observed"] == expected.observed.tolist()
+    assert run.summary["p"] == expected.p_values.tolist()
+    # The whole set is another table.
+    assert near_repeat_run(spec=NearRepeatSpec(start=START, end=END, n_permutations=99)).summary[
+        "observed"
+    ] != expected.observed.tolist()
+
+
+def test_max_events_below_the_minimum_is_refused() -> None:
+    with pytest.raises(ValueError, match="max_events"):
+        NearRepeatSpec(start=START, end=END, max_events=MIN_EVENTS - 1)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+import numpy as np
 from django.db import IntegrityError, transaction
 
 from curim.analytics.local_time import ATHENS, local_midnight
@@ -25,6 +26,11 @@ LOOKBACK_DAYS = 365
 # stored, saying so, instead of a table.
 MIN_EVENTS = 20
 TOO_FEW_EVENTS = "too few events"
+# Above this many events the test runs on a seeded uniform sample of them: the pairs within the
+# largest space band grow with the square of the events, and each of the permutations re-times
+# every one of them (a year of a million reports would be billions of pairs). A uniform sample
+# keeps the proportions the Knox ratio compares; the run says how many it analysed.
+DEFAULT_MAX_EVENTS = 4000
 # Seeds are kept below 2**62: a BigIntegerField, and NumPy, take them as they are.
 SEED_BITS = 62
 
@@ -38,6 +44,7 @@ class NearRepeatSpec:
     space_edges_m: tuple[float, ...] = DEFAULT_SPACE_EDGES_M
     time_edges_days: tuple[float, ...] = DEFAULT_TIME_EDGES_DAYS
     n_permutations: int = DEFAULT_PERMUTATIONS
+    max_events: int = DEFAULT_MAX_EVENTS
     # None: derived from the other parameters, so the same analysis reruns with the same seed.
     seed: int | None = None
     # Only the council: near repeats are pairs of incidents.
@@ -48,6 +55,8 @@ class NearRepeatSpec:
             raise ValueError("Near repeats are computed for the council only.")
         if self.start >= self.end:
             raise ValueError("The period must end after it starts.")
+        if self.max_events < MIN_EVENTS:
+            raise ValueError(f"max_events must be at least {MIN_EVENTS}.")
 
     def _parameters_without_seed(self) -> dict[str, Any]:
         return {
@@ -61,6 +70,7 @@ class NearRepeatSpec:
             "closed": DEFAULT_CLOSURE,
             "n_permutations": self.n_permutations,
             "min_events": MIN_EVENTS,
+            "max_events": self.max_events,
         }
 
     def run_seed(self) -> int:
@@ -96,8 +106,19 @@ def knox_table(result: KnoxTest) -> dict[str, Any]:
     }
 
 
-def near_repeat_compute(spec: NearRepeatSpec) -> tuple[int, KnoxTest | None]:
-    """How many events, and their Knox test (None below MIN_EVENTS)."""
+def sample_of_events(n: int, spec: NearRepeatSpec) -> np.ndarray:
+    """Which of the n events (in time order) the test analyses: all of them up to the spec's
+    `max_events`, else a uniform sample of that many without replacement, drawn by
+    `numpy.random.default_rng([seed, 1]).choice(n, max_events, replace=False)` and sorted (the
+    permutations use the stream of `default_rng(seed)`, so the two never share draws)."""
+    if n <= spec.max_events:
+        return np.arange(n)
+    rng = np.random.default_rng([spec.run_seed(), 1])
+    return np.sort(rng.choice(n, spec.max_events, replace=False))
+
+
+def near_repeat_compute(spec: NearRepeatSpec) -> tuple[int, int, KnoxTest | None]:
+    """How many events, how many were analysed, and their Knox test (None below MIN_EVENTS)."""
     query = EventQuery(
         audience=spec.audience,
         sources=spec.sources,
@@ -107,11 +128,12 @@ def near_repeat_compute(spec: NearRepeatSpec) -> tuple[int, KnoxTest | None]:
     )
     x, y, t, _ = event_points(query)
     if len(x) < MIN_EVENTS:
-        return len(x), None
-    return len(x), knox_test(
-        x,
-        y,
-        t,
+        return len(x), len(x), None
+    chosen = sample_of_events(len(x), spec)
+    return len(x), len(chosen), knox_test(
+        x[chosen],
+        y[chosen],
+        t[chosen],
         space_edges_m=spec.space_edges_m,
         time_edges_days=spec.time_edges_days,
         n_permutations=spec.n_permutations,
@@ -126,8 +148,12 @@ def near_repeat_run(*, spec: NearRepeatSpec) -> AnalysisRun:
     existing = AnalysisRun.objects.filter(fingerprint=fingerprint).first()
     if existing is not None:
         return existing
-    n_events, result = near_repeat_compute(spec)
-    summary: dict[str, Any] = {"n_events": n_events, "min_events": MIN_EVENTS}
+    n_events, n_analysed, result = near_repeat_compute(spec)
+    summary: dict[str, Any] = {
+        "n_events": n_events,
+        "n_events_analysed": n_analysed,
+        "min_events": MIN_EVENTS,
+    }
     if result is None:
         summary["status"] = TOO_FEW_EVENTS
     else:
