@@ -2,21 +2,17 @@
 /council/manage/recommendations/): only the councils the user sits on today, whatever is
 public elsewhere; the secretary's writes go through `recommendations_kept_by`."""
 
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.http import Http404
-from django.utils import timezone
 
 from councils.models import (
     ActionItem,
     Council,
     Decision,
     DecisionOutcome,
-    Meeting,
-    MeetingStatus,
     Organisation,
     ProgressUpdate,
     Recommendation,
@@ -146,74 +142,6 @@ def overdue(item: ActionItem, today: date, recommendation: Recommendation) -> bo
         and item.status in OPEN_ITEM_STATUSES
         and recommendation.status != RecommendationStatus.WITHDRAWN
     )
-
-
-# --- For the next meeting's agenda -----------------------------------------------------------
-@dataclass(frozen=True)
-class NextAgenda:
-    """What the council's next meeting should follow up: the recommendations adopted since its
-    last meeting, and the action items overdue today."""
-
-    council: Council
-    meeting: Meeting | None  # the next planned or convened meeting, if one is set
-    since: Meeting | None  # the last meeting before it (held or closed)
-    adopted: list[Recommendation]
-    overdue: list[ActionItem]
-
-
-def for_the_next_agenda(user: User | AnonymousUser, today: date | None = None) -> list[NextAgenda]:
-    """For each council of the user, what its next meeting's draft agenda should carry over.
-
-    A recommendation adopted at the council's last meeting (or later) is carried to the next
-    one; an action item not completed nor cancelled whose due day has passed, of a
-    recommendation not withdrawn, is carried until it is done.
-    """
-    now = timezone.now()
-    day = today or timezone.localdate()
-    found = []
-    for council in councils_of(user).order_by("slug"):
-        meetings = Meeting.objects.filter(council=council)
-        upcoming = (
-            meetings.filter(
-                starts_at__gte=now, status__in=[MeetingStatus.PLANNED, MeetingStatus.CONVENED]
-            )
-            .order_by("starts_at")
-            .first()
-        )
-        last = (
-            meetings.filter(
-                starts_at__lt=now, status__in=[MeetingStatus.HELD, MeetingStatus.CLOSED]
-            )
-            .order_by("-starts_at")
-            .first()
-        )
-        adopted = (
-            Recommendation.objects.filter(council=council, adopted_by__isnull=False)
-            .exclude(status=RecommendationStatus.WITHDRAWN)
-            .select_related("adopted_by__agenda_item__meeting")
-            .order_by("reference")
-        )
-        if last is None:
-            adopted = adopted.none()
-        else:
-            adopted = adopted.filter(
-                adopted_by__agenda_item__meeting__starts_at__gte=last.starts_at
-            )
-        late = (
-            ActionItem.objects.filter(overdue_on(day), recommendation__council=council)
-            .select_related("recommendation", "owner_organisation")
-            .order_by("due_on", "pk")
-        )
-        found.append(
-            NextAgenda(
-                council=council,
-                meeting=upcoming,
-                since=last,
-                adopted=list(adopted),
-                overdue=list(late),
-            )
-        )
-    return found
 
 
 # --- For the nightly reminders ---------------------------------------------------------------

@@ -26,11 +26,11 @@ from councils.models import (
     RecordChange,
 )
 from councils.selectors import councils_kept_by, councils_of, recommendations_progress
+from councils.selectors.carry_over import for_the_next_agenda
 from councils.selectors.recommendations_internal import (
     action_item_kept,
     action_item_owned,
     action_items_mine,
-    for_the_next_agenda,
     overdue,
     recommendation_internal,
     recommendation_kept,

@@ -23,7 +23,7 @@ from councils.models import (
     RecordChange,
     Sector,
 )
-from councils.selectors.recommendations_internal import for_the_next_agenda
+from councils.selectors.carry_over import carry_over_for, for_the_next_agenda
 from councils.services.actions import action_item_update
 from curim.accounts.models import User
 from curim.accounts.roles import Role
@@ -225,7 +225,7 @@ def test_the_next_agenda_carries_the_last_adoptions_and_overdue_items() -> None:
     now = timezone.now()
     earlier = meeting_held(council, starts_at=now - timedelta(days=60))
     last = meeting_held(council, starts_at=now - timedelta(days=10))
-    meeting_planned(council, starts_at=now + timedelta(days=20))
+    upcoming = meeting_planned(council, starts_at=now + timedelta(days=20))
     old = recommendation_adopted(
         council, title_en="Old one", decision=decision_adopted(item_of(earlier, public=True))
     )
@@ -242,6 +242,10 @@ def test_the_next_agenda_carries_the_last_adoptions_and_overdue_items() -> None:
     assert agenda.adopted == [new]
     assert agenda.overdue == [late]
     assert agenda.since == last
+    # The page says what the draft agenda will carry: one rule for both.
+    carried = carry_over_for(upcoming)
+    assert [row.recommendation for row in carried if row.adopted_at] == agenda.adopted
+    assert [item for row in carried for item in row.overdue] == agenda.overdue
     page = _client(_member(council)).get(LIST).content.decode()
     assert "For the next agenda" in page
 
