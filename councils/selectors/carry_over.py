@@ -11,6 +11,7 @@ Two things follow a council from one meeting to the next without anybody typing 
   withdrawn.
 """
 
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -39,7 +40,7 @@ class CarryOver:
 
 
 def meeting_before(
-    council_id: int, moment: datetime, *, other_than: int | None = None
+    council_id: int, moment: datetime, *, other_than: uuid.UUID | None = None
 ) -> Meeting | None:
     """The council's latest meeting starting before `moment` that was not cancelled."""
     meetings = Meeting.objects.filter(council=council_id, starts_at__lt=moment).exclude(
