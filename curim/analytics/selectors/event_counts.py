@@ -87,33 +87,6 @@ def cells_by_category(
 
 
 @dataclass(frozen=True)
-class GridEvents:
-    """Events inside the grid's cells, in time order: cell index, point (EPSG:2100 metres) and
-    time in days since 1970-01-01 UTC."""
-
-    cell: npt.NDArray[np.int64]
-    x: npt.NDArray[np.float64]
-    y: npt.NDArray[np.float64]
-    day: npt.NDArray[np.float64]
-
-
-def grid_events(grid: Grid, query: EventQuery) -> GridEvents:
-    events, params = events_sql(query)
-    columns = "extract(epoch FROM events.occurred_at) / 86400.0 AS day"
-    sql = f"""
-        SELECT cell_index, x, y, day FROM ({_binned_events_sql(grid, events, columns)}) AS e
-        ORDER BY day, cell_index, x, y
-    """  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*list[Any](params), grid.pk])
-        rows = cursor.fetchall()
-    table = np.array(rows, dtype=np.float64).reshape(len(rows), 4)
-    return GridEvents(
-        cell=table[:, 0].astype(np.int64), x=table[:, 1], y=table[:, 2], day=table[:, 3]
-    )
-
-
-@dataclass(frozen=True)
 class WeeklyCount:
     district_id: int | None
     category_group: str

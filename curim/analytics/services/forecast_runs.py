@@ -23,8 +23,8 @@ from django.db import IntegrityError, transaction
 from curim.analytics import forecasting, prospective
 from curim.analytics.local_time import local_midnight
 from curim.analytics.models import AnalysisRun, Grid, RunAudience, RunKind, Sources
-from curim.analytics.selectors.cells import grid_arrays
-from curim.analytics.selectors.event_counts import grid_events, weekly_by_district_and_group
+from curim.analytics.selectors.cells import grid_arrays, located_events
+from curim.analytics.selectors.event_counts import weekly_by_district_and_group
 from curim.analytics.selectors.events import EventQuery
 from curim.areas.models import Area
 
@@ -172,7 +172,7 @@ def prospective_summary(grid: Grid, spec: ForecastSpec) -> dict[str, Any]:
         arrays.x, arrays.y, cell_size_m=float(grid.cell_size_m), area=arrays.area_m2
     )
     query = EventQuery(audience=spec.audience, sources=spec.sources, start=spec.start, end=spec.end)
-    found = grid_events(grid, query)
+    found = located_events(grid, query)
     events = prospective.crime_events(cells, cell=found.cell, x=found.x, y=found.y, day=found.day)
     end_day = spec.end.timestamp() / 86_400.0
     rows = prospective.backtest(cells, events, end_day=end_day, periods=spec.backtest_weeks).rows()

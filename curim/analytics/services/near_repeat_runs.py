@@ -130,15 +130,19 @@ def near_repeat_compute(spec: NearRepeatSpec) -> tuple[int, int, KnoxTest | None
     if len(x) < MIN_EVENTS:
         return len(x), len(x), None
     chosen = sample_of_events(len(x), spec)
-    return len(x), len(chosen), knox_test(
-        x[chosen],
-        y[chosen],
-        t[chosen],
-        space_edges_m=spec.space_edges_m,
-        time_edges_days=spec.time_edges_days,
-        n_permutations=spec.n_permutations,
-        seed=spec.run_seed(),
-        closed=DEFAULT_CLOSURE,
+    return (
+        len(x),
+        len(chosen),
+        knox_test(
+            x[chosen],
+            y[chosen],
+            t[chosen],
+            space_edges_m=spec.space_edges_m,
+            time_edges_days=spec.time_edges_days,
+            n_permutations=spec.n_permutations,
+            seed=spec.run_seed(),
+            closed=DEFAULT_CLOSURE,
+        ),
     )
 
 
