@@ -37,7 +37,9 @@ def cell_geometries_wgs84(grid: Grid) -> list[dict[str, Any]]:
         return [json.loads(geometry) for (geometry,) in cursor.fetchall()]
 
 
-def _number(value: float | None) -> float | None:
+def json_number(value: float | None) -> float | None:
+    """A figure as JSON can hold it: NaN and infinities (no expected count, an undefined
+    statistic) become null, which JSON has; NumPy scalars become floats."""
     return None if value is None or not np.isfinite(value) else float(value)
 
 
@@ -66,9 +68,9 @@ def cell_feature(row: CellRow) -> dict[str, Any]:
             "x": float(row.x),
             "y": float(row.y),
             "count": int(row.count),
-            "z": _number(row.z),
-            "p": _number(row.p),
-            "p_fdr": _number(row.p_fdr),
+            "z": json_number(row.z),
+            "p": json_number(row.p),
+            "p_fdr": json_number(row.p_fdr),
             "class": row.label,
         },
     }

@@ -9,7 +9,6 @@ person who reported it. The council's run keeps every series."""
 
 import hashlib
 import json
-import math
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -28,6 +27,7 @@ from curim.analytics.cyber_alerts import (
 )
 from curim.analytics.local_time import ATHENS, local_midnight
 from curim.analytics.models import AnalysisRun, RunAudience, RunKind, Sources
+from curim.analytics.outputs import json_number
 from curim.analytics.selectors.events import reports_for
 
 CYBER_GROUP = "cyber"
@@ -126,10 +126,6 @@ def cyber_weekly_counts(spec: CyberSpec) -> CyberCounts:
     return CyberCounts(series=series, week_starts=week_starts, counts=counts)
 
 
-def _number_or_none(value: float) -> float | None:
-    return float(value) if math.isfinite(value) else None
-
-
 def _series_summary(
     index: int,
     key: tuple[str, str],
@@ -163,8 +159,8 @@ def _series_summary(
             "direction": trends.directions[index],
             "recent_total": int(trends.recent_total[index]),
             "previous_total": int(trends.previous_total[index]),
-            "rate_ratio": _number_or_none(trends.rate_ratio[index]),
-            "p": _number_or_none(trends.p_values[index]),
+            "rate_ratio": json_number(trends.rate_ratio[index]),
+            "p": json_number(trends.p_values[index]),
         },
     }
 

@@ -12,7 +12,6 @@ Idempotent as the hotspot runs: the same spec over the same grid finds the store
 
 import hashlib
 import json
-import math
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -23,6 +22,7 @@ from django.db import IntegrityError, transaction
 from curim.analytics import forecasting, prospective
 from curim.analytics.local_time import local_midnight
 from curim.analytics.models import AnalysisRun, Grid, RunAudience, RunKind, Sources
+from curim.analytics.outputs import json_number
 from curim.analytics.selectors.cells import grid_arrays, located_events
 from curim.analytics.selectors.event_counts import weekly_by_district_and_group
 from curim.analytics.selectors.events import EventQuery
@@ -77,10 +77,6 @@ def _athens_midnight(day: date) -> datetime:
 
 def week_monday(day: date) -> date:
     return day - timedelta(days=day.weekday())
-
-
-def _finite(value: float) -> float | None:
-    return float(value) if math.isfinite(value) else None
 
 
 def weekly_series(spec: ForecastSpec, municipality: Area) -> dict[tuple[str, str], np.ndarray]:
@@ -154,10 +150,10 @@ def _forecast_entry(
         "chosen_model": found.chosen_model,
         "models_dropped": dropped,
         "seasonal_period": found.seasonal_period,
-        "nb_dispersion": _finite(found.nb_dispersion),
+        "nb_dispersion": json_number(found.nb_dispersion),
         "forecast": forecast,
         "backtest": [
-            {"model": row.model, "metric": row.metric, "value": _finite(row.value)}
+            {"model": row.model, "metric": row.metric, "value": json_number(row.value)}
             for row in found.rows
         ],
     }
@@ -185,7 +181,8 @@ def prospective_summary(grid: Grid, spec: ForecastSpec) -> dict[str, Any]:
     }
     return {
         "rows": [
-            {k: (_finite(v) if isinstance(v, float) else v) for k, v in row.items()} for row in rows
+            {k: (json_number(v) if isinstance(v, float) else v) for k, v in row.items()}
+            for row in rows
         ],
         "events": len(found.day),
         "end_day": end_day,

@@ -4,7 +4,6 @@ space and time says where and when incidents came in pairs, which the public mus
 
 import hashlib
 import json
-import math
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -15,6 +14,7 @@ from django.db import IntegrityError, transaction
 from curim.analytics.local_time import ATHENS, local_midnight
 from curim.analytics.models import AnalysisRun, RunAudience, RunKind, Sources
 from curim.analytics.near_repeat import DEFAULT_CLOSURE, KnoxTest, knox_test
+from curim.analytics.outputs import json_number
 from curim.analytics.selectors.events import EventQuery, event_points
 
 DEFAULT_GROUP = "crime"
@@ -88,10 +88,6 @@ class NearRepeatSpec:
         return hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()
 
 
-def _number_or_none(value: float) -> float | None:
-    return float(value) if math.isfinite(value) else None
-
-
 def knox_table(result: KnoxTest) -> dict[str, Any]:
     """The Knox table as JSON: labels as the test built them, rows space bands, columns time
     bands; a ratio with no expected pairs is null."""
@@ -100,7 +96,7 @@ def knox_table(result: KnoxTest) -> dict[str, Any]:
         "time_bands": result.time_labels,
         "observed": result.observed.tolist(),
         "expected": result.expected.tolist(),
-        "ratio": [[_number_or_none(value) for value in row] for row in result.ratios.tolist()],
+        "ratio": [[json_number(value) for value in row] for row in result.ratios.tolist()],
         "p": result.p_values.tolist(),
         "n_close_pairs": result.n_close_pairs,
     }
