@@ -202,7 +202,7 @@ def test_fdr_is_the_level_cells_are_counted_significant_at(
     result = _run(tmp_path, "--fdr", q)
     adjusted = [f["properties"]["p_fdr"] for f in result["cells"]["features"]]
     significant = sum(1 for value in adjusted if value is not None and value <= float(q))
-    assert 0 < significant
+    assert significant > 0
     assert result["method"]["fdr"] == {"method": "benjamini-hochberg", "q": float(q)}
     assert f"{significant} cells significant at a false discovery rate of {q};" in (
         capsys.readouterr().out

@@ -184,9 +184,12 @@ def test_above_max_events_the_test_runs_on_the_documented_seeded_sample(
     assert run.summary["observed"] == expected.observed.tolist()
     assert run.summary["p"] == expected.p_values.tolist()
     # The whole set is another table.
-    assert near_repeat_run(spec=NearRepeatSpec(start=START, end=END, n_permutations=99)).summary[
-        "observed"
-    ] != expected.observed.tolist()
+    assert (
+        near_repeat_run(spec=NearRepeatSpec(start=START, end=END, n_permutations=99)).summary[
+            "observed"
+        ]
+        != expected.observed.tolist()
+    )
 
 
 def test_max_events_below_the_minimum_is_refused() -> None:

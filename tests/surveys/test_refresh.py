@@ -37,8 +37,8 @@ from surveys.services.refresh import (
 from surveys.services.statistics import cell_statistics_rebuild
 from tests.conftest import ROOT, _database_url
 from tests.factories import user_with_role
-from tests.processes import dies_with_this_process
 from tests.surveys.generate import build_wave
+from tests.workers import doomed_worker, forget_worker, other_session, wait_for
 
 VALUES = ["indicator_id", "area_id", "group", "n", "suppressed", "estimate", "std_error"]
 
@@ -254,19 +254,6 @@ def test_a_worker_killed_mid_refresh_and_started_again_yields_the_same_table(
 # --- A refresh whose worker died -------------------------------------------------------------
 
 
-def other_session() -> psycopg.Connection[Any]:
-    """A database session of its own, as another worker would have."""
-    db = connection.settings_dict
-    return psycopg.connect(
-        dbname=db["NAME"],
-        user=db["USER"],
-        password=db["PASSWORD"] or None,
-        host=db["HOST"] or "localhost",
-        port=db["PORT"] or 5432,
-        autocommit=True,
-    )
-
-
 def hold_refresh_lock(session: psycopg.Connection[Any], survey: Survey) -> None:
     session.execute("SELECT pg_advisory_lock(%s, %s)", [SurveyRefresh.LOCK_KEY, survey.pk])
 
@@ -328,47 +315,6 @@ def test_the_sweep_runs_every_few_minutes() -> None:
     (entry,) = [e for e in schedule.values() if e["task"] == "surveys.estimates_refresh_unattended"]
     assert entry["schedule"] <= 300
     assert "surveys.estimates_refresh_unattended" in celery_app.tasks
-
-
-def doomed_worker(queue: str, name: str) -> "subprocess.Popen[bytes]":
-    """A real Celery worker on a queue of its own, to be killed."""
-    env = {**os.environ, "DATABASE_URL": _database_url()}
-    process = subprocess.Popen(
-        [
-            *(sys.executable, "-m", "celery", "-A", "curim", "worker", "--pool=solo"),
-            *("--loglevel=WARNING", "-n", name, "-Q", queue),
-        ],
-        cwd=ROOT,
-        env=env,
-        preexec_fn=dies_with_this_process,
-    )
-    deadline = time.monotonic() + 60
-    while not celery_app.control.ping(destination=[name], timeout=1.0):
-        assert process.poll() is None, "the worker exited while starting"
-        assert time.monotonic() < deadline, "the worker did not start"
-    return process
-
-
-def forget_worker(queue: str, name: str) -> None:
-    """Drop what the killed worker left on the broker: its unacknowledged task, its queue and
-    its control mailbox."""
-    with celery_app.connection_for_write() as broker:
-        client = broker.default_channel.client  # type: ignore[attr-defined]  # Redis
-        for tag, message in client.hgetall("unacked").items():
-            if queue.encode() in message:
-                client.hdel("unacked", tag)
-                client.zrem("unacked_index", tag)
-        for member in client.smembers("_kombu.binding.celery.pidbox"):
-            if name.encode() in member:
-                client.srem("_kombu.binding.celery.pidbox", member)
-        client.delete(queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
-
-
-def wait_for(condition: Any, seconds: float) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, "gave up waiting"
-        time.sleep(0.2)
 
 
 @pytest.mark.django_db(transaction=True)
