@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
+from django.utils import timezone
 from django.db import connection, transaction
 
 from bench.timing import best_seconds, paired_median_seconds, ratio_line
@@ -143,6 +144,7 @@ def synthetic_grid() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 def bench_nightly() -> None:
     AnalysisRun.objects.all().delete()  # the bench's own database: every run is recomputed
+    began = timezone.now()
     started = time.perf_counter()
     runs = analytics_nightly()
     fresh = time.perf_counter() - started
@@ -156,6 +158,16 @@ def bench_nightly() -> None:
         f" {fresh:.2f} s from scratch (grid laid out already), {stored:.2f} s with every run"
         f" stored; events per run {events}"
     )
+    # Each run's share: the time from the previous run's insert to its own (computed_at is set
+    # when a run is written, at the end of its computation).
+    previous = began
+    for run in sorted(runs, key=lambda run: run.computed_at):
+        took = (run.computed_at - previous).total_seconds()
+        previous = run.computed_at
+        print(
+            f"      {run.kind} ({run.audience}, {run.parameters.get('time_of_day', 'all')}):"
+            f" {took:.1f} s"
+        )
 
 
 def run() -> None:
