@@ -23,8 +23,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
-from django.utils import timezone
 from django.db import connection, transaction
+from django.utils import timezone
 
 from bench.timing import best_seconds, paired_median_seconds, ratio_line
 from curim.analytics.hotspots import distance_band_weights, gi_star
