@@ -379,3 +379,16 @@ def test_the_risk_page_without_a_run_says_so(client: Client, grid: Grid) -> None
 def test_the_legends_name_every_pattern_and_band() -> None:
     assert {code for code, _ in EMERGING_CATEGORIES} == set(CATEGORY_CODES)
     assert {code for code, _ in RISK_BANDS} == {*BANDS, NO_INDEX}
+
+
+def test_the_openapi_schema_describes_the_three_addresses(client: Client) -> None:
+    schema = client.get("/api/schema/", {"format": "json"}).json()
+    for path, operation in (
+        ("/api/v1/analytics/emerging/", "analytics_emerging"),
+        ("/api/v1/analytics/risk/", "analytics_risk"),
+        ("/api/v1/analytics/risk/cells/", "analytics_risk_cells"),
+    ):
+        get = schema["paths"][path]["get"]
+        assert get["operationId"] == operation
+        assert {"200", "401", "403", "404"} <= set(get["responses"])
+        assert [p["name"] for p in get["parameters"]] == ["audience"]
