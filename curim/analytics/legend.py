@@ -22,3 +22,37 @@ HOTSPOT_CLASSES: tuple[tuple[str, Promise], ...] = (
     ("cold-99", _("Many fewer reports than expected nearby (99% confidence)")),
 )
 HOTSPOT_CLASS_NAMES = dict(HOTSPOT_CLASSES)
+
+# The patterns of an emerging hot spot map, hot first, in words a resident understands (ArcGIS's
+# names in brackets on the method page). templates/analytics/_emerging_legend.html lists them.
+EMERGING_CATEGORIES: tuple[tuple[str, Promise], ...] = (
+    ("new-hot", _("New hot spot: a hot spot this month for the first time")),
+    ("consecutive-hot", _("Consecutive hot spot: hot in the last few months only")),
+    ("intensifying-hot", _("Intensifying hot spot: hot most months, and getting hotter")),
+    ("persistent-hot", _("Persistent hot spot: hot most months, no clear trend")),
+    ("diminishing-hot", _("Diminishing hot spot: hot most months, but cooling")),
+    ("sporadic-hot", _("Sporadic hot spot: hot on and off, never cold")),
+    ("oscillating-hot", _("Oscillating hot spot: hot now, cold in some earlier months")),
+    ("historical-hot", _("Historical hot spot: hot most months before, not now")),
+    ("none", _("No pattern over the months")),
+    ("new-cold", _("New cold spot: a cold spot this month for the first time")),
+    ("consecutive-cold", _("Consecutive cold spot: cold in the last few months only")),
+    ("intensifying-cold", _("Intensifying cold spot: cold most months, and getting colder")),
+    ("persistent-cold", _("Persistent cold spot: cold most months, no clear trend")),
+    ("diminishing-cold", _("Diminishing cold spot: cold most months, but less so")),
+    ("sporadic-cold", _("Sporadic cold spot: cold on and off, never hot")),
+    ("oscillating-cold", _("Oscillating cold spot: cold now, hot in some earlier months")),
+    ("historical-cold", _("Historical cold spot: cold most months before, not now")),
+)
+EMERGING_CATEGORY_NAMES = dict(EMERGING_CATEGORIES)
+
+# The bands of a risk index map, highest first (curim/analytics/services/risk_runs.py: BANDS).
+RISK_BANDS: tuple[tuple[str, Promise], ...] = (
+    ("q5", _("Highest risk (index 80 to 100)")),
+    ("q4", _("High (60 to 80)")),
+    ("q3", _("Middle (40 to 60)")),
+    ("q2", _("Low (20 to 40)")),
+    ("q1", _("Lowest risk (index below 20)")),
+    ("none", _("Not enough data for an index")),
+)
+RISK_BAND_NAMES = dict(RISK_BANDS)

@@ -1,6 +1,7 @@
 // The analytics page's map: the council's hotspot layer, all day or at night as the radios say,
 // redrawn in place when they change; a status line says what the map shows (the tables under
-// the map hold the hot cells for those who do not use it).
+// the map hold the hot cells for those who do not use it). The "Emerging hotspots" box lays the
+// council's emerging hot spot layer over it, in its own pane, with its own legend and status.
 (function () {
   "use strict";
   var form = document.getElementById("hotspot-map-form");
@@ -52,7 +53,42 @@
       delete container.dataset.loading;
     });
   }
+  map.createPane("emerging").style.zIndex = 410;
+  var emerging = null;
+  var emergingAsked = 0;
+  var emergingLegend = document.getElementById("emerging-legend");
+  var emergingStatus = document.getElementById("emerging-map-status");
+  function showEmerging() {
+    var box = form.elements.emerging;
+    var mine = ++emergingAsked;
+    if (emerging) { map.removeLayer(emerging); emerging = null; }
+    emergingLegend.hidden = !box.checked;
+    emergingStatus.textContent = "";
+    container.dataset.emerging = box.checked ? "loading" : "off";
+    if (!box.checked) { return; }
+    window.curimHotspots.load(form.dataset.emerging, {
+      pane: "emerging", legend: emergingLegend, cellText: form.dataset.emergingCellText,
+      property: "category", palette: "emerging"
+    }).then(function (result) {
+      if (mine !== emergingAsked || !box.checked) { return; }
+      emerging = result.layer.addTo(map);
+      var hot = 0, cold = 0;
+      Object.keys(result.classes).forEach(function (name) {
+        if (/-hot$/.test(name)) { hot += result.classes[name]; }
+        if (/-cold$/.test(name)) { cold += result.classes[name]; }
+      });
+      emergingStatus.textContent = window.curimHotspots.fill(form.dataset.emergingStatusText, { hot: hot, cold: cold });
+      container.dataset.emerging = String(result.cells);
+    }).catch(function () {
+      if (mine !== emergingAsked) { return; }
+      emergingStatus.textContent = form.dataset.emergingNoRun;
+      container.dataset.emerging = "0";
+    });
+  }
   form.addEventListener("submit", function (event) { event.preventDefault(); });
-  form.addEventListener("change", show);
+  form.addEventListener("change", function (event) {
+    if (event.target.name === "emerging") { showEmerging(); } else { show(); }
+  });
   show();
+  if (form.elements.emerging) { showEmerging(); }
 })();

@@ -1,5 +1,6 @@
 // The public risk map: vector tiles of public report cells, a popup saying what a dot holds, the
-// legend, the layer of place ratings, the hotspots of published reports (hotspot-layer.js), and
+// legend, the layer of place ratings, the hotspots, emerging hotspots and risk index of published
+// reports (hotspot-layer.js), and
 // the list of the reports in view (the accessible alternative to the map). Strings come from Django's JavaScript catalogue (/jsi18n/).
 (function () {
   "use strict";
@@ -321,31 +322,46 @@
   }
   map.on("zoomend", drawRatings);
 
-  // --- Hotspots of published reports (the public run: public reports only), off by default --
-  map.createPane("hotspots").style.zIndex = 340;
-  var hotspots = null;
-  var hotspotsAsked = 0;
-  var legendHotspots = document.getElementById("legend-hotspots");
-  var noHotspots = document.getElementById("legend-hotspots-none");
-  function loadHotspots() {
-    var box = form.elements.hotspots;
-    var mine = ++hotspotsAsked;
-    legendHotspots.hidden = !box.checked;
-    noHotspots.hidden = true;
-    if (hotspots) { map.removeLayer(hotspots); hotspots = null; }
-    if (!box.checked || !window.curimHotspots) { return; }
-    window.curimHotspots.load(form.dataset.hotspots, {
-      pane: "hotspots", legend: legendHotspots, cellText: form.dataset.hotspotCellText
-    }).then(function (result) {
-      if (mine === hotspotsAsked && box.checked) { hotspots = result.layer.addTo(map); }
-    }).catch(function () {
-      if (mine === hotspotsAsked) { noHotspots.hidden = false; }
-    });
+  // --- Analysis layers of published reports (the public runs: public reports only), each off by
+  // default behind its box: hotspots, emerging hotspots, the risk index by square. Each has its
+  // pane, its legend block (#legend-NAME) and its "not run yet" line (#legend-NAME-none).
+  function overlay(name, zIndex, options) {
+    map.createPane(name).style.zIndex = zIndex;
+    var layer = null;
+    var asked = 0;
+    var legendBlock = document.getElementById("legend-" + name);
+    var none = document.getElementById("legend-" + name + "-none");
+    return function () {
+      var box = form.elements[name];
+      var mine = ++asked;
+      legendBlock.hidden = !box.checked;
+      none.hidden = true;
+      if (layer) { map.removeLayer(layer); layer = null; }
+      if (!box.checked || !window.curimHotspots) { return; }
+      var settings = { pane: name, legend: legendBlock };
+      Object.keys(options).forEach(function (key) { settings[key] = options[key]; });
+      window.curimHotspots.load(form.dataset[name], settings).then(function (result) {
+        if (mine === asked && box.checked) { layer = result.layer.addTo(map); }
+      }).catch(function () {
+        if (mine === asked) { none.hidden = false; }
+      });
+    };
   }
+  var overlays = {
+    hotspots: overlay("hotspots", 340, { cellText: form.dataset.hotspotCellText }),
+    emerging: overlay("emerging", 345, {
+      cellText: form.dataset.emergingCellText, hiddenCount: form.dataset.hiddenCount,
+      property: "category", palette: "emerging"
+    }),
+    risk: overlay("risk", 335, {
+      cellText: form.dataset.riskCellText, hiddenCount: form.dataset.hiddenCount,
+      property: "band", palette: "risk"
+    })
+  };
 
   form.addEventListener("change", function (event) {
     if (event.target.name === "heat") { loadRatings(); }
-    else if (event.target.name === "hotspots") { loadHotspots(); }
+    else if (overlays[event.target.name]) { overlays[event.target.name](); }
     else { draw(); }
   });
   map.on("moveend", list);

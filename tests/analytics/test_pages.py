@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from curim.accounts.roles import Role
-from curim.analytics.legend import HOTSPOT_CLASSES
+from curim.analytics.legend import EMERGING_CATEGORIES, HOTSPOT_CLASSES
 from curim.analytics.models import AnalysisRun, CellResult, RunAudience
 from curim.analytics.services.nightly import hotspots_nightly
 from curim.reports.models import Report
@@ -76,10 +76,17 @@ def test_the_legend_names_every_class_in_plain_words_as_the_tables_do(
     nightly: list[AnalysisRun], client: Client
 ) -> None:
     html = _as(client, Role.ANALYST).get(URL).content.decode()
-    items = re.findall(r'<li data-class="([\w-]+)">.*?</span>\s*(.*?)</li>', html, re.S)
-    assert [(value, str(label)) for value, label in HOTSPOT_CLASSES] == [
-        (value, label.strip()) for value, label in items
-    ]
+    # The hotspot legend's items, then the emerging hotspot legend's (its own list).
+    for css, classes in (
+        ("hotspot-legend", HOTSPOT_CLASSES),
+        ("emerging-legend", EMERGING_CATEGORIES),
+    ):
+        legend = re.search(rf'<ul class="legend-list {css}">(.*?)</ul>', html, re.S)
+        assert legend is not None
+        items = re.findall(r'<li data-class="([\w-]+)">.*?</span>\s*(.*?)</li>', legend[1], re.S)
+        assert [(value, str(label)) for value, label in classes] == [
+            (value, label.strip()) for value, label in items
+        ]
     assert "Many more reports than expected nearby (99% confidence)" in html
 
 

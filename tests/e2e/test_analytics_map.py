@@ -213,7 +213,7 @@ def test_the_public_map_s_hotspot_toggle_draws_the_public_layer(
     expect(page.locator("#legend-hotspots")).to_be_hidden()
     assert hotspots.count() == 0  # off by default
     with page.expect_response(lambda r: "/api/v1/analytics/hotspots/" in r.url) as answer:
-        page.get_by_role("checkbox", name="Hotspots").check()
+        page.get_by_role("checkbox", name="Hotspots", exact=True).check()
     assert "audience=public" in answer.value.url
     meta = answer.value.json()["meta"]
     assert meta["audience"] == "public"
@@ -221,7 +221,7 @@ def test_the_public_map_s_hotspot_toggle_draws_the_public_layer(
     expect(hotspots).to_have_count(_cells(runs, RunAudience.PUBLIC, "all"))
     expect(page.locator("#legend-hotspots")).to_be_visible()
     _shot(page, "risk-map-hotspots-1280")
-    page.get_by_role("checkbox", name="Hotspots").uncheck()
+    page.get_by_role("checkbox", name="Hotspots", exact=True).uncheck()
     expect(hotspots).to_have_count(0)
     context.close()
     assert problems == []

@@ -190,6 +190,10 @@ PUBLIC = {
     "councils:strategy_detail": "one published strategy, by its council and period",
     "api:analytics_hotspots": "the public hotspot layer of the risk map (public reports only)",
     "api:analytics_runs": "the latest public analyses (the council's to its figure readers)",
+    # --- Analytics: the emerging hotspot layer and the risk index (public runs by default).
+    "api:analytics_emerging": "the public emerging hotspot layer (public reports only)",
+    "api:analytics_risk": "the public risk index per area (small counts hidden)",
+    "api:analytics_risk_cells": "the public risk index per cell (public reports only)",
 }
 
 ROWS: dict[str, Row] = {
@@ -465,6 +469,15 @@ ROWS: dict[str, Row] = {
     },
     "api:analytics_hotspots": {"GET HEAD": 404, "OPTIONS": 200},
     "api:analytics_runs": {"GET HEAD OPTIONS": 200},
+    # --- Analytics: the emerging hotspot layer and the risk index, as the hotspot layer (no run
+    # in the world: 404); the council's risk page for the figure readers, a 404 to others.
+    "api:analytics_emerging": {"GET HEAD": 404, "OPTIONS": 200},
+    "api:analytics_risk": {"GET HEAD": 404, "OPTIONS": 200},
+    "api:analytics_risk_cells": {"GET HEAD": 404, "OPTIONS": 200},
+    "analytics:risk": {
+        "GET HEAD": {ANONYMOUS: LOGIN, ESTIMATE_READERS: 200, OTHERS: 404},
+        ELSE: LOGIN_FIRST,
+    },
     # --- The council's own pages of meetings: its members read, its secretary writes; a 404
     # for everybody else. An empty form is refused (400); a button redirects to the meeting.
     "councils:manage_meetings": COUNCIL_READS,

@@ -8,4 +8,7 @@ from curim.analytics.api import views
 urlpatterns = [
     path("analytics/hotspots/", views.HotspotLayer.as_view(), name="analytics_hotspots"),
     path("analytics/runs/", views.RunList.as_view(), name="analytics_runs"),
+    path("analytics/emerging/", views.EmergingLayer.as_view(), name="analytics_emerging"),
+    path("analytics/risk/", views.RiskIndex.as_view(), name="analytics_risk"),
+    path("analytics/risk/cells/", views.RiskCells.as_view(), name="analytics_risk_cells"),
 ]

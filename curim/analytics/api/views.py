@@ -20,7 +20,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from curim.analytics.api import serializers as shapes
-from curim.analytics.models import RunAudience, RunKind
+from curim.analytics.models import AnalysisRun, RunAudience, RunKind
+from curim.analytics.selectors.layers import (
+    emerging_cells_geojson,
+    risk_areas,
+    risk_cells_geojson,
+)
 from curim.analytics.selectors.runs import (
     analytics_audience_for,
     hotspot_cells_geojson,
@@ -108,3 +113,113 @@ class RunList(APIView):
     def get(self, request: Request) -> Response:
         runs = latest_runs_visible_to(request.user)
         return Response(shapes.RunSerializer(runs, many=True).data)
+
+
+class AudienceQuerySerializer(serializers.Serializer[Any]):
+    audience = TextChoiceField(
+        choices=RunAudience.choices,
+        required=False,
+        default=RunAudience.PUBLIC,
+        help_text="public (default): public reports only, counts of 1 or 2 hidden (null). "
+        "council: every moderated report and the official incidents, for council members and "
+        "secretaries, analysts and admins.",
+    )
+
+
+def _latest_readable(request: Request, kind: RunKind, missing: str) -> AnalysisRun:
+    query = AudienceQuerySerializer(data=request.query_params)
+    query.is_valid(raise_exception=True)
+    audience = readable_audience(request, query.validated_data["audience"])
+    run = latest_run(kind, audience)
+    if run is None:
+        raise NotFound(missing)
+    return run
+
+
+AUDIENCE_ERRORS = {
+    401: shapes.ErrorSerializer,
+    403: shapes.ErrorSerializer,
+    404: shapes.ErrorSerializer,
+}
+
+
+class EmergingLayer(APIView):
+    """The latest emerging hot spot run the caller may read, as GeoJSON: one feature per cell
+    with its pattern and its trend, and the run in `meta`."""
+
+    permission_classes = [AllowAny]
+    content_negotiation_class = GeoJSONNegotiation
+
+    @extend_schema(
+        operation_id="analytics_emerging",
+        parameters=[AudienceQuerySerializer],
+        responses={(200, GEOJSON): shapes.EmergingLayerSerializer, **AUDIENCE_ERRORS},
+        description=(
+            "Every cell of the latest emerging hot spot analysis (Gi* per month and a "
+            "Mann-Kendall trend of each cell's z-series): `category` is one of ArcGIS's "
+            "patterns (new-hot, consecutive-hot, intensifying-hot, persistent-hot, "
+            "diminishing-hot, sporadic-hot, oscillating-hot, historical-hot and the cold ones) "
+            "or `none` where no pattern was found; `meta.summary.slices` gives the slices. "
+            "`audience=council` needs a council, analyst or admin role (401 without an "
+            "account, 403 with another). 404 when no run has been stored yet."
+        ),
+    )
+    def get(self, request: Request) -> HttpResponse:
+        run = _latest_readable(
+            request, RunKind.EMERGING, _("No emerging hotspot analysis has been run yet.")
+        )
+        collection = emerging_cells_geojson(run)
+        collection["meta"] = shapes.EmergingMetaSerializer(run).data
+        return geojson_response(json.dumps(collection))
+
+
+NO_RISK_RUN = gettext_lazy("No risk index has been computed yet.")
+
+
+class RiskIndex(APIView):
+    """The latest risk index run the caller may read: every district and neighbourhood with
+    its index, every component and the weights used, and the harm weights per category."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        operation_id="analytics_risk",
+        parameters=[AudienceQuerySerializer],
+        responses={200: shapes.RiskIndexSerializer, **AUDIENCE_ERRORS},
+        description=(
+            "The risk index (0-100) of every district and neighbourhood, each with its "
+            "components: likelihood (events per 1,000 residents, raw and smoothed by empirical "
+            "Bayes, with the shrinkage weight), impact (mean harm weight per event) and "
+            "perception (night-time evaluations and the survey's fear of crime), their 0-100 "
+            "scores and the weights used. The cells are at /api/v1/analytics/risk/cells/. "
+            "Public: public reports only; counts of 1 or 2, and their raw rates, are null. "
+            "`audience=council` needs a council, analyst or admin role (401/403). 404 when no "
+            "run has been stored yet."
+        ),
+    )
+    def get(self, request: Request) -> Response:
+        run = _latest_readable(request, RunKind.RISK_INDEX, str(NO_RISK_RUN))
+        return Response({**risk_areas(run), "meta": shapes.RiskMetaSerializer(run).data})
+
+
+class RiskCells(APIView):
+    """The latest risk index run's cells, as GeoJSON."""
+
+    permission_classes = [AllowAny]
+    content_negotiation_class = GeoJSONNegotiation
+
+    @extend_schema(
+        operation_id="analytics_risk_cells",
+        parameters=[AudienceQuerySerializer],
+        responses={(200, GEOJSON): shapes.RiskCellLayerSerializer, **AUDIENCE_ERRORS},
+        description=(
+            "Every grid cell of the latest risk index: `band` q1 (index below 20) … q5 (80 or "
+            "more), or none, and every component as in /api/v1/analytics/risk/. Same audiences "
+            "and suppression."
+        ),
+    )
+    def get(self, request: Request) -> HttpResponse:
+        run = _latest_readable(request, RunKind.RISK_INDEX, str(NO_RISK_RUN))
+        collection = risk_cells_geojson(run)
+        collection["meta"] = shapes.RiskMetaSerializer(run).data
+        return geojson_response(json.dumps(collection))

@@ -1,6 +1,7 @@
 """The analytics overview (`/analytics/`): the council's hotspot map, all day and at night, with
-its explanation and a table of the hot cells. For council members and secretaries, analysts
-and admins; a 404 for everybody else (the selector decides, as for the council's dashboard)."""
+its explanation and a table of the hot cells; the emerging hot spot layer can be laid over it.
+For council members and secretaries, analysts and admins; a 404 for everybody else (the
+selector decides, as for the council's dashboard)."""
 
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -30,6 +31,10 @@ class HotspotLayerForm(forms.Form):
         choices=[("all", _("All day")), ("night", _("At night"))],
         widget=forms.RadioSelect,
         initial="all",
+    )
+    emerging = forms.BooleanField(
+        label=_("Emerging hotspots (how each square changed month by month)"),
+        required=False,
     )
 
 
@@ -105,6 +110,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             "form": HotspotLayerForm(initial={"time_of_day": "all"}),
             "runs": [shown for shown in runs if shown is not None],
             "layer_url": reverse("api:analytics_hotspots") + "?audience=council",
+            "emerging_url": reverse("api:analytics_emerging") + "?audience=council",
             "map_config": map_config(),
         },
     )
