@@ -465,6 +465,12 @@ ROWS: dict[str, Row] = {
     },
     "api:analytics_hotspots": {"GET HEAD": 404, "OPTIONS": 200},
     "api:analytics_runs": {"GET HEAD OPTIONS": 200},
+    # --- Analytics' "Run now": a POST by analysts and admins queues the nightly's analyses
+    # (through the outbox, sent on commit) and goes back to /analytics/; a 404 to others.
+    "analytics:run_now": {
+        "POST": {ANONYMOUS: LOGIN, INCIDENT_IMPORTERS: REDIRECT, OTHERS: 404},
+        ELSE: LOGIN_FIRST,
+    },
     # --- The council's own pages of meetings: its members read, its secretary writes; a 404
     # for everybody else. An empty form is refused (400); a button redirects to the meeting.
     "councils:manage_meetings": COUNCIL_READS,
