@@ -14,7 +14,9 @@ data it was computed from:
   changes no incident's `last_import`, so it renews nothing).
 
 One aggregate query per source. It is coarse on purpose: a change outside the run's period or
-category groups renews the run too (computed again, the same figures); it is never stale."""
+category groups renews the run too (computed again, the same figures); it is never stale. A run
+reads its watermark before its data: a change committed in between is in the data and not in
+the watermark, so the next run sees a new watermark and computes again (never the reverse)."""
 
 from dataclasses import asdict, dataclass
 from typing import Any
