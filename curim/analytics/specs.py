@@ -1,13 +1,14 @@
 """What a hotspot analysis computes, as data: the parameters a run stores, `method.json`
 writes, and the fingerprint that makes running the same analysis twice find one snapshot."""
 
-import hashlib
-import json
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
+from curim.analytics.local_time import ATHENS, local_midnight
 from curim.analytics.models import RunAudience, Sources
+from curim.analytics.run_keys import run_fingerprint
+from curim.analytics.selectors.watermark import DataWatermark
 
 TimeOfDay = Literal["all", "day", "night"]
 WeightsKind = Literal["distance_band", "contiguity"]
@@ -57,8 +58,35 @@ class HotspotSpec:
         del found["band_m"]
         return found
 
-    def fingerprint(self, *, kind: str, grid_id: int) -> str:
-        key = json.dumps(
-            {"kind": kind, "grid": grid_id, **self.parameters()}, sort_keys=True, default=str
+    def fingerprint(self, *, kind: str, grid_id: int, watermark: DataWatermark) -> str:
+        return run_fingerprint({"kind": kind, "grid": grid_id, **self.parameters()}, watermark)
+
+
+NIGHTLY_LOOKBACK_DAYS = 365
+NIGHTLY_AUDIENCE_SOURCES = (
+    (RunAudience.PUBLIC, Sources.REPORTS),
+    (RunAudience.COUNCIL, Sources.BOTH),
+)
+# The public sees the whole day only: a report's date is public, its time of day is not, and a
+# night layer beside the all-day one would tell it for the cells with one report.
+NIGHTLY_TIMES_OF_DAY: dict[RunAudience, tuple[TimeOfDay, ...]] = {
+    RunAudience.PUBLIC: ("all",),
+    RunAudience.COUNCIL: ("all", "night"),
+}
+
+
+def hotspot_nightly_specs(today: date) -> list[HotspotSpec]:
+    """The hotspots the nightly computes on `today`: the 365 days before its local midnight."""
+    end = local_midnight(today)
+    start = local_midnight(today - timedelta(days=NIGHTLY_LOOKBACK_DAYS))
+    return [
+        HotspotSpec(
+            audience=audience, sources=sources, start=start, end=end, time_of_day=time_of_day
         )
-        return hashlib.sha256(key.encode()).hexdigest()
+        for audience, sources in NIGHTLY_AUDIENCE_SOURCES
+        for time_of_day in NIGHTLY_TIMES_OF_DAY[audience]
+    ]
+
+
+def hotspot_spec_is_nightly(spec: HotspotSpec) -> bool:
+    return spec in hotspot_nightly_specs(spec.end.astimezone(ATHENS).date())

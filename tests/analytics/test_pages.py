@@ -96,7 +96,8 @@ def test_the_tables_list_the_council_run_s_hot_cells_with_their_figures(
     html = _as(client, Role.COUNCIL_MEMBER).get(URL).content.decode()
     council = [run for run in nightly if run.audience == RunAudience.COUNCIL]
     assert len(council) == 2
-    tables = re.findall(r"<table.*?</table>", html, re.S)
+    # The hot cells' tables (the page also lists when each analysis was computed).
+    tables = [t for t in re.findall(r"<table.*?</table>", html, re.S) if "Cells with more" in t]
     assert len(tables) == sum(
         1 for run in council if CellResult.objects.filter(run=run, label__startswith="hot")
     )
@@ -165,3 +166,15 @@ def test_the_page_s_queries_do_not_grow_with_its_hot_cells(
     after, rows_after = queries_and_hot_cells()
     assert rows_after > rows_before
     assert after == before
+
+
+def test_the_page_says_when_each_analysis_was_computed(
+    nightly: list[AnalysisRun], client: Client
+) -> None:
+    html = _as(client, Role.COUNCIL_MEMBER).get(URL).content.decode()
+    table = next(t for t in re.findall(r"<table.*?</table>", html, re.S) if "latest analyses" in t)
+    rows = re.findall(r'<tr class="govuk-table__row">(.*?)</tr>', table, re.S)[1:]
+    # The public's all-day hotspots, the council's all day and at night.
+    assert len(rows) == len(nightly) == 3
+    computed = timezone.localtime(nightly[0].computed_at)
+    assert computed.strftime("%-d %b %Y") in rows[0]

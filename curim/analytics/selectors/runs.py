@@ -13,6 +13,7 @@ from curim.accounts.models import User
 from curim.accounts.roles import user_has_role
 from curim.analytics.models import AnalysisRun, RunAudience, RunKind
 from curim.analytics.outputs import CellRow, cells_geojson
+from curim.analytics.run_keys import NIGHTLY
 from curim.reports.selectors import COUNCIL_FIGURE_READERS
 
 
@@ -36,12 +37,18 @@ def latest_run(
     *,
     time_of_day: str | None = None,
     parameters: Mapping[str, Any] | None = None,
+    nightly_only: bool = True,
 ) -> AnalysisRun | None:
     """The run of this kind and audience over the latest data (the last computed of those),
     or None. A run is written whole in one transaction, so every stored run is finished.
-    `time_of_day` narrows to runs whose parameters say so (hotspots: all, day, night);
-    `parameters` to runs whose parameters contain these (JSON containment, `@>`)."""
+    Only runs of the nightly's spec over the nightly's grid (`nightly` in their parameters,
+    `run_keys.py`), unless `nightly_only` is False: an analyst's run with other parameters or
+    another grid never replaces a page's layer. `time_of_day` narrows to runs whose
+    parameters say so (hotspots: all, day, night); `parameters` to runs whose parameters
+    contain these (JSON containment, `@>`)."""
     runs = AnalysisRun.objects.filter(kind=kind, audience=audience)
+    if nightly_only:
+        runs = runs.filter(**{f"parameters__{NIGHTLY}": True})
     if time_of_day is not None:
         runs = runs.filter(parameters__time_of_day=time_of_day)
     if parameters:
@@ -50,9 +57,12 @@ def latest_run(
 
 
 def latest_runs_visible_to(user: User | AnonymousUser) -> list[AnalysisRun]:
-    """The latest run of each kind, audience and time of day the user may read: one query."""
+    """The latest nightly run (as `latest_run`) of each kind, audience and time of day the user
+    may read: one query."""
     runs = (
-        AnalysisRun.objects.filter(audience__in=audiences_visible_to(user))
+        AnalysisRun.objects.filter(
+            audience__in=audiences_visible_to(user), **{f"parameters__{NIGHTLY}": True}
+        )
         .order_by(
             "kind", "audience", "parameters__time_of_day", "-data_up_to", "-computed_at", "-pk"
         )

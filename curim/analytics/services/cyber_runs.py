@@ -7,8 +7,6 @@ The public run leaves out every series with fewer than PUBLIC_MIN_SERIES_TOTAL r
 shown weeks (k-suppression): a kind and channel reported once or twice could point at the
 person who reported it. The council's run keeps every series."""
 
-import hashlib
-import json
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -28,7 +26,9 @@ from curim.analytics.cyber_alerts import (
 from curim.analytics.local_time import ATHENS, local_midnight
 from curim.analytics.models import AnalysisRun, RunAudience, RunKind, Sources
 from curim.analytics.outputs import json_number
+from curim.analytics.run_keys import run_fingerprint, run_parameters
 from curim.analytics.selectors.events import reports_for
+from curim.analytics.selectors.watermark import DataWatermark, data_watermark
 
 CYBER_GROUP = "cyber"
 DEFAULT_WEEKS = 52
@@ -87,9 +87,8 @@ class CyberSpec:
             "min_series_total": self.min_series_total(),
         }
 
-    def fingerprint(self) -> str:
-        key = {"kind": str(RunKind.CYBER), **self.parameters()}
-        return hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()
+    def fingerprint(self, *, watermark: DataWatermark) -> str:
+        return run_fingerprint({"kind": str(RunKind.CYBER), **self.parameters()}, watermark)
 
 
 @dataclass(frozen=True)
@@ -192,7 +191,8 @@ def cyber_summary(spec: CyberSpec, data: CyberCounts) -> dict[str, Any]:
 
 def cyber_run(*, spec: CyberSpec) -> AnalysisRun:
     """The stored run of the spec, computed and written once."""
-    fingerprint = spec.fingerprint()
+    watermark = data_watermark(spec.audience, Sources.REPORTS)
+    fingerprint = spec.fingerprint(watermark=watermark)
     existing = AnalysisRun.objects.filter(fingerprint=fingerprint).first()
     if existing is not None:
         return existing
@@ -204,7 +204,9 @@ def cyber_run(*, spec: CyberSpec) -> AnalysisRun:
                 audience=spec.audience,
                 sources=Sources.REPORTS,
                 grid=None,
-                parameters=spec.parameters(),
+                parameters=run_parameters(
+                    spec.parameters(), watermark=watermark, nightly=cyber_spec_is_nightly(spec)
+                ),
                 data_from=local_midnight(data.week_starts[0]),
                 data_up_to=spec.end,
                 fingerprint=fingerprint,
@@ -215,7 +217,15 @@ def cyber_run(*, spec: CyberSpec) -> AnalysisRun:
         return AnalysisRun.objects.get(fingerprint=fingerprint)
 
 
-def cyber_nightly_runs(*, today: date) -> list[AnalysisRun]:
+def cyber_nightly_specs(today: date) -> list[CyberSpec]:
     """The last 52 whole weeks, for the public and for the council."""
     end = local_midnight(today - timedelta(days=today.weekday()))
-    return [cyber_run(spec=CyberSpec(audience=audience, end=end)) for audience in NIGHTLY_AUDIENCES]
+    return [CyberSpec(audience=audience, end=end) for audience in NIGHTLY_AUDIENCES]
+
+
+def cyber_spec_is_nightly(spec: CyberSpec) -> bool:
+    return spec in cyber_nightly_specs(spec.end.astimezone(ATHENS).date())
+
+
+def cyber_nightly_runs(*, today: date) -> list[AnalysisRun]:
+    return [cyber_run(spec=spec) for spec in cyber_nightly_specs(today)]

@@ -2,8 +2,6 @@
 time, Europe/Athens), Gi* per slice and a Mann-Kendall trend per cell (`emerging.py`), stored
 as one snapshot keyed on its spec, as `hotspot_runs.py` stores Gi*."""
 
-import hashlib
-import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any, Literal
@@ -21,8 +19,11 @@ from curim.analytics.emerging import (
 )
 from curim.analytics.local_time import ATHENS, local_midnight
 from curim.analytics.models import AnalysisRun, CellResult, Grid, RunAudience, RunKind, Sources
+from curim.analytics.run_keys import run_fingerprint, run_parameters
 from curim.analytics.selectors.cells import cell_counts, grid_arrays
 from curim.analytics.selectors.events import EventQuery
+from curim.analytics.selectors.watermark import DataWatermark, data_watermark
+from curim.analytics.services.grid import grid_is_nightly
 from curim.analytics.specs import DEFAULT_BAND_M, WeightsKind
 
 SliceKind = Literal["month", "week"]
@@ -99,9 +100,9 @@ class EmergingSpec:
             "trend_alpha": self.trend_alpha,
         }
 
-    def fingerprint(self, *, grid_id: int) -> str:
+    def fingerprint(self, *, grid_id: int, watermark: DataWatermark) -> str:
         key = {"kind": str(RunKind.EMERGING), "grid": grid_id, **self.parameters()}
-        return hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()
+        return run_fingerprint(key, watermark)
 
 
 def emerging_compute(grid: Grid, spec: EmergingSpec) -> tuple[np.ndarray, EmergingHotspots]:
@@ -141,7 +142,8 @@ def _summary(spec: EmergingSpec, counts: np.ndarray, result: EmergingHotspots) -
 
 def emerging_run(*, grid: Grid, spec: EmergingSpec) -> AnalysisRun:
     """The stored run of the spec over the grid, computed and written once."""
-    fingerprint = spec.fingerprint(grid_id=grid.pk)
+    watermark = data_watermark(spec.audience, spec.sources)
+    fingerprint = spec.fingerprint(grid_id=grid.pk, watermark=watermark)
     existing = AnalysisRun.objects.filter(fingerprint=fingerprint).first()
     if existing is not None:
         return existing
@@ -158,7 +160,11 @@ def emerging_run(*, grid: Grid, spec: EmergingSpec) -> AnalysisRun:
                 audience=spec.audience,
                 sources=spec.sources,
                 grid=grid,
-                parameters=spec.parameters(),
+                parameters=run_parameters(
+                    spec.parameters(),
+                    watermark=watermark,
+                    nightly=grid_is_nightly(grid) and emerging_spec_is_nightly(spec),
+                ),
                 data_from=spec.slice_starts()[0],
                 data_up_to=spec.end,
                 fingerprint=fingerprint,
@@ -197,11 +203,21 @@ NIGHTLY_AUDIENCE_SOURCES = (
 )
 
 
-def emerging_nightly_runs(*, grid: Grid, today: date) -> list[AnalysisRun]:
-    """The last twelve whole months, for the public and for the council: the same snapshot
-    every night of a month, a new one on the first."""
+def emerging_nightly_specs(today: date) -> list[EmergingSpec]:
+    """The last twelve whole months, for the public and for the council: the same spec every
+    night of a month, a new one on the first."""
     end = local_midnight(slice_start_on_or_before(today, "month"))
     return [
-        emerging_run(grid=grid, spec=EmergingSpec(audience=audience, sources=sources, end=end))
+        EmergingSpec(audience=audience, sources=sources, end=end)
         for audience, sources in NIGHTLY_AUDIENCE_SOURCES
     ]
+
+
+def emerging_spec_is_nightly(spec: EmergingSpec) -> bool:
+    return spec in emerging_nightly_specs(spec.end.astimezone(ATHENS).date())
+
+
+def emerging_nightly_runs(*, grid: Grid, today: date) -> list[AnalysisRun]:
+    """The nightly specs' runs: a new snapshot on the first of a month, or when the data
+    changed (its watermark), otherwise the stored one."""
+    return [emerging_run(grid=grid, spec=spec) for spec in emerging_nightly_specs(today)]

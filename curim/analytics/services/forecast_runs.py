@@ -10,8 +10,6 @@ current week, so the last week counted is whole. A series whose mean weekly coun
 
 Idempotent as the hotspot runs: the same spec over the same grid finds the stored run."""
 
-import hashlib
-import json
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -23,9 +21,12 @@ from curim.analytics import forecasting, prospective
 from curim.analytics.local_time import local_midnight
 from curim.analytics.models import AnalysisRun, Grid, RunAudience, RunKind, Sources
 from curim.analytics.outputs import json_number
+from curim.analytics.run_keys import run_fingerprint, run_parameters
 from curim.analytics.selectors.cells import grid_arrays, located_events
 from curim.analytics.selectors.event_counts import weekly_by_district_and_group
 from curim.analytics.selectors.events import EventQuery
+from curim.analytics.selectors.watermark import DataWatermark, data_watermark
+from curim.analytics.services.grid import grid_is_nightly
 from curim.areas.models import Area
 
 DEFAULT_WEEKS = 156
@@ -66,9 +67,9 @@ class ForecastSpec:
         found["week_time_zone"] = "Europe/Athens"
         return found
 
-    def fingerprint(self, *, grid_id: int) -> str:
+    def fingerprint(self, *, grid_id: int, watermark: DataWatermark) -> str:
         key = {"kind": str(RunKind.FORECAST), "grid": grid_id, **self.parameters()}
-        return hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()
+        return run_fingerprint(key, watermark)
 
 
 def _athens_midnight(day: date) -> datetime:
@@ -210,7 +211,8 @@ def forecasts_compute(grid: Grid, spec: ForecastSpec) -> dict[str, Any]:
 
 
 def forecasts_run(*, grid: Grid, spec: ForecastSpec) -> AnalysisRun:
-    fingerprint = spec.fingerprint(grid_id=grid.pk)
+    watermark = data_watermark(spec.audience, spec.sources)
+    fingerprint = spec.fingerprint(grid_id=grid.pk, watermark=watermark)
     existing = AnalysisRun.objects.filter(fingerprint=fingerprint).first()
     if existing is not None:
         return existing
@@ -222,7 +224,11 @@ def forecasts_run(*, grid: Grid, spec: ForecastSpec) -> AnalysisRun:
                 audience=spec.audience,
                 sources=spec.sources,
                 grid=grid,
-                parameters=spec.parameters(),
+                parameters=run_parameters(
+                    spec.parameters(),
+                    watermark=watermark,
+                    nightly=grid_is_nightly(grid) and forecast_spec_is_nightly(spec),
+                ),
                 data_from=spec.start,
                 data_up_to=spec.end,
                 fingerprint=fingerprint,
@@ -235,15 +241,18 @@ def forecasts_run(*, grid: Grid, spec: ForecastSpec) -> AnalysisRun:
 AUDIENCE_SOURCES = ((RunAudience.PUBLIC, Sources.REPORTS), (RunAudience.COUNCIL, Sources.BOTH))
 
 
-def forecasts_nightly(*, grid: Grid, today: date) -> list[AnalysisRun]:
+def forecast_nightly_specs(today: date) -> list[ForecastSpec]:
     """Forecasts from the Monday starting today's week, for the public and the council (the
     council's with the prospective backtest)."""
     return [
-        forecasts_run(
-            grid=grid,
-            spec=ForecastSpec(
-                audience=audience, sources=sources, first_forecast_week=week_monday(today)
-            ),
-        )
+        ForecastSpec(audience=audience, sources=sources, first_forecast_week=week_monday(today))
         for audience, sources in AUDIENCE_SOURCES
     ]
+
+
+def forecast_spec_is_nightly(spec: ForecastSpec) -> bool:
+    return spec in forecast_nightly_specs(spec.first_forecast_week)
+
+
+def forecasts_nightly(*, grid: Grid, today: date) -> list[AnalysisRun]:
+    return [forecasts_run(grid=grid, spec=spec) for spec in forecast_nightly_specs(today)]

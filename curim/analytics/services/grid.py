@@ -13,6 +13,15 @@ from django.db import connection, transaction
 from curim.analytics.models import Grid, GridShape
 from curim.areas.models import Area
 
+# The grid the nightly lays out and analyses over each municipality.
+NIGHTLY_SHAPE = GridShape.SQUARE
+NIGHTLY_CELL_SIZE_M = 250
+
+
+def grid_is_nightly(grid: Grid) -> bool:
+    return grid.shape == NIGHTLY_SHAPE and grid.cell_size_m == NIGHTLY_CELL_SIZE_M
+
+
 GRID_FUNCTIONS = {GridShape.SQUARE: "ST_SquareGrid", GridShape.HEXAGON: "ST_HexagonGrid"}
 
 # One statement: cells, clipped; then the largest-overlap district and neighbourhood; then

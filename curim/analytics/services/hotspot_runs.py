@@ -1,6 +1,7 @@
 """A hotspot run: events counted into the grid's cells, Getis-Ord Gi* with the spec's weights,
-stored as one snapshot. Idempotent: the same spec over the same grid finds the stored run (a
-run cut short by a killed worker left nothing, as it writes in one transaction)."""
+stored as one snapshot. Idempotent: the same spec over the same grid and the same data (its
+watermark, `run_keys.py`) finds the stored run (a run cut short by a killed worker left
+nothing, as it writes in one transaction)."""
 
 from datetime import UTC, timedelta
 
@@ -10,9 +11,12 @@ from django.db import IntegrityError, transaction
 from curim.analytics.daylight import dawn_and_dusk
 from curim.analytics.hotspots import CLASS_LABELS, GiStarHotspots, gi_star
 from curim.analytics.models import AnalysisRun, CellResult, Grid, RunKind
+from curim.analytics.run_keys import run_parameters
 from curim.analytics.selectors.cells import Daylight, GridArrays, cell_counts, grid_arrays
 from curim.analytics.selectors.events import EventQuery
-from curim.analytics.specs import HotspotSpec
+from curim.analytics.selectors.watermark import data_watermark
+from curim.analytics.services.grid import grid_is_nightly
+from curim.analytics.specs import HotspotSpec, hotspot_spec_is_nightly
 
 
 def daylight_for(spec: HotspotSpec) -> Daylight | None:
@@ -51,7 +55,8 @@ def hotspots_compute(
 
 
 def hotspots_run(*, grid: Grid, spec: HotspotSpec) -> AnalysisRun:
-    fingerprint = spec.fingerprint(kind=RunKind.HOTSPOTS, grid_id=grid.pk)
+    watermark = data_watermark(spec.audience, spec.sources)
+    fingerprint = spec.fingerprint(kind=RunKind.HOTSPOTS, grid_id=grid.pk, watermark=watermark)
     existing = AnalysisRun.objects.filter(fingerprint=fingerprint).first()
     if existing is not None:
         return existing
@@ -64,7 +69,11 @@ def hotspots_run(*, grid: Grid, spec: HotspotSpec) -> AnalysisRun:
                 audience=spec.audience,
                 sources=spec.sources,
                 grid=grid,
-                parameters=spec.parameters(),
+                parameters=run_parameters(
+                    spec.parameters(),
+                    watermark=watermark,
+                    nightly=grid_is_nightly(grid) and hotspot_spec_is_nightly(spec),
+                ),
                 data_from=spec.start,
                 data_up_to=spec.end,
                 fingerprint=fingerprint,

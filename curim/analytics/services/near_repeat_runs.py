@@ -15,7 +15,9 @@ from curim.analytics.local_time import ATHENS, local_midnight
 from curim.analytics.models import AnalysisRun, RunAudience, RunKind, Sources
 from curim.analytics.near_repeat import DEFAULT_CLOSURE, KnoxTest, knox_test
 from curim.analytics.outputs import json_number
+from curim.analytics.run_keys import run_fingerprint, run_parameters
 from curim.analytics.selectors.events import EventQuery, event_points
+from curim.analytics.selectors.watermark import DataWatermark, data_watermark
 
 DEFAULT_GROUP = "crime"
 DEFAULT_SPACE_EDGES_M = (0.0, 100.0, 200.0, 400.0, 800.0)
@@ -83,9 +85,8 @@ class NearRepeatSpec:
     def parameters(self) -> dict[str, Any]:
         return {**self._parameters_without_seed(), "seed": self.run_seed()}
 
-    def fingerprint(self) -> str:
-        key = {"kind": str(RunKind.NEAR_REPEAT), **self.parameters()}
-        return hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()
+    def fingerprint(self, *, watermark: DataWatermark) -> str:
+        return run_fingerprint({"kind": str(RunKind.NEAR_REPEAT), **self.parameters()}, watermark)
 
 
 def knox_table(result: KnoxTest) -> dict[str, Any]:
@@ -144,7 +145,8 @@ def near_repeat_compute(spec: NearRepeatSpec) -> tuple[int, int, KnoxTest | None
 
 def near_repeat_run(*, spec: NearRepeatSpec) -> AnalysisRun:
     """The stored run of the spec, computed and written once."""
-    fingerprint = spec.fingerprint()
+    watermark = data_watermark(spec.audience, spec.sources)
+    fingerprint = spec.fingerprint(watermark=watermark)
     existing = AnalysisRun.objects.filter(fingerprint=fingerprint).first()
     if existing is not None:
         return existing
@@ -165,7 +167,11 @@ def near_repeat_run(*, spec: NearRepeatSpec) -> AnalysisRun:
                 audience=spec.audience,
                 sources=spec.sources,
                 grid=None,
-                parameters=spec.parameters(),
+                parameters=run_parameters(
+                    spec.parameters(),
+                    watermark=watermark,
+                    nightly=near_repeat_spec_is_nightly(spec),
+                ),
                 seed=spec.run_seed(),
                 data_from=spec.start,
                 data_up_to=spec.end,
@@ -177,8 +183,16 @@ def near_repeat_run(*, spec: NearRepeatSpec) -> AnalysisRun:
         return AnalysisRun.objects.get(fingerprint=fingerprint)
 
 
-def near_repeat_nightly_runs(*, today: date) -> list[AnalysisRun]:
+def near_repeat_nightly_specs(today: date) -> list[NearRepeatSpec]:
     """Crime over the last year, for the council."""
     end = local_midnight(today)
     start = local_midnight(today - timedelta(days=LOOKBACK_DAYS))
-    return [near_repeat_run(spec=NearRepeatSpec(start=start, end=end))]
+    return [NearRepeatSpec(start=start, end=end)]
+
+
+def near_repeat_spec_is_nightly(spec: NearRepeatSpec) -> bool:
+    return spec in near_repeat_nightly_specs(spec.end.astimezone(ATHENS).date())
+
+
+def near_repeat_nightly_runs(*, today: date) -> list[AnalysisRun]:
+    return [near_repeat_run(spec=spec) for spec in near_repeat_nightly_specs(today)]

@@ -3,60 +3,38 @@ then the hotspots of the last year, all day and at night, for the public (public
 for the council (every moderated report and every official incident); the emerging hot spots
 of the last twelve months, the risk index and the forecasts (with, for the council, the
 prospective hotspot backtest) for both; the near repeats of crime (the council's) and the
-cyber-threat weeks (both audiences). Each is a snapshot keyed on its spec, so running the
-night again, after a killed worker for example, writes nothing new for what was done and
-finishes the rest."""
+cyber-threat weeks (both audiences). Each is a snapshot keyed on its spec and the watermark
+of the data it reads (`run_keys.py`), so running the night again over the same data, after a
+killed worker for example, writes nothing new for what was done and finishes the rest; over
+changed data (an incident file imported, a report moderated or edited since) it writes the
+runs whose data changed anew, the same day included. `analytics_nightly` is also what an
+analyst's "Run now" queues (`tasks.py`)."""
 
-from datetime import date, datetime, timedelta
+from datetime import date
 
 from django.utils import timezone
 
-from curim.analytics.local_time import local_midnight
-from curim.analytics.models import AnalysisRun, Grid, GridShape, RunAudience, Sources
+from curim.analytics.models import AnalysisRun, Grid
 from curim.analytics.services.cyber_runs import cyber_nightly_runs
 from curim.analytics.services.emerging_runs import emerging_nightly_runs
 from curim.analytics.services.forecast_runs import forecasts_nightly
-from curim.analytics.services.grid import grid_lay_out
+from curim.analytics.services.grid import NIGHTLY_CELL_SIZE_M, NIGHTLY_SHAPE, grid_lay_out
 from curim.analytics.services.hotspot_runs import hotspots_run
 from curim.analytics.services.near_repeat_runs import near_repeat_nightly_runs
 from curim.analytics.services.risk_runs import risk_index_nightly
-from curim.analytics.specs import HotspotSpec, TimeOfDay
+from curim.analytics.specs import HotspotSpec, hotspot_nightly_specs
 from curim.areas.models import Area
-
-DEFAULT_SHAPE = GridShape.SQUARE
-DEFAULT_CELL_SIZE_M = 250
-LOOKBACK_DAYS = 365
-
-AUDIENCE_SOURCES = ((RunAudience.PUBLIC, Sources.REPORTS), (RunAudience.COUNCIL, Sources.BOTH))
-# The public sees the whole day only: a report's date is public, its time of day is not, and a
-# night layer beside the all-day one would tell it for the cells with one report.
-TIMES_OF_DAY: dict[RunAudience, tuple[TimeOfDay, ...]] = {
-    RunAudience.PUBLIC: ("all",),
-    RunAudience.COUNCIL: ("all", "night"),
-}
-
-
-def _local_midnight(day: date) -> datetime:
-    return local_midnight(day)
 
 
 def nightly_specs(today: date) -> list[HotspotSpec]:
-    end = _local_midnight(today)
-    start = _local_midnight(today - timedelta(days=LOOKBACK_DAYS))
-    return [
-        HotspotSpec(
-            audience=audience, sources=sources, start=start, end=end, time_of_day=time_of_day
-        )
-        for audience, sources in AUDIENCE_SOURCES
-        for time_of_day in TIMES_OF_DAY[audience]
-    ]
+    return hotspot_nightly_specs(today)
 
 
 def _default_grids() -> list[Grid]:
     """Each municipality's default grid, laid out the first time."""
     return [
         grid_lay_out(
-            municipality=municipality, shape=DEFAULT_SHAPE, cell_size_m=DEFAULT_CELL_SIZE_M
+            municipality=municipality, shape=NIGHTLY_SHAPE, cell_size_m=NIGHTLY_CELL_SIZE_M
         )
         for municipality in Area.objects.filter(level=Area.Level.MUNICIPALITY).order_by("code")
     ]

@@ -11,10 +11,11 @@ only for the public). A neighbourhood, and a cell, takes its district's fear of 
 takes its district's night-time rating too (a 250 m cell rarely has five evaluations).
 
 Idempotent as the hotspot runs: the fingerprint covers the audience, period, grid, component
-weights and harm weights, so changing a harm weight makes a new run and running again finds it."""
+weights and harm weights, and the watermark of the events (`run_keys.py`), so changing a harm
+weight, or the events, makes a new run and running again finds it. (The perception inputs,
+night-time evaluations and survey waves, are not in the watermark: the evaluations of a period
+that has ended do not change, and a new survey wave shows from the next night's period.)"""
 
-import hashlib
-import json
 import math
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
@@ -25,13 +26,16 @@ from django.contrib.gis.db.models.functions import Area as AreaOf
 from django.contrib.gis.db.models.functions import Transform
 from django.db import IntegrityError, transaction
 
-from curim.analytics.local_time import local_midnight
+from curim.analytics.local_time import ATHENS, local_midnight
 from curim.analytics.models import AnalysisRun, CellResult, Grid, RunAudience, RunKind, Sources
 from curim.analytics.risk_index import DEFAULT_WEIGHTS, AreaRisk, risk_index
+from curim.analytics.run_keys import run_fingerprint, run_parameters
 from curim.analytics.selectors.cells import grid_arrays
 from curim.analytics.selectors.event_counts import cells_by_category, events_by_area_and_category
 from curim.analytics.selectors.events import EventQuery
 from curim.analytics.selectors.harm import harm_weights
+from curim.analytics.selectors.watermark import DataWatermark, data_watermark
+from curim.analytics.services.grid import grid_is_nightly
 from curim.areas.models import Area
 from curim.reports.selectors import night_feeling_by_area
 from surveys.selectors import latest_indicator_by_district
@@ -61,9 +65,9 @@ class RiskSpec:
             "fear_indicator": FEAR_OF_CRIME_INDICATOR,
         }
 
-    def fingerprint(self, *, grid_id: int, harm: dict[str, float]) -> str:
+    def fingerprint(self, *, grid_id: int, harm: dict[str, float], watermark: DataWatermark) -> str:
         key = {"kind": str(RunKind.RISK_INDEX), "grid": grid_id, **self.parameters(harm)}
-        return hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()
+        return run_fingerprint(key, watermark)
 
 
 def index_band(index: float | None) -> str:
@@ -241,7 +245,8 @@ def risk_index_run(*, grid: Grid, spec: RiskSpec) -> AnalysisRun:
     harm_table = harm_weights()
     _, codes, weights = harm_table
     harm = dict(zip(codes, weights, strict=True))
-    fingerprint = spec.fingerprint(grid_id=grid.pk, harm=harm)
+    watermark = data_watermark(spec.audience, spec.sources)
+    fingerprint = spec.fingerprint(grid_id=grid.pk, harm=harm, watermark=watermark)
     existing = AnalysisRun.objects.filter(fingerprint=fingerprint).first()
     if existing is not None:
         return existing
@@ -255,7 +260,11 @@ def risk_index_run(*, grid: Grid, spec: RiskSpec) -> AnalysisRun:
                 audience=spec.audience,
                 sources=spec.sources,
                 grid=grid,
-                parameters=spec.parameters(harm),
+                parameters=run_parameters(
+                    spec.parameters(harm),
+                    watermark=watermark,
+                    nightly=grid_is_nightly(grid) and risk_spec_is_nightly(spec),
+                ),
                 data_from=spec.start,
                 data_up_to=spec.end,
                 fingerprint=fingerprint,
@@ -290,14 +299,20 @@ RISK_LOOKBACK_DAYS = 365
 AUDIENCE_SOURCES = ((RunAudience.PUBLIC, Sources.REPORTS), (RunAudience.COUNCIL, Sources.BOTH))
 
 
-def risk_index_nightly(*, grid: Grid, today: date) -> list[AnalysisRun]:
+def risk_nightly_specs(today: date) -> list[RiskSpec]:
     """The index over the 365 days before today's local midnight, for the public and the
     council."""
     end = local_midnight(today)
     start = local_midnight(today - timedelta(days=RISK_LOOKBACK_DAYS))
     return [
-        risk_index_run(
-            grid=grid, spec=RiskSpec(audience=audience, sources=sources, start=start, end=end)
-        )
+        RiskSpec(audience=audience, sources=sources, start=start, end=end)
         for audience, sources in AUDIENCE_SOURCES
     ]
+
+
+def risk_spec_is_nightly(spec: RiskSpec) -> bool:
+    return spec in risk_nightly_specs(spec.end.astimezone(ATHENS).date())
+
+
+def risk_index_nightly(*, grid: Grid, today: date) -> list[AnalysisRun]:
+    return [risk_index_run(grid=grid, spec=spec) for spec in risk_nightly_specs(today)]

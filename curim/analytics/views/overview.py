@@ -1,7 +1,9 @@
 """The analytics overview (`/analytics/`): the council's hotspot map, all day and at night, with
-its explanation and a table of the hot cells; the emerging hot spot layer can be laid over it.
-For council members and secretaries, analysts and admins; a 404 for everybody else (the
-selector decides, as for the council's dashboard)."""
+its explanation and a table of the hot cells; the emerging hot spot layer can be laid over it;
+when each analysis was last computed and, for
+analysts and admins, "Run now" (`views/run_now.py`). For council members and secretaries,
+analysts and admins; a 404 for everybody else (the selector decides, as for the council's
+dashboard)."""
 
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -13,12 +15,18 @@ from django.shortcuts import render
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from curim.analytics.legend import HOTSPOT_CLASS_NAMES
 from curim.analytics.models import AnalysisRun, CellResult, RunAudience, RunKind
-from curim.analytics.selectors.runs import analytics_audience_for, latest_run
+from curim.analytics.selectors.run_now import may_run_analytics, run_now_pending
+from curim.analytics.selectors.runs import (
+    analytics_audience_for,
+    latest_run,
+    latest_runs_visible_to,
+)
 from curim.core.templatetags.components import Column
 from curim.reports.views.citizens import map_config
 
@@ -75,8 +83,7 @@ def _shown(title: str, run: AnalysisRun | None) -> RunShown | None:
         title=title,
         run=run,
         first_day=timezone.localtime(run.data_from).date(),
-        # data_up_to is exclusive: the last day counted is the day before it.
-        last_day=(timezone.localtime(run.data_up_to) - timedelta(microseconds=1)).date(),
+        last_day=_last_day(run),
         head=[
             Column(str(_("Cell"))),
             Column(str(_("Reports and incidents in the cell")), numeric=True),
@@ -86,6 +93,36 @@ def _shown(title: str, run: AnalysisRun | None) -> RunShown | None:
         ],
         rows=_hot_cells(run),
     )
+
+
+TIMES_OF_DAY = {"all": _("All day"), "night": _("At night"), "day": _("By day")}
+
+
+def _last_day(run: AnalysisRun) -> date:
+    # data_up_to is exclusive: the last day counted is the day before it.
+    return (timezone.localtime(run.data_up_to) - timedelta(microseconds=1)).date()
+
+
+def _runs_state(runs: list[AnalysisRun]) -> tuple[list[Column], list[list[object]]]:
+    """When each analysis the page's reader may read was last computed, and up to which day."""
+    head = [
+        Column(str(_("Analysis"))),
+        Column(str(_("For"))),
+        Column(str(_("Time of day"))),
+        Column(str(_("Data up to"))),
+        Column(str(_("Computed"))),
+    ]
+    rows: list[list[object]] = [
+        [
+            run.get_kind_display(),
+            run.get_audience_display(),
+            TIMES_OF_DAY.get(run.parameters.get("time_of_day", ""), "—"),
+            date_format(_last_day(run), "DATE_FORMAT"),
+            date_format(timezone.localtime(run.computed_at), "DATETIME_FORMAT"),
+        ]
+        for run in runs
+    ]
+    return head, rows
 
 
 @login_required
@@ -103,11 +140,16 @@ def overview(request: HttpRequest) -> HttpResponse:
             latest_run(RunKind.HOTSPOTS, RunAudience.COUNCIL, time_of_day="night"),
         ),
     ]
+    state_head, state_rows = _runs_state(latest_runs_visible_to(request.user))
     return render(
         request,
         "analytics/overview.html",
         {
             "form": HotspotLayerForm(initial={"time_of_day": "all"}),
+            "state_head": state_head,
+            "state_rows": state_rows,
+            "may_run": may_run_analytics(request.user),
+            "run_now_pending": run_now_pending(),
             "runs": [shown for shown in runs if shown is not None],
             "layer_url": reverse("api:analytics_hotspots") + "?audience=council",
             "emerging_url": reverse("api:analytics_emerging") + "?audience=council",
