@@ -379,7 +379,7 @@ def test_the_services_runs_are_read_as_they_are_written(member_client: Client, g
             sources=Sources.BOTH,
             start=start,
             end=end,
-            time_of_day=time_of_day,  # type: ignore[arg-type]
+            time_of_day=time_of_day,
         )
         hotspots_run(grid=grid, spec=spec)
     risk_index_run(
