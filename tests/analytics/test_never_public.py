@@ -106,19 +106,36 @@ def _public_numbers(grid: Grid) -> dict[str, Any]:
     AnalysisRun.objects.all().delete()
     now = timezone.now()
     next_monday = week_monday(timezone.localdate()) + timedelta(weeks=1)
-    public = {"audience": RunAudience.PUBLIC, "sources": Sources.REPORTS}
+    audience, sources = RunAudience.PUBLIC, Sources.REPORTS
     runs = {
         "risk": risk_index_run(
             grid=grid,
-            spec=RiskSpec(**public, start=now - timedelta(days=60), end=now + timedelta(days=1)),
+            spec=RiskSpec(
+                audience=audience,
+                sources=sources,
+                start=now - timedelta(days=60),
+                end=now + timedelta(days=1),
+            ),
         ),
         "forecast": forecasts_run(
             grid=grid,
-            spec=ForecastSpec(**public, first_forecast_week=next_monday, weeks=8, h=4),
+            spec=ForecastSpec(
+                audience=audience,
+                sources=sources,
+                first_forecast_week=next_monday,
+                weeks=8,
+                h=4,
+            ),
         ),
         "emerging": emerging_run(
             grid=grid,
-            spec=EmergingSpec(**public, end=local_midnight(next_monday), slice="week", slices=8),
+            spec=EmergingSpec(
+                audience=audience,
+                sources=sources,
+                end=local_midnight(next_monday),
+                slice="week",
+                slices=8,
+            ),
         ),
         "cyber": cyber_run(
             spec=CyberSpec(audience=RunAudience.PUBLIC, end=local_midnight(next_monday))
@@ -174,14 +191,14 @@ def test_a_public_run_counts_a_report_at_its_public_location_not_its_exact_one(
     exact_cell, public_cell = _cell_of(grid, exact), _cell_of(grid, blurred)
     assert exact_cell != public_cell
     now = timezone.now()
-    period = {"start": now - timedelta(days=30), "end": now + timedelta(days=1)}
+    start, end = now - timedelta(days=30), now + timedelta(days=1)
 
     def counts(audience: RunAudience, sources: Sources) -> dict[str, dict[int, int]]:
         hot = hotspots_run(
-            grid=grid, spec=HotspotSpec(audience=audience, sources=sources, **period)
+            grid=grid, spec=HotspotSpec(audience=audience, sources=sources, start=start, end=end)
         )
         risk = risk_index_run(
-            grid=grid, spec=RiskSpec(audience=audience, sources=sources, **period)
+            grid=grid, spec=RiskSpec(audience=audience, sources=sources, start=start, end=end)
         )
         return {
             name: {index: count for index, count, *_ in _cells(run) if count}
