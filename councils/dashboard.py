@@ -693,7 +693,7 @@ def cyber_alerts_table(panels: analytics.CouncilAnalyticsPanels) -> Table:
     return Table(head, rows, csv)
 
 
-def _forecast_place(row: analytics.DistrictForecast) -> str:
+def forecast_place(row: analytics.DistrictForecast) -> str:
     if row.district == analytics.OTHER_DISTRICTS:
         return _("Other districts together") + f" ({', '.join(row.pooled_districts)})"
     if row.district == analytics.WHOLE_MUNICIPALITY:
@@ -726,7 +726,7 @@ def forecasts_table(panels: analytics.CouncilAnalyticsPanels) -> Table:
         )
         rows.append(
             [
-                _forecast_place(f),
+                forecast_place(f),
                 group_name(f.group),
                 weeks,
                 _number(f.total) if f.total is not None else _("not forecast (too few)"),

@@ -91,6 +91,16 @@ def council_dashboard(request: HttpRequest) -> HttpResponse:
             if row[1] == "month"
         ],
         "recommendations": [{"label": label, "count": n} for _v, label, n in by_status],
+        "forecasts": [
+            {
+                "label": f"{board.forecast_place(f)} · {board.group_name(f.group)}",
+                "total": f.total,
+                "lower": f.lower,
+                "upper": f.upper,
+            }
+            for f in (panels.forecast.rows if panels.forecast else [])
+            if f.total is not None
+        ],
     }
     context = {
         "form": form,

@@ -1,5 +1,6 @@
 """The council dashboard's risk analytics panels in a real browser: with runs, meeting WCAG 2.2 AA
-(axe) on a desktop and at 360 px, in English and Greek; without runs, "no analysis yet"."""
+(axe) on a desktop and at 360 px, in English and Greek, the forecasts' chart drawn without a
+script error; without runs, "no analysis yet"."""
 
 import pytest
 from django.conf import settings
@@ -38,6 +39,7 @@ def test_the_panels_meet_wcag_aa_in_both_languages_on_both_screens(
 
     _all_runs(grid_lay_out(municipality=Area.objects.get(code="piraeus")))
     problems = {}
+    errors: list[str] = []
     for language in ("en", "el"):
         for screen in ("desktop", "phone"):
             context = browser.new_context(viewport=SCREENS[screen])  # type: ignore[arg-type]
@@ -52,12 +54,18 @@ def test_the_panels_meet_wcag_aa_in_both_languages_on_both_screens(
                 ]
             )
             page = context.new_page()
+            errors.clear()
+            page.on("pageerror", lambda error: errors.append(f"script error: {error}"))
             response = page.goto(page_url + "#analytics")
             assert response is not None
             assert response.status == 200
             assert page.locator("#analytics").is_visible()
             assert page.locator("#analytics ~ table, #analytics ~ * table").count() >= 4
-            if found := problems_on(page, phone=screen == "phone"):
+            # The forecasts' chart was drawn (Chart.js sized its canvas), without a script error.
+            page.wait_for_function(
+                "document.getElementById('chart-forecasts').getAttribute('style') !== null"
+            )
+            if found := problems_on(page, phone=screen == "phone") + errors:
                 problems[f"{language} {screen}"] = found
             context.close()
     assert problems == {}
