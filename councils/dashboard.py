@@ -24,6 +24,7 @@ from councils.models import (
 from councils.selectors import action_items_visible_to, recommendations_visible_to
 from councils.selectors.scopes import overdue_on
 from curim.accounts.models import User
+from curim.analytics.selectors import panels as analytics
 from curim.areas.models import Area
 from curim.areas.selectors import areas_without_boundaries
 from curim.core.bilingual import in_current_language
@@ -512,4 +513,254 @@ def overdue_action_items_table_of(items: QuerySet[ActionItem], today: date) -> T
                 item.status,
             ]
         )
+    return Table(head, rows, csv)
+
+
+# --- 6. The analytics: the latest council runs (curim/analytics/selectors/panels.py) ----------
+
+
+def analytics_panels(user: User | AnonymousUser, which: Filter) -> analytics.CouncilAnalyticsPanels:
+    """The latest council runs' panels, for the filter's district (each run keeps its own
+    period: the dashboard's months do not narrow them)."""
+    return analytics.council_analytics_panels(user, district=which.district or None)
+
+
+def _greek() -> bool:
+    return (get_language() or "en").startswith("el")
+
+
+def _day(value: date | None) -> str:
+    return "" if value is None else f"{value:%Y-%m-%d}"
+
+
+def _csv_number(value: float | None) -> object:
+    return "" if value is None else value
+
+
+def run_period_text(period: analytics.RunPeriod) -> str:
+    return _("%(first)s to %(last)s") % {
+        "first": _day(period.data_from),
+        "last": _day(period.last_day),
+    }
+
+
+def hot_cells_table(panels: analytics.CouncilAnalyticsPanels) -> Table:
+    times = {"all": _("All day"), "night": _("At night (dusk to dawn)")}
+    head = [
+        Column(_("Time of day")),
+        Column(_("Period of the data")),
+        Column(_("Hot cells"), numeric=True),
+        # xgettext:no-python-format
+        Column(_("of them at 99% confidence"), numeric=True),
+        # xgettext:no-python-format
+        Column(_("at 95%"), numeric=True),
+        # xgettext:no-python-format
+        Column(_("at 90%"), numeric=True),
+    ]
+    rows: list[list[object]] = [
+        [
+            str(times.get(h.time_of_day, h.time_of_day)),
+            run_period_text(h.period),
+            h.hot,
+            h.hot_99,
+            h.hot_95,
+            h.hot_90,
+        ]
+        for h in panels.hot_cells
+    ]
+    csv: list[list[Any]] = [
+        ["time_of_day", "data_from", "data_up_to", "hot", "hot_99", "hot_95", "hot_90"]
+    ]
+    csv += [
+        [
+            h.time_of_day,
+            _day(h.period.data_from),
+            _day(h.period.last_day),
+            h.hot,
+            h.hot_99,
+            h.hot_95,
+            h.hot_90,
+        ]
+        for h in panels.hot_cells
+    ]
+    return Table(head, rows, csv)
+
+
+def risk_areas_table(panels: analytics.CouncilAnalyticsPanels) -> Table:
+    levels = {"district": _("District"), "neighbourhood": _("Neighbourhood")}
+    head = [
+        Column(_("Rank"), numeric=True),
+        Column(_("Area")),
+        Column(_("Risk index (0–100)"), numeric=True),
+        Column(_("Likelihood score"), numeric=True),
+        Column(_("Impact score"), numeric=True),
+        Column(_("Perception score"), numeric=True),
+        Column(_("Incidents"), numeric=True),
+        Column(_("Weights (likelihood, impact, perception)")),
+    ]
+    areas = panels.risk.areas if panels.risk else []
+
+    def weights(area: analytics.RiskArea) -> str:
+        return " / ".join(
+            _number(area.weights_used.get(part), 2)
+            for part in ("likelihood", "impact", "perception")
+        )
+
+    rows: list[list[object]] = [
+        [
+            a.rank,
+            f"{a.name_el if _greek() and a.name_el else a.name_en} "
+            f"({levels.get(a.level, a.level)})",
+            _number(a.index),
+            _number(a.likelihood_score),
+            _number(a.impact_score),
+            _number(a.perception_score),
+            a.incidents,
+            weights(a),
+        ]
+        for a in areas
+    ]
+    csv: list[list[Any]] = [
+        [
+            "rank",
+            "area",
+            "level",
+            "index",
+            "likelihood",
+            "likelihood_basis",
+            "likelihood_score",
+            "impact",
+            "impact_score",
+            "perception",
+            "perception_score",
+            "incidents",
+            "weight_likelihood",
+            "weight_impact",
+            "weight_perception",
+        ]
+    ]
+    csv += [
+        [
+            a.rank,
+            a.code,
+            a.level,
+            a.index,
+            _csv_number(a.likelihood),
+            a.likelihood_basis,
+            _csv_number(a.likelihood_score),
+            _csv_number(a.impact),
+            _csv_number(a.impact_score),
+            _csv_number(a.perception),
+            _csv_number(a.perception_score),
+            a.incidents,
+            _csv_number(a.weights_used.get("likelihood")),
+            _csv_number(a.weights_used.get("impact")),
+            _csv_number(a.weights_used.get("perception")),
+        ]
+        for a in areas
+    ]
+    return Table(head, rows, csv)
+
+
+def cyber_alerts_table(panels: analytics.CouncilAnalyticsPanels) -> Table:
+    channels = {
+        "email": _("E-mail"),
+        "sms": _("SMS"),
+        "social_media": _("Social media"),
+    }
+    head = [
+        Column(_("Week from")),
+        Column(_("Kind")),
+        Column(_("Channel")),
+        Column(_("Reports"), numeric=True),
+        Column(_("Expected (recent weeks' mean)"), numeric=True),
+        Column("p", numeric=True),
+    ]
+    alerts = panels.cyber.alerts if panels.cyber else []
+    rows: list[list[object]] = [
+        [
+            _day(a.week),
+            a.kind_el if _greek() and a.kind_el else a.kind_en,
+            str(channels.get(a.channel, a.channel)) if a.channel else "—",
+            a.count,
+            _number(a.baseline_mean),
+            _number(a.p, 4),
+        ]
+        for a in alerts
+    ]
+    csv: list[list[Any]] = [["week", "kind", "channel", "count", "baseline_mean", "p"]]
+    csv += [[_day(a.week), a.kind, a.channel, a.count, a.baseline_mean, a.p] for a in alerts]
+    return Table(head, rows, csv)
+
+
+def forecast_place(row: analytics.DistrictForecast) -> str:
+    if row.district == analytics.OTHER_DISTRICTS:
+        return _("Other districts together") + f" ({', '.join(row.pooled_districts)})"
+    if row.district == analytics.WHOLE_MUNICIPALITY:
+        return _("Whole municipality")
+    return (row.name_el if _greek() and row.name_el else row.name_en) or row.district
+
+
+def forecasts_table(panels: analytics.CouncilAnalyticsPanels) -> Table:
+    models = {
+        analytics.SEASONAL_NAIVE: _("Seasonal naive"),
+        analytics.EXPONENTIAL_SMOOTHING: _("Exponential smoothing"),
+        analytics.NEGATIVE_BINOMIAL: _("Negative binomial regression"),
+    }
+    level = panels.forecast.level if panels.forecast else analytics.PANEL_FORECAST_LEVEL
+    head = [
+        Column(_("District")),
+        Column(_("Category group")),
+        Column(_("Weeks")),
+        Column(_("Expected events"), numeric=True),
+        Column(_("Range (%(level)s%% intervals)") % {"level": level}, numeric=True),
+        Column(_("Model")),
+    ]
+    found = panels.forecast.rows if panels.forecast else []
+    rows: list[list[object]] = []
+    for f in found:
+        weeks = (
+            _("%(first)s to %(last)s") % {"first": _day(f.first_week), "last": _day(f.last_week)}
+            if f.first_week
+            else "—"
+        )
+        rows.append(
+            [
+                forecast_place(f),
+                group_name(f.group),
+                weeks,
+                _number(f.total) if f.total is not None else _("not forecast (too few)"),
+                f"{_number(f.lower)} – {_number(f.upper)}" if f.total is not None else "—",
+                str(models.get(f.model, f.model)) if f.model else "—",
+            ]
+        )
+    csv: list[list[Any]] = [
+        [
+            "district",
+            "pooled_districts",
+            "group",
+            "first_week",
+            "last_week_start",
+            "total",
+            f"lower_{level}",
+            f"upper_{level}",
+            "model",
+            "not_forecast",
+        ]
+    ]
+    csv += [
+        [
+            f.district,
+            " ".join(f.pooled_districts),
+            f.group,
+            _day(f.first_week),
+            _day(f.last_week),
+            _csv_number(f.total),
+            _csv_number(f.lower),
+            _csv_number(f.upper),
+            f.model,
+            f.not_forecast,
+        ]
+        for f in found
+    ]
     return Table(head, rows, csv)

@@ -169,6 +169,19 @@ def test_councils_reads_the_other_apps_only_through_their_selectors() -> None:
                 assert module.endswith(".selectors"), f"{path}: imports {module}"
 
 
+def test_councils_reads_the_analytics_only_through_its_selectors() -> None:
+    """The dashboard's panels read the latest council runs through one selector module
+    (curim/analytics/selectors/panels.py), never the models, services or computations."""
+    for path in _files(COUNCILS):
+        for module, names in _imports(path):
+            if _package_of(module) == ANALYTICS:
+                taken = [f"{module}.{name}" for name in names] if names else [module]
+                for target in taken:
+                    assert target.startswith("curim.analytics.selectors."), (
+                        f"{path}: imports {target}"
+                    )
+
+
 # --- What production installs ------------------------------------------------------------------
 
 PRODUCTION_CODE = ["curim", "surveys", "victims", "councils", "interventions", "manage.py"]

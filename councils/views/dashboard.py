@@ -47,6 +47,7 @@ def council_dashboard(request: HttpRequest) -> HttpResponse:
     places = board.night_places(user, which)
     changes = board.indicator_changes(user, which)
     by_status = board.recommendations_by_status(user)
+    panels = board.analytics_panels(user, which)
     tables = {
         "report_changes": board.report_changes_table(figures),
         "report_counts": board.report_counts_table(figures),
@@ -55,6 +56,10 @@ def council_dashboard(request: HttpRequest) -> HttpResponse:
         "victim_support": board.victim_support_table(which.year),
         "recommendations": board.recommendations_table(by_status),
         "overdue_actions": board.overdue_action_items_table(user, today),
+        "hot_cells": board.hot_cells_table(panels),
+        "risk_areas": board.risk_areas_table(panels),
+        "cyber_alerts": board.cyber_alerts_table(panels),
+        "forecasts": board.forecasts_table(panels),
     }
     chart = {
         "months": [f"{m:%Y-%m}" for m in months_from_to(which.first_month, which.last_month)],
@@ -86,6 +91,16 @@ def council_dashboard(request: HttpRequest) -> HttpResponse:
             if row[1] == "month"
         ],
         "recommendations": [{"label": label, "count": n} for _v, label, n in by_status],
+        "forecasts": [
+            {
+                "label": f"{board.forecast_place(f)} · {board.group_name(f.group)}",
+                "total": f.total,
+                "lower": f.lower,
+                "upper": f.upper,
+            }
+            for f in (panels.forecast.rows if panels.forecast else [])
+            if f.total is not None
+        ],
     }
     context = {
         "form": form,
@@ -93,6 +108,7 @@ def council_dashboard(request: HttpRequest) -> HttpResponse:
         "figures": figures,
         "tables": tables,
         "chart": chart,
+        "panels": panels,
     }
     return render(request, TEMPLATE, context)
 
@@ -116,6 +132,10 @@ CSV_FIGURES: dict[str, TableOf] = {
         board.recommendations_by_status(u)
     ),
     "overdue-actions": lambda u, _w: board.overdue_action_items_table(u, timezone.localdate()),
+    "hot-cells": lambda u, w: board.hot_cells_table(board.analytics_panels(u, w)),
+    "risk-areas": lambda u, w: board.risk_areas_table(board.analytics_panels(u, w)),
+    "cyber-alerts": lambda u, w: board.cyber_alerts_table(board.analytics_panels(u, w)),
+    "forecasts": lambda u, w: board.forecasts_table(board.analytics_panels(u, w)),
 }
 
 

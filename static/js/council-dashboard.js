@@ -1,6 +1,7 @@
 // The council's dashboard: reports month by month with the rolling 12-month sum, the places
 // least safe at night, the survey's changes with their 95% intervals, the Victim Support
-// Unit's cases per month and the recommendations by status. The tables hold the same numbers.
+// Unit's cases per month, the recommendations by status and the next 4 weeks' forecasts with
+// their ranges. The tables hold the same numbers.
 (function () {
   "use strict";
   var data = JSON.parse(document.getElementById("chart-data").textContent);
@@ -73,6 +74,37 @@
                 return item.datasetIndex === 0
                   ? "95%: " + format.number(c.ci_low, 1) + " – " + format.number(c.ci_high, 1)
                   : format.number(c.change, 1);
+              }
+            }
+          }
+        }
+      }
+    });
+  }
+
+  // Each forecast total (a dot) with its range (a bar: the sum of the weekly 80% bounds).
+  var forecasts = data.forecasts || [];
+  if (forecasts.length) {
+    draw("chart-forecasts", {
+      data: {
+        labels: forecasts.map(function (f) { return f.label; }),
+        datasets: [
+          { type: "bar", label: "80%", data: forecasts.map(function (f) { return [f.lower, f.upper]; }), backgroundColor: "rgba(212, 53, 28, 0.25)", borderColor: "#d4351c", borderWidth: 1 },
+          { type: "line", label: text.forecast, data: forecasts.map(function (f) { return f.total; }), showLine: false, backgroundColor: "#d4351c", pointRadius: 4 }
+        ]
+      },
+      options: {
+        indexAxis: "y",
+        scales: { x: { beginAtZero: true, ticks: numberTicks(0) } },
+        plugins: {
+          legend: { display: false },
+          tooltip: {
+            callbacks: {
+              label: function (item) {
+                var f = forecasts[item.dataIndex];
+                return item.datasetIndex === 0
+                  ? "80%: " + format.number(f.lower, 1) + " – " + format.number(f.upper, 1)
+                  : format.number(f.total, 1);
               }
             }
           }
