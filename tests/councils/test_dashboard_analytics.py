@@ -22,12 +22,8 @@ from curim.accounts.roles import Role
 from curim.analytics.local_time import local_midnight
 from curim.analytics.models import AnalysisRun, CellResult, Grid, RunAudience, RunKind, Sources
 from curim.analytics.selectors.panels import NO_PANELS, council_analytics_panels
-from curim.analytics.services.cyber_runs import CyberSpec, cyber_run
-from curim.analytics.services.forecast_runs import ForecastSpec, forecasts_run, week_monday
 from curim.analytics.services.grid import grid_lay_out
-from curim.analytics.services.hotspot_runs import hotspots_run
-from curim.analytics.services.risk_runs import RiskSpec, risk_index_run
-from curim.analytics.specs import HotspotSpec
+from curim.analytics.services.nightly import analytics_nightly
 from curim.areas.models import Area
 from curim.reports.models import Category, Report
 from tests.councils.factories import council_create, member_create
@@ -76,7 +72,8 @@ def _run(
         audience=audience,
         sources=Sources.BOTH if audience == RunAudience.COUNCIL else Sources.REPORTS,
         grid=grid,
-        parameters=parameters or {},
+        # As the nightly stores it: the pages and panels read the nightly's runs only.
+        parameters={"nightly": True, **(parameters or {})},
         data_from=end - timedelta(days=365),
         data_up_to=end,
         fingerprint=f"{next(_serial):064d}",
@@ -89,7 +86,7 @@ def _hotspots(grid: Grid, time_of_day: str, labels: list[str], **kwargs: Any) ->
     run = _run(
         RunKind.HOTSPOTS,
         grid=grid,
-        parameters={"time_of_day": time_of_day, "groups": []},
+        parameters={"time_of_day": time_of_day, "groups": [], **kwargs.pop("parameters", {})},
         **kwargs,
     )
     cells = list(grid.cells.order_by("index"))
@@ -252,6 +249,22 @@ def test_the_latest_council_runs_are_read(member_client: Client, grid: Grid) -> 
     assert sparse[3] == "not forecast (too few)"
 
 
+def test_an_analyst_s_other_run_does_not_replace_the_night_s_panel(
+    member_client: Client, grid: Grid
+) -> None:
+    _all_runs(grid)
+    # Later, over other parameters (not the nightly's): the panels keep the night's run.
+    _hotspots(
+        grid,
+        "all",
+        ["hot-99"] * 9,
+        parameters={"nightly": False},
+        end=END + timedelta(days=7),
+    )
+    hot = member_client.get(URL).context["tables"]["hot_cells"].rows
+    assert [row[2:] for row in hot] == [[4, 1, 1, 2], [2, 0, 2, 0]]
+
+
 def test_a_district_narrows_the_panels_that_have_a_place(member_client: Client, grid: Grid) -> None:
     _all_runs(grid)
     first_cells = list(grid.cells.order_by("index")[:5].values_list("district__code", flat=True))
@@ -372,33 +385,8 @@ def test_the_services_runs_are_read_as_they_are_written(member_client: Client, g
         for category, located, n in ((theft, True, 6), (phishing, False, 4))
         for k in range(n)
     )
-    start, end = now - timedelta(days=365), now + timedelta(days=1)
-    for time_of_day in ("all", "night"):
-        spec = HotspotSpec(
-            audience=RunAudience.COUNCIL,
-            sources=Sources.BOTH,
-            start=start,
-            end=end,
-            time_of_day=time_of_day,
-        )
-        hotspots_run(grid=grid, spec=spec)
-    risk_index_run(
-        grid=grid,
-        spec=RiskSpec(audience=RunAudience.COUNCIL, sources=Sources.BOTH, start=start, end=end),
-    )
-    monday = week_monday(timezone.localdate())
-    cyber_run(spec=CyberSpec(audience=RunAudience.COUNCIL, end=local_midnight(monday)))
-    forecasts_run(
-        grid=grid,
-        spec=ForecastSpec(
-            audience=RunAudience.COUNCIL,
-            sources=Sources.BOTH,
-            first_forecast_week=monday,
-            weeks=20,
-            h=4,
-            backtest_weeks=0,
-        ),
-    )
+    # The night's runs, as the beat schedule computes them (the panels read those only).
+    analytics_nightly()
     response = member_client.get(URL)
     assert response.status_code == 200
     panels = response.context["panels"]

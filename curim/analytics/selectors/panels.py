@@ -32,6 +32,7 @@ from curim.analytics.forecasting import (
 )
 from curim.analytics.local_time import ATHENS
 from curim.analytics.models import AnalysisRun, CellResult, RunAudience, RunKind
+from curim.analytics.run_keys import NIGHTLY
 from curim.analytics.selectors.runs import analytics_audience_for
 from curim.areas.models import Area
 from curim.reports.models import Category
@@ -186,14 +187,17 @@ NO_PANELS = CouncilAnalyticsPanels(hot_cells=[], risk=None, cyber=None, forecast
 
 
 def _latest_council_runs() -> list[AnalysisRun]:
-    """The latest council run of each kind (hotspots: of every group, all day and at night):
-    one query."""
+    """The latest council run of each kind (hotspots: of every group, all day and at night),
+    of the nightly's spec and grid only, as the pages read them (`latest_run`): an analyst's
+    run with other parameters never replaces a panel. One query."""
     hotspots = Q(
         kind=RunKind.HOTSPOTS, parameters__groups=[], parameters__time_of_day__in=TIMES_OF_DAY
     )
     others = Q(kind__in=(RunKind.RISK_INDEX, RunKind.CYBER, RunKind.FORECAST))
     return list(
-        AnalysisRun.objects.filter(hotspots | others, audience=RunAudience.COUNCIL)
+        AnalysisRun.objects.filter(
+            hotspots | others, audience=RunAudience.COUNCIL, **{f"parameters__{NIGHTLY}": True}
+        )
         .order_by("kind", "parameters__time_of_day", "-data_up_to", "-computed_at", "-pk")
         .distinct("kind", "parameters__time_of_day")
     )
