@@ -8,4 +8,7 @@ from curim.analytics.api import views
 urlpatterns = [
     path("analytics/hotspots/", views.HotspotLayer.as_view(), name="analytics_hotspots"),
     path("analytics/runs/", views.RunList.as_view(), name="analytics_runs"),
+    path("analytics/cyber/", views.CyberTrends.as_view(), name="analytics_cyber"),
+    path("analytics/forecasts/", views.Forecasts.as_view(), name="analytics_forecasts"),
+    path("analytics/near-repeat/", views.NearRepeat.as_view(), name="analytics_near_repeat"),
 ]
