@@ -3,12 +3,15 @@ admins) and the analysts' import of official incident files."""
 
 from django.urls import path
 
-from curim.analytics.views import incident_import, overview
+from curim.analytics.views import incident_import, overview, risk_tables
 
 app_name = "analytics"
 
 urlpatterns = [
     path("analytics/", overview.overview, name="overview"),
+    path("analytics/cyber/", risk_tables.cyber_page, name="cyber"),
+    path("analytics/forecasts/", risk_tables.forecasts_page, name="forecasts"),
+    path("analytics/near-repeat/", risk_tables.near_repeat_page, name="near_repeat"),
     path(
         "analytics/incidents/import/",
         incident_import.incident_import_page,
