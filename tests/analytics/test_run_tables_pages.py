@@ -171,7 +171,7 @@ def test_the_near_repeat_page_reads_the_knox_table_in_a_sentence(
     for label in ("[0, 100) m", "[100, 200) m", "[0, 7) days", "[14, 21) days"):
         assert label in html
     assert str(stored_runs.SEED) in html
-    assert "3.00 (p = 0.001), more than chance" in html
+    assert "3.00 (p\u00a0=\u00a00.001), more than chance" in html
 
 
 def test_numbers_and_dates_follow_the_language(

@@ -244,6 +244,11 @@ class ForecastShown:
     chosen_name: str
     origins: int | None
 
+    @property
+    def weeks_caption(self) -> str:
+        # xgettext:no-python-format
+        return _("Forecast per week, with its 80% and 95% prediction intervals")
+
 
 @dataclass(frozen=True)
 class ForecastsPage:
@@ -516,7 +521,7 @@ def _knox_tables(found: dict[str, Any]) -> tuple[Table, Table]:
         for column in range(len(found["time_bands"])):
             p = found["p"][row][column]
             ratio = found["ratio"][row][column]
-            cell = _("%(ratio)s (p = %(p)s)") % {"ratio": _number(ratio, 2), "p": _number(p, 3)}
+            cell = _("%(ratio)s (p\u00a0=\u00a0%(p)s)") % {"ratio": _number(ratio, 2), "p": _number(p, 3)}
             if ratio is not None and ratio > 1 and p < found["alpha"]:
                 cell = _("%(cell)s, more than chance") % {"cell": cell}
             ratio_cells.append(cell)
