@@ -521,7 +521,8 @@ def _knox_tables(found: dict[str, Any]) -> tuple[Table, Table]:
         for column in range(len(found["time_bands"])):
             p = found["p"][row][column]
             ratio = found["ratio"][row][column]
-            cell = _("%(ratio)s (p\u00a0=\u00a0%(p)s)") % {"ratio": _number(ratio, 2), "p": _number(p, 3)}
+            values = {"ratio": _number(ratio, 2), "p": _number(p, 3)}
+            cell = _("%(ratio)s (p\u00a0=\u00a0%(p)s)") % values
             if ratio is not None and ratio > 1 and p < found["alpha"]:
                 cell = _("%(cell)s, more than chance") % {"cell": cell}
             ratio_cells.append(cell)
