@@ -5,13 +5,23 @@ which districts were pooled; the near-repeat page reads its Knox table in a sent
 
 import re
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
+import numpy as np
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from curim.accounts.roles import Role
-from curim.analytics.models import AnalysisRun, RunAudience, RunKind
+from curim.analytics.local_time import local_midnight
+from curim.analytics.models import AnalysisRun, RunAudience, RunKind, Sources
+from curim.analytics.services.cyber_runs import CyberSpec, cyber_run
+from curim.analytics.services.forecast_runs import ForecastSpec, forecasts_run, week_monday
+from curim.analytics.services.grid import grid_lay_out
+from curim.analytics.services.near_repeat_runs import NearRepeatSpec, near_repeat_run
+from curim.areas.models import Area
+from curim.reports.models import Report
 from tests.analytics import stored_runs
 from tests.factories import user_with_role
 
@@ -194,3 +204,57 @@ def test_a_page_takes_a_fixed_number_of_queries(
     reader = _as(client, Role.ANALYST)
     with django_assert_max_num_queries(12):
         reader.get(url)
+
+
+def test_the_pages_read_runs_as_the_services_write_them(
+    make_report: Callable[..., Report], client: Client
+) -> None:
+    """Runs computed by the services themselves (not written by hand): every page shows its
+    tables, so the pages read the summaries' real shape."""
+    now = timezone.now()
+    rng = np.random.default_rng(5)
+    for _ in range(30):
+        dx, dy = rng.uniform(-5e-4, 5e-4, 2)
+        make_report(
+            category="burglary",
+            at=(23.6465 + dx, 37.9425 + dy),
+            occurred_at=now - timedelta(days=int(rng.integers(1, 120))),
+        )
+    for week in range(12):
+        make_report(
+            category="phishing",
+            at=None,
+            cyber_channel="email",
+            occurred_at=now - timedelta(weeks=week, days=1),
+        )
+    today = timezone.localdate()
+    cyber_run(
+        spec=CyberSpec(
+            audience=RunAudience.COUNCIL,
+            end=local_midnight(today - timedelta(days=today.weekday())),
+        )
+    )
+    forecasts_run(
+        grid=grid_lay_out(municipality=Area.objects.get(level=Area.Level.MUNICIPALITY)),
+        spec=ForecastSpec(
+            audience=RunAudience.COUNCIL,
+            sources=Sources.BOTH,
+            first_forecast_week=week_monday(today),
+            weeks=20,
+            h=4,
+            backtest_weeks=2,
+        ),
+    )
+    near_repeat_run(
+        spec=NearRepeatSpec(
+            start=now - timedelta(days=200), end=now, group="crime", n_permutations=19
+        )
+    )
+    reader = _as(client, Role.ANALYST)
+    assert "Phishing" in _html(reader, CYBER)
+    forecasts = _html(reader, FORECASTS)
+    assert 'id="all-forecasts"' in forecasts
+    assert 'id="prospective"' in forecasts
+    near = _html(reader, NEAR_REPEAT)
+    assert "[0, 100) m" in near
+    assert 'id="near-repeat-reading"' in near
