@@ -194,6 +194,11 @@ PUBLIC = {
     "api:analytics_emerging": "the public emerging hotspot layer (public reports only)",
     "api:analytics_risk": "the public risk index per area (small counts hidden)",
     "api:analytics_risk_cells": "the public risk index per cell (public reports only)",
+    # The risk tables' API (tests/analytics/test_run_tables_api.py): public runs, small counts
+    # withheld; near repeats have no public run (a 404 for everybody without ?audience=council).
+    "api:analytics_cyber": "the public cyber-threat trends (public reports, small counts withheld)",
+    "api:analytics_forecasts": "the public forecasts (public reports only)",
+    "api:analytics_near_repeat": "none public: a 404 (the council's with ?audience=council)",
 }
 
 ROWS: dict[str, Row] = {
@@ -499,6 +504,24 @@ ROWS: dict[str, Row] = {
         "POST": {ANONYMOUS: LOGIN, INCIDENT_IMPORTERS: REDIRECT, OTHERS: 404},
         ELSE: LOGIN_FIRST,
     },
+    # --- Analytics: the council's pages of cyber trends, forecasts and near repeats (its figure
+    # readers; a 404 to others) and their API (tests/analytics/test_run_tables_api.py). The
+    # world has no stored run: every answer of the API is a 404.
+    "analytics:cyber": {
+        "GET HEAD": {ANONYMOUS: LOGIN, ESTIMATE_READERS: 200, OTHERS: 404},
+        ELSE: LOGIN_FIRST,
+    },
+    "analytics:forecasts": {
+        "GET HEAD": {ANONYMOUS: LOGIN, ESTIMATE_READERS: 200, OTHERS: 404},
+        ELSE: LOGIN_FIRST,
+    },
+    "analytics:near_repeat": {
+        "GET HEAD": {ANONYMOUS: LOGIN, ESTIMATE_READERS: 200, OTHERS: 404},
+        ELSE: LOGIN_FIRST,
+    },
+    "api:analytics_cyber": {"GET HEAD": 404, "OPTIONS": 200},
+    "api:analytics_forecasts": {"GET HEAD": 404, "OPTIONS": 200},
+    "api:analytics_near_repeat": {"GET HEAD": 404, "OPTIONS": 200},
     # --- The council's own pages of meetings: its members read, its secretary writes; a 404
     # for everybody else. An empty form is refused (400); a button redirects to the meeting.
     "councils:manage_meetings": COUNCIL_READS,

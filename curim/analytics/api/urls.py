@@ -11,4 +11,7 @@ urlpatterns = [
     path("analytics/emerging/", views.EmergingLayer.as_view(), name="analytics_emerging"),
     path("analytics/risk/", views.RiskIndex.as_view(), name="analytics_risk"),
     path("analytics/risk/cells/", views.RiskCells.as_view(), name="analytics_risk_cells"),
+    path("analytics/cyber/", views.CyberTrends.as_view(), name="analytics_cyber"),
+    path("analytics/forecasts/", views.Forecasts.as_view(), name="analytics_forecasts"),
+    path("analytics/near-repeat/", views.NearRepeat.as_view(), name="analytics_near_repeat"),
 ]

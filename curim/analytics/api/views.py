@@ -6,6 +6,7 @@ figure readers (council members and secretaries, analysts, admins) read the coun
 that role is refused: 401 without an account, 403 with one."""
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpResponse
@@ -21,6 +22,7 @@ from rest_framework.views import APIView
 
 from curim.analytics.api import serializers as shapes
 from curim.analytics.models import AnalysisRun, RunAudience, RunKind
+from curim.analytics.selectors import run_tables
 from curim.analytics.selectors.layers import (
     emerging_cells_geojson,
     risk_areas,
@@ -120,8 +122,8 @@ class AudienceQuerySerializer(serializers.Serializer[Any]):
         choices=RunAudience.choices,
         required=False,
         default=RunAudience.PUBLIC,
-        help_text="public (default): public reports only, counts of 1 or 2 hidden (null). "
-        "council: every moderated report and the official incidents, for council members and "
+        help_text="public (default): public reports only, small counts withheld. council: "
+        "every moderated report and the official incidents, for council members and "
         "secretaries, analysts and admins.",
     )
 
@@ -223,3 +225,123 @@ class RiskCells(APIView):
         collection = risk_cells_geojson(run)
         collection["meta"] = shapes.RiskMetaSerializer(run).data
         return geojson_response(json.dumps(collection))
+
+
+AUDIENCE_RULE = (
+    " `audience=council` needs a council, analyst or admin role (401 without an account, 403 "
+    "with another). 404 when no run has been stored yet"
+)
+
+
+def _table_response(
+    request: Request,
+    kind: RunKind,
+    table: Callable[[AnalysisRun], dict[str, Any]],
+    missing: str,
+) -> Response:
+    query = AudienceQuerySerializer(data=request.query_params)
+    query.is_valid(raise_exception=True)
+    audience = readable_audience(request, query.validated_data["audience"])
+    run = run_tables.shown_run(kind, audience)
+    if run is None:
+        raise NotFound(missing)
+    return Response({**table(run), "run": shapes.RunMetaSerializer(run).data})
+
+
+class CyberTrends(APIView):
+    """The latest cyber-threat run the caller may read: weekly counts per kind and channel,
+    the weeks that alerted against their baseline, and each series' trend."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        operation_id="analytics_cyber",
+        parameters=[AudienceQuerySerializer],
+        responses={
+            200: shapes.CyberTrendsSerializer,
+            401: shapes.ErrorSerializer,
+            403: shapes.ErrorSerializer,
+            404: shapes.ErrorSerializer,
+        },
+        description=(
+            "Reports of cyber threats per ISO week (Monday, Athens), per kind and channel. A "
+            "week alerts when its count is improbably high against the baseline_weeks before "
+            "it (Poisson, or negative binomial when over-dispersed; p < alert_alpha and at "
+            "least alert_min_count reports). The trend compares the last trend_weeks with the "
+            "trend_weeks before. Public: series with fewer than 3 reports are left out, and "
+            "weekly counts of 1 or 2 are null, with the figures they could be worked out from."
+            + AUDIENCE_RULE
+            + "."
+        ),
+    )
+    def get(self, request: Request) -> Response:
+        return _table_response(
+            request,
+            RunKind.CYBER,
+            run_tables.cyber_trends,
+            _("No cyber-threat analysis has been run yet."),
+        )
+
+
+class Forecasts(APIView):
+    """The latest forecast run the caller may read: the next weeks per district and category
+    group with prediction intervals, the model the rolling-origin backtest chose and its
+    accuracy, the pooled districts and, for the council, the prospective hotspot backtest."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        operation_id="analytics_forecasts",
+        parameters=[AudienceQuerySerializer],
+        responses={
+            200: shapes.ForecastsSerializer,
+            401: shapes.ErrorSerializer,
+            403: shapes.ErrorSerializer,
+            404: shapes.ErrorSerializer,
+        },
+        description=(
+            "Weekly counts forecast per district and category group, with 80% and 95% "
+            "prediction intervals. chosen_model is the candidate (seasonal naive, exponential "
+            "smoothing, negative binomial) with the lowest MASE in the rolling-origin "
+            "backtest; each model's MASE, MASE relative to seasonal naive and interval "
+            "coverage are in backtest. Districts with too few events are pooled (pooled). "
+            "prospective_backtest (the council's only) holds PAI and PEI* at 1, 5 and 10% of "
+            "the area for the prospective map, last period's counts and a retrospective kernel "
+            "density." + AUDIENCE_RULE + "."
+        ),
+    )
+    def get(self, request: Request) -> Response:
+        return _table_response(
+            request, RunKind.FORECAST, run_tables.forecasts, _("No forecast has been run yet.")
+        )
+
+
+class NearRepeat(APIView):
+    """The latest near-repeat run (Knox test), the council's only."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        operation_id="analytics_near_repeat",
+        parameters=[AudienceQuerySerializer],
+        responses={
+            200: shapes.NearRepeatSerializer,
+            401: shapes.ErrorSerializer,
+            403: shapes.ErrorSerializer,
+            404: shapes.ErrorSerializer,
+        },
+        description=(
+            "The Knox test: pairs of events per space band (rows) and time band (columns), "
+            "labelled with the intervals counted; expected pairs over n_permutations seeded "
+            "permutations of the times, Knox ratios and one-sided p-values. cluster is the "
+            "largest block from the origin where every cell has a ratio above 1 at p < alpha. "
+            "There is no public run: audience=public is a 404." + AUDIENCE_RULE + "."
+        ),
+    )
+    def get(self, request: Request) -> Response:
+        return _table_response(
+            request,
+            RunKind.NEAR_REPEAT,
+            run_tables.near_repeat,
+            _("No near-repeat analysis for this audience: it is computed for the council only."),
+        )
