@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from curim.analytics.models import AnalysisRun, RunAudience, RunKind, Sources
+from curim.analytics.run_keys import NIGHTLY
 
 END = datetime(2026, 11, 30, tzinfo=UTC)
 FIRST_FORECAST_WEEK = date(2026, 11, 30)
@@ -28,13 +29,22 @@ def stored_run(
         kind=kind,
         audience=audience,
         sources=sources,
-        parameters=parameters,
+        # As the nightly stores it: the pages and the API read the nightly's runs only.
+        parameters={NIGHTLY: True, **parameters},
         seed=seed,
         data_from=END - timedelta(weeks=52),
         data_up_to=END,
         fingerprint=uuid.uuid4().hex,
         summary=summary,
     )
+
+
+def as_nightly() -> None:
+    """Every stored run marked as the nightly's, for tests that run a service over their own
+    spec and read it through the pages or the API (which read the nightly's runs only)."""
+    for run in AnalysisRun.objects.all():
+        run.parameters = {**run.parameters, NIGHTLY: True}
+        run.save(update_fields=["parameters"])
 
 
 def cyber_parameters() -> dict[str, Any]:

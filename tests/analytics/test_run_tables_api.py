@@ -303,6 +303,7 @@ def test_the_public_forecasts_withhold_a_small_total(
 
 
 def _public(client: Client, url: str) -> dict[str, Any]:
+    stored_runs.as_nightly()
     body = _get(client, url)
     del body["run"]
     return body

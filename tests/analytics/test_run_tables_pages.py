@@ -250,6 +250,7 @@ def test_the_pages_read_runs_as_the_services_write_them(
             start=now - timedelta(days=200), end=now, group="crime", n_permutations=19
         )
     )
+    stored_runs.as_nightly()
     reader = _as(client, Role.ANALYST)
     assert "Phishing" in _html(reader, CYBER)
     forecasts = _html(reader, FORECASTS)
