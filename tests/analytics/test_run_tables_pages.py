@@ -184,6 +184,19 @@ def test_the_near_repeat_page_reads_the_knox_table_in_a_sentence(
     assert "3.00 (p\u00a0=\u00a00.001), more than chance" in html
 
 
+def test_the_near_repeat_page_says_when_it_tested_a_sample(
+    council_runs: list[AnalysisRun], client: Client
+) -> None:
+    reader = _as(client, Role.ANALYST)
+    assert "drawn at random" not in _html(reader, NEAR_REPEAT)
+    run = next(run for run in council_runs if run.kind == RunKind.NEAR_REPEAT)
+    run.summary = {**run.summary, "n_events": 9500, "n_events_analysed": 4000}
+    run.save(update_fields=["summary"])
+    html = _html(reader, NEAR_REPEAT)
+    assert "the test ran on 4,000 of the 9,500 events, drawn at random" in html
+    assert "Every pair of the 4,000 events" in html or "Every pair of the 4000 events" in html
+
+
 def test_numbers_and_dates_follow_the_language(
     council_runs: list[AnalysisRun], client: Client
 ) -> None:

@@ -497,6 +497,7 @@ ROWS: dict[str, Row] = {
     "api:analytics_risk_cells": {"GET HEAD": 404, "OPTIONS": 200},
     "analytics:risk": {
         "GET HEAD": {ANONYMOUS: LOGIN, ESTIMATE_READERS: 200, OTHERS: 404},
+        ELSE: LOGIN_FIRST,
     },
     # --- Analytics' "Run now": a POST by analysts and admins queues the nightly's analyses
     # (through the outbox, sent on commit) and goes back to /analytics/; a 404 to others.

@@ -375,7 +375,10 @@ class ClusterSerializer(serializers.Serializer[dict[str, Any]]):
 class NearRepeatSerializer(serializers.Serializer[dict[str, Any]]):
     status = serializers.ChoiceField(choices=["computed", "too few events"])
     group = serializers.CharField()
-    n_events = serializers.IntegerField()
+    n_events = serializers.IntegerField(help_text="Events of the group in the period.")
+    n_events_analysed = serializers.IntegerField(
+        help_text="Events tested: all of them, or a seeded uniform sample of max_events."
+    )
     min_events = serializers.IntegerField()
     seed = serializers.IntegerField(allow_null=True)
     n_permutations = serializers.IntegerField()

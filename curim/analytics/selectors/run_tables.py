@@ -202,6 +202,8 @@ def near_repeat(run: AnalysisRun) -> dict[str, Any]:
         "status": summary.get("status"),
         "group": parameters["groups"][0],
         "n_events": summary["n_events"],
+        # Above max_events a seeded uniform sample is tested (docs/analytics/near-repeat.md).
+        "n_events_analysed": summary.get("n_events_analysed", summary["n_events"]),
         "min_events": summary["min_events"],
         "seed": run.seed,
         "n_permutations": parameters["n_permutations"],

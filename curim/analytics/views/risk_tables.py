@@ -340,7 +340,9 @@ def _shown_series(label: str, series: dict[str, Any]) -> ForecastShown:
             head=[
                 Column(_("Week starting")),
                 Column(_("Forecast"), numeric=True),
+                # xgettext:no-python-format
                 Column(_("80% interval"), numeric=True),
+                # xgettext:no-python-format
                 Column(_("95% interval"), numeric=True),
             ],
             rows=week_rows,
@@ -351,7 +353,9 @@ def _shown_series(label: str, series: dict[str, Any]) -> ForecastShown:
                 Column(_("MASE"), numeric=True),
                 Column(_("MASE relative to seasonal naive"), numeric=True),
                 Column(_("Mean absolute error"), numeric=True),
+                # xgettext:no-python-format
                 Column(_("Weeks inside the 80% interval"), numeric=True),
+                # xgettext:no-python-format
                 Column(_("Weeks inside the 95% interval"), numeric=True),
             ],
             rows=backtest_rows,
@@ -437,8 +441,10 @@ def _forecasts_page(run: AnalysisRun, query: dict[str, Any]) -> ForecastsPage:
                 Column(_("Area and group")),
                 Column(_("Model chosen")),
                 Column(_("MASE relative to seasonal naive"), numeric=True),
+                # xgettext:no-python-format
                 Column(_("Weeks inside the 95% interval"), numeric=True),
                 Column(_("Forecast, first week"), numeric=True),
+                # xgettext:no-python-format
                 Column(_("95% interval, first week"), numeric=True),
             ],
             rows=[_summary_row(label, s) for label, s in zip(labels, found["series"], strict=True)],
