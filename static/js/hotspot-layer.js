@@ -49,7 +49,10 @@
         title.className = "cell-title";
         title.textContent = named ? named.textContent.trim() : properties[property];
         var line = document.createElement("p");
-        var shown = properties.count === null ? (options.hiddenCount || "–") : properties.count;
+        // The risk index's cells count in "incidents", the other layers in "count"; null is a
+        // count withheld from the public.
+        var count = properties[options.countProperty || "count"];
+        var shown = count === null || count === undefined ? (options.hiddenCount || "–") : count;
         var values = options.values ? options.values(properties) : { cell: properties.cell, count: shown };
         line.textContent = fill(options.cellText, values);
         box.appendChild(title);

@@ -44,7 +44,8 @@
       return;
     }
     window.curimHotspots.load(form.dataset.cells, {
-      legend: legend, cellText: form.dataset.cellText, property: "band", palette: "risk"
+      legend: legend, cellText: form.dataset.cellText, property: "band", palette: "risk",
+      countProperty: "incidents"
     }).then(function (result) {
       if (mine === asked) { shown(result, radio); }
     }).catch(function () {

@@ -355,7 +355,7 @@
     }),
     risk: overlay("risk", 335, {
       cellText: form.dataset.riskCellText, hiddenCount: form.dataset.hiddenCount,
-      property: "band", palette: "risk"
+      property: "band", palette: "risk", countProperty: "incidents"
     })
   };
 

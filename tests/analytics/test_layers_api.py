@@ -5,6 +5,7 @@ the council's are refused to everybody else (401/403); a 404 without a run; an o
 and a private report planted where nothing else is change nothing public; the cells in a number
 of queries that does not grow with them."""
 
+import json
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -220,6 +221,39 @@ def _suppressed_as_stored(shown: dict[str, Any], stored: dict[str, Any]) -> None
         assert shown["incidents"] == stored["incidents"]
         assert shown["raw_rate"] == stored["raw_rate"]
         assert shown["suppressed"] is False
+
+
+def test_no_public_meta_nor_run_list_gives_a_withheld_figure_back(
+    nightly: list[AnalysisRun], client: Client
+) -> None:
+    """The runs' raw summaries hold every count: the public's `meta` and `/runs/` keep only
+    single values and the lists naming slices, weeks and bands, and no moment of the latest
+    change of a public report."""
+    hidden_area = next(
+        area
+        for area in AnalysisRun.objects.get(
+            kind=RunKind.RISK_INDEX, audience=RunAudience.PUBLIC
+        ).summary["districts"]
+        if 0 < area["incidents"] < PUBLIC_MIN_COUNT
+    )
+    answers = [_get(client, RISK)["meta"], _get(client, EMERGING)["meta"]]
+    answers += _get(client, "/api/v1/analytics/runs/")
+    assert answers
+    for answer in answers:
+        assert answer["audience"] == "public"
+        for key, value in answer["summary"].items():
+            assert not isinstance(value, dict | list) or key in (
+                "slices",
+                "undefined_slices",
+                "weeks",
+                "bands",
+            ), key
+        assert "reports_changed_at" not in answer["parameters"].get("data_watermark", {})
+    assert hidden_area["area"] not in json.dumps(answers)
+    # The council's keep everything.
+    council = _get(_signed_in(client, Role.ANALYST), RISK, audience="council")["meta"]
+    assert council["summary"]["districts"]
+    assert "reports_changed_at" in council["parameters"]["data_watermark"]
 
 
 def test_the_public_risk_index_hides_counts_of_one_and_two_and_their_raw_rates(

@@ -114,6 +114,11 @@ def test_the_public_map_s_emerging_and_risk_toggles_draw_the_public_runs(
     assert answer.value.json()["meta"]["audience"] == "public"
     expect(risk).to_have_count(grid.cells.count())
     expect(page.locator("#legend-risk")).to_be_visible()
+    # A square's popup says how many reports it holds (the risk cells count in "incidents").
+    risk.first.dispatch_event("click")
+    popup = page.locator("#risk-map .leaflet-popup-content")
+    expect(popup).to_contain_text("published reports in it in the last year")
+    expect(popup).not_to_contain_text("undefined")
     context.close()
     assert problems == []
 

@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from curim.analytics.emerging import CATEGORY_CODES
 from curim.analytics.models import AnalysisRun, RunAudience, RunKind, Sources
+from curim.analytics.selectors.runs import public_parameters, public_summary
 
 
 class RunSerializer(serializers.Serializer[Any]):
@@ -22,11 +23,24 @@ class RunSerializer(serializers.Serializer[Any]):
         help_text="all, day or night, where the kind has one."
     )
     sources = serializers.ChoiceField(choices=Sources.choices)
-    parameters = serializers.DictField(help_text="Everything needed to reproduce the run.")
+    parameters = serializers.SerializerMethodField(
+        help_text="Everything needed to reproduce the run (a public run's data watermark "
+        "without the time of the latest change)."
+    )
     data_from = serializers.DateTimeField()
     data_up_to = serializers.DateTimeField(help_text="Exclusive.")
     computed_at = serializers.DateTimeField()
-    summary = serializers.DictField(help_text="The run's figures that are not per cell.")
+    summary = serializers.SerializerMethodField(
+        help_text="The run's figures that are not per cell. A public run's keeps its single "
+        "values and its lists of slices, weeks and bands only: its figures per area or series "
+        "are in the kind's own endpoint, small counts withheld."
+    )
+
+    def get_parameters(self, run: AnalysisRun) -> dict[str, Any]:
+        return public_parameters(run) if run.audience == RunAudience.PUBLIC else run.parameters
+
+    def get_summary(self, run: AnalysisRun) -> dict[str, Any]:
+        return public_summary(run) if run.audience == RunAudience.PUBLIC else run.summary
 
     def get_time_of_day(self, run: AnalysisRun) -> str | None:
         value = run.parameters.get("time_of_day")
@@ -223,11 +237,17 @@ class RunMetaSerializer(serializers.Serializer[Any]):
     kind = serializers.ChoiceField(choices=RunKind.choices)
     audience = serializers.ChoiceField(choices=RunAudience.choices)
     sources = serializers.ChoiceField(choices=Sources.choices)
-    parameters = serializers.DictField(help_text="Everything needed to reproduce the run.")
+    parameters = serializers.SerializerMethodField(
+        help_text="Everything needed to reproduce the run (a public run's data watermark "
+        "without the time of the latest change)."
+    )
     seed = serializers.IntegerField(allow_null=True)
     data_from = serializers.DateTimeField()
     data_up_to = serializers.DateTimeField(help_text="Exclusive.")
     computed_at = serializers.DateTimeField()
+
+    def get_parameters(self, run: AnalysisRun) -> dict[str, Any]:
+        return public_parameters(run) if run.audience == RunAudience.PUBLIC else run.parameters
 
 
 class CyberWeekSerializer(serializers.Serializer[dict[str, Any]]):
@@ -261,7 +281,9 @@ class CyberTrendSerializer(serializers.Serializer[dict[str, Any]]):
 class CyberSeriesSerializer(serializers.Serializer[dict[str, Any]]):
     kind = serializers.CharField(help_text="The category's code.")
     channel = serializers.CharField(help_text='The channel\'s code; "" when not given.')
-    total = serializers.IntegerField()
+    total = serializers.IntegerField(
+        allow_null=True, help_text="Null where a week is withheld (it would give the week back)."
+    )
     weeks = CyberWeekSerializer(many=True)
     alerts = CyberAlertSerializer(many=True)
     trend = CyberTrendSerializer()

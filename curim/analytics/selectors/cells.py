@@ -257,7 +257,7 @@ def located_events_of(
         FROM located JOIN analytics_gridcell AS cell
           ON cell.grid_id = %s AND cell."column" = located.col AND cell."row" = located.row_
         {"WHERE ST_Intersects(cell.geometry, located.point)" if clip else ""}
-        ORDER BY located.occurred_at, cell.index
+        ORDER BY located.occurred_at, cell.index, located.x, located.y
     """  # noqa: S608
     with connection.cursor() as cursor:
         located_params: list[Any] = [*params, *day_params, grid.pk]

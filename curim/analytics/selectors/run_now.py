@@ -16,8 +16,8 @@ from curim.core.models import OutboxTask
 ANALYTICS_RUNNERS = frozenset({Role.ANALYST, Role.ADMIN})
 RUN_NOW_TASK = "analytics.run_now"
 # A request queued longer ago than this and still not completed is taken as lost: a new one
-# may be queued. Longer than the task time limit (curim/celery.py, 5 minutes) times the
-# outbox's sends (a task sent 15 minutes ago and never completed is sent again, 3 times at
+# may be queued. Longer than Run now's time limit (curim/analytics/tasks.py, 14 minutes) times
+# the outbox's sends (a task sent 15 minutes ago and never completed is sent again, 3 times at
 # most), so a request still in the outbox's hands blocks a second one.
 RUN_NOW_STALE_AFTER = timedelta(hours=2)
 

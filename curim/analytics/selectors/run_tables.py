@@ -39,7 +39,9 @@ def _shown_count(count: int | None, audience: str) -> int | None:
 # --- Cyber-threat trends -----------------------------------------------------------------------
 
 
-def _cyber_series(series: dict[str, Any], audience: str, baseline_weeks: int) -> dict[str, Any]:
+def _cyber_series(
+    series: dict[str, Any], audience: str, baseline_weeks: int, trend_weeks: int
+) -> dict[str, Any]:
     weeks = series["weeks"]
     withheld_weeks = [_withheld(week["count"], audience) for week in weeks]
     index_of = {week["week"]: index for index, week in enumerate(weeks)}
@@ -57,12 +59,20 @@ def _cyber_series(series: dict[str, Any], audience: str, baseline_weeks: int) ->
             }
         )
     trend = dict(series["trend"])
-    if _withheld(trend["recent_total"], audience) or _withheld(trend["previous_total"], audience):
+    # The trend's totals cover the last 2 × trend_weeks weeks, and the series' total every
+    # week: beside the weeks shown, either would give a withheld week back (a total minus the
+    # shown weeks), so each is withheld when a week it covers is.
+    any_withheld = any(withheld_weeks)
+    if (
+        any(withheld_weeks[-2 * trend_weeks :])
+        or _withheld(trend["recent_total"], audience)
+        or _withheld(trend["previous_total"], audience)
+    ):
         trend.update(recent_total=None, previous_total=None, rate_ratio=None, p=None)
     return {
         "kind": series["kind"],
         "channel": series["channel"],
-        "total": series["total"],
+        "total": None if any_withheld else series["total"],
         "weeks": [
             {"week": week["week"], "count": None if withheld else week["count"]}
             for week, withheld in zip(weeks, withheld_weeks, strict=True)
@@ -89,7 +99,8 @@ def cyber_trends(run: AnalysisRun) -> dict[str, Any]:
         "min_count_shown": PUBLIC_MIN_COUNT if run.audience == RunAudience.PUBLIC else 0,
         "suppressed_series": summary["suppressed_series"],
         "series": [
-            _cyber_series(series, run.audience, baseline_weeks) for series in summary["series"]
+            _cyber_series(series, run.audience, baseline_weeks, int(parameters["trend_weeks"]))
+            for series in summary["series"]
         ],
     }
 

@@ -100,3 +100,30 @@ def hotspot_cells_geojson(run: AnalysisRun) -> dict[str, Any]:
         )
         for geometry, column, row, x, y, count, z, p, p_fdr, label in rows
     )
+
+
+# A public run's summary as the public reads it beside the layers: single values (how many
+# cells, events, hot cells) and the lists that name its slices, weeks and bands. Its figures per
+# area, series or week are read through `selectors/layers.py` and `selectors/run_tables.py`,
+# which withhold small counts; the raw summary would give them back.
+PUBLIC_SUMMARY_LISTS = ("slices", "undefined_slices", "weeks", "bands")
+# The time of the latest change of a public report would tell when one was moderated or edited.
+PRIVATE_WATERMARK_FIELDS = ("reports_changed_at",)
+
+
+def public_summary(run: AnalysisRun) -> dict[str, Any]:
+    return {
+        key: value
+        for key, value in run.summary.items()
+        if key in PUBLIC_SUMMARY_LISTS or not isinstance(value, list | dict)
+    }
+
+
+def public_parameters(run: AnalysisRun) -> dict[str, Any]:
+    parameters = dict(run.parameters)
+    watermark = parameters.get("data_watermark")
+    if isinstance(watermark, dict):
+        parameters["data_watermark"] = {
+            key: value for key, value in watermark.items() if key not in PRIVATE_WATERMARK_FIELDS
+        }
+    return parameters

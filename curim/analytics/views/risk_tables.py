@@ -142,7 +142,7 @@ def _cyber_page(run: AnalysisRun) -> CyberPage:
         trend_rows.append(
             [
                 label,
-                series["total"],
+                "—" if series["total"] is None else series["total"],
                 "—" if trend["recent_total"] is None else trend["recent_total"],
                 "—" if trend["previous_total"] is None else trend["previous_total"],
                 _number(trend["rate_ratio"], 2),
