@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from curim.accounts.models import User
 from curim.analytics.models import AnalysisRun, IncidentSource, RunAudience, RunKind, Sources
-from curim.analytics.selectors.watermark import data_watermark
+from curim.analytics.selectors.watermark import data_watermark, reference_digest
 from curim.analytics.services.category_mapping import category_mappings_set
 from curim.analytics.services.incident_import import incidents_import
 from curim.analytics.services.nightly import analytics_nightly, hotspots_nightly
@@ -60,6 +60,7 @@ def test_the_same_data_is_the_same_run_and_the_watermark_is_in_the_parameters(
         "reports_changed_at": report.updated_at.isoformat(),
         "incidents": None,
         "incidents_last_import": None,
+        "reference": reference_digest(),
     }
     council = _by_key(first)[("hotspots", "council", "all")]
     assert council.parameters["data_watermark"]["incidents"] == 0
@@ -129,5 +130,25 @@ def test_the_watermark_of_incidents_is_their_count_and_latest_import(
         "reports_changed_at": None,
         "incidents": 1,
         "incidents_last_import": incident.last_import_id,
+        "reference": reference_digest(),
     }
     assert data_watermark(RunAudience.PUBLIC, Sources.REPORTS).incidents is None
+
+
+def test_a_category_moved_to_another_group_or_a_population_corrected_renews_every_run(
+    make_report: Callable[..., Report],
+) -> None:
+    from curim.areas.models import Area
+
+    make_report(at=HOT, occurred_at=_days_ago(5))
+    first = _by_key(hotspots_nightly())
+    Category.objects.filter(slug="graffiti").update(group="urban_risk")
+    moved = _by_key(hotspots_nightly())
+    assert all(moved[key].pk != first[key].pk for key in first)
+    district = Area.objects.filter(level=Area.Level.DISTRICT).first()
+    assert district is not None
+    Area.objects.filter(pk=district.pk).update(population=(district.population or 0) + 1)
+    corrected = _by_key(hotspots_nightly())
+    assert all(corrected[key].pk != moved[key].pk for key in moved)
+    # And nothing changed: the same runs.
+    assert _by_key(hotspots_nightly()) == corrected

@@ -13,14 +13,21 @@ data it was computed from:
   are and the latest import that created or changed one (an import of an unchanged file
   changes no incident's `last_import`, so it renews nothing).
 
-One aggregate query per source. It is coarse on purpose: a change outside the run's period or
-category groups renews the run too (computed again, the same figures); it is never stale. A run
+- `reference`: a digest of what the counts are grouped and scaled by, which no report's
+  `updated_at` moves: the categories (code, group, whether they may be public) and the areas
+  (code, level, parent, population, boundary). A category moved to another group, a district's
+  population or boundary corrected, renews every run.
+
+One aggregate query per source, and one for the reference data. It is coarse on purpose: a
+change outside the run's period or category groups renews the run too (computed again, the same
+figures); it is never stale. A run
 reads its watermark before its data: a change committed in between is in the data and not in
 the watermark, so the next run sees a new watermark and computes again (never the reverse)."""
 
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, Max
 
 from curim.analytics.models import OfficialIncident, RunAudience, Sources
@@ -33,6 +40,7 @@ class DataWatermark:
     reports_changed_at: str | None = None
     incidents: int | None = None
     incidents_last_import: int | None = None
+    reference: str | None = None
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -52,4 +60,25 @@ def data_watermark(audience: RunAudience | str, sources: Sources | str) -> DataW
     if sources in (Sources.INCIDENTS, Sources.BOTH):
         found = OfficialIncident.objects.aggregate(n=Count("pk"), last=Max("last_import_id"))
         incidents = {"incidents": found["n"], "incidents_last_import": found["last"]}
-    return DataWatermark(**reports, **incidents)
+    return DataWatermark(**reports, **incidents, reference=reference_digest())
+
+
+# Both tables are small (tens of categories, tens of areas); the boundary enters by its digest.
+_REFERENCE_SQL = """
+SELECT md5(
+    coalesce((SELECT string_agg(concat_ws('|', slug, "group", may_be_public), ',' ORDER BY slug)
+              FROM reports_category), '')
+    || '#' ||
+    coalesce((SELECT string_agg(concat_ws('|', code, level, parent_id, population,
+                                          md5(ST_AsBinary(geometry))), ',' ORDER BY code)
+              FROM areas_area), '')
+)
+"""
+
+
+def reference_digest() -> str:
+    """The digest of the categories and areas the counts are grouped and scaled by."""
+    with connection.cursor() as cursor:
+        cursor.execute(_REFERENCE_SQL)
+        row = cursor.fetchone()
+    return str(row[0]) if row else ""
