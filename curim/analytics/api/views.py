@@ -31,8 +31,8 @@ from curim.analytics.selectors.layers import (
 from curim.analytics.selectors.runs import (
     analytics_audience_for,
     hotspot_cells_geojson,
-    latest_run,
     latest_runs_visible_to,
+    run_readable_by,
 )
 from curim.reports.api.common import GEOJSON, GeoJSONNegotiation, TextChoiceField, geojson_response
 
@@ -95,8 +95,11 @@ class HotspotLayer(APIView):
         audience = readable_audience(request, query.validated_data["audience"])
         if audience == RunAudience.PUBLIC and query.validated_data["time_of_day"] != "all":
             raise NotFound(PUBLIC_ALL_DAY_ONLY)
-        run = latest_run(
-            RunKind.HOTSPOTS, audience, time_of_day=query.validated_data["time_of_day"]
+        run = run_readable_by(
+            request.user,
+            RunKind.HOTSPOTS,
+            audience,
+            time_of_day=query.validated_data["time_of_day"],
         )
         if run is None:
             raise NotFound(_("No hotspot analysis has been run yet."))
@@ -132,7 +135,7 @@ def _latest_readable(request: Request, kind: RunKind, missing: str) -> AnalysisR
     query = AudienceQuerySerializer(data=request.query_params)
     query.is_valid(raise_exception=True)
     audience = readable_audience(request, query.validated_data["audience"])
-    run = latest_run(kind, audience)
+    run = run_readable_by(request.user, kind, audience)
     if run is None:
         raise NotFound(missing)
     return run
@@ -242,7 +245,7 @@ def _table_response(
     query = AudienceQuerySerializer(data=request.query_params)
     query.is_valid(raise_exception=True)
     audience = readable_audience(request, query.validated_data["audience"])
-    run = run_tables.shown_run(kind, audience)
+    run = run_tables.shown_run(request.user, kind, audience)
     if run is None:
         raise NotFound(missing)
     return Response({**table(run), "run": shapes.RunMetaSerializer(run).data})

@@ -10,8 +10,11 @@ trend's totals, ratio and p-value). The near-repeat run is the council's only.""
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
+
+from curim.accounts.models import User
 from curim.analytics.models import AnalysisRun, RunAudience, RunKind
-from curim.analytics.selectors.runs import latest_run
+from curim.analytics.selectors.runs import run_readable_by
 from curim.analytics.services.cyber_runs import PUBLIC_MIN_SERIES_TOTAL
 
 # The smallest count the public sees; below it (but above 0) a count is withheld.
@@ -20,12 +23,14 @@ PUBLIC_MIN_COUNT = PUBLIC_MIN_SERIES_TOTAL
 COUNCIL_ONLY_KINDS = frozenset({RunKind.NEAR_REPEAT})
 
 
-def shown_run(kind: RunKind, audience: RunAudience) -> AnalysisRun | None:
-    """The latest run of the kind for the audience, None when there is none or the kind is
-    never computed for that audience."""
+def shown_run(
+    user: User | AnonymousUser, kind: RunKind, audience: RunAudience
+) -> AnalysisRun | None:
+    """The latest run of the kind for the audience, when the user may read it (`run_readable_by`);
+    None when there is none or the kind is never computed for that audience."""
     if audience == RunAudience.PUBLIC and kind in COUNCIL_ONLY_KINDS:
         return None
-    return latest_run(kind, audience)
+    return run_readable_by(user, kind, audience)
 
 
 def _withheld(count: int | None, audience: str) -> bool:

@@ -56,6 +56,22 @@ def latest_run(
     return runs.order_by("-data_up_to", "-computed_at", "-pk").first()
 
 
+def run_readable_by(
+    user: User | AnonymousUser,
+    kind: RunKind | str,
+    audience: RunAudience | str,
+    *,
+    time_of_day: str | None = None,
+) -> AnalysisRun | None:
+    """The latest nightly run of the kind for the audience (as `latest_run`), when the user may
+    read that audience: the council's runs for its figure readers only, the public's for
+    everybody. None otherwise, so a page or endpoint that forgot its own check shows nothing.
+    Pages and the API read runs through this."""
+    if audience == RunAudience.COUNCIL and analytics_audience_for(user) != RunAudience.COUNCIL:
+        return None
+    return latest_run(kind, audience, time_of_day=time_of_day)
+
+
 def latest_runs_visible_to(user: User | AnonymousUser) -> list[AnalysisRun]:
     """The latest nightly run (as `latest_run`) of each kind, audience and time of day the user
     may read: one query."""

@@ -24,8 +24,8 @@ from curim.analytics.models import AnalysisRun, CellResult, RunAudience, RunKind
 from curim.analytics.selectors.run_now import may_run_analytics, run_now_pending
 from curim.analytics.selectors.runs import (
     analytics_audience_for,
-    latest_run,
     latest_runs_visible_to,
+    run_readable_by,
 )
 from curim.core.templatetags.components import Column
 from curim.reports.views.citizens import map_config
@@ -133,11 +133,13 @@ def overview(request: HttpRequest) -> HttpResponse:
     runs = [
         _shown(
             str(_("Hot cells, all day")),
-            latest_run(RunKind.HOTSPOTS, RunAudience.COUNCIL, time_of_day="all"),
+            run_readable_by(request.user, RunKind.HOTSPOTS, RunAudience.COUNCIL, time_of_day="all"),
         ),
         _shown(
             str(_("Hot cells at night")),
-            latest_run(RunKind.HOTSPOTS, RunAudience.COUNCIL, time_of_day="night"),
+            run_readable_by(
+                request.user, RunKind.HOTSPOTS, RunAudience.COUNCIL, time_of_day="night"
+            ),
         ),
     ]
     state_head, state_rows = _runs_state(latest_runs_visible_to(request.user))

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_safe
 from curim.analytics.legend import RISK_BAND_NAMES
 from curim.analytics.models import RunAudience, RunKind
 from curim.analytics.selectors.layers import risk_area_geometries, risk_areas
-from curim.analytics.selectors.runs import analytics_audience_for, latest_run
+from curim.analytics.selectors.runs import analytics_audience_for, run_readable_by
 from curim.analytics.services.risk_runs import index_band
 from curim.core.templatetags.components import Column
 from curim.reports.views.citizens import map_config
@@ -86,7 +86,7 @@ def risk_row(area: dict[str, Any]) -> list[object]:
 def risk(request: HttpRequest) -> HttpResponse:
     if analytics_audience_for(request.user) != RunAudience.COUNCIL:
         raise Http404
-    run = latest_run(RunKind.RISK_INDEX, RunAudience.COUNCIL)
+    run = run_readable_by(request.user, RunKind.RISK_INDEX, RunAudience.COUNCIL)
     context: dict[str, Any] = {"run": run}
     if run is not None:
         figures = risk_areas(run)

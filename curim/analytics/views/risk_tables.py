@@ -75,7 +75,7 @@ def _council_run(request: HttpRequest, kind: RunKind) -> AnalysisRun | None:
     """The council's latest run of the kind; a 404 for anybody but the figure readers."""
     if analytics_audience_for(request.user) != RunAudience.COUNCIL:
         raise Http404
-    return run_tables.shown_run(kind, RunAudience.COUNCIL)
+    return run_tables.shown_run(request.user, kind, RunAudience.COUNCIL)
 
 
 def _day(iso: str) -> str:
