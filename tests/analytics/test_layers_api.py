@@ -207,19 +207,24 @@ def test_the_risk_index_shows_every_component_and_weight_of_every_area(
         strict=True,
     ):
         assert RISK_FIGURES | {"area", "name"} <= set(area)
-        for name in ("index", "likelihood", "shrinkage_weight", "impact", "perception", "rank"):
+        for name in ("index", "impact", "perception", "rank"):
             assert area[name] == stored[name]
+        if not area["suppressed"]:
+            for name in ("likelihood", "shrinkage_weight"):
+                assert area[name] == stored[name]
         assert area["weights_used"] == stored["weights_used"]
 
 
 def _suppressed_as_stored(shown: dict[str, Any], stored: dict[str, Any]) -> None:
     if 0 < stored["incidents"] < PUBLIC_MIN_COUNT:
         assert shown["incidents"] is None
-        assert shown["raw_rate"] is None
+        for figure in ("raw_rate", "likelihood", "shrinkage_weight"):
+            assert shown[figure] is None, figure
         assert shown["suppressed"] is True
     else:
         assert shown["incidents"] == stored["incidents"]
         assert shown["raw_rate"] == stored["raw_rate"]
+        assert shown["likelihood"] == stored["likelihood"]
         assert shown["suppressed"] is False
 
 

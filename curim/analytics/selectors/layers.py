@@ -4,7 +4,8 @@ and its cells as GeoJSON. They read what the runs stored; they never compute.
 
 The public's figures (a public run: public reports only) hide small counts: an area's or a
 cell's count from 1 to PUBLIC_MIN_COUNT − 1 is shown as null, and so is the raw rate it would
-give back (count = raw rate × residents). The council's figures are shown whole."""
+give back (count = raw rate × residents), the smoothed rate and its shrinkage weight. The
+council's figures are shown whole."""
 
 import json
 from typing import Any
@@ -76,8 +77,10 @@ def emerging_cells_geojson(run: AnalysisRun) -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": features}
 
 
-# The counts an area shows, and the figures that would give a hidden count back.
-_COUNT_FIGURES = ("raw_rate",)
+# The figures that would give a hidden count back: the raw rate (count = raw rate × residents),
+# and the smoothed rate with its shrinkage weight (smoothed = w × raw + (1 − w) × the
+# municipality's mean, which the areas shown give away).
+_COUNT_FIGURES = ("raw_rate", "likelihood", "shrinkage_weight")
 
 
 def _area_shown(area: dict[str, Any], audience: str) -> dict[str, Any]:
