@@ -4,6 +4,7 @@ whatever page or endpoint asks, so a view that forgot its own check shows nothin
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
+from curim.accounts.models import User
 from curim.accounts.roles import Role
 from curim.analytics.models import RunAudience, RunKind
 from curim.analytics.selectors import run_tables
@@ -25,7 +26,9 @@ def test_only_the_figure_readers_get_the_council_s_runs(kind: RunKind) -> None:
         reader = user_with_role(role)
         assert run_readable_by(reader, kind, RunAudience.COUNCIL) == council
         assert run_tables.shown_run(reader, kind, RunAudience.COUNCIL) == council
-    for user in [AnonymousUser(), *(user_with_role(role) for role in OTHERS)]:
+    others: list[User | AnonymousUser] = [AnonymousUser()]
+    others += [user_with_role(role) for role in OTHERS]
+    for user in others:
         assert run_readable_by(user, kind, RunAudience.COUNCIL) is None
         assert run_tables.shown_run(user, kind, RunAudience.COUNCIL) is None
         assert run_readable_by(user, kind, RunAudience.PUBLIC) == public
