@@ -152,3 +152,25 @@ def test_a_category_moved_to_another_group_or_a_population_corrected_renews_ever
     assert all(corrected[key].pk != moved[key].pk for key in moved)
     # And nothing changed: the same runs.
     assert _by_key(hotspots_nightly()) == corrected
+
+
+def test_data_back_in_an_earlier_state_shows_that_state_s_run_again(
+    make_report: Callable[..., Report],
+) -> None:
+    from curim.analytics.selectors.runs import latest_run
+
+    make_report(category="graffiti", at=HOT, occurred_at=_days_ago(5))
+    make_report(category="theft", at=HOT, occurred_at=_days_ago(4))
+    public = ("hotspots", "public", "all")
+    before = _by_key(hotspots_nightly())[public]
+    assert before.summary["events"] == 2
+    # Graffiti made private: the public run counts one report.
+    Category.objects.filter(slug="graffiti").update(may_be_public=False)
+    private = _by_key(hotspots_nightly())[public]
+    assert private.summary["events"] == 1
+    assert latest_run(RunKind.HOTSPOTS, RunAudience.PUBLIC, time_of_day="all") == private
+    # Public again: the data is as it was, the first run is found and is the one shown.
+    Category.objects.filter(slug="graffiti").update(may_be_public=True)
+    again = _by_key(hotspots_nightly())[public]
+    assert again == before
+    assert latest_run(RunKind.HOTSPOTS, RunAudience.PUBLIC, time_of_day="all") == before

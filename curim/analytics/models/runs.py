@@ -9,6 +9,7 @@ the finished snapshot, or writes the same one."""
 import uuid
 
 from django.contrib.gis.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -55,6 +56,11 @@ class AnalysisRun(models.Model):
     # Tables that are not per cell (bands, series, backtests), as the method page describes.
     summary = models.JSONField(_("summary"), default=dict)
     computed_at = models.DateTimeField(_("computed"), auto_now_add=True)
+    # When the run was last written or found again for its spec over its data. The data can
+    # come back to an earlier state (a category made private, then public again): the run of
+    # that state is then found again, and must be the one pages read, not the one computed in
+    # between (`selectors/runs.py` orders by this).
+    confirmed_at = models.DateTimeField(_("confirmed"), default=timezone.now)
 
     class Meta:
         verbose_name = _("analysis run")

@@ -198,7 +198,7 @@ def _latest_council_runs() -> list[AnalysisRun]:
         AnalysisRun.objects.filter(
             hotspots | others, audience=RunAudience.COUNCIL, **{f"parameters__{NIGHTLY}": True}
         )
-        .order_by("kind", "parameters__time_of_day", "-data_up_to", "-computed_at", "-pk")
+        .order_by("kind", "parameters__time_of_day", "-data_up_to", "-confirmed_at", "-pk")
         .distinct("kind", "parameters__time_of_day")
     )
 

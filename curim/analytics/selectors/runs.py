@@ -39,8 +39,9 @@ def latest_run(
     parameters: Mapping[str, Any] | None = None,
     nightly_only: bool = True,
 ) -> AnalysisRun | None:
-    """The run of this kind and audience over the latest data (the last computed of those),
-    or None. A run is written whole in one transaction, so every stored run is finished.
+    """The run of this kind and audience over the latest data (of those, the last written or
+    found again: `confirmed_at`), or None. A run is written whole in one transaction, so every
+    stored run is finished.
     Only runs of the nightly's spec over the nightly's grid (`nightly` in their parameters,
     `run_keys.py`), unless `nightly_only` is False: an analyst's run with other parameters or
     another grid never replaces a page's layer. `time_of_day` narrows to runs whose
@@ -53,7 +54,7 @@ def latest_run(
         runs = runs.filter(parameters__time_of_day=time_of_day)
     if parameters:
         runs = runs.filter(parameters__contains=dict(parameters))
-    return runs.order_by("-data_up_to", "-computed_at", "-pk").first()
+    return runs.order_by("-data_up_to", "-confirmed_at", "-pk").first()
 
 
 def run_readable_by(
@@ -80,7 +81,7 @@ def latest_runs_visible_to(user: User | AnonymousUser) -> list[AnalysisRun]:
             audience__in=audiences_visible_to(user), **{f"parameters__{NIGHTLY}": True}
         )
         .order_by(
-            "kind", "audience", "parameters__time_of_day", "-data_up_to", "-computed_at", "-pk"
+            "kind", "audience", "parameters__time_of_day", "-data_up_to", "-confirmed_at", "-pk"
         )
         .distinct("kind", "audience", "parameters__time_of_day")
     )

@@ -29,6 +29,7 @@ from curim.analytics.outputs import json_number
 from curim.analytics.run_keys import run_fingerprint, run_parameters
 from curim.analytics.selectors.events import reports_for
 from curim.analytics.selectors.watermark import DataWatermark, data_watermark
+from curim.analytics.services.stored_runs import stored_run_confirmed
 
 CYBER_GROUP = "cyber"
 DEFAULT_WEEKS = 52
@@ -193,7 +194,7 @@ def cyber_run(*, spec: CyberSpec) -> AnalysisRun:
     """The stored run of the spec, computed and written once."""
     watermark = data_watermark(spec.audience, Sources.REPORTS)
     fingerprint = spec.fingerprint(watermark=watermark)
-    existing = AnalysisRun.objects.filter(fingerprint=fingerprint).first()
+    existing = stored_run_confirmed(fingerprint)
     if existing is not None:
         return existing
     data = cyber_weekly_counts(spec)

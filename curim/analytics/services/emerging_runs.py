@@ -24,6 +24,7 @@ from curim.analytics.selectors.cells import cell_counts, grid_arrays
 from curim.analytics.selectors.events import EventQuery
 from curim.analytics.selectors.watermark import DataWatermark, data_watermark
 from curim.analytics.services.grid import grid_is_nightly
+from curim.analytics.services.stored_runs import stored_run_confirmed
 from curim.analytics.specs import DEFAULT_BAND_M, WeightsKind
 
 SliceKind = Literal["month", "week"]
@@ -144,7 +145,7 @@ def emerging_run(*, grid: Grid, spec: EmergingSpec) -> AnalysisRun:
     """The stored run of the spec over the grid, computed and written once."""
     watermark = data_watermark(spec.audience, spec.sources)
     fingerprint = spec.fingerprint(grid_id=grid.pk, watermark=watermark)
-    existing = AnalysisRun.objects.filter(fingerprint=fingerprint).first()
+    existing = stored_run_confirmed(fingerprint)
     if existing is not None:
         return existing
     counts, result = emerging_compute(grid, spec)

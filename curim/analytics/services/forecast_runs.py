@@ -27,6 +27,7 @@ from curim.analytics.selectors.event_counts import weekly_by_district_and_group
 from curim.analytics.selectors.events import EventQuery
 from curim.analytics.selectors.watermark import DataWatermark, data_watermark
 from curim.analytics.services.grid import grid_is_nightly
+from curim.analytics.services.stored_runs import stored_run_confirmed
 from curim.areas.models import Area
 
 DEFAULT_WEEKS = 156
@@ -213,7 +214,7 @@ def forecasts_compute(grid: Grid, spec: ForecastSpec) -> dict[str, Any]:
 def forecasts_run(*, grid: Grid, spec: ForecastSpec) -> AnalysisRun:
     watermark = data_watermark(spec.audience, spec.sources)
     fingerprint = spec.fingerprint(grid_id=grid.pk, watermark=watermark)
-    existing = AnalysisRun.objects.filter(fingerprint=fingerprint).first()
+    existing = stored_run_confirmed(fingerprint)
     if existing is not None:
         return existing
     summary = forecasts_compute(grid, spec)

@@ -16,6 +16,7 @@ from curim.analytics.selectors.cells import Daylight, GridArrays, cell_counts, g
 from curim.analytics.selectors.events import EventQuery
 from curim.analytics.selectors.watermark import data_watermark
 from curim.analytics.services.grid import grid_is_nightly
+from curim.analytics.services.stored_runs import stored_run_confirmed
 from curim.analytics.specs import HotspotSpec, hotspot_spec_is_nightly
 
 
@@ -57,7 +58,7 @@ def hotspots_compute(
 def hotspots_run(*, grid: Grid, spec: HotspotSpec) -> AnalysisRun:
     watermark = data_watermark(spec.audience, spec.sources)
     fingerprint = spec.fingerprint(kind=RunKind.HOTSPOTS, grid_id=grid.pk, watermark=watermark)
-    existing = AnalysisRun.objects.filter(fingerprint=fingerprint).first()
+    existing = stored_run_confirmed(fingerprint)
     if existing is not None:
         return existing
     arrays, counts, result = hotspots_compute(grid, spec)

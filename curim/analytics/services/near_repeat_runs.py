@@ -18,6 +18,7 @@ from curim.analytics.outputs import json_number
 from curim.analytics.run_keys import run_fingerprint, run_parameters
 from curim.analytics.selectors.events import EventQuery, event_points
 from curim.analytics.selectors.watermark import DataWatermark, data_watermark
+from curim.analytics.services.stored_runs import stored_run_confirmed
 
 DEFAULT_GROUP = "crime"
 DEFAULT_SPACE_EDGES_M = (0.0, 100.0, 200.0, 400.0, 800.0)
@@ -147,7 +148,7 @@ def near_repeat_run(*, spec: NearRepeatSpec) -> AnalysisRun:
     """The stored run of the spec, computed and written once."""
     watermark = data_watermark(spec.audience, spec.sources)
     fingerprint = spec.fingerprint(watermark=watermark)
-    existing = AnalysisRun.objects.filter(fingerprint=fingerprint).first()
+    existing = stored_run_confirmed(fingerprint)
     if existing is not None:
         return existing
     n_events, n_analysed, result = near_repeat_compute(spec)

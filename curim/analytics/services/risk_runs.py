@@ -36,6 +36,7 @@ from curim.analytics.selectors.events import EventQuery
 from curim.analytics.selectors.harm import harm_weights
 from curim.analytics.selectors.watermark import DataWatermark, data_watermark
 from curim.analytics.services.grid import grid_is_nightly
+from curim.analytics.services.stored_runs import stored_run_confirmed
 from curim.areas.models import Area
 from curim.reports.selectors import night_feeling_by_area
 from surveys.selectors import latest_indicator_by_district
@@ -247,7 +248,7 @@ def risk_index_run(*, grid: Grid, spec: RiskSpec) -> AnalysisRun:
     harm = dict(zip(codes, weights, strict=True))
     watermark = data_watermark(spec.audience, spec.sources)
     fingerprint = spec.fingerprint(grid_id=grid.pk, harm=harm, watermark=watermark)
-    existing = AnalysisRun.objects.filter(fingerprint=fingerprint).first()
+    existing = stored_run_confirmed(fingerprint)
     if existing is not None:
         return existing
     result = risk_compute(grid, spec, harm_table)
