@@ -214,6 +214,59 @@ def test_a_false_discovery_rate_outside_0_1_is_refused(piraeus: None, tmp_path: 
         _run(tmp_path, "--fdr", "1.5")
 
 
+PLANTED = [(23.6465, 37.9425), (23.6690, 37.9480), (23.6330, 37.9400)]
+
+
+def test_planted_hotspots_are_recovered_at_fdr_5_percent_with_few_false_ones(
+    piraeus: None, tmp_path: Path
+) -> None:
+    """A generated incident file: a uniform background over the municipality and three
+    clusters planted. Each planted cluster's cell is hot at FDR 5%, and of the cells found hot
+    at 5%, those too far from every cluster for it to be in their neighbourhood (the 500 m band
+    plus half a cell's diagonal) are at most 5%: the false discovery rate asked for."""
+    from django.contrib.gis.geos import Point
+
+    from curim.areas.models import Area
+
+    rng = np.random.default_rng(20261203)
+    boundary = Area.objects.get(level=Area.Level.MUNICIPALITY).geometry
+    west, south, east, north = boundary.extent
+    when = datetime(2026, 10, 1, 12, tzinfo=UTC)
+    rows: list[tuple[float, float]] = []
+    while len(rows) < 500:
+        lon, lat = rng.uniform((west, south), (east, north))
+        if boundary.contains(Point(lon, lat, srid=4326)):
+            rows.append(TO_GRID.transform(lon, lat))
+    centres = [TO_GRID.transform(lon, lat) for lon, lat in PLANTED]
+    for x, y in centres:
+        rows += [(float(a), float(b)) for a, b in rng.normal((x, y), 60, size=(80, 2))]
+    incidents = tmp_path / "planted.csv"
+    with incidents.open("w", newline="", encoding="utf-8") as file:
+        writer = csv.writer(file)
+        writer.writerow(["id", "x", "y", "crs", "occurred_at", "category"])
+        for k, (x, y) in enumerate(rows):
+            stamp = (when - timedelta(hours=k)).isoformat()
+            writer.writerow([f"P{k}", f"{x:.2f}", f"{y:.2f}", "EPSG:2100", stamp, "ΚΛΟΠΗ"])
+    out = tmp_path / "out"
+    call_command("analytics_run", "--incidents", str(incidents), "--out", str(out))
+    cells = [f["properties"] for f in json.loads((out / "cells.geojson").read_text())["features"]]
+
+    def hot(cell: dict[str, Any]) -> bool:
+        return cell["p_fdr"] is not None and cell["p_fdr"] <= 0.05 and cell["z"] > 0
+
+    def distance(cell: dict[str, Any], centre: tuple[float, float]) -> float:
+        return float(np.hypot(cell["x"] - centre[0], cell["y"] - centre[1]))
+
+    for centre in centres:
+        nearest = min(cells, key=lambda cell: distance(cell, centre))
+        assert hot(nearest), (centre, sorted(nearest.items()))
+    found = [cell for cell in cells if hot(cell)]
+    reach = 500 + 250 * np.sqrt(2) / 2
+    false = [cell for cell in found if min(distance(cell, c) for c in centres) > reach]
+    assert len(found) >= len(centres)
+    assert len(false) <= 0.05 * len(found)
+
+
 def test_a_bad_file_is_refused_with_its_row_and_column_and_nothing_is_written(
     piraeus: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
