@@ -19,7 +19,7 @@
   var fill = window.curimHotspots.fill;
 
   function areaValues(properties) {
-    var index = properties.index === null ? "–" : Number(properties.index).toFixed(1);
+    var index = properties.index === null ? "–" : window.curimFormat.number(Number(properties.index), 1);
     return { name: properties.name, index: index };
   }
   function shown(result, radio) {

@@ -90,13 +90,13 @@ def risk(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"run": run}
     if run is not None:
         figures = risk_areas(run)
-        context.update(
-            figures=figures,
-            head=risk_head(),
-            districts=[risk_row(area) for area in figures["districts"]],
-            neighbourhoods=[risk_row(area) for area in figures["neighbourhoods"]],
-            areas_geojson=risk_area_geometries(figures),
-            cells_url=reverse("api:analytics_risk_cells") + "?audience=council",
-            map_config=map_config(),
-        )
+        context |= {
+            "figures": figures,
+            "head": risk_head(),
+            "districts": [risk_row(area) for area in figures["districts"]],
+            "neighbourhoods": [risk_row(area) for area in figures["neighbourhoods"]],
+            "areas_geojson": risk_area_geometries(figures),
+            "cells_url": reverse("api:analytics_risk_cells") + "?audience=council",
+            "map_config": map_config(),
+        }
     return render(request, "analytics/risk.html", context)
