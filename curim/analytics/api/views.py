@@ -132,10 +132,12 @@ class AudienceQuerySerializer(serializers.Serializer[Any]):
 
 
 def _latest_readable(request: Request, kind: RunKind, missing: str) -> AnalysisRun:
+    """The run of the audience asked for (`?audience=`), when the caller may read it: 401/403
+    for the council's without the role, 404 when there is none (or the kind has no public run)."""
     query = AudienceQuerySerializer(data=request.query_params)
     query.is_valid(raise_exception=True)
     audience = readable_audience(request, query.validated_data["audience"])
-    run = run_readable_by(request.user, kind, audience)
+    run = run_tables.shown_run(request.user, kind, audience)
     if run is None:
         raise NotFound(missing)
     return run
@@ -242,12 +244,7 @@ def _table_response(
     table: Callable[[AnalysisRun], dict[str, Any]],
     missing: str,
 ) -> Response:
-    query = AudienceQuerySerializer(data=request.query_params)
-    query.is_valid(raise_exception=True)
-    audience = readable_audience(request, query.validated_data["audience"])
-    run = run_tables.shown_run(request.user, kind, audience)
-    if run is None:
-        raise NotFound(missing)
+    run = _latest_readable(request, kind, missing)
     return Response({**table(run), "run": shapes.RunMetaSerializer(run).data})
 
 
