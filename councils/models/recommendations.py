@@ -75,6 +75,14 @@ class Recommendation(EvidenceLinks):
         default=RecommendationPriority.MEDIUM,
     )
     due_on = models.DateField(_("due"), null=True, blank=True)
+    # The interventions that carry it out (the interventions app knows nothing of the council:
+    # the link is kept here, on the side that may read the other).
+    interventions = models.ManyToManyField(
+        "interventions.Intervention",
+        verbose_name=_("interventions that implement it"),
+        blank=True,
+        related_name="+",
+    )
     adopted_by = models.ForeignKey(
         Decision,
         verbose_name=_("adopted by the decision"),

@@ -302,9 +302,8 @@ class Objective(models.Model):
 
 
 class Measure(models.Model):
-    """What the council does towards an objective. Recommendations are linked here; social and
-    spatial interventions will be too, once the interventions app has its records (an M2M from
-    here to them, as for recommendations)."""
+    """What the council does towards an objective: the recommendations and the social and
+    spatial interventions that carry it out."""
 
     objective = models.ForeignKey(
         Objective, verbose_name=_("objective"), on_delete=models.CASCADE, related_name="measures"
@@ -316,6 +315,12 @@ class Measure(models.Model):
     description_el = _description(_("description (Greek)"))
     recommendations = models.ManyToManyField(
         Recommendation, verbose_name=_("recommendations"), blank=True, related_name="measures"
+    )
+    interventions = models.ManyToManyField(
+        "interventions.Intervention",
+        verbose_name=_("interventions"),
+        blank=True,
+        related_name="+",
     )
 
     class Meta:
