@@ -21,6 +21,7 @@ api_v1 = [
     path("", include("victims.api_urls")),
     path("", include("councils.api.urls")),
     path("", include("curim.analytics.api.urls")),
+    path("", include("interventions.api.urls")),
 ]
 
 urlpatterns = [
@@ -31,6 +32,7 @@ urlpatterns = [
     path("", include("victims.urls")),
     path("", include("councils.urls")),
     path("", include("curim.analytics.urls")),
+    path("", include("interventions.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript_catalog"),
     path("admin/", admin.site.urls),

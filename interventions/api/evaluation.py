@@ -1,0 +1,5 @@
+"""The interventions API: evaluation."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,5 @@
+"""Pages of the interventions: evaluations."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,5 @@
+"""Pages of the interventions: exchange."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
