@@ -28,6 +28,7 @@ from curim.analytics.selectors import panels as analytics
 from curim.areas.models import Area
 from curim.areas.selectors import areas_without_boundaries
 from curim.core.bilingual import in_current_language
+from curim.core.spreadsheet import formula_defused
 from curim.core.templatetags.components import Column
 from curim.reports.models import CategoryGroup
 from curim.reports.selectors import (
@@ -46,6 +47,7 @@ from curim.reports.statistics import (
     report_changes_csv_rows,
     report_counts_csv_rows,
 )
+from interventions.selectors import InterventionHeadline, intervention_headlines
 from surveys.selectors import ChangeFilter, changes_visible_to, estimates_visible_to
 from victims.selectors import victim_support_statistics
 
@@ -764,3 +766,88 @@ def forecasts_table(panels: analytics.CouncilAnalyticsPanels) -> Table:
         for f in found
     ]
     return Table(head, rows, csv)
+
+
+# --- 7. Interventions: what is running, what was evaluated (interventions/selectors.py) --------
+INTERVENTION_STATUSES = ("in_progress", "completed", "evaluated")
+
+
+def intervention_rows(user: User | AnonymousUser, which: Filter) -> list[InterventionHeadline]:
+    """The running, completed and evaluated interventions of the filter's district (all when
+    none), each with its latest evaluation; two queries."""
+    return intervention_headlines(
+        user, status=INTERVENTION_STATUSES, district_code=which.district or None
+    )
+
+
+def _percent(value: float | None) -> str:
+    return "—" if value is None else f"{floatformat(value, 0)} %"
+
+
+def interventions_table(rows: Sequence[InterventionHeadline]) -> Table:
+    head = [
+        Column(_("Intervention")),
+        Column(_("Status")),
+        Column(_("Area")),
+        Column(_("Change"), numeric=True),
+        Column(_("95% interval")),
+        Column(_("Design (SMS level)"), numeric=True),
+    ]
+    shown: list[list[object]] = []
+    csv: list[list[Any]] = [
+        [
+            "reference",
+            "title",
+            "kind",
+            "status",
+            "area",
+            "starts_on",
+            "ends_on",
+            "evaluation_version",
+            "method",
+            "estimate",
+            "ci_low",
+            "ci_high",
+            "percent_change",
+            "percent_low",
+            "percent_high",
+            "sms_level",
+        ]
+    ]
+    for row in rows:
+        interval = (
+            "—"
+            if row.percent_low is None
+            else f"{_percent(row.percent_low)} … {_percent(row.percent_high)}"
+        )
+        shown.append(
+            [
+                f"{row.reference} {row.title}",
+                row.status_label,
+                row.area_name,
+                _percent(row.percent_change),
+                interval,
+                row.sms_level if row.sms_level is not None else "—",
+            ]
+        )
+        csv.append(
+            [
+                row.reference,
+                formula_defused(row.title),
+                row.kind,
+                row.status,
+                row.area_name,
+                row.starts_on.isoformat() if row.starts_on else "",
+                row.ends_on.isoformat() if row.ends_on else "",
+                row.evaluation_version if row.evaluation_version is not None else "",
+                formula_defused(row.method),
+                _csv_number(row.estimate),
+                _csv_number(row.ci_low),
+                _csv_number(row.ci_high),
+                _csv_number(row.percent_change),
+                _csv_number(row.percent_low),
+                _csv_number(row.percent_high),
+                row.sms_level if row.sms_level is not None else "",
+            ]
+        )
+    return Table(head, shown, csv)

@@ -7,8 +7,13 @@ user may not see is not found (a 404), whichever page or endpoint asks.
 - Council secretaries and analysts record and edit them; analysts run evaluations.
 """
 
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from curim.accounts.models import User
@@ -74,3 +79,135 @@ def evaluations_finished(intervention: Intervention) -> QuerySet[Evaluation]:
 def evaluation_latest(intervention: Intervention) -> Evaluation | None:
     """The latest evaluation that produced a result: what pages and the API publish."""
     return evaluations_finished(intervention).first()
+
+
+# --- What other apps read: headlines for the council's pages and dashboard ------------------
+
+
+@dataclass(frozen=True)
+class InterventionHeadline:
+    """An intervention as a line of the council's pages: what, where, its status, and the
+    latest finished evaluation's figure with its interval and design strength, if any."""
+
+    reference: str
+    title: str
+    kind: str
+    kind_label: str
+    status: str
+    status_label: str
+    area_name: str
+    starts_on: date | None
+    ends_on: date | None
+    evaluation_version: int | None
+    method: str
+    # The estimate as the evaluation states it (its `result`), with its 95% interval.
+    estimate: float | None
+    ci_low: float | None
+    ci_high: float | None
+    percent_change: float | None
+    percent_low: float | None
+    percent_high: float | None
+    sms_level: int | None
+
+
+def _number(value: object) -> float | None:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def _percent(log_ratio: float | None) -> float | None:
+    """The percent change a log rate ratio means: 100 × (e^δ − 1)."""
+    return None if log_ratio is None else 100.0 * math.expm1(log_ratio)
+
+
+def intervention_headlines(
+    user: User | AnonymousUser,
+    *,
+    references: Sequence[str] | None = None,
+    ids: Sequence[int] | None = None,
+    status: Sequence[str] | None = None,
+    district_code: str | None = None,
+) -> list[InterventionHeadline]:
+    """The interventions this user may read (those given, with these statuses, in this
+    district or one of its neighbourhoods), each with its latest finished evaluation; two
+    queries whatever their number."""
+    found = interventions_for(user).select_related("area")
+    if district_code:
+        found = found.filter(Q(area__code=district_code) | Q(area__parent__code=district_code))
+    if references is not None:
+        found = found.filter(reference__in=list(references))
+    if ids is not None:
+        found = found.filter(pk__in=list(ids))
+    if status is not None:
+        found = found.filter(status__in=list(status))
+    latest = Evaluation.objects.filter(status=EvaluationStatus.DONE).order_by(
+        "intervention_id", "-version"
+    )
+    rows = list(
+        found.prefetch_related(Prefetch("evaluations", queryset=latest, to_attr="finished"))
+    )
+    return [_headline(row) for row in rows]
+
+
+def _headline(intervention: Intervention) -> InterventionHeadline:
+    finished: list[Evaluation] = getattr(intervention, "finished", [])
+    evaluation = finished[0] if finished else None
+    result = evaluation.result if evaluation and isinstance(evaluation.result, dict) else {}
+    estimate, low, high = (_number(result.get(key)) for key in ("estimate", "ci_low", "ci_high"))
+    log_scale = result.get("scale", "log_rate_ratio") == "log_rate_ratio"
+    return InterventionHeadline(
+        reference=intervention.reference,
+        title=intervention.title,
+        kind=intervention.kind,
+        kind_label=str(intervention.get_kind_display()),
+        status=intervention.status,
+        status_label=str(intervention.get_status_display()),
+        area_name=intervention.area.name if intervention.area_id else "",
+        starts_on=intervention.starts_on,
+        ends_on=intervention.ends_on,
+        evaluation_version=evaluation.version if evaluation else None,
+        method=evaluation.method if evaluation else "",
+        estimate=estimate,
+        ci_low=low,
+        ci_high=high,
+        percent_change=_percent(estimate) if log_scale else None,
+        percent_low=_percent(low) if log_scale else None,
+        percent_high=_percent(high) if log_scale else None,
+        sms_level=evaluation.sms_level if evaluation else None,
+    )
+
+
+def interventions_to_link() -> QuerySet[Intervention]:
+    """Every intervention, for a council's secretary linking records to them (the council's
+    pages then show only what each reader may read, through `intervention_headlines`)."""
+    return Intervention.objects.order_by("-created_at")
+
+
+# --- Records of other apps that an intervention carries out ----------------------------------
+# The interventions app does not know the apps that link their records to it (the council's
+# recommendations); each registers, in its AppConfig.ready(), a reader of the records an
+# intervention carries out, so that the intervention's page can lead back to them.
+
+
+@dataclass(frozen=True)
+class ImplementedRecord:
+    label: str  # e.g. "Recommendation LCCP-2026-04"
+    title: str
+    url: str
+    adopted: str  # how and when it was decided, in words; may be empty
+
+
+ImplementedReader = Callable[[Intervention, "User | AnonymousUser"], list[ImplementedRecord]]
+_IMPLEMENTED_READERS: list[ImplementedReader] = []
+
+
+def implemented_reader_register(reader: ImplementedReader) -> None:
+    if reader not in _IMPLEMENTED_READERS:
+        _IMPLEMENTED_READERS.append(reader)
+
+
+def implemented_records(
+    intervention: Intervention, user: User | AnonymousUser
+) -> list[ImplementedRecord]:
+    """The records (of the apps registered) that this intervention carries out, as this user
+    may read them."""
+    return [record for reader in _IMPLEMENTED_READERS for record in reader(intervention, user)]

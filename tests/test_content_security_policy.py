@@ -88,6 +88,7 @@ NOT_PAGES = {
     "councils:dashboard_risk_areas_csv": "a CSV file",
     "councils:dashboard_cyber_alerts_csv": "a CSV file",
     "councils:dashboard_forecasts_csv": "a CSV file",
+    "councils:dashboard_interventions_csv": "a CSV file",
     "analytics:run_now": "POST only",
     "surveys:estimates_csv": "a CSV file",
     "surveys:changes_csv": "a CSV file",

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from councils.models import Measure, Objective, Priority, Strategy
 from councils.services.strategy import (
+    measure_interventions_set,
     measure_recommendations_set,
     strategy_part_delete,
     strategy_part_save,
@@ -32,6 +33,8 @@ def _save_parts(formset: Any) -> None:
             strategy_part_save(part=part)
         if "recommendations" in data:
             measure_recommendations_set(measure=part, recommendations=data["recommendations"])
+        if "interventions" in data:
+            measure_interventions_set(measure=part, interventions=data["interventions"])
 
 
 class PriorityInline(admin.StackedInline[Priority, Strategy]):
@@ -77,7 +80,7 @@ class MeasureInline(admin.StackedInline[Measure, Objective]):
     model = Measure
     formset = MeasureFormSet
     extra = 0
-    filter_horizontal = ["recommendations"]
+    filter_horizontal = ["recommendations", "interventions"]
 
 
 @admin.register(Objective)

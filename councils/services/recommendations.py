@@ -16,6 +16,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -143,6 +144,26 @@ def recommendation_addressees_set(
                 actor=by,
                 changes={"addressees": {"from": old, "to": new}},
             )
+    return recommendation
+
+
+@transaction.atomic
+def recommendation_interventions_set(
+    *, recommendation: Recommendation, by: User, interventions: Iterable[Model]
+) -> Recommendation:
+    """Set the social and spatial interventions that carry a recommendation out; a change
+    leaves a history row."""
+    recommendation = _locked(recommendation)
+    new = sorted({intervention.pk for intervention in interventions})
+    old = sorted(recommendation.interventions.values_list("pk", flat=True))
+    if new != old:
+        recommendation.interventions.set(new)
+        record_change_add(
+            record=recommendation,
+            action=RecordChange.Action.EDITED,
+            actor=by,
+            changes={"interventions": {"from": old, "to": new}},
+        )
     return recommendation
 
 

@@ -42,3 +42,12 @@ def measure_recommendations_set(
         )
     measure.recommendations.set(chosen)
     return measure
+
+
+@transaction.atomic
+def measure_interventions_set(
+    *, measure: Measure, interventions: Iterable[models.Model]
+) -> Measure:
+    """Point a measure to the social and spatial interventions that carry it out."""
+    measure.interventions.set([intervention.pk for intervention in interventions])
+    return measure

@@ -60,6 +60,7 @@ def council_dashboard(request: HttpRequest) -> HttpResponse:
         "risk_areas": board.risk_areas_table(panels),
         "cyber_alerts": board.cyber_alerts_table(panels),
         "forecasts": board.forecasts_table(panels),
+        "interventions": board.interventions_table(board.intervention_rows(user, which)),
     }
     chart = {
         "months": [f"{m:%Y-%m}" for m in months_from_to(which.first_month, which.last_month)],
@@ -136,6 +137,7 @@ CSV_FIGURES: dict[str, TableOf] = {
     "risk-areas": lambda u, w: board.risk_areas_table(board.analytics_panels(u, w)),
     "cyber-alerts": lambda u, w: board.cyber_alerts_table(board.analytics_panels(u, w)),
     "forecasts": lambda u, w: board.forecasts_table(board.analytics_panels(u, w)),
+    "interventions": lambda u, w: board.interventions_table(board.intervention_rows(u, w)),
 }
 
 

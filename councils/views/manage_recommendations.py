@@ -45,6 +45,7 @@ from councils.services.actions import (
 )
 from councils.services.recommendations import (
     recommendation_create,
+    recommendation_interventions_set,
     recommendation_transition,
     recommendation_update,
 )
@@ -211,6 +212,9 @@ def recommendation_new(request: HttpRequest) -> HttpResponse:
             addressees=data["addressees"],
             **{name: data[name] for name in RECOMMENDATION_FIELDS},
         )
+        made = recommendation_interventions_set(
+            recommendation=made, by=_user(request), interventions=data["interventions"]
+        )
         if data["adopted_by"] is not None:
             made = recommendation_transition(
                 recommendation=made,
@@ -234,6 +238,7 @@ def recommendation_edit(request: HttpRequest, reference: str) -> HttpResponse:
     r = recommendation_kept(request.user, reference)
     initial = {name: getattr(r, name) for name in RECOMMENDATION_FIELDS}
     initial["addressees"] = list(r.addressees.all())
+    initial["interventions"] = list(r.interventions.all())
     form = RecommendationForm(
         _posted(request),
         initial=initial,
@@ -242,11 +247,14 @@ def recommendation_edit(request: HttpRequest, reference: str) -> HttpResponse:
     )
 
     def save(data: dict[str, Any]) -> Recommendation:
-        return recommendation_update(
+        updated = recommendation_update(
             recommendation=r,
             by=_user(request),
             addressees=data["addressees"],
             **{name: data[name] for name in RECOMMENDATION_FIELDS},
+        )
+        return recommendation_interventions_set(
+            recommendation=updated, by=_user(request), interventions=data["interventions"]
         )
 
     if _saved(request, form, save) is not None:

@@ -35,8 +35,10 @@ from councils.selectors import (
     public_recommendation,
     public_recommendations,
 )
+from councils.selectors.interventions import recommendation_intervention_ids
 from councils.selectors.pack import meeting_pack_url
 from councils.views.attachment_files import attachment_download
+from interventions.selectors import intervention_headlines
 
 
 @require_safe
@@ -106,7 +108,14 @@ def recommendation_detail(request: HttpRequest, reference: str) -> HttpResponse:
     recommendation = public_recommendation(reference)
     if recommendation is None:
         raise Http404
-    return render(request, "councils/recommendation.html", {"r": recommendation})
+    interventions = intervention_headlines(
+        request.user, ids=recommendation_intervention_ids(recommendation.reference)
+    )
+    return render(
+        request,
+        "councils/recommendation.html",
+        {"r": recommendation, "interventions": interventions},
+    )
 
 
 def _event(request: HttpRequest, meeting: PublicMeeting, stamp: datetime) -> Event:

@@ -29,6 +29,7 @@ from councils.services.actions import ACTION_ITEM_TRANSITIONS
 from councils.services.recommendations import RECOMMENDATION_TRANSITIONS
 from curim.accounts.models import User
 from curim.core.date_inputs import DateInput
+from interventions.selectors import interventions_to_link
 
 
 def _up_to(n: int) -> StrOrPromise:
@@ -52,6 +53,11 @@ def _title(label: StrOrPromise) -> forms.CharField:
 class OrganisationChoices(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: Any) -> str:
         return str(obj.name)
+
+
+class InterventionChoices(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj)
 
 
 class OrganisationChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
@@ -105,6 +111,12 @@ class RecommendationForm(forms.Form):
         widget=forms.RadioSelect,
     )
     due_on = forms.DateField(label=_("Due"), required=False, widget=DateInput())
+    interventions = InterventionChoices(
+        label=_("Interventions that carry it out"),
+        queryset=interventions_to_link().none(),
+        required=False,
+        help_text=_("Social and spatial interventions recorded under Interventions."),
+    )
     adopted_by = DecisionChoice(
         label=_("Adopted by the decision"),
         queryset=Decision.objects.none(),
@@ -121,6 +133,7 @@ class RecommendationForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["addressees"].queryset = organisations_to_choose()  # type: ignore[attr-defined]
+        self.fields["interventions"].queryset = interventions_to_link()  # type: ignore[attr-defined]
         if recommendation is not None:
             del self.fields["council"]
             del self.fields["adopted_by"]

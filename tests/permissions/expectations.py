@@ -401,6 +401,10 @@ ROWS: dict[str, Row] = {
         "GET HEAD": {ANONYMOUS: LOGIN, ESTIMATE_READERS: 200, OTHERS: 404},
         ELSE: LOGIN_FIRST,
     },
+    "councils:dashboard_interventions_csv": {
+        "GET HEAD": {ANONYMOUS: LOGIN, ESTIMATE_READERS: 200, OTHERS: 404},
+        ELSE: LOGIN_FIRST,
+    },
     # A meeting's agenda pack (PDF): the members of its council and its secretary only, for a
     # planned meeting too (its figures are taken at convening), a 404 to everybody else.
     "councils:meeting_pack": {
