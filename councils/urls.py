@@ -99,6 +99,11 @@ urlpatterns += [
     ),
     path(_MEETING + "status/", manage_meetings.meeting_status, name="manage_meeting_status"),
     path(_MEETING + "items/new/", manage_agenda.item_new, name="manage_item_new"),
+    path(
+        _MEETING + "items/from-proposal/<uuid:proposal_id>/",
+        manage_agenda.item_from_proposal,
+        name="manage_item_from_proposal",
+    ),
     path(_ITEM, manage_agenda.item_edit, name="manage_item_edit"),
     path(_ITEM + "delete/", manage_agenda.item_delete, name="manage_item_delete"),
     path(_ITEM + "move/", manage_agenda.item_move, name="manage_item_move"),

@@ -8,9 +8,10 @@ user may not see is not found (a 404), whichever page or endpoint asks.
 """
 
 import math
-from collections.abc import Callable, Sequence
+import uuid
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch, Q, QuerySet
@@ -23,6 +24,7 @@ from interventions.models import (
     EvaluationStatus,
     Intervention,
     InterventionStatus,
+    Proposal,
 )
 
 READ_ALL_ROLES = (Role.COUNCIL_MEMBER, Role.COUNCIL_SECRETARY, Role.ANALYST, Role.ADMIN)
@@ -211,3 +213,49 @@ def implemented_records(
     """The records (of the apps registered) that this intervention carries out, as this user
     may read them."""
     return [record for reader in _IMPLEMENTED_READERS for record in reader(intervention, user)]
+
+
+# --- Proposals of advisory meetings sent to the council ---------------------------------------
+
+
+@dataclass(frozen=True)
+class SentProposal:
+    public_id: uuid.UUID
+    text: str
+    heard_on: date
+    place: str
+    intervention_reference: str
+    intervention_title: str
+    sent_at: datetime | None
+
+
+def _sent() -> QuerySet[Proposal]:
+    return (
+        Proposal.objects.filter(sent_to_council_at__isnull=False)
+        .select_related("session__intervention")
+        .order_by("sent_to_council_at", "pk")
+    )
+
+
+def _sent_proposal(proposal: Proposal) -> SentProposal:
+    session = proposal.session
+    return SentProposal(
+        public_id=proposal.public_id,
+        text=proposal.text,
+        heard_on=session.held_on,
+        place=session.place_name,
+        intervention_reference=session.intervention.reference,
+        intervention_title=session.intervention.title,
+        sent_at=proposal.sent_to_council_at,
+    )
+
+
+def proposals_sent_to_council(*, excluding: Collection[uuid.UUID] = ()) -> list[SentProposal]:
+    """The proposals heard at advisory meetings and sent to the council, oldest first, but
+    those given (already on an agenda)."""
+    return [_sent_proposal(p) for p in _sent().exclude(public_id__in=list(excluding))]
+
+
+def proposal_sent(public_id: uuid.UUID) -> SentProposal | None:
+    found = _sent().filter(public_id=public_id).first()
+    return _sent_proposal(found) if found else None

@@ -218,6 +218,11 @@ class AgendaItem(EvidenceLinks):
         on_delete=models.SET_NULL,
         related_name="agenda_items",
     )
+    # A proposal heard at an advisory meeting with citizens and sent to the council (the
+    # interventions app's `Proposal.public_id`): on one agenda at most.
+    proposal = models.UUIDField(
+        _("citizens' proposal"), null=True, blank=True, unique=True, editable=False
+    )
     carried_over = models.BooleanField(
         _("carried over by itself"),
         default=False,

@@ -9,11 +9,11 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from councils.models import Recommendation
+from councils.models import AgendaItem, Recommendation
 from councils.models.texts import in_either_language
 from councils.selectors.scopes import recommendations_visible_to
 from curim.accounts.models import User
-from interventions.selectors import ImplementedRecord
+from interventions.selectors import ImplementedRecord, SentProposal, proposals_sent_to_council
 
 
 def recommendation_intervention_ids(reference: str) -> list[int]:
@@ -57,3 +57,11 @@ def recommendations_implemented_by(
             )
         )
     return records
+
+
+def proposals_waiting() -> list[SentProposal]:
+    """The citizens' proposals sent to the council that are on no agenda yet."""
+    on_agendas = AgendaItem.objects.filter(proposal__isnull=False).values_list(
+        "proposal", flat=True
+    )
+    return proposals_sent_to_council(excluding={uid for uid in on_agendas if uid})

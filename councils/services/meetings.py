@@ -17,6 +17,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from councils.attachment_files import attachment_problem
@@ -27,7 +28,9 @@ from councils.models import (
     Meeting,
     MeetingStatus,
     Visibility,
+    limits,
 )
+from councils.models.choices import AgendaItemKind
 from councils.models.meetings import MEETING_FIELDS, OPEN_STATUSES
 from councils.selectors.meetings import members_invited, members_sent_the_invitation
 from councils.services.agenda_numbering import agenda_renumber
@@ -36,6 +39,7 @@ from councils.services.editing import fields_set
 from councils.services.evidence_snapshot import evidence_snapshot_take
 from curim.accounts.models import User
 from curim.core.services import task_enqueue
+from interventions.selectors import SentProposal
 
 CONVENING_EMAIL_TASK = "councils.convening_email_send"
 CANCELLATION_EMAIL_TASK = "councils.cancellation_email_send"
@@ -209,6 +213,35 @@ def agenda_item_add(
     item = AgendaItem(meeting=meeting, public=public)
     fields_set(item, fields, AGENDA_ITEM_FIELDS)
     return agenda_item_save(item=item, by=by)
+
+
+@transaction.atomic
+def agenda_item_from_proposal(*, meeting: Meeting, proposal: SentProposal, by: User) -> AgendaItem:
+    """Put a citizens' proposal, heard at an advisory meeting and sent to the council, on a
+    meeting's agenda as an item for discussion; a proposal goes on one agenda only."""
+    _locked(meeting.pk)
+    already = AgendaItem.objects.filter(proposal=proposal.public_id).select_related("meeting")
+    if already.exists():
+        raise ValidationError(_("This proposal is already on an agenda."))
+    heard = _("Heard at %(place)s on %(day)s (intervention %(reference)s).") % {
+        "place": proposal.place,
+        "day": date_format(proposal.heard_on, "DATE_FORMAT"),
+        "reference": proposal.intervention_reference,
+    }
+    title = _("Citizens' proposal: %(text)s") % {"text": " ".join(proposal.text.split())}
+    if len(title) > limits.TITLE_MAX:
+        title = title[: limits.TITLE_MAX - 1] + "…"
+    item = agenda_item_add(
+        meeting=meeting,
+        by=by,
+        title=title,
+        text=f"{proposal.text}\n\n{heard}",
+        kind=AgendaItemKind.CONSULTATION,
+    )
+    item.proposal = proposal.public_id
+    item.full_clean()
+    item.save(update_fields=["proposal"])
+    return item
 
 
 @transaction.atomic

@@ -3,7 +3,7 @@ on its items, for the council's secretary. An item is named by its number on the
 
 import uuid
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
 from councils.forms import AgendaItemForm, DecisionForm
@@ -12,6 +12,7 @@ from councils.services.decisions import decision_record
 from councils.services.meetings import (
     agenda_item_add,
     agenda_item_delete,
+    agenda_item_from_proposal,
     agenda_item_update,
     agenda_items_reorder,
 )
@@ -26,6 +27,7 @@ from councils.views.manage_common import (
     posted,
     saved,
 )
+from interventions.selectors import proposal_sent
 
 ITEM_TEMPLATE = "councils/manage/item_form.html"
 
@@ -106,3 +108,21 @@ def decision_new(request: HttpRequest, meeting_id: uuid.UUID, order: int) -> Htt
         return back_to(meeting, "agenda")
     context = {"meeting": meeting, "item": item}
     return form_page(request, "councils/manage/decision_form.html", context, form)
+
+
+@manage_view(["POST"])
+def item_from_proposal(
+    request: HttpRequest, meeting_id: uuid.UUID, proposal_id: uuid.UUID
+) -> HttpResponse:
+    """Put a citizens' proposal, sent from an advisory meeting, on this meeting's agenda."""
+    meeting = meeting_kept(request, meeting_id)
+    proposal = proposal_sent(proposal_id)
+    if proposal is None:
+        raise Http404
+    return action_done(
+        request,
+        meeting,
+        lambda: agenda_item_from_proposal(meeting=meeting, proposal=proposal, by=actor(request)),
+        _("The proposal is on the agenda."),
+        "agenda",
+    )

@@ -14,6 +14,7 @@ from councils.models import MeetingStatus
 from councils.models.choices import FROZEN_MINUTES_STATES, MinutesState
 from councils.models.meetings import HELD_STATUSES, MEETING_FIELDS, OPEN_STATUSES
 from councils.selectors import meeting_quorum
+from councils.selectors.interventions import proposals_waiting
 from councils.selectors.meetings import (
     agenda_of,
     approves_minutes,
@@ -86,6 +87,7 @@ def meeting_page(request: HttpRequest, meeting_id: uuid.UUID) -> HttpResponse:
         "history": minutes_history(minutes) if minutes else [],
         "can_hold": meeting.status == MeetingStatus.CONVENED,
         "can_close": meeting.status == MeetingStatus.HELD,
+        "proposals": (proposals_waiting() if secretary and meeting.status in OPEN_STATUSES else []),
     }
     return render(request, "councils/manage/meeting.html", context)
 

@@ -219,3 +219,48 @@ def test_headlines_take_as_many_queries_for_one_as_for_six(analyst: User) -> Non
         row.percent_change is not None and abs(row.percent_change - 100 * (RATE_RATIO - 1)) < 1e-9
         for row in rows
     )
+
+
+def test_a_proposal_sent_from_an_advisory_meeting_goes_on_one_agenda(analyst: User) -> None:
+    from django.utils import timezone
+
+    from councils.models import AgendaItem
+    from interventions.models import Proposal, Session
+    from tests.councils.factories import meeting_planned
+
+    council = council_create()
+    meeting = meeting_planned(council)
+    advisory = intervention_made(
+        analyst, status=InterventionStatus.COMPLETED, kind="advisory", geometry=None
+    )
+    session = Session.objects.create(
+        intervention=advisory,
+        held_on=date(2026, 3, 10),
+        place_kind="community_centre",
+        place_name="Kastella community centre",
+        facilitator="A facilitator",
+    )
+    sent = Proposal.objects.create(
+        session=session, text="Light the steps to the station.", sent_to_council_at=timezone.now()
+    )
+    kept = Proposal.objects.create(session=session, text="Not sent yet.")
+    client = Client()
+    client.force_login(secretary_of(council))
+    page = client.get(f"/council/manage/meetings/{meeting.pk}/").content.decode()
+    assert "Light the steps to the station." in page
+    assert "Not sent yet." not in page
+    url = f"/council/manage/meetings/{meeting.pk}/items/from-proposal/{sent.public_id}/"
+    assert client.post(url).status_code == 302
+    item = AgendaItem.objects.get(proposal=sent.public_id)
+    assert item.meeting == meeting
+    assert item.title == "Citizens' proposal: Light the steps to the station."
+    assert "Kastella community centre" in item.text
+    assert advisory.reference in item.text
+    # On one agenda only: the list no longer offers it, and a second press adds nothing.
+    page = client.get(f"/council/manage/meetings/{meeting.pk}/").content.decode()
+    assert "Put it on this agenda" not in page
+    client.post(url)
+    assert AgendaItem.objects.filter(proposal=sent.public_id).count() == 1
+    # A proposal not sent to the council is not found.
+    unsent = f"/council/manage/meetings/{meeting.pk}/items/from-proposal/{kept.public_id}/"
+    assert client.post(unsent).status_code == 404

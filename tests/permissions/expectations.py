@@ -540,6 +540,8 @@ ROWS: dict[str, Row] = {
     "councils:manage_item_edit": SECRETARY_FORM,
     "councils:manage_item_delete": SECRETARY_BUTTON,
     "councils:manage_item_move": SECRETARY_BUTTON,
+    # A citizens' proposal sent from an advisory meeting, put on the planned meeting's agenda.
+    "councils:manage_item_from_proposal": SECRETARY_BUTTON,
     "councils:manage_decision_new": SECRETARY_FORM,
     # An item's files: the secretary attaches (an empty form: 400) and removes them; the
     # members download every file of their council's meetings, closed items' included.

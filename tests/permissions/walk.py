@@ -162,6 +162,10 @@ BY_NAME: dict[str, dict[str, Value]] = {
         for name in ("item_edit", "item_delete", "item_move")
     },
     "councils:manage_decision_new": {**_HELD, "order": literal("1")},
+    "councils:manage_item_from_proposal": {
+        **_PLANNED,
+        "proposal_id": obj("proposal_sent", "public_id"),
+    },
     "councils:manage_item_attachments": {**_PLANNED, "order": literal("1")},
     "councils:manage_attachment_delete": {
         **_PLANNED,

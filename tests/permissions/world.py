@@ -349,6 +349,7 @@ def world_build() -> World:
     )
 
     _council_records(world)
+    _proposal_sent(world)
 
     # Rows for the Django admin's other models.
     objects["group"] = Group.objects.get(name=Role.CITIZEN.value)
@@ -510,4 +511,39 @@ def _council_records(world: World) -> None:
         strategy=strategy,
         objective=objective,
         recordchange=recommendation.changes.first(),
+    )
+
+
+def _proposal_sent(world: World) -> None:
+    """A citizens' proposal heard at an advisory meeting and sent to the council."""
+    from datetime import date
+
+    from django.utils import timezone
+
+    from curim.areas.models import Area
+    from interventions.models import Intervention, Proposal, Session
+
+    intervention = Intervention.objects.create(
+        reference="INT-2026-901",
+        title_en="Advisory meetings in the 5th district",
+        kind="advisory",
+        status="completed",
+        organisation="Municipality of Piraeus",
+        area=Area.objects.get(code="piraeus-5"),
+        starts_on=date(2026, 3, 1),
+        ends_on=date(2026, 3, 31),
+        created_by=world.users[COUNCIL_SECRETARY],
+    )
+    session = Session.objects.create(
+        intervention=intervention,
+        held_on=date(2026, 3, 10),
+        place_kind="community_centre",
+        place_name="Community centre of Kastella",
+        facilitator="A facilitator",
+    )
+    world.objects["proposal_sent"] = Proposal.objects.create(
+        session=session,
+        text="Light the steps to the station.",
+        sent_to_council_at=timezone.now(),
+        sent_by=world.users[COUNCIL_SECRETARY],
     )
