@@ -16,9 +16,13 @@ from datetime import date, datetime
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from curim.accounts.models import User
 from curim.accounts.roles import Role, user_has_role
+from curim.reports.models import Report
+from curim.reports.selectors import ReportFollowUp
 from interventions.models import (
     Evaluation,
     EvaluationStatus,
@@ -259,3 +263,19 @@ def proposals_sent_to_council(*, excluding: Collection[uuid.UUID] = ()) -> list[
 def proposal_sent(public_id: uuid.UUID) -> SentProposal | None:
     found = _sent().filter(public_id=public_id).first()
     return _sent_proposal(found) if found else None
+
+
+# --- What a report led to (read by the report's page, registered in InterventionsConfig) -------
+
+
+def report_follow_ups_of(report: Report, user: User | AnonymousUser) -> list[ReportFollowUp]:
+    """The interventions this user may read that the report motivated."""
+    return [
+        ReportFollowUp(
+            label=_("Intervention %(reference)s") % {"reference": intervention.reference},
+            title=intervention.title,
+            status=str(intervention.get_status_display()),
+            url=reverse("interventions:detail", args=[intervention.reference]),
+        )
+        for intervention in interventions_for(user).filter(reports=report).order_by("reference")
+    ]

@@ -2,6 +2,7 @@
 
 import hashlib
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from math import cos, radians
@@ -658,3 +659,31 @@ def night_feeling_by_area(*, start: datetime, end: datetime) -> list[tuple[int, 
         .order_by("area_id")
     )
     return [(row["area_id"], row["evaluations"], row["feeling_sum"]) for row in rows]
+
+
+# --- What came of a report: the follow-ups other apps record ------------------------------------
+# The reports know nothing of the apps that act on them (the interventions read the reports, not
+# the reverse); each registers, in its AppConfig.ready(), a reader of what a report led to, so
+# that the report's page can lead its reporter and the public there.
+
+
+@dataclass(frozen=True)
+class ReportFollowUp:
+    label: str  # e.g. "Intervention INT-2026-004"
+    title: str
+    status: str
+    url: str
+
+
+FollowUpReader = Callable[[Report, "User | AnonymousUser"], list[ReportFollowUp]]
+_FOLLOW_UP_READERS: list[FollowUpReader] = []
+
+
+def follow_up_reader_register(reader: FollowUpReader) -> None:
+    if reader not in _FOLLOW_UP_READERS:
+        _FOLLOW_UP_READERS.append(reader)
+
+
+def report_follow_ups(report: Report, user: User | AnonymousUser) -> list[ReportFollowUp]:
+    """What this report led to, as this user may read it."""
+    return [found for reader in _FOLLOW_UP_READERS for found in reader(report, user)]

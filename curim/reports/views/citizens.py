@@ -35,6 +35,7 @@ from curim.reports.selectors import (
     category_active,
     comments_public,
     photos_visible_to,
+    report_follow_ups,
     reports_filter,
     reports_of,
     reports_public,
@@ -215,6 +216,7 @@ def report_page(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             "confirmed": user.is_authenticated and report.confirmations.filter(user=user).exists(),
             "following": user.is_authenticated and report.follows.filter(user=user).exists(),
             "map_config": map_config(),
+            "follow_ups": report_follow_ups(report, user),
         },
     )
 
