@@ -182,6 +182,19 @@ def test_a_single_treated_area_uses_randomization_and_says_when_no_interval_exis
     assert result.p_value >= 1 / 12
 
 
+@pytest.mark.parametrize(("n_treated", "treated_is_control"), [(1, False), (1, True)])
+def test_a_single_treated_or_control_area_among_many_uses_randomization(
+    n_treated: int, treated_is_control: bool
+) -> None:
+    area, period, count, treated, post = generated_panel(n_areas=25, n_treated=n_treated)
+    if treated_is_control:
+        treated = [not t for t in treated]
+    result = poisson_did(area, period, count, treated, post)
+    assert result.method == "randomization"
+    assert result.n_assignments == 25
+    assert result.p_value == pytest.approx(by_hand_p_value(area, period, count, treated, post, 0))
+
+
 def test_many_assignments_are_sampled_with_a_seed() -> None:
     area, period, count, treated, post = generated_panel(n_areas=18, n_treated=9, seed=8)
     result = poisson_did(area, period, count, treated, post, seed=42)

@@ -76,6 +76,7 @@ def test_wdq_by_hand_on_the_published_counts() -> None:
     ("buffer", "interpretation"),
     [
         ((100, 60), "diffusion_exceeds_effect"),  # buffer fell more than the treated area
+        ((100, 90), "diffusion"),  # WDQ 0.5
         ((100, 100), "no_displacement"),  # buffer moved exactly as the control
         ((100, 110), "displacement"),
         ((100, 200), "displacement_exceeds_effect"),
