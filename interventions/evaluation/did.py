@@ -92,10 +92,10 @@ class DiDResult:
     estimate: float  # δ, the log rate ratio
     rate_ratio: float  # exp(δ)
     percent_change: float  # 100 (exp(δ) − 1)
-    se: float  # CR1 cluster-robust by area (reported under either method)
+    se: float | None  # CR1 cluster-robust by area (under either method); None: not computable
     ci_low: float | None
     ci_high: float | None
-    p_value: float  # of δ = 0, by the method below
+    p_value: float | None  # of δ = 0, by the method below; None: not computable
     method: Literal["cluster", "randomization"]
     small_sample: SmallSample
     n_areas: int
@@ -128,11 +128,15 @@ def prepare_panel(
     `area` and `period` index `treated` (one flag per area) and `post` (one per period); every
     area has exactly one count per period (a period without events is a count of 0).
     """
-    area_ = np.asarray(area, dtype=np.float64).ravel()
-    period_ = np.asarray(period, dtype=np.float64).ravel()
-    count_ = np.asarray(count, dtype=np.float64).ravel()
-    treated_ = np.asarray(treated, dtype=np.float64).ravel()
-    post_ = np.asarray(post, dtype=np.float64).ravel()
+    try:
+        area_, period_, count_, treated_, post_ = (
+            np.asarray(values, dtype=np.float64).ravel()
+            for values in (area, period, count, treated, post)
+        )
+    except (TypeError, ValueError) as error:
+        raise EvaluationInputError(
+            "non_numeric", "The counts, indices and flags must all be numbers."
+        ) from error
     for values in (area_, period_, count_, treated_, post_):
         if not np.all(np.isfinite(values)):
             raise EvaluationInputError(
@@ -272,12 +276,18 @@ def fit(panel: Panel, *, tolerance: float = 1e-11, max_iterations: int = 100) ->
     return Fit(theta=theta, covariance=covariance, iterations=iterations)
 
 
-def small_sample_factor(panel: Panel, small_sample: SmallSample) -> float:
-    """CR1's factor: G/(G−1) · (N−1)/(N−K) (statsmodels), or G/(G−1) (Stata)."""
+def small_sample_factor(panel: Panel, small_sample: SmallSample) -> float | None:
+    """CR1's factor: G/(G−1) · (N−1)/(N−K) (statsmodels), or G/(G−1) (Stata).
+
+    None when the model has as many parameters as cells (N = K): statsmodels' factor is then
+    undefined, and the fit is exact anyway (every score is zero).
+    """
     n_areas, n_periods = (int(n) for n in panel.counts.shape)
     factor = n_areas / (n_areas - 1)
     if small_sample == "statsmodels":
         n_cells, n_params = n_areas * n_periods, n_areas + n_periods
+        if n_cells <= n_params:
+            return None
         factor *= (n_cells - 1) / (n_cells - n_params)
     return factor
 
@@ -372,7 +382,9 @@ def poisson_did(
     panel = prepare_panel(area, period, count, treated, post)
     result = fit(panel)
     delta = float(result.theta[-1])
-    se = math.sqrt(float(result.covariance[-1, -1]) * small_sample_factor(panel, small_sample))
+    factor = small_sample_factor(panel, small_sample)
+    variance = float(result.covariance[-1, -1]) * (factor or 0.0)
+    se = math.sqrt(variance) if variance > 0 else None
     n_areas, n_periods = panel.counts.shape
     n_treated = int(panel.treated.sum())
     n_control = n_areas - n_treated
@@ -384,9 +396,14 @@ def poisson_did(
     note = ""
     if inference == "cluster":
         method: Literal["cluster", "randomization"] = "cluster"
-        low: float | None = delta - Z_95 * se
-        high: float | None = delta + Z_95 * se
-        p_value = float(2 * stats.norm.sf(abs(delta) / se)) if se > 0 else 1.0
+        low: float | None = None
+        high: float | None = None
+        p_value: float | None = None
+        if se is None:
+            note = "The standard error cannot be computed: the model fits every cell exactly."
+        else:
+            low, high = delta - Z_95 * se, delta + Z_95 * se
+            p_value = float(2 * stats.norm.sf(abs(delta) / se))
     else:
         method = "randomization"
         assigned, exact = assignments(

@@ -79,6 +79,7 @@ def test_matches_statsmodels_and_recovers_the_planted_effect() -> None:
     assert result.ci_high - result.ci_low == pytest.approx(2 * 1.959963984540054 * se)
     assert result.rate_ratio == pytest.approx(math.exp(delta))
     assert result.percent_change == pytest.approx(100 * (math.exp(delta) - 1))
+    assert result.p_value is not None
     assert result.p_value < 0.05
 
 
@@ -179,6 +180,7 @@ def test_a_single_treated_area_uses_randomization_and_says_when_no_interval_exis
     assert (result.ci_low, result.ci_high) == (None, None)
     assert "no finite 95% interval" in result.note
     assert result.p_value == pytest.approx(by_hand_p_value(area, period, count, treated, post, 0))
+    assert result.p_value is not None
     assert result.p_value >= 1 / 12
 
 
@@ -256,6 +258,18 @@ def test_unusable_panels_are_refused_with_a_reason(
     assert str(raised.value)
 
 
+def test_a_saturated_panel_has_an_estimate_but_no_error() -> None:
+    # Two areas, two periods: four cells, four parameters; δ is the 2 × 2 cross-ratio.
+    area, period, count = long_form([[6, 3], [4, 8]])
+    result = poisson_did(area, period, count, [True, False], [False, True], inference="cluster")
+    assert result.estimate == pytest.approx(math.log((3 / 6) / (8 / 4)))
+    assert (result.se, result.ci_low, result.ci_high, result.p_value) == (None,) * 4
+    assert result.note
+    auto = poisson_did(area, period, count, [True, False], [False, True])
+    assert auto.method == "randomization"
+    assert (auto.ci_low, auto.ci_high) == (None, None)
+
+
 def test_non_finite_missing_and_duplicate_cells_are_refused() -> None:
     area, period, count = long_form([[1, 2], [3, 4]])
     flags = ([True, False], [False, True])
@@ -274,3 +288,6 @@ def test_non_finite_missing_and_duplicate_cells_are_refused() -> None:
     with pytest.raises(EvaluationInputError) as raised:
         poisson_did([0, 0, 1, 2], period, count, *flags)
     assert raised.value.code == "index"
+    with pytest.raises(EvaluationInputError) as raised:
+        poisson_did(area, period, np.array(["one", "2", "3", "4"]), *flags)
+    assert raised.value.code == "non_numeric"
