@@ -227,51 +227,57 @@ def _loglik(counts: Floats, eta: Floats) -> float:
     return float(np.sum(counts * log_p))
 
 
+def _moments(counts: Floats, design: Floats, eta: Floats) -> tuple[Floats, Floats]:
+    """The fitted means μ (areas × periods) and the concentrated information H at η."""
+    totals = counts.sum(axis=1)
+    p = special.softmax(eta, axis=1)
+    mu: Floats = totals[:, None] * p
+    mean_x = np.einsum("at,atk->ak", p, design)
+    information: Floats = np.einsum("at,atk,atl->kl", mu, design, design) - np.einsum(
+        "a,ak,al->kl", totals, mean_x, mean_x
+    )
+    return mu, information
+
+
+def _no_convergence() -> EvaluationInputError:
+    return EvaluationInputError(
+        "no_convergence", "The Poisson regression did not converge on these counts."
+    )
+
+
 def fit(panel: Panel, *, tolerance: float = 1e-11, max_iterations: int = 100) -> Fit:
     """Newton's method on the concentrated Poisson log-likelihood (see the module's text)."""
     counts = panel.counts
     design = _design(panel)
-    totals = counts.sum(axis=1)
     theta = np.zeros(design.shape[2])
     eta = design @ theta
     loglik = _loglik(counts, eta)
     iterations = 0
-    while True:
-        iterations += 1
-        if iterations > max_iterations:
-            raise EvaluationInputError(
-                "no_convergence", "The Poisson regression did not converge on these counts."
-            )
-        p = special.softmax(eta, axis=1)
-        mu = totals[:, None] * p
-        gradient = np.einsum("at,atk->k", counts - mu, design)
-        mean_x = np.einsum("at,atk->ak", p, design)
-        information = np.einsum("at,atk,atl->kl", mu, design, design) - np.einsum(
-            "a,ak,al->kl", totals, mean_x, mean_x
-        )
-        step = np.linalg.solve(information, gradient)
-        for _ in range(60):
-            candidate = theta + step
-            candidate_eta = design @ candidate
-            candidate_loglik = _loglik(counts, candidate_eta)
-            if candidate_loglik >= loglik - 1e-12 * abs(loglik):
+    try:
+        while True:
+            iterations += 1
+            if iterations > max_iterations:
+                raise _no_convergence()
+            mu, information = _moments(counts, design, eta)
+            gradient = np.einsum("at,atk->k", counts - mu, design)
+            step = np.linalg.solve(information, gradient)
+            for _ in range(60):  # halve the step until the log-likelihood does not fall
+                candidate = theta + step
+                candidate_eta = design @ candidate
+                candidate_loglik = _loglik(counts, candidate_eta)
+                if candidate_loglik >= loglik - 1e-12 * abs(loglik):
+                    break
+                step = step / 2
+            theta, eta, loglik = candidate, candidate_eta, candidate_loglik
+            if np.max(np.abs(step)) < tolerance:
                 break
-            step = step / 2
-        theta, eta, loglik = candidate, candidate_eta, candidate_loglik
-        if np.max(np.abs(step)) < tolerance:
-            break
-    if not np.all(np.isfinite(theta)):
-        raise EvaluationInputError(
-            "no_convergence", "The Poisson regression did not converge on these counts."
-        )
-    p = special.softmax(eta, axis=1)
-    mu = totals[:, None] * p
-    mean_x = np.einsum("at,atk->ak", p, design)
-    information = np.einsum("at,atk,atl->kl", mu, design, design) - np.einsum(
-        "a,ak,al->kl", totals, mean_x, mean_x
-    )
+        if not np.all(np.isfinite(theta)):
+            raise _no_convergence()
+        mu, information = _moments(counts, design, eta)
+        bread = np.linalg.inv(information)
+    except np.linalg.LinAlgError as error:
+        raise _no_convergence() from error
     scores = np.einsum("at,atk->ak", counts - mu, design)
-    bread = np.linalg.inv(information)
     covariance = bread @ (scores.T @ scores) @ bread
     return Fit(theta=theta, covariance=covariance, iterations=iterations)
 
