@@ -7,16 +7,21 @@ user may not see is not found (a 404), whichever page or endpoint asks.
 - Council secretaries and analysts record and edit them; analysts run evaluations.
 """
 
+import uuid
+from collections.abc import Iterable
+
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from curim.accounts.models import User
 from curim.accounts.roles import Role, user_has_role
+from curim.reports.selectors import reports_public
 from interventions.models import (
     Evaluation,
     EvaluationStatus,
     Intervention,
+    InterventionPhoto,
     InterventionStatus,
 )
 
@@ -74,3 +79,43 @@ def evaluations_finished(intervention: Intervention) -> QuerySet[Evaluation]:
 def evaluation_latest(intervention: Intervention) -> Evaluation | None:
     """The latest evaluation that produced a result: what pages and the API publish."""
     return evaluations_finished(intervention).first()
+
+
+# --- Reads of the API and the exchange of files (interventions.api.records, .views.exchange) ---
+def evaluations_latest_of(interventions: Iterable[Intervention]) -> dict[int, Evaluation]:
+    """`evaluation_latest` of each intervention given, in one query, by intervention id."""
+    latest = (
+        Evaluation.objects.filter(
+            intervention_id__in=[i.pk for i in interventions], status=EvaluationStatus.DONE
+        )
+        .order_by("intervention_id", "-version")
+        .distinct("intervention_id")
+    )
+    return {evaluation.intervention_id: evaluation for evaluation in latest}
+
+
+def intervention_public_report_ids(intervention: Intervention) -> list[uuid.UUID]:
+    """The public ids of the reports that motivated an intervention, the published ones only
+    (a report the public may not read is not named, not even by its id)."""
+    return list(
+        reports_public()
+        .filter(pk__in=intervention.reports.values("pk"))
+        .order_by("created_at", "pk")
+        .values_list("public_id", flat=True)
+    )
+
+
+def intervention_photo_get(
+    *, user: User | AnonymousUser, public_id: uuid.UUID
+) -> InterventionPhoto:
+    """A photo of an intervention this user may read, or a 404."""
+    found = (
+        InterventionPhoto.objects.filter(
+            public_id=public_id, intervention__in=interventions_for(user).values("pk")
+        )
+        .select_related("intervention")
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
