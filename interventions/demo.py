@@ -56,13 +56,12 @@ from interventions.models import (
     Intervention,
     InterventionKind,
     InterventionStatus,
-    Participants,
-    Proposal,
     Session,
     SessionPlace,
     TargetGroup,
 )
 from interventions.services.interventions import intervention_save
+from interventions.services.session_records import proposals_add, session_save
 from surveys.models import Indicator
 
 MUNICIPALITY = "piraeus"
@@ -497,25 +496,18 @@ class _Loading:
 
 
 def _session_record(intervention: Intervention, plan: DemoSession, day: date, area: Area) -> None:
-    # The sessions of the demo are written as the import writes them (services.exchange).
-    session = Session(
-        intervention=intervention,
-        held_on=day,
-        place_kind=plan.place_kind,
-        place_name=plan.place_name,
-        area=area,
-        facilitator=plan.facilitator,
+    session = session_save(
+        session=Session(
+            intervention=intervention,
+            held_on=day,
+            place_kind=plan.place_kind,
+            place_name=plan.place_name,
+            area=area,
+            facilitator=plan.facilitator,
+        ),
+        participants={(group, year): count for group, year, count in plan.participants},
     )
-    session.full_clean()
-    session.save()
-    for group, year, count in plan.participants:
-        counted = Participants(session=session, group=group, school_year=year, count=count)
-        counted.full_clean()
-        counted.save()
-    for text in plan.proposals:
-        proposal = Proposal(session=session, text=text)
-        proposal.full_clean()
-        proposal.save()
+    proposals_add(session=session, texts=plan.proposals)
 
 
 DESCRIPTIONS = {

@@ -38,7 +38,6 @@ from interventions.models import (
     InterventionKind,
     InterventionStatus,
     ParticipantGroup,
-    Participants,
     Session,
     SessionPlace,
     TargetGroup,
@@ -66,6 +65,7 @@ from interventions.services.exchange_table import (
     read_table,
 )
 from interventions.services.interventions import intervention_save, intervention_status_advance
+from interventions.services.session_records import participants_of, session_save
 from surveys.models import Indicator
 
 SURROGATE = re.compile("[\ud800-\udfff]")
@@ -88,8 +88,7 @@ FIELD_COLUMNS = {"survey_before": "", "survey_after": "", "intervention": "refer
 ORDER = list(InterventionStatus.values)
 
 Counts = dict[str, int]
-# A session's participants: (group, school year or None) → count.
-Counted = dict[tuple[str, int | None], int]
+Counted = dict[tuple[str, int | None], int]  # (group, school year or None) → count
 
 
 def _counts() -> Counts:
@@ -455,39 +454,22 @@ def _intervention_write(row: _Row, user: User, result: ImportResult) -> None:
     (result.updated if changed else result.unchanged)[INTERVENTION] += 1
 
 
-def _participants_of(session: Session) -> Counted:
-    return {(p.group, p.school_year): p.count for p in session.participants.all()}
-
-
 def _session_write(row: _Row, result: ImportResult) -> None:
     session = row.session
-    created = session is None
     if session is None:
-        session = Session(intervention=row.intervention, **row.fields)
-        changes = row.fields
-    else:
-        changes = _changed(session, row.fields)
+        session_save(
+            session=Session(intervention=row.intervention, **row.fields),
+            participants=row.participants,
+        )
+        result.created[SESSION] += 1
+        return
+    changes = _changed(session, row.fields)
+    participants_changed = participants_of(session) != row.participants
+    if changes or participants_changed:
         for name, value in changes.items():
             setattr(session, name, value)
-    if changes:
-        session.full_clean()
-        session.save()
-    participants_changed = created or _participants_of(session) != row.participants
-    if participants_changed:
-        session.participants.all().delete()
-        for (group, year), count in sorted(row.participants.items(), key=str):
-            counted = Participants(session=session, group=group, school_year=year, count=count)
-            try:
-                counted.full_clean()
-            except ValidationError as error:
-                column = f"participants_students_year_{year}" if year else f"participants_{group}"
-                raise ValidationError({column: error.messages}) from None
-            counted.save()
-    if created:
-        result.created[SESSION] += 1
-    else:
-        changed = bool(changes) or participants_changed
-        (result.updated if changed else result.unchanged)[SESSION] += 1
+        session_save(session=session, participants=row.participants)
+    (result.updated if changes or participants_changed else result.unchanged)[SESSION] += 1
 
 
 def _service_errors(number: int, error: ValidationError) -> list[CellError]:
