@@ -389,6 +389,11 @@ def _duplicates(rows: list[_Row], errors: list[CellError]) -> None:
     for row in rows:
         if row.kind == INTERVENTION and row.intervention is not None:
             key = (INTERVENTION, row.intervention.reference)
+        elif row.kind == INTERVENTION:
+            # Two new ones with the same title in the same area: the same one, written twice.
+            area = row.fields["area"].code if row.fields.get("area") else ""
+            title = (row.fields["title_en"] or row.fields["title_el"]).strip().casefold()
+            key = ("new", f"{area}\n{title}")
         elif row.kind == SESSION and row.session is not None:
             key = (SESSION, str(row.session.pk))
         else:

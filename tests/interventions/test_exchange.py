@@ -356,6 +356,15 @@ def test_the_status_moves_forward_only(recorded: dict[str, Any], analyst: User) 
     assert [e.column for e in result.errors] == ["status"]
 
 
+def test_a_new_intervention_written_twice_is_refused(piraeus: None, analyst: User) -> None:
+    content = csv_bytes(
+        [NEW_PLAYGROUND, {**NEW_PLAYGROUND, "title_en": " playground ON kodrigktonos street"}]
+    )
+    result = interventions_import(user=analyst, filename="twice.csv", content=content)
+    assert _errors(result) == [(3, "reference")]
+    assert Intervention.objects.count() == 0
+
+
 def test_the_same_record_twice_is_refused(recorded: dict[str, Any], analyst: User) -> None:
     rows = table(export_file(user=analyst, file_format="csv"))
     result = interventions_import(
