@@ -242,6 +242,9 @@ SPECTACULAR_SETTINGS = {
         "AgendaItemKindEnum": "councils.models.choices.AgendaItemKind",
         "StatusEnum": "victims.models.choices.Status",  # its name before the council's came
         "AnalysisKindEnum": "curim.analytics.models.runs.RunKind",
+        "InterventionKindEnum": "interventions.models.choices.InterventionKind",
+        "InterventionStatusEnum": "interventions.models.choices.InterventionStatus",
+        "InterventionGroupEnum": "interventions.api.records.KindGroup",
     },
 }
 

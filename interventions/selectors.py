@@ -9,7 +9,7 @@ user may not see is not found (a 404), whichever page or endpoint asks.
 
 import math
 import uuid
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -22,11 +22,12 @@ from django.utils.translation import gettext as _
 from curim.accounts.models import User
 from curim.accounts.roles import Role, user_has_role
 from curim.reports.models import Report
-from curim.reports.selectors import ReportFollowUp
+from curim.reports.selectors import ReportFollowUp, reports_public
 from interventions.models import (
     Evaluation,
     EvaluationStatus,
     Intervention,
+    InterventionPhoto,
     InterventionStatus,
     Proposal,
 )
@@ -279,3 +280,43 @@ def report_follow_ups_of(report: Report, user: User | AnonymousUser) -> list[Rep
         )
         for intervention in interventions_for(user).filter(reports=report).order_by("reference")
     ]
+
+
+# --- Reads of the API and the exchange of files (interventions.api.records, .views.exchange) ---
+def evaluations_latest_of(interventions: Iterable[Intervention]) -> dict[int, Evaluation]:
+    """`evaluation_latest` of each intervention given, in one query, by intervention id."""
+    latest = (
+        Evaluation.objects.filter(
+            intervention_id__in=[i.pk for i in interventions], status=EvaluationStatus.DONE
+        )
+        .order_by("intervention_id", "-version")
+        .distinct("intervention_id")
+    )
+    return {evaluation.intervention_id: evaluation for evaluation in latest}
+
+
+def intervention_public_report_ids(intervention: Intervention) -> list[uuid.UUID]:
+    """The public ids of the reports that motivated an intervention, the published ones only
+    (a report the public may not read is not named, not even by its id)."""
+    return list(
+        reports_public()
+        .filter(pk__in=intervention.reports.values("pk"))
+        .order_by("created_at", "pk")
+        .values_list("public_id", flat=True)
+    )
+
+
+def intervention_photo_get(
+    *, user: User | AnonymousUser, public_id: uuid.UUID
+) -> InterventionPhoto:
+    """A photo of an intervention this user may read, or a 404."""
+    found = (
+        InterventionPhoto.objects.filter(
+            public_id=public_id, intervention__in=interventions_for(user).values("pk")
+        )
+        .select_related("intervention")
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found

@@ -97,6 +97,8 @@ NOT_PAGES = {
     "surveys:export": "a CSV or XLSX file",
     "councils:recommendations_export_csv": "a CSV file",
     "councils:recommendations_export_xlsx": "an XLSX file",
+    "interventions:export_csv": "a CSV file",
+    "interventions:export_xlsx": "an XLSX file",
     "victims:case_status": "POST only",
     "victims:assignment_end": "POST only",
     "victims:consent_withdraw": "POST only",

@@ -10,11 +10,15 @@ import json
 import math
 import re
 from itertools import accumulate
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.gis.geos import (
     GEOSException,
+    GEOSGeometry,
     LinearRing,
+    LineString,
+    MultiLineString,
+    MultiPoint,
     MultiPolygon,
     Point,
     Polygon,
@@ -148,3 +152,115 @@ def _number(value: Any, name: str) -> float:
     if not math.isfinite(number):
         raise GeometryError(f"{name} must be a finite number")
     return number
+
+
+# --- Any geometry: a point, a line or an area (interventions' places) -------------------------
+_EWKT_ANY = re.compile(
+    r"(?:SRID=(?P<srid>[^;]{0,12});)?\s*"
+    r"(?P<wkt>(?P<type>(?:MULTI)?(?:POINT|LINESTRING|POLYGON))\s*(?:ZM|Z|M)?\s*"
+    r"\((?P<body>[0-9eE,.+() \t\r\n-]*)\))",
+    re.IGNORECASE,
+)
+ANY_TYPES = ("Point", "LineString", "Polygon", "MultiPoint", "MultiLineString", "MultiPolygon")
+# More positions than a drawn place needs: refused before GEOS builds anything.
+ANY_MAX_POSITIONS = 20_000
+
+
+def geometry_any_from_geojson(geometry: Any) -> GEOSGeometry:
+    """A Point, LineString, Polygon or one of their Multi kinds, from GeoJSON in EPSG:4326,
+    with the refusals of `multipolygon_from_geojson` (no "crs", numbers in range, valid)."""
+    if not isinstance(geometry, dict):
+        raise GeometryError(_("The geometry must be a GeoJSON object."))
+    if "crs" in geometry:
+        raise GeometryError(
+            _("A 'crs' member is not accepted: coordinates are WGS 84 (EPSG:4326).")
+        )
+    kind, coordinates = geometry.get("type"), geometry.get("coordinates")
+    if kind not in ANY_TYPES:
+        raise GeometryError(_("Expected a Point, LineString, Polygon or one of their Multi kinds."))
+    if _positions(coordinates) > ANY_MAX_POSITIONS:
+        raise GeometryError(
+            _("The geometry has more than %(n)d positions.") % {"n": ANY_MAX_POSITIONS}
+        )
+    result: GEOSGeometry
+    if kind == "Point":
+        result = _position(coordinates)
+    elif kind == "LineString":
+        result = _line(coordinates)
+    elif kind == "Polygon":
+        result = _polygon(coordinates)
+    else:
+        if not isinstance(coordinates, list) or not coordinates:
+            raise GeometryError(_("A Multi geometry needs at least one part."))
+        part = {"MultiPoint": _position, "MultiLineString": _line, "MultiPolygon": _polygon}
+        parts = [part[str(kind)](p) for p in coordinates]
+        collection = {
+            "MultiPoint": MultiPoint,
+            "MultiLineString": MultiLineString,
+            "MultiPolygon": MultiPolygon,
+        }[str(kind)]
+        result = collection(*parts)
+    result.srid = STORAGE_SRID
+    if not result.valid:
+        raise GeometryError(_("Invalid geometry: %(reason)s") % {"reason": result.valid_reason})
+    return result
+
+
+def geometry_any_from_text(text: str) -> GEOSGeometry:
+    """A point, line or area as a file or form gives it: GeoJSON or (E)WKT in EPSG:4326."""
+    text = text.strip()
+    if text.startswith("{"):
+        try:
+            geometry = json_parse(text)
+        except JSONInputError as exc:
+            raise GeometryError(str(exc)) from None
+        return geometry_any_from_geojson(geometry)
+    match = _EWKT_ANY.fullmatch(text)
+    if match is None:
+        raise GeometryError(
+            _(
+                "Give a Point, LineString or Polygon (or a Multi one) as GeoJSON or WKT, in "
+                "WGS 84 (EPSG:4326)."
+            )
+        )
+    parens = "(" + "".join(c for c in match["body"] if c in "()") + ")"
+    if max(accumulate(map(_PAREN_STEP.__getitem__, parens))) > _WKT_MAX_DEPTH:
+        raise GeometryError(_("This WKT is nested deeper than a MultiPolygon."))
+    if match["srid"] is not None and match["srid"].strip() != str(STORAGE_SRID):
+        raise GeometryError(
+            _("This SRID is not accepted: coordinates are WGS 84 (EPSG:%(srid)d).")
+            % {"srid": STORAGE_SRID}
+        )
+    try:
+        parsed = WKTReader().read(match["wkt"])
+    except (GEOSException, ValueError):
+        raise GeometryError(_("This is not valid WKT.")) from None
+    if parsed.empty:
+        raise GeometryError(_("The geometry is empty."))
+    # Through the GeoJSON path, so that WKT gets the same range and validity checks.
+    coordinates = json.loads(json.dumps(cast(Any, parsed).coords))
+    if parsed.geom_type == "MultiPoint":
+        coordinates = [list(p) for p in coordinates]
+    return geometry_any_from_geojson({"type": parsed.geom_type, "coordinates": coordinates})
+
+
+def _positions(coordinates: Any) -> int:
+    """How many positions nested lists hold (a position: a list of numbers)."""
+    if not isinstance(coordinates, list):
+        return 0
+    if coordinates and not isinstance(coordinates[0], list):
+        return 1
+    return sum(_positions(part) for part in coordinates)
+
+
+def _position(position: Any) -> Point:
+    if not isinstance(position, list | tuple) or len(position) < 2:
+        raise GeometryError(_("A position is a [longitude, latitude] pair."))
+    return point_from_lon_lat(position[0], position[1])
+
+
+def _line(positions: Any) -> LineString:
+    if not isinstance(positions, list) or len(positions) < 2:
+        raise GeometryError(_("A line needs at least two positions."))
+    points = [_position(p) for p in positions]
+    return LineString([(p.x, p.y) for p in points])

@@ -71,6 +71,8 @@ COUNCIL = frozenset({COUNCIL_MEMBER, COUNCIL_SECRETARY})
 SURVEY_STAFF = frozenset({ANALYST, ADMIN})
 INCIDENT_IMPORTERS = frozenset({ANALYST, ADMIN})  # bring the police's and municipality's files
 ESTIMATE_READERS = COUNCIL | SURVEY_STAFF
+INTERVENTION_READERS = COUNCIL | frozenset({ANALYST, ADMIN})  # read every intervention
+INTERVENTION_RECORDERS = frozenset({COUNCIL_SECRETARY, ANALYST, ADMIN})  # record and edit them
 ADMIN_SITE = frozenset({ANALYST, ADMIN, SUPERUSER})  # the Django admin opens to them
 ADMINS = frozenset({ADMIN, SUPERUSER})
 UNIT = frozenset({VSU_STAFF, VSU_STAFF_ELSEWHERE, VSU_STAFF_UNENROLLED, VSU_SUPERVISOR})
@@ -199,6 +201,11 @@ PUBLIC = {
     "api:analytics_cyber": "the public cyber-threat trends (public reports, small counts withheld)",
     "api:analytics_forecasts": "the public forecasts (public reports only)",
     "api:analytics_near_repeat": "none public: a 404 (the council's with ?audience=council)",
+    # --- Interventions: what the public reads (completed and evaluated ones, planned or
+    # running ones marked public); a 404 for the others (tests/interventions/test_api_records.py).
+    "api:intervention_list": "the public interventions for the map (GeoJSON)",
+    "api:intervention_detail": "one public intervention (a 404 for one that is not public)",
+    "api:intervention_photo": "photos of public interventions (a 404 for the others)",
 }
 
 ROWS: dict[str, Row] = {
@@ -527,6 +534,33 @@ ROWS: dict[str, Row] = {
     "api:analytics_cyber": {"GET HEAD": 404, "OPTIONS": 200},
     "api:analytics_forecasts": {"GET HEAD": 404, "OPTIONS": 200},
     "api:analytics_near_repeat": {"GET HEAD": 404, "OPTIONS": 200},
+    # --- Interventions: the API reads what the caller may read (the public: completed, evaluated
+    # and announced ones; the council, analysts and admins: all); the planned one of the world
+    # is not public. The exchange of files is for those who record interventions.
+    "api:intervention_list": {"GET HEAD OPTIONS": 200},
+    "api:intervention_detail": {"GET HEAD OPTIONS": 200},
+    "api:intervention_detail[planned]": {
+        "GET HEAD": {INTERVENTION_READERS: 200, OTHERS: 404},
+        "OPTIONS": 200,
+    },
+    "api:intervention_photo": {"GET HEAD OPTIONS": 200},
+    "api:intervention_photo[planned]": {
+        "GET HEAD": {INTERVENTION_READERS: 200, OTHERS: 404},
+        "OPTIONS": 200,
+    },
+    "interventions:export_csv": {
+        "GET": {ANONYMOUS: LOGIN, INTERVENTION_RECORDERS: 200, OTHERS: 404},
+        ELSE: LOGIN_FIRST,
+    },
+    "interventions:export_xlsx": {
+        "GET": {ANONYMOUS: LOGIN, INTERVENTION_RECORDERS: 200, OTHERS: 404},
+        ELSE: LOGIN_FIRST,
+    },
+    "interventions:import": {
+        "GET": {ANONYMOUS: LOGIN, INTERVENTION_RECORDERS: 200, OTHERS: 404},
+        "POST": {ANONYMOUS: LOGIN, INTERVENTION_RECORDERS: 400, OTHERS: 404},  # 400: no file
+        ELSE: LOGIN_FIRST,
+    },
     # --- The council's own pages of meetings: its members read, its secretary writes; a 404
     # for everybody else. An empty form is refused (400); a button redirects to the meeting.
     "councils:manage_meetings": COUNCIL_READS,

@@ -135,6 +135,13 @@ BY_NAME: dict[str, dict[str, Value]] = {
     "councils:meeting_pack": {"meeting_id": obj("meeting")},
     "councils:meeting_pack[held]": {"meeting_id": obj("meeting_held")},
     "councils:recommendation": {"reference": obj("recommendation", "reference")},
+    # A completed intervention (public) and a planned one (not public), each with a photo.
+    "api:intervention_detail": {"reference": obj("intervention", "reference")},
+    "api:intervention_detail[planned]": {"reference": obj("intervention_planned", "reference")},
+    "api:intervention_photo": {"public_id": obj("intervention_photo", "public_id")},
+    "api:intervention_photo[planned]": {
+        "public_id": obj("intervention_planned_photo", "public_id")
+    },
     "api:council_meeting_detail": {"meeting_id": obj("meeting")},
     "api:council_meeting_detail[public]": {"meeting_id": obj("meeting_held")},
     "api:council_agenda_item_create": {"meeting_id": obj("meeting")},

@@ -38,6 +38,8 @@ from curim.reports.services.evaluations import EvaluationDraft, evaluation_submi
 from curim.reports.services.open311 import api_key_issue
 from curim.reports.services.submission import ReportDraft, report_submit
 from curim.reports.services.workflow import report_transition
+from interventions.models import Intervention, InterventionPhoto, PhotoMoment
+from interventions.services.interventions import intervention_photos_add, intervention_save
 from surveys.models import (
     ExportRecord,
     ImportBatch,
@@ -350,6 +352,7 @@ def world_build() -> World:
 
     _council_records(world)
     _proposal_sent(world)
+    _intervention_records(world)
 
     # Rows for the Django admin's other models.
     objects["group"] = Group.objects.get(name=Role.CITIZEN.value)
@@ -547,3 +550,32 @@ def _proposal_sent(world: World) -> None:
         sent_to_council_at=timezone.now(),
         sent_by=world.users[COUNCIL_SECRETARY],
     )
+
+
+def _intervention_records(world: World) -> None:
+    """A completed intervention (public) and a planned one that is not public, each with a
+    photo (the API's list, detail and photos; the exchange of files)."""
+    objects = world.objects
+    secretary = world.users[COUNCIL_SECRETARY]
+    made: dict[str, Intervention] = {}
+    for key, status in (("intervention", "completed"), ("intervention_planned", "planned")):
+        made[key] = intervention_save(
+            intervention=Intervention(
+                title_en=f"Playground ({status})",
+                kind="playground",
+                status=status,
+                starts_on=date(2025, 3, 1) if status == "completed" else None,
+                ends_on=date(2025, 6, 30) if status == "completed" else None,
+                organisation="Municipality",
+                area=objects["area"],
+                geometry=Point(*CENTRE, srid=4326),
+            ),
+            by=secretary,
+        )
+    objects.update(made)
+    photos: dict[str, InterventionPhoto] = {}
+    for key, intervention in made.items():
+        (photos[f"{key}_photo"],) = intervention_photos_add(
+            intervention=intervention, moment=PhotoMoment.AFTER, uploads=[_jpeg()]
+        )
+    objects.update(photos)

@@ -1,0 +1,517 @@
+"""The demo interventions of Piraeus, with an effect planted in the demo reports for the
+evaluation to find. Invented data: never mistake it for Piraeus's.
+
+What it records, through the services (`manage.py interventions_demo_load`, after `demo_load`,
+`surveys_demo_load` and `councils_demo_load`; `make run` calls it; loading again adds nothing):
+- the eight playgrounds renovated in the 5th district (`piraeus-5`, the demo's 5th Municipal
+  Community): points, seven completed and one still in progress (marked public);
+- new street lighting in two streets (lines) of the 1st and 3rd districts, both completed;
+- awareness sessions on bullying and cyber-threats in three schools, the students' training on
+  the CURiM app in two (in progress, public), and the shop owners' training against repeated
+  targeted crime, each session with its participants counted by group (nobody is named);
+- two advisory meetings with citizens with the proposals heard;
+- a CCTV camera that is only planned (not public).
+
+The planted effect. For each completed playground, citizens' reports of incivility
+(vandalism, graffiti, public drinking or drug use) are generated at fixed, seeded places and
+dates, and published:
+- within `NEAR_M` of the playground: `NEAR_BEFORE` reports in the `WINDOW_DAYS` before the
+  works start, `NEAR_AFTER` in the `WINDOW_DAYS` after they end (a drop of 1 - 3/8 = 62.5%);
+- in the ring from `RING_FROM_M` to `RING_TO_M` around it: `RING_BEFORE` and `RING_AFTER`
+  (as many: no displacement, no diffusion of benefit);
+- within `NEAR_M` of a comparison place paired with it, in another district (districts 1-4
+  in turn), over the same two windows: `CONTROL_BEFORE` and `CONTROL_AFTER` (no change).
+So a difference-in-differences of the counts near the playgrounds against the comparison places
+finds a rate ratio of 3/8 (log -0.98), and the Weighted Displacement Quotient of the ring is
+about 0. The dates are counted back from the day the demo is loaded, so the windows are always
+in the past. The generic demo reports (`curim.reports.demo`, the last 90 days, all over the
+municipality) fall after every window.
+
+The hook for the evaluations (another module's): the demo creates no Evaluation rows.
+`demo_playgrounds()` gives the completed playgrounds and `PLANTED` the counts above, for a demo
+step that requests their evaluations and for a test that checks the estimate recovers 3/8.
+"""
+
+import math
+import random
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.contrib.gis.geos import GEOSGeometry, LineString, Point
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from curim.accounts.demo import demo_email
+from curim.accounts.models import User
+from curim.accounts.roles import Role
+from curim.areas.models import Area
+from curim.core.demo import DemoError
+from curim.reports.models import Category, ReportStatus
+from curim.reports.services.submission import ReportDraft, report_submit
+from curim.reports.services.workflow import report_transition
+from interventions.models import (
+    Intervention,
+    InterventionKind,
+    InterventionStatus,
+    Session,
+    SessionPlace,
+    TargetGroup,
+)
+from interventions.services.interventions import intervention_save
+from interventions.services.session_records import proposals_add, session_save
+from surveys.models import Indicator
+
+MUNICIPALITY = "piraeus"
+FIFTH = "piraeus-5"
+ORGANISATION = "Municipality of Piraeus, Technical Services"
+WINDOW_DAYS = 180
+WORKS_DAYS = 75
+NEAR_M, RING_FROM_M, RING_TO_M = 120, 150, 220
+NEAR_BEFORE, NEAR_AFTER = 8, 3
+RING_BEFORE, RING_AFTER = 5, 5
+CONTROL_BEFORE, CONTROL_AFTER = 8, 8
+# The planted counts per window (before, after), by zone.
+PLANTED: dict[str, tuple[int, int]] = {
+    "near": (NEAR_BEFORE, NEAR_AFTER),
+    "ring": (RING_BEFORE, RING_AFTER),
+    "control": (CONTROL_BEFORE, CONTROL_AFTER),
+}
+CATEGORIES = ("vandalism", "graffiti", "public-drinking-drugs")
+SEED = 2026
+
+# (English, Greek, longitude, latitude): 458 m apart along the 5th district, so that no
+# playground's ring (up to RING_TO_M) reaches another's ring or its near zone.
+PLAYGROUNDS = [
+    ("Playground of Agia Sofia square", "Παιδική χαρά πλατείας Αγίας Σοφίας", 23.6180, 37.9660),
+    ("Playground on Kalokairinou Street", "Παιδική χαρά οδού Καλοκαιρινού", 23.6232, 37.9660),
+    ("Playground of the Tabouria park", "Παιδική χαρά πάρκου Ταμπουρίων", 23.6284, 37.9660),
+    ("Playground on Thermopylon Street", "Παιδική χαρά οδού Θερμοπυλών", 23.6336, 37.9660),
+    ("Playground of Agios Nikolaos square", "Παιδική χαρά πλ. Αγίου Νικολάου", 23.6388, 37.9660),
+    ("Playground on Lampraki Avenue", "Παιδική χαρά λεωφόρου Λαμπράκη", 23.6440, 37.9660),
+    ("Playground of the Kaminia grove", "Παιδική χαρά άλσους Καμινίων", 23.6492, 37.9660),
+    ("Playground on Salaminos Street", "Παιδική χαρά οδού Σαλαμίνος", 23.6544, 37.9660),
+]
+# The last playground's works are still running: no effect is planted around it.
+RUNNING = 7
+
+STREETS = [
+    (
+        "New street lighting on Notara Street",
+        "Νέος φωτισμός στην οδό Νοταρά",
+        "piraeus-1",
+        [(23.6380, 37.9420), (23.6420, 37.9432), (23.6460, 37.9445)],
+    ),
+    (
+        "New street lighting on Ypsilantou Street",
+        "Νέος φωτισμός στην οδό Υψηλάντου",
+        "piraeus-3",
+        [(23.6600, 37.9520), (23.6625, 37.9545), (23.6650, 37.9570)],
+    ),
+]
+
+
+@dataclass(frozen=True)
+class DemoSession:
+    days_ago: int
+    place_kind: str
+    place_name: str
+    facilitator: str
+    participants: tuple[tuple[str, int | None, int], ...]  # group, school year, count
+    proposals: tuple[str, ...] = ()
+
+
+def demo_playgrounds() -> QuerySet[Intervention]:
+    """The demo's completed playgrounds, whose evaluations should find the planted effect."""
+    titles = [title for title, *_rest in PLAYGROUNDS]
+    return Intervention.objects.filter(
+        title_en__in=titles, status=InterventionStatus.COMPLETED
+    ).order_by("starts_on", "pk")
+
+
+def interventions_demo_load() -> int:
+    """Record the demo interventions once; returns how many were added (0 when they exist)."""
+    if Intervention.objects.filter(title_en=PLAYGROUNDS[0][0]).exists():
+        return 0
+    secretary = User.objects.filter(email=demo_email(Role.COUNCIL_SECRETARY)).first()
+    moderator = User.objects.filter(email=demo_email(Role.MODERATOR)).first()
+    areas = {a.code: a for a in Area.objects.filter(code__startswith=MUNICIPALITY)}
+    if secretary is None or moderator is None or FIFTH not in areas:
+        raise DemoError("Load the demo accounts and areas first (manage.py demo_load).")
+    today = timezone.localdate()
+    with transaction.atomic():
+        loading = _Loading(secretary, moderator, areas, today)
+        added = loading.playgrounds()
+        added += loading.streets()
+        added += loading.social()
+        added += loading.cctv()
+    return added
+
+
+class _Loading:
+    def __init__(
+        self, secretary: User, moderator: User, areas: dict[str, Area], today: date
+    ) -> None:
+        self.secretary, self.moderator, self.areas, self.today = secretary, moderator, areas, today
+        self.random = random.Random(SEED)  # noqa: S311 (invented places, not secrets)
+        self.categories = list(Category.objects.filter(slug__in=CATEGORIES).order_by("slug"))
+        self.municipality = areas[MUNICIPALITY].geometry
+        self.submitted = 0
+
+    def _save(self, intervention: Intervention, **links: list[int]) -> Intervention:
+        return intervention_save(intervention=intervention, by=self.secretary, **links)
+
+    # --- The playgrounds and the planted effect ---------------------------------------------
+    def playgrounds(self) -> int:
+        fifth = self.areas[FIFTH]
+        codes = [f"{MUNICIPALITY}-{n}" for n in (1, 2, 3, 4)]
+        comparison = [self.areas[code] for code in codes if code in self.areas]
+        for n, (title_en, title_el, lon, lat) in enumerate(PLAYGROUNDS):
+            starts = self.today - timedelta(days=330 - 6 * n)
+            ends = starts + timedelta(days=WORKS_DAYS)
+            running = n == RUNNING
+            if running:
+                starts, ends = self.today - timedelta(days=40), self.today + timedelta(days=50)
+            place = Point(lon, lat, srid=4326)
+            motivating: list[int] = []
+            if not running:
+                motivating = self._planted(place, starts, ends, comparison, n)
+            self._save(
+                Intervention(
+                    title_en=title_en,
+                    title_el=title_el,
+                    description_en=(
+                        "The playground was renovated: new equipment and soft surfaces, lighting, "
+                        "a fence with gates that close at night, and benches facing the play area."
+                    ),
+                    description_el=(
+                        "Η παιδική χαρά ανακαινίστηκε: νέος εξοπλισμός και δάπεδα ασφαλείας, "
+                        "φωτισμός, περίφραξη με πόρτες που κλείνουν τη νύχτα και παγκάκια."
+                    ),
+                    kind=InterventionKind.PLAYGROUND,
+                    status=InterventionStatus.IN_PROGRESS
+                    if running
+                    else InterventionStatus.COMPLETED,
+                    public=running,
+                    starts_on=starts,
+                    ends_on=ends,
+                    budget=85_000 + 5_000 * n,
+                    funder="Region of Attica",
+                    organisation=ORGANISATION,
+                    target_group=TargetGroup.PARENTS,
+                    target_description="Families with young children in the 5th district",
+                    area=fifth,
+                    geometry=place,
+                    evidence_en=(
+                        "Citizens reported vandalism, graffiti and drinking at the playgrounds, "
+                        "and parents in the baseline survey said they avoid them after dark."
+                    ),
+                    evidence_el=(
+                        "Οι πολίτες ανέφεραν βανδαλισμούς, γκράφιτι και κατανάλωση αλκοόλ στις "
+                        "παιδικές χαρές· οι γονείς στην αρχική έρευνα είπαν ότι τις αποφεύγουν "
+                        "μετά το σκοτάδι."
+                    ),
+                ),
+                category_ids=[c.pk for c in self.categories],
+                report_ids=motivating,
+            )
+        return len(PLAYGROUNDS)
+
+    def _planted(
+        self, place: Point, starts: date, ends: date, comparison: list[Area], n: int
+    ) -> list[int]:
+        before = (starts - timedelta(days=WINDOW_DAYS), starts)
+        after = (ends, ends + timedelta(days=WINDOW_DAYS))
+        near_before = self._reports(place, 0, NEAR_M, before, NEAR_BEFORE)
+        self._reports(place, 0, NEAR_M, after, NEAR_AFTER)
+        self._reports(place, RING_FROM_M, RING_TO_M, before, RING_BEFORE)
+        self._reports(place, RING_FROM_M, RING_TO_M, after, RING_AFTER)
+        if comparison:
+            area = comparison[n % len(comparison)]
+            control = self._inside(area.geometry, n)
+            self._reports(control, 0, NEAR_M, before, CONTROL_BEFORE)
+            self._reports(control, 0, NEAR_M, after, CONTROL_AFTER)
+        return near_before[:2]
+
+    def _inside(self, geometry: GEOSGeometry, n: int) -> Point:
+        """A seeded point well inside an area (its pair's comparison place)."""
+        inner = geometry.buffer(-0.002)
+        box = inner.extent
+        for _attempt in range(1000):
+            point = Point(
+                self.random.uniform(box[0], box[2]), self.random.uniform(box[1], box[3]), srid=4326
+            )
+            if inner.contains(point):
+                return point
+        raise DemoError(f"No comparison place found for playground {n + 1}.")
+
+    def _reports(
+        self,
+        centre: Point,
+        from_m: float,
+        to_m: float,
+        window: tuple[date, date],
+        count: int,
+    ) -> list[int]:
+        """`count` published reports in the annulus around `centre`, evenly over the window."""
+        made = []
+        days = (window[1] - window[0]).days
+        zone = ZoneInfo(settings.TIME_ZONE)
+        for k in range(count):
+            point = self._around(centre, from_m, to_m)
+            day = window[0] + timedelta(days=int((k + 0.5) * days / count))
+            occurred = datetime.combine(day, time(10 + (k * 5) % 12), tzinfo=zone)
+            category = self.categories[(self.submitted + k) % len(self.categories)]
+            draft = ReportDraft(
+                category=category,
+                description=DESCRIPTIONS[category.slug],
+                occurred_at=occurred,
+                severity=2 + k % 3,
+                feeling_unsafe=3 + k % 3,
+                location=point,
+            )
+            report, _created = report_submit(draft=draft, reporter=None, client_address=None)
+            report_transition(report=report, to_status=ReportStatus.PUBLISHED, actor=self.moderator)
+            made.append(report.pk)
+        self.submitted += count
+        return made
+
+    def _around(self, centre: Point, from_m: float, to_m: float) -> Point:
+        """A seeded point in the annulus, inside the municipality."""
+        for _attempt in range(1000):
+            distance = math.sqrt(self.random.uniform(from_m**2, to_m**2))
+            angle = self.random.uniform(0, 2 * math.pi)
+            lon = centre.x + distance * math.cos(angle) / (
+                111_320 * math.cos(math.radians(centre.y))
+            )
+            lat = centre.y + distance * math.sin(angle) / 110_574
+            point = Point(lon, lat, srid=4326)
+            if self.municipality.contains(point):
+                return point
+        raise DemoError("No place found for a planted report inside the municipality.")
+
+    # --- Lighting ---------------------------------------------------------------------------
+    def streets(self) -> int:
+        for n, (title_en, title_el, code, line) in enumerate(STREETS):
+            starts = self.today - timedelta(days=260 - 20 * n)
+            self._save(
+                Intervention(
+                    title_en=title_en,
+                    title_el=title_el,
+                    description_en="LED street lights every 25 m on both pavements.",
+                    description_el="Φωτιστικά LED ανά 25 μ. και στα δύο πεζοδρόμια.",
+                    kind=InterventionKind.LIGHTING,
+                    status=InterventionStatus.COMPLETED,
+                    starts_on=starts,
+                    ends_on=starts + timedelta(days=45),
+                    budget=42_000 + 8_000 * n,
+                    funder="Municipality of Piraeus",
+                    organisation=ORGANISATION,
+                    target_group=TargetGroup.EVERYONE,
+                    area=self.areas.get(code) or self.areas[FIFTH],
+                    geometry=LineString(line, srid=4326),
+                    evidence_en="Reports of poor lighting and of thefts after dark in the street.",
+                    evidence_el="Αναφορές για ανεπαρκή φωτισμό και κλοπές μετά το σκοτάδι.",
+                ),
+                category_ids=list(
+                    Category.objects.filter(slug__in=["poor-lighting", "theft"]).values_list(
+                        "pk", flat=True
+                    )
+                ),
+            )
+        return len(STREETS)
+
+    # --- Sessions ---------------------------------------------------------------------------
+    def social(self) -> int:
+        indicators = {i.code: i for i in Indicator.objects.all()}
+        fifth = self.areas[FIFTH]
+        plans = [
+            (
+                Intervention(
+                    title_en="Awareness sessions on bullying and cyber-threats",
+                    title_el="Ενημερωτικές συναντήσεις για τον εκφοβισμό και τις ψηφιακές απειλές",
+                    kind=InterventionKind.AWARENESS,
+                    status=InterventionStatus.COMPLETED,
+                    target_group=TargetGroup.STUDENTS,
+                    target_description="Students of the gymnasiums of the 5th district",
+                    indicator=indicators.get("fear"),
+                ),
+                [
+                    DemoSession(
+                        200,
+                        SessionPlace.SCHOOL,
+                        "3rd Gymnasium of Piraeus",
+                        "School psychologist and the Cyber Crime Division",
+                        (("students", 7, 48), ("students", 8, 51), ("teachers", None, 4)),
+                    ),
+                    DemoSession(
+                        193,
+                        SessionPlace.SCHOOL,
+                        "7th Gymnasium of Piraeus",
+                        "School psychologist and the Cyber Crime Division",
+                        (("students", 8, 44), ("students", 9, 39), ("teachers", None, 3)),
+                    ),
+                    DemoSession(
+                        186,
+                        SessionPlace.SCHOOL,
+                        "12th Gymnasium of Piraeus",
+                        "School psychologist and the Cyber Crime Division",
+                        (("students", 9, 57), ("parents", None, 21)),
+                    ),
+                ],
+            ),
+            (
+                Intervention(
+                    title_en="Students trained on the CURiM app",
+                    title_el="Εκπαίδευση μαθητών στην εφαρμογή CURiM",
+                    kind=InterventionKind.TRAINING,
+                    status=InterventionStatus.IN_PROGRESS,
+                    public=True,
+                    target_group=TargetGroup.STUDENTS,
+                    target_description="Lyceum students",
+                    indicator=indicators.get("participation"),
+                ),
+                [
+                    DemoSession(
+                        30,
+                        SessionPlace.SCHOOL,
+                        "2nd Lyceum of Piraeus",
+                        "Municipal prevention team",
+                        (("students", 10, 62), ("students", 11, 58)),
+                    ),
+                    DemoSession(
+                        16,
+                        SessionPlace.SCHOOL,
+                        "5th Lyceum of Piraeus",
+                        "Municipal prevention team",
+                        (("students", 11, 47), ("teachers", None, 2)),
+                    ),
+                ],
+            ),
+            (
+                Intervention(
+                    title_en="Shop owners trained against repeated targeted crime",
+                    title_el="Εκπαίδευση καταστηματαρχών κατά της επαναλαμβανόμενης στοχευμένης "
+                    "εγκληματικότητας",
+                    kind=InterventionKind.TRAINING,
+                    status=InterventionStatus.COMPLETED,
+                    target_group=TargetGroup.SHOP_OWNERS,
+                    target_description="Shops of the market streets",
+                ),
+                [
+                    DemoSession(
+                        150,
+                        SessionPlace.SHOP_OWNERS_ASSOCIATION,
+                        "Piraeus Traders' Association",
+                        "Hellenic Police crime prevention office",
+                        (("shop_owners", None, 34), ("local_employees", None, 12)),
+                    ),
+                    DemoSession(
+                        136,
+                        SessionPlace.SHOP_OWNERS_ASSOCIATION,
+                        "Piraeus Traders' Association",
+                        "Hellenic Police crime prevention office",
+                        (("shop_owners", None, 27),),
+                    ),
+                ],
+            ),
+            (
+                Intervention(
+                    title_en="Advisory meeting with the residents of the 5th district",
+                    title_el="Διαβουλευτική συνάντηση με τους κατοίκους της 5ης κοινότητας",
+                    kind=InterventionKind.ADVISORY,
+                    status=InterventionStatus.COMPLETED,
+                    target_group=TargetGroup.RESIDENTS,
+                ),
+                [
+                    DemoSession(
+                        120,
+                        SessionPlace.COMMUNITY_CENTRE,
+                        "Community centre of Agia Sofia",
+                        "Secretary of the council",
+                        (("residents", None, 46), ("shop_owners", None, 5)),
+                        (
+                            "Keep the renovated playgrounds lit until midnight.",
+                            "A walking route to school with crossing guards.",
+                            "Regular clean-up of graffiti on the school walls.",
+                        ),
+                    )
+                ],
+            ),
+            (
+                Intervention(
+                    title_en="Advisory meeting on safety around the port",
+                    title_el="Διαβουλευτική συνάντηση για την ασφάλεια γύρω από το λιμάνι",
+                    kind=InterventionKind.ADVISORY,
+                    status=InterventionStatus.COMPLETED,
+                    target_group=TargetGroup.EVERYONE,
+                ),
+                [
+                    DemoSession(
+                        60,
+                        SessionPlace.TOWN_HALL,
+                        "Town hall of Piraeus",
+                        "Secretary of the council",
+                        (("residents", None, 71), ("local_employees", None, 18)),
+                        (
+                            "More patrols at the metro station at night.",
+                            "Better lighting of the passage under the railway.",
+                        ),
+                    )
+                ],
+            ),
+        ]
+        for intervention, sessions in plans:
+            held = [self.today - timedelta(days=s.days_ago) for s in sessions]
+            intervention.description_en = intervention.title_en + "."
+            intervention.description_el = intervention.title_el + "."
+            intervention.organisation = "Municipality of Piraeus, Social Services"
+            intervention.area = fifth
+            intervention.starts_on = min(held)
+            intervention.ends_on = (
+                None if intervention.status == InterventionStatus.IN_PROGRESS else max(held)
+            )
+            intervention.budget = None
+            recorded = self._save(intervention)
+            for plan, day in zip(sessions, held, strict=True):
+                _session_record(recorded, plan, day, fifth)
+        return len(plans)
+
+    def cctv(self) -> int:
+        self._save(
+            Intervention(
+                title_en="CCTV at the entrance of the metro station",
+                title_el="Κάμερες στην είσοδο του σταθμού του μετρό",
+                kind=InterventionKind.CCTV,
+                status=InterventionStatus.PLANNED,
+                organisation=ORGANISATION,
+                area=self.areas.get("piraeus-1") or self.areas[FIFTH],
+                geometry=Point(23.6431, 37.9481, srid=4326),
+                evidence_en="Proposed at the advisory meeting on safety around the port.",
+            )
+        )
+        return 1
+
+
+def _session_record(intervention: Intervention, plan: DemoSession, day: date, area: Area) -> None:
+    session = session_save(
+        session=Session(
+            intervention=intervention,
+            held_on=day,
+            place_kind=plan.place_kind,
+            place_name=plan.place_name,
+            area=area,
+            facilitator=plan.facilitator,
+        ),
+        participants={(group, year): count for group, year, count in plan.participants},
+    )
+    proposals_add(session=session, texts=plan.proposals)
+
+
+DESCRIPTIONS = {
+    "vandalism": "The swings and the benches of the playground were broken again.",
+    "graffiti": "New tags sprayed on the playground's wall and on the slide.",
+    "public-drinking-drugs": "Groups drinking in the playground at night; broken bottles.",
+}
