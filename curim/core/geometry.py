@@ -14,7 +14,11 @@ from typing import Any
 
 from django.contrib.gis.geos import (
     GEOSException,
+    GEOSGeometry,
     LinearRing,
+    LineString,
+    MultiLineString,
+    MultiPoint,
     MultiPolygon,
     Point,
     Polygon,
@@ -148,3 +152,111 @@ def _number(value: Any, name: str) -> float:
     if not math.isfinite(number):
         raise GeometryError(f"{name} must be a finite number")
     return number
+
+
+# A drawn intervention or place: a point, a line or an area, or several of one kind. Enough
+# positions for a street traced on the map, bounded so that a pasted file cannot make GEOS work
+# for long.
+GEOMETRY_MAX_POSITIONS = 5_000
+GEOMETRY_TEXT_MAX = 500_000
+_GEOMETRY_TYPES = (
+    "Point",
+    "MultiPoint",
+    "LineString",
+    "MultiLineString",
+    "Polygon",
+    "MultiPolygon",
+)
+
+
+def geometry_from_geojson(geometry: Any) -> GEOSGeometry:
+    """A GeoJSON Point, LineString or Polygon (or a Multi* of one of them) in EPSG:4326, with
+    the same refusals as the boundaries: no "crs" member, longitudes within ±180 and latitudes
+    within ±90, finite numbers, valid shapes, and at most GEOMETRY_MAX_POSITIONS positions."""
+    if not isinstance(geometry, dict):
+        raise GeometryError(_("The geometry must be a GeoJSON object."))
+    if "crs" in geometry:
+        raise GeometryError(
+            _("A “crs” member is not accepted: coordinates are WGS 84 (EPSG:4326).")
+        )
+    kind, coordinates = geometry.get("type"), geometry.get("coordinates")
+    if kind not in _GEOMETRY_TYPES:
+        raise GeometryError(
+            _("Expected a point, line or polygon (or several of one kind), not %(kind)s.")
+            % {"kind": str(kind)[:40]}
+        )
+    counter = [0]
+    result: GEOSGeometry
+    if kind == "Point":
+        result = _position(coordinates, counter)
+    elif kind == "LineString":
+        result = _line(coordinates, counter)
+    elif kind == "Polygon":
+        result = _polygon_counted(coordinates, counter)
+    else:
+        if not isinstance(coordinates, list) or not coordinates:
+            raise GeometryError(_("A %(kind)s needs at least one part.") % {"kind": kind})
+        part = {
+            "MultiPoint": _position,
+            "MultiLineString": _line,
+            "MultiPolygon": _polygon_counted,
+        }[kind]
+        parts = [part(item, counter) for item in coordinates]
+        collection = {
+            "MultiPoint": MultiPoint,
+            "MultiLineString": MultiLineString,
+            "MultiPolygon": MultiPolygon,
+        }[kind]
+        result = collection(*parts)
+    result.srid = STORAGE_SRID
+    if not result.valid:
+        raise GeometryError(
+            _("The shape is not valid: %(reason)s") % {"reason": result.valid_reason}
+        )
+    return result
+
+
+def geometry_from_text(text: str) -> GEOSGeometry:
+    """A geometry as a form sends it: GeoJSON text, a geometry or a Feature holding one."""
+    if len(text) > GEOMETRY_TEXT_MAX:
+        raise GeometryError(_("The geometry is too large."))
+    try:
+        data = json_parse(text.strip())
+    except JSONInputError as exc:
+        raise GeometryError(str(exc)) from None
+    if isinstance(data, dict) and data.get("type") == "Feature":
+        if "crs" in data:
+            raise GeometryError(
+                _("A “crs” member is not accepted: coordinates are WGS 84 (EPSG:4326).")
+            )
+        data = data.get("geometry")
+    return geometry_from_geojson(data)
+
+
+def _counted(counter: list[int], count: int) -> None:
+    counter[0] += count
+    if counter[0] > GEOMETRY_MAX_POSITIONS:
+        raise GeometryError(
+            _("The geometry has more than %(max)d positions.") % {"max": GEOMETRY_MAX_POSITIONS}
+        )
+
+
+def _position(position: Any, counter: list[int]) -> Point:
+    if not isinstance(position, list | tuple) or len(position) < 2:
+        raise GeometryError(_("A position is a [longitude, latitude] pair."))
+    _counted(counter, 1)
+    return point_from_lon_lat(position[0], position[1])
+
+
+def _line(positions: Any, counter: list[int]) -> LineString:
+    if not isinstance(positions, list) or len(positions) < 2:
+        raise GeometryError(_("A line needs at least two positions."))
+    return LineString([_position(position, counter).coords for position in positions])
+
+
+def _polygon_counted(rings: Any, counter: list[int]) -> Polygon:
+    if not isinstance(rings, list) or not rings:
+        raise GeometryError(_("A polygon needs at least one ring."))
+    for ring in rings:
+        _counted(counter, len(ring) if isinstance(ring, list) else 0)
+    return _polygon(rings)
