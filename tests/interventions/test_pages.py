@@ -15,7 +15,6 @@ from interventions.models import (
     InterventionKind,
     InterventionStatus,
     Participants,
-    Proposal,
     Session,
 )
 from tests.interventions.conftest import (
@@ -132,7 +131,8 @@ def test_a_session_with_counts_and_proposals_sent_to_the_council(
     send = reverse("interventions:manage_proposal_send", args=[proposal.public_id])
     assert client.post(send).status_code == 302
     proposal.refresh_from_db()
-    assert proposal.sent_to_council_at is not None and proposal.sent_by == secretary
+    assert proposal.sent_to_council_at is not None
+    assert proposal.sent_by == secretary
     # Sent once: a second press says so and changes nothing.
     sent_at = proposal.sent_to_council_at
     client.post(send)
@@ -175,7 +175,8 @@ def test_the_public_reads_public_interventions_only(
     done = intervention_made(by=analyst, title_en="Done", status="completed")
     listing = client.get(reverse("interventions:list")).content.decode()
     assert "Planned and private" not in listing
-    assert "Planned but public" in listing and "Done" in listing
+    assert "Planned but public" in listing
+    assert "Done" in listing
     assert planned.reference not in listing
     assert client.get(reverse("interventions:detail", args=[planned.reference])).status_code == 404
     for visible in (shown, done):
@@ -232,11 +233,13 @@ def test_the_manage_list_filters(analyst_client: Client, district: Area, analyst
     )
     url = reverse("interventions:manage_list")
     page = analyst_client.get(url, {"kind": "awareness"}).content.decode()
-    assert "The awareness session" in page and "The playground" not in page
+    assert "The awareness session" in page
+    assert "The playground" not in page
     page = analyst_client.get(url, {"status": "completed"}).content.decode()
     assert "The playground" not in page
     page = analyst_client.get(url, {"area": str(district.pk)}).content.decode()
-    assert "The playground" in page and "The awareness session" in page
+    assert "The playground" in page
+    assert "The awareness session" in page
 
 
 def test_photos_are_served_to_those_who_read_the_intervention(
@@ -276,6 +279,8 @@ def test_a_date_and_number_in_each_language(client: Client, district: Area, anal
     )
     url = reverse("interventions:detail", args=[done.reference])
     english = client.get(url, headers={"Accept-Language": "en"}).content.decode()
-    assert "12,345.50" in english and "2 Jan 2026" in english
+    assert "12,345.50" in english
+    assert "2 Jan 2026" in english
     greek = client.get(url, headers={"Accept-Language": "el"}).content.decode()
-    assert "12.345,50" in greek and "2/1/2026" in greek
+    assert "12.345,50" in greek
+    assert "2/1/2026" in greek
