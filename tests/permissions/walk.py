@@ -228,7 +228,23 @@ BY_NAME: dict[str, dict[str, Value]] = {
     "admin:app_list[surveys]": {"app_label": literal("surveys")},
     "admin:app_list[councils]": {"app_label": literal("councils")},
     "admin:app_list[analytics]": {"app_label": literal("analytics")},
+    "admin:app_list[interventions]": {"app_label": literal("interventions")},
     "admin:<catch-all>": {"url": literal("no/such/page/")},
+    # Interventions: the planned one is not public; the completed one is. The advisory
+    # meeting has the session and its proposal.
+    "interventions:detail": {"reference": obj("intervention", "reference")},
+    "interventions:detail[public]": {"reference": obj("intervention_public", "reference")},
+    "interventions:photo": {"public_id": obj("interventionphoto", "public_id")},
+    "interventions:photo[public]": {"public_id": obj("interventionphoto_public", "public_id")},
+    **{
+        f"interventions:manage_{name}": {"reference": obj("intervention", "reference")}
+        for name in ("edit", "status", "photos", "session_new")
+    },
+    "interventions:manage_session_edit": {
+        "reference": obj("intervention_advisory", "reference"),
+        "session_id": obj("session"),
+    },
+    "interventions:manage_proposal_send": {"public_id": obj("proposal", "public_id")},
     # A wave with responses cannot be deleted; one without can.
     "admin:surveys_survey_delete[no responses]": {"object_id": obj("survey_closed")},
     "admin:surveys_question_delete[no responses]": {"object_id": obj("question_closed")},

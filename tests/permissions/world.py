@@ -349,6 +349,7 @@ def world_build() -> World:
     )
 
     _council_records(world)
+    _intervention_records(world)
 
     # Rows for the Django admin's other models.
     objects["group"] = Group.objects.get(name=Role.CITIZEN.value)
@@ -510,4 +511,93 @@ def _council_records(world: World) -> None:
         strategy=strategy,
         objective=objective,
         recordchange=recommendation.changes.first(),
+    )
+
+
+def _intervention_records(world: World) -> None:
+    """A planned playground not yet public (with the unpublished report among its evidence and
+    a photo), a completed lighting intervention (public, with a photo and a finished
+    evaluation), and a planned advisory meeting with a session, its counts and a proposal."""
+    from django.contrib.gis.geos import GEOSGeometry
+
+    from interventions.models import (
+        Evaluation,
+        EvaluationStatus,
+        Intervention,
+        InterventionKind,
+        InterventionStatus,
+        ParticipantGroup,
+        PhotoMoment,
+        Session,
+    )
+    from interventions.services.interventions import (
+        intervention_photos_add,
+        intervention_save,
+        intervention_status_advance,
+    )
+    from interventions.services.sessions import Attendance, session_save
+
+    users, objects = world.users, world.objects
+    analyst = users[ANALYST]
+    district = Area.objects.get(level=Area.Level.DISTRICT, code__endswith="1")
+
+    def made(kind: str, title: str, geometry: str | None) -> Intervention:
+        return intervention_save(
+            intervention=Intervention(
+                title_en=title,
+                kind=kind,
+                organisation="Municipality of Piraeus",
+                area=district,
+                geometry=GEOSGeometry(geometry, srid=4326) if geometry else None,
+                starts_on=date(2024, 1, 1),
+                ends_on=date(2024, 6, 30),
+            ),
+            by=analyst,
+            report_ids=[objects["report_unpublished"].pk, objects["report"].pk],
+        )
+
+    planned = made(InterventionKind.PLAYGROUND, "Playground of Kastella", "POINT (23.65 37.94)")
+    done = made(
+        InterventionKind.LIGHTING,
+        "Lighting on the harbour road",
+        "LINESTRING (23.64 37.945, 23.645 37.946)",
+    )
+    for step in (InterventionStatus.IN_PROGRESS, InterventionStatus.COMPLETED):
+        done = intervention_status_advance(intervention=done, to=step)
+    advisory = made(InterventionKind.ADVISORY, "Advisory meeting in Kaminia", None)
+    session = session_save(
+        session=Session(
+            intervention=advisory,
+            held_on=date(2024, 2, 1),
+            place_kind="community_centre",
+            place_name="Community centre",
+            facilitator="The deputy mayor",
+        ),
+        attendance=[Attendance(ParticipantGroup.RESIDENTS, 25)],
+        proposals=["More lights at the bus stop"],
+    )
+    (photo,) = intervention_photos_add(
+        intervention=planned, moment=PhotoMoment.BEFORE, uploads=[_jpeg()]
+    )
+    (photo_public,) = intervention_photos_add(
+        intervention=done, moment=PhotoMoment.AFTER, uploads=[_jpeg()]
+    )
+    evaluation = Evaluation.objects.create(
+        intervention=done,
+        version=1,
+        status=EvaluationStatus.DONE,
+        method="difference in differences",
+        result={"estimate": -0.2, "ci_low": -0.4, "ci_high": -0.01},
+        sms_level=3,
+        requested_by=analyst,
+    )
+    objects.update(
+        intervention=planned,
+        intervention_public=done,
+        intervention_advisory=advisory,
+        session=session,
+        proposal=session.proposals.get(),
+        interventionphoto=photo,
+        interventionphoto_public=photo_public,
+        evaluation=evaluation,
     )
