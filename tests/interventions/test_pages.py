@@ -284,3 +284,29 @@ def test_a_date_and_number_in_each_language(client: Client, district: Area, anal
     greek = client.get(url, headers={"Accept-Language": "el"}).content.decode()
     assert "12.345,50" in greek
     assert "2/1/2026" in greek
+
+
+def test_the_latest_finished_evaluation_shows_on_the_page(
+    client: Client, district: Area, analyst: User
+) -> None:
+    from interventions.models import Evaluation, EvaluationStatus
+
+    done = intervention_made(by=analyst, status="completed")
+    Evaluation.objects.create(
+        intervention=done,
+        version=1,
+        status=EvaluationStatus.DONE,
+        method="difference in differences",
+        result={"estimate": -0.25, "ci_low": -0.4, "ci_high": -0.1},
+        sms_level=3,
+        requested_by=analyst,
+    )
+    Evaluation.objects.create(
+        intervention=done, version=2, status=EvaluationStatus.QUEUED, requested_by=analyst
+    )
+    response = client.get(reverse("interventions:detail", args=[done.reference]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "difference in differences" in page
+    assert "-0.25" in page
+    assert "95% interval -0.40 to -0.10" in page
