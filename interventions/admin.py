@@ -173,7 +173,7 @@ class InterventionPhotoAdmin(admin.ModelAdmin[InterventionPhoto]):
     list_filter = ["moment"]
     list_select_related = ["intervention"]
     search_fields = ["intervention__reference", "caption"]
-    fields = readonly_fields = [
+    fields = readonly_fields = (
         "public_id",
         "intervention",
         "moment",
@@ -181,7 +181,7 @@ class InterventionPhotoAdmin(admin.ModelAdmin[InterventionPhoto]):
         "width",
         "height",
         "created_at",
-    ]
+    )
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -198,7 +198,7 @@ class EvaluationAdmin(admin.ModelAdmin[Evaluation]):
     list_filter = ["status", "sms_level"]
     list_select_related = ["intervention"]
     search_fields = ["intervention__reference"]
-    fields = readonly_fields = [
+    fields = readonly_fields = (
         "intervention",
         "version",
         "status",
@@ -216,7 +216,7 @@ class EvaluationAdmin(admin.ModelAdmin[Evaluation]):
         "emmie_moderators",
         "emmie_implementation",
         "emmie_economics",
-    ]
+    )
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -59,7 +59,7 @@ class GeometryField(forms.CharField):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(max_length=GEOMETRY_TEXT_MAX, **kwargs)
 
-    def clean(self, value: Any) -> GEOSGeometry | None:  # type: ignore[override]
+    def clean(self, value: Any) -> GEOSGeometry | None:
         text = super().clean(value)
         if not text:
             return None
@@ -70,7 +70,8 @@ class GeometryField(forms.CharField):
 
     def prepare_value(self, value: Any) -> Any:
         if isinstance(value, GEOSGeometry):
-            return json.dumps({"type": value.geom_type, "coordinates": _lists(value.coords)})
+            coordinates = _lists(getattr(value, "coords", None))
+            return json.dumps({"type": value.geom_type, "coordinates": coordinates})
         return value
 
 

@@ -11,6 +11,7 @@ import io
 import re
 import uuid
 from dataclasses import dataclass, field
+from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -364,7 +365,6 @@ def world(piraeus: None) -> dict[str, Any]:
     indicator = Indicator.objects.create(code="perception", name_en="P", name_el="Α")
     IndicatorEstimate.objects.create(survey=published, indicator=indicator, n=40, estimate=50.0)
     # An intervention recorded by an analyst, with a session (the intervention's pages).
-    from curim.areas.models import Area
     from interventions.models import Intervention, Session
     from interventions.services.interventions import intervention_save
     from interventions.services.sessions import session_save

@@ -90,7 +90,9 @@ def test_the_form_shows_the_drawing_again_and_edits_it(
     assert intervention.kind == InterventionKind.RENOVATION
 
 
-def test_status_moves_one_step_at_a_time(analyst_client: Client, district: Area, analyst: User):
+def test_status_moves_one_step_at_a_time(
+    analyst_client: Client, district: Area, analyst: User
+) -> None:
     intervention = intervention_made(by=analyst)
     url = reverse("interventions:manage_status", args=[intervention.reference])
     assert analyst_client.post(url, {"to": "completed"}).status_code == 302
@@ -273,7 +275,7 @@ def test_photos_are_served_to_those_who_read_the_intervention(
     assert client.get(url).status_code == 200
 
 
-def test_a_date_and_number_in_each_language(client: Client, district: Area, analyst: User):
+def test_a_date_and_number_in_each_language(client: Client, district: Area, analyst: User) -> None:
     done = intervention_made(
         by=analyst, status="completed", budget="12345.50", starts_on=datetime.date(2026, 1, 2)
     )
