@@ -217,3 +217,21 @@ def test_a_proposal_too_long_leaves_nothing_saved(
     assert response.status_code == 400
     assert not Session.objects.exists()
     assert not Participants.objects.exists()
+
+
+def test_a_file_that_is_not_a_photo_is_refused(
+    analyst_client: Client, district: Area, analyst: User
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    planned = intervention_made(by=analyst)
+    url = reverse("interventions:manage_photos", args=[planned.reference])
+    for upload in (
+        SimpleUploadedFile("p.jpg", b"<script>alert(1)</script>", "image/jpeg"),
+        SimpleUploadedFile("p.jpg", b"", "image/jpeg"),
+    ):
+        response = analyst_client.post(url, {"moment": "after", "photos": upload})
+        assert response.status_code == 400
+    response = analyst_client.post(url, {"moment": "sideways"})
+    assert response.status_code == 400
+    assert not planned.photos.exists()

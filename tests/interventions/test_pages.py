@@ -312,3 +312,9 @@ def test_the_latest_finished_evaluation_shows_on_the_page(
     assert "difference in differences" in page
     assert "-0.25" in page
     assert "95% interval -0.40 to -0.10" in page
+
+
+def test_the_menu_leads_everybody_to_the_interventions(client: Client, piraeus: None) -> None:
+    response = client.get(reverse("core:home"))
+    links = {item["url"] for item in response.context["nav_items"]}
+    assert reverse("interventions:list") in links
