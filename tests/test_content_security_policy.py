@@ -392,7 +392,13 @@ def world(piraeus: None) -> dict[str, Any]:
     overrides: dict[str, dict[str, Any]] = {
         **{
             f"interventions:{name}": by_intervention
-            for name in ("detail", "manage_edit", "manage_photos", "manage_session_new")
+            for name in (
+                "detail",
+                "manage_edit",
+                "manage_status",
+                "manage_photos",
+                "manage_session_new",
+            )
         },
         "interventions:manage_session_edit": {**by_intervention, "session_id": session.pk},
         "surveys:results_wave": {"code": published.code},

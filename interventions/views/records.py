@@ -23,11 +23,12 @@ from django.db import transaction
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import URLPattern, path, re_path
+from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
+import interventions.converters  # noqa: F401  (registers <intervention_ref:…>)
 from curim.accounts.models import User
 from interventions.forms import (
     InterventionFilterForm,
@@ -382,10 +383,8 @@ def manage_session_new(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @_manage(["GET", "HEAD", "POST"])
-def manage_session_edit(request: HttpRequest, reference: str, session_id: str) -> HttpResponse:
-    session = session_for_editing(
-        user=request.user, reference=reference, session_id=int(session_id)
-    )
+def manage_session_edit(request: HttpRequest, reference: str, session_id: int) -> HttpResponse:
+    session = session_for_editing(user=request.user, reference=reference, session_id=session_id)
     return _session_page(request, session.intervention, session)
 
 
@@ -404,10 +403,6 @@ def manage_proposal_send(request: HttpRequest, public_id: uuid.UUID) -> HttpResp
     return redirect("interventions:manage_session_edit", session.intervention.reference, session.pk)
 
 
-# A reference as the services give it (INT-2026-007): nothing else under /interventions/ is
-# taken for one, so the other pages' addresses there stay free.
-REF = r"(?P<reference>INT-[0-9]{4}-[0-9]{3,9})"
-
 urlpatterns: list[URLPattern] = [
     path("interventions/", intervention_list, name="list"),
     path("interventions/photos/<uuid:public_id>/", photo, name="photo"),
@@ -418,18 +413,26 @@ urlpatterns: list[URLPattern] = [
         manage_proposal_send,
         name="manage_proposal_send",
     ),
-    re_path(rf"^interventions/manage/{REF}/$", manage_edit, name="manage_edit"),
-    re_path(rf"^interventions/manage/{REF}/status/$", manage_status, name="manage_status"),
-    re_path(rf"^interventions/manage/{REF}/photos/$", manage_photos, name="manage_photos"),
-    re_path(
-        rf"^interventions/manage/{REF}/sessions/new/$",
+    path("interventions/manage/<intervention_ref:reference>/", manage_edit, name="manage_edit"),
+    path(
+        "interventions/manage/<intervention_ref:reference>/status/",
+        manage_status,
+        name="manage_status",
+    ),
+    path(
+        "interventions/manage/<intervention_ref:reference>/photos/",
+        manage_photos,
+        name="manage_photos",
+    ),
+    path(
+        "interventions/manage/<intervention_ref:reference>/sessions/new/",
         manage_session_new,
         name="manage_session_new",
     ),
-    re_path(
-        rf"^interventions/manage/{REF}/sessions/(?P<session_id>[0-9]{{1,12}})/$",
+    path(
+        "interventions/manage/<intervention_ref:reference>/sessions/<int:session_id>/",
         manage_session_edit,
         name="manage_session_edit",
     ),
-    re_path(rf"^interventions/{REF}/$", intervention_detail, name="detail"),
+    path("interventions/<intervention_ref:reference>/", intervention_detail, name="detail"),
 ]
