@@ -8,6 +8,10 @@
   var field = document.getElementById("id_geometry");
   if (!element || !field) { return; }
   var config = JSON.parse(document.getElementById("map-config").textContent);
+  // Leaflet.draw 1.0.4 on Leaflet 1.9, where pointer events make every browser a touch one:
+  // its touch handler and its mouse handler each take a click, so every other vertex was
+  // lost. The mouse handler alone adds them (a tap sends the browser's mouse events too).
+  L.Draw.Polyline.prototype._onTouch = L.Util.falseFn;
   var map = L.map(element).setView(config.centre, config.zoom);
   L.tileLayer(config.tiles, { attribution: config.attribution, maxZoom: 19 }).addTo(map);
   var drawn = new L.FeatureGroup().addTo(map);
