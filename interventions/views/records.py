@@ -78,6 +78,69 @@ def _map_config() -> dict[str, object]:
     }
 
 
+def _draw_words() -> dict[str, Any]:
+    """Leaflet.draw's words in the reader's language (merged into its `L.drawLocal`)."""
+
+    def action(title: str, text: str) -> dict[str, str]:
+        return {"title": title, "text": text}
+
+    def tips(start: str, cont: str = "", end: str = "") -> dict[str, Any]:
+        tooltip = {"start": start, "cont": cont, "end": end}
+        return {"tooltip": {key: value for key, value in tooltip.items() if value}}
+
+    return {
+        "draw": {
+            "toolbar": {
+                "actions": action(_("Cancel drawing"), _("Cancel")),
+                "finish": action(_("Finish drawing"), _("Finish")),
+                "undo": action(_("Delete the last point drawn"), _("Delete the last point")),
+                "buttons": {
+                    "polyline": _("Draw a line"),
+                    "polygon": _("Draw an area"),
+                    "marker": _("Place a point"),
+                },
+            },
+            "handlers": {
+                "marker": tips(_("Click the map to place the point.")),
+                "polygon": tips(
+                    _("Click to start drawing the area."),
+                    _("Click to continue drawing the area."),
+                    _("Click the first point to close the area."),
+                ),
+                "polyline": tips(
+                    _("Click to start drawing the line."),
+                    _("Click to continue drawing the line."),
+                    _("Click the last point to finish the line."),
+                ),
+            },
+        },
+        "edit": {
+            "toolbar": {
+                "actions": {
+                    "save": action(_("Save the changes"), _("Save")),
+                    "cancel": action(_("Cancel editing and discard the changes"), _("Cancel")),
+                    "clearAll": action(_("Remove everything drawn"), _("Remove all")),
+                },
+                "buttons": {
+                    "edit": _("Change what is drawn"),
+                    "editDisabled": _("Nothing drawn to change"),
+                    "remove": _("Remove shapes"),
+                    "removeDisabled": _("Nothing drawn to remove"),
+                },
+            },
+            "handlers": {
+                "edit": {
+                    "tooltip": {
+                        "text": _("Drag the handles or points to change the shapes."),
+                        "subtext": _("Cancel undoes the changes."),
+                    }
+                },
+                "remove": {"tooltip": {"text": _("Click a shape to remove it.")}},
+            },
+        },
+    }
+
+
 def _feature(intervention: Intervention) -> dict[str, Any]:
     geometry = intervention.geometry
     return {
@@ -257,7 +320,11 @@ def manage_new(request: HttpRequest) -> HttpResponse:
     return _form_page(
         request,
         "interventions/manage/form.html",
-        {"title": _("Record an intervention"), "map_config": _map_config()},
+        {
+            "title": _("Record an intervention"),
+            "map_config": _map_config(),
+            "draw_words": _draw_words(),
+        },
         form,
     )
 
@@ -285,6 +352,7 @@ def manage_edit(request: HttpRequest, reference: str) -> HttpResponse:
             "title": _("Change the intervention"),
             "intervention": intervention,
             "map_config": _map_config(),
+            "draw_words": _draw_words(),
             "next_status": NEXT_STATUS.get(InterventionStatus(intervention.status)),
         },
         form,

@@ -12,6 +12,13 @@
   // its touch handler and its mouse handler each take a click, so every other vertex was
   // lost. The mouse handler alone adds them (a tap sends the browser's mouse events too).
   L.Draw.Polyline.prototype._onTouch = L.Util.falseFn;
+  // Its words in the page's language.
+  (function merge(into, from) {
+    Object.keys(from).forEach(function (key) {
+      if (from[key] && typeof from[key] === "object" && into[key]) { merge(into[key], from[key]); }
+      else { into[key] = from[key]; }
+    });
+  })(L.drawLocal, JSON.parse(document.getElementById("draw-words").textContent));
   var map = L.map(element).setView(config.centre, config.zoom);
   L.tileLayer(config.tiles, { attribution: config.attribution, maxZoom: 19 }).addTo(map);
   var drawn = new L.FeatureGroup().addTo(map);

@@ -114,7 +114,7 @@ def test_an_analyst_draws_an_intervention_on_the_map_and_reads_it(
 
     # The square, drawn: three corners, then the first again to close it.
     page.locator("#intervention-draw-map").scroll_into_view_if_needed()
-    page.locator(".leaflet-draw-draw-polygon").click()
+    page.get_by_role("link", name="Draw an area").click()
     vertices = page.locator("#intervention-draw-map .leaflet-editing-icon")
     for count, (x, y) in enumerate(((0.3, 0.3), (0.7, 0.3), (0.7, 0.7)), 1):
         _click_map(page, x, y)
