@@ -40,6 +40,7 @@ def _items() -> list[NavItem]:
         NavItem(_("Rate a place"), reverse("reports:evaluate")),
         NavItem(_("Surveys"), reverse("surveys:list")),
         NavItem(_("Crime prevention council"), reverse("councils:home")),
+        NavItem(_("Interventions"), reverse("interventions:list")),
         NavItem(_("My reports"), reverse("reports:mine"), AUTHENTICATED),
         NavItem(_("Moderation"), reverse("reports:moderation_queue"), frozenset({Role.MODERATOR})),
         NavItem(

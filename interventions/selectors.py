@@ -30,6 +30,7 @@ from interventions.models import (
     InterventionPhoto,
     InterventionStatus,
     Proposal,
+    Session,
 )
 
 READ_ALL_ROLES = (Role.COUNCIL_MEMBER, Role.COUNCIL_SECRETARY, Role.ANALYST, Role.ADMIN)
@@ -320,3 +321,52 @@ def intervention_photo_get(
     if found is None:
         raise Http404
     return found
+
+
+def photos_for(user: User | AnonymousUser) -> QuerySet[InterventionPhoto]:
+    """The photos of the interventions this user may read."""
+    return InterventionPhoto.objects.filter(intervention__in=interventions_for(user).values("pk"))
+
+
+def interventions_edited_by(user: User | AnonymousUser) -> QuerySet[Intervention]:
+    """The interventions this user records and edits: all of them for the editing roles, none
+    otherwise (their pages are a 404)."""
+    if not user_edits(user):
+        raise Http404
+    return Intervention.objects.all()
+
+
+def session_for_editing(*, user: User | AnonymousUser, reference: str, session_id: int) -> Session:
+    intervention = intervention_for_editing(user=user, reference=reference)
+    found = intervention.sessions.filter(pk=session_id).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def proposal_for_editing(*, user: User | AnonymousUser, public_id: uuid.UUID) -> Proposal:
+    if not user_edits(user):
+        raise Http404
+    found = (
+        Proposal.objects.select_related("session__intervention").filter(public_id=public_id).first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+def reports_shown_with(intervention: Intervention) -> QuerySet[Report]:
+    """The reports that motivated an intervention which its page may show: the public ones only
+    (a private report's text or place never appears beside an intervention)."""
+    return (
+        reports_public()
+        .filter(pk__in=intervention.reports.values("pk"))
+        .select_related("category")
+        .order_by("-created_at")
+    )
+
+
+def sessions_shown_with(intervention: Intervention) -> QuerySet[Session]:
+    return intervention.sessions.prefetch_related("participants", "proposals").order_by(
+        "held_on", "pk"
+    )

@@ -11,6 +11,7 @@ import io
 import re
 import uuid
 from dataclasses import dataclass, field
+from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -121,6 +122,9 @@ NOT_PAGES = {
     "councils:manage_minutes_return": "POST only",
     "councils:manage_minutes_publish": "POST only",
     "councils:manage_minutes_comment": "POST only",
+    "interventions:photo": "a JPEG (with its own `sandbox` policy)",
+    "interventions:manage_status": "POST only",
+    "interventions:manage_proposal_send": "POST only",
     "api_schema": "the OpenAPI document",
 }
 # The API answers JSON (or XML, CSV, vector tiles) only: there is no browsable HTML API.
@@ -363,7 +367,43 @@ def world(piraeus: None) -> dict[str, Any]:
     )
     indicator = Indicator.objects.create(code="perception", name_en="P", name_el="Α")
     IndicatorEstimate.objects.create(survey=published, indicator=indicator, n=40, estimate=50.0)
+    # An intervention recorded by an analyst, with a session (the intervention's pages).
+    from interventions.models import Intervention, Session
+    from interventions.services.interventions import intervention_save
+    from interventions.services.sessions import session_save
+
+    intervention = intervention_save(
+        intervention=Intervention(
+            title_en="Awareness in schools",
+            kind="awareness",
+            organisation="Municipality",
+            area=Area.objects.filter(level=Area.Level.DISTRICT).first(),
+        ),
+        by=user_with_role(Role.ANALYST),
+    )
+    session = session_save(
+        session=Session(
+            intervention=intervention,
+            held_on=date(2026, 1, 10),
+            place_kind="school",
+            place_name="School",
+            facilitator="Police",
+        ),
+        attendance=[],
+    )
+    by_intervention = {"reference": intervention.reference}
     overrides: dict[str, dict[str, Any]] = {
+        **{
+            f"interventions:{name}": by_intervention
+            for name in (
+                "detail",
+                "manage_edit",
+                "manage_status",
+                "manage_photos",
+                "manage_session_new",
+            )
+        },
+        "interventions:manage_session_edit": {**by_intervention, "session_id": session.pk},
         "surveys:results_wave": {"code": published.code},
         "victims:break_glass": {"case_id": behind_glass.pk},
         "accounts:password_reset_confirm": {"token": default_token_generator.make_token(citizen)},

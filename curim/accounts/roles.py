@@ -99,6 +99,22 @@ ANALYST_HARM_PERMISSIONS = frozenset(
     {"analytics.view_categoryharm", "analytics.change_categoryharm"}
 )
 
+# In the Django admin, admins keep the interventions whole (their records, sessions with the
+# participant counts, and the proposals heard), delete photos (added on the staff's pages, where
+# they are stripped of metadata) and read the evaluations (computed in the background).
+INTERVENTION_ADMIN_PERMISSIONS = frozenset(
+    {
+        *(
+            f"interventions.{verb}_{model}"
+            for model in ("intervention", "session", "participants", "proposal")
+            for verb in ("view", "add", "change", "delete")
+        ),
+        "interventions.view_interventionphoto",
+        "interventions.delete_interventionphoto",
+        "interventions.view_evaluation",
+    }
+)
+
 # Django permissions ("app_label.codename") per role. Roles whose work arrives with later
 # features hold none yet; their access is granted by role membership in the selectors.
 ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
@@ -145,6 +161,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
             *COUNCIL_ADMIN_PERMISSIONS,
             *ANALYTICS_ADMIN_PERMISSIONS,
             *ADMIN_HARM_PERMISSIONS,
+            *INTERVENTION_ADMIN_PERMISSIONS,
         }
     ),
 }

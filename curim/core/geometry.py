@@ -154,67 +154,101 @@ def _number(value: Any, name: str) -> float:
     return number
 
 
-# --- Any geometry: a point, a line or an area (interventions' places) -------------------------
+# A drawn intervention or place: a point, a line or an area, or several of one kind. Enough
+# positions for a street traced on the map, bounded so that a pasted file cannot make GEOS work
+# for long.
+GEOMETRY_MAX_POSITIONS = 5_000
+GEOMETRY_TEXT_MAX = 500_000
+_GEOMETRY_TYPES = (
+    "Point",
+    "MultiPoint",
+    "LineString",
+    "MultiLineString",
+    "Polygon",
+    "MultiPolygon",
+)
+
+
+def geometry_from_geojson(geometry: Any) -> GEOSGeometry:
+    """A GeoJSON Point, LineString or Polygon (or a Multi* of one of them) in EPSG:4326, with
+    the same refusals as the boundaries: no "crs" member, longitudes within ±180 and latitudes
+    within ±90, finite numbers, valid shapes, and at most GEOMETRY_MAX_POSITIONS positions."""
+    if not isinstance(geometry, dict):
+        raise GeometryError(_("The geometry must be a GeoJSON object."))
+    if "crs" in geometry:
+        raise GeometryError(
+            _("A “crs” member is not accepted: coordinates are WGS 84 (EPSG:4326).")
+        )
+    kind, coordinates = geometry.get("type"), geometry.get("coordinates")
+    if kind not in _GEOMETRY_TYPES:
+        raise GeometryError(
+            _("Expected a point, line or polygon (or several of one kind), not %(kind)s.")
+            % {"kind": str(kind)[:40]}
+        )
+    counter = [0]
+    result: GEOSGeometry
+    if kind == "Point":
+        result = _position(coordinates, counter)
+    elif kind == "LineString":
+        result = _line(coordinates, counter)
+    elif kind == "Polygon":
+        result = _polygon_counted(coordinates, counter)
+    else:
+        if not isinstance(coordinates, list) or not coordinates:
+            raise GeometryError(_("A %(kind)s needs at least one part.") % {"kind": kind})
+        part = {
+            "MultiPoint": _position,
+            "MultiLineString": _line,
+            "MultiPolygon": _polygon_counted,
+        }[kind]
+        parts = [part(item, counter) for item in coordinates]
+        collection = {
+            "MultiPoint": MultiPoint,
+            "MultiLineString": MultiLineString,
+            "MultiPolygon": MultiPolygon,
+        }[kind]
+        result = collection(*parts)
+    result.srid = STORAGE_SRID
+    if not result.valid:
+        raise GeometryError(
+            _("The shape is not valid: %(reason)s") % {"reason": result.valid_reason}
+        )
+    return result
+
+
+def geometry_from_text(text: str) -> GEOSGeometry:
+    """A geometry as a form sends it: GeoJSON text, a geometry or a Feature holding one."""
+    if len(text) > GEOMETRY_TEXT_MAX:
+        raise GeometryError(_("The geometry is too large."))
+    try:
+        data = json_parse(text.strip())
+    except JSONInputError as exc:
+        raise GeometryError(str(exc)) from None
+    if isinstance(data, dict) and data.get("type") == "Feature":
+        if "crs" in data:
+            raise GeometryError(
+                _("A “crs” member is not accepted: coordinates are WGS 84 (EPSG:4326).")
+            )
+        data = data.get("geometry")
+    return geometry_from_geojson(data)
+
+
 _EWKT_ANY = re.compile(
     r"(?:SRID=(?P<srid>[^;]{0,12});)?\s*"
     r"(?P<wkt>(?P<type>(?:MULTI)?(?:POINT|LINESTRING|POLYGON))\s*(?:ZM|Z|M)?\s*"
     r"\((?P<body>[0-9eE,.+() \t\r\n-]*)\))",
     re.IGNORECASE,
 )
-ANY_TYPES = ("Point", "LineString", "Polygon", "MultiPoint", "MultiLineString", "MultiPolygon")
-# More positions than a drawn place needs: refused before GEOS builds anything.
-ANY_MAX_POSITIONS = 20_000
-
-
-def geometry_any_from_geojson(geometry: Any) -> GEOSGeometry:
-    """A Point, LineString, Polygon or one of their Multi kinds, from GeoJSON in EPSG:4326,
-    with the refusals of `multipolygon_from_geojson` (no "crs", numbers in range, valid)."""
-    if not isinstance(geometry, dict):
-        raise GeometryError(_("The geometry must be a GeoJSON object."))
-    if "crs" in geometry:
-        raise GeometryError(
-            _("A 'crs' member is not accepted: coordinates are WGS 84 (EPSG:4326).")
-        )
-    kind, coordinates = geometry.get("type"), geometry.get("coordinates")
-    if kind not in ANY_TYPES:
-        raise GeometryError(_("Expected a Point, LineString, Polygon or one of their Multi kinds."))
-    if _positions(coordinates) > ANY_MAX_POSITIONS:
-        raise GeometryError(
-            _("The geometry has more than %(n)d positions.") % {"n": ANY_MAX_POSITIONS}
-        )
-    result: GEOSGeometry
-    if kind == "Point":
-        result = _position(coordinates)
-    elif kind == "LineString":
-        result = _line(coordinates)
-    elif kind == "Polygon":
-        result = _polygon(coordinates)
-    else:
-        if not isinstance(coordinates, list) or not coordinates:
-            raise GeometryError(_("A Multi geometry needs at least one part."))
-        part = {"MultiPoint": _position, "MultiLineString": _line, "MultiPolygon": _polygon}
-        parts = [part[str(kind)](p) for p in coordinates]
-        collection = {
-            "MultiPoint": MultiPoint,
-            "MultiLineString": MultiLineString,
-            "MultiPolygon": MultiPolygon,
-        }[str(kind)]
-        result = collection(*parts)
-    result.srid = STORAGE_SRID
-    if not result.valid:
-        raise GeometryError(_("Invalid geometry: %(reason)s") % {"reason": result.valid_reason})
-    return result
 
 
 def geometry_any_from_text(text: str) -> GEOSGeometry:
-    """A point, line or area as a file or form gives it: GeoJSON or (E)WKT in EPSG:4326."""
+    """A point, line or area as a file gives it: GeoJSON (`geometry_from_text`) or (E)WKT in
+    EPSG:4326, which goes through the GeoJSON reader for the same range and validity checks."""
     text = text.strip()
+    if len(text) > GEOMETRY_TEXT_MAX:
+        raise GeometryError(_("The geometry is too large."))
     if text.startswith("{"):
-        try:
-            geometry = json_parse(text)
-        except JSONInputError as exc:
-            raise GeometryError(str(exc)) from None
-        return geometry_any_from_geojson(geometry)
+        return geometry_from_text(text)
     match = _EWKT_ANY.fullmatch(text)
     if match is None:
         raise GeometryError(
@@ -231,36 +265,46 @@ def geometry_any_from_text(text: str) -> GEOSGeometry:
             _("This SRID is not accepted: coordinates are WGS 84 (EPSG:%(srid)d).")
             % {"srid": STORAGE_SRID}
         )
+    if match["body"].count(",") + 1 > GEOMETRY_MAX_POSITIONS:
+        raise GeometryError(
+            _("The geometry has more than %(max)d positions.") % {"max": GEOMETRY_MAX_POSITIONS}
+        )
     try:
         parsed = WKTReader().read(match["wkt"])
     except (GEOSException, ValueError):
         raise GeometryError(_("This is not valid WKT.")) from None
     if parsed.empty:
         raise GeometryError(_("The geometry is empty."))
-    # Through the GeoJSON path, so that WKT gets the same range and validity checks.
     coordinates = json.loads(json.dumps(cast(Any, parsed).coords))
     if parsed.geom_type == "MultiPoint":
         coordinates = [list(p) for p in coordinates]
-    return geometry_any_from_geojson({"type": parsed.geom_type, "coordinates": coordinates})
+    return geometry_from_geojson({"type": parsed.geom_type, "coordinates": coordinates})
 
 
-def _positions(coordinates: Any) -> int:
-    """How many positions nested lists hold (a position: a list of numbers)."""
-    if not isinstance(coordinates, list):
-        return 0
-    if coordinates and not isinstance(coordinates[0], list):
-        return 1
-    return sum(_positions(part) for part in coordinates)
+def _counted(counter: list[int], count: int) -> None:
+    counter[0] += count
+    if counter[0] > GEOMETRY_MAX_POSITIONS:
+        raise GeometryError(
+            _("The geometry has more than %(max)d positions.") % {"max": GEOMETRY_MAX_POSITIONS}
+        )
 
 
-def _position(position: Any) -> Point:
+def _position(position: Any, counter: list[int]) -> Point:
     if not isinstance(position, list | tuple) or len(position) < 2:
         raise GeometryError(_("A position is a [longitude, latitude] pair."))
+    _counted(counter, 1)
     return point_from_lon_lat(position[0], position[1])
 
 
-def _line(positions: Any) -> LineString:
+def _line(positions: Any, counter: list[int]) -> LineString:
     if not isinstance(positions, list) or len(positions) < 2:
         raise GeometryError(_("A line needs at least two positions."))
-    points = [_position(p) for p in positions]
-    return LineString([(p.x, p.y) for p in points])
+    return LineString([_position(position, counter).coords for position in positions])
+
+
+def _polygon_counted(rings: Any, counter: list[int]) -> Polygon:
+    if not isinstance(rings, list) or not rings:
+        raise GeometryError(_("A polygon needs at least one ring."))
+    for ring in rings:
+        _counted(counter, len(ring) if isinstance(ring, list) else 0)
+    return _polygon(rings)

@@ -114,6 +114,20 @@ SECRETARY_FORM_NO_HEAD: Row = {
     ELSE: LOGIN_FIRST,
 }
 
+# Interventions: read by the council, analysts and admins; recorded by secretaries, analysts
+# and admins (interventions/selectors.py).
+INTERVENTION_READERS = COUNCIL | frozenset({ANALYST, ADMIN})
+INTERVENTION_EDITORS = frozenset({COUNCIL_SECRETARY, ANALYST, ADMIN})
+INTERVENTION_FORM: Row = {
+    "GET HEAD": {ANONYMOUS: LOGIN, INTERVENTION_EDITORS: 200, OTHERS: 404},
+    "POST": {ANONYMOUS: LOGIN, INTERVENTION_EDITORS: 400, OTHERS: 404},
+    ELSE: LOGIN_FIRST,
+}
+INTERVENTION_BUTTON: Row = {
+    "POST": {ANONYMOUS: LOGIN, INTERVENTION_EDITORS: REDIRECT, OTHERS: 404},
+    ELSE: LOGIN_FIRST,
+}
+
 # URLs anonymous visitors may use, and why. Every other URL refuses them (401, 403, 404, 405,
 # or a redirect to a login page): a test checks the rows below against this list.
 PUBLIC = {
@@ -206,6 +220,10 @@ PUBLIC = {
     "api:intervention_list": "the public interventions for the map (GeoJSON)",
     "api:intervention_detail": "one public intervention (a 404 for one that is not public)",
     "api:intervention_photo": "photos of public interventions (a 404 for the others)",
+    # --- Interventions: completed and evaluated ones, and planned ones marked public.
+    "interventions:list": "the public interventions, listed and on a map",
+    "interventions:detail": "a public intervention's page (a 404 for one not public)",
+    "interventions:photo": "a public intervention's photos before and after",
 }
 
 ROWS: dict[str, Row] = {
@@ -752,6 +770,27 @@ ROWS: dict[str, Row] = {
         "OPTIONS": {**UNIT_API_DOOR, UNIT_VERIFIED: 200},
         ELSE: {**UNIT_API_DOOR, UNIT_VERIFIED: 405},
     },
+    # --- Interventions (interventions/views/records.py) ------------------------------------
+    # The public reads the public ones; the council, analysts and admins read every one, on
+    # the same pages. Secretaries, analysts and admins record them under manage/ (a 404 for
+    # anybody else); an empty POST shows the form with its errors, and a button's POST goes
+    # back to the intervention's page whatever it did.
+    "interventions:list": {"GET HEAD": 200},
+    "interventions:detail": {"GET HEAD": {INTERVENTION_READERS: 200, OTHERS: 404}},
+    "interventions:detail[public]": {"GET HEAD": 200},
+    "interventions:photo": {"GET HEAD": {INTERVENTION_READERS: 200, OTHERS: 404}},
+    "interventions:photo[public]": {"GET HEAD": 200},
+    "interventions:manage_list": {
+        "GET HEAD": {ANONYMOUS: LOGIN, INTERVENTION_EDITORS: 200, OTHERS: 404},
+        ELSE: LOGIN_FIRST,
+    },
+    "interventions:manage_new": INTERVENTION_FORM,
+    "interventions:manage_edit": INTERVENTION_FORM,
+    "interventions:manage_photos": INTERVENTION_FORM,
+    "interventions:manage_session_new": INTERVENTION_FORM,
+    "interventions:manage_session_edit": INTERVENTION_FORM,
+    "interventions:manage_status": INTERVENTION_BUTTON,
+    "interventions:manage_proposal_send": INTERVENTION_BUTTON,
     # --- The Django admin: the site's own pages --------------------------------------------
     "admin:index": {ELSE: {NOT_ADMIN_SITE: ADMIN_LOGIN, ADMIN_SITE: 200}},
     "admin:login": {
@@ -879,6 +918,14 @@ ADMIN_MODELS: dict[str, AdminModel] = {
     "analytics_categoryharm": AdminModel(
         view=SURVEY_BUILDERS, add=ADMINS, change=SURVEY_BUILDERS, delete=ADMINS
     ),
+    # Interventions: admins keep the records, sessions (with their counts) and proposals whole;
+    # photos are read and deleted (added on the staff's pages, stripped of metadata), and
+    # evaluations read only (computed in the background), even by the superuser.
+    "interventions_intervention": AdminModel(view=ADMINS, add=ADMINS, change=ADMINS, delete=ADMINS),
+    "interventions_session": AdminModel(view=ADMINS, add=ADMINS, change=ADMINS, delete=ADMINS),
+    "interventions_proposal": AdminModel(view=ADMINS, add=ADMINS, change=ADMINS, delete=ADMINS),
+    "interventions_interventionphoto": AdminModel(view=ADMINS, delete=ADMINS),
+    "interventions_evaluation": AdminModel(view=ADMINS),
 }
 
 ADMIN_PAGES = ("changelist", "add", "change", "delete", "history", "<object>")
@@ -954,6 +1001,7 @@ ROWS.update(
         "admin:app_list[surveys]": _admin_app(SURVEY_BUILDERS),
         "admin:app_list[councils]": _admin_app(ADMINS),
         "admin:app_list[analytics]": _admin_app(INCIDENT_KEEPERS),
+        "admin:app_list[interventions]": _admin_app(ADMINS),
     }
 )
 

@@ -136,12 +136,10 @@ BY_NAME: dict[str, dict[str, Value]] = {
     "councils:meeting_pack[held]": {"meeting_id": obj("meeting_held")},
     "councils:recommendation": {"reference": obj("recommendation", "reference")},
     # A completed intervention (public) and a planned one (not public), each with a photo.
-    "api:intervention_detail": {"reference": obj("intervention", "reference")},
-    "api:intervention_detail[planned]": {"reference": obj("intervention_planned", "reference")},
-    "api:intervention_photo": {"public_id": obj("intervention_photo", "public_id")},
-    "api:intervention_photo[planned]": {
-        "public_id": obj("intervention_planned_photo", "public_id")
-    },
+    "api:intervention_detail": {"reference": obj("intervention_public", "reference")},
+    "api:intervention_detail[planned]": {"reference": obj("intervention", "reference")},
+    "api:intervention_photo": {"public_id": obj("interventionphoto_public", "public_id")},
+    "api:intervention_photo[planned]": {"public_id": obj("interventionphoto", "public_id")},
     "api:council_meeting_detail": {"meeting_id": obj("meeting")},
     "api:council_meeting_detail[public]": {"meeting_id": obj("meeting_held")},
     "api:council_agenda_item_create": {"meeting_id": obj("meeting")},
@@ -239,7 +237,23 @@ BY_NAME: dict[str, dict[str, Value]] = {
     "admin:app_list[surveys]": {"app_label": literal("surveys")},
     "admin:app_list[councils]": {"app_label": literal("councils")},
     "admin:app_list[analytics]": {"app_label": literal("analytics")},
+    "admin:app_list[interventions]": {"app_label": literal("interventions")},
     "admin:<catch-all>": {"url": literal("no/such/page/")},
+    # Interventions: the planned one is not public; the completed one is. The advisory
+    # meeting has the session and its proposal.
+    "interventions:detail": {"reference": obj("intervention", "reference")},
+    "interventions:detail[public]": {"reference": obj("intervention_public", "reference")},
+    "interventions:photo": {"public_id": obj("interventionphoto", "public_id")},
+    "interventions:photo[public]": {"public_id": obj("interventionphoto_public", "public_id")},
+    **{
+        f"interventions:manage_{name}": {"reference": obj("intervention", "reference")}
+        for name in ("edit", "status", "photos", "session_new")
+    },
+    "interventions:manage_session_edit": {
+        "reference": obj("intervention_advisory", "reference"),
+        "session_id": obj("session"),
+    },
+    "interventions:manage_proposal_send": {"public_id": obj("proposal", "public_id")},
     # A wave with responses cannot be deleted; one without can.
     "admin:surveys_survey_delete[no responses]": {"object_id": obj("survey_closed")},
     "admin:surveys_question_delete[no responses]": {"object_id": obj("question_closed")},

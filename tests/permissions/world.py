@@ -38,7 +38,7 @@ from curim.reports.services.evaluations import EvaluationDraft, evaluation_submi
 from curim.reports.services.open311 import api_key_issue
 from curim.reports.services.submission import ReportDraft, report_submit
 from curim.reports.services.workflow import report_transition
-from interventions.models import Intervention, InterventionPhoto, PhotoMoment
+from interventions.models import Intervention, PhotoMoment
 from interventions.services.interventions import intervention_photos_add, intervention_save
 from surveys.models import (
     ExportRecord,
@@ -524,7 +524,7 @@ def _proposal_sent(world: World) -> None:
     from django.utils import timezone
 
     from curim.areas.models import Area
-    from interventions.models import Intervention, Proposal, Session
+    from interventions.models import Proposal, Session
 
     intervention = Intervention.objects.create(
         reference="INT-2026-901",
@@ -553,29 +553,85 @@ def _proposal_sent(world: World) -> None:
 
 
 def _intervention_records(world: World) -> None:
-    """A completed intervention (public) and a planned one that is not public, each with a
-    photo (the API's list, detail and photos; the exchange of files)."""
-    objects = world.objects
-    secretary = world.users[COUNCIL_SECRETARY]
-    made: dict[str, Intervention] = {}
-    for key, status in (("intervention", "completed"), ("intervention_planned", "planned")):
-        made[key] = intervention_save(
+    """A planned playground not yet public (with the unpublished report among its evidence and
+    a photo), a completed lighting intervention (public, with a photo and a finished
+    evaluation), and a planned advisory meeting with a session, its counts and a proposal."""
+    from django.contrib.gis.geos import GEOSGeometry
+
+    from interventions.models import (
+        Evaluation,
+        EvaluationStatus,
+        InterventionKind,
+        InterventionStatus,
+        ParticipantGroup,
+        Session,
+    )
+    from interventions.services.interventions import (
+        intervention_status_advance,
+    )
+    from interventions.services.sessions import Attendance, session_save
+
+    users, objects = world.users, world.objects
+    analyst = users[ANALYST]
+    district = Area.objects.get(level=Area.Level.DISTRICT, code__endswith="1")
+
+    def made(kind: str, title: str, geometry: str | None) -> Intervention:
+        return intervention_save(
             intervention=Intervention(
-                title_en=f"Playground ({status})",
-                kind="playground",
-                status=status,
-                starts_on=date(2025, 3, 1) if status == "completed" else None,
-                ends_on=date(2025, 6, 30) if status == "completed" else None,
-                organisation="Municipality",
-                area=objects["area"],
-                geometry=Point(*CENTRE, srid=4326),
+                title_en=title,
+                kind=kind,
+                organisation="Municipality of Piraeus",
+                area=district,
+                geometry=GEOSGeometry(geometry, srid=4326) if geometry else None,
+                starts_on=date(2024, 1, 1),
+                ends_on=date(2024, 6, 30),
             ),
-            by=secretary,
+            by=analyst,
+            report_ids=[objects["report_unpublished"].pk, objects["report"].pk],
         )
-    objects.update(made)
-    photos: dict[str, InterventionPhoto] = {}
-    for key, intervention in made.items():
-        (photos[f"{key}_photo"],) = intervention_photos_add(
-            intervention=intervention, moment=PhotoMoment.AFTER, uploads=[_jpeg()]
-        )
-    objects.update(photos)
+
+    planned = made(InterventionKind.PLAYGROUND, "Playground of Kastella", "POINT (23.65 37.94)")
+    done = made(
+        InterventionKind.LIGHTING,
+        "Lighting on the harbour road",
+        "LINESTRING (23.64 37.945, 23.645 37.946)",
+    )
+    for step in (InterventionStatus.IN_PROGRESS, InterventionStatus.COMPLETED):
+        done = intervention_status_advance(intervention=done, to=step)
+    advisory = made(InterventionKind.ADVISORY, "Advisory meeting in Kaminia", None)
+    session = session_save(
+        session=Session(
+            intervention=advisory,
+            held_on=date(2024, 2, 1),
+            place_kind="community_centre",
+            place_name="Community centre",
+            facilitator="The deputy mayor",
+        ),
+        attendance=[Attendance(ParticipantGroup.RESIDENTS, 25)],
+        proposals=["More lights at the bus stop"],
+    )
+    (photo,) = intervention_photos_add(
+        intervention=planned, moment=PhotoMoment.BEFORE, uploads=[_jpeg()]
+    )
+    (photo_public,) = intervention_photos_add(
+        intervention=done, moment=PhotoMoment.AFTER, uploads=[_jpeg()]
+    )
+    evaluation = Evaluation.objects.create(
+        intervention=done,
+        version=1,
+        status=EvaluationStatus.DONE,
+        method="difference in differences",
+        result={"estimate": -0.2, "ci_low": -0.4, "ci_high": -0.01},
+        sms_level=3,
+        requested_by=analyst,
+    )
+    objects.update(
+        intervention=planned,
+        intervention_public=done,
+        intervention_advisory=advisory,
+        session=session,
+        proposal=session.proposals.get(),
+        interventionphoto=photo,
+        interventionphoto_public=photo_public,
+        evaluation=evaluation,
+    )
