@@ -1,0 +1,105 @@
+"""What the evaluation tests share: an intervention in a district of the demo map, and
+reports scattered at random inside an area or a zone, over a period (created directly, as a
+moderator would have left them: published, at their exact place)."""
+
+import random
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.contrib.gis.geos import GEOSGeometry, Point
+from django.utils import timezone
+
+from curim.accounts.models import User
+from curim.accounts.roles import Role
+from curim.areas.models import Area
+from curim.reports.models import Category, Report, ReportStatus
+from interventions.evaluation_data import local_midnight
+from interventions.models import Intervention, InterventionKind, InterventionStatus
+from tests.factories import user_with_role
+
+PLAYGROUND = (23.6340, 37.9520)  # a point inside piraeus-4 (checked in the tests)
+
+
+def analyst(email: str = "analyst-eval@example.org") -> User:
+    found = User.objects.filter(email=email).first()
+    return found or user_with_role(Role.ANALYST, email=email)
+
+
+def intervention_make(
+    *,
+    area_code: str = "piraeus-2",
+    kind: InterventionKind = InterventionKind.AWARENESS,
+    geometry: GEOSGeometry | None = None,
+    starts_on: date = date(2025, 1, 1),
+    ends_on: date = date(2025, 1, 31),
+    status: InterventionStatus = InterventionStatus.COMPLETED,
+    categories: tuple[str, ...] = (),
+    **fields: Any,
+) -> Intervention:
+    intervention = Intervention.objects.create(
+        reference=fields.pop("reference", f"INT-2025-{Intervention.objects.count() + 1:03d}"),
+        title_en=fields.pop("title_en", "Awareness sessions in schools"),
+        kind=kind,
+        status=status,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        organisation="Municipality of Piraeus",
+        area=Area.objects.get(code=area_code),
+        geometry=geometry,
+        created_by=analyst(),
+        **fields,
+    )
+    if categories:
+        intervention.categories.set(Category.objects.filter(slug__in=categories))
+    return intervention
+
+
+def point_in(geometry: GEOSGeometry, rng: random.Random) -> Point:
+    """A random point covered by `geometry` (EPSG:4326)."""
+    x0, y0, x1, y1 = geometry.extent
+    while True:
+        point = Point(rng.uniform(x0, x1), rng.uniform(y0, y1), srid=4326)
+        if geometry.contains(point):
+            return point
+
+
+def reports_scatter(
+    *,
+    within: GEOSGeometry,
+    count: int,
+    start: date,
+    end: date,
+    category: str = "graffiti",
+    seed: int = 0,
+    status: str = ReportStatus.PUBLISHED,
+) -> list[Report]:
+    """`count` reports at random places in `within`, at random times from `start` to `end`
+    (days included), filed on the district that covers each."""
+    rng = random.Random(seed)  # noqa: S311  # test data, not secrets
+    kind = Category.objects.get(slug=category)
+    begin = local_midnight(start)
+    seconds = int((local_midnight(end + timedelta(days=1)) - begin).total_seconds())
+    districts = list(Area.objects.filter(level=Area.Level.DISTRICT))
+    reports = []
+    for _ in range(count):
+        point = point_in(within, rng)
+        area = next((d for d in districts if d.geometry.covers(point)), None)
+        reports.append(
+            Report(
+                category=kind,
+                description="Counted by an evaluation",
+                occurred_at=begin + timedelta(seconds=rng.randrange(seconds)),
+                location=point,
+                public_location=point,
+                area=area,
+                severity=3,
+                feeling_unsafe=3,
+                status=status,
+                published_at=timezone.now(),
+            )
+        )
+    return Report.objects.bulk_create(reports)
+
+
+def at(day: date, hour: int = 12) -> datetime:
+    return local_midnight(day) + timedelta(hours=hour)
