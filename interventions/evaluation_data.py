@@ -31,13 +31,16 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection
+from django.http import Http404
 
 from curim.accounts.models import User
 from curim.analytics.models import RunAudience, Sources
 from curim.analytics.selectors.events import EventQuery, events_sql
 from curim.areas.models import Area
-from interventions.models import Intervention
+from interventions.models import Evaluation, EvaluationStatus, Intervention
+from interventions.selectors import user_reads_all
 from surveys.models import Indicator, Survey
 from surveys.selectors import estimates_visible_to
 
@@ -392,3 +395,21 @@ def indicators_of(intervention: Intervention) -> list[Indicator]:
     if intervention.indicator_id is not None and intervention.indicator is not None:
         return [intervention.indicator]
     return list(Indicator.objects.order_by("position", "code"))
+
+
+# --- Who reads which evaluation --------------------------------------------------------------
+
+
+def evaluation_readable(
+    *, user: User | AnonymousUser, intervention: Intervention, version: int
+) -> Evaluation:
+    """One evaluation of an intervention the caller has read with `intervention_get`: its
+    finished ones for everybody who may read the intervention, any (queued, unanswered) for
+    those who read every intervention; a 404 otherwise."""
+    evaluations = intervention.evaluations.all()
+    if not user_reads_all(user):
+        evaluations = evaluations.filter(status=EvaluationStatus.DONE)
+    found = evaluations.filter(version=version).select_related("intervention").first()
+    if found is None:
+        raise Http404
+    return found

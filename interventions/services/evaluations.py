@@ -25,6 +25,7 @@ from curim.areas.models import Area
 from curim.core.services import task_enqueue
 from curim.reports.models import Category
 from interventions.evaluation_data import (
+    SUGGESTED_AREAS,
     CountsPanel,
     PanelRequest,
     Windows,
@@ -67,7 +68,8 @@ BUFFER_M_MIN, BUFFER_M_MAX = 25, 1000
 RING_M_MIN, RING_M_MAX = 50, 2000
 DEFAULT_BUFFER_M = 100
 DEFAULT_RING_M = 300  # from the treated zone's edge: 100–400 m around a point by default
-COMPARISON_MAX = 20
+COMPARISON_MAX = 40
+SUGGEST_MIN = 2
 EVALUABLE = (InterventionStatus.COMPLETED, InterventionStatus.EVALUATED)
 
 
@@ -78,6 +80,7 @@ class EvaluationParameters:
     category_ids: tuple[int, ...]
     buffer_m: int
     ring_m: int
+    suggest_k: int = SUGGESTED_AREAS
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -90,6 +93,7 @@ class EvaluationParameters:
             "category_ids": list(self.category_ids),
             "buffer_m": self.buffer_m,
             "ring_m": self.ring_m,
+            "suggest_k": self.suggest_k,
         }
 
 
@@ -130,6 +134,9 @@ def parameters_clean(
         raw.get("buffer_m", DEFAULT_BUFFER_M), "buffer_m", BUFFER_M_MIN, BUFFER_M_MAX, errors
     )
     ring_m = _int(raw.get("ring_m", DEFAULT_RING_M), "ring_m", RING_M_MIN, RING_M_MAX, errors)
+    suggest_k = _int(
+        raw.get("suggest_k", SUGGESTED_AREAS), "suggest_k", SUGGEST_MIN, COMPARISON_MAX, errors
+    )
     sources = raw.get("sources", Sources.REPORTS)
     if sources not in Sources.values:
         errors["sources"] = _("Choose citizen reports, official incidents or both.")
@@ -166,17 +173,19 @@ def parameters_clean(
                 "days": PERIOD_DAYS_MIN
             }
     # Every value is there when no error was found.
-    missing = None in (b0, b1, a0, a1, periods, buffer_m, ring_m)
+    missing = None in (b0, b1, a0, a1, periods, buffer_m, ring_m, suggest_k)
     if errors or missing:
         raise ValidationError(errors)
     assert b0 is not None and b1 is not None and a0 is not None and a1 is not None  # noqa: PT018,S101
     assert periods is not None and buffer_m is not None and ring_m is not None  # noqa: PT018,S101
+    assert suggest_k is not None  # noqa: S101
     return EvaluationParameters(
         windows=Windows(b0, b1, a0, a1, periods),
         sources=Sources(sources),
         category_ids=category_ids,
         buffer_m=buffer_m,
         ring_m=ring_m,
+        suggest_k=suggest_k,
     )
 
 
@@ -194,6 +203,7 @@ def parameters_from_json(raw: Mapping[str, Any]) -> EvaluationParameters:
         category_ids=tuple(int(pk) for pk in raw.get("category_ids", ())),
         buffer_m=int(raw.get("buffer_m", DEFAULT_BUFFER_M)),
         ring_m=int(raw.get("ring_m", DEFAULT_RING_M)),
+        suggest_k=int(raw.get("suggest_k", SUGGESTED_AREAS)),
     )
 
 
@@ -329,6 +339,7 @@ def _compute(evaluation: Evaluation) -> tuple[str, dict[str, Any], int, str]:
             windows=parameters.windows,
             sources=parameters.sources,
             category_ids=parameters.category_ids,
+            k=parameters.suggest_k,
         )
         comparison_ids = suggestion.area_ids
     if not comparison_ids:

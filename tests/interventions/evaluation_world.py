@@ -103,3 +103,47 @@ def reports_scatter(
 
 def at(day: date, hour: int = 12) -> datetime:
     return local_midnight(day) + timedelta(hours=hour)
+
+
+def neighbourhood_grid(side: int = 5, size: float = 0.004) -> list[Area]:
+    """A municipality with one district cut into side × side square neighbourhoods (about
+    350 m wide), away from the demo map: enough areas for randomization inference."""
+    from tests.factories import square
+
+    x0, y0 = 23.80, 38.05
+    whole = square(x0, y0, side * size)
+    town = Area.objects.create(
+        code="gridtown",
+        level=Area.Level.MUNICIPALITY,
+        name_en="Gridtown",
+        name_el="Πλεγμα",
+        geometry=whole,
+    )
+    district = Area.objects.create(
+        code="gridtown-d",
+        level=Area.Level.DISTRICT,
+        parent=town,
+        name_en="Grid district",
+        name_el="Διαμέρισμα",
+        geometry=whole,
+    )
+    return [
+        Area.objects.create(
+            code=f"grid-{row}-{column}",
+            level=Area.Level.NEIGHBOURHOOD,
+            parent=district,
+            name_en=f"Square {row}-{column}",
+            name_el=f"Τετράγωνο {row}-{column}",
+            geometry=square(x0 + column * size, y0 + row * size, size),
+        )
+        for row in range(side)
+        for column in range(side)
+    ]
+
+
+def reports_in_area(area: Area, *, count: int, start: date, end: date, seed: int) -> None:
+    """Reports filed on `area` itself, at random places in it (a small inset keeps them off
+    the shared borders)."""
+    inner = area.geometry.buffer(-0.0002)
+    made = reports_scatter(within=inner, count=count, start=start, end=end, seed=seed)
+    Report.objects.filter(pk__in=[report.pk for report in made]).update(area=area)
