@@ -175,7 +175,7 @@ def _initial(intervention: Intervention) -> dict[str, Any]:
 
 @never_cache
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def evaluate(request: HttpRequest, reference: str) -> HttpResponse:
     intervention = _for_evaluating(request, reference)
     form = EvaluationForm(
