@@ -89,6 +89,7 @@ NOT_PAGES = {
     "councils:dashboard_cyber_alerts_csv": "a CSV file",
     "councils:dashboard_forecasts_csv": "a CSV file",
     "analytics:run_now": "POST only",
+    "interventions:evaluation_emmie": "POST only",
     "surveys:estimates_csv": "a CSV file",
     "surveys:changes_csv": "a CSV file",
     "surveys:results_estimates_csv": "a CSV file",
@@ -360,7 +361,16 @@ def world(piraeus: None) -> dict[str, Any]:
     )
     indicator = Indicator.objects.create(code="perception", name_en="P", name_el="Α")
     IndicatorEstimate.objects.create(survey=published, indicator=indicator, n=40, estimate=50.0)
+    # A completed intervention with a finished evaluation, for the evaluation's pages.
+    from tests.interventions.evaluation_world import finished_evaluation, intervention_make
+
+    evaluated = intervention_make(area_code="piraeus-2")
+    finished_evaluation(evaluated)
+    at_intervention = {"reference": evaluated.reference, "version": 1}
     overrides: dict[str, dict[str, Any]] = {
+        "interventions:evaluate": at_intervention,
+        "interventions:evaluation": at_intervention,
+        "interventions:evaluation_emmie": at_intervention,
         "surveys:results_wave": {"code": published.code},
         "victims:break_glass": {"case_id": behind_glass.pk},
         "accounts:password_reset_confirm": {"token": default_token_generator.make_token(citizen)},

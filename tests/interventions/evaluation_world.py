@@ -14,7 +14,13 @@ from curim.accounts.roles import Role
 from curim.areas.models import Area
 from curim.reports.models import Category, Report, ReportStatus
 from interventions.evaluation_data import local_midnight
-from interventions.models import Intervention, InterventionKind, InterventionStatus
+from interventions.models import (
+    Evaluation,
+    EvaluationStatus,
+    Intervention,
+    InterventionKind,
+    InterventionStatus,
+)
 from tests.factories import user_with_role
 
 PLAYGROUND = (23.6340, 37.9520)  # a point inside piraeus-4 (checked in the tests)
@@ -147,3 +153,74 @@ def reports_in_area(area: Area, *, count: int, start: date, end: date, seed: int
     inner = area.geometry.buffer(-0.0002)
     made = reports_scatter(within=inner, count=count, start=start, end=end, seed=seed)
     Report.objects.filter(pk__in=[report.pk for report in made]).update(area=area)
+
+
+def finished_evaluation(intervention: Intervention, **result: Any) -> Evaluation:
+    """A finished evaluation as the service stores it (its figures given here)."""
+    counts = [
+        {
+            "zone": "treated",
+            "role": "treated",
+            "code": "piraeus-2",
+            "name_en": "District 2",
+            "name_el": "Δ2",
+            "before": 2,
+            "after": 0,
+            "periods_before": [1, 1],
+            "periods_after": [0, 0],
+        },
+        {
+            "zone": "control:piraeus-1",
+            "role": "control",
+            "code": "piraeus-1",
+            "name_en": "District 1",
+            "name_el": "Δ1",
+            "before": 1,
+            "after": 3,
+            "periods_before": [0, 1],
+            "periods_after": [2, 1],
+        },
+    ]
+    return Evaluation.objects.create(
+        intervention=intervention,
+        version=intervention.evaluations.count() + 1,
+        status=EvaluationStatus.DONE,
+        method="Poisson difference-in-differences (area and period fixed effects)",
+        parameters={"before_start": "2024-07-01", "sources": "reports"},
+        sms_level=3,
+        requested_by=analyst(),
+        computed_at=timezone.now(),
+        data_up_to=timezone.now(),
+        result={
+            "estimate": -0.5,
+            "ci_low": -0.9,
+            "ci_high": -0.1,
+            "percent_change": -39.3,
+            "percent_ci": [-59.3, -9.5],
+            "rate_ratio": 0.607,
+            "inference": {"method": "cluster"},
+            "comparison": {
+                "how": "suggested",
+                "areas": [
+                    {
+                        "code": "piraeus-1",
+                        "name_en": "District 1",
+                        "name_el": "Δ1",
+                        "before_count": 1,
+                    }
+                ],
+                "own_before_count": 2,
+                "k": 1,
+            },
+            "windows": {
+                "before": {"start": "2024-07-01", "end": "2024-12-31"},
+                "after": {"start": "2025-02-01", "end": "2025-08-03"},
+                "days": 184,
+                "periods_per_window": 2,
+            },
+            "counts": counts,
+            "survey": {"indicators": []},
+            "sms": {"level": 3, "reason": "Measured before and after against comparison."},
+            **result,
+        },
+    )

@@ -17,11 +17,16 @@ from curim.areas.models import Area
 from curim.core.models import OutboxTask
 from interventions.evaluation_data import indicator_estimates, survey_waves
 from interventions.evaluation_reading import verdict
-from interventions.models import Evaluation, EvaluationStatus, Intervention, InterventionStatus
+from interventions.models import Evaluation, Intervention, InterventionStatus
 from interventions.services.evaluations import EVALUATION_TASK
 from surveys.models import Indicator, IndicatorEstimate, Survey
 from tests.factories import user_with_role
-from tests.interventions.evaluation_world import analyst, at, intervention_make
+from tests.interventions.evaluation_world import (
+    analyst,
+    at,
+    finished_evaluation,
+    intervention_make,
+)
 
 GOOD = {
     "before_start": "2024-07-01",
@@ -133,84 +138,13 @@ def test_a_planned_intervention_is_not_evaluated(piraeus: None) -> None:
     assert not Evaluation.objects.exists()
 
 
-def _finished(intervention: Intervention, **result: Any) -> Evaluation:
-    """A finished evaluation as the service stores it (its figures given here)."""
-    counts = [
-        {
-            "zone": "treated",
-            "role": "treated",
-            "code": "piraeus-2",
-            "name_en": "District 2",
-            "name_el": "Δ2",
-            "before": 2,
-            "after": 0,
-            "periods_before": [1, 1],
-            "periods_after": [0, 0],
-        },
-        {
-            "zone": "control:piraeus-1",
-            "role": "control",
-            "code": "piraeus-1",
-            "name_en": "District 1",
-            "name_el": "Δ1",
-            "before": 1,
-            "after": 3,
-            "periods_before": [0, 1],
-            "periods_after": [2, 1],
-        },
-    ]
-    return Evaluation.objects.create(
-        intervention=intervention,
-        version=intervention.evaluations.count() + 1,
-        status=EvaluationStatus.DONE,
-        method="Poisson difference-in-differences (area and period fixed effects)",
-        parameters={"before_start": "2024-07-01", "sources": "reports"},
-        sms_level=3,
-        requested_by=analyst(),
-        computed_at=timezone.now(),
-        data_up_to=timezone.now(),
-        result={
-            "estimate": -0.5,
-            "ci_low": -0.9,
-            "ci_high": -0.1,
-            "percent_change": -39.3,
-            "percent_ci": [-59.3, -9.5],
-            "rate_ratio": 0.607,
-            "inference": {"method": "cluster"},
-            "comparison": {
-                "how": "suggested",
-                "areas": [
-                    {
-                        "code": "piraeus-1",
-                        "name_en": "District 1",
-                        "name_el": "Δ1",
-                        "before_count": 1,
-                    }
-                ],
-                "own_before_count": 2,
-                "k": 1,
-            },
-            "windows": {
-                "before": {"start": "2024-07-01", "end": "2024-12-31"},
-                "after": {"start": "2025-02-01", "end": "2025-08-03"},
-                "days": 184,
-                "periods_per_window": 2,
-            },
-            "counts": counts,
-            "survey": {"indicators": []},
-            "sms": {"level": 3, "reason": "Measured before and after against comparison."},
-            **result,
-        },
-    )
-
-
 @pytest.mark.django_db
 def test_the_public_reads_the_latest_finished_one_with_small_counts_withheld(
     piraeus: None,
 ) -> None:
     intervention = intervention_make(area_code="piraeus-2")
     assert Client().get(reverse(API, args=[intervention.reference])).status_code == 404
-    _finished(intervention)
+    finished_evaluation(intervention)
     public = Client().get(reverse(API, args=[intervention.reference])).json()
     assert public["version"] == 1
     assert public["counts_withheld_below"] == 3
@@ -250,7 +184,7 @@ def test_the_sentence_never_says_more_than_the_interval() -> None:
 @pytest.mark.django_db
 def test_analysts_write_the_emmie_notes_and_others_read_them(piraeus: None) -> None:
     intervention = intervention_make(area_code="piraeus-2")
-    _finished(intervention)
+    finished_evaluation(intervention)
     url = reverse("interventions:evaluation_emmie", args=[intervention.reference, 1])
     page = reverse("interventions:evaluation", args=[intervention.reference, 1])
     assert _as(Role.COUNCIL_MEMBER).post(url, {"mechanism": "x"}).status_code == 404
