@@ -252,3 +252,17 @@ def test_the_survey_part_reads_both_waves_estimates_per_district(piraeus: None) 
             "piraeus-3": ((52.0, 2.0), (57.0, 2.0)),
         }
     }
+
+
+def test_an_evaluation_ends_before_the_outbox_would_send_it_again() -> None:
+    from django.conf import settings
+
+    from curim.celery import app
+    from interventions.tasks import evaluation_compute_task
+
+    soft, hard = evaluation_compute_task.soft_time_limit, evaluation_compute_task.time_limit
+    assert soft is not None
+    assert hard is not None
+    assert soft < hard < settings.OUTBOX_REPUBLISH_AFTER_MINUTES * 60
+    assert hard < app.conf.broker_transport_options["visibility_timeout"]
+    assert evaluation_compute_task.name in app.tasks
