@@ -155,6 +155,22 @@ def displacement_shown(result: dict[str, Any], *, reads_all: bool) -> dict[str, 
     return {**found, "counts": counts}
 
 
+def rests_on_small_counts(result: dict[str, Any]) -> bool:
+    """Whether a count the estimates rest on is one the public never sees (1 … k − 1): the
+    estimates would give it back (with one period per window the DiD is a ratio of the totals;
+    the WDD is their sum and its variance their total), so the public gets neither."""
+    counts = [row.get(window) for row in result.get("counts", []) for window in ("before", "after")]
+    for pair in (result.get("displacement") or {}).get("counts", {}).values():
+        counts += list(pair)
+    return any(count is not None and 0 < int(count) < PUBLIC_MIN_COUNT for count in counts)
+
+
+WITHHELD_SENTENCE = gettext_lazy(
+    "The figures are not shown to the public: they rest on counts of 1 or 2 reports, which "
+    "the platform never publishes."
+)
+
+
 @dataclass(frozen=True)
 class Reading:
     evaluation: Evaluation
@@ -162,9 +178,12 @@ class Reading:
     verdict: Verdict | None
     sms_meaning: StrOrPromise
     comparison_names: list[str]
+    withheld: bool = False
 
 
-def reading(evaluation: Evaluation) -> Reading:
+def reading(evaluation: Evaluation, *, reads_all: bool = False) -> Reading:
+    """The evaluation as this reader reads it: the public's figures withheld when they rest on
+    small counts."""
     result = evaluation.result or {}
     done = evaluation.status == EvaluationStatus.DONE
     areas = result.get("comparison", {}).get("areas", []) if done else []
@@ -175,6 +194,7 @@ def reading(evaluation: Evaluation) -> Reading:
         verdict=verdict(result) if done else None,
         sms_meaning=SMS_MEANING.get(evaluation.sms_level or 0, ""),
         comparison_names=names,
+        withheld=done and not reads_all and rests_on_small_counts(result),
     )
 
 
@@ -207,10 +227,8 @@ def published_result(
     displacement = displacement_shown(result, reads_all=reads_all)
     survey = result.get("survey") or {}
     found = verdict(result)
-    return {
-        "reference": evaluation.intervention.reference,
-        "version": evaluation.version,
-        "method": evaluation.method,
+    withheld = not reads_all and rests_on_small_counts(result)
+    shown_figures = {
         "estimate": result.get("estimate"),
         "ci_low": result.get("ci_low"),
         "ci_high": result.get("ci_high"),
@@ -219,9 +237,21 @@ def published_result(
         "percent_change": result.get("percent_change"),
         "percent_ci": result.get("percent_ci"),
         "p_value": result.get("p_value"),
-        "inference": result.get("inference"),
         "verdict": found.code,
         "verdict_text": found.sentence,
+        "wdq": displacement["wdq"] if displacement else None,
+        "wdd": displacement["wdd"] if displacement else None,
+    }
+    if withheld:
+        shown_figures = dict.fromkeys(shown_figures)
+        shown_figures.update(verdict="withheld", verdict_text=str(WITHHELD_SENTENCE))
+    return {
+        "reference": evaluation.intervention.reference,
+        "version": evaluation.version,
+        "method": evaluation.method,
+        **shown_figures,
+        "withheld": withheld,
+        "inference": result.get("inference"),
         "sms_level": evaluation.sms_level,
         "sms_reason": (result.get("sms") or {}).get("reason", ""),
         "comparison": comparison,
@@ -233,8 +263,6 @@ def published_result(
             for row in counts_rows(result, reads_all=reads_all)
         ],
         "counts_withheld_below": 1 if reads_all else PUBLIC_MIN_COUNT,
-        "wdq": displacement["wdq"] if displacement else None,
-        "wdd": displacement["wdd"] if displacement else None,
         "displacement_counts": displacement["counts"] if displacement else None,
         "survey": survey if survey_readable else {"indicators": [], "message": "not published"},
         "data_up_to": evaluation.data_up_to.isoformat() if evaluation.data_up_to else None,

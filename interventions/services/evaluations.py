@@ -422,11 +422,21 @@ def evaluation_compute(*, evaluation_id: int) -> Evaluation | None:
             return evaluation
         read_at = timezone.now()
         try:
-            method, result, level, _reason = _compute(evaluation)
+            # A savepoint: a failed read leaves the lock and the evaluation usable.
+            with transaction.atomic():
+                method, result, level, _reason = _compute(evaluation)
         except Unanswerable as exc:
             evaluation.status = EvaluationStatus.UNANSWERED
             evaluation.message = exc.message
             evaluation.result = {"code": exc.code}
+        except Exception:  # any other failure: said on the page, logged for the admins
+            logger.exception("evaluation %s could not be computed", evaluation.pk)
+            evaluation.status = EvaluationStatus.UNANSWERED
+            evaluation.message = (
+                "The evaluation could not be computed (an error, logged for the "
+                "administrators). Try again; if it fails again, tell them."
+            )
+            evaluation.result = {"code": "error"}
         else:
             evaluation.status = EvaluationStatus.DONE
             evaluation.method = method

@@ -285,7 +285,7 @@ def _result_page(
     context = {
         "intervention": intervention,
         "evaluation": evaluation,
-        "reading": reading(evaluation),
+        "reading": reading(evaluation, reads_all=reads_all),
         "counts": counts_rows(result, reads_all=reads_all),
         "displacement": displacement,
         "wdq_meaning": WDQ_MEANING.get(displacement["wdq"]["interpretation"], "")

@@ -17,7 +17,7 @@ from curim.areas.models import Area
 from curim.core.models import OutboxTask
 from interventions.evaluation_data import indicator_estimates, survey_waves
 from interventions.evaluation_reading import verdict
-from interventions.models import Evaluation, Intervention, InterventionStatus
+from interventions.models import Evaluation, EvaluationStatus, Intervention, InterventionStatus
 from interventions.services.evaluations import EVALUATION_TASK
 from surveys.models import Indicator, IndicatorEstimate, Survey
 from tests.factories import user_with_role
@@ -160,11 +160,33 @@ def test_the_public_reads_the_latest_finished_one_with_small_counts_withheld(
     assert ">2<" not in table
     assert ">1<" not in table
     assert "—" in table
-    # The council's readers see every count.
+    # The estimates would give the withheld counts back: the public gets neither.
+    assert public["withheld"] is True
+    assert public["verdict"] == "withheld"
+    for figure in ("estimate", "ci_low", "ci_high", "rate_ratio", "percent_change", "p_value"):
+        assert public[figure] is None, figure
+    assert 'data-verdict="withheld"' in page.content.decode()
+    assert "39,3" not in page.content.decode()
+    assert "39.3" not in page.content.decode()
+    # The council's readers see every count and figure.
     council = _as(Role.COUNCIL_MEMBER).get(reverse(API, args=[intervention.reference])).json()
     assert council["counts"][0]["before"] == 2
     assert council["counts"][0]["periods_before"] == [1, 1]
     assert council["comparison"]["areas"][0]["before_count"] == 1
+    assert council["estimate"] == -0.5
+    assert council["withheld"] is False
+    # Counts of 0 and from 3 up: the public reads the figures too (the latest version).
+    large = [
+        {**row, "before": 30 + k, "after": 20 + k}
+        for k, row in enumerate(intervention.evaluations.get().result["counts"])
+    ]
+    finished_evaluation(intervention, counts=large)
+    public = Client().get(reverse(API, args=[intervention.reference])).json()
+    assert public["version"] == 2
+    assert public["withheld"] is False
+    assert public["estimate"] == -0.5
+    assert public["verdict"] == "fewer"
+    assert [row["before"] for row in public["counts"]] == [30, 31]
     # An intervention the public may not read: a 404 for its evaluation too.
     Intervention.objects.filter(pk=intervention.pk).update(status=InterventionStatus.IN_PROGRESS)
     assert Client().get(reverse(API, args=[intervention.reference])).status_code == 404
@@ -266,3 +288,24 @@ def test_an_evaluation_ends_before_the_outbox_would_send_it_again() -> None:
     assert soft < hard < settings.OUTBOX_REPUBLISH_AFTER_MINUTES * 60
     assert hard < app.conf.broker_transport_options["visibility_timeout"]
     assert evaluation_compute_task.name in app.tasks
+
+
+@pytest.mark.django_db
+def test_a_failure_while_computing_is_unanswered_with_a_message_not_a_crash(
+    piraeus: None,
+) -> None:
+    from interventions.services.evaluations import evaluation_compute
+
+    intervention = intervention_make(area_code="piraeus-2")
+    broken = Evaluation.objects.create(
+        intervention=intervention,
+        version=1,
+        parameters={"before_start": "not a date"},
+        requested_by=analyst(),
+    )
+    found = evaluation_compute(evaluation_id=broken.pk)
+    assert found is not None
+    assert found.status == EvaluationStatus.UNANSWERED
+    assert found.result == {"code": "error"}
+    assert "could not be computed" in found.message
+    assert evaluation_compute(evaluation_id=999_999) is None

@@ -236,7 +236,9 @@ def test_a_spatial_intervention_has_its_displacement_figures_and_the_api_its_con
     assert wdd["estimate"] == pytest.approx(expected)
     assert wdd["se"] ** 2 == pytest.approx(sum(sum(pair) for pair in counts.values()))
     assert evaluation.sms_level == 3  # chosen by the analyst: not matched
-    body = Client().get(reverse(API, args=[intervention.reference])).json()
+    council = Client()
+    council.force_login(user_with_role(Role.COUNCIL_MEMBER, email="member-api@example.org"))
+    body = council.get(reverse(API, args=[intervention.reference])).json()
     for field in (
         "method",
         "estimate",
@@ -259,7 +261,16 @@ def test_a_spatial_intervention_has_its_displacement_figures_and_the_api_its_con
     assert body["windows"]["before"] == {"start": "2024-07-01", "end": "2024-12-31"}
     assert body["wdd"]["se"] == pytest.approx(wdd["se"])
     assert "value" in body["wdq"]
-    assert body["counts_withheld_below"] == 3
+    assert body["counts_withheld_below"] == 1
+    # The public: the same fields; figures resting on a count of 1 or 2 withheld.
+    public = Client().get(reverse(API, args=[intervention.reference])).json()
+    assert set(public) == set(body)
+    assert public["counts_withheld_below"] == 3
+    small = any(0 < n < 3 for pair in counts.values() for n in pair) or any(
+        0 < row[window] < 3 for row in evaluation.result["counts"] for window in ("before", "after")
+    )
+    assert public["withheld"] is small
+    assert (public["wdd"] is None) is small
 
 
 @pytest.mark.django_db(transaction=True)
