@@ -24,11 +24,11 @@ from interventions.selectors import evaluation_latest, intervention_get, user_re
 from surveys.selectors import waves_readable_by
 
 
-class ErrorSerializer(serializers.Serializer[dict[str, Any]]):
+class EvaluationNotFoundSerializer(serializers.Serializer[dict[str, Any]]):
     detail = serializers.CharField()
 
 
-class ComparisonAreaSerializer(serializers.Serializer[dict[str, Any]]):
+class EvaluationComparisonAreaSerializer(serializers.Serializer[dict[str, Any]]):
     code = serializers.CharField()
     name_en = serializers.CharField()
     name_el = serializers.CharField()
@@ -39,30 +39,30 @@ class ComparisonAreaSerializer(serializers.Serializer[dict[str, Any]]):
     )
 
 
-class ComparisonSerializer(serializers.Serializer[dict[str, Any]]):
+class EvaluationComparisonSerializer(serializers.Serializer[dict[str, Any]]):
     how = serializers.ChoiceField(
         choices=["chosen", "suggested"],
         help_text="chosen by the analyst, or suggested by the platform (the k areas of the "
         "same level whose counts before were closest to the intervention area's).",
     )
-    areas = ComparisonAreaSerializer(many=True)
+    areas = EvaluationComparisonAreaSerializer(many=True)
     own_before_count = serializers.IntegerField(required=False, allow_null=True)
     k = serializers.IntegerField(required=False)
 
 
-class WindowSerializer(serializers.Serializer[dict[str, Any]]):
+class EvaluationWindowSerializer(serializers.Serializer[dict[str, Any]]):
     start = serializers.DateField()
     end = serializers.DateField(help_text="The window's last day (included).")
 
 
-class WindowsSerializer(serializers.Serializer[dict[str, Any]]):
-    before = WindowSerializer()
-    after = WindowSerializer()
+class EvaluationWindowsSerializer(serializers.Serializer[dict[str, Any]]):
+    before = EvaluationWindowSerializer()
+    after = EvaluationWindowSerializer()
     days = serializers.IntegerField(help_text="The length of each window: both are equal.")
     periods_per_window = serializers.IntegerField()
 
 
-class CountRowSerializer(serializers.Serializer[dict[str, Any]]):
+class EvaluationCountRowSerializer(serializers.Serializer[dict[str, Any]]):
     zone = serializers.CharField(
         help_text="treated, ring (displacement ring), ring_control, or control:<area code>."
     )
@@ -74,7 +74,7 @@ class CountRowSerializer(serializers.Serializer[dict[str, Any]]):
     periods_after = serializers.ListField(child=serializers.IntegerField(), required=False)
 
 
-class WDDSerializer(serializers.Serializer[dict[str, Any]]):
+class EvaluationWDDSerializer(serializers.Serializer[dict[str, Any]]):
     estimate = serializers.FloatField()
     se = serializers.FloatField()
     variance = serializers.FloatField()
@@ -84,7 +84,7 @@ class WDDSerializer(serializers.Serializer[dict[str, Any]]):
     reason = serializers.CharField(allow_blank=True)
 
 
-class WDQSerializer(serializers.Serializer[dict[str, Any]]):
+class EvaluationWDQSerializer(serializers.Serializer[dict[str, Any]]):
     value = serializers.FloatField(allow_null=True)
     success_measure = serializers.FloatField(allow_null=True)
     buffer_measure = serializers.FloatField(allow_null=True)
@@ -92,38 +92,49 @@ class WDQSerializer(serializers.Serializer[dict[str, Any]]):
     reason = serializers.CharField(allow_blank=True)
 
 
-class EvaluationSerializer(serializers.Serializer[dict[str, Any]]):
+class InterventionEvaluationSerializer(serializers.Serializer[dict[str, Any]]):
     reference = serializers.CharField()
     version = serializers.IntegerField()
     method = serializers.CharField()
     estimate = serializers.FloatField(
-        help_text="The difference-in-differences estimate: the log of the rate ratio."
+        allow_null=True,
+        help_text="The difference-in-differences estimate: the log of the rate ratio (null: "
+        "withheld from the public, see `withheld`).",
     )
     ci_low = serializers.FloatField(allow_null=True, help_text="95% interval; null: open.")
     ci_high = serializers.FloatField(allow_null=True, help_text="95% interval; null: open.")
-    rate_ratio = serializers.FloatField()
-    rate_ratio_ci = serializers.ListField(child=serializers.FloatField(allow_null=True))
-    percent_change = serializers.FloatField()
-    percent_ci = serializers.ListField(child=serializers.FloatField(allow_null=True))
+    rate_ratio = serializers.FloatField(allow_null=True)
+    rate_ratio_ci = serializers.ListField(
+        child=serializers.FloatField(allow_null=True), allow_null=True
+    )
+    percent_change = serializers.FloatField(allow_null=True)
+    percent_ci = serializers.ListField(
+        child=serializers.FloatField(allow_null=True), allow_null=True
+    )
     p_value = serializers.FloatField(allow_null=True)
     inference = serializers.DictField(help_text="cluster (robust by area) or randomization.")
     verdict = serializers.ChoiceField(
-        choices=["fewer", "more", "unclear"],
-        help_text="unclear whenever the 95% interval includes no change.",
+        choices=["fewer", "more", "unclear", "withheld"],
+        help_text="unclear whenever the 95% interval includes no change; withheld when the "
+        "figures rest on a count the public never sees.",
     )
     verdict_text = serializers.CharField()
+    withheld = serializers.BooleanField(
+        help_text="The public's figures are null: they rest on a count of 1 or 2, which they "
+        "would give back (the council's readers read them)."
+    )
     sms_level = serializers.IntegerField(help_text="Maryland Scientific Methods Scale, 1-5.")
     sms_reason = serializers.CharField()
-    comparison = ComparisonSerializer()
-    windows = WindowsSerializer()
+    comparison = EvaluationComparisonSerializer()
+    windows = EvaluationWindowsSerializer()
     sources = serializers.CharField()
     categories = serializers.ListField(child=serializers.CharField())
-    counts = CountRowSerializer(many=True)
+    counts = EvaluationCountRowSerializer(many=True)
     counts_withheld_below = serializers.IntegerField(
         help_text="Counts from 1 up to this number less one are null (the public's rule)."
     )
-    wdq = WDQSerializer(allow_null=True, help_text="Spatial interventions only.")
-    wdd = WDDSerializer(allow_null=True, help_text="Spatial interventions only.")
+    wdq = EvaluationWDQSerializer(allow_null=True, help_text="Spatial interventions only.")
+    wdd = EvaluationWDDSerializer(allow_null=True, help_text="Spatial interventions only.")
     displacement_counts = serializers.DictField(allow_null=True)
     survey = serializers.DictField(
         help_text="Each indicator's change in the district against the other districts."
@@ -140,7 +151,7 @@ class InterventionEvaluation(APIView):
 
     @extend_schema(
         operation_id="intervention_evaluation",
-        responses={200: EvaluationSerializer, 404: ErrorSerializer},
+        responses={200: InterventionEvaluationSerializer, 404: EvaluationNotFoundSerializer},
         description=(
             "Whether the intervention worked: the difference-in-differences estimate (log rate "
             "ratio) with its 95% interval, the method and its Maryland level, the comparison "
