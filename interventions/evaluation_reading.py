@@ -74,6 +74,7 @@ def verdict(result: dict[str, Any]) -> Verdict:
     if low is None or high is None or percent is None or low <= 0 <= high:
         return Verdict(
             UNCLEAR,
+            # xgettext:no-python-format
             _(
                 "No clear change: the 95% interval includes no change at all, so these "
                 "counts cannot tell whether the intervention made a difference."

@@ -120,6 +120,7 @@ class EvaluationForm(forms.Form):
         min_value=SUGGEST_MIN,
         max_value=COMPARISON_MAX,
         initial=SUGGESTED_AREAS,
+        # xgettext:no-python-format
         help_text=gettext_lazy(
             "With one intervention area and n comparison areas, the smallest p-value the "
             "permutation test can give is 1/(n + 1): below 20 areas, no change can be shown "
