@@ -91,6 +91,7 @@ NOT_PAGES = {
     "councils:dashboard_forecasts_csv": "a CSV file",
     "councils:dashboard_interventions_csv": "a CSV file",
     "analytics:run_now": "POST only",
+    "interventions:evaluation_emmie": "POST only",
     "surveys:estimates_csv": "a CSV file",
     "surveys:changes_csv": "a CSV file",
     "surveys:results_estimates_csv": "a CSV file",
@@ -404,6 +405,16 @@ def world(piraeus: None) -> dict[str, Any]:
             )
         },
         "interventions:manage_session_edit": {**by_intervention, "session_id": session.pk},
+    # A completed intervention with a finished evaluation, for the evaluation's pages.
+    from tests.interventions.evaluation_world import finished_evaluation, intervention_make
+
+    evaluated = intervention_make(area_code="piraeus-2")
+    finished_evaluation(evaluated)
+    at_intervention = {"reference": evaluated.reference, "version": 1}
+    overrides: dict[str, dict[str, Any]] = {
+        "interventions:evaluate": at_intervention,
+        "interventions:evaluation": at_intervention,
+        "interventions:evaluation_emmie": at_intervention,
         "surveys:results_wave": {"code": published.code},
         "victims:break_glass": {"case_id": behind_glass.pk},
         "accounts:password_reset_confirm": {"token": default_token_generator.make_token(citizen)},

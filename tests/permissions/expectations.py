@@ -224,6 +224,8 @@ PUBLIC = {
     "interventions:list": "the public interventions, listed and on a map",
     "interventions:detail": "a public intervention's page (a 404 for one not public)",
     "interventions:photo": "a public intervention's photos before and after",
+    "interventions:evaluation": "a public intervention's finished evaluation (no small counts)",
+    "api:intervention_evaluation": "a public intervention's latest finished evaluation",
 }
 
 ROWS: dict[str, Row] = {
@@ -579,6 +581,21 @@ ROWS: dict[str, Row] = {
         "POST": {ANONYMOUS: LOGIN, INTERVENTION_RECORDERS: 400, OTHERS: 404},  # 400: no file
         ELSE: LOGIN_FIRST,
     },
+    # --- Interventions' evaluations (tests/interventions/test_evaluation_pages.py): analysts and
+    # admins request one (an empty form is refused: 400) and write the EMMIE notes (an empty
+    # POST saves nothing new and goes back to the result); a 404 to others. A completed
+    # intervention's finished evaluation is everybody's, on its page and in the API.
+    "interventions:evaluate": {
+        "GET HEAD": {ANONYMOUS: LOGIN, SURVEY_STAFF: 200, OTHERS: 404},
+        "POST": {ANONYMOUS: LOGIN, SURVEY_STAFF: 400, OTHERS: 404},
+        ELSE: LOGIN_FIRST,
+    },
+    "interventions:evaluation": {"GET HEAD": 200},
+    "interventions:evaluation_emmie": {
+        "POST": {ANONYMOUS: LOGIN, SURVEY_STAFF: REDIRECT, OTHERS: 404},
+        ELSE: LOGIN_FIRST,
+    },
+    "api:intervention_evaluation": {"GET HEAD OPTIONS": 200},
     # --- The council's own pages of meetings: its members read, its secretary writes; a 404
     # for everybody else. An empty form is refused (400); a button redirects to the meeting.
     "councils:manage_meetings": COUNCIL_READS,

@@ -223,6 +223,17 @@ BY_NAME: dict[str, dict[str, Value]] = {
         for name in ("manage_action_item_edit", "manage_action_item_delete")
     },
     "councils:progress_update_new": {"item_id": obj("actionitem")},
+    # An intervention's evaluations: the world's completed intervention, its finished version 1.
+    "interventions:evaluate": {"reference": obj("intervention_evaluated", "reference")},
+    "interventions:evaluation": {
+        "reference": obj("intervention_evaluated", "reference"),
+        "version": literal("1"),
+    },
+    "interventions:evaluation_emmie": {
+        "reference": obj("intervention_evaluated", "reference"),
+        "version": literal("1"),
+    },
+    "api:intervention_evaluation": {"reference": obj("intervention_evaluated", "reference")},
     "admin:view_on_site": {
         "content_type_id": lambda world: ContentType.objects.get_for_model(Report).pk,
         "object_id": obj("report"),

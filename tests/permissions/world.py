@@ -353,6 +353,7 @@ def world_build() -> World:
     _council_records(world)
     _proposal_sent(world)
     _intervention_records(world)
+    _intervention_evaluated(world)
 
     # Rows for the Django admin's other models.
     objects["group"] = Group.objects.get(name=Role.CITIZEN.value)
@@ -398,6 +399,50 @@ def world_build() -> World:
     citizen_register(email="unconfirmed@example.org")
     objects["unconfirmed"] = User.objects.get(email="unconfirmed@example.org")
     return world
+
+
+def _intervention_evaluated(world: World) -> None:
+    """A completed intervention with a finished evaluation (version 1)."""
+    from interventions.models import Evaluation, EvaluationStatus, Intervention
+
+    intervention = Intervention.objects.create(
+        reference="INT-2025-900",
+        title_en="Awareness sessions in schools",
+        kind="awareness",
+        status="evaluated",
+        starts_on=date(2025, 1, 1),
+        ends_on=date(2025, 1, 31),
+        organisation="Municipality of Piraeus",
+        area=Area.objects.get(level=Area.Level.DISTRICT, code__endswith="2"),
+        created_by=world.users[ANALYST],
+    )
+    Evaluation.objects.create(
+        intervention=intervention,
+        version=1,
+        status=EvaluationStatus.DONE,
+        parameters={"before_start": "2024-07-01", "sources": "reports"},
+        method="Poisson difference-in-differences (area and period fixed effects)",
+        result={
+            "estimate": -0.2,
+            "ci_low": -0.6,
+            "ci_high": 0.2,
+            "percent_change": -18.1,
+            "percent_ci": [-45.1, 22.1],
+            "comparison": {"how": "chosen", "areas": []},
+            "windows": {
+                "before": {"start": "2024-07-01", "end": "2024-12-31"},
+                "after": {"start": "2025-02-01", "end": "2025-08-03"},
+                "days": 184,
+                "periods_per_window": 6,
+            },
+            "counts": [],
+        },
+        sms_level=3,
+        requested_by=world.users[ANALYST],
+        computed_at=timezone.now(),
+        data_up_to=timezone.now(),
+    )
+    world.objects["intervention_evaluated"] = intervention
 
 
 def _council_records(world: World) -> None:

@@ -1,0 +1,275 @@
+"""An evaluation as people read it: the plain sentence on whether it worked (never more than
+the interval says), what the design's Maryland level means, and the counts table as each
+reader may see it. Reads nothing from the database but the evaluation given.
+
+Small counts: the result's counts are the council's (every moderated report, official incidents
+when chosen). Where the public sees them, a count from 1 to PUBLIC_MIN_COUNT − 1 is withheld
+(None), as the analytics' public figures withhold them (`curim.analytics.selectors.layers`);
+a zone's total is withheld when it is small too, and a period's count is never shown to the
+public (a total and all but one period would give the last one back).
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.formats import number_format
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+from django_stubs_ext import StrOrPromise
+
+from curim.analytics.selectors.layers import PUBLIC_MIN_COUNT
+from interventions.models import Evaluation, EvaluationStatus
+
+SMS_MEANING: dict[int, StrOrPromise] = {
+    1: gettext_lazy("Level 1 of 5: measured at one point in time. It shows a link, not an effect."),
+    2: gettext_lazy(
+        "Level 2 of 5: measured before and after, with nothing to compare with. Other causes "
+        "of a change cannot be ruled out."
+    ),
+    3: gettext_lazy(
+        "Level 3 of 5: measured before and after, here and in comparison areas. Changes that "
+        "touched both are ruled out; differences between the areas are not."
+    ),
+    4: gettext_lazy(
+        "Level 4 of 5: measured before and after, here and in several comparison areas "
+        "matched on their counts before. The usual minimum for saying what works."
+    ),
+    5: gettext_lazy(
+        "Level 5 of 5: areas were assigned to the intervention at random. The strongest design."
+    ),
+}
+
+WDQ_MEANING: dict[str, StrOrPromise] = {
+    "diffusion_exceeds_effect": gettext_lazy(
+        "The benefit spread to the surroundings, by more than the effect in the area itself."
+    ),
+    "diffusion": gettext_lazy("Some of the benefit spread to the surroundings."),
+    "no_displacement": gettext_lazy("Nothing moved to the surroundings."),
+    "displacement": gettext_lazy("Some of the problem moved to the surroundings."),
+    "displacement_exceeds_effect": gettext_lazy(
+        "More of the problem moved to the surroundings than the area gained."
+    ),
+    "no_reduction": gettext_lazy(
+        "The area did not improve relative to its comparison: displacement is not read."
+    ),
+    "undefined": gettext_lazy("It cannot be computed on these counts (a zero before)."),
+}
+
+UNCLEAR = "unclear"
+FEWER = "fewer"
+MORE = "more"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    code: str  # "fewer", "more" or "unclear"
+    sentence: str
+
+
+def verdict(result: dict[str, Any]) -> Verdict:
+    """Whether it worked, in a sentence that says no more than the 95% interval: a change only
+    when the whole interval is on one side of no change."""
+    low, high = result.get("ci_low"), result.get("ci_high")
+    percent = result.get("percent_change")
+    if low is None or high is None or percent is None or low <= 0 <= high:
+        return Verdict(
+            UNCLEAR,
+            # xgettext:no-python-format
+            _(
+                "No clear change: the 95% interval includes no change at all, so these "
+                "counts cannot tell whether the intervention made a difference."
+            ),
+        )
+    if high < 0:
+        return Verdict(
+            FEWER,
+            _(
+                "Clearly fewer reports than the comparison areas predict: about %(percent)s%% "
+                "fewer after the intervention."
+            )
+            % {"percent": number_format(abs(percent), 0)},
+        )
+    return Verdict(
+        MORE,
+        _(
+            "Clearly more reports than the comparison areas predict: about %(percent)s%% more "
+            "after the intervention (more reporting can be a sign of trust as well as of more "
+            "problems)."
+        )
+        % {"percent": number_format(percent, 0)},
+    )
+
+
+def shown(count: int | None, *, reads_all: bool) -> int | None:
+    """A count as this reader sees it: None where the public would see 1 … k − 1."""
+    if count is None or reads_all:
+        return count
+    return None if 0 < count < PUBLIC_MIN_COUNT else count
+
+
+def counts_rows(result: dict[str, Any], *, reads_all: bool) -> list[dict[str, Any]]:
+    """The counts per zone and window, small ones withheld from the public; the periods'
+    counts for those who read everything only."""
+    rows = []
+    for row in result.get("counts", []):
+        found = {
+            "zone": row["zone"],
+            "role": row["role"],
+            "code": row["code"],
+            "name": _zone_name(row),
+            "before": shown(row.get("before"), reads_all=reads_all),
+            "after": shown(row.get("after"), reads_all=reads_all),
+        }
+        if reads_all:
+            found["periods_before"] = row.get("periods_before", [])
+            found["periods_after"] = row.get("periods_after", [])
+        rows.append(found)
+    return rows
+
+
+def _zone_name(row: dict[str, Any]) -> str:
+    """The zone's name: a spatial intervention's zones by what they are, areas by name."""
+    if row["zone"] == "treated" and row.get("code") == "treated":
+        return _("Treated zone (around what was done)")
+    if row["zone"] == "ring":
+        return _("Displacement ring")
+    if row["zone"] == "ring_control":
+        return _("Rest of %(area)s (the ring's control)") % {"area": _bilingual(row)}
+    return _bilingual(row)
+
+
+def _bilingual(row: dict[str, Any]) -> str:
+    first, second = ("name_el", "name_en") if _is_greek() else ("name_en", "name_el")
+    return str(row.get(first) or row.get(second) or row.get("code", ""))
+
+
+def displacement_shown(result: dict[str, Any], *, reads_all: bool) -> dict[str, Any] | None:
+    """The WDQ and WDD figures; the eight counts behind them withheld from the public where
+    small."""
+    found = result.get("displacement")
+    if not found:
+        return None
+    counts = {
+        name: [shown(int(n), reads_all=reads_all) for n in pair]
+        for name, pair in found.get("counts", {}).items()
+    }
+    return {**found, "counts": counts}
+
+
+def rests_on_small_counts(result: dict[str, Any]) -> bool:
+    """Whether a count the estimates rest on is one the public never sees (1 … k − 1): the
+    estimates would give it back (with one period per window the DiD is a ratio of the totals;
+    the WDD is their sum and its variance their total), so the public gets neither."""
+    counts = [row.get(window) for row in result.get("counts", []) for window in ("before", "after")]
+    for pair in (result.get("displacement") or {}).get("counts", {}).values():
+        counts += list(pair)
+    return any(count is not None and 0 < int(count) < PUBLIC_MIN_COUNT for count in counts)
+
+
+WITHHELD_SENTENCE = gettext_lazy(
+    "The figures are not shown to the public: they rest on counts of 1 or 2 reports, which "
+    "the platform never publishes."
+)
+
+
+@dataclass(frozen=True)
+class Reading:
+    evaluation: Evaluation
+    done: bool
+    verdict: Verdict | None
+    sms_meaning: StrOrPromise
+    comparison_names: list[str]
+    withheld: bool = False
+
+
+def reading(evaluation: Evaluation, *, reads_all: bool = False) -> Reading:
+    """The evaluation as this reader reads it: the public's figures withheld when they rest on
+    small counts."""
+    result = evaluation.result or {}
+    done = evaluation.status == EvaluationStatus.DONE
+    areas = result.get("comparison", {}).get("areas", []) if done else []
+    names = [_bilingual(area) for area in areas]
+    return Reading(
+        evaluation=evaluation,
+        done=done,
+        verdict=verdict(result) if done else None,
+        sms_meaning=SMS_MEANING.get(evaluation.sms_level or 0, ""),
+        comparison_names=names,
+        withheld=done and not reads_all and rests_on_small_counts(result),
+    )
+
+
+def _is_greek() -> bool:
+    return (get_language() or "en").startswith("el")
+
+
+def published_result(
+    evaluation: Evaluation, *, reads_all: bool, survey_readable: bool
+) -> dict[str, Any]:
+    """A finished evaluation as the API gives it to this reader: the estimates, the design,
+    the comparison, the windows, the counts per area and window (small ones withheld from the
+    public, the periods' counts for those who read everything only), the displacement figures
+    of a spatial one, and the survey's indicator changes when the reader may read both waves."""
+    result = evaluation.result or {}
+    comparison = dict(result.get("comparison", {}))
+    comparison["areas"] = [
+        {
+            **area,
+            **(
+                {"before_count": shown(area["before_count"], reads_all=reads_all)}
+                if "before_count" in area
+                else {}
+            ),
+        }
+        for area in comparison.get("areas", [])
+    ]
+    if "own_before_count" in comparison:
+        comparison["own_before_count"] = shown(comparison["own_before_count"], reads_all=reads_all)
+    displacement = displacement_shown(result, reads_all=reads_all)
+    survey = result.get("survey") or {}
+    found = verdict(result)
+    withheld = not reads_all and rests_on_small_counts(result)
+    shown_figures = {
+        "estimate": result.get("estimate"),
+        "ci_low": result.get("ci_low"),
+        "ci_high": result.get("ci_high"),
+        "rate_ratio": result.get("rate_ratio"),
+        "rate_ratio_ci": result.get("rate_ratio_ci"),
+        "percent_change": result.get("percent_change"),
+        "percent_ci": result.get("percent_ci"),
+        "p_value": result.get("p_value"),
+        "verdict": found.code,
+        "verdict_text": found.sentence,
+        "wdq": displacement["wdq"] if displacement else None,
+        "wdd": displacement["wdd"] if displacement else None,
+    }
+    if withheld:
+        shown_figures = dict.fromkeys(shown_figures)
+        shown_figures.update(verdict="withheld", verdict_text=str(WITHHELD_SENTENCE))
+    return {
+        "reference": evaluation.intervention.reference,
+        "version": evaluation.version,
+        "method": evaluation.method,
+        **shown_figures,
+        "withheld": withheld,
+        "inference": result.get("inference"),
+        "sms_level": evaluation.sms_level,
+        "sms_reason": (result.get("sms") or {}).get("reason", ""),
+        "comparison": comparison,
+        "windows": result.get("windows"),
+        "sources": result.get("sources"),
+        "categories": result.get("categories", []),
+        "counts": [
+            {key: value for key, value in row.items() if key != "name"}
+            for row in counts_rows(result, reads_all=reads_all)
+        ],
+        "counts_withheld_below": 1 if reads_all else PUBLIC_MIN_COUNT,
+        "displacement_counts": displacement["counts"] if displacement else None,
+        "survey": survey if survey_readable else {"indicators": [], "message": "not published"},
+        "data_up_to": evaluation.data_up_to.isoformat() if evaluation.data_up_to else None,
+        "computed_at": evaluation.computed_at.isoformat() if evaluation.computed_at else None,
+        "emmie": {
+            heading: getattr(evaluation, f"emmie_{heading}")
+            for heading in ("effect", "mechanism", "moderators", "implementation", "economics")
+        },
+    }

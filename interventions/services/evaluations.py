@@ -1,0 +1,490 @@
+"""Evaluations: a request (validated parameters, the next version, queued through the outbox),
+the computation in the background, and the analyst's EMMIE texts.
+
+`evaluation_compute` never fails on data that cannot answer: an evaluation without a comparison
+area, with empty windows or zero counts ends `unanswered` with a message saying why. Run twice,
+it stores once (the second run finds the evaluation no longer queued).
+"""
+
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_stubs_ext import StrOrPromise
+
+from curim.accounts.models import User
+from curim.analytics.models import Sources
+from curim.areas.models import Area
+from curim.core.services import task_enqueue
+from curim.reports.models import Category
+from interventions.evaluation_data import (
+    SUGGESTED_AREAS,
+    CountsPanel,
+    PanelRequest,
+    Windows,
+    comparison_candidates,
+    comparison_suggest,
+    counts_panel,
+    indicator_estimates,
+    indicators_of,
+    overlapping_comparisons,
+    survey_waves,
+)
+from interventions.models import (
+    Evaluation,
+    EvaluationStatus,
+    Intervention,
+    InterventionStatus,
+)
+from interventions.models.evaluations import EMMIE_HEADINGS
+from interventions.selectors import user_evaluates
+from interventions.services.estimate import (
+    Unanswerable,
+    design_strength,
+    did_estimate,
+    displacement_estimate,
+    indicator_change_estimate,
+)
+from interventions.services.interventions import intervention_status_advance
+
+logger = logging.getLogger(__name__)
+
+EVALUATION_TASK = "interventions.evaluation_compute"
+METHOD_DID = "Poisson difference-in-differences (area and period fixed effects)"
+METHOD_SPATIAL = f"{METHOD_DID}; weighted displacement difference and quotient"
+
+WINDOW_DAYS_MIN = 28
+WINDOW_DAYS_MAX = 3 * 366
+PERIODS_MIN, PERIODS_MAX = 1, 36
+PERIOD_DAYS_MIN = 7
+BUFFER_M_MIN, BUFFER_M_MAX = 25, 1000
+RING_M_MIN, RING_M_MAX = 50, 2000
+DEFAULT_BUFFER_M = 100
+DEFAULT_RING_M = 300  # from the treated zone's edge: 100–400 m around a point by default
+COMPARISON_MAX = 40
+SUGGEST_MIN = 2
+EVALUABLE = (InterventionStatus.COMPLETED, InterventionStatus.EVALUATED)
+
+
+@dataclass(frozen=True)
+class EvaluationParameters:
+    windows: Windows
+    sources: Sources
+    category_ids: tuple[int, ...]
+    buffer_m: int
+    ring_m: int
+    suggest_k: int = SUGGESTED_AREAS
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "before_start": self.windows.before_start.isoformat(),
+            "before_end": self.windows.before_end.isoformat(),
+            "after_start": self.windows.after_start.isoformat(),
+            "after_end": self.windows.after_end.isoformat(),
+            "periods": self.windows.periods,
+            "sources": str(self.sources),
+            "category_ids": list(self.category_ids),
+            "buffer_m": self.buffer_m,
+            "ring_m": self.ring_m,
+            "suggest_k": self.suggest_k,
+        }
+
+
+def _date(raw: Any, field: str, errors: dict[str, StrOrPromise]) -> date | None:
+    if isinstance(raw, date):
+        return raw
+    try:
+        return date.fromisoformat(str(raw))
+    except ValueError:
+        errors[field] = _("Give a date as YYYY-MM-DD.")
+        return None
+
+
+def _int(raw: Any, field: str, low: int, high: int, errors: dict[str, StrOrPromise]) -> int | None:
+    try:
+        value = int(raw)
+    except (TypeError, ValueError):
+        errors[field] = _("Give a whole number.")
+        return None
+    if not low <= value <= high:
+        errors[field] = _("Give a number from %(low)d to %(high)d.") % {"low": low, "high": high}
+        return None
+    return value
+
+
+def parameters_clean(
+    raw: Mapping[str, Any], *, spatial: bool, today: date | None = None
+) -> EvaluationParameters:
+    """The evaluation's parameters, checked; a ValidationError with an error per field."""
+    today = today or timezone.localdate()
+    errors: dict[str, StrOrPromise] = {}
+    dates = {
+        field: _date(raw.get(field), field, errors)
+        for field in ("before_start", "before_end", "after_start", "after_end")
+    }
+    periods = _int(raw.get("periods", 6), "periods", PERIODS_MIN, PERIODS_MAX, errors)
+    buffer_m = _int(
+        raw.get("buffer_m", DEFAULT_BUFFER_M), "buffer_m", BUFFER_M_MIN, BUFFER_M_MAX, errors
+    )
+    ring_m = _int(raw.get("ring_m", DEFAULT_RING_M), "ring_m", RING_M_MIN, RING_M_MAX, errors)
+    suggest_k = _int(
+        raw.get("suggest_k", SUGGESTED_AREAS), "suggest_k", SUGGEST_MIN, COMPARISON_MAX, errors
+    )
+    sources = raw.get("sources", Sources.REPORTS)
+    if sources not in Sources.values:
+        errors["sources"] = _("Choose citizen reports, official incidents or both.")
+    try:
+        category_ids = tuple(sorted({int(pk) for pk in raw.get("category_ids") or ()}))
+    except (TypeError, ValueError):
+        errors["category_ids"] = _("Choose report categories from the list.")
+        category_ids = ()
+    if category_ids and Category.objects.filter(pk__in=category_ids).count() != len(category_ids):
+        errors["category_ids"] = _("Choose report categories from the list.")
+    b0, b1, a0, a1 = (dates[f] for f in ("before_start", "before_end", "after_start", "after_end"))
+    if b0 and b1 and b1 < b0:
+        errors["before_end"] = _("The window before ends before it starts.")
+    if a0 and a1 and a1 < a0:
+        errors["after_end"] = _("The window after ends before it starts.")
+    if b1 and a0 and a0 <= b1:
+        errors["after_start"] = _("The window after starts after the window before ends.")
+    if a1 and a1 >= today:
+        errors["after_end"] = _("The window after must end before today: its data are not all in.")
+    if not errors and b0 and b1 and a0 and a1:
+        days_before, days_after = (b1 - b0).days + 1, (a1 - a0).days + 1
+        if days_before != days_after:
+            errors["after_end"] = _(
+                "The two windows must be of equal length: %(before)d days before, "
+                "%(after)d days after."
+            ) % {"before": days_before, "after": days_after}
+        elif not WINDOW_DAYS_MIN <= days_before <= WINDOW_DAYS_MAX:
+            errors["before_end"] = _("A window lasts from %(low)d to %(high)d days.") % {
+                "low": WINDOW_DAYS_MIN,
+                "high": WINDOW_DAYS_MAX,
+            }
+        elif periods and days_before < periods * PERIOD_DAYS_MIN:
+            errors["periods"] = _("Each period must last at least %(days)d days.") % {
+                "days": PERIOD_DAYS_MIN
+            }
+    # Every value is there when no error was found.
+    missing = None in (b0, b1, a0, a1, periods, buffer_m, ring_m, suggest_k)
+    if errors or missing:
+        raise ValidationError(errors)
+    assert b0 is not None and b1 is not None and a0 is not None and a1 is not None  # noqa: PT018,S101
+    assert periods is not None and buffer_m is not None and ring_m is not None  # noqa: PT018,S101
+    assert suggest_k is not None  # noqa: S101
+    return EvaluationParameters(
+        windows=Windows(b0, b1, a0, a1, periods),
+        sources=Sources(sources),
+        category_ids=category_ids,
+        buffer_m=buffer_m,
+        ring_m=ring_m,
+        suggest_k=suggest_k,
+    )
+
+
+def parameters_from_json(raw: Mapping[str, Any]) -> EvaluationParameters:
+    """Stored parameters back as values (they were checked when requested)."""
+    return EvaluationParameters(
+        windows=Windows(
+            date.fromisoformat(raw["before_start"]),
+            date.fromisoformat(raw["before_end"]),
+            date.fromisoformat(raw["after_start"]),
+            date.fromisoformat(raw["after_end"]),
+            int(raw["periods"]),
+        ),
+        sources=Sources(raw["sources"]),
+        category_ids=tuple(int(pk) for pk in raw.get("category_ids", ())),
+        buffer_m=int(raw.get("buffer_m", DEFAULT_BUFFER_M)),
+        ring_m=int(raw.get("ring_m", DEFAULT_RING_M)),
+        suggest_k=int(raw.get("suggest_k", SUGGESTED_AREAS)),
+    )
+
+
+def _comparison_clean(intervention: Intervention, area_ids: Sequence[int]) -> tuple[int, ...]:
+    ids = tuple(sorted(set(area_ids)))
+    if len(ids) > COMPARISON_MAX:
+        raise ValidationError(
+            {
+                "comparison_areas": _("Choose at most %(max)d comparison areas.")
+                % {"max": COMPARISON_MAX}
+            }
+        )
+    allowed = {area.pk for area in comparison_candidates(intervention)}
+    if not set(ids) <= allowed or overlapping_comparisons(intervention, ids):
+        raise ValidationError(
+            {
+                "comparison_areas": _(
+                    "Choose comparison areas of the intervention area's level, other than it."
+                )
+            }
+        )
+    return ids
+
+
+@transaction.atomic
+def evaluation_request(
+    *,
+    intervention: Intervention,
+    by: User,
+    parameters: Mapping[str, Any],
+    comparison_area_ids: Sequence[int] = (),
+) -> Evaluation:
+    """Check the parameters, record the next version (queued) and queue its computation
+    through the outbox (sent when this transaction commits)."""
+    if not user_evaluates(by):
+        raise PermissionDenied
+    locked = Intervention.objects.select_for_update().get(pk=intervention.pk)
+    if locked.status not in EVALUABLE:
+        raise ValidationError({"__all__": _("Only a completed intervention can be evaluated.")})
+    cleaned = parameters_clean(parameters, spatial=locked.is_spatial)
+    comparison_ids = _comparison_clean(locked, comparison_area_ids)
+    last = locked.evaluations.aggregate(last=Max("version"))["last"] or 0
+    evaluation = Evaluation(
+        intervention=locked,
+        version=last + 1,
+        status=EvaluationStatus.QUEUED,
+        parameters={**cleaned.as_json(), "comparison": "chosen" if comparison_ids else "suggest"},
+        requested_by=by,
+    )
+    evaluation.full_clean()
+    evaluation.save()
+    evaluation.comparison_areas.set(comparison_ids)
+    task_enqueue(task_name=EVALUATION_TASK, args=[evaluation.pk])
+    return evaluation
+
+
+def _area_json(area: Area, counts: Mapping[int, int] | None = None) -> dict[str, Any]:
+    found: dict[str, Any] = {"code": area.code, "name_en": area.name_en, "name_el": area.name_el}
+    if counts is not None:
+        found["before_count"] = counts.get(area.pk, 0)
+    return found
+
+
+def _counts_table(panel: CountsPanel) -> list[dict[str, Any]]:
+    return [
+        {
+            "zone": zone.key,
+            "role": zone.role,
+            "code": zone.code,
+            "name_en": zone.name_en,
+            "name_el": zone.name_el,
+            "before": panel.count(zone.key, "before"),
+            "after": panel.count(zone.key, "after"),
+            "periods_before": [
+                panel.count(zone.key, "before", p) for p in range(panel.windows.periods)
+            ],
+            "periods_after": [
+                panel.count(zone.key, "after", p) for p in range(panel.windows.periods)
+            ],
+        }
+        for zone in panel.zones
+    ]
+
+
+def _survey_part(evaluation: Evaluation) -> dict[str, Any]:
+    intervention = evaluation.intervention
+    area = intervention.area
+    district = area.parent if area.level == Area.Level.NEIGHBOURHOOD and area.parent else area
+    waves = survey_waves(intervention)
+    if waves.before is None or waves.after is None:
+        return {
+            "message": "No survey wave before the intervention started and after it ended.",
+            "indicators": [],
+        }
+    indicators = indicators_of(intervention)
+    estimates = indicator_estimates(
+        waves=waves, reader=evaluation.requested_by, indicators=indicators
+    )
+    found = []
+    for indicator in indicators:
+        change = indicator_change_estimate(estimates.get(indicator.code, {}), district.code)
+        found.append(
+            {
+                "code": indicator.code,
+                "name_en": indicator.name_en,
+                "name_el": indicator.name_el,
+                "higher_is_better": indicator.higher_is_better,
+                "change": change,
+            }
+        )
+    return {
+        "survey_from": waves.before.code,
+        "survey_to": waves.after.code,
+        "district": district.code,
+        "comparison": "the mean of the other districts' estimates",
+        "indicators": found,
+    }
+
+
+def _compute(evaluation: Evaluation) -> tuple[str, dict[str, Any], int, str]:
+    """(method, result, SMS level, its reason), or Unanswerable."""
+    intervention = evaluation.intervention
+    parameters = parameters_from_json(evaluation.parameters)
+    chosen = tuple(evaluation.comparison_areas.order_by("code").values_list("pk", flat=True))
+    how = "chosen"
+    suggestion = None
+    if chosen:
+        comparison_ids = chosen
+    else:
+        how = "suggested"
+        suggestion = comparison_suggest(
+            intervention=intervention,
+            windows=parameters.windows,
+            sources=parameters.sources,
+            category_ids=parameters.category_ids,
+            k=parameters.suggest_k,
+        )
+        comparison_ids = suggestion.area_ids
+    if not comparison_ids:
+        raise Unanswerable(
+            "no_comparison",
+            "There is no comparison area: the intervention's area has no other area of its "
+            "level to compare with.",
+        )
+    spatial = intervention.is_spatial and intervention.geometry is not None
+    panel = counts_panel(
+        PanelRequest(
+            intervention=intervention,
+            windows=parameters.windows,
+            sources=parameters.sources,
+            category_ids=parameters.category_ids,
+            comparison_ids=comparison_ids,
+            buffer_m=parameters.buffer_m,
+            ring_m=parameters.ring_m,
+            spatial=spatial,
+        )
+    )
+    keys = panel.zone_keys("treated", "control")
+    if not any(panel.count(key, "before") + panel.count(key, "after") for key in keys):
+        raise Unanswerable(
+            "empty_windows",
+            "No report or incident was counted in either window, in the intervention's area "
+            "or its comparison areas: there is nothing to compare.",
+        )
+    did = did_estimate(panel, seed=evaluation.pk)
+    areas = {area.pk: area for area in Area.objects.filter(pk__in=comparison_ids).defer("geometry")}
+    result: dict[str, Any] = {
+        "design": "spatial" if spatial else "area",
+        **did,
+        "comparison": {
+            "how": how,
+            "areas": [
+                _area_json(areas[pk], suggestion.counts if suggestion else None)
+                for pk in comparison_ids
+            ],
+            **(
+                {"own_before_count": suggestion.own_count, "k": len(suggestion.area_ids)}
+                if suggestion
+                else {}
+            ),
+        },
+        "windows": parameters.windows.as_json(),
+        "sources": str(parameters.sources),
+        "categories": list(
+            Category.objects.filter(pk__in=parameters.category_ids)
+            .order_by("slug")
+            .values_list("slug", flat=True)
+        ),
+        "counts": _counts_table(panel),
+        "latest_event": panel.latest_event.isoformat() if panel.latest_event else None,
+    }
+    if spatial:
+        result["displacement"] = {
+            **displacement_estimate(panel),
+            "buffer_m": parameters.buffer_m,
+            "ring_m": parameters.ring_m,
+        }
+    result["survey"] = _survey_part(evaluation)
+    strength = design_strength(n_comparison_areas=len(comparison_ids), matched=how == "suggested")
+    result["sms"] = {"level": strength.level, "reason": strength.reason}
+    method = METHOD_SPATIAL if spatial else METHOD_DID
+    return method, result, strength.level, strength.reason
+
+
+def evaluation_compute(*, evaluation_id: int) -> Evaluation | None:
+    """Compute a queued evaluation and store its result, or `unanswered` with the reason; an
+    evaluation no longer queued (already computed) is left as it is."""
+    with transaction.atomic():
+        evaluation = (
+            Evaluation.objects.select_for_update()
+            .select_related("intervention", "intervention__area", "requested_by")
+            .filter(pk=evaluation_id)
+            .first()
+        )
+        if evaluation is None or evaluation.status != EvaluationStatus.QUEUED:
+            return evaluation
+        read_at = timezone.now()
+        try:
+            # A savepoint: a failed read leaves the lock and the evaluation usable.
+            with transaction.atomic():
+                method, result, level, _reason = _compute(evaluation)
+        except Unanswerable as exc:
+            evaluation.status = EvaluationStatus.UNANSWERED
+            evaluation.message = exc.message
+            evaluation.result = {"code": exc.code}
+        except Exception:  # any other failure: said on the page, logged for the admins
+            logger.exception("evaluation %s could not be computed", evaluation.pk)
+            evaluation.status = EvaluationStatus.UNANSWERED
+            evaluation.message = (
+                "The evaluation could not be computed (an error, logged for the "
+                "administrators). Try again; if it fails again, tell them."
+            )
+            evaluation.result = {"code": "error"}
+        else:
+            evaluation.status = EvaluationStatus.DONE
+            evaluation.method = method
+            evaluation.result = result
+            evaluation.sms_level = level
+            evaluation.message = ""
+        evaluation.data_up_to = read_at
+        evaluation.computed_at = timezone.now()
+        evaluation.full_clean()
+        evaluation.save()
+        intervention = evaluation.intervention
+        if (
+            evaluation.status == EvaluationStatus.DONE
+            and intervention.status == InterventionStatus.COMPLETED
+        ):
+            intervention_status_advance(intervention=intervention, to=InterventionStatus.EVALUATED)
+        return evaluation
+
+
+@transaction.atomic
+def evaluation_emmie_save(
+    *, evaluation: Evaluation, by: User, texts: Mapping[str, str]
+) -> Evaluation:
+    """The analyst's words under the EMMIE headings (effect, mechanism, moderators,
+    implementation, economics); headings not given are left as they are."""
+    if not user_evaluates(by):
+        raise PermissionDenied
+    locked = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
+    fields = []
+    for heading in EMMIE_HEADINGS:
+        if heading in texts:
+            setattr(locked, f"emmie_{heading}", texts[heading].strip())
+            fields.append(f"emmie_{heading}")
+    locked.full_clean()
+    locked.save(update_fields=fields)
+    return locked
+
+
+def window_default(intervention: Intervention, *, today: date | None = None) -> dict[str, date]:
+    """Windows to propose: the same number of days before the start and after the end (at
+    most 180, and the window after ending yesterday at the latest)."""
+    today = today or timezone.localdate()
+    start = intervention.starts_on or today - timedelta(days=181)
+    end = intervention.ends_on or start
+    days = max(WINDOW_DAYS_MIN, min(180, (today - timedelta(days=1) - end).days))
+    return {
+        "before_start": start - timedelta(days=days),
+        "before_end": start - timedelta(days=1),
+        "after_start": end + timedelta(days=1),
+        "after_end": end + timedelta(days=days),
+    }

@@ -1,0 +1,311 @@
+"""The evaluation's request page, result page and API, without computing (these run without the
+estimators): who may ask, bad input re-shown with an error per field and nothing saved, the
+request queued through the outbox as the next version, who reads which evaluation, the public's
+counts with small ones withheld, the EMMIE notes, the plain sentence, and the survey's reads."""
+
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from curim.accounts.models import User
+from curim.accounts.roles import Role
+from curim.areas.models import Area
+from curim.core.models import OutboxTask
+from interventions.evaluation_data import indicator_estimates, survey_waves
+from interventions.evaluation_reading import verdict
+from interventions.models import Evaluation, EvaluationStatus, Intervention, InterventionStatus
+from interventions.services.evaluations import EVALUATION_TASK
+from surveys.models import Indicator, IndicatorEstimate, Survey
+from tests.factories import user_with_role
+from tests.interventions.evaluation_world import (
+    analyst,
+    at,
+    finished_evaluation,
+    intervention_make,
+)
+
+GOOD = {
+    "before_start": "2024-07-01",
+    "before_end": "2024-12-31",
+    "after_start": "2025-02-01",
+    "after_end": "2025-08-03",
+    "periods": "6",
+    "sources": "reports",
+    "suggest_k": "4",
+}
+API = "api:intervention_evaluation"
+
+
+def _as(role: Role) -> Client:
+    email = f"{role.value}-pages@example.org"
+    user = User.objects.filter(email=email).first() or user_with_role(role, email=email)
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _evaluate_url(intervention: Intervention) -> str:
+    return reverse("interventions:evaluate", args=[intervention.reference])
+
+
+@pytest.mark.django_db
+def test_analysts_and_admins_request_an_evaluation_queued_as_the_next_version(
+    piraeus: None,
+) -> None:
+    intervention = intervention_make(area_code="piraeus-2", categories=("graffiti",))
+    for number, role in enumerate([Role.ANALYST, Role.ADMIN], start=1):
+        client = _as(role)
+        page = client.get(_evaluate_url(intervention))
+        assert page.status_code == 200
+        assert 'name="comparison_areas"' in page.content.decode()
+        response = client.post(_evaluate_url(intervention), GOOD)
+        assert response.status_code == 302
+        assert response["Location"] == reverse(
+            "interventions:evaluation", args=[intervention.reference, number]
+        )
+    versions = list(intervention.evaluations.order_by("version").values_list("version", "status"))
+    assert versions == [(1, "queued"), (2, "queued")]
+    tasks = OutboxTask.objects.filter(task_name=EVALUATION_TASK).order_by("created_at")
+    assert [task.args for task in tasks] == [
+        [e.pk] for e in intervention.evaluations.order_by("version")
+    ]
+    first = intervention.evaluations.get(version=1)
+    assert first.parameters["comparison"] == "suggest"
+    assert first.parameters["after_end"] == "2025-08-03"
+    # The analyst reads that it is queued; the public does not find it.
+    url = reverse("interventions:evaluation", args=[intervention.reference, 1])
+    assert "is queued" in _as(Role.ANALYST).get(url).content.decode()
+    assert Client().get(url).status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", [Role.CITIZEN, Role.COUNCIL_MEMBER, Role.COUNCIL_SECRETARY])
+def test_nobody_else_may_request_one(piraeus: None, role: Role) -> None:
+    intervention = intervention_make(area_code="piraeus-2")
+    client = _as(role)
+    assert client.get(_evaluate_url(intervention)).status_code == 404
+    assert client.post(_evaluate_url(intervention), GOOD).status_code == 404
+    assert Client().get(_evaluate_url(intervention)).status_code == 302  # to log in
+    assert not Evaluation.objects.exists()
+    assert not OutboxTask.objects.exists()
+
+
+@pytest.mark.django_db
+def test_bad_input_is_shown_with_an_error_per_field_and_nothing_saved(piraeus: None) -> None:
+    intervention = intervention_make(area_code="piraeus-2")
+    client = _as(Role.ANALYST)
+    elsewhere = Area.objects.get(code="piraeus")  # the municipality: not of the district level
+    cases: list[tuple[dict[str, Any], str]] = [
+        ({**GOOD, "after_end": "2025-08-10"}, "after_end"),  # unequal windows
+        ({**GOOD, "after_start": "2024-12-01", "after_end": "2025-06-02"}, "after_start"),
+        ({**GOOD, "before_start": ""}, "before_start"),
+        ({**GOOD, "before_start": "yesterday"}, "before_start"),
+        ({**GOOD, "periods": "0"}, "periods"),
+        ({**GOOD, "periods": "40"}, "periods"),
+        ({**GOOD, "sources": "gossip"}, "sources"),
+        ({**GOOD, "comparison_areas": [elsewhere.pk]}, "comparison_areas"),
+        ({**GOOD, "comparison_areas": [intervention.area_id]}, "comparison_areas"),
+        ({**GOOD, "categories": ["999999"]}, "categories"),
+        (
+            {
+                **GOOD,
+                "after_start": str(timezone.localdate() - timedelta(days=10)),
+                "after_end": str(timezone.localdate() + timedelta(days=173)),
+            },
+            "after_end",
+        ),  # the window after is not over
+    ]
+    for data, field in cases:
+        response = client.post(_evaluate_url(intervention), data)
+        assert response.status_code == 400, field
+        form = response.context["form"]
+        assert field in form.errors, (field, form.errors)
+        assert f'href="#id_{field}' in response.content.decode() or field in form.errors
+    assert not Evaluation.objects.exists()
+    assert not OutboxTask.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_planned_intervention_is_not_evaluated(piraeus: None) -> None:
+    intervention = intervention_make(area_code="piraeus-2", status=InterventionStatus.PLANNED)
+    response = _as(Role.ANALYST).post(_evaluate_url(intervention), GOOD)
+    assert response.status_code == 400
+    assert "Only a completed intervention" in response.content.decode()
+    assert not Evaluation.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_public_reads_the_latest_finished_one_with_small_counts_withheld(
+    piraeus: None,
+) -> None:
+    intervention = intervention_make(area_code="piraeus-2")
+    assert Client().get(reverse(API, args=[intervention.reference])).status_code == 404
+    finished_evaluation(intervention)
+    public = Client().get(reverse(API, args=[intervention.reference])).json()
+    assert public["version"] == 1
+    assert public["counts_withheld_below"] == 3
+    treated, control = public["counts"]
+    assert (treated["before"], treated["after"]) == (None, 0)  # 2 withheld, 0 shown
+    assert (control["before"], control["after"]) == (None, 3)
+    assert "periods_before" not in treated
+    assert public["comparison"]["areas"][0]["before_count"] is None
+    assert public["comparison"]["own_before_count"] is None
+    page = Client().get(reverse("interventions:evaluation", args=[intervention.reference, 1]))
+    assert page.status_code == 200
+    table = page.content.decode().split('id="evaluation-counts"')[1].split("</table>")[0]
+    assert ">2<" not in table
+    assert ">1<" not in table
+    assert "—" in table
+    # The estimates would give the withheld counts back: the public gets neither.
+    assert public["withheld"] is True
+    assert public["verdict"] == "withheld"
+    for figure in ("estimate", "ci_low", "ci_high", "rate_ratio", "percent_change", "p_value"):
+        assert public[figure] is None, figure
+    assert 'data-verdict="withheld"' in page.content.decode()
+    assert "39,3" not in page.content.decode()
+    assert "39.3" not in page.content.decode()
+    # The council's readers see every count and figure.
+    council = _as(Role.COUNCIL_MEMBER).get(reverse(API, args=[intervention.reference])).json()
+    assert council["counts"][0]["before"] == 2
+    assert council["counts"][0]["periods_before"] == [1, 1]
+    assert council["comparison"]["areas"][0]["before_count"] == 1
+    assert council["estimate"] == -0.5
+    assert council["withheld"] is False
+    # Counts of 0 and from 3 up: the public reads the figures too (the latest version).
+    large = [
+        {**row, "before": 30 + k, "after": 20 + k}
+        for k, row in enumerate(intervention.evaluations.get().result["counts"])
+    ]
+    finished_evaluation(intervention, counts=large)
+    public = Client().get(reverse(API, args=[intervention.reference])).json()
+    assert public["version"] == 2
+    assert public["withheld"] is False
+    assert public["estimate"] == -0.5
+    assert public["verdict"] == "fewer"
+    assert [row["before"] for row in public["counts"]] == [30, 31]
+    # An intervention the public may not read: a 404 for its evaluation too.
+    Intervention.objects.filter(pk=intervention.pk).update(status=InterventionStatus.IN_PROGRESS)
+    assert Client().get(reverse(API, args=[intervention.reference])).status_code == 404
+    assert Client().get(page.request["PATH_INFO"]).status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_sentence_never_says_more_than_the_interval() -> None:
+    assert verdict({"ci_low": -0.9, "ci_high": -0.1, "percent_change": -39.3}).code == "fewer"
+    assert verdict({"ci_low": 0.1, "ci_high": 0.9, "percent_change": 50.0}).code == "more"
+    for low, high in [(-0.9, 0.1), (-0.1, 0.9), (None, -0.1), (-0.9, None), (0.0, 0.4)]:
+        found = verdict({"ci_low": low, "ci_high": high, "percent_change": -20.0})
+        assert found.code == "unclear"
+        assert found.sentence.startswith("No clear change")
+
+
+@pytest.mark.django_db
+def test_analysts_write_the_emmie_notes_and_others_read_them(piraeus: None) -> None:
+    intervention = intervention_make(area_code="piraeus-2")
+    finished_evaluation(intervention)
+    url = reverse("interventions:evaluation_emmie", args=[intervention.reference, 1])
+    page = reverse("interventions:evaluation", args=[intervention.reference, 1])
+    assert _as(Role.COUNCIL_MEMBER).post(url, {"mechanism": "x"}).status_code == 404
+    client = _as(Role.ANALYST)
+    assert client.get(url).status_code == 405
+    too_long = client.post(url, {"mechanism": "x" * 5001})
+    assert too_long.status_code == 400
+    assert "mechanism" in too_long.context["emmie_form"].errors
+    response = client.post(url, {"mechanism": "More eyes on the street after dark."})
+    assert response.status_code == 302
+    evaluation = intervention.evaluations.get()
+    assert evaluation.emmie_mechanism == "More eyes on the street after dark."
+    public = Client().get(page).content.decode()
+    assert "More eyes on the street after dark." in public
+    assert "<form" not in public.split("EMMIE")[1]
+
+
+@pytest.mark.django_db
+def test_the_survey_part_reads_both_waves_estimates_per_district(piraeus: None) -> None:
+    intervention = intervention_make(area_code="piraeus-2")
+    indicator = Indicator.objects.create(
+        code="perception", name_en="Perception of safety", name_el="Αίσθημα", method="mean"
+    )
+    before = Survey.objects.create(code="baseline", title_en="Baseline", title_el="Βάση")
+    after = Survey.objects.create(code="follow-up", title_en="Follow-up", title_el="Συνέχεια")
+    middle = Survey.objects.create(code="during", title_en="During", title_el="Κατά")
+    days = {before: date(2024, 6, 1), middle: date(2025, 1, 15), after: date(2025, 9, 1)}
+    for wave, day in days.items():
+        Survey.objects.filter(pk=wave.pk).update(created_at=at(day))
+    for wave, shift in ((before, 0.0), (after, 5.0)):
+        for k, code in enumerate(["piraeus-1", "piraeus-2", "piraeus-3"]):
+            IndicatorEstimate.objects.create(
+                survey=wave,
+                indicator=indicator,
+                area=Area.objects.get(code=code),
+                group="",
+                n=100,
+                estimate=50.0 + k + shift,
+                std_error=2.0,
+            )
+    # A district suppressed in one wave is left out.
+    IndicatorEstimate.objects.create(
+        survey=before,
+        indicator=indicator,
+        area=Area.objects.get(code="piraeus-4"),
+        group="",
+        suppressed=True,
+    )
+    IndicatorEstimate.objects.create(
+        survey=after,
+        indicator=indicator,
+        area=Area.objects.get(code="piraeus-4"),
+        group="",
+        n=80,
+        estimate=40.0,
+        std_error=3.0,
+    )
+    waves = survey_waves(intervention)
+    assert (waves.before, waves.after) == (before, after)
+    found = indicator_estimates(waves=waves, reader=analyst(), indicators=[indicator])
+    assert found == {
+        "perception": {
+            "piraeus-1": ((50.0, 2.0), (55.0, 2.0)),
+            "piraeus-2": ((51.0, 2.0), (56.0, 2.0)),
+            "piraeus-3": ((52.0, 2.0), (57.0, 2.0)),
+        }
+    }
+
+
+def test_an_evaluation_ends_before_the_outbox_would_send_it_again() -> None:
+    from django.conf import settings
+
+    from curim.celery import app
+    from interventions.tasks import evaluation_compute_task
+
+    soft, hard = evaluation_compute_task.soft_time_limit, evaluation_compute_task.time_limit
+    assert soft is not None
+    assert hard is not None
+    assert soft < hard < settings.OUTBOX_REPUBLISH_AFTER_MINUTES * 60
+    assert hard < app.conf.broker_transport_options["visibility_timeout"]
+    assert evaluation_compute_task.name in app.tasks
+
+
+@pytest.mark.django_db
+def test_a_failure_while_computing_is_unanswered_with_a_message_not_a_crash(
+    piraeus: None,
+) -> None:
+    from interventions.services.evaluations import evaluation_compute
+
+    intervention = intervention_make(area_code="piraeus-2")
+    broken = Evaluation.objects.create(
+        intervention=intervention,
+        version=1,
+        parameters={"before_start": "not a date"},
+        requested_by=analyst(),
+    )
+    found = evaluation_compute(evaluation_id=broken.pk)
+    assert found is not None
+    assert found.status == EvaluationStatus.UNANSWERED
+    assert found.result == {"code": "error"}
+    assert "could not be computed" in found.message
+    assert evaluation_compute(evaluation_id=999_999) is None
