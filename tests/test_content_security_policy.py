@@ -393,6 +393,12 @@ def world(piraeus: None) -> dict[str, Any]:
         attendance=[],
     )
     by_intervention = {"reference": intervention.reference}
+    # A completed intervention with a finished evaluation, for the evaluation's pages.
+    from tests.interventions.evaluation_world import finished_evaluation, intervention_make
+
+    evaluated = intervention_make(area_code="piraeus-2")
+    finished_evaluation(evaluated)
+    at_intervention = {"reference": evaluated.reference, "version": 1}
     overrides: dict[str, dict[str, Any]] = {
         **{
             f"interventions:{name}": by_intervention
@@ -405,13 +411,6 @@ def world(piraeus: None) -> dict[str, Any]:
             )
         },
         "interventions:manage_session_edit": {**by_intervention, "session_id": session.pk},
-    # A completed intervention with a finished evaluation, for the evaluation's pages.
-    from tests.interventions.evaluation_world import finished_evaluation, intervention_make
-
-    evaluated = intervention_make(area_code="piraeus-2")
-    finished_evaluation(evaluated)
-    at_intervention = {"reference": evaluated.reference, "version": 1}
-    overrides: dict[str, dict[str, Any]] = {
         "interventions:evaluate": at_intervention,
         "interventions:evaluation": at_intervention,
         "interventions:evaluation_emmie": at_intervention,
