@@ -46,6 +46,7 @@ from interventions.models import (
 from interventions.models.choices import NEXT_STATUS
 from interventions.selectors import (
     evaluation_latest,
+    implemented_records,
     intervention_for_editing,
     intervention_get,
     interventions_edited_by,
@@ -248,6 +249,7 @@ def intervention_detail(request: HttpRequest, reference: str) -> HttpResponse:
             "photos_before": [p for p in intervention.photos.all() if p.moment == "before"],
             "photos_after": [p for p in intervention.photos.all() if p.moment == "after"],
             "latest_evaluation": evaluation_latest(intervention),
+            "implemented": implemented_records(intervention, request.user),
             "feature": _feature(intervention) if intervention.geometry is not None else None,
             "map_config": _map_config(),
             "staff": staff,

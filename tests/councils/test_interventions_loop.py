@@ -122,6 +122,10 @@ def test_an_intervention_leads_back_to_the_recommendations_it_carries_out(analys
     assert [record.title for record in records] == ["Renovate the playgrounds"]
     assert records[0].url == f"/council/recommendations/{public.reference}/"
     assert records[0].adopted.startswith("Adopted at the meeting of")
+    page = Client().get(f"/interventions/{done.reference}/").content.decode()
+    assert f"/council/recommendations/{public.reference}/" in page
+    assert "Renovate the playgrounds" in page
+    assert "A draft idea" not in page
     member = member_create(council).person
     assert {record.title for record in implemented_records(done, member)} == {
         "Renovate the playgrounds",
