@@ -115,6 +115,7 @@ NOT_PAGES = {
     "councils:manage_meeting_status": "POST only",
     "councils:manage_item_delete": "POST only",
     "councils:manage_item_move": "POST only",
+    "councils:manage_item_from_proposal": "POST only",
     "councils:manage_attachment_delete": "POST only",
     "councils:manage_attachment": "an agenda item's file, as a download",
     "councils:meeting_attachment": "an agenda item's file, as a download",

@@ -1,6 +1,6 @@
-"""Recording a session's counts: the session, its participants by group (students by school
-year; counts only, nobody named) and the proposals heard. Used by the import of files
-(`services.exchange`) and the demo."""
+"""A session's counts as the table of files holds them: a count per group (students by school
+year; counts only, nobody named) in a column each, written through `services.sessions`, and the
+proposals heard. Used by the import of files (`services.exchange`) and the demo."""
 
 from collections.abc import Mapping, Sequence
 
@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from interventions.models import ParticipantGroup, Participants, Proposal, Session
+from interventions.services import sessions
+from interventions.services.sessions import Attendance
 
 # A session's participants: (group, school year or None) → count.
 Counted = Mapping[tuple[str, int | None], int]
@@ -26,20 +28,20 @@ def participants_of(session: Session) -> dict[tuple[str, int | None], int]:
 
 @transaction.atomic
 def session_save(*, session: Session, participants: Counted | None = None) -> Session:
-    """Save a session and, when given, replace its participants' counts with these (a count
-    refused is reported under its table column, e.g. `participants_students_year_8`)."""
-    session.full_clean()
-    session.save()
-    if participants is not None and participants != participants_of(session):
-        session.participants.all().delete()
-        for (group, year), count in sorted(participants.items(), key=str):
-            counted = Participants(session=session, group=group, school_year=year, count=count)
-            try:
-                counted.full_clean()
-            except ValidationError as error:
-                raise ValidationError({participants_column(group, year): error.messages}) from None
-            counted.save()
-    return session
+    """Save a session through `services.sessions.session_save` and, when given, replace its
+    participants' counts with these (a count refused is reported under its table column, e.g.
+    `participants_students_year_8`); left out, the counts it had stay."""
+    if participants is None:
+        participants = participants_of(session) if session.pk else {}
+    attendance = []
+    for (group, year), count in sorted(participants.items(), key=str):
+        counted = Participants(group=group, school_year=year, count=count)
+        try:
+            counted.full_clean(exclude=["session"])
+        except ValidationError as error:
+            raise ValidationError({participants_column(group, year): error.messages}) from None
+        attendance.append(Attendance(ParticipantGroup(group), count, year))
+    return sessions.session_save(session=session, attendance=attendance)
 
 
 @transaction.atomic
