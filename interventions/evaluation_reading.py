@@ -74,11 +74,12 @@ def verdict(result: dict[str, Any]) -> Verdict:
     if low is None or high is None or percent is None or low <= 0 <= high:
         return Verdict(
             UNCLEAR,
-            # xgettext:no-python-format
+            # A format string (its "95%%" read by xgettext as a format either way), formatted.
             _(
-                "No clear change: the 95% interval includes no change at all, so these "
+                "No clear change: the 95%% interval includes no change at all, so these "
                 "counts cannot tell whether the intervention made a difference."
-            ),
+            )
+            % {},
         )
     if high < 0:
         return Verdict(
