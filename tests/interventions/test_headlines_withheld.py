@@ -1,7 +1,8 @@
 """The headlines of the interventions (the council's recommendation page, its dashboard) hold
 back from the public the figures that the evaluation's own page withholds: those resting on a
-count of 1 or 2 reports (found by the loop's browser flow, tests/e2e/test_intervention_loop.py,
-whose public recommendation page showed the change the intervention's page withheld)."""
+count of 1 or 2 reports (found while writing the loop's browser flow,
+tests/e2e/test_intervention_loop.py: the public recommendation page showed the change that the
+intervention's page withheld)."""
 
 from datetime import date
 
