@@ -23,6 +23,7 @@ from curim.accounts.models import User
 from curim.accounts.roles import Role, user_has_role
 from curim.reports.models import Report
 from curim.reports.selectors import ReportFollowUp, reports_public
+from interventions.evaluation_reading import rests_on_small_counts
 from interventions.models import (
     Evaluation,
     EvaluationStatus,
@@ -153,13 +154,17 @@ def intervention_headlines(
     rows = list(
         found.prefetch_related(Prefetch("evaluations", queryset=latest, to_attr="finished"))
     )
-    return [_headline(row) for row in rows]
+    reads_all = user_reads_all(user)
+    return [_headline(row, reads_all=reads_all) for row in rows]
 
 
-def _headline(intervention: Intervention) -> InterventionHeadline:
+def _headline(intervention: Intervention, *, reads_all: bool) -> InterventionHeadline:
     finished: list[Evaluation] = getattr(intervention, "finished", [])
     evaluation = finished[0] if finished else None
     result = evaluation.result if evaluation and isinstance(evaluation.result, dict) else {}
+    if not reads_all and rests_on_small_counts(result):
+        # The public gets no figure resting on a count of 1 or 2, as on the evaluation's page.
+        result = {}
     estimate, low, high = (_number(result.get(key)) for key in ("estimate", "ci_low", "ci_high"))
     log_scale = result.get("scale", "log_rate_ratio") == "log_rate_ratio"
     return InterventionHeadline(
