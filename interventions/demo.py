@@ -3,8 +3,9 @@ evaluation to find. Invented data: never mistake it for Piraeus's.
 
 What it records, through the services (`manage.py interventions_demo_load`, after `demo_load`,
 `surveys_demo_load` and `councils_demo_load`; `make run` calls it; loading again adds nothing):
-- the eight playgrounds renovated in the 5th district (`piraeus-5`, the demo's 5th Municipal
-  Community): points, seven completed and one still in progress (marked public);
+- "Renovation of eight playgrounds in the 5th district" (`piraeus-5`, the demo's 5th Municipal
+  Community): ONE intervention drawn as a MultiPoint of the eight playgrounds, completed (the
+  works ran at the same dates at all eight), then evaluated by the demo itself (below);
 - new street lighting in two streets (lines) of the 1st and 3rd districts, both completed;
 - awareness sessions on bullying and cyber-threats in three schools, the students' training on
   the CURiM app in two (in progress, public), and the shop owners' training against repeated
@@ -12,24 +13,35 @@ What it records, through the services (`manage.py interventions_demo_load`, afte
 - two advisory meetings with citizens with the proposals heard;
 - a CCTV camera that is only planned (not public).
 
-The planted effect. For each completed playground, citizens' reports of incivility
-(vandalism, graffiti, public drinking or drug use) are generated at fixed, seeded places and
-dates, and published:
+The planted effect. Around each playground, citizens' reports of incivility (vandalism,
+graffiti, public drinking or drug use) are generated at fixed, seeded places and dates, and
+published:
 - within `NEAR_M` of the playground: `NEAR_BEFORE` reports in the `WINDOW_DAYS` before the
-  works start, `NEAR_AFTER` in the `WINDOW_DAYS` after they end (a drop of 1 - 3/8 = 62.5%);
+  works start, `NEAR_AFTER` in the `WINDOW_DAYS` from the day they end (a drop of
+  1 - 3/8 = 62.5%);
 - in the ring from `RING_FROM_M` to `RING_TO_M` around it: `RING_BEFORE` and `RING_AFTER`
   (as many: no displacement, no diffusion of benefit);
 - within `NEAR_M` of a comparison place paired with it, in another district (districts 1-4
   in turn), over the same two windows: `CONTROL_BEFORE` and `CONTROL_AFTER` (no change).
-So a difference-in-differences of the counts near the playgrounds against the comparison places
-finds a rate ratio of 3/8 (log -0.98), and the Weighted Displacement Quotient of the ring is
-about 0. The dates are counted back from the day the demo is loaded, so the windows are always
-in the past. The generic demo reports (`curim.reports.demo`, the last 90 days, all over the
-municipality) fall after every window.
+The dates are counted back from the day the demo is loaded (the works start `STARTS_DAYS_AGO`
+days before), so the windows are always in the past and end more than 90 days before the
+load: the generic demo reports (`curim.reports.demo`, the last 90 days) fall after them.
 
-The hook for the evaluations (another module's): the demo creates no Evaluation rows.
-`demo_playgrounds()` gives the completed playgrounds and `PLANTED` the counts above, for a demo
-step that requests their evaluations and for a test that checks the estimate recovers 3/8.
+The evaluation, and what it finds. The demo requests the playgrounds' evaluation as the demo
+analyst with `evaluation_parameters` (the planted windows, 6 periods each, the three report
+categories, a treated zone of `NEAR_M` around each playground and a ring out to `RING_TO_M`,
+`SITE_CELLS_K` comparison cells) and computes it at once (`evaluation_compute`, in the load's
+transaction; the outbox's later run finds it computed and leaves it). The multi-site design
+(docs/interventions/running.md): each playground's treated zone is a treated unit (8), the
+comparison units the 20 cells of the 250 m grid outside every treated zone and ring with the
+before-window counts closest to the playgrounds' (the comparison places' cells, 25 with any
+event), 28 units, so the cluster-robust interval applies. It finds a rate ratio of about 0.39
+(the planted 3/8 = 0.375; treated 64 → 24 reports, comparison cells 59 → 57) with a 95%
+interval of about 0.28 to 0.54: it excludes 1, the effect is found. The ring's 40 → 40 gives a
+Weighted Displacement Quotient of about 0 (−0.06): neither displacement nor diffusion. The
+design is at Maryland level 4 (several comparison units matched on counts before).
+`tests/interventions/test_demo.py` checks it. `demo_playgrounds()` gives the intervention and
+`PLANTED` the counts above.
 """
 
 import math

@@ -260,6 +260,15 @@ def evaluation_request(
         spatial=locked.is_spatial,
         suggest_default=SITE_CELLS if is_multi_site(locked) else SUGGESTED_AREAS,
     )
+    if is_multi_site(locked) and comparison_area_ids:
+        raise ValidationError(
+            {
+                "comparison_areas": _(
+                    "An intervention at several sites is compared with grid cells matched on "
+                    "their counts before: leave the comparison areas unticked."
+                )
+            }
+        )
     comparison_ids = _comparison_clean(locked, comparison_area_ids)
     last = locked.evaluations.aggregate(last=Max("version"))["last"] or 0
     evaluation = Evaluation(

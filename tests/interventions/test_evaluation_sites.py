@@ -10,6 +10,7 @@ from datetime import date
 
 import pytest
 from django.contrib.gis.geos import GEOSGeometry, MultiPoint, Point, Polygon
+from django.core.exceptions import ValidationError
 
 from curim.areas.models import Area
 from curim.reports.models import Category
@@ -225,6 +226,20 @@ def test_no_comparison_cell_with_events_is_unanswered_with_a_message(piraeus: No
     assert evaluation.status == "unanswered"
     assert evaluation.result == {"code": "no_comparison"}
     assert "No grid cell" in evaluation.message
+
+
+def test_comparison_areas_are_refused_for_several_sites(piraeus: None) -> None:
+    intervention = _sites_intervention(SITES)
+    other = Area.objects.get(code="piraeus-1")
+    with pytest.raises(ValidationError) as caught:
+        evaluation_request(
+            intervention=intervention,
+            by=analyst(),
+            parameters=_parameters(),
+            comparison_area_ids=[other.pk],
+        )
+    assert "comparison_areas" in caught.value.message_dict
+    assert not intervention.evaluations.exists()
 
 
 def test_sites_whose_treated_zones_overlap_are_unanswered(piraeus: None) -> None:
