@@ -25,6 +25,7 @@ from interventions.demo import (
     WINDOW_DAYS,
     demo_playgrounds,
 )
+from interventions.evaluation_reading import published_result
 from interventions.models import Intervention, Participants, Proposal, Session
 
 pytestmark = pytest.mark.django_db
@@ -143,6 +144,13 @@ def test_the_demo_evaluation_finds_the_planted_effect(loaded: str) -> None:
         8 * near_before,
         8 * near_after,
     ]
+    # The public reads the effect; a cell's count of 1 or 2 stays withheld.
+    public = published_result(evaluation, reads_all=False, survey_readable=False)
+    assert public["rate_ratio"] == result["rate_ratio"]
+    assert public["verdict"] != "withheld"
+    small = [a for a in result["comparison"]["areas"] if 0 < a["before_count"] < 3]
+    shown = {a["code"]: a["before_count"] for a in public["comparison"]["areas"]}
+    assert all(shown[a["code"]] is None for a in small)
 
 
 def test_the_public_reads_the_demo_through_the_api(loaded: str) -> None:

@@ -16,6 +16,7 @@ from curim.areas.models import Area
 from curim.reports.models import Category
 from interventions.evaluation.did import poisson_did
 from interventions.evaluation_data import Windows
+from interventions.evaluation_reading import rests_on_small_counts
 from interventions.models import Evaluation, Intervention, InterventionKind
 from interventions.services.evaluations import evaluation_compute, evaluation_request
 from tests.interventions.evaluation_world import analyst, intervention_make, reports_scatter
@@ -253,3 +254,15 @@ def test_sites_whose_treated_zones_overlap_are_unanswered(piraeus: None) -> None
     evaluation = _evaluate(intervention)
     assert evaluation.status == "unanswered"
     assert evaluation.result == {"code": "overlapping_sites"}
+
+
+def test_the_public_is_refused_sites_figures_whose_totals_are_small() -> None:
+    """Several sites: a unit's small count does not withhold the figures (it is withheld in the
+    table), a small total behind the displacement figures does."""
+    totals = {"treated": [40, 12], "control": [60, 58], "buffer": [9, 7]}
+    rows = [{"zone": "control:cell:1:1", "before": 1, "after": 2}]
+    result = {"design": "sites", "counts": rows, "displacement": {"counts": totals}}
+    assert not rests_on_small_counts(result)
+    small = {**totals, "buffer_control": [2, 0]}
+    assert rests_on_small_counts({**result, "displacement": {"counts": small}})
+    assert rests_on_small_counts({**result, "design": "spatial"})
