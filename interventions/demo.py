@@ -3,8 +3,9 @@ evaluation to find. Invented data: never mistake it for Piraeus's.
 
 What it records, through the services (`manage.py interventions_demo_load`, after `demo_load`,
 `surveys_demo_load` and `councils_demo_load`; `make run` calls it; loading again adds nothing):
-- the eight playgrounds renovated in the 5th district (`piraeus-5`, the demo's 5th Municipal
-  Community): points, seven completed and one still in progress (marked public);
+- "Renovation of eight playgrounds in the 5th district" (`piraeus-5`, the demo's 5th Municipal
+  Community): ONE intervention drawn as a MultiPoint of the eight playgrounds, completed (the
+  works ran at the same dates at all eight), then evaluated by the demo itself (below);
 - new street lighting in two streets (lines) of the 1st and 3rd districts, both completed;
 - awareness sessions on bullying and cyber-threats in three schools, the students' training on
   the CURiM app in two (in progress, public), and the shop owners' training against repeated
@@ -12,36 +13,47 @@ What it records, through the services (`manage.py interventions_demo_load`, afte
 - two advisory meetings with citizens with the proposals heard;
 - a CCTV camera that is only planned (not public).
 
-The planted effect. For each completed playground, citizens' reports of incivility
-(vandalism, graffiti, public drinking or drug use) are generated at fixed, seeded places and
-dates, and published:
+The planted effect. Around each playground, citizens' reports of incivility (vandalism,
+graffiti, public drinking or drug use) are generated at fixed, seeded places and dates, and
+published:
 - within `NEAR_M` of the playground: `NEAR_BEFORE` reports in the `WINDOW_DAYS` before the
-  works start, `NEAR_AFTER` in the `WINDOW_DAYS` after they end (a drop of 1 - 3/8 = 62.5%);
+  works start, `NEAR_AFTER` in the `WINDOW_DAYS` from the day they end (a drop of
+  1 - 3/8 = 62.5%);
 - in the ring from `RING_FROM_M` to `RING_TO_M` around it: `RING_BEFORE` and `RING_AFTER`
   (as many: no displacement, no diffusion of benefit);
 - within `NEAR_M` of a comparison place paired with it, in another district (districts 1-4
   in turn), over the same two windows: `CONTROL_BEFORE` and `CONTROL_AFTER` (no change).
-So a difference-in-differences of the counts near the playgrounds against the comparison places
-finds a rate ratio of 3/8 (log -0.98), and the Weighted Displacement Quotient of the ring is
-about 0. The dates are counted back from the day the demo is loaded, so the windows are always
-in the past. The generic demo reports (`curim.reports.demo`, the last 90 days, all over the
-municipality) fall after every window.
+The dates are counted back from the day the demo is loaded (the works start `STARTS_DAYS_AGO`
+days before), so the windows are always in the past and end more than 90 days before the
+load: the generic demo reports (`curim.reports.demo`, the last 90 days) fall after them.
 
-The hook for the evaluations (another module's): the demo creates no Evaluation rows.
-`demo_playgrounds()` gives the completed playgrounds and `PLANTED` the counts above, for a demo
-step that requests their evaluations and for a test that checks the estimate recovers 3/8.
+The evaluation, and what it finds. The demo requests the playgrounds' evaluation as the demo
+analyst with `evaluation_parameters` (the planted windows, 6 periods each, the three report
+categories, a treated zone of `NEAR_M` around each playground and a ring out to `RING_TO_M`,
+`SITE_CELLS_K` comparison cells) and computes it at once (`evaluation_compute`, in the load's
+transaction; the outbox's later run finds it computed and leaves it). The multi-site design
+(docs/interventions/running.md): each playground's treated zone is a treated unit (8), the
+comparison units the 20 cells of the 250 m grid outside every treated zone and ring with the
+before-window counts closest to the playgrounds' (the comparison places' cells, 25 with any
+event), 28 units, so the cluster-robust interval applies. It finds a rate ratio of about 0.39
+(the planted 3/8 = 0.375; treated 64 → 24 reports, comparison cells 59 → 57) with a 95%
+interval of about 0.28 to 0.54: it excludes 1, the effect is found. The ring's 40 → 40 gives a
+Weighted Displacement Quotient of about 0 (−0.06): neither displacement nor diffusion. The
+design is at Maryland level 4 (several comparison units matched on counts before).
+`tests/interventions/test_demo.py` checks it. `demo_playgrounds()` gives the intervention and
+`PLANTED` the counts above.
 """
 
 import math
 import random
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.contrib.gis.geos import GEOSGeometry, LineString, Point
+from django.contrib.gis.geos import GEOSGeometry, LineString, MultiPoint, Point
 from django.db import transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 
 from curim.accounts.demo import demo_email
@@ -60,6 +72,7 @@ from interventions.models import (
     SessionPlace,
     TargetGroup,
 )
+from interventions.services.evaluations import evaluation_compute, evaluation_request
 from interventions.services.interventions import intervention_save
 from interventions.services.session_records import proposals_add, session_save
 from surveys.models import Indicator
@@ -94,8 +107,12 @@ PLAYGROUNDS = [
     ("Playground of the Kaminia grove", "Παιδική χαρά άλσους Καμινίων", 23.6492, 37.9660),
     ("Playground on Salaminos Street", "Παιδική χαρά οδού Σαλαμίνος", 23.6544, 37.9660),
 ]
-# The last playground's works are still running: no effect is planted around it.
-RUNNING = 7
+PLAYGROUNDS_TITLE = "Renovation of eight playgrounds in the 5th district"
+# The works ran from STARTS_DAYS_AGO days before the load, for WORKS_DAYS days, at every
+# playground; the window after then ends more than 90 days before the load, before the
+# generic demo reports start.
+STARTS_DAYS_AGO = 360
+SITE_CELLS_K = 20
 
 STREETS = [
     (
@@ -123,22 +140,44 @@ class DemoSession:
     proposals: tuple[str, ...] = ()
 
 
-def demo_playgrounds() -> QuerySet[Intervention]:
-    """The demo's completed playgrounds, whose evaluations should find the planted effect."""
-    titles = [title for title, *_rest in PLAYGROUNDS]
-    return Intervention.objects.filter(
-        title_en__in=titles, status=InterventionStatus.COMPLETED
-    ).order_by("starts_on", "pk")
+def demo_playgrounds() -> Intervention | None:
+    """The demo's playgrounds intervention (one, drawn as a MultiPoint), whose evaluation
+    finds the planted effect."""
+    return Intervention.objects.filter(title_en=PLAYGROUNDS_TITLE).first()
+
+
+def evaluation_parameters(playgrounds: Intervention) -> dict[str, Any]:
+    """The evaluation's parameters that match the planted windows and zones: WINDOW_DAYS
+    before the works start and from the day they end, a treated zone of NEAR_M around each
+    playground, a ring out to RING_TO_M, the report categories of the planted reports."""
+    assert playgrounds.starts_on is not None and playgrounds.ends_on is not None  # noqa: PT018,S101
+    starts, ends = playgrounds.starts_on, playgrounds.ends_on
+    return {
+        "before_start": starts - timedelta(days=WINDOW_DAYS),
+        "before_end": starts - timedelta(days=1),
+        "after_start": ends,
+        "after_end": ends + timedelta(days=WINDOW_DAYS - 1),
+        "periods": 6,
+        "sources": "reports",
+        "category_ids": list(
+            Category.objects.filter(slug__in=CATEGORIES).values_list("pk", flat=True)
+        ),
+        "buffer_m": NEAR_M,
+        "ring_m": RING_TO_M - NEAR_M,
+        "suggest_k": SITE_CELLS_K,
+    }
 
 
 def interventions_demo_load() -> int:
-    """Record the demo interventions once; returns how many were added (0 when they exist)."""
-    if Intervention.objects.filter(title_en=PLAYGROUNDS[0][0]).exists():
+    """Record the demo interventions once, and compute the playgrounds' evaluation; returns
+    how many interventions were added (0 when they exist)."""
+    if Intervention.objects.filter(title_en=PLAYGROUNDS_TITLE).exists():
         return 0
     secretary = User.objects.filter(email=demo_email(Role.COUNCIL_SECRETARY)).first()
     moderator = User.objects.filter(email=demo_email(Role.MODERATOR)).first()
+    analyst = User.objects.filter(email=demo_email(Role.ANALYST)).first()
     areas = {a.code: a for a in Area.objects.filter(code__startswith=MUNICIPALITY)}
-    if secretary is None or moderator is None or FIFTH not in areas:
+    if secretary is None or moderator is None or analyst is None or FIFTH not in areas:
         raise DemoError("Load the demo accounts and areas first (manage.py demo_load).")
     today = timezone.localdate()
     with transaction.atomic():
@@ -147,6 +186,7 @@ def interventions_demo_load() -> int:
         added += loading.streets()
         added += loading.social()
         added += loading.cctv()
+        loading.evaluation(analyst)
     return added
 
 
@@ -165,59 +205,65 @@ class _Loading:
 
     # --- The playgrounds and the planted effect ---------------------------------------------
     def playgrounds(self) -> int:
+        """The eight playgrounds, one intervention drawn as a MultiPoint; the works ran at the
+        same dates at every playground."""
         fifth = self.areas[FIFTH]
         codes = [f"{MUNICIPALITY}-{n}" for n in (1, 2, 3, 4)]
         comparison = [self.areas[code] for code in codes if code in self.areas]
-        for n, (title_en, title_el, lon, lat) in enumerate(PLAYGROUNDS):
-            starts = self.today - timedelta(days=330 - 6 * n)
-            ends = starts + timedelta(days=WORKS_DAYS)
-            running = n == RUNNING
-            if running:
-                starts, ends = self.today - timedelta(days=40), self.today + timedelta(days=50)
-            place = Point(lon, lat, srid=4326)
-            motivating: list[int] = []
-            if not running:
-                motivating = self._planted(place, starts, ends, comparison, n)
-            self._save(
-                Intervention(
-                    title_en=title_en,
-                    title_el=title_el,
-                    description_en=(
-                        "The playground was renovated: new equipment and soft surfaces, lighting, "
-                        "a fence with gates that close at night, and benches facing the play area."
-                    ),
-                    description_el=(
-                        "Η παιδική χαρά ανακαινίστηκε: νέος εξοπλισμός και δάπεδα ασφαλείας, "
-                        "φωτισμός, περίφραξη με πόρτες που κλείνουν τη νύχτα και παγκάκια."
-                    ),
-                    kind=InterventionKind.PLAYGROUND,
-                    status=InterventionStatus.IN_PROGRESS
-                    if running
-                    else InterventionStatus.COMPLETED,
-                    public=running,
-                    starts_on=starts,
-                    ends_on=ends,
-                    budget=85_000 + 5_000 * n,
-                    funder="Region of Attica",
-                    organisation=ORGANISATION,
-                    target_group=TargetGroup.PARENTS,
-                    target_description="Families with young children in the 5th district",
-                    area=fifth,
-                    geometry=place,
-                    evidence_en=(
-                        "Citizens reported vandalism, graffiti and drinking at the playgrounds, "
-                        "and parents in the baseline survey said they avoid them after dark."
-                    ),
-                    evidence_el=(
-                        "Οι πολίτες ανέφεραν βανδαλισμούς, γκράφιτι και κατανάλωση αλκοόλ στις "
-                        "παιδικές χαρές· οι γονείς στην αρχική έρευνα είπαν ότι τις αποφεύγουν "
-                        "μετά το σκοτάδι."
-                    ),
+        starts = self.today - timedelta(days=STARTS_DAYS_AGO)
+        ends = starts + timedelta(days=WORKS_DAYS)
+        places = [Point(lon, lat, srid=4326) for _en, _el, lon, lat in PLAYGROUNDS]
+        motivating: list[int] = []
+        for n, place in enumerate(places):
+            motivating += self._planted(place, starts, ends, comparison, n)
+        names_en = "; ".join(title for title, *_rest in PLAYGROUNDS)
+        names_el = "; ".join(title for _en, title, *_rest in PLAYGROUNDS)
+        self.playground = self._save(
+            Intervention(
+                title_en=PLAYGROUNDS_TITLE,
+                title_el="Ανακαίνιση οκτώ παιδικών χαρών στην 5η Δημοτική Κοινότητα",
+                description_en=(
+                    "Eight playgrounds were renovated: new equipment and soft surfaces, lighting, "
+                    "a fence with gates that close at night, and benches facing the play area. "
+                    f"The playgrounds: {names_en}."
                 ),
-                category_ids=[c.pk for c in self.categories],
-                report_ids=motivating,
-            )
-        return len(PLAYGROUNDS)
+                description_el=(
+                    "Οκτώ παιδικές χαρές ανακαινίστηκαν: νέος εξοπλισμός και δάπεδα ασφαλείας, "
+                    "φωτισμός, περίφραξη με πόρτες που κλείνουν τη νύχτα και παγκάκια. "
+                    f"Οι παιδικές χαρές: {names_el}."
+                ),
+                kind=InterventionKind.PLAYGROUND,
+                status=InterventionStatus.COMPLETED,
+                starts_on=starts,
+                ends_on=ends,
+                budget=8 * 90_000,
+                funder="Region of Attica",
+                organisation=ORGANISATION,
+                target_group=TargetGroup.PARENTS,
+                target_description="Families with young children in the 5th district",
+                area=fifth,
+                geometry=MultiPoint(places, srid=4326),
+                evidence_en=(
+                    "Citizens reported vandalism, graffiti and drinking at the playgrounds, "
+                    "and parents in the baseline survey said they avoid them after dark."
+                ),
+                evidence_el=(
+                    "Οι πολίτες ανέφεραν βανδαλισμούς, γκράφιτι και κατανάλωση αλκοόλ στις "
+                    "παιδικές χαρές· οι γονείς στην αρχική έρευνα είπαν ότι τις αποφεύγουν "
+                    "μετά το σκοτάδι."
+                ),
+            ),
+            category_ids=[c.pk for c in self.categories],
+            report_ids=motivating,
+        )
+        return 1
+
+    def evaluation(self, analyst: User) -> None:
+        """Request the playgrounds' evaluation over the planted windows and compute it now."""
+        playground = self.playground
+        parameters = evaluation_parameters(playground)
+        evaluation = evaluation_request(intervention=playground, by=analyst, parameters=parameters)
+        evaluation_compute(evaluation_id=evaluation.pk)
 
     def _planted(
         self, place: Point, starts: date, ends: date, comparison: list[Area], n: int
@@ -233,7 +279,7 @@ class _Loading:
             control = self._inside(area.geometry, n)
             self._reports(control, 0, NEAR_M, before, CONTROL_BEFORE)
             self._reports(control, 0, NEAR_M, after, CONTROL_AFTER)
-        return near_before[:2]
+        return near_before[:1]
 
     def _inside(self, geometry: GEOSGeometry, n: int) -> Point:
         """A seeded point well inside an area (its pair's comparison place)."""

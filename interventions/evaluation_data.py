@@ -144,6 +144,10 @@ class PanelRequest:
     buffer_m: float = 100.0
     ring_m: float = 400.0
     spatial: bool = field(default=False)
+    # The multi-site design: each part of a Multi* geometry is a treated unit and the controls
+    # are the grid cells named here as (column, row) (see `site_cells_suggest`).
+    cells: tuple[tuple[int, int], ...] = ()
+    sites: bool = field(default=False)
 
 
 def _events(request: PanelRequest) -> tuple[str, list[Any]]:
@@ -218,7 +222,7 @@ def _zones(request: PanelRequest) -> tuple[str, list[Any], list[Zone]]:
 
 def counts_panel(request: PanelRequest) -> CountsPanel:
     """The counts of the request's zones, windows and periods: one SQL GROUP BY."""
-    zones_sql, zone_params, zones = _zones(request)
+    zones_sql, zone_params, zones = _site_zones(request) if request.sites else _zones(request)
     events, event_params = _events(request)
     windows = request.windows
     before, after = windows.bounds("before"), windows.bounds("after")
@@ -260,6 +264,178 @@ def counts_panel(request: PanelRequest) -> CountsPanel:
             counts[(key, window, period)] = int(count)
             latest = last if latest is None or last > latest else latest
     return CountsPanel(zones=tuple(zones), windows=windows, counts=counts, latest_event=latest)
+
+
+# --- The multi-site design -------------------------------------------------------------------
+
+SITE = "treated:"
+CELL = "control:cell:"
+CELL_SIZE_M = 250  # the analytics' nightly grid (curim.analytics.services.grid)
+SITE_CELLS = 20
+MULTI_TYPES = ("MultiPoint", "MultiLineString", "MultiPolygon")
+
+
+def is_multi_site(intervention: Intervention) -> bool:
+    """A spatial intervention drawn as several parts (a Multi* geometry, even of one part)."""
+    geometry = intervention.geometry
+    return bool(
+        intervention.is_spatial and geometry is not None and geometry.geom_type in MULTI_TYPES
+    )
+
+
+def municipality_of(area: Area) -> Area:
+    """The municipality an area lies in (the area itself when it is one, or has no parent)."""
+    while area.level != Area.Level.MUNICIPALITY and area.parent is not None:
+        area = area.parent
+    return area
+
+
+def _site_head(request: PanelRequest) -> tuple[str, list[Any]]:
+    """The CTEs of the multi-site design, in EPSG:2100: `site (n, geom)` the treated zone of
+    each part (a polygon as drawn, a point or line buffered by `buffer_m`), `treated_all`
+    their union, `outer_zone` the union of every site's treated zone buffered by `ring_m`,
+    `area` the areas and `cell (col, row_, geom)` the municipality's 250 m squares (PostGIS's
+    `ST_SquareGrid`, as the analytics lay their grid out, clipped to the municipality) that do
+    not touch any treated zone or ring."""
+    intervention = request.intervention
+    assert intervention.geometry is not None  # noqa: S101  # is_multi_site checked it
+    municipality = municipality_of(intervention.area)
+    head = """
+        drawn AS (SELECT d.path[1] AS n, d.geom
+                  FROM ST_Dump(ST_Transform(ST_GeomFromEWKT(%s), 2100)) AS d),
+        site AS (SELECT n, CASE WHEN ST_Dimension(geom) = 2 THEN geom
+                                ELSE ST_Buffer(geom, %s) END AS geom FROM drawn),
+        treated_all AS (SELECT ST_Union(geom) AS geom FROM site),
+        outer_zone AS (SELECT ST_Union(ST_Buffer(geom, %s)) AS geom FROM site),
+        area AS (SELECT id, ST_Transform(geometry, 2100) AS geom FROM areas_area),
+        cell AS (
+            SELECT tile.i AS col, tile.j AS row_,
+                   ST_CollectionExtract(ST_Intersection(tile.geom, area.geom), 3) AS geom
+            FROM area, outer_zone, ST_SquareGrid(%s, area.geom) AS tile
+            WHERE area.id = %s AND ST_Intersects(tile.geom, area.geom)
+              AND NOT ST_Intersects(tile.geom, outer_zone.geom))
+    """
+    params: list[Any] = [
+        intervention.geometry.ewkt,
+        request.buffer_m,
+        request.ring_m,
+        CELL_SIZE_M,
+        municipality.pk,
+    ]
+    return head, params
+
+
+def _site_zones(request: PanelRequest) -> tuple[str, list[Any], list[Zone]]:
+    """The zones of the multi-site design: each site's treated zone, the union of the rings,
+    the ring's control (the intervention's area minus every treated zone and ring and minus
+    the chosen cells) and the chosen cells."""
+    intervention = request.intervention
+    own = intervention.area
+    head, params = _site_head(request)
+    cols = [col for col, _row in request.cells]
+    rows = [row for _col, row in request.cells]
+    head += """,
+        chosen AS (
+            SELECT cell.* FROM cell
+            JOIN unnest(%s::int[], %s::int[]) AS pick (col, row_)
+              ON pick.col = cell.col AND pick.row_ = cell.row_)
+    """
+    params += [cols, rows]
+    union = """
+        (SELECT %s || n::text AS key, geom FROM site)
+        UNION ALL (SELECT %s, ST_Difference(outer_zone.geom, treated_all.geom)
+                   FROM outer_zone, treated_all)
+        UNION ALL (SELECT %s, ST_Difference(ST_Difference(area.geom, outer_zone.geom),
+                                           COALESCE((SELECT ST_Union(geom) FROM chosen),
+                                                    'GEOMETRYCOLLECTION EMPTY'::geometry))
+                   FROM area, outer_zone WHERE area.id = %s)
+        UNION ALL (SELECT %s || col::text || ':' || row_::text, geom FROM chosen)
+    """
+    params += [SITE, RING, RING_CONTROL, own.pk, CELL]
+    parts = len(intervention.geometry) if intervention.geometry is not None else 0
+    zones = [
+        Zone(f"{SITE}{n}", "treated", None, f"site-{n}", f"Site {n}", f"Σημείο {n}")
+        for n in range(1, parts + 1)
+    ]
+    zones += [
+        Zone(RING, "ring", None, "ring", "Displacement ring", "Δακτύλιος μετατόπισης"),
+        Zone(RING_CONTROL, "ring_control", own.pk, own.code, own.name_en, own.name_el),
+    ]
+    zones += [
+        Zone(
+            f"{CELL}{col}:{row}",
+            "control",
+            None,
+            f"cell-{col}-{row}",
+            f"Grid cell {col}, {row}",
+            f"Κελί πλέγματος {col}, {row}",
+        )
+        for col, row in request.cells
+    ]
+    return f"WITH {head}, zone (key, geom) AS ({union})", params, zones
+
+
+@dataclass(frozen=True)
+class CellSuggestion:
+    cells: tuple[tuple[int, int], ...]  # the chosen cells, nearest first
+    site_counts: dict[int, int]  # each site's before-window count, by its number (1 …)
+    counts: dict[tuple[int, int], int]  # the chosen cells' before-window counts
+    candidates: int  # cells with an event before, outside every treated zone and ring
+    overlapping_sites: int  # pairs of sites whose treated zones overlap
+
+
+def site_cells_suggest(request: PanelRequest, *, k: int = SITE_CELLS) -> CellSuggestion:
+    """The `k` grid cells (outside every treated zone and ring, with at least one event in
+    the window before) whose before-window counts are closest, on the log scale, to the mean
+    site's: |log(1 + n) − mean over sites of log(1 + nₛ)|, ties by column and row; all of
+    them when fewer. One GROUP BY over the sites and the cells."""
+    head, params = _site_head(request)
+    start, end = request.windows.bounds("before")
+    events, event_params = events_sql(
+        EventQuery(audience=RunAudience.COUNCIL, sources=request.sources, start=start, end=end)
+    )
+    categories = list(request.category_ids)
+    sql = f"""
+        WITH {head},
+        zone (kind, n, col, row_, geom) AS (
+            (SELECT 'site', n, 0, 0, geom FROM site)
+            UNION ALL (SELECT 'cell', 0, col, row_, geom FROM cell))
+        SELECT zone.kind, zone.n, zone.col, zone.row_, count(events.point),
+               (SELECT count(*) FROM site a JOIN site b ON a.n < b.n
+                 AND ST_Relate(a.geom, b.geom, %s))
+        FROM zone
+        LEFT JOIN ({events}) AS events
+          ON ST_Covers(zone.geom, events.point)
+         AND (cardinality(%s::int[]) = 0 OR events.category_id = ANY(%s::int[]))
+        GROUP BY 1, 2, 3, 4
+    """  # noqa: S608  # our own SQL and the selector's compiled SQL; values are parameters
+    site_counts: dict[int, int] = {}
+    cell_counts: dict[tuple[int, int], int] = {}
+    overlapping = 0
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql, [*params, INTERIORS_MEET, *list[Any](event_params), categories, categories]
+        )
+        for kind, n, col, row, count, overlaps in cursor.fetchall():
+            overlapping = int(overlaps)
+            if kind == "site":
+                site_counts[int(n)] = int(count)
+            elif count:
+                cell_counts[(int(col), int(row))] = int(count)
+    target = (
+        sum(math.log1p(n) for n in site_counts.values()) / len(site_counts) if site_counts else 0.0
+    )
+    ranked = sorted(
+        cell_counts, key=lambda cell: (abs(math.log1p(cell_counts[cell]) - target), cell)
+    )
+    chosen = tuple(ranked[:k])
+    return CellSuggestion(
+        cells=chosen,
+        site_counts=site_counts,
+        counts={cell: cell_counts[cell] for cell in chosen},
+        candidates=len(cell_counts),
+        overlapping_sites=overlapping,
+    )
 
 
 def comparison_candidates(intervention: Intervention) -> list[Area]:

@@ -162,6 +162,11 @@ def rests_on_small_counts(result: dict[str, Any]) -> bool:
     estimates would give it back (with one period per window the DiD is a ratio of the totals;
     the WDD is their sum and its variance their total), so the public gets neither."""
     counts = [row.get(window) for row in result.get("counts", []) for window in ("before", "after")]
+    if result.get("design") == "sites":
+        # Several sites against many cells: the DiD gives back no single unit's count (each
+        # unit's small count is withheld in the table); the displacement figures rest on the
+        # totals of the sites, the cells, the ring and its control, checked below.
+        counts = []
     for pair in (result.get("displacement") or {}).get("counts", {}).values():
         counts += list(pair)
     return any(count is not None and 0 < int(count) < PUBLIC_MIN_COUNT for count in counts)
@@ -224,6 +229,11 @@ def published_result(
         }
         for area in comparison.get("areas", [])
     ]
+    if "site_before_counts" in comparison:
+        comparison["site_before_counts"] = {
+            site: shown(n, reads_all=reads_all)
+            for site, n in comparison["site_before_counts"].items()
+        }
     if "own_before_count" in comparison:
         comparison["own_before_count"] = shown(comparison["own_before_count"], reads_all=reads_all)
     displacement = displacement_shown(result, reads_all=reads_all)

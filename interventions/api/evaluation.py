@@ -41,9 +41,21 @@ class EvaluationComparisonAreaSerializer(serializers.Serializer[dict[str, Any]])
 
 class EvaluationComparisonSerializer(serializers.Serializer[dict[str, Any]]):
     how = serializers.ChoiceField(
-        choices=["chosen", "suggested"],
+        choices=["chosen", "suggested", "matched_cells"],
         help_text="chosen by the analyst, or suggested by the platform (the k areas of the "
-        "same level whose counts before were closest to the intervention area's).",
+        "same level whose counts before were closest to the intervention area's), or "
+        "matched_cells: an intervention at several sites (a Multi* geometry), each site a "
+        "treated unit against the k cells of the 250 m grid, clear of every site's treated "
+        "zone and ring, whose counts before were closest to the sites' (areas are then those "
+        "cells).",
+    )
+    units = serializers.DictField(
+        child=serializers.IntegerField(),
+        required=False,
+        help_text="matched_cells: the number of treated units (sites) and control units (cells).",
+    )
+    description = serializers.CharField(
+        required=False, help_text="matched_cells: the design in one sentence (English)."
     )
     areas = EvaluationComparisonAreaSerializer(many=True)
     own_before_count = serializers.IntegerField(required=False, allow_null=True)
@@ -64,7 +76,8 @@ class EvaluationWindowsSerializer(serializers.Serializer[dict[str, Any]]):
 
 class EvaluationCountRowSerializer(serializers.Serializer[dict[str, Any]]):
     zone = serializers.CharField(
-        help_text="treated, ring (displacement ring), ring_control, or control:<area code>."
+        help_text="treated, ring (displacement ring), ring_control, or control:<area code>; "
+        "for several sites treated:<n> per site and control:cell:<column>:<row> per cell."
     )
     role = serializers.ChoiceField(choices=["treated", "control", "ring", "ring_control"])
     code = serializers.CharField()

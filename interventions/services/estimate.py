@@ -15,7 +15,6 @@ from interventions.evaluation_data import (
     CONTROL,
     RING,
     RING_CONTROL,
-    TREATED,
     CountsPanel,
     DistrictEstimates,
 )
@@ -52,7 +51,8 @@ def did_estimate(panel: CountsPanel, *, seed: int = 0) -> dict[str, Any]:
 
     keys = panel.zone_keys("treated", "control")
     area, period, count, _ = panel.long_form("treated", "control")
-    treated = [key == TREATED for key in keys]
+    treated_keys = set(panel.zone_keys("treated"))
+    treated = [key in treated_keys for key in keys]
     post_by_period = [False] * panel.windows.periods + [True] * panel.windows.periods
     try:
         result = poisson_did(area, period, count, treated, post_by_period, seed=seed)
@@ -101,7 +101,7 @@ def displacement_estimate(panel: CountsPanel) -> dict[str, Any]:
     from interventions.evaluation.errors import EvaluationInputError
 
     controls = [key for key in panel.zone_keys("control") if key.startswith(CONTROL)]
-    treated = _before_after(panel, TREATED)
+    treated = _before_after(panel, *panel.zone_keys("treated"))
     control = _before_after(panel, *controls)
     ring = _before_after(panel, RING)
     ring_control = _before_after(panel, RING_CONTROL)

@@ -8,7 +8,7 @@ it stores once (the second run finds the evaluation no longer queued).
 
 import logging
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -25,6 +25,8 @@ from curim.areas.models import Area
 from curim.core.services import task_enqueue
 from curim.reports.models import Category
 from interventions.evaluation_data import (
+    CELL_SIZE_M,
+    SITE_CELLS,
     SUGGESTED_AREAS,
     CountsPanel,
     PanelRequest,
@@ -34,7 +36,9 @@ from interventions.evaluation_data import (
     counts_panel,
     indicator_estimates,
     indicators_of,
+    is_multi_site,
     overlapping_comparisons,
+    site_cells_suggest,
     survey_waves,
 )
 from interventions.models import (
@@ -59,6 +63,10 @@ logger = logging.getLogger(__name__)
 EVALUATION_TASK = "interventions.evaluation_compute"
 METHOD_DID = "Poisson difference-in-differences (area and period fixed effects)"
 METHOD_SPATIAL = f"{METHOD_DID}; weighted displacement difference and quotient"
+METHOD_SITES = (
+    "Poisson difference-in-differences over sites and matched grid cells (unit and period "
+    "fixed effects); weighted displacement difference and quotient"
+)
 
 WINDOW_DAYS_MIN = 28
 WINDOW_DAYS_MAX = 3 * 366
@@ -120,7 +128,11 @@ def _int(raw: Any, field: str, low: int, high: int, errors: dict[str, StrOrPromi
 
 
 def parameters_clean(
-    raw: Mapping[str, Any], *, spatial: bool, today: date | None = None
+    raw: Mapping[str, Any],
+    *,
+    spatial: bool,
+    today: date | None = None,
+    suggest_default: int = SUGGESTED_AREAS,
 ) -> EvaluationParameters:
     """The evaluation's parameters, checked; a ValidationError with an error per field."""
     today = today or timezone.localdate()
@@ -135,7 +147,7 @@ def parameters_clean(
     )
     ring_m = _int(raw.get("ring_m", DEFAULT_RING_M), "ring_m", RING_M_MIN, RING_M_MAX, errors)
     suggest_k = _int(
-        raw.get("suggest_k", SUGGESTED_AREAS), "suggest_k", SUGGEST_MIN, COMPARISON_MAX, errors
+        raw.get("suggest_k", suggest_default), "suggest_k", SUGGEST_MIN, COMPARISON_MAX, errors
     )
     sources = raw.get("sources", Sources.REPORTS)
     if sources not in Sources.values:
@@ -243,7 +255,20 @@ def evaluation_request(
     locked = Intervention.objects.select_for_update().get(pk=intervention.pk)
     if locked.status not in EVALUABLE:
         raise ValidationError({"__all__": _("Only a completed intervention can be evaluated.")})
-    cleaned = parameters_clean(parameters, spatial=locked.is_spatial)
+    cleaned = parameters_clean(
+        parameters,
+        spatial=locked.is_spatial,
+        suggest_default=SITE_CELLS if is_multi_site(locked) else SUGGESTED_AREAS,
+    )
+    if is_multi_site(locked) and comparison_area_ids:
+        raise ValidationError(
+            {
+                "comparison_areas": _(
+                    "An intervention at several sites is compared with grid cells matched on "
+                    "their counts before: leave the comparison areas unticked."
+                )
+            }
+        )
     comparison_ids = _comparison_clean(locked, comparison_area_ids)
     last = locked.evaluations.aggregate(last=Max("version"))["last"] or 0
     evaluation = Evaluation(
@@ -327,6 +352,8 @@ def _compute(evaluation: Evaluation) -> tuple[str, dict[str, Any], int, str]:
     """(method, result, SMS level, its reason), or Unanswerable."""
     intervention = evaluation.intervention
     parameters = parameters_from_json(evaluation.parameters)
+    if is_multi_site(intervention):
+        return _compute_sites(evaluation, parameters)
     chosen = tuple(evaluation.comparison_areas.order_by("code").values_list("pk", flat=True))
     how = "chosen"
     suggestion = None
@@ -406,6 +433,98 @@ def _compute(evaluation: Evaluation) -> tuple[str, dict[str, Any], int, str]:
     result["sms"] = {"level": strength.level, "reason": strength.reason}
     method = METHOD_SPATIAL if spatial else METHOD_DID
     return method, result, strength.level, strength.reason
+
+
+def _compute_sites(
+    evaluation: Evaluation, parameters: EvaluationParameters
+) -> tuple[str, dict[str, Any], int, str]:
+    """The multi-site design: each site's treated zone is a treated unit; the comparison units
+    are the grid cells outside every treated zone and ring with the before-window counts
+    closest to the sites' (`site_cells_suggest`); the displacement ring is the union of the
+    sites' rings, against the rest of the intervention's area."""
+    intervention = evaluation.intervention
+    request = PanelRequest(
+        intervention=intervention,
+        windows=parameters.windows,
+        sources=parameters.sources,
+        category_ids=parameters.category_ids,
+        comparison_ids=(),
+        buffer_m=parameters.buffer_m,
+        ring_m=parameters.ring_m,
+        spatial=True,
+        sites=True,
+    )
+    suggestion = site_cells_suggest(request, k=parameters.suggest_k)
+    if suggestion.overlapping_sites:
+        raise Unanswerable(
+            "overlapping_sites",
+            "The treated zones of some sites overlap: an event near both would count twice. "
+            "Choose a smaller buffer, or draw the sites that close as one.",
+        )
+    if not suggestion.cells:
+        raise Unanswerable(
+            "no_comparison",
+            "No grid cell outside the sites' treated zones and rings had a report or incident "
+            "in the window before: there is no comparison to match the sites with.",
+        )
+    panel = counts_panel(replace(request, cells=suggestion.cells))
+    keys = panel.zone_keys("treated", "control")
+    if not any(panel.count(key, "before") + panel.count(key, "after") for key in keys):
+        raise Unanswerable(
+            "empty_windows",
+            "No report or incident was counted in either window, at the sites or in the "
+            "comparison cells: there is nothing to compare.",
+        )
+    did = did_estimate(panel, seed=evaluation.pk)
+    n_sites = len(panel.zone_keys("treated"))
+    result: dict[str, Any] = {
+        "design": "sites",
+        **did,
+        "comparison": {
+            "how": "matched_cells",
+            "description": (
+                f"Each of the {n_sites} sites' treated zones is a treated unit; the comparison "
+                f"units are the {len(suggestion.cells)} cells of the {CELL_SIZE_M} m grid, "
+                "outside every treated zone and ring, whose counts in the window before are "
+                "closest on the log scale to the sites' (of "
+                f"{suggestion.candidates} cells with any event before)."
+            ),
+            "units": {"treated": n_sites, "control": len(suggestion.cells)},
+            "cell_size_m": CELL_SIZE_M,
+            "k": parameters.suggest_k,
+            "candidates": suggestion.candidates,
+            "site_before_counts": {str(n): c for n, c in sorted(suggestion.site_counts.items())},
+            "areas": [
+                {
+                    "code": f"cell-{col}-{row}",
+                    "name_en": f"Grid cell {col}, {row}",
+                    "name_el": f"Κελί πλέγματος {col}, {row}",
+                    "before_count": suggestion.counts[(col, row)],
+                }
+                for col, row in suggestion.cells
+            ],
+        },
+        "windows": parameters.windows.as_json(),
+        "sources": str(parameters.sources),
+        "categories": list(
+            Category.objects.filter(pk__in=parameters.category_ids)
+            .order_by("slug")
+            .values_list("slug", flat=True)
+        ),
+        "counts": _counts_table(panel),
+        "latest_event": panel.latest_event.isoformat() if panel.latest_event else None,
+        "displacement": {
+            **displacement_estimate(panel),
+            "buffer_m": parameters.buffer_m,
+            "ring_m": parameters.ring_m,
+        },
+    }
+    result["survey"] = _survey_part(evaluation)
+    # Several comparison units chosen for similar counts before: level 4 when there are at
+    # least two (sms.py's rule), else 3.
+    strength = design_strength(n_comparison_areas=len(suggestion.cells), matched=True)
+    result["sms"] = {"level": strength.level, "reason": strength.reason}
+    return METHOD_SITES, result, strength.level, strength.reason
 
 
 def evaluation_compute(*, evaluation_id: int) -> Evaluation | None:

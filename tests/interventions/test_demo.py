@@ -25,6 +25,7 @@ from interventions.demo import (
     WINDOW_DAYS,
     demo_playgrounds,
 )
+from interventions.evaluation_reading import published_result
 from interventions.models import Intervention, Participants, Proposal, Session
 
 pytestmark = pytest.mark.django_db
@@ -40,17 +41,17 @@ def loaded(db: None) -> str:
 
 
 def test_the_demo_records_the_interventions_of_the_issue(loaded: str) -> None:
-    assert "Demo interventions: 16 new." in loaded
+    assert "Demo interventions: 9 new." in loaded
     fifth = Area.objects.get(code="piraeus-5")
-    playgrounds = Intervention.objects.filter(kind="playground")
-    assert playgrounds.count() == len(PLAYGROUNDS) == 8
-    for playground in playgrounds:
-        assert playground.area == fifth
-        assert playground.geometry is not None
-        assert fifth.geometry.contains(playground.geometry)
-    assert sorted(playgrounds.values_list("status", flat=True)) == ["completed"] * 7 + [
-        "in_progress"
-    ]
+    playgrounds = Intervention.objects.get(kind="playground")
+    assert playgrounds.title_en == "Renovation of eight playgrounds in the 5th district"
+    assert playgrounds.area == fifth
+    assert playgrounds.geometry is not None
+    assert playgrounds.geometry.geom_type == "MultiPoint"
+    assert len(playgrounds.geometry) == len(PLAYGROUNDS) == 8
+    assert fifth.geometry.contains(playgrounds.geometry)
+    # Completed, then evaluated by the demo's own evaluation.
+    assert playgrounds.status == "evaluated"
     lighting = Intervention.objects.filter(kind="lighting")
     assert [i.geometry.geom_type for i in lighting] == ["LineString", "LineString"]
     schools = Session.objects.filter(intervention__kind="awareness", place_kind="school")
@@ -62,7 +63,7 @@ def test_the_demo_records_the_interventions_of_the_issue(loaded: str) -> None:
     assert Proposal.objects.count() == 5
     statuses = list(Intervention.objects.values_list("status", flat=True))
     assert statuses.count("completed") > len(statuses) / 2
-    assert {"planned", "in_progress", "completed"} <= set(statuses)
+    assert {"planned", "in_progress", "completed", "evaluated"} <= set(statuses)
     # Every one is valid as the services see it.
     for intervention in Intervention.objects.all():
         intervention.full_clean()
@@ -91,32 +92,65 @@ def ring(reports: QuerySet[Report], place: GEOSGeometry) -> int:
 def test_the_reports_near_the_renovated_playgrounds_drop_after_the_works(loaded: str) -> None:
     near_before, near_after = PLANTED["near"]
     ring_before, ring_after = PLANTED["ring"]
-    playgrounds = list(demo_playgrounds())
-    assert len(playgrounds) == 7
+    playgrounds = demo_playgrounds()
+    assert playgrounds is not None
+    assert playgrounds.starts_on is not None
+    assert playgrounds.ends_on is not None
+    assert playgrounds.geometry is not None
     published = reports_public()
-    for playground in playgrounds:
-        assert playground.starts_on is not None
-        assert playground.ends_on is not None
-        before = published.filter(
-            occurred_at__date__gte=playground.starts_on - timedelta(days=WINDOW_DAYS),
-            occurred_at__date__lt=playground.starts_on,
-        )
-        after = published.filter(
-            occurred_at__date__gte=playground.ends_on,
-            occurred_at__date__lt=playground.ends_on + timedelta(days=WINDOW_DAYS),
-        )
-        place = playground.geometry
-        assert place is not None
-
-        assert (near(before, place), near(after, place)) == (near_before, near_after), playground
-        assert (ring(before, place), ring(after, place)) == (ring_before, ring_after), playground
-        # The reports that motivated it are published reports near it, before the works.
-        assert playground.reports.count() == 2
-        assert set(playground.reports.all()) <= set(before)
+    before = published.filter(
+        occurred_at__date__gte=playgrounds.starts_on - timedelta(days=WINDOW_DAYS),
+        occurred_at__date__lt=playgrounds.starts_on,
+    )
+    after = published.filter(
+        occurred_at__date__gte=playgrounds.ends_on,
+        occurred_at__date__lt=playgrounds.ends_on + timedelta(days=WINDOW_DAYS),
+    )
+    for place in playgrounds.geometry:
+        place.srid = 4326
+        assert (near(before, place), near(after, place)) == (near_before, near_after), place
+        assert (ring(before, place), ring(after, place)) == (ring_before, ring_after), place
+    # The reports that motivated it are published reports near the playgrounds, before.
+    assert playgrounds.reports.count() == 8
+    assert set(playgrounds.reports.all()) <= set(before)
     # The comparison places, in the other districts, do not change.
     control_before, control_after = PLANTED["control"]
     outside = published.exclude(area__code="piraeus-5")
-    assert outside.count() >= 7 * (control_before + control_after)
+    assert outside.count() >= 8 * (control_before + control_after)
+
+
+def test_the_demo_evaluation_finds_the_planted_effect(loaded: str) -> None:
+    """The stored evaluation of the eight playgrounds recovers the planted rate ratio 3/8
+    within its 95% interval, and the interval excludes 1: the effect is found."""
+    playgrounds = demo_playgrounds()
+    assert playgrounds is not None
+    evaluation = playgrounds.evaluations.get()
+    assert evaluation.status == "done", evaluation.message
+    result = evaluation.result
+    near_before, near_after = PLANTED["near"]
+    planted = near_after / near_before
+    low, high = result["rate_ratio_ci"]
+    assert low < planted < high
+    assert high < 1
+    assert result["design"] == "sites"
+    assert result["comparison"]["how"] == "matched_cells"
+    assert result["n_treated"] == 8
+    assert result["n_control"] >= 8
+    assert result["comparison"]["units"]["treated"] == 8
+    # The ring neither gains nor loses: the quotient is about 0.
+    assert abs(result["displacement"]["wdq"]["value"]) < 0.25
+    assert evaluation.sms_level == 4
+    assert result["displacement"]["counts"]["treated"] == [
+        8 * near_before,
+        8 * near_after,
+    ]
+    # The public reads the effect; a cell's count of 1 or 2 stays withheld.
+    public = published_result(evaluation, reads_all=False, survey_readable=False)
+    assert public["rate_ratio"] == result["rate_ratio"]
+    assert public["verdict"] != "withheld"
+    small = [a for a in result["comparison"]["areas"] if 0 < a["before_count"] < 3]
+    shown = {a["code"]: a["before_count"] for a in public["comparison"]["areas"]}
+    assert all(shown[a["code"]] is None for a in small)
 
 
 def test_the_public_reads_the_demo_through_the_api(loaded: str) -> None:

@@ -299,7 +299,14 @@ def test_the_latest_finished_evaluation_shows_on_the_page(
         version=1,
         status=EvaluationStatus.DONE,
         method="difference in differences",
-        result={"estimate": -0.25, "ci_low": -0.4, "ci_high": -0.1},
+        result={
+            "estimate": -0.25,
+            "ci_low": -0.4,
+            "ci_high": -0.1,
+            # As the service stores them: 100 (e^x − 1).
+            "percent_change": -22.12,
+            "percent_ci": [-32.97, -9.52],
+        },
         sms_level=3,
         requested_by=analyst,
     )
@@ -313,6 +320,9 @@ def test_the_latest_finished_evaluation_shows_on_the_page(
     # The estimate with its interval (the summary's own rules: tests/interventions/
     # test_evaluation_pages.py); the queued version 2 is not what the page shows.
     assert "-0.250 (-0.400 to -0.100)" in page
+    assert "-0.25" in page
+    assert "-22.1%" in page
+    assert "95% interval: -33.0% to -9.5%" in page
 
 
 def test_the_menu_leads_everybody_to_the_interventions(client: Client, piraeus: None) -> None:
