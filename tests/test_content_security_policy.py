@@ -412,6 +412,11 @@ def world(piraeus: None) -> dict[str, Any]:
             )
         },
         "interventions:manage_session_edit": {**by_intervention, "session_id": session.pk},
+        # POST only (NOT_PAGES): any id fills the route.
+        "councils:manage_item_from_proposal": {
+            **kwargs,
+            "proposal_id": uuid.UUID(int=1),
+        },
         "interventions:evaluate": at_intervention,
         "interventions:evaluation": at_intervention,
         "interventions:evaluation_emmie": at_intervention,
