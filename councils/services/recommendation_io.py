@@ -49,8 +49,6 @@ from councils.services.recommendation_table import (
     RECOMMENDATION,
     RECOMMENDATION_ONLY,
     TEXTS,
-    CellError,
-    FileFormatError,
     header_errors,
     read_table,
     recommendations_kept_by,
@@ -61,6 +59,7 @@ from councils.services.recommendations import (
     recommendation_update,
 )
 from curim.accounts.models import User
+from curim.core.record_tables import CellError, FileFormatError
 from curim.core.spreadsheet import FORMULA_STARTS
 
 # Where a service's error about a model field is shown, by column.

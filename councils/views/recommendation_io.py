@@ -15,15 +15,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from councils.selectors.scopes import councils_kept_by
 from councils.services.recommendation_io import ImportResult, recommendations_import
-from councils.services.recommendation_table import (
-    ACTION_ITEM,
-    COLUMNS,
-    MAX_BYTES,
-    RECOMMENDATION,
-    CellError,
-    export_file,
-)
+from councils.services.recommendation_table import ACTION_ITEM, COLUMNS, RECOMMENDATION, export_file
 from curim.accounts.models import User
+from curim.core.record_tables import MAX_BYTES, CellError
 from curim.core.templatetags.components import SummaryItem
 
 TEMPLATE = "councils/manage/recommendation_import.html"

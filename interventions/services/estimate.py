@@ -1,16 +1,20 @@
 """The one place the evaluation service calls the estimators (`interventions.evaluation`): it
 turns the counts panel and the survey's estimates into their inputs, and their results into
 the JSON an evaluation stores. Numbers only: no reads, no writes.
-
-The estimators are imported inside the functions so that this module loads wherever the
-pure estimators are not installed yet (they are written on their own branch); a call then
-fails loudly.
 """
 
 import math
 from dataclasses import dataclass
 from typing import Any
 
+from interventions.evaluation.did import poisson_did
+from interventions.evaluation.displacement import (
+    weighted_displacement_difference,
+    weighted_displacement_quotient,
+)
+from interventions.evaluation.errors import EvaluationInputError
+from interventions.evaluation.indicator_change import Estimate, indicator_change
+from interventions.evaluation.sms import sms_level
 from interventions.evaluation_data import (
     CONTROL,
     RING,
@@ -46,8 +50,6 @@ def did_estimate(panel: CountsPanel, *, seed: int = 0) -> dict[str, Any]:
     """The Poisson DiD over the treated zone and the control zones (the displacement ring and
     its control are left out): the log rate ratio with its 95% interval, the rate ratio and
     the percent change with theirs, and how the interval was found."""
-    from interventions.evaluation.did import poisson_did
-    from interventions.evaluation.errors import EvaluationInputError
 
     keys = panel.zone_keys("treated", "control")
     area, period, count, _ = panel.long_form("treated", "control")
@@ -94,11 +96,6 @@ def _before_after(panel: CountsPanel, *keys: str) -> tuple[float, float]:
 def displacement_estimate(panel: CountsPanel) -> dict[str, Any]:
     """The WDD with its standard error and interval, and the WDQ, from the totals before and
     after of the treated zone, the control zones together, the ring and the ring's control."""
-    from interventions.evaluation.displacement import (
-        weighted_displacement_difference,
-        weighted_displacement_quotient,
-    )
-    from interventions.evaluation.errors import EvaluationInputError
 
     controls = [key for key in panel.zone_keys("control") if key.startswith(CONTROL)]
     treated = _before_after(panel, *panel.zone_keys("treated"))
@@ -152,7 +149,6 @@ def indicator_change_estimate(estimates: DistrictEstimates, treated: str) -> dic
     """The treated district's change of one indicator against the mean of the other districts'
     (equal weights: SE = √Σse² / m), with each district's change; None when the treated
     district or every other district has no estimate in both waves."""
-    from interventions.evaluation.indicator_change import Estimate, indicator_change
 
     if treated not in estimates:
         return None
@@ -196,7 +192,6 @@ class Strength:
 def design_strength(*, n_comparison_areas: int, matched: bool) -> Strength:
     """The Maryland Scientific Methods Scale level of a before/after design with comparison
     areas (matched: chosen by the platform for similar counts before)."""
-    from interventions.evaluation.sms import sms_level
 
     level = sms_level(
         has_before=True,

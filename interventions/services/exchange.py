@@ -31,6 +31,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from curim.accounts.models import User
 from curim.areas.models import Area
 from curim.core.geometry import GeometryError, geometry_any_from_text
+from curim.core.record_tables import CellError, FileFormatError
 from curim.core.spreadsheet import FORMULA_STARTS
 from curim.reports.models import Category
 from interventions.models import (
@@ -59,8 +60,6 @@ from interventions.services.exchange_table import (
     SESSION_TEXTS,
     STUDENT_YEAR_COLUMNS,
     TRUE,
-    CellError,
-    FileFormatError,
     header_errors,
     read_table,
 )

@@ -16,17 +16,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from curim.accounts.models import User
+from curim.core.record_tables import MAX_BYTES, CellError
 from curim.core.templatetags.components import SummaryItem
 from interventions.selectors import user_edits
 from interventions.services.exchange import ImportResult, interventions_import
-from interventions.services.exchange_table import (
-    COLUMNS,
-    INTERVENTION,
-    MAX_BYTES,
-    SESSION,
-    CellError,
-    export_file,
-)
+from interventions.services.exchange_table import COLUMNS, INTERVENTION, SESSION, export_file
 
 TEMPLATE = "interventions/manage/import.html"
 CONTENT_TYPES = {

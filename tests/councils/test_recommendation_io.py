@@ -22,9 +22,10 @@ from councils.models import (
     RecordChange,
 )
 from councils.services.recommendation_io import ImportResult, recommendations_import
-from councils.services.recommendation_table import COLUMNS, MAX_BYTES, export_file
+from councils.services.recommendation_table import COLUMNS, export_file
 from curim.accounts.models import User
 from curim.accounts.roles import Role
+from curim.core.record_tables import MAX_BYTES
 from tests.councils.factories import (
     action_item_with,
     council_create,

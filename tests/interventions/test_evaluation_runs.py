@@ -44,8 +44,6 @@ from tests.interventions.evaluation_world import (
 )
 from tests.seeding import seeded_rows_restore
 
-pytest.importorskip("interventions.evaluation.did", reason="the estimators (branch est)")
-
 BEFORE = (date(2024, 7, 1), date(2024, 12, 31))
 AFTER = (date(2025, 2, 1), date(2025, 8, 3))
 PARAMETERS = {
