@@ -8,6 +8,7 @@ and drafts included) and anonymously, before and after the council grows; a URL 
 405 to GET (a form's POST) is left to its own tests.
 """
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -76,6 +77,8 @@ VALUES: dict[str, Callable[[Records], Any]] = {
     "starts_year": lambda r: r.strategy.starts_year,
     "ends_year": lambda r: r.strategy.ends_year,
     "attachment_id": lambda r: r.attachment.public_id,
+    # a form's POST only: its GET answers 405 whatever the proposal
+    "proposal_id": lambda r: uuid.UUID(int=0),
 }
 
 
