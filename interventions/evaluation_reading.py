@@ -7,8 +7,16 @@ when chosen). Where the public sees them, a count from 1 to PUBLIC_MIN_COUNT −
 (None), as the analytics' public figures withhold them (`curim.analytics.selectors.layers`);
 a zone's total is withheld when it is small too, and a period's count is never shown to the
 public (a total and all but one period would give the last one back).
+
+Differences: where several zones make one group (the sites of a multi-site design, the
+comparison areas or cells), the public reads the group's total (the displacement figures' counts)
+and each zone's count. A single withheld zone would be the total less the others, so when any
+zone of a group is withheld in a window, every zone of that group is withheld in that window
+(and the comparison's before-window counts with it): the total stays, the breakdown goes.
 """
 
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -108,9 +116,46 @@ def shown(count: int | None, *, reads_all: bool) -> int | None:
     return None if 0 < count < PUBLIC_MIN_COUNT else count
 
 
+def _small(count: int | None) -> bool:
+    return count is not None and 0 < int(count) < PUBLIC_MIN_COUNT
+
+
+def _any_small(counts: Iterable[int | None]) -> bool:
+    return any(_small(count) for count in counts)
+
+
+WINDOWS = ("before", "after")
+
+
+def broken_groups(result: dict[str, Any], *, reads_all: bool) -> set[tuple[str, str]]:
+    """The (role, window) pairs whose zone-by-zone counts the public does not read: a group of
+    several zones of which one is withheld in that window (the group's total, which the public
+    reads, less the others would give it back)."""
+    if reads_all:
+        return set()
+    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in result.get("counts", []):
+        groups[row["role"]].append(row)
+    return {
+        (role, window)
+        for role, rows in groups.items()
+        for window in WINDOWS
+        if len(rows) > 1 and _any_small(row.get(window) for row in rows)
+    }
+
+
+def _shown_in_group(
+    count: int | None, *, role: str, window: str, broken: set[tuple[str, str]], reads_all: bool
+) -> int | None:
+    if (role, window) in broken:
+        return None
+    return shown(count, reads_all=reads_all)
+
+
 def counts_rows(result: dict[str, Any], *, reads_all: bool) -> list[dict[str, Any]]:
-    """The counts per zone and window, small ones withheld from the public; the periods'
-    counts for those who read everything only."""
+    """The counts per zone and window, small ones withheld from the public (with the rest of
+    their group, `broken_groups`); the periods' counts for those who read everything only."""
+    broken = broken_groups(result, reads_all=reads_all)
     rows = []
     for row in result.get("counts", []):
         found = {
@@ -118,8 +163,16 @@ def counts_rows(result: dict[str, Any], *, reads_all: bool) -> list[dict[str, An
             "role": row["role"],
             "code": row["code"],
             "name": _zone_name(row),
-            "before": shown(row.get("before"), reads_all=reads_all),
-            "after": shown(row.get("after"), reads_all=reads_all),
+            **{
+                window: _shown_in_group(
+                    row.get(window),
+                    role=row["role"],
+                    window=window,
+                    broken=broken,
+                    reads_all=reads_all,
+                )
+                for window in WINDOWS
+            },
         }
         if reads_all:
             found["periods_before"] = row.get("periods_before", [])
@@ -169,7 +222,7 @@ def rests_on_small_counts(result: dict[str, Any]) -> bool:
         counts = []
     for pair in (result.get("displacement") or {}).get("counts", {}).values():
         counts += list(pair)
-    return any(count is not None and 0 < int(count) < PUBLIC_MIN_COUNT for count in counts)
+    return _any_small(counts)
 
 
 WITHHELD_SENTENCE = gettext_lazy(
@@ -209,6 +262,43 @@ def _is_greek() -> bool:
     return (get_language() or "en").startswith("el")
 
 
+def comparison_shown(result: dict[str, Any], *, reads_all: bool) -> dict[str, Any]:
+    """The comparison as this reader reads it: the before-window count of each comparison area
+    or cell and of each site, withheld from the public all together when one of them is (or
+    when their group's counts are withheld, `broken_groups`)."""
+    comparison = dict(result.get("comparison", {}))
+    broken = broken_groups(result, reads_all=reads_all)
+    areas = comparison.get("areas", [])
+    areas_hidden = not reads_all and (
+        ("control", "before") in broken or _any_small(a.get("before_count") for a in areas)
+    )
+    comparison["areas"] = [
+        {
+            **area,
+            **(
+                {
+                    "before_count": None
+                    if areas_hidden
+                    else shown(area["before_count"], reads_all=reads_all)
+                }
+                if "before_count" in area
+                else {}
+            ),
+        }
+        for area in areas
+    ]
+    if "site_before_counts" in comparison:
+        sites = comparison["site_before_counts"]
+        sites_hidden = not reads_all and (
+            ("treated", "before") in broken or _any_small(sites.values())
+        )
+        comparison["site_before_counts"] = {
+            site: None if sites_hidden else shown(n, reads_all=reads_all)
+            for site, n in sites.items()
+        }
+    return comparison
+
+
 def published_result(
     evaluation: Evaluation, *, reads_all: bool, survey_readable: bool
 ) -> dict[str, Any]:
@@ -217,23 +307,7 @@ def published_result(
     public, the periods' counts for those who read everything only), the displacement figures
     of a spatial one, and the survey's indicator changes when the reader may read both waves."""
     result = evaluation.result or {}
-    comparison = dict(result.get("comparison", {}))
-    comparison["areas"] = [
-        {
-            **area,
-            **(
-                {"before_count": shown(area["before_count"], reads_all=reads_all)}
-                if "before_count" in area
-                else {}
-            ),
-        }
-        for area in comparison.get("areas", [])
-    ]
-    if "site_before_counts" in comparison:
-        comparison["site_before_counts"] = {
-            site: shown(n, reads_all=reads_all)
-            for site, n in comparison["site_before_counts"].items()
-        }
+    comparison = comparison_shown(result, reads_all=reads_all)
     if "own_before_count" in comparison:
         comparison["own_before_count"] = shown(comparison["own_before_count"], reads_all=reads_all)
     displacement = displacement_shown(result, reads_all=reads_all)

@@ -1,0 +1,141 @@
+"""No withheld count comes back by difference: the public reads a group's total (the sites
+together, the comparison cells or areas together) and each zone's count, so when one zone of a
+group is withheld every zone of that group is withheld in that window, and the comparison's
+before-window counts with it. The reading is checked on every result of a small world of
+counts: for each group and window, the public's total less the zones it reads never pins down a
+count of 1 or 2."""
+
+import itertools
+from typing import Any
+
+from interventions.evaluation_reading import (
+    comparison_shown,
+    counts_rows,
+    displacement_shown,
+)
+from interventions.models import Evaluation, Intervention
+
+K = 3  # curim.analytics.selectors.layers.PUBLIC_MIN_COUNT
+
+
+def _result(sites: list[tuple[int, int]], cells: list[tuple[int, int]]) -> dict[str, Any]:
+    def row(role: str, code: str, before: int, after: int) -> dict[str, Any]:
+        return {"zone": code, "role": role, "code": code, "before": before, "after": after}
+
+    rows = [row("treated", f"site-{n}", b, a) for n, (b, a) in enumerate(sites)]
+    rows += [row("control", f"cell-{n}", b, a) for n, (b, a) in enumerate(cells)]
+    rows += [row("ring", "ring", 30, 25), row("ring_control", "ring_control", 90, 95)]
+    total = {
+        role: [sum(r[w] for r in rows if r["role"] == role) for w in ("before", "after")]
+        for role in ("treated", "control")
+    }
+    return {
+        "design": "sites",
+        "counts": rows,
+        "comparison": {
+            "areas": [{"code": f"cell-{n}", "before_count": b} for n, (b, _) in enumerate(cells)],
+            "site_before_counts": {str(n): b for n, (b, _) in enumerate(sites)},
+        },
+        "displacement": {
+            "counts": {
+                "treated": total["treated"],
+                "control": total["control"],
+                "buffer": [30, 25],
+                "buffer_control": [90, 95],
+            },
+            "wdq": {"value": 0.1},
+            "wdd": {"estimate": -3.0},
+        },
+    }
+
+
+def _residual_pins_a_small_count(total: int | None, shown: list[int | None]) -> bool:
+    """Whether a group's total, less the zones shown, narrows a withheld count down: some of
+    the group's zones withheld but not all (each withheld one is then known to be 1 or 2, and
+    their sum is the residual). With every zone withheld, a zone can hold any count."""
+    hidden = [n for n in shown if n is None]
+    return total is not None and bool(hidden) and (len(hidden) < len(shown) or len(shown) == 1)
+
+
+def _leaks(result: dict[str, Any]) -> list[str]:
+    rows = counts_rows(result, reads_all=False)
+    totals = displacement_shown(result, reads_all=False)
+    assert totals is not None
+    comparison = comparison_shown(result, reads_all=False)
+    found = []
+    for role, name in (("treated", "treated"), ("control", "control")):
+        for index, window in enumerate(("before", "after")):
+            shown = [r[window] for r in rows if r["role"] == role]
+            if _residual_pins_a_small_count(totals["counts"][name][index], shown):
+                found.append(f"{role} {window} rows")
+    before_cells = [a["before_count"] for a in comparison["areas"]]
+    if _residual_pins_a_small_count(totals["counts"]["control"][0], before_cells):
+        found.append("comparison cells before")
+    before_sites = list(comparison["site_before_counts"].values())
+    if _residual_pins_a_small_count(totals["counts"]["treated"][0], before_sites):
+        found.append("sites before")
+    return found
+
+
+def test_no_withheld_count_comes_back_by_difference() -> None:
+    values = (0, 1, 2, 3, 7)
+    pairs: list[tuple[int, int]] = list(itertools.product(values, values))
+    checked = 0
+    for site_a, site_b in itertools.product(pairs, pairs[::4]):
+        for cell_a, cell_b in itertools.product(pairs[::3], pairs[::2]):
+            cells = [cell_a, cell_b, (4, 3)]
+            result = _result([site_a, site_b], cells)
+            assert _leaks(result) == [], (site_a, site_b, cells)
+            checked += 1
+    assert checked > 10_000
+
+
+def test_a_group_without_a_small_count_is_read_zone_by_zone() -> None:
+    result = _result([(5, 4), (8, 0)], [(3, 10), (0, 4), (7, 3)])
+    rows = counts_rows(result, reads_all=False)
+    assert [(r["before"], r["after"]) for r in rows[:5]] == [
+        (5, 4),
+        (8, 0),
+        (3, 10),
+        (0, 4),
+        (7, 3),
+    ]
+    comparison = comparison_shown(result, reads_all=False)
+    assert [a["before_count"] for a in comparison["areas"]] == [3, 0, 7]
+    assert comparison["site_before_counts"] == {"0": 5, "1": 8}
+
+
+def test_one_small_cell_withholds_its_group_in_that_window_only() -> None:
+    result = _result([(5, 4), (8, 6)], [(1, 10), (9, 4), (7, 3)])
+    rows = counts_rows(result, reads_all=False)
+    cells = [(r["before"], r["after"]) for r in rows if r["role"] == "control"]
+    assert cells == [(None, 10), (None, 4), (None, 3)]
+    sites = [(r["before"], r["after"]) for r in rows if r["role"] == "treated"]
+    assert sites == [(5, 4), (8, 6)]
+    assert displacement_shown(result, reads_all=False)["counts"]["control"] == [17, 17]  # type: ignore[index]
+    comparison = comparison_shown(result, reads_all=False)
+    assert [a["before_count"] for a in comparison["areas"]] == [None, None, None]
+    # Those who read everything read every count.
+    assert [r["before"] for r in counts_rows(result, reads_all=True)][2:5] == [1, 9, 7]
+    assert [a["before_count"] for a in comparison_shown(result, reads_all=True)["areas"]] == [
+        1,
+        9,
+        7,
+    ]
+
+
+def test_the_api_reads_the_same() -> None:
+    from interventions.evaluation_reading import published_result
+
+    result = _result([(5, 4), (2, 6)], [(3, 10), (9, 4), (7, 3)])
+    evaluation = Evaluation(
+        intervention=Intervention(reference="INT-2026-001"),
+        version=1,
+        status="done",
+        method="m",
+        result=result,
+    )
+    public = published_result(evaluation, reads_all=False, survey_readable=False)
+    assert [r["before"] for r in public["counts"] if r["role"] == "treated"] == [None, None]
+    assert public["comparison"]["site_before_counts"] == {"0": None, "1": None}
+    assert public["displacement_counts"]["treated"] == [7, 10]
