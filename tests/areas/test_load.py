@@ -2,6 +2,7 @@
 
 import copy
 import json
+import random
 from pathlib import Path
 from typing import Any
 
@@ -87,6 +88,32 @@ def test_a_point_falls_in_one_district() -> None:
     inside = district.geometry.point_on_surface
     assert area_containing(inside) == district
     assert area_containing(Point(0, 0, srid=4326)) is None
+
+
+def test_the_point_lookup_answers_as_the_orm_would() -> None:
+    """`area_containing` is one fixed statement (for speed); it answers what the queryset
+    it replaces answers: for points inside, outside, on shared borders (the first area by
+    code), at each level, in another reference system, without fetching the boundary."""
+    areas_load(data=_demo())
+    rng = random.Random(7)  # noqa: S311 - not for security
+    points = [Point(rng.uniform(23.58, 23.70), rng.uniform(37.91, 37.99)) for _ in range(60)]
+    for district in Area.objects.filter(level=Area.Level.DISTRICT):
+        ring = district.geometry[0].exterior_ring  # its vertices are shared with neighbours
+        points += [Point(*ring[k]) for k in range(0, len(ring), 3)]
+    for point in points:
+        point.srid = 4326
+        for level in (Area.Level.DISTRICT, Area.Level.MUNICIPALITY):
+            wanted = Area.objects.filter(level=level, geometry__covers=point)
+            expected = wanted.order_by("code").first()
+            found = area_containing(point, level=level)
+            assert found == expected, (point.coords, level)
+            if found is not None and expected is not None:
+                assert found.get_deferred_fields() == {"geometry"}
+                assert (found.name_en, found.parent_id) == (expected.name_en, expected.parent_id)
+    three = Area.objects.get(code="piraeus-3")
+    greek_grid = Point(*three.geometry.point_on_surface.coords, srid=4326)
+    greek_grid.transform(2100)
+    assert area_containing(greek_grid) == three
 
 
 def test_an_invalid_geometry_names_the_feature_and_loads_nothing() -> None:
