@@ -11,10 +11,11 @@ from typing import Any, cast
 
 from django.conf import settings
 from django.contrib.gis.geos import Polygon
-from django.db import connection
+from django.db import connections
 from django.db.models import F, QuerySet, Value
 
-from curim.reports.models import EVALUATIONS_PER_CELL_MIN, PublicCell, Report
+from curim.core.replica import read_connection
+from curim.reports.models import EVALUATIONS_PER_CELL_MIN, PlaceEvaluation, PublicCell, Report
 
 PUBLIC_PROPERTIES = """json_build_object(
     'category', c.slug,
@@ -74,7 +75,7 @@ def features_page_json(reports: QuerySet[Report], *, offset: int, limit: int) ->
         f"FROM (SELECT q.*, row_number() OVER () AS ordinal FROM ({inner}) q) r {PAGE_JOINS}"
     )
     zone = settings.TIME_ZONE
-    with connection.cursor() as cursor:
+    with connections[reports.db].cursor() as cursor:
         cursor.execute(sql, [zone, zone, limit, limit, *params])
         features, more = cursor.fetchone()
     return str(features), bool(more)
@@ -111,7 +112,7 @@ def csv_rows(reports: QuerySet[Report]) -> Iterator[list[object]]:
         "ORDER BY r.ordinal"
     )
     zone = settings.TIME_ZONE
-    with connection.cursor() as cursor:
+    with connections[reports.db].cursor() as cursor:
         cursor.execute(sql, [zone, zone, *params])
         while rows := cursor.fetchmany(2000):
             yield from (list(row) for row in rows)
@@ -121,7 +122,7 @@ def feature_json(report: QuerySet[Report]) -> str | None:
     """One public report as a GeoJSON Feature, or None."""
     inner, params = _public_rows(report[:1]).query.sql_with_params()
     zone = settings.TIME_ZONE
-    with connection.cursor() as cursor:
+    with connections[report.db].cursor() as cursor:
         sql = f"SELECT {FEATURE}::text FROM ({inner}) r {PAGE_JOINS}"  # noqa: S608
         cursor.execute(sql, [zone, zone, *params])
         row = cursor.fetchone()
@@ -202,7 +203,7 @@ def tile_sql(
 
 def tile_bytes(located: "QuerySet[Report] | QuerySet[PublicCell]", z: int, x: int, y: int) -> bytes:
     sql, params = tile_sql(located, z, x, y)
-    with connection.cursor() as cursor:
+    with connections[located.db].cursor() as cursor:
         cursor.execute(sql, params)
         (tile,) = cursor.fetchone()
     return bytes(tile or b"")
@@ -236,7 +237,7 @@ FROM (
 
 def evaluation_cells_geojson(*, time_of_day: str | None, since: date | None) -> str:
     """Average ratings per public 50 m cell, as a GeoJSON FeatureCollection made by PostGIS."""
-    with connection.cursor() as cursor:
+    with read_connection(PlaceEvaluation).cursor() as cursor:
         cursor.execute(
             CELLS_SQL,
             {"time_of_day": time_of_day, "since": since, "minimum": EVALUATIONS_PER_CELL_MIN},

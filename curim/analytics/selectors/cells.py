@@ -16,12 +16,12 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from django.db import connection
 from scipy import sparse
 
 from curim.analytics.hotspots import contiguity_weights, distance_band_weights
 from curim.analytics.models import Grid, GridShape
 from curim.analytics.selectors.events import EventQuery, events_sql
+from curim.core.replica import read_connection
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -213,7 +213,7 @@ def cell_counts_of(
     n = grid.cells.count()
     slices = 1 if slice_starts is None else len(slice_starts)
     counts = np.zeros((slices, n), dtype=np.int64)
-    with connection.cursor() as cursor:
+    with read_connection(Grid).cursor() as cursor:
         cursor.execute(sql, sql_params)
         for index, slice_, count in cursor.fetchall():
             counts[slice_, index] = count
@@ -259,7 +259,7 @@ def located_events_of(
         {"WHERE ST_Intersects(cell.geometry, located.point)" if clip else ""}
         ORDER BY located.occurred_at, cell.index, located.x, located.y
     """  # noqa: S608
-    with connection.cursor() as cursor:
+    with read_connection(Grid).cursor() as cursor:
         located_params: list[Any] = [*params, *day_params, grid.pk]
         cursor.execute(sql, located_params)
         rows = cursor.fetchall()

@@ -13,11 +13,11 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from django.db import connection
 
 from curim.analytics.models import Grid
 from curim.analytics.selectors.cells import _cell_of_event_sql
 from curim.analytics.selectors.events import EventQuery, events_sql
+from curim.core.replica import read_connection
 
 ATHENS = "Europe/Athens"
 
@@ -45,7 +45,7 @@ def events_by_area_and_category(query: EventQuery) -> list[AreaCategoryCount]:
         FROM ({events}) AS events JOIN areas_area AS area ON area.id = events.area_id
         GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
     """  # noqa: S608
-    with connection.cursor() as cursor:
+    with read_connection(Grid).cursor() as cursor:
         cursor.execute(sql, list[Any](params))
         return [AreaCategoryCount(*row) for row in cursor.fetchall()]
 
@@ -78,7 +78,7 @@ def cells_by_category(
     """  # noqa: S608
     column = {category_id: k for k, category_id in enumerate(category_ids)}
     counts = np.zeros((grid.cells.count(), len(category_ids)), dtype=np.int64)
-    with connection.cursor() as cursor:
+    with read_connection(Grid).cursor() as cursor:
         cursor.execute(sql, [*list[Any](params), grid.pk])
         for index, category_id, count in cursor.fetchall():
             if category_id in column:
@@ -104,6 +104,6 @@ def weekly_by_district_and_group(query: EventQuery) -> list[WeeklyCount]:
         FROM ({events}) AS events JOIN areas_area AS area ON area.id = events.area_id
         GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
     """  # noqa: S608
-    with connection.cursor() as cursor:
+    with read_connection(Grid).cursor() as cursor:
         cursor.execute(sql, [ATHENS, *list[Any](params)])
         return [WeeklyCount(*row) for row in cursor.fetchall()]

@@ -16,10 +16,10 @@ from datetime import datetime
 import numpy as np
 import numpy.typing as npt
 from django.contrib.gis.db.models.functions import Transform
-from django.db import connection
 from django.db.models import QuerySet
 
 from curim.analytics.models import OfficialIncident, RunAudience, Sources
+from curim.core.replica import read_connection
 from curim.reports.models import Report
 from curim.reports.selectors import reports_counted_for_council, reports_public
 
@@ -123,7 +123,7 @@ def event_points(query: EventQuery) -> EventPoints:
                                   ORDER BY occurred_at, ST_X(point), ST_Y(point)), '{{}}')
         FROM ({events}) AS events
     """  # noqa: S608  # the selector's own compiled SQL; values are parameters
-    with connection.cursor() as cursor:
+    with read_connection(OfficialIncident).cursor() as cursor:
         cursor.execute(sql, list(params))  # type: ignore[arg-type]  # the compiler's values
         # An aggregate always returns its one row.
         x, y, microseconds, groups = cursor.fetchone() or ([], [], [], [])

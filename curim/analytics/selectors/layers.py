@@ -11,11 +11,11 @@ import json
 from typing import Any
 
 from django.contrib.gis.db.models.functions import AsGeoJSON
-from django.db import connection
 
 from curim.analytics.models import AnalysisRun, RunAudience
 from curim.analytics.services.risk_runs import index_band
 from curim.areas.models import Area
+from curim.core.replica import read_connection
 from curim.reports.models import Category
 
 # The smallest count shown in a public output; 1 and 2 are shown as null (0 reveals nothing).
@@ -40,7 +40,7 @@ ORDER BY c.index
 
 
 def _cell_rows(run: AnalysisRun) -> list[tuple[Any, ...]]:
-    with connection.cursor() as cursor:
+    with read_connection(AnalysisRun).cursor() as cursor:
         cursor.execute(_CELLS_SQL, [run.pk])
         return list(cursor.fetchall())
 

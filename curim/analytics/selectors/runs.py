@@ -7,13 +7,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db import connection
 
 from curim.accounts.models import User
 from curim.accounts.roles import user_has_role
 from curim.analytics.models import AnalysisRun, RunAudience, RunKind
 from curim.analytics.outputs import CellRow, cells_geojson
 from curim.analytics.run_keys import NIGHTLY
+from curim.core.replica import read_connection
 from curim.reports.selectors import COUNCIL_FIGURE_READERS
 
 
@@ -100,7 +100,7 @@ ORDER BY c.index
 
 def hotspot_cells_geojson(run: AnalysisRun) -> dict[str, Any]:
     """The run's cells as `cells.geojson` (curim/analytics/outputs.py), from its CellResults."""
-    with connection.cursor() as cursor:
+    with read_connection(AnalysisRun).cursor() as cursor:
         cursor.execute(_CELLS_SQL, [run.pk])
         rows = cursor.fetchall()
     return cells_geojson(

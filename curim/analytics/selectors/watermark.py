@@ -27,11 +27,11 @@ the watermark, so the next run sees a new watermark and computes again (never th
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from django.db import connection
 from django.db.models import Count, Max
 
 from curim.analytics.models import OfficialIncident, RunAudience, Sources
 from curim.analytics.selectors.events import reports_for
+from curim.core.replica import read_connection
 
 
 @dataclass(frozen=True)
@@ -78,7 +78,7 @@ SELECT md5(
 
 def reference_digest() -> str:
     """The digest of the categories and areas the counts are grouped and scaled by."""
-    with connection.cursor() as cursor:
+    with read_connection(OfficialIncident).cursor() as cursor:
         cursor.execute(_REFERENCE_SQL)
         row = cursor.fetchone()
     return str(row[0]) if row else ""

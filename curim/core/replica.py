@@ -1,0 +1,133 @@
+"""Reads from a streaming replica, when there is one (docs/operations.md, "Growing beyond one
+machine").
+
+With `DATABASE_REPLICA_URL` set, the settings add a `replica` database, and the GET and HEAD
+requests of the views named in `REPLICA_VIEWS` (public lists, the map's data, the council's
+dashboard, the analytics) read there; every other read, and every write, stays on the primary.
+A replica may lag the primary by a moment, so whoever just wrote (a citizen who submitted, a
+moderator who published) reads from the primary for `REPLICA_PIN_SECONDS` after: any POST, PUT,
+PATCH or DELETE sets a short cookie that pins their next reads there (read-your-writes). API
+clients without cookies read lists from the replica; their reads of single records (a report's
+page, an Open311 request) stay on the primary anyway.
+
+The choice is made here, once per request (`ReplicaReadsMiddleware`), and the database router
+reads it; views know nothing of it. Without a replica configured, the router answers None (the
+primary) and no cookie is set.
+"""
+
+from collections.abc import Callable
+from contextvars import ContextVar
+from typing import Any
+
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, connections, router
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import Model
+from django.http import HttpRequest, HttpResponse
+
+REPLICA = "replica"
+PIN_COOKIE = "curim_primary"
+SAFE_METHODS = frozenset({"GET", "HEAD"})
+
+# The views whose GET reads may lag the primary by a moment: lists and figures that many read
+# and no one has just changed (the writer is pinned to the primary). By URL name.
+REPLICA_VIEWS = frozenset(
+    {
+        "core:home",
+        "reports:map",
+        "reports:list",
+        "api:report_list",
+        "api:report_nearby",
+        "api:report_summary",
+        "api:report_tile",
+        "open311:discovery",
+        "open311:services",
+        "open311:requests",
+        "councils:dashboard",
+        "analytics:overview",
+        "analytics:risk",
+        "api:analytics_hotspots",
+        "api:analytics_emerging",
+        "api:analytics_risk",
+        "api:analytics_risk_cells",
+        "interventions:list",
+        "api:intervention_list",
+    }
+)
+
+# Whether this request's reads may go to the replica; False outside requests (tasks, commands).
+_reads_from_replica: ContextVar[bool] = ContextVar("reads_from_replica", default=False)
+
+
+def replica_configured() -> bool:
+    return REPLICA in settings.DATABASES
+
+
+def read_connection(model: type[Model]) -> BaseDatabaseWrapper:
+    """The connection a read of this model's table goes to, for SQL written by hand (a
+    queryset's own reads are routed by Django: `connections[queryset.db]`)."""
+    return connections[router.db_for_read(model)]
+
+
+class ReplicaRouter:
+    """Sends the reads of a request marked by `ReplicaReadsMiddleware` to the replica; every
+    other read (None: Django's default database) and every write to the primary."""
+
+    def db_for_read(self, model: type[Model], **hints: Any) -> str | None:
+        if _reads_from_replica.get() and replica_configured():
+            return REPLICA
+        return None
+
+    def db_for_write(self, model: type[Model], **hints: Any) -> str | None:
+        # Explicitly: without an answer Django would write an object where it was read.
+        return DEFAULT_DB_ALIAS
+
+    def allow_relation(self, obj1: Model, obj2: Model, **hints: Any) -> bool | None:
+        # The replica holds the same rows as the primary: an object read there may be related
+        # to one read here.
+        return True
+
+    def allow_migrate(self, db: str, app_label: str, **hints: Any) -> bool | None:
+        return db != REPLICA
+
+
+class ReplicaReadsMiddleware:
+    """Marks the reads of a GET or HEAD of a `REPLICA_VIEWS` view for the replica, unless the
+    client wrote a moment ago (its pin cookie); pins a client that writes."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        token = _reads_from_replica.set(False)
+        try:
+            response = self.get_response(request)
+        finally:
+            _reads_from_replica.reset(token)
+        if request.method not in SAFE_METHODS and replica_configured():
+            response.set_cookie(
+                PIN_COOKIE,
+                "1",
+                max_age=settings.REPLICA_PIN_SECONDS,
+                secure=settings.SESSION_COOKIE_SECURE,
+                httponly=True,
+                samesite="Lax",
+            )
+        return response
+
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., HttpResponse],
+        view_args: tuple[Any, ...],
+        view_kwargs: dict[str, Any],
+    ) -> None:
+        match = request.resolver_match
+        if (
+            replica_configured()
+            and request.method in SAFE_METHODS
+            and PIN_COOKIE not in request.COOKIES
+            and match is not None
+            and match.view_name in REPLICA_VIEWS
+        ):
+            _reads_from_replica.set(True)
