@@ -244,6 +244,43 @@ class PublicCell(models.Model):
         return f"{self.count} at ({self.x:.0f}, {self.y:.0f})"
 
 
+class PublicCellDay(models.Model):
+    """How many public reports of a category lie at one public cell of a district on one day.
+
+    The same counts as PublicCell, split by the local date the reports happened on (in
+    settings.TIME_ZONE, as the period filters read it); kept by the same kind of database
+    triggers (migration 0017), and read by vector tiles that have a period.
+    """
+
+    category = models.ForeignKey(
+        Category, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    area = models.ForeignKey(
+        Area, null=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    x = models.FloatField()  # the public point in EPSG:3857, as the unique key
+    y = models.FloatField()
+    day = models.DateField()
+    point_3857 = models.PointField(srid=3857)
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["category", "area", "x", "y", "day"],
+                nulls_distinct=False,
+                name="public_cell_day_key",
+            ),
+        ]
+        indexes = [
+            GistIndex(fields=["point_3857"], name="public_cell_day_point_idx"),
+            models.Index(fields=["day"], name="public_cell_day_day_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.count} at ({self.x:.0f}, {self.y:.0f}) on {self.day}"
+
+
 class ReportEvent(models.Model):
     """One line of a report's history: who did what, and when."""
 

@@ -46,6 +46,7 @@ from curim.reports.models import (
     Open311Client,
     PlaceEvaluation,
     PublicCell,
+    PublicCellDay,
     Report,
     ReportEvent,
     ReportPhoto,
@@ -225,7 +226,25 @@ def public_cells(criteria: ReportFilter) -> QuerySet[PublicCell]:
     return _category_and_area_filter(cells, criteria)
 
 
-_Located = TypeVar("_Located", Report, PublicCell)
+def public_cell_days(criteria: ReportFilter) -> QuerySet[PublicCellDay]:
+    """Counts of public reports per public cell and local day, filtered like the reports.
+
+    For criteria with a period and no box (the cells hold no box): summed over the period's
+    days, they count what `reports_filter(reports_public(), criteria)` holds.
+    """
+    if criteria.bbox:
+        raise ValueError("public cells know no box; filter the reports instead")
+    # The triggers keep only public categories' cells; the filter is a second guard.
+    cells = PublicCellDay.objects.filter(category__may_be_public=True)
+    # The same bounds as reports_filter: the days are local dates, as its bounds are.
+    if criteria.since is not None and criteria.since > date.min:
+        cells = cells.filter(day__gte=criteria.since)
+    if criteria.until is not None and criteria.until < date.max:
+        cells = cells.filter(day__lte=criteria.until)
+    return _category_and_area_filter(cells, criteria)
+
+
+_Located = TypeVar("_Located", Report, PublicCell, PublicCellDay)
 
 
 def _category_and_area_filter(

@@ -14,7 +14,7 @@ from django.contrib.gis.geos import Polygon
 from django.db import connection
 from django.db.models import F, QuerySet, Value
 
-from curim.reports.models import EVALUATIONS_PER_CELL_MIN, PublicCell, Report
+from curim.reports.models import EVALUATIONS_PER_CELL_MIN, PublicCell, PublicCellDay, Report
 
 PUBLIC_PROPERTIES = """json_build_object(
     'category', c.slug,
@@ -151,21 +151,25 @@ def tile_envelope(z: int, x: int, y: int, margin: float = 0.0) -> Polygon:
     )
 
 
-def tile_sql(
-    located: "QuerySet[Report] | QuerySet[PublicCell]", z: int, x: int, y: int
-) -> tuple[str, list[Any]]:
+# What a tile counts: public reports (each counts one), or public cells of all time or per day
+# (each counts its reports), already filtered.
+Located = QuerySet[Report] | QuerySet[PublicCell] | QuerySet[PublicCellDay]
+
+
+def tile_sql(located: Located, z: int, x: int, y: int) -> tuple[str, list[Any]]:
     """The ST_AsMVT query for one tile: public cells, counted per category within clusters.
 
-    `located` is either public reports (each counts one) or public cells (each counts its
-    reports), already filtered.
+    `located` is either public reports (each counts one) or public cells, all time or per day
+    (each counts its reports), already filtered.
     """
     cell = 2 * WORLD / 2**z / CLUSTERS_PER_TILE_EDGE
     # Tile edges are cluster edges, so a margin of whole clusters holds whole clusters only.
     envelope = tile_envelope(z, x, y, margin=MARGIN_CLUSTERS * cell)
     envelope.srid = 3857
     points: QuerySet[Any, Any]
-    if located.model is PublicCell:
-        points = cast("QuerySet[PublicCell]", located).filter(point_3857__bboverlaps=envelope)
+    if located.model is PublicCell or located.model is PublicCellDay:
+        cells = cast("QuerySet[PublicCell] | QuerySet[PublicCellDay]", located)
+        points = cells.filter(point_3857__bboverlaps=envelope)
         points = points.values("category_id", point=F("point_3857"), weight=F("count"))
     else:
         points = cast("QuerySet[Report]", located).filter(public_point_3857__bboverlaps=envelope)
@@ -200,7 +204,7 @@ def tile_sql(
     return sql, [cell, cell / 2, *params, z, x, y, buffer]
 
 
-def tile_bytes(located: "QuerySet[Report] | QuerySet[PublicCell]", z: int, x: int, y: int) -> bytes:
+def tile_bytes(located: Located, z: int, x: int, y: int) -> bytes:
     sql, params = tile_sql(located, z, x, y)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
