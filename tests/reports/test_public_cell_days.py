@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import mapbox_vector_tile
 import pytest
 from django.conf import settings
-from django.contrib.gis.geos import Point
+from django.contrib.gis.geos import Point, Polygon
 from django.db import connection
 from django.utils import timezone
 
@@ -211,4 +211,4 @@ def test_a_tile_with_a_period_is_read_from_the_day_cells(
 
 def test_day_cells_refuse_a_box() -> None:
     with pytest.raises(ValueError, match="box"):
-        public_cell_days(ReportFilter(since=date(2026, 1, 1), bbox=Point(0, 0).buffer(1)))
+        public_cell_days(ReportFilter(since=date(2026, 1, 1), bbox=Polygon.from_bbox((0, 0, 1, 1))))
