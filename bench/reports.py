@@ -121,7 +121,7 @@ def seed(total: int) -> None:
         cursor.execute("ANALYZE reports_report")
         # The triggers wrote the cell counts row by row; as autovacuum would in production.
         cursor.execute("VACUUM ANALYZE reports_publiccell")
-        cursor.execute("VACUUM ANALYZE reports_publiccellday")
+        cursor.execute("VACUUM ANALYZE reports_publiccelldays")
     print(f"  seeded in {time.perf_counter() - started:.0f} s")
 
 

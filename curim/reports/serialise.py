@@ -14,7 +14,7 @@ from django.contrib.gis.geos import Polygon
 from django.db import connection
 from django.db.models import F, QuerySet, Value
 
-from curim.reports.models import EVALUATIONS_PER_CELL_MIN, PublicCell, PublicCellDay, Report
+from curim.reports.models import EVALUATIONS_PER_CELL_MIN, PublicCell, PublicCellDays, Report
 
 PUBLIC_PROPERTIES = """json_build_object(
     'category', c.slug,
@@ -153,7 +153,7 @@ def tile_envelope(z: int, x: int, y: int, margin: float = 0.0) -> Polygon:
 
 # What a tile counts: public reports (each counts one), or public cells of all time or per day
 # (each counts its reports), already filtered.
-Located = QuerySet[Report] | QuerySet[PublicCell] | QuerySet[PublicCellDay]
+Located = QuerySet[Report] | QuerySet[PublicCell] | QuerySet[PublicCellDays]
 
 
 def tile_sql(located: Located, z: int, x: int, y: int) -> tuple[str, list[Any]]:
@@ -167,10 +167,13 @@ def tile_sql(located: Located, z: int, x: int, y: int) -> tuple[str, list[Any]]:
     envelope = tile_envelope(z, x, y, margin=MARGIN_CLUSTERS * cell)
     envelope.srid = 3857
     points: QuerySet[Any, Any]
-    if located.model is PublicCell or located.model is PublicCellDay:
-        cells = cast("QuerySet[PublicCell] | QuerySet[PublicCellDay]", located)
-        points = cells.filter(point_3857__bboverlaps=envelope)
+    if located.model is PublicCell:
+        points = cast("QuerySet[PublicCell]", located).filter(point_3857__bboverlaps=envelope)
         points = points.values("category_id", point=F("point_3857"), weight=F("count"))
+    elif located.model is PublicCellDays:
+        # Counted within the period by public_cell_days.
+        points = cast("QuerySet[PublicCellDays]", located).filter(point_3857__bboverlaps=envelope)
+        points = points.values("category_id", point=F("point_3857"), weight=F("count_in_period"))
     else:
         points = cast("QuerySet[Report]", located).filter(public_point_3857__bboverlaps=envelope)
         # .order_by(): the model's default ordering would sort every point for nothing.

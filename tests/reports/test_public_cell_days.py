@@ -5,6 +5,7 @@ import importlib
 import random
 from collections import Counter
 from datetime import date, datetime, timedelta
+from itertools import accumulate
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -16,7 +17,7 @@ from django.db import connection
 from django.utils import timezone
 
 from curim.accounts.models import User
-from curim.reports.models import Category, PublicCellDay, Report, ReportStatus
+from curim.reports.models import Category, PublicCellDays, Report, ReportStatus
 from curim.reports.selectors import (
     ReportFilter,
     public_cell_days,
@@ -28,7 +29,7 @@ from curim.reports.services.workflow import report_edit, report_merge, report_tr
 from tests.reports.conftest import CENTRE, FALIRO
 
 MakeReport = Any
-MIGRATION = importlib.import_module("curim.reports.migrations.0017_public_cell_day")
+MIGRATION = importlib.import_module("curim.reports.migrations.0017_public_cell_days")
 TILES = [(12, 2317, 1580), (14, 9268, 6323), (16, 37074, 25293)]
 PLACES = [CENTRE, FALIRO, (23.6470, 37.9430), (23.6500, 37.9400)]
 CATEGORIES = ["graffiti", "littering", "poor-lighting"]
@@ -37,9 +38,17 @@ Key = tuple[int, int | None, float, float, date]
 
 
 def counted_by_days() -> Counter[Key]:
-    return Counter(
-        {(c.category_id, c.area_id, c.x, c.y, c.day): c.count for c in PublicCellDay.objects.all()}
-    )
+    counts: Counter[Key] = Counter()
+    for cell in PublicCellDays.objects.all():
+        # Each row is consistent: days in order, each once, counting something, the running
+        # total summing them, the all-time count their sum.
+        assert cell.days == sorted(set(cell.days))
+        assert all(n > 0 for n in cell.counts)
+        assert cell.running == list(accumulate(cell.counts))
+        assert cell.count == sum(cell.counts)
+        for day, n in zip(cell.days, cell.counts, strict=True):
+            counts[(cell.category_id, cell.area_id, cell.x, cell.y, day)] = n
+    return counts
 
 
 def counted_from_reports() -> Counter[Key]:
@@ -77,12 +86,12 @@ def random_criteria(rng: random.Random) -> ReportFilter:
 
 def assert_days_match(rng: random.Random, tries: int = 4) -> None:
     assert counted_by_days() == counted_from_reports()
-    assert not PublicCellDay.objects.filter(count__lte=0).exists()
+    assert not PublicCellDays.objects.filter(count__lte=0).exists()
     for _ in range(tries):
         criteria = random_criteria(rng)
         from_reports = reports_filter(reports_public(), criteria)
         from_days = public_cell_days(criteria)
-        total = sum(c.count for c in from_days)
+        total = sum(from_days.values_list("count_in_period", flat=True))
         assert total == from_reports.exclude(public_point_3857=None).count(), criteria
         for tile in TILES:
             assert decoded(tile_bytes(from_days, *tile)) == decoded(
@@ -123,7 +132,7 @@ def test_day_cells_follow_every_kind_of_change(make_report: MakeReport, moderato
         )
         for _ in range(24)
     ]
-    assert PublicCellDay.objects.exists()
+    assert PublicCellDays.objects.exists()
     assert_days_match(rng)
 
     # Published, hidden (rejected), published again: through the workflow service.
@@ -165,7 +174,7 @@ def test_day_cells_follow_every_kind_of_change(make_report: MakeReport, moderato
     graffiti = Category.objects.get(slug="graffiti")
     graffiti.may_be_public = False
     graffiti.save()
-    assert not PublicCellDay.objects.filter(category=graffiti).exists()
+    assert not PublicCellDays.objects.filter(category=graffiti).exists()
     assert_days_match(rng)
     graffiti.may_be_public = True
     graffiti.save()
@@ -189,7 +198,7 @@ def test_the_backfill_rebuilds_the_day_cells(make_report: MakeReport) -> None:
         )
     kept = counted_by_days()
     with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM reports_publiccellday")
+        cursor.execute("DELETE FROM reports_publiccelldays")
         cursor.execute(MIGRATION.BACKFILL)
     assert counted_by_days() == kept == counted_from_reports()
 
@@ -200,9 +209,12 @@ def test_a_tile_with_a_period_is_read_from_the_day_cells(
     today = timezone.localdate()
     make_report(category="graffiti", occurred_at=timezone.now())
     make_report(category="graffiti", occurred_at=timezone.now() - timedelta(days=40))
-    # A day cell the reports do not hold: only a tile read from the day cells counts it.
-    cell = PublicCellDay.objects.get(day=today)
-    cell.count = 5
+    # A count the reports do not hold: only a tile read from the day counts shows it.
+    cell = PublicCellDays.objects.get()
+    assert cell.days[-1] == today
+    cell.counts[-1] += 4
+    cell.running[-1] += 4
+    cell.count += 4
     cell.save()
     response = client.get(f"/api/v1/tiles/reports/14/9268/6323.pbf?since={today}")
     assert response.status_code == 200
