@@ -55,7 +55,11 @@ WHERE r.area_id IS NULL
   AND d.level = 'district' AND ST_Covers(d.geometry, r.public_location)
   AND m.level = 'municipality' AND ST_Covers(m.geometry, r.location)
 """
-REBUILD_PUBLIC_CELLS_SQL = "SELECT reports_public_cell_rebuild(id) FROM reports_category"
+# The all-time cells and the cells per day alike (migrations reports/0011 and 0017).
+REBUILD_PUBLIC_CELLS_SQL = (
+    "SELECT reports_public_cell_rebuild(id), reports_public_cell_day_rebuild(id) "
+    "FROM reports_category"
+)
 
 FLOOR_SQL = """
 SELECT floor(ST_X(events.point) / {size})::int, floor(ST_Y(events.point) / {size})::int, count(*)

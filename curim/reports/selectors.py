@@ -20,7 +20,10 @@ from django.db.models import (
     CharField,
     Count,
     Exists,
+    ExpressionWrapper,
     F,
+    Func,
+    IntegerField,
     Max,
     Min,
     OuterRef,
@@ -30,6 +33,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import ExtractYear, TruncMonth
 from django.utils import timezone
 
@@ -46,6 +50,7 @@ from curim.reports.models import (
     Open311Client,
     PlaceEvaluation,
     PublicCell,
+    PublicCellDays,
     Report,
     ReportEvent,
     ReportPhoto,
@@ -225,7 +230,40 @@ def public_cells(criteria: ReportFilter) -> QuerySet[PublicCell]:
     return _category_and_area_filter(cells, criteria)
 
 
-_Located = TypeVar("_Located", Report, PublicCell)
+def public_cell_days(criteria: ReportFilter) -> QuerySet[PublicCellDays]:
+    """Counts of public reports per public cell within a period, filtered like the reports.
+
+    For criteria with a period and no box (the cells hold no box): each cell's
+    `count_in_period`, summed, counts what `reports_filter(reports_public(), criteria)` holds;
+    cells that count nothing in the period are left out.
+    """
+    if criteria.bbox:
+        raise ValueError("public cells know no box; filter the reports instead")
+    # The triggers keep only public categories' cells; the filter is a second guard.
+    cells = PublicCellDays.objects.filter(category__may_be_public=True)
+    # The same bounds as reports_filter: the days are local dates, as its bounds are.
+    since = criteria.since if criteria.since is not None and criteria.since > date.min else None
+    until = criteria.until if criteria.until is not None and criteria.until < date.max else None
+    before = _running_total_on(since - timedelta(days=1)) if since else Value(0)
+    up_to = _running_total_on(until) if until else F("count")
+    cells = cells.annotate(count_in_period=ExpressionWrapper(up_to - before, IntegerField()))
+    return _category_and_area_filter(cells.filter(count_in_period__gt=0), criteria)
+
+
+def _running_total_on(day: date) -> Func:
+    # The running total of the last of the cell's days on or before `day` (0 before the first):
+    # width_bucket is a binary search in the ordered days.
+    table = PublicCellDays._meta.db_table
+    return Func(
+        # Composed of the table's name and a parameter only.
+        RawSQL(f'"{table}".running[width_bucket(%s::date, "{table}".days)]', [day]),  # noqa: S611
+        Value(0),
+        function="coalesce",
+        output_field=IntegerField(),
+    )
+
+
+_Located = TypeVar("_Located", Report, PublicCell, PublicCellDays)
 
 
 def _category_and_area_filter(

@@ -15,7 +15,13 @@ from django.db import connections
 from django.db.models import F, QuerySet, Value
 
 from curim.core.replica import read_connection
-from curim.reports.models import EVALUATIONS_PER_CELL_MIN, PlaceEvaluation, PublicCell, Report
+from curim.reports.models import (
+    EVALUATIONS_PER_CELL_MIN,
+    PlaceEvaluation,
+    PublicCell,
+    PublicCellDays,
+    Report,
+)
 
 PUBLIC_PROPERTIES = """json_build_object(
     'category', c.slug,
@@ -152,13 +158,16 @@ def tile_envelope(z: int, x: int, y: int, margin: float = 0.0) -> Polygon:
     )
 
 
-def tile_sql(
-    located: "QuerySet[Report] | QuerySet[PublicCell]", z: int, x: int, y: int
-) -> tuple[str, list[Any]]:
+# What a tile counts: public reports (each counts one), or public cells of all time or per day
+# (each counts its reports), already filtered.
+Located = QuerySet[Report] | QuerySet[PublicCell] | QuerySet[PublicCellDays]
+
+
+def tile_sql(located: Located, z: int, x: int, y: int) -> tuple[str, list[Any]]:
     """The ST_AsMVT query for one tile: public cells, counted per category within clusters.
 
-    `located` is either public reports (each counts one) or public cells (each counts its
-    reports), already filtered.
+    `located` is either public reports (each counts one) or public cells, all time or per day
+    (each counts its reports), already filtered.
     """
     cell = 2 * WORLD / 2**z / CLUSTERS_PER_TILE_EDGE
     # Tile edges are cluster edges, so a margin of whole clusters holds whole clusters only.
@@ -168,6 +177,10 @@ def tile_sql(
     if located.model is PublicCell:
         points = cast("QuerySet[PublicCell]", located).filter(point_3857__bboverlaps=envelope)
         points = points.values("category_id", point=F("point_3857"), weight=F("count"))
+    elif located.model is PublicCellDays:
+        # Counted within the period by public_cell_days.
+        points = cast("QuerySet[PublicCellDays]", located).filter(point_3857__bboverlaps=envelope)
+        points = points.values("category_id", point=F("point_3857"), weight=F("count_in_period"))
     else:
         points = cast("QuerySet[Report]", located).filter(public_point_3857__bboverlaps=envelope)
         # .order_by(): the model's default ordering would sort every point for nothing.
@@ -201,7 +214,7 @@ def tile_sql(
     return sql, [cell, cell / 2, *params, z, x, y, buffer]
 
 
-def tile_bytes(located: "QuerySet[Report] | QuerySet[PublicCell]", z: int, x: int, y: int) -> bytes:
+def tile_bytes(located: Located, z: int, x: int, y: int) -> bytes:
     sql, params = tile_sql(located, z, x, y)
     with connections[located.db].cursor() as cursor:
         cursor.execute(sql, params)

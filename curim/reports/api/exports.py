@@ -12,12 +12,14 @@ from curim.reports.api.common import (
     errors_response,
 )
 from curim.reports.selectors import (
+    public_cell_days,
     public_cells,
     reports_filter,
     reports_public,
 )
 from curim.reports.serialise import (
     CSV_COLUMNS,
+    Located,
     csv_rows,
     tile_bytes,
     tile_exists,
@@ -61,12 +63,15 @@ def report_tile(request: HttpRequest, z: int, x: int, y: int) -> HttpResponse:
         return errors_response(query.errors)
     criteria = query.criteria()
     key = f"{z}/{x}/{y}?{request.GET.urlencode()}"
-    # Without a period, the all-time counts per cell answer; a period needs the reports.
-    located = (
-        public_cells(criteria)
-        if criteria.since is None and criteria.until is None and criteria.bbox is None
-        else reports_filter(reports_public(), criteria)
-    )
+    # The counts per cell answer: all time without a period, per day with one; a box needs
+    # the reports (the cells know none).
+    located: Located
+    if criteria.bbox is not None:
+        located = reports_filter(reports_public(), criteria)
+    elif criteria.since is None and criteria.until is None:
+        located = public_cells(criteria)
+    else:
+        located = public_cell_days(criteria)
     tile = tile_cached(key, lambda: tile_bytes(located, z, x, y))
     response = HttpResponse(tile, content_type="application/vnd.mapbox-vector-tile")
     response["Cache-Control"] = "public, max-age=60"

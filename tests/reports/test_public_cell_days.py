@@ -1,0 +1,226 @@
+"""The per-day public-cell counts kept by triggers equal the public reports they count, and a
+period's tile read from them equals the tile read from the reports."""
+
+import importlib
+import random
+from collections import Counter
+from datetime import date, datetime, timedelta
+from itertools import accumulate
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import mapbox_vector_tile
+import pytest
+from django.conf import settings
+from django.contrib.gis.geos import Point, Polygon
+from django.db import connection
+from django.utils import timezone
+
+from curim.accounts.models import User
+from curim.reports.models import Category, PublicCellDays, Report, ReportStatus
+from curim.reports.selectors import (
+    ReportFilter,
+    public_cell_days,
+    reports_filter,
+    reports_public,
+)
+from curim.reports.serialise import tile_bytes
+from curim.reports.services.workflow import report_edit, report_merge, report_transition
+from tests.reports.conftest import CENTRE, FALIRO
+
+MakeReport = Any
+MIGRATION = importlib.import_module("curim.reports.migrations.0017_public_cell_days")
+TILES = [(12, 2317, 1580), (14, 9268, 6323), (16, 37074, 25293)]
+PLACES = [CENTRE, FALIRO, (23.6470, 37.9430), (23.6500, 37.9400)]
+CATEGORIES = ["graffiti", "littering", "poor-lighting"]
+START = date(2026, 3, 20)  # a week before the change to summer time, which the days cross
+Key = tuple[int, int | None, float, float, date]
+
+
+def counted_by_days() -> Counter[Key]:
+    counts: Counter[Key] = Counter()
+    for cell in PublicCellDays.objects.all():
+        # Each row is consistent: days in order, each once, counting something, the running
+        # total summing them, the all-time count their sum.
+        assert cell.days == sorted(set(cell.days))
+        assert all(n > 0 for n in cell.counts)
+        assert cell.running == list(accumulate(cell.counts))
+        assert cell.count == sum(cell.counts)
+        for day, n in zip(cell.days, cell.counts, strict=True):
+            counts[(cell.category_id, cell.area_id, cell.x, cell.y, day)] = n
+    return counts
+
+
+def counted_from_reports() -> Counter[Key]:
+    zone = ZoneInfo(settings.TIME_ZONE)
+    counts: Counter[Key] = Counter()
+    for report in reports_public().exclude(public_point_3857=None):
+        point = report.public_point_3857
+        day = report.occurred_at.astimezone(zone).date()
+        counts[(report.category_id, report.area_id, point.x, point.y, day)] += 1
+    return counts
+
+
+def decoded(tile: bytes) -> list[tuple[str, int, tuple[int, int]]]:
+    layer = mapbox_vector_tile.decode(tile).get("reports", {"features": []})
+    return sorted(
+        (f["properties"]["category"], f["properties"]["count"], tuple(f["geometry"]["coordinates"]))
+        for f in layer["features"]
+    )
+
+
+def random_criteria(rng: random.Random) -> ReportFilter:
+    since = START + timedelta(days=rng.randrange(-2, 14))
+    until = since + timedelta(days=rng.randrange(0, 10))
+    categories = tuple(rng.sample(CATEGORIES, rng.randrange(0, 3)))
+    return rng.choice(
+        [
+            ReportFilter(since=since, until=until, categories=categories),
+            ReportFilter(since=since, categories=categories),
+            ReportFilter(until=until, categories=categories),
+            ReportFilter(since=since, until=until, groups=("incivility",)),
+            ReportFilter(since=since, area="piraeus-1"),
+        ]
+    )
+
+
+def assert_days_match(rng: random.Random, tries: int = 4) -> None:
+    assert counted_by_days() == counted_from_reports()
+    assert not PublicCellDays.objects.filter(count__lte=0).exists()
+    for _ in range(tries):
+        criteria = random_criteria(rng)
+        from_reports = reports_filter(reports_public(), criteria)
+        from_days = public_cell_days(criteria)
+        total = sum(from_days.values_list("count_in_period", flat=True))
+        assert total == from_reports.exclude(public_point_3857=None).count(), criteria
+        for tile in TILES:
+            assert decoded(tile_bytes(from_days, *tile)) == decoded(
+                tile_bytes(from_reports, *tile)
+            ), (criteria, tile)
+
+
+def a_moment(rng: random.Random) -> datetime:
+    # Near local midnight half of the time, where a day in UTC and a local day differ.
+    day = START + timedelta(days=rng.randrange(0, 12))
+    minutes = rng.choice([rng.randrange(0, 24 * 60), rng.randrange(0, 180), 24 * 60 - 1])
+    local = datetime(day.year, day.month, day.day, tzinfo=ZoneInfo(settings.TIME_ZONE))
+    return local + timedelta(minutes=minutes)
+
+
+def test_the_migration_counts_the_public_statuses_in_the_platform_time_zone() -> None:
+    statuses = {part.strip(" '") for part in MIGRATION.PUBLIC.strip("()").split(",")}
+    assert statuses == {
+        str(s)
+        for s in (
+            ReportStatus.PUBLISHED,
+            ReportStatus.FORWARDED,
+            ReportStatus.RESOLVED,
+            ReportStatus.CLOSED,
+        )
+    }
+    assert MIGRATION.ZONE == settings.TIME_ZONE
+
+
+def test_day_cells_follow_every_kind_of_change(make_report: MakeReport, moderator: User) -> None:
+    rng = random.Random(16)  # noqa: S311 - a repeatable sequence, not a secret
+    reports = [
+        make_report(
+            category=rng.choice(CATEGORIES),
+            at=rng.choice(PLACES),
+            status=rng.choice(["submitted", "published", "published", "rejected"]),
+            occurred_at=a_moment(rng),
+        )
+        for _ in range(24)
+    ]
+    assert PublicCellDays.objects.exists()
+    assert_days_match(rng)
+
+    # Published, hidden (rejected), published again: through the workflow service.
+    for report in rng.sample(reports, 6):
+        report.refresh_from_db()
+        target = "rejected" if report.status == "published" else "published"
+        report_transition(report=report, to_status=target, actor=moderator)
+        assert_days_match(rng, tries=1)
+
+    # Any status, straight in the database (as an admin correction would be).
+    for report in rng.sample(reports, 6):
+        report.status = rng.choice(list(ReportStatus))
+        report.save(update_fields=["status"])
+        assert_days_match(rng, tries=1)
+
+    # A category corrected by a moderator (its public location moves to the new grid).
+    for report in rng.sample(reports, 4):
+        report.refresh_from_db()
+        other = rng.choice([slug for slug in CATEGORIES if slug != report.category.slug])
+        report_edit(
+            report=report,
+            actor=moderator,
+            description=report.description,
+            category=Category.objects.get(slug=other),
+        )
+        assert_days_match(rng, tries=1)
+
+    # When it happened, corrected across local midnight; and moved to another place.
+    # Each column on its own, since a trigger fires only for the columns an UPDATE sets.
+    for report in reports_public().order_by("pk")[:3]:
+        Report.objects.filter(pk=report.pk).update(occurred_at=report.occurred_at + timedelta(1))
+        assert_days_match(rng, tries=1)
+    moved = Report.objects.get(pk=reports[0].pk)
+    moved.public_location = Point(*FALIRO, srid=4326)
+    moved.save(update_fields=["public_location"])
+    assert_days_match(rng)
+
+    # A category made private, then public again.
+    graffiti = Category.objects.get(slug="graffiti")
+    graffiti.may_be_public = False
+    graffiti.save()
+    assert not PublicCellDays.objects.filter(category=graffiti).exists()
+    assert_days_match(rng)
+    graffiti.may_be_public = True
+    graffiti.save()
+    assert_days_match(rng)
+
+    # A merge, and deletions.
+    published = list(reports_public().order_by("pk")[:2])
+    report_merge(report=published[0], into=published[1], actor=moderator)
+    assert_days_match(rng)
+    for report in rng.sample(reports, 5):
+        Report.objects.filter(pk=report.pk).delete()
+        assert_days_match(rng, tries=1)
+    assert_days_match(rng, tries=12)
+
+
+def test_the_backfill_rebuilds_the_day_cells(make_report: MakeReport) -> None:
+    rng = random.Random(3)  # noqa: S311
+    for _ in range(10):
+        make_report(
+            category=rng.choice(CATEGORIES), at=rng.choice(PLACES), occurred_at=a_moment(rng)
+        )
+    kept = counted_by_days()
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM reports_publiccelldays")
+        cursor.execute(MIGRATION.BACKFILL)
+    assert counted_by_days() == kept == counted_from_reports()
+
+
+def test_a_tile_with_a_period_is_read_from_the_day_cells(
+    client: Any, make_report: MakeReport
+) -> None:
+    today = timezone.localdate()
+    make_report(category="graffiti", occurred_at=timezone.now())
+    make_report(category="graffiti", occurred_at=timezone.now() - timedelta(days=40))
+    # A count the reports do not hold: only a tile read from the day counts shows it.
+    cell = PublicCellDays.objects.get()
+    assert cell.days[-1] == today
+    cell.counts[-1] += 4
+    cell.running[-1] += 4
+    cell.count += 4
+    cell.save()
+    response = client.get(f"/api/v1/tiles/reports/14/9268/6323.pbf?since={today}")
+    assert response.status_code == 200
+    assert [count for _, count, _ in decoded(response.content)] == [5]
+
+
+def test_day_cells_refuse_a_box() -> None:
+    with pytest.raises(ValueError, match="box"):
+        public_cell_days(ReportFilter(since=date(2026, 1, 1), bbox=Polygon.from_bbox((0, 0, 1, 1))))
