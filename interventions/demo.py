@@ -560,7 +560,7 @@ class _Loading:
 def _session_record(intervention: Intervention, plan: DemoSession, day: date, area: Area) -> None:
     before = after = None
     if plan.questionnaires:
-        before, after = _questionnaire_waves(area)
+        before, after = _questionnaire_waves(area, day)
     session = session_save(
         session=Session(
             intervention=intervention,
@@ -628,9 +628,10 @@ QUESTIONNAIRE_WAVES = [
 ]
 
 
-def _questionnaire_waves(area: Area) -> tuple[Survey, Survey]:
+def _questionnaire_waves(area: Area, day: date) -> tuple[Survey, Survey]:
     """The session's two waves, with the students' answers, estimated by the survey's refresh
-    (loaded again, the waves found are kept as they are)."""
+    (loaded again, the waves found are kept as they are). Dated the day of the session, so that
+    the survey's pages, which open on the newest wave, still open on the demo's citywide ones."""
     indicators_demo_load()
     slug = "awareness-3rd-gymnasium"
     waves = []
@@ -649,6 +650,9 @@ def _questionnaire_waves(area: Area) -> tuple[Survey, Survey]:
             status=Survey.Status.CLOSED,
             follows=waves[0] if waves else None,
         )
+        zone = ZoneInfo(settings.TIME_ZONE)
+        made = datetime.combine(day, time(8 if moment == "before" else 13), tzinfo=zone)
+        Survey.objects.filter(pk=wave.pk).update(created_at=made)
         _questionnaire_answers(wave, moment, respondents, area)
         estimates_refresh(survey=wave)
         waves.append(wave)

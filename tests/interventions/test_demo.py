@@ -181,6 +181,9 @@ def test_the_demo_session_questionnaires_find_the_planted_change(loaded: str) ->
     public = session_questionnaires(AnonymousUser(), [session])[session.pk]
     assert public.state == QuestionnaireState.NOT_PUBLISHED
     assert public.indicators == []
+    # Dated the day of the session, the waves are older than the survey's citywide ones.
+    assert session.survey_before.created_at.date() == session.held_on
+    assert session.survey_before.created_at < session.survey_after.created_at
     others = Session.objects.exclude(pk=session.pk)
     assert not others.filter(survey_before__isnull=False).exists()
 
