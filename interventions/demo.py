@@ -7,7 +7,9 @@ What it records, through the services (`manage.py interventions_demo_load`, afte
   Community): ONE intervention drawn as a MultiPoint of the eight playgrounds, completed (the
   works ran at the same dates at all eight), then evaluated by the demo itself (below);
 - new street lighting in two streets (lines) of the 1st and 3rd districts, both completed;
-- awareness sessions on bullying and cyber-threats in three schools, the students' training on
+- awareness sessions on bullying and cyber-threats in three schools (the first with a short
+  questionnaire before and after, a survey wave each, with a planted change: see
+  QUESTIONNAIRE_MOOD), the students' training on
   the CURiM app in two (in progress, public), and the shop owners' training against repeated
   targeted crime, each session with its participants counted by group (nobody is named);
 - two advisory meetings with citizens with the proposals heard;
@@ -75,7 +77,19 @@ from interventions.models import (
 from interventions.services.evaluations import evaluation_compute, evaluation_request
 from interventions.services.interventions import intervention_save
 from interventions.services.session_records import proposals_add, session_save
-from surveys.models import Indicator
+from surveys.demo import indicators_demo_load
+from surveys.models import (
+    Answer,
+    Gender,
+    Indicator,
+    Question,
+    QuestionKind,
+    RespondentGroup,
+    Response,
+    Section,
+    Survey,
+)
+from surveys.services.refresh import estimates_refresh
 
 MUNICIPALITY = "piraeus"
 FIFTH = "piraeus-5"
@@ -138,6 +152,7 @@ class DemoSession:
     facilitator: str
     participants: tuple[tuple[str, int | None, int], ...]  # group, school year, count
     proposals: tuple[str, ...] = ()
+    questionnaires: bool = False  # a short questionnaire before and after (QUESTIONNAIRE)
 
 
 def demo_playgrounds() -> Intervention | None:
@@ -391,6 +406,7 @@ class _Loading:
                         "3rd Gymnasium of Piraeus",
                         "School psychologist and the Cyber Crime Division",
                         (("students", 7, 48), ("students", 8, 51), ("teachers", None, 4)),
+                        questionnaires=True,
                     ),
                     DemoSession(
                         193,
@@ -542,6 +558,9 @@ class _Loading:
 
 
 def _session_record(intervention: Intervention, plan: DemoSession, day: date, area: Area) -> None:
+    before = after = None
+    if plan.questionnaires:
+        before, after = _questionnaire_waves(area, day)
     session = session_save(
         session=Session(
             intervention=intervention,
@@ -550,6 +569,8 @@ def _session_record(intervention: Intervention, plan: DemoSession, day: date, ar
             place_name=plan.place_name,
             area=area,
             facilitator=plan.facilitator,
+            survey_before=before,
+            survey_after=after,
         ),
         participants={(group, year): count for group, year, count in plan.participants},
     )
@@ -561,3 +582,124 @@ DESCRIPTIONS = {
     "graffiti": "New tags sprayed on the playground's wall and on the slide.",
     "public-drinking-drugs": "Groups drinking in the playground at night; broken bottles.",
 }
+
+
+# --- The questionnaires before and after a session -------------------------------------------
+# The session at the 3rd Gymnasium asks its students, before and after, the survey's questions
+# of two indicators (`surveys.demo`): trust in the police and the municipality on safety (the
+# mean, 0-100) and interest in taking part in crime prevention (the share answering 4 or 5 of
+# 5). The answers are drawn around QUESTIONNAIRE_MOOD before and after (Likert points): trust
+# rises by 0.6 of a point (15 on the 0-100 scale) and interest by 0.8, planted changes that the
+# survey's estimates find with intervals well clear of 0 (tests/interventions/test_demo.py).
+# Estimated by the survey's own refresh, not published: the council and the survey staff read
+# them on the intervention's page, the public once an analyst publishes both waves' results.
+QUESTIONNAIRE_QUESTIONS = {
+    "trust_police": (
+        "How much do you trust the police on safety online and at school?",
+        "Πόσο εμπιστεύεσαι την αστυνομία για την ασφάλεια στο διαδίκτυο και στο σχολείο;",
+    ),
+    "trust_municipality": (
+        "How much do you trust the municipality on safety at school?",
+        "Πόσο εμπιστεύεσαι τον δήμο για την ασφάλεια στο σχολείο;",
+    ),
+    "interest_taking_part": (
+        "Would you like to take part in preventing bullying at your school?",
+        "Θα ήθελες να συμμετέχεις στην πρόληψη του εκφοβισμού στο σχολείο σου;",
+    ),
+}
+# Likert centre (1-5) per question, before and after; respondents before and after.
+QUESTIONNAIRE_MOOD = {
+    "trust_police": (2.9, 3.5),
+    "trust_municipality": (2.7, 3.3),
+    "interest_taking_part": (2.9, 3.7),
+}
+QUESTIONNAIRE_RESPONDENTS = (96, 91)
+QUESTIONNAIRE_WAVES = [
+    (
+        "before",
+        "3rd Gymnasium of Piraeus: questionnaire before the session",
+        "3ο Γυμνάσιο Πειραιά: ερωτηματολόγιο πριν από τη συνάντηση",
+    ),
+    (
+        "after",
+        "3rd Gymnasium of Piraeus: questionnaire after the session",
+        "3ο Γυμνάσιο Πειραιά: ερωτηματολόγιο μετά τη συνάντηση",
+    ),
+]
+
+
+def _questionnaire_waves(area: Area, day: date) -> tuple[Survey, Survey]:
+    """The session's two waves, with the students' answers, estimated by the survey's refresh
+    (loaded again, the waves found are kept as they are). Dated the day of the session, so that
+    the survey's pages, which open on the newest wave, still open on the demo's citywide ones."""
+    indicators_demo_load()
+    slug = "awareness-3rd-gymnasium"
+    waves = []
+    for (moment, en, el), respondents in zip(
+        QUESTIONNAIRE_WAVES, QUESTIONNAIRE_RESPONDENTS, strict=True
+    ):
+        code = f"{slug}-{moment}"
+        found = Survey.objects.filter(code=code).first()
+        if found is not None:
+            waves.append(found)
+            continue
+        wave = Survey.objects.create(
+            code=code,
+            title_en=en,
+            title_el=el,
+            status=Survey.Status.CLOSED,
+            follows=waves[0] if waves else None,
+        )
+        zone = ZoneInfo(settings.TIME_ZONE)
+        made = datetime.combine(day, time(8 if moment == "before" else 13), tzinfo=zone)
+        Survey.objects.filter(pk=wave.pk).update(created_at=made)
+        _questionnaire_answers(wave, moment, respondents, area)
+        estimates_refresh(survey=wave)
+        waves.append(wave)
+    return waves[0], waves[1]
+
+
+def _questionnaire_answers(wave: Survey, moment: str, respondents: int, area: Area) -> None:
+    section = Section.objects.create(
+        survey=wave, position=0, title_en="Safety at school", title_el="Ασφάλεια στο σχολείο"
+    )
+    questions = [
+        Question.objects.create(
+            survey=wave,
+            section=section,
+            position=position,
+            code=code,
+            kind=QuestionKind.LIKERT,
+            text_en=en,
+            text_el=el,
+            low_label_en="Not at all",
+            low_label_el="Καθόλου",
+            high_label_en="Very much",
+            high_label_el="Πάρα πολύ",
+        )
+        for position, (code, (en, el)) in enumerate(QUESTIONNAIRE_QUESTIONS.items())
+    ]
+    rng = random.Random(f"{SEED}-{wave.code}")  # noqa: S311 (invented answers, not secrets)
+    after = moment == "after"
+    now = timezone.now()
+    # Students, counted as residents of the district (the survey's respondent groups).
+    responses = Response.objects.bulk_create(
+        Response(
+            survey=wave,
+            status=Response.Status.COMPLETE,
+            source=Response.Source.PAPER,
+            completed_at=now,
+            group=RespondentGroup.RESIDENT,
+            area=area,
+            gender=rng.choice([Gender.WOMAN, Gender.MAN]),
+        )
+        for _ in range(respondents)
+    )
+    answers = []
+    for response in responses:
+        mood = rng.gauss(0, 0.5)
+        for question in questions:
+            centre = QUESTIONNAIRE_MOOD[question.code][after] + mood
+            point = min(5, max(1, round(rng.gauss(centre, 0.8))))
+            answers.append(Answer(response=response, question=question, number=point))
+    Answer.objects.bulk_create(answers)

@@ -210,7 +210,7 @@ def surveys_demo_load() -> int:
     districts = list(Area.objects.filter(level=Area.Level.DISTRICT).order_by("code"))
     if not districts:
         return 0
-    _indicators()
+    indicators_demo_load()
     added = 0
     previous = None
     for wave in WAVES:
@@ -235,7 +235,8 @@ def surveys_demo_load() -> int:
     return added
 
 
-def _indicators() -> None:
+def indicators_demo_load() -> None:
+    """The demo's five indicators, once (the interventions' demo measures sessions with them)."""
     for position, (code, en, el, method, threshold, better, items) in enumerate(INDICATORS):
         indicator, created = Indicator.objects.get_or_create(
             code=code,

@@ -179,6 +179,22 @@ def _waves_in_order() -> list[tuple[int, str, int | None, datetime | None]]:
     )
 
 
+def waves_comparable(pairs: Iterable[Pair]) -> dict[Pair, bool]:
+    """Whether the two waves of each pair are weighted to population margins over the same
+    dimensions (`Change.comparable`); one query whatever the number of pairs."""
+    pairs = list(pairs)
+    ids = {pk for pair in pairs for pk in pair}
+    margins: dict[int, list[dict[str, Any]]] = {pk: [] for pk in ids}
+    for margin in PopulationMargin.objects.filter(survey_id__in=ids).values(
+        "survey_id", "area_id", "gender", "age_band"
+    ):
+        margins[margin["survey_id"]].append(dict(margin))
+    factors = {pk: calibration_factors(rows) for pk, rows in margins.items()}
+    return {
+        (a, b): bool(margins[a]) and bool(margins[b]) and factors[a] == factors[b] for a, b in pairs
+    }
+
+
 def _changes_of(
     pairs: list[Pair], which: ChangeFilter, estimates: QuerySet[IndicatorEstimate]
 ) -> list[Change]:
@@ -187,15 +203,7 @@ def _changes_of(
     if not pairs:
         return []
     ids = {pk for pair in pairs for pk in pair}
-    margins: dict[int, list[dict[str, Any]]] = {pk: [] for pk in ids}
-    for margin in PopulationMargin.objects.filter(survey_id__in=ids).values(
-        "survey_id", "area_id", "gender", "age_band"
-    ):
-        margins[margin["survey_id"]].append(dict(margin))
-    factors = {pk: calibration_factors(rows) for pk, rows in margins.items()}
-    comparable = {
-        (a, b): bool(margins[a]) and bool(margins[b]) and factors[a] == factors[b] for a, b in pairs
-    }
+    comparable = waves_comparable(pairs)
     rows = estimates.filter(survey_id__in=ids, suppressed=False).select_related(
         "survey", "indicator", "area"
     )

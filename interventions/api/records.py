@@ -48,6 +48,13 @@ from interventions.selectors import (
     interventions_for,
     user_reads_all,
 )
+from interventions.session_questionnaires import (
+    IndicatorChange,
+    QuestionnaireState,
+    SessionQuestionnaires,
+    session_questionnaires,
+)
+from surveys.models import IndicatorEstimate
 
 
 class KindGroup(models.TextChoices):
@@ -274,6 +281,31 @@ class InterventionParticipantsSerializer(serializers.Serializer[Any]):
     count = serializers.IntegerField()
 
 
+class SessionIndicatorChangeSerializer(serializers.Serializer[Any]):
+    """What a session's questionnaires measured on one survey indicator (for the OpenAPI
+    description; docs/interventions/evaluation.md, "Session questionnaires")."""
+
+    indicator = serializers.CharField(help_text="the survey indicator's code")
+    name_en = serializers.CharField()
+    name_el = serializers.CharField()
+    suppressed = serializers.BooleanField(
+        help_text="fewer than k respondents in a wave: that wave's figures and the change are null"
+    )
+    before = serializers.FloatField(allow_null=True, help_text="score before, 0-100")
+    before_ci_low = serializers.FloatField(allow_null=True)
+    before_ci_high = serializers.FloatField(allow_null=True)
+    after = serializers.FloatField(allow_null=True, help_text="score after, 0-100")
+    after_ci_low = serializers.FloatField(allow_null=True)
+    after_ci_high = serializers.FloatField(allow_null=True)
+    change = serializers.FloatField(allow_null=True, help_text="after minus before, in points")
+    std_error = serializers.FloatField(allow_null=True, help_text="sqrt(se_before² + se_after²)")
+    ci_low = serializers.FloatField(allow_null=True, help_text="change − 1.96 SE")
+    ci_high = serializers.FloatField(allow_null=True, help_text="change + 1.96 SE")
+    significant = serializers.BooleanField(
+        allow_null=True, help_text="the 95% interval leaves out 0"
+    )
+
+
 class InterventionSessionSerializer(serializers.Serializer[Any]):
     """A session: counts of participants by group, nothing about any participant."""
 
@@ -289,9 +321,61 @@ class InterventionSessionSerializer(serializers.Serializer[Any]):
     proposals = serializers.IntegerField(
         source="proposal_count", help_text="how many proposals were heard (advisory meetings)"
     )
+    questionnaires_status = serializers.SerializerMethodField(
+        help_text="none (no questionnaire before and after), shown, not_published (the "
+        "caller may not read both waves' results), not_estimated (a wave has no estimates "
+        "yet), suppressed (too few respondents: no change), nothing_shared (no indicator in "
+        "common)"
+    )
+    questionnaires = serializers.SerializerMethodField(
+        help_text="per survey indicator: the score (0-100) before and after, the change after "
+        "minus before, its standard error and normal 95% interval (null where a wave's cell is "
+        "suppressed); empty unless the status is shown or suppressed"
+    )
 
     def get_questionnaire(self, session: Session) -> bool:
         return bool(session.survey_before_id and session.survey_after_id)
+
+    def _measured(self, session: Session) -> SessionQuestionnaires | None:
+        measured: dict[int, SessionQuestionnaires] = self.context.get("questionnaires", {})
+        return measured.get(session.pk)
+
+    @extend_schema_field(
+        serializers.ChoiceField(choices=["none", *(s.value for s in QuestionnaireState)])
+    )
+    def get_questionnaires_status(self, session: Session) -> str:
+        found = self._measured(session)
+        return "none" if found is None else found.state.value
+
+    @extend_schema_field(SessionIndicatorChangeSerializer(many=True))
+    def get_questionnaires(self, session: Session) -> list[dict[str, Any]]:
+        found = self._measured(session)
+        return [] if found is None else [_indicator_change(item) for item in found.indicators]
+
+
+def _shown(estimate: IndicatorEstimate | None) -> IndicatorEstimate | None:
+    return None if estimate is None or estimate.suppressed else estimate
+
+
+def _indicator_change(item: IndicatorChange) -> dict[str, Any]:
+    before, after, change = _shown(item.before), _shown(item.after), item.change
+    return {
+        "indicator": item.indicator.code,
+        "name_en": item.indicator.name_en,
+        "name_el": item.indicator.name_el,
+        "suppressed": item.suppressed,
+        "before": before.estimate if before else None,
+        "before_ci_low": before.ci_low if before else None,
+        "before_ci_high": before.ci_high if before else None,
+        "after": after.estimate if after else None,
+        "after_ci_low": after.ci_low if after else None,
+        "after_ci_high": after.ci_high if after else None,
+        "change": change.change if change else None,
+        "std_error": change.std_error if change else None,
+        "ci_low": change.ci_low if change else None,
+        "ci_high": change.ci_high if change else None,
+        "significant": change.significant if change else None,
+    }
 
 
 class InterventionPhotoSerializer(serializers.Serializer[Any]):
@@ -385,7 +469,8 @@ class InterventionDetail(APIView):
         operation_id="interventions_retrieve",
         responses={200: InterventionDetailSerializer, 404: OpenApiTypes.OBJECT},
         description="One intervention the caller may read (a 404 otherwise): its sessions "
-        "(participants counted by group, nobody named), photos, the problem it addresses, the "
+        "(participants counted by group, nobody named, and what their questionnaires before and "
+        "after measured), photos, the problem it addresses, the "
         "published reports that motivated it and its evaluations.",
     )
     def get(self, request: Request, reference: str) -> Response:
@@ -410,7 +495,8 @@ class InterventionDetail(APIView):
             )
             .get()
         )
-        context = {"request": request}
+        questionnaires = session_questionnaires(request.user, intervention.sessions.all())
+        context = {"request": request, "questionnaires": questionnaires}
         return Response(InterventionDetailSerializer(intervention, context=context).data)
 
 

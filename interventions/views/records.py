@@ -65,6 +65,8 @@ from interventions.services.interventions import (
     intervention_status_advance,
 )
 from interventions.services.sessions import proposal_send_to_council, session_save
+from interventions.session_questionnaires import session_questionnaires
+from interventions.views.questionnaires import questionnaire_sections
 
 PAGE_SIZE = 25
 View = Callable[..., HttpResponseBase]
@@ -231,10 +233,12 @@ def intervention_list(request: HttpRequest) -> HttpResponse:
 @require_safe
 def intervention_detail(request: HttpRequest, reference: str) -> HttpResponse:
     """One intervention: what was done, where, for whom, the problem, the public reports that
-    motivated it, its sessions, photos and latest evaluation."""
+    motivated it, its sessions (with what their questionnaires measured), photos and latest
+    evaluation."""
     intervention = intervention_get(user=request.user, reference=reference)
     reports = list(reports_shown_with(intervention))
     sessions = list(sessions_shown_with(intervention))
+    measured = session_questionnaires(request.user, sessions)
     staff = user_reads_all(request.user)
     response = render(
         request,
@@ -246,6 +250,7 @@ def intervention_detail(request: HttpRequest, reference: str) -> HttpResponse:
             "reports_not_shown": intervention.reports.count() - len(reports) if staff else 0,
             "sessions": sessions,
             "participants_total": sum(s.participants_total for s in sessions),
+            "questionnaires": questionnaire_sections(sessions, measured),
             "photos_before": [p for p in intervention.photos.all() if p.moment == "before"],
             "photos_after": [p for p in intervention.photos.all() if p.moment == "after"],
             "latest_evaluation": evaluation_latest(intervention),

@@ -325,6 +325,9 @@ def test_the_detail_names_sessions_by_counts_and_published_reports_only(
             "participants_total": 26,
             "questionnaire": False,
             "proposals": 1,
+            # Added with the session questionnaires (test_session_questionnaires.py).
+            "questionnaires_status": "none",
+            "questionnaires": [],
         }
     ]
     text = response.content.decode()

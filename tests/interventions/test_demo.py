@@ -5,6 +5,7 @@ from datetime import timedelta
 from io import StringIO
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.gis.geos import GEOSGeometry
 from django.contrib.gis.measure import D
 from django.core.management import CommandError, call_command
@@ -12,6 +13,7 @@ from django.db.models import QuerySet
 from django.test import Client
 
 from curim.accounts.demo import demo_accounts_load
+from curim.accounts.roles import Role
 from curim.areas.demo import demo_areas_load
 from curim.areas.models import Area
 from curim.reports.models import Report
@@ -27,6 +29,8 @@ from interventions.demo import (
 )
 from interventions.evaluation_reading import published_result
 from interventions.models import Intervention, Participants, Proposal, Session
+from interventions.session_questionnaires import QuestionnaireState, session_questionnaires
+from tests.factories import user_with_role
 
 pytestmark = pytest.mark.django_db
 
@@ -151,6 +155,37 @@ def test_the_demo_evaluation_finds_the_planted_effect(loaded: str) -> None:
     small = [a for a in result["comparison"]["areas"] if 0 < a["before_count"] < 3]
     shown = {a["code"]: a["before_count"] for a in public["comparison"]["areas"]}
     assert all(shown[a["code"]] is None for a in small)
+
+
+def test_the_demo_session_questionnaires_find_the_planted_change(loaded: str) -> None:
+    """The 3rd Gymnasium's session has a wave before and after, estimated by the survey's
+    refresh: the council reads a rise in trust and in interest whose 95% intervals exclude 0;
+    the public reads nothing until the waves' results are published."""
+    session = Session.objects.get(place_name="3rd Gymnasium of Piraeus")
+    assert session.survey_before is not None
+    assert session.survey_after is not None
+    assert session.survey_after.follows == session.survey_before
+    member = user_with_role(Role.COUNCIL_MEMBER, email="member@example.org")
+    measured = session_questionnaires(member, [session])[session.pk]
+    assert measured.state == QuestionnaireState.SHOWN
+    changes = {row.indicator.code: row.change for row in measured.indicators}
+    assert set(changes) == {"trust", "interest"}
+    for code, change in changes.items():
+        assert change is not None, code
+        assert change.change > 0, code
+        assert change.ci_low > 0, code  # the interval excludes 0
+    # Trust's planted rise is 0.6 of a Likert point: 15 on the 0-100 scale.
+    trust = changes["trust"]
+    assert trust is not None
+    assert trust.ci_low < 15 < trust.ci_high
+    public = session_questionnaires(AnonymousUser(), [session])[session.pk]
+    assert public.state == QuestionnaireState.NOT_PUBLISHED
+    assert public.indicators == []
+    # Dated the day of the session, the waves are older than the survey's citywide ones.
+    assert session.survey_before.created_at.date() == session.held_on
+    assert session.survey_before.created_at < session.survey_after.created_at
+    others = Session.objects.exclude(pk=session.pk)
+    assert not others.filter(survey_before__isnull=False).exists()
 
 
 def test_the_public_reads_the_demo_through_the_api(loaded: str) -> None:
