@@ -1,6 +1,9 @@
 """The council's records and the interventions that carry them out: the recommendations an
 intervention implements (for the intervention's page, registered with the interventions app
-in `CouncilsConfig.ready`), and the interventions of a recommendation (for its page)."""
+in `CouncilsConfig.ready`), the interventions of a recommendation (for its page) and those of
+a strategy's measures (for the strategy's page)."""
+
+from collections import defaultdict
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Model
@@ -9,11 +12,21 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from councils.models import AgendaItem, Recommendation
+from councils.models import AgendaItem, Measure, Recommendation
 from councils.models.texts import in_either_language
-from councils.selectors.scopes import recommendations_visible_to
+from councils.selectors.public import PublicStrategy
+from councils.selectors.scopes import recommendations_visible_to, strategies_public
 from curim.accounts.models import User
-from interventions.selectors import ImplementedRecord, SentProposal, proposals_sent_to_council
+from interventions.selectors import (
+    ImplementedRecord,
+    InterventionHeadline,
+    SentProposal,
+    intervention_headlines,
+    proposals_sent_to_council,
+)
+
+# A measure on the strategy's page: (priority's order, objective's order, measure's order).
+MeasureNumber = tuple[int, int, int]
 
 
 def recommendation_intervention_ids(reference: str) -> list[int]:
@@ -26,6 +39,46 @@ def recommendation_intervention_ids(reference: str) -> list[int]:
             recommendation__reference=reference[:30]
         ).values_list("intervention_id", flat=True)
     )
+
+
+def measure_interventions(
+    strategy: PublicStrategy, user: User | AnonymousUser
+) -> dict[MeasureNumber, list[InterventionHeadline]]:
+    """The interventions the measures of this published strategy point to, by measure, that
+    this user may read (the interventions app decides: the public reads only public ones);
+    three queries, one with no link, whatever the number of measures."""
+    # The strategy's page shows the first published strategy of its council and period.
+    published = (
+        strategies_public()
+        .filter(
+            council__slug=strategy.council_slug,
+            starts_year=strategy.starts_year,
+            ends_year=strategy.ends_year,
+        )
+        .order_by("pk")
+        .values("pk")[:1]
+    )
+    links = list(
+        Measure.interventions.through.objects.filter(
+            measure__objective__priority__strategy__in=published
+        ).values_list(
+            "measure__objective__priority__order",
+            "measure__objective__order",
+            "measure__order",
+            "intervention__reference",
+        )
+    )
+    if not links:
+        return {}
+    readable = {
+        row.reference: row
+        for row in intervention_headlines(user, references=[link[3] for link in links])
+    }
+    found: dict[MeasureNumber, list[InterventionHeadline]] = defaultdict(list)
+    for priority, objective, measure, reference in sorted(links):
+        if reference in readable:
+            found[(priority, objective, measure)].append(readable[reference])
+    return dict(found)
 
 
 def recommendations_implemented_by(

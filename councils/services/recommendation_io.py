@@ -13,17 +13,12 @@ recommendation is adopted by a decision in a meeting, never by an import.
 docs/councils.md, "Import and export of recommendations", says the same for secretaries.
 """
 
-import re
 from dataclasses import dataclass, field
-from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any, cast
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import DatabaseError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from councils.models import (
     ActionItem,
@@ -59,8 +54,18 @@ from councils.services.recommendations import (
     recommendation_update,
 )
 from curim.accounts.models import User
-from curim.core.record_tables import CellError, FileFormatError
-from curim.core.spreadsheet import FORMULA_STARTS
+from curim.core.record_imports import (
+    ImportResult,
+    ImportTable,
+    Record,
+    RowCheck,
+    cells_clean,
+    date_in,
+    records_import,
+    same_text,
+    text_in,
+)
+from curim.core.record_tables import CellError
 
 # Where a service's error about a model field is shown, by column.
 FIELD_COLUMNS = {
@@ -71,21 +76,8 @@ FIELD_COLUMNS = {
     "owner_person": "owner_organisation",
     "council": "council",
 }
-SURROGATE = re.compile("[\ud800-\udfff]")
-EXCEL_EPOCH = date(1899, 12, 30)
-
-
-@dataclass
-class ImportResult:
-    errors: list[CellError] = field(default_factory=list)
-    created: dict[str, int] = field(default_factory=lambda: {RECOMMENDATION: 0, ACTION_ITEM: 0})
-    updated: dict[str, int] = field(default_factory=lambda: {RECOMMENDATION: 0, ACTION_ITEM: 0})
-    unchanged: dict[str, int] = field(default_factory=lambda: {RECOMMENDATION: 0, ACTION_ITEM: 0})
-    saved: bool = False
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
+TABLE = ImportTable(COLUMNS, read_table, header_errors, FIELD_COLUMNS)
+__all__ = ["ImportResult", "recommendations_import"]
 
 
 # --- Checking rows -----------------------------------------------------------------------------
@@ -100,40 +92,6 @@ class _Row:
     fields: dict[str, Any] = field(default_factory=dict)
     addressees: list[Organisation] | None = None
     status: str = ""
-
-
-class _Check:
-    """Collects errors of one row, by column."""
-
-    def __init__(self, number: int, errors: list[CellError]) -> None:
-        self.number, self.errors = number, errors
-
-    def add(self, column: str, message: str) -> None:
-        self.errors.append(CellError(self.number, column, message))
-
-
-def _text_in(value: str) -> str:
-    if len(value) > 1 and value[0] == "'" and value[1:2] in FORMULA_STARTS:
-        return value[1:]
-    return value
-
-
-def _date_in(value: str) -> date:
-    text = value.strip()
-    if text.isdigit() and len(text) <= 6:  # a spreadsheet's serial day number
-        return EXCEL_EPOCH + timedelta(days=int(text))
-    if len(text) > 10 and text[10:] in ("T00:00:00", " 00:00:00"):
-        text = text[:10]
-    return date.fromisoformat(text)
-
-
-def _same_text(stored: str, given: str) -> bool:
-    """Equal but for line endings, spaces at the ends and characters a workbook cannot hold."""
-
-    def plain(text: str) -> str:
-        return ILLEGAL_CHARACTERS_RE.sub("", text.replace("\r\n", "\n").replace("\r", "\n")).strip()
-
-    return plain(stored) == plain(given)
 
 
 class _Lookups:
@@ -168,23 +126,11 @@ class _Lookups:
         return None
 
 
-def _cells_clean(check: _Check, values: dict[str, str]) -> bool:
-    clean = True
-    for column, value in values.items():
-        if "\x00" in value:
-            check.add(column, _("The cell holds a NUL character."))
-            clean = False
-        elif SURROGATE.search(value):
-            check.add(column, _("The cell holds a character that is not valid text."))
-            clean = False
-    return clean
-
-
 def _row_check(
     number: int, values: dict[str, str], lookups: _Lookups, errors: list[CellError]
 ) -> _Row | None:
-    check = _Check(number, errors)
-    if not _cells_clean(check, values):
+    check = RowCheck(number, errors)
+    if not cells_clean(check, values):
         return None
     kind = values["row_type"].strip()
     if kind not in (RECOMMENDATION, ACTION_ITEM):
@@ -217,7 +163,7 @@ def _row_check(
         if row.council is None:
             check.add("council", _("Give the code of a council whose records you keep."))
     for name in TEXTS if kind == RECOMMENDATION else TEXTS[:2]:
-        row.fields[name] = _text_in(values[name])
+        row.fields[name] = text_in(values[name])
     limit = {"title_en": limits.TITLE_MAX, "title_el": limits.TITLE_MAX}
     for name, text in row.fields.items():
         if len(text) > limit.get(name, limits.TEXT_MAX):
@@ -229,7 +175,7 @@ def _row_check(
         check.add("title_en", _("Give the title in English or in Greek."))
     due = values["due_on"].strip()
     try:
-        row.fields["due_on"] = _date_in(due) if due else None
+        row.fields["due_on"] = date_in(due) if due else None
     except (ValueError, OverflowError):
         check.add("due_on", _("Write a date as YYYY-MM-DD."))
     status = values["status"].strip()
@@ -249,7 +195,7 @@ def _row_check(
     return row if len(errors) == before else None
 
 
-def _recommendation_check(row: _Row, check: _Check, lookups: _Lookups) -> None:
+def _recommendation_check(row: _Row, check: RowCheck, lookups: _Lookups) -> None:
     values = row.values
     priority = values["priority"].strip()
     if priority and priority not in RecommendationPriority.values:
@@ -296,7 +242,7 @@ def _recommendation_check(row: _Row, check: _Check, lookups: _Lookups) -> None:
             )
 
 
-def _item_check(row: _Row, check: _Check, lookups: _Lookups) -> None:
+def _item_check(row: _Row, check: RowCheck, lookups: _Lookups) -> None:
     values = row.values
     item_id = values["item_id"].strip()
     if item_id:
@@ -372,7 +318,7 @@ def _changed(obj: Recommendation | ActionItem, fields: dict[str, Any]) -> dict[s
     for name, value in fields.items():
         stored = getattr(obj, name)
         if isinstance(stored, str) and isinstance(value, str):
-            if not _same_text(stored, value):
+            if not same_text(stored, value):
                 changes[name] = value
         elif stored != value:
             changes[name] = value
@@ -427,16 +373,11 @@ def _write(row: _Row, user: User, result: ImportResult) -> None:
     (result.updated if changes or moved else result.unchanged)[ACTION_ITEM] += 1
 
 
-def _service_errors(number: int, error: ValidationError) -> list[CellError]:
-    if not hasattr(error, "error_dict"):
-        return [CellError(number, "", message) for message in error.messages]
-    found = []
-    for name, messages in error.message_dict.items():
-        column = FIELD_COLUMNS.get(name, name if name in COLUMNS else "")
-        if name == NON_FIELD_ERRORS:
-            column = ""
-        found += [CellError(number, column, message) for message in messages]
-    return found
+def _rows_checked(user: User, records: list[Record], errors: list[CellError]) -> list[_Row]:
+    lookups = _Lookups(user, records)
+    rows = [row for n, values in records if (row := _row_check(n, values, lookups, errors))]
+    _duplicates(rows, errors)
+    return rows
 
 
 def recommendations_import(
@@ -445,52 +386,13 @@ def recommendations_import(
     """Check every row, then write them all through the services, or none (`dry_run`: check
     and write, then roll back, so that the secretary sees what an import would do). Errors
     come by row, then in the order of the columns."""
-    result = ImportResult()
-    _import_into(result, user, filename, content, dry_run=dry_run)
-    order = {name: index for index, name in enumerate(COLUMNS)}
-    result.errors.sort(key=lambda e: (e.row, order.get(e.column, -1)))
-    return result
-
-
-def _import_into(
-    result: ImportResult, user: User, filename: str, content: bytes, *, dry_run: bool
-) -> None:
-    try:
-        header, table = read_table(filename, content)
-    except FileFormatError as error:
-        result.errors.append(CellError(1, "", str(error)))
-        return
-    result.errors += header_errors(header)
-    if result.errors:
-        return
-    width = len(header)
-    records: list[tuple[int, dict[str, str]]] = []
-    for number, cells in table:
-        if any(cell.strip() for cell in cells[width:]):
-            result.errors.append(CellError(number, "", _("The row has cells without a column.")))
-            continue
-        padded = [*cells[:width], *[""] * (width - len(cells))]
-        records.append((number, dict(zip(header, padded, strict=True))))
-    if not records and not result.errors:
-        result.errors.append(CellError(2, "", _("The file has no rows below the header.")))
-    if result.errors:
-        return
-    lookups = _Lookups(user, records)
-    rows = [row for n, values in records if (row := _row_check(n, values, lookups, result.errors))]
-    _duplicates(rows, result.errors)
-    if result.errors:
-        return
-    with transaction.atomic():
-        for row in rows:
-            try:
-                with transaction.atomic():
-                    _write(row, user, result)
-            except ValidationError as error:
-                result.errors += _service_errors(row.number, error)
-            except DatabaseError:
-                result.errors.append(
-                    CellError(row.number, "", _("The row could not be saved as it is."))
-                )
-        if result.errors or dry_run:
-            transaction.set_rollback(True)
-    result.saved = not result.errors and not dry_run
+    result = ImportResult.counting(RECOMMENDATION, ACTION_ITEM)
+    return records_import(
+        result,
+        TABLE,
+        filename=filename,
+        content=content,
+        rows_checked=lambda records: _rows_checked(user, records, result.errors),
+        write=lambda row: _write(row, user, result),
+        dry_run=dry_run,
+    )

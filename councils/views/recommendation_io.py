@@ -5,26 +5,16 @@ from typing import cast
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.utils import timezone
-from django.utils.html import format_html
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from councils.selectors.scopes import councils_kept_by
-from councils.services.recommendation_io import ImportResult, recommendations_import
+from councils.services.recommendation_io import recommendations_import
 from councils.services.recommendation_table import ACTION_ITEM, COLUMNS, RECOMMENDATION, export_file
 from curim.accounts.models import User
-from curim.core.record_tables import MAX_BYTES, CellError
-from curim.core.templatetags.components import SummaryItem
-
-TEMPLATE = "councils/manage/recommendation_import.html"
-CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
+from curim.core.record_import_page import ImportPage, record_import_page, table_download
 
 
 def _secretary(request: HttpRequest) -> User:
@@ -48,43 +38,29 @@ def recommendations_export_xlsx(request: HttpRequest) -> HttpResponse:
 
 
 def _export_response(request: HttpRequest, file_format: str) -> HttpResponse:
-    user = _secretary(request)
-    content = export_file(user=user, file_format=file_format)
-    response = HttpResponse(content, content_type=CONTENT_TYPES[file_format])
-    day = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="recommendations-{day}.{file_format}"'
-    return response
+    content = export_file(user=_secretary(request), file_format=file_format)
+    return table_download(content, file_format=file_format, name="recommendations")
 
 
-def _errors_context(errors: list[CellError]) -> dict[str, object]:
-    """The table of the errors (the first 200) and the error summary's line that leads to it."""
-    rows = [
-        [
-            error.row,
-            format_html("<code>{}</code>", error.column) if error.column else "—",
-            error.message,
-        ]
-        for error in errors[:200]
-    ]
-    summary = ngettext(
-        "The file has %(n)s error; nothing was imported.",
-        "The file has %(n)s errors; nothing was imported.",
-        len(errors),
-    ) % {"n": len(errors)}
-    return {
-        "errors": errors,
-        "error_rows": rows,
-        "error_head": [_("Row"), _("Column"), _("Problem")],
-        "error_items": [SummaryItem(summary, "#import-errors")] if errors else [],
-    }
-
-
-def _summary_rows(result: ImportResult) -> list[list[object]]:
-    names = {RECOMMENDATION: _("Recommendations"), ACTION_ITEM: _("Action items")}
-    return [
-        [names[kind], result.created[kind], result.updated[kind], result.unchanged[kind]]
-        for kind in (RECOMMENDATION, ACTION_ITEM)
-    ]
+def _page() -> ImportPage:
+    return ImportPage(
+        title=_("Import recommendations and action items"),
+        intro=_(
+            "Export the table, change it in a spreadsheet, and import it again: a row with a "
+            "reference (and, for an action item, its id) updates that record, a row without "
+            "creates one. Importing the file as it was exported changes nothing."
+        ),
+        hint=_(
+            "CSV (UTF-8) or XLSX, at most 5 MB, with the columns of the export. A change of "
+            "status follows the workflow and takes its note from the status_note column; a "
+            "recommendation is adopted in a meeting, not here. Nothing is stored unless every "
+            "row is right."
+        ),
+        export_csv_url=reverse("councils:recommendations_export_csv"),
+        export_xlsx_url=reverse("councils:recommendations_export_xlsx"),
+        columns=COLUMNS,
+        kinds={RECOMMENDATION: _("Recommendations"), ACTION_ITEM: _("Action items")},
+    )
 
 
 @login_required
@@ -93,26 +69,10 @@ def _summary_rows(result: ImportResult) -> list[list[object]]:
 def recommendations_import_page(request: HttpRequest) -> HttpResponse:
     """Check a file (nothing is kept) or import it: every row or none."""
     user = _secretary(request)
-    context: dict[str, object] = {"columns": COLUMNS}
-    if request.method == "POST":
-        upload = request.FILES.get("file")
-        if upload is None:
-            context |= _errors_context([CellError(1, "", _("Choose a file."))])
-            return render(request, TEMPLATE, context, status=400)
-        content = upload.read(MAX_BYTES + 1)
-        result = recommendations_import(
-            user=user,
-            filename=upload.name or "",
-            content=content,
-            dry_run=request.POST.get("action") != "import",
-        )
-        context["filename"] = upload.name
-        if not result.ok:
-            context |= _errors_context(result.errors)
-            return render(request, TEMPLATE, context, status=400)
-        context |= {
-            "result": result,
-            "summary_rows": _summary_rows(result),
-            "summary_head": [_("Records"), _("Created"), _("Updated"), _("Unchanged")],
-        }
-    return render(request, TEMPLATE, context)
+    return record_import_page(
+        request,
+        _page(),
+        lambda filename, content, dry_run: recommendations_import(
+            user=user, filename=filename, content=content, dry_run=dry_run
+        ),
+    )

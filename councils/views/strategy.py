@@ -4,7 +4,8 @@ baseline, latest value and interval, target and colour (the rule written on the 
 With one published strategy `/council/strategy/` shows it; with several it lists them, each
 on its own page, addressed by its council and period (a strategy has no slug of its own).
 It reads `councils.selectors` public values, the survey's published results and the public
-counts of reports (`curim.reports.selectors.public_report_counts_by_year`) only."""
+counts of reports (`curim.reports.selectors.public_report_counts_by_year`) only; each measure
+lists the interventions it points to that the reader may read (the interventions app's rule)."""
 
 from dataclasses import dataclass
 
@@ -14,7 +15,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from councils.models import TargetKind
-from councils.selectors import PublicObjective, PublicPriority, PublicStrategy, public_strategies
+from councils.selectors import (
+    PublicMeasure,
+    PublicObjective,
+    PublicPriority,
+    PublicStrategy,
+    public_strategies,
+)
+from councils.selectors.interventions import measure_interventions
 from councils.selectors.strategy import (
     count_standing,
     objective_standing,
@@ -24,6 +32,13 @@ from councils.selectors.strategy import (
 from councils.standing import EXPLANATIONS, Rag, Standing
 from curim.areas.selectors import areas_public
 from curim.core.bilingual import in_current_language
+from interventions.selectors import InterventionHeadline
+
+
+@dataclass(frozen=True)
+class MeasureRow:
+    measure: PublicMeasure
+    interventions: list[InterventionHeadline]
 
 
 @dataclass(frozen=True)
@@ -31,6 +46,7 @@ class ObjectiveRow:
     objective: PublicObjective
     standing: Standing
     place: str  # the district's name, or "" for the council's whole area
+    measures: list[MeasureRow]
 
 
 @dataclass(frozen=True)
@@ -51,13 +67,15 @@ def _strategy_page(request: HttpRequest, strategy: PublicStrategy) -> HttpRespon
 
     codes = {o.area_code for o in objectives if o.area_code}
     places = {a.code: in_current_language(a, "name") for a in areas_public().filter(code__in=codes)}
-    priorities = [
-        PriorityRows(
-            p,
-            [ObjectiveRow(o, standing(o), places.get(o.area_code or "", "")) for o in p.objectives],
-        )
-        for p in strategy.priorities
-    ]
+    interventions = measure_interventions(strategy, request.user)
+
+    def row(p: PublicPriority, o: PublicObjective) -> ObjectiveRow:
+        measures = [
+            MeasureRow(m, interventions.get((p.order, o.order, m.order), [])) for m in o.measures
+        ]
+        return ObjectiveRow(o, standing(o), places.get(o.area_code or "", ""), measures)
+
+    priorities = [PriorityRows(p, [row(p, o) for o in p.objectives]) for p in strategy.priorities]
     context = {
         "strategy": strategy,
         "priorities": priorities,

@@ -19,6 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+import interventions.converters  # noqa: F401  (registers <intervention_ref:…>)
 from interventions.evaluation_reading import published_result
 from interventions.selectors import evaluation_latest, intervention_get, user_reads_all
 from surveys.selectors import waves_readable_by
@@ -193,7 +194,7 @@ class InterventionEvaluation(APIView):
 
 urlpatterns = [
     path(
-        "interventions/<str:reference>/evaluation/",
+        "interventions/<intervention_ref:reference>/evaluation/",
         InterventionEvaluation.as_view(),
         name="intervention_evaluation",
     ),

@@ -29,6 +29,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+import interventions.converters  # noqa: F401  (registers <intervention_ref:…>)
 from curim.core.geometry import GeometryError, bbox_from_text
 from curim.reports.api.common import GEOJSON, GeoJSONNegotiation, geojson_response
 from interventions.models import (
@@ -527,7 +528,7 @@ urlpatterns = [
         name="intervention_photo",
     ),
     path(
-        "interventions/<slug:reference>/",
+        "interventions/<intervention_ref:reference>/",
         InterventionDetail.as_view(),
         name="intervention_detail",
     ),

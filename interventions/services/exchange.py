@@ -15,24 +15,29 @@ evaluated by its evaluation, never by an import. A new intervention may be recor
 planned, in progress or completed (one done before the platform).
 """
 
-import re
 from dataclasses import dataclass, field
-from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.contrib.gis.geos import GEOSGeometry
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import DatabaseError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from curim.accounts.models import User
 from curim.areas.models import Area
 from curim.core.geometry import GeometryError, geometry_any_from_text
-from curim.core.record_tables import CellError, FileFormatError
-from curim.core.spreadsheet import FORMULA_STARTS
+from curim.core.record_imports import (
+    ImportResult,
+    ImportTable,
+    Record,
+    RowCheck,
+    cells_clean,
+    date_in,
+    records_import,
+    same_text,
+    text_in,
+)
+from curim.core.record_tables import CellError
 from curim.reports.models import Category
 from interventions.models import (
     Intervention,
@@ -67,8 +72,6 @@ from interventions.services.interventions import intervention_save, intervention
 from interventions.services.session_records import participants_of, session_save
 from surveys.models import Indicator
 
-SURROGATE = re.compile("[\ud800-\udfff]")
-EXCEL_EPOCH = date(1899, 12, 30)
 BUDGET_MAX = Decimal(10) ** 10
 PARTICIPANTS_MAX = 100_000
 NOTES_MAX = 5_000
@@ -84,27 +87,12 @@ TEXT_LIMITS = {
 }
 # Where a model's error about a field is shown, by column.
 FIELD_COLUMNS = {"survey_before": "", "survey_after": "", "intervention": "reference"}
+TABLE = ImportTable(COLUMNS, read_table, header_errors, FIELD_COLUMNS)
 ORDER = list(InterventionStatus.values)
 
-Counts = dict[str, int]
 Counted = dict[tuple[str, int | None], int]  # (group, school year or None) → count
 
-
-def _counts() -> Counts:
-    return {INTERVENTION: 0, SESSION: 0}
-
-
-@dataclass
-class ImportResult:
-    errors: list[CellError] = field(default_factory=list)
-    created: Counts = field(default_factory=_counts)
-    updated: Counts = field(default_factory=_counts)
-    unchanged: Counts = field(default_factory=_counts)
-    saved: bool = False
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
+__all__ = ["ImportResult", "interventions_import"]
 
 
 @dataclass
@@ -118,40 +106,6 @@ class _Row:
     categories: list[Category] = field(default_factory=list)
     participants: Counted = field(default_factory=dict)
     status: str = ""
-
-
-class _Check:
-    """Collects the errors of one row, by column."""
-
-    def __init__(self, number: int, errors: list[CellError]) -> None:
-        self.number, self.errors = number, errors
-
-    def add(self, column: str, message: str) -> None:
-        self.errors.append(CellError(self.number, column, message))
-
-
-def _text_in(value: str) -> str:
-    if len(value) > 1 and value[0] == "'" and value[1:2] in FORMULA_STARTS:
-        return value[1:]
-    return value
-
-
-def _date_in(value: str) -> date:
-    text = value.strip()
-    if text.isdigit() and len(text) <= 6:  # a spreadsheet's serial day number
-        return EXCEL_EPOCH + timedelta(days=int(text))
-    if len(text) > 10 and text[10:] in ("T00:00:00", " 00:00:00"):
-        text = text[:10]
-    return date.fromisoformat(text)
-
-
-def _same_text(stored: str, given: str) -> bool:
-    """Equal but for line endings, spaces at the ends and characters a workbook cannot hold."""
-
-    def plain(text: str) -> str:
-        return ILLEGAL_CHARACTERS_RE.sub("", text.replace("\r\n", "\n").replace("\r", "\n")).strip()
-
-    return plain(stored) == plain(given)
 
 
 class _Lookups:
@@ -177,19 +131,7 @@ class _Lookups:
         self.indicators = {i.code: i for i in Indicator.objects.all()}
 
 
-def _cells_clean(check: _Check, values: dict[str, str]) -> bool:
-    clean = True
-    for column, value in values.items():
-        if "\x00" in value:
-            check.add(column, _("The cell holds a NUL character."))
-            clean = False
-        elif SURROGATE.search(value):
-            check.add(column, _("The cell holds a character that is not valid text."))
-            clean = False
-    return clean
-
-
-def _choice(check: _Check, column: str, value: str, choices: list[str]) -> str:
+def _choice(check: RowCheck, column: str, value: str, choices: list[str]) -> str:
     if value and value not in choices:
         check.add(
             column,
@@ -198,18 +140,18 @@ def _choice(check: _Check, column: str, value: str, choices: list[str]) -> str:
     return value
 
 
-def _texts(check: _Check, row: _Row, names: tuple[str, ...]) -> None:
+def _texts(check: RowCheck, row: _Row, names: tuple[str, ...]) -> None:
     for name in names:
-        text = _text_in(row.values[name])
+        text = text_in(row.values[name])
         if len(text) > TEXT_LIMITS.get(name, TEXT_MAX):
             check.add(name, _("At most %(n)d characters.") % {"n": TEXT_LIMITS.get(name, TEXT_MAX)})
         row.fields[name] = text
 
 
-def _date(check: _Check, row: _Row, name: str) -> None:
+def _date(check: RowCheck, row: _Row, name: str) -> None:
     text = row.values[name].strip()
     try:
-        row.fields[name] = _date_in(text) if text else None
+        row.fields[name] = date_in(text) if text else None
     except (ValueError, OverflowError):
         check.add(name, _("Write a date as YYYY-MM-DD."))
 
@@ -217,8 +159,8 @@ def _date(check: _Check, row: _Row, name: str) -> None:
 def _row_check(
     number: int, values: dict[str, str], lookups: _Lookups, errors: list[CellError]
 ) -> _Row | None:
-    check = _Check(number, errors)
-    if not _cells_clean(check, values):
+    check = RowCheck(number, errors)
+    if not cells_clean(check, values):
         return None
     kind = values["row_type"].strip()
     if kind not in (INTERVENTION, SESSION):
@@ -244,7 +186,7 @@ def _row_check(
     return row if len(errors) == before else None
 
 
-def _intervention_check(row: _Row, check: _Check, lookups: _Lookups) -> None:
+def _intervention_check(row: _Row, check: RowCheck, lookups: _Lookups) -> None:
     values, stored = row.values, row.intervention
     _texts(check, row, INTERVENTION_TEXTS)
     if not row.fields["title_en"].strip() and not row.fields["title_el"].strip():
@@ -319,7 +261,7 @@ def _intervention_check(row: _Row, check: _Check, lookups: _Lookups) -> None:
             )
 
 
-def _status_check(row: _Row, check: _Check) -> None:
+def _status_check(row: _Row, check: RowCheck) -> None:
     status = _choice(check, "status", row.values["status"].strip(), ORDER)
     stored = row.intervention
     if not status or status not in ORDER:
@@ -340,7 +282,7 @@ def _status_check(row: _Row, check: _Check) -> None:
         check.add("status", _("An intervention becomes evaluated by its evaluation."))
 
 
-def _session_check(row: _Row, check: _Check, lookups: _Lookups) -> None:
+def _session_check(row: _Row, check: RowCheck, lookups: _Lookups) -> None:
     values = row.values
     session_id = values["session_id"].strip()
     if session_id:
@@ -409,7 +351,7 @@ def _duplicates(rows: list[_Row], errors: list[CellError]) -> None:
 # --- Writing -----------------------------------------------------------------------------------
 def _same(stored: Any, given: Any) -> bool:
     if isinstance(stored, str) and isinstance(given, str):
-        return _same_text(stored, given)
+        return same_text(stored, given)
     if isinstance(stored, GEOSGeometry) or isinstance(given, GEOSGeometry):
         return (
             isinstance(stored, GEOSGeometry)
@@ -476,16 +418,11 @@ def _session_write(row: _Row, result: ImportResult) -> None:
     (result.updated if changes or participants_changed else result.unchanged)[SESSION] += 1
 
 
-def _service_errors(number: int, error: ValidationError) -> list[CellError]:
-    if not hasattr(error, "error_dict"):
-        return [CellError(number, "", message) for message in error.messages]
-    found = []
-    for name, messages in error.message_dict.items():
-        column = FIELD_COLUMNS.get(name, name if name in COLUMNS else "")
-        if name == NON_FIELD_ERRORS:
-            column = ""
-        found += [CellError(number, column, message) for message in messages]
-    return found
+def _rows_checked(user: User, records: list[Record], errors: list[CellError]) -> list[_Row]:
+    lookups = _Lookups(user, records)
+    rows = [row for n, values in records if (row := _row_check(n, values, lookups, errors))]
+    _duplicates(rows, errors)
+    return rows
 
 
 def interventions_import(
@@ -494,55 +431,16 @@ def interventions_import(
     """Check every row, then write them all through the services, or none (`dry_run`: check
     and write, then roll back, so that the user sees what an import would do). Errors come by
     row, then in the order of the columns."""
-    result = ImportResult()
+    result = ImportResult.counting(INTERVENTION, SESSION)
     if not user_edits(user):
         result.errors.append(CellError(1, "", _("You may not record interventions.")))
         return result
-    _import_into(result, user, filename, content, dry_run=dry_run)
-    order = {name: index for index, name in enumerate(COLUMNS)}
-    result.errors.sort(key=lambda e: (e.row, order.get(e.column, -1)))
-    return result
-
-
-def _import_into(
-    result: ImportResult, user: User, filename: str, content: bytes, *, dry_run: bool
-) -> None:
-    try:
-        header, table = read_table(filename, content)
-    except FileFormatError as error:
-        result.errors.append(CellError(1, "", str(error)))
-        return
-    result.errors += header_errors(header)
-    if result.errors:
-        return
-    width = len(header)
-    records: list[tuple[int, dict[str, str]]] = []
-    for number, cells in table:
-        if any(cell.strip() for cell in cells[width:]):
-            result.errors.append(CellError(number, "", _("The row has cells without a column.")))
-            continue
-        padded = [*cells[:width], *[""] * (width - len(cells))]
-        records.append((number, dict(zip(header, padded, strict=True))))
-    if not records and not result.errors:
-        result.errors.append(CellError(2, "", _("The file has no rows below the header.")))
-    if result.errors:
-        return
-    lookups = _Lookups(user, records)
-    rows = [row for n, values in records if (row := _row_check(n, values, lookups, result.errors))]
-    _duplicates(rows, result.errors)
-    if result.errors:
-        return
-    with transaction.atomic():
-        for row in rows:
-            try:
-                with transaction.atomic():
-                    _write(row, user, result)
-            except ValidationError as error:
-                result.errors += _service_errors(row.number, error)
-            except DatabaseError:
-                result.errors.append(
-                    CellError(row.number, "", _("The row could not be saved as it is."))
-                )
-        if result.errors or dry_run:
-            transaction.set_rollback(True)
-    result.saved = not result.errors and not dry_run
+    return records_import(
+        result,
+        TABLE,
+        filename=filename,
+        content=content,
+        rows_checked=lambda records: _rows_checked(user, records, result.errors),
+        write=lambda row: _write(row, user, result),
+        dry_run=dry_run,
+    )

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+import interventions.converters  # noqa: F401  (registers <intervention_ref:…>)
 from curim.accounts.models import User
 from curim.analytics.models import Sources
 from curim.areas.models import Area
@@ -336,14 +337,14 @@ def evaluation_emmie(request: HttpRequest, reference: str, version: int) -> Http
 
 
 urlpatterns = [
-    path("interventions/manage/<str:reference>/evaluate/", evaluate, name="evaluate"),
+    path("interventions/manage/<intervention_ref:reference>/evaluate/", evaluate, name="evaluate"),
     path(
-        "interventions/manage/<str:reference>/evaluations/<int:version>/emmie/",
+        "interventions/manage/<intervention_ref:reference>/evaluations/<int:version>/emmie/",
         evaluation_emmie,
         name="evaluation_emmie",
     ),
     path(
-        "interventions/<str:reference>/evaluations/<int:version>/",
+        "interventions/<intervention_ref:reference>/evaluations/<int:version>/",
         evaluation_page,
         name="evaluation",
     ),

@@ -37,7 +37,13 @@ from councils.models import (
 )
 from councils.services.actions import action_item_update
 from councils.services.meetings import agenda_attachment_add, meeting_transition
-from councils.services.strategy import measure_recommendations_set, strategy_part_save
+from councils.services.strategy import (
+    measure_interventions_set,
+    measure_recommendations_set,
+    strategy_part_save,
+)
+from curim.accounts.roles import Role
+from interventions.models import InterventionStatus
 from surveys.models import Indicator
 from tests.councils.factories import (
     action_item_with,
@@ -49,6 +55,8 @@ from tests.councils.factories import (
     secretary_of,
 )
 from tests.councils.test_strategy_page import _wave
+from tests.factories import user_with_role
+from tests.interventions.conftest import intervention_made
 from tests.permissions.walk import _keywords, _patterns
 
 pytestmark = pytest.mark.django_db
@@ -126,7 +134,7 @@ def _priority_with_measures(
     strategy: Strategy, order: int, recommendations: list[Recommendation]
 ) -> None:
     """A priority with an objective on an indicator measured from a published wave, and a
-    measure per recommendation."""
+    measure per recommendation, carried out by a public and a planned intervention."""
     indicator = Indicator.objects.create(
         code=f"counted-{order}", name_en="Feeling safe", method="mean"
     )
@@ -146,6 +154,12 @@ def _priority_with_measures(
     for n, recommendation in enumerate(recommendations, start=1):
         measure = strategy_part_save(part=Measure(objective=objective, order=n, title_en=f"M{n}"))
         measure_recommendations_set(measure=measure, recommendations=[recommendation])
+        by = user_with_role(Role.ANALYST)
+        interventions = [
+            intervention_made(by=by, status=InterventionStatus.COMPLETED),
+            intervention_made(by=by),
+        ]
+        measure_interventions_set(measure=measure, interventions=interventions)
 
 
 def _meeting_with_files(council: Council) -> tuple[Meeting, AgendaAttachment]:
@@ -196,6 +210,7 @@ def test_the_walk_finds_the_council_s_urls() -> None:
     assert {"councils:home", "councils:meeting", "councils:dashboard"} <= names
 
 
+@pytest.mark.usefixtures("piraeus")  # the interventions' districts
 @pytest.mark.parametrize("who", ["secretary", "anonymous"])
 def test_no_council_url_reads_more_queries_as_the_council_grows(who: str) -> None:
     council = council_create()

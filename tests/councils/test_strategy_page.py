@@ -1,7 +1,7 @@
 """The public strategy page: priorities → objectives → measures, each objective's baseline,
 latest value with its interval (the survey's published figures, as its selectors give them),
 target and colour; each branch of the red / amber / green rule; unpublished waves never
-feed it."""
+feed it; the interventions of each measure, as the interventions app lets each reader read them."""
 
 from datetime import timedelta
 from typing import Any
@@ -14,12 +14,25 @@ from django.urls import reverse
 from django.utils import timezone
 
 from councils.models import Measure, Objective, Priority, Strategy
-from councils.services.strategy import measure_recommendations_set, strategy_part_save
+from councils.services.strategy import (
+    measure_interventions_set,
+    measure_recommendations_set,
+    strategy_part_save,
+)
 from councils.standing import Rag, Reading, rag_of
+from curim.accounts.roles import Role
+from interventions.models import InterventionStatus
 from surveys.models import Indicator, IndicatorEstimate, Survey
 from surveys.selectors import estimates_visible_to
-from tests.councils.factories import council_create, recommendation_adopted, recommendation_proposed
+from tests.councils.factories import (
+    council_create,
+    recommendation_adopted,
+    recommendation_proposed,
+    secretary_of,
+)
+from tests.factories import user_with_role
 from tests.html import Element, parse
+from tests.interventions.conftest import intervention_made
 
 PAGE = reverse("councils:strategy")
 
@@ -220,6 +233,31 @@ def test_measures_link_to_their_public_recommendations_only(
     content = client.get(PAGE).content.decode()
     assert reverse("councils:recommendation", args=[adopted.reference]) in content
     assert proposed.reference not in content
+
+
+@pytest.mark.usefixtures("piraeus")
+def test_measures_list_the_interventions_each_reader_may_read(
+    client: Client, world: dict[str, Any]
+) -> None:
+    by = user_with_role(Role.ANALYST)
+    done = intervention_made(by=by, status=InterventionStatus.COMPLETED, title_en="Lit park")
+    planned = intervention_made(by=by, title_en="Secret plan")  # planned, not marked public
+    measure = Measure.objects.get(objective=world["objectives"][0], order=1)
+    measure_interventions_set(measure=measure, interventions=[done, planned])
+
+    page = parse(client.get(PAGE).content.decode())
+    shown = page.find("li", data_measure="1.1.1")
+    link = shown.find("a", href=reverse("interventions:detail", args=[done.reference]))
+    assert link is not None
+    assert "Lit park" in link.text
+    assert shown.find("strong", data_status="completed") is not None
+    assert planned.reference not in page.text
+    assert "Secret plan" not in page.text
+
+    client.force_login(secretary_of(world["council"]))
+    staff = parse(client.get(PAGE).content.decode()).find("li", data_measure="1.1.1")
+    assert staff.find("a", href=reverse("interventions:detail", args=[planned.reference]))
+    assert staff.find("strong", data_status="planned") is not None
 
 
 def test_several_strategies_have_a_page_each(client: Client, world: dict[str, Any]) -> None:
