@@ -85,6 +85,27 @@ def evaluations_finished(intervention: Intervention) -> QuerySet[Evaluation]:
     return intervention.evaluations.filter(status=EvaluationStatus.DONE).order_by("-version")
 
 
+def evaluation_inputs_get(
+    *, user: User | AnonymousUser, reference: str, version: int
+) -> Evaluation:
+    """A finished evaluation whose input data (unit × period counts, small ones included) this
+    user may download: those who read every intervention's full figures (council members and
+    secretaries, analysts, admins); a 404 for the public and citizens, and for a version
+    stored without its inputs (computed before they were kept)."""
+    if not user_reads_all(user):
+        raise Http404
+    intervention = intervention_get(user=user, reference=reference)
+    found = (
+        evaluations_finished(intervention)
+        .filter(version=version)
+        .select_related("intervention")
+        .first()
+    )
+    if found is None or not found.inputs:
+        raise Http404
+    return found
+
+
 def evaluation_latest(intervention: Intervention) -> Evaluation | None:
     """The latest evaluation that produced a result: what pages and the API publish."""
     return evaluations_finished(intervention).first()
