@@ -38,6 +38,7 @@ from interventions.evaluation_data import (
     comparison_candidates,
     evaluation_readable,
 )
+from interventions.evaluation_inputs import inputs_csv, inputs_filename
 from interventions.evaluation_reading import (
     WDQ_MEANING,
     counts_rows,
@@ -46,7 +47,6 @@ from interventions.evaluation_reading import (
 )
 from interventions.models import Evaluation, Intervention
 from interventions.models.evaluations import EMMIE_HEADINGS, EMMIE_MAX
-from interventions.evaluation_inputs import inputs_csv, inputs_filename
 from interventions.selectors import (
     evaluation_inputs_get,
     intervention_get,
