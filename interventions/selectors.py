@@ -169,8 +169,10 @@ def intervention_headlines(
         found = found.filter(pk__in=list(ids))
     if status is not None:
         found = found.filter(status__in=list(status))
-    latest = Evaluation.objects.filter(status=EvaluationStatus.DONE).order_by(
-        "intervention_id", "-version"
+    latest = (
+        Evaluation.objects.filter(status=EvaluationStatus.DONE)
+        .defer("inputs")  # the input rows are for the export alone
+        .order_by("intervention_id", "-version")
     )
     rows = list(
         found.prefetch_related(Prefetch("evaluations", queryset=latest, to_attr="finished"))
@@ -316,6 +318,7 @@ def evaluations_latest_of(interventions: Iterable[Intervention]) -> dict[int, Ev
         Evaluation.objects.filter(
             intervention_id__in=[i.pk for i in interventions], status=EvaluationStatus.DONE
         )
+        .defer("inputs")  # the input rows are for the export alone
         .order_by("intervention_id", "-version")
         .distinct("intervention_id")
     )

@@ -235,7 +235,7 @@ def evaluate(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 def _list(intervention: Intervention) -> QuerySet[Evaluation]:
-    return intervention.evaluations.order_by("-version")
+    return intervention.evaluations.defer("inputs").order_by("-version")
 
 
 EMMIE_LABELS = {

@@ -19,6 +19,7 @@ from django.urls import reverse
 from curim.accounts.models import User
 from curim.accounts.roles import Role
 from curim.areas.models import Area
+from interventions.evaluation.did import poisson_did
 from interventions.models import Evaluation, Intervention, InterventionKind
 from interventions.services.evaluations import evaluation_compute, evaluation_request
 from surveys.models import Indicator, IndicatorEstimate, Survey
@@ -234,6 +235,24 @@ def test_the_area_design_and_the_survey_change_are_reproduced_from_the_csv(
     assert estimate == pytest.approx(result["estimate"], abs=1e-6)
     assert se == pytest.approx(result["se"], abs=1e-6)
     assert not (frame["table"] == "ring").any()
+    # Its interval, by the platform's estimator on the exported rows as the docs say.
+    assert result["inference"]["method"] == "randomization"
+    panel = frame[frame["table"] == "panel"]
+    unit, units = pd.factorize(panel["unit"])
+    treated = panel.groupby("unit", sort=False)["treated"].first().loc[units]
+    post = panel.groupby("period")["post"].first().sort_index()
+    again = poisson_did(
+        unit,
+        panel["period"],
+        panel["count"],
+        treated.to_numpy(),
+        post.to_numpy(),
+        seed=result["inference"]["seed"] or 0,
+    )
+    assert again.estimate == pytest.approx(result["estimate"], abs=1e-9)
+    assert again.ci_low == pytest.approx(result["ci_low"], abs=1e-6)
+    assert again.ci_high == pytest.approx(result["ci_high"], abs=1e-6)
+    assert again.p_value == pytest.approx(result["p_value"], abs=1e-9)
 
     rows = frame[frame["table"] == "indicator"]
     assert set(rows["survey"]) == {"baseline", "follow-up"}
