@@ -85,6 +85,27 @@ def evaluations_finished(intervention: Intervention) -> QuerySet[Evaluation]:
     return intervention.evaluations.filter(status=EvaluationStatus.DONE).order_by("-version")
 
 
+def evaluation_inputs_get(
+    *, user: User | AnonymousUser, reference: str, version: int
+) -> Evaluation:
+    """A finished evaluation whose input data (unit × period counts, small ones included) this
+    user may download: those who read every intervention's full figures (council members and
+    secretaries, analysts, admins); a 404 for the public and citizens, and for a version
+    stored without its inputs (computed before they were kept)."""
+    if not user_reads_all(user):
+        raise Http404
+    intervention = intervention_get(user=user, reference=reference)
+    found = (
+        evaluations_finished(intervention)
+        .filter(version=version)
+        .select_related("intervention")
+        .first()
+    )
+    if found is None or not found.inputs:
+        raise Http404
+    return found
+
+
 def evaluation_latest(intervention: Intervention) -> Evaluation | None:
     """The latest evaluation that produced a result: what pages and the API publish."""
     return evaluations_finished(intervention).first()
@@ -148,8 +169,10 @@ def intervention_headlines(
         found = found.filter(pk__in=list(ids))
     if status is not None:
         found = found.filter(status__in=list(status))
-    latest = Evaluation.objects.filter(status=EvaluationStatus.DONE).order_by(
-        "intervention_id", "-version"
+    latest = (
+        Evaluation.objects.filter(status=EvaluationStatus.DONE)
+        .defer("inputs")  # the input rows are for the export alone
+        .order_by("intervention_id", "-version")
     )
     rows = list(
         found.prefetch_related(Prefetch("evaluations", queryset=latest, to_attr="finished"))
@@ -295,6 +318,7 @@ def evaluations_latest_of(interventions: Iterable[Intervention]) -> dict[int, Ev
         Evaluation.objects.filter(
             intervention_id__in=[i.pk for i in interventions], status=EvaluationStatus.DONE
         )
+        .defer("inputs")  # the input rows are for the export alone
         .order_by("intervention_id", "-version")
         .distinct("intervention_id")
     )

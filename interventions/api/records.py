@@ -491,7 +491,9 @@ class InterventionDetail(APIView):
                 ),
                 Prefetch(
                     "evaluations",
-                    queryset=Evaluation.objects.select_related("intervention").order_by("-version"),
+                    queryset=Evaluation.objects.select_related("intervention")
+                    .defer("inputs")
+                    .order_by("-version"),
                 ),
             )
             .get()

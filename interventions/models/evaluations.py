@@ -49,6 +49,11 @@ class Evaluation(models.Model):
     # windows and counts, the displacement figures; or a message when the data cannot answer.
     method = models.CharField(_("method"), max_length=200, blank=True)
     result = models.JSONField(_("result"), default=dict, blank=True)
+    # What went in: the rows the estimates were computed from (the counts panel with its
+    # treated and post flags, the ring's counts, the survey's estimates), kept with the result
+    # so that an export gives this version's data even after reports change
+    # (`interventions.evaluation_inputs`).
+    inputs = models.JSONField(_("input data"), default=dict, blank=True)
     message = models.TextField(_("message"), blank=True)
     sms_level = models.PositiveSmallIntegerField(
         _("Maryland Scientific Methods Scale level"), null=True, blank=True

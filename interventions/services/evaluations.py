@@ -41,6 +41,7 @@ from interventions.evaluation_data import (
     site_cells_suggest,
     survey_waves,
 )
+from interventions.evaluation_inputs import indicator_rows, inputs_json, panel_rows, ring_rows
 from interventions.models import (
     Evaluation,
     EvaluationStatus,
@@ -313,7 +314,8 @@ def _counts_table(panel: CountsPanel) -> list[dict[str, Any]]:
     ]
 
 
-def _survey_part(evaluation: Evaluation) -> dict[str, Any]:
+def _survey_part(evaluation: Evaluation) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The survey's part of the result, and the estimates it used as input rows."""
     intervention = evaluation.intervention
     area = intervention.area
     district = area.parent if area.level == Area.Level.NEIGHBOURHOOD and area.parent else area
@@ -322,14 +324,23 @@ def _survey_part(evaluation: Evaluation) -> dict[str, Any]:
         return {
             "message": "No survey wave before the intervention started and after it ended.",
             "indicators": [],
-        }
+        }, []
     indicators = indicators_of(intervention)
     estimates = indicator_estimates(
         waves=waves, reader=evaluation.requested_by, indicators=indicators
     )
     found = []
+    rows: list[dict[str, Any]] = []
     for indicator in indicators:
-        change = indicator_change_estimate(estimates.get(indicator.code, {}), district.code)
+        used = estimates.get(indicator.code, {})
+        change = indicator_change_estimate(used, district.code)
+        if change is not None:
+            rows += indicator_rows(
+                indicator=indicator.code,
+                estimates=used,
+                treated=district.code,
+                surveys=(waves.before.code, waves.after.code),
+            )
         found.append(
             {
                 "code": indicator.code,
@@ -345,11 +356,19 @@ def _survey_part(evaluation: Evaluation) -> dict[str, Any]:
         "district": district.code,
         "comparison": "the mean of the other districts' estimates",
         "indicators": found,
-    }
+    }, rows
 
 
-def _compute(evaluation: Evaluation) -> tuple[str, dict[str, Any], int, str]:
-    """(method, result, SMS level, its reason), or Unanswerable."""
+@dataclass(frozen=True)
+class Computed:
+    method: str
+    result: dict[str, Any]
+    sms_level: int
+    inputs: list[dict[str, Any]]  # the rows the figures were computed from
+
+
+def _compute(evaluation: Evaluation) -> Computed:
+    """The method, result, SMS level and input rows, or Unanswerable."""
     intervention = evaluation.intervention
     parameters = parameters_from_json(evaluation.parameters)
     if is_multi_site(intervention):
@@ -428,16 +447,18 @@ def _compute(evaluation: Evaluation) -> tuple[str, dict[str, Any], int, str]:
             "buffer_m": parameters.buffer_m,
             "ring_m": parameters.ring_m,
         }
-    result["survey"] = _survey_part(evaluation)
+    result["survey"], indicator_inputs = _survey_part(evaluation)
     strength = design_strength(n_comparison_areas=len(comparison_ids), matched=how == "suggested")
     result["sms"] = {"level": strength.level, "reason": strength.reason}
-    method = METHOD_SPATIAL if spatial else METHOD_DID
-    return method, result, strength.level, strength.reason
+    return Computed(
+        method=METHOD_SPATIAL if spatial else METHOD_DID,
+        result=result,
+        sms_level=strength.level,
+        inputs=[*panel_rows(panel), *(ring_rows(panel) if spatial else []), *indicator_inputs],
+    )
 
 
-def _compute_sites(
-    evaluation: Evaluation, parameters: EvaluationParameters
-) -> tuple[str, dict[str, Any], int, str]:
+def _compute_sites(evaluation: Evaluation, parameters: EvaluationParameters) -> Computed:
     """The multi-site design: each site's treated zone is a treated unit; the comparison units
     are the grid cells outside every treated zone and ring with the before-window counts
     closest to the sites' (`site_cells_suggest`); the displacement ring is the union of the
@@ -519,12 +540,17 @@ def _compute_sites(
             "ring_m": parameters.ring_m,
         },
     }
-    result["survey"] = _survey_part(evaluation)
+    result["survey"], indicator_inputs = _survey_part(evaluation)
     # Several comparison units chosen for similar counts before: level 4 when there are at
     # least two (sms.py's rule), else 3.
     strength = design_strength(n_comparison_areas=len(suggestion.cells), matched=True)
     result["sms"] = {"level": strength.level, "reason": strength.reason}
-    return METHOD_SITES, result, strength.level, strength.reason
+    return Computed(
+        method=METHOD_SITES,
+        result=result,
+        sms_level=strength.level,
+        inputs=[*panel_rows(panel), *ring_rows(panel), *indicator_inputs],
+    )
 
 
 def evaluation_compute(*, evaluation_id: int) -> Evaluation | None:
@@ -543,7 +569,7 @@ def evaluation_compute(*, evaluation_id: int) -> Evaluation | None:
         try:
             # A savepoint: a failed read leaves the lock and the evaluation usable.
             with transaction.atomic():
-                method, result, level, _reason = _compute(evaluation)
+                computed = _compute(evaluation)
         except Unanswerable as exc:
             evaluation.status = EvaluationStatus.UNANSWERED
             evaluation.message = exc.message
@@ -558,9 +584,10 @@ def evaluation_compute(*, evaluation_id: int) -> Evaluation | None:
             evaluation.result = {"code": "error"}
         else:
             evaluation.status = EvaluationStatus.DONE
-            evaluation.method = method
-            evaluation.result = result
-            evaluation.sms_level = level
+            evaluation.method = computed.method
+            evaluation.result = computed.result
+            evaluation.sms_level = computed.sms_level
+            evaluation.inputs = inputs_json(computed.inputs)
             evaluation.message = ""
         evaluation.data_up_to = read_at
         evaluation.computed_at = timezone.now()

@@ -6,6 +6,8 @@
 - `/interventions/<reference>/evaluations/<version>/`: the result, for whoever may read the
   intervention (a queued or unanswered one only for those who read every intervention), with
   the EMMIE form for analysts; the public's counts withhold small ones.
+- `/interventions/<reference>/evaluations/<version>/inputs.csv`: the data the version was
+  computed from, for those who read every intervention's full figures; a 404 to others.
 - `/interventions/manage/<reference>/evaluations/<version>/emmie/` (POST, analysts and admins):
   the EMMIE texts.
 """
@@ -24,7 +26,7 @@ from django.urls import path
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 import interventions.converters  # noqa: F401  (registers <intervention_ref:…>)
 from curim.accounts.models import User
@@ -37,6 +39,7 @@ from interventions.evaluation_data import (
     comparison_candidates,
     evaluation_readable,
 )
+from interventions.evaluation_inputs import inputs_csv, inputs_filename
 from interventions.evaluation_reading import (
     WDQ_MEANING,
     counts_rows,
@@ -45,7 +48,12 @@ from interventions.evaluation_reading import (
 )
 from interventions.models import Evaluation, Intervention
 from interventions.models.evaluations import EMMIE_HEADINGS, EMMIE_MAX
-from interventions.selectors import intervention_get, user_evaluates, user_reads_all
+from interventions.selectors import (
+    evaluation_inputs_get,
+    intervention_get,
+    user_evaluates,
+    user_reads_all,
+)
 from interventions.services.evaluations import (
     BUFFER_M_MAX,
     BUFFER_M_MIN,
@@ -228,7 +236,7 @@ def evaluate(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 def _list(intervention: Intervention) -> QuerySet[Evaluation]:
-    return intervention.evaluations.order_by("-version")
+    return intervention.evaluations.defer("inputs").order_by("-version")
 
 
 EMMIE_LABELS = {
@@ -317,6 +325,16 @@ def evaluation_page(request: HttpRequest, reference: str, version: int) -> HttpR
 
 
 @never_cache
+@require_safe
+def evaluation_inputs(request: HttpRequest, reference: str, version: int) -> HttpResponse:
+    """The stored input data as CSV; no log-in redirect: whoever may not read it gets a 404."""
+    evaluation = evaluation_inputs_get(user=request.user, reference=reference, version=version)
+    response = HttpResponse(inputs_csv(evaluation), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{inputs_filename(evaluation)}"'
+    return response
+
+
+@never_cache
 @login_required
 @require_POST
 def evaluation_emmie(request: HttpRequest, reference: str, version: int) -> HttpResponse:
@@ -347,5 +365,10 @@ urlpatterns = [
         "interventions/<intervention_ref:reference>/evaluations/<int:version>/",
         evaluation_page,
         name="evaluation",
+    ),
+    path(
+        "interventions/<str:reference>/evaluations/<int:version>/inputs.csv",
+        evaluation_inputs,
+        name="evaluation_inputs",
     ),
 ]

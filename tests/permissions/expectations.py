@@ -596,6 +596,9 @@ ROWS: dict[str, Row] = {
         ELSE: LOGIN_FIRST,
     },
     "api:intervention_evaluation": {"GET HEAD OPTIONS": 200},
+    # Its input data (unit × period counts, small ones included): those who read every
+    # intervention's full figures; a 404, not a log-in redirect, to everybody else.
+    "interventions:evaluation_inputs": {"GET HEAD": {INTERVENTION_READERS: 200, OTHERS: 404}},
     # --- The council's own pages of meetings: its members read, its secretary writes; a 404
     # for everybody else. An empty form is refused (400); a button redirects to the meeting.
     "councils:manage_meetings": COUNCIL_READS,

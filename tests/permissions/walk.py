@@ -233,6 +233,10 @@ BY_NAME: dict[str, dict[str, Value]] = {
         "reference": obj("intervention_evaluated", "reference"),
         "version": literal("1"),
     },
+    "interventions:evaluation_inputs": {
+        "reference": obj("intervention_evaluated", "reference"),
+        "version": literal("1"),
+    },
     "api:intervention_evaluation": {"reference": obj("intervention_evaluated", "reference")},
     "admin:view_on_site": {
         "content_type_id": lambda world: ContentType.objects.get_for_model(Report).pk,

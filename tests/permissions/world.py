@@ -437,6 +437,13 @@ def _intervention_evaluated(world: World) -> None:
             },
             "counts": [],
         },
+        inputs={
+            "format": 1,
+            "columns": ["table", "unit", "role", "window", "period", "treated", "post", "count"],
+            "rows": [
+                {"table": "panel", "unit": "treated", "role": "treated", "window": "before"},
+            ],
+        },
         sms_level=3,
         requested_by=world.users[ANALYST],
         computed_at=timezone.now(),
