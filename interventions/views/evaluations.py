@@ -367,7 +367,7 @@ urlpatterns = [
         name="evaluation",
     ),
     path(
-        "interventions/<str:reference>/evaluations/<int:version>/inputs.csv",
+        "interventions/<intervention_ref:reference>/evaluations/<int:version>/inputs.csv",
         evaluation_inputs,
         name="evaluation_inputs",
     ),
