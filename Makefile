@@ -33,8 +33,8 @@ demo: setup
 	$(PY) manage.py demo_load --force
 	$(PY) manage.py surveys_demo_load --force
 	$(PY) manage.py victims_demo_load --force
-	$(PY) manage.py councils_demo_load --force
 	$(PY) manage.py interventions_demo_load --force
+	$(PY) manage.py councils_demo_load --force
 
 # The environment wins over .env (curim/settings.py), whatever .env says about DEBUG.
 run: export DEBUG := false

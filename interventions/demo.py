@@ -1,8 +1,10 @@
 """The demo interventions of Piraeus, with an effect planted in the demo reports for the
 evaluation to find. Invented data: never mistake it for Piraeus's.
 
-What it records, through the services (`manage.py interventions_demo_load`, after `demo_load`,
-`surveys_demo_load` and `councils_demo_load`; `make run` calls it; loading again adds nothing):
+What it records, through the services (`manage.py interventions_demo_load`, after `demo_load`
+and `surveys_demo_load`, before `councils_demo_load`, which links the council's recommendations
+and measures to these interventions: councils/demo_interventions.py; `make run` calls it;
+loading again adds nothing):
 - "Renovation of eight playgrounds in the 5th district" (`piraeus-5`, the demo's 5th Municipal
   Community): ONE intervention drawn as a MultiPoint of the eight playgrounds, completed (the
   works ran at the same dates at all eight), then evaluated by the demo itself (below);

@@ -201,3 +201,28 @@ def test_the_demo_needs_the_accounts_and_areas_and_debug(db: None) -> None:
         call_command("interventions_demo_load", "--force")
     with pytest.raises(CommandError, match="DEBUG"):
         call_command("interventions_demo_load")
+
+
+def test_the_council_demo_walks_the_loop_to_the_demo_interventions(loaded: str) -> None:
+    """Loaded after the interventions (as `make run` does), the demo council's recommendations
+    and its strategy's measures lead to them, and the public reads the playgrounds' effect from
+    the recommendation's page; loading again changes nothing."""
+    from councils.models import Measure, Recommendation, RecordChange
+
+    out = StringIO()
+    call_command("councils_demo_load", "--force", stdout=out)
+    assert "6 recommendations linked to the demo interventions" in out.getvalue()
+    playgrounds = demo_playgrounds()
+    assert playgrounds is not None
+    graffiti = Recommendation.objects.get(title_en="Remove graffiti with the neighbourhoods")
+    assert list(graffiti.interventions.all()) == [playgrounds]
+    assert Measure.objects.filter(interventions=playgrounds).count() == 1
+    page = Client().get(f"/council/recommendations/{graffiti.reference}/").content.decode()
+    assert playgrounds.title_en in page
+    assert f"/interventions/{playgrounds.reference}/" in page
+    assert "fewer" in page  # the measured change, in words
+    strategy = Client().get("/council/strategy/", follow=True).content.decode()
+    assert playgrounds.title_en in strategy
+    history = RecordChange.objects.count()
+    call_command("councils_demo_load", "--force", stdout=StringIO())
+    assert RecordChange.objects.count() == history
