@@ -203,12 +203,17 @@ def test_the_demo_needs_the_accounts_and_areas_and_debug(db: None) -> None:
         call_command("interventions_demo_load")
 
 
-def test_the_council_demo_walks_the_loop_to_the_demo_interventions(loaded: str) -> None:
-    """Loaded after the interventions (as `make run` does), the demo council's recommendations
-    and its strategy's measures lead to them, and the public reads the playgrounds' effect from
-    the recommendation's page; loading again changes nothing."""
+def test_the_council_demo_walks_the_loop_to_the_demo_interventions(db: None) -> None:
+    """Loaded as `make run` loads them (the survey waves, the interventions, then the council),
+    the demo council's recommendations and its strategy's measures lead to the interventions,
+    and the public reads the playgrounds' effect from the recommendation's page; loading again
+    changes nothing."""
     from councils.models import Measure, Recommendation, RecordChange
 
+    demo_accounts_load()
+    demo_areas_load()
+    for command in ("surveys_demo_load", "interventions_demo_load"):
+        call_command(command, "--force", stdout=StringIO())
     out = StringIO()
     call_command("councils_demo_load", "--force", stdout=out)
     assert "6 recommendations linked to the demo interventions" in out.getvalue()
