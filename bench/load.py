@@ -4,10 +4,12 @@ Gunicorn starts as `make run` starts it (scripts/serve.sh: `curim/gunicorn_confi
 workers, 30 s timeout, an access log), on a free port of localhost, over the bench database,
 with DEBUG off and the static files collected (with their manifest, as in production) into a
 temporary STATIC_ROOT for WhiteNoise. For each page wrk keeps 16 connections busy for 10 s
-(after a 2 s warm-up) and reports requests per second and the median and 99th percentile
-latency, each against the same figures for a static file served by WhiteNoise through the same
-gunicorn: the request floor, what any request costs before our code runs. With two workers
-and 16 clients, a request mostly waits for a worker: latency ≈ 16 / (requests per second).
+(after a 3 s warm-up; up to 30 s for a page too slow to answer each connection 4 times in 10 s)
+and reports requests per second and the median and 99th percentile latency; the ratio is the
+time per request (the inverse of requests per second) against that of a static file served by
+WhiteNoise through the same gunicorn: the request floor, what any request costs before our
+code runs. With two workers and 16 clients, a request mostly waits for a worker: latency ≈
+16 / (requests per second).
 
 The data is the other parts' seed: the bench reports, the demo districts, the reports placed
 in them and the nightly hotspot runs, as `--only analytics` leaves them (the runs are computed
@@ -49,7 +51,12 @@ from curim.areas.services import areas_load_file
 
 CLIENTS = 16
 SECONDS = 10
-WARMUP_SECONDS = 2
+WARMUP_SECONDS = 3
+# A slow page runs longer, until each connection has had about this many answers: with 16
+# clients a request waits for the 15 before it, and a run shorter than that wait would count
+# only the first, shorter waits.
+ROUNDS = 4
+MAX_SECONDS = 30
 TILE_ZOOM = 14
 FLOOR_PATH = "/static/img/favicon.svg"
 SCRIPT = Path(__file__).with_name("load.lua")
@@ -72,6 +79,7 @@ class Measured:
     p50_ms: float
     p99_ms: float
     requests: int
+    seconds: float
     errors: int
 
 
@@ -231,8 +239,23 @@ def wrk(base: str, target: Target, cookie: str, seconds: int) -> Measured:
         p50_ms=figures["p50_us"] / 1000,
         p99_ms=figures["p99_us"] / 1000,
         requests=figures["requests"],
+        seconds=figures["seconds"],
         errors=errors,
     )
+
+
+def _seconds(warm: Measured) -> int:
+    """SECONDS, or longer for a page too slow to answer every client ROUNDS times in it."""
+    if warm.requests == 0:
+        return MAX_SECONDS
+    return min(MAX_SECONDS, max(SECONDS, math.ceil(ROUNDS * CLIENTS / warm.requests_per_s)))
+
+
+def _drain(base: str) -> None:
+    """Wait for the requests wrk left behind: gunicorn answers every request it has read,
+    even to a client that has gone, and these would slow the next run. A request for the
+    static file queues behind them and answers once they are done."""
+    _get(base + FLOOR_PATH)
 
 
 def _server_env(static_root: str) -> dict[str, str]:
@@ -276,7 +299,10 @@ def targets() -> tuple[list[Target], list[str]]:
 
 
 def run() -> None:
-    print(f"load: gunicorn (2 workers), wrk, {CLIENTS} connections, {SECONDS} s each")
+    print(
+        f"load: gunicorn (2 workers), wrk, {CLIENTS} connections, {SECONDS}–{MAX_SECONDS} s each"
+        f" after {WARMUP_SECONDS} s of warm-up"
+    )
     if shutil.which("wrk") is None:
         print("  skipped: wrk is not installed (scripts/bootstrap.sh installs it)")
         return
@@ -298,25 +324,29 @@ def run() -> None:
                 if status != 200:
                     print(f"  skipped {target.name}: {probe} answered {status}, not 200")
                     continue
-                wrk(base, target, cookie, WARMUP_SECONDS)
-                measured = wrk(base, target, cookie, SECONDS)
+                warm = wrk(base, target, cookie, WARMUP_SECONDS)
+                _drain(base)
+                measured = wrk(base, target, cookie, _seconds(warm))
+                _drain(base)
                 results.append((target, measured))
                 print(f"  {target.name}: {_figures(measured, results[0][1])}", flush=True)
-    print("| target | requests/s | p50 | p99 | requests | errors | time per request / floor |")
+    print("| target | requests/s | p50 | p99 | requests (s) | errors | time per request / floor |")
     print("| --- | --- | --- | --- | --- | --- | --- |")
     floor = results[0][1]
     for target, measured in results:
         print(
             f"| {target.name} | {measured.requests_per_s:,.1f} | {measured.p50_ms:,.1f} ms "
-            f"| {measured.p99_ms:,.1f} ms | {measured.requests:,} | {measured.errors} "
+            f"| {measured.p99_ms:,.1f} ms | {measured.requests:,} ({measured.seconds:.0f}) "
+            f"| {measured.errors} "
             f"| {floor.requests_per_s / measured.requests_per_s:,.1f} |"
         )
 
 
 def _figures(measured: Measured, floor: Measured) -> str:
+    times_floor = floor.requests_per_s / measured.requests_per_s
     return (
         f"{measured.requests_per_s:,.1f} requests/s, p50 {measured.p50_ms:,.1f} ms, "
-        f"p99 {measured.p99_ms:,.1f} ms ({measured.requests:,} requests, {measured.errors} "
-        f"errors); {floor.requests_per_s / measured.requests_per_s:,.1f}× the floor's time "
-        "per request"
+        f"p99 {measured.p99_ms:,.1f} ms ({measured.requests:,} requests in "
+        f"{measured.seconds:.0f} s, {measured.errors} errors); {times_floor:,.1f}× the floor's "
+        "time per request"
     )
