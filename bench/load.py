@@ -270,6 +270,12 @@ def _server_env(static_root: str) -> dict[str, str]:
     return env
 
 
+def _random_tiles(tiles: str) -> Target:
+    z, x1, x2, y1, y2 = (int(number) for number in tiles.split())
+    name = f"random uncached tiles, z{z} ({x2 - x1 + 1} × {y2 - y1 + 1} over Piraeus)"
+    return Target(name, "/api/v1/tiles/reports/", tiles=tiles)
+
+
 def targets() -> tuple[list[Target], list[str]]:
     """The pages to load, and the ones left out with the reason."""
     x1, y1, x2, y2 = BBOX
@@ -281,11 +287,7 @@ def targets() -> tuple[list[Target], list[str]]:
             "GeoJSON bbox (900 × 650 m, default limit 1,000)",
             f"/api/v1/reports/?bbox={x1},{y1},{x2},{y2}",
         ),
-        Target(
-            f"random uncached tiles, z{TILE_ZOOM} over Piraeus",
-            "/api/v1/tiles/reports/",
-            tiles=piraeus_tiles(TILE_ZOOM),
-        ),
+        _random_tiles(piraeus_tiles(TILE_ZOOM)),
         Target("Open311 requests (/open311/v2/requests.json)", "/open311/v2/requests.json"),
         Target("council dashboard (council member)", "/council/dashboard/", signed_in=True),
     ]
