@@ -3,7 +3,7 @@
 The floor is the bare SQL (or the raw INSERT) doing the same work in the same run; the ratio
 shows what our code adds over PostgreSQL. Absolute times depend on the machine.
 Usage: python -m bench [--reports N] [--responses N] [--only PART ...]
-(parts: areas, reports, surveys, councils, analytics)
+(parts: areas, reports, surveys, councils, analytics, load)
 (default 1,000,000 reports and 100,000 survey responses; seeded once, then reused)
 """
 
@@ -41,9 +41,9 @@ def main() -> None:
     parser.add_argument("--responses", type=int, default=100_000)
     parser.add_argument(
         "--only",
-        choices=["areas", "reports", "surveys", "councils", "analytics"],
+        choices=["areas", "reports", "surveys", "councils", "analytics", "load"],
         action="append",
-        help="run only these parts (repeatable); councils and analytics seed the reports too",
+        help="run only these parts (repeatable); councils, analytics and load seed the reports too",
     )
     args = parser.parse_args()
 
@@ -53,10 +53,10 @@ def main() -> None:
     import django
 
     django.setup()
-    from bench import analytics, areas, councils, reports, surveys
+    from bench import analytics, areas, councils, load, reports, surveys
 
     print(f"python {sys.version.split()[0]}, database {os.environ['DATABASE_URL'].split('@')[-1]}")
-    parts = set(args.only or ["areas", "reports", "surveys", "councils", "analytics"])
+    parts = set(args.only or ["areas", "reports", "surveys", "councils", "analytics", "load"])
     if "areas" in parts:
         areas.run()
     if "reports" in parts:
@@ -69,6 +69,9 @@ def main() -> None:
     if "analytics" in parts:
         reports.seed(args.reports)
         analytics.run()
+    if "load" in parts:
+        reports.seed(args.reports)
+        load.run()
 
 
 if __name__ == "__main__":

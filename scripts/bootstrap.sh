@@ -41,9 +41,10 @@ apt_install() {
 
 system_packages() {
   # Pango and fonts with Greek letters: WeasyPrint's PDFs (the council's agenda packs).
+  # wrk: the load generator of `make bench` (bench/load.py).
   local packages=(gdal-bin libgdal-dev libgeos-c1v5 libproj25 gettext redis-server
     postgresql postgresql-contrib postgresql-client ca-certificates
-    libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core)
+    libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core wrk)
   ((WITH_BROWSER)) && packages+=(chromium)
   if ! command -v "$PYTHON" >/dev/null || ! "$PYTHON" -c 'import ensurepip' 2>/dev/null; then
     packages+=(python3.11 python3.11-venv)
