@@ -18,7 +18,7 @@ from PIL import Image
 
 from curim.accounts.models import User
 from curim.reports.models import Category, Report, ReportPhoto
-from curim.reports.open311.rendering import day, render
+from curim.reports.open311.rendering import render
 from curim.reports.selectors import OPEN311_CLOSED, Open311Query, open311_requests
 from curim.reports.services.workflow import report_transition
 from tests.reports.conftest import CENTRE, FALIRO
@@ -26,6 +26,13 @@ from tests.reports.conftest import CENTRE, FALIRO
 MakeReport = Callable[..., Report]
 BASE = "/open311/v2"
 ATHENS = ZoneInfo("Europe/Athens")
+
+
+def day(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    midnight = timezone.localtime(value).replace(hour=0, minute=0, second=0, microsecond=0)
+    return midnight.isoformat(timespec="seconds")
 
 
 def legacy_request(report: Report, base: str) -> dict[str, Any]:
@@ -72,7 +79,7 @@ def varied(make_report: MakeReport, moderator: User) -> list[Report]:
     Category.objects.filter(slug="noise").update(forward_to="police", name_el="Θόρυβος <&>")
     Category.objects.filter(slug="graffiti").update(forward_to="municipality")
     texts = [
-        'Quotes " and \\ backslash, <tags> & ampersands, \'apostrophes\'',
+        "Quotes \" and \\ backslash, <tags> & ampersands, 'apostrophes'",
         "Ελληνικά: γκράφιτι στον τοίχο του σχολείου — «εισαγωγικά» 🚧",
         "Lines\nand\ttabs\r\nand a DEL \x7f and a bell \x07 char",
         "]]> <![CDATA[ x ]]> &amp; &#65; \u2028 \ufeff",
@@ -85,7 +92,7 @@ def varied(make_report: MakeReport, moderator: User) -> list[Report]:
         at = (CENTRE if i % 2 else FALIRO)[0] + i * 0.0004, (CENTRE if i % 2 else FALIRO)[1]
         reports.append(make_report(category=category, description=text, at=at))
     report_transition(
-        report=reports[1], to_status="closed", actor=moderator, public_note="Κλειστό <ok> & \"done\""
+        report=reports[1], to_status="closed", actor=moderator, public_note='Κλειστό <ok> & "done"'
     )
     report_transition(report=reports[2], to_status="resolved", actor=moderator, public_note="")
     _photo(reports[0])
@@ -155,6 +162,19 @@ def test_requests_are_byte_for_byte_the_reference(
     response = client.get(f"{BASE}/requests.{fmt}?{query}", HTTP_ACCEPT_LANGUAGE=language)
     assert response.status_code == 200
     assert response.content == legacy_bytes(fmt, _parsed(query), language)
+
+
+def test_the_fixture_holds_what_needs_escaping(client: Client, varied: list[Report]) -> None:
+    body = client.get(f"{BASE}/requests.json?start_date=2020-01-01T00:00:00Z").content
+    for escaped in (b"\\ud83d\\udea7", b"\\u007f", b"\\u0007", b"\\u0395", b'\\"', b"\\\\"):
+        assert escaped in body, escaped
+    assert b"+03:00" in body
+    assert b"+02:00" in body
+    assert body.count(b"/reports/photos/") == 2
+    xml = client.get(f"{BASE}/requests.xml?start_date=2020-01-01T00:00:00Z").content
+    for escaped in (b"&#128679;", b"&lt;tags&gt; &amp;", b"<status_notes />", b"&amp;amp;"):
+        assert escaped in xml, escaped
+    assert b"\x07" not in xml
 
 
 @pytest.mark.parametrize("fmt", ["json", "xml"])

@@ -1,0 +1,166 @@
+"""GeoReport v2 requests built by one SQL statement, in JSON or XML, byte for byte as the
+Python renderer built them (rendering.py's `xml_bytes` and Django's `JsonResponse`).
+
+Only public columns are read (as in curim/reports/serialise.py): the public id, status, public
+note, category, description, dates (to the day), public location and the first photo's public
+id. PostgreSQL writes each request's text; Python only escapes what is not ASCII, as
+`json.dumps` and `ElementTree.tostring` do.
+"""
+
+import json
+import re
+import uuid
+from typing import Any
+
+from django.db import connections
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from curim.reports.models import ForwardTo, Report, ReportPhoto
+from curim.reports.selectors import OPEN311_CLOSED
+
+XML_DECLARATION = b'<?xml version="1.0" encoding="utf-8"?>'
+# rendering.XML_ILLEGAL as a PostgreSQL pattern (text cannot hold NUL).
+XML_ILLEGAL_PATTERN = "[\\x01-\\x08\\x0b\\x0c\\x0e-\\x1f\\ufffe\\uffff]"
+NOT_ASCII_JSON = re.compile("[^\x00-\x7e]")  # json.dumps escapes DEL too
+NOT_ASCII_XML = re.compile("[^\x00-\x7f]")
+
+
+def _day(column: str) -> str:
+    """rendering.day(): the local midnight of the value's day, with its own UTC offset."""
+    local = f"(r.{column} AT TIME ZONE k.zone)::date"
+    offset = f"({local}::timestamp - (({local}::timestamp AT TIME ZONE k.zone) AT TIME ZONE 'UTC'))"
+    sign = f"CASE WHEN {offset} < interval '0' THEN '-' ELSE '+' END"
+    size = f"CASE WHEN {offset} < interval '0' THEN -{offset} ELSE {offset} END"
+    seconds = f"CASE WHEN extract(second FROM {offset}) <> 0 THEN 'HH24:MI:SS' ELSE 'HH24:MI' END"
+    return f"to_char({local}, 'YYYY-MM-DD') || 'T00:00:00' || {sign} || to_char({size}, {seconds})"
+
+
+def _coordinate(function: str) -> str:
+    """Python's repr(round(value, 6)): shortest digits, '.0' on whole numbers, '-0.0'."""
+    value = f"{function}(r.public_location)"
+    rounded = f"round({value}::text::numeric, 6)"
+    text = f"{rounded}::float8::text"
+    return (
+        f"CASE WHEN {value} IS NULL THEN NULL "
+        f"WHEN {value} < 0 AND {rounded} = 0 THEN '-0.0' "
+        f"WHEN {text} ~ '^-?[0-9]+$' THEN {text} || '.0' ELSE {text} END"
+    )
+
+
+# The request's values as text (NULL for None), in the order of the GeoReport v2 fields.
+FIELDS: list[tuple[str, str, bool]] = [  # (name, SQL text, is a JSON string)
+    ("service_request_id", "r.public_id::text", True),
+    ("status", "CASE WHEN r.status = ANY(k.closed) THEN 'closed' ELSE 'open' END", True),
+    ("status_notes", "nullif(r.public_note, '')", True),
+    (
+        "service_name",
+        "CASE WHEN k.greek AND c.name_el <> '' THEN c.name_el ELSE c.name_en END",
+        True,
+    ),
+    ("service_code", "c.slug", True),
+    ("description", "r.description", True),
+    ("agency_responsible", "nullif(coalesce(k.agencies ->> c.forward_to, c.forward_to), '')", True),
+    ("service_notice", "NULL", True),
+    ("requested_datetime", _day("created_at"), True),
+    ("updated_datetime", _day("updated_at"), True),
+    ("expected_datetime", "NULL", True),
+    ("address", "NULL", True),
+    ("address_id", "NULL", True),
+    ("zipcode", "NULL", True),
+    ("lat", _coordinate("ST_Y"), False),
+    ("long", _coordinate("ST_X"), False),
+    ("media_url", "k.media_before || r.photo::text || k.media_after", True),
+]
+
+
+def _json_item() -> str:
+    parts = []
+    for name, value, is_string in FIELDS:
+        if value == "NULL":
+            parts.append(f"'\"{name}\": null'")
+        else:
+            written = f"to_json({value})::text" if is_string else value
+            parts.append(f"'\"{name}\": ' || coalesce({written}, 'null')")
+    return "'{' || " + " || ', ' || ".join(parts) + " || '}'"
+
+
+def _xml_item() -> str:
+    parts = []
+    for name, value, _ in FIELDS:
+        if value == "NULL":
+            parts.append(f"'<{name} />'")
+            continue
+        clean = f"regexp_replace({value}, k.illegal, '', 'g')"
+        escaped = f"replace(replace(replace({clean}, '&', '&amp;'), '<', '&lt;'), '>', '&gt;')"
+        parts.append(
+            f"CASE WHEN coalesce({clean}, '') = '' THEN '<{name} />' "
+            f"ELSE '<{name}>' || {escaped} || '</{name}>' END"
+        )
+    return "'<request>' || " + " || ".join(parts) + " || '</request>'"
+
+
+ITEMS = {"json": (_json_item(), ", "), "xml": (_xml_item(), "")}
+
+
+def _public_rows(requests: QuerySet[Report]) -> QuerySet[Report, Any]:
+    first_photo = (
+        ReportPhoto.objects.filter(report=OuterRef("pk"))
+        .order_by("created_at", "pk")
+        .values("public_id")[:1]
+    )
+    return requests.prefetch_related(None).values(
+        "public_id",
+        "category_id",
+        "status",
+        "public_note",
+        "description",
+        "created_at",
+        "updated_at",
+        "public_location",
+        photo=Subquery(first_photo),
+    )
+
+
+def _ascii_json(match: re.Match[str]) -> str:
+    code = ord(match[0])
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    code -= 0x10000
+    return f"\\u{0xD800 | (code >> 10):04x}\\u{0xDC00 | (code & 0x3FF):04x}"
+
+
+def open311_requests_body(requests: QuerySet[Report], fmt: str, *, base: str) -> tuple[bytes, int]:
+    """The `service_requests` answer for these requests (in their order) and how many they
+    are, built by one statement on the queryset's own (routed) database."""
+    item, separator = ITEMS[fmt]
+    inner, params = _public_rows(requests).query.sql_with_params()
+    sql = (
+        f"SELECT coalesce(string_agg({item}, %s ORDER BY r.ordinal), ''), count(*) "  # noqa: S608
+        f"FROM (SELECT q.*, row_number() OVER () AS ordinal FROM ({inner}) q) r "
+        "JOIN reports_category c ON c.id = r.category_id, "
+        "(SELECT %s::text AS zone, %s::boolean AS greek, %s::jsonb AS agencies, "
+        "%s::text[] AS closed, %s::text AS media_before, %s::text AS media_after, "
+        "%s::text AS illegal) k"
+    )
+    placeholder = uuid.UUID(int=0)
+    media_before, media_after = reverse("reports:photo", args=[placeholder]).split(str(placeholder))
+    constants: list[Any] = [
+        timezone.get_current_timezone_name(),
+        (get_language() or "en").startswith("el"),
+        json.dumps({value: str(label) for value, label in ForwardTo.choices}),
+        sorted(str(status) for status in OPEN311_CLOSED),
+        base + media_before,
+        media_after,
+        XML_ILLEGAL_PATTERN,
+    ]
+    with connections[requests.db].cursor() as cursor:
+        cursor.execute(sql, [separator, *params, *constants])
+        text, count = cursor.fetchone()
+    if fmt == "xml":
+        body = text and f"<service_requests>{text}</service_requests>"
+        body = NOT_ASCII_XML.sub(lambda m: f"&#{ord(m[0])};", body or "<service_requests />")
+        return XML_DECLARATION + body.encode("ascii"), count
+    return NOT_ASCII_JSON.sub(_ascii_json, f"[{text}]").encode("ascii"), count
