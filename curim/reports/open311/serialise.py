@@ -28,25 +28,26 @@ NOT_ASCII_JSON = re.compile("[^\x00-\x7e]")  # json.dumps escapes DEL too
 NOT_ASCII_XML = re.compile("[^\x00-\x7f]")
 
 
-def _day(column: str) -> str:
-    """rendering.day(): the local midnight of the value's day, with its own UTC offset."""
-    local = f"(r.{column} AT TIME ZONE k.zone)::date"
-    offset = f"({local}::timestamp - (({local}::timestamp AT TIME ZONE k.zone) AT TIME ZONE 'UTC'))"
-    sign = f"CASE WHEN {offset} < interval '0' THEN '-' ELSE '+' END"
-    size = f"CASE WHEN {offset} < interval '0' THEN -{offset} ELSE {offset} END"
-    seconds = f"CASE WHEN extract(second FROM {offset}) <> 0 THEN 'HH24:MI:SS' ELSE 'HH24:MI' END"
-    return f"to_char({local}, 'YYYY-MM-DD') || 'T00:00:00' || {sign} || to_char({size}, {seconds})"
+# Each day's text once (rendering.day() of old: the local midnight of the value's day with its
+# own UTC offset), for the few days of a page rather than per request.
+DAY_TEXT = (
+    "to_char(u.d, 'YYYY-MM-DD') || 'T00:00:00' "
+    "|| CASE WHEN u.o < interval '0' THEN '-' ELSE '+' END "
+    "|| to_char(CASE WHEN u.o < interval '0' THEN -u.o ELSE u.o END, "
+    "CASE WHEN extract(second FROM u.o) <> 0 THEN 'HH24:MI:SS' ELSE 'HH24:MI' END)"
+)
 
 
-def _coordinate(function: str) -> str:
-    """Python's repr(round(value, 6)): shortest digits, '.0' on whole numbers, '-0.0'."""
-    value = f"{function}(r.public_location)"
-    rounded = f"round({value}::text::numeric, 6)"
-    text = f"{rounded}::float8::text"
+def _coordinate(axis: str) -> str:
+    """Python's repr(round(value, 6)): the rounded digits without trailing zeros, '.0' on whole
+    numbers, '-0.0' for a negative value rounded to zero, an exponent below 1e-4."""
+    rounded, value = f"r.{axis}6", f"r.{axis}"
     return (
-        f"CASE WHEN {value} IS NULL THEN NULL "
-        f"WHEN {value} < 0 AND {rounded} = 0 THEN '-0.0' "
-        f"WHEN {text} ~ '^-?[0-9]+$' THEN {text} || '.0' ELSE {text} END"
+        f"CASE WHEN {rounded} IS NULL THEN NULL "
+        f"WHEN {rounded} = 0 THEN CASE WHEN {value} < 0 THEN '-0.0' ELSE '0.0' END "
+        f"WHEN abs({rounded}) < 0.0001 THEN {rounded}::float8::text "
+        f"WHEN scale(trim_scale({rounded})) = 0 THEN trim_scale({rounded})::text || '.0' "
+        f"ELSE trim_scale({rounded})::text END"
     )
 
 
@@ -64,14 +65,14 @@ FIELDS: list[tuple[str, str, bool]] = [  # (name, SQL text, is a JSON string)
     ("description", "r.description", True),
     ("agency_responsible", "nullif(coalesce(k.agencies ->> c.forward_to, c.forward_to), '')", True),
     ("service_notice", "NULL", True),
-    ("requested_datetime", _day("created_at"), True),
-    ("updated_datetime", _day("updated_at"), True),
+    ("requested_datetime", "created.iso", True),
+    ("updated_datetime", "updated.iso", True),
     ("expected_datetime", "NULL", True),
     ("address", "NULL", True),
     ("address_id", "NULL", True),
     ("zipcode", "NULL", True),
-    ("lat", _coordinate("ST_Y"), False),
-    ("long", _coordinate("ST_X"), False),
+    ("lat", _coordinate("y"), False),
+    ("long", _coordinate("x"), False),
     ("media_url", "k.media_before || r.photo::text || k.media_after", True),
 ]
 
@@ -137,13 +138,26 @@ def open311_requests_body(requests: QuerySet[Report], fmt: str, *, base: str) ->
     are, built by one statement on the queryset's own (routed) database."""
     item, separator = ITEMS[fmt]
     inner, params = _public_rows(requests).query.sql_with_params()
+    # The page's rows in their order, with their local days and rounded coordinates; each
+    # day's text once; then each request's text, joined in the page's order.
     sql = (
-        f"SELECT coalesce(string_agg({item}, %s ORDER BY r.ordinal), ''), count(*) "  # noqa: S608
-        f"FROM (SELECT q.*, row_number() OVER () AS ordinal FROM ({inner}) q) r "
-        "JOIN reports_category c ON c.id = r.category_id, "
-        "(SELECT %s::text AS zone, %s::boolean AS greek, %s::jsonb AS agencies, "
+        "WITH k AS (SELECT %s::text AS zone, %s::boolean AS greek, %s::jsonb AS agencies, "  # noqa: S608
         "%s::text[] AS closed, %s::text AS media_before, %s::text AS media_after, "
-        "%s::text AS illegal) k"
+        "%s::text AS illegal), "
+        "page AS MATERIALIZED (SELECT q.*, "
+        "(q.created_at AT TIME ZONE k.zone)::date AS created_day, "
+        "(q.updated_at AT TIME ZONE k.zone)::date AS updated_day, "
+        "ST_Y(q.public_location) AS y, ST_X(q.public_location) AS x, "
+        "round(ST_Y(q.public_location)::text::numeric, 6) AS y6, "
+        "round(ST_X(q.public_location)::text::numeric, 6) AS x6 "
+        f"FROM (SELECT q.*, row_number() OVER () AS ordinal FROM ({inner}) q) q, k), "
+        f"days AS (SELECT u.d, {DAY_TEXT} AS iso FROM (SELECT d, d::timestamp - "
+        "((d::timestamp AT TIME ZONE k.zone) AT TIME ZONE 'UTC') AS o FROM (SELECT created_day "
+        "FROM page UNION SELECT updated_day FROM page) u(d), k) u) "
+        f"SELECT coalesce(string_agg({item}, %s ORDER BY r.ordinal), ''), count(*) "
+        "FROM page r JOIN reports_category c ON c.id = r.category_id "
+        "JOIN days created ON created.d = r.created_day "
+        "JOIN days updated ON updated.d = r.updated_day, k"
     )
     placeholder = uuid.UUID(int=0)
     media_before, media_after = reverse("reports:photo", args=[placeholder]).split(str(placeholder))
@@ -157,7 +171,7 @@ def open311_requests_body(requests: QuerySet[Report], fmt: str, *, base: str) ->
         XML_ILLEGAL_PATTERN,
     ]
     with connections[requests.db].cursor() as cursor:
-        cursor.execute(sql, [separator, *params, *constants])
+        cursor.execute(sql, [*constants, *params, separator])
         text, count = cursor.fetchone()
     if fmt == "xml":
         body = text and f"<service_requests>{text}</service_requests>"
