@@ -22,7 +22,9 @@ def _queries(client: Client, path: str) -> int:
     return len(queries)
 
 
-def test_the_areas_list_takes_the_same_queries_for_more_areas(client: Client, piraeus: None) -> None:
+def test_the_areas_list_takes_the_same_queries_for_more_areas(
+    client: Client, piraeus: None
+) -> None:
     before = _queries(client, "/api/v1/areas/")
     municipality = Area.objects.get(level=Area.Level.MUNICIPALITY)
     district = Area.objects.filter(parent=municipality).first()

@@ -214,3 +214,29 @@ def test_requests_take_the_same_number_of_queries_for_3_or_30_reports(
     add(27)
     assert len(client.get(f"{BASE}/requests.json").json()) == 30
     assert _queries(client, f"{BASE}/requests.{fmt}") == few
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_coordinates_are_written_as_python_writes_floats(
+    client: Client, varied: list[Report], fmt: str
+) -> None:
+    from django.contrib.gis.geos import Point
+
+    places = [
+        Point(23.0, 37.0, srid=4326),  # whole numbers: "23.0"
+        Point(-0.0000001, 0.00004, srid=4326),  # "-0.0" and an exponent: "4e-05"
+        Point(-23.64651249, 37.1234564999, srid=4326),
+        Point(179.9999996, -89.9999994, srid=4326),
+        None,  # no location at all
+    ]
+    for report, place in zip(varied, places, strict=True):
+        Report.objects.filter(pk=report.pk).update(
+            public_location=place, location=place and Point(23.6465, 37.9425, srid=4326)
+        )
+    query = "start_date=2020-01-01T00:00:00Z"
+    response = client.get(f"{BASE}/requests.{fmt}?{query}")
+    assert response.content == legacy_bytes(fmt, _parsed(query), "en")
+    if fmt == "json":
+        body = response.content
+        for written in (b'"lat": 37.0', b'"long": -0.0', b'"lat": 4e-05', b'"long": 180.0'):
+            assert written in body, written

@@ -22,8 +22,19 @@ from curim.reports.models import ForwardTo, Report, ReportPhoto
 from curim.reports.selectors import OPEN311_CLOSED
 
 XML_DECLARATION = b'<?xml version="1.0" encoding="utf-8"?>'
-# rendering.XML_ILLEGAL as a PostgreSQL pattern (text cannot hold NUL).
-XML_ILLEGAL_PATTERN = "[\\x01-\\x08\\x0b\\x0c\\x0e-\\x1f\\ufffe\\uffff]"
+# The characters of rendering.XML_ILLEGAL, removed by translate() (PostgreSQL text holds no NUL).
+XML_ILLEGAL_CHARACTERS = "".join(
+    chr(code) for code in [*range(0x01, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0xFFFE, 0xFFFF]
+)
+# Values written by the statement itself, which hold nothing to remove or escape in XML.
+XML_PLAIN = {
+    "service_request_id",
+    "status",
+    "requested_datetime",
+    "updated_datetime",
+    "lat",
+    "long",
+}
 NOT_ASCII_JSON = re.compile("[^\x00-\x7e]")  # json.dumps escapes DEL too
 NOT_ASCII_XML = re.compile("[^\x00-\x7f]")
 
@@ -94,12 +105,13 @@ def _xml_item() -> str:
         if value == "NULL":
             parts.append(f"'<{name} />'")
             continue
-        clean = f"regexp_replace({value}, k.illegal, '', 'g')"
-        escaped = f"replace(replace(replace({clean}, '&', '&amp;'), '<', '&lt;'), '>', '&gt;')"
-        parts.append(
-            f"CASE WHEN coalesce({clean}, '') = '' THEN '<{name} />' "
-            f"ELSE '<{name}>' || {escaped} || '</{name}>' END"
-        )
+        if name in XML_PLAIN:
+            escaped = value
+        else:
+            clean = f"nullif(translate({value}, k.illegal, ''), '')"
+            escaped = f"replace(replace(replace({clean}, '&', '&amp;'), '<', '&lt;'), '>', '&gt;')"
+        # ElementTree writes an element without text (None, or "" once cleaned) as "<name />".
+        parts.append(f"coalesce('<{name}>' || {escaped} || '</{name}>', '<{name} />')")
     return "'<request>' || " + " || ".join(parts) + " || '</request>'"
 
 
@@ -168,7 +180,7 @@ def open311_requests_body(requests: QuerySet[Report], fmt: str, *, base: str) ->
         sorted(str(status) for status in OPEN311_CLOSED),
         base + media_before,
         media_after,
-        XML_ILLEGAL_PATTERN,
+        XML_ILLEGAL_CHARACTERS,
     ]
     with connections[requests.db].cursor() as cursor:
         cursor.execute(sql, [*constants, *params, separator])
