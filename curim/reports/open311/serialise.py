@@ -88,34 +88,54 @@ FIELDS: list[tuple[str, str, bool]] = [  # (name, SQL text, is a JSON string)
 ]
 
 
-def _json_item() -> str:
-    parts = []
-    for name, value, is_string in FIELDS:
-        if value == "NULL":
-            parts.append(f"'\"{name}\": null'")
-        else:
-            written = f"to_json({value})::text" if is_string else value
-            parts.append(f"'\"{name}\": ' || coalesce({written}, 'null')")
-    return "'{' || " + " || ', ' || ".join(parts) + " || '}'"
+def _json_field(name: str, value: str, is_string: bool) -> str:
+    if value == "NULL":
+        return f"'\"{name}\": null'"
+    written = f"to_json({value})::text" if is_string else value
+    return f"'\"{name}\": ' || coalesce({written}, 'null')"
 
 
-def _xml_item() -> str:
-    parts = []
-    for name, value, _ in FIELDS:
-        if value == "NULL":
-            parts.append(f"'<{name} />'")
-            continue
-        if name in XML_PLAIN:
-            escaped = value
-        else:
-            clean = f"nullif(translate({value}, k.illegal, ''), '')"
-            escaped = f"replace(replace(replace({clean}, '&', '&amp;'), '<', '&lt;'), '>', '&gt;')"
-        # ElementTree writes an element without text (None, or "" once cleaned) as "<name />".
-        parts.append(f"coalesce('<{name}>' || {escaped} || '</{name}>', '<{name} />')")
+def _xml_field(name: str, value: str, is_string: bool) -> str:
+    if value == "NULL":
+        return f"'<{name} />'"
+    if name in XML_PLAIN:
+        escaped = value
+    else:
+        clean = f"nullif(translate({value}, k.illegal, ''), '')"
+        escaped = f"replace(replace(replace({clean}, '&', '&amp;'), '<', '&lt;'), '>', '&gt;')"
+    # ElementTree writes an element without text (None, or "" once cleaned) as "<name />".
+    return f"coalesce('<{name}>' || {escaped} || '</{name}>', '<{name} />')"
+
+
+WRITERS = {"json": _json_field, "xml": _xml_field}
+WRITERS_SEPARATORS = [("json", ", "), ("xml", "")]
+# Fields of the category alone: written once per category (the `cat` of the statement).
+CATEGORY_FIELDS = {"service_name", "service_code", "agency_responsible"}
+
+
+def _item(fmt: str) -> str:
+    write = WRITERS[fmt]
+    parts = [
+        f"cat.{name}" if name in CATEGORY_FIELDS else write(name, value, is_string)
+        for name, value, is_string in FIELDS
+    ]
+    if fmt == "json":
+        return "'{' || " + " || ', ' || ".join(parts) + " || '}'"
     return "'<request>' || " + " || ".join(parts) + " || '</request>'"
 
 
-ITEMS = {"json": (_json_item(), ", "), "xml": (_xml_item(), "")}
+def _categories(fmt: str) -> str:
+    write = WRITERS[fmt]
+    columns = ", ".join(
+        f"{write(name, value, is_string)} AS {name}"
+        for name, value, is_string in FIELDS
+        if name in CATEGORY_FIELDS
+    )
+    return f"SELECT c.id, {columns} FROM reports_category c, k"  # noqa: S608
+
+
+# Per format: each request's text, the categories' texts, and what separates requests.
+ITEMS = {fmt: (_item(fmt), _categories(fmt), separator) for fmt, separator in WRITERS_SEPARATORS}
 
 
 def _public_rows(requests: QuerySet[Report]) -> QuerySet[Report, Any]:
@@ -148,7 +168,7 @@ def _ascii_json(match: re.Match[str]) -> str:
 def open311_requests_body(requests: QuerySet[Report], fmt: str, *, base: str) -> tuple[bytes, int]:
     """The `service_requests` answer for these requests (in their order) and how many they
     are, built by one statement on the queryset's own (routed) database."""
-    item, separator = ITEMS[fmt]
+    item, categories, separator = ITEMS[fmt]
     inner, params = _public_rows(requests).query.sql_with_params()
     # The page's rows in their order, with their local days and rounded coordinates; each
     # day's text once; then each request's text, joined in the page's order.
@@ -156,6 +176,7 @@ def open311_requests_body(requests: QuerySet[Report], fmt: str, *, base: str) ->
         "WITH k AS (SELECT %s::text AS zone, %s::boolean AS greek, %s::jsonb AS agencies, "  # noqa: S608
         "%s::text[] AS closed, %s::text AS media_before, %s::text AS media_after, "
         "%s::text AS illegal), "
+        f"cat AS ({categories}), "
         "page AS MATERIALIZED (SELECT q.*, "
         "(q.created_at AT TIME ZONE k.zone)::date AS created_day, "
         "(q.updated_at AT TIME ZONE k.zone)::date AS updated_day, "
@@ -167,7 +188,7 @@ def open311_requests_body(requests: QuerySet[Report], fmt: str, *, base: str) ->
         "((d::timestamp AT TIME ZONE k.zone) AT TIME ZONE 'UTC') AS o FROM (SELECT created_day "
         "FROM page UNION SELECT updated_day FROM page) u(d), k) u) "
         f"SELECT coalesce(string_agg({item}, %s ORDER BY r.ordinal), ''), count(*) "
-        "FROM page r JOIN reports_category c ON c.id = r.category_id "
+        "FROM page r JOIN cat ON cat.id = r.category_id "
         "JOIN days created ON created.d = r.created_day "
         "JOIN days updated ON updated.d = r.updated_day, k"
     )
