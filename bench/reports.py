@@ -4,7 +4,7 @@
     for the last year; and the last year's tile against the all-time tile (target ≤ 2×);
 (b) the GeoJSON endpoint for a bbox (≤ 5,000 features) against the FeatureCollection built by
     one SQL statement (target ≤ 1.5×);
-(d) Open311 requests.json and .xml against the GeoJSON list at the same page size (target
+    Open311 requests.json and .xml against that GeoJSON list at the same page size (target
     ≤ 1.5×, that is ≥ 1/1.5 of its throughput);
 (c) report submissions per second against raw INSERTs (target ≥ 0.25×): the submission service
     (placement, report and history row), and for reference the whole HTTP API request,
@@ -230,7 +230,7 @@ def bench_open311(client: Client, batch: int = 5) -> None:
         ours, geojson = paired_median_seconds(
             requests_of(f"/open311/v2/requests.{fmt}"), requests_of(geojson_url), repeat=9
         )
-        name = f"(d) Open311 requests.{fmt} vs GeoJSON list, {n} each"
+        name = f"(b) Open311 requests.{fmt} vs the GeoJSON list, {n} each"
         print(
             ratio_line(name, ours, geojson, "≤ 1.5")
             + f"; {batch / ours:.0f} against {batch / geojson:.0f} requests/s"

@@ -213,7 +213,7 @@ def test_requests_take_the_same_number_of_queries_for_3_or_30_reports(
     few = _queries(client, f"{BASE}/requests.{fmt}")
     add(27)
     assert len(client.get(f"{BASE}/requests.json").json()) == 30
-    assert _queries(client, f"{BASE}/requests.{fmt}") == few
+    assert _queries(client, f"{BASE}/requests.{fmt}") == few == 1  # one statement
 
 
 @pytest.mark.parametrize("fmt", ["json", "xml"])
