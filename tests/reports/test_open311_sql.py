@@ -240,3 +240,24 @@ def test_coordinates_are_written_as_python_writes_floats(
         body = response.content
         for written in (b'"lat": 37.0', b'"long": -0.0', b'"lat": 4e-05', b'"long": 180.0'):
             assert written in body, written
+
+
+def test_the_statement_runs_on_the_database_the_queryset_is_routed_to(
+    varied: list[Report], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.db import connections
+
+    from curim.reports.open311 import serialise
+
+    asked: list[str] = []
+
+    class Recording:
+        def __getitem__(self, alias: str) -> Any:
+            asked.append(alias)
+            return connections["default"]  # the test database stands in for the replica
+
+    monkeypatch.setattr(serialise, "connections", Recording())
+    requests = open311_requests(Open311Query()).using("replica")
+    _, count = serialise.open311_requests_body(requests, "json", base="http://testserver")
+    assert asked == ["replica"]
+    assert count == 4
