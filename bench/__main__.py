@@ -3,7 +3,7 @@
 The floor is the bare SQL (or the raw INSERT) doing the same work in the same run; the ratio
 shows what our code adds over PostgreSQL. Absolute times depend on the machine.
 Usage: python -m bench [--reports N] [--responses N] [--only PART ...]
-(parts: areas, reports, surveys, councils, analytics, load)
+(parts: areas, reports, open311, surveys, councils, analytics, load)
 (default 1,000,000 reports and 100,000 survey responses; seeded once, then reused)
 """
 
@@ -41,7 +41,7 @@ def main() -> None:
     parser.add_argument("--responses", type=int, default=100_000)
     parser.add_argument(
         "--only",
-        choices=["areas", "reports", "surveys", "councils", "analytics", "load"],
+        choices=["areas", "reports", "open311", "surveys", "councils", "analytics", "load"],
         action="append",
         help="run only these parts (repeatable); councils, analytics and load seed the reports too",
     )
@@ -61,6 +61,11 @@ def main() -> None:
         areas.run()
     if "reports" in parts:
         reports.run(total=args.reports)
+    if "open311" in parts and "reports" not in parts:
+        reports.seed(args.reports)
+        from django.test import Client
+
+        reports.bench_open311(Client(HTTP_HOST="localhost"))
     if "councils" in parts:
         reports.seed(args.reports)
         councils.run()

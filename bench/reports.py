@@ -4,6 +4,8 @@
     for the last year; and the last year's tile against the all-time tile (target ≤ 2×);
 (b) the GeoJSON endpoint for a bbox (≤ 5,000 features) against the FeatureCollection built by
     one SQL statement (target ≤ 1.5×);
+    Open311 requests.json and .xml against that GeoJSON list at the same page size (target
+    ≤ 1.5×, that is ≥ 1/1.5 of its throughput);
 (c) report submissions per second against raw INSERTs (target ≥ 0.25×): the submission service
     (placement, report and history row), and for reference the whole HTTP API request,
     anonymous and signed in.
@@ -210,6 +212,31 @@ def bench_geojson(client: Client) -> None:
     print(ratio_line(f"(b) GeoJSON bbox, {count} features", ours, bare, "≤ 1.5"))
 
 
+def bench_open311(client: Client, batch: int = 5) -> None:
+    """Open311 requests (JSON and XML) against the GeoJSON list at the same page size, each a
+    batch of requests through the test client; target ≤ 1.5× (throughput ≥ 1/1.5)."""
+    n = len(client.get("/open311/v2/requests.json").json())
+    geojson_url = f"/api/v1/reports/?limit={n}"
+    assert len(client.get(geojson_url).json()["features"]) == n
+
+    def requests_of(url: str) -> Callable[[], None]:
+        def run() -> None:
+            for _ in range(batch):
+                assert client.get(url).status_code == 200
+
+        return run
+
+    for fmt in ("json", "xml"):
+        ours, geojson = paired_median_seconds(
+            requests_of(f"/open311/v2/requests.{fmt}"), requests_of(geojson_url), repeat=9
+        )
+        name = f"(b) Open311 requests.{fmt} vs the GeoJSON list, {n} each"
+        print(
+            ratio_line(name, ours, geojson, "≤ 1.5")
+            + f"; {batch / ours:.0f} against {batch / geojson:.0f} requests/s"
+        )
+
+
 def bench_submissions(client: Client, n: int = 300) -> None:
     category = Category.objects.get(slug="graffiti")
     body = {
@@ -281,4 +308,5 @@ def run(*, total: int) -> None:
     client.force_login(citizen)  # the signed-in path (its limit is lifted in bench/__main__.py)
     bench_tiles(client)
     bench_geojson(client)
+    bench_open311(client)
     bench_submissions(client)

@@ -5,10 +5,10 @@ synchronously, so there are no tokens.
 """
 
 import uuid
-from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -21,6 +21,7 @@ from curim.core.geometry import GeometryError, point_from_lon_lat
 from curim.reports.models import Report
 from curim.reports.open311 import rendering
 from curim.reports.open311.rendering import error, render
+from curim.reports.open311.serialise import open311_requests_body
 from curim.reports.selectors import (
     Open311Query,
     categories_public,
@@ -66,9 +67,17 @@ def service_definition(request: HttpRequest, code: str, fmt: str) -> HttpRespons
     return render(fmt, "service_definition", {"service_code": code, "attributes": []})
 
 
-def _render_requests(request: HttpRequest, fmt: str, reports: Iterable[Report]) -> HttpResponse:
+def _render_requests(request: HttpRequest, fmt: str, reports: QuerySet[Report]) -> HttpResponse:
+    body, _ = _requests_body(request, fmt, reports)
+    return body
+
+
+def _requests_body(
+    request: HttpRequest, fmt: str, reports: QuerySet[Report]
+) -> tuple[HttpResponse, int]:
     base = request.build_absolute_uri("/").rstrip("/")
-    return render(fmt, "service_requests", [rendering.request(r, base) for r in reports])
+    body, count = open311_requests_body(reports, fmt, base=base)
+    return HttpResponse(body, content_type=rendering.CONTENT_TYPES[fmt]), count
 
 
 @csrf_exempt  # an API authenticated by api_key, not by a browser session
@@ -173,7 +182,7 @@ def request_detail(request: HttpRequest, request_id: str, fmt: str) -> HttpRespo
         public_id = uuid.UUID(request_id)
     except ValueError:
         return error(fmt, 404, "service_request_id not found")
-    reports = list(open311_requests(Open311Query(ids=(public_id,))))
-    if not reports:
+    response, count = _requests_body(request, fmt, open311_requests(Open311Query(ids=(public_id,))))
+    if not count:
         return error(fmt, 404, "service_request_id not found")
-    return _render_requests(request, fmt, reports)
+    return response
