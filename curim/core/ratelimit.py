@@ -39,7 +39,7 @@ def _hit(cache_key: str, *, timeout: int) -> int:
         return 1 if cache.add(cache_key, 1, timeout=timeout) else cache.incr(cache_key)
     redis_key = backend.make_and_validate_key(cache_key)
     client = backend._cache.get_client(redis_key, write=True)  # type: ignore[attr-defined]
-    with client.pipeline(transaction=True) as pipe:
+    with client.pipeline(transaction=False) as pipe:
         pipe.incr(redis_key)
         pipe.expire(redis_key, timeout, nx=True)
         hits, _ = pipe.execute()
