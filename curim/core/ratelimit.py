@@ -11,6 +11,7 @@ import time
 
 from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
 from django.core.cache.backends.redis import RedisCache
+from django.utils.connection import ConnectionProxy
 
 logger = logging.getLogger(__name__)
 
@@ -34,7 +35,7 @@ def rate_limit_exceeded(
 def _hit(cache_key: str, *, timeout: int) -> int:
     """Count one hit; the hits of the window so far. On Redis one round trip (INCR, and EXPIRE
     for a counter that INCR has just created); on any other cache its add then incr."""
-    backend = caches[DEFAULT_CACHE_ALIAS]
+    backend = caches[DEFAULT_CACHE_ALIAS] if isinstance(cache, ConnectionProxy) else cache
     if not isinstance(backend, RedisCache):
         return 1 if cache.add(cache_key, 1, timeout=timeout) else cache.incr(cache_key)
     redis_key = backend.make_and_validate_key(cache_key)
