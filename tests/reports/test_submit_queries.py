@@ -12,7 +12,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from curim.accounts.models import User
-from curim.reports.models import Follow, Report
+from curim.reports.models import Category, Follow, Report
 from tests.reports.conftest import report_body
 
 pytestmark = pytest.mark.usefixtures("piraeus")
@@ -70,3 +70,14 @@ def test_a_signed_in_submission_adds_only_the_session_and_the_account(
     report = Report.objects.latest("pk")
     assert report.reporter == citizen
     assert Follow.objects.filter(report=report, user=citizen).exists()
+
+
+def test_a_category_taken_out_of_use_is_refused_at_once(client: Client) -> None:
+    # The process's copy of the categories is emptied when one is saved (as the admin does).
+    assert client.post(URL, report_body(), content_type="application/json").status_code == 201
+    graffiti = Category.objects.get(slug=report_body()["category"])
+    graffiti.is_active = False
+    graffiti.save()
+    response = client.post(URL, report_body(), content_type="application/json")
+    assert response.status_code == 400
+    assert "category" in response.json()
