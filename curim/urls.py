@@ -25,6 +25,9 @@ api_v1 = [
 ]
 
 urlpatterns = [
+    # First: the API is what clients call most (a submission's path is found without walking
+    # every page's patterns); no page's pattern starts with "api/v1/".
+    path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("", include("curim.core.urls")),
     path("accounts/", include("curim.accounts.urls")),
     path("", include("curim.reports.urls")),
@@ -36,7 +39,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript_catalog"),
     path("admin/", admin.site.urls),
-    path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("open311/v2/", include("curim.reports.open311.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     # The API's reference, drawn from the schema on the design system (curim/core/api_reference.py).

@@ -22,6 +22,7 @@ from curim.accounts.models import User
 from curim.accounts.roles import Role
 from curim.celery import app as celery_app
 from curim.core.models import OutboxTask
+from curim.reports.categories import categories_forget
 from tests.factories import user_create, user_with_role
 from tests.processes import dies_with_this_process, process_stop
 
@@ -109,6 +110,8 @@ def cache_settings_for_tests() -> dict[str, Any]:
 def _test_cache(settings: SettingsWrapper) -> None:
     settings.CACHES = cache_settings_for_tests()
     cache.clear()
+    # Each process keeps the active categories; a test's rolled-back changes must not stay.
+    categories_forget()
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

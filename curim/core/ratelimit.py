@@ -9,7 +9,9 @@ After a Redis failure earlier in the same request the cache refuses at once
 import logging
 import time
 
-from django.core.cache import cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
+from django.core.cache.backends.redis import RedisCache
+from django.utils.connection import ConnectionProxy
 
 logger = logging.getLogger(__name__)
 
@@ -23,12 +25,26 @@ def rate_limit_exceeded(
     window = int(time.time() // window_s)
     cache_key = f"ratelimit:{scope}:{key}:{window}"
     try:
-        added = cache.add(cache_key, 1, timeout=window_s + 5)
-        hits = 1 if added else cache.incr(cache_key)
+        hits = _hit(cache_key, timeout=window_s + 5)
     except Exception as exc:  # the cache being down must not block citizens
         logger.warning("rate limit %s not enforced: cache unavailable (%s)", scope, exc)
         return fail_closed
     return hits > limit
+
+
+def _hit(cache_key: str, *, timeout: int) -> int:
+    """Count one hit; the hits of the window so far. On Redis one round trip (INCR, and EXPIRE
+    for a counter that INCR has just created); on any other cache its add then incr."""
+    backend = caches[DEFAULT_CACHE_ALIAS] if isinstance(cache, ConnectionProxy) else cache
+    if not isinstance(backend, RedisCache):
+        return 1 if cache.add(cache_key, 1, timeout=timeout) else cache.incr(cache_key)
+    redis_key = backend.make_and_validate_key(cache_key)
+    client = backend._cache.get_client(redis_key, write=True)  # type: ignore[attr-defined]
+    with client.pipeline(transaction=False) as pipe:
+        pipe.incr(redis_key)
+        pipe.expire(redis_key, timeout, nx=True)
+        hits, _ = pipe.execute()
+    return int(hits)
 
 
 def rate_limit_reached(*, scope: str, key: str, limit: int, window_s: int) -> bool:

@@ -16,7 +16,7 @@ from pytest_django.fixtures import Settings as SettingsWrapper
 from curim.accounts.models import User
 from curim.accounts.roles import Role
 from curim.reports.locations import placement
-from curim.reports.models import Category, Report, ReportEvent
+from curim.reports.models import Category, Follow, Report, ReportEvent
 from curim.reports.services.submission import ReportDraft, report_submit
 from tests.factories import user_with_role
 from tests.reports.conftest import CENTRE, report_body
@@ -261,7 +261,7 @@ def test_the_placed_insert_writes_every_column_of_the_report_and_its_history_lin
     citizen: User,
 ) -> None:
     # The one-statement insert of a located report must write what the ORM would: every column
-    # of both models (a new field included), with the same values as the ORM's own insert.
+    # of the three models (a new field included), with the same values as the ORM's own insert.
     when = timezone.now()
 
     def draft(category: str, **fields: Any) -> ReportDraft:
@@ -283,6 +283,7 @@ def test_the_placed_insert_writes_every_column_of_the_report_and_its_history_lin
     sql = next(q["sql"] for q in queries.captured_queries if "reports_reportevent" in q["sql"])
     assert _inserted_columns(sql, "reports_report") == _columns(Report)
     assert _inserted_columns(sql, "reports_reportevent") == _columns(ReportEvent)
+    assert _inserted_columns(sql, "reports_follow") == _columns(Follow)
 
     unplaced, _ = report_submit(
         draft=draft("phishing", cyber_channel="sms"), reporter=citizen, client_address="192.0.2.1"
@@ -294,6 +295,11 @@ def test_the_placed_insert_writes_every_column_of_the_report_and_its_history_lin
         return {key: value for key, value in row.items() if key not in different}
 
     assert event_row(placed) == event_row(unplaced)
+    # The reporter follows both, as the ORM's insert of the unplaced report's follow row says.
+    assert list(Follow.objects.filter(report=placed).values_list("user", flat=True)) == [citizen.pk]
+    assert list(Follow.objects.filter(report=unplaced).values_list("user", flat=True)) == [
+        citizen.pk
+    ]
     stored = dict(Report.objects.filter(pk=placed.pk).values().get())
     for field in Report._meta.concrete_fields:
         if field.column not in {"public_point_3857", "location", "public_location"}:

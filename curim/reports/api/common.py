@@ -22,6 +22,7 @@ from rest_framework.validators import ProhibitSurrogateCharactersValidator
 
 from curim.core.geometry import GeometryError, bbox_from_text
 from curim.core.ratelimit import rate_limit_exceeded
+from curim.reports.categories import category_active_cached
 from curim.reports.models import Category
 from curim.reports.selectors import (
     ReportFilter,
@@ -122,7 +123,11 @@ class CategoryField(serializers.SlugRelatedField[Category]):
         unstorable_refused(data)
         if not isinstance(data, str) or len(data) > CATEGORY_CODE_MAX:
             self.fail("invalid")  # not a code at all: neither looked up nor echoed
-        return super().to_internal_value(data)
+        # The active categories this process keeps (the queryset above, without a query).
+        category = category_active_cached(data)
+        if category is None:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data)
+        return category
 
 
 # Every way a number field can be refused; the forms show one plain message for all of them.

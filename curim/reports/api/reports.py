@@ -1,6 +1,7 @@
 """Reports through the API: categories, submit, list as GeoJSON, read one, the duplicate hint,
 and the counts a selection holds (a cell of the risk map)."""
 
+import copy
 import hashlib
 import json
 import re
@@ -107,6 +108,21 @@ class ReportCreateSerializer(serializers.Serializer[Any]):
     idempotency_key = serializers.CharField(max_length=64, required=False, allow_blank=True)
     # A field people never see; bots fill it in.
     website = serializers.CharField(required=False, allow_blank=True, write_only=True)
+
+    def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
+        # DRF deep-copies the declared fields for every submission, each lazy error message
+        # included; a field built again from its own arguments is the same, for a fraction of
+        # the cost. Only a list's child field is copied, so that each list binds its own.
+        return {
+            name: type(field)(
+                *field._args,  # type: ignore[attr-defined]
+                **{
+                    key: copy.deepcopy(value) if key == "child" else value
+                    for key, value in field._kwargs.items()  # type: ignore[attr-defined]
+                },
+            )
+            for name, field in self._declared_fields.items()
+        }
 
     def validate(self, data: dict[str, Any]) -> dict[str, Any]:
         lat, lon = data.get("latitude"), data.get("longitude")

@@ -78,21 +78,22 @@ def report_submit(
         kind=ReportEvent.Kind.SUBMITTED, actor=reporter, to_status=report.status, is_public=True
     )
     stored: list[ReportPhoto] = []
-    # A located report without photos or follower is written by one statement, atomic by
-    # itself; anything more needs a transaction around the writes.
-    alone = report.location is not None and not photos and report.reporter is None
+    # A located report without photos is written by one statement (report, history row and
+    # follower), atomic by itself; anything more needs a transaction around the writes.
+    # The reporter follows the report (a Follow row), written by the same statement.
+    follow = None if report.reporter is None else Follow(user=report.reporter)
+    alone = report.location is not None and not photos
     try:
         with nullcontext() if alone else transaction.atomic():
             if report.location is not None:
-                report_insert_placed(report, event)
+                report_insert_placed(report, event, follow)
             else:
                 report.save()
                 event.report = report
                 event.save()
-            if report.reporter is not None:
-                follow = Follow(report=report, user=report.reporter)
-                follow.full_clean(exclude=["report", "user"], validate_constraints=False)
-                follow.save()
+                if follow is not None:
+                    follow.report = report
+                    follow.save()
             for photo in photos or []:
                 stored.append(_photo_write(report, photo))
     except Exception as error:
@@ -197,10 +198,14 @@ inserted AS (
 ),
 event AS (
   INSERT INTO {event_table} ({event_columns}) SELECT {event_values} FROM inserted
-)
+){follow}
 SELECT placed.inside, inserted.{report_pk}, inserted.area_id, inserted.x, inserted.y
 FROM placed LEFT JOIN inserted ON true
 """
+INSERT_FOLLOW = """,
+follow AS (
+  INSERT INTO {follow_table} ({follow_columns}) SELECT {follow_values} FROM inserted
+)"""
 # Columns the statement computes itself instead of taking from the model instances.
 PLACED_COLUMNS = {
     "location": "placed.pt",
@@ -233,8 +238,9 @@ def insert_columns(
     return ", ".join(columns), ", ".join(values)
 
 
-def report_insert_placed(report: Report, event: ReportEvent) -> None:
-    """Place and insert a located report, with its first history line, in one statement.
+def report_insert_placed(report: Report, event: ReportEvent, follow: Follow | None = None) -> None:
+    """Place and insert a located report, with its first history line (and its reporter's
+    Follow row, when given), in one statement.
 
     Raises ValidationError, having written nothing, when the point is outside the municipality.
     """
@@ -253,6 +259,17 @@ def report_insert_placed(report: Report, event: ReportEvent) -> None:
     event_columns, event_values = insert_columns(
         event, {event_report: f"inserted.{report_pk}"}, params, "e"
     )
+    follow_sql = ""
+    if follow is not None:
+        follow_report = Follow._meta.get_field("report").column
+        follow_columns, follow_values = insert_columns(
+            follow, {follow_report: f"inserted.{report_pk}"}, params, "f"
+        )
+        follow_sql = INSERT_FOLLOW.format(
+            follow_table=quote(Follow._meta.db_table),
+            follow_columns=follow_columns,
+            follow_values=follow_values,
+        )
     sql = PLACED_CTE + INSERT_AFTER_PLACED.format(
         report_table=quote(Report._meta.db_table),
         report_columns=report_columns,
@@ -261,6 +278,7 @@ def report_insert_placed(report: Report, event: ReportEvent) -> None:
         event_table=quote(ReportEvent._meta.db_table),
         event_columns=event_columns,
         event_values=event_values,
+        follow=follow_sql,
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
