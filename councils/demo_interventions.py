@@ -28,8 +28,8 @@ LINKS: dict[str, tuple[str, ...]] = {
         "Students trained on the CURiM app",
     ),
     "shop_watch": ("Shop owners trained against repeated targeted crime",),
-    # The playgrounds were repaired of their graffiti and vandalism with their neighbours.
-    "graffiti": ("Renovation of eight playgrounds in the 5th district",),
+    # Safe places for young people to meet: the renovated playgrounds of the 5th district.
+    "sports_nights": ("Renovation of eight playgrounds in the 5th district",),
     "mediators": (
         "Advisory meeting with the residents of the 5th district",
         "Advisory meeting on safety around the port",

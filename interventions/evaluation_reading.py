@@ -63,6 +63,31 @@ WDQ_MEANING: dict[str, StrOrPromise] = {
     "undefined": gettext_lazy("It cannot be computed on these counts (a zero before)."),
 }
 
+# The methods as the evaluations store them (interventions/services/evaluations.py, METHOD_*: the
+# API gives them as they are) and as the pages name them, in the reader's language.
+METHOD_NAMES: dict[str, StrOrPromise] = {
+    "Poisson difference-in-differences (area and period fixed effects)": gettext_lazy(
+        "Poisson difference-in-differences (area and period fixed effects)"
+    ),
+    "Poisson difference-in-differences (area and period fixed effects); weighted displacement "
+    "difference and quotient": gettext_lazy(
+        "Poisson difference-in-differences (area and period fixed effects); weighted "
+        "displacement difference and quotient"
+    ),
+    "Poisson difference-in-differences over sites and matched grid cells (unit and period "
+    "fixed effects); weighted displacement difference and quotient": gettext_lazy(
+        "Poisson difference-in-differences over sites and matched grid cells (unit and period "
+        "fixed effects); weighted displacement difference and quotient"
+    ),
+}
+
+
+def method_name(method: str) -> str:
+    """An evaluation's method in the reader's language (a method of an older release as it
+    was stored)."""
+    return str(METHOD_NAMES.get(method, method))
+
+
 UNCLEAR = "unclear"
 FEWER = "fewer"
 MORE = "more"
@@ -238,6 +263,7 @@ class Reading:
     verdict: Verdict | None
     sms_meaning: StrOrPromise
     comparison_names: list[str]
+    method_name: str
     withheld: bool = False
 
 
@@ -254,6 +280,7 @@ def reading(evaluation: Evaluation, *, reads_all: bool = False) -> Reading:
         verdict=verdict(result) if done else None,
         sms_meaning=SMS_MEANING.get(evaluation.sms_level or 0, ""),
         comparison_names=names,
+        method_name=method_name(evaluation.method),
         withheld=done and not reads_all and rests_on_small_counts(result),
     )
 

@@ -23,7 +23,7 @@ from curim.accounts.models import User
 from curim.accounts.roles import Role, user_has_role
 from curim.reports.models import Report
 from curim.reports.selectors import ReportFollowUp, reports_public
-from interventions.evaluation_reading import rests_on_small_counts
+from interventions.evaluation_reading import method_name, rests_on_small_counts
 from interventions.models import (
     Evaluation,
     EvaluationStatus,
@@ -201,7 +201,7 @@ def _headline(intervention: Intervention, *, reads_all: bool) -> InterventionHea
         starts_on=intervention.starts_on,
         ends_on=intervention.ends_on,
         evaluation_version=evaluation.version if evaluation else None,
-        method=evaluation.method if evaluation else "",
+        method=method_name(evaluation.method) if evaluation else "",
         estimate=estimate,
         ci_low=low,
         ci_high=high,

@@ -219,10 +219,12 @@ def test_the_council_demo_walks_the_loop_to_the_demo_interventions(db: None) -> 
     assert "6 recommendations linked to the demo interventions" in out.getvalue()
     playgrounds = demo_playgrounds()
     assert playgrounds is not None
-    graffiti = Recommendation.objects.get(title_en="Remove graffiti with the neighbourhoods")
-    assert list(graffiti.interventions.all()) == [playgrounds]
+    young_people = Recommendation.objects.get(
+        title_en="Sports nights for young people in the school yards"
+    )
+    assert list(young_people.interventions.all()) == [playgrounds]
     assert Measure.objects.filter(interventions=playgrounds).count() == 1
-    page = Client().get(f"/council/recommendations/{graffiti.reference}/").content.decode()
+    page = Client().get(f"/council/recommendations/{young_people.reference}/").content.decode()
     assert playgrounds.title_en in page
     assert f"/interventions/{playgrounds.reference}/" in page
     assert "fewer" in page  # the measured change, in words
