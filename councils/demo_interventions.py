@@ -34,7 +34,6 @@ LINKS: dict[str, tuple[str, ...]] = {
         "Advisory meeting with the residents of the 5th district",
         "Advisory meeting on safety around the port",
     ),
-    "night_buses": ("CCTV at the entrance of the metro station",),
 }
 
 

@@ -296,8 +296,14 @@ def comparison_shown(result: dict[str, Any], *, reads_all: bool) -> dict[str, An
     comparison = dict(result.get("comparison", {}))
     broken = broken_groups(result, reads_all=reads_all)
     areas = comparison.get("areas", [])
+    # A spatial design's areas are counted whole: the own area's count holds the treated zone,
+    # the ring and the ring's control, and a comparison area's count less its row gives what of
+    # the ring's zone falls in it. The public reads the zones' counts, not these.
+    spatial = result.get("design") == "spatial"
     areas_hidden = not reads_all and (
-        ("control", "before") in broken or _any_small(a.get("before_count") for a in areas)
+        spatial
+        or ("control", "before") in broken
+        or _any_small(a.get("before_count") for a in areas)
     )
     comparison["areas"] = [
         {
@@ -323,6 +329,12 @@ def comparison_shown(result: dict[str, Any], *, reads_all: bool) -> dict[str, An
             site: None if sites_hidden else shown(n, reads_all=reads_all)
             for site, n in sites.items()
         }
+    if "own_before_count" in comparison:
+        comparison["own_before_count"] = (
+            None
+            if spatial and not reads_all
+            else shown(comparison["own_before_count"], reads_all=reads_all)
+        )
     return comparison
 
 
@@ -335,8 +347,6 @@ def published_result(
     of a spatial one, and the survey's indicator changes when the reader may read both waves."""
     result = evaluation.result or {}
     comparison = comparison_shown(result, reads_all=reads_all)
-    if "own_before_count" in comparison:
-        comparison["own_before_count"] = shown(comparison["own_before_count"], reads_all=reads_all)
     displacement = displacement_shown(result, reads_all=reads_all)
     survey = result.get("survey") or {}
     found = verdict(result)

@@ -33,6 +33,7 @@ from interventions.models import (
     Proposal,
     Session,
 )
+from surveys.selectors import waves_readable_by
 
 READ_ALL_ROLES = (Role.COUNCIL_MEMBER, Role.COUNCIL_SECRETARY, Role.ANALYST, Role.ADMIN)
 EDIT_ROLES = (Role.COUNCIL_SECRETARY, Role.ANALYST, Role.ADMIN)
@@ -399,3 +400,13 @@ def sessions_shown_with(intervention: Intervention) -> QuerySet[Session]:
     return intervention.sessions.prefetch_related("participants", "proposals").order_by(
         "held_on", "pk"
     )
+
+
+def survey_readable(user: User | AnonymousUser, result: dict[str, object]) -> bool:
+    """Whether this reader may read an evaluation's survey part: both waves it compares must
+    be waves the reader may read (the public: both published), as the survey module says."""
+    survey = result.get("survey")
+    if not isinstance(survey, dict):
+        return False
+    codes = {survey.get("survey_from"), survey.get("survey_to")} - {None}
+    return len(codes) == 2 and waves_readable_by(user).filter(code__in=codes).count() == 2

@@ -7,8 +7,9 @@ dashboard, the analytics) read there; every other read, and every write, stays o
 A replica may lag the primary by a moment, so whoever just wrote (a citizen who submitted, a
 moderator who published) reads from the primary for `REPLICA_PIN_SECONDS` after: any POST, PUT,
 PATCH or DELETE sets a short cookie that pins their next reads there (read-your-writes). API
-clients without cookies read lists from the replica; their reads of single records (a report's
-page, an Open311 request) stay on the primary anyway.
+clients without cookies read lists from the replica (Open311's `requests.json` too, also when
+it is asked for one request by id); their reads of a report's page stay on the primary. Who is
+signed in, with which roles and tokens, is always read from the primary (`PRIMARY_APPS`).
 
 The choice is made here, once per request (`ReplicaReadsMiddleware`), and the database router
 reads it; views know nothing of it. Without a replica configured, the router answers None (the
@@ -30,7 +31,9 @@ PIN_COOKIE = "curim_primary"
 SAFE_METHODS = frozenset({"GET", "HEAD"})
 
 # The views whose GET reads may lag the primary by a moment: lists and figures that many read
-# and no one has just changed (the writer is pinned to the primary). By URL name.
+# and no one has just changed (the writer is pinned to the primary). By URL name. Not the
+# tiles: a tile is cached under the public set's version, so one built on a replica that has
+# not replayed a moderation yet would be served, stale, under the new version for a minute.
 REPLICA_VIEWS = frozenset(
     {
         "core:home",
@@ -39,7 +42,6 @@ REPLICA_VIEWS = frozenset(
         "api:report_list",
         "api:report_nearby",
         "api:report_summary",
-        "api:report_tile",
         "open311:discovery",
         "open311:services",
         "open311:requests",
@@ -54,6 +56,11 @@ REPLICA_VIEWS = frozenset(
         "api:intervention_list",
     }
 )
+
+# What is always read from the primary: who is signed in, with which roles and tokens, and the
+# login records (a token revoked or a role removed must stop working at once, not when the
+# replica replays it).
+PRIMARY_APPS = frozenset({"accounts", "auth", "knox", "sessions", "axes", "contenttypes"})
 
 # Whether this request's reads may go to the replica; False outside requests (tasks, commands).
 _reads_from_replica: ContextVar[bool] = ContextVar("reads_from_replica", default=False)
@@ -74,7 +81,11 @@ class ReplicaRouter:
     other read (None: Django's default database) and every write to the primary."""
 
     def db_for_read(self, model: type[Model], **hints: Any) -> str | None:
-        if _reads_from_replica.get() and replica_configured():
+        if (
+            _reads_from_replica.get()
+            and replica_configured()
+            and model._meta.app_label not in PRIMARY_APPS
+        ):
             return REPLICA
         return None
 

@@ -10,6 +10,7 @@ import copy
 import time
 from typing import Any
 
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
@@ -27,7 +28,10 @@ def category_active_cached(slug: str) -> Category | None:
     read_at, by_slug = _active
     now = time.monotonic()
     if now - read_at > CATEGORIES_TTL_S:
-        by_slug = {category.slug: category for category in Category.objects.filter(is_active=True)}
+        # From the primary, whatever the request reads (curim/core/replica.py): a replica that
+        # lags would hand a category deactivated a moment ago back for another 30 s.
+        active = Category.objects.using(DEFAULT_DB_ALIAS).filter(is_active=True)
+        by_slug = {category.slug: category for category in active}
         _active = (now, by_slug)
     category = by_slug.get(slug)
     # A copy: the caller may set attributes on it (or on its state) without touching others'.

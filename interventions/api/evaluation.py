@@ -21,8 +21,12 @@ from rest_framework.views import APIView
 
 import interventions.converters  # noqa: F401  (registers <intervention_ref:…>)
 from interventions.evaluation_reading import published_result
-from interventions.selectors import evaluation_latest, intervention_get, user_reads_all
-from surveys.selectors import waves_readable_by
+from interventions.selectors import (
+    evaluation_latest,
+    intervention_get,
+    survey_readable,
+    user_reads_all,
+)
 
 
 class EvaluationNotFoundSerializer(serializers.Serializer[dict[str, Any]]):
@@ -180,11 +184,7 @@ class InterventionEvaluation(APIView):
         evaluation = evaluation_latest(intervention)
         if evaluation is None:
             raise NotFound(_("This intervention has no finished evaluation yet."))
-        survey = (evaluation.result or {}).get("survey") or {}
-        codes = {survey.get("survey_from"), survey.get("survey_to")} - {None}
-        readable = len(codes) == 2 and (
-            waves_readable_by(request.user).filter(code__in=codes).count() == 2
-        )
+        readable = survey_readable(request.user, evaluation.result or {})
         return Response(
             published_result(
                 evaluation, reads_all=user_reads_all(request.user), survey_readable=readable

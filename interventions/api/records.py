@@ -32,6 +32,7 @@ from rest_framework.views import APIView
 import interventions.converters  # noqa: F401  (registers <intervention_ref:…>)
 from curim.core.geometry import GeometryError, bbox_from_text
 from curim.reports.api.common import GEOJSON, GeoJSONNegotiation, geojson_response
+from interventions.evaluation_reading import rests_on_small_counts
 from interventions.models import (
     Evaluation,
     EvaluationStatus,
@@ -150,8 +151,12 @@ def detail_url(request: Request, reference: str) -> str:
 def feature(
     request: Request, intervention: Intervention, latest: Evaluation | None
 ) -> dict[str, Any]:
-    """One intervention as a GeoJSON Feature: public fields only, flat, for GIS tools."""
+    """One intervention as a GeoJSON Feature: public fields only, flat, for GIS tools. The
+    latest evaluation's figures are withheld from the public when they rest on small counts,
+    as on its page and in its detail (`rests_on_small_counts`)."""
     result = latest.result if latest is not None and isinstance(latest.result, dict) else {}
+    if result and not user_reads_all(request.user) and rests_on_small_counts(result):
+        result = {}
     geometry = getattr(intervention, "geometry_geojson", None)
     properties = {
         "reference": intervention.reference,

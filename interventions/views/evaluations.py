@@ -51,6 +51,7 @@ from interventions.models.evaluations import EMMIE_HEADINGS, EMMIE_MAX
 from interventions.selectors import (
     evaluation_inputs_get,
     intervention_get,
+    survey_readable,
     user_evaluates,
     user_reads_all,
 )
@@ -305,7 +306,9 @@ def _result_page(
         "indicators": [
             {**row, "name": _bilingual(row)}
             for row in result.get("survey", {}).get("indicators", [])
-        ],
+        ]
+        if survey_readable(request.user, result)
+        else [],
         "reads_all": reads_all,
         "emmie_form": emmie if evaluates else None,
         "emmie_rows": [

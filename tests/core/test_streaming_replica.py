@@ -307,3 +307,26 @@ def test_every_view_read_from_the_replica_is_in_the_urlconf() -> None:
         f"{space}{pattern.name}" for space, _, pattern in _patterns(get_resolver().url_patterns)
     }
     assert sorted(REPLICA_VIEWS - names) == []
+
+
+def test_who_is_signed_in_is_always_read_from_the_primary(settings: Any) -> None:
+    """Within a request marked for the replica, the accounts, sessions, tokens and login
+    records are still read from the primary: a revoked token or role stops at once."""
+    from django.contrib.sessions.models import Session
+    from knox.models import AuthToken
+
+    from curim.accounts.models import User
+    from curim.core import replica
+    from curim.reports.models import Report
+
+    settings.DATABASES = {**settings.DATABASES, replica.REPLICA: settings.DATABASES["default"]}
+    router = replica.ReplicaRouter()
+    token = replica._reads_from_replica.set(True)
+    try:
+        assert router.db_for_read(Report) == replica.REPLICA
+        for model in (User, Session, AuthToken):
+            assert router.db_for_read(model) is None, model
+        assert router.db_for_write(Report) == "default"
+    finally:
+        replica._reads_from_replica.reset(token)
+    assert router.db_for_read(Report) is None  # outside a marked request

@@ -216,7 +216,7 @@ def test_the_council_demo_walks_the_loop_to_the_demo_interventions(db: None) -> 
         call_command(command, "--force", stdout=StringIO())
     out = StringIO()
     call_command("councils_demo_load", "--force", stdout=out)
-    assert "6 recommendations linked to the demo interventions" in out.getvalue()
+    assert "5 recommendations linked to the demo interventions" in out.getvalue()
     playgrounds = demo_playgrounds()
     assert playgrounds is not None
     young_people = Recommendation.objects.get(

@@ -139,3 +139,25 @@ def test_the_api_reads_the_same() -> None:
     assert [r["before"] for r in public["counts"] if r["role"] == "treated"] == [None, None]
     assert public["comparison"]["site_before_counts"] == {"0": None, "1": None}
     assert public["displacement_counts"]["treated"] == [7, 10]
+
+
+def test_a_spatial_design_s_whole_area_counts_are_the_council_s_only() -> None:
+    """In a spatial design the own area's count holds the treated zone, the ring and the ring's
+    control (and a comparison area's count less its row gives what of the ring falls in it):
+    the public reads the zones' counts, not the whole areas'."""
+    result = {
+        "design": "spatial",
+        "counts": [
+            {"zone": "treated", "role": "treated", "code": "treated", "before": 2, "after": 4},
+            {"zone": "ring", "role": "ring", "code": "ring", "before": 10, "after": 9},
+            {"zone": "rc", "role": "ring_control", "code": "p5", "before": 28, "after": 30},
+            {"zone": "c1", "role": "control", "code": "p1", "before": 30, "after": 25},
+        ],
+        "comparison": {"areas": [{"code": "p1", "before_count": 31}], "own_before_count": 40},
+    }
+    public = comparison_shown(result, reads_all=False)
+    assert public["own_before_count"] is None
+    assert [a["before_count"] for a in public["areas"]] == [None]
+    council = comparison_shown(result, reads_all=True)
+    assert council["own_before_count"] == 40
+    assert [a["before_count"] for a in council["areas"]] == [31]

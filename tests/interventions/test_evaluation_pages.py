@@ -313,3 +313,28 @@ def test_a_failure_while_computing_is_unanswered_with_a_message_not_a_crash(
     assert found.result == {"code": "error"}
     assert "could not be computed" in found.message
     assert evaluation_compute(evaluation_id=999_999) is None
+
+
+@pytest.mark.django_db
+def test_the_survey_part_and_the_list_s_figures_follow_the_public_rules(piraeus: None) -> None:
+    """The evaluation page shows the survey's indicators only to those who may read both
+    waves (the public: both published), as the API does; the interventions list withholds the
+    figures that rest on small counts, as the page and the detail do."""
+    intervention = intervention_make(area_code="piraeus-2")
+    Survey.objects.create(code="unpublished-a", title_en="A", title_el="Α")
+    Survey.objects.create(code="unpublished-b", title_en="B", title_el="Β")
+    survey = {
+        "survey_from": "unpublished-a",
+        "survey_to": "unpublished-b",
+        "indicators": [{"code": "fear", "name_en": "Fear index", "name_el": "Φόβος"}],
+    }
+    finished_evaluation(intervention, survey=survey)
+    page = reverse("interventions:evaluation", args=[intervention.reference, 1])
+    assert "Fear index" not in Client().get(page).content.decode()
+    assert "Fear index" in _as(Role.COUNCIL_MEMBER).get(page).content.decode()
+    listed = Client().get("/api/v1/interventions/").json()["features"]
+    mine = [f["properties"] for f in listed if f["id"] == intervention.reference]
+    assert mine and mine[0]["estimate"] is None and mine[0]["ci_low"] is None
+    council = _as(Role.COUNCIL_MEMBER).get("/api/v1/interventions/").json()["features"]
+    theirs = [f["properties"] for f in council if f["id"] == intervention.reference]
+    assert theirs[0]["estimate"] == -0.5
