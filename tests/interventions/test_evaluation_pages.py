@@ -334,7 +334,8 @@ def test_the_survey_part_and_the_list_s_figures_follow_the_public_rules(piraeus:
     assert "Fear index" in _as(Role.COUNCIL_MEMBER).get(page).content.decode()
     listed = Client().get("/api/v1/interventions/").json()["features"]
     mine = [f["properties"] for f in listed if f["id"] == intervention.reference]
-    assert mine and mine[0]["estimate"] is None and mine[0]["ci_low"] is None
+    assert len(mine) == 1
+    assert (mine[0]["estimate"], mine[0]["ci_low"]) == (None, None)
     council = _as(Role.COUNCIL_MEMBER).get("/api/v1/interventions/").json()["features"]
     theirs = [f["properties"] for f in council if f["id"] == intervention.reference]
     assert theirs[0]["estimate"] == -0.5
