@@ -180,7 +180,7 @@ def test_the_public_follows_a_report_to_its_intervention_and_recommendation_in_g
     # −39 % (−59 % to −10 %), whole percents; level 3 of 5; the method.
     expect(effect).to_contain_text(re.compile(r"-39%[\s\S]+-59%\D+-10%"))
     expect(effect).to_contain_text(re.compile(r"\b3\b\D{1,12}\b5\b"))
-    expect(effect).to_contain_text("Poisson difference-in-differences")
+    expect(effect).to_contain_text("Διαφορά των διαφορών Poisson")  # the method, in Greek
     assert problems_on(page, phone=False) == []
 
     # And back to the intervention, still in Greek.
