@@ -39,7 +39,7 @@ from curim.accounts.models import User
 from curim.analytics.models import RunAudience, Sources
 from curim.analytics.selectors.events import EventQuery, events_sql
 from curim.areas.models import Area
-from interventions.models import Evaluation, EvaluationStatus, Intervention
+from interventions.models import Evaluation, EvaluationStatus, Intervention, Session
 from interventions.selectors import user_reads_all
 from surveys.models import Indicator, Survey
 from surveys.selectors import estimates_visible_to
@@ -516,10 +516,19 @@ class SurveyWaves:
 
 def survey_waves(intervention: Intervention) -> SurveyWaves:
     """The last wave created before the intervention started and the first created after it
-    ended (None when there is none)."""
+    ended (None when there is none). Waves of the baseline survey only: a session's short
+    questionnaire before or after (`Session.survey_before`, `survey_after`) asks a class or a
+    group, not the district, and is never taken for one."""
     if intervention.starts_on is None or intervention.ends_on is None:
         return SurveyWaves(None, None)
-    waves = Survey.objects.order_by("created_at", "pk")
+    sessions = Session.objects.all()
+    waves = (
+        Survey.objects.exclude(
+            pk__in=sessions.filter(survey_before__isnull=False).values("survey_before")
+        )
+        .exclude(pk__in=sessions.filter(survey_after__isnull=False).values("survey_after"))
+        .order_by("created_at", "pk")
+    )
     before = waves.filter(created_at__lt=local_midnight(intervention.starts_on)).last()
     after = waves.filter(
         created_at__gte=local_midnight(intervention.ends_on + timedelta(days=1))

@@ -18,7 +18,13 @@ from curim.areas.models import Area
 from curim.core.models import OutboxTask
 from interventions.evaluation_data import indicator_estimates, survey_waves
 from interventions.evaluation_reading import verdict
-from interventions.models import Evaluation, EvaluationStatus, Intervention, InterventionStatus
+from interventions.models import (
+    Evaluation,
+    EvaluationStatus,
+    Intervention,
+    InterventionStatus,
+    Session,
+)
 from interventions.services.evaluations import EVALUATION_TASK
 from surveys.models import Indicator, IndicatorEstimate, Survey
 from tests.factories import user_with_role
@@ -268,6 +274,22 @@ def test_the_survey_part_reads_both_waves_estimates_per_district(piraeus: None) 
         estimate=40.0,
         std_error=3.0,
     )
+    # A session's questionnaires (a class's waves, created the day after the works) are never
+    # taken for the district's waves; a session with one questionnaire only counts too.
+    class_before = Survey.objects.create(code="class-a", title_en="Class", title_el="Τάξη")
+    class_after = Survey.objects.create(code="class-b", title_en="Class", title_el="Τάξη")
+    Survey.objects.filter(pk__in=[class_before.pk, class_after.pk]).update(
+        created_at=at(date(2025, 8, 1))
+    )
+    for questionnaires in ({"survey_before": class_before, "survey_after": class_after}, {}):
+        Session.objects.create(
+            intervention=intervention,
+            held_on=date(2025, 4, 2),
+            place_kind="school",
+            place_name="A school",
+            facilitator="A facilitator",
+            **questionnaires,
+        )
     waves = survey_waves(intervention)
     assert (waves.before, waves.after) == (before, after)
     found = indicator_estimates(waves=waves, reader=analyst(), indicators=[indicator])
