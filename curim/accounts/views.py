@@ -22,6 +22,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_safe
 
 from curim.accounts import services
+from curim.accounts.backends import ACCOUNT_BACKEND
 from curim.accounts.forms import AccountDeleteForm, RegistrationForm, TwoFactorCodeForm
 from curim.accounts.models import User
 from curim.accounts.roles import user_roles
@@ -72,7 +73,7 @@ def confirm(request: HttpRequest, user_id: uuid.UUID, token: str) -> HttpRespons
     form = SetPasswordForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.user_email_confirm(user=user, password=form.cleaned_data["new_password1"])
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend=ACCOUNT_BACKEND)
         messages.success(request, _("Your account is confirmed. Welcome!"))
         return redirect("accounts:profile")
     return render(

@@ -111,6 +111,18 @@ class CircuitConnection(redis.Connection):
 class _CircuitCacheClient(RedisCacheClient):
     def __init__(self, servers: list[str], **options: Any) -> None:
         super().__init__(servers, **{"connection_class": CircuitConnection, **options})
+        self._clients: dict[bool, redis.Redis] = {}
+
+    def get_client(self, key: Any = None, *, write: bool = False) -> redis.Redis:
+        """One client for writes and one for reads, kept: Django builds a new `redis.Redis` for
+        every cache call, and building one (its table of response callbacks) cost about as much
+        as the round trip it was for. A client over a pool is safe to share between threads.
+        (With several servers, Django reads from a random one; a process here keeps the first
+        it drew.)"""
+        client = self._clients.get(write)
+        if client is None:
+            client = self._clients[write] = super().get_client(key, write=write)
+        return client
 
 
 class CircuitRedisCache(RedisCache):
