@@ -166,8 +166,9 @@ CACHES = {
         },
     }
 }
-# Sessions live in the database so that logging in still works while Redis is down.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Sessions live in the database so that logging in still works while Redis is down (Django's
+# database sessions, read by one fixed statement: curim/accounts/sessions.py).
+SESSION_ENGINE = "curim.accounts.sessions"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 12)
 
 # --- Celery (the app itself is in curim/celery.py, the beat schedule in curim/schedule.py) ----
