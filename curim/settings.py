@@ -143,6 +143,10 @@ if DATABASE_REPLICA_URL := env.str("DATABASE_REPLICA_URL", default=""):
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 DATABASE_ROUTERS = ["curim.core.replica.ReplicaRouter"]
 REPLICA_PIN_SECONDS = env.int("REPLICA_PIN_SECONDS", default=15)
+# A replica further behind than this, or not answering, is left alone (reads go to the
+# primary); each web process asks it at most every REPLICA_CHECK_SECONDS.
+REPLICA_MAX_LAG_SECONDS = env.int("REPLICA_MAX_LAG_SECONDS", default=30)
+REPLICA_CHECK_SECONDS = env.int("REPLICA_CHECK_SECONDS", default=5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: cache and Celery broker ---------------------------------------------------------

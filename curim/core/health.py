@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from curim.celery import app
 from curim.core.models import OutboxTask
+from curim.core.replica import replica_configured, replica_state
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +56,18 @@ def worker_check(*, timeout: float = 1.0) -> Check:
     return {"ok": True, "workers": sorted(name for reply in replies for name in reply)}
 
 
+def replica_check() -> Check:
+    """The streaming replica, asked now: for monitoring, never a 503 (its reads go to the
+    primary while it is down or behind, curim.core.replica)."""
+    state = replica_state(fresh=True)
+    check: Check = {"ok": True, "serves_reads": state.usable}
+    if state.lag_seconds is not None:
+        check["lag_seconds"] = round(state.lag_seconds, 1)
+    if state.error:
+        check["error"] = state.error
+    return check
+
+
 def outbox_check() -> Check:
     """How much background work waits: for monitoring, never a reason to take the web down.
 
@@ -94,4 +107,6 @@ def health_report() -> tuple[bool, dict[str, Check]]:
     ok = all(check["ok"] for check in checks.values())
     if checks["database"]["ok"]:
         checks["outbox"] = outbox_check()
+    if replica_configured():
+        checks["replica"] = replica_check()
     return ok, checks

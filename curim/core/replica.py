@@ -14,14 +14,23 @@ signed in, with which roles and tokens, is always read from the primary (`PRIMAR
 The choice is made here, once per request (`ReplicaReadsMiddleware`), and the database router
 reads it; views know nothing of it. Without a replica configured, the router answers None (the
 primary) and no cookie is set.
+
+A replica that cannot be reached, or has fallen more than `REPLICA_MAX_LAG_SECONDS` behind,
+is left alone: its reads go to the primary until it answers again and has caught up. Each web
+process asks it at most every `REPLICA_CHECK_SECONDS` (`replica_usable`); /healthz reports the
+answer beside its checks, never as a reason to take the web down.
 """
 
+import logging
+import threading
+import time
 from collections.abc import Callable
 from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connections, router
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, router
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
@@ -65,9 +74,83 @@ PRIMARY_APPS = frozenset({"accounts", "auth", "knox", "sessions", "axes", "conte
 # Whether this request's reads may go to the replica; False outside requests (tasks, commands).
 _reads_from_replica: ContextVar[bool] = ContextVar("reads_from_replica", default=False)
 
+logger = logging.getLogger(__name__)
+
+# How far the standby's replay is behind what it has received, in seconds: 0 when it has
+# replayed everything it received (an idle primary sends nothing, and the time of the last
+# replayed transaction would grow without the standby being behind); 0 on a server that is not
+# a standby (both positions are NULL there).
+LAG_SQL = """
+SELECT CASE
+  WHEN pg_last_wal_receive_lsn() IS NOT DISTINCT FROM pg_last_wal_replay_lsn() THEN 0
+  ELSE coalesce(extract(epoch FROM now() - pg_last_xact_replay_timestamp()), 0)
+END::float8
+"""
+
+
+@dataclass
+class ReplicaState:
+    usable: bool = False
+    lag_seconds: float | None = None
+    error: str = ""
+    checked_at: float = float("-inf")  # time.monotonic()
+
+
+# One per process, shared by its threads; the lock keeps one thread asking at a time.
+_state = ReplicaState()
+_state_lock = threading.Lock()
+
 
 def replica_configured() -> bool:
     return REPLICA in settings.DATABASES
+
+
+def replica_lag_seconds() -> float:
+    """Ask the replica how far behind it is (raises DatabaseError when it cannot answer)."""
+    with connections[REPLICA].cursor() as cursor:
+        cursor.execute(LAG_SQL)
+        (lag,) = cursor.fetchone()
+    return float(lag)
+
+
+def replica_state(*, fresh: bool = False) -> ReplicaState:
+    """Whether the replica may serve reads now: it answers and is at most
+    REPLICA_MAX_LAG_SECONDS behind. Asked again once the last answer is older than
+    REPLICA_CHECK_SECONDS (or when `fresh`); a thread that finds another asking uses the last
+    answer."""
+    if not fresh and time.monotonic() - _state.checked_at < settings.REPLICA_CHECK_SECONDS:
+        return _state
+    if not _state_lock.acquire(blocking=False):
+        return _state
+    try:
+        was_usable = _state.usable
+        try:
+            lag: float | None = replica_lag_seconds()
+            error = ""
+        except DatabaseError as exc:
+            lag, error = None, f"{type(exc).__name__}: {exc}".strip()
+            connections[REPLICA].close()  # reconnect next time rather than reuse a broken one
+        error = error or replica_lag_refusal(lag, settings.REPLICA_MAX_LAG_SECONDS)
+        _state.usable, _state.lag_seconds, _state.error = not error, lag, error
+        _state.checked_at = time.monotonic()
+        if was_usable and error:
+            logger.warning("replica left alone, reads go to the primary: %s", error)
+        elif not was_usable and not error:
+            logger.info("replica serves reads (%.1f s behind)", lag or 0.0)
+    finally:
+        _state_lock.release()
+    return _state
+
+
+def replica_lag_refusal(lag: float | None, most: float) -> str:
+    """Why a replica this far behind may not serve reads, or "" when it may."""
+    if lag is not None and lag > most:
+        return f"{lag:.0f} s behind the primary (at most {most:g})"
+    return ""
+
+
+def replica_usable() -> bool:
+    return replica_state().usable
 
 
 def read_connection(model: type[Model]) -> BaseDatabaseWrapper:
@@ -140,5 +223,6 @@ class ReplicaReadsMiddleware:
             and PIN_COOKIE not in request.COOKIES
             and match is not None
             and match.view_name in REPLICA_VIEWS
+            and replica_usable()
         ):
             _reads_from_replica.set(True)

@@ -28,7 +28,8 @@ def test_an_account_without_roles_has_none_and_an_unknown_one_is_nobody() -> Non
     user = user_with_role(Role.MODERATOR)
     user_roles_set(user=user, roles=set())
     loaded = AccountBackend().get_user(user.pk)
-    assert loaded is not None and user_roles(loaded) == frozenset()
+    assert loaded is not None
+    assert user_roles(loaded) == frozenset()
     user.delete()
     assert AccountBackend().get_user(user.pk) is None
 

@@ -11,6 +11,10 @@ that which database answered a read can be seen in what it returns:
   list from the primary and see it (read-your-writes);
 - anyone else reads the list from the standby and does not see it yet;
 - once replay resumes, the report is on everyone's public map.
+
+Then the standby fails: while it is down its reads go to the primary and /healthz says so; once
+it is back it serves them again. How far behind it is comes from `LAG_SQL`, asked of the
+paused standby.
 """
 
 import os
@@ -30,7 +34,7 @@ import psycopg
 import pytest
 import requests
 
-from curim.core.replica import PIN_COOKIE
+from curim.core.replica import LAG_SQL, PIN_COOKIE, replica_lag_refusal
 
 ROOT = Path(__file__).resolve().parents[2]
 INITDB_OPTIONS = ["-A", "trust", "-U", "postgres", "--no-sync"]
@@ -116,6 +120,10 @@ def _environment(primary: Cluster, replica: Cluster | None) -> dict[str, str]:
         "STATIC_MANIFEST": "false",
         "CACHE_REDIS_URL": f"redis://localhost:6379/{redis_database}",
         "REPLICA_PIN_SECONDS": "300",
+        # Ask the standby on every request, so that its going down or coming back shows at once;
+        # allow any lag (the paused replay below must keep serving, however long the set-up).
+        "REPLICA_CHECK_SECONDS": "0",
+        "REPLICA_MAX_LAG_SECONDS": "86400",
     }
     found.pop("DJANGO_SETTINGS_MODULE", None)
     if replica is not None:
@@ -294,6 +302,51 @@ def test_reads_go_to_the_replica_and_whoever_wrote_reads_the_primary(platform: P
     _wait_until(lambda: _public_ids(anyone, base) == [report_id], "the replica")
     tile = anyone.get(f"{base}/api/v1/reports/summary/", timeout=30)
     assert tile.status_code == 200
+
+
+def _replica_health(base: str) -> dict[str, Any]:
+    # /healthz answers 503 here (no Celery worker in this test); its checks are what we read.
+    checks: dict[str, Any] = requests.get(f"{base}/healthz", timeout=30).json()["checks"]
+    return dict(checks["replica"])
+
+
+def test_a_standby_behind_shows_its_lag_and_one_down_is_left_alone(platform: Platform) -> None:
+    base, primary, replica = platform.base, platform.primary, platform.replica
+    caught_up = {"ok": True, "serves_reads": True, "lag_seconds": 0.0}
+    _wait_until(lambda: _replica_health(base) == caught_up, "the standby caught up")
+
+    # Behind: replay paused and the primary writes; the standby has received what it has not
+    # replayed, and says how long ago its last replayed transaction committed.
+    replica.sql("SELECT pg_wal_replay_pause()")
+    _wait_until(
+        lambda: replica.sql("SELECT pg_get_wal_replay_pause_state()") == [("paused",)],
+        "the pause",
+    )
+    primary.sql("CREATE TABLE lag_probe (at timestamptz)")
+    primary.sql("INSERT INTO lag_probe VALUES (now())")
+    time.sleep(1.2)
+    primary.sql("INSERT INTO lag_probe VALUES (now())")
+    _wait_until(lambda: replica.sql(LAG_SQL)[0][0] > 1.0, "the lag")  # type: ignore[operator]
+    assert replica_lag_refusal(replica.sql(LAG_SQL)[0][0], 0.5)  # type: ignore[arg-type]
+    replica.sql("SELECT pg_wal_replay_resume()")
+    _wait_until(lambda: replica.sql(LAG_SQL) == [(0.0,)], "the catching up")
+    assert replica_lag_refusal(0.0, 0.5) == ""
+    assert primary.sql(LAG_SQL) == [(0.0,)]  # a primary is never behind
+
+    # Down: the lists are read from the primary and still answer; /healthz says why.
+    anyone = requests.Session()
+    on_the_standby = _public_ids(anyone, base)
+    replica.stop()
+    try:
+        assert _public_ids(anyone, base) == on_the_standby
+        health = _replica_health(base)
+        assert health["ok"] is True, health
+        assert health["serves_reads"] is False, health
+        assert "OperationalError" in health["error"], health
+    finally:
+        replica.start()
+    _wait_until(lambda: _replica_health(base)["serves_reads"] is True, "the standby's return")
+    assert _public_ids(anyone, base) == on_the_standby
 
 
 def test_every_view_read_from_the_replica_is_in_the_urlconf() -> None:
