@@ -24,6 +24,8 @@ def area_containing(point: Point, *, level: str = Area.Level.DISTRICT) -> Area |
     if point.srid not in (None, 4326):
         point = Point(point.x, point.y, srid=point.srid)
         point.transform(4326)
+    if level not in Area.Level.values:
+        return None  # no area has that level
     x, y = point.coords[:2]  # one call into GEOS, not two
     database = router.db_for_read(Area)
     with connections[database].cursor() as cursor:

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, router
+from django.db import DEFAULT_DB_ALIAS, Error, connections, router
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
@@ -76,19 +76,27 @@ _reads_from_replica: ContextVar[bool] = ContextVar("reads_from_replica", default
 
 logger = logging.getLogger(__name__)
 
-# How far the standby's replay is behind what it has received, in seconds: 0 when it has
-# replayed everything it received (an idle primary sends nothing, and the time of the last
-# replayed transaction would grow without the standby being behind); 0 on a server that is not
-# a standby (both positions are NULL there).
+# Where the primary's WAL is now; asked of the primary just before LAG_SQL is asked of the
+# standby, so that the standby is measured against the primary itself and not against what it
+# happens to have received (a standby cut off from the primary has replayed all it received).
+PRIMARY_POSITION_SQL = "SELECT pg_current_wal_lsn()::text"
+
+# How far the standby is behind that position, in seconds: 0 once it has replayed up to it (an
+# idle primary writes nothing, and the standby is then not behind however long ago its last
+# replayed commit was); otherwise the time since its last replayed commit (an upper bound: after
+# a quiet spell the first new write shows the whole quiet spell); NULL when it has replayed
+# nothing since it started, which is unknown and left alone. 0 on a server that is not a
+# standby (a replica URL pointing at a primary).
 LAG_SQL = """
 SELECT CASE
-  WHEN pg_last_wal_receive_lsn() IS NOT DISTINCT FROM pg_last_wal_replay_lsn() THEN 0
-  ELSE coalesce(extract(epoch FROM now() - pg_last_xact_replay_timestamp()), 0)
+  WHEN NOT pg_is_in_recovery() THEN 0
+  WHEN pg_last_wal_replay_lsn() >= %s::pg_lsn THEN 0
+  ELSE extract(epoch FROM now() - pg_last_xact_replay_timestamp())
 END::float8
 """
 
 
-@dataclass
+@dataclass(frozen=True)
 class ReplicaState:
     usable: bool = False
     lag_seconds: float | None = None
@@ -96,7 +104,8 @@ class ReplicaState:
     checked_at: float = float("-inf")  # time.monotonic()
 
 
-# One per process, shared by its threads; the lock keeps one thread asking at a time.
+# One per process, replaced whole by each check (threads read one answer, never half of two);
+# the lock keeps one thread asking at a time.
 _state = ReplicaState()
 _state_lock = threading.Lock()
 
@@ -105,34 +114,40 @@ def replica_configured() -> bool:
     return REPLICA in settings.DATABASES
 
 
-def replica_lag_seconds() -> float:
-    """Ask the replica how far behind it is (raises DatabaseError when it cannot answer)."""
+def replica_lag_seconds() -> float | None:
+    """How far the replica is behind the primary now, in seconds (None: unknown). Raises
+    django.db.Error when either cannot answer."""
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+        cursor.execute(PRIMARY_POSITION_SQL)
+        (position,) = cursor.fetchone()
     with connections[REPLICA].cursor() as cursor:
-        cursor.execute(LAG_SQL)
+        cursor.execute(LAG_SQL, [position])
         (lag,) = cursor.fetchone()
-    return float(lag)
+    return None if lag is None else float(lag)
 
 
 def replica_state(*, fresh: bool = False) -> ReplicaState:
     """Whether the replica may serve reads now: it answers and is at most
-    REPLICA_MAX_LAG_SECONDS behind. Asked again once the last answer is older than
+    REPLICA_MAX_LAG_SECONDS behind the primary. Asked again once the last answer is older than
     REPLICA_CHECK_SECONDS (or when `fresh`); a thread that finds another asking uses the last
     answer."""
+    global _state
     if not fresh and time.monotonic() - _state.checked_at < settings.REPLICA_CHECK_SECONDS:
         return _state
     if not _state_lock.acquire(blocking=False):
         return _state
     try:
         was_usable = _state.usable
+        lag: float | None = None
         try:
-            lag: float | None = replica_lag_seconds()
-            error = ""
-        except DatabaseError as exc:
-            lag, error = None, f"{type(exc).__name__}: {exc}".strip()
+            lag = replica_lag_seconds()
+            error = replica_lag_refusal(lag, settings.REPLICA_MAX_LAG_SECONDS)
+        except Error as exc:  # DatabaseError and InterfaceError alike
+            error = f"{type(exc).__name__}: {exc}".strip()
             connections[REPLICA].close()  # reconnect next time rather than reuse a broken one
-        error = error or replica_lag_refusal(lag, settings.REPLICA_MAX_LAG_SECONDS)
-        _state.usable, _state.lag_seconds, _state.error = not error, lag, error
-        _state.checked_at = time.monotonic()
+        _state = ReplicaState(
+            usable=not error, lag_seconds=lag, error=error, checked_at=time.monotonic()
+        )
         if was_usable and error:
             logger.warning("replica left alone, reads go to the primary: %s", error)
         elif not was_usable and not error:
@@ -144,7 +159,9 @@ def replica_state(*, fresh: bool = False) -> ReplicaState:
 
 def replica_lag_refusal(lag: float | None, most: float) -> str:
     """Why a replica this far behind may not serve reads, or "" when it may."""
-    if lag is not None and lag > most:
+    if lag is None:
+        return "behind the primary, and has replayed nothing since it started"
+    if lag > most:
         return f"{lag:.0f} s behind the primary (at most {most:g})"
     return ""
 

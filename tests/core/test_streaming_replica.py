@@ -14,7 +14,7 @@ that which database answered a read can be seen in what it returns:
 
 Then the standby fails: while it is down its reads go to the primary and /healthz says so; once
 it is back it serves them again. How far behind it is comes from `LAG_SQL`, asked of the
-paused standby.
+paused standby and of one cut off from the primary (which has replayed all it received).
 """
 
 import os
@@ -33,8 +33,9 @@ from typing import Any
 import psycopg
 import pytest
 import requests
+from psycopg.sql import SQL, Literal
 
-from curim.core.replica import LAG_SQL, PIN_COOKIE, replica_lag_refusal
+from curim.core.replica import LAG_SQL, PIN_COOKIE, PRIMARY_POSITION_SQL, replica_lag_refusal
 
 ROOT = Path(__file__).resolve().parents[2]
 INITDB_OPTIONS = ["-A", "trust", "-U", "postgres", "--no-sync"]
@@ -209,6 +210,13 @@ def platform() -> Iterator[Platform]:
         )
         replica.start()
         assert replica.sql("SELECT pg_is_in_recovery()") == [(True,)]
+        # A first commit replayed: until then a standby that is behind cannot say by how long,
+        # and the platform leaves it alone (curim.core.replica.LAG_SQL).
+        primary.sql("CREATE TABLE replayed_once ()")
+        _wait_until(
+            lambda: replica.sql("SELECT pg_last_xact_replay_timestamp() IS NOT NULL") == [(True,)],
+            "a first replayed commit",
+        )
         port = _free_port()
         server = subprocess.Popen(
             [*GUNICORN, "--bind", f"127.0.0.1:{port}"],
@@ -310,28 +318,54 @@ def _replica_health(base: str) -> dict[str, Any]:
     return dict(checks["replica"])
 
 
+def _lag(primary: Cluster, replica: Cluster) -> float | None:
+    (lag,) = replica.sql(LAG_SQL, primary.sql(PRIMARY_POSITION_SQL)[0])[0]
+    return lag  # type: ignore[return-value]
+
+
 def test_a_standby_behind_shows_its_lag_and_one_down_is_left_alone(platform: Platform) -> None:
     base, primary, replica = platform.base, platform.primary, platform.replica
     caught_up = {"ok": True, "serves_reads": True, "lag_seconds": 0.0}
     _wait_until(lambda: _replica_health(base) == caught_up, "the standby caught up")
 
-    # Behind: replay paused and the primary writes; the standby has received what it has not
-    # replayed, and says how long ago its last replayed transaction committed.
+    # Behind: replay paused and the primary writes; the standby is measured against the
+    # primary's position and says how long ago its last replayed transaction committed.
     replica.sql("SELECT pg_wal_replay_pause()")
     _wait_until(
         lambda: replica.sql("SELECT pg_get_wal_replay_pause_state()") == [("paused",)],
         "the pause",
     )
     primary.sql("CREATE TABLE lag_probe (at timestamptz)")
-    primary.sql("INSERT INTO lag_probe VALUES (now())")
     time.sleep(1.2)
     primary.sql("INSERT INTO lag_probe VALUES (now())")
-    _wait_until(lambda: replica.sql(LAG_SQL)[0][0] > 1.0, "the lag")  # type: ignore[operator]
-    assert replica_lag_refusal(replica.sql(LAG_SQL)[0][0], 0.5)  # type: ignore[arg-type]
+    lag = _lag(primary, replica)
+    assert lag is not None
+    assert lag > 1.0
+    assert replica_lag_refusal(lag, 0.5)
     replica.sql("SELECT pg_wal_replay_resume()")
-    _wait_until(lambda: replica.sql(LAG_SQL) == [(0.0,)], "the catching up")
+    _wait_until(lambda: _lag(primary, replica) == 0.0, "the catching up")
     assert replica_lag_refusal(0.0, 0.5) == ""
-    assert primary.sql(LAG_SQL) == [(0.0,)]  # a primary is never behind
+    assert primary.sql(LAG_SQL, primary.sql(PRIMARY_POSITION_SQL)[0]) == [(0.0,)]
+
+    # Cut off: the standby stops receiving (its connection to the primary emptied). It has
+    # replayed all it received, yet the primary has moved on: it is behind all the same.
+    (conninfo,) = replica.sql("SHOW primary_conninfo")[0]
+    replica.sql("ALTER SYSTEM SET primary_conninfo = ''")
+    replica.sql("SELECT pg_reload_conf()")
+    _wait_until(
+        lambda: replica.sql("SELECT count(*) FROM pg_stat_wal_receiver") == [(0,)], "the cut"
+    )
+    time.sleep(1.2)
+    primary.sql("INSERT INTO lag_probe VALUES (now())")
+    received_all = "SELECT pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn()"
+    assert replica.sql(received_all) == [(True,)]
+    lag = _lag(primary, replica)
+    assert lag is not None
+    assert lag > 1.0
+    restore = SQL("ALTER SYSTEM SET primary_conninfo = {}").format(Literal(conninfo))
+    replica.sql(restore)  # type: ignore[arg-type]
+    replica.sql("SELECT pg_reload_conf()")
+    _wait_until(lambda: _lag(primary, replica) == 0.0, "the reconnection")
 
     # Down: the lists are read from the primary and still answer; /healthz says why.
     anyone = requests.Session()
