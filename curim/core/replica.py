@@ -126,13 +126,12 @@ def replica_lag_seconds() -> float | None:
     return None if lag is None else float(lag)
 
 
-def replica_state(*, fresh: bool = False) -> ReplicaState:
+def replica_state() -> ReplicaState:
     """Whether the replica may serve reads now: it answers and is at most
     REPLICA_MAX_LAG_SECONDS behind the primary. Asked again once the last answer is older than
-    REPLICA_CHECK_SECONDS (or when `fresh`); a thread that finds another asking uses the last
-    answer."""
+    REPLICA_CHECK_SECONDS; a thread that finds another asking uses the last answer."""
     global _state
-    if not fresh and time.monotonic() - _state.checked_at < settings.REPLICA_CHECK_SECONDS:
+    if time.monotonic() - _state.checked_at < settings.REPLICA_CHECK_SECONDS:
         return _state
     if not _state_lock.acquire(blocking=False):
         return _state
