@@ -220,15 +220,21 @@ class PublicCell(models.Model):
     then aggregate thousands of cells instead of a million reports.
     """
 
+    # No index of its own: the unique key below starts with it. Each index here is written
+    # whenever a report moves a row to another page, on the submission's path.
     category = models.ForeignKey(
-        Category, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+        Category,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
     )
     area = models.ForeignKey(
         Area, null=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
     )
     x = models.FloatField()  # the public point in EPSG:3857, as the unique key
     y = models.FloatField()
-    point_3857 = models.PointField(srid=3857)
+    point_3857 = models.PointField(srid=3857, spatial_index=False)  # indexed in Meta
     count = models.PositiveIntegerField()
 
     class Meta:
@@ -249,22 +255,28 @@ class PublicCellDays(models.Model):
     """How many public reports of a category lie at one public cell of a district, per day.
 
     The cells of PublicCell, each with the local dates its reports happened on (in
-    settings.TIME_ZONE, as the period filters read them) in order, the count of each day and the
-    running total, so that a period's count is two binary searches in one row. Written only by
-    database triggers (migration 0017), like PublicCell; read by vector tiles with a period.
+    settings.TIME_ZONE, as the period filters read them) in order and the running total up to
+    each (a day's own count is its total less the one before), so that a period's count is two
+    binary searches in one row. Written only by database triggers (migrations 0017, 0018), like
+    PublicCell; read by vector tiles with a period.
     """
 
+    # No index of its own: the unique key below starts with it. Each index here is written
+    # whenever a report moves a row to another page, on the submission's path.
     category = models.ForeignKey(
-        Category, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+        Category,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
     )
     area = models.ForeignKey(
         Area, null=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
     )
     x = models.FloatField()  # the public point in EPSG:3857, as the unique key
     y = models.FloatField()
-    point_3857 = models.PointField(srid=3857)
+    point_3857 = models.PointField(srid=3857, spatial_index=False)  # indexed in Meta
     days = ArrayField(models.DateField())  # in order, each once
-    counts = ArrayField(models.PositiveIntegerField())  # of each day
     running = ArrayField(models.PositiveIntegerField())  # up to and including each day
     count = models.PositiveIntegerField()  # all time
 

@@ -5,7 +5,6 @@ import importlib
 import random
 from collections import Counter
 from datetime import date, datetime, timedelta
-from itertools import accumulate
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -30,6 +29,7 @@ from tests.reports.conftest import CENTRE, FALIRO
 
 MakeReport = Any
 MIGRATION = importlib.import_module("curim.reports.migrations.0017_public_cell_days")
+LATEST = importlib.import_module("curim.reports.migrations.0018_public_cell_days_running_only")
 TILES = [(12, 2317, 1580), (14, 9268, 6323), (16, 37074, 25293)]
 PLACES = [CENTRE, FALIRO, (23.6470, 37.9430), (23.6500, 37.9400)]
 CATEGORIES = ["graffiti", "littering", "poor-lighting"]
@@ -40,13 +40,14 @@ Key = tuple[int, int | None, float, float, date]
 def counted_by_days() -> Counter[Key]:
     counts: Counter[Key] = Counter()
     for cell in PublicCellDays.objects.all():
-        # Each row is consistent: days in order, each once, counting something, the running
-        # total summing them, the all-time count their sum.
+        # Each row is consistent: days in order, each once, one running total each, each day
+        # counting something (its total above the one before), the all-time count the last.
         assert cell.days == sorted(set(cell.days))
-        assert all(n > 0 for n in cell.counts)
-        assert cell.running == list(accumulate(cell.counts))
-        assert cell.count == sum(cell.counts)
-        for day, n in zip(cell.days, cell.counts, strict=True):
+        assert len(cell.running) == len(cell.days)
+        own = [total - before for total, before in zip(cell.running, [0, *cell.running])]
+        assert all(n > 0 for n in own)
+        assert cell.count == cell.running[-1]
+        for day, n in zip(cell.days, own, strict=True):
             counts[(cell.category_id, cell.area_id, cell.x, cell.y, day)] = n
     return counts
 
@@ -199,7 +200,7 @@ def test_the_backfill_rebuilds_the_day_cells(make_report: MakeReport) -> None:
     kept = counted_by_days()
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM reports_publiccelldays")
-        cursor.execute(MIGRATION.BACKFILL)
+        cursor.execute(LATEST.BACKFILL)
     assert counted_by_days() == kept == counted_from_reports()
 
 
@@ -212,7 +213,6 @@ def test_a_tile_with_a_period_is_read_from_the_day_cells(
     # A count the reports do not hold: only a tile read from the day counts shows it.
     cell = PublicCellDays.objects.get()
     assert cell.days[-1] == today
-    cell.counts[-1] += 4
     cell.running[-1] += 4
     cell.count += 4
     cell.save()
