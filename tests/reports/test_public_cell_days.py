@@ -44,7 +44,8 @@ def counted_by_days() -> Counter[Key]:
         # counting something (its total above the one before), the all-time count the last.
         assert cell.days == sorted(set(cell.days))
         assert len(cell.running) == len(cell.days)
-        own = [total - before for total, before in zip(cell.running, [0, *cell.running])]
+        before = [0, *cell.running[:-1]]
+        own = [total - b for total, b in zip(cell.running, before, strict=True)]
         assert all(n > 0 for n in own)
         assert cell.count == cell.running[-1]
         for day, n in zip(cell.days, own, strict=True):
