@@ -80,6 +80,9 @@ def place_reports() -> None:
     if placed:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE reports_report")
+            # The rebuild deleted and wrote every cell again: give the count tables back their
+            # size, as docs/operations.md says after a bulk import (the tiles read them).
+            cursor.execute("VACUUM FULL ANALYZE reports_publiccell, reports_publiccelldays")
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT count(*), count(area_id) FROM reports_report WHERE location IS NOT NULL"

@@ -6,6 +6,7 @@ sets real environment variables. See `.env.example` and the configuration table 
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import django_stubs_ext
@@ -130,6 +131,22 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"].setdefault("OPTIONS", {})
 DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", 5)
+# The few fixed statements on every request's path are kept prepared, planned once
+# (curim/core/prepared.py); off for a pooler in transaction mode without prepared statements.
+DATABASE_PREPARED_STATEMENTS = env.bool("DATABASE_PREPARED_STATEMENTS", default=True)
+
+
+def _plan_once(options: dict[str, Any]) -> None:
+    # psycopg prepares a statement only when asked (prepare=True, curim/core/prepared.py), never
+    # by count: Django's own cursors bind on the client and are never prepared, so the generic
+    # plans touch only those statements and PL/pgSQL's cached plans (the triggers').
+    if DATABASE_PREPARED_STATEMENTS:
+        options.setdefault("prepare_threshold", 2**31 - 1)
+        given = options.get("options", "")
+        options["options"] = f"{given} -c plan_cache_mode=force_generic_plan".strip()
+
+
+_plan_once(DATABASES["default"]["OPTIONS"])
 # A streaming replica for the reads of public lists, the map's data, the dashboards and the
 # analytics (curim/core/replica.py); whoever just wrote reads from the primary for a while.
 if DATABASE_REPLICA_URL := env.str("DATABASE_REPLICA_URL", default=""):
@@ -139,6 +156,7 @@ if DATABASE_REPLICA_URL := env.str("DATABASE_REPLICA_URL", default=""):
     DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
     DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
     DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
+    _plan_once(DATABASES["replica"]["OPTIONS"])
     # The test suite reads the replica's data through the primary's connection.
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 DATABASE_ROUTERS = ["curim.core.replica.ReplicaRouter"]

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import connections, router
 
 from curim.accounts.models import User
+from curim.core.prepared import prepared_cursor
 
 # The settings' path of this backend, for login() where no authenticate() preceded it.
 ACCOUNT_BACKEND = "curim.accounts.backends.AccountBackend"
@@ -29,7 +30,7 @@ class AccountBackend(ModelBackend):
         except ValidationError:
             return None
         database = router.db_for_read(User)
-        with connections[database].cursor() as cursor:
+        with prepared_cursor(connections[database]) as cursor:
             cursor.execute(_user_with_roles_sql(), [pk])
             row = cursor.fetchone()
         if row is None:

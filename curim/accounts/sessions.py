@@ -12,6 +12,8 @@ from django.contrib.sessions.models import Session
 from django.db import connections, router
 from django.utils import timezone
 
+from curim.core.prepared import prepared_cursor
+
 
 class SessionStore(DatabaseSessionStore):
     def _get_session_from_db(self) -> Session | None:
@@ -19,7 +21,7 @@ class SessionStore(DatabaseSessionStore):
         if key is None:
             return None
         database = router.db_for_read(Session)
-        with connections[database].cursor() as cursor:
+        with prepared_cursor(connections[database]) as cursor:
             cursor.execute(_session_sql(), [key, timezone.now()])
             row = cursor.fetchone()
         if row is None:

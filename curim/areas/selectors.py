@@ -8,6 +8,7 @@ from django.db import connection, connections, router
 from django.db.models import Field, QuerySet
 
 from curim.areas.models import Area
+from curim.core.prepared import prepared_cursor
 
 
 def areas_public() -> QuerySet[Area]:
@@ -28,7 +29,7 @@ def area_containing(point: Point, *, level: str = Area.Level.DISTRICT) -> Area |
         return None  # no area has that level
     x, y = point.coords[:2]  # one call into GEOS, not two
     database = router.db_for_read(Area)
-    with connections[database].cursor() as cursor:
+    with prepared_cursor(connections[database]) as cursor:
         cursor.execute(_containing_sql(Area.Level(level)), [x, y])
         row = cursor.fetchone()
     if row is None:

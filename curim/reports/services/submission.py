@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from curim.accounts.models import User
+from curim.core.prepared import prepared_cursor
 from curim.reports.locations import PLACED_CTE
 from curim.reports.models import (
     Category,
@@ -280,7 +281,8 @@ def report_insert_placed(report: Report, event: ReportEvent, follow: Follow | No
         event_values=event_values,
         follow=follow_sql,
     )
-    with connection.cursor() as cursor:
+    # Prepared: its parse and plan cost more than its work (curim/core/prepared.py).
+    with prepared_cursor(connection) as cursor:
         cursor.execute(sql, params)
         inside, pk, area_id, lon, lat = cursor.fetchone()
     if not inside:
