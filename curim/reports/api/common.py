@@ -100,6 +100,9 @@ class TextChoiceField(serializers.ChoiceField):
 
 
 CATEGORY_CODE_MAX = int(Category._meta.get_field("slug").max_length or 0)
+# Built once: DRF clones a field's queryset (.all()) wherever it reads it, and a submission
+# builds this field anew each time (ReportCreateSerializer.get_fields).
+ACTIVE_CATEGORIES = Category.objects.filter(is_active=True)
 
 
 class CategoryField(serializers.SlugRelatedField[Category]):
@@ -115,9 +118,7 @@ class CategoryField(serializers.SlugRelatedField[Category]):
     }
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(
-            slug_field="slug", queryset=Category.objects.filter(is_active=True), **kwargs
-        )
+        super().__init__(slug_field="slug", queryset=ACTIVE_CATEGORIES, **kwargs)
 
     def to_internal_value(self, data: Any) -> Category:
         unstorable_refused(data)
