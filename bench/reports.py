@@ -13,6 +13,7 @@
 
 import statistics
 import time
+import uuid
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -23,11 +24,13 @@ from django.db import connection
 from django.test import Client, override_settings
 from django.utils import timezone
 
+from bench.request_floor import URL as URL_EMPTY_POST
 from bench.timing import median_seconds, paired_median_seconds, ratio_line
 from curim.accounts.models import User
 from curim.areas.demo import DEMO_AREAS
 from curim.areas.models import Area
 from curim.areas.services import areas_load_file
+from curim.core.prepared import prepared_cursor
 from curim.reports.models import Category, Report
 from curim.reports.selectors import (
     ReportFilter,
@@ -288,9 +291,27 @@ def bench_submissions(client: Client, n: int = 300) -> None:
                     [category.pk, "Benchmark submission", 23.6465, 37.9425, 23.6465, 37.9425],
                 )
 
+    # What a submission cannot go below, for the record: its one statement alone, as the
+    # service sends it (a new public id each time), and a POST through the same middleware and
+    # DRF to a view that does nothing (bench/request_floor.py).
+    statement, params = _placed_statement(anonymous, body)
+
+    def statement_alone() -> None:
+        with prepared_cursor(connection) as cursor:
+            for _ in range(n):
+                cursor.execute(statement, {**params, "r_public_id": uuid.uuid4()})
+
+    def empty_post() -> None:
+        with override_settings(ROOT_URLCONF="bench.request_floor"):
+            for _ in range(n):
+                response = anonymous.post(URL_EMPTY_POST, body, content_type="application/json")
+                assert response.status_code == 201
+
     # Interleaved rounds, so that a slow moment of the disk (checkpoints) hits all alike.
     runs = {
         "floor": floor,
+        "statement": statement_alone,
+        "empty POST": empty_post,
         "service": service,
         "anonymous": api(anonymous),
         "signed in": api(client),
@@ -310,6 +331,30 @@ def bench_submissions(client: Client, n: int = 300) -> None:
             f"    through the HTTP API, {name}: {n / seconds[name]:.0f}/s, "
             f"ratio {bare / seconds[name]:.2f}"
         )
+    each = {name: seconds[name] / n * 1000 for name in seconds}
+    print(
+        f"    a submission's floors: raw INSERT {each['floor']:.2f} ms; its statement alone "
+        f"{each['statement']:.2f} ms; an empty POST through the middleware and DRF "
+        f"{each['empty POST']:.2f} ms; the two together allow at most ratio "
+        f"{each['floor'] / (each['statement'] + each['empty POST']):.2f} through the API; "
+        f"the anonymous submission {each['anonymous']:.2f} ms"
+    )
+
+
+def _placed_statement(client: Client, body: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """The statement and parameters of one anonymous submission, as the service sends them."""
+    sent: list[tuple[str, dict[str, Any]]] = []
+
+    def keep(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        if "INSERT INTO" in sql and isinstance(params, dict) and "r_public_id" in params:
+            sent.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(keep):
+        response = client.post("/api/v1/reports/", body, content_type="application/json")
+    assert response.status_code == 201, response.content
+    (statement,) = sent
+    return statement
 
 
 def run(*, total: int) -> None:
