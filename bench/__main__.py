@@ -53,9 +53,17 @@ def main() -> None:
     import django
 
     django.setup()
+    from django.db import connection
+
     from bench import analytics, areas, councils, load, reports, surveys
 
-    print(f"python {sys.version.split()[0]}, database {os.environ['DATABASE_URL'].split('@')[-1]}")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW autovacuum")
+        (autovacuum,) = cursor.fetchone()
+    print(
+        f"python {sys.version.split()[0]}, database {os.environ['DATABASE_URL'].split('@')[-1]}"
+        f" (autovacuum {autovacuum}: where it is off, the bench vacuums where it would)"
+    )
     parts = set(args.only or ["areas", "reports", "surveys", "councils", "analytics", "load"])
     if "areas" in parts:
         areas.run()

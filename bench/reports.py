@@ -334,6 +334,8 @@ def bench_submissions(client: Client, n: int = 300) -> None:
     # The submissions lie in the GeoJSON part's box: left there, each run would make the next
     # one's box denser (seen: its floor from 68 to 138 ms over three runs).
     Report.objects.filter(description="Benchmark submission").delete()
+    with connection.cursor() as cursor:  # as autovacuum would (it may be off: bench/__main__)
+        cursor.execute("VACUUM ANALYZE reports_report, reports_reportevent, reports_follow")
     each = {name: seconds[name] / n * 1000 for name in seconds}
     print(
         f"    a submission's floors: raw INSERT {each['floor']:.2f} ms; its statement alone "
