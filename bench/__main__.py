@@ -62,7 +62,7 @@ def main() -> None:
         (autovacuum,) = cursor.fetchone()
     print(
         f"python {sys.version.split()[0]}, database {os.environ['DATABASE_URL'].split('@')[-1]}"
-        f" (autovacuum {autovacuum}: where it is off, the bench vacuums where it would)"
+        f" (autovacuum {autovacuum}; the bench vacuums itself after its own bulk changes)"
     )
     parts = set(args.only or ["areas", "reports", "surveys", "councils", "analytics", "load"])
     if "areas" in parts:

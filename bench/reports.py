@@ -121,8 +121,9 @@ def seed(total: int) -> None:
     if have >= total:
         print(f"reports: {have:,} in the database (seeded earlier)")
         return
-    # The reports lie in the demo districts, as they would in a city's own: each report's
-    # district is found at insert (the cells are kept per district), so the districts come first.
+    # The seeded reports get no district here (the analytics part places them, bench/analytics);
+    # the districts are loaded first for the submissions of (c), which a point outside the
+    # municipality would have refused, on a database where no other part has loaded them.
     if not Area.objects.filter(level=Area.Level.DISTRICT).exists():
         areas_load_file(path=DEMO_AREAS)
     print(f"reports: seeding {total - have:,} (once; later runs reuse them)...", flush=True)

@@ -5,13 +5,18 @@ working. Where one fixed statement runs on every request (the session, the accou
 roles, the district of a point) or is the submission itself, PostgreSQL's parse and plan cost
 more than the work: the placed insert takes 0.74 ms planned each time and 0.40 ms prepared with
 its plan kept (docs/performance.md, "Prepared statements"). A cursor from `prepared_cursor`
-binds on the server and has psycopg prepare each statement once per connection; settings set
+binds on the server and has psycopg prepare each statement once per connection (and again
+after a rollback, when psycopg forgets them all); settings set
 `plan_cache_mode = force_generic_plan`, so PostgreSQL plans it once too instead of re-planning
 for each set of parameters. Nothing else on the connection is prepared, so that setting
-touches only these statements and the cached plans of the triggers' PL/pgSQL.
+touches only these statements and the cached plans of the triggers' PL/pgSQL (a trigger
+function whose plan depends on its argument sets `plan_cache_mode = auto` on itself, as
+migration reports/0018 does for the day counts' rebuild).
 
-`DATABASE_PREPARED_STATEMENTS=false` turns it off (a cursor as Django's own), for a connection
-pooler in transaction mode that cannot carry prepared statements (PgBouncer before 1.21).
+`DATABASE_PREPARED_STATEMENTS=false` turns it off (a cursor as Django's own, no setting on the
+connection): behind a connection pooler in transaction mode that cannot carry prepared
+statements (PgBouncer before 1.22, see docs/operations.md), or with `DB_CONN_MAX_AGE=0`, where
+each request's new connection would prepare and then run, one round trip more.
 """
 
 from typing import Any, Self
@@ -42,7 +47,11 @@ class _ComposedDebugWrapper(CursorDebugWrapper):
     prepared statement's run for Django's usual reading of it."""
 
     def execute(self, sql: Any, params: Any = None) -> Any:
-        with self.debug_sql(self.db.ops.compose_sql(sql, params), params):
+        try:
+            logged = self.db.ops.compose_sql(sql, params)
+        except Exception:  # a value psycopg cannot compose: logged uncomposed
+            logged = sql
+        with self.debug_sql(logged, params):
             return CursorWrapper.execute(self, sql, params)
 
 

@@ -67,10 +67,23 @@ def area_containing_centre() -> Any:
 def test_nothing_of_the_orm_is_prepared(client: Client) -> None:
     # Django's own queries bind on the client: the connection-wide generic plans touch only
     # the statements prepared_cursor runs.
-    client.get("/api/v1/reports/")
-    list(User.objects.filter(email__startswith="x"))
+    for _ in range(8):  # more than psycopg's own default threshold (5) for preparing
+        client.get("/api/v1/reports/")
+        list(User.objects.filter(email__startswith="x"))
     assert not prepared('auth_user" WHERE')
     assert not prepared('reports_report" WHERE')
+
+
+def test_the_day_counts_rebuild_is_planned_for_its_category() -> None:
+    # Its statements read every report when planned for any category (the NULL case kept): it
+    # keeps PostgreSQL's default choice against the connection's generic plans.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT proconfig FROM pg_proc WHERE proname = 'reports_public_cell_day_rebuild'"
+        )
+        assert cursor.fetchall() == [(["plan_cache_mode=auto"],)]
+        cursor.execute("SHOW plan_cache_mode")
+        assert cursor.fetchone() == ("force_generic_plan",)
 
 
 def test_prepared_statements_can_be_turned_off() -> None:

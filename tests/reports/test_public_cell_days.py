@@ -222,6 +222,40 @@ def test_a_tile_with_a_period_is_read_from_the_day_cells(
     assert [count for _, count, _ in decoded(response.content)] == [5]
 
 
+D1, D2, D3 = date(2026, 3, 1), date(2026, 3, 5), date(2026, 3, 9)
+
+
+@pytest.mark.parametrize(
+    ("days", "running", "day", "delta", "expected"),
+    [
+        ([], [], D1, 1, ([D1], [1])),  # a cell's first report
+        ([D2], [2], D1, 1, ([D1, D2], [1, 3])),  # a day before the first
+        ([D1, D3], [1, 3], D2, 1, ([D1, D2, D3], [1, 2, 4])),  # between two
+        ([D1, D2], [1, 3], D2, 1, ([D1, D2], [1, 4])),  # a day already there
+        ([D1, D2], [1, 3], D3, 2, ([D1, D2, D3], [1, 3, 5])),  # after the last
+        ([D1], [1], D1, -1, ([], [])),  # the only report gone
+        ([D1, D2, D3], [1, 3, 4], D1, -1, ([D2, D3], [2, 3])),  # the first day emptied
+        ([D1, D2, D3], [1, 3, 4], D2, -2, ([D1, D3], [1, 2])),  # a middle day emptied
+        ([D1, D2, D3], [1, 3, 4], D3, -1, ([D1, D2], [1, 3])),  # the last day emptied
+        ([D1, D2, D3], [1, 3, 4], D2, -1, ([D1, D2, D3], [1, 2, 3])),  # one of two gone
+    ],
+)
+@pytest.mark.django_db
+def test_adding_to_a_day_keeps_the_days_and_their_running_totals(
+    days: list[date],
+    running: list[int],
+    day: date,
+    delta: int,
+    expected: tuple[list[date], list[int]],
+) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT * FROM reports_cell_days_add(%s::date[], %s::integer[], %s::date, %s)",
+            [days, running, day, delta],
+        )
+        assert cursor.fetchone() == expected
+
+
 def test_day_cells_refuse_a_box() -> None:
     with pytest.raises(ValueError, match="box"):
         public_cell_days(ReportFilter(since=date(2026, 1, 1), bbox=Polygon.from_bbox((0, 0, 1, 1))))

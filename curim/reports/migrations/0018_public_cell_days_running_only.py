@@ -77,8 +77,11 @@ BEGIN
   END IF;
 END $$;
 
+-- Planned for its argument each time: the platform's connections plan prepared statements once
+-- (curim/core/prepared.py), and a plan made for any category would not drop the NULL case and
+-- use the category's index, but read every report for one category's privacy flip.
 CREATE OR REPLACE FUNCTION reports_public_cell_day_rebuild(category bigint) RETURNS void
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SET plan_cache_mode = auto AS $$
 BEGIN
   DELETE FROM reports_publiccelldays WHERE category IS NULL OR category_id = category;
   INSERT INTO reports_publiccelldays (category_id, area_id, x, y, point_3857, days, running, count)
@@ -105,7 +108,9 @@ ALTER TABLE reports_publiccelldays DROP COLUMN counts;
 BACKFILL = PREVIOUS.BACKFILL
 
 # Back to 0017: its column (empty, then refilled by its own rebuild) and its functions.
-_PREVIOUS_FUNCTIONS = PREVIOUS.FORWARD.split("CREATE FUNCTION reports_report_public_cell_day()")[0]
+_TRIGGER_FUNCTION = "CREATE FUNCTION reports_report_public_cell_day()"
+assert _TRIGGER_FUNCTION in PREVIOUS.FORWARD  # the functions of 0017 are the text before it
+_PREVIOUS_FUNCTIONS = PREVIOUS.FORWARD.split(_TRIGGER_FUNCTION)[0]
 REVERSE = f"""
 DROP FUNCTION reports_cell_days_add(date[], integer[], date, integer);
 ALTER TABLE reports_publiccelldays ADD COLUMN counts integer[] NOT NULL DEFAULT '{{}}';
