@@ -4,14 +4,14 @@ Django binds parameters on the client and prepares nothing, so that connection p
 working. Where one fixed statement runs on every request (the session, the account with its
 roles, the district of a point) or is the submission itself, PostgreSQL's parse and plan cost
 more than the work: the placed insert takes 0.74 ms planned each time and 0.40 ms prepared with
-its plan kept (docs/performance.md, "Prepared statements"). A cursor from `prepared_cursor`
-binds on the server and has psycopg prepare each statement once per connection (and again
-after a rollback, when psycopg forgets them all); settings set
+its plan kept (docs/performance.md, "The count tables' size, and prepared statements"). A cursor
+from `prepared_cursor` binds on the server and has psycopg prepare each statement once per
+connection (and again after a rollback, when psycopg forgets them all); settings set
 `plan_cache_mode = force_generic_plan`, so PostgreSQL plans it once too instead of re-planning
-for each set of parameters. Nothing else on the connection is prepared, so that setting
-touches only these statements and the cached plans of the triggers' PL/pgSQL (a trigger
-function whose plan depends on its argument sets `plan_cache_mode = auto` on itself, as
-migration reports/0018 does for the day counts' rebuild).
+for each set of parameters. Nothing else on the connection is prepared, so that setting touches
+only these statements and the cached plans of the triggers' PL/pgSQL (a trigger function whose
+plan depends on its argument sets `plan_cache_mode = auto` on itself, as migration reports/0018
+does for the day counts' rebuild).
 
 `DATABASE_PREPARED_STATEMENTS=false` turns it off (a cursor as Django's own, no setting on the
 connection): behind a connection pooler in transaction mode that cannot carry prepared
