@@ -2,8 +2,6 @@
 once (curim/core/prepared.py), and nothing else is: PostgreSQL's own view of the session's
 prepared statements (pg_prepared_statements) says which, and how each was planned."""
 
-from typing import Any
-
 import pytest
 from django.contrib.gis.geos import Point
 from django.db import DataError, connection
@@ -54,14 +52,10 @@ def test_a_submission_and_its_session_and_account_are_prepared_and_planned_once(
 def test_the_district_of_a_point_is_prepared() -> None:
     generic_before, _ = plans_of(prepared("areas_area"))
     for _ in range(3):
-        assert area_containing_centre() is not None
+        assert area_containing(Point(*CENTRE, srid=4326)) is not None
     generic, custom = plans_of(prepared("areas_area"))
     assert generic - generic_before >= 3
     assert custom == 0
-
-
-def area_containing_centre() -> Any:
-    return area_containing(Point(*CENTRE, srid=4326))
 
 
 def test_nothing_of_the_orm_is_prepared(client: Client) -> None:
