@@ -79,3 +79,44 @@ def test_an_evaluation_without_place_or_ratings_is_refused_in_words(client: Clie
     assert errors["longitude"] == ["Give the place's longitude: a number from -180 to 180."]
     for rating in ("feeling", *AUDIT_PARAMETERS):
         assert errors[rating] == ["Choose a rating from 1 to 5."]
+
+
+def test_a_limit_message_follows_each_request_s_language(client: Client, piraeus: None) -> None:
+    # The submission's fields are built once per thread (curim/reports/api/reports.py) and DRF
+    # formats a limit's message once: each language needs fields of its own.
+    body = {
+        "category": "graffiti",
+        "description": "x" * 5001,
+        "latitude": 37.9475,
+        "longitude": 23.6395,
+        "severity": 2,
+        "feeling_unsafe": 3,
+    }
+    expected = {
+        "en": "Keep the description to 5000 characters or fewer.",
+        "el": "Η περιγραφή πρέπει να έχει έως 5000 χαρακτήρες.",
+    }
+    for language in ("en", "el", "en", "el"):
+        response = client.post(
+            "/api/v1/reports/",
+            body,
+            content_type="application/json",
+            headers={"Accept-Language": language},
+        )
+        assert _refusal(response) == {"description": [expected[language]]}
+
+
+def test_one_submission_s_refusal_does_not_stay_for_the_next(client: Client, piraeus: None) -> None:
+    body = {
+        "category": "graffiti",
+        "description": "Tags on the wall",
+        "latitude": 37.9475,
+        "longitude": 23.6395,
+        "severity": 2,
+        "feeling_unsafe": 3,
+    }
+    assert _refusal(
+        client.post("/api/v1/reports/", {**body, "severity": 9}, content_type="application/json")
+    ) == {"severity": ["Choose how serious it is, from 1 to 5."]}
+    response = client.post("/api/v1/reports/", body, content_type="application/json")
+    assert response.status_code == 201, response.content

@@ -1,10 +1,10 @@
 """Reports through the API: categories, submit, list as GeoJSON, read one, the duplicate hint,
 and the counts a selection holds (a cell of the risk map)."""
 
-import copy
 import hashlib
 import json
 import re
+import threading
 import uuid
 from typing import Any
 
@@ -109,20 +109,18 @@ class ReportCreateSerializer(serializers.Serializer[Any]):
     # A field people never see; bots fill it in.
     website = serializers.CharField(required=False, allow_blank=True, write_only=True)
 
-    def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
-        # DRF deep-copies the declared fields for every submission, each lazy error message
-        # included; a field built again from its own arguments is the same, for a fraction of
-        # the cost. Only a list's child field is copied, so that each list binds its own.
-        return {
-            name: type(field)(
-                *field._args,  # type: ignore[attr-defined]
-                **{
-                    key: copy.deepcopy(value) if key == "child" else value
-                    for key, value in field._kwargs.items()  # type: ignore[attr-defined]
-                },
-            )
-            for name, field in self._declared_fields.items()
-        }
+    @property
+    def fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:  # type: ignore[override]
+        # DRF builds every field anew for each submission (a deep copy of the declared ones,
+        # each lazy error message included): a third of a submission's own Python. Fields hold
+        # no state of a request while they validate, so each thread builds them once per
+        # language, bound to a serializer of its own. Per language, because DRF formats a
+        # field's limit messages ("at most 5000 characters") once and keeps the text.
+        key = get_language() or settings.LANGUAGE_CODE
+        built: dict[str, Any] = _fields_built.__dict__
+        if key not in built:
+            built[key] = ReportCreateFields().fields
+        return built[key]  # type: ignore[no-any-return]
 
     def validate(self, data: dict[str, Any]) -> dict[str, Any]:
         lat, lon = data.get("latitude"), data.get("longitude")
@@ -138,6 +136,15 @@ class ReportCreateSerializer(serializers.Serializer[Any]):
         except DjangoValidationError as error:
             raise serializers.ValidationError({"photos": error.messages}) from error
         return data
+
+
+class ReportCreateFields(ReportCreateSerializer):
+    """The submission's fields as DRF builds them for one serializer, kept per thread."""
+
+    fields = serializers.Serializer.fields  # type: ignore[assignment]  # DRF's own, for this one
+
+
+_fields_built = threading.local()
 
 
 # What an Idempotency-Key header may hold: a string of printable ASCII (the IETF draft's

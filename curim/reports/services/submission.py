@@ -1,6 +1,7 @@
 """Submitting a report: the citizen's draft validated, then written with its history, photos and
 follower; a retry with the same idempotency key answered with the first report."""
 
+import functools
 import hashlib
 from contextlib import nullcontext
 from dataclasses import dataclass
@@ -11,7 +12,7 @@ from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Model
+from django.db.models import Field, Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -208,35 +209,94 @@ follow AS (
   INSERT INTO {follow_table} ({follow_columns}) SELECT {follow_values} FROM inserted
 )"""
 # Columns the statement computes itself instead of taking from the model instances.
-PLACED_COLUMNS = {
-    "location": "placed.pt",
-    "public_location": "placed.c",
-    "area_id": "placed.area_id",
-}
+PLACED_COLUMNS = (
+    ("location", "placed.pt"),
+    ("public_location", "placed.c"),
+    ("area_id", "placed.area_id"),
+)
 
 
-def insert_columns(
-    instance: Model, computed: dict[str, str], params: dict[str, Any], prefix: str
-) -> tuple[str, str]:
-    """The column list and the SELECT list that insert `instance`, from its model's fields.
+@dataclass(frozen=True)
+class InsertPart:
+    """What inserts one model's row in the placed insert: its column list, its SELECT list, and
+    the fields whose values are parameters, each with its parameter's name."""
+
+    columns: str
+    values: str
+    parameters: tuple[tuple[str, Field[Any, Any]], ...]
+
+    def parameters_add(self, instance: Model, params: dict[str, Any]) -> None:
+        """Add `instance`'s values to `params`, prepared as the ORM's own insert prepares them
+        (auto_now fields are set here)."""
+        for name, field in self.parameters:
+            params[name] = field.get_db_prep_save(field.pre_save(instance, add=True), connection)
+
+
+@functools.cache
+def insert_part(
+    model: type[Model], computed: tuple[tuple[str, str], ...], prefix: str
+) -> InsertPart:
+    """The columns and values that insert a row of `model`, from its fields; built once.
 
     A column named in `computed` takes the SQL given there; every other one takes the instance's
-    value, prepared as the ORM's own insert prepares it (auto_now fields are set here), as a
-    parameter added to `params`. The primary key and generated columns are left to PostgreSQL.
+    value as a parameter named `{prefix}_{column}`. The primary key and generated columns are
+    left to PostgreSQL.
     """
-    columns, values = [], []
-    for field in type(instance)._meta.concrete_fields:
+    sql_of = dict(computed)
+    quote = connection.ops.quote_name
+    columns, values, parameters = [], [], []
+    for field in model._meta.concrete_fields:
         if field.primary_key or field.generated:
             continue
-        columns.append(connection.ops.quote_name(field.column))
-        if field.column in computed:
-            values.append(computed[field.column])
+        columns.append(quote(field.column))
+        if field.column in sql_of:
+            values.append(sql_of[field.column])
         else:
             name = f"{prefix}_{field.column}"
-            value = field.pre_save(instance, add=True)
-            params[name] = field.get_db_prep_save(value, connection)
+            parameters.append((name, field))
             values.append(f"%({name})s")
-    return ", ".join(columns), ", ".join(values)
+    return InsertPart(", ".join(columns), ", ".join(values), tuple(parameters))
+
+
+def _report_pk() -> str:
+    return str(connection.ops.quote_name(Report._meta.pk.column))
+
+
+@functools.cache
+def _placed_parts(with_follow: bool) -> tuple[InsertPart, ...]:
+    inserted = f"inserted.{_report_pk()}"
+    parts = [
+        insert_part(Report, PLACED_COLUMNS, "r"),
+        insert_part(ReportEvent, ((ReportEvent._meta.get_field("report").column, inserted),), "e"),
+    ]
+    if with_follow:
+        follow_report = Follow._meta.get_field("report").column
+        parts.append(insert_part(Follow, ((follow_report, inserted),), "f"))
+    return tuple(parts)
+
+
+@functools.cache
+def placed_insert_sql(with_follow: bool) -> str:
+    """The placed insert's text (the same for every submission of its shape: built once)."""
+    quote = connection.ops.quote_name
+    report, event, *follow = _placed_parts(with_follow)
+    follow_sql = ""
+    if follow:
+        follow_sql = INSERT_FOLLOW.format(
+            follow_table=quote(Follow._meta.db_table),
+            follow_columns=follow[0].columns,
+            follow_values=follow[0].values,
+        )
+    return PLACED_CTE + INSERT_AFTER_PLACED.format(
+        report_table=quote(Report._meta.db_table),
+        report_columns=report.columns,
+        report_values=report.values,
+        report_pk=_report_pk(),
+        event_table=quote(ReportEvent._meta.db_table),
+        event_columns=event.columns,
+        event_values=event.values,
+        follow=follow_sql,
+    )
 
 
 def report_insert_placed(report: Report, event: ReportEvent, follow: Follow | None = None) -> None:
@@ -253,37 +313,13 @@ def report_insert_placed(report: Report, event: ReportEvent, follow: Follow | No
         "lat": location.y,
         "size": report.category.grid_size_m,
     }
-    quote = connection.ops.quote_name
-    report_pk = quote(Report._meta.pk.column)
-    report_columns, report_values = insert_columns(report, PLACED_COLUMNS, params, "r")
-    event_report = ReportEvent._meta.get_field("report").column
-    event_columns, event_values = insert_columns(
-        event, {event_report: f"inserted.{report_pk}"}, params, "e"
-    )
-    follow_sql = ""
-    if follow is not None:
-        follow_report = Follow._meta.get_field("report").column
-        follow_columns, follow_values = insert_columns(
-            follow, {follow_report: f"inserted.{report_pk}"}, params, "f"
-        )
-        follow_sql = INSERT_FOLLOW.format(
-            follow_table=quote(Follow._meta.db_table),
-            follow_columns=follow_columns,
-            follow_values=follow_values,
-        )
-    sql = PLACED_CTE + INSERT_AFTER_PLACED.format(
-        report_table=quote(Report._meta.db_table),
-        report_columns=report_columns,
-        report_values=report_values,
-        report_pk=report_pk,
-        event_table=quote(ReportEvent._meta.db_table),
-        event_columns=event_columns,
-        event_values=event_values,
-        follow=follow_sql,
-    )
+    with_follow = follow is not None
+    instances: list[Model] = [report, event] if follow is None else [report, event, follow]
+    for part, instance in zip(_placed_parts(with_follow), instances, strict=True):
+        part.parameters_add(instance, params)
     # Prepared: its parse and plan cost more than its work (curim/core/prepared.py).
     with prepared_cursor(connection) as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(placed_insert_sql(with_follow), params)
         inside, pk, area_id, lon, lat = cursor.fetchone()
     if not inside:
         raise ValidationError({"location": [_("The location is outside the municipality.")]})
