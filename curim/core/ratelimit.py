@@ -6,12 +6,15 @@ After a Redis failure earlier in the same request the cache refuses at once
 (curim.core.redis_circuit), so the limit costs no second timeout.
 """
 
+import functools
 import logging
 import time
 
+import redis
 from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
 from django.core.cache.backends.redis import RedisCache
 from django.utils.connection import ConnectionProxy
+from redis.commands.core import Script
 
 logger = logging.getLogger(__name__)
 
@@ -32,19 +35,31 @@ def rate_limit_exceeded(
     return hits > limit
 
 
+# Count a hit and give a new counter its window's expiry: one command, one round trip, atomic
+# (a counter can never be left without an expiry). NX: an expiry once set is kept.
+HIT_SCRIPT = """
+local hits = redis.call('INCR', KEYS[1])
+redis.call('EXPIRE', KEYS[1], ARGV[1], 'NX')
+return hits
+"""
+
+
 def _hit(cache_key: str, *, timeout: int) -> int:
-    """Count one hit; the hits of the window so far. On Redis one round trip (INCR, and EXPIRE
-    for a counter that INCR has just created); on any other cache its add then incr."""
+    """Count one hit; the hits of the window so far. On Redis one command (HIT_SCRIPT); on any
+    other cache its add then incr."""
     backend = caches[DEFAULT_CACHE_ALIAS] if isinstance(cache, ConnectionProxy) else cache
     if not isinstance(backend, RedisCache):
         return 1 if cache.add(cache_key, 1, timeout=timeout) else cache.incr(cache_key)
     redis_key = backend.make_and_validate_key(cache_key)
     client = backend._cache.get_client(redis_key, write=True)  # type: ignore[attr-defined]
-    with client.pipeline(transaction=False) as pipe:
-        pipe.incr(redis_key)
-        pipe.expire(redis_key, timeout, nx=True)
-        hits, _ = pipe.execute()
-    return int(hits)
+    return int(_hit_script(client)(keys=[redis_key], args=[timeout]))
+
+
+@functools.lru_cache(maxsize=8)
+def _hit_script(client: redis.Redis) -> Script:
+    """HIT_SCRIPT for `client` (the cache keeps its clients): sent by its digest, and loaded
+    into Redis again by redis-py whenever Redis answers that it does not know it."""
+    return client.register_script(HIT_SCRIPT)
 
 
 def rate_limit_reached(*, scope: str, key: str, limit: int, window_s: int) -> bool:
