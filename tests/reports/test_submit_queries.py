@@ -1,7 +1,7 @@
 """What one submission through the API costs: its queries and Redis round trips, counted so
 that a regression shows (docs/performance.md, issue 16). A located report without photos is one
 statement (placement, report, history line and, signed in, the reporter's follow row); the
-category comes from the process's copy; the rate limit is one Redis round trip."""
+category comes from the process's copy; the rate limit is one Redis command."""
 
 from typing import Any
 
@@ -54,7 +54,7 @@ def test_an_anonymous_submission_is_one_statement_and_one_redis_round_trip(
     queries, sent = _submit(client, redis_round_trips)
     assert len(queries) == 1, queries
     assert queries[0].lstrip().startswith("WITH")
-    assert sent == ["pipeline: INCRBY EXPIRE"]
+    assert sent == ["EVALSHA"]  # curim.core.ratelimit.HIT_SCRIPT
 
 
 def test_a_signed_in_submission_adds_only_the_session_and_the_account(
@@ -68,7 +68,7 @@ def test_a_signed_in_submission_adds_only_the_session_and_the_account(
     assert len(queries) == 3, queries
     assert "auth_group" in queries[1]
     assert "reports_follow" in queries[-1]
-    assert sent == ["pipeline: INCRBY EXPIRE"]
+    assert sent == ["EVALSHA"]  # curim.core.ratelimit.HIT_SCRIPT
     report = Report.objects.latest("pk")
     assert report.reporter == citizen
     assert Follow.objects.filter(report=report, user=citizen).exists()
