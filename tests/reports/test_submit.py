@@ -304,3 +304,24 @@ def test_the_placed_insert_writes_every_column_of_the_report_and_its_history_lin
     for field in Report._meta.concrete_fields:
         if field.column not in {"public_point_3857", "location", "public_location"}:
             assert stored[field.attname] == getattr(placed, field.attname), field.name
+
+
+def test_the_limit_answers_first_whatever_the_body(
+    client: Client, settings: SettingsWrapper
+) -> None:
+    # The hit is counted while the body is validated (curim.reports.api.common): the answer is
+    # still as if the limit came first, and every refused attempt counts.
+    settings.REPORTS_ANONYMOUS_PER_HOUR = 2
+    assert _post(client, severity=9)[0] == 400  # counted, refused for its body
+    assert _post(client)[0] == 201
+    assert _post(client)[0] == 429
+    assert _post(client, severity=9)[0] == 429
+    malformed = client.post(URL, "{not json", content_type="application/json")
+    assert malformed.status_code == 429
+    assert Report.objects.count() == 1
+
+
+def test_a_malformed_body_under_the_limit_is_a_400(client: Client) -> None:
+    response = client.post(URL, "{not json", content_type="application/json")
+    assert response.status_code == 400
+    assert "detail" in response.json()

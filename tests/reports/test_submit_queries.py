@@ -21,12 +21,13 @@ URL = "/api/v1/reports/"
 
 @pytest.fixture
 def redis_round_trips(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Every command or pipeline sent to Redis, as it is sent."""
+    """Every command or pipeline sent to Redis, as it is sent (on a connection: commands sent
+    by a client and those the rate limit sends itself)."""
     sent: list[str] = []
-    command = redis.Redis.execute_command
+    command = redis.Connection.send_command
     pipeline = redis.client.Pipeline.execute
 
-    def one(self: redis.Redis, *args: Any, **options: Any) -> Any:
+    def one(self: redis.Connection, *args: Any, **options: Any) -> Any:
         sent.append(str(args[0]))
         return command(self, *args, **options)  # type: ignore[no-untyped-call]
 
@@ -34,7 +35,7 @@ def redis_round_trips(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         sent.append("pipeline: " + " ".join(str(c[0][0]) for c in self.command_stack))
         return pipeline(self, *args, **options)
 
-    monkeypatch.setattr(redis.Redis, "execute_command", one)
+    monkeypatch.setattr(redis.Connection, "send_command", one)
     monkeypatch.setattr(redis.client.Pipeline, "execute", batch)
     return sent
 

@@ -1,8 +1,8 @@
 """What the report API's resources share: GeoJSON and error responses, the list filters, fields
 that refuse what PostgreSQL cannot hold, rate limits."""
 
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.contrib.gis.geos import Polygon
@@ -21,7 +21,7 @@ from rest_framework.response import Response
 from rest_framework.validators import ProhibitSurrogateCharactersValidator
 
 from curim.core.geometry import GeometryError, bbox_from_text
-from curim.core.ratelimit import rate_limit_exceeded
+from curim.core.ratelimit import SentHit, rate_limit_hit_sent
 from curim.reports.categories import category_active_cached
 from curim.reports.models import Category
 from curim.reports.selectors import (
@@ -214,15 +214,57 @@ def submission_limit(
     Anonymous clients count per address (REPORTS_ANONYMOUS_PER_HOUR), registered citizens per
     account (REPORTS_SIGNED_IN_PER_HOUR), each in its own window.
     """
+    hit = _submission_hit_sent(request, address, scope)
+    return _too_many(request, message, signed_in_message) if hit.exceeded() else None
+
+
+Validated = TypeVar("Validated", bound=serializers.Serializer[Any])
+
+
+def submission_limited_and_validated(
+    request: Request,
+    address: str | None,
+    scope: str,
+    message: str | Promise,
+    signed_in_message: str | Promise,
+    serializer: Callable[[], Validated],
+) -> Validated | Response:
+    """`submission_limit` and the submission's validation at once: the hit goes to Redis, the
+    serializer (built by `serializer()`) validates while Redis counts it, then the count is read.
+
+    The answer is as if the limit came first: the 429 when the client has sent too much,
+    whatever its body; otherwise the serializer, valid, or its ValidationError raised (400).
+    """
+    hit = _submission_hit_sent(request, address, scope)
+    try:
+        validated = serializer()
+        valid = validated.is_valid()
+    except Exception:
+        if hit.exceeded():  # the limit first, even for a body that cannot be read
+            return _too_many(request, message, signed_in_message)
+        raise
+    if hit.exceeded():
+        return _too_many(request, message, signed_in_message)
+    if not valid:
+        raise serializers.ValidationError(validated.errors)
+    return validated
+
+
+def _submission_hit_sent(request: Request, address: str | None, scope: str) -> SentHit:
     if request.user.is_authenticated:
         scope, key = f"{scope}-user", str(request.user.pk)
-        limit, message = settings.REPORTS_SIGNED_IN_PER_HOUR, signed_in_message
+        limit = settings.REPORTS_SIGNED_IN_PER_HOUR
     else:
         scope, key = f"{scope}-anonymous", address or "unknown"
         limit = settings.REPORTS_ANONYMOUS_PER_HOUR
-    if rate_limit_exceeded(scope=scope, key=key, limit=limit, window_s=3600):
-        return Response({"detail": message}, status=status.HTTP_429_TOO_MANY_REQUESTS)
-    return None
+    return rate_limit_hit_sent(scope=scope, key=key, limit=limit, window_s=3600)
+
+
+def _too_many(
+    request: Request, message: str | Promise, signed_in_message: str | Promise
+) -> Response:
+    detail = signed_in_message if request.user.is_authenticated else message
+    return Response({"detail": detail}, status=status.HTTP_429_TOO_MANY_REQUESTS)
 
 
 def geojson_response(body: str, status_code: int = 200) -> HttpResponse:

@@ -38,7 +38,7 @@ from curim.reports.api.common import (
     coordinate_field,
     geojson_response,
     rating_field,
-    submission_limit,
+    submission_limited_and_validated,
 )
 from curim.reports.models import Category, CyberChannel
 from curim.reports.photos import photos_clean
@@ -230,18 +230,17 @@ class ReportListCreate(APIView):
     )
     def post(self, request: Request) -> Response:
         address = client_address(request._request)
-        refused = submission_limit(
+        checked = submission_limited_and_validated(
             request,
             address,
             "report",
             _("Too many reports from your address. Try again later."),
             _("Too many reports from your account. Try again later."),
+            lambda: ReportCreateSerializer(data=request.data),
         )
-        if refused is not None:
-            return refused
-        data = ReportCreateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        fields = data.validated_data
+        if isinstance(checked, Response):
+            return checked
+        fields = checked.validated_data
         if fields.get("website"):
             # Only bots fill the hidden field: answer as if accepted, keep nothing.
             return Response({"id": uuid.uuid4(), "status": "submitted"}, status=201)
