@@ -14,6 +14,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.contrib.gis.db.models.functions import Distance
 from django.contrib.gis.geos import Point, Polygon
 from django.contrib.gis.measure import D
+from django.db import connection
 from django.db.models import (
     Avg,
     Case,
@@ -463,6 +464,27 @@ def reports_counted_for_council() -> QuerySet[Report]:
     return Report.objects.filter(status__in=PUBLIC_STATUSES, duplicate_of__isnull=True)
 
 
+# The council's counts by the reports' own columns first (category, area and month, below as
+# `counted`), then by category group and district (a neighbourhood's by its parent). PostgreSQL
+# estimates the inner groups from the columns' statistics and the month's from those of
+# migration reports/0020, and counts the period's reports in a hash table of a few hundred
+# entries. Grouped at once by the joined group and district, it expected about as many groups
+# as reports and sorted every report of the period on disk: 2.5× slower on a million reports
+# (docs/performance.md, "The council dashboard's counts").
+def _council_counts_sql(counted: str) -> str:
+    category, area = Category._meta.db_table, Area._meta.db_table
+    return (
+        'SELECT category."group", CASE WHEN area.level = %s THEN area.code '  # noqa: S608 - the models' own names
+        "WHEN area.level = %s THEN parent.code ELSE %s END, counted.month, "
+        "SUM(counted.n)::bigint "
+        f"FROM ({counted}) AS counted "
+        f"JOIN {category} AS category ON category.id = counted.category_id "
+        f"LEFT JOIN {area} AS area ON area.id = counted.area_id "
+        f"LEFT JOIN {area} AS parent ON parent.id = area.parent_id "
+        "GROUP BY 1, 2, 3"
+    )
+
+
 def council_report_figures(
     user: User | AnonymousUser, *, first_month: date, last_month: date, today: date | None = None
 ) -> ReportFigures:
@@ -470,9 +492,10 @@ def council_report_figures(
     period, with rates, rolling 12-month sums and the change of its last 12 months; empty
     (no places, no series) for anybody but COUNCIL_FIGURE_READERS.
 
-    Two queries whatever the number of reports and districts: the counts in one GROUP BY
+    Two queries whatever the number of reports and districts: the counts in one statement
     (months of when the reports happened; district by the report's stored area, a
-    neighbourhood's by its parent), and the areas with their populations.
+    neighbourhood's by its parent; see _council_counts_sql), and the areas with their
+    populations.
     """
     months = months_from_to(first_month, last_month)
     if (
@@ -499,28 +522,24 @@ def council_report_figures(
         return empty
     zone = ZoneInfo(zone_name)
     fetch_first, _ = months_to_fetch(first_month, last_month)
-    rows = (
+    counted = (
         reports_counted_for_council()
         .filter(
             occurred_at__gte=datetime.combine(fetch_first, time.min, tzinfo=zone),
             occurred_at__lt=datetime.combine(month_add(last_month, 1), time.min, tzinfo=zone),
         )
-        .annotate(
-            month=TruncMonth("occurred_at", tzinfo=zone),
-            district=Case(
-                When(area__level=Area.Level.DISTRICT, then=F("area__code")),
-                When(area__level=Area.Level.NEIGHBOURHOOD, then=F("area__parent__code")),
-                default=Value(UNLOCATED),
-                output_field=CharField(),
-            ),
-        )
-        .values("category__group", "district", "month")
-        .annotate(count=Count("id"))
+        .annotate(month=TruncMonth("occurred_at", tzinfo=zone))
+        .values("category_id", "area_id", "month")
+        .annotate(n=Count("id"))
         .order_by()
     )
-    counts = {
-        (row["category__group"], row["district"], row["month"].date()): row["count"] for row in rows
-    }
+    counted_sql, counted_params = counted.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _council_counts_sql(counted_sql),
+            [Area.Level.DISTRICT, Area.Level.NEIGHBOURHOOD, UNLOCATED, *counted_params],
+        )
+        counts = {(group, district, month.date()): n for group, district, month, n in cursor}
     districts: list[Place] = []
     municipalities: list[Place] = []
     for area in areas_without_boundaries(Area.Level.DISTRICT, Area.Level.MUNICIPALITY):

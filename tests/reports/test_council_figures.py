@@ -452,3 +452,30 @@ def test_month_arithmetic_crosses_years() -> None:
     assert month_add(date(2026, 1, 1), -1) == date(2025, 12, 1)
     assert month_add(date(2025, 12, 1), 13) == date(2027, 1, 1)
     assert month_add(date(2026, 6, 1), -23) == date(2024, 7, 1)
+
+
+def test_the_month_the_counts_group_by_has_statistics_of_its_own(council_member: User) -> None:
+    # Migration reports/0020 keeps statistics on the month expression; they help only if the
+    # selector's statement groups by the very same expression (docs/performance.md, "The
+    # council dashboard's counts"). The planner names both in the same words.
+    with CaptureQueriesContext(connection) as captured:
+        _figures(council_member)
+    (counts_sql,) = [q["sql"] for q in captured if "date_trunc" in q["sql"].lower()]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_get_statisticsobjdef_expressions(oid) FROM pg_statistic_ext "
+            "WHERE stxname = 'reports_report_occurred_month'"
+        )
+        ((expressions,),) = cursor.fetchall()
+        cursor.execute(f"EXPLAIN (VERBOSE, FORMAT JSON) {counts_sql}")
+        plan = cursor.fetchone()[0]
+    assert expressions == [f"date_trunc('month'::text, (occurred_at AT TIME ZONE '{ZONE}'::text))"]
+
+    def group_keys(node: dict[str, Any]) -> list[str]:
+        keys = list(node.get("Group Key", []))
+        for child in node.get("Plans", []):
+            keys += group_keys(child)
+        return keys
+
+    grouped = [key.replace("reports_report.", "") for key in group_keys(plan[0]["Plan"])]
+    assert any(expressions[0] in key for key in grouped), grouped
