@@ -9,13 +9,11 @@ from dataclasses import dataclass
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
+from curim.core.import_errors import import_errors_context
 from curim.core.record_imports import ImportResult
 from curim.core.record_tables import MAX_BYTES, CellError
-from curim.core.templatetags.components import SummaryItem
 
 TEMPLATE = "components/record_import.html"
 CONTENT_TYPES = {
@@ -50,29 +48,6 @@ class ImportPage:
 Importer = Callable[[str, bytes, bool], ImportResult]
 
 
-def _errors_context(errors: list[CellError]) -> dict[str, object]:
-    """The table of the errors (the first 200) and the error summary's line that leads to it."""
-    rows = [
-        [
-            error.row,
-            format_html("<code>{}</code>", error.column) if error.column else "—",
-            error.message,
-        ]
-        for error in errors[:200]
-    ]
-    summary = ngettext(
-        "The file has %(n)s error; nothing was imported.",
-        "The file has %(n)s errors; nothing was imported.",
-        len(errors),
-    ) % {"n": len(errors)}
-    return {
-        "errors": errors,
-        "error_rows": rows,
-        "error_head": [_("Row"), _("Column"), _("Problem")],
-        "error_items": [SummaryItem(summary, "#import-errors")] if errors else [],
-    }
-
-
 def _summary_rows(result: ImportResult, kinds: dict[str, str]) -> list[list[object]]:
     return [
         [name, result.created[kind], result.updated[kind], result.unchanged[kind]]
@@ -87,13 +62,13 @@ def record_import_page(request: HttpRequest, page: ImportPage, run: Importer) ->
     if request.method == "POST":
         upload = request.FILES.get("file")
         if upload is None:
-            context |= _errors_context([CellError(1, "", _("Choose a file."))])
+            context |= import_errors_context([CellError(1, "", _("Choose a file."))])
             return render(request, TEMPLATE, context, status=400)
         content = upload.read(MAX_BYTES + 1)
         result = run(upload.name or "", content, request.POST.get("action") != "import")
         context["filename"] = upload.name
         if not result.ok:
-            context |= _errors_context(result.errors)
+            context |= import_errors_context(result.errors)
             return render(request, TEMPLATE, context, status=400)
         context |= {
             "result": result,

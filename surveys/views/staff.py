@@ -16,12 +16,12 @@ from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
 from curim.accounts.models import User
 from curim.accounts.roles import user_has_role
+from curim.core.import_errors import import_errors_context
 from curim.core.templatetags.components import Column, SummaryItem
 from surveys.exports import FORMATS
 from surveys.imports import MAX_BYTES, CellError, import_check
@@ -113,12 +113,12 @@ def survey_import(request: HttpRequest, code: str) -> HttpResponse:
         upload = request.FILES.get("file")
         if upload is None:
             missing = [CellError(1, "", _("Choose a file."))]
-            context |= {"errors": missing, **_import_context(missing)}
+            context |= import_errors_context(missing)
             return render(request, "surveys/import.html", context, status=400)
         content = upload.read(MAX_BYTES + 1)
         check = import_check(survey=survey, filename=upload.name or "", content=content)
-        context |= {"check": check, "filename": upload.name, "errors": check.errors}
-        context |= _import_context(check.errors)
+        context |= {"check": check, "filename": upload.name}
+        context |= import_errors_context(check.errors)
         if not check.ok:
             return render(request, "surveys/import.html", context, status=400)
         if request.POST.get("action") == "import":
@@ -135,25 +135,6 @@ def survey_import(request: HttpRequest, code: str) -> HttpResponse:
             )
             return redirect("surveys:staff")
     return render(request, "surveys/import.html", context)
-
-
-def _import_context(errors: list[CellError]) -> dict[str, object]:
-    """The table of a file's errors (the first 200), for `{% table %}`, and the error
-    summary's one line that leads to it."""
-    rows = [
-        [error.row, format_html("<code>{}</code>", error.column), error.message]
-        for error in errors[:200]
-    ]
-    summary = ngettext(
-        "The file has %(n)s error; nothing was imported.",
-        "The file has %(n)s errors; nothing was imported.",
-        len(errors),
-    ) % {"n": len(errors)}
-    return {
-        "error_rows": rows,
-        "error_head": [_("Row"), _("Column"), _("Problem")],
-        "error_items": [SummaryItem(summary, "#import-errors")] if errors else [],
-    }
 
 
 @login_required

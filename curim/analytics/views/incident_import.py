@@ -9,10 +9,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.formats import date_format
-from django.utils.html import format_html
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -25,10 +24,10 @@ from curim.analytics.selectors.incidents import (
     may_import_incidents,
 )
 from curim.analytics.services.incident_import import IncidentImportResult, incidents_import
+from curim.core.import_errors import import_errors_context
 from curim.core.templatetags.components import SummaryItem
 
 TEMPLATE = "analytics/incident_import.html"
-ERRORS_SHOWN = 200
 
 
 class SourceForm(forms.Form):
@@ -42,28 +41,6 @@ class SourceForm(forms.Form):
     def __init__(self, *args: object, user: User, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["source"].queryset = incident_sources_for(user)  # type: ignore[attr-defined]
-
-
-def _errors_context(errors: list[RowError]) -> dict[str, object]:
-    rows = [
-        [
-            error.row,
-            format_html("<code>{}</code>", error.column) if error.column else "—",
-            error.message,
-        ]
-        for error in errors[:ERRORS_SHOWN]
-    ]
-    summary = ngettext(
-        "The file has %(n)s error; nothing was imported.",
-        "The file has %(n)s errors; nothing was imported.",
-        len(errors),
-    ) % {"n": len(errors)}
-    return {
-        "errors": errors,
-        "error_rows": rows,
-        "error_head": [_("Row"), _("Column"), _("Problem")],
-        "error_items": [SummaryItem(summary, "#import-errors")],
-    }
 
 
 def _page(
@@ -122,7 +99,7 @@ def incident_import_page(request: HttpRequest) -> HttpResponse:
         ]
         return _page(request, user, context, status=400)
     if upload is None:
-        context |= _errors_context([RowError(0, "", _("Choose a file."))])
+        context |= import_errors_context([RowError(0, "", _("Choose a file."))])
         return _page(request, user, context, status=400)
     dry_run = request.POST.get("action") != "import"
     result = incidents_import(
@@ -133,7 +110,7 @@ def incident_import_page(request: HttpRequest) -> HttpResponse:
         dry_run=dry_run,
     )
     if not result.ok:
-        context |= _errors_context(result.errors)
+        context |= import_errors_context(result.errors)
         return _page(request, user, context, status=400)
     context |= {"result": result, "saved": not dry_run, **_summary(result)}
     return _page(request, user, context)

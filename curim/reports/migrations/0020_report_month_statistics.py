@@ -8,28 +8,25 @@ council dashboard's counts"). The expression names the time zone: after changing
 migrate reports back to 0019 and forward again (docs/operations.md).
 """
 
-from typing import Any
-
 from django.conf import settings
 from django.db import migrations
 
 NAME = "reports_report_occurred_month"
 
 
-def statistics_create(apps: Any, schema_editor: Any) -> None:
-    schema_editor.execute(
-        f"CREATE STATISTICS {NAME} ON "
-        "(date_trunc('month', occurred_at AT TIME ZONE %s)) FROM reports_report",
-        [settings.TIME_ZONE],
-    )
-    schema_editor.execute("ANALYZE reports_report")
-
-
-def statistics_drop(apps: Any, schema_editor: Any) -> None:
-    schema_editor.execute(f"DROP STATISTICS IF EXISTS {NAME}")
-
-
 class Migration(migrations.Migration):
     dependencies = [("reports", "0019_public_cells_single_indexes")]
 
-    operations = [migrations.RunPython(statistics_create, statistics_drop)]
+    operations = [
+        migrations.RunSQL(
+            sql=[
+                (
+                    f"CREATE STATISTICS {NAME} ON "
+                    "(date_trunc('month', occurred_at AT TIME ZONE %s)) FROM reports_report",
+                    [settings.TIME_ZONE],
+                ),
+                "ANALYZE reports_report",
+            ],
+            reverse_sql=[f"DROP STATISTICS IF EXISTS {NAME}"],
+        )
+    ]
