@@ -6,7 +6,7 @@ After a Redis failure earlier in the same request the cache refuses at once
 (curim.core.redis_circuit), so the limit costs no second timeout.
 """
 
-import functools
+import hashlib
 import logging
 import time
 
@@ -14,7 +14,6 @@ import redis
 from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
 from django.core.cache.backends.redis import RedisCache
 from django.utils.connection import ConnectionProxy
-from redis.commands.core import Script
 
 logger = logging.getLogger(__name__)
 
@@ -30,13 +29,24 @@ def rate_limit_exceeded(
     ).exceeded()
 
 
+# Count a hit and give a new counter its window's expiry: one command, one round trip, atomic
+# (a counter can never be left without an expiry). NX: an expiry once set is kept. Sent by its
+# digest (EVALSHA); loaded again whenever Redis answers that it does not know it (a restart).
+HIT_SCRIPT = """
+local hits = redis.call('INCR', KEYS[1])
+redis.call('EXPIRE', KEYS[1], ARGV[1], 'NX')
+return hits
+"""
+HIT_SCRIPT_SHA = hashlib.sha1(HIT_SCRIPT.encode()).hexdigest()  # noqa: S324 - Redis's name for it
+
+
 class SentHit:
     """One hit of a rate limit, sent to Redis; its count read by `exceeded()`.
 
-    Between the two the caller does its own work (the report API validates the submission)
-    while Redis answers: the round trip, a third of an anonymous submission's time when waited
-    for (docs/performance.md, "The HTTP write path"), overlaps it. Until `exceeded()` has been
-    called the hit holds a connection of Redis's pool: call it on every path.
+    Between the two the caller does its own work (the report API validates a submission's JSON
+    body) while Redis answers, so that the round trip overlaps it (docs/performance.md, "The HTTP
+    write path, again"). Until it is read the hit holds a connection of Redis's pool: call
+    `exceeded()` on every path, or `abandon()` where it will not be read.
     """
 
     def __init__(self, scope: str, limit: int, fail_closed: bool) -> None:
@@ -52,15 +62,13 @@ class SentHit:
             return
         redis_key = backend.make_and_validate_key(cache_key)
         client = backend._cache.get_client(redis_key, write=True)  # type: ignore[attr-defined]
-        pool = client.connection_pool
-        connection = pool.get_connection()
-        try:
-            connection.send_command("EVALSHA", _hit_script(client).sha, 1, redis_key, timeout)
-        except BaseException:
-            connection.disconnect()
-            pool.release(connection)
-            raise
+        connection = client.connection_pool.get_connection()
         self.sent = (client, connection, redis_key, timeout)
+        try:
+            connection.send_command("EVALSHA", HIT_SCRIPT_SHA, 1, redis_key, timeout)
+        except BaseException:
+            self.abandon()
+            raise
 
     def exceeded(self) -> bool:
         """True once more than the limit's hits fell in this window (read once, then kept)."""
@@ -71,6 +79,13 @@ class SentHit:
                 self.answer = self.unavailable(exc)
         return self.answer
 
+    def abandon(self) -> None:
+        """Give the connection back unread: closed, since its answer may still come."""
+        if self.sent is not None:
+            (client, connection, _key, _timeout), self.sent = self.sent, None
+            connection.disconnect()  # type: ignore[no-untyped-call]
+            client.connection_pool.release(connection)
+
     def unavailable(self, exc: Exception) -> bool:
         logger.warning("rate limit %s not enforced: cache unavailable (%s)", self.scope, exc)
         return self.fail_closed
@@ -78,18 +93,19 @@ class SentHit:
     def _hits(self) -> int:
         if self.sent is None:
             raise RuntimeError("the hit was never sent")
-        (client, connection, redis_key, timeout), self.sent = self.sent, None
+        client, connection, redis_key, timeout = self.sent
         try:
             hits = connection.read_response()
         except redis.exceptions.NoScriptError:
             # Redis forgot the script (restarted): this hit was not counted; count it anew.
+            self.sent = None
             client.connection_pool.release(connection)
-            return int(_hit_script(client)(keys=[redis_key], args=[timeout]))
+            client.script_load(HIT_SCRIPT)
+            return int(client.evalsha(HIT_SCRIPT_SHA, 1, redis_key, timeout))
         except BaseException:
-            # An answer may still come on this connection: it is never reused.
-            connection.disconnect()  # type: ignore[no-untyped-call]
-            client.connection_pool.release(connection)
+            self.abandon()
             raise
+        self.sent = None
         client.connection_pool.release(connection)
         return int(hits)
 
@@ -106,22 +122,6 @@ def rate_limit_hit_sent(
     except Exception as exc:  # as in exceeded()
         hit.answer = hit.unavailable(exc)
     return hit
-
-
-# Count a hit and give a new counter its window's expiry: one command, one round trip, atomic
-# (a counter can never be left without an expiry). NX: an expiry once set is kept.
-HIT_SCRIPT = """
-local hits = redis.call('INCR', KEYS[1])
-redis.call('EXPIRE', KEYS[1], ARGV[1], 'NX')
-return hits
-"""
-
-
-@functools.lru_cache(maxsize=8)
-def _hit_script(client: redis.Redis) -> Script:
-    """HIT_SCRIPT for `client` (the cache keeps its clients): sent by its digest, and loaded
-    into Redis again by redis-py whenever Redis answers that it does not know it."""
-    return client.register_script(HIT_SCRIPT)
 
 
 def rate_limit_reached(*, scope: str, key: str, limit: int, window_s: int) -> bool:

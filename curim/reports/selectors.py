@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from math import cos, radians
-from typing import TypeVar
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -14,7 +14,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.contrib.gis.db.models.functions import Distance
 from django.contrib.gis.geos import Point, Polygon
 from django.contrib.gis.measure import D
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import (
     Avg,
     Case,
@@ -464,23 +464,36 @@ def reports_counted_for_council() -> QuerySet[Report]:
     return Report.objects.filter(status__in=PUBLIC_STATUSES, duplicate_of__isnull=True)
 
 
-# The council's counts by the reports' own columns first (category, area and month, below as
-# `counted`), then by category group and district (a neighbourhood's by its parent). PostgreSQL
-# estimates the inner groups from the columns' statistics and the month's from those of
-# migration reports/0020, and counts the period's reports in a hash table of a few hundred
-# entries. Grouped at once by the joined group and district, it expected about as many groups
-# as reports and sorted every report of the period on disk: 2.5× slower on a million reports
-# (docs/performance.md, "The council dashboard's counts").
 def _council_counts_sql(counted: str) -> str:
-    category, area = Category._meta.db_table, Area._meta.db_table
+    """The council's counts by category group and district (a neighbourhood's by its parent)
+    from `counted`, the reports counted by their own columns (category, area and month).
+
+    Counted first by the reports' columns, the period's reports go into a hash table of a few
+    hundred entries: PostgreSQL estimates those groups from the columns' statistics and the
+    month's from those of migration reports/0020. Grouped at once by the joined group and
+    district, it expected about as many groups as reports and sorted every report of the period
+    on disk: twice as slow at a million reports (docs/performance.md, "The council dashboard's
+    counts"). Parameters: the district level, the neighbourhood level, UNLOCATED, then
+    `counted`'s own.
+    """
+    quote = connection.ops.quote_name
+    area, category = Area._meta, Category._meta
+
+    def column(meta: Any, name: str) -> str:
+        return str(quote(meta.get_field(name).column))
+
+    level, code, parent = column(area, "level"), column(area, "code"), column(area, "parent")
     return (
-        'SELECT category."group", CASE WHEN area.level = %s THEN area.code '  # noqa: S608 - the models' own names
-        "WHEN area.level = %s THEN parent.code ELSE %s END, counted.month, "
+        f"SELECT category.{column(category, 'group')}, "  # noqa: S608 - the models' own names
+        f"CASE WHEN area.{level} = %s THEN area.{code} "
+        f"WHEN area.{level} = %s THEN parent.{code} ELSE %s END, counted.month, "
         "SUM(counted.n)::bigint "
         f"FROM ({counted}) AS counted "
-        f"JOIN {category} AS category ON category.id = counted.category_id "
-        f"LEFT JOIN {area} AS area ON area.id = counted.area_id "
-        f"LEFT JOIN {area} AS parent ON parent.id = area.parent_id "
+        f"JOIN {quote(category.db_table)} AS category "
+        f"ON category.{column(category, 'id')} = counted.category_id "
+        f"LEFT JOIN {quote(area.db_table)} AS area ON area.{column(area, 'id')} = counted.area_id "
+        f"LEFT JOIN {quote(area.db_table)} AS parent "
+        f"ON parent.{column(area, 'id')} = area.{parent} "
         "GROUP BY 1, 2, 3"
     )
 
@@ -533,8 +546,10 @@ def council_report_figures(
         .annotate(n=Count("id"))
         .order_by()
     )
-    counted_sql, counted_params = counted.query.sql_with_params()
-    with connection.cursor() as cursor:
+    # On the database the queryset is routed to (the replica for the dashboard's requests).
+    database = connections[counted.db]
+    counted_sql, counted_params = counted.query.get_compiler(connection=database).as_sql()
+    with database.cursor() as cursor:
         cursor.execute(
             _council_counts_sql(counted_sql),
             [Area.Level.DISTRICT, Area.Level.NEIGHBOURHOOD, UNLOCATED, *counted_params],

@@ -479,3 +479,59 @@ def test_the_month_the_counts_group_by_has_statistics_of_its_own(council_member:
 
     grouped = [key.replace("reports_report.", "") for key in group_keys(plan[0]["Plan"])]
     assert any(expressions[0] in key for key in grouped), grouped
+
+
+def test_a_report_placed_in_the_whole_municipality_has_no_district(
+    piraeus: None, council_member: User
+) -> None:
+    # Only a district's or a neighbourhood's reports have a district; one whose stored area is
+    # of another level (the municipality) counts as unlocated, and in the whole municipality.
+    when = datetime(2026, 5, 10, 9, tzinfo=UTC)
+    _insert(
+        [
+            {"category": "graffiti", "occurred_at": when, "status": "published", "area": area}
+            for area in ("piraeus", "piraeus-3", None)
+        ]
+    )
+    figures = _figures(council_member, first_month=date(2026, 5, 1), last_month=date(2026, 5, 1))
+    assert figures.series_of("incivility", UNLOCATED).count == 2
+    assert figures.series_of("incivility", "piraeus-3").count == 1
+    assert figures.series_of("incivility", ALL).count == 3
+
+
+def test_the_counts_are_read_where_the_queryset_is_routed(
+    piraeus: None, council_member: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The dashboard's reads go to the replica (curim/core/replica.py): the hand-written
+    # statement must follow the queryset's routing, as the ORM's own queries do.
+    from django.db import connections, router
+
+    from curim.reports import selectors
+
+    _insert(
+        [
+            {
+                "category": "graffiti",
+                "occurred_at": datetime(2026, 5, 10, 9, tzinfo=UTC),
+                "status": "published",
+                "area": "piraeus-3",
+            }
+        ]
+    )
+    routed = router.db_for_read
+
+    def replica_for_reports(model: type[Any], **hints: Any) -> str | None:
+        return "replica" if model is Report else routed(model, **hints)
+
+    asked: list[str] = []
+
+    class Recording:
+        def __getitem__(self, alias: str) -> Any:
+            asked.append(alias)
+            return connections["default"]  # the test database stands in for the replica
+
+    monkeypatch.setattr(router, "db_for_read", replica_for_reports)
+    monkeypatch.setattr(selectors, "connections", Recording())
+    figures = _figures(council_member, first_month=date(2026, 5, 1), last_month=date(2026, 5, 1))
+    assert asked == ["replica"]
+    assert figures.series_of("incivility", "piraeus-3").count == 1

@@ -325,3 +325,44 @@ def test_a_malformed_body_under_the_limit_is_a_400(client: Client) -> None:
     response = client.post(URL, "{not json", content_type="application/json")
     assert response.status_code == 400
     assert "detail" in response.json()
+
+
+def test_over_the_limit_a_body_with_files_is_not_read(
+    client: Client, settings: SettingsWrapper, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A multipart body waits for the count: a client over its limit must not have its photos
+    # decoded (curim.reports.api.common.submission_limited_and_validated).
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from curim.reports.api import reports as api
+
+    decoded: list[object] = []
+
+    def photos_clean(photos: list[object]) -> list[object]:
+        decoded.append(photos)
+        return []
+
+    monkeypatch.setattr(api, "photos_clean", photos_clean)
+    settings.REPORTS_ANONYMOUS_PER_HOUR = 1
+
+    def send() -> int:
+        photo = SimpleUploadedFile("photo.jpg", b"\xff\xd8 not really", "image/jpeg")
+        return client.post(URL, {**report_body(), "photos": [photo]}).status_code
+
+    assert send() == 201
+    assert len(decoded) == 1
+    assert send() == 429
+    assert len(decoded) == 1
+
+
+def test_every_path_gives_the_rate_limit_s_redis_connection_back(client: Client) -> None:
+    from django.core.cache import caches
+
+    backend: Any = caches["default"]
+    pool = backend._cache.get_client(write=True).connection_pool
+    in_use = len(pool._in_use_connections)
+    client.post(URL, "{not json", content_type="application/json")  # the parser raises
+    _post(client, severity=9)  # refused by the serializer
+    _post(client)  # stored
+    client.post(URL, report_body())  # multipart
+    assert len(pool._in_use_connections) == in_use

@@ -100,8 +100,7 @@ class TextChoiceField(serializers.ChoiceField):
 
 
 CATEGORY_CODE_MAX = int(Category._meta.get_field("slug").max_length or 0)
-# Built once: DRF clones a field's queryset (.all()) wherever it reads it, and a submission
-# builds this field anew each time (ReportCreateSerializer.get_fields).
+# Built once: DRF clones a field's queryset (.all()) wherever it reads it.
 ACTIVE_CATEGORIES = Category.objects.filter(is_active=True)
 
 
@@ -233,15 +232,22 @@ def submission_limited_and_validated(
     serializer (built by `serializer()`) validates while Redis counts it, then the count is read.
 
     The answer is as if the limit came first: the 429 when the client has sent too much,
-    whatever its body; otherwise the serializer, valid, or its ValidationError raised (400).
+    whatever its body; otherwise the serializer, valid, or its ValidationError raised (400). A
+    body with files (multipart) waits for the count first: a client over its limit must not
+    have its files read, nor its photos decoded.
     """
     hit = _submission_hit_sent(request, address, scope)
+    if request.content_type.startswith("multipart/") and hit.exceeded():
+        return _too_many(request, message, signed_in_message)
     try:
         validated = serializer()
         valid = validated.is_valid()
     except Exception:
         if hit.exceeded():  # the limit first, even for a body that cannot be read
             return _too_many(request, message, signed_in_message)
+        raise
+    except BaseException:
+        hit.abandon()
         raise
     if hit.exceeded():
         return _too_many(request, message, signed_in_message)
