@@ -1,11 +1,11 @@
 """Statistics on the month a report happened in (in settings.TIME_ZONE), the expression the
 council's figures group by (curim.reports.selectors.council_report_figures).
 
-Without them PostgreSQL guesses a month has as many values as a tenth of the rows, expects
-tens of thousands of groups where there are a few hundred, and sorts every report of the
-period on disk instead of counting them in a small hash table (docs/performance.md, "The
-council dashboard's counts"). The expression names the time zone: after changing TIME_ZONE,
-migrate reports back to 0019 and forward again (docs/operations.md).
+Without them PostgreSQL knows nothing of how many months the expression takes: at a million
+reports it expected 100,000 groups where there were 345, and sorted every report of the period
+on disk instead of counting them in a small hash table (docs/performance.md, "The council
+dashboard's counts"). The expression names the time zone: after changing TIME_ZONE,
+re-create them as docs/operations.md says.
 """
 
 from django.conf import settings
