@@ -18,6 +18,16 @@ EMPTY_REPORT_FORM = {
     "feeling_unsafe": "",
 }
 
+# A report the API accepts; each test changes what it refuses.
+REPORT = {
+    "category": "graffiti",
+    "description": "Tags on the wall",
+    "latitude": 37.9475,
+    "longitude": 23.6395,
+    "severity": 2,
+    "feeling_unsafe": 3,
+}
+
 
 def _refusal(response: Any) -> dict[str, list[str]]:
     assert response.status_code == 400
@@ -58,15 +68,7 @@ def test_an_empty_report_form_is_refused_in_greek(client: Client, piraeus: None)
 def test_a_wrong_value_is_refused_in_words(
     client: Client, piraeus: None, field: str, value: object, message: str
 ) -> None:
-    body = {
-        "category": "graffiti",
-        "description": "Tags on the wall",
-        "latitude": 37.9475,
-        "longitude": 23.6395,
-        "severity": 2,
-        "feeling_unsafe": 3,
-        field: value,
-    }
+    body = {**REPORT, field: value}
     errors = _refusal(client.post("/api/v1/reports/", body, content_type="application/json"))
     assert errors == {field: [message]}
 
@@ -84,14 +86,7 @@ def test_an_evaluation_without_place_or_ratings_is_refused_in_words(client: Clie
 def test_a_limit_message_follows_each_request_s_language(client: Client, piraeus: None) -> None:
     # The submission's fields are built once per thread (curim/reports/api/reports.py) and DRF
     # formats a limit's message once: each language needs fields of its own.
-    body = {
-        "category": "graffiti",
-        "description": "x" * 5001,
-        "latitude": 37.9475,
-        "longitude": 23.6395,
-        "severity": 2,
-        "feeling_unsafe": 3,
-    }
+    body = {**REPORT, "description": "x" * 5001}
     expected = {
         "en": "Keep the description to 5000 characters or fewer.",
         "el": "Η περιγραφή πρέπει να έχει έως 5000 χαρακτήρες.",
@@ -107,14 +102,7 @@ def test_a_limit_message_follows_each_request_s_language(client: Client, piraeus
 
 
 def test_one_submission_s_refusal_does_not_stay_for_the_next(client: Client, piraeus: None) -> None:
-    body = {
-        "category": "graffiti",
-        "description": "Tags on the wall",
-        "latitude": 37.9475,
-        "longitude": 23.6395,
-        "severity": 2,
-        "feeling_unsafe": 3,
-    }
+    body = REPORT
     assert _refusal(
         client.post("/api/v1/reports/", {**body, "severity": 9}, content_type="application/json")
     ) == {"severity": ["Choose how serious it is, from 1 to 5."]}
