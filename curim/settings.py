@@ -88,7 +88,8 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's, the account read with the session by one statement (curim.accounts.sessions).
+    "curim.accounts.middleware.AccountAuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After the messages, so that it can say why a session ended.
     "curim.accounts.middleware.IdleTimeoutMiddleware",
@@ -189,7 +190,8 @@ CACHES = {
     }
 }
 # Sessions live in the database so that logging in still works while Redis is down (Django's
-# database sessions, read by one fixed statement: curim/accounts/sessions.py).
+# database sessions with the account beside them, read with it by one fixed statement:
+# curim/accounts/sessions.py).
 SESSION_ENGINE = "curim.accounts.sessions"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 12)
 

@@ -5,13 +5,12 @@ from datetime import timedelta
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from knox.models import AuthToken
 
-from curim.accounts.models import User, email_normalise
+from curim.accounts.models import AccountSession, User, email_normalise
 from curim.accounts.roles import ADMIN_SITE_ROLES, Role
 from curim.core.services import task_enqueue, task_enqueue_once
 
@@ -129,7 +128,7 @@ def user_delete(*, user: User) -> None:
 
 def sessions_expired_delete() -> int:
     """Delete expired sessions (Django leaves them in the table until asked); returns how many."""
-    expired = Session.objects.filter(expire_date__lt=timezone.now())
+    expired = AccountSession.objects.filter(expire_date__lt=timezone.now())
     deleted, _ = expired.delete()
     return deleted
 

@@ -113,9 +113,8 @@ def test_old_login_records_are_pruned(citizen: User) -> None:
 
 @pytest.mark.django_db
 def test_expired_sessions_are_deleted_every_night() -> None:
-    from django.contrib.sessions.backends.db import SessionStore
-    from django.contrib.sessions.models import Session
-
+    from curim.accounts.models import AccountSession as Session
+    from curim.accounts.sessions import SessionStore
     from curim.accounts.tasks import sessions_prune
     from curim.celery import app
 
