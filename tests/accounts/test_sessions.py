@@ -167,6 +167,16 @@ def test_the_upgrade_copies_django_s_live_sessions_with_their_account() -> None:
         migration.sessions_copy(apps, editor)
     copied = dict(AccountSession.objects.values_list("session_key", "account_id"))
     assert copied == {key: user.pk, anonymous.session_key: None}
+    assert not Session.objects.exists()  # nothing left behind in a table nothing prunes
     # Still signed in after the upgrade, by one statement.
     assert _account_statements(client, "/accounts/profile/") != []
     assert client.get("/accounts/profile/").wsgi_request.user == user
+
+
+def test_a_downgrade_copies_the_live_sessions_back_to_django_s_table() -> None:
+    user = user_create()
+    key = _signed_in(user).cookies[settings.SESSION_COOKIE_NAME].value
+    migration = importlib.import_module("curim.accounts.migrations.0005_account_sessions")
+    with connection.schema_editor() as editor:
+        migration.sessions_copy_back(apps, editor)
+    assert DjangoSessionStore(key)[SESSION_KEY] == str(user.pk)

@@ -15,7 +15,8 @@ BATCH = 2000
 def sessions_copy(apps: Any, schema_editor: Any) -> None:
     """The live sessions of Django's table, copied with their account: nobody is signed out by
     the upgrade. A session whose data does not decode (another SECRET_KEY) is left behind, as
-    Django itself would read it as empty."""
+    Django itself would read it as empty. Django's table is emptied: nothing reads it any more,
+    nor would prune it."""
     Old = apps.get_model("sessions", "Session")
     New = apps.get_model("accounts", "AccountSession")
     User = apps.get_model("accounts", "User")
@@ -43,6 +44,26 @@ def sessions_copy(apps: Any, schema_editor: Any) -> None:
             New.objects.using(database).bulk_create(batch)
             batch = []
     New.objects.using(database).bulk_create(batch)
+    Old.objects.using(database).all().delete()
+
+
+def sessions_copy_back(apps: Any, schema_editor: Any) -> None:
+    """Back to Django's table, for Django's own engine after a downgrade."""
+    Old = apps.get_model("sessions", "Session")
+    New = apps.get_model("accounts", "AccountSession")
+    database = schema_editor.connection.alias
+    rows = New.objects.using(database).filter(expire_date__gt=timezone.now())
+    Old.objects.using(database).bulk_create(
+        (
+            Old(
+                session_key=row.session_key,
+                session_data=row.session_data,
+                expire_date=row.expire_date,
+            )
+            for row in rows.iterator(chunk_size=BATCH)
+        ),
+        batch_size=BATCH,
+    )
 
 
 class Migration(migrations.Migration):
@@ -68,5 +89,5 @@ class Migration(migrations.Migration):
                 'abstract': False,
             },
         ),
-        migrations.RunPython(sessions_copy, migrations.RunPython.noop, elidable=True),
+        migrations.RunPython(sessions_copy, sessions_copy_back, elidable=True),
     ]
