@@ -346,7 +346,7 @@ def bench_submissions(client: Client, n: int = 300) -> None:
         f"    a submission's floors: raw INSERT {each['floor']:.2f} ms; its statement alone "
         f"{each['statement']:.2f} ms; an empty POST through the middleware and DRF "
         f"{each['empty POST']:.2f} ms anonymous, {each['empty POST signed in']:.2f} ms signed in "
-        "(the session and the account read); with no Python of the submission's own, the ratio "
+        "(the session read with its account); with no Python of the submission's own, the ratio "
         f"could be at most {each['floor'] / (each['statement'] + each['empty POST']):.2f} "
         "anonymous and "
         f"{each['floor'] / (each['statement'] + each['empty POST signed in']):.2f} signed in; "

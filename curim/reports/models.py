@@ -251,6 +251,49 @@ class PublicCell(models.Model):
         return f"{self.count} at ({self.x:.0f}, {self.y:.0f})"
 
 
+class CouncilMonthCount(models.Model):
+    """How many reports of a category happened in a district in one month, as the council's
+    figures count them (selectors.reports_counted_for_council: published or further on, in any
+    category, duplicates merged into another left out; months in settings.TIME_ZONE).
+
+    Written only by database triggers (migration 0021), in the same transaction as the reports,
+    like PublicCell; read by the council's dashboard, which then sums a few thousand rows
+    instead of counting two years of reports on each page.
+    """
+
+    # No index of its own: the unique key below starts with it.
+    category = models.ForeignKey(
+        Category,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    area = models.ForeignKey(
+        Area,
+        null=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    month = models.DateField()  # its first day
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["category", "area", "month"],
+                nulls_distinct=False,
+                name="council_month_count_key",
+            ),
+        ]
+        indexes = [models.Index(fields=["month"], name="council_month_count_month_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.count} in {self.month:%Y-%m}"
+
+
 class PublicCellDays(models.Model):
     """How many public reports of a category lie at one public cell of a district, per day.
 

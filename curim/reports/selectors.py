@@ -35,7 +35,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import ExtractYear, TruncMonth
+from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
 from curim.accounts.models import User
@@ -48,6 +48,7 @@ from curim.reports.models import (
     Category,
     CategoryGroup,
     Comment,
+    CouncilMonthCount,
     Open311Client,
     PlaceEvaluation,
     PublicCell,
@@ -466,15 +467,9 @@ def reports_counted_for_council() -> QuerySet[Report]:
 
 def _council_counts_sql(counted: str) -> str:
     """The council's counts by category group and district (a neighbourhood's by its parent)
-    from `counted`, the reports counted by their own columns (category, area and month).
-
-    Counted first by the reports' columns, the period's reports go into a hash table of a few
-    hundred entries: PostgreSQL estimates those groups from the columns' statistics and the
-    month's from those of migration reports/0020. Grouped at once by the joined group and
-    district, it expected about as many groups as reports and sorted every report of the period
-    on disk: twice as slow at a million reports (docs/performance.md, "The council dashboard's
-    counts"). Parameters: the district level, the neighbourhood level, UNLOCATED, then
-    `counted`'s own.
+    from `counted`, the monthly counts by category and area (CouncilMonthCount, kept by the
+    triggers of migration reports/0021). Parameters: the district level, the neighbourhood
+    level, UNLOCATED, then `counted`'s own.
     """
     quote = connection.ops.quote_name
     area, category = Area._meta, Category._meta
@@ -506,9 +501,9 @@ def council_report_figures(
     (no places, no series) for anybody but COUNCIL_FIGURE_READERS.
 
     Two queries whatever the number of reports and districts: the counts in one statement
-    (months of when the reports happened; district by the report's stored area, a
-    neighbourhood's by its parent; see _council_counts_sql), and the areas with their
-    populations.
+    (months of when the reports happened, as CouncilMonthCount keeps them; district by the
+    report's stored area, a neighbourhood's by its parent; see _council_counts_sql), and the
+    areas with their populations.
     """
     months = months_from_to(first_month, last_month)
     if (
@@ -535,17 +530,10 @@ def council_report_figures(
         return empty
     zone = ZoneInfo(zone_name)
     fetch_first, _ = months_to_fetch(first_month, last_month)
-    counted = (
-        reports_counted_for_council()
-        .filter(
-            occurred_at__gte=datetime.combine(fetch_first, time.min, tzinfo=zone),
-            occurred_at__lt=datetime.combine(month_add(last_month, 1), time.min, tzinfo=zone),
-        )
-        .annotate(month=TruncMonth("occurred_at", tzinfo=zone))
-        .values("category_id", "area_id", "month")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
+    # The reports of reports_counted_for_council, counted by month as they change.
+    counted = CouncilMonthCount.objects.filter(
+        month__gte=fetch_first, month__lte=last_month
+    ).values("category_id", "area_id", "month", n=F("count"))
     # On the database the queryset is routed to (the replica for the dashboard's requests).
     database = connections[counted.db]
     counted_sql, counted_params = counted.query.get_compiler(connection=database).as_sql()
@@ -554,7 +542,7 @@ def council_report_figures(
             _council_counts_sql(counted_sql),
             [Area.Level.DISTRICT, Area.Level.NEIGHBOURHOOD, UNLOCATED, *counted_params],
         )
-        counts = {(group, district, month.date()): n for group, district, month, n in cursor}
+        counts = {(group, district, month): n for group, district, month, n in cursor}
     districts: list[Place] = []
     municipalities: list[Place] = []
     for area in areas_without_boundaries(Area.Level.DISTRICT, Area.Level.MUNICIPALITY):

@@ -58,16 +58,17 @@ def test_an_anonymous_submission_is_one_statement_and_one_redis_round_trip(
     assert sent == ["EVALSHA"]  # curim.core.ratelimit.HIT_SCRIPT
 
 
-def test_a_signed_in_submission_adds_only_the_session_and_the_account(
+def test_a_signed_in_submission_adds_only_the_session_with_its_account(
     client: Client, citizen: User, redis_round_trips: list[str]
 ) -> None:
     client.force_login(citizen)
     queries, sent = _submit(client, redis_round_trips)
-    # The session, the account with its roles (the idle timeout of short-session roles asks
-    # for them; curim.accounts.backends), and the statement that writes the report, its
-    # history line and the reporter's follow row.
-    assert len(queries) == 3, queries
-    assert "auth_group" in queries[1]
+    # The session with its account and the account's roles, in one statement (the idle timeout
+    # of short-session roles asks for them; curim.accounts.sessions), and the statement that
+    # writes the report, its history line and the reporter's follow row.
+    assert len(queries) == 2, queries
+    assert "accounts_session" in queries[0]
+    assert "auth_group" in queries[0]
     assert "reports_follow" in queries[-1]
     assert sent == ["EVALSHA"]  # curim.core.ratelimit.HIT_SCRIPT
     report = Report.objects.latest("pk")

@@ -6,10 +6,15 @@ import django.db.models.deletion
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
-from django.db import migrations, models
+from django.db import DEFAULT_DB_ALIAS, migrations, models
 from django.utils import timezone
 
 BATCH = 2000
+
+
+def _database(schema_editor: Any) -> str:
+    # tests/seeding.py runs the data migrations again, without a schema editor.
+    return DEFAULT_DB_ALIAS if schema_editor is None else str(schema_editor.connection.alias)
 
 
 def sessions_copy(apps: Any, schema_editor: Any) -> None:
@@ -20,7 +25,7 @@ def sessions_copy(apps: Any, schema_editor: Any) -> None:
     Old = apps.get_model("sessions", "Session")
     New = apps.get_model("accounts", "AccountSession")
     User = apps.get_model("accounts", "User")
-    database = schema_editor.connection.alias
+    database = _database(schema_editor)
     decoder = SessionStore()  # the class's name salts the signature: Django's and ours agree
     live = Old.objects.using(database).filter(expire_date__gt=timezone.now())
     batch = []
@@ -51,7 +56,7 @@ def sessions_copy_back(apps: Any, schema_editor: Any) -> None:
     """Back to Django's table, for Django's own engine after a downgrade."""
     Old = apps.get_model("sessions", "Session")
     New = apps.get_model("accounts", "AccountSession")
-    database = schema_editor.connection.alias
+    database = _database(schema_editor)
     rows = New.objects.using(database).filter(expire_date__gt=timezone.now())
     Old.objects.using(database).bulk_create(
         (
