@@ -55,10 +55,11 @@ WHERE r.area_id IS NULL
   AND d.level = 'district' AND ST_Covers(d.geometry, r.public_location)
   AND m.level = 'municipality' AND ST_Covers(m.geometry, r.location)
 """
-# The all-time cells and the cells per day alike (migrations reports/0011 and 0017).
+# The all-time cells and the cells per day alike (migrations reports/0011 and 0017), and the
+# council's monthly counts (0021), whose districts the placing changed.
 REBUILD_PUBLIC_CELLS_SQL = (
     "SELECT reports_public_cell_rebuild(id), reports_public_cell_day_rebuild(id) "
-    "FROM reports_category"
+    "FROM reports_category; SELECT reports_council_month_rebuild()"
 )
 
 FLOOR_SQL = """
@@ -84,7 +85,10 @@ def place_reports() -> None:
             cursor.execute("VACUUM ANALYZE reports_report")
             # The rebuild deleted and wrote every cell again: give the count tables back their
             # size, as docs/operations.md says after a bulk import (the tiles read them).
-            cursor.execute("VACUUM FULL ANALYZE reports_publiccell, reports_publiccelldays")
+            cursor.execute(
+                "VACUUM FULL ANALYZE reports_publiccell, reports_publiccelldays, "
+                "reports_councilmonthcount"
+            )
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT count(*), count(area_id) FROM reports_report WHERE location IS NOT NULL"

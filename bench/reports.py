@@ -128,19 +128,25 @@ def seed(total: int) -> None:
         areas_load_file(path=DEMO_AREAS)
     print(f"reports: seeding {total - have:,} (once; later runs reuse them)...", flush=True)
     started = time.perf_counter()
-    # The triggers keep the cell counts row by row, each report's UPDATE leaving the row's old
-    # version behind. In production one report is one transaction, and PostgreSQL prunes the old
-    # versions on the page as it goes, autovacuum the rest; a bulk load in a few large
-    # transactions can prune nothing and would leave the counts four to five times their size
-    # (seen: 79 MB for 17 MB of rows). So the seed goes in batches small against the 46,000
-    # cells, each followed by the VACUUM autovacuum would run after so many updates.
+    # The triggers keep the cell counts (and the council's monthly counts) row by row, each
+    # report's UPDATE leaving the row's old version behind. In production one report is one
+    # transaction, and PostgreSQL prunes the old versions on the page as it goes, autovacuum the
+    # rest; a bulk load in a few large transactions can prune nothing and would leave the counts
+    # four to five times their size (seen: 79 MB for 17 MB of rows). So the seed goes in batches
+    # small against the 46,000 cells, each followed by the VACUUM autovacuum would run after so
+    # many updates.
     step = 10_000
     with connection.cursor() as cursor:
         for start in range(have + 1, total + 1, step):
             stop = min(start + step - 1, total)
             cursor.execute(SEED_SQL, {"start": start, "stop": stop})
-            cursor.execute("VACUUM reports_publiccell, reports_publiccelldays")
-        cursor.execute("ANALYZE reports_report, reports_publiccell, reports_publiccelldays")
+            cursor.execute(
+                "VACUUM reports_publiccell, reports_publiccelldays, reports_councilmonthcount"
+            )
+        cursor.execute(
+            "ANALYZE reports_report, reports_publiccell, reports_publiccelldays, "
+            "reports_councilmonthcount"
+        )
     print(f"  seeded in {time.perf_counter() - started:.0f} s")
 
 

@@ -32,6 +32,11 @@ class SessionStore(DatabaseSessionStore):
     def get_model_class(cls) -> type[AccountSession]:
         return AccountSession
 
+    def clear(self) -> None:
+        # flush() (a logout) clears too: the account read with the old data is nobody's now.
+        super().clear()
+        self.account = None
+
     def create_model_instance(self, data: dict[str, Any]) -> AccountSession:
         instance: AccountSession = super().create_model_instance(data)  # type: ignore[assignment]
         instance.account_id = _account_id(data.get(SESSION_KEY))

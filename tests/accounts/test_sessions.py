@@ -159,7 +159,7 @@ def test_the_upgrade_copies_django_s_live_sessions_with_their_account() -> None:
     Session.objects.filter(session_key=expired.session_key).update(
         expire_date=timezone.now() - timedelta(seconds=1)
     )
-    Session.objects.create(  # signed with another key: Django reads it as empty, so it stays
+    Session.objects.create(  # signed with another key: Django reads it as empty, not copied
         session_key="y" * 32, session_data="garbage:sig", expire_date=timezone.now() + timedelta(1)
     )
     migration = importlib.import_module("curim.accounts.migrations.0005_account_sessions")
@@ -167,7 +167,8 @@ def test_the_upgrade_copies_django_s_live_sessions_with_their_account() -> None:
         migration.sessions_copy(apps, editor)
     copied = dict(AccountSession.objects.values_list("session_key", "account_id"))
     assert copied == {key: user.pk, anonymous.session_key: None}
-    assert not Session.objects.exists()  # nothing left behind in a table nothing prunes
+    # Django's table stays for the previous release's processes; the nightly prune empties it.
+    assert Session.objects.filter(session_key=key).exists()
     # Still signed in after the upgrade, by one statement.
     assert _account_statements(client, "/accounts/profile/") != []
     assert client.get("/accounts/profile/").wsgi_request.user == user
@@ -180,3 +181,27 @@ def test_a_downgrade_copies_the_live_sessions_back_to_django_s_table() -> None:
     with connection.schema_editor() as editor:
         migration.sessions_copy_back(apps, editor)
     assert DjangoSessionStore(key)[SESSION_KEY] == str(user.pk)
+
+
+def test_a_flushed_session_forgets_the_account_it_was_read_with() -> None:
+    user = user_create()
+    key = _signed_in(user).cookies[settings.SESSION_COOKIE_NAME].value
+    store = SessionStore(key)
+    assert store[SESSION_KEY] == str(user.pk)
+    assert store.account == user
+    store.flush()  # as logout() does
+    assert store.account is None
+
+
+def test_the_nightly_prune_empties_both_tables_of_expired_sessions() -> None:
+    from curim.accounts.services import sessions_expired_delete
+
+    ours, theirs = SessionStore(), DjangoSessionStore()
+    for store in (ours, theirs):
+        store.set_expiry(-60)
+        store.create()
+    live = SessionStore()
+    live.create()
+    assert sessions_expired_delete() == 2
+    assert list(AccountSession.objects.values_list("session_key", flat=True)) == [live.session_key]
+    assert not Session.objects.exists()

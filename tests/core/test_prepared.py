@@ -45,8 +45,8 @@ def test_a_submission_and_its_session_and_account_are_prepared_and_planned_once(
         # One plan kept and reused: every run after preparing is a generic plan, none custom.
         assert generic - generic_before >= 3, like
         assert custom == custom_before, like
-    # The session's statement too (it reads django_session, as the ORM's would).
-    assert prepared("django_session")
+    # The session's statement too (it reads the sessions with their account).
+    assert prepared("accounts_session")
 
 
 def test_the_district_of_a_point_is_prepared() -> None:

@@ -19,9 +19,10 @@ def _database(schema_editor: Any) -> str:
 
 def sessions_copy(apps: Any, schema_editor: Any) -> None:
     """The live sessions of Django's table, copied with their account: nobody is signed out by
-    the upgrade. A session whose data does not decode (another SECRET_KEY) is left behind, as
-    Django itself would read it as empty. Django's table is emptied: nothing reads it any more,
-    nor would prune it."""
+    the upgrade. A session whose data does not decode (another SECRET_KEY) is not copied: Django
+    itself would read it as empty. Django's table is left as it is, for the processes of the
+    previous release still serving while this one starts; the nightly prune empties it
+    (curim.accounts.services.sessions_expired_delete)."""
     Old = apps.get_model("sessions", "Session")
     New = apps.get_model("accounts", "AccountSession")
     User = apps.get_model("accounts", "User")
@@ -46,10 +47,9 @@ def sessions_copy(apps: Any, schema_editor: Any) -> None:
             )
         )
         if len(batch) >= BATCH:
-            New.objects.using(database).bulk_create(batch)
+            New.objects.using(database).bulk_create(batch, ignore_conflicts=True)
             batch = []
-    New.objects.using(database).bulk_create(batch)
-    Old.objects.using(database).all().delete()
+    New.objects.using(database).bulk_create(batch, ignore_conflicts=True)
 
 
 def sessions_copy_back(apps: Any, schema_editor: Any) -> None:
@@ -68,6 +68,7 @@ def sessions_copy_back(apps: Any, schema_editor: Any) -> None:
             for row in rows.iterator(chunk_size=BATCH)
         ),
         batch_size=BATCH,
+        ignore_conflicts=True,
     )
 
 

@@ -16,7 +16,7 @@ from django.db import migrations, models
 
 # The statuses of models.PUBLIC_STATUSES as of this migration, as selectors'
 # reports_counted_for_council counts them; a change to that list needs a migration that replaces
-# these functions (tests/reports/test_council_month_counts.py checks them).
+# these functions and the triggers' WHEN (tests/reports/test_council_month_counts.py checks them).
 PUBLIC = "('published', 'forwarded', 'resolved', 'closed')"
 # Months in the platform's time zone, as the council's figures read them; after changing
 # TIME_ZONE, re-create as docs/operations.md says (the tests check the functions' zone).
