@@ -42,6 +42,13 @@ class SessionStore(DatabaseSessionStore):
         instance.account_id = _account_id(data.get(SESSION_KEY))
         return instance
 
+    async def acreate_model_instance(self, data: dict[str, Any]) -> AccountSession:
+        # The async save (alogin, acycle_key) names the account as the sync one does; the async
+        # read stays Django's (no account read with it: the backend reads the account).
+        instance: AccountSession = await super().acreate_model_instance(data)  # type: ignore[assignment]
+        instance.account_id = _account_id(data.get(SESSION_KEY))
+        return instance
+
     def _get_session_from_db(self) -> AccountSession | None:
         key = self.session_key
         if key is None:

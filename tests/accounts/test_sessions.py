@@ -205,3 +205,13 @@ def test_the_nightly_prune_empties_both_tables_of_expired_sessions() -> None:
     assert sessions_expired_delete() == 2
     assert list(AccountSession.objects.values_list("session_key", flat=True)) == [live.session_key]
     assert not Session.objects.exists()
+
+
+def test_an_async_save_names_the_account_too() -> None:
+    from asgiref.sync import async_to_sync
+
+    user = user_create()
+    store = SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    instance = async_to_sync(store.acreate_model_instance)(dict(store.items()))
+    assert instance.account_id == user.pk
