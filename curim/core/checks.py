@@ -1,4 +1,5 @@
-"""Deployment checks of our own, run by `manage.py check --deploy`."""
+"""Deployment checks of our own, run by `manage.py check --deploy`, and a database check run by
+`migrate` (and `manage.py check --database default`)."""
 
 from typing import Any
 
@@ -62,6 +63,47 @@ def encryption_keys_check(app_configs: Any = None, **kwargs: Any) -> list[CheckM
                 CheckError(
                     f"ENCRYPTION_KEYS: key {position} is SECRET_KEY; keep them apart.",
                     id="curim.E002",
+                )
+            )
+    return problems
+
+
+# The trigger functions that date reports in the zone they were created for (migrations
+# reports/0017–0018: the public cells per day; reports/0021: the council's monthly counts).
+ZONED_COUNT_FUNCTIONS = ("reports_public_cell_day_count", "reports_council_month_count")
+
+
+@register(Tags.database)
+def count_functions_zone_check(
+    app_configs: Any = None, databases: Any = None, **kwargs: Any
+) -> list[CheckMessage]:
+    """The count tables' functions date reports in TIME_ZONE (run by `migrate` and by
+    `check --database default`): after TIME_ZONE changed, they must be re-created."""
+    from django.db import DatabaseError, connections
+
+    problems: list[CheckMessage] = []
+    expected = f"AT TIME ZONE '{settings.TIME_ZONE}'"
+    for alias in databases or ():
+        try:
+            with connections[alias].cursor() as cursor:
+                cursor.execute(
+                    "SELECT proname, prosrc FROM pg_proc WHERE proname = ANY(%s)",
+                    [list(ZONED_COUNT_FUNCTIONS)],
+                )
+                rows = cursor.fetchall()
+        except DatabaseError:  # not reachable: nothing to compare (other checks say so)
+            continue
+        stale = sorted({name for name, source in rows if expected not in source})
+        if stale:
+            problems.append(
+                CheckWarning(
+                    f"The count functions {', '.join(stale)} on database '{alias}' date reports "
+                    f"in another time zone than TIME_ZONE ({settings.TIME_ZONE}): tiles with a "
+                    "period and the council's months are counted in the old one.",
+                    hint="Re-create them: python manage.py migrate reports 0016 && python "
+                    "manage.py migrate reports, with the web and worker processes stopped "
+                    "(docs/operations.md, 'Changing TIME_ZONE').",
+                    id="curim.W003",
                 )
             )
     return problems
