@@ -3,6 +3,7 @@ accounts that open victims' files (SHORT_SESSION_ROLES)."""
 
 import time
 from collections.abc import Callable
+from contextlib import nullcontext
 
 from django.conf import settings
 from django.contrib import auth, messages
@@ -36,10 +37,9 @@ def _user_of(request: HttpRequest) -> AbstractBaseUser | AnonymousUser:
     # As django.contrib.auth.middleware.get_user, which keeps it on the request the same way.
     if not hasattr(request, "_cached_user"):
         session = request.session
-        if isinstance(session, SessionStore):
-            with accounts_read_with(session):
-                request._cached_user = auth.get_user(request)  # type: ignore[attr-defined]
-        else:
+        # Another engine (the permission matrix signs in with signed cookies) reads no account.
+        read = accounts_read_with(session) if isinstance(session, SessionStore) else nullcontext()
+        with read:
             request._cached_user = auth.get_user(request)  # type: ignore[attr-defined]
     user: AbstractBaseUser | AnonymousUser = request._cached_user  # type: ignore[attr-defined]
     return user
