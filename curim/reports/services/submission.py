@@ -11,7 +11,8 @@ from typing import Any
 from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Field, Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -225,11 +226,13 @@ class InsertPart:
     values: str
     parameters: tuple[tuple[str, Field[Any, Any]], ...]
 
-    def parameters_add(self, instance: Model, params: dict[str, Any]) -> None:
-        """Add `instance`'s values to `params`, prepared as the ORM's own insert prepares them
-        (auto_now fields are set here)."""
+    def parameters_add(
+        self, instance: Model, params: dict[str, Any], database: BaseDatabaseWrapper
+    ) -> None:
+        """Add `instance`'s values to `params`, prepared for `database` as the ORM's own insert
+        prepares them (auto_now fields are set here)."""
         for name, field in self.parameters:
-            params[name] = field.get_db_prep_save(field.pre_save(instance, add=True), connection)
+            params[name] = field.get_db_prep_save(field.pre_save(instance, add=True), database)
 
 
 @functools.cache
@@ -315,10 +318,14 @@ def report_insert_placed(report: Report, event: ReportEvent, follow: Follow | No
     }
     with_follow = follow is not None
     instances: list[Model] = [report, event] if follow is None else [report, event, follow]
+    # The connection itself, not django.db.connection: each attribute read through that proxy
+    # looks the connection up again in a context-local store, and the fields' preparation and
+    # Django's cursor wrapper read it dozens of times (0.1 ms of a submission's 2, measured).
+    database = connections[DEFAULT_DB_ALIAS]
     for part, instance in zip(_placed_parts(with_follow), instances, strict=True):
-        part.parameters_add(instance, params)
+        part.parameters_add(instance, params, database)
     # Prepared: its parse and plan cost more than its work (curim/core/prepared.py).
-    with prepared_cursor(connection) as cursor:
+    with prepared_cursor(database) as cursor:
         cursor.execute(placed_insert_sql(with_follow), params)
         inside, pk, area_id, lon, lat = cursor.fetchone()
     if not inside:
@@ -326,4 +333,4 @@ def report_insert_placed(report: Report, event: ReportEvent, follow: Follow | No
     report.pk, report.area_id = pk, area_id
     report.public_location = Point(lon, lat, srid=4326)
     report._state.adding = False
-    report._state.db = connection.alias
+    report._state.db = database.alias
