@@ -85,6 +85,7 @@ def test_the_submitted_report_reads_its_public_location_as_stored() -> None:
     assert len(queries.captured_queries) == 1
     stored = Report.objects.values_list("public_location", flat=True).get(pk=report.pk)
     assert shown is not None
+    assert stored is not None
     assert shown.equals_exact(stored, 0)
     assert shown.srid == 4326
     cell = placement(Point(*CENTRE, srid=4326), report.category.grid_size_m).public_point
