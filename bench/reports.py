@@ -7,8 +7,9 @@
     Open311 requests.json and .xml against that GeoJSON list at the same page size (target
     ≤ 1.5×, that is ≥ 1/1.5 of its throughput);
 (c) report submissions per second against raw INSERTs (target ≥ 0.25×): the submission service
-    (placement, report and history row), and for reference the whole HTTP API request,
-    anonymous and signed in.
+    (placement, report and history row), and the whole HTTP API request, anonymous and signed
+    in; a signed-in request also against its own database floor, the raw INSERT plus the
+    session read with its account.
 """
 
 import statistics
@@ -27,6 +28,7 @@ from django.utils import timezone
 from bench.request_floor import URL as URL_EMPTY_POST
 from bench.timing import median_seconds, paired_median_seconds, ratio_line
 from curim.accounts.models import User
+from curim.accounts.sessions import session_read_sql
 from curim.areas.demo import DEMO_AREAS
 from curim.areas.models import Area
 from curim.areas.services import areas_load_file
@@ -308,6 +310,17 @@ def bench_submissions(client: Client, n: int = 300) -> None:
             for _ in range(n):
                 cursor.execute(statement, {**params, "r_public_id": uuid.uuid4()})
 
+    # What a signed-in request reads before any view runs: its session with the account and
+    # its roles, one prepared statement (curim/accounts/sessions.py), bare.
+    session_key = client.session.session_key
+    session_sql = session_read_sql()
+
+    def session_alone() -> None:
+        with prepared_cursor(connection) as cursor:
+            for _ in range(n):
+                cursor.execute(session_sql, [session_key, timezone.now()])
+                cursor.fetchone()
+
     def empty_post(client: Client) -> Callable[[], None]:
         def post() -> None:
             with override_settings(ROOT_URLCONF="bench.request_floor"):
@@ -321,6 +334,7 @@ def bench_submissions(client: Client, n: int = 300) -> None:
     runs = {
         "floor": floor,
         "statement": statement_alone,
+        "session read": session_alone,
         "empty POST": empty_post(anonymous),
         "empty POST signed in": empty_post(client),
         "service": service,
@@ -342,6 +356,13 @@ def bench_submissions(client: Client, n: int = 300) -> None:
             f"    through the HTTP API, {name}: {n / seconds[name]:.0f}/s, "
             f"ratio {bare / seconds[name]:.2f}"
         )
+    # The database's own floor of a signed-in submission: the raw INSERT and the session read
+    # it cannot do without (docs/performance.md, "Signed-in submissions and their floor").
+    signed_floor = bare + seconds["session read"]
+    print(
+        f"    signed in, against its database floor (raw INSERT + the session read): ratio "
+        f"{signed_floor / seconds['signed in']:.2f}"
+    )
     # The submissions lie in the GeoJSON part's box: left there, each run would make the next
     # one's box denser (seen: its floor from 68 to 138 ms over three runs).
     Report.objects.filter(description="Benchmark submission").delete()
@@ -350,7 +371,8 @@ def bench_submissions(client: Client, n: int = 300) -> None:
     each = {name: seconds[name] / n * 1000 for name in seconds}
     print(
         f"    a submission's floors: raw INSERT {each['floor']:.2f} ms; its statement alone "
-        f"{each['statement']:.2f} ms; an empty POST through the middleware and DRF "
+        f"{each['statement']:.2f} ms; the session read alone {each['session read']:.2f} ms; "
+        "an empty POST through the middleware and DRF "
         f"{each['empty POST']:.2f} ms anonymous, {each['empty POST signed in']:.2f} ms signed in "
         "(the session read with its account); with no Python of the submission's own, the ratio "
         f"could be at most {each['floor'] / (each['statement'] + each['empty POST']):.2f} "
