@@ -315,6 +315,12 @@ def bench_submissions(client: Client, n: int = 300) -> None:
     session_key = client.session.session_key
     session_sql = session_read_sql()
 
+    with prepared_cursor(connection) as cursor:  # the very session the signed-in POSTs send
+        cursor.execute(session_sql, [session_key, timezone.now()])
+        row = cursor.fetchone()
+    assert row is not None, "the signed-in client's session was not found"
+    assert row[2] is not None, "its session names no account"  # data, expiry, the account's id
+
     def session_alone() -> None:
         with prepared_cursor(connection) as cursor:
             for _ in range(n):
