@@ -7,10 +7,9 @@ client address are never selected, so they cannot leak through these outputs.
 
 from collections.abc import Iterator
 from datetime import date
-from typing import Any, cast
+from typing import Any
 
 from django.conf import settings
-from django.contrib.gis.geos import Polygon
 from django.db import connections
 from django.db.models import F, QuerySet, Value
 
@@ -149,49 +148,54 @@ def tile_exists(z: int, x: int, y: int) -> bool:
     return 0 <= z <= MAX_ZOOM and 0 <= x < 2**z and 0 <= y < 2**z
 
 
-def tile_envelope(z: int, x: int, y: int, margin: float = 0.0) -> Polygon:
-    """A tile's square in EPSG:3857 metres, grown by `margin` metres on every side."""
-    size = 2 * WORLD / 2**z
-    minx, maxy = -WORLD + x * size, WORLD - y * size
-    return Polygon.from_bbox(
-        (minx - margin, maxy - size - margin, minx + size + margin, maxy + margin)
-    )
-
-
 # What a tile counts: public reports (each counts one), or public cells of all time or per day
 # (each counts its reports), already filtered.
 Located = QuerySet[Report] | QuerySet[PublicCell] | QuerySet[PublicCellDays]
 
 
-def tile_sql(located: Located, z: int, x: int, y: int) -> tuple[str, list[Any]]:
-    """The ST_AsMVT query for one tile: public cells, counted per category within clusters.
+def tile_points_sql(located: Located) -> tuple[str, tuple[Any, ...]]:
+    """What a tile counts, as rows of (category_id, point in EPSG:3857, weight): the ORM's part
+    of every tile of the same criteria, so that it can be compiled once for all their tiles
+    (the tile view keeps it per criteria); `tile_sql` puts the tile's own square around it.
 
     `located` is either public reports (each counts one) or public cells, all time or per day
     (each counts its reports), already filtered.
     """
-    cell = 2 * WORLD / 2**z / CLUSTERS_PER_TILE_EDGE
-    # Tile edges are cluster edges, so a margin of whole clusters holds whole clusters only.
-    envelope = tile_envelope(z, x, y, margin=MARGIN_CLUSTERS * cell)
-    envelope.srid = 3857
     points: QuerySet[Any, Any]
     if located.model is PublicCell:
-        points = cast("QuerySet[PublicCell]", located).filter(point_3857__bboverlaps=envelope)
-        points = points.values("category_id", point=F("point_3857"), weight=F("count"))
+        points = located.values("category_id", point=F("point_3857"), weight=F("count"))
     elif located.model is PublicCellDays:
         # Counted within the period by public_cell_days.
-        points = cast("QuerySet[PublicCellDays]", located).filter(point_3857__bboverlaps=envelope)
-        points = points.values("category_id", point=F("point_3857"), weight=F("count_in_period"))
+        points = located.values("category_id", point=F("point_3857"), weight=F("count_in_period"))
     else:
-        points = cast("QuerySet[Report]", located).filter(public_point_3857__bboverlaps=envelope)
-        # .order_by(): the model's default ordering would sort every point for nothing.
-        points = points.order_by().values(
-            "category_id", point=F("public_point_3857"), weight=Value(1)
-        )
-    inner, params = points.query.sql_with_params()
+        points = located.values("category_id", point=F("public_point_3857"), weight=Value(1))
+    # .order_by(): an ordering would sort every point for nothing, and keep PostgreSQL from
+    # merging this query into the tile's (where the square's test must reach the index).
+    sql, params = points.order_by().query.sql_with_params()
+    return sql, tuple(params)
+
+
+def tile_sql(located: Located, z: int, x: int, y: int) -> tuple[str, list[Any]]:
+    """The ST_AsMVT query for one tile: public cells, counted per category within clusters."""
+    return tile_sql_around(tile_points_sql(located), z, x, y)
+
+
+def tile_sql_around(
+    points: tuple[str, tuple[Any, ...]], z: int, x: int, y: int
+) -> tuple[str, list[Any]]:
+    """The ST_AsMVT query for one tile of the rows `points` (from `tile_points_sql`)."""
+    inner, params = points
+    cell = 2 * WORLD / 2**z / CLUSTERS_PER_TILE_EDGE
+    # Tile edges are cluster edges, so a margin of whole clusters holds whole clusters only.
+    size, margin = 2 * WORLD / 2**z, MARGIN_CLUSTERS * cell
+    minx, maxy = -WORLD + x * size, WORLD - y * size
+    square = [minx - margin, maxy - size - margin, minx + size + margin, maxy + margin]
     # Clusters are counted on integer grid indices, which PostgreSQL hashes cheaply; the grid's
     # origin is half a cell off the tile edges, so that no cluster straddles two tiles and gets
     # drawn twice with partial counts. The category's code is joined to the few clusters only.
-    # Composed only from constants and Django's own compiled (parameterised) SQL.
+    # The square's test applies to the table itself (a plain subquery is merged into this one):
+    # its GiST index finds the points. Composed only from constants and Django's own compiled
+    # (parameterised) SQL.
     sql = f"""
         WITH grid AS (SELECT %s::float8 AS size, %s::float8 AS origin),
         cells AS (
@@ -199,6 +203,7 @@ def tile_sql(located: Located, z: int, x: int, y: int) -> tuple[str, list[Any]]:
                    round((ST_X(p.point) - grid.origin) / grid.size) AS i,
                    round((ST_Y(p.point) - grid.origin) / grid.size) AS j
             FROM ({inner}) p, grid
+            WHERE p.point && ST_MakeEnvelope(%s, %s, %s, %s, 3857)
             GROUP BY 1, 3, 4
         )
         SELECT ST_AsMVT(t, 'reports', 4096, 'geom') FROM (
@@ -211,12 +216,19 @@ def tile_sql(located: Located, z: int, x: int, y: int) -> tuple[str, list[Any]]:
         ) t
     """  # noqa: S608
     buffer = 4096 // CLUSTERS_PER_TILE_EDGE * MARGIN_CLUSTERS  # the margin in tile units
-    return sql, [cell, cell / 2, *params, z, x, y, buffer]
+    return sql, [cell, cell / 2, *params, *square, z, x, y, buffer]
 
 
 def tile_bytes(located: Located, z: int, x: int, y: int) -> bytes:
-    sql, params = tile_sql(located, z, x, y)
-    with connections[located.db].cursor() as cursor:
+    return tile_bytes_around(tile_points_sql(located), located.db, z, x, y)
+
+
+def tile_bytes_around(
+    points: tuple[str, tuple[Any, ...]], database: str, z: int, x: int, y: int
+) -> bytes:
+    """The tile of the rows `points` (from `tile_points_sql`), read from `database`."""
+    sql, params = tile_sql_around(points, z, x, y)
+    with connections[database].cursor() as cursor:
         cursor.execute(sql, params)
         (tile,) = cursor.fetchone()
     return bytes(tile or b"")

@@ -25,6 +25,7 @@ from curim.reports.selectors import (
 )
 from curim.reports.serialise import tile_bytes
 from curim.reports.services.workflow import report_edit, report_merge, report_transition
+from curim.reports.tilecache import tiles_changed
 from tests.reports.conftest import CENTRE, FALIRO
 
 MakeReport = Any
@@ -259,3 +260,34 @@ def test_adding_to_a_day_keeps_the_days_and_their_running_totals(
 def test_day_cells_refuse_a_box() -> None:
     with pytest.raises(ValueError, match="box"):
         public_cell_days(ReportFilter(since=date(2026, 1, 1), bbox=Polygon.from_bbox((0, 0, 1, 1))))
+
+
+def test_the_tiles_of_a_period_compile_once_and_answer_from_the_tables_now(
+    client: Any, make_report: MakeReport
+) -> None:
+    # The tile view compiles what the tiles of one set of criteria count once
+    # (curim.reports.api.exports._tile_points): each request must still get its own criteria,
+    # and the tables' state (what is public) at the moment it runs.
+    today = timezone.localdate()
+    make_report(category="graffiti", occurred_at=timezone.now())
+    make_report(category="littering", occurred_at=timezone.now())
+    make_report(category="littering", occurred_at=timezone.now() - timedelta(days=40))
+    tile = "/api/v1/tiles/reports/14/9268/6323.pbf"
+
+    def counts(query: str) -> list[tuple[str, int]]:
+        tiles_changed()  # as a commit would; the tile cache is not what this test is about
+        response = client.get(f"{tile}?{query}")
+        assert response.status_code == 200
+        return [(category, count) for category, count, _ in decoded(response.content)]
+
+    for _ in range(2):  # compiled by the first round, read from the compiled SQL by the second
+        assert counts(f"since={today}") == [("graffiti", 1), ("littering", 1)]
+        assert counts(f"since={today}&category=littering") == [("littering", 1)]
+        assert counts(f"since={today - timedelta(days=41)}") == [("graffiti", 1), ("littering", 2)]
+        assert counts("") == [("graffiti", 1), ("littering", 2)]
+    make_report(category="graffiti", occurred_at=timezone.now())
+    assert counts(f"since={today}") == [("graffiti", 2), ("littering", 1)]
+    # A category made private leaves the tiles of the compiled criteria at once (its cells go).
+    Category.objects.filter(slug="littering").update(may_be_public=False)
+    assert counts(f"since={today}") == [("graffiti", 2)]
+    assert counts("") == [("graffiti", 2)]
