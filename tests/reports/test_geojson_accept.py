@@ -6,8 +6,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from django.http import Http404
 from django.test import Client
+from rest_framework.exceptions import NotAcceptable
+from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.renderers import BaseRenderer, BrowsableAPIRenderer, JSONRenderer
+from rest_framework.request import Request
+from rest_framework.test import APIRequestFactory
 
+from curim.reports.api.common import GeoJSONNegotiation
 from curim.reports.models import Report
 from tests.reports.conftest import CENTRE
 
@@ -89,3 +96,31 @@ def test_a_client_that_accepts_neither_json_nor_geojson_still_gets_406(
 ) -> None:
     make_report(category="graffiti", at=CENTRE)
     assert client.get(_nearby(), HTTP_ACCEPT=accept).status_code == 406
+
+
+@pytest.mark.parametrize("accept", [None, "*/*", "*/*;q=0.5", "application/json", ""])
+@pytest.mark.parametrize("query", ["", "?format=json", "?format=csv", "?format=", "?x=1"])
+@pytest.mark.parametrize(
+    "renderers",
+    [[JSONRenderer], [JSONRenderer, BrowsableAPIRenderer], [BrowsableAPIRenderer, JSONRenderer]],
+)
+def test_the_negotiations_shortcut_for_any_media_type_answers_as_drf_does(
+    accept: str | None, query: str, renderers: list[type[BaseRenderer]]
+) -> None:
+    # GeoJSONNegotiation answers a request asking for nothing in particular without DRF's
+    # parsing of the Accept header: it must choose exactly what DRF would, and take DRF's way
+    # for anything else.
+    def chosen(negotiation: DefaultContentNegotiation) -> tuple[type[BaseRenderer], str] | str:
+        headers = {} if accept is None else {"HTTP_ACCEPT": accept}
+        request = Request(APIRequestFactory().get(f"/api/v1/reports/{query}", **headers))
+        try:
+            renderer, media_type = negotiation.select_renderer(
+                request, [kind() for kind in renderers]
+            )
+        except NotAcceptable:
+            return "406"
+        except Http404:  # a format no renderer has
+            return "404"
+        return type(renderer), media_type
+
+    assert chosen(GeoJSONNegotiation()) == chosen(DefaultContentNegotiation())

@@ -12,6 +12,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from pytest_django.fixtures import Settings as SettingsWrapper
+from rest_framework.renderers import JSONRenderer
 
 from curim.accounts.models import User
 from curim.accounts.roles import Role
@@ -41,6 +42,30 @@ def test_an_anonymous_citizen_submits_a_report(client: Client) -> None:
     assert report.area.code == "piraeus-1"
     assert report.client_address == "127.0.0.1"
     assert list(report.events.values_list("kind", flat=True)) == [ReportEvent.Kind.SUBMITTED]
+
+
+@pytest.mark.parametrize("category", ["graffiti", "sexual-harassment"])  # the second: a token
+def test_the_answer_is_written_as_drfs_json_renderer_writes_it(
+    client: Client, category: str
+) -> None:
+    # The view writes its answer itself (curim.reports.api.common.json_answer), not through
+    # DRF's Response: the same bytes and headers, for a new report (201) and a replay (200).
+    for expected in (201, 200):
+        response = client.post(
+            URL,
+            report_body(category=category),
+            content_type="application/json",
+            HTTP_IDEMPOTENCY_KEY="the-same-key",
+        )
+        assert response.status_code == expected
+        body = response.json()
+        assert (
+            set(body) == {"id", "status", "support"} if category != "graffiti" else {"id", "status"}
+        )
+        assert response.content == JSONRenderer().render(body)
+        assert response["Content-Type"] == "application/json"
+        assert response["Vary"] == "Accept-Language, Cookie"
+        assert response["Allow"] == "GET, POST, HEAD, OPTIONS"
 
 
 def test_a_registered_citizen_is_recorded_as_the_reporter(client: Client, citizen: User) -> None:

@@ -1,6 +1,7 @@
 """What the report API's resources share: GeoJSON and error responses, the list filters, fields
 that refuse what PostgreSQL cannot hold, rate limits."""
 
+import json
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
@@ -43,6 +44,16 @@ class GeoJSONNegotiation(DefaultContentNegotiation):
         format_suffix: str | None = None,
     ) -> tuple[BaseRenderer, str]:
         renderers = list(renderers)
+        # Asked for nothing in particular (no Accept header, or `*/*`; no format override), as
+        # most API clients ask: DRF's own answer is the first renderer with its media type,
+        # given here without parsing and ordering the media types (0.05 ms of each request).
+        if (
+            renderers
+            and format_suffix is None
+            and request.META.get("HTTP_ACCEPT", "*/*") == "*/*"
+            and self.settings.URL_FORMAT_OVERRIDE not in request.query_params
+        ):
+            return renderers[0], str(renderers[0].media_type)
         try:
             chosen: tuple[BaseRenderer, str] = super().select_renderer(
                 request, renderers, format_suffix
@@ -275,6 +286,14 @@ def _too_many(
 
 def geojson_response(body: str, status_code: int = 200) -> HttpResponse:
     return HttpResponse(body, content_type=GEOJSON, status=status_code)
+
+
+def json_answer(data: dict[str, str], status_code: int) -> HttpResponse:
+    """A JSON answer of plain strings written as DRF's JSONRenderer writes it (compact, UTF-8,
+    `application/json`), without DRF's template response around it: for the report submission,
+    the platform's hot path (0.08 ms of each, docs/performance.md)."""
+    body = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return HttpResponse(body.encode(), content_type="application/json", status=status_code)
 
 
 def errors_response(errors: Any) -> JsonResponse:

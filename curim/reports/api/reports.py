@@ -37,6 +37,7 @@ from curim.reports.api.common import (
     TextChoiceField,
     coordinate_field,
     geojson_response,
+    json_answer,
     rating_field,
     submission_limited_and_validated,
 )
@@ -228,7 +229,7 @@ class ReportListCreate(APIView):
         "returns the first report with 200; the same key with other content answers 422. "
         "Submissions are limited per client address (anonymous) or per account (429).",
     )
-    def post(self, request: Request) -> Response:
+    def post(self, request: Request) -> HttpResponse:
         address = client_address(request._request)
         checked = submission_limited_and_validated(
             request,
@@ -284,7 +285,7 @@ class ReportListCreate(APIView):
         token = support_token_make(report)
         if token:
             answer["support"] = token
-        return Response(answer, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+        return json_answer(answer, status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
 
 class ReportDetail(APIView):
