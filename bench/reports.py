@@ -25,6 +25,7 @@ from django.db import connection
 from django.test import Client, override_settings
 from django.utils import timezone
 
+from bench.database import dirty_pages_written
 from bench.request_floor import URL as URL_EMPTY_POST
 from bench.timing import median_seconds, paired_median_seconds, ratio_line
 from curim.accounts.models import User
@@ -149,6 +150,7 @@ def seed(total: int) -> None:
             "ANALYZE reports_report, reports_publiccell, reports_publiccelldays, "
             "reports_councilmonthcount"
         )
+    dirty_pages_written()
     print(f"  seeded in {time.perf_counter() - started:.0f} s")
 
 
