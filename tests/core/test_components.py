@@ -4,12 +4,17 @@ its hint and error message, and linked from the error summary."""
 
 import datetime
 from decimal import Decimal
+from numbers import Number
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django import forms
-from django.template import Context, Template, TemplateSyntaxError
+from django.template import Context, Engine, Template, TemplateSyntaxError
+from django.test.html import parse_html
 from django.utils import translation
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy
 
 from curim.core.templatetags.components import Column
 from tests.html import Element, parse
@@ -331,3 +336,63 @@ def test_a_notification_banner_is_labelled_by_its_title_and_a_success_is_announc
     assert success.find(cls="govuk-notification-banner").attrs["role"] == "alert"
     banner = success.find(cls="govuk-notification-banner")
     assert "govuk-notification-banner--success" in banner.classes
+
+
+def _table_as_the_template_drew_it(
+    rows: list[list[Any]], head: list[Any], caption: str, mode: str, row_headers: bool
+) -> str:
+    """The `{% table %}` of before 2026-12-06: its cells built as the tag built them, drawn by
+    its template (kept as tests/core/table_reference.html), the reference the tag must equal."""
+    columns = [c if isinstance(c, Column) else Column(str(c)) for c in head]
+    body = [
+        [
+            {
+                "value": value,
+                "label": (columns[i] if i < len(columns) else Column("")).label,
+                "numeric": (columns[i] if i < len(columns) else Column("")).numeric
+                or (isinstance(value, Number) and not isinstance(value, bool)),
+                "header": row_headers and i == 0,
+            }
+            for i, value in enumerate(row)
+        ]
+        for row in rows
+    ]
+    source = (Path(__file__).parent / "table_reference.html").read_text()
+    context = {"caption": caption, "caption_size": "s", "columns": columns, "rows": body}
+    return Engine.get_default().from_string(source).render(Context({**context, "mode": mode}))
+
+
+@pytest.mark.parametrize("language", ["en", "el"])
+@pytest.mark.parametrize("mode", ["scroll", "stacked"])
+@pytest.mark.parametrize("row_headers", [False, True])
+@pytest.mark.parametrize("caption", ["", "Reports <\"by\"> district & 'area'"])
+def test_the_table_draws_the_same_html_as_the_template_it_replaced(
+    language: str, mode: str, row_headers: bool, caption: str
+) -> None:
+    moment = datetime.datetime(2026, 3, 29, 1, 30, tzinfo=datetime.UTC)
+    rows: list[list[Any]] = [
+        ["Piraeus 1", 12, Decimal("54.10"), 1234567, -0.5, True, None],
+        [format_html('<a href="{}">{}</a>', "/r/1?a=1&b=2", "Tags"), "<b>&amp;", 3.25],
+        [gettext_lazy("Published"), datetime.date(2026, 12, 6), moment, "", 0, False, "x", "y"],
+        [],
+    ]
+    head: list[Any] = ["District", Column("Reports", numeric=True), "Mean <%>", "", "A", "B"]
+    with translation.override(language):
+        ours = Template(
+            "{% load components %}{% table rows head caption=caption mode=mode "
+            "row_headers=row_headers caption_size='s' %}"
+        ).render(
+            Context(
+                {
+                    "rows": rows,
+                    "head": head,
+                    "caption": caption,
+                    "mode": mode,
+                    "row_headers": row_headers,
+                }
+            )
+        )
+        reference = _table_as_the_template_drew_it(rows, head, caption, mode, row_headers)
+    assert parse_html(ours) == parse_html(reference)
+    assert "<b>" not in ours  # text escaped...
+    assert "&lt;b&gt;&amp;amp;" in ours  # ...once
