@@ -156,7 +156,7 @@ Located = QuerySet[Report] | QuerySet[PublicCell] | QuerySet[PublicCellDays]
 def tile_points_sql(located: Located) -> tuple[str, tuple[Any, ...]]:
     """What a tile counts, as rows of (category_id, point in EPSG:3857, weight): the ORM's part
     of every tile of the same criteria, so that it can be compiled once for all their tiles
-    (the tile view keeps it per criteria); `tile_sql` puts the tile's own square around it.
+    (the tile view keeps it per criteria); `tile_sql_around` puts each tile's square around it.
 
     `located` is either public reports (each counts one) or public cells, all time or per day
     (each counts its reports), already filtered.

@@ -98,14 +98,27 @@ def test_a_client_that_accepts_neither_json_nor_geojson_still_gets_406(
     assert client.get(_nearby(), HTTP_ACCEPT=accept).status_code == 406
 
 
+class VersionedJSONRenderer(JSONRenderer):
+    media_type = "application/json; version=2"
+
+
 @pytest.mark.parametrize("accept", [None, "*/*", "*/*;q=0.5", "application/json", ""])
 @pytest.mark.parametrize("query", ["", "?format=json", "?format=csv", "?format=", "?x=1"])
 @pytest.mark.parametrize(
     "renderers",
-    [[JSONRenderer], [JSONRenderer, BrowsableAPIRenderer], [BrowsableAPIRenderer, JSONRenderer]],
+    [
+        [JSONRenderer],
+        [JSONRenderer, BrowsableAPIRenderer],
+        [BrowsableAPIRenderer, JSONRenderer],
+        [VersionedJSONRenderer, JSONRenderer],  # DRF matches no */* to a type with parameters
+    ],
 )
+@pytest.mark.parametrize("format_suffix", [None, "json"])
 def test_the_negotiations_shortcut_for_any_media_type_answers_as_drf_does(
-    accept: str | None, query: str, renderers: list[type[BaseRenderer]]
+    accept: str | None,
+    query: str,
+    renderers: list[type[BaseRenderer]],
+    format_suffix: str | None,
 ) -> None:
     # GeoJSONNegotiation answers a request asking for nothing in particular without DRF's
     # parsing of the Accept header: it must choose exactly what DRF would, and take DRF's way
@@ -117,7 +130,7 @@ def test_the_negotiations_shortcut_for_any_media_type_answers_as_drf_does(
         request = Request(request)
         try:
             renderer, media_type = negotiation.select_renderer(
-                request, [kind() for kind in renderers]
+                request, [kind() for kind in renderers], format_suffix
             )
         except NotAcceptable:
             return "406"

@@ -44,25 +44,29 @@ def test_an_anonymous_citizen_submits_a_report(client: Client) -> None:
     assert list(report.events.values_list("kind", flat=True)) == [ReportEvent.Kind.SUBMITTED]
 
 
+@pytest.mark.parametrize("accept", [None, "*/*", "application/json", "application/json; indent=4"])
 @pytest.mark.parametrize("category", ["graffiti", "sexual-harassment"])  # the second: a token
 def test_the_answer_is_written_as_drfs_json_renderer_writes_it(
-    client: Client, category: str
+    client: Client, category: str, accept: str | None
 ) -> None:
-    # The view writes its answer itself (curim.reports.api.common.json_answer), not through
-    # DRF's Response: the same bytes and headers, for a new report (201) and a replay (200).
+    # The view writes its answer itself (curim.reports.api.common.json_answer) where DRF's
+    # Response would write the same: the same bytes and headers, for a new report (201) and a
+    # replay (200), however the client asked (an indent through DRF itself).
+    headers = {} if accept is None else {"HTTP_ACCEPT": accept}
+    media_type = "application/json" if accept in (None, "*/*") else accept
+    keys = {"id", "status", "support"} if category != "graffiti" else {"id", "status"}
     for expected in (201, 200):
         response = client.post(
             URL,
             report_body(category=category),
             content_type="application/json",
             HTTP_IDEMPOTENCY_KEY="the-same-key",
+            **headers,  # type: ignore[arg-type]
         )
         assert response.status_code == expected
         body = response.json()
-        assert (
-            set(body) == {"id", "status", "support"} if category != "graffiti" else {"id", "status"}
-        )
-        assert response.content == JSONRenderer().render(body)
+        assert set(body) == keys
+        assert response.content == JSONRenderer().render(body, media_type)
         assert response["Content-Type"] == "application/json"
         assert response["Vary"] == "Accept-Language, Cookie"
         assert response["Allow"] == "GET, POST, HEAD, OPTIONS"
@@ -226,10 +230,21 @@ def test_a_retried_multipart_report_replays_and_another_photo_is_refused(client:
     assert Report.objects.count() == 1
 
 
-def test_the_honeypot_accepts_nothing(client: Client) -> None:
-    status, _ = _post(client, website="http://spam.example")
-    assert status == 201
+@pytest.mark.parametrize("accept", ["*/*", "application/json; indent=2"])
+def test_the_honeypot_accepts_nothing_and_answers_as_a_real_report_does(
+    client: Client, accept: str
+) -> None:
+    def answer(**overrides: object) -> tuple[int, str, str]:
+        response = client.post(
+            URL, report_body(**overrides), content_type="application/json", HTTP_ACCEPT=accept
+        )
+        # The same shape and writing, a new id aside.
+        text = re.sub(r'"id":\s*"[0-9a-f-]{36}"', '"id":"…"', response.content.decode())
+        return response.status_code, text, response["Content-Type"]
+
+    trapped = answer(website="http://spam.example")
     assert not Report.objects.exists()
+    assert trapped == answer()
 
 
 @pytest.mark.parametrize(

@@ -278,5 +278,6 @@ _VALUE_CONTEXT = template.Context()
 
 def _text(value: object) -> str:
     """A value as `{{ value }}` writes it in a template: localised (numbers and dates in the
-    active language's format, times in the current time zone), escaped unless already safe."""
+    active language's format, times in the current time zone), escaped unless already safe.
+    Cells are data: a callable is written as its text, where a template would have called it."""
     return str(render_value_in_context(value, _VALUE_CONTEXT))

@@ -244,7 +244,8 @@ class ReportListCreate(APIView):
         fields = checked.validated_data
         if fields.get("website"):
             # Only bots fill the hidden field: answer as if accepted, keep nothing.
-            return Response({"id": uuid.uuid4(), "status": "submitted"}, status=201)
+            # The same answer as a real report's, however the client asked.
+            return json_answer(request, {"id": str(uuid.uuid4()), "status": "submitted"}, 201)
         key = _idempotency_key(request, fields)
         draft = ReportDraft(
             category=fields["category"],
@@ -285,7 +286,8 @@ class ReportListCreate(APIView):
         token = support_token_make(report)
         if token:
             answer["support"] = token
-        return json_answer(answer, status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+        code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        return json_answer(request, answer, code)
 
 
 class ReportDetail(APIView):
