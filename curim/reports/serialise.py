@@ -185,9 +185,10 @@ def tile_sql_around(
 ) -> tuple[str, list[Any]]:
     """The ST_AsMVT query for one tile of the rows `points` (from `tile_points_sql`)."""
     inner, params = points
-    cell = 2 * WORLD / 2**z / CLUSTERS_PER_TILE_EDGE
+    size = 2 * WORLD / 2**z  # the tile's edge in EPSG:3857 metres
+    cell = size / CLUSTERS_PER_TILE_EDGE
     # Tile edges are cluster edges, so a margin of whole clusters holds whole clusters only.
-    size, margin = 2 * WORLD / 2**z, MARGIN_CLUSTERS * cell
+    margin = MARGIN_CLUSTERS * cell
     minx, maxy = -WORLD + x * size, WORLD - y * size
     square = [minx - margin, maxy - size - margin, minx + size + margin, maxy + margin]
     # Clusters are counted on integer grid indices, which PostgreSQL hashes cheaply; the grid's
