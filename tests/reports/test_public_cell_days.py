@@ -16,7 +16,7 @@ from django.db import connection
 from django.utils import timezone
 
 from curim.accounts.models import User
-from curim.reports.models import Category, PublicCellDays, Report, ReportStatus
+from curim.reports.models import Category, PublicCell, PublicCellDays, Report, ReportStatus
 from curim.reports.selectors import (
     ReportFilter,
     public_cell_days,
@@ -291,11 +291,15 @@ def test_the_tiles_of_a_period_compile_once_and_answer_from_the_tables_now(
     # (the triggers), and a cell of it that stayed (put back here by hand) is still not drawn,
     # the compiled SQL joining the categories as they are when it runs.
     kept = PublicCellDays.objects.filter(category__slug="littering").order_by("pk").last()
+    kept_all_time = PublicCell.objects.filter(category__slug="littering").order_by("pk").last()
     assert kept is not None
+    assert kept_all_time is not None
     Category.objects.filter(slug="littering").update(may_be_public=False)
     assert not PublicCellDays.objects.filter(category__slug="littering").exists()
-    kept.pk = None
-    kept.save()
+    assert not PublicCell.objects.filter(category__slug="littering").exists()
+    for cell in (kept, kept_all_time):
+        cell.pk = None
+        cell.save()
     assert counts(f"since={today}") == [("graffiti", 2)]
     assert counts(f"since={today}&category=littering") == []
     assert counts("") == [("graffiti", 2)]
