@@ -175,11 +175,6 @@ def tile_points_sql(located: Located) -> tuple[str, tuple[Any, ...]]:
     return sql, tuple(params)
 
 
-def tile_sql(located: Located, z: int, x: int, y: int) -> tuple[str, list[Any]]:
-    """The ST_AsMVT query for one tile: public cells, counted per category within clusters."""
-    return tile_sql_around(tile_points_sql(located), z, x, y)
-
-
 def tile_sql_around(
     points: tuple[str, tuple[Any, ...]], z: int, x: int, y: int
 ) -> tuple[str, list[Any]]:

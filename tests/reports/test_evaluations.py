@@ -124,3 +124,32 @@ def test_a_cell_with_too_few_ratings_is_not_shown(client: Client) -> None:
     _post(client)
     _post(client)
     assert client.get(URL).json()["features"] == []
+
+
+def test_the_cells_are_read_where_the_router_sends_the_ratings(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The public map's reads go to a replica when one is set (curim/core/replica.py): the
+    # hand-written statement must ask the router about the ratings' table, as the ORM would.
+    from django.db import connections, router
+
+    from curim.core import replica
+
+    for feeling in (1, 2, 3):
+        _post(client, feeling=feeling)
+    routed = router.db_for_read
+
+    def replica_for_ratings(model: Any, **hints: Any) -> str | None:
+        return "replica" if model is PlaceEvaluation else routed(model, **hints)
+
+    asked: list[str] = []
+
+    class Recording:
+        def __getitem__(self, alias: str) -> Any:
+            asked.append(alias)
+            return connections["default"]  # the test database stands in for the replica
+
+    monkeypatch.setattr(router, "db_for_read", replica_for_ratings)
+    monkeypatch.setattr(replica, "connections", Recording())
+    assert [f["properties"]["count"] for f in client.get(URL).json()["features"]] == [3]
+    assert asked == ["replica"]

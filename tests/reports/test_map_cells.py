@@ -11,7 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from curim.accounts.models import User
-from curim.reports.models import Report
+from curim.reports.models import Category, Report
 from tests.reports.conftest import CENTRE, FALIRO
 
 MakeReport = Callable[..., Report]
@@ -56,6 +56,18 @@ def test_the_summary_counts_published_reports_in_the_box_per_group_and_category(
         "first_occurred_on": "2026-03-02",
         "last_occurred_on": "2026-03-05",
     }
+
+
+def test_the_summary_lists_a_groups_categories_in_the_taxonomys_order(
+    client: Client, make_report: MakeReport
+) -> None:
+    # The taxonomy's own order (its positions), as the report form lists them, not by name.
+    noise = Category.objects.get(slug="noise")
+    Category.objects.filter(slug="graffiti").update(position=noise.position + 1)
+    make_report(category="graffiti")
+    make_report(category="noise")
+    (incivility,) = _summary(client)["groups"]
+    assert [c["category"] for c in incivility["categories"]] == ["noise", "graffiti"]
 
 
 def test_the_summary_takes_the_lists_filters(client: Client, make_report: MakeReport) -> None:

@@ -2,6 +2,7 @@
 advance, the moderator's edit of the public text and category (kept in the history for the
 audit), merging by choosing a listed report, forwarding to a chosen body, errors by field."""
 
+import uuid
 from collections.abc import Callable
 
 import pytest
@@ -13,6 +14,7 @@ from curim.accounts.models import User
 from curim.reports.forms import ModerationForm, actions_for
 from curim.reports.locations import placement
 from curim.reports.models import Report, ReportEvent, ReportStatus
+from curim.reports.selectors import merge_candidates
 from tests.reports.conftest import CENTRE, FALIRO
 
 MakeReport = Callable[..., Report]
@@ -349,6 +351,35 @@ def test_a_search_finds_the_report_by_reference_or_words(
     }[query]
     page = _page(client, duplicate, f"?q={typed}")
     assert f'value="{target.public_id}"' in page
+
+
+def test_a_search_needs_every_word_and_a_reference_of_four_characters_at_least(
+    make_report: MakeReport, moderator: User
+) -> None:
+    target = make_report(at=FALIRO, description="Broken bench by the harbour")
+    lamp = make_report(at=FALIRO, description="Broken lamp in the square")
+    Report.objects.filter(pk=target.pk).update(
+        public_id=uuid.UUID("abc12345-0000-4000-8000-000000000000")
+    )
+    duplicate = make_report(status="submitted")
+
+    def found(query: str) -> set[Report]:
+        return set(merge_candidates(moderator, duplicate, query))
+
+    assert found("broken") == {target, lamp}
+    assert found("bench broken") == {target}  # every word, in any order
+    assert found("abc1") == {target}  # a reference's start, from four characters
+    assert found("abc") == set()  # shorter: words only, and no description holds "abc"
+
+
+def test_without_a_search_the_nearest_reports_come_first(
+    make_report: MakeReport, moderator: User
+) -> None:
+    lon, lat = CENTRE
+    nearer = make_report(at=(lon + 0.0005, lat))  # about 45 m east, filed first
+    farther = make_report(at=(lon + 0.002, lat))  # about 180 m, filed last
+    duplicate = make_report(status="submitted", at=CENTRE)
+    assert list(merge_candidates(moderator, duplicate)) == [nearer, farther]
 
 
 def test_merging_into_a_chosen_report(
