@@ -15,7 +15,13 @@ from django.test.utils import CaptureQueriesContext
 
 from curim.accounts.models import User
 from curim.reports.models import Category, Report
-from curim.reports.serialise import CLUSTERS_PER_TILE_EDGE, MARGIN_CLUSTERS, MAX_ZOOM, WORLD
+from curim.reports.serialise import (
+    CLUSTERS_PER_TILE_EDGE,
+    MARGIN_CLUSTERS,
+    MAX_ZOOM,
+    WORLD,
+    tile_bytes_around,
+)
 from tests.reports.conftest import CENTRE, FALIRO
 
 MakeReport = Callable[..., Report]
@@ -223,6 +229,52 @@ def test_a_dot_near_a_tiles_edge_is_in_both_tiles_whole_so_neither_cuts_it_in_ha
         beside[0]["geometry"]["coordinates"],
     )
     assert (own_x - beside_x, own_y - beside_y) == ((neighbour - x) * 4096, 0)
+
+
+# Which way each side lies from the tile's middle, in clusters (y grows northwards).
+SIDES = {"west": (-1, 0), "east": (1, 0), "north": (0, 1), "south": (0, -1)}
+
+
+@pytest.mark.parametrize("side", SIDES)
+def test_a_tile_draws_the_clusters_of_its_margin_on_every_side_and_none_beyond(
+    db: None, side: str
+) -> None:
+    z, x, y = TILE
+    size = 2 * WORLD / 2**z
+    cell = size / CLUSTERS_PER_TILE_EDGE
+    west, north = -WORLD + x * size, WORLD - y * size
+    graffiti = Category.objects.get(slug="graffiti").pk
+    dx, dy = SIDES[side]
+
+    def drawn(clusters_out: float) -> list[list[int]]:
+        """The dots the tile draws of one report at a cluster's centre this many clusters
+        outside its middle of this side, in tile units (0-4096, y down)."""
+        # From the centre of a cluster beside the tile's middle, on this side's half, as far
+        # again as the middle is from the edge, and on.
+        middle_x = west + size / 2 + (dx or 1) * cell / 2
+        middle_y = north - size / 2 + (dy or 1) * cell / 2
+        reach = size / 2 + clusters_out * cell
+        point = (middle_x + dx * reach, middle_y + dy * reach)
+        rows = (
+            "SELECT %s AS category_id, ST_SetSRID(ST_MakePoint(%s, %s), 3857) AS point, "
+            "1 AS weight",
+            (graffiti, *point),
+        )
+        tile = mapbox_vector_tile.decode(
+            tile_bytes_around(rows, "default", z, x, y), default_options={"y_coord_down": True}
+        )
+        return [f["geometry"]["coordinates"] for f in tile.get("reports", {}).get("features", [])]
+
+    units = 4096 // CLUSTERS_PER_TILE_EDGE  # a cluster's edge in tile units
+    # The last cluster of the margin, its centre MARGIN_CLUSTERS - 0.5 clusters out: drawn
+    # where it lies, past the tile's edge; the next one out is not drawn.
+    out = MARGIN_CLUSTERS - 1
+    expected = [
+        2048 + (dx or 1) * units // 2 + dx * (2048 + out * units),
+        2048 - (dy or 1) * units // 2 - dy * (2048 + out * units),
+    ]
+    assert drawn(out) == [expected]
+    assert drawn(MARGIN_CLUSTERS) == []
 
 
 def test_tiles_take_the_same_filters(client: Client, make_report: MakeReport) -> None:
