@@ -157,10 +157,6 @@ def reports_visible_to(user: User | AnonymousUser) -> QuerySet[Report]:
     ).filter(Q(is_public=True) | Q(reporter=user))
 
 
-def photos_public() -> QuerySet[ReportPhoto]:
-    return ReportPhoto.objects.filter(report__in=reports_public())
-
-
 def photos_visible_to(user: User | AnonymousUser) -> QuerySet[ReportPhoto]:
     """Photos of the reports a visitor may open (their own included); every one to moderators."""
     if user_has_role(user, Role.MODERATOR):

@@ -128,6 +128,19 @@ def test_the_yearly_counts_are_those_counted_by_hand(group: str, district: str |
         assert found == _by_hand(plan, group=group, district=district, year=year), (year, found)
 
 
+def test_one_year_is_counted_alone_and_a_year_outside_the_count_is_refused() -> None:
+    plan = _plan()
+    _write(plan)
+    latest = _latest_year()
+    counts = public_report_counts_by_year(first_year=latest, last_year=latest)
+    found = counts.count(group="crime", district=None, year=latest)
+    assert found == _by_hand(plan, group="crime", district=None, year=latest) > 0
+    with pytest.raises(ValueError, match="was not counted"):
+        counts.count(group="crime", district=None, year=latest - 1)
+    with pytest.raises(ValueError, match="comes after"):
+        public_report_counts_by_year(first_year=latest, last_year=latest - 1)
+
+
 # R: poisson.test(k)$conf.int, i.e. qgamma(0.025, k) and qgamma(0.975, k + 1).
 R_POISSON_TEST = {0: (0.0, 3.688879), 1: (0.02531781, 5.571643), 10: (4.795389, 18.390356)}
 
