@@ -19,11 +19,16 @@ from curim.accounts.models import User
 from curim.accounts.roles import Role
 from curim.areas.models import Area
 from curim.reports.models import Category, CategoryGroup, CouncilMonthCount, Report
-from curim.reports.selectors import COUNCIL_FIGURE_READERS, council_report_figures
+from curim.reports.selectors import (
+    COUNCIL_FIGURE_READERS,
+    _whole_municipality,
+    council_report_figures,
+)
 from curim.reports.services.workflow import report_merge, report_transition
 from curim.reports.statistics import (
     ALL,
     UNLOCATED,
+    Place,
     ReportFigures,
     binomial_two_sided_p,
     month_add,
@@ -521,3 +526,23 @@ def test_the_counts_are_read_where_the_queryset_is_routed(
     figures = _figures(council_member, first_month=date(2026, 5, 1), last_month=date(2026, 5, 1))
     assert asked == ["replica"]
     assert figures.series_of("incivility", "piraeus-3").count == 1
+
+
+def test_the_whole_municipality_is_its_one_municipality_or_all_of_them_together() -> None:
+    piraeus = Place("piraeus", "Piraeus", "Πειραιάς", 168_151, 2021)
+    assert _whole_municipality([piraeus]) == Place(ALL, "Piraeus", "Πειραιάς", 168_151, 2021)
+    keratsini = Place("keratsini", "Keratsini", "Κερατσίνι", 91_045, 2021)
+    both = _whole_municipality([piraeus, keratsini])
+    assert (both.key, both.name_en, both.name_el, both.population, both.population_year) == (
+        ALL,
+        "All districts",
+        "Όλες οι δημοτικές κοινότητες",
+        168_151 + 91_045,
+        None,
+    )
+    # A population is summed only when every municipality's is known; none, none known.
+    unknown = Place("perama", "Perama", "Πέραμα", None, None)
+    assert _whole_municipality([piraeus, unknown]).population is None
+    assert _whole_municipality([]) == Place(
+        ALL, "All districts", "Όλες οι δημοτικές κοινότητες", None, None
+    )

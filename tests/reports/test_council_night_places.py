@@ -91,6 +91,8 @@ def _expected(rows: list[dict[str, Any]], **where: Any) -> pd.DataFrame:
         frame = frame[frame["district"] == where["district"]]
     if "since" in where:
         frame = frame[frame["at"].dt.tz_convert("Europe/Athens").dt.date >= where["since"]]
+    if "until" in where:
+        frame = frame[frame["at"].dt.tz_convert("Europe/Athens").dt.date <= where["until"]]
     cells = frame.groupby("place").agg(
         ratings=("feeling", "size"), **{name: (name, "mean") for name in PARAMETERS}
     )
@@ -153,6 +155,21 @@ def test_the_list_filters_by_district_period_and_length(
     )
     assert places_least_safe_at_night(council_member, until=date(2026, 2, 28)) == []
     assert len(places_least_safe_at_night(council_member, limit=2)) == 2
+
+
+def test_the_period_takes_its_last_day_whole_and_the_list_may_hold_one_place(
+    ratings: list[dict[str, Any]], council_member: User
+) -> None:
+    # The night ratings fall at 23:00 in Piraeus, one a day from 1 March: the 4th is counted
+    # whole, the 5th not at all.
+    until = date(2026, 3, 4)
+    earlier = places_least_safe_at_night(council_member, until=until)
+    assert [(_place_of(p.longitude, p.latitude), p.ratings) for p in earlier] == list(
+        _expected(ratings, until=until)["ratings"].items()
+    )
+    assert max(p.ratings for p in earlier) == 4
+    (least_safe,) = places_least_safe_at_night(council_member, limit=1)
+    assert _place_of(least_safe.longitude, least_safe.latitude) == _expected(ratings).index[0]
 
 
 def test_the_csv_ranks_the_places(ratings: list[dict[str, Any]], council_member: User) -> None:
