@@ -382,6 +382,16 @@ def test_without_a_search_the_nearest_reports_come_first(
     assert list(merge_candidates(moderator, duplicate)) == [nearer, farther]
 
 
+def test_without_a_place_the_newest_reports_of_its_category_come_first(
+    make_report: MakeReport, moderator: User
+) -> None:
+    older = make_report(category="phishing", at=None, cyber_channel="email")
+    newer = make_report(category="phishing", at=None, cyber_channel="sms")
+    make_report(category="graffiti")  # another category
+    duplicate = make_report(category="phishing", at=None, cyber_channel="email", status="submitted")
+    assert list(merge_candidates(moderator, duplicate)) == [newer, older]
+
+
 def test_merging_into_a_chosen_report(
     client: Client, make_report: MakeReport, moderator: User
 ) -> None:
