@@ -166,7 +166,8 @@ def photos_visible_to(user: User | AnonymousUser) -> QuerySet[ReportPhoto]:
 
 def category_active(slug: str) -> Category | None:
     """An active category by its slug (public knowledge, private categories included), or None."""
-    return Category.objects.filter(is_active=True, slug=slug[:50]).first()
+    longest = Category._meta.get_field("slug").max_length
+    return Category.objects.filter(is_active=True, slug=slug[:longest]).first()
 
 
 def categories_for_moderators() -> QuerySet[Category]:

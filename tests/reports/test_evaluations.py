@@ -129,8 +129,8 @@ def test_a_cell_with_too_few_ratings_is_not_shown(client: Client) -> None:
 def test_the_cells_are_read_where_the_router_sends_the_ratings(
     client: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # The public map's reads go to a replica when one is set (curim/core/replica.py): the
-    # hand-written statement must ask the router about the ratings' table, as the ORM would.
+    # The hand-written statement asks the router about the ratings' table, as the ORM would,
+    # so that it follows the routing (curim/core/replica.py) should this view read a replica.
     from django.db import connections, router
 
     from curim.core import replica

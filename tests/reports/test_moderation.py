@@ -4,6 +4,7 @@ audit), merging by choosing a listed report, forwarding to a chosen body, errors
 
 import uuid
 from collections.abc import Callable
+from math import cos, radians
 
 import pytest
 from django.contrib.gis.geos import Point
@@ -361,6 +362,9 @@ def test_a_search_needs_every_word_and_a_reference_of_four_characters_at_least(
     Report.objects.filter(pk=target.pk).update(
         public_id=uuid.UUID("abc12345-0000-4000-8000-000000000000")
     )
+    Report.objects.filter(pk=lamp.pk).update(
+        public_id=uuid.UUID("12345678-0000-4000-8000-000000000000")
+    )
     duplicate = make_report(status="submitted")
 
     def found(query: str) -> set[Report]:
@@ -376,10 +380,15 @@ def test_without_a_search_the_nearest_reports_come_first(
     make_report: MakeReport, moderator: User
 ) -> None:
     lon, lat = CENTRE
-    nearer = make_report(at=(lon + 0.0005, lat))  # about 45 m east, filed first
-    farther = make_report(at=(lon + 0.002, lat))  # about 180 m, filed last
+    metre_east, metre_north = 1 / (111_320 * cos(radians(lat))), 1 / 111_320
+    nearer = make_report(at=(lon + 45 * metre_east, lat))  # filed first
+    farther = make_report(at=(lon + 180 * metre_east, lat))  # filed last
+    # Near the radius (500 m), each way: the box that finds them must reach that far.
+    north = make_report(at=(lon, lat + 440 * metre_north))
+    east = make_report(at=(lon + 470 * metre_east, lat))
+    make_report(at=(lon + 560 * metre_east, lat))  # beyond
     duplicate = make_report(status="submitted", at=CENTRE)
-    assert list(merge_candidates(moderator, duplicate)) == [nearer, farther]
+    assert list(merge_candidates(moderator, duplicate)) == [nearer, farther, north, east]
 
 
 def test_without_a_place_the_newest_reports_of_its_category_come_first(

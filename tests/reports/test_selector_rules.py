@@ -255,6 +255,13 @@ def test_the_thank_you_page_promises_the_map_only_to_reports_that_can_be_on_it(
     no_place = page("category=phishing&located=0")
     assert promise not in no_place
     assert "will not appear on the risk map" in no_place
+    # A code as long as codes may be (64 characters) is found whole.
+    slug = "a-category-whose-code-is-as-long-as-a-code-may-be-sixty-four-chr"
+    assert len(slug) == 64
+    Category.objects.create(
+        slug=slug, group="crime", name_en="Long", name_el="Μακρύ", may_be_public=False
+    )
+    assert "never shown publicly" in page(f"category={slug}&located=1")
 
 
 def test_registering_promises_no_name_beside_comments(client: Client, db: None) -> None:
