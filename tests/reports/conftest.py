@@ -66,3 +66,19 @@ def make_report(piraeus: None, moderator: User) -> Callable[..., Report]:
         return report
 
     return make
+
+
+def connections_recorded(monkeypatch: pytest.MonkeyPatch, module: Any) -> list[str]:
+    """Give `module` a `connections` that records each alias asked for and answers with the
+    test database, which stands in for a replica; the list fills as the code under test asks."""
+    from django.db import connections
+
+    asked: list[str] = []
+
+    class Recording:
+        def __getitem__(self, alias: str) -> Any:
+            asked.append(alias)
+            return connections["default"]
+
+    monkeypatch.setattr(module, "connections", Recording())
+    return asked

@@ -39,6 +39,7 @@ from curim.reports.statistics import (
     rolling_sums,
 )
 from tests.factories import area_create, user_create, user_with_role
+from tests.reports.conftest import connections_recorded
 
 ZONE = "Europe/Athens"
 # Statuses a moderator has accepted: restated here, not imported, so that the test is a second
@@ -495,7 +496,7 @@ def test_the_counts_are_read_where_the_queryset_is_routed(
 ) -> None:
     # The dashboard's reads go to the replica (curim/core/replica.py): the hand-written
     # statement must follow the queryset's routing, as the ORM's own queries do.
-    from django.db import connections, router
+    from django.db import router
 
     from curim.reports import selectors
 
@@ -514,15 +515,8 @@ def test_the_counts_are_read_where_the_queryset_is_routed(
     def replica_for_reports(model: type[Any], **hints: Any) -> str | None:
         return "replica" if model is CouncilMonthCount else routed(model, **hints)
 
-    asked: list[str] = []
-
-    class Recording:
-        def __getitem__(self, alias: str) -> Any:
-            asked.append(alias)
-            return connections["default"]  # the test database stands in for the replica
-
     monkeypatch.setattr(router, "db_for_read", replica_for_reports)
-    monkeypatch.setattr(selectors, "connections", Recording())
+    asked = connections_recorded(monkeypatch, selectors)
     figures = _figures(council_member, first_month=date(2026, 5, 1), last_month=date(2026, 5, 1))
     assert asked == ["replica"]
     assert figures.series_of("incivility", "piraeus-3").count == 1

@@ -8,7 +8,7 @@ from pytest_django.fixtures import Settings as SettingsWrapper
 
 from curim.accounts.models import User
 from curim.reports.models import PlaceEvaluation
-from tests.reports.conftest import CENTRE
+from tests.reports.conftest import CENTRE, connections_recorded
 
 pytestmark = pytest.mark.usefixtures("piraeus")
 URL = "/api/v1/evaluations/"
@@ -131,7 +131,7 @@ def test_the_cells_are_read_where_the_router_sends_the_ratings(
 ) -> None:
     # The hand-written statement asks the router about the ratings' table, as the ORM would,
     # so that it follows the routing (curim/core/replica.py) should this view read a replica.
-    from django.db import connections, router
+    from django.db import router
 
     from curim.core import replica
 
@@ -142,14 +142,7 @@ def test_the_cells_are_read_where_the_router_sends_the_ratings(
     def replica_for_ratings(model: Any, **hints: Any) -> str | None:
         return "replica" if model is PlaceEvaluation else routed(model, **hints)
 
-    asked: list[str] = []
-
-    class Recording:
-        def __getitem__(self, alias: str) -> Any:
-            asked.append(alias)
-            return connections["default"]  # the test database stands in for the replica
-
     monkeypatch.setattr(router, "db_for_read", replica_for_ratings)
-    monkeypatch.setattr(replica, "connections", Recording())
+    asked = connections_recorded(monkeypatch, replica)
     assert [f["properties"]["count"] for f in client.get(URL).json()["features"]] == [3]
     assert asked == ["replica"]

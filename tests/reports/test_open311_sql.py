@@ -21,7 +21,7 @@ from curim.reports.models import Category, Report, ReportPhoto
 from curim.reports.open311.rendering import render
 from curim.reports.selectors import OPEN311_CLOSED, Open311Query, open311_requests
 from curim.reports.services.workflow import report_transition
-from tests.reports.conftest import CENTRE, FALIRO
+from tests.reports.conftest import CENTRE, FALIRO, connections_recorded
 
 MakeReport = Callable[..., Report]
 BASE = "/open311/v2"
@@ -245,18 +245,9 @@ def test_coordinates_are_written_as_python_writes_floats(
 def test_the_statement_runs_on_the_database_the_queryset_is_routed_to(
     varied: list[Report], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from django.db import connections
-
     from curim.reports.open311 import serialise
 
-    asked: list[str] = []
-
-    class Recording:
-        def __getitem__(self, alias: str) -> Any:
-            asked.append(alias)
-            return connections["default"]  # the test database stands in for the replica
-
-    monkeypatch.setattr(serialise, "connections", Recording())
+    asked = connections_recorded(monkeypatch, serialise)
     requests = open311_requests(Open311Query()).using("replica")
     _, count = serialise.open311_requests_body(requests, "json", base="http://testserver")
     assert asked == ["replica"]
