@@ -119,13 +119,15 @@ def _order(item: tuple[Cell, float]) -> tuple[int, str, str]:
 
 def _raked(counts: dict[Cell, int], margins: list[dict[str, Any]]) -> dict[Cell, float]:
     """The raked weight per respondent of each cell."""
-    # One-way margins per dimension: {dimension index: {value: population}}.
-    targets: dict[int, dict[object, float]] = {}
+    # One-way margins per dimension: {dimension index: {value: population}}, the dimensions in
+    # DIMENSIONS' order whatever the margins' order (the common total below is the first's).
+    typed: dict[int, dict[object, float]] = {}
     for margin in margins:
         named = [i for i, dim in enumerate(DIMENSIONS) if margin[dim] not in (None, "")]
         if len(named) == 1:
             i = named[0]
-            targets.setdefault(i, {})[margin[DIMENSIONS[i]]] = float(margin["population"])
+            typed.setdefault(i, {})[margin[DIMENSIONS[i]]] = float(margin["population"])
+    targets = {i: typed[i] for i in sorted(typed)}
     # Cells whose category of a raked dimension has no population weigh nothing.
     present = {i: {cell[i] for cell in counts} for i in targets}
     # Margins can only be met over categories that have respondents; each dimension's
