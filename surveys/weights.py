@@ -56,12 +56,6 @@ class Design:
     factors: list[tuple[int, ...]]
 
 
-def cell_weights(survey: Survey) -> list[CellWeight] | None:
-    """The weight of each profile cell that has complete responses, or None if unweighted."""
-    d = design(survey)
-    return d.cells if d.weighted else None
-
-
 def design(survey: Survey) -> Design:
     """The weight and count of each profile cell with complete responses, and the calibration."""
     margins: list[dict[str, Any]] = [

@@ -17,7 +17,7 @@ from surveys.estimates import Z_95, estimates_compute
 from surveys.models import Answer, Indicator, PopulationMargin, Survey
 from surveys.services.statistics import cell_statistics_rebuild
 from surveys.suppression import hidden_cells
-from surveys.weights import cell_weights
+from surveys.weights import design
 from tests.factories import area_create
 from tests.surveys.generate import AGES, INDICATORS, ITEMS, Wave, build_wave
 
@@ -346,6 +346,20 @@ def test_no_margin_keeps_a_lone_hidden_cell_under_a_shown_total() -> None:
     assert sum(1 for cell in cells.values() if cell.get("suppressed")) > small
 
 
+def weighted_totals(wave: Wave) -> dict[Any, float]:
+    """The wave's weights summed over its complete responses, per district id and per gender."""
+    weighting = design(wave.survey)
+    assert weighting.weighted
+    weight = {(w.area_id, w.gender, w.age_band): w.weight for w in weighting.cells}
+    ids = {i: d.pk for i, d in enumerate(wave.districts)}
+    totals: dict[Any, float] = {}
+    for row in wave.people[wave.people["status"] == "complete"].itertuples():
+        w = weight[(ids[row.area], row.gender, row.age)]
+        totals[ids[row.area]] = totals.get(ids[row.area], 0.0) + w
+        totals[row.gender] = totals.get(row.gender, 0.0) + w
+    return totals
+
+
 @pytest.mark.django_db
 def test_raking_settles_when_a_margin_has_no_respondents() -> None:
     wave = build_wave(seed=7, n=300)
@@ -354,16 +368,8 @@ def test_raking_settles_when_a_margin_has_no_respondents() -> None:
         PopulationMargin.objects.create(survey=wave.survey, area=district, population=size)
     for gender, size in (("woman", 1500), ("man", 1500)):
         PopulationMargin.objects.create(survey=wave.survey, gender=gender, population=size)
-    weights = cell_weights(wave.survey)
-    assert weights is not None
-    people = wave.people[wave.people["status"] == "complete"]
-    weight = {(w.area_id, w.gender, w.age_band): w.weight for w in weights}
+    totals = weighted_totals(wave)
     ids = {i: d.pk for i, d in enumerate(wave.districts)}
-    totals: dict[Any, float] = {}
-    for row in people.itertuples():
-        w = weight[(ids[row.area], row.gender, row.age)]
-        totals[ids[row.area]] = totals.get(ids[row.area], 0.0) + w
-        totals[row.gender] = totals.get(row.gender, 0.0) + w
     # The reachable targets are scaled to the districts' reachable total (2000): the genders
     # get 1000 each, and every margin is met.
     assert totals[ids[0]] == pytest.approx(1000, rel=1e-9)
@@ -383,16 +389,8 @@ def test_raking_scales_to_the_districts_total_whatever_order_the_margins_come_in
         PopulationMargin.objects.create(survey=wave.survey, gender=gender, population=size)
     for district in wave.districts[:2]:
         PopulationMargin.objects.create(survey=wave.survey, area=district, population=1000)
-    weights = cell_weights(wave.survey)
-    assert weights is not None
-    people = wave.people[wave.people["status"] == "complete"]
-    weight = {(w.area_id, w.gender, w.age_band): w.weight for w in weights}
+    totals = weighted_totals(wave)
     ids = {i: d.pk for i, d in enumerate(wave.districts)}
-    totals: dict[Any, float] = {}
-    for row in people.itertuples():
-        w = weight[(ids[row.area], row.gender, row.age)]
-        totals[ids[row.area]] = totals.get(ids[row.area], 0.0) + w
-        totals[row.gender] = totals.get(row.gender, 0.0) + w
     assert totals[ids[0]] == pytest.approx(1000, rel=1e-9)
     assert totals[ids[1]] == pytest.approx(1000, rel=1e-9)
     assert totals["woman"] == pytest.approx(1000, rel=1e-9)
