@@ -6,6 +6,7 @@ respondent level) and every cell's n, estimate, standard error, interval and eff
 those raw arrays alone, never from the database. Agreement is to 1e-9.
 """
 
+import logging
 from typing import Any
 
 import numpy as np
@@ -346,9 +347,12 @@ def test_no_margin_keeps_a_lone_hidden_cell_under_a_shown_total() -> None:
     assert sum(1 for cell in cells.values() if cell.get("suppressed")) > small
 
 
-def weighted_totals(wave: Wave) -> dict[Any, float]:
-    """The wave's weights summed over its complete responses, per district id and per gender."""
-    weighting = design(wave.survey)
+def weighted_totals(wave: Wave, caplog: pytest.LogCaptureFixture) -> dict[Any, float]:
+    """The wave's weights summed over its complete responses, per district id and per gender;
+    raking must have settled (the log says when it did not)."""
+    with caplog.at_level(logging.WARNING, logger="surveys.weights"):
+        weighting = design(wave.survey)
+    assert not caplog.records
     assert weighting.weighted
     weight = {(w.area_id, w.gender, w.age_band): w.weight for w in weighting.cells}
     ids = {i: d.pk for i, d in enumerate(wave.districts)}
@@ -361,14 +365,14 @@ def weighted_totals(wave: Wave) -> dict[Any, float]:
 
 
 @pytest.mark.django_db
-def test_raking_settles_when_a_margin_has_no_respondents() -> None:
+def test_raking_settles_when_a_margin_has_no_respondents(caplog: pytest.LogCaptureFixture) -> None:
     wave = build_wave(seed=7, n=300)
     empty = area_create(code="d7-empty", level="district", parent=wave.districts[0].parent)
     for district, size in ((wave.districts[0], 1000), (wave.districts[1], 1000), (empty, 1000)):
         PopulationMargin.objects.create(survey=wave.survey, area=district, population=size)
     for gender, size in (("woman", 1500), ("man", 1500)):
         PopulationMargin.objects.create(survey=wave.survey, gender=gender, population=size)
-    totals = weighted_totals(wave)
+    totals = weighted_totals(wave, caplog)
     ids = {i: d.pk for i, d in enumerate(wave.districts)}
     # The reachable targets are scaled to the districts' reachable total (2000): the genders
     # get 1000 each, and every margin is met.
@@ -380,7 +384,9 @@ def test_raking_settles_when_a_margin_has_no_respondents() -> None:
 
 
 @pytest.mark.django_db
-def test_raking_scales_to_the_districts_total_whatever_order_the_margins_come_in() -> None:
+def test_raking_scales_to_the_districts_total_whatever_order_the_margins_come_in(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     # Census tables rarely add up to the same total. The reachable margins are scaled to the
     # first dimension's total, districts before gender before age (docs/surveys.md), however
     # the analyst typed them: here the genders (3,000) come first, the districts (2,000) after.
@@ -389,7 +395,7 @@ def test_raking_scales_to_the_districts_total_whatever_order_the_margins_come_in
         PopulationMargin.objects.create(survey=wave.survey, gender=gender, population=size)
     for district in wave.districts[:2]:
         PopulationMargin.objects.create(survey=wave.survey, area=district, population=1000)
-    totals = weighted_totals(wave)
+    totals = weighted_totals(wave, caplog)
     ids = {i: d.pk for i, d in enumerate(wave.districts)}
     assert totals[ids[0]] == pytest.approx(1000, rel=1e-9)
     assert totals[ids[1]] == pytest.approx(1000, rel=1e-9)
