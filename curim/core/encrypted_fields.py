@@ -86,7 +86,8 @@ class EncryptedDateField(EncryptedTextField):
     def formfield(
         self, form_class: Any = None, choices_form_class: Any = None, **kwargs: Any
     ) -> forms.Field:
-        return forms.DateField(required=not self.blank, label=self.verbose_name, **kwargs)
+        # As Django's own fields do: what the form asks for (a label, a widget) wins.
+        return forms.DateField(**{"required": not self.blank, "label": self.verbose_name, **kwargs})
 
 
 class EncryptedJSONField(EncryptedTextField):

@@ -343,6 +343,19 @@ def test_an_encrypted_date_is_edited_as_a_date_in_a_model_form() -> None:
     assert (field.required, str(field.label)) == (False, "date of birth")
     assert field.clean("1980-01-02") == datetime.date(1980, 1, 2)
 
+    class PersonForm(forms.ModelForm[Person]):
+        class Meta:
+            model = Person
+            fields = ["date_of_birth"]
+            labels = {"date_of_birth": "Born on"}
+            help_texts = {"date_of_birth": "As on the identity card"}
+            widgets = {"date_of_birth": forms.DateInput(attrs={"autocomplete": "bday"})}
+
+    asked = PersonForm().fields["date_of_birth"]
+    assert isinstance(asked, forms.DateField)
+    assert (asked.label, asked.help_text) == ("Born on", "As on the identity card")
+    assert asked.widget.attrs == {"autocomplete": "bday"}
+
 
 def test_an_encrypted_text_field_keeps_its_label_and_enforces_its_max_length() -> None:
     from django.core.exceptions import ValidationError as Invalid
