@@ -25,7 +25,7 @@ from surveys.estimates import estimates_compute
 from surveys.models import Indicator, RespondentGroup, Survey
 from surveys.services.refresh import estimates_refresh
 from surveys.services.statistics import cell_statistics_rebuild
-from surveys.suppression import Key, hidden_cells
+from surveys.suppression import Key, _cheapest_cover, hidden_cells
 from tests.factories import user_with_role
 from tests.html import parse
 from tests.surveys.generate import GROUPS, build_wave
@@ -231,6 +231,23 @@ def test_a_lone_hidden_cell_takes_the_cheapest_rectangle_with_it() -> None:
     one = {key: n for key, n in counts.items() if key[0] != 8}
     one |= {(None, ""): 60, (None, "women"): 5, (None, "men"): 30, (None, "other"): 25}
     assert hidden_cells(one, 10) == {(7, "women"), (None, "women"), (7, "other"), (None, "other")}
+
+
+def test_the_cover_is_the_cheapest_set_of_one_to_three_cells_else_one_touching_cell() -> None:
+    # Unit rows over atoms, to reach what no real table needs yet. Keys and counts per row:
+    keys: list[Key] = [(1, "a"), (2, "a"), (3, "a"), (4, "a"), (5, "a")]
+    target = np.array([1.0, 0.0])
+    # One shown row gives the target away, and hiding it alone is the cheapest cover, cheaper
+    # than any pair that holds it (hiding the cheaper other row takes nothing away).
+    single = np.array([[1.0, 0.0], [0.0, 1.0]])
+    counts = {keys[0]: 20, keys[1]: 5}
+    assert _cheapest_cover(single, [0, 1], target, keys[:2], counts) == (0,)
+    # Four shown copies of the target: no three hidden take it away. The fallback hides the
+    # shown row of fewest respondents among those that hold part of the target (row 2), not
+    # the smaller row 4 that holds none of it; the loop of `hidden_cells` then goes on.
+    copies = np.array([[1.0, 0.0], [1.0, 0.0], [1.0, 0.0], [1.0, 0.0], [0.0, 1.0]])
+    counts = {keys[0]: 50, keys[1]: 40, keys[2]: 30, keys[3]: 60, keys[4]: 10}
+    assert _cheapest_cover(copies, [0, 1, 2, 3, 4], target, keys, counts) == (2,)
 
 
 def test_a_cell_of_exactly_k_respondents_is_shown() -> None:
