@@ -25,7 +25,7 @@ from surveys.estimates import estimates_compute
 from surveys.models import Indicator, RespondentGroup, Survey
 from surveys.services.refresh import estimates_refresh
 from surveys.services.statistics import cell_statistics_rebuild
-from surveys.suppression import Key, _cheapest_cover, hidden_cells
+from surveys.suppression import Key, _cheapest_cover, hidden_cells, in_row_space
 from tests.factories import user_with_role
 from tests.html import parse
 from tests.surveys.generate import GROUPS, build_wave
@@ -248,6 +248,18 @@ def test_the_cover_is_the_cheapest_set_of_one_to_three_cells_else_one_touching_c
     copies = np.array([[1.0, 0.0], [1.0, 0.0], [1.0, 0.0], [1.0, 0.0], [0.0, 1.0]])
     counts = {keys[0]: 50, keys[1]: 40, keys[2]: 30, keys[3]: 60, keys[4]: 10}
     assert _cheapest_cover(copies, [0, 1, 2, 3, 4], target, keys, counts) == (2,)
+
+
+def test_with_nothing_shown_only_the_empty_set_is_recoverable() -> None:
+    nothing = np.zeros((0, 3))
+    assert in_row_space(nothing, np.zeros(3))
+    assert not in_row_space(nothing, np.array([0.0, 1.0, 0.0]))
+    # A cover that hides every shown cell (two copies of the target): the target is then safe,
+    # and the cover is taken.
+    keys: list[Key] = [(1, "a"), (2, "a")]
+    rows = np.array([[0.0, 1.0], [0.0, 1.0]])
+    counts = {keys[0]: 40, keys[1]: 50}
+    assert _cheapest_cover(rows, [0, 1], np.array([0.0, 1.0]), keys, counts) == (0, 1)
 
 
 def test_a_cell_of_exactly_k_respondents_is_shown() -> None:
