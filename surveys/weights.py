@@ -6,7 +6,7 @@ computed on the counts of respondents per cell (one SQL query), never respondent
   respondent of cell h weighs N_h / n_h (post-stratification);
 - when they give only one-way margins (a district, a gender or an age band on its own), the
   weights are raked: iterative proportional fitting to each margin in turn until every margin
-  with respondents is met to 1e-12;
+  with respondents is met to 1e-12, or for 1,000 rounds when no weights meet them all (logged);
 - a respondent whose cell (or category, when raking) has no population weighs 0 and drops out
   of weighted estimates.
 Without margins there are no weights (None), and estimates are unweighted.
@@ -60,15 +60,17 @@ def design(survey: Survey) -> Design:
     """The weight and count of each profile cell with complete responses, and the calibration."""
     margins: list[dict[str, Any]] = [
         dict(row)
-        for row in PopulationMargin.objects.filter(survey=survey).values(
-            "area_id", "gender", "age_band", "population"
-        )
+        for row in PopulationMargin.objects.filter(survey=survey)
+        .order_by("area_id", "gender", "age_band")
+        .values("area_id", "gender", "age_band", "population")
     ]
+    # Both read in one order, so that a refresh sums in the same order and gives the same bits.
     counts: dict[Cell, int] = {
         (row["area_id"], row["gender"], row["age_band"]): row["n"]
         for row in Response.objects.filter(survey=survey, status=Response.Status.COMPLETE)
         .values("area_id", "gender", "age_band")
         .annotate(n=Count("id"))
+        .order_by("area_id", "gender", "age_band")
     }
     factors: list[tuple[int, ...]]
     if not margins:
@@ -121,7 +123,7 @@ def _raked(counts: dict[Cell, int], margins: list[dict[str, Any]]) -> dict[Cell,
         if len(named) == 1:
             i = named[0]
             typed.setdefault(i, {})[margin[DIMENSIONS[i]]] = float(margin["population"])
-    targets = {i: typed[i] for i in sorted(typed)}
+    targets = dict(sorted(typed.items()))
     # Cells whose category of a raked dimension has no population weigh nothing.
     present = {i: {cell[i] for cell in counts} for i in targets}
     # Margins can only be met over categories that have respondents; each dimension's

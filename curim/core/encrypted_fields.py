@@ -86,8 +86,13 @@ class EncryptedDateField(EncryptedTextField):
     def formfield(
         self, form_class: Any = None, choices_form_class: Any = None, **kwargs: Any
     ) -> forms.Field:
-        # As Django's own fields do: what the form asks for (a label, a widget) wins.
-        return forms.DateField(**{"required": not self.blank, "label": self.verbose_name, **kwargs})
+        # What the form asks for (a label, a help text, a widget, a form class) wins.
+        defaults = {
+            "required": not self.blank,
+            "label": self.verbose_name,
+            "help_text": self.help_text,
+        }
+        return (form_class or forms.DateField)(**{**defaults, **kwargs})
 
 
 class EncryptedJSONField(EncryptedTextField):

@@ -348,11 +348,12 @@ def test_no_margin_keeps_a_lone_hidden_cell_under_a_shown_total() -> None:
 
 
 def weighted_totals(wave: Wave, caplog: pytest.LogCaptureFixture) -> dict[Any, float]:
-    """The wave's weights summed over its complete responses, per district id and per gender;
-    raking must have settled (the log says when it did not)."""
+    """The wave's weights summed over its complete responses, per district id, gender and age
+    band; raking must have settled (the log says when it did not)."""
+    caplog.clear()
     with caplog.at_level(logging.WARNING, logger="surveys.weights"):
         weighting = design(wave.survey)
-    assert not caplog.records
+    assert not [record for record in caplog.records if record.name == "surveys.weights"]
     assert weighting.weighted
     weight = {(w.area_id, w.gender, w.age_band): w.weight for w in weighting.cells}
     ids = {i: d.pk for i, d in enumerate(wave.districts)}
@@ -361,6 +362,7 @@ def weighted_totals(wave: Wave, caplog: pytest.LogCaptureFixture) -> dict[Any, f
         w = weight[(ids[row.area], row.gender, row.age)]
         totals[ids[row.area]] = totals.get(ids[row.area], 0.0) + w
         totals[row.gender] = totals.get(row.gender, 0.0) + w
+        totals[row.age] = totals.get(row.age, 0.0) + w
     return totals
 
 
@@ -384,23 +386,23 @@ def test_raking_settles_when_a_margin_has_no_respondents(caplog: pytest.LogCaptu
 
 
 @pytest.mark.django_db
-def test_raking_scales_to_the_districts_total_whatever_order_the_margins_come_in(
+def test_raking_scales_to_the_first_dimensions_total_whatever_order_the_margins_come_in(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     # Census tables rarely add up to the same total. The reachable margins are scaled to the
     # first dimension's total, districts before gender before age (docs/surveys.md), however
-    # the analyst typed them: here the genders (3,000) come first, the districts (2,000) after.
+    # the margins are stored or read: here the age bands (3,000) are read before the genders
+    # (2,000), whose total is the one kept.
     wave = build_wave(seed=7, n=300)
-    for gender, size in (("woman", 1500), ("man", 1500)):
-        PopulationMargin.objects.create(survey=wave.survey, gender=gender, population=size)
-    for district in wave.districts[:2]:
-        PopulationMargin.objects.create(survey=wave.survey, area=district, population=1000)
+    for age in ("18-24", "25-34"):
+        PopulationMargin.objects.create(survey=wave.survey, age_band=age, population=1500)
+    for gender in ("woman", "man"):
+        PopulationMargin.objects.create(survey=wave.survey, gender=gender, population=1000)
     totals = weighted_totals(wave, caplog)
-    ids = {i: d.pk for i, d in enumerate(wave.districts)}
-    assert totals[ids[0]] == pytest.approx(1000, rel=1e-9)
-    assert totals[ids[1]] == pytest.approx(1000, rel=1e-9)
-    assert totals["woman"] == pytest.approx(1000, rel=1e-9)
-    assert totals["man"] == pytest.approx(1000, rel=1e-9)
+    for group in ("18-24", "25-34", "woman", "man"):
+        assert totals[group] == pytest.approx(1000, rel=1e-9)
+    assert totals["other"] == 0.0
+    assert totals["65+"] == 0.0
 
 
 def test_an_interval_stays_within_the_scale() -> None:

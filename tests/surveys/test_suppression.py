@@ -254,8 +254,10 @@ def test_with_nothing_shown_only_the_empty_set_is_recoverable() -> None:
     nothing = np.zeros((0, 3))
     assert in_row_space(nothing, np.zeros(3))
     assert not in_row_space(nothing, np.array([0.0, 1.0, 0.0]))
-    # A cover that hides every shown cell (two copies of the target): the target is then safe,
-    # and the cover is taken.
+
+
+def test_a_cover_may_hide_every_shown_cell() -> None:
+    # Two shown copies of the target: hiding both leaves nothing that gives it away.
     keys: list[Key] = [(1, "a"), (2, "a")]
     rows = np.array([[0.0, 1.0], [0.0, 1.0]])
     counts = {keys[0]: 40, keys[1]: 50}

@@ -343,6 +343,9 @@ def test_an_encrypted_date_is_edited_as_a_date_in_a_model_form() -> None:
     assert (field.required, str(field.label)) == (False, "date of birth")
     assert field.clean("1980-01-02") == datetime.date(1980, 1, 2)
 
+    class BirthDateField(forms.DateField):
+        pass
+
     class PersonForm(forms.ModelForm[Person]):
         class Meta:
             model = Person
@@ -350,9 +353,10 @@ def test_an_encrypted_date_is_edited_as_a_date_in_a_model_form() -> None:
             labels = {"date_of_birth": "Born on"}
             help_texts = {"date_of_birth": "As on the identity card"}
             widgets = {"date_of_birth": forms.DateInput(attrs={"autocomplete": "bday"})}
+            field_classes = {"date_of_birth": BirthDateField}
 
     asked = PersonForm().fields["date_of_birth"]
-    assert isinstance(asked, forms.DateField)
+    assert isinstance(asked, BirthDateField)
     assert (asked.label, asked.help_text) == ("Born on", "As on the identity card")
     assert asked.widget.attrs == {"autocomplete": "bday"}
 
