@@ -269,6 +269,10 @@ def test_a_cell_of_exactly_k_respondents_is_shown() -> None:
     counts |= {(1, ""): 22, (2, ""): 41, (None, "a"): 21, (None, "b"): 42, (None, ""): 63}
     assert hidden_cells(counts, 10) == set()
     assert hidden_cells(counts, 11) == {(1, "a"), (1, "b"), (2, "a"), (2, "b")}
+    # Four cells of exactly k: hidden, none would be given away by the totals; shown, none is.
+    even: dict[Key, int] = {(1, "a"): 10, (1, "b"): 10, (2, "a"): 10, (2, "b"): 10}
+    even |= {(1, ""): 20, (2, ""): 20, (None, "a"): 20, (None, "b"): 20, (None, ""): 40}
+    assert hidden_cells(even, 10) == set()
 
 
 def test_no_hidden_cell_is_given_away_by_the_shown_ones() -> None:
