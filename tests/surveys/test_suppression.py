@@ -25,7 +25,13 @@ from surveys.estimates import estimates_compute
 from surveys.models import Indicator, RespondentGroup, Survey
 from surveys.services.refresh import estimates_refresh
 from surveys.services.statistics import cell_statistics_rebuild
-from surveys.suppression import Key, _cheapest_cover, hidden_cells, in_row_space
+from surveys.suppression import (
+    Key,
+    _cheapest_cover,
+    disclosed_union,
+    hidden_cells,
+    in_row_space,
+)
 from tests.factories import user_with_role
 from tests.html import parse
 from tests.surveys.generate import GROUPS, build_wave
@@ -262,6 +268,29 @@ def test_a_cover_may_hide_every_shown_cell() -> None:
     rows = np.array([[0.0, 1.0], [0.0, 1.0]])
     counts = {keys[0]: 40, keys[1]: 50}
     assert _cheapest_cover(rows, [0, 1], np.array([0.0, 1.0]), keys, counts) == (0, 1)
+
+
+def test_a_union_of_atoms_is_disclosed_only_below_k_respondents() -> None:
+    district_total = np.array([[1.0, 1.0]])  # the only shown cell: the sum of two atoms
+    assert disclosed_union(district_total, np.array([4.0, 5.0]), 10) == [0, 1]
+    assert disclosed_union(district_total, np.array([5.0, 5.0]), 10) is None  # 10 is k
+    assert disclosed_union(district_total, np.array([6.0, 6.0]), 10) is None
+    # A shown atom on its own, and nothing shown at all.
+    assert disclosed_union(np.array([[0.0, 1.0]]), np.array([30.0, 3.0]), 10) == [1]
+    assert disclosed_union(np.zeros((0, 2)), np.array([3.0, 4.0]), 10) is None
+
+
+def test_an_empty_cell_is_hidden_and_protects_nobody() -> None:
+    # No respondent to recover: the empty cell is below k and hidden, nothing else for it.
+    counts: dict[Key, int] = {(1, "a"): 0, (1, "b"): 30, (2, "a"): 30, (2, "b"): 40}
+    counts |= {(1, ""): 30, (2, ""): 70, (None, "a"): 30, (None, "b"): 70, (None, ""): 100}
+    assert hidden_cells(counts, 10) == {(1, "a")}
+
+
+def test_a_table_of_fewer_than_k_respondents_hides_every_cell() -> None:
+    counts: dict[Key, int] = {(1, "a"): 2, (1, "b"): 1, (2, "a"): 3, (2, "b"): 1}
+    counts |= {(1, ""): 3, (2, ""): 4, (None, "a"): 5, (None, "b"): 2, (None, ""): 7}
+    assert hidden_cells(counts, 10) == set(counts)
 
 
 def test_a_cell_of_exactly_k_respondents_is_shown() -> None:
