@@ -214,6 +214,23 @@ def test_the_suppression_threshold_is_a_setting() -> None:
 
 
 @pytest.mark.django_db
+@override_settings(SURVEY_MIN_CELL_SIZE=1)
+def test_a_wave_of_one_respondent_has_estimates_without_errors_or_intervals() -> None:
+    # A city may set k to 1. A wave of one answer has no variance: no standard error, no
+    # interval, and never a NaN (which no JSON answer could carry).
+    wave = build_wave(seed=3, n=1)
+    assert (wave.people["status"] == "complete").sum() == 1
+    cell_statistics_rebuild(survey=wave.survey)
+    shown = [e for e in estimates_compute(wave.survey) if not e.suppressed]
+    assert shown
+    for e in shown:
+        assert e.n == 1
+        assert (e.std_error, e.ci_low, e.ci_high) == (None, None, None)
+        assert e.estimate is not None
+        assert 0 <= e.estimate <= 100
+
+
+@pytest.mark.django_db
 def test_post_stratified_estimates_match_the_reference() -> None:
     wave = build_wave(seed=3)
     rng = np.random.default_rng(30)
