@@ -9,7 +9,8 @@ computed on the counts of respondents per cell (one SQL query), never respondent
   with respondents is met to 1e-12, or for 1,000 rounds when no weights meet them all (logged);
 - a respondent whose cell (or category, when raking) has no population weighs 0 and drops out
   of weighted estimates.
-Without margins there are no weights (None), and estimates are unweighted.
+Without margins every respondent weighs 1 and `Design.weighted` is False: the estimates are
+unweighted.
 
 `design` also says what the weights were calibrated to (the post-strata, or each raked
 dimension), which the standard errors need (see `surveys.estimates`).
