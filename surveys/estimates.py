@@ -31,7 +31,7 @@ cancellation (a cell where everybody answers alike has an error of exactly 0).
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -202,9 +202,7 @@ def estimates_compute(survey: Survey) -> list[Estimate]:
     """Every estimate of a wave, from its cell statistics (kept by the refresh)."""
     full = design(survey)
     # Respondents of weight 0 are not in the design (R's data would leave them out).
-    the_design = Design(
-        cells=[c for c in full.cells if c.weight > 0], weighted=full.weighted, factors=full.factors
-    )
+    the_design = replace(full, cells=[c for c in full.cells if c.weight > 0])
     profiles = {(c.area_id, c.gender, c.age_band): i for i, c in enumerate(the_design.cells)}
     rows: dict[int, list[tuple[int | None, str, int, int, float, float]]] = {}
     for indicator_id, area_id, group, gender, age_band, n, mean, m2 in (

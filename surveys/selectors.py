@@ -25,7 +25,7 @@ from surveys.models import (
     SurveyRefresh,
 )
 from surveys.tokens import token_hash
-from surveys.weights import calibration_factors
+from surveys.weights import calibration_factors, design
 
 # Who works with the survey's data: enters paper questionnaires, imports, exports, analyses.
 SURVEY_STAFF = (Role.ANALYST, Role.ADMIN)
@@ -246,6 +246,12 @@ def response_resumed(*, survey: Survey, key: str) -> Response | None:
 
 def margins_of(survey: Survey) -> QuerySet[PopulationMargin]:
     return survey.margins.select_related("area").order_by("area__code", "gender", "age_band")
+
+
+def margins_unmet(survey: Survey) -> bool:
+    """Whether the wave's complete responses cannot be weighted to meet every margin together
+    (raking stopped without meeting them: `surveys.weights`)."""
+    return not design(survey).settled
 
 
 # --- The refresh of the estimates --------------------------------------------------------------

@@ -49,12 +49,14 @@ class Design:
     `factors` lists what the weights were calibrated to, each as the dimensions (indices into
     DIMENSIONS) whose combination forms one factor: [(0, 1, 2)] for post-strata (district ×
     gender × age band), [(0,), (1,), (2,)] (those raked) for raking, [] when unweighted (every
-    weight 1).
+    weight 1). `settled` is False when raking met not every margin: no weights of these
+    responses meet them all (the weights are the last round's).
     """
 
     cells: list[CellWeight]
     weighted: bool
     factors: list[tuple[int, ...]]
+    settled: bool = True
 
 
 def design(survey: Survey) -> Design:
@@ -74,6 +76,7 @@ def design(survey: Survey) -> Design:
         .order_by("area_id", "gender", "age_band")
     }
     factors: list[tuple[int, ...]]
+    settled = True
     if not margins:
         weights = dict.fromkeys(counts, 1.0)
         factors = []
@@ -86,13 +89,13 @@ def design(survey: Survey) -> Design:
         if full:
             weights = {cell: full.get(cell, 0) / n for cell, n in counts.items()}
         else:
-            weights = _raked(counts, margins)
+            weights, settled = _raked(counts, margins)
         factors = calibration_factors(margins)
     cells = [
         CellWeight(*cell, weight=w, n=counts[cell])
         for cell, w in sorted(weights.items(), key=_order)
     ]
-    return Design(cells=cells, weighted=bool(margins), factors=factors)
+    return Design(cells=cells, weighted=bool(margins), factors=factors, settled=settled)
 
 
 def calibration_factors(margins: list[dict[str, Any]]) -> list[tuple[int, ...]]:
@@ -114,8 +117,10 @@ def _order(item: tuple[Cell, float]) -> tuple[int, str, str]:
     return (area_id or 0, gender, age_band)
 
 
-def _raked(counts: dict[Cell, int], margins: list[dict[str, Any]]) -> dict[Cell, float]:
-    """The raked weight per respondent of each cell."""
+def _raked(
+    counts: dict[Cell, int], margins: list[dict[str, Any]]
+) -> tuple[dict[Cell, float], bool]:
+    """The raked weight per respondent of each cell, and whether every margin was met."""
     # One-way margins per dimension: {dimension index: {value: population}}, the dimensions in
     # DIMENSIONS' order whatever the margins' order (the common total below is the first's).
     typed: dict[int, dict[object, float]] = {}
@@ -141,6 +146,7 @@ def _raked(counts: dict[Cell, int], margins: list[dict[str, Any]]) -> dict[Cell,
         cell: (float(n) if all(cell[i] in values for i, values in targets.items()) else 0.0)
         for cell, n in counts.items()
     }
+    settled = False
     for _ in range(RAKING_MAX_ROUNDS):
         for i, values in targets.items():
             totals = _totals(weights, i)
@@ -149,11 +155,12 @@ def _raked(counts: dict[Cell, int], margins: list[dict[str, Any]]) -> dict[Cell,
                 if total > 0:
                     weights[cell] *= values[cell[i]] / total
         if _met(weights, targets):
+            settled = True
             break
     else:
         logger.warning("raking did not settle within %d rounds", RAKING_MAX_ROUNDS)
     # Per respondent, not per cell: the cell total spread over its respondents.
-    return {cell: w / counts[cell] for cell, w in weights.items()}
+    return {cell: w / counts[cell] for cell, w in weights.items()}, settled
 
 
 def _totals(weights: dict[Cell, float], i: int) -> dict[object, float]:

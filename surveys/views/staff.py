@@ -32,6 +32,7 @@ from surveys.selectors import (
     RefreshStatus,
     estimate_counts,
     margins_of,
+    margins_unmet,
     refresh_statuses,
     survey_for_staff,
     surveys_for_staff,
@@ -198,6 +199,7 @@ def survey_margins(request: HttpRequest, code: str) -> HttpResponse:
         "errors": errors,
         "error_items": [SummaryItem(f"{field}: {error}", "#id_margins") for error in errors],
         "has_margins": margins_of(survey).exists(),
+        "margins_unmet": margins_unmet(survey),
     }
     return render(request, "surveys/margins.html", context, status=400 if errors else 200)
 

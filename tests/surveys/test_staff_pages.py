@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 
 from curim.accounts.models import User
 from curim.accounts.roles import Role
+from curim.areas.models import Area
 from surveys.answers import Definition, Raw, answers_parse
 from surveys.models import ExportRecord, PopulationMargin, Response, Survey, SurveyRefresh
 from surveys.services.responses import response_save
@@ -159,6 +160,38 @@ def test_margins_are_checked_per_line_and_replace_the_old_ones(
     assert ",,65+,9000" in client.get(url).content.decode()
     client.post(url, {"margins": "piraeus-2,man,25-34,900"})
     assert PopulationMargin.objects.filter(survey=wave).count() == 1  # replaced
+
+
+@pytest.mark.django_db
+def test_the_margins_page_warns_when_no_weights_meet_every_margin(
+    client: Client, wave: Survey, piraeus: None, analyst: User
+) -> None:
+    client.force_login(analyst)
+    one, two = (Area.objects.get(code=code) for code in ("piraeus-1", "piraeus-2"))
+    # District 1's respondents are all women.
+    for area, gender in ((one, "woman"), (one, "woman"), (two, "woman"), (two, "man")):
+        Response.objects.create(
+            survey=wave,
+            source="web",
+            group="resident",
+            status=Response.Status.COMPLETE,
+            area=area,
+            gender=gender,
+            age_band="25-34",
+        )
+    url = f"/surveys/staff/{wave.code}/margins/"
+    # Met: district 1's women weigh 500, district 2's woman 100 and man 400.
+    met = "piraeus-1,,,500\npiraeus-2,,,500\n,woman,,600\n,man,,400"
+    assert client.post(url, {"margins": met}).status_code == 302
+    assert not parse(client.get(url).content.decode()).find_all(id="margins-unmet")
+    # Unmet: district 1's women alone would weigh 900, all women together 100.
+    unmet = "piraeus-1,,,900\npiraeus-2,,,100\n,woman,,100\n,man,,900"
+    assert client.post(url, {"margins": unmet}).status_code == 302
+    warning = parse(client.get(url).content.decode()).find(id="margins-unmet")
+    assert "No weights of this wave’s responses meet all these margins" in warning.text
+    client.cookies["django_language"] = "el"
+    greek = parse(client.get(url).content.decode()).find(id="margins-unmet")
+    assert "Κανένα σύνολο βαρών" in greek.text
 
 
 @pytest.mark.django_db

@@ -23,8 +23,9 @@ def test_raking_meets_margins_of_a_person_or_less(caplog: pytest.LogCaptureFixtu
     # women's margin becomes 1/10,000 of a person.
     margins = [margin(1, area_id=1), margin(1, gender="woman"), margin(9999, gender="man")]
     with caplog.at_level(logging.WARNING, logger="surveys.weights"):
-        weights = _raked(counts, margins)
-    assert not [r for r in caplog.records if r.name == "surveys.weights"]  # it settled
+        weights, settled = _raked(counts, margins)
+    assert settled
+    assert not [r for r in caplog.records if r.name == "surveys.weights"]
     assert weights[(1, "woman", "18-24")] * 3 == pytest.approx(1e-4, rel=1e-9)
     assert weights[(1, "man", "18-24")] * 5 == pytest.approx(0.9999, rel=1e-9)
     assert weights[(2, "woman", "18-24")] == 0.0
@@ -45,7 +46,8 @@ def test_margins_no_weights_can_meet_are_logged(caplog: pytest.LogCaptureFixture
         margin(900, gender="man"),
     ]
     with caplog.at_level(logging.WARNING, logger="surveys.weights"):
-        weights = _raked(counts, margins)
+        weights, settled = _raked(counts, margins)
+    assert not settled
     assert [r.getMessage() for r in caplog.records if r.name == "surveys.weights"] == [
         f"raking did not settle within {RAKING_MAX_ROUNDS} rounds"
     ]
