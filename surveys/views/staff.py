@@ -162,6 +162,15 @@ def survey_export(request: HttpRequest, code: str, file_format: str) -> HttpResp
     return response
 
 
+def _margins_unmet_text() -> str:
+    return _(
+        "Raking could not meet all the saved margins together with this wave’s responses: the "
+        "estimates use weights that meet the last margins raked (the age bands, else the "
+        "genders) but not the others. Check the margins against the responses, for instance a "
+        "district whose respondents are all of one gender."
+    )
+
+
 @login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
@@ -191,6 +200,8 @@ def survey_margins(request: HttpRequest, code: str) -> HttpResponse:
                 messages.success(
                     request, _("The margins are saved; the estimates will be reweighted.")
                 )
+                if margins_unmet(survey):
+                    messages.warning(request, _margins_unmet_text())
                 return redirect("surveys:staff")
     field = _("Margins")
     context = {
@@ -199,7 +210,7 @@ def survey_margins(request: HttpRequest, code: str) -> HttpResponse:
         "errors": errors,
         "error_items": [SummaryItem(f"{field}: {error}", "#id_margins") for error in errors],
         "has_margins": margins_of(survey).exists(),
-        "margins_unmet": margins_unmet(survey),
+        "margins_unmet": _margins_unmet_text() if margins_unmet(survey) else "",
     }
     return render(request, "surveys/margins.html", context, status=400 if errors else 200)
 
