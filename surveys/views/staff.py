@@ -210,7 +210,7 @@ def survey_margins(request: HttpRequest, code: str) -> HttpResponse:
         "errors": errors,
         "error_items": [SummaryItem(f"{field}: {error}", "#id_margins") for error in errors],
         "has_margins": margins_of(survey).exists(),
-        "margins_unmet": _margins_unmet_text() if margins_unmet(survey) else "",
+        "unmet_warning": _margins_unmet_text() if margins_unmet(survey) else "",
     }
     return render(request, "surveys/margins.html", context, status=400 if errors else 200)
 
