@@ -395,7 +395,8 @@ REPORTS_SIGNED_IN_PER_HOUR = env.int("REPORTS_SIGNED_IN_PER_HOUR", default=30)
 # should cap whole requests (e.g. client_max_body_size 55m).
 
 # --- Safety surveys ---------------------------------------------------------------------------
-# Estimates from fewer respondents than this are suppressed in every page, export and API.
+# Estimates from fewer respondents than this are suppressed in every page, export and API
+# (at least 3: curim.core.checks.disclosure_thresholds_check).
 SURVEY_MIN_CELL_SIZE = env.int("SURVEY_MIN_CELL_SIZE", default=10)
 # Responses (sent or saved) per client address and hour, for waves open to anyone.
 SURVEY_RESPONSES_PER_HOUR = env.int("SURVEY_RESPONSES_PER_HOUR", default=10)
@@ -412,7 +413,7 @@ VSU_RETENTION_DAYS = env.int("VSU_RETENTION_DAYS", default=5 * 365)
 VSU_IDLE_MINUTES = env.int("VSU_IDLE_MINUTES", default=15)
 # How long a supervisor's break-glass access to one case lasts.
 VSU_BREAK_GLASS_MINUTES = env.int("VSU_BREAK_GLASS_MINUTES", default=60)
-# Statistics for the council suppress every count below this.
+# Statistics for the council suppress every count below this (at least 3, as above).
 VSU_MIN_CELL_SIZE = env.int("VSU_MIN_CELL_SIZE", default=5)
 # Where the help page's quick-exit button goes: a neutral site that does not draw attention.
 VSU_QUICK_EXIT_URL = env.str("VSU_QUICK_EXIT_URL", default="https://www.google.com/")

@@ -1,4 +1,5 @@
-"""Deployment checks of our own, run by `manage.py check --deploy`, and a database check run by
+"""Deployment checks of our own, run by `manage.py check --deploy`; the keys' and the
+suppression thresholds' checks, run by every `check` and `migrate`; and a database check run by
 `migrate` (and `manage.py check --database default`)."""
 
 from typing import Any
@@ -104,6 +105,33 @@ def count_functions_zone_check(
                     "manage.py migrate reports, with the web and worker processes stopped "
                     "(docs/operations.md, 'Changing TIME_ZONE').",
                     id="curim.W003",
+                )
+            )
+    return problems
+
+
+# The least k that suppression may run with: the threshold rule of statistical disclosure
+# control for frequency tables, whose usual floor is 3. A cell of one person shows that
+# person's answers; a cell of two shows each of the two the other's. Both settings below count
+# people (survey respondents, the unit's victims).
+DISCLOSURE_K_FLOOR = 3
+
+
+@register(Tags.security)
+def disclosure_thresholds_check(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """SURVEY_MIN_CELL_SIZE and VSU_MIN_CELL_SIZE at DISCLOSURE_K_FLOOR at least: below it, the
+    survey's estimates and the unit's statistics would show cells of one or two people."""
+    problems: list[CheckMessage] = []
+    for name in ("SURVEY_MIN_CELL_SIZE", "VSU_MIN_CELL_SIZE"):
+        k = getattr(settings, name)
+        if k < DISCLOSURE_K_FLOOR:
+            problems.append(
+                CheckError(
+                    f"{name} is {k}: statistics of fewer than {DISCLOSURE_K_FLOOR} people would "
+                    "be shown, and with them what one person answered or went through.",
+                    hint=f"Set {name} to {DISCLOSURE_K_FLOOR} or more, or leave it unset for "
+                    "the default (README, 'Configuration').",
+                    id="curim.E004",
                 )
             )
     return problems
