@@ -23,6 +23,7 @@ from rest_framework.validators import ProhibitSurrogateCharactersValidator
 
 from curim.core.geometry import GeometryError, bbox_from_text
 from curim.core.ratelimit import SentHit, rate_limit_hit_sent
+from curim.core.serializer_fields import FieldsBuiltOnce
 from curim.reports.categories import category_active_cached
 from curim.reports.models import Category
 from curim.reports.selectors import (
@@ -180,7 +181,9 @@ class SafeDateTimeField(serializers.DateTimeField):
             self.fail("invalid", format="YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z]")
 
 
-class ReportQuerySerializer(serializers.Serializer[Any]):
+class ReportQuerySerializer(FieldsBuiltOnce):
+    # Read by every tile, GeoJSON list and summary: its fields built once per thread and
+    # language (curim.core.serializer_fields).
     bbox = serializers.CharField(required=False, help_text="minlon,minlat,maxlon,maxlat")
     category = serializers.CharField(required=False, help_text="category codes, comma-separated")
     group = serializers.CharField(required=False, help_text="category groups, comma-separated")

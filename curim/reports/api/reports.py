@@ -4,7 +4,6 @@ and the counts a selection holds (a cell of the risk map)."""
 import hashlib
 import json
 import re
-import threading
 import uuid
 from typing import Any
 
@@ -27,6 +26,7 @@ from rest_framework.views import APIView
 from curim.core.client import client_address
 from curim.core.geometry import GeometryError, point_from_lon_lat
 from curim.core.json_input import GuardedJSONParser
+from curim.core.serializer_fields import FieldsBuiltOnce
 from curim.reports.api.common import (
     GEOJSON,
     CategoryField,
@@ -85,7 +85,9 @@ class CategoryList(generics.ListAPIView[Category]):
     queryset = Category.objects.filter(is_active=True)
 
 
-class ReportCreateSerializer(serializers.Serializer[Any]):
+class ReportCreateSerializer(FieldsBuiltOnce):
+    # Its fields built once per thread and language (curim.core.serializer_fields): DRF's copy
+    # of them for each submission was a third of a submission's own Python.
     category = CategoryField()
     description = serializers.CharField(
         max_length=5000,
@@ -110,19 +112,6 @@ class ReportCreateSerializer(serializers.Serializer[Any]):
     # A field people never see; bots fill it in.
     website = serializers.CharField(required=False, allow_blank=True, write_only=True)
 
-    @property
-    def fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:  # type: ignore[override]
-        # DRF builds every field anew for each submission (a deep copy of the declared ones,
-        # each lazy error message included): a third of a submission's own Python. Fields hold
-        # no state of a request while they validate, so each thread builds them once per
-        # language, bound to a serializer of its own. Per language, because DRF formats a
-        # field's limit messages ("at most 5000 characters") once and keeps the text.
-        key = get_language() or settings.LANGUAGE_CODE
-        built: dict[str, Any] = _fields_built.__dict__
-        if key not in built:
-            built[key] = ReportCreateFields().fields
-        return built[key]  # type: ignore[no-any-return]
-
     def validate(self, data: dict[str, Any]) -> dict[str, Any]:
         lat, lon = data.get("latitude"), data.get("longitude")
         if (lat is None) != (lon is None):
@@ -137,15 +126,6 @@ class ReportCreateSerializer(serializers.Serializer[Any]):
         except DjangoValidationError as error:
             raise serializers.ValidationError({"photos": error.messages}) from error
         return data
-
-
-class ReportCreateFields(ReportCreateSerializer):
-    """The submission's fields as DRF builds them for one serializer, kept per thread."""
-
-    fields = serializers.Serializer.fields  # type: ignore[assignment]  # DRF's own, for this one
-
-
-_fields_built = threading.local()
 
 
 # What an Idempotency-Key header may hold: a string of printable ASCII (the IETF draft's
