@@ -6,7 +6,8 @@ computed on the counts of respondents per cell (one SQL query), never respondent
   respondent of cell h weighs N_h / n_h (post-stratification);
 - when they give only one-way margins (a district, a gender or an age band on its own), the
   weights are raked: iterative proportional fitting to each margin in turn until every margin
-  with respondents is met to 1e-12, or for 1,000 rounds when no weights meet them all (logged);
+  with respondents is met to 1e-12, or for 1,000 rounds when no weights meet them all (logged),
+  on arrays over the cells (NumPy);
 - a respondent whose cell (or category, when raking) has no population weighs 0 and drops out
   of weighted estimates.
 Without margins every respondent weighs 1 and `Design.weighted` is False: the estimates are
@@ -20,6 +21,8 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 from django.db.models import Count
 
 from surveys.models import PopulationMargin, Response, Survey
@@ -30,6 +33,8 @@ RAKING_TOLERANCE = 1e-12
 RAKING_MAX_ROUNDS = 1000
 
 Cell = tuple[int | None, str, str]  # (district id, gender, age band)
+Floats = npt.NDArray[np.float64]
+Indices = npt.NDArray[np.intp]
 DIMENSIONS = ("area_id", "gender", "age_band")
 
 
@@ -142,37 +147,43 @@ def _raked(
         if total > 0:
             common = total if common is None else common
             targets[i] = {v: p * common / total for v, p in reachable.items()}
-    weights = {
-        cell: (float(n) if all(cell[i] in values for i, values in targets.items()) else 0.0)
-        for cell, n in counts.items()
-    }
+    # Arrays over the cells, in the counts' order: np.bincount adds in that order, as a loop over
+    # the cells would, so the weights are the same to the bit at every refresh. Per raked
+    # dimension, each cell's category as an index into its targets, one more index for a
+    # category without a target (its cells weigh 0 from the start, so its sum stays 0).
+    if not counts:
+        return {}, True  # no respondents: no weights, and no margin with respondents to meet
+    cells = list(counts)
+    n = np.array([counts[cell] for cell in cells], dtype=np.float64)
+    dimensions: list[tuple[Indices, Floats]] = []
+    for i, values in targets.items():
+        index = {value: k for k, value in enumerate(values)}
+        codes = np.array([index.get(cell[i], len(index)) for cell in cells], dtype=np.intp)
+        goal = np.array([*values.values(), 0.0], dtype=np.float64)
+        dimensions.append((codes, goal))
+    weights = n.copy()
+    for codes, goal in dimensions:
+        weights[codes == len(goal) - 1] = 0.0
     settled = False
     for _ in range(RAKING_MAX_ROUNDS):
-        for i, values in targets.items():
-            totals = _totals(weights, i)
-            for cell in weights:
-                total = totals.get(cell[i], 0.0)
-                if total > 0:
-                    weights[cell] *= values[cell[i]] / total
-        if _met(weights, targets):
+        for codes, goal in dimensions:
+            totals = np.bincount(codes, weights=weights, minlength=len(goal))
+            factors = np.divide(goal, totals, out=np.ones_like(totals), where=totals > 0)
+            weights *= factors[codes]
+        if _met(weights, dimensions):
             settled = True
             break
     else:
         logger.warning("raking did not settle within %d rounds", RAKING_MAX_ROUNDS)
     # Per respondent, not per cell: the cell total spread over its respondents.
-    return {cell: w / counts[cell] for cell, w in weights.items()}, settled
+    return dict(zip(cells, (weights / n).tolist(), strict=True)), settled
 
 
-def _totals(weights: dict[Cell, float], i: int) -> dict[object, float]:
-    totals: dict[object, float] = {}
-    for cell, w in weights.items():
-        totals[cell[i]] = totals.get(cell[i], 0.0) + w
-    return totals
-
-
-def _met(weights: dict[Cell, float], targets: dict[int, dict[object, float]]) -> bool:
-    for i, values in targets.items():
-        for value, total in _totals(weights, i).items():
-            if total > 0 and abs(total - values[value]) > RAKING_TOLERANCE * values[value]:
-                return False
+def _met(weights: Floats, dimensions: list[tuple[Indices, Floats]]) -> bool:
+    """Every category with weight meets its target to RAKING_TOLERANCE."""
+    for codes, goal in dimensions:
+        totals = np.bincount(codes, weights=weights, minlength=len(goal))
+        off = (totals > 0) & (np.abs(totals - goal) > RAKING_TOLERANCE * goal)
+        if off.any():
+            return False
     return True
