@@ -78,8 +78,8 @@ lock:
 	$(PY) -m uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes -q -o requirements/dev.txt
 
 messages:
-	$(PY) manage.py makemessages -l el --ignore=.venv --ignore=staticfiles --ignore=frontend --no-obsolete
-	$(PY) manage.py makemessages -d djangojs -l el --ignore=.venv --ignore=staticfiles --ignore=static/vendor --ignore=frontend --ignore=tests/e2e/vendor --no-obsolete
+	$(PY) manage.py makemessages -l el --ignore=.venv --ignore=staticfiles --ignore=frontend --ignore=mutants --no-obsolete
+	$(PY) manage.py makemessages -d djangojs -l el --ignore=.venv --ignore=staticfiles --ignore=static/vendor --ignore=frontend --ignore=tests/e2e/vendor --ignore=mutants --no-obsolete
 
 frontend:
 	bash scripts/frontend_build.sh
