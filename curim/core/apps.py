@@ -11,7 +11,7 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from curim.core import (
-            checks,  # noqa: F401 - registers the deployment checks
+            checks,  # noqa: F401 - registers the system checks
             outbox_completion,  # noqa: F401 - connects the worker's signals
         )
         from curim.core.admin_labels import third_party_names_set

@@ -9,11 +9,12 @@ serializer's own `validate_<field>` methods are looked up on the serializer that
 on the fields' parent. So each thread builds them once, bound to a serializer of its own with no
 data, and every instance of the class shares them.
 
-Per language, because DRF formats a field's limit messages ("at most 5000 characters") when it
-builds the field, and keeps the text.
+Per language, because DRF keeps a field's limit message ("at most 5000 characters") once it has
+formatted it, in the language of the request that first showed it.
 
-Not for a serializer whose fields read the request through `context` (`self.context` of a field
-is its parent's, here the template's, which has none), nor for nested serializers or fields
+An instance given `partial=True` or a `context` gets fields of its own, as DRF builds them: the
+shared fields' root is the template, which has neither. Not for subclasses that change
+`self.fields` (it would change them for every request), nor for nested serializers or fields
 that keep state between calls.
 """
 
@@ -37,6 +38,9 @@ class FieldsBuiltOnce(serializers.Serializer[Any]):
 
     @property
     def fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:  # type: ignore[override]
+        if self.partial or self._context:
+            own: dict[str, Any] = self.__dict__.setdefault("_own_fields", _drf_fields_build(self))
+            return own
         key = get_language() or settings.LANGUAGE_CODE
         built: dict[str, Any] = type(self)._fields_built.__dict__
         if key not in built:

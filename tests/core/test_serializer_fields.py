@@ -47,12 +47,16 @@ def test_each_class_builds_its_own_fields() -> None:
 
 def test_the_shared_fields_belong_to_no_request_s_serializer() -> None:
     # Bound to a template of their own: the first request's serializer (and its data) is not
-    # kept alive by them, nor does it become every later request's parent.
-    first = ReportQuerySerializer(data={"limit": "7"})
+    # kept alive by them, nor does it become every later request's parent. A class of its own,
+    # so that no earlier test has built its fields already.
+    class Fresh(ReportQuerySerializer):
+        pass
+
+    first = Fresh(data={"limit": "7"})
     assert first.is_valid(), first.errors
     for field in first.fields.values():
         assert field.parent is not first
-        assert isinstance(field.parent, ReportQuerySerializer)
+        assert isinstance(field.parent, Fresh)
         assert not hasattr(field.parent, "initial_data")  # built with no data
 
 
@@ -68,7 +72,7 @@ def test_values_and_errors_stay_with_their_own_request() -> None:
 
 @pytest.mark.django_db
 def test_a_query_s_limit_message_follows_each_request_s_language(client: Client) -> None:
-    # DRF formats a limit's message ("less than or equal to 5000") when it builds the field.
+    # DRF keeps a limit's message ("less than or equal to 5000") once formatted.
     expected = {
         "en": "Ensure this value is less than or equal to 5000.",
         "el": "Επιβεβαιώσατε ότι η τιμή είναι μικρότερη ή ίση του 5000.",
@@ -79,9 +83,17 @@ def test_a_query_s_limit_message_follows_each_request_s_language(client: Client)
         assert response.json() == {"limit": [expected[language]]}
 
 
-def test_a_subclass_without_the_mixin_is_untouched() -> None:
-    class Plain(serializers.Serializer[Any]):
-        name = serializers.CharField()
-
-    assert Plain().fields is not Plain().fields
-    assert issubclass(ReportQuerySerializer, FieldsBuiltOnce)
+def test_a_partial_or_contextual_serializer_gets_fields_of_its_own() -> None:
+    # The shared fields' root is the template: partial=True and a context would not reach them.
+    with translation.override("en"):
+        shared = ReportQuerySerializer().fields
+        partial = ReportQuerySerializer(data={}, partial=True)
+        contextual = ReportQuerySerializer(data={"limit": "5"}, context={"request": object()})
+    for serializer in (partial, contextual):
+        assert serializer.fields is not shared
+        assert serializer.fields is serializer.fields  # built once for the instance
+        assert all(field.root is serializer for field in serializer.fields.values())
+    assert partial.is_valid(), partial.errors
+    assert "limit" not in partial.validated_data  # partial: no default filled in
+    assert contextual.is_valid(), contextual.errors
+    assert isinstance(ReportQuerySerializer(), FieldsBuiltOnce)

@@ -102,7 +102,9 @@ def _reference_targets(
     typed: dict[int, dict[object, float]] = {}
     for m in margins:
         named = [i for i, dim in enumerate(DIMENSIONS) if m[dim] not in (None, "")]
-        typed.setdefault(named[0], {})[m[DIMENSIONS[named[0]]]] = float(m["population"])  # type: ignore[arg-type]
+        if len(named) == 1:
+            i = named[0]
+            typed.setdefault(i, {})[m[DIMENSIONS[i]]] = float(m["population"])  # type: ignore[arg-type]
     targets = dict(sorted(typed.items()))
     common = None
     for i, values in targets.items():
