@@ -11,7 +11,16 @@ from rest_framework import serializers
 
 from curim.core.serializer_fields import FieldsBuiltOnce
 from curim.reports.api.common import ReportQuerySerializer
+from curim.reports.api.evaluations import EvaluationCreateSerializer
 from curim.reports.api.reports import ReportCreateSerializer
+
+
+@pytest.mark.parametrize(
+    "serializer", [ReportQuerySerializer, ReportCreateSerializer, EvaluationCreateSerializer]
+)
+def test_each_hot_serializer_shares_its_fields(serializer: type[FieldsBuiltOnce]) -> None:
+    with translation.override("en"):
+        assert serializer().fields is serializer(data={}).fields
 
 
 def test_instances_share_their_fields_per_thread_and_language() -> None:

@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 
 from curim.core.client import client_address
 from curim.core.geometry import point_from_lon_lat
+from curim.core.serializer_fields import FieldsBuiltOnce
 from curim.reports.api.common import (
     GEOJSON,
     CreatedSerializer,
@@ -31,7 +32,9 @@ from curim.reports.serialise import evaluation_cells_geojson
 from curim.reports.services.evaluations import EvaluationDraft, evaluation_submit
 
 
-class EvaluationCreateSerializer(serializers.Serializer[Any]):
+class EvaluationCreateSerializer(FieldsBuiltOnce):
+    # A citizen's submission, as a report's: its fields built once per thread and language
+    # (curim.core.serializer_fields).
     latitude = coordinate_field(latitude=True)
     longitude = coordinate_field(latitude=False)
     time_of_day = TextChoiceField(choices=TimeOfDay.choices)
