@@ -7,6 +7,7 @@ those raw arrays alone, never from the database. Agreement is to 1e-9.
 """
 
 import logging
+import math
 from typing import Any
 
 import numpy as np
@@ -329,6 +330,52 @@ def test_a_cell_where_everybody_agrees_has_no_error() -> None:
         assert (estimate.ci_low, estimate.ci_high) == pytest.approx(
             reference_wilson(50.0, 0.0, float(estimate.n or 0)), abs=1e-9
         )
+
+
+@pytest.mark.django_db
+def test_a_weighted_cell_where_everybody_agrees_has_exactly_that_answer_and_no_error() -> None:
+    # Weighted, the mean of equal answers is not always the answer to the last bit (Σwy / Σw
+    # rounds); a domain whose cells all agree takes their answer itself, so that its residuals,
+    # and its standard error, are exactly 0.
+    wave = build_wave(seed=5, n=300)
+    rng = np.random.default_rng(51)
+    for area in range(3):
+        for gender in ("woman", "man"):
+            for age in AGES:
+                PopulationMargin.objects.create(
+                    survey=wave.survey,
+                    area=wave.districts[area],
+                    gender=gender,
+                    age_band=age,
+                    population=int(rng.integers(200, 5000)),
+                )
+    Answer.objects.filter(question__code="meetings").update(number=6.0)
+    cell_statistics_rebuild(survey=wave.survey)
+    participation = [
+        e
+        for e in estimates_compute(wave.survey)
+        if e.indicator_id == Indicator.objects.get(code="participation").pk and not e.suppressed
+    ]
+    assert len(participation) > 4
+    assert all(e.weighted for e in participation)
+    assert [(e.estimate, e.std_error) for e in participation] == [(50.0, 0.0)] * len(participation)
+
+
+@pytest.mark.django_db
+@override_settings(SURVEY_MIN_CELL_SIZE=1)
+def test_a_wave_of_two_respondents_has_standard_errors() -> None:
+    # n/(n − 1) is defined from two respondents on: a total over two has an error, one of one
+    # has none (above).
+    wave = build_wave(seed=9, n=2)
+    assert (wave.people["status"] == "complete").sum() == 2
+    cell_statistics_rebuild(survey=wave.survey)
+    pairs = [e for e in estimates_compute(wave.survey) if e.n == 2]
+    assert pairs
+    for e in pairs:
+        assert e.std_error is not None
+        assert math.isfinite(e.std_error)
+        assert e.ci_low is not None
+        assert e.ci_high is not None
 
 
 @pytest.mark.django_db
