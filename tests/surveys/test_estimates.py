@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 from django.test import override_settings
 
-from surveys.estimates import Z_95, estimates_compute
+from surveys.estimates import SE_NOISE, Z_95, estimates_compute, wilson_95
 from surveys.models import Answer, Indicator, PopulationMargin, Survey
 from surveys.services.statistics import cell_statistics_rebuild
 from surveys.suppression import hidden_cells
@@ -376,6 +376,26 @@ def test_a_wave_of_two_respondents_has_standard_errors() -> None:
         assert math.isfinite(e.std_error)
         assert e.ci_low is not None
         assert e.ci_high is not None
+
+
+def test_wilson_takes_kish_s_n_where_the_error_implies_none() -> None:
+    # At 0 or 100 p(1 − p) is 0, and an error no larger than SE_NOISE is no error: n* is
+    # undefined there and Kish's n stands in, however large the error given.
+    estimate = np.array([0.0, 100.0, 40.0, 40.0])
+    std_error = np.array([5.0, 5.0, SE_NOISE, 2 * SE_NOISE])
+    kish = np.array([30.0, 30.0, 30.0, 30.0])
+    low, high = wilson_95(estimate, std_error, kish)
+    # The last one's n* (6e22) is beyond the reference's quadratic roots: its width alone below.
+    expected = [
+        reference_wilson(e, se, n) for e, se, n in zip(estimate, std_error, kish, strict=True)
+    ][:3]
+    ours = [bound for pair in list(zip(low, high, strict=True))[:3] for bound in pair]
+    assert ours == pytest.approx([bound for pair in expected for bound in pair], abs=1e-9)
+    assert low[0] == 0.0
+    assert 0.0 < high[0] < 100.0
+    assert 0.0 < low[1] < high[1] == 100.0
+    assert high[2] - low[2] > 30.0  # Kish's n of 30
+    assert high[3] - low[3] < 1e-6  # an error of 2e-9 on 0–100: n* of 6e22
 
 
 @pytest.mark.django_db
