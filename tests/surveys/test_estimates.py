@@ -396,6 +396,18 @@ def test_wilson_takes_kish_s_n_where_the_error_implies_none() -> None:
     assert 0.0 < low[1] < high[1] == 100.0
     assert high[2] - low[2] > 30.0  # Kish's n of 30
     assert high[3] - low[3] < 1e-6  # an error of 2e-9 on 0–100: n* of 6e22
+    # With a large n the interval at 0 ends below 1 point, and the one at 100 above 99, both
+    # within the scale, to the bit.
+    (low_0, low_100), (high_0, high_100) = wilson_95(
+        np.array([0.0, 100.0]), np.array([0.0, 0.0]), np.array([2000.0, 2000.0])
+    )
+    assert (low_0, high_100) == (0.0, 100.0)
+    assert 0.0 < high_0 < 1.0
+    assert 99.0 < low_100 < 100.0
+    # Where Wilson's bounds round past the scale (-7e-16 at 0 with n = 27, 100 + 3e-14 at 100
+    # with n = 16), they are held on it.
+    low, high = wilson_95(np.array([0.0, 100.0]), np.array([0.0, 0.0]), np.array([27.0, 16.0]))
+    assert (low[0], high[1]) == (0.0, 100.0)
 
 
 @pytest.mark.django_db
