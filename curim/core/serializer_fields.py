@@ -39,7 +39,9 @@ class FieldsBuiltOnce(serializers.Serializer[Any]):
     @property
     def fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:  # type: ignore[override]
         if self.partial or self._context:
-            own: dict[str, Any] = self.__dict__.setdefault("_own_fields", _drf_fields_build(self))
+            own: dict[str, Any] | None = self.__dict__.get("_own_fields")
+            if own is None:  # built once for the instance, as DRF's cached_property would
+                own = self.__dict__["_own_fields"] = _drf_fields_build(self)
             return own
         key = get_language() or settings.LANGUAGE_CODE
         built: dict[str, Any] = type(self)._fields_built.__dict__
