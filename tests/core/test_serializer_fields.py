@@ -1,5 +1,6 @@
 """Serializers whose fields are built once per thread and language (curim.core.serializer_fields):
-the report's submission and the query of every tile, list and summary."""
+the report's submission, the place rating, and the query of every tile, list, summary, rating
+map and duplicate hint."""
 
 import threading
 from typing import Any
@@ -11,12 +12,19 @@ from rest_framework import serializers
 
 from curim.core.serializer_fields import FieldsBuiltOnce
 from curim.reports.api.common import ReportQuerySerializer
-from curim.reports.api.evaluations import EvaluationCreateSerializer
-from curim.reports.api.reports import ReportCreateSerializer
+from curim.reports.api.evaluations import EvaluationCreateSerializer, EvaluationQuerySerializer
+from curim.reports.api.reports import NearbyQuerySerializer, ReportCreateSerializer
 
 
 @pytest.mark.parametrize(
-    "serializer", [ReportQuerySerializer, ReportCreateSerializer, EvaluationCreateSerializer]
+    "serializer",
+    [
+        ReportQuerySerializer,
+        ReportCreateSerializer,
+        EvaluationCreateSerializer,
+        EvaluationQuerySerializer,
+        NearbyQuerySerializer,
+    ],
 )
 def test_each_hot_serializer_shares_its_fields(serializer: type[FieldsBuiltOnce]) -> None:
     with translation.override("en"):

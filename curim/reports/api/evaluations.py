@@ -1,7 +1,6 @@
 """Place evaluations through the API: rate a place; average ratings per cell as GeoJSON."""
 
 import uuid
-from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpResponse
@@ -48,7 +47,7 @@ class EvaluationCreateSerializer(FieldsBuiltOnce):
     website = serializers.CharField(required=False, allow_blank=True, write_only=True)
 
 
-class EvaluationQuerySerializer(serializers.Serializer[Any]):
+class EvaluationQuerySerializer(FieldsBuiltOnce):
     time_of_day = TextChoiceField(choices=TimeOfDay.choices, required=False)
     since = serializers.DateField(required=False)
 

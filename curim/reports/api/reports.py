@@ -282,7 +282,7 @@ class ReportDetail(APIView):
         return geojson_response(feature)
 
 
-class NearbyQuerySerializer(serializers.Serializer[Any]):
+class NearbyQuerySerializer(FieldsBuiltOnce):
     category = CategoryField()
     latitude = serializers.FloatField(min_value=-90, max_value=90)
     longitude = serializers.FloatField(min_value=-180, max_value=180)
