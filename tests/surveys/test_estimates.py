@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 from django.test import override_settings
 
-from surveys.estimates import SE_NOISE, Z_95, estimates_compute, wilson_95
+from surveys.estimates import SE_NOISE, Z_95, Estimate, estimates_compute, wilson_95
 from surveys.models import Answer, Indicator, PopulationMargin, Survey
 from surveys.services.statistics import cell_statistics_rebuild
 from surveys.suppression import hidden_cells
@@ -163,6 +163,18 @@ def with_complements_hidden(cells: dict[Any, dict[str, Any]], k: int) -> dict[An
     return {key: {"suppressed": True} if key in hidden else cell for key, cell in cells.items()}
 
 
+def shown_estimates(wave: Wave, indicator: str | None = None) -> list[Estimate]:
+    """The wave's estimates, its cells rebuilt first, less the suppressed ones; of one
+    indicator when named."""
+    cell_statistics_rebuild(survey=wave.survey)
+    pk = None if indicator is None else Indicator.objects.get(code=indicator).pk
+    return [
+        e
+        for e in estimates_compute(wave.survey)
+        if not e.suppressed and (pk is None or e.indicator_id == pk)
+    ]
+
+
 def ours(wave: Wave) -> dict[Any, dict[str, Any]]:
     codes = dict(Indicator.objects.values_list("pk", "code"))
     index = {district.pk: i for i, district in enumerate(wave.districts)}
@@ -222,8 +234,7 @@ def test_a_wave_of_one_respondent_has_estimates_without_errors_or_intervals() ->
     # interval, and never a NaN (which no JSON answer could carry).
     wave = build_wave(seed=3, n=1)
     assert (wave.people["status"] == "complete").sum() == 1
-    cell_statistics_rebuild(survey=wave.survey)
-    shown = [e for e in estimates_compute(wave.survey) if not e.suppressed]
+    shown = shown_estimates(wave)
     assert shown
     for e in shown:
         assert e.n == 1
@@ -313,12 +324,7 @@ def test_raked_estimates_match_the_reference() -> None:
 def test_a_cell_where_everybody_agrees_has_no_error() -> None:
     wave = build_wave(seed=5, n=40)
     Answer.objects.filter(question__code="meetings").update(number=6.0)
-    cell_statistics_rebuild(survey=wave.survey)
-    participation = [
-        e
-        for e in estimates_compute(wave.survey)
-        if e.indicator_id == Indicator.objects.get(code="participation").pk and not e.suppressed
-    ]
+    participation = shown_estimates(wave, "participation")
     assert participation
     for estimate in participation:
         assert estimate.estimate == 50.0
@@ -350,12 +356,7 @@ def test_a_weighted_cell_where_everybody_agrees_has_exactly_that_answer_and_no_e
                     population=int(rng.integers(200, 5000)),
                 )
     Answer.objects.filter(question__code="meetings").update(number=6.0)
-    cell_statistics_rebuild(survey=wave.survey)
-    participation = [
-        e
-        for e in estimates_compute(wave.survey)
-        if e.indicator_id == Indicator.objects.get(code="participation").pk and not e.suppressed
-    ]
+    participation = shown_estimates(wave, "participation")
     assert len(participation) > 4
     assert all(e.weighted for e in participation)
     assert [(e.estimate, e.std_error) for e in participation] == [(50.0, 0.0)] * len(participation)
@@ -368,8 +369,7 @@ def test_a_wave_of_two_respondents_has_standard_errors() -> None:
     # has none (above).
     wave = build_wave(seed=9, n=2)
     assert (wave.people["status"] == "complete").sum() == 2
-    cell_statistics_rebuild(survey=wave.survey)
-    pairs = [e for e in estimates_compute(wave.survey) if e.n == 2]
+    pairs = [e for e in shown_estimates(wave) if e.n == 2]
     assert pairs
     for e in pairs:
         assert e.std_error is not None
