@@ -195,7 +195,7 @@ CACHES = {
 SESSION_ENGINE = "curim.accounts.sessions"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 12)
 
-# --- Celery (the app itself is in curim/celery.py, the beat schedule in curim/schedule.py) ----
+# --- Celery (the app and its beat schedule are in curim/celery.py) ----------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=REDIS_URL)
 CELERY_TASK_ALWAYS_EAGER = False
