@@ -13,10 +13,17 @@ comparison areas or cells), the public reads the group's total (the displacement
 and each zone's count. A single withheld zone would be the total less the others, so when any
 zone of a group is withheld in a window, every zone of that group is withheld in that window
 (and the comparison's before-window counts with it): the total stays, the breakdown goes.
+
+Data the public never sees: a result that counts official incidents, or reports of a category
+kept from the public (`Category.may_be_public` off, at the time it is read), gives the public
+no count and no figure at all (`counts_public_data`): withholding small counts would not be
+enough, since two versions of one evaluation (another buffer, windows a day apart) would give
+the reports of such a category in the difference of their zones back. Which categories are kept
+from the public is read by the caller (`interventions.selectors.evaluation_hidden_from`).
 """
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +32,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django_stubs_ext import StrOrPromise
 
+from curim.analytics.models import Sources
 from curim.analytics.selectors.layers import PUBLIC_MIN_COUNT
 from interventions.models import Evaluation, EvaluationStatus
 
@@ -254,6 +262,25 @@ WITHHELD_SENTENCE = gettext_lazy(
     "The figures are not shown to the public: they rest on counts of 1 or 2 reports, which "
     "the platform never publishes."
 )
+KEPT_FROM_PUBLIC_SENTENCE = gettext_lazy(
+    "The figures are not shown to the public: the evaluation counts reports or incidents the "
+    "public never sees (categories kept from the public, or official incidents)."
+)
+
+
+def counts_public_data(result: dict[str, Any], kept_from_public: Collection[str]) -> bool:
+    """Whether the result counts only what the public may see: citizen reports (never official
+    incidents) of categories none of which is in `kept_from_public` (the codes of the
+    categories that may not be public). No category named counts every category; a result that
+    says neither is taken as counting what the public may not see."""
+    if result.get("sources") != Sources.REPORTS:
+        return False
+    codes = result.get("categories")
+    if not isinstance(codes, list):
+        return False
+    if not codes:  # every category
+        return not kept_from_public
+    return not set(codes) & set(kept_from_public)
 
 
 @dataclass(frozen=True)
@@ -265,11 +292,14 @@ class Reading:
     comparison_names: list[str]
     method_name: str
     withheld: bool = False
+    # Withheld because the result counts what the public never sees (`counts_public_data`).
+    kept_from_public: bool = False
 
 
-def reading(evaluation: Evaluation, *, reads_all: bool = False) -> Reading:
+def reading(evaluation: Evaluation, *, reads_all: bool, hidden: bool) -> Reading:
     """The evaluation as this reader reads it: the public's figures withheld when they rest on
-    small counts."""
+    small counts, or when `hidden` (the reader is the public and the result counts what the
+    public never sees: `interventions.selectors.evaluation_hidden_from`)."""
     result = evaluation.result or {}
     done = evaluation.status == EvaluationStatus.DONE
     areas = result.get("comparison", {}).get("areas", []) if done else []
@@ -281,7 +311,8 @@ def reading(evaluation: Evaluation, *, reads_all: bool = False) -> Reading:
         sms_meaning=SMS_MEANING.get(evaluation.sms_level or 0, ""),
         comparison_names=names,
         method_name=method_name(evaluation.method),
-        withheld=done and not reads_all and rests_on_small_counts(result),
+        withheld=done and not reads_all and (hidden or rests_on_small_counts(result)),
+        kept_from_public=done and not reads_all and hidden,
     )
 
 
@@ -339,18 +370,31 @@ def comparison_shown(result: dict[str, Any], *, reads_all: bool) -> dict[str, An
 
 
 def published_result(
-    evaluation: Evaluation, *, reads_all: bool, survey_readable: bool
+    evaluation: Evaluation, *, reads_all: bool, hidden: bool, survey_readable: bool
 ) -> dict[str, Any]:
     """A finished evaluation as the API gives it to this reader: the estimates, the design,
     the comparison, the windows, the counts per area and window (small ones withheld from the
     public, the periods' counts for those who read everything only), the displacement figures
-    of a spatial one, and the survey's indicator changes when the reader may read both waves."""
+    of a spatial one, and the survey's indicator changes when the reader may read both waves.
+    `hidden`: the reader is the public and the result counts what the public never sees; then
+    no count and no figure is given (`withheld_reason` "kept_from_public")."""
     result = evaluation.result or {}
+    hidden = hidden and not reads_all
     comparison = comparison_shown(result, reads_all=reads_all)
     displacement = displacement_shown(result, reads_all=reads_all)
+    counts = [
+        {key: value for key, value in row.items() if key != "name"}
+        for row in counts_rows(result, reads_all=reads_all)
+    ]
+    if hidden:
+        comparison, counts = _comparison_without_counts(comparison), _rows_without_counts(counts)
+        if displacement:
+            nothing = {name: [None] * len(pair) for name, pair in displacement["counts"].items()}
+            displacement = {**displacement, "counts": nothing}
     survey = result.get("survey") or {}
     found = verdict(result)
-    withheld = not reads_all and rests_on_small_counts(result)
+    small = not reads_all and rests_on_small_counts(result)
+    withheld = hidden or small
     shown_figures = {
         "estimate": result.get("estimate"),
         "ci_low": result.get("ci_low"),
@@ -367,13 +411,15 @@ def published_result(
     }
     if withheld:
         shown_figures = dict.fromkeys(shown_figures)
-        shown_figures.update(verdict="withheld", verdict_text=str(WITHHELD_SENTENCE))
+        sentence = KEPT_FROM_PUBLIC_SENTENCE if hidden else WITHHELD_SENTENCE
+        shown_figures.update(verdict="withheld", verdict_text=str(sentence))
     return {
         "reference": evaluation.intervention.reference,
         "version": evaluation.version,
         "method": evaluation.method,
         **shown_figures,
         "withheld": withheld,
+        "withheld_reason": "kept_from_public" if hidden else "small_counts" if small else None,
         "inference": result.get("inference"),
         "sms_level": evaluation.sms_level,
         "sms_reason": (result.get("sms") or {}).get("reason", ""),
@@ -381,10 +427,7 @@ def published_result(
         "windows": result.get("windows"),
         "sources": result.get("sources"),
         "categories": result.get("categories", []),
-        "counts": [
-            {key: value for key, value in row.items() if key != "name"}
-            for row in counts_rows(result, reads_all=reads_all)
-        ],
+        "counts": counts,
         "counts_withheld_below": 1 if reads_all else PUBLIC_MIN_COUNT,
         "displacement_counts": displacement["counts"] if displacement else None,
         "survey": survey if survey_readable else {"indicators": [], "message": "not published"},
@@ -395,3 +438,21 @@ def published_result(
             for heading in ("effect", "mechanism", "moderators", "implementation", "economics")
         },
     }
+
+
+def _rows_without_counts(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{**row, **dict.fromkeys(WINDOWS)} for row in rows]
+
+
+def _comparison_without_counts(comparison: dict[str, Any]) -> dict[str, Any]:
+    """The comparison (how it was chosen, its areas) with none of its counts."""
+    found = dict(comparison)
+    found["areas"] = [
+        {**area, "before_count": None} if "before_count" in area else area
+        for area in found.get("areas", [])
+    ]
+    if "site_before_counts" in found:
+        found["site_before_counts"] = dict.fromkeys(found["site_before_counts"])
+    if "own_before_count" in found:
+        found["own_before_count"] = None
+    return found

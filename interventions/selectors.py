@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch, Q, QuerySet
@@ -21,9 +22,13 @@ from django.utils.translation import gettext as _
 
 from curim.accounts.models import User
 from curim.accounts.roles import Role, user_has_role
-from curim.reports.models import Report
+from curim.reports.models import Category, Report
 from curim.reports.selectors import ReportFollowUp, reports_public
-from interventions.evaluation_reading import method_name, rests_on_small_counts
+from interventions.evaluation_reading import (
+    counts_public_data,
+    method_name,
+    rests_on_small_counts,
+)
 from interventions.models import (
     Evaluation,
     EvaluationStatus,
@@ -46,6 +51,24 @@ PUBLIC_CONDITION = Q(status__in=[InterventionStatus.COMPLETED, InterventionStatu
 
 def user_reads_all(user: User | AnonymousUser) -> bool:
     return user_has_role(user, *READ_ALL_ROLES)
+
+
+def categories_kept_from_public() -> frozenset[str]:
+    """The codes of the categories the public may not see, read now (an admin's change holds at
+    the next request)."""
+    return frozenset(Category.objects.filter(may_be_public=False).values_list("slug", flat=True))
+
+
+def evaluation_hidden_from(
+    result: dict[str, Any], *, reads_all: bool, kept: Collection[str] | None = None
+) -> bool:
+    """Whether a reader gets none of an evaluation's counts and figures: a reader who does not
+    read everything, of a result that counts what the public never sees (official incidents,
+    a category kept from the public: `counts_public_data`). `kept`: the categories kept from
+    the public, when the caller has read them once for a list."""
+    if reads_all:
+        return False
+    return not counts_public_data(result, categories_kept_from_public() if kept is None else kept)
 
 
 def user_edits(user: User | AnonymousUser) -> bool:
@@ -160,7 +183,8 @@ def intervention_headlines(
 ) -> list[InterventionHeadline]:
     """The interventions this user may read (those given, with these statuses, in this
     district or one of its neighbourhoods), each with its latest finished evaluation; two
-    queries whatever their number."""
+    queries whatever their number (three for a reader who does not read everything: the
+    categories kept from the public, `evaluation_hidden_from`)."""
     found = interventions_for(user).select_related("area")
     if district_code:
         found = found.filter(Q(area__code=district_code) | Q(area__parent__code=district_code))
@@ -179,15 +203,22 @@ def intervention_headlines(
         found.prefetch_related(Prefetch("evaluations", queryset=latest, to_attr="finished"))
     )
     reads_all = user_reads_all(user)
-    return [_headline(row, reads_all=reads_all) for row in rows]
+    kept = frozenset() if reads_all else categories_kept_from_public()
+    return [_headline(row, reads_all=reads_all, kept=kept) for row in rows]
 
 
-def _headline(intervention: Intervention, *, reads_all: bool) -> InterventionHeadline:
+def _headline(
+    intervention: Intervention, *, reads_all: bool, kept: Collection[str]
+) -> InterventionHeadline:
     finished: list[Evaluation] = getattr(intervention, "finished", [])
     evaluation = finished[0] if finished else None
     result = evaluation.result if evaluation and isinstance(evaluation.result, dict) else {}
-    if not reads_all and rests_on_small_counts(result):
-        # The public gets no figure resting on a count of 1 or 2, as on the evaluation's page.
+    if result and (
+        evaluation_hidden_from(result, reads_all=reads_all, kept=kept)
+        or (not reads_all and rests_on_small_counts(result))
+    ):
+        # The public gets no figure resting on a count of 1 or 2, nor on data it never sees,
+        # as on the evaluation's page.
         result = {}
     estimate, low, high = (_number(result.get(key)) for key in ("estimate", "ci_low", "ci_high"))
     log_scale = result.get("scale", "log_rate_ratio") == "log_rate_ratio"

@@ -22,6 +22,7 @@ from rest_framework.views import APIView
 import interventions.converters  # noqa: F401  (registers <intervention_ref:…>)
 from interventions.evaluation_reading import published_result
 from interventions.selectors import (
+    evaluation_hidden_from,
     evaluation_latest,
     intervention_get,
     survey_readable,
@@ -139,7 +140,15 @@ class InterventionEvaluationSerializer(serializers.Serializer[dict[str, Any]]):
     verdict_text = serializers.CharField()
     withheld = serializers.BooleanField(
         help_text="The public's figures are null: they rest on a count of 1 or 2, which they "
-        "would give back (the council's readers read them)."
+        "would give back, or the evaluation counts what the public never sees (the council's "
+        "readers read them)."
+    )
+    withheld_reason = serializers.ChoiceField(
+        choices=["small_counts", "kept_from_public"],
+        allow_null=True,
+        help_text="small_counts: the figures rest on a count of 1 or 2; kept_from_public: the "
+        "evaluation counts official incidents or a category the public may not see, and the "
+        "public gets no count at all; null when nothing is withheld.",
     )
     sms_level = serializers.IntegerField(help_text="Maryland Scientific Methods Scale, 1-5.")
     sms_reason = serializers.CharField()
@@ -175,7 +184,9 @@ class InterventionEvaluation(APIView):
             "ratio) with its 95% interval, the method and its Maryland level, the comparison "
             "areas and how they were chosen, the windows, the counts per area and window, and "
             "for a spatial intervention the weighted displacement quotient and difference. "
-            "The public's counts of 1 and 2 are null. 404 when the intervention is not readable "
+            "The public's counts of 1 and 2 are null, and every count and figure of an "
+            "evaluation that counts what the public never sees (official incidents, a category "
+            "kept from the public). 404 when the intervention is not readable "
             "or has no finished evaluation."
         ),
     )
@@ -184,10 +195,13 @@ class InterventionEvaluation(APIView):
         evaluation = evaluation_latest(intervention)
         if evaluation is None:
             raise NotFound(_("This intervention has no finished evaluation yet."))
-        readable = survey_readable(request.user, evaluation.result or {})
+        result = evaluation.result or {}
+        readable = survey_readable(request.user, result)
+        reads_all = user_reads_all(request.user)
+        hidden = evaluation_hidden_from(result, reads_all=reads_all)
         return Response(
             published_result(
-                evaluation, reads_all=user_reads_all(request.user), survey_readable=readable
+                evaluation, reads_all=reads_all, hidden=hidden, survey_readable=readable
             )
         )
 

@@ -12,6 +12,7 @@ Its queries are the same in number for 1 or 1,000 interventions.
 
 import json
 import uuid
+from collections.abc import Collection
 from decimal import Decimal
 from typing import Any
 
@@ -43,6 +44,8 @@ from interventions.models import (
 )
 from interventions.models.choices import SOCIAL_KINDS
 from interventions.selectors import (
+    categories_kept_from_public,
+    evaluation_hidden_from,
     evaluations_latest_of,
     intervention_get,
     intervention_photo_get,
@@ -149,13 +152,21 @@ def detail_url(request: Request, reference: str) -> str:
 
 
 def feature(
-    request: Request, intervention: Intervention, latest: Evaluation | None
+    request: Request,
+    intervention: Intervention,
+    latest: Evaluation | None,
+    kept: Collection[str],
 ) -> dict[str, Any]:
     """One intervention as a GeoJSON Feature: public fields only, flat, for GIS tools. The
-    latest evaluation's figures are withheld from the public when they rest on small counts,
-    as on its page and in its detail (`rests_on_small_counts`)."""
+    latest evaluation's figures are withheld from the public when they rest on small counts
+    (`rests_on_small_counts`) or count what the public never sees (`evaluation_hidden_from`;
+    `kept`: the categories kept from the public), as on its page and in its detail."""
     result = latest.result if latest is not None and isinstance(latest.result, dict) else {}
-    if result and not user_reads_all(request.user) and rests_on_small_counts(result):
+    reads_all = user_reads_all(request.user)
+    if result and (
+        evaluation_hidden_from(result, reads_all=reads_all, kept=kept)
+        or (not reads_all and rests_on_small_counts(result))
+    ):
         result = {}
     geometry = getattr(intervention, "geometry_geojson", None)
     properties = {
@@ -264,7 +275,8 @@ class InterventionList(APIView):
         more = len(page) > limit
         page = page[:limit]
         latest = evaluations_latest_of(page)
-        features = [feature(request, i, latest.get(i.pk)) for i in page]
+        kept = frozenset() if user_reads_all(request.user) else categories_kept_from_public()
+        features = [feature(request, i, latest.get(i.pk), kept) for i in page]
         next_url = None
         if more:
             params = request.query_params.copy()

@@ -7,7 +7,7 @@ from django.template import Context
 
 from interventions.evaluation_reading import Reading, reading
 from interventions.models import Evaluation
-from interventions.selectors import user_reads_all
+from interventions.selectors import evaluation_hidden_from, user_reads_all
 
 register = template.Library()
 
@@ -15,9 +15,12 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def evaluation_reading(context: Context, evaluation: Evaluation | None) -> Reading | None:
     """The reading for the page's user (the request's, or `user` in the context): the
-    public's figures withheld when they rest on small counts."""
+    public's figures withheld when they rest on small counts or count what the public never
+    sees."""
     if evaluation is None:
         return None
     request = context.get("request")
     user = getattr(request, "user", None) or context.get("user") or AnonymousUser()
-    return reading(evaluation, reads_all=user_reads_all(user))
+    reads_all = user_reads_all(user)
+    hidden = evaluation_hidden_from(evaluation.result or {}, reads_all=reads_all)
+    return reading(evaluation, reads_all=reads_all, hidden=hidden)

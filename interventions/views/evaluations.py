@@ -49,6 +49,7 @@ from interventions.evaluation_reading import (
 from interventions.models import Evaluation, Intervention
 from interventions.models.evaluations import EMMIE_HEADINGS, EMMIE_MAX
 from interventions.selectors import (
+    evaluation_hidden_from,
     evaluation_inputs_get,
     intervention_get,
     survey_readable,
@@ -113,7 +114,10 @@ class EvaluationForm(forms.Form):
         label=gettext_lazy("Report categories"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text=gettext_lazy("None ticked: every category."),
+        help_text=gettext_lazy(
+            "None ticked: every category. The public sees the figures only when every category "
+            "counted may be public and only citizen reports are counted."
+        ),
     )
     comparison_areas = NamedChoices(
         queryset=Area.objects.none(),
@@ -292,12 +296,14 @@ def _result_page(
             initial={heading: getattr(evaluation, f"emmie_{heading}") for heading in EMMIE_HEADINGS}
         )
     result = evaluation.result or {}
-    displacement = displacement_shown(result, reads_all=reads_all)
+    # The public reads no count of a result that counts what it never sees.
+    hidden = evaluation_hidden_from(result, reads_all=reads_all)
+    displacement = None if hidden else displacement_shown(result, reads_all=reads_all)
     context = {
         "intervention": intervention,
         "evaluation": evaluation,
-        "reading": reading(evaluation, reads_all=reads_all),
-        "counts": counts_rows(result, reads_all=reads_all),
+        "reading": reading(evaluation, reads_all=reads_all, hidden=hidden),
+        "counts": [] if hidden else counts_rows(result, reads_all=reads_all),
         "displacement": displacement,
         "wdq_meaning": WDQ_MEANING.get(displacement["wdq"]["interpretation"], "")
         if displacement

@@ -64,7 +64,14 @@ def evaluated(intervention: Intervention, by: User, *, version: int = 1) -> Eval
         version=version,
         status=EvaluationStatus.DONE,
         method="Difference in differences, Poisson with area and period effects",
-        result={"estimate": delta, "ci_low": delta - 0.2, "ci_high": delta + 0.1},
+        result={
+            "estimate": delta,
+            "ci_low": delta - 0.2,
+            "ci_high": delta + 0.1,
+            # Citizen reports of a public category: the public reads the figures.
+            "sources": "reports",
+            "categories": ["graffiti"],
+        },
         sms_level=3,
         requested_by=by,
     )

@@ -219,6 +219,8 @@ def finished_evaluation(intervention: Intervention, **result: Any) -> Evaluation
                 "periods_per_window": 2,
             },
             "counts": counts,
+            "sources": "reports",
+            "categories": ["graffiti"],
             "survey": {"indicators": []},
             "sms": {"level": 3, "reason": "Measured before and after against comparison."},
             **result,

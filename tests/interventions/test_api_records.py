@@ -34,6 +34,9 @@ pytestmark = pytest.mark.django_db
 LIST = "/api/v1/interventions/"
 OGRINFO = shutil.which("ogrinfo") or "/usr/bin/ogrinfo"
 
+# What an evaluation counted, in a result the public may read (citizen reports, a public category).
+PUBLIC_DATA = {"sources": "reports", "categories": ["poor-lighting"]}
+
 
 LINE = {"type": "LineString", "coordinates": [[23.62, 37.965], [23.63, 37.966]]}
 
@@ -120,7 +123,9 @@ def test_a_feature_carries_the_public_fields_and_the_latest_finished_evaluation(
             requested_by=recorder(),
             sms_level=3 if estimate else None,
             method="difference in differences",
-            result={"estimate": estimate, "ci_low": -0.6, "ci_high": -0.2} if estimate else {},
+            result={"estimate": estimate, "ci_low": -0.6, "ci_high": -0.2, **PUBLIC_DATA}
+            if estimate
+            else {},
         )
     by_reference = {f["properties"]["reference"]: f for f in features(Client())}
     feature = by_reference[lighting.reference]
@@ -242,17 +247,18 @@ def test_the_list_s_queries_do_not_grow_with_its_length(
             version=1,
             status="done",
             requested_by=recorder(),
-            result={"estimate": -1.0, "ci_low": -2.0, "ci_high": -0.1},
+            result={"estimate": -1.0, "ci_low": -2.0, "ci_high": -0.1, **PUBLIC_DATA},
             sms_level=3,
         )
 
     evaluated_one()
     client = Client()
-    with django_assert_num_queries(2):
+    # The page, its latest evaluations, and the categories kept from the public.
+    with django_assert_num_queries(3):
         assert len(features(client)) == 1
     for _ in range(19):
         evaluated_one()
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         assert len(features(client)) == 20
 
 

@@ -29,6 +29,7 @@ from interventions.demo import (
 )
 from interventions.evaluation_reading import published_result
 from interventions.models import Intervention, Participants, Proposal, Session
+from interventions.selectors import evaluation_hidden_from
 from interventions.session_questionnaires import QuestionnaireState, session_questionnaires
 from tests.factories import user_with_role
 
@@ -149,7 +150,10 @@ def test_the_demo_evaluation_finds_the_planted_effect(loaded: str) -> None:
         8 * near_after,
     ]
     # The public reads the effect; a cell's count of 1 or 2 stays withheld.
-    public = published_result(evaluation, reads_all=False, survey_readable=False)
+    # It counts citizen reports of public categories: the public reads it.
+    hidden = evaluation_hidden_from(result, reads_all=False)
+    assert hidden is False
+    public = published_result(evaluation, reads_all=False, hidden=hidden, survey_readable=False)
     assert public["rate_ratio"] == result["rate_ratio"]
     assert public["verdict"] != "withheld"
     small = [a for a in result["comparison"]["areas"] if 0 < a["before_count"] < 3]

@@ -135,7 +135,7 @@ def test_the_api_reads_the_same() -> None:
         method="m",
         result=result,
     )
-    public = published_result(evaluation, reads_all=False, survey_readable=False)
+    public = published_result(evaluation, reads_all=False, hidden=False, survey_readable=False)
     assert [r["before"] for r in public["counts"] if r["role"] == "treated"] == [None, None]
     assert public["comparison"]["site_before_counts"] == {"0": None, "1": None}
     assert public["displacement_counts"]["treated"] == [7, 10]

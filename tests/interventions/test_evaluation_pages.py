@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +26,7 @@ from interventions.models import (
     InterventionStatus,
     Session,
 )
+from interventions.selectors import intervention_headlines
 from interventions.services.evaluations import EVALUATION_TASK
 from surveys.models import Indicator, IndicatorEstimate, Survey
 from tests.factories import user_with_role
@@ -361,3 +363,121 @@ def test_the_survey_part_and_the_list_s_figures_follow_the_public_rules(piraeus:
     council = _as(Role.COUNCIL_MEMBER).get("/api/v1/interventions/").json()["features"]
     theirs = [f["properties"] for f in council if f["id"] == intervention.reference]
     assert theirs[0]["estimate"] == -0.5
+
+
+def _counted(intervention: Intervention, **what: Any) -> None:
+    """A finished evaluation whose counts are all 3 or more (no small-count rule applies),
+    counting `what` (sources, categories)."""
+    large = [
+        {
+            "zone": zone,
+            "role": role,
+            "code": code,
+            "name_en": code,
+            "name_el": code,
+            "before": 30 + k,
+            "after": 20 + k,
+            "periods_before": [15 + k, 15],
+            "periods_after": [10 + k, 10],
+        }
+        for k, (zone, role, code) in enumerate(
+            [("treated", "treated", "piraeus-2"), ("control:piraeus-1", "control", "piraeus-1")]
+        )
+    ]
+    comparison = {
+        "how": "suggested",
+        "areas": [{"code": "piraeus-1", "name_en": "D1", "name_el": "Δ1", "before_count": 31}],
+        "own_before_count": 30,
+        "k": 1,
+    }
+    finished_evaluation(intervention, counts=large, comparison=comparison, **what)
+
+
+def _public_reads_figures(intervention: Intervention) -> bool:
+    public = Client().get(reverse(API, args=[intervention.reference])).json()
+    return public["withheld"] is False
+
+
+@pytest.mark.django_db
+def test_an_evaluation_counting_what_the_public_never_sees_gives_it_no_count_and_no_figure(
+    piraeus: None,
+) -> None:
+    # Small counts are withheld per version; but two versions (another buffer, windows a day
+    # apart) would give back, in their difference, the reports of a category kept from the
+    # public. So a result that counts such a category, or official incidents, shows the public
+    # no count at all.
+    intervention = intervention_make(area_code="piraeus-2")
+    _counted(intervention, sources="reports", categories=["graffiti", "sexual-harassment"])
+    public = Client().get(reverse(API, args=[intervention.reference])).json()
+    assert public["withheld"] is True
+    assert public["withheld_reason"] == "kept_from_public"
+    assert public["verdict"] == "withheld"
+    assert "never sees" in public["verdict_text"]
+    for figure in ("estimate", "ci_low", "ci_high", "rate_ratio", "percent_change", "p_value"):
+        assert public[figure] is None, figure
+    assert [(row["before"], row["after"]) for row in public["counts"]] == [(None, None)] * 2
+    assert public["comparison"]["areas"][0]["before_count"] is None
+    assert public["comparison"]["own_before_count"] is None
+    page = Client().get(reverse("interventions:evaluation", args=[intervention.reference, 1]))
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert 'id="evaluation-counts"' not in text
+    assert "The counts are for the council only." in text
+    assert 'data-verdict="withheld"' in text
+    for count in (">30<", ">31<", ">20<", ">21<"):
+        assert count not in text, count
+    detail = Client().get(reverse("interventions:detail", args=[intervention.reference]))
+    assert 'data-verdict="withheld"' in detail.content.decode()
+    listed = Client().get("/api/v1/interventions/").json()["features"]
+    (mine,) = [f["properties"] for f in listed if f["id"] == intervention.reference]
+    assert (mine["estimate"], mine["ci_low"], mine["ci_high"]) == (None, None, None)
+    # The headlines the council's public pages and the loop read (intervention_headlines).
+    (headline,) = intervention_headlines(AnonymousUser(), references=[intervention.reference])
+    assert headline.estimate is None
+    (theirs,) = intervention_headlines(
+        user_with_role(Role.COUNCIL_MEMBER, email="headlines@example.org"),
+        references=[intervention.reference],
+    )
+    assert theirs.estimate == -0.5
+    # The council's readers read it whole.
+    council = _as(Role.COUNCIL_MEMBER).get(reverse(API, args=[intervention.reference])).json()
+    assert council["withheld"] is False
+    assert council["withheld_reason"] is None
+    assert council["estimate"] == -0.5
+    assert [row["before"] for row in council["counts"]] == [30, 31]
+    council_page = _as(Role.COUNCIL_MEMBER).get(page.request["PATH_INFO"]).content.decode()
+    assert 'id="evaluation-counts"' in council_page
+    assert ">30<" in council_page
+
+
+@pytest.mark.django_db
+def test_the_public_reads_an_evaluation_of_citizen_reports_in_public_categories_only(
+    piraeus: None,
+) -> None:
+    intervention = intervention_make(area_code="piraeus-2")
+    _counted(intervention, sources="reports", categories=["graffiti"])
+    public = Client().get(reverse(API, args=[intervention.reference])).json()
+    assert (public["withheld"], public["withheld_reason"]) == (False, None)
+    assert public["estimate"] == -0.5
+    assert [row["before"] for row in public["counts"]] == [30, 31]
+    # Official incidents are never public, whatever the categories.
+    for sources in ("incidents", "both"):
+        _counted(intervention, sources=sources, categories=["graffiti"])
+        assert not _public_reads_figures(intervention), sources
+    # No category named counts every category: one kept from the public is among them.
+    _counted(intervention, sources="reports", categories=[])
+    assert not _public_reads_figures(intervention)
+    # A result that does not say what it counted is not read by the public.
+    _counted(intervention, sources="reports", categories=None)
+    assert not _public_reads_figures(intervention)
+    # Every category public: "every category" is public data too.
+    from curim.reports.models import Category
+
+    Category.objects.update(may_be_public=True)
+    _counted(intervention, sources="reports", categories=[])
+    assert _public_reads_figures(intervention)
+    # A category kept from the public later: its evaluations' figures go at the next request.
+    _counted(intervention, sources="reports", categories=["graffiti"])
+    assert _public_reads_figures(intervention)
+    Category.objects.filter(slug="graffiti").update(may_be_public=False)
+    assert not _public_reads_figures(intervention)

@@ -27,6 +27,7 @@ from django.utils import timezone
 from curim.accounts.roles import Role
 from curim.areas.models import Area
 from curim.core.models import OutboxTask
+from curim.reports.models import Category
 from interventions.models import Evaluation, EvaluationStatus, InterventionKind, InterventionStatus
 from interventions.services.evaluations import (
     EVALUATION_TASK,
@@ -70,6 +71,12 @@ def _planted(effect: float = 0.25) -> list[Area]:
     return squares
 
 
+def _graffiti() -> list[int]:
+    """The planted reports' category (public): counting every category, the public would read no
+    figure while any category is kept from it."""
+    return [Category.objects.get(slug="graffiti").pk]
+
+
 def _run() -> Evaluation:
     outbox_run()
     evaluation = Evaluation.objects.order_by("-pk").first()
@@ -84,7 +91,7 @@ def test_a_planted_effect_is_found_with_its_interval_and_stored_once() -> None:
     evaluation_request(
         intervention=intervention,
         by=analyst(),
-        parameters={**PARAMETERS, "suggest_k": 24},
+        parameters={**PARAMETERS, "suggest_k": 24, "category_ids": _graffiti()},
     )
     evaluation = _run()
     assert evaluation.status == EvaluationStatus.DONE, evaluation.message
@@ -124,7 +131,9 @@ def test_no_effect_is_no_clear_change() -> None:
     squares = _planted(effect=1.0)
     intervention = intervention_make(area_code=squares[0].code)
     evaluation_request(
-        intervention=intervention, by=analyst(), parameters={**PARAMETERS, "suggest_k": 24}
+        intervention=intervention,
+        by=analyst(),
+        parameters={**PARAMETERS, "suggest_k": 24, "category_ids": _graffiti()},
     )
     evaluation = _run()
     assert evaluation.status == EvaluationStatus.DONE

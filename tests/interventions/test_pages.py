@@ -306,6 +306,8 @@ def test_the_latest_finished_evaluation_shows_on_the_page(
             # As the service stores them: 100 (e^x − 1).
             "percent_change": -22.12,
             "percent_ci": [-32.97, -9.52],
+            "sources": "reports",
+            "categories": ["graffiti"],
         },
         sms_level=3,
         requested_by=analyst,
