@@ -44,9 +44,13 @@ READ_ALL_ROLES = (Role.COUNCIL_MEMBER, Role.COUNCIL_SECRETARY, Role.ANALYST, Rol
 EDIT_ROLES = (Role.COUNCIL_SECRETARY, Role.ANALYST, Role.ADMIN)
 EVALUATE_ROLES = (Role.ANALYST, Role.ADMIN)
 
-PUBLIC_CONDITION = Q(status__in=[InterventionStatus.COMPLETED, InterventionStatus.EVALUATED]) | Q(
-    public=True
-)
+PUBLIC_STATUSES = (InterventionStatus.COMPLETED, InterventionStatus.EVALUATED)
+PUBLIC_CONDITION = Q(status__in=PUBLIC_STATUSES) | Q(public=True)
+
+
+def intervention_is_public(intervention: Intervention) -> bool:
+    """`PUBLIC_CONDITION` of one intervention at hand."""
+    return intervention.status in PUBLIC_STATUSES or intervention.public
 
 
 def user_reads_all(user: User | AnonymousUser) -> bool:
@@ -293,6 +297,8 @@ class SentProposal:
     intervention_reference: str
     intervention_title: str
     sent_at: datetime | None
+    # Whether the public may read the intervention (and so where and when it was heard).
+    intervention_public: bool
 
 
 def _sent() -> QuerySet[Proposal]:
@@ -313,6 +319,7 @@ def _sent_proposal(proposal: Proposal) -> SentProposal:
         intervention_reference=session.intervention.reference,
         intervention_title=session.intervention.title,
         sent_at=proposal.sent_to_council_at,
+        intervention_public=intervention_is_public(session.intervention),
     )
 
 

@@ -35,6 +35,12 @@ ESTIMATE_READERS = (*SURVEY_STAFF, Role.COUNCIL_MEMBER, Role.COUNCIL_SECRETARY)
 ALL = "all"
 
 
+def wave_known_to_public(status: str) -> bool:
+    """Whether the public may know that a wave of this status exists (its code and title, where
+    another app cites it): every wave but a draft, which is the staff's until it opens."""
+    return status != Survey.Status.DRAFT
+
+
 def surveys_open() -> QuerySet[Survey]:
     return Survey.objects.filter(status=Survey.Status.OPEN).order_by("-created_at")
 

@@ -48,6 +48,7 @@ from councils.selectors.scopes import (
     recommendations_public,
     strategies_public,
 )
+from surveys.selectors import wave_known_to_public
 
 
 class _Bilingual:
@@ -88,7 +89,7 @@ class PublicMember:
 
 
 @dataclass(frozen=True)
-class PublicEvidence:
+class PublicEvidence(_Bilingual):
     report_filter: dict[str, str]
     area_code: str | None
     survey_code: str | None
@@ -405,18 +406,23 @@ EVIDENCE_COLUMNS = (
     "evidence_indicator__name_en",
     "evidence_indicator__name_el",
     "evidence_statistics_year",
+    "evidence_survey__status",
 )
 
 
 def _evidence(row: dict[str, Any]) -> PublicEvidence:
+    # A draft wave is nobody's but the staff's (the public reads open waves and published
+    # results): an item may cite it, the public does not read its code or title.
+    status = row["evidence_survey__status"]
+    wave = status is not None and wave_known_to_public(status)
     return PublicEvidence(
         report_filter=dict(row["evidence_report_filter"] or {}),
         area_code=row["evidence_area__code"],
-        survey_code=row["evidence_survey__code"],
-        survey_title_en=row["evidence_survey__title_en"] or "",
-        survey_title_el=row["evidence_survey__title_el"] or "",
-        indicator_name_en=row["evidence_indicator__name_en"] or "",
-        indicator_name_el=row["evidence_indicator__name_el"] or "",
+        survey_code=row["evidence_survey__code"] if wave else None,
+        survey_title_en=(row["evidence_survey__title_en"] or "") if wave else "",
+        survey_title_el=(row["evidence_survey__title_el"] or "") if wave else "",
+        indicator_name_en=(row["evidence_indicator__name_en"] or "") if wave else "",
+        indicator_name_el=(row["evidence_indicator__name_el"] or "") if wave else "",
         statistics_year=row["evidence_statistics_year"],
     )
 

@@ -218,11 +218,21 @@ def agenda_item_add(
 @transaction.atomic
 def agenda_item_from_proposal(*, meeting: Meeting, proposal: SentProposal, by: User) -> AgendaItem:
     """Put a citizens' proposal, heard at an advisory meeting and sent to the council, on a
-    meeting's agenda as an item for discussion; a proposal goes on one agenda only."""
+    meeting's agenda as an item for discussion; a proposal goes on one agenda only. Its text
+    says where and when the proposal was heard: of an intervention the public may not read, it
+    goes on a split or closed meeting's agenda only, where it is closed (the secretary may still
+    open it, knowingly), never on a public meeting's, whose items are all public."""
     _locked(meeting.pk)
     already = AgendaItem.objects.filter(proposal=proposal.public_id).select_related("meeting")
     if already.exists():
         raise ValidationError(_("This proposal is already on an agenda."))
+    if not proposal.intervention_public and meeting.visibility == Visibility.PUBLIC:
+        raise ValidationError(
+            _(
+                "This proposal comes from an intervention the public may not read yet: put it "
+                "on the agenda of a split or closed meeting."
+            )
+        )
     heard = _("Heard at %(place)s on %(day)s (intervention %(reference)s).") % {
         "place": proposal.place,
         "day": date_format(proposal.heard_on, "DATE_FORMAT"),

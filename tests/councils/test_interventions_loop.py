@@ -275,3 +275,58 @@ def test_a_proposal_sent_from_an_advisory_meeting_goes_on_one_agenda(analyst: Us
     # A proposal not sent to the council is not found.
     unsent = f"/council/manage/meetings/{meeting.pk}/items/from-proposal/{kept.public_id}/"
     assert client.post(unsent).status_code == 404
+
+
+def test_a_proposal_of_an_intervention_the_public_may_not_read_stays_off_public_agendas(
+    analyst: User,
+) -> None:
+    # The item says where and when the proposal was heard: on a public meeting's agenda (all
+    # of whose items are public) it would show what the interventions app hides of a planned
+    # intervention. On a split meeting's agenda it is closed, as that meeting's new items are.
+    from django.utils import timezone
+
+    from councils.models import AgendaItem
+    from councils.models.choices import Visibility
+    from interventions.models import Proposal, Session
+    from tests.councils.factories import meeting_planned
+
+    council = council_create()
+    public_meeting = meeting_planned(council, visibility=Visibility.PUBLIC)
+    split_meeting = meeting_planned(council, visibility=Visibility.SPLIT)
+    client = Client()
+    client.force_login(secretary_of(council))
+
+    def proposal_of(status: str, *, public: bool) -> Proposal:
+        advisory = intervention_made(
+            analyst, status=status, kind="advisory", geometry=None, public=public
+        )
+        session = Session.objects.create(
+            intervention=advisory,
+            held_on=date(2026, 3, 10),
+            place_kind="community_centre",
+            place_name="Kastella community centre",
+            facilitator="A facilitator",
+        )
+        return Proposal.objects.create(
+            session=session,
+            text=f"Proposal of {advisory.reference}",
+            sent_to_council_at=timezone.now(),
+        )
+
+    def put_on(meeting: Any, proposal: Proposal) -> Any:
+        url = f"/council/manage/meetings/{meeting.pk}/items/from-proposal/{proposal.public_id}/"
+        return client.post(url, follow=True)
+
+    hidden = proposal_of(InterventionStatus.PLANNED, public=False)
+    refused = put_on(public_meeting, hidden)
+    assert "comes from an intervention the public may not read yet" in refused.content.decode()
+    assert not AgendaItem.objects.filter(proposal=hidden.public_id).exists()
+    put_on(split_meeting, hidden)
+    assert AgendaItem.objects.get(proposal=hidden.public_id).public is False
+    for status, public in [
+        (InterventionStatus.PLANNED, True),
+        (InterventionStatus.COMPLETED, False),
+    ]:
+        shown = proposal_of(status, public=public)
+        put_on(public_meeting, shown)
+        assert AgendaItem.objects.get(proposal=shown.public_id).public is True, (status, public)

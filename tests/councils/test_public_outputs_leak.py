@@ -20,6 +20,7 @@ from django.urls import reverse
 
 from councils.models import AgendaItemKind, Council, Visibility
 from councils.services.minutes import minutes_create
+from surveys.models import Survey
 from tests.councils.factories import meeting_held, member_create, secretary_of
 from tests.councils.test_public import SECRET, SHOWN
 from tests.councils.test_public_pages import (
@@ -39,7 +40,12 @@ SECRETS = {
     "matrix closed item": CLOSED_ITEM_TEXT,
     "matrix draft minutes": DRAFT_MINUTES_TEXT,
     "matrix member name": COUNCIL_MEMBER_NAME,
+    # A public item may cite a survey wave still in draft: the public reads neither its code
+    # nor its title (the public reads open waves and published results only).
+    "draft wave": "Draft-wave-K9 of next spring",
+    "draft wave code": "draft-wave-k9",
 }
+OPEN_WAVE = "Open-wave 2026 survey"
 API = (
     "/api/v1/council/meetings/",
     "/api/v1/council/recommendations/",
@@ -62,6 +68,14 @@ def _world_with_matrix_texts() -> Council:
         ),
     )
     minutes_create(meeting=split, by=by, text=DRAFT_MINUTES_TEXT, public_summary="Draft.")
+    # Every recommendation cites the draft wave (the public ones are read on their pages).
+    wave = Survey.objects.create(
+        code=SECRETS["draft wave code"],
+        title_en=SECRETS["draft wave"],
+        title_el=SECRETS["draft wave"],
+        status=Survey.Status.DRAFT,
+    )
+    council.recommendations.update(evidence_survey=wave)
     return council
 
 
@@ -111,6 +125,12 @@ def test_no_public_output_shows_anything_closed_drafted_or_private(language: str
     assert SHOWN["recommendation"] in archive
     assert SHOWN["public decision"] in archive
     assert "Port patrols, the public part" in everything
+    # Once the wave opens, the public reads what the recommendations cite.
+    Survey.objects.filter(code=SECRETS["draft wave code"]).update(
+        status=Survey.Status.OPEN, title_en=OPEN_WAVE, title_el=OPEN_WAVE
+    )
+    cited = every_public_output(Client(), council, language)
+    assert any(OPEN_WAVE in text for text in cited.values())
     feed = outputs[reverse("councils:feed")]
     assert "<entry>" in feed
     if language == "en":
