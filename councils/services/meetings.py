@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.core.files.storage import Storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -20,7 +21,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from councils.attachment_files import attachment_problem
+from councils.attachment_files import attachment_problem, extension_of
+from councils.attachment_pictures import PICTURE_FORMATS, PictureUnreadable, picture_pixels_only
 from councils.models import (
     AgendaAttachment,
     AgendaItem,
@@ -327,7 +329,8 @@ def agenda_attachment_add(
     *, item: AgendaItem, by: User, title: str, file: UploadedFile
 ) -> AgendaAttachment:
     """Attach a file to an item while its meeting is planned or convened. The file is checked
-    by its content (`councils.attachment_files`) and stored under a random name."""
+    by its content (`councils.attachment_files`) and stored under a random name; a picture is
+    stored as its pixels alone (`councils.attachment_pictures`: no EXIF, no GPS, no text)."""
     meeting = _locked(item.meeting_id)
     _agenda_open(meeting, "file")
     errors = {}
@@ -337,13 +340,22 @@ def agenda_attachment_add(
     file_problem = attachment_problem(file)
     if file_problem:
         errors["file"] = file_problem
+    stored: File[bytes] = file
+    extension = extension_of(file.name or "")
+    if not file_problem and extension in PICTURE_FORMATS:
+        try:
+            stored = picture_pixels_only(file, extension)
+        except PictureUnreadable:
+            errors["file"] = str(
+                _("The picture cannot be read, or has too many pixels: save it again and retry.")
+            )
     if errors:
         raise ValidationError(errors)
     attachment = AgendaAttachment(
-        agenda_item=item, title=title.strip(), size=file.size or 0, created_by=by
+        agenda_item=item, title=title.strip(), size=stored.size or 0, created_by=by
     )
     attachment.full_clean(exclude=["file", "created_by"])
-    attachment.file.save(file.name or "attachment", file, save=False)
+    attachment.file.save(file.name or "attachment", stored, save=False)
     try:
         attachment.save()
     except Exception:

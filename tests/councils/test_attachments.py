@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from PIL import Image
+from PIL.PngImagePlugin import PngInfo
 
 from councils.attachment_files import attachment_problem
 from councils.models import AgendaAttachment, AgendaItem, Meeting, MeetingStatus, Visibility, limits
@@ -152,6 +153,68 @@ def test_a_file_name_with_odd_characters_is_stored_under_a_random_name() -> None
     assert attachment.file.name.startswith("councils/attachments/")
     assert attachment.file.name.endswith(".pdf")
     assert "pl" not in attachment.file.name.split("/")[-1]  # hex digits only
+
+
+def _with_metadata(picture_format: str) -> bytes:
+    """A 6 × 3 picture holding where it was taken and by whom, as a phone's would."""
+    buffer = io.BytesIO()
+    image = Image.new("RGB", (6, 3), "blue")
+    if picture_format == "JPEG":
+        exif = Image.Exif()
+        exif[0x010F] = "Maker-K9"  # Make
+        exif[0x013B] = "Owner-K9 Papadopoulou"  # Artist
+        exif[0x8825] = {1: "N", 2: (37.0, 56.0, 30.0)}  # GPS: latitude
+        image.save(buffer, "JPEG", exif=exif.tobytes())
+    else:
+        info = PngInfo()
+        info.add_text("Author", "Owner-K9 Papadopoulou")
+        info.add_text("Location", "Maker-K9 37.9425 23.6465")
+        image.save(buffer, "PNG", pnginfo=info)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(("name", "picture_format"), [("p.jpg", "JPEG"), ("p.png", "PNG")])
+def test_a_picture_is_stored_with_its_pixels_alone(name: str, picture_format: str) -> None:
+    # Files of public items are public: a phone's picture would publish where it was taken,
+    # the camera and its owner's name.
+    uploaded = _with_metadata(picture_format)
+    assert b"Owner-K9" in uploaded
+    council = council_create()
+    item = item_of(meeting_planned(council, items=ITEMS), public=True)
+    attachment = agenda_attachment_add(
+        item=item,
+        by=secretary_of(council),
+        title="The square at night",
+        file=SimpleUploadedFile(name, uploaded),
+    )
+    with attachment.file.open("rb") as stored_file:
+        stored = stored_file.read()
+    assert b"Owner-K9" not in stored
+    assert b"Maker-K9" not in stored
+    assert attachment.size == len(stored)
+    with Image.open(io.BytesIO(stored)) as picture:
+        assert picture.format == picture_format
+        assert picture.size == (6, 3)
+        assert not picture.getexif()
+        assert picture.info.get("exif") is None
+        assert not set(picture.info) & {"Author", "Location"}
+        assert picture.convert("RGB").getpixel((0, 0)) == pytest.approx((0, 0, 255), abs=8)
+
+
+def test_a_picture_that_cannot_be_decoded_is_refused_and_nothing_stored() -> None:
+    council = council_create()
+    item = item_of(meeting_planned(council, items=ITEMS), public=True)
+    broken = _png()[:40]  # a PNG's signature and header, no pixels
+    with pytest.raises(ValidationError) as caught:
+        agenda_attachment_add(
+            item=item,
+            by=secretary_of(council),
+            title="Map",
+            file=SimpleUploadedFile("m.png", broken),
+        )
+    assert "file" in caught.value.message_dict
+    assert not AgendaAttachment.objects.exists()
+    assert _stored_files() == []
 
 
 def test_files_change_while_the_meeting_is_planned_or_convened_only() -> None:
