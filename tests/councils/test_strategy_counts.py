@@ -19,7 +19,7 @@ from councils.services.strategy import strategy_part_save
 from curim.areas.models import Area
 from curim.reports.models import Category, Report
 from curim.reports.selectors import public_report_counts_by_year
-from curim.reports.statistics import binomial_two_sided_p, poisson_interval
+from curim.reports.statistics import UNLOCATED, binomial_two_sided_p, poisson_interval
 from tests.councils.factories import council_create
 from tests.factories import area_create
 from tests.html import Element, parse
@@ -135,6 +135,8 @@ def test_one_year_is_counted_alone_and_a_year_outside_the_count_is_refused() -> 
     counts = public_report_counts_by_year(first_year=latest, last_year=latest)
     found = counts.count(group="crime", district=None, year=latest)
     assert found == _by_hand(plan, group="crime", district=None, year=latest) > 0
+    # Reports without a place are counted under UNLOCATED, as the dashboard's figures are.
+    assert counts.count(group="cyber", district=UNLOCATED, year=latest) == 3
     with pytest.raises(ValueError, match="was not counted"):
         counts.count(group="crime", district=None, year=latest - 1)
     with pytest.raises(ValueError, match="comes after"):

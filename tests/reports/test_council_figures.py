@@ -540,3 +540,49 @@ def test_the_whole_municipality_is_its_one_municipality_or_all_of_them_together(
     assert _whole_municipality([]) == Place(
         ALL, "All districts", "Όλες οι δημοτικές κοινότητες", None, None
     )
+
+
+def test_the_figures_name_their_period_places_and_zone_for_every_reader(
+    dataset: list[dict[str, Any]], council_member: User
+) -> None:
+    # The periods the change compares (the 12 months before the last 12, and the last 12), the
+    # period itself and its time zone, whoever reads: the page prints them even when empty.
+    from django.conf import settings
+
+    expected = (
+        FIRST,
+        LAST,
+        (date(2024, 7, 1), date(2025, 6, 1)),
+        (date(2025, 7, 1), date(2026, 6, 1)),
+        settings.TIME_ZONE,
+    )
+    for user in (AnonymousUser(), council_member):
+        figures = council_report_figures(user, first_month=FIRST, last_month=LAST, today=TODAY)
+        period = (
+            figures.first_month,
+            figures.last_month,
+            figures.previous_months,
+            figures.recent_months,
+            figures.time_zone,
+        )
+        assert period == expected
+    assert council_report_figures(AnonymousUser(), first_month=FIRST, last_month=LAST).groups == ()
+    # Each district with its names and its population's year, as the areas hold them.
+    places = {
+        p.key: (p.name_en, p.name_el, p.population, p.population_year) for p in figures.places
+    }
+    for area in Area.objects.filter(level=Area.Level.DISTRICT):
+        assert places[area.code] == (
+            area.name_en,
+            area.name_el,
+            area.population,
+            area.population_year,
+        )
+    assert any(year is not None for *_, year in places.values())
+    # The longest period is ten years to the month; a month more is refused.
+    longest = council_report_figures(
+        council_member, first_month=date(2016, 7, 1), last_month=LAST, today=TODAY
+    )
+    assert longest.first_month == date(2016, 7, 1)
+    with pytest.raises(ValueError, match="1 to 120 whole months"):
+        council_report_figures(council_member, first_month=date(2016, 6, 1), last_month=LAST)

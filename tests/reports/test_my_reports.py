@@ -74,3 +74,15 @@ def test_a_public_report_page_does_not_say_only_its_author_sees_it(
     page = client.get(f"/reports/{report.public_id}/").content.decode()
     assert 'id="only-you"' not in page
     assert f"/reports/{report.public_id}/me-too/" in page
+
+
+def test_a_public_report_page_read_by_a_visitor_shows_it_as_public(
+    client: Client, make_report: MakeReport, citizen: User
+) -> None:
+    # Anybody signed out reads a public report as public: no "only you" notice, and the
+    # invitation to log in to confirm, follow or comment, with the comments.
+    report = make_report(reporter=citizen)
+    page = client.get(f"/reports/{report.public_id}/").content.decode()
+    assert 'id="only-you"' not in page
+    assert "Log in to say" in page
+    assert 'id="comments"' in page

@@ -268,3 +268,45 @@ def test_registering_promises_no_name_beside_comments(client: Client, db: None) 
     text = client.get("/accounts/register/").content.decode()
     assert "comments" not in text
     assert "never shown to others" in text
+
+
+@pytest.mark.django_db
+def test_the_night_feeling_counts_night_evaluations_of_the_period_with_an_area(
+    piraeus: None,
+) -> None:
+    """`night_feeling_by_area`: night evaluations submitted in [start, end), placed in an area;
+    never a day one, one outside the period (its end excluded), nor one without an area."""
+    from curim.areas.models import Area
+    from curim.reports.models import PlaceEvaluation, TimeOfDay
+    from curim.reports.selectors import night_feeling_by_area
+
+    district = Area.objects.filter(level=Area.Level.DISTRICT).order_by("code").first()
+    assert district is not None
+    start = datetime.datetime(2026, 3, 1, tzinfo=datetime.UTC)
+    end = datetime.datetime(2026, 4, 1, tzinfo=datetime.UTC)
+    second = datetime.timedelta(seconds=1)
+    made = [
+        # (submitted, time of day, in the area, feeling)
+        (start, TimeOfDay.NIGHT, True, 1),  # counted: the period's first moment
+        (end - second, TimeOfDay.NIGHT, True, 2),  # counted
+        (start + second, TimeOfDay.DAY, True, 5),  # by day
+        (start - second, TimeOfDay.NIGHT, True, 5),  # before
+        (end, TimeOfDay.NIGHT, True, 5),  # the end is excluded
+        (start + second, TimeOfDay.NIGHT, False, 5),  # no area
+    ]
+    centre = district.geometry.point_on_surface
+    for submitted, time_of_day, placed, feeling in made:
+        evaluation = PlaceEvaluation.objects.create(
+            location=centre,
+            public_location=centre,
+            area=district if placed else None,
+            time_of_day=time_of_day,
+            feeling=feeling,
+            lighting=3,
+            visibility=3,
+            people=3,
+            security=3,
+            walk_path=3,
+        )
+        PlaceEvaluation.objects.filter(pk=evaluation.pk).update(created_at=submitted)
+    assert night_feeling_by_area(start=start, end=end) == [(district.pk, 2, 3)]
