@@ -176,3 +176,17 @@ def test_the_arrays_rake_as_the_loop_over_cells_did_to_the_bit() -> None:
         assert weights == expected  # every float equal, not approximately
         unmet += not settled
     assert 10 <= unmet <= len(waves) - 10, unmet  # both kinds were tried
+
+
+@pytest.mark.django_db
+def test_a_wave_s_design_counts_its_own_respondents_only() -> None:
+    # Two waves in one database (as every city has after its second): each wave's cells count
+    # that wave's complete responses, never the other's.
+    from surveys.weights import design
+    from tests.surveys.generate import build_wave
+
+    first = build_wave(seed=21, n=60)
+    second = build_wave(seed=22, n=40, districts=first.districts, follows=first.survey)
+    for wave in (first, second):
+        complete = int((wave.people["status"] == "complete").sum())
+        assert sum(cell.n for cell in design(wave.survey).cells) == complete
