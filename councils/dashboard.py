@@ -774,7 +774,8 @@ INTERVENTION_STATUSES = ("in_progress", "completed", "evaluated")
 
 def intervention_rows(user: User | AnonymousUser, which: Filter) -> list[InterventionHeadline]:
     """The running, completed and evaluated interventions of the filter's district (all when
-    none), each with its latest evaluation; two queries."""
+    none), each with its latest evaluation; two queries (the dashboard's readers read
+    everything: no query of the categories' publicity)."""
     return intervention_headlines(
         user, status=INTERVENTION_STATUSES, district_code=which.district or None
     )

@@ -23,7 +23,7 @@ from the public is read by the caller (`interventions.selectors.evaluation_hidde
 """
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -268,19 +268,28 @@ KEPT_FROM_PUBLIC_SENTENCE = gettext_lazy(
 )
 
 
-def counts_public_data(result: dict[str, Any], kept_from_public: Collection[str]) -> bool:
+@dataclass(frozen=True)
+class CategoryPublicity:
+    """Which categories the public may see, as read now: the codes of those that may be
+    public, and whether any is kept from it."""
+
+    public: frozenset[str]
+    any_kept: bool
+
+
+def counts_public_data(result: dict[str, Any], publicity: CategoryPublicity) -> bool:
     """Whether the result counts only what the public may see: citizen reports (never official
-    incidents) of categories none of which is in `kept_from_public` (the codes of the
-    categories that may not be public). No category named counts every category; a result that
-    says neither is taken as counting what the public may not see."""
+    incidents) of categories that may all be public now. No category named counts every
+    category; a code no category has now (renamed, deleted) is taken as kept, as is a result
+    that says neither what it counted nor from which sources."""
     if result.get("sources") != Sources.REPORTS:
         return False
     codes = result.get("categories")
     if not isinstance(codes, list):
         return False
     if not codes:  # every category
-        return not kept_from_public
-    return not set(codes) & set(kept_from_public)
+        return not publicity.any_kept
+    return set(codes) <= publicity.public
 
 
 @dataclass(frozen=True)
@@ -302,7 +311,10 @@ def reading(evaluation: Evaluation, *, reads_all: bool, hidden: bool) -> Reading
     public never sees: `interventions.selectors.evaluation_hidden_from`)."""
     result = evaluation.result or {}
     done = evaluation.status == EvaluationStatus.DONE
-    areas = result.get("comparison", {}).get("areas", []) if done else []
+    # A hidden result names no comparison area or cell either: a design's cells are chosen
+    # among those with events, so their names would say where the hidden events were.
+    shown_areas = done and (reads_all or not hidden)
+    areas = result.get("comparison", {}).get("areas", []) if shown_areas else []
     names = [_bilingual(area) for area in areas]
     return Reading(
         evaluation=evaluation,
@@ -386,11 +398,15 @@ def published_result(
         {key: value for key, value in row.items() if key != "name"}
         for row in counts_rows(result, reads_all=reads_all)
     ]
+    inference = result.get("inference")
     if hidden:
-        comparison, counts = _comparison_without_counts(comparison), _rows_without_counts(counts)
-        if displacement:
-            nothing = {name: [None] * len(pair) for name, pair in displacement["counts"].items()}
-            displacement = {**displacement, "counts": nothing}
+        # Nothing that rests on the events: not the counts, nor which areas or cells were
+        # compared (a design's cells are chosen among those with events), nor what the
+        # inference found; how the comparison was chosen and the method stay.
+        comparison, counts = {"how": comparison.get("how")}, []
+        displacement = None
+        if isinstance(inference, dict):
+            inference = {"method": inference.get("method")}
     survey = result.get("survey") or {}
     found = verdict(result)
     small = not reads_all and rests_on_small_counts(result)
@@ -420,7 +436,7 @@ def published_result(
         **shown_figures,
         "withheld": withheld,
         "withheld_reason": "kept_from_public" if hidden else "small_counts" if small else None,
-        "inference": result.get("inference"),
+        "inference": inference,
         "sms_level": evaluation.sms_level,
         "sms_reason": (result.get("sms") or {}).get("reason", ""),
         "comparison": comparison,
@@ -438,21 +454,3 @@ def published_result(
             for heading in ("effect", "mechanism", "moderators", "implementation", "economics")
         },
     }
-
-
-def _rows_without_counts(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [{**row, **dict.fromkeys(WINDOWS)} for row in rows]
-
-
-def _comparison_without_counts(comparison: dict[str, Any]) -> dict[str, Any]:
-    """The comparison (how it was chosen, its areas) with none of its counts."""
-    found = dict(comparison)
-    found["areas"] = [
-        {**area, "before_count": None} if "before_count" in area else area
-        for area in found.get("areas", [])
-    ]
-    if "site_before_counts" in found:
-        found["site_before_counts"] = dict.fromkeys(found["site_before_counts"])
-    if "own_before_count" in found:
-        found["own_before_count"] = None
-    return found

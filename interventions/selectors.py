@@ -25,6 +25,7 @@ from curim.accounts.roles import Role, user_has_role
 from curim.reports.models import Category, Report
 from curim.reports.selectors import ReportFollowUp, reports_public
 from interventions.evaluation_reading import (
+    CategoryPublicity,
     counts_public_data,
     method_name,
     rests_on_small_counts,
@@ -57,22 +58,26 @@ def user_reads_all(user: User | AnonymousUser) -> bool:
     return user_has_role(user, *READ_ALL_ROLES)
 
 
-def categories_kept_from_public() -> frozenset[str]:
-    """The codes of the categories the public may not see, read now (an admin's change holds at
-    the next request)."""
-    return frozenset(Category.objects.filter(may_be_public=False).values_list("slug", flat=True))
+def categories_publicity() -> CategoryPublicity:
+    """Which categories the public may see, read now (an admin's change holds at the next
+    request): one query."""
+    rows = list(Category.objects.values_list("slug", "may_be_public"))
+    return CategoryPublicity(
+        public=frozenset(slug for slug, public in rows if public),
+        any_kept=not all(public for _, public in rows),
+    )
 
 
 def evaluation_hidden_from(
-    result: dict[str, Any], *, reads_all: bool, kept: Collection[str] | None = None
+    result: dict[str, Any], *, reads_all: bool, publicity: CategoryPublicity | None = None
 ) -> bool:
     """Whether a reader gets none of an evaluation's counts and figures: a reader who does not
     read everything, of a result that counts what the public never sees (official incidents,
-    a category kept from the public: `counts_public_data`). `kept`: the categories kept from
-    the public, when the caller has read them once for a list."""
+    a category kept from the public: `counts_public_data`). `publicity`: the categories'
+    publicity, when the caller has read it once for a list."""
     if reads_all:
         return False
-    return not counts_public_data(result, categories_kept_from_public() if kept is None else kept)
+    return not counts_public_data(result, publicity or categories_publicity())
 
 
 def user_edits(user: User | AnonymousUser) -> bool:
@@ -207,18 +212,18 @@ def intervention_headlines(
         found.prefetch_related(Prefetch("evaluations", queryset=latest, to_attr="finished"))
     )
     reads_all = user_reads_all(user)
-    kept = frozenset() if reads_all else categories_kept_from_public()
-    return [_headline(row, reads_all=reads_all, kept=kept) for row in rows]
+    publicity = None if reads_all else categories_publicity()
+    return [_headline(row, reads_all=reads_all, publicity=publicity) for row in rows]
 
 
 def _headline(
-    intervention: Intervention, *, reads_all: bool, kept: Collection[str]
+    intervention: Intervention, *, reads_all: bool, publicity: CategoryPublicity | None
 ) -> InterventionHeadline:
     finished: list[Evaluation] = getattr(intervention, "finished", [])
     evaluation = finished[0] if finished else None
     result = evaluation.result if evaluation and isinstance(evaluation.result, dict) else {}
     if result and (
-        evaluation_hidden_from(result, reads_all=reads_all, kept=kept)
+        evaluation_hidden_from(result, reads_all=reads_all, publicity=publicity)
         or (not reads_all and rests_on_small_counts(result))
     ):
         # The public gets no figure resting on a count of 1 or 2, nor on data it never sees,

@@ -46,7 +46,8 @@ def measure_interventions(
 ) -> dict[MeasureNumber, list[InterventionHeadline]]:
     """The interventions the measures of this published strategy point to, by measure, that
     this user may read (the interventions app decides: the public reads only public ones);
-    three queries, one with no link, whatever the number of measures."""
+    three queries (four for a reader who does not read everything: the categories' publicity),
+    one with no link, whatever the number of measures."""
     # The strategy's page shows the first published strategy of its council and period.
     published = (
         strategies_public()

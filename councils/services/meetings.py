@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from councils.attachment_files import attachment_problem, extension_of
+from councils.attachment_files import attachment_problem, attachment_too_large, extension_of
 from councils.attachment_pictures import PICTURE_FORMATS, PictureUnreadable, picture_pixels_only
 from councils.models import (
     AgendaAttachment,
@@ -349,6 +349,9 @@ def agenda_attachment_add(
             errors["file"] = str(
                 _("The picture cannot be read, or has too many pixels: save it again and retry.")
             )
+        else:  # written again, a picture can grow (a palette's PNG, a JPEG of low quality)
+            if (stored.size or 0) > limits.ATTACHMENT_MAX_BYTES:
+                errors["file"] = attachment_too_large()
     if errors:
         raise ValidationError(errors)
     attachment = AgendaAttachment(

@@ -12,7 +12,6 @@ Its queries are the same in number for 1 or 1,000 interventions.
 
 import json
 import uuid
-from collections.abc import Collection
 from decimal import Decimal
 from typing import Any
 
@@ -33,7 +32,7 @@ from rest_framework.views import APIView
 import interventions.converters  # noqa: F401  (registers <intervention_ref:…>)
 from curim.core.geometry import GeometryError, bbox_from_text
 from curim.reports.api.common import GEOJSON, GeoJSONNegotiation, geojson_response
-from interventions.evaluation_reading import rests_on_small_counts
+from interventions.evaluation_reading import CategoryPublicity, rests_on_small_counts
 from interventions.models import (
     Evaluation,
     EvaluationStatus,
@@ -44,7 +43,7 @@ from interventions.models import (
 )
 from interventions.models.choices import SOCIAL_KINDS
 from interventions.selectors import (
-    categories_kept_from_public,
+    categories_publicity,
     evaluation_hidden_from,
     evaluations_latest_of,
     intervention_get,
@@ -155,16 +154,17 @@ def feature(
     request: Request,
     intervention: Intervention,
     latest: Evaluation | None,
-    kept: Collection[str],
+    publicity: CategoryPublicity | None,
 ) -> dict[str, Any]:
     """One intervention as a GeoJSON Feature: public fields only, flat, for GIS tools. The
     latest evaluation's figures are withheld from the public when they rest on small counts
     (`rests_on_small_counts`) or count what the public never sees (`evaluation_hidden_from`;
-    `kept`: the categories kept from the public), as on its page and in its detail."""
+    `publicity`: the categories' publicity, read once for the list), as on its page and in its
+    detail."""
     result = latest.result if latest is not None and isinstance(latest.result, dict) else {}
     reads_all = user_reads_all(request.user)
     if result and (
-        evaluation_hidden_from(result, reads_all=reads_all, kept=kept)
+        evaluation_hidden_from(result, reads_all=reads_all, publicity=publicity)
         or (not reads_all and rests_on_small_counts(result))
     ):
         result = {}
@@ -275,8 +275,8 @@ class InterventionList(APIView):
         more = len(page) > limit
         page = page[:limit]
         latest = evaluations_latest_of(page)
-        kept = frozenset() if user_reads_all(request.user) else categories_kept_from_public()
-        features = [feature(request, i, latest.get(i.pk), kept) for i in page]
+        publicity = None if user_reads_all(request.user) else categories_publicity()
+        features = [feature(request, i, latest.get(i.pk), publicity) for i in page]
         next_url = None
         if more:
             params = request.query_params.copy()

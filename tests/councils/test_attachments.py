@@ -473,3 +473,27 @@ def test_the_upload_handler_stops_reading_a_file_past_the_limit(
     with pytest.raises(SkipFile):
         handler.receive_data_chunk(b"678901", 5)
     assert upload_too_large(request)
+
+
+def test_a_picture_that_grows_past_the_limit_when_written_again_is_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A palette's PNG is written again in full colour: it may come out larger than the limit
+    # the upload was checked against.
+    noise = Image.effect_noise((64, 64), 80).convert("P")
+    buffer = io.BytesIO()
+    noise.save(buffer, "PNG")
+    small = buffer.getvalue()
+    monkeypatch.setattr(limits, "ATTACHMENT_MAX_BYTES", len(small) + 1)
+    council = council_create()
+    item = item_of(meeting_planned(council, items=ITEMS), public=True)
+    with pytest.raises(ValidationError) as caught:
+        agenda_attachment_add(
+            item=item,
+            by=secretary_of(council),
+            title="Map",
+            file=SimpleUploadedFile("m.png", small),
+        )
+    assert "MB" in caught.value.message_dict["file"][0]
+    assert not AgendaAttachment.objects.exists()
+    assert _stored_files() == []

@@ -161,3 +161,34 @@ def test_a_spatial_design_s_whole_area_counts_are_the_council_s_only() -> None:
     council = comparison_shown(result, reads_all=True)
     assert council["own_before_count"] == 40
     assert [a["before_count"] for a in council["areas"]] == [31]
+
+
+def test_a_hidden_sites_result_gives_the_public_no_count_no_cell_and_no_figure() -> None:
+    # A result that counts what the public never sees (evaluation_hidden_from): a sites
+    # design's comparison cells are chosen among cells with events, so their codes, like the
+    # counts and the displacement figures, would say where those events were.
+    from interventions.evaluation_reading import published_result, reading
+
+    result = _result([(5, 4), (20, 16)], [(30, 10), (9, 40), (70, 30)])
+    result["inference"] = {"method": "randomization", "assignments": 10, "note": "open"}
+    evaluation = Evaluation(
+        intervention=Intervention(reference="INT-2026-001"),
+        version=1,
+        status="done",
+        method="m",
+        result=result,
+    )
+    public = published_result(evaluation, reads_all=False, hidden=True, survey_readable=False)
+    assert public["withheld_reason"] == "kept_from_public"
+    assert public["counts"] == []
+    assert public["comparison"] == {"how": None}
+    assert public["displacement_counts"] is None
+    assert (public["wdq"], public["wdd"]) == (None, None)
+    assert public["inference"] == {"method": "randomization"}
+    assert "cell-" not in str(public)
+    assert reading(evaluation, reads_all=False, hidden=True).comparison_names == []
+    # Those who read everything read it all.
+    council = published_result(evaluation, reads_all=True, hidden=True, survey_readable=False)
+    assert council["withheld_reason"] is None
+    assert len(council["counts"]) == len(result["counts"])
+    assert reading(evaluation, reads_all=True, hidden=True).comparison_names

@@ -415,9 +415,12 @@ def test_an_evaluation_counting_what_the_public_never_sees_gives_it_no_count_and
     assert "never sees" in public["verdict_text"]
     for figure in ("estimate", "ci_low", "ci_high", "rate_ratio", "percent_change", "p_value"):
         assert public[figure] is None, figure
-    assert [(row["before"], row["after"]) for row in public["counts"]] == [(None, None)] * 2
-    assert public["comparison"]["areas"][0]["before_count"] is None
-    assert public["comparison"]["own_before_count"] is None
+    # No count, nor which areas were compared (a design's cells are chosen among those with
+    # events), nor what the inference found: how the comparison was chosen and the method stay.
+    assert public["counts"] == []
+    assert public["comparison"] == {"how": "suggested"}
+    assert public["inference"] == {"method": "cluster"}
+    assert public["displacement_counts"] is None
     page = Client().get(reverse("interventions:evaluation", args=[intervention.reference, 1]))
     text = page.content.decode()
     assert page.status_code == 200
@@ -426,6 +429,8 @@ def test_an_evaluation_counting_what_the_public_never_sees_gives_it_no_count_and
     assert 'data-verdict="withheld"' in text
     for count in (">30<", ">31<", ">20<", ">21<"):
         assert count not in text, count
+    assert ">D1<" not in text  # the comparison area's name
+    assert "D1" not in text.split('data-verdict="withheld"')[1].split("</dl>")[0]
     detail = Client().get(reverse("interventions:detail", args=[intervention.reference]))
     assert 'data-verdict="withheld"' in detail.content.decode()
     listed = Client().get("/api/v1/interventions/").json()["features"]
@@ -467,8 +472,11 @@ def test_the_public_reads_an_evaluation_of_citizen_reports_in_public_categories_
     # No category named counts every category: one kept from the public is among them.
     _counted(intervention, sources="reports", categories=[])
     assert not _public_reads_figures(intervention)
-    # A result that does not say what it counted is not read by the public.
+    # A result that does not say what it counted is not read by the public, nor one that
+    # names a code no category has now (a kept category renamed since, say).
     _counted(intervention, sources="reports", categories=None)
+    assert not _public_reads_figures(intervention)
+    _counted(intervention, sources="reports", categories=["graffiti", "renamed-since"])
     assert not _public_reads_figures(intervention)
     # Every category public: "every category" is public data too.
     from curim.reports.models import Category

@@ -230,7 +230,7 @@ def test_a_spatial_intervention_has_its_displacement_figures_and_the_api_its_con
     evaluation_request(
         intervention=intervention,
         by=analyst(),
-        parameters={**PARAMETERS, "buffer_m": 100, "ring_m": 300},
+        parameters={**PARAMETERS, "buffer_m": 100, "ring_m": 300, "category_ids": _graffiti()},
         comparison_area_ids=chosen,
     )
     evaluation = _run()
@@ -277,6 +277,7 @@ def test_a_spatial_intervention_has_its_displacement_figures_and_the_api_its_con
         0 < row[window] < 3 for row in evaluation.result["counts"] for window in ("before", "after")
     )
     assert public["withheld"] is small
+    assert public["withheld_reason"] == ("small_counts" if small else None)
     assert (public["wdd"] is None) is small
 
 
