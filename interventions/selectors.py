@@ -80,6 +80,19 @@ def evaluation_hidden_from(
     return not counts_public_data(result, publicity or categories_publicity())
 
 
+def evaluation_figures_withheld(
+    result: dict[str, Any], *, reads_all: bool, publicity: CategoryPublicity | None
+) -> bool:
+    """Whether a headline of the result (its estimate and interval) is withheld from this
+    reader: it counts what the public never sees (`evaluation_hidden_from`), or rests on a
+    count of 1 or 2 (`rests_on_small_counts`), as on the evaluation's page."""
+    if reads_all or not result:
+        return False
+    return evaluation_hidden_from(
+        result, reads_all=reads_all, publicity=publicity
+    ) or rests_on_small_counts(result)
+
+
 def user_edits(user: User | AnonymousUser) -> bool:
     return user_has_role(user, *EDIT_ROLES)
 
@@ -222,12 +235,7 @@ def _headline(
     finished: list[Evaluation] = getattr(intervention, "finished", [])
     evaluation = finished[0] if finished else None
     result = evaluation.result if evaluation and isinstance(evaluation.result, dict) else {}
-    if result and (
-        evaluation_hidden_from(result, reads_all=reads_all, publicity=publicity)
-        or (not reads_all and rests_on_small_counts(result))
-    ):
-        # The public gets no figure resting on a count of 1 or 2, nor on data it never sees,
-        # as on the evaluation's page.
+    if evaluation_figures_withheld(result, reads_all=reads_all, publicity=publicity):
         result = {}
     estimate, low, high = (_number(result.get(key)) for key in ("estimate", "ci_low", "ci_high"))
     log_scale = result.get("scale", "log_rate_ratio") == "log_rate_ratio"

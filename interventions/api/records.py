@@ -32,7 +32,7 @@ from rest_framework.views import APIView
 import interventions.converters  # noqa: F401  (registers <intervention_ref:…>)
 from curim.core.geometry import GeometryError, bbox_from_text
 from curim.reports.api.common import GEOJSON, GeoJSONNegotiation, geojson_response
-from interventions.evaluation_reading import CategoryPublicity, rests_on_small_counts
+from interventions.evaluation_reading import CategoryPublicity
 from interventions.models import (
     Evaluation,
     EvaluationStatus,
@@ -44,7 +44,7 @@ from interventions.models import (
 from interventions.models.choices import SOCIAL_KINDS
 from interventions.selectors import (
     categories_publicity,
-    evaluation_hidden_from,
+    evaluation_figures_withheld,
     evaluations_latest_of,
     intervention_get,
     intervention_photo_get,
@@ -158,14 +158,11 @@ def feature(
 ) -> dict[str, Any]:
     """One intervention as a GeoJSON Feature: public fields only, flat, for GIS tools. The
     latest evaluation's figures are withheld from the public when they rest on small counts
-    (`rests_on_small_counts`) or count what the public never sees (`evaluation_hidden_from`;
-    `publicity`: the categories' publicity, read once for the list), as on its page and in its
-    detail."""
+    or count what the public never sees (`evaluation_figures_withheld`; `publicity`: the
+    categories' publicity, read once for the list), as on its page and in its detail."""
     result = latest.result if latest is not None and isinstance(latest.result, dict) else {}
-    reads_all = user_reads_all(request.user)
-    if result and (
-        evaluation_hidden_from(result, reads_all=reads_all, publicity=publicity)
-        or (not reads_all and rests_on_small_counts(result))
+    if evaluation_figures_withheld(
+        result, reads_all=user_reads_all(request.user), publicity=publicity
     ):
         result = {}
     geometry = getattr(intervention, "geometry_geojson", None)

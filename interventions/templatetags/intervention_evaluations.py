@@ -19,6 +19,10 @@ def evaluation_reading(context: Context, evaluation: Evaluation | None) -> Readi
     sees."""
     if evaluation is None:
         return None
+    # The evaluation's own page has read it for this reader already (its view's `reading`).
+    page_reading = context.get("reading")
+    if isinstance(page_reading, Reading) and page_reading.evaluation is evaluation:
+        return page_reading
     request = context.get("request")
     user = getattr(request, "user", None) or context.get("user") or AnonymousUser()
     reads_all = user_reads_all(user)

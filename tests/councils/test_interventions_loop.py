@@ -232,25 +232,31 @@ def test_headlines_take_as_many_queries_for_one_as_for_six(analyst: User) -> Non
     )
 
 
-def test_a_proposal_sent_from_an_advisory_meeting_goes_on_one_agenda(analyst: User) -> None:
-    from django.utils import timezone
+def advisory_session(by: User, *, status: str, public: bool = False) -> Any:
+    """An advisory intervention with one session held at the Kastella community centre."""
+    from interventions.models import Session
 
-    from councils.models import AgendaItem
-    from interventions.models import Proposal, Session
-    from tests.councils.factories import meeting_planned
-
-    council = council_create()
-    meeting = meeting_planned(council)
-    advisory = intervention_made(
-        analyst, status=InterventionStatus.COMPLETED, kind="advisory", geometry=None
-    )
-    session = Session.objects.create(
+    advisory = intervention_made(by, status=status, kind="advisory", geometry=None, public=public)
+    return Session.objects.create(
         intervention=advisory,
         held_on=date(2026, 3, 10),
         place_kind="community_centre",
         place_name="Kastella community centre",
         facilitator="A facilitator",
     )
+
+
+def test_a_proposal_sent_from_an_advisory_meeting_goes_on_one_agenda(analyst: User) -> None:
+    from django.utils import timezone
+
+    from councils.models import AgendaItem
+    from interventions.models import Proposal
+    from tests.councils.factories import meeting_planned
+
+    council = council_create()
+    meeting = meeting_planned(council)
+    session = advisory_session(analyst, status=InterventionStatus.COMPLETED)
+    advisory = session.intervention
     sent = Proposal.objects.create(
         session=session, text="Light the steps to the station.", sent_to_council_at=timezone.now()
     )
@@ -287,7 +293,7 @@ def test_a_proposal_of_an_intervention_the_public_may_not_read_stays_off_public_
 
     from councils.models import AgendaItem
     from councils.models.choices import Visibility
-    from interventions.models import Proposal, Session
+    from interventions.models import Proposal
     from tests.councils.factories import meeting_planned
 
     council = council_create()
@@ -297,19 +303,10 @@ def test_a_proposal_of_an_intervention_the_public_may_not_read_stays_off_public_
     client.force_login(secretary_of(council))
 
     def proposal_of(status: str, *, public: bool) -> Proposal:
-        advisory = intervention_made(
-            analyst, status=status, kind="advisory", geometry=None, public=public
-        )
-        session = Session.objects.create(
-            intervention=advisory,
-            held_on=date(2026, 3, 10),
-            place_kind="community_centre",
-            place_name="Kastella community centre",
-            facilitator="A facilitator",
-        )
+        session = advisory_session(analyst, status=status, public=public)
         return Proposal.objects.create(
             session=session,
-            text=f"Proposal of {advisory.reference}",
+            text=f"Proposal of {session.intervention.reference}",
             sent_to_council_at=timezone.now(),
         )
 
