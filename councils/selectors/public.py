@@ -12,7 +12,7 @@ closed part too.
 
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -410,6 +410,13 @@ EVIDENCE_COLUMNS = (
 )
 
 
+def _wave_code(row: Mapping[str, Any], field: str) -> str | None:
+    """The code of the wave a row cites in `field`, or None when there is none or the public
+    may not know of it (a draft)."""
+    status = row[f"{field}__status"]
+    return row[f"{field}__code"] if status is not None and wave_known_to_public(status) else None
+
+
 def _evidence(row: dict[str, Any]) -> PublicEvidence:
     # A draft wave is nobody's but the staff's (the public reads open waves and published
     # results): an item may cite it, the public does not read its code or title.
@@ -745,10 +752,12 @@ def public_strategies(*, council_slug: str | None = None) -> list[PublicStrategy
             "category_group",
             "area__code",
             "baseline_survey__code",
+            "baseline_survey__status",
             "baseline_year",
             "baseline_value",
             "target_value",
             "target_survey__code",
+            "target_survey__status",
             "target_year",
         )
     )
@@ -800,11 +809,11 @@ def public_strategies(*, council_slug: str | None = None) -> list[PublicStrategy
                 indicator_name_el=row["indicator__name_el"] or "",
                 category_group=row["category_group"],
                 area_code=row["area__code"],
-                baseline_survey_code=row["baseline_survey__code"],
+                baseline_survey_code=_wave_code(row, "baseline_survey"),
                 baseline_year=row["baseline_year"],
                 baseline_value=row["baseline_value"],
                 target_value=row["target_value"],
-                target_survey_code=row["target_survey__code"],
+                target_survey_code=_wave_code(row, "target_survey"),
                 target_year=row["target_year"],
                 measures=tuple(measures[row["pk"]]),
                 indicator_code=row["indicator__code"] or "",

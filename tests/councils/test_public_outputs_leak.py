@@ -18,9 +18,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from councils.models import AgendaItemKind, Council, Visibility
+from councils.models import AgendaItemKind, Council, Priority, Visibility
 from councils.services.minutes import minutes_create
-from surveys.models import Survey
+from surveys.models import Indicator, Survey
 from tests.councils.factories import meeting_held, member_create, secretary_of
 from tests.councils.test_public import SECRET, SHOWN
 from tests.councils.test_public_pages import (
@@ -44,6 +44,9 @@ SECRETS = {
     # nor its title (the public reads open waves and published results only).
     "draft wave": "Draft-wave-K9 of next spring",
     "draft wave code": "draft-wave-k9",
+    # A published strategy's objective may be measured from and by waves still in draft.
+    "draft target wave": "Draft-target-K9 of 2030",
+    "draft target wave code": "draft-target-k9",
 }
 OPEN_WAVE = "Open-wave 2026 survey"
 API = (
@@ -76,6 +79,22 @@ def _world_with_matrix_texts() -> Council:
         status=Survey.Status.DRAFT,
     )
     council.recommendations.update(evidence_survey=wave)
+    target = Survey.objects.create(
+        code=SECRETS["draft target wave code"],
+        title_en=SECRETS["draft target wave"],
+        title_el=SECRETS["draft target wave"],
+        status=Survey.Status.DRAFT,
+    )
+    priority = Priority.objects.get(strategy__council=council, strategy__published=True)
+    priority.objectives.create(
+        order=2,
+        title_en="More people feel safe",
+        target_kind="indicator",
+        indicator=Indicator.objects.create(code="feel-safe-leak", name_en="Feel safe"),
+        baseline_survey=wave,
+        target_value=60,
+        target_survey=target,
+    )
     return council
 
 
@@ -131,6 +150,9 @@ def test_no_public_output_shows_anything_closed_drafted_or_private(language: str
     )
     cited = every_public_output(Client(), council, language)
     assert any(OPEN_WAVE in text for text in cited.values())
+    strategies = cited["/api/v1/council/strategies/"]
+    assert f'"baseline_survey_code":"{SECRETS["draft wave code"]}"' in strategies
+    assert '"target_survey_code":null' in strategies
     feed = outputs[reverse("councils:feed")]
     assert "<entry>" in feed
     if language == "en":

@@ -226,6 +226,19 @@ def test_an_unpublished_wave_never_feeds_the_page(client: Client, world: dict[st
     assert follow_up.code not in page.text
 
 
+def test_a_target_wave_in_draft_is_not_named(client: Client, world: dict[str, Any]) -> None:
+    rises, _fixed = world["objectives"]
+    draft = Survey.objects.create(code="strategy-wave-planned", status=Survey.Status.DRAFT)
+    Objective.objects.filter(pk=rises.pk).update(target_survey=draft, target_year=None)
+    objective = _objective(parse(client.get(PAGE).content.decode()), "1.1")
+    assert draft.code not in objective.text
+    assert "By a survey wave still being prepared" in objective.text
+    # Once it opens, it is named.
+    Survey.objects.filter(pk=draft.pk).update(status=Survey.Status.OPEN)
+    objective = _objective(parse(client.get(PAGE).content.decode()), "1.1")
+    assert f"By the survey wave {draft.code}" in objective.text
+
+
 def test_measures_link_to_their_public_recommendations_only(
     client: Client, world: dict[str, Any]
 ) -> None:
