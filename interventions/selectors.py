@@ -314,9 +314,16 @@ class SentProposal:
     intervention_public: bool
 
 
-def _sent() -> QuerySet[Proposal]:
+def _sent(area_id: int) -> QuerySet[Proposal]:
+    # A council hears the proposals of the interventions in its area: the area itself, or a
+    # district or neighbourhood of it (areas are nested three levels deep at most).
     return (
         Proposal.objects.filter(sent_to_council_at__isnull=False)
+        .filter(
+            Q(session__intervention__area=area_id)
+            | Q(session__intervention__area__parent=area_id)
+            | Q(session__intervention__area__parent__parent=area_id)
+        )
         .select_related("session__intervention")
         .order_by("sent_to_council_at", "pk")
     )
@@ -336,14 +343,18 @@ def _sent_proposal(proposal: Proposal) -> SentProposal:
     )
 
 
-def proposals_sent_to_council(*, excluding: Collection[uuid.UUID] = ()) -> list[SentProposal]:
-    """The proposals heard at advisory meetings and sent to the council, oldest first, but
-    those given (already on an agenda)."""
-    return [_sent_proposal(p) for p in _sent().exclude(public_id__in=list(excluding))]
+def proposals_sent_to_council(
+    *, area_id: int, excluding: Collection[uuid.UUID] = ()
+) -> list[SentProposal]:
+    """The proposals heard at advisory meetings and sent to the council of this area (of
+    interventions in it), oldest first, but those given (already on an agenda)."""
+    sent = _sent(area_id).exclude(public_id__in=list(excluding))
+    return [_sent_proposal(p) for p in sent]
 
 
-def proposal_sent(public_id: uuid.UUID) -> SentProposal | None:
-    found = _sent().filter(public_id=public_id).first()
+def proposal_sent(public_id: uuid.UUID, *, area_id: int) -> SentProposal | None:
+    """A proposal sent to the council of this area, or None (another area's, or not sent)."""
+    found = _sent(area_id).filter(public_id=public_id).first()
     return _sent_proposal(found) if found else None
 
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from councils.models import AgendaItem, Measure, Recommendation
+from councils.models import AgendaItem, Council, Measure, Recommendation
 from councils.models.texts import in_either_language
 from councils.selectors.public import PublicStrategy
 from councils.selectors.scopes import recommendations_visible_to, strategies_public
@@ -113,9 +113,12 @@ def recommendations_implemented_by(
     return records
 
 
-def proposals_waiting() -> list[SentProposal]:
-    """The citizens' proposals sent to the council that are on no agenda yet."""
+def proposals_waiting(council: Council) -> list[SentProposal]:
+    """The citizens' proposals sent to this council (of interventions in its area) that are on
+    no agenda yet."""
     on_agendas = AgendaItem.objects.filter(proposal__isnull=False).values_list(
         "proposal", flat=True
     )
-    return proposals_sent_to_council(excluding={uid for uid in on_agendas if uid})
+    return proposals_sent_to_council(
+        area_id=council.area_id, excluding={uid for uid in on_agendas if uid}
+    )

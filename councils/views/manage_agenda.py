@@ -114,9 +114,10 @@ def decision_new(request: HttpRequest, meeting_id: uuid.UUID, order: int) -> Htt
 def item_from_proposal(
     request: HttpRequest, meeting_id: uuid.UUID, proposal_id: uuid.UUID
 ) -> HttpResponse:
-    """Put a citizens' proposal, sent from an advisory meeting, on this meeting's agenda."""
+    """Put a citizens' proposal, sent from an advisory meeting, on this meeting's agenda (one
+    sent to this council: of an intervention in its area; any other is a 404)."""
     meeting = meeting_kept(request, meeting_id)
-    proposal = proposal_sent(proposal_id)
+    proposal = proposal_sent(proposal_id, area_id=meeting.council.area_id)
     if proposal is None:
         raise Http404
     return action_done(

@@ -87,7 +87,11 @@ def meeting_page(request: HttpRequest, meeting_id: uuid.UUID) -> HttpResponse:
         "history": minutes_history(minutes) if minutes else [],
         "can_hold": meeting.status == MeetingStatus.CONVENED,
         "can_close": meeting.status == MeetingStatus.HELD,
-        "proposals": (proposals_waiting() if secretary and meeting.status in OPEN_STATUSES else []),
+        "proposals": (
+            proposals_waiting(meeting.council)
+            if secretary and meeting.status in OPEN_STATUSES
+            else []
+        ),
     }
     return render(request, "councils/manage/meeting.html", context)
 

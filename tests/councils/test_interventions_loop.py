@@ -17,7 +17,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from councils.models import RecordChange
+from councils.models import AgendaItem, Council, RecordChange
 from councils.services.recommendations import recommendation_interventions_set
 from curim.accounts.models import User
 from curim.accounts.roles import Role
@@ -32,7 +32,7 @@ from tests.councils.factories import (
     recommendation_proposed,
     secretary_of,
 )
-from tests.factories import user_with_role
+from tests.factories import area_create, user_with_role
 
 pytestmark = pytest.mark.usefixtures("piraeus")
 
@@ -232,11 +232,15 @@ def test_headlines_take_as_many_queries_for_one_as_for_six(analyst: User) -> Non
     )
 
 
-def advisory_session(by: User, *, status: str, public: bool = False) -> Any:
+def advisory_session(
+    by: User, *, status: str, public: bool = False, district: str = "piraeus-5"
+) -> Any:
     """An advisory intervention with one session held at the Kastella community centre."""
     from interventions.models import Session
 
-    advisory = intervention_made(by, status=status, kind="advisory", geometry=None, public=public)
+    advisory = intervention_made(
+        by, status=status, kind="advisory", geometry=None, public=public, district=district
+    )
     return Session.objects.create(
         intervention=advisory,
         held_on=date(2026, 3, 10),
@@ -246,6 +250,50 @@ def advisory_session(by: User, *, status: str, public: bool = False) -> Any:
     )
 
 
+def council_of_piraeus(**fields: Any) -> Council:
+    """A council of the municipality the interventions' districts belong to."""
+    return council_create(area=Area.objects.get(code="piraeus-5").parent, **fields)
+
+
+def test_a_proposal_goes_to_the_councils_of_its_interventions_area_only(analyst: User) -> None:
+    from django.utils import timezone
+
+    from interventions.models import Proposal
+    from tests.councils.factories import meeting_planned
+
+    district = Area.objects.get(code="piraeus-5")
+    neighbour = Area.objects.filter(level=district.level).exclude(pk=district.pk).first()
+    assert neighbour is not None
+    # One proposal of an intervention in the district, one in a neighbourhood of it.
+    area_create(code="piraeus-5-kastella", level=Area.Level.NEIGHBOURHOOD, parent=district)
+    texts = ("Light the steps to the station.", "Open the Kastella courtyard at night.")
+    sent = [
+        Proposal.objects.create(
+            session=advisory_session(analyst, status=InterventionStatus.COMPLETED, district=code),
+            text=text,
+            sent_to_council_at=timezone.now(),
+        )
+        for code, text in zip(("piraeus-5", "piraeus-5-kastella"), texts, strict=True)
+    ]
+    councils = {
+        "municipality": (council_of_piraeus(), True),
+        "district": (council_create(slug="piraeus-5", area=district), True),
+        "another district": (council_create(slug="other-district", area=neighbour), False),
+        "another municipality": (council_create(slug="elsewhere"), False),
+    }
+    for name, (council, hears) in councils.items():
+        meeting = meeting_planned(council)
+        client = Client()
+        client.force_login(secretary_of(council))
+        page = client.get(f"/council/manage/meetings/{meeting.pk}/").content.decode()
+        for proposal in sent:
+            assert (proposal.text in page) is hears, (name, proposal.text)
+            url = f"/council/manage/meetings/{meeting.pk}/items/from-proposal/{proposal.public_id}/"
+            if not hears:
+                assert client.post(url).status_code == 404, name
+    assert not AgendaItem.objects.filter(proposal__in=[p.public_id for p in sent]).exists()
+
+
 def test_a_proposal_sent_from_an_advisory_meeting_goes_on_one_agenda(analyst: User) -> None:
     from django.utils import timezone
 
@@ -253,7 +301,7 @@ def test_a_proposal_sent_from_an_advisory_meeting_goes_on_one_agenda(analyst: Us
     from interventions.models import Proposal
     from tests.councils.factories import meeting_planned
 
-    council = council_create()
+    council = council_of_piraeus()
     meeting = meeting_planned(council)
     session = advisory_session(analyst, status=InterventionStatus.COMPLETED)
     advisory = session.intervention
@@ -296,7 +344,7 @@ def test_a_proposal_of_an_intervention_the_public_may_not_read_stays_off_public_
     from interventions.models import Proposal
     from tests.councils.factories import meeting_planned
 
-    council = council_create()
+    council = council_of_piraeus()
     public_meeting = meeting_planned(council, visibility=Visibility.PUBLIC)
     split_meeting = meeting_planned(council, visibility=Visibility.SPLIT)
     client = Client()
