@@ -17,7 +17,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 # The format each picture extension is written in, and the modes it is written in as they are.
 PICTURE_FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG"}
-_KEPT_MODES = {"PNG": {"1", "L", "LA", "RGB", "RGBA"}, "JPEG": {"L", "RGB"}}
+_KEPT_MODES = {"PNG": {"1", "L", "LA", "P", "RGB", "RGBA"}, "JPEG": {"L", "RGB"}}
 _FALLBACK_MODE = {"PNG": "RGBA", "JPEG": "RGB"}
 
 
@@ -51,10 +51,16 @@ def picture_pixels_only(file: UploadedFile, extension: str) -> ContentFile[bytes
     if mode not in _KEPT_MODES[picture_format]:
         mode = _FALLBACK_MODE[picture_format]
         upright = upright.convert(mode)
-    # Only the pixels are copied into a new image, so no metadata can come along.
+    # Only the pixels are copied into a new image, so no metadata can come along; a palette's
+    # picture keeps its palette and which of its colours is transparent (pixels, not metadata).
     clean = Image.new(mode, upright.size)
+    options: dict[str, object] = {"quality": 92} if picture_format == "JPEG" else {"optimize": True}
+    palette = upright.palette if mode == "P" else None
+    if palette is not None:
+        clean.putpalette(palette.tobytes(), rawmode=palette.mode)
+        if "transparency" in upright.info:
+            options["transparency"] = upright.info["transparency"]
     clean.paste(upright)
     out = io.BytesIO()
-    options = {"quality": 92} if picture_format == "JPEG" else {"optimize": True}
     clean.save(out, format=picture_format, **options)
     return ContentFile(out.getvalue(), name=file.name or "picture")

@@ -330,9 +330,8 @@ def agenda_attachment_add(
 ) -> AgendaAttachment:
     """Attach a file to an item while its meeting is planned or convened. The file is checked
     by its content (`councils.attachment_files`) and stored under a random name; a picture is
-    stored as its pixels alone (`councils.attachment_pictures`: no EXIF, no GPS, no text)."""
-    meeting = _locked(item.meeting_id)
-    _agenda_open(meeting, "file")
+    stored as its pixels alone (`councils.attachment_pictures`: no EXIF, no GPS, no text),
+    decoded before the meeting's row is locked (other writes to the meeting wait on the lock)."""
     errors = {}
     title_problem = _title_problem(title)
     if title_problem:
@@ -352,6 +351,8 @@ def agenda_attachment_add(
         else:  # written again, a picture can grow (a palette's PNG, a JPEG of low quality)
             if (stored.size or 0) > limits.ATTACHMENT_MAX_BYTES:
                 errors["file"] = attachment_too_large()
+    meeting = _locked(item.meeting_id)
+    _agenda_open(meeting, "file")
     if errors:
         raise ValidationError(errors)
     attachment = AgendaAttachment(
