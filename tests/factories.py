@@ -10,6 +10,7 @@ from curim.accounts.models import User
 from curim.accounts.roles import Role
 from curim.accounts.services import user_roles_set
 from curim.areas.models import Area
+from curim.reports.models import PlaceEvaluation
 
 PASSWORD = "correct horse battery staple"
 
@@ -61,3 +62,25 @@ def area_create(**fields: Any) -> Area:
 
 def role_group(role: Role) -> Group:
     return Group.objects.get(name=role.value)
+
+
+def place_evaluation_create(
+    area: Area | None, *, feeling: int, time_of_day: str, at_area: Area | None = None
+) -> PlaceEvaluation:
+    """A rating of how safe a place feels, at the inside point of `at_area` (by default its
+    own `area`), its other five scores middling (3)."""
+    where = at_area or area
+    assert where is not None
+    centre = where.geometry.point_on_surface
+    return PlaceEvaluation.objects.create(
+        location=centre,
+        public_location=centre,
+        area=area,
+        time_of_day=time_of_day,
+        feeling=feeling,
+        lighting=3,
+        visibility=3,
+        people=3,
+        security=3,
+        walk_path=3,
+    )

@@ -20,7 +20,13 @@ from rest_framework.views import APIView
 from curim.accounts.twofactor import TwoFactorVerified
 from victims.audit import access_log_write
 from victims.models import AccessLog, Case, SupportSession
-from victims.selectors import case_for, case_opened_by_glass, cases_visible_to, is_unit_member
+from victims.selectors import (
+    case_for,
+    case_opened_by_glass,
+    case_to_change,
+    cases_visible_to,
+    is_unit_member,
+)
 from victims.services.support import session_record
 
 
@@ -160,7 +166,7 @@ class CaseDetail(UnitAPIView):
 class SessionCreate(UnitAPIView):
     @extend_schema(request=SessionSerializer, responses={201: SessionSerializer})
     def post(self, request: Request, case_id: str) -> Response:
-        case = _case(request, case_id)
+        case = _case(request, case_id, to_change=True)
         data = SessionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
@@ -174,8 +180,9 @@ class SessionCreate(UnitAPIView):
         return Response(SessionSerializer(session).data, status=status.HTTP_201_CREATED)
 
 
-def _case(request: Request, case_id: str) -> Case:
+def _case(request: Request, case_id: str, *, to_change: bool = False) -> Case:
+    """The case to read, or with `to_change` to change (not through break-glass access)."""
     try:
-        return case_for(request.user, case_id)
+        return (case_to_change if to_change else case_for)(request.user, case_id)
     except Http404 as exc:
         raise NotFound from exc

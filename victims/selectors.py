@@ -62,22 +62,42 @@ def _glass_open(user: User) -> Exists:
     )
 
 
-def cases_visible_to(user: AnyUser) -> QuerySet[Case]:
-    """The cases `user` may read now; anonymised cases are nobody's to read."""
+def _cases_of(user: AnyUser, *, through_glass: bool) -> QuerySet[Case]:
     if not isinstance(user, User) or not is_unit_member(user):
         return Case.objects.none()
     live = Case.objects.filter(anonymised_at__isnull=True)
     if is_supervisor(user):
-        return live.filter(Q(restricted=False) | _assigned(user) | _glass_open(user))
+        scope = Q(restricted=False) | _assigned(user)
+        return live.filter(scope | _glass_open(user) if through_glass else scope)
     return live.filter(_assigned(user))
+
+
+def cases_visible_to(user: AnyUser) -> QuerySet[Case]:
+    """The cases `user` may read now; anonymised cases are nobody's to read."""
+    return _cases_of(user, through_glass=True)
+
+
+def cases_changeable_by(user: AnyUser) -> QuerySet[Case]:
+    """The cases `user` may change: those they may read, but a restricted case opened by
+    break-glass access, which is for reading, for a while (only a worker on it changes it)."""
+    return _cases_of(user, through_glass=False)
+
+
+def _one(cases: QuerySet[Case], case_id: uuid.UUID | str) -> Case:
+    try:
+        return cases.select_related("person", "district").get(pk=case_id)
+    except (Case.DoesNotExist, ValidationError, ValueError, TypeError) as exc:
+        raise Http404 from exc
 
 
 def case_for(user: AnyUser, case_id: uuid.UUID | str) -> Case:
     """One case in `user`'s scope, or 404 (also for ids that are not UUIDs)."""
-    try:
-        return cases_visible_to(user).select_related("person", "district").get(pk=case_id)
-    except (Case.DoesNotExist, ValidationError, ValueError, TypeError) as exc:
-        raise Http404 from exc
+    return _one(cases_visible_to(user), case_id)
+
+
+def case_to_change(user: AnyUser, case_id: uuid.UUID | str) -> Case:
+    """One case `user` may change (`cases_changeable_by`), or 404."""
+    return _one(cases_changeable_by(user), case_id)
 
 
 def case_behind_glass(user: AnyUser, case_id: uuid.UUID | str) -> Case:

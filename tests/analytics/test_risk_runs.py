@@ -29,9 +29,10 @@ from curim.analytics.selectors.events import EventQuery
 from curim.analytics.services.grid import grid_lay_out
 from curim.analytics.services.risk_runs import RiskSpec, index_band, risk_index_run
 from curim.areas.models import Area
-from curim.reports.models import Category, PlaceEvaluation, Report, TimeOfDay
+from curim.reports.models import Category, Report, TimeOfDay
 from surveys.models import Indicator, IndicatorEstimate, Survey
 from tests.analytics.factories import official_incident_create
+from tests.factories import place_evaluation_create
 
 pytestmark = pytest.mark.django_db
 
@@ -82,20 +83,8 @@ def _evaluations(districts: list[Area]) -> dict[str, list[int]]:
     """Night evaluations: six in the first district, two (too few) in the second."""
     made: dict[str, list[int]] = {}
     for district, feelings in ((districts[0], [1, 2, 2, 3, 1, 5]), (districts[1], [4, 5])):
-        centre = district.geometry.point_on_surface
         for feeling in feelings:
-            PlaceEvaluation.objects.create(
-                location=centre,
-                public_location=centre,
-                area=district,
-                time_of_day=TimeOfDay.NIGHT,
-                feeling=feeling,
-                lighting=3,
-                visibility=3,
-                people=3,
-                security=3,
-                walk_path=3,
-            )
+            place_evaluation_create(district, feeling=feeling, time_of_day=TimeOfDay.NIGHT)
         made[district.code] = feelings
     return made
 

@@ -32,7 +32,7 @@ from curim.reports.serialise import csv_rows, feature_json, features_page_json
 from curim.reports.services.conversation import follow_toggle
 from curim.reports.services.emails import report_status_email_send
 from curim.reports.services.workflow import report_transition
-from tests.factories import user_with_role
+from tests.factories import place_evaluation_create, user_with_role
 from tests.reports.conftest import CENTRE, FALIRO
 
 MakeReport = Callable[..., Report]
@@ -294,19 +294,12 @@ def test_the_night_feeling_counts_night_evaluations_of_the_period_with_an_area(
         (end, TimeOfDay.NIGHT, True, 5),  # the end is excluded
         (start + second, TimeOfDay.NIGHT, False, 5),  # no area
     ]
-    centre = district.geometry.point_on_surface
     for submitted, time_of_day, placed, feeling in made:
-        evaluation = PlaceEvaluation.objects.create(
-            location=centre,
-            public_location=centre,
-            area=district if placed else None,
-            time_of_day=time_of_day,
+        evaluation = place_evaluation_create(
+            district if placed else None,
             feeling=feeling,
-            lighting=3,
-            visibility=3,
-            people=3,
-            security=3,
-            walk_path=3,
+            time_of_day=time_of_day,
+            at_area=district,
         )
         PlaceEvaluation.objects.filter(pk=evaluation.pk).update(created_at=submitted)
     assert night_feeling_by_area(start=start, end=end) == [(district.pk, 2, 3)]

@@ -19,6 +19,8 @@ from victims.selectors import (
     access_log_visible_to,
     case_behind_glass,
     case_for,
+    case_to_change,
+    cases_changeable_by,
     cases_visible_to,
     intake_request_for,
     intake_requests_visible_to,
@@ -106,6 +108,26 @@ def test_break_glass_opens_a_restricted_case_until_it_expires(
         assert restricted not in _visible(supervisor)
         with pytest.raises(Http404):
             case_for(supervisor, restricted.pk)
+
+
+def test_break_glass_opens_a_restricted_case_for_reading_only(
+    supervisor: User, other_worker: User, worker: User, restricted: Case
+) -> None:
+    break_glass_open(case=restricted, user=supervisor, reason=REASON)
+    assert case_for(supervisor, restricted.pk) == restricted
+    assert restricted not in cases_changeable_by(supervisor)
+    with pytest.raises(Http404):
+        case_to_change(supervisor, restricted.pk)
+    # Its workers change it; the supervisor changes the cases that are not restricted.
+    assert case_to_change(other_worker, restricted.pk) == restricted
+    open_case = case_create(by=worker)
+    assert case_to_change(supervisor, open_case.pk) == open_case
+    # And the service refuses an assignment made through the glass.
+    with pytest.raises(ValidationError) as refused:
+        assignment_add(
+            case=restricted, by=supervisor, worker=supervisor, profession=Profession.LAWYER
+        )
+    assert "restricted" in str(refused.value.message_dict["worker"])
 
 
 def test_break_glass_for_one_supervisor_opens_nothing_for_another(

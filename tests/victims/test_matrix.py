@@ -84,7 +84,21 @@ def world(db: None) -> dict[str, Any]:
         "glass_id": glass.pk,
         "person_id": case.person.pk,
     }
-    return {"staff": staff, "supervisor": supervisor, "case": case, "kwargs": kwargs}
+    glass_kwargs = {
+        **kwargs,
+        "case_id": glass_case.pk,
+        "consent_id": glass_case.consents.first().pk,
+        "referral_id": glass_case.referrals.first().pk,
+        "document_id": glass_case.documents.first().pk,
+    }
+    return {
+        "staff": staff,
+        "supervisor": supervisor,
+        "case": case,
+        "kwargs": kwargs,
+        "glass_case": glass_case,
+        "glass_kwargs": glass_kwargs,
+    }
 
 
 def _path(name: str, converters: list[str], kwargs: dict[str, Any]) -> str:
@@ -124,6 +138,60 @@ def test_nobody_outside_the_unit_reads_or_changes_anything(
             assert not any(s in body for s in secrets), f"{role} {method} {name} leaked"
     after = (Case.objects.count(), SupportSession.objects.count(), BreakGlass.objects.count())
     assert after == before
+
+
+# The pages of a case that only read it (the break-glass page opens access); every other page
+# or endpoint of a case changes it.
+READS_A_CASE = {"victims:case", "victims:document", "api:vsu_case_detail", "victims:break_glass"}
+
+
+def _case_state(case: Case) -> tuple[Any, ...]:
+    case = Case.objects.select_related("person").get(pk=case.pk)
+    assert case.person is not None
+    return (
+        case.status,
+        case.risk_level,
+        case.summary,
+        case.person.full_name,
+        case.sessions.count(),
+        case.documents.count(),
+        list(case.consents.filter(withdrawn_at__isnull=True).values_list("pk", flat=True)),
+        list(case.referrals.values_list("pk", "status")),
+        list(case.assignments.filter(ended_at__isnull=True).values_list("worker", flat=True)),
+    )
+
+
+def test_break_glass_access_reads_a_restricted_case_and_changes_nothing(
+    world: dict[str, Any],
+) -> None:
+    # Break-glass access is for reading, for a while: a supervisor who opened the glass must
+    # not edit the person, close the case, withdraw consents or end the workers' assignments
+    # (after which nobody could ever be assigned again).
+    client = verified_client(world["supervisor"])
+    case = world["glass_case"]
+    before = _case_state(case)
+    changes = [(n, c) for n, c in ENDPOINTS if "case_id" in c and n not in READS_A_CASE]
+    assert len(changes) >= 12
+    for name, converters in ENDPOINTS:
+        if "case_id" not in converters:
+            continue
+        path = _path(name, converters, world["glass_kwargs"])
+        if name in READS_A_CASE:
+            # The break-glass page of an open glass sends the reader to the case.
+            assert client.get(path).status_code in (200, 302), name
+            continue
+        for method, data in (("get", {}), ("post", {"status": "closed", "notes": "x"})):
+            response = getattr(client, method)(path, data)
+            assert response.status_code in (404, 405), f"{method} {name}: {response.status_code}"
+    assert _case_state(case) == before
+    # Its page offers no change; the same supervisor's page of a case they may change does.
+    for shown, kwargs in ((False, world["glass_kwargs"]), (True, world["kwargs"])):
+        page = client.get(reverse("victims:case", args=[kwargs["case_id"]])).content.decode()
+        assert ("through break-glass access" in page) is not shown
+        for name, converters in changes:
+            if name.startswith("api:") or name == "victims:case_reopen":
+                continue  # the API has no links; a closed case's page offers reopening
+            assert (_path(name, converters, kwargs) in page) is shown, (name, shown)
 
 
 def test_anonymous_visitors_are_sent_to_log_in(world: dict[str, Any]) -> None:

@@ -16,7 +16,13 @@ from curim.accounts.models import User
 from curim.accounts.twofactor import twofactor_required
 from victims.audit import access_log_write
 from victims.models import AccessLog, Case
-from victims.selectors import case_for, case_opened_by_glass, is_supervisor, is_unit_member
+from victims.selectors import (
+    case_for,
+    case_opened_by_glass,
+    case_to_change,
+    is_supervisor,
+    is_unit_member,
+)
 
 View = Callable[..., HttpResponseBase]
 
@@ -66,10 +72,15 @@ def case_read(request: HttpRequest, case_id: Any, page: str) -> Case:
 
 
 def case_for_page(request: HttpRequest, case_id: Any, page: str) -> Case:
-    """A GET shows the case (logged as a read); a POST's change is logged by its service."""
+    """The case of a page that changes it, or 404 (break-glass access is for reading: a
+    restricted case opened by it is a 404 here, `case_to_change`). A GET shows the form
+    (logged as a read); a POST's change is logged by its service."""
+    case = case_to_change(request.user, case_id)
     if request.method == "GET":
-        return case_read(request, case_id, page)
-    return case_for(request.user, case_id)
+        access_log_write(
+            user=unit_user(request), action=AccessLog.Action.VIEW, case=case, detail=page
+        )
+    return case
 
 
 def saved(

@@ -89,7 +89,11 @@ def cases_table(cases: Iterable[Case]) -> Table:
     )
 
 
-def consents_table(request: HttpRequest, case: Case, consents: Iterable[Consent]) -> Table:
+def consents_table(
+    request: HttpRequest, case: Case, consents: Iterable[Consent], *, changes: bool
+) -> Table:
+    """The case's consents; with `changes` (the reader may change the case), a button to
+    withdraw each one still given."""
     rows: list[Row] = []
     for consent in consents:
         about = consent.get_scope_display()
@@ -99,6 +103,8 @@ def consents_table(request: HttpRequest, case: Case, consents: Iterable[Consent]
             about = f"{about}: {consent.get_channel_display()}"
         if consent.withdrawn_at:
             withdrawn: object = when(consent.withdrawn_at)
+        elif not changes:
+            withdrawn = NOTHING
         else:
             action = reverse("victims:consent_withdraw", args=[case.pk, consent.pk])
             withdrawn = _post_button(request, action, _("Withdraw"))
@@ -113,11 +119,14 @@ def consents_table(request: HttpRequest, case: Case, consents: Iterable[Consent]
     return Table(rows, [_("Consent to"), _("Given"), _("Text"), _("Withdrawn")])
 
 
-def referrals_table(case: Case, referrals: Iterable[Referral]) -> Table:
+def referrals_table(case: Case, referrals: Iterable[Referral], *, changes: bool) -> Table:
+    """The case's referrals; with `changes`, each service's name links to its update form."""
     return Table(
         [
             [
-                link(reverse("victims:referral_update", args=[case.pk, r.pk]), r.service.name),
+                link(reverse("victims:referral_update", args=[case.pk, r.pk]), r.service.name)
+                if changes
+                else r.service.name,
                 r.get_status_display(),
                 r.get_outcome_display() or NOTHING,
                 linebreaksbr(r.reason) if r.reason else NOTHING,

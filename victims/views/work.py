@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from victims.audit import access_log_write
 from victims.forms import ConsentForm, DocumentForm, ReferralForm, ReferralUpdateForm, SessionForm
 from victims.models import AccessLog, ConsentScope
-from victims.selectors import case_for, case_opened_by_glass
+from victims.selectors import case_for, case_opened_by_glass, case_to_change
 from victims.services import support
 from victims.uploads import InMemoryDocumentHandler
 from victims.views._common import (
@@ -71,7 +71,7 @@ def consent_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 def consent_withdraw(
     request: HttpRequest, case_id: uuid.UUID, consent_id: uuid.UUID
 ) -> HttpResponse:
-    case = case_for(request.user, case_id)
+    case = case_to_change(request.user, case_id)
     consent = get_object_or_404(case.consents, pk=consent_id)
     try:
         support.consent_withdraw(consent=consent, by=unit_user(request))
