@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from curim.accounts.twofactor import TwoFactorVerified
+from curim.reports.api.common import SafeDateTimeField
 from victims.audit import access_log_write
 from victims.models import AccessLog, Case, SupportSession
 from victims.selectors import (
@@ -103,6 +104,8 @@ def _unencodable(value: Any) -> bool:
 
 
 class SessionSerializer(serializers.ModelSerializer[SupportSession]):
+    held_at = SafeDateTimeField()  # a year its time zone cannot hold is a 400, not a 500
+
     def to_internal_value(self, data: Any) -> Any:
         # Before the fields: a choice field would echo the value in its error, and the answer
         # could not be encoded (a 500).

@@ -1,6 +1,7 @@
 """Bad input to the unit's pages, API and services: a clear 400 or a form error saying what is
 wrong, never a 500, and nothing saved half-way. Free texts have limits."""
 
+import datetime
 import json
 from collections.abc import Callable
 from typing import Any
@@ -9,6 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from curim.accounts.models import User
 from tests.victims.clients import verified_client
@@ -289,3 +291,72 @@ def test_the_directory_refuses_service_notes_over_the_limit(supervisor: User) ->
     assert response.status_code == 400
     assert "notes" in response.context["form"].errors
     assert not Service.objects.exists()
+
+
+# --- times before the case, and years a database cannot hold --------------------------------
+
+
+def test_a_session_of_the_year_1_is_refused_and_the_case_page_still_opens(
+    worker: User, case: Case
+) -> None:
+    # Stored, a time of the year 1 in Athens (UTC+1:34:52 then) is a BC timestamp that no
+    # later read of the case could turn back into a date-time: its page would fail for good.
+    client = verified_client(worker)
+    client.raise_request_exception = False
+    form = client.post(
+        reverse("victims:session_new", args=[case.pk]),
+        {**_session_data(held_at="0001-01-01T00:00")},
+    )
+    assert form.status_code == 400
+    assert "held_at" in form.context["form"].errors
+    for held_at in ("0001-01-01T00:00:00", "0001-01-01T00:00:00+05:00"):
+        answer = _api_session(client, case, _session_data(held_at=held_at))
+        assert answer.status_code == 400, held_at
+        assert "held_at" in answer.json()
+    assert not SupportSession.objects.exists()
+    assert client.get(reverse("victims:case", args=[case.pk])).status_code == 200
+
+
+def test_a_session_before_the_case_s_intake_is_refused(worker: User) -> None:
+    case = case_create(by=worker, intake_date=datetime.date(2026, 3, 10))
+    day_before = timezone.make_aware(datetime.datetime(2026, 3, 9, 23, 59))
+    with pytest.raises(ValidationError) as refused:
+        support.session_record(
+            case=case,
+            by=worker,
+            kind=SupportKind.LEGAL,
+            channel="in_person",
+            held_at=day_before,
+            duration_minutes=5,
+        )
+    assert "predate" in refused.value.message_dict["held_at"][0]
+    assert not SupportSession.objects.exists()
+    at_intake = timezone.make_aware(datetime.datetime(2026, 3, 10, 0, 0))
+    support.session_record(
+        case=case,
+        by=worker,
+        kind=SupportKind.LEGAL,
+        channel="in_person",
+        held_at=at_intake,
+        duration_minutes=5,
+    )
+
+
+@pytest.mark.parametrize("intake", ["0001-01-01", "1899-12-31"])
+def test_an_intake_date_before_1900_is_refused(worker: User, intake: str) -> None:
+    client = verified_client(worker)
+    response = client.post(
+        reverse("victims:case_new"),
+        {
+            "person-full_name": "Anna K.",
+            "case-intake_date": intake,
+            "case-source": "walk_in",
+            "case-offence_type": "assault",
+            "case-risk_level": "high",
+            "case-profession": "psychologist",
+        },
+    )
+    assert response.status_code == 400
+    assert "1900" in str(response.context["case_form"].errors["intake_date"])
+    assert not Case.objects.exists()
+    assert not Person.objects.exists()

@@ -1,6 +1,8 @@
 """How long each free text of the unit may be: enforced by the models (full_clean), the forms
 and the API, so that nobody stores a megabyte in a note by mistake or on purpose."""
 
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 
@@ -15,6 +17,9 @@ PHONE_MAX = 40
 EMAIL_MAX = 254
 ADDRESS_MAX = 300
 TITLE_MAX = 200
+# The earliest intake date: an earlier one is a typing error (and the unit's times of day in
+# years before this, in local mean time, are not worth keeping).
+INTAKE_EARLIEST = datetime.date(1900, 1, 1)
 
 
 def text_lengths_check(texts: dict[str, tuple[str, int]]) -> None:

@@ -21,7 +21,7 @@ from victims.models import (
     Profession,
     Status,
 )
-from victims.models.limits import NOTES_MAX, REASON_MAX, text_lengths_check
+from victims.models.limits import INTAKE_EARLIEST, NOTES_MAX, REASON_MAX, text_lengths_check
 from victims.selectors import is_unit_member
 
 PERSON_FIELDS = ("full_name", "phone", "email", "date_of_birth", "address", "safe_contact")
@@ -50,6 +50,13 @@ def case_open(
     profession: str,
 ) -> Case:
     """A new case for an existing or a new person, assigned to the worker who opens it."""
+    if intake_date < INTAKE_EARLIEST:  # the form refuses a future date
+        raise ValidationError(
+            {
+                "intake_date": _("An intake date before %(earliest)s is a typing error.")
+                % {"earliest": INTAKE_EARLIEST.year}
+            }
+        )
     if person is None:
         person = Person(**(person_fields or {}))
         person.full_clean()

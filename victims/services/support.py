@@ -92,6 +92,12 @@ def _safe_contact_respected(case: Case, channel: str, held_at: datetime.datetime
             )
 
 
+def _intake_start(case: Case) -> datetime.datetime:
+    """The first instant of the case's intake day. Compared as instants, a time of any year is
+    never converted (a year 1 would overflow)."""
+    return timezone.make_aware(datetime.datetime.combine(case.intake_date, datetime.time.min))
+
+
 def session_record(
     *,
     case: Case,
@@ -116,6 +122,8 @@ def session_record(
     session.full_clean()
     if held_at > timezone.now() + datetime.timedelta(minutes=5):
         raise ValidationError({"held_at": _("A session is recorded once it has taken place.")})
+    if held_at < _intake_start(case):
+        raise ValidationError({"held_at": _("A session cannot predate the case's intake.")})
     if channel != Channel.IN_PERSON:
         consent = consent_active(case=case, scope=ConsentScope.CONTACT, channel=channel, at=held_at)
         if consent is None:
@@ -165,7 +173,7 @@ def consent_record(
     given_at = given_at or timezone.now()
     if given_at > timezone.now() + datetime.timedelta(minutes=5):
         raise ValidationError({"given_at": _("Consent cannot be given in the future.")})
-    if timezone.localdate(given_at) < case.intake_date:
+    if given_at < _intake_start(case):
         # A backdated consent could make earlier contacts look allowed.
         raise ValidationError({"given_at": _("Consent cannot predate the case's intake.")})
     if consent_active(case=case, scope=scope, service=service, channel=channel) is not None:
