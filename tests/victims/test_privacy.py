@@ -44,11 +44,12 @@ from victims.models import (
     SupportKind,
     SupportSession,
 )
-from victims.services.cases import case_close, case_status_change
+from victims.services.cases import case_close, case_reopen, case_status_change
 from victims.services.intake import intake_open, intake_request_submit
 from victims.services.privacy import (
     break_glass_open,
     case_anonymise,
+    case_anonymise_if_due,
     cases_due_for_anonymisation,
     person_erase,
     person_export,
@@ -255,6 +256,32 @@ def test_a_recently_closed_case_is_untouched_by_the_retention_run(
     assert case.closure_notes == "safe with family"
     assert full.document_file.exists()
     assert IntakeRequest.objects.filter(case=case).exists()
+
+
+def test_a_case_reopened_after_the_run_listed_it_is_not_anonymised(
+    full: Full, worker: User, settings: SettingsWrapper, django_capture_on_commit_callbacks: Any
+) -> None:
+    # The run lists the cases due, then anonymises each in its own transaction: a worker may
+    # reopen one in between. Read again under a lock, it is no longer due and stays whole.
+    _age(full.case, settings.VSU_RETENTION_DAYS + 1)
+    listed = full.case.pk
+    case_reopen(case=full.case, by=worker, note="The person called again.")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert case_anonymise_if_due(listed) is False
+    case = Case.objects.get(pk=listed)
+    assert case.status != Status.CLOSED
+    assert case.anonymised_at is None
+    assert case.person is not None
+    assert case.person.full_name == NAME
+    assert full.document_file.exists()
+    # Closed again and aged, it is anonymised; an anonymised case is not reopened.
+    case_close(case=case, by=worker, outcome=ClosureOutcome.COMPLETED)
+    _age(case, settings.VSU_RETENTION_DAYS + 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert case_anonymise_if_due(listed) is True
+    with pytest.raises(ValidationError):
+        case_reopen(case=Case.objects.get(pk=listed), by=worker)
+    assert Case.objects.get(pk=listed).status == Status.CLOSED
 
 
 # --- Subject access ----------------------------------------------------------------------------

@@ -180,7 +180,9 @@ def case_reopen(*, case: Case, by: User, note: str = "") -> Case:
     text_lengths_check({"note": (note, REASON_MAX)})
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
-        if locked.status != Status.CLOSED:
+        if locked.status != Status.CLOSED or locked.anonymised_at is not None:
+            # An anonymised case (by the retention run, maybe while this page was open) has
+            # no person left to support.
             raise ValidationError({"to_status": _("Only a closed case can be reopened.")})
         CaseStatusChange.objects.create(
             case=locked,

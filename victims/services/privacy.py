@@ -265,6 +265,17 @@ def cases_due_for_anonymisation(now: datetime.datetime | None = None) -> QuerySe
     )
 
 
+def case_anonymise_if_due(case_id: uuid.UUID, *, now: datetime.datetime | None = None) -> bool:
+    """Anonymise the case if it is still due, read again under a lock: a case reopened (or
+    handled by another run) since the list was read stays as it is. True once anonymised."""
+    with transaction.atomic():
+        due = cases_due_for_anonymisation(now).select_for_update().filter(pk=case_id).first()
+        if due is None:
+            return False
+        case_anonymise(due)
+    return True
+
+
 @dataclass(frozen=True)
 class RetentionRun:
     anonymised: int
@@ -278,16 +289,13 @@ def retention_apply(*, now: datetime.datetime | None = None) -> RetentionRun:
     requests closed without a case that are past their time."""
     done, failed = 0, []
     for case_id in list(cases_due_for_anonymisation(now).values_list("pk", flat=True)):
-        case = cases_due_for_anonymisation(now).filter(pk=case_id).select_related("person").first()
-        if case is None:  # handled meanwhile by another run
-            continue
         try:
-            case_anonymise(case)
+            anonymised = case_anonymise_if_due(case_id, now=now)
         except Exception:  # one bad case must not keep the others past their time
             logger.exception("victims retention: case %s could not be anonymised", case_id)
             failed.append(case_id)
             continue
-        done += 1
+        done += anonymised
     removed = intake_requests_expired_delete()
     logger.info("victims retention: %s cases anonymised, %s closed requests removed", done, removed)
     return RetentionRun(anonymised=done, failed=failed, requests_removed=removed)
