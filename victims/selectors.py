@@ -23,14 +23,18 @@ from django.utils import timezone
 
 from curim.accounts.models import User
 from curim.accounts.roles import Role, user_has_role
+from curim.areas.models import Area
 from victims.models import (
     AccessLog,
     Assignment,
     BreakGlass,
     Case,
     IntakeRequest,
+    OffenceType,
     Person,
+    ReferralOutcome,
     Service,
+    SupportKind,
 )
 
 UNIT_ROLES = (Role.VSU_STAFF, Role.VSU_SUPERVISOR)
@@ -234,15 +238,42 @@ SELECT 'total', '', count(*) FROM c
 
 
 def _suppress(counts: dict[str, int], k: int, *, total_shown: bool) -> list[Cell]:
-    """Primary suppression below k. Then, while the total is shown, the hidden cells' sum is
-    known (the total minus the rest): more cells are hidden, smallest first, until that sum
-    reaches 2k, so that no hidden cell's value follows from the sum and the rule."""
+    """Every count below k is hidden, 0 included (so that a listed cell does not say "at least
+    one"; `counts` holds every key of the dimension). While the total is shown, the hidden
+    cells' sum S is known too (the total minus the rest), and so is the rule: the others are
+    hidden smallest first, equal counts together, so each hidden cell is below the smallest
+    shown count m. More cells are hidden until S is at least 2k and S ≤ (n − 1)(m − 1) for
+    the n hidden cells: then, from S and the bounds 0 ≤ cell ≤ m − 1, any hidden cell may still
+    be 0, and none below k is pinned down (`tests/victims/test_suppression_attack.py` tries
+    every small table as an attacker who knows the rule). Hidden cells that are all 0 need no
+    others hidden: a 0 is nobody."""
     hidden = {key for key, n in counts.items() if n < k}
-    if total_shown and hidden:
-        shown = sorted((n, key) for key, n in counts.items() if key not in hidden)
-        while shown and sum(counts[key] for key in hidden) < 2 * k:
-            hidden.add(shown.pop(0)[1])
+    if total_shown and any(counts[key] for key in hidden):
+        shown = sorted({counts[key] for key in counts if key not in hidden})
+
+        def protected() -> bool:
+            total = sum(counts[key] for key in hidden)
+            if total < 2 * k:
+                return False
+            return not shown or total <= (len(hidden) - 1) * (shown[0] - 1)
+
+        while shown and not protected():
+            smallest = shown.pop(0)
+            hidden |= {key for key, n in counts.items() if n == smallest}
     return [Cell(key, None if key in hidden else n) for key, n in sorted(counts.items())]
+
+
+def _dimensions(year: int) -> dict[str, dict[str, int]]:
+    """Every key of each dimension at 0, so that a count's cell is listed whatever it is (a
+    cell listed only when it holds a case would say "at least one" of a hidden cell)."""
+    districts = Area.objects.filter(level=Area.Level.DISTRICT).values_list("code", flat=True)
+    return {
+        "month": {f"{year}-{month:02d}": 0 for month in range(1, 13)},
+        "offence": dict.fromkeys(OffenceType.values, 0),
+        "district": dict.fromkeys(["", *districts], 0),
+        "support": dict.fromkeys(SupportKind.values, 0),
+        "outcome": dict.fromkeys((o for o in ReferralOutcome.values if o), 0),
+    }
 
 
 def victim_support_statistics(*, year: int) -> VictimSupportStatistics:
@@ -257,7 +288,7 @@ def victim_support_statistics(*, year: int) -> VictimSupportStatistics:
     with connection.cursor() as cursor:
         cursor.execute(_COUNTS, {"since": date(year, 1, 1), "until": date(year, 12, 31)})
         rows = cursor.fetchall()
-    groups: dict[str, dict[str, int]] = {}
+    groups = _dimensions(year)
     for dimension, key, count in rows:
         groups.setdefault(dimension, {})[key] = count
     total = groups.pop("total")[""]  # the query always gives the total, 0 for an empty year
