@@ -49,7 +49,7 @@ from curim.reports.statistics import (
 )
 from interventions.selectors import InterventionHeadline, intervention_headlines
 from surveys.selectors import ChangeFilter, changes_visible_to, estimates_visible_to
-from victims.selectors import victim_support_statistics
+from victims.selectors import victim_support_latest_year, victim_support_statistics
 
 MONTH_FORMAT = "%Y-%m"
 FIRST_YEAR = 2000
@@ -397,10 +397,15 @@ def indicator_changes_table(changes: Sequence[IndicatorChange]) -> Table:
 
 
 def victim_support_table(year: int) -> Table:
-    """The unit's statistics of one year, as `victim_support_statistics` gives them: a count
-    below its k is never shown (an empty cell in the CSV)."""
-    stats = victim_support_statistics(year=year)
-    hidden = _("fewer than %(k)d") % {"k": stats.k}
+    """The unit's statistics of one year, as the unit publishes them
+    (`victim_support_statistics`: a completed year's as first published): a count
+    below its k is never shown, nor one from which it could be worked out (an empty cell in
+    the CSV)."""
+    # The current year is not published: the latest completed year up to the one chosen.
+    stats = victim_support_statistics(year=min(year, victim_support_latest_year()))
+    year = stats.year
+    few = _("fewer than %(k)d") % {"k": stats.k}
+    hidden = _("not shown")
     dimensions = [
         ("month", _("Month"), stats.by_month),
         ("offence_type", _("Offence type"), stats.by_offence_type),
@@ -410,7 +415,7 @@ def victim_support_table(year: int) -> Table:
     ]
     head = [Column(_("By")), Column(_("Value")), Column(_("Cases"), numeric=True)]
     rows: list[list[object]] = [
-        [_("All cases"), str(year), hidden if stats.total is None else stats.total]
+        [_("All cases"), str(year), few if stats.total is None else stats.total]
     ]
     csv: list[list[Any]] = [["year", "dimension", "key", "cases"]]
     csv.append([year, "total", "", "" if stats.total is None else stats.total])

@@ -5,17 +5,19 @@ assigned to them, a supervisor every case that is not restricted, and a restrict
 through break-glass access. Superusers and admins hold no special power here: roles are
 checked, never `is_superuser` or Django permissions.
 
-`victim_support_statistics` is the one function other apps may call.
+`victim_support_statistics` and `victim_support_latest_year` are the functions other apps may
+call (a completed year's figures, kept as first published).
 """
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet, TextField
 from django.db.models.functions import Cast
 from django.http import Http404
@@ -32,6 +34,7 @@ from victims.models import (
     IntakeRequest,
     OffenceType,
     Person,
+    PublishedYear,
     ReferralOutcome,
     Service,
     SupportKind,
@@ -245,10 +248,11 @@ def _suppress(counts: dict[str, int], k: int, *, total_shown: bool) -> list[Cell
     shown count m. More cells are hidden until S is at least 2k and S ≤ (n − 1)(m − 1) for
     the n hidden cells: then, from S and the bounds 0 ≤ cell ≤ m − 1, any hidden cell may still
     be 0, and none below k is pinned down (`tests/victims/test_suppression_attack.py` tries
-    every small table as an attacker who knows the rule). Hidden cells that are all 0 need no
-    others hidden: a 0 is nobody."""
+    every small table as an attacker who knows the rule). Hidden zeros take others with them
+    too: were they alone exempt, any cell hidden beside them would say that a hidden cell
+    holds someone."""
     hidden = {key for key, n in counts.items() if n < k}
-    if total_shown and any(counts[key] for key in hidden):
+    if total_shown and hidden:
         shown = sorted({counts[key] for key in counts if key not in hidden})
 
         def protected() -> bool:
@@ -276,7 +280,7 @@ def _dimensions(year: int) -> dict[str, dict[str, int]]:
     }
 
 
-def victim_support_statistics(*, year: int) -> VictimSupportStatistics:
+def victim_support_figures(*, year: int) -> VictimSupportStatistics:
     """Anonymised counts of the cases opened in one calendar year; no count below k.
 
     Whole years only: two overlapping periods of free choice could be subtracted to reveal a
@@ -308,3 +312,55 @@ def victim_support_statistics(*, year: int) -> VictimSupportStatistics:
         by_referral_outcome=cells("outcome", False),
         by_district=cells("district", True),
     )
+
+
+# --- What the council reads ------------------------------------------------------------------
+_DIMENSIONS = (
+    "by_month",
+    "by_offence_type",
+    "by_support_type",
+    "by_referral_outcome",
+    "by_district",
+)
+
+
+def _stored(statistics: VictimSupportStatistics) -> dict[str, Any]:
+    return asdict(statistics)
+
+
+def _read(figures: dict[str, Any]) -> VictimSupportStatistics:
+    cells = {name: [Cell(**cell) for cell in figures[name]] for name in _DIMENSIONS}
+    return VictimSupportStatistics(
+        year=figures["year"], k=figures["k"], total=figures["total"], **cells
+    )
+
+
+def victim_support_latest_year() -> int:
+    """The latest year whose statistics are published: the last completed one."""
+    return timezone.localdate().year - 1
+
+
+def victim_support_statistics(*, year: int) -> VictimSupportStatistics:
+    """The statistics of a completed year as the council reads them: as first published, kept
+    from then on (`PublishedYear`: its first reading is stored, the one write of this module).
+    A change of `VSU_MIN_CELL_SIZE` publishes the year again, with the new k.
+
+    The current year is not published (ValueError): its months still to come are known to be
+    0, which narrows the hidden ones, and two readings a case apart would give that case's
+    month, offence and district by their difference (`victim_support_latest_year`)."""
+    if year > victim_support_latest_year():
+        raise ValueError(f"{year} is not a completed year: its statistics are not published")
+    k = settings.VSU_MIN_CELL_SIZE
+    kept = PublishedYear.objects.filter(year=year, k=k).first()
+    if kept is not None:
+        return _read(kept.figures)
+    statistics = victim_support_figures(year=year)
+    try:
+        with transaction.atomic():
+            PublishedYear.objects.update_or_create(
+                year=year, defaults={"k": k, "figures": _stored(statistics)}
+            )
+    except IntegrityError:  # published meanwhile by another request: theirs stands
+        kept = PublishedYear.objects.get(year=year)
+        return _read(kept.figures)
+    return statistics

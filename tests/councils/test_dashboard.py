@@ -241,6 +241,7 @@ def test_the_number_of_queries_does_not_grow(member_client: Client, council: Cou
     _reports(_plan())
     item = action_item_with(recommendation_adopted(council))
     type(item).objects.filter(pk=item.pk).update(due_on=date(2025, 1, 1))
+    queries()  # the first reading of a completed year's unit statistics stores them
     few = queries()
     _reports(_plan(scale=5))
     for _ in range(3):

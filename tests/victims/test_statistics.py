@@ -5,9 +5,10 @@ import datetime
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import pytest
+from django.utils import timezone
 
 from curim.accounts.models import User
 from curim.areas.models import Area
@@ -17,14 +18,22 @@ from victims.models import (
     ClosureOutcome,
     ConsentScope,
     OffenceType,
+    Person,
+    PublishedYear,
     ReferralOutcome,
     ReferralStatus,
     Service,
     SupportKind,
 )
-from victims.selectors import Cell, VictimSupportStatistics, victim_support_statistics
+from victims.selectors import (
+    Cell,
+    VictimSupportStatistics,
+    victim_support_figures,
+    victim_support_latest_year,
+    victim_support_statistics,
+)
 from victims.services.cases import case_close
-from victims.services.privacy import case_anonymise
+from victims.services.privacy import case_anonymise, person_erase
 from victims.services.support import referral_create, referral_update, session_record
 
 pytestmark = pytest.mark.django_db
@@ -148,14 +157,14 @@ def test_the_independent_counts_are_what_the_cases_were_made_to_be(made: Made) -
 def test_the_total_counts_every_case_of_the_year_anonymised_or_not(made: Made) -> None:
     anonymised = Case.objects.filter(intake_date__year=YEAR, anonymised_at__isnull=False)
     assert anonymised.count() == 2
-    stats = victim_support_statistics(year=YEAR)
+    stats = victim_support_figures(year=YEAR)
     assert (stats.year, stats.k, stats.total) == (YEAR, 5, len(made.of_year(YEAR)))
 
 
 def test_small_cells_take_others_with_them_until_their_sum_reveals_nothing(made: Made) -> None:
     # Months 8/5/2, offences 7/6/2, districts 11/2/2: hiding the small cells, then the smallest
     # others, never reaches a hidden sum of 2k = 10 before the last cell, so all are hidden.
-    stats = victim_support_statistics(year=YEAR)
+    stats = victim_support_figures(year=YEAR)
     assert stats.total == 15
     for cells in (stats.by_month, stats.by_offence_type, stats.by_district):
         assert cells
@@ -179,8 +188,10 @@ def test_small_cells_take_others_with_them_until_their_sum_reveals_nothing(made:
         ({"a": 7, "b": 6, "c": 4, "d": 30}, {"d"}),
         # An outside review's case: hiding 4 and one 6 (by key) beside the other 6 gave both.
         ({"01": 10, "03": 6, "05": 6, "07": 4}, {"01"}),
-        # Hidden zeros need nothing more hidden: a 0 is nobody.
-        ({"a": 0, "b": 0, "c": 12}, {"c"}),
+        # Hidden zeros take others with them too: were they exempt, a cell hidden beside
+        # them would say that a hidden cell holds someone. Here, the 12 is the total.
+        ({"a": 0, "b": 0, "c": 12}, set()),
+        ({"a": 0, "b": 0, "c": 12, "d": 30}, {"d"}),
     ],
 )
 def test_hidden_cells_always_sum_to_at_least_2k(counts: dict[str, int], shown: set[str]) -> None:
@@ -194,7 +205,7 @@ def test_hidden_cells_always_sum_to_at_least_2k(counts: dict[str, int], shown: s
 
 
 def test_support_types_and_referral_outcomes_count_cases_not_sessions(made: Made) -> None:
-    stats = victim_support_statistics(year=YEAR)
+    stats = victim_support_figures(year=YEAR)
     # These do not add up to the total, so a lone small cell reveals nothing: no second one.
     # Every kind and outcome is listed, those without a case too (hidden, as below k).
     assert _cells(stats.by_support_type) == {
@@ -213,7 +224,7 @@ def test_support_types_and_referral_outcomes_count_cases_not_sessions(made: Made
 
 
 def test_a_year_with_fewer_than_k_cases_shows_no_number_at_all(made: Made) -> None:
-    stats = victim_support_statistics(year=YEAR - 1)
+    stats = victim_support_figures(year=YEAR - 1)
     assert len(made.of_year(YEAR - 1)) == 3
     assert stats.total is None
     everything = (
@@ -228,7 +239,7 @@ def test_a_year_with_fewer_than_k_cases_shows_no_number_at_all(made: Made) -> No
 
 
 def test_a_year_without_cases_lists_every_cell_hidden(made: Made) -> None:
-    stats = victim_support_statistics(year=2000)
+    stats = victim_support_figures(year=2000)
     assert stats.total is None
     assert [cell.key for cell in stats.by_month] == [f"2000-{m:02d}" for m in range(1, 13)]
     assert {cell.key for cell in stats.by_offence_type} == set(OffenceType.values)
@@ -240,7 +251,7 @@ def test_a_year_without_cases_lists_every_cell_hidden(made: Made) -> None:
 
 
 def test_the_statistics_carry_no_ids_or_names(made: Made) -> None:
-    stats = victim_support_statistics(year=YEAR)
+    stats = victim_support_figures(year=YEAR)
     assert {f.name for f in dataclasses.fields(VictimSupportStatistics)} == {
         "year",
         "k",
@@ -271,6 +282,39 @@ def test_a_year_runs_from_the_first_of_january_to_the_last_of_december_and_k_cas
         case_create(by=worker, intake_date=datetime.date(year, month, day))
     for outside in (datetime.date(year - 1, 12, 31), datetime.date(year + 1, 1, 1)):
         case_create(by=worker, intake_date=outside)
-    stats = victim_support_statistics(year=year)
+    stats = victim_support_figures(year=year)
     # Exactly k cases: the total is shown, not suppressed.
     assert (stats.k, stats.total) == (5, len(inside))
+
+
+def test_a_completed_year_is_kept_as_first_published(
+    made: Made, worker: User, supervisor: User
+) -> None:
+    # Two publications of one year a case apart would give, by their difference, that case's
+    # month, offence type and district: an erasure must not show in a year already read.
+    first = victim_support_statistics(year=YEAR)
+    assert first == victim_support_figures(year=YEAR)
+    case = next(c for c in made.of_year(YEAR) if c.person is not None)
+    person = Person.objects.get(cases=case)
+    person_erase(person=person, by=supervisor, reason="The person asked to be erased in writing.")
+    assert first.total is not None
+    assert victim_support_figures(year=YEAR).total == first.total - 1  # the cases changed
+    assert victim_support_statistics(year=YEAR) == first  # what was published did not
+    assert PublishedYear.objects.get(year=YEAR).k == first.k
+
+
+def test_a_new_k_publishes_a_completed_year_again(made: Made, settings: Any) -> None:
+    first = victim_support_statistics(year=YEAR)
+    settings.VSU_MIN_CELL_SIZE = 7
+    again = victim_support_statistics(year=YEAR)
+    assert (first.k, again.k) == (5, 7)
+    assert again == victim_support_figures(year=YEAR)
+    assert PublishedYear.objects.get().k == 7
+
+
+def test_the_current_year_is_not_published(made: Made) -> None:
+    this_year = timezone.localdate().year
+    assert victim_support_latest_year() == this_year - 1
+    with pytest.raises(ValueError, match="not a completed year"):
+        victim_support_statistics(year=this_year)
+    assert not PublishedYear.objects.exists()

@@ -17,6 +17,7 @@ from victims.models.choices import (
     SupportKind,
 )
 from victims.models.intake import IntakeRequest
+from victims.models.statistics import PublishedYear
 from victims.models.support import (
     Consent,
     ConsentText,
@@ -42,6 +43,7 @@ __all__ = [
     "OffenceType",
     "Person",
     "Profession",
+    "PublishedYear",
     "Referral",
     "ReferralOutcome",
     "ReferralStatus",
