@@ -1,4 +1,5 @@
-"""Invented demo data for the unit: a directory of services and a year of cases."""
+"""Invented demo data for the unit: a directory of services and two years of cases (the
+council reads the statistics of completed years only)."""
 
 import datetime
 import random
@@ -51,7 +52,7 @@ DEMO_SERVICES = [
 ]
 
 
-def victims_demo_load(*, staff: User, supervisor: User, count: int = 40) -> int:
+def victims_demo_load(*, staff: User, supervisor: User, count: int = 80) -> int:
     """Only on an empty case table, so running it twice changes nothing."""
     with transaction.atomic():
         for name_en, name_el, kind in DEMO_SERVICES:
@@ -65,7 +66,7 @@ def victims_demo_load(*, staff: User, supervisor: User, count: int = 40) -> int:
         services = list(Service.objects.all())
         today = timezone.localdate()
         for n in range(count):
-            intake = today - datetime.timedelta(days=rng.randint(3, 360))
+            intake = today - datetime.timedelta(days=rng.randint(3, 720))
             worker = staff if n % 3 else supervisor
             case = case_services.case_open(
                 by=worker,
