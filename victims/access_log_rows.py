@@ -17,7 +17,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.translation import gettext as _
 
-from victims.audit import access_log_reason
+from victims.audit import reason_read
 from victims.models import (
     AccessLog,
     Case,
@@ -263,7 +263,7 @@ def access_log_rows(entries: Iterable[AccessLog]) -> list[AccessLogRow]:
             AccessLogRow(
                 entry=entry,
                 description=_describe(entry.detail, found),
-                why=access_log_reason(entry),
+                why=reason_read(entry),
                 case_references=named,
                 cases_more=len(entry.cases) - len(named),
             )

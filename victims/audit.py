@@ -34,9 +34,11 @@ def access_log_write(
     )
 
 
-def access_log_reason(entry: AccessLog) -> str | None:
-    """The reason of an entry from `access_log_visible_to`, or None when it cannot be read."""
-    token = getattr(entry, "reason_token", None)
+def reason_read(row: object) -> str | None:
+    """The reason of a row read with its stored token (`reason_token`: the access log's entries
+    from `access_log_visible_to`, break-glass accesses from `break_glass_unreviewed`), or None
+    when it cannot be read."""
+    token = getattr(row, "reason_token", None)
     if not isinstance(token, str):
         return None
     try:

@@ -317,9 +317,9 @@ def test_a_session_of_the_year_1_is_refused_and_the_case_page_still_opens(
     assert client.get(reverse("victims:case", args=[case.pk])).status_code == 200
 
 
-def test_a_session_before_the_case_s_intake_is_refused(worker: User) -> None:
+def test_a_session_more_than_a_day_before_the_case_s_intake_is_refused(worker: User) -> None:
     case = case_create(by=worker, intake_date=datetime.date(2026, 3, 10))
-    day_before = timezone.make_aware(datetime.datetime(2026, 3, 9, 23, 59))
+    day_before = timezone.make_aware(datetime.datetime(2026, 3, 8, 23, 59))
     with pytest.raises(ValidationError) as refused:
         support.session_record(
             case=case,
@@ -329,15 +329,15 @@ def test_a_session_before_the_case_s_intake_is_refused(worker: User) -> None:
             held_at=day_before,
             duration_minutes=5,
         )
-    assert "predate" in refused.value.message_dict["held_at"][0]
+    assert "a day before" in refused.value.message_dict["held_at"][0]
     assert not SupportSession.objects.exists()
-    at_intake = timezone.make_aware(datetime.datetime(2026, 3, 10, 0, 0))
+    first_call = timezone.make_aware(datetime.datetime(2026, 3, 9, 0, 0))  # the day before
     support.session_record(
         case=case,
         by=worker,
         kind=SupportKind.LEGAL,
         channel="in_person",
-        held_at=at_intake,
+        held_at=first_call,
         duration_minutes=5,
     )
 

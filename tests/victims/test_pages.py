@@ -531,6 +531,30 @@ def test_an_unreadable_reason_shows_as_such_and_the_access_log_still_opens() -> 
     assert "Not for this unit: a tax question." in body
 
 
+def test_an_unreadable_break_glass_reason_shows_as_such_and_the_dashboard_still_opens() -> None:
+    staff = member()
+    supervisor, reviewer = member(Role.VSU_SUPERVISOR), member(Role.VSU_SUPERVISOR)
+    readable, planted = case_create(staff, restricted=True), case_create(staff, restricted=True)
+    client = verified_client(supervisor)
+    for case in (readable, planted):
+        client.post(
+            reverse("victims:break_glass", args=[case.pk]),
+            {"reason": "The assigned worker is ill and the person called in distress."},
+        )
+    with connection.cursor() as cursor:  # a value no key opens, as tampered
+        cursor.execute(
+            "UPDATE victims_breakglass SET reason = 'garbage' WHERE case_id = %s", [planted.pk]
+        )
+
+    response = verified_client(reviewer).get(reverse("victims:dashboard"))
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert planted.reference in body
+    assert "unreadable" in body
+    assert "The assigned worker is ill and the person called in distress." in body
+
+
 def test_the_erase_and_break_glass_pages_log_what_they_show() -> None:
     staff = member()
     supervisor = member(Role.VSU_SUPERVISOR)

@@ -122,8 +122,11 @@ def session_record(
     session.full_clean()
     if held_at > timezone.now() + datetime.timedelta(minutes=5):
         raise ValidationError({"held_at": _("A session is recorded once it has taken place.")})
-    if held_at < _intake_start(case):
-        raise ValidationError({"held_at": _("A session cannot predate the case's intake.")})
+    # The first contact may come the day before the case is opened (a call at midnight).
+    if held_at < _intake_start(case) - datetime.timedelta(days=1):
+        raise ValidationError(
+            {"held_at": _("A session cannot be held more than a day before the case's intake.")}
+        )
     if channel != Channel.IN_PERSON:
         consent = consent_active(case=case, scope=ConsentScope.CONTACT, channel=channel, at=held_at)
         if consent is None:

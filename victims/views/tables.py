@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 
 from curim.core.templatetags.components import Column
 from victims.access_log_rows import AccessLogRow
+from victims.audit import reason_read
 from victims.models import BreakGlass, Case, Consent, IntakeRequest, Referral, Service
 
 Row = list[object]
@@ -47,6 +48,11 @@ def tag(text: object, colour: str = "") -> SafeString:
 
 def link(href: str, text: object) -> SafeString:
     return format_html('<a class="govuk-link" href="{}">{}</a>', href, text)
+
+
+def _reason_shown(reason: str | None) -> object:
+    """A reason as read (`victims.audit.reason_read`), or "unreadable" when no key opens it."""
+    return format_html("<em>{}</em>", _("unreadable")) if reason is None else reason
 
 
 def _post_button(request: HttpRequest, action: str, text: str) -> SafeString:
@@ -178,9 +184,7 @@ def log_table(rows: Iterable[AccessLogRow]) -> Table:
             case = f"{count}: {named}" if named else count
             if named and row.cases_more:
                 case = f"{case} …"
-        why: object = row.why
-        if row.why is None:
-            why = format_html("<em>{}</em>", _("unreadable"))
+        why = _reason_shown(row.why)
         table.append(
             [
                 when(entry.at),
@@ -232,7 +236,7 @@ def break_glass_table(request: HttpRequest, unreviewed: Iterable[BreakGlass]) ->
                 when(glass.opened_at),
                 format_html('<span class="curim-break-anywhere">{}</span>', glass.user.email),
                 glass.case.reference,
-                glass.reason,
+                _reason_shown(reason_read(glass)),
                 review,
             ]
         )
