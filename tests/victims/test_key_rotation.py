@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from cryptography.fernet import Fernet, InvalidToken
 from django.apps import apps
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 from pytest_django.fixtures import Settings as SettingsWrapper
 
@@ -247,3 +247,34 @@ def test_a_rotated_file_is_written_beside_the_old_one_and_replaces_it_whole(
     path = _file(written, document_root)
     assert Fernet(written.key_b.encode()).decrypt(path.read_bytes()) == CONTENT
     assert sorted(p.name for p in path.parent.iterdir()) == [path.name]
+
+
+@pytest.mark.django_db
+def test_a_value_no_key_opens_is_named_and_the_rest_is_rotated_all_the_same(
+    written: Written, settings: SettingsWrapper, document_root: Path
+) -> None:
+    # Tampered, or written under a key since dropped: it must neither stop the run half-way
+    # (the models after it never rotated) nor let the run pass as if everything were done.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE victims_supportsession SET notes = 'garbage' WHERE id = %s",
+            [written.session.pk],
+        )
+    _file(written, document_root).write_bytes(b"not a token")
+    settings.ENCRYPTION_KEYS = [written.key_b, written.key_a]
+    errors = io.StringIO()
+
+    with pytest.raises(CommandError, match="2 values or files could not be re-encrypted"):
+        call_command("encryption_rotate", stdout=io.StringIO(), stderr=errors)
+
+    assert f"victims_supportsession row {written.session.pk}" in errors.getvalue()
+    assert str(written.document.file.name) in errors.getvalue()
+    assert NOTES not in errors.getvalue()
+    settings.ENCRYPTION_KEYS = [written.key_b]  # the others were rotated
+    assert Person.objects.get(pk=written.case.person_id).full_name == NAME
+    assert AccessLog.objects.get(pk=written.glass_log.pk).reason == REASON
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT notes FROM victims_supportsession WHERE id = %s", [written.session.pk]
+        )
+        assert cursor.fetchone() == ("garbage",)
