@@ -10,14 +10,19 @@ from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 
 class InMemoryDocumentHandler(FileUploadHandler):
     """Keeps the upload in memory (Django's default spills files over 2.5 MB into a plaintext
-    temporary file) and stops reading past VSU_DOCUMENT_MAX_BYTES."""
+    temporary file) and stops reading past VSU_DOCUMENT_MAX_BYTES, counted over all the files
+    of the request (the form takes one: a hundred files of the limit each would otherwise all
+    be held in memory)."""
+
+    received = 0
 
     def new_file(self, *args: Any, **kwargs: Any) -> None:
         super().new_file(*args, **kwargs)
         self.buffer = io.BytesIO()
 
     def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes | None:
-        if start + len(raw_data) > settings.VSU_DOCUMENT_MAX_BYTES:
+        self.received += len(raw_data)
+        if self.received > settings.VSU_DOCUMENT_MAX_BYTES:
             self.request.vsu_upload_too_large = True  # type: ignore[union-attr]
             raise SkipFile
         self.buffer.write(raw_data)

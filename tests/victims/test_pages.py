@@ -9,10 +9,12 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from curim.accounts.roles import Role
+from tests.factories import user_with_role
 from tests.victims.clients import case_create, member, service_create, verified_client
 from victims.models import (
     AccessLog,
@@ -263,6 +265,37 @@ def test_an_oversized_or_empty_document_is_refused(settings: Any) -> None:
             {"title": "Big", "file": SimpleUploadedFile("a.txt", content)},
         )
         assert response.status_code == 400
+    assert not Document.objects.exists()
+
+
+def test_the_document_limit_counts_every_file_of_the_request(settings: Any) -> None:
+    # The form takes one file: several, each under the limit, are not all held in memory.
+    settings.VSU_DOCUMENT_MAX_BYTES = 10
+    staff = member()
+    case = case_create(staff)
+    response = verified_client(staff).post(
+        reverse("victims:document_new", args=[case.pk]),
+        {
+            "title": "Two",
+            "file": SimpleUploadedFile("a.txt", b"x" * 6),
+            "other": SimpleUploadedFile("b.txt", b"y" * 6),
+        },
+    )
+    assert response.status_code == 400
+    assert "larger than" in str(response.context["form"].errors["file"])
+    assert not Document.objects.exists()
+
+
+def test_an_outsider_s_upload_meets_the_role_check_before_the_token_check() -> None:
+    # The token check reads the body (the files, into memory): an outsider is refused first.
+    case = case_create(member())
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user_with_role(Role.CITIZEN))
+    response = client.post(
+        reverse("victims:document_new", args=[case.pk]),
+        {"title": "x", "file": SimpleUploadedFile("a.txt", b"x")},
+    )
+    assert response.status_code == 404
     assert not Document.objects.exists()
 
 

@@ -121,8 +121,8 @@ def document_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     return cast(HttpResponse, _document_new(request, case_id=case_id))
 
 
+@unit_page  # first: an outsider's body is never read (the token check reads it)
 @csrf_protect
-@unit_page
 def _document_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     case = case_for_page(request, case_id, "document form")
     form = DocumentForm(request.POST or None, request.FILES or None)
