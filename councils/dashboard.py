@@ -396,13 +396,18 @@ def indicator_changes_table(changes: Sequence[IndicatorChange]) -> Table:
 # --- 4. The Victim Support Unit's anonymised statistics ----------------------------------------
 
 
+def victim_support_year(year: int) -> int:
+    """The year whose unit statistics the dashboard shows for `year`: the latest completed year
+    up to it (the current year is not published)."""
+    return min(year, victim_support_latest_year())
+
+
 def victim_support_table(year: int) -> Table:
     """The unit's statistics of one year, as the unit publishes them
     (`victim_support_statistics`: a completed year's as first published): a count
     below its k is never shown, nor one from which it could be worked out (an empty cell in
     the CSV)."""
-    # The current year is not published: the latest completed year up to the one chosen.
-    stats = victim_support_statistics(year=min(year, victim_support_latest_year()))
+    stats = victim_support_statistics(year=victim_support_year(year))
     year = stats.year
     few = _("fewer than %(k)d") % {"k": stats.k}
     hidden = _("not shown")

@@ -69,7 +69,7 @@ def evidence_figures(*, council: Council, today: date) -> dict[str, Any]:
         "version": FIGURES_VERSION,
         "first_month": f"{first:{MONTH}}",
         "last_month": f"{last:{MONTH}}",
-        "year": which.year,
+        "year": board.victim_support_year(which.year),  # the unit's statistics' year
         "tables": {name: _rows(table) for name, table in tables.items()},
     }
     found["indicators"] = {
@@ -183,7 +183,7 @@ def _place_names() -> dict[str, str]:
 def _cell(column: str, value: Any, names: dict[str, str], table: str) -> str:
     """A stored value as the pack shows it; `names` maps codes (places, indicators) to names."""
     if value == "" or value is None:
-        return "—" if column != "cases" else _("hidden (small number)")
+        return "—" if column != "cases" else _("not shown")
     if column == "dimension":
         return str(_DIMENSIONS.get(str(value), value))
     if column == "group":

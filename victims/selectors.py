@@ -17,7 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet, TextField
 from django.db.models.functions import Cast
 from django.http import Http404
@@ -361,13 +361,14 @@ def victim_support_statistics(*, year: int) -> VictimSupportStatistics:
     kept = PublishedYear.objects.filter(year=year, k=k).first()
     if kept is not None:
         return _read(kept.figures)
-    statistics = victim_support_figures(year=year)
-    try:
-        with transaction.atomic():
-            PublishedYear.objects.update_or_create(
-                year=year, defaults={"k": k, "figures": _stored(statistics)}
-            )
-    except IntegrityError:  # published meanwhile by another request: theirs stands
-        kept = PublishedYear.objects.get(year=year)
-        return _read(kept.figures)
-    return statistics
+    figures = _stored(victim_support_figures(year=year))
+    with transaction.atomic():
+        # Two first readers at once: the one that stores first is the publication; the
+        # other reads it (get_or_create meets the unique year and reads the row it lost to).
+        row, created = PublishedYear.objects.select_for_update().get_or_create(
+            year=year, defaults={"k": k, "figures": figures}
+        )
+        if not created and row.k != k:  # published with another k: published again
+            row.k, row.figures = k, figures
+            row.save(update_fields=["k", "figures"])
+    return _read(row.figures)

@@ -110,6 +110,7 @@ def council_dashboard(request: HttpRequest) -> HttpResponse:
         "tables": tables,
         "chart": chart,
         "panels": panels,
+        "victims_year": board.victim_support_year(which.year),
     }
     return render(request, TEMPLATE, context)
 

@@ -262,3 +262,15 @@ def test_in_greek_with_greek_numbers(member_client: Client) -> None:
     z = (9 - 3) / math.sqrt(12)
     assert f"{z:.2f}".replace(".", ",") in page  # 1,73
     assert "3,00" in page  # the rate ratio
+
+
+def test_the_unit_s_statistics_name_the_completed_year_they_show(member_client: Client) -> None:
+    # The current year is not published: the section shows, and names, the year before.
+    this_year = timezone.localdate().year
+    page = member_client.get(URL, {"year": this_year}).content.decode()
+    assert f"Victim Support Unit, {this_year - 1}" in page
+    assert f"Victim Support Unit, {this_year}<" not in page
+    csv_rows = member_client.get(
+        "/council/dashboard/victim-support.csv", {"year": this_year}
+    ).content.decode()
+    assert f"{this_year - 1},total," in csv_rows

@@ -19,7 +19,9 @@ from victims.models import (
     AccessLog,
     Case,
     CaseStatusChange,
+    Channel,
     ClosureOutcome,
+    ConsentScope,
     IntakeRequest,
     Person,
     Service,
@@ -360,3 +362,30 @@ def test_an_intake_date_before_1900_is_refused(worker: User, intake: str) -> Non
     assert "1900" in str(response.context["case_form"].errors["intake_date"])
     assert not Case.objects.exists()
     assert not Person.objects.exists()
+
+
+def test_a_consent_more_than_a_day_before_the_case_s_intake_is_refused(worker: User) -> None:
+    # Backdated, it would make earlier contacts look allowed; the first call may come the day
+    # before the case is opened, and the consent to call back with it.
+    case = case_create(by=worker, intake_date=datetime.date(2026, 3, 10))
+    with pytest.raises(ValidationError) as refused:
+        support.consent_record(
+            case=case,
+            by=worker,
+            scope=ConsentScope.CONTACT,
+            channel=Channel.PHONE,
+            given_at=timezone.make_aware(datetime.datetime(2026, 3, 8, 23, 59)),
+        )
+    assert "a day before" in refused.value.message_dict["given_at"][0]
+    first_call = timezone.make_aware(datetime.datetime(2026, 3, 9, 23, 30))
+    support.consent_record(
+        case=case, by=worker, scope=ConsentScope.CONTACT, channel=Channel.PHONE, given_at=first_call
+    )
+    support.session_record(
+        case=case,
+        by=worker,
+        kind=SupportKind.LEGAL,
+        channel=Channel.PHONE,
+        held_at=first_call + datetime.timedelta(minutes=5),
+        duration_minutes=20,
+    )

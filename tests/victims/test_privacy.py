@@ -262,7 +262,9 @@ def test_a_case_reopened_after_the_run_listed_it_is_not_anonymised(
     full: Full, worker: User, settings: SettingsWrapper, django_capture_on_commit_callbacks: Any
 ) -> None:
     # The run lists the cases due, then anonymises each in its own transaction: a worker may
-    # reopen one in between. Read again under a lock, it is no longer due and stays whole.
+    # reopen one in between. Read again when its turn comes, it is no longer due and stays
+    # whole. (The lock taken with that reading, which makes a reopening at the same moment
+    # wait, is not what this test can show.)
     _age(full.case, settings.VSU_RETENTION_DAYS + 1)
     listed = full.case.pk
     case_reopen(case=full.case, by=worker, note="The person called again.")

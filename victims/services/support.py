@@ -176,9 +176,12 @@ def consent_record(
     given_at = given_at or timezone.now()
     if given_at > timezone.now() + datetime.timedelta(minutes=5):
         raise ValidationError({"given_at": _("Consent cannot be given in the future.")})
-    if given_at < _intake_start(case):
-        # A backdated consent could make earlier contacts look allowed.
-        raise ValidationError({"given_at": _("Consent cannot predate the case's intake.")})
+    if given_at < _intake_start(case) - datetime.timedelta(days=1):
+        # A backdated consent could make earlier contacts look allowed; the first call may
+        # come the day before the case is opened (at midnight), as a session may.
+        raise ValidationError(
+            {"given_at": _("Consent cannot be given more than a day before the case's intake.")}
+        )
     if consent_active(case=case, scope=scope, service=service, channel=channel) is not None:
         raise ValidationError({"scope": _("This consent is already recorded and active.")})
     consent = Consent(
