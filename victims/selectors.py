@@ -322,24 +322,12 @@ def victim_support_figures(*, year: int) -> VictimSupportStatistics:
 
 
 # --- What the council reads ------------------------------------------------------------------
-_DIMENSIONS = (
-    "by_month",
-    "by_offence_type",
-    "by_support_type",
-    "by_referral_outcome",
-    "by_district",
-)
-
-
-def _stored(statistics: VictimSupportStatistics) -> dict[str, Any]:
-    return asdict(statistics)
-
-
 def _read(figures: dict[str, Any]) -> VictimSupportStatistics:
-    cells = {name: [Cell(**cell) for cell in figures[name]] for name in _DIMENSIONS}
-    return VictimSupportStatistics(
-        year=figures["year"], k=figures["k"], total=figures["total"], **cells
-    )
+    """Statistics stored as `asdict` gave them: the dimensions' cells made cells again."""
+    cells = {
+        name: [Cell(**cell) for cell in figures[name]] for name in figures if name.startswith("by_")
+    }
+    return VictimSupportStatistics(**{**figures, **cells})
 
 
 def victim_support_latest_year() -> int:
@@ -361,7 +349,7 @@ def victim_support_statistics(*, year: int) -> VictimSupportStatistics:
     kept = PublishedYear.objects.filter(year=year, k=k).first()
     if kept is not None:
         return _read(kept.figures)
-    figures = _stored(victim_support_figures(year=year))
+    figures = asdict(victim_support_figures(year=year))
     with transaction.atomic():
         # Two first readers at once: the one that stores first is the publication; the
         # other reads it (get_or_create meets the unique year and reads the row it lost to).

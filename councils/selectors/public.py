@@ -420,12 +420,12 @@ def _wave_code(row: Mapping[str, Any], field: str) -> str | None:
 def _evidence(row: dict[str, Any]) -> PublicEvidence:
     # A draft wave is nobody's but the staff's (the public reads open waves and published
     # results): an item may cite it, the public does not read its code or title.
-    status = row["evidence_survey__status"]
-    wave = status is not None and wave_known_to_public(status)
+    code = _wave_code(row, "evidence_survey")
+    wave = code is not None
     return PublicEvidence(
         report_filter=dict(row["evidence_report_filter"] or {}),
         area_code=row["evidence_area__code"],
-        survey_code=row["evidence_survey__code"] if wave else None,
+        survey_code=code,
         survey_title_en=(row["evidence_survey__title_en"] or "") if wave else "",
         survey_title_el=(row["evidence_survey__title_el"] or "") if wave else "",
         indicator_name_en=(row["evidence_indicator__name_en"] or "") if wave else "",

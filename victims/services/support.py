@@ -92,10 +92,12 @@ def _safe_contact_respected(case: Case, channel: str, held_at: datetime.datetime
             )
 
 
-def _intake_start(case: Case) -> datetime.datetime:
-    """The first instant of the case's intake day. Compared as instants, a time of any year is
-    never converted (a year 1 would overflow)."""
-    return timezone.make_aware(datetime.datetime.combine(case.intake_date, datetime.time.min))
+def _earliest_contact(case: Case) -> datetime.datetime:
+    """The earliest a session or a consent of the case may be: the first instant of the day
+    before its intake (the first call may come at midnight, before the case is opened).
+    Compared as instants, a time of any year is never converted (a year 1 would overflow)."""
+    day_before = case.intake_date - datetime.timedelta(days=1)
+    return timezone.make_aware(datetime.datetime.combine(day_before, datetime.time.min))
 
 
 def session_record(
@@ -122,8 +124,7 @@ def session_record(
     session.full_clean()
     if held_at > timezone.now() + datetime.timedelta(minutes=5):
         raise ValidationError({"held_at": _("A session is recorded once it has taken place.")})
-    # The first contact may come the day before the case is opened (a call at midnight).
-    if held_at < _intake_start(case) - datetime.timedelta(days=1):
+    if held_at < _earliest_contact(case):
         raise ValidationError(
             {"held_at": _("A session cannot be held more than a day before the case's intake.")}
         )
@@ -176,9 +177,8 @@ def consent_record(
     given_at = given_at or timezone.now()
     if given_at > timezone.now() + datetime.timedelta(minutes=5):
         raise ValidationError({"given_at": _("Consent cannot be given in the future.")})
-    if given_at < _intake_start(case) - datetime.timedelta(days=1):
-        # A backdated consent could make earlier contacts look allowed; the first call may
-        # come the day before the case is opened (at midnight), as a session may.
+    if given_at < _earliest_contact(case):
+        # A backdated consent could make earlier contacts look allowed.
         raise ValidationError(
             {"given_at": _("Consent cannot be given more than a day before the case's intake.")}
         )
