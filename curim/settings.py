@@ -409,6 +409,9 @@ VSU_DOCUMENT_ROOT = env.path("VSU_DOCUMENT_ROOT", default=BASE_DIR / "private" /
 VSU_DOCUMENT_MAX_BYTES = env.int("VSU_DOCUMENT_MAX_BYTES", default=20 * 1024 * 1024)
 # Closed cases are anonymised this many days after closure by the nightly retention task.
 VSU_RETENTION_DAYS = env.int("VSU_RETENTION_DAYS", default=5 * 365)
+# A citizen's request for contact that nobody answers is removed, with what they wrote, this many
+# days after it came (the intake list says when; the request form says so too).
+VSU_INTAKE_UNANSWERED_DAYS = env.int("VSU_INTAKE_UNANSWERED_DAYS", default=90)
 # A unit member's session ends after this many idle minutes.
 VSU_IDLE_MINUTES = env.int("VSU_IDLE_MINUTES", default=15)
 # How long a supervisor's break-glass access to one case lasts.

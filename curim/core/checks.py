@@ -135,3 +135,26 @@ def disclosure_thresholds_check(app_configs: Any = None, **kwargs: Any) -> list[
                 )
             )
     return problems
+
+
+# The shortest time a citizen's request for contact may wait unanswered before the nightly run
+# removes it: a week, so that a holiday weekend never loses a request nobody could answer yet.
+INTAKE_UNANSWERED_DAYS_FLOOR = 7
+
+
+@register(Tags.security)
+def intake_unanswered_days_check(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """VSU_INTAKE_UNANSWERED_DAYS at INTAKE_UNANSWERED_DAYS_FLOOR at least: below it (0 or less
+    above all), the nightly run would remove requests for help before anyone could answer."""
+    days = settings.VSU_INTAKE_UNANSWERED_DAYS
+    if days >= INTAKE_UNANSWERED_DAYS_FLOOR:
+        return []
+    return [
+        CheckError(
+            f"VSU_INTAKE_UNANSWERED_DAYS is {days}: citizens' requests for contact would be "
+            "removed before the unit could answer them.",
+            hint=f"Set VSU_INTAKE_UNANSWERED_DAYS to {INTAKE_UNANSWERED_DAYS_FLOOR} or more, or "
+            "leave it unset for the default (README, 'Configuration').",
+            id="curim.E005",
+        )
+    ]

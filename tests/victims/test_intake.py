@@ -6,8 +6,12 @@ from typing import Any
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.test import Client
+from django.urls import reverse
+from django.utils import formats, timezone
 
 from curim.accounts.models import User
+from tests.victims.clients import member, verified_client
 from victims.models import (
     AccessLog,
     Case,
@@ -23,6 +27,7 @@ from victims.models import (
     Source,
 )
 from victims.services.intake import intake_open, intake_request_submit
+from victims.services.privacy import retention_apply
 
 pytestmark = pytest.mark.django_db
 
@@ -172,3 +177,53 @@ def test_a_request_is_found_by_its_id_and_only_while_new(worker: User) -> None:
     _open(first, worker)
     with pytest.raises(Http404):
         intake_request_for(worker, first.pk)
+
+
+def _came(request: IntakeRequest, days_ago: float) -> None:
+    then = timezone.now() - datetime.timedelta(days=days_ago)
+    IntakeRequest.objects.filter(pk=request.pk).update(created_at=then)
+
+
+def test_a_request_nobody_answers_goes_after_its_time_and_the_log_says_how_many(
+    worker: User, settings: Any
+) -> None:
+    settings.VSU_INTAKE_UNANSWERED_DAYS = 90
+    unanswered, waiting, opened = _submit(), _submit(), _submit()
+    _open(opened, worker)
+    _came(unanswered, 90.01)
+    _came(opened, 200)
+    _came(waiting, 89.99)
+
+    run = retention_apply()
+
+    assert run.unanswered_removed == 1
+    assert set(IntakeRequest.objects.values_list("pk", flat=True)) == {waiting.pk, opened.pk}
+    (entry,) = AccessLog.objects.filter(action=AccessLog.Action.ERASE)
+    assert (entry.user_id, entry.case_id) == (None, None)
+    assert entry.detail == "1 intake requests unanswered after 90 days removed"
+    assert retention_apply().unanswered_removed == 0  # nothing more, and no empty log row
+    assert AccessLog.objects.filter(action=AccessLog.Action.ERASE).count() == 1
+
+
+def test_a_request_removed_while_its_page_was_open_says_so_when_answered(worker: User) -> None:
+    request = _submit()
+    _came(request, 365)
+    assert retention_apply().unanswered_removed == 1
+    with pytest.raises(ValidationError, match="no longer held"):
+        _open(request, worker)
+    assert not Case.objects.exists()
+    assert not Person.objects.exists()
+
+
+def test_the_intake_list_and_the_form_say_how_long_a_request_is_kept(
+    client: Client, settings: Any
+) -> None:
+    settings.VSU_INTAKE_UNANSWERED_DAYS = 30
+    form = client.get(reverse("victims:support_request")).content.decode()
+    assert "The unit keeps your request until it answers it, and for 30 days at most." in form
+    request = _submit()
+    _came(request, 10)
+    page = verified_client(member()).get(reverse("victims:intake")).content.decode()
+    assert "30 days after it came" in page
+    kept_until = timezone.localdate(timezone.now() + datetime.timedelta(days=20))
+    assert formats.date_format(kept_until, "SHORT_DATE_FORMAT") in page

@@ -1,5 +1,6 @@
 """Citizens' requests to be contacted by the unit, from the help page or after a report."""
 
+import datetime
 import uuid
 
 from django.conf import settings
@@ -41,3 +42,9 @@ class IntakeRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} ({self.state})"
+
+    @property
+    def kept_until(self) -> datetime.datetime:
+        """Unanswered by then, the nightly retention run removes it
+        (victims.services.intake.intake_requests_unanswered_delete)."""
+        return self.created_at + datetime.timedelta(days=settings.VSU_INTAKE_UNANSWERED_DAYS)

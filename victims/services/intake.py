@@ -3,6 +3,7 @@
 import datetime
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -77,6 +78,16 @@ def intake_request_submit(
     return request
 
 
+def _request_new_locked(request: IntakeRequest) -> IntakeRequest:
+    """The request read again under a lock, still waiting for an answer."""
+    locked = IntakeRequest.objects.select_for_update().filter(pk=request.pk).first()
+    if locked is None:  # the nightly run removed it unanswered since the page was read
+        raise ValidationError(_("This request is no longer held: it was removed unanswered."))
+    if locked.state != IntakeRequest.State.NEW:
+        raise ValidationError(_("This request has already been handled."))
+    return locked
+
+
 def intake_open(
     *,
     request: IntakeRequest,
@@ -91,9 +102,7 @@ def intake_open(
     details: dict[str, Any] = request.details
     safe_times = details.get("safe_times", "")
     with transaction.atomic():
-        locked = IntakeRequest.objects.select_for_update().get(pk=request.pk)
-        if locked.state != IntakeRequest.State.NEW:
-            raise ValidationError(_("This request has already been handled."))
+        locked = _request_new_locked(request)
         case = case_open(
             by=by,
             person_fields={
@@ -144,9 +153,7 @@ def intake_decline(*, request: IntakeRequest, by: User, reason: str) -> IntakeRe
         raise ValidationError({"reason": _("Say why no case is opened.")})
     text_lengths_check({"reason": (reason, REASON_MAX)})
     with transaction.atomic():
-        locked = IntakeRequest.objects.select_for_update().get(pk=request.pk)
-        if locked.state != IntakeRequest.State.NEW:
-            raise ValidationError(_("This request has already been handled."))
+        locked = _request_new_locked(request)
         locked.state = IntakeRequest.State.DECLINED
         locked.handled_by = by
         locked.handled_at = timezone.now()
@@ -166,4 +173,29 @@ def intake_requests_expired_delete(*, older_than_days: int = 90) -> int:
     deleted, _unused = IntakeRequest.objects.filter(
         state=IntakeRequest.State.DECLINED, handled_at__lt=cutoff
     ).delete()
+    return deleted
+
+
+def intake_requests_unanswered_delete(*, now: datetime.datetime | None = None) -> int:
+    """Requests nobody answered within VSU_INTAKE_UNANSWERED_DAYS: what the citizen wrote is kept
+    no longer. The access log keeps how many went (nothing of what they held), so that an
+    unanswered request is not a silent one."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=settings.VSU_INTAKE_UNANSWERED_DAYS)
+    with transaction.atomic():
+        # Locked and skipped if a member is opening or closing it right now: it is answered.
+        due = IntakeRequest.objects.select_for_update(skip_locked=True).filter(
+            state=IntakeRequest.State.NEW, created_at__lt=cutoff
+        )
+        deleted, _unused = IntakeRequest.objects.filter(
+            pk__in=list(due.values_list("pk", flat=True))
+        ).delete()
+        if deleted:
+            access_log_write(
+                user=None,
+                action=AccessLog.Action.ERASE,
+                detail=(
+                    f"{deleted} intake requests unanswered after "
+                    f"{settings.VSU_INTAKE_UNANSWERED_DAYS} days removed"
+                ),
+            )
     return deleted

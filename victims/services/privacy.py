@@ -31,7 +31,14 @@ from victims.models import (
     SupportSession,
 )
 from victims.models.limits import REASON_MAX, text_lengths_check
-from victims.services.intake import intake_requests_expired_delete
+from victims.services.document_files import (
+    document_files_delete_on_commit,
+    document_files_orphaned_delete,
+)
+from victims.services.intake import (
+    intake_requests_expired_delete,
+    intake_requests_unanswered_delete,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -188,15 +195,8 @@ def person_export(*, person: Person, by: User) -> bytes:
 
 
 def _documents_delete(documents: QuerySet[Document]) -> None:
-    names = list(documents.values_list("file", flat=True))
-    storage = Document._meta.get_field("file").storage
-
-    def remove() -> None:
-        for name in names:
-            storage.delete(name)
-
     # Files go once the rows are gone for good; a rollback keeps both.
-    transaction.on_commit(remove)
+    document_files_delete_on_commit(documents.values_list("file", flat=True))
 
 
 def person_erase(*, person: Person, by: User, reason: str) -> int:
@@ -281,12 +281,15 @@ class RetentionRun:
     anonymised: int
     failed: list[uuid.UUID]
     requests_removed: int
+    unanswered_removed: int
+    files_removed: int
 
 
 def retention_apply(*, now: datetime.datetime | None = None) -> RetentionRun:
     """Anonymise every case closed longer than VSU_RETENTION_DAYS ago, one transaction each,
     so that a failure leaves the others done and the run can simply run again; then remove the
-    requests closed without a case that are past their time."""
+    requests closed without a case that are past their time, those nobody answered in time, and
+    the document files no document names (victims.services.document_files)."""
     done, failed = 0, []
     for case_id in list(cases_due_for_anonymisation(now).values_list("pk", flat=True)):
         try:
@@ -297,5 +300,20 @@ def retention_apply(*, now: datetime.datetime | None = None) -> RetentionRun:
             continue
         done += anonymised
     removed = intake_requests_expired_delete()
-    logger.info("victims retention: %s cases anonymised, %s closed requests removed", done, removed)
-    return RetentionRun(anonymised=done, failed=failed, requests_removed=removed)
+    unanswered = intake_requests_unanswered_delete(now=now)
+    files = document_files_orphaned_delete()
+    logger.info(
+        "victims retention: %s cases anonymised, %s closed and %s unanswered requests removed, "
+        "%s document files no document names removed",
+        done,
+        removed,
+        unanswered,
+        files,
+    )
+    return RetentionRun(
+        anonymised=done,
+        failed=failed,
+        requests_removed=removed,
+        unanswered_removed=unanswered,
+        files_removed=files,
+    )

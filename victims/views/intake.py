@@ -2,6 +2,7 @@
 
 import uuid
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -24,7 +25,14 @@ from victims.views._common import errors_onto, unit_page, unit_user
 def intake_list(request: HttpRequest) -> HttpResponse:
     requests = intake_requests_visible_to(request.user).filter(state=IntakeRequest.State.NEW)
     access_log_write(user=unit_user(request), action=AccessLog.Action.INTAKE, detail="intake list")
-    return render(request, "victims/intake_list.html", {"table": tables.intake_table(requests)})
+    return render(
+        request,
+        "victims/intake_list.html",
+        {
+            "table": tables.intake_table(requests),
+            "unanswered_days": settings.VSU_INTAKE_UNANSWERED_DAYS,
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -71,6 +71,7 @@ def support_request(request: HttpRequest) -> HttpResponse:
             "report_token": token if report_id else "",
             "processing_text": consent_text_current(ConsentScope.PROCESSING),
             "contact_text": consent_text_current(ConsentScope.CONTACT),
+            "unanswered_days": settings.VSU_INTAKE_UNANSWERED_DAYS,
         },
         status=400 if form.errors else 200,
     )
