@@ -263,8 +263,8 @@ def test_a_case_reopened_after_the_run_listed_it_is_not_anonymised(
 ) -> None:
     # The run lists the cases due, then anonymises each in its own transaction: a worker may
     # reopen one in between. Read again when its turn comes, it is no longer due and stays
-    # whole. (The lock taken with that reading, which makes a reopening at the same moment
-    # wait, is not what this test can show.)
+    # whole. (The lock taken with that reading, for a reopening at the same moment, is shown
+    # on two connections by tests/victims/test_retention_lock.py.)
     _age(full.case, settings.VSU_RETENTION_DAYS + 1)
     listed = full.case.pk
     case_reopen(case=full.case, by=worker, note="The person called again.")
