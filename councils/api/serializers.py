@@ -170,11 +170,25 @@ class ObjectiveSerializer(serializers.Serializer[Any]):
     indicator_name_el = serializers.CharField()
     category_group = serializers.CharField()
     area_code = serializers.CharField(allow_null=True)
-    baseline_survey_code = serializers.CharField(allow_null=True)
+    baseline_survey_code = serializers.CharField(
+        allow_null=True,
+        help_text=(
+            "The survey wave whose estimate is the baseline. Null when the baseline is a year "
+            "(baseline_year), or a survey wave still being prepared: a wave's code is public "
+            "once it opens."
+        ),
+    )
     baseline_year = serializers.IntegerField(allow_null=True)
     baseline_value = serializers.FloatField(allow_null=True)
     target_value = serializers.FloatField()
-    target_survey_code = serializers.CharField(allow_null=True)
+    target_survey_code = serializers.CharField(
+        allow_null=True,
+        help_text=(
+            "The survey wave by which the target is to be met. Null when the target is set for "
+            "a year (target_year); null with target_year null too, a survey wave still being "
+            "prepared: a wave's code is public once it opens."
+        ),
+    )
     target_year = serializers.IntegerField(allow_null=True)
     measures = MeasureSerializer(many=True)
 

@@ -364,6 +364,10 @@ def test_the_openapi_document_describes_the_council_api() -> None:
         assert path in paths
     create = paths[MEETINGS]["post"]["requestBody"]["content"]["application/json"]["schema"]
     assert create["$ref"].endswith("/MeetingCreate")
+    # A null wave code has two meanings; the reference says which is which.
+    objective = document.json()["components"]["schemas"]["Objective"]["properties"]
+    for field in ("baseline_survey_code", "target_survey_code"):
+        assert "a survey wave still being prepared" in objective[field]["description"]
 
 
 def test_a_council_without_a_secretary_is_no_one_s_to_write(db: None) -> None:
