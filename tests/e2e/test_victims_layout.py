@@ -19,8 +19,9 @@ from curim.accounts.roles import Role
 from tests.e2e.test_accessibility import AXE, WCAG_AA
 from tests.victims.clients import case_with_everything, member, service_create, verified_client
 from victims.audit import access_log_write
-from victims.models import AccessLog, Case, Service
+from victims.models import AccessLog, Case, Channel, Service
 from victims.services import cases as case_services
+from victims.services.intake import intake_request_submit
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -162,9 +163,12 @@ def _busy_unit(supervisor: User) -> Case:
 def test_the_unit_s_pages_fit_a_phone(page: Page, live_server: LiveServer) -> None:
     supervisor = member(Role.VSU_SUPERVISOR, email="a-long-address-of-a-supervisor@example.org")
     case = _busy_unit(supervisor)
+    intake_request_submit(
+        name=LONG, phone="6970 000 111", email="", channel=Channel.PHONE, safe_times="", message=""
+    )
     _signed_in(page, live_server, supervisor)
     page.set_viewport_size(PHONE)
-    for path in ("/vsu/", "/vsu/audit/", "/vsu/services/", "/vsu/dashboard/"):
+    for path in ("/vsu/", "/vsu/audit/", "/vsu/services/", "/vsu/dashboard/", "/vsu/intake/"):
         page.goto(live_server.url + path)
         _fits(page)
     page.goto(live_server.url + f"/vsu/cases/{case.pk}/")
