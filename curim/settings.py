@@ -418,5 +418,8 @@ VSU_IDLE_MINUTES = env.int("VSU_IDLE_MINUTES", default=15)
 VSU_BREAK_GLASS_MINUTES = env.int("VSU_BREAK_GLASS_MINUTES", default=60)
 # Statistics for the council suppress every count below this (at least 3, as above).
 VSU_MIN_CELL_SIZE = env.int("VSU_MIN_CELL_SIZE", default=5)
+# A completed year's statistics are published (and kept as first read) this many days after it
+# ends, so that cases of its last weeks entered late are counted (until then, the year before).
+VSU_STATISTICS_GRACE_DAYS = env.int("VSU_STATISTICS_GRACE_DAYS", default=31)
 # Where the help page's quick-exit button goes: a neutral site that does not draw attention.
 VSU_QUICK_EXIT_URL = env.str("VSU_QUICK_EXIT_URL", default="https://www.google.com/")

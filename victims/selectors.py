@@ -9,6 +9,7 @@ checked, never `is_superuser` or Django permissions.
 call (a completed year's figures, kept as first published).
 """
 
+import datetime
 import uuid
 from dataclasses import asdict, dataclass
 from datetime import date
@@ -331,8 +332,11 @@ def _read(figures: dict[str, Any]) -> VictimSupportStatistics:
 
 
 def victim_support_latest_year() -> int:
-    """The latest year whose statistics are published: the last completed one."""
-    return timezone.localdate().year - 1
+    """The latest year whose statistics are published: the last completed one, once
+    VSU_STATISTICS_GRACE_DAYS have passed after its end (until then the year before), so that
+    the cases of its last weeks entered late are in it when it is first read and kept."""
+    grace = datetime.timedelta(days=settings.VSU_STATISTICS_GRACE_DAYS)
+    return (timezone.localdate() - grace).year - 1
 
 
 def victim_support_statistics(*, year: int) -> VictimSupportStatistics:
@@ -340,11 +344,15 @@ def victim_support_statistics(*, year: int) -> VictimSupportStatistics:
     from then on (`PublishedYear`: its first reading is stored, the one write of this module).
     A change of `VSU_MIN_CELL_SIZE` publishes the year again, with the new k.
 
-    The current year is not published (ValueError): its months still to come are known to be
-    0, which narrows the hidden ones, and two readings a case apart would give that case's
-    month, offence and district by their difference (`victim_support_latest_year`)."""
+    The current year is not published (ValueError), nor the year just ended during its grace
+    period (`victim_support_latest_year`): the current year's months still to come are known
+    to be 0, which narrows the hidden ones, and two readings a case apart would give that
+    case's month, offence and district by their difference."""
     if year > victim_support_latest_year():
-        raise ValueError(f"{year} is not a completed year: its statistics are not published")
+        raise ValueError(
+            f"{year} is not a completed year past its grace period: its statistics are not "
+            "published"
+        )
     k = settings.VSU_MIN_CELL_SIZE
     kept = PublishedYear.objects.filter(year=year, k=k).first()
     if kept is not None:

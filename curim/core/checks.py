@@ -2,6 +2,7 @@
 suppression thresholds' checks, run by every `check` and `migrate`; and a database check run by
 `migrate` (and `manage.py check --database default`)."""
 
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -157,4 +158,48 @@ def intake_unanswered_days_check(app_configs: Any = None, **kwargs: Any) -> list
             "leave it unset for the default (README, 'Configuration').",
             id="curim.E005",
         )
+    ]
+
+
+@register(Tags.security)
+def statistics_grace_days_check(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """VSU_STATISTICS_GRACE_DAYS not negative: below 0, the unit's statistics of the current
+    year would be published before it ends, its months still to come known zeros."""
+    days = settings.VSU_STATISTICS_GRACE_DAYS
+    if days >= 0:
+        return []
+    return [
+        CheckError(
+            f"VSU_STATISTICS_GRACE_DAYS is {days}: the unit's statistics of a year would be "
+            "published before the year ends.",
+            hint="Set VSU_STATISTICS_GRACE_DAYS to 0 or more, or leave it unset for the "
+            "default (README, 'Configuration').",
+            id="curim.E006",
+        )
+    ]
+
+
+@register(Tags.security)
+def document_root_check(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """VSU_DOCUMENT_ROOT a folder of its own: not the code's folder nor one above it, and neither
+    MEDIA_ROOT nor STATIC_ROOT, inside them or around them. Served, the unit's documents would
+    be downloadable; shared, the nightly sweep of files no document names
+    (victims/services/document_files.py) would look at files that are not the unit's."""
+    root = Path(settings.VSU_DOCUMENT_ROOT).resolve()
+    code = Path(settings.BASE_DIR).resolve()
+    problems = []
+    if root == code or root in code.parents:
+        problems.append(f"VSU_DOCUMENT_ROOT ({root}) holds the code ({code})")
+    for name in ("MEDIA_ROOT", "STATIC_ROOT"):
+        other = Path(getattr(settings, name)).resolve()
+        if root == other or root in other.parents or other in root.parents:
+            problems.append(f"VSU_DOCUMENT_ROOT ({root}) and {name} ({other}) overlap")
+    return [
+        CheckError(
+            f"{problem}: the unit's documents need a folder of their own.",
+            hint="Set VSU_DOCUMENT_ROOT to a folder no web server serves and nothing else uses, "
+            "e.g. /var/lib/curim/vsu (docs/operations.md, 'Documents on disk').",
+            id="curim.E007",
+        )
+        for problem in problems
     ]

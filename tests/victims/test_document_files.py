@@ -1,30 +1,32 @@
 """The documents' files on disk: an erasure removes every file it can, and the nightly run sweeps
-away the files no document names (left by a failed removal or an upload rolled back), so that
-nothing erased stays on the disk."""
+away the files of ours no document names (left by a failed removal or an upload rolled back),
+so that nothing erased stays on the disk; the sweep never takes a file a document names, one
+that may be an upload in flight, one that is not ours, or anything at all when the database it
+reads names few of the files it finds."""
 
+import datetime
 import logging
 import os
-import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import timezone
 
 from curim.accounts.models import User
 from tests.victims.factories import upload
 from victims.models import Case, Document
+from victims.services.document_files import document_files_orphaned_delete
 from victims.services.privacy import person_erase, retention_apply
 from victims.services.support import document_add
 
 GROUNDS = "the person asked for erasure by letter"
-TWO_DAYS = 2 * 24 * 3600
 
 
-def _age(path: Path, seconds: float) -> None:
-    then = time.time() - seconds
-    os.utime(path, (then, then))
+def _later(**delta: float) -> datetime.datetime:
+    return timezone.now() + datetime.timedelta(**delta)
 
 
 def _documents(case: Case, by: User, n: int) -> list[Document]:
@@ -32,6 +34,12 @@ def _documents(case: Case, by: User, n: int) -> list[Document]:
         document_add(case=case, by=by, title=f"Statement {i}", upload=upload(b"%d" % i * 50))
         for i in range(n)
     ]
+
+
+def _orphan(name: str) -> Path:
+    """A file of ours with no document: written by the document storage itself."""
+    storage = Document._meta.get_field("file").storage
+    return Path(storage.path(storage.save(name, ContentFile(b"left behind"))))
 
 
 def test_an_erasure_removes_every_file_it_can_and_names_the_one_it_cannot(
@@ -60,26 +68,66 @@ def test_an_erasure_removes_every_file_it_can_and_names_the_one_it_cannot(
     assert stuck.file.name in caplog.text
 
 
-def test_the_nightly_run_sweeps_away_old_files_no_document_names(
+def test_the_nightly_run_sweeps_away_files_of_ours_no_document_names(
     case: Case, worker: User, document_root: Path
 ) -> None:
     (kept,) = _documents(case, worker, 1)
-    kept_path = document_root / kept.file.name
-    storage = Document._meta.get_field("file").storage
-    orphan = document_root / storage.save("0" * 32 + ".bin", ContentFile(b"left behind"))
-    deeper = document_root / storage.save("old/" + "1" * 32 + ".bin", ContentFile(b"older"))
-    fresh = document_root / storage.save("2" * 32 + ".bin", ContentFile(b"upload in flight"))
-    for path in (kept_path, orphan, deeper):
-        _age(path, TWO_DAYS)
+    orphan = _orphan("0" * 32 + ".bin")
+    deeper = _orphan("old/" + "1" * 32 + ".bin")
+    taken = _orphan("2" * 32 + "_AbC1234.bin")  # the storage's suffix for a name taken
+    rotation = _orphan("tmpab_9xyz0")  # a key rotation's temporary file, left by a crash
+    not_ours = _orphan("notes.txt")
 
-    run = retention_apply()
+    run = retention_apply(now=_later(days=1, minutes=1))
 
-    assert run.files_removed == 2
+    assert run.files_removed == 4
+    for path in (orphan, deeper, taken, rotation):
+        assert not path.exists(), path
+    assert not_ours.exists()
+    assert Document.objects.get(pk=kept.pk).file.read()  # a document names it, however old
+
+
+def test_a_file_is_left_alone_for_a_day_after_it_came(db: None) -> None:
+    orphan = _orphan("3" * 32 + ".bin")
+    # A restore writes files with their old times: the inode's change time says when it came.
+    ten_days_ago = (timezone.now() - datetime.timedelta(days=10)).timestamp()
+    os.utime(orphan, (ten_days_ago, ten_days_ago))
+    # An upload's file comes just before its row: until a day has passed, it may be in flight.
+    assert document_files_orphaned_delete(now=_later(hours=23, minutes=59)) == 0
+    assert orphan.exists()
+    assert document_files_orphaned_delete(now=_later(days=1, minutes=1)) == 1
     assert not orphan.exists()
-    assert not deeper.exists()
-    assert kept_path.exists()  # a document names it, however old
-    assert fresh.exists()  # its row may still be on its way
-    assert Document.objects.get(pk=kept.pk).file.read()  # still opens
+
+
+def test_a_link_is_never_followed(db: None, document_root: Path, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    target = elsewhere / ("4" * 32 + ".bin")
+    target.write_bytes(b"someone else's")
+    _orphan("5" * 32 + ".bin")  # makes the folder
+    (document_root / ("6" * 32 + ".bin")).symlink_to(target)
+    (document_root / "folder").symlink_to(elsewhere, target_is_directory=True)
+
+    assert document_files_orphaned_delete(now=_later(days=2)) == 1  # the real orphan only
+    assert target.exists()
+    assert (document_root / ("6" * 32 + ".bin")).is_symlink()
+
+
+def test_the_sweep_removes_nothing_when_the_database_names_few_of_the_files(
+    case: Case, worker: User, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A worker reading the wrong (or an empty) database would see every file as an orphan.
+    documents = _documents(case, worker, 2)
+    orphans = [_orphan(f"{n:032x}.bin") for n in range(11)]
+    with caplog.at_level(logging.ERROR):
+        assert document_files_orphaned_delete(now=_later(days=2)) == 0
+    assert all(path.exists() for path in orphans)
+    assert "11 document files" in caplog.text
+    assert "none removed" in caplog.text
+    # As many documents as orphans: a night after a bad failure, not a wrong database.
+    documents += _documents(case, worker, 9)
+    assert document_files_orphaned_delete(now=_later(days=2)) == 11
+    assert all(d.file.read() for d in documents)
 
 
 def test_the_file_of_an_upload_rolled_back_is_swept_away(
@@ -99,10 +147,5 @@ def test_the_file_of_an_upload_rolled_back_is_swept_away(
     assert not Document.objects.exists()
 
     assert retention_apply().files_removed == 0  # not yet: it might be an upload in flight
-    _age(path, TWO_DAYS)
-    assert retention_apply().files_removed == 1
+    assert retention_apply(now=_later(days=1, minutes=1)).files_removed == 1
     assert not path.exists()
-
-
-def test_the_sweep_with_no_document_folder_removes_nothing(db: None) -> None:
-    assert retention_apply().files_removed == 0

@@ -1,7 +1,8 @@
-"""The retention run and a worker reopening the same case at the same moment, on two connections
-of a real database: the run reads the case again under a lock, so it waits for the reopening to
-commit and then leaves the case whole (a reading without the lock would anonymise it and write
-its stale "closed" over the reopening)."""
+"""The retention run and a worker answering at the same moment, on two connections of a real
+database. A case: the run reads it again under a lock, so it waits for a reopening to commit and
+then leaves the case whole (a reading without the lock would anonymise it and write its stale
+"closed" over the reopening). A request for contact: one a worker is answering is skipped, and
+the run does not wait for the worker."""
 
 import datetime
 import threading
@@ -12,9 +13,25 @@ import pytest
 from django.db import connection, connections, transaction
 from django.utils import timezone
 
+from tests.seeding import seeded_rows_restore
 from tests.victims.factories import case_create, worker_create
-from victims.models import AccessLog, Case, ClosureOutcome, Status
+from victims.models import (
+    AccessLog,
+    Case,
+    Channel,
+    ClosureOutcome,
+    IntakeRequest,
+    OffenceType,
+    Profession,
+    RiskLevel,
+    Status,
+)
 from victims.services.cases import case_close, case_reopen
+from victims.services.intake import (
+    intake_open,
+    intake_request_submit,
+    intake_requests_unanswered_delete,
+)
 from victims.services.privacy import case_anonymise_if_due
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -46,7 +63,17 @@ def _in_thread(target: Any, outcome: dict[str, Any], key: str) -> threading.Thre
     return thread
 
 
+def _joined(*threads: threading.Thread, outcome: dict[str, Any]) -> None:
+    for thread in threads:
+        thread.join(WAIT)
+        assert not thread.is_alive(), "a thread hung"
+    for result in outcome.values():
+        if isinstance(result, BaseException):
+            raise result
+
+
 def test_a_reopening_at_the_moment_the_run_reaches_the_case_wins(settings: Any) -> None:
+    seeded_rows_restore()  # the roles, the consent texts: a committing test emptied them
     worker = worker_create(email="worker@example.org")
     case = case_close(case=case_create(by=worker), by=worker, outcome=ClosureOutcome.COMPLETED)
     long_ago = timezone.now() - datetime.timedelta(days=settings.VSU_RETENTION_DAYS + 1)
@@ -63,20 +90,17 @@ def test_a_reopening_at_the_moment_the_run_reaches_the_case_wins(settings: Any) 
             return case_reopen(case=case, by=worker, note="The person called again.")
 
     worker_thread = _in_thread(reopen, outcome, "reopened")
-    assert locked.wait(WAIT)
-    run_thread = _in_thread(lambda: case_anonymise_if_due(case.pk), outcome, "anonymised")
-    deadline = time.monotonic() + WAIT
-    while _waiting_on_a_lock() == 0:  # the run has reached the case and waits for the worker
-        assert time.monotonic() < deadline, "the run never waited for the worker's lock"
-        time.sleep(0.02)
-    assert "anonymised" not in outcome
-    release.set()
-    worker_thread.join(WAIT)
-    run_thread.join(WAIT)
-
-    for result in outcome.values():
-        if isinstance(result, BaseException):
-            raise result
+    try:
+        assert locked.wait(WAIT)
+        run_thread = _in_thread(lambda: case_anonymise_if_due(case.pk), outcome, "anonymised")
+        deadline = time.monotonic() + WAIT
+        while _waiting_on_a_lock() == 0:  # the run has reached the case and waits for the worker
+            assert time.monotonic() < deadline, "the run never waited for the worker's lock"
+            time.sleep(0.02)
+        assert "anonymised" not in outcome
+    finally:
+        release.set()  # never leave the worker's lock held over the test's teardown
+    _joined(worker_thread, run_thread, outcome=outcome)
     assert outcome["anonymised"] is False
     kept = Case.objects.get(pk=case.pk)
     assert kept.status == Status.ASSESSMENT
@@ -84,3 +108,48 @@ def test_a_reopening_at_the_moment_the_run_reaches_the_case_wins(settings: Any) 
     assert kept.person is not None
     assert kept.person.full_name
     assert not AccessLog.objects.filter(action=AccessLog.Action.ANONYMISE).exists()
+
+
+def test_a_request_being_answered_when_the_run_comes_is_skipped_without_waiting() -> None:
+    worker = worker_create(email="worker@example.org")
+    seeded_rows_restore()  # the roles, the consent texts: a committing test emptied them
+    request = intake_request_submit(
+        name="Dimitra",
+        phone="6970 000 111",
+        email="",
+        channel=Channel.PHONE,
+        safe_times="",
+        message="someone keeps following me home",
+    )
+    long_ago = timezone.now() - datetime.timedelta(days=365)
+    IntakeRequest.objects.filter(pk=request.pk).update(created_at=long_ago)
+    locked, release = threading.Event(), threading.Event()
+    outcome: dict[str, Any] = {}
+
+    def answer() -> Case:
+        # The worker's transaction: it holds the request's row until the case is opened.
+        with transaction.atomic():
+            IntakeRequest.objects.select_for_update().get(pk=request.pk)
+            locked.set()
+            assert release.wait(WAIT)
+            return intake_open(
+                request=request,
+                by=worker,
+                offence_type=OffenceType.HARASSMENT,
+                risk_level=RiskLevel.MEDIUM,
+                profession=Profession.SOCIAL_WORKER,
+            )
+
+    worker_thread = _in_thread(answer, outcome, "opened")
+    try:
+        assert locked.wait(WAIT)
+        run_thread = _in_thread(intake_requests_unanswered_delete, outcome, "removed")
+        run_thread.join(WAIT / 3)
+        assert not run_thread.is_alive(), "the run waited for the worker"
+        assert outcome["removed"] == 0
+    finally:
+        release.set()
+    _joined(worker_thread, run_thread, outcome=outcome)
+    assert IntakeRequest.objects.get(pk=request.pk).state == IntakeRequest.State.OPENED
+    assert Case.objects.get() == outcome["opened"]
+    assert not AccessLog.objects.filter(action=AccessLog.Action.ERASE).exists()

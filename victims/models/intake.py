@@ -5,12 +5,21 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from curim.core.checks import INTAKE_UNANSWERED_DAYS_FLOOR
 from curim.core.encrypted_fields import EncryptedJSONField
 from victims.models.cases import Case
 from victims.models.choices import Channel
 from victims.models.support import ConsentText
+
+
+def unanswered_days() -> int:
+    """How many days a request nobody answers is kept (VSU_INTAKE_UNANSWERED_DAYS), never
+    fewer than the floor `manage.py check` holds the setting to: a worker runs no check."""
+    days: int = settings.VSU_INTAKE_UNANSWERED_DAYS
+    return max(days, INTAKE_UNANSWERED_DAYS_FLOOR)
 
 
 class IntakeRequest(models.Model):
@@ -44,7 +53,8 @@ class IntakeRequest(models.Model):
         return f"{self.created_at:%Y-%m-%d %H:%M} ({self.state})"
 
     @property
-    def kept_until(self) -> datetime.datetime:
-        """Unanswered by then, the nightly retention run removes it
+    def last_day_kept(self) -> datetime.date:
+        """Unanswered by the end of this day, the nightly retention run removes it
         (victims.services.intake.intake_requests_unanswered_delete)."""
-        return self.created_at + datetime.timedelta(days=settings.VSU_INTAKE_UNANSWERED_DAYS)
+        received = timezone.localdate(self.created_at)
+        return received + datetime.timedelta(days=unanswered_days())

@@ -4,15 +4,22 @@ A document's file goes after the transaction that deletes its row commits (a rol
 both). A file that cannot be removed then, and the file of an upload whose transaction never
 committed, is named by no row: the nightly retention run sweeps such files away, so that an
 erasure or an anonymisation is complete on disk too, not only in the database.
+
+The sweep removes only what this application writes there (`document_add`'s random names, the
+key rotation's temporary files), a day after the file came to this disk (its inode's change
+time too: a restore keeps the files' old modification times), and nothing at all when it would
+remove more files than the documents it finds: a worker connected to the wrong (or an empty)
+database, or a document folder set to some other folder, would otherwise empty it.
 """
 
 import datetime
 import logging
-import time
+import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from django.db import transaction
+from django.utils import timezone
 
 from victims.models import Document
 
@@ -21,6 +28,12 @@ logger = logging.getLogger(__name__)
 # An upload's file is written just before its row is committed: a file younger than this may
 # still be waiting for its row, and is left for a later night.
 ORPHAN_MIN_AGE = datetime.timedelta(days=1)
+# The names this application writes under VSU_DOCUMENT_ROOT: `document_add`'s (a uuid4's hex,
+# and the suffix Django's storage adds to a name taken), and `tempfile.mkstemp`'s in the key
+# rotation (`EncryptedFileStorage.reencrypt`).
+OUR_NAMES = re.compile(r"[0-9a-f]{32}(_[A-Za-z0-9]{7})?\.bin|tmp[a-z0-9_]{8}")
+# Below this many, orphans are removed whatever the number of documents (a unit's first days).
+ORPHANS_ALWAYS_REMOVED = 10
 
 
 def _document_root() -> Path:
@@ -29,13 +42,14 @@ def _document_root() -> Path:
 
 def document_files_delete(names: Sequence[str]) -> int:
     """Removes these files of the document storage; one that cannot be removed is logged by its
-    name (a random one: nothing personal) and left to the nightly sweep. The number removed."""
+    name (a random one: nothing personal) and left to the nightly sweep, and the rest still go.
+    The number removed."""
     storage = Document._meta.get_field("file").storage
     removed = 0
     for name in names:
         try:
             storage.delete(name)
-        except OSError:
+        except Exception:
             logger.exception(
                 "victims: document file %s could not be removed; the nightly retention run "
                 "removes it once no document names it",
@@ -54,25 +68,46 @@ def document_files_delete_on_commit(names: Iterable[str]) -> None:
     transaction.on_commit(lambda: document_files_delete(kept), robust=True)
 
 
-def document_files_orphaned_delete(*, now: float | None = None) -> int:
-    """Removes every file under VSU_DOCUMENT_ROOT that no document names and that is older than
-    ORPHAN_MIN_AGE. The number removed."""
+def _came_before(path: Path, cutoff: float) -> bool:
+    """The file is older than `cutoff` by its content and by its inode (False if it is gone)."""
+    try:
+        status = path.lstat()
+    except FileNotFoundError:
+        return False
+    return max(status.st_mtime, status.st_ctime) < cutoff
+
+
+def document_files_orphaned_delete(*, now: datetime.datetime | None = None) -> int:
+    """Removes the files of ours under VSU_DOCUMENT_ROOT that no document names and that came
+    more than ORPHAN_MIN_AGE ago, unless they outnumber the documents found there (then it
+    logs an error and removes nothing). The number removed."""
     root = _document_root()
     if not root.is_dir():
         return 0
-    cutoff = (time.time() if now is None else now) - ORPHAN_MIN_AGE.total_seconds()
+    cutoff = (now or timezone.now()).timestamp() - ORPHAN_MIN_AGE.total_seconds()
     named = set(Document.objects.values_list("file", flat=True))
-    orphans = []
+    found, orphans = 0, []
     for path in root.rglob("*"):
-        if path.is_symlink() or not path.is_file():
+        if path.is_symlink() or not path.is_file() or not OUR_NAMES.fullmatch(path.name):
             continue
-        if path.relative_to(root).as_posix() in named or path.stat().st_mtime > cutoff:
-            continue
-        orphans.append(path)
+        if path.relative_to(root).as_posix() in named:
+            found += 1
+        elif _came_before(path, cutoff):
+            orphans.append(path)
+    if len(orphans) > max(ORPHANS_ALWAYS_REMOVED, found):
+        logger.error(
+            "victims: %s document files under %s are named by no document, more than the %s "
+            "found that are: none removed. Check that this process reads the right database "
+            "and VSU_DOCUMENT_ROOT (docs/operations.md, 'Documents on disk').",
+            len(orphans),
+            root,
+            found,
+        )
+        return 0
     removed = 0
     for path in orphans:
         try:
-            path.unlink()
+            path.unlink(missing_ok=True)  # an erasure's own removal may come first
         except OSError:
             logger.exception("victims: orphaned document file %s could not be removed", path.name)
             continue

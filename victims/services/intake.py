@@ -3,10 +3,10 @@
 import datetime
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,6 +23,7 @@ from victims.models import (
     Source,
 )
 from victims.models.choices import CONTACT_CHANNELS
+from victims.models.intake import unanswered_days
 from victims.models.limits import REASON_MAX, text_lengths_check
 from victims.services.cases import case_open
 from victims.services.support import consent_text_current
@@ -78,11 +79,15 @@ def intake_request_submit(
     return request
 
 
+class IntakeRequestRemoved(Exception):
+    """The request is no longer held: the nightly run removed it unanswered since it was read."""
+
+
 def _request_new_locked(request: IntakeRequest) -> IntakeRequest:
     """The request read again under a lock, still waiting for an answer."""
     locked = IntakeRequest.objects.select_for_update().filter(pk=request.pk).first()
-    if locked is None:  # the nightly run removed it unanswered since the page was read
-        raise ValidationError(_("This request is no longer held: it was removed unanswered."))
+    if locked is None:
+        raise IntakeRequestRemoved(request.pk)
     if locked.state != IntakeRequest.State.NEW:
         raise ValidationError(_("This request has already been handled."))
     return locked
@@ -167,9 +172,10 @@ def intake_decline(*, request: IntakeRequest, by: User, reason: str) -> IntakeRe
     return locked
 
 
-def intake_requests_expired_delete(*, older_than_days: int = 90) -> int:
-    """Requests closed without a case hold contact details for no purpose: removed."""
-    cutoff = timezone.now() - datetime.timedelta(days=older_than_days)
+def intake_requests_declined_delete(*, now: datetime.datetime | None = None) -> int:
+    """Requests closed without a case, 90 days after: they hold contact details for no
+    purpose."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=90)
     deleted, _unused = IntakeRequest.objects.filter(
         state=IntakeRequest.State.DECLINED, handled_at__lt=cutoff
     ).delete()
@@ -177,25 +183,28 @@ def intake_requests_expired_delete(*, older_than_days: int = 90) -> int:
 
 
 def intake_requests_unanswered_delete(*, now: datetime.datetime | None = None) -> int:
-    """Requests nobody answered within VSU_INTAKE_UNANSWERED_DAYS: what the citizen wrote is kept
-    no longer. The access log keeps how many went (nothing of what they held), so that an
-    unanswered request is not a silent one."""
-    cutoff = (now or timezone.now()) - datetime.timedelta(days=settings.VSU_INTAKE_UNANSWERED_DAYS)
+    """Requests nobody answered: one received on day D (in the platform's time zone) is kept
+    through day D + `unanswered_days()` (`IntakeRequest.last_day_kept`, as the intake list
+    shows it), then what the citizen wrote goes. The access log keeps how many went (nothing of
+    what they held), so that an unanswered request is not a silent one."""
+    first_day_kept = timezone.localdate(now or timezone.now()) - datetime.timedelta(
+        days=unanswered_days()
+    )
+    cutoff = timezone.make_aware(datetime.datetime.combine(first_day_kept, datetime.time()))
+    unanswered = Q(state=IntakeRequest.State.NEW, created_at__lt=cutoff)
     with transaction.atomic():
-        # Locked and skipped if a member is opening or closing it right now: it is answered.
-        due = IntakeRequest.objects.select_for_update(skip_locked=True).filter(
-            state=IntakeRequest.State.NEW, created_at__lt=cutoff
-        )
+        # Locked until they are deleted; one a member is opening or closing right now is
+        # skipped: it is being answered.
+        due = IntakeRequest.objects.select_for_update(skip_locked=True).filter(unanswered)
         deleted, _unused = IntakeRequest.objects.filter(
-            pk__in=list(due.values_list("pk", flat=True))
+            unanswered, pk__in=list(due.values_list("pk", flat=True))
         ).delete()
         if deleted:
             access_log_write(
                 user=None,
                 action=AccessLog.Action.ERASE,
                 detail=(
-                    f"{deleted} intake requests unanswered after "
-                    f"{settings.VSU_INTAKE_UNANSWERED_DAYS} days removed"
+                    f"intake requests unanswered after {unanswered_days()} days removed: {deleted}"
                 ),
             )
     return deleted

@@ -36,7 +36,7 @@ from victims.services.document_files import (
     document_files_orphaned_delete,
 )
 from victims.services.intake import (
-    intake_requests_expired_delete,
+    intake_requests_declined_delete,
     intake_requests_unanswered_delete,
 )
 
@@ -280,7 +280,7 @@ def case_anonymise_if_due(case_id: uuid.UUID, *, now: datetime.datetime | None =
 class RetentionRun:
     anonymised: int
     failed: list[uuid.UUID]
-    requests_removed: int
+    declined_removed: int
     unanswered_removed: int
     files_removed: int
 
@@ -299,9 +299,9 @@ def retention_apply(*, now: datetime.datetime | None = None) -> RetentionRun:
             failed.append(case_id)
             continue
         done += anonymised
-    removed = intake_requests_expired_delete()
+    removed = intake_requests_declined_delete(now=now)
     unanswered = intake_requests_unanswered_delete(now=now)
-    files = document_files_orphaned_delete()
+    files = document_files_orphaned_delete(now=now)
     logger.info(
         "victims retention: %s cases anonymised, %s closed and %s unanswered requests removed, "
         "%s document files no document names removed",
@@ -313,7 +313,7 @@ def retention_apply(*, now: datetime.datetime | None = None) -> RetentionRun:
     return RetentionRun(
         anonymised=done,
         failed=failed,
-        requests_removed=removed,
+        declined_removed=removed,
         unanswered_removed=unanswered,
         files_removed=files,
     )

@@ -2,7 +2,6 @@
 
 import uuid
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -14,6 +13,7 @@ from curim.reports.support import report_summary
 from victims.audit import access_log_write
 from victims.forms import IntakeOpenForm, ReasonForm
 from victims.models import AccessLog, IntakeRequest
+from victims.models.intake import unanswered_days
 from victims.selectors import intake_request_for, intake_requests_visible_to
 from victims.services import intake as intake_services
 from victims.views import tables
@@ -30,7 +30,7 @@ def intake_list(request: HttpRequest) -> HttpResponse:
         "victims/intake_list.html",
         {
             "table": tables.intake_table(requests),
-            "unanswered_days": settings.VSU_INTAKE_UNANSWERED_DAYS,
+            "unanswered_days": unanswered_days(),
         },
     )
 
@@ -61,6 +61,10 @@ def intake_detail(request: HttpRequest, request_id: uuid.UUID) -> HttpResponse:
             return redirect("victims:intake")
     except ValidationError as exc:
         errors_onto(open_form if action == "open" else decline_form, exc)
+    except intake_services.IntakeRequestRemoved:
+        # Removed unanswered by the nightly run since the page was read: nothing left to show.
+        messages.warning(request, _("This request is no longer held: it was removed unanswered."))
+        return redirect("victims:intake")
     failed = request.method == "POST"
     # Every render shows the request, a form with errors too: each is a read.
     access_log_write(

@@ -13,6 +13,7 @@ from curim.core.ratelimit import rate_limit_exceeded
 from curim.reports.support import support_token_read
 from victims.forms import SupportRequestForm
 from victims.models import ConsentScope
+from victims.models.intake import unanswered_days
 from victims.services.intake import intake_request_submit
 from victims.services.support import consent_text_current
 from victims.views._common import errors_onto
@@ -71,7 +72,7 @@ def support_request(request: HttpRequest) -> HttpResponse:
             "report_token": token if report_id else "",
             "processing_text": consent_text_current(ConsentScope.PROCESSING),
             "contact_text": consent_text_current(ConsentScope.CONTACT),
-            "unanswered_days": settings.VSU_INTAKE_UNANSWERED_DAYS,
+            "unanswered_days": unanswered_days(),
         },
         status=400 if form.errors else 200,
     )

@@ -250,10 +250,10 @@ def intake_table(requests: Iterable[IntakeRequest]) -> Table:
                 when(r.created_at),
                 r.details.get("name", "") if isinstance(r.details, dict) else "",
                 r.get_channel_display(),
-                day(timezone.localdate(r.kept_until)),
+                day(r.last_day_kept),
                 link(reverse("victims:intake_detail", args=[r.pk]), _("Open")),
             ]
             for r in requests
         ],
-        [_("Received"), _("Name"), _("Channel"), _("Kept unanswered until"), _("Request")],
+        [_("Received"), _("Name"), _("Channel"), _("Removed if unanswered after"), _("Request")],
     )
