@@ -28,7 +28,7 @@ from victims.models import (
     RiskLevel,
     Source,
 )
-from victims.services.intake import intake_open, intake_request_submit
+from victims.services.intake import intake_decline, intake_open, intake_request_submit
 from victims.services.privacy import retention_apply
 
 pytestmark = pytest.mark.django_db
@@ -115,8 +115,19 @@ def test_opening_a_request_makes_a_person_and_a_case_from_it(
     case = Case.objects.select_related("person").get(pk=case.pk)
     assert case.source == source
     assert case.summary == "someone keeps following me home"
-    assert (case.person.full_name, case.person.phone) == ("Dimitra", "6970 000 111")
-    assert case.person.safe_contact["notes"] == "weekday mornings"
+    assert (case.person.full_name, case.person.phone, case.person.email) == (
+        "Dimitra",
+        "6970 000 111",
+        "",
+    )
+    # The form asks only when to call: nothing else is assumed for the person.
+    assert case.person.safe_contact == {
+        "no_sms": False,
+        "no_voicemail": False,
+        "calls_from": "",
+        "calls_until": "",
+        "notes": "weekday mornings",
+    }
     assert case.assignments.get().worker == worker
 
 
@@ -154,8 +165,38 @@ def test_opening_marks_the_request_opened_and_logs_it(worker: User) -> None:
         worker,
     )
     assert request.handled_at is not None
-    details = set(AccessLog.objects.filter(case_id=case.pk).values_list("action", "detail"))
-    assert (AccessLog.Action.CREATE, "opened from intake request") in details
+    entries = AccessLog.objects.filter(case_id=case.pk)
+    assert (AccessLog.Action.CREATE, "opened from intake request", worker.pk) in set(
+        entries.values_list("action", "detail", "user_id")
+    )
+
+
+def test_closing_a_request_without_a_case_needs_a_reason_and_is_logged(worker: User) -> None:
+    request = _submit()
+    for reason in ("", "    ", "no.  "):
+        with pytest.raises(ValidationError) as refused:
+            intake_decline(request=request, by=worker, reason=reason)
+        assert refused.value.message_dict == {"reason": ["Say why no case is opened."]}
+    request.refresh_from_db()
+    assert request.state == IntakeRequest.State.NEW
+    before = timezone.now()
+    intake_decline(request=request, by=worker, reason=" moved ")  # five letters are enough
+    request.refresh_from_db()
+    assert (request.state, request.handled_by, request.case) == (
+        IntakeRequest.State.DECLINED,
+        worker,
+        None,
+    )
+    assert request.handled_at is not None
+    assert before <= request.handled_at <= timezone.now()
+    entry = AccessLog.objects.get(action=AccessLog.Action.CHANGE)
+    assert (entry.user_id, entry.detail, entry.reason) == (
+        worker.pk,
+        f"intake {request.pk} closed without a case",
+        " moved ",
+    )
+    with pytest.raises(ValidationError, match="already been handled"):
+        intake_decline(request=request, by=worker, reason="a tax question")
 
 
 def test_a_request_is_opened_only_once(worker: User, supervisor: User) -> None:

@@ -634,10 +634,27 @@ def test_break_glass_is_reviewed_through_the_supervisors_scope() -> None:
     url = reverse("victims:break_glass_review", args=[glass.pk])
     assert verified_client(staff).post(url).status_code == 404
     assert reviewer.post(reverse("victims:break_glass_review", args=[case.pk])).status_code == 404
+    before = timezone.now()
     assert reviewer.post(url).status_code == 302
     glass.refresh_from_db()
     assert glass.reviewed_by == second
+    assert glass.reviewed_at is not None
+    assert before <= glass.reviewed_at <= timezone.now()
+    # The review is in the case's log, under the reviewer's name.
+    entry = AccessLog.objects.get(action=AccessLog.Action.CHANGE, case_id=case.pk)
+    assert (entry.user_id, entry.user_email) == (second.pk, second.email)
+    assert entry.detail == f"break-glass of {first.email} reviewed"
     assert reviewer.post(url).status_code == 404  # reviewed: no longer waiting
+    # Nobody reviews their own: the opener of a second glass is told so, and it stays waiting.
+    verified_client(second).post(
+        reverse("victims:break_glass", args=[case.pk]),
+        {"reason": "The assigned worker is ill again and the person called back."},
+    )
+    own = case.break_glass.get(user=second)
+    refused = reviewer.post(reverse("victims:break_glass_review", args=[own.pk]), follow=True)
+    assert "Another supervisor reviews your own break-glass access." in refused.content.decode()
+    own.refresh_from_db()
+    assert own.reviewed_by is None
 
 
 def test_the_dashboard_costs_the_same_queries_for_one_break_glass_or_many() -> None:

@@ -45,7 +45,7 @@ from victims.models import (
     SupportSession,
 )
 from victims.services.cases import case_close, case_reopen, case_status_change
-from victims.services.intake import intake_open, intake_request_submit
+from victims.services.intake import intake_decline, intake_open, intake_request_submit
 from victims.services.privacy import (
     break_glass_open,
     case_anonymise,
@@ -53,6 +53,7 @@ from victims.services.privacy import (
     cases_due_for_anonymisation,
     person_erase,
     person_export,
+    retention_apply,
 )
 from victims.services.support import document_add, referral_create, referral_update, session_record
 
@@ -216,11 +217,34 @@ def test_anonymisation_is_logged_as_done_by_the_platform(
     _age(full.case, settings.VSU_RETENTION_DAYS + 1)
     _retention_run(django_capture_on_commit_callbacks)
     entry = AccessLog.objects.get(action=AccessLog.Action.ANONYMISE)
-    assert (entry.case_id, entry.case_reference, entry.user_id) == (
+    assert (entry.case_id, entry.case_reference, entry.user_id, entry.detail) == (
         full.case.pk,
         full.case.reference,
         None,
+        "retention period ended",
     )
+
+
+def test_the_run_reads_the_retention_period_from_the_moment_it_is_given(
+    full: Full, settings: SettingsWrapper, django_capture_on_commit_callbacks: Any
+) -> None:
+    # Closed today, the case is due once the run's moment is the retention period later.
+    later = timezone.now() + datetime.timedelta(days=settings.VSU_RETENTION_DAYS + 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert retention_apply().anonymised == 0
+        assert retention_apply(now=later).anonymised == 1
+    assert Case.objects.get(pk=full.case.pk).anonymised_at is not None
+
+
+def test_a_request_closed_without_a_case_goes_90_days_after_it_was_closed(
+    worker: User,
+) -> None:
+    request = intake_request_submit(name=NAME, phone=PHONE, email="", channel="phone")
+    intake_decline(request=request, by=worker, reason="the person found other help")
+    later = timezone.now() + datetime.timedelta(days=90)
+    assert retention_apply(now=later - datetime.timedelta(minutes=1)).declined_removed == 0
+    assert retention_apply(now=later + datetime.timedelta(minutes=1)).declined_removed == 1
+    assert not IntakeRequest.objects.exists()
 
 
 def test_document_files_are_removed_only_when_the_anonymisation_commits(
@@ -313,6 +337,110 @@ def test_the_export_holds_the_decrypted_record_and_documents(
     assert [n for n in archive.namelist() if n.startswith("documents/")] == [listed["file"]]
 
 
+def test_the_export_holds_every_field_under_its_name_cases_oldest_first(
+    full: Full, worker: User, supervisor: User
+) -> None:
+    # The subject's right of access is to everything held: each field, under a name they can
+    # read, whatever the record. Keys are written out here, the values read off the rows.
+    person = full.person
+    person.date_of_birth = datetime.date(1979, 3, 14)
+    person.address = "Odos Notara 12, Piraeus"
+    person.save()
+    later = case_create(by=worker, person=person, summary="a second case")
+    Case.objects.filter(pk=later.pk).update(intake_date=timezone.localdate())
+    Case.objects.filter(pk=full.case.pk).update(
+        intake_date=timezone.localdate() - datetime.timedelta(days=3)
+    )
+    before = timezone.now()
+    archive = zipfile.ZipFile(io.BytesIO(person_export(person=person, by=supervisor)))
+    record = json.loads(archive.read("person.json"))
+
+    person.refresh_from_db()
+    assert record["person"] == {
+        "full_name": NAME,
+        "phone": PHONE,
+        "email": EMAIL,
+        "date_of_birth": "1979-03-14",
+        "address": "Odos Notara 12, Piraeus",
+        "safe_contact": person.safe_contact,
+    }
+    assert before <= datetime.datetime.fromisoformat(record["exported_at"]) <= timezone.now()
+    case = Case.objects.get(pk=full.case.pk)
+    assert [c["reference"] for c in record["cases"]] == [case.reference, later.reference]
+    assert case.closed_at is not None
+    (session,) = case.sessions.all()
+    (document,) = case.documents.all()
+    (referral,) = case.referrals.all()
+    consents = case.consents.all()
+    assert record["cases"][0] == {
+        "reference": case.reference,
+        "intake_date": case.intake_date.isoformat(),
+        "source": "online_request",
+        "referring_organisation": "Piraeus police station",
+        "offence_type": "harassment",
+        "risk_level": "high",
+        "status": "closed",
+        "district": full.district.code,
+        "summary": "he waits outside",
+        "closed_at": case.closed_at.isoformat(),
+        "closure_outcome": "completed",
+        "closure_notes": "safe with family",
+        "status_changes": [
+            {
+                "from": c.from_status,
+                "to": c.to_status,
+                "at": c.changed_at.isoformat(),
+                "note": c.note,
+            }
+            for c in case.status_changes.all()
+        ],
+        "sessions": [
+            {
+                "kind": "psychological",
+                "channel": "in_person",
+                "held_at": session.held_at.isoformat(),
+                "duration_minutes": 60,
+                "notes": "afraid to go home",
+            }
+        ],
+        "consents": [
+            {
+                "scope": c.scope,
+                "service": "Piraeus Legal Aid Centre" if c.scope == ConsentScope.REFERRAL else None,
+                "channel": c.channel,
+                "text_version": c.text.version,
+                "text": c.text.text_en,
+                "given_at": c.given_at.isoformat(),
+                "withdrawn_at": None,
+            }
+            for c in consents
+        ],
+        "referrals": [
+            {
+                "service": "Piraeus Legal Aid Centre",
+                "reason": "restraining order",
+                "status": "completed",
+                "outcome": "support_received",
+                "created_at": referral.created_at.isoformat(),
+            }
+        ],
+        "documents": [
+            {
+                "title": "Photos",
+                "file": f"documents/{document.pk}-statement.pdf",
+                "uploaded_at": document.uploaded_at.isoformat(),
+            }
+        ],
+    }
+    assert "first visit" in [c["note"] for c in record["cases"][0]["status_changes"]]
+    assert {c["scope"] for c in record["cases"][0]["consents"]} == {
+        "processing",
+        "contact",
+        "referral",
+    }
+    assert all(c["text"] for c in record["cases"][0]["consents"])
+
+
 def test_the_export_is_logged_once_per_case(full: Full, worker: User, supervisor: User) -> None:
     second = case_create(by=worker, person=full.person)
     person_export(person=full.person, by=supervisor)
@@ -320,9 +448,37 @@ def test_the_export_is_logged_once_per_case(full: Full, worker: User, supervisor
     assert sorted((e.case_id, e.user_id) for e in entries) == sorted(
         [(full.case.pk, supervisor.pk), (second.pk, supervisor.pk)]
     )
+    assert {e.detail for e in entries} == {"subject access export"}
+
+
+def test_the_export_reads_in_the_person_s_own_script(full: Full, supervisor: User) -> None:
+    # A person reads their file in a text editor: Greek stays Greek, not \u escapes.
+    full.person.full_name = "Καλλιόπη Θεοδωρακοπούλου"
+    full.person.save()
+    archive = zipfile.ZipFile(io.BytesIO(person_export(person=full.person, by=supervisor)))
+    assert "Καλλιόπη Θεοδωρακοπούλου".encode() in archive.read("person.json")
 
 
 # --- Erasure -----------------------------------------------------------------------------------
+
+
+def test_fifteen_characters_of_grounds_are_enough_fourteen_are_not(
+    full: Full, supervisor: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    fourteen, fifteen = "  " + "x" * 14 + "  ", "  " + "x" * 15 + "  "  # spaces do not count
+    for reason in (fourteen, fifteen):
+        try:
+            break_glass_open(case=full.case, user=supervisor, reason=reason)
+        except ValidationError as refused:
+            assert reason == fourteen, refused
+            assert "at least 15 characters" in refused.message_dict["reason"][0]
+        else:
+            assert reason == fifteen
+    assert "x" * 15 in [g.reason for g in full.case.break_glass.filter(user=supervisor)]
+    with pytest.raises(ValidationError, match="at least 15 characters"):
+        person_erase(person=full.person, by=supervisor, reason=fourteen)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert person_erase(person=full.person, by=supervisor, reason=fifteen) == 1
 
 
 def test_erasure_refuses_a_short_reason_and_removes_nothing(
@@ -389,7 +545,9 @@ def test_erasure_leaves_log_entries_without_personal_data(
     assert sorted((e.case_id, e.case_reference) for e in entries) == sorted(
         [(first.case.pk, first.case.reference), (second.case.pk, second.case.reference)]
     )
-    assert {(e.user_id, e.reason) for e in entries} == {(supervisor.pk, GROUNDS)}
+    assert {(e.user_id, e.reason, e.detail) for e in entries} == {
+        (supervisor.pk, GROUNDS, "erased on request")
+    }
     # The history of the erased cases stays, as history.
     earlier = AccessLog.objects.filter(case_id=first.case.pk, action=AccessLog.Action.CREATE)
     assert earlier.exists()
