@@ -59,6 +59,14 @@ def _open(request: IntakeRequest, by: User) -> Case:
     )
 
 
+MESSAGES = {
+    "name": "Tell us how to address you",
+    "phone": "Give a phone number",
+    "email": "e-mail address",
+    "channel": "Choose how we may contact you.",
+}
+
+
 @pytest.mark.parametrize(
     ("changes", "fields"),
     [
@@ -77,6 +85,9 @@ def test_a_request_with_bad_input_names_the_fields_and_saves_nothing(
     with pytest.raises(ValidationError) as refused:
         _submit(**changes)
     assert set(refused.value.message_dict) == fields
+    # Each field's message says what to do (the form shows it beside the field).
+    for field, (message,) in refused.value.message_dict.items():
+        assert MESSAGES[field] in message, (field, message)
     assert not IntakeRequest.objects.exists()
 
 

@@ -241,10 +241,19 @@ def test_a_request_closed_without_a_case_goes_90_days_after_it_was_closed(
 ) -> None:
     request = intake_request_submit(name=NAME, phone=PHONE, email="", channel="phone")
     intake_decline(request=request, by=worker, reason="the person found other help")
+    opened = intake_request_submit(name=NAME, phone=PHONE, email="", channel="phone")
+    intake_open(
+        request=opened,
+        by=worker,
+        offence_type=OffenceType.HARASSMENT,
+        risk_level=RiskLevel.HIGH,
+        profession=Profession.PSYCHOLOGIST,
+    )
     later = timezone.now() + datetime.timedelta(days=90)
     assert retention_apply(now=later - datetime.timedelta(minutes=1)).declined_removed == 0
     assert retention_apply(now=later + datetime.timedelta(minutes=1)).declined_removed == 1
-    assert not IntakeRequest.objects.exists()
+    # The request a case was opened from stays with the case, until the case's own time.
+    assert list(IntakeRequest.objects.values_list("pk", flat=True)) == [opened.pk]
 
 
 def test_document_files_are_removed_only_when_the_anonymisation_commits(
