@@ -12,6 +12,7 @@ from pytest_django.fixtures import Settings as SettingsWrapper
 
 from curim.accounts.models import User
 from curim.accounts.roles import Role
+from curim.accounts.services import user_roles_set
 from tests.factories import user_create, user_with_role
 from tests.victims.factories import case_create, service_create, worker_create
 from victims.models import AccessLog, BreakGlass, Case, ClosureOutcome, Profession
@@ -71,6 +72,19 @@ def test_a_case_worker_loses_a_case_when_their_assignment_ends(
     )
     assert case_for(worker, case.pk) == case
     assignment_end(assignment=assignment, by=supervisor)
+    assert _visible(worker) == set()
+    with pytest.raises(Http404):
+        case_for(worker, case.pk)
+
+
+def test_a_worker_who_loses_the_unit_s_role_loses_every_case_at_once(worker: User) -> None:
+    # Their assignments have not ended yet (nobody has got to it): the role is what opens a
+    # case, and without it no assignment does.
+    case = case_create(by=worker)
+    assert case_for(worker, case.pk) == case
+    user_roles_set(user=worker, roles={Role.CITIZEN})
+    worker = User.objects.get(pk=worker.pk)  # as their next request reads them
+    assert case.assignments.filter(worker=worker, ended_at__isnull=True).exists()
     assert _visible(worker) == set()
     with pytest.raises(Http404):
         case_for(worker, case.pk)

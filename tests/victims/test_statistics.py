@@ -195,6 +195,8 @@ def test_small_cells_take_others_with_them_until_their_sum_reveals_nothing(made:
         # them would say that a hidden cell holds someone. Here, the 12 is the total.
         ({"a": 0, "b": 0, "c": 12}, set()),
         ({"a": 0, "b": 0, "c": 12, "d": 30}, {"d"}),
+        # At the bound itself no more is hidden than needed: S = 10 = (3 − 1)(6 − 1).
+        ({"a": 4, "b": 3, "c": 3, "d": 6, "e": 20}, {"d", "e"}),
     ],
 )
 def test_hidden_cells_always_sum_to_at_least_2k(counts: dict[str, int], shown: set[str]) -> None:
