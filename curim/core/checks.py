@@ -179,10 +179,15 @@ def statistics_grace_days_check(app_configs: Any = None, **kwargs: Any) -> list[
     ]
 
 
+def _static_dir(entry: Any) -> Any:
+    """A STATICFILES_DIRS entry's folder (an entry may be a (prefix, folder) pair)."""
+    return entry[1] if isinstance(entry, tuple | list) else entry
+
+
 @register(Tags.security)
 def document_root_check(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     """VSU_DOCUMENT_ROOT a folder of its own: not the code's folder nor one above it, and neither
-    MEDIA_ROOT nor STATIC_ROOT, inside them or around them. Served, the unit's documents would
+    MEDIA_ROOT, STATIC_ROOT nor a folder of STATICFILES_DIRS, inside them or around them. Served, the unit's documents would
     be downloadable; shared, the nightly sweep of files no document names
     (victims/services/document_files.py) would look at files that are not the unit's."""
     root = Path(settings.VSU_DOCUMENT_ROOT).resolve()
@@ -190,8 +195,10 @@ def document_root_check(app_configs: Any = None, **kwargs: Any) -> list[CheckMes
     problems = []
     if root == code or root in code.parents:
         problems.append(f"VSU_DOCUMENT_ROOT ({root}) holds the code ({code})")
-    for name in ("MEDIA_ROOT", "STATIC_ROOT"):
-        other = Path(getattr(settings, name)).resolve()
+    shared = [("MEDIA_ROOT", settings.MEDIA_ROOT), ("STATIC_ROOT", settings.STATIC_ROOT)]
+    shared += [("STATICFILES_DIRS", _static_dir(entry)) for entry in settings.STATICFILES_DIRS]
+    for name, folder in shared:
+        other = Path(folder).resolve()
         if root == other or root in other.parents or other in root.parents:
             problems.append(f"VSU_DOCUMENT_ROOT ({root}) and {name} ({other}) overlap")
     return [

@@ -10,6 +10,10 @@ from django.core.files.storage import FileSystemStorage
 from curim.core import crypto
 
 
+# The rotation's temporary files (each removed once written, unless the process dies first):
+# a name of their own, so that a sweep of a folder knows them from anyone else's.
+ROTATION_PREFIX = ".curim-rotate-"
+
 class EncryptedFileStorage(FileSystemStorage):
     """Files on disk are Fernet tokens; `open()` gives back the plain bytes.
 
@@ -33,7 +37,7 @@ class EncryptedFileStorage(FileSystemStorage):
         path = self.path(name)
         with open(path, "rb") as raw:
             token = crypto.reencrypt(raw.read())
-        handle, temporary = tempfile.mkstemp(dir=os.path.dirname(path))
+        handle, temporary = tempfile.mkstemp(dir=os.path.dirname(path), prefix=ROTATION_PREFIX)
         with os.fdopen(handle, "wb") as out:
             out.write(token)
             out.flush()

@@ -24,6 +24,7 @@ def test_folders_side_by_side_pass(settings: SettingsWrapper) -> None:
         pytest.param("{media}/vsu", "MEDIA_ROOT", id="inside-the-media"),
         pytest.param("{tmp}", "MEDIA_ROOT", id="around-the-media"),
         pytest.param("{static}/vsu", "STATIC_ROOT", id="inside-the-static-files"),
+        pytest.param("{code}/static/vsu", "STATICFILES_DIRS", id="inside-the-static-sources"),
         pytest.param("{code}", "the code", id="the-code's-folder"),
         pytest.param("", "the code", id="empty-that-is-where-the-process-runs"),
     ],

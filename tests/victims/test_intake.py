@@ -2,6 +2,7 @@
 
 import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -34,6 +35,7 @@ from victims.services.privacy import retention_apply
 pytestmark = pytest.mark.django_db
 
 SENT = datetime.datetime(2026, 4, 7, 18, 45, tzinfo=datetime.UTC)
+ATHENS = ZoneInfo("Europe/Athens")
 
 
 def _submit(**changes: Any) -> IntakeRequest:
@@ -240,9 +242,21 @@ def _came(request: IntakeRequest, days_ago: int, at: datetime.time) -> None:
     IntakeRequest.objects.filter(pk=request.pk).update(created_at=came)
 
 
+@pytest.mark.parametrize(
+    "athens",
+    # Just after midnight in Athens (still the day before in UTC), and late in the evening.
+    [datetime.time(0, 30), datetime.time(23, 30)],
+    ids=["just-after-midnight", "late-evening"],
+)
 def test_a_request_nobody_answers_goes_after_its_last_day_and_the_log_says_how_many(
-    worker: User, settings: Any
+    worker: User, settings: Any, athens: datetime.time
 ) -> None:
+    moment = datetime.datetime.combine(datetime.date(2027, 3, 10), athens, tzinfo=ATHENS)
+    with time_machine.travel(moment, tick=False):
+        _unanswered_run(worker, settings)
+
+
+def _unanswered_run(worker: User, settings: Any) -> None:
     settings.VSU_INTAKE_UNANSWERED_DAYS = 90
     unanswered, waiting, opened = _submit(), _submit(), _submit()
     _open(opened, worker)

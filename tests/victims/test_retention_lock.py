@@ -111,8 +111,8 @@ def test_a_reopening_at_the_moment_the_run_reaches_the_case_wins(settings: Any) 
 
 
 def test_a_request_being_answered_when_the_run_comes_is_skipped_without_waiting() -> None:
-    worker = worker_create(email="worker@example.org")
     seeded_rows_restore()  # the roles, the consent texts: a committing test emptied them
+    worker = worker_create(email="worker@example.org")
     request = intake_request_submit(
         name="Dimitra",
         phone="6970 000 111",

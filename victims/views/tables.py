@@ -255,5 +255,5 @@ def intake_table(requests: Iterable[IntakeRequest]) -> Table:
             ]
             for r in requests
         ],
-        [_("Received"), _("Name"), _("Channel"), _("Removed if unanswered after"), _("Request")],
+        [_("Received"), _("Name"), _("Channel"), _("Last day kept if unanswered"), _("Request")],
     )
