@@ -187,9 +187,10 @@ def _static_dir(entry: Any) -> Any:
 @register(Tags.security)
 def document_root_check(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     """VSU_DOCUMENT_ROOT a folder of its own: not the code's folder nor one above it, and neither
-    MEDIA_ROOT, STATIC_ROOT nor a folder of STATICFILES_DIRS, inside them or around them. Served, the unit's documents would
-    be downloadable; shared, the nightly sweep of files no document names
-    (victims/services/document_files.py) would look at files that are not the unit's."""
+    MEDIA_ROOT, STATIC_ROOT nor a folder of STATICFILES_DIRS, inside them or around them.
+    Served, the unit's documents would be downloadable; shared, the nightly sweep of files no
+    document names (victims/services/document_files.py) would look at files that are not the
+    unit's."""
     root = Path(settings.VSU_DOCUMENT_ROOT).resolve()
     code = Path(settings.BASE_DIR).resolve()
     problems = []

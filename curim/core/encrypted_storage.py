@@ -9,10 +9,10 @@ from django.core.files.storage import FileSystemStorage
 
 from curim.core import crypto
 
-
 # The rotation's temporary files (each removed once written, unless the process dies first):
 # a name of their own, so that a sweep of a folder knows them from anyone else's.
 ROTATION_PREFIX = ".curim-rotate-"
+
 
 class EncryptedFileStorage(FileSystemStorage):
     """Files on disk are Fernet tokens; `open()` gives back the plain bytes.
