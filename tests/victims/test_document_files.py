@@ -147,8 +147,10 @@ def test_the_sweep_removes_nothing_when_the_database_names_few_of_the_files(
     assert "11 document files" in caplog.text
     assert "none removed" in caplog.text
     assert all(path.name in caplog.text for path in orphans)  # to check them one by one
+    documents += _documents(case, worker, 8)  # ten: still fewer than the orphans
+    assert document_files_orphaned_delete(now=_later(days=2)) == 0
     # As many documents as orphans: a night after a bad failure, not a wrong database.
-    documents += _documents(case, worker, 9)
+    documents += _documents(case, worker, 1)
     assert document_files_orphaned_delete(now=_later(days=2)) == 11
     assert all(d.file.read() for d in documents)
 

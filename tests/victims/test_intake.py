@@ -278,6 +278,15 @@ def _unanswered_run(worker: User, settings: Any) -> None:
     assert AccessLog.objects.filter(action=AccessLog.Action.ERASE).count() == 1
 
 
+def test_the_run_counts_the_days_to_the_moment_it_is_given(settings: Any) -> None:
+    settings.VSU_INTAKE_UNANSWERED_DAYS = 90
+    request = _submit()
+    day_after_the_last = timezone.now() + datetime.timedelta(days=92)
+    assert retention_apply().unanswered_removed == 0
+    assert retention_apply(now=day_after_the_last).unanswered_removed == 1
+    assert not IntakeRequest.objects.filter(pk=request.pk).exists()
+
+
 @pytest.mark.parametrize("days", [0, -5])
 def test_a_worker_keeps_requests_a_week_whatever_the_setting(settings: Any, days: int) -> None:
     # `manage.py check` refuses fewer than 7 days (curim.E005), but a worker runs no check.

@@ -49,12 +49,10 @@ def _document_root() -> Path:
     return Path(Document._meta.get_field("file").storage.location)  # type: ignore[attr-defined]
 
 
-def document_files_delete(names: Sequence[str]) -> int:
+def document_files_delete(names: Sequence[str]) -> None:
     """Removes these files of the document storage; one that cannot be removed is logged by its
-    name (a random one: nothing personal) and left to the nightly sweep, and the rest still go.
-    The number removed."""
+    name (a random one: nothing personal) and left to the nightly sweep, and the rest still go."""
     storage = Document._meta.get_field("file").storage
-    removed = 0
     for name in names:
         try:
             storage.delete(name)
@@ -64,9 +62,6 @@ def document_files_delete(names: Sequence[str]) -> int:
                 "removes it once no document names it",
                 name,
             )
-            continue
-        removed += 1
-    return removed
 
 
 def document_files_delete_on_commit(names: Iterable[str]) -> None:
