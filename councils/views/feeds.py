@@ -7,11 +7,10 @@ it never changes when other updates come (a reader would show renumbered entries
 with the host the feed is read from."""
 
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import datetime
 
 from django.contrib.syndication.views import Feed
 from django.urls import reverse, reverse_lazy
-from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_safe
 
 from councils.models.choices import RecommendationStatus
 from councils.selectors import PublicRecommendation, public_recommendations
+from curim.core.days import day_start
 
 # A feed reader shows this many entries; older updates stay on the recommendations' pages.
 ENTRIES_MAX = 200
@@ -66,7 +66,7 @@ def _updates_of(recommendation: PublicRecommendation) -> list[RecommendationUpda
                     },
                     description=_("%(organisation)s reports %(percent)d%% done.")
                     % {"organisation": item.owner.text("name"), "percent": update.percent},
-                    at=timezone.make_aware(datetime.combine(update.on, time.min)),
+                    at=day_start(update.on),
                 )
             )
     return found

@@ -42,6 +42,7 @@ from curim.accounts.models import User
 from curim.accounts.roles import Role, user_has_role
 from curim.areas.models import Area
 from curim.areas.selectors import areas_without_boundaries
+from curim.core.days import day_start
 from curim.reports.models import (
     EVALUATIONS_PER_CELL_MIN,
     PUBLIC_STATUSES,
@@ -207,14 +208,10 @@ def reports_filter(reports: QuerySet[Report], criteria: ReportFilter) -> QuerySe
         )
     # Days in the local time zone, as bounds on the timestamp itself so that its index serves.
     if criteria.since is not None and criteria.since > date.min:
-        reports = reports.filter(occurred_at__gte=_day_start(criteria.since))
+        reports = reports.filter(occurred_at__gte=day_start(criteria.since))
     if criteria.until is not None and criteria.until < date.max:
-        reports = reports.filter(occurred_at__lt=_day_start(criteria.until + timedelta(days=1)))
+        reports = reports.filter(occurred_at__lt=day_start(criteria.until + timedelta(days=1)))
     return _category_and_area_filter(reports, criteria)
-
-
-def _day_start(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def public_cells(criteria: ReportFilter) -> QuerySet[PublicCell]:

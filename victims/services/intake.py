@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from curim.accounts.models import User
 from curim.areas.models import Area
+from curim.core.days import day_start
 from victims.audit import access_log_write
 from victims.models import (
     AccessLog,
@@ -190,8 +191,7 @@ def intake_requests_unanswered_delete(*, now: datetime.datetime | None = None) -
     first_day_kept = timezone.localdate(now or timezone.now()) - datetime.timedelta(
         days=unanswered_days()
     )
-    cutoff = timezone.make_aware(datetime.datetime.combine(first_day_kept, datetime.time()))
-    unanswered = Q(state=IntakeRequest.State.NEW, created_at__lt=cutoff)
+    unanswered = Q(state=IntakeRequest.State.NEW, created_at__lt=day_start(first_day_kept))
     with transaction.atomic():
         # Locked until they are deleted; one a member is opening or closing right now is
         # skipped: it is being answered.

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from curim.accounts.models import User
+from curim.core.days import day_start
 from victims.audit import access_log_write
 from victims.models import (
     AccessLog,
@@ -96,8 +97,7 @@ def _earliest_contact(case: Case) -> datetime.datetime:
     """The earliest a session or a consent of the case may be: the first instant of the day
     before its intake (the first call may come at midnight, before the case is opened).
     Compared as instants, a time of any year is never converted (a year 1 would overflow)."""
-    day_before = case.intake_date - datetime.timedelta(days=1)
-    return timezone.make_aware(datetime.datetime.combine(day_before, datetime.time.min))
+    return day_start(case.intake_date - datetime.timedelta(days=1))
 
 
 def session_record(
