@@ -122,20 +122,32 @@ DISCLOSURE_K_FLOOR = 3
 def disclosure_thresholds_check(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     """SURVEY_MIN_CELL_SIZE and VSU_MIN_CELL_SIZE at DISCLOSURE_K_FLOOR at least: below it, the
     survey's estimates and the unit's statistics would show cells of one or two people."""
-    problems: list[CheckMessage] = []
-    for name in ("SURVEY_MIN_CELL_SIZE", "VSU_MIN_CELL_SIZE"):
-        k = getattr(settings, name)
-        if k < DISCLOSURE_K_FLOOR:
-            problems.append(
-                CheckError(
-                    f"{name} is {k}: statistics of fewer than {DISCLOSURE_K_FLOOR} people would "
-                    "be shown, and with them what one person answered or went through.",
-                    hint=f"Set {name} to {DISCLOSURE_K_FLOOR} or more, or leave it unset for "
-                    "the default (README, 'Configuration').",
-                    id="curim.E004",
-                )
-            )
-    return problems
+    return [
+        problem
+        for name in ("SURVEY_MIN_CELL_SIZE", "VSU_MIN_CELL_SIZE")
+        for problem in _at_least(
+            name,
+            DISCLOSURE_K_FLOOR,
+            f"statistics of fewer than {DISCLOSURE_K_FLOOR} people would be shown, and with "
+            "them what one person answered or went through.",
+            "curim.E004",
+        )
+    ]
+
+
+def _at_least(name: str, floor: int, consequence: str, check_id: str) -> list[CheckMessage]:
+    """An error when the integer setting `name` is below `floor`, saying what would follow."""
+    value = getattr(settings, name)
+    if value >= floor:
+        return []
+    return [
+        CheckError(
+            f"{name} is {value}: {consequence}",
+            hint=f"Set {name} to {floor} or more, or leave it unset for the default (README, "
+            "'Configuration').",
+            id=check_id,
+        )
+    ]
 
 
 # The shortest time a citizen's request for contact may wait unanswered before the nightly run
@@ -147,36 +159,24 @@ INTAKE_UNANSWERED_DAYS_FLOOR = 7
 def intake_unanswered_days_check(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     """VSU_INTAKE_UNANSWERED_DAYS at INTAKE_UNANSWERED_DAYS_FLOOR at least: below it (0 or less
     above all), the nightly run would remove requests for help before anyone could answer."""
-    days = settings.VSU_INTAKE_UNANSWERED_DAYS
-    if days >= INTAKE_UNANSWERED_DAYS_FLOOR:
-        return []
-    return [
-        CheckError(
-            f"VSU_INTAKE_UNANSWERED_DAYS is {days}: citizens' requests for contact would be "
-            "removed before the unit could answer them.",
-            hint=f"Set VSU_INTAKE_UNANSWERED_DAYS to {INTAKE_UNANSWERED_DAYS_FLOOR} or more, or "
-            "leave it unset for the default (README, 'Configuration').",
-            id="curim.E005",
-        )
-    ]
+    return _at_least(
+        "VSU_INTAKE_UNANSWERED_DAYS",
+        INTAKE_UNANSWERED_DAYS_FLOOR,
+        "citizens' requests for contact would be removed before the unit could answer them.",
+        "curim.E005",
+    )
 
 
 @register(Tags.security)
 def statistics_grace_days_check(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     """VSU_STATISTICS_GRACE_DAYS not negative: below 0, the unit's statistics of the current
     year would be published before it ends, its months still to come known zeros."""
-    days = settings.VSU_STATISTICS_GRACE_DAYS
-    if days >= 0:
-        return []
-    return [
-        CheckError(
-            f"VSU_STATISTICS_GRACE_DAYS is {days}: the unit's statistics of a year would be "
-            "published before the year ends.",
-            hint="Set VSU_STATISTICS_GRACE_DAYS to 0 or more, or leave it unset for the "
-            "default (README, 'Configuration').",
-            id="curim.E006",
-        )
-    ]
+    return _at_least(
+        "VSU_STATISTICS_GRACE_DAYS",
+        0,
+        "the unit's statistics of a year would be published before the year ends.",
+        "curim.E006",
+    )
 
 
 def _static_dir(entry: Any) -> Any:
