@@ -20,6 +20,7 @@ import logging
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import cast
 
 from django.db import transaction
 from django.db.models import Max
@@ -27,6 +28,7 @@ from django.utils import timezone
 
 from curim.core.encrypted_storage import ROTATION_PREFIX
 from victims.models import Document
+from victims.storage import DocumentStorage
 
 logger = logging.getLogger(__name__)
 
@@ -45,14 +47,18 @@ NAMES_LOGGED = 100
 ORPHANS_ALWAYS_REMOVED = 10
 
 
+def _storage() -> DocumentStorage:
+    return cast(DocumentStorage, Document._meta.get_field("file").storage)
+
+
 def _document_root() -> Path:
-    return Path(Document._meta.get_field("file").storage.location)  # type: ignore[attr-defined]
+    return Path(_storage().location)
 
 
 def document_files_delete(names: Sequence[str]) -> None:
     """Removes these files of the document storage; one that cannot be removed is logged by its
     name (a random one: nothing personal) and left to the nightly sweep, and the rest still go."""
-    storage = Document._meta.get_field("file").storage
+    storage = _storage()
     for name in names:
         try:
             storage.delete(name)
