@@ -15,6 +15,7 @@ import pytest
 from django.conf import settings
 from django.core import mail
 from django.core.cache import cache
+from django.test import Client
 from django.utils import translation
 from pytest_django.fixtures import Settings as SettingsWrapper
 
@@ -23,7 +24,7 @@ from curim.accounts.roles import Role
 from curim.celery import app as celery_app
 from curim.core.models import OutboxTask
 from curim.reports.categories import categories_forget
-from tests.factories import user_create, user_with_role
+from tests.factories import user_create, user_with_role, verified_client
 from tests.processes import dies_with_this_process, process_stop
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -152,6 +153,12 @@ def citizen(db: None) -> User:
 @pytest.fixture
 def admin_user(db: None) -> User:
     return user_with_role(Role.ADMIN, email="admin@example.org")
+
+
+@pytest.fixture
+def admin_client(client: Client, admin_user: User) -> Client:
+    """pytest-django's, past the second factor the admin asks for."""
+    return verified_client(admin_user, client)
 
 
 @pytest.fixture

@@ -5,10 +5,14 @@ from typing import Any
 import factory
 from django.contrib.auth.models import Group
 from django.contrib.gis.geos import MultiPolygon, Polygon
+from django.test import Client
+from django.utils import timezone
 
-from curim.accounts.models import User
+from curim.accounts.models import TOTPDevice, User
 from curim.accounts.roles import Role
 from curim.accounts.services import user_roles_set
+from curim.accounts.totp import totp_secret_generate
+from curim.accounts.twofactor import SESSION_DEVICE_KEY, SESSION_USER_KEY
 from curim.areas.models import Area
 from curim.reports.models import PlaceEvaluation
 
@@ -37,6 +41,26 @@ def user_create(**fields: Any) -> User:
 
 def user_with_role(role: Role, **fields: Any) -> User:
     return user_create(roles=[role], **fields)
+
+
+def enrolled(user: User) -> TOTPDevice:
+    """`user`'s second factor, set up."""
+    return TOTPDevice.objects.create(
+        user=user, secret=totp_secret_generate(), confirmed_at=timezone.now()
+    )
+
+
+def verified_client(user: User, client: Client | None = None) -> Client:
+    """A client (`client`, or a new one) logged in as `user`, its session past the second
+    factor (enrolled first if need be), as the unit's pages and the admin ask."""
+    device = TOTPDevice.objects.filter(user=user).first() or enrolled(user)
+    client = client or Client()
+    client.force_login(user)
+    session = client.session
+    session[SESSION_USER_KEY] = user.pk
+    session[SESSION_DEVICE_KEY] = device.pk
+    session.save()
+    return client
 
 
 def square(x: float, y: float, size: float = 0.01) -> MultiPolygon:

@@ -426,7 +426,7 @@ def world(piraeus: None) -> dict[str, Any]:
         "victims:break_glass": {"case_id": behind_glass.pk},
         "accounts:password_reset_confirm": {"token": default_token_generator.make_token(citizen)},
     }
-    admin_client = _logged_in(user_with_role(Role.ADMIN))
+    admin_client = verified_client(user_with_role(Role.ADMIN))  # the admin asks for it
     return {
         "kwargs": kwargs,
         "overrides": overrides,
@@ -447,7 +447,7 @@ def world(piraeus: None) -> dict[str, Any]:
             _logged_in(owner),
         ],
         "admin": admin_client,
-        "superuser": _logged_in(User.objects.create_superuser("root@example.org", "x" * 12)),
+        "superuser": verified_client(User.objects.create_superuser("root@example.org", "x" * 12)),
     }
 
 

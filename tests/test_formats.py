@@ -140,7 +140,7 @@ def test_the_survey_dashboard_writes_the_languages_numbers_and_dates(
 ) -> None:
     wave = build_wave(seed=41, n=400)
     estimates_refresh(survey=wave.survey)
-    client.force_login(user_with_role(Role.ANALYST))
+    verified_client(user_with_role(Role.ANALYST), client)
     response = client.get(
         reverse("surveys:dashboard") + "?indicator=perception",
         headers={"Accept-Language": language},
@@ -163,7 +163,7 @@ def test_the_admin_writes_the_languages_date_and_time(
     client: Client, piraeus: None, at_moment: Any, language: str
 ) -> None:
     _report(None, "submitted")
-    client.force_login(user_create(is_superuser=True, is_staff=True))
+    verified_client(user_create(is_superuser=True, is_staff=True), client)
     page = _get(client, "/admin/reports/report/", language)
     assert MOMENT_SHOWN[language] in page
     assert not _written_elsewhere(page)

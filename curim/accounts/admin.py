@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from curim.accounts.models import TOTPDevice, User
-from curim.accounts.roles import SHORT_SESSION_ROLES, user_has_role
+from curim.accounts.roles import SHORT_SESSION_ROLES
 from curim.accounts.services import user_staff_sync
 from curim.accounts.twofactor import twofactor_reset
 
@@ -114,11 +114,15 @@ class UserAdmin(BaseUserAdmin):  # type: ignore[type-arg]  # stubs expect Abstra
     def _guarded(self, request: HttpRequest, obj: Any) -> bool:
         # Only a superuser may change or remove a superuser, or a member of the Victim Support
         # Unit (password, e-mail, roles and two-factor reset included): otherwise an admin could
-        # take over a unit account and read its cases.
+        # take over a unit account and read its cases. Membership, not the roles in force: a
+        # deactivated account has none, and is one tick away from having them all back.
         return (
             obj is not None
             and not request.user.is_superuser
-            and (obj.is_superuser or user_has_role(obj, *GUARDED_ROLES))
+            and (
+                obj.is_superuser
+                or obj.groups.filter(name__in=[role.value for role in GUARDED_ROLES]).exists()
+            )
         )
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:

@@ -1,10 +1,18 @@
-"""The Django admin site, open only to active staff accounts in the admin or analyst role."""
+"""The Django admin site, open only to active staff accounts in the admin or analyst role, and
+only once they have passed the second factor in this session."""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar, cast
 
 from django.contrib import admin
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseBase
 from django.utils.translation import gettext_lazy as _
 
 from curim.accounts.roles import ADMIN_SITE_ROLES
+from curim.accounts.twofactor import twofactor_pending
+
+View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 
 
 class CurimAdminSite(admin.AdminSite):
@@ -19,3 +27,18 @@ class CurimAdminSite(admin.AdminSite):
         if not (user.is_active and user.is_staff):
             return False
         return bool(user.is_superuser or user.groups.filter(name__in=ADMIN_SITE_ROLES).exists())
+
+    def admin_view(self, view: View, cacheable: bool = False) -> View:
+        # The admin grants roles, changes passwords and resets the second factor: a password
+        # alone must not open it. Its own login and logout are not admin views.
+        inner = super().admin_view(view, cacheable)
+
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            if self.has_permission(request):
+                pending = twofactor_pending(request)
+                if pending is not None:
+                    return pending
+            return inner(request, *args, **kwargs)
+
+        return cast(View, wrapper)

@@ -139,6 +139,16 @@ def _redirect_with_next(route: str, request: HttpRequest) -> HttpResponseRedirec
     return HttpResponseRedirect(f"{reverse(route)}?{query}")
 
 
+def twofactor_pending(request: HttpRequest) -> HttpResponse | None:
+    """Where a signed-in request must go first (enrolment, or the code of this session), or
+    None once its session passed the second factor."""
+    if twofactor_session_verified(request):
+        return None
+    if not twofactor_enabled(request.user):
+        return _redirect_with_next("accounts:twofactor_setup", request)
+    return _redirect_with_next("accounts:twofactor_verify", request)
+
+
 def twofactor_required(
     view: Callable[Concatenate[HttpRequest, P], HttpResponse],
 ) -> Callable[Concatenate[HttpRequest, P], HttpResponse]:
@@ -148,11 +158,7 @@ def twofactor_required(
     def wrapper(request: HttpRequest, /, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        if twofactor_session_verified(request):
-            return view(request, *args, **kwargs)
-        if not twofactor_enabled(request.user):
-            return _redirect_with_next("accounts:twofactor_setup", request)
-        return _redirect_with_next("accounts:twofactor_verify", request)
+        return twofactor_pending(request) or view(request, *args, **kwargs)
 
     return wrapper
 

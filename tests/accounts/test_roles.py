@@ -7,7 +7,7 @@ from django.test import Client
 from curim.accounts.models import User
 from curim.accounts.roles import ROLE_PERMISSIONS, Role, user_roles
 from curim.accounts.services import user_roles_set
-from tests.factories import user_create, user_with_role
+from tests.factories import user_create, user_with_role, verified_client
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +44,7 @@ def test_staff_status_follows_the_roles_that_open_the_admin() -> None:
 
 
 def test_an_analyst_sees_only_the_survey_models_in_the_admin(client: Client) -> None:
-    client.force_login(user_with_role(Role.ANALYST))
+    verified_client(user_with_role(Role.ANALYST), client)
     index = client.get("/admin/").content.decode()
     assert "/admin/surveys/indicator/" in index
     assert "/admin/accounts/user/" not in index
@@ -73,18 +73,18 @@ def test_only_admins_and_analysts_open_the_django_admin(
     client: Client, role: Role, expected: int
 ) -> None:
     user = user_with_role(role)
-    client.force_login(user)
+    verified_client(user, client)
     assert client.get("/admin/").status_code == expected
 
 
 def test_a_staff_flag_without_the_admin_role_does_not_open_the_admin(client: Client) -> None:
     user = user_create(is_staff=True)
-    client.force_login(user)
+    verified_client(user, client)
     assert client.get("/admin/").status_code == 302
 
 
 def test_an_admin_can_create_a_staff_account_in_the_admin(client: Client) -> None:
-    client.force_login(user_with_role(Role.ADMIN))
+    verified_client(user_with_role(Role.ADMIN), client)
     response = client.post(
         "/admin/accounts/user/add/",
         {
@@ -102,7 +102,7 @@ def test_an_admin_can_create_a_staff_account_in_the_admin(client: Client) -> Non
 
 def test_an_admin_cannot_touch_a_superuser(client: Client) -> None:
     root = user_create(email="root@example.org", is_superuser=True, is_staff=True)
-    client.force_login(user_with_role(Role.ADMIN))
+    verified_client(user_with_role(Role.ADMIN), client)
     password_page = f"/admin/accounts/user/{root.pk}/password/"
     response = client.post(
         password_page, {"password1": "taken over 12345", "password2": "taken over 12345"}
@@ -117,7 +117,7 @@ def test_an_admin_cannot_touch_a_superuser(client: Client) -> None:
 
 def test_a_superuser_keeps_the_admin_after_editing_their_account(client: Client) -> None:
     root = user_create(email="root@example.org", is_superuser=True, is_staff=True)
-    client.force_login(root)
+    verified_client(root, client)
     response = client.post(
         f"/admin/accounts/user/{root.pk}/change/",
         {

@@ -5,10 +5,11 @@ import socket
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 import time_machine
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import AnonymousUser, Group
 from django.contrib.sessions.middleware import SessionMiddleware
 from django.http import HttpRequest, HttpResponse
 from django.test import Client, RequestFactory
@@ -25,7 +26,7 @@ from curim.accounts.twofactor import (
     twofactor_session_mark,
     twofactor_verify,
 )
-from tests.factories import user_with_role
+from tests.factories import PASSWORD, user_with_role, verified_client
 from tests.plaintext import fernet_decrypt, plaintext_found
 
 pytestmark = pytest.mark.django_db
@@ -415,13 +416,13 @@ def test_an_admin_resets_two_factor_and_the_user_enrols_again(
 ) -> None:
     device = _device(vsu_user)
     # A unit member's account is a superuser's to change: a plain admin may not reset it.
-    _logged_in(admin_user).post(
+    verified_client(admin_user).post(
         "/admin/accounts/user/",
         {"action": "twofactor_reset_action", "_selected_action": [vsu_user.pk]},
     )
     assert TOTPDevice.objects.filter(user=vsu_user).exists()
     superuser = User.objects.create_superuser("root@example.org", "x" * 12)
-    client = _logged_in(superuser)
+    client = verified_client(superuser)
     listing = client.get("/admin/accounts/user/").content.decode()
     assert "two-factor authentication" in listing.lower()
     assert (
@@ -443,4 +444,59 @@ def test_an_admin_resets_two_factor_and_the_user_enrols_again(
 
 
 def test_the_device_has_no_admin_page(admin_user: User) -> None:
-    assert _logged_in(admin_user).get("/admin/accounts/totpdevice/").status_code == 404
+    assert verified_client(admin_user).get("/admin/accounts/totpdevice/").status_code == 404
+
+
+@pytest.mark.parametrize("superuser", [False, True], ids=["admin", "superuser"])
+def test_a_password_alone_does_not_open_the_admin(superuser: bool) -> None:
+    # The admin grants roles and resets passwords and second factors: with a stolen password
+    # alone, one would give oneself the unit's role and enrol one's own phone.
+    if superuser:
+        user = User.objects.create_superuser("root@example.org", PASSWORD)
+    else:
+        user = user_with_role(Role.ADMIN, email="admin@example.org")
+    client = Client()
+    assert (
+        client.post("/admin/login/", {"username": user.email, "password": PASSWORD}).status_code
+        == 302
+    )
+    for path in ("/admin/", "/admin/accounts/user/", f"/admin/accounts/user/{user.pk}/change/"):
+        response = client.get(path)
+        assert response.status_code == 302
+        assert response["Location"] == f"{SETUP}?{urlencode({'next': path})}"
+    vsu = Group.objects.get(name=Role.VSU_SUPERVISOR.value)
+    response = client.post(
+        f"/admin/accounts/user/{user.pk}/change/",
+        {"email": user.email, "is_active": "on", "is_staff": "on", "groups": [vsu.pk]},
+    )
+    assert response["Location"].startswith(SETUP)
+    assert not user.groups.filter(pk=vsu.pk).exists()
+
+    device = _device(user)  # enrolled, but this session has not passed it yet
+    response = client.get("/admin/accounts/user/")
+    assert response["Location"].startswith(VERIFY)
+    assert client.post(VERIFY, {"code": _code(device.secret)}).status_code == 302
+    assert client.get("/admin/accounts/user/").status_code == 200
+
+
+def test_a_deactivated_unit_member_stays_a_superuser_s_to_change(admin_user: User) -> None:
+    # A deactivated account holds no roles in force, but is one tick away from all of them.
+    member = user_with_role(Role.VSU_STAFF, email="staff@example.org", is_active=False)
+    device = _device(member)
+    client = verified_client(admin_user)
+    assert client.get(f"/admin/accounts/user/{member.pk}/password/").status_code == 403
+    client.post(
+        f"/admin/accounts/user/{member.pk}/password/",
+        {
+            "password1": "a new one chosen by the admin",
+            "password2": "a new one chosen by the admin",
+        },
+    )
+    client.post(
+        "/admin/accounts/user/",
+        {"action": "twofactor_reset_action", "_selected_action": [member.pk]},
+    )
+    member.refresh_from_db()
+    assert member.check_password(PASSWORD)
+    assert TOTPDevice.objects.filter(pk=device.pk).exists()
+    assert client.get(f"/admin/accounts/user/{member.pk}/delete/").status_code == 403

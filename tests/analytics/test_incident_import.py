@@ -24,7 +24,7 @@ from curim.analytics.services.category_mapping import category_mappings_set
 from curim.analytics.services.incident_import import IncidentImportResult, incidents_import
 from curim.areas.models import Area
 from curim.reports.models import Category
-from tests.factories import area_create, square, user_with_role
+from tests.factories import area_create, square, user_with_role, verified_client
 
 pytestmark = pytest.mark.django_db
 TO_GREEK_GRID = pyproj.Transformer.from_crs(4326, 2100, always_xy=True)
@@ -516,7 +516,7 @@ def test_an_analyst_reads_incidents_in_the_admin_and_cannot_write_them(
 ) -> None:
     assert run(police, analyst, a_csv([row("A-1")])).ok
     incident = OfficialIncident.objects.get()
-    client.force_login(analyst)
+    verified_client(analyst, client)
     listing = client.get(f"/admin/analytics/officialincident/?source__id__exact={police.pk}")
     assert listing.status_code == 200
     assert "A-1" in listing.content.decode()
@@ -536,7 +536,7 @@ def test_an_analyst_reads_incidents_in_the_admin_and_cannot_write_them(
 def test_an_analyst_adds_a_source_with_its_mappings_in_the_admin(
     analyst: User, client: Client
 ) -> None:
-    client.force_login(analyst)
+    verified_client(analyst, client)
     prefix = "category_mappings"
     response = client.post(
         "/admin/analytics/incidentsource/add/",

@@ -6,7 +6,6 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from curim.accounts.models import User
 from curim.areas.models import Area
 
 pytestmark = pytest.mark.django_db
@@ -29,13 +28,6 @@ def _post(client: Client, geometry: str, **fields: str) -> Any:
             **fields,
         },
     )
-
-
-@pytest.fixture
-def admin_client(admin_user: User) -> Client:
-    client = Client()
-    client.force_login(admin_user)
-    return client
 
 
 def test_a_geojson_polygon_from_the_map_is_saved_in_wgs84(admin_client: Client) -> None:

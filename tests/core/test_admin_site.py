@@ -16,7 +16,7 @@ from pytest_django.fixtures import Settings as SettingsWrapper
 from curim.accounts.models import User
 from curim.accounts.roles import Role
 from curim.core.admin_maps import geometry_fields
-from tests.factories import user_with_role
+from tests.factories import user_with_role, verified_client
 from tests.permissions.world import World, world_build
 
 pytestmark = pytest.mark.django_db
@@ -66,7 +66,7 @@ def test_every_geometry_in_the_admin_is_a_map_not_text(
     row = model._default_manager.exclude(**{f"{name}__isnull": True}).first()
     assert row is not None, f"the world has no {model.__name__} with a {name}"
     client = Client()
-    client.force_login(_superuser() if viewer == "superuser" else user_with_role(Role.ADMIN))
+    verified_client(_superuser() if viewer == "superuser" else user_with_role(Role.ADMIN), client)
     opts = model._meta
     response = client.get(
         reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[row.pk])
@@ -89,7 +89,7 @@ def test_a_read_only_map_needs_no_inline_script(world: World) -> None:
     from curim.reports.models import Report
 
     client = Client()
-    client.force_login(_superuser())
+    verified_client(_superuser(), client)
     report = Report.objects.exclude(location__isnull=True).first()
     assert report is not None
     page = client.get(f"/admin/reports/report/{report.pk}/change/").content.decode()
@@ -113,7 +113,7 @@ def test_the_inlines_of_a_report_name_their_rows(world: World) -> None:
     report = Report.objects.filter(events__isnull=False, photos__isnull=False).first()
     assert report is not None
     client = Client()
-    client.force_login(_superuser())
+    verified_client(_superuser(), client)
     page = client.get(f"/admin/reports/report/{report.pk}/change/").content.decode()
     assert not NO_STR.search(page), NO_STR.search(page)
 
@@ -148,7 +148,7 @@ def test_every_admin_action_and_fieldset_has_a_greek_name(world: World) -> None:
 
 def test_the_greek_admin_shows_none_of_the_english_labels(world: World) -> None:
     client = Client()
-    client.force_login(_superuser())
+    verified_client(_superuser(), client)
     client.cookies["django_language"] = "el"
     english = [
         "Confirmations",

@@ -35,12 +35,6 @@ def admin_user() -> User:
     return user_with_role(Role.ADMIN, is_staff=True)
 
 
-@pytest.fixture
-def admin_client(client: Client, admin_user: User) -> Client:
-    client.force_login(admin_user)
-    return client
-
-
 def test_a_recommendation_added_in_the_admin_gets_its_reference_and_history(
     admin_client: Client, admin_user: User
 ) -> None:

@@ -191,7 +191,7 @@ def test_the_main_pages_run_without_a_policy_violation(
     assert page.evaluate("Chart.getChart('chart-district') !== undefined")
 
     # The Django admin: an area's change page with django-leaflet's map widget.
-    _sign_in(context, live_server, _client_of(user_with_role(Role.ADMIN)))
+    _sign_in(context, live_server, verified_client(user_with_role(Role.ADMIN)))
     area = Area.objects.get(code="piraeus-1")
     page.goto(url + f"/admin/areas/area/{area.pk}/change/")
     expect(page.locator(".leaflet-container path.leaflet-interactive").first).to_be_attached()

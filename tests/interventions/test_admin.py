@@ -11,18 +11,12 @@ from django.test import Client
 from curim.accounts.models import User
 from curim.areas.models import Area
 from interventions.models import Evaluation, EvaluationStatus, Intervention, Session
+from tests.factories import verified_client
 from tests.interventions.conftest import intervention_made
 
 pytestmark = pytest.mark.django_db
 
 LINE = {"type": "LineString", "coordinates": [[23.640, 37.945], [23.645, 37.946]]}
-
-
-@pytest.fixture
-def admin_client(admin_user: User) -> Client:
-    client = Client()
-    client.force_login(admin_user)
-    return client
 
 
 def _add(client: Client, area: Area, geometry: str) -> Any:
@@ -112,5 +106,5 @@ def test_sessions_with_counts_and_the_read_only_pages(
 def test_analysts_do_not_see_the_interventions_in_the_admin(client: Client, analyst: User) -> None:
     analyst.is_staff = True
     analyst.save()
-    client.force_login(analyst)
+    verified_client(analyst, client)
     assert client.get("/admin/interventions/intervention/").status_code == 403

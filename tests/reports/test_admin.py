@@ -9,7 +9,7 @@ from django.test import Client, RequestFactory
 
 from curim.accounts.roles import Role
 from curim.reports.models import Category, Comment, Confirmation, Follow, PlaceEvaluation, Report
-from tests.factories import user_create, user_with_role
+from tests.factories import user_create, user_with_role, verified_client
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +26,7 @@ def test_an_admin_cannot_change_a_reports_category_in_the_admin(
     form = admin.site.get_model_admin(Report).get_form(request, report)
     assert "category" not in form.base_fields
     client = Client()
-    client.force_login(administrator)
+    verified_client(administrator, client)
     page = client.get(f"/admin/reports/report/{report.pk}/change/")
     assert page.status_code == 200
     assert 'name="category"' not in page.content.decode()
@@ -40,6 +40,6 @@ def test_an_admin_cannot_change_a_reports_category_in_the_admin(
 @pytest.mark.parametrize("model", [Report, PlaceEvaluation, Comment, Confirmation, Follow])
 def test_what_citizens_make_is_never_added_in_the_admin(model: type[Model]) -> None:
     client = Client()
-    client.force_login(user_create(is_superuser=True, is_staff=True))
+    verified_client(user_create(is_superuser=True, is_staff=True), client)
     opts = model._meta
     assert client.get(f"/admin/{opts.app_label}/{opts.model_name}/add/").status_code == 403

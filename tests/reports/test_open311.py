@@ -11,6 +11,7 @@ from curim.accounts.models import User
 from curim.reports.models import Report
 from curim.reports.services.open311 import api_key_issue
 from curim.reports.services.workflow import report_transition
+from tests.factories import verified_client
 from tests.reports.conftest import CENTRE
 
 MakeReport = Callable[..., Report]
@@ -234,7 +235,7 @@ def test_an_admin_issues_a_key_that_is_shown_once(client: Client, admin_user: Us
     from curim.reports.models import Open311Client
     from curim.reports.selectors import api_key_hash
 
-    client.force_login(admin_user)
+    verified_client(admin_user, client)
     response = client.post(
         "/admin/reports/open311client/add/", {"name": "Bridge", "is_active": "on"}, follow=True
     )

@@ -22,6 +22,7 @@ from curim.reports.serialise import (
     WORLD,
     tile_bytes_around,
 )
+from tests.factories import verified_client
 from tests.reports.conftest import CENTRE, FALIRO
 
 MakeReport = Callable[..., Report]
@@ -527,7 +528,7 @@ def test_a_category_made_private_in_the_admin_leaves_the_cached_map_at_once(
     assert len(_tile(client, *TILE)["reports"]["features"]) == 1  # now in the tile cache
     category = Category.objects.get(slug="graffiti")
     staff = Client()
-    staff.force_login(admin_user)
+    verified_client(admin_user, staff)
     form = {
         field: getattr(category, field)
         for field in ("slug", "group", "name_en", "name_el", "grid_size_m", "position")

@@ -9,6 +9,7 @@ from django.db.models import ProtectedError
 from django.utils import translation
 
 from surveys.models import Answer, Choice, Question, Response, Section, Survey
+from tests.factories import verified_client
 
 
 def respond(survey: Survey) -> Response:
@@ -147,7 +148,7 @@ def test_an_analyst_copies_a_wave_in_the_admin(wave: Survey, client: Any) -> Non
     from curim.accounts.roles import Role
     from tests.factories import user_with_role
 
-    client.force_login(user_with_role(Role.ANALYST))
+    verified_client(user_with_role(Role.ANALYST), client)
     response = client.post(
         "/admin/surveys/survey/",
         {"action": "copy_as_new_wave", "_selected_action": [wave.pk]},
@@ -170,7 +171,7 @@ def test_the_admin_says_what_is_missing_instead_of_failing(wave: Survey, client:
     from curim.accounts.roles import Role
     from tests.factories import user_with_role
 
-    client.force_login(user_with_role(Role.ANALYST))
+    verified_client(user_with_role(Role.ANALYST), client)
     response = client.post(
         "/admin/surveys/question/add/",
         {

@@ -13,7 +13,7 @@ from surveys.margins import MarginLine
 from surveys.models import Choice, Indicator, PopulationMargin, Question, SurveyRefresh
 from surveys.services.margins import margins_clear, margins_replace
 from surveys.services.refresh import estimates_refresh
-from tests.factories import user_with_role
+from tests.factories import user_with_role, verified_client
 from tests.surveys.generate import Wave, build_wave
 
 
@@ -27,7 +27,7 @@ def refreshed(db: None) -> Wave:
 
 @pytest.fixture
 def analyst(client: Client, db: None) -> Client:
-    client.force_login(user_with_role(Role.ANALYST))
+    verified_client(user_with_role(Role.ANALYST), client)
     return client
 
 

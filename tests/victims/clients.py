@@ -3,35 +3,16 @@
 import datetime
 from typing import Any
 
-from django.test import Client
 from django.utils import timezone
 
-from curim.accounts.models import TOTPDevice, User
+from curim.accounts.models import User
 from curim.accounts.roles import Role
-from curim.accounts.totp import totp_secret_generate
-from curim.accounts.twofactor import SESSION_DEVICE_KEY, SESSION_USER_KEY
+from tests.factories import enrolled as enrolled  # re-exported: the unit's tests sign in here
 from tests.factories import user_with_role
+from tests.factories import verified_client as verified_client
 from victims.models import Case, Channel, ConsentScope, Service, ServiceKind
 from victims.services import cases as case_services
 from victims.services import support
-
-
-def enrolled(user: User) -> TOTPDevice:
-    return TOTPDevice.objects.create(
-        user=user, secret=totp_secret_generate(), confirmed_at=timezone.now()
-    )
-
-
-def verified_client(user: User) -> Client:
-    """A client logged in as `user` whose session passed the second factor."""
-    device = TOTPDevice.objects.filter(user=user).first() or enrolled(user)
-    client = Client()
-    client.force_login(user)
-    session = client.session
-    session[SESSION_USER_KEY] = user.pk
-    session[SESSION_DEVICE_KEY] = device.pk
-    session.save()
-    return client
 
 
 def member(role: Role = Role.VSU_STAFF, **fields: Any) -> User:

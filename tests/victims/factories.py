@@ -12,8 +12,10 @@ from curim.areas.models import Area
 from tests.factories import user_with_role
 from victims.models import (
     Case,
+    Channel,
     Consent,
     ConsentScope,
+    IntakeRequest,
     OffenceType,
     Person,
     Profession,
@@ -23,6 +25,7 @@ from victims.models import (
     Source,
 )
 from victims.services.cases import case_open
+from victims.services.intake import intake_open, intake_request_submit
 from victims.services.support import consent_record
 
 
@@ -57,6 +60,31 @@ def case_create(
         district=district,
         summary=summary,
         restricted=restricted,
+        profession=Profession.SOCIAL_WORKER,
+    )
+
+
+def intake_request_create(**changes: Any) -> IntakeRequest:
+    """A citizen's request for contact, as the public form sends it."""
+    values: dict[str, Any] = {
+        "name": "Dimitra",
+        "phone": "6970 000 111",
+        "email": "",
+        "channel": Channel.PHONE,
+        "safe_times": "weekday mornings",
+        "message": "someone keeps following me home",
+        **changes,
+    }
+    return intake_request_submit(**values)
+
+
+def intake_request_answer(request: IntakeRequest, by: User) -> Case:
+    """`request` opened as a case by `by`."""
+    return intake_open(
+        request=request,
+        by=by,
+        offence_type=OffenceType.HARASSMENT,
+        risk_level=RiskLevel.MEDIUM,
         profession=Profession.SOCIAL_WORKER,
     )
 

@@ -15,6 +15,7 @@ from django.utils import formats, timezone
 from curim.accounts.models import User
 from tests.seeding import seeded_rows_restore
 from tests.victims.clients import member, verified_client
+from tests.victims.factories import intake_request_answer, intake_request_create
 from victims.models import (
     AccessLog,
     Case,
@@ -23,42 +24,16 @@ from victims.models import (
     ConsentScope,
     ConsentText,
     IntakeRequest,
-    OffenceType,
     Person,
-    Profession,
-    RiskLevel,
     Source,
 )
-from victims.services.intake import intake_decline, intake_open, intake_request_submit
+from victims.services.intake import intake_decline
 from victims.services.privacy import retention_apply
 
 pytestmark = pytest.mark.django_db
 
 SENT = datetime.datetime(2026, 4, 7, 18, 45, tzinfo=datetime.UTC)
 ATHENS = ZoneInfo("Europe/Athens")
-
-
-def _submit(**changes: Any) -> IntakeRequest:
-    values: dict[str, Any] = {
-        "name": "Dimitra",
-        "phone": "6970 000 111",
-        "email": "",
-        "channel": Channel.PHONE,
-        "safe_times": "weekday mornings",
-        "message": "someone keeps following me home",
-        **changes,
-    }
-    return intake_request_submit(**values)
-
-
-def _open(request: IntakeRequest, by: User) -> Case:
-    return intake_open(
-        request=request,
-        by=by,
-        offence_type=OffenceType.HARASSMENT,
-        risk_level=RiskLevel.MEDIUM,
-        profession=Profession.SOCIAL_WORKER,
-    )
 
 
 MESSAGES = {
@@ -85,7 +60,7 @@ def test_a_request_with_bad_input_names_the_fields_and_saves_nothing(
     changes: dict[str, Any], fields: set[str]
 ) -> None:
     with pytest.raises(ValidationError) as refused:
-        _submit(**changes)
+        intake_request_create(**changes)
     assert set(refused.value.message_dict) == fields
     # Each field's message says what to do (the form shows it beside the field).
     for field, (message,) in refused.value.message_dict.items():
@@ -94,7 +69,7 @@ def test_a_request_with_bad_input_names_the_fields_and_saves_nothing(
 
 
 def test_a_request_keeps_what_the_citizen_wrote_and_the_texts_they_agreed_to() -> None:
-    request = _submit(email=" dimitra@example.org ", report_id="R-2026-0042")
+    request = intake_request_create(email=" dimitra@example.org ", report_id="R-2026-0042")
     stored = IntakeRequest.objects.get(pk=request.pk)
     assert stored.details == {
         "name": "Dimitra",
@@ -123,8 +98,8 @@ def test_a_request_keeps_what_the_citizen_wrote_and_the_texts_they_agreed_to() -
 def test_opening_a_request_makes_a_person_and_a_case_from_it(
     worker: User, report_id: str, source: str
 ) -> None:
-    request = _submit(report_id=report_id)
-    case = _open(request, worker)
+    request = intake_request_create(report_id=report_id)
+    case = intake_request_answer(request, worker)
     case = Case.objects.select_related("person").get(pk=case.pk)
     assert case.source == source
     assert case.summary == "someone keeps following me home"
@@ -146,8 +121,8 @@ def test_opening_a_request_makes_a_person_and_a_case_from_it(
 
 def test_the_consents_given_on_the_form_are_dated_when_it_was_sent(worker: User) -> None:
     with time_machine.travel(SENT, tick=False):
-        request = _submit(channel=Channel.SMS)
-    case = _open(request, worker)
+        request = intake_request_create(channel=Channel.SMS)
+    case = intake_request_answer(request, worker)
     consents = {c.scope: c for c in Consent.objects.filter(case=case).select_related("text")}
     assert set(consents) == {ConsentScope.PROCESSING, ConsentScope.CONTACT}
     assert consents[ConsentScope.CONTACT].channel == Channel.SMS
@@ -160,17 +135,17 @@ def test_the_consents_given_on_the_form_are_dated_when_it_was_sent(worker: User)
 def test_the_consents_keep_the_text_versions_of_the_form_after_new_wording(
     worker: User,
 ) -> None:
-    request = _submit()
+    request = intake_request_create()
     for scope in (ConsentScope.PROCESSING, ConsentScope.CONTACT):
         ConsentText.objects.create(scope=scope, version="2026-2", text_en="New", text_el="Νέο")
-    case = _open(request, worker)
+    case = intake_request_answer(request, worker)
     versions = set(Consent.objects.filter(case=case).values_list("scope", "text__version"))
     assert versions == {(ConsentScope.PROCESSING, "2026-1"), (ConsentScope.CONTACT, "2026-1")}
 
 
 def test_opening_marks_the_request_opened_and_logs_it(worker: User) -> None:
-    request = _submit()
-    case = _open(request, worker)
+    request = intake_request_create()
+    case = intake_request_answer(request, worker)
     request.refresh_from_db()
     assert (request.state, request.case, request.handled_by) == (
         IntakeRequest.State.OPENED,
@@ -185,7 +160,7 @@ def test_opening_marks_the_request_opened_and_logs_it(worker: User) -> None:
 
 
 def test_closing_a_request_without_a_case_needs_a_reason_and_is_logged(worker: User) -> None:
-    request = _submit()
+    request = intake_request_create()
     for reason in ("", "    ", "no.  "):
         with pytest.raises(ValidationError) as refused:
             intake_decline(request=request, by=worker, reason=reason)
@@ -213,10 +188,10 @@ def test_closing_a_request_without_a_case_needs_a_reason_and_is_logged(worker: U
 
 
 def test_a_request_is_opened_only_once(worker: User, supervisor: User) -> None:
-    request = _submit()
-    _open(request, worker)
+    request = intake_request_create()
+    intake_request_answer(request, worker)
     with pytest.raises(ValidationError):
-        _open(request, supervisor)
+        intake_request_answer(request, supervisor)
     assert Case.objects.count() == 1
     assert Person.objects.count() == 1
     assert Consent.objects.count() == 2
@@ -227,10 +202,10 @@ def test_a_request_is_found_by_its_id_and_only_while_new(worker: User) -> None:
 
     from victims.selectors import intake_request_for
 
-    first, second = _submit(), _submit()
+    first, second = intake_request_create(), intake_request_create()
     assert intake_request_for(worker, first.pk) == first
     assert intake_request_for(worker, second.pk) == second
-    _open(first, worker)
+    intake_request_answer(first, worker)
     with pytest.raises(Http404):
         intake_request_for(worker, first.pk)
 
@@ -258,8 +233,8 @@ def test_a_request_nobody_answers_goes_after_its_last_day_and_the_log_says_how_m
 
 def _unanswered_run(worker: User, settings: Any) -> None:
     settings.VSU_INTAKE_UNANSWERED_DAYS = 90
-    unanswered, waiting, opened = _submit(), _submit(), _submit()
-    _open(opened, worker)
+    unanswered, waiting, opened = (intake_request_create() for _ in range(3))
+    intake_request_answer(opened, worker)
     # Received on day D, a request is kept through day D + 90, whatever its hour: the one that
     # came just before midnight 91 days ago goes, the one that came just after it stays.
     _came(unanswered, 91, datetime.time(23, 59))
@@ -280,7 +255,7 @@ def _unanswered_run(worker: User, settings: Any) -> None:
 
 def test_the_run_counts_the_days_to_the_moment_it_is_given(settings: Any) -> None:
     settings.VSU_INTAKE_UNANSWERED_DAYS = 90
-    request = _submit()
+    request = intake_request_create()
     day_after_the_last = timezone.now() + datetime.timedelta(days=92)
     assert retention_apply().unanswered_removed == 0
     assert retention_apply(now=day_after_the_last).unanswered_removed == 1
@@ -291,7 +266,7 @@ def test_the_run_counts_the_days_to_the_moment_it_is_given(settings: Any) -> Non
 def test_a_worker_keeps_requests_a_week_whatever_the_setting(settings: Any, days: int) -> None:
     # `manage.py check` refuses fewer than 7 days (curim.E005), but a worker runs no check.
     settings.VSU_INTAKE_UNANSWERED_DAYS = days
-    kept, gone = _submit(), _submit()
+    kept, gone = intake_request_create(), intake_request_create()
     _came(kept, 7, datetime.time(0, 1))
     _came(gone, 8, datetime.time(23, 59))
     assert retention_apply().unanswered_removed == 1
@@ -301,7 +276,7 @@ def test_a_worker_keeps_requests_a_week_whatever_the_setting(settings: Any, days
 @pytest.mark.django_db(transaction=True)
 def test_a_request_removed_while_its_page_was_open_sends_the_member_to_the_list() -> None:
     seeded_rows_restore()  # the roles, the consent texts: a committing test emptied them
-    request = _submit()
+    request = intake_request_create()
     staff_client = verified_client(member())
     page = reverse("victims:intake_detail", args=[request.pk])
     assert staff_client.get(page).status_code == 200
@@ -339,7 +314,7 @@ def test_the_intake_list_and_the_form_say_how_long_a_request_is_kept(
     settings.VSU_INTAKE_UNANSWERED_DAYS = 30
     form = client.get(reverse("victims:support_request")).content.decode()
     assert "If the unit has not answered your request within 30 days, it is deleted" in form
-    request = _submit()
+    request = intake_request_create()
     _came(request, 10, datetime.time(1, 30))
     page = verified_client(member()).get(reverse("victims:intake")).content.decode()
     assert "(30 days after the day it came)" in page

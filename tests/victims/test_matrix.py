@@ -261,7 +261,7 @@ def test_the_django_admin_holds_no_victims_model(world: dict[str, Any]) -> None:
     assert not [m for m in admin.site._registry if m._meta.app_label == "victims"]
     root = User.objects.create_superuser("root@example.org", "x" * 12)
     client = Client()
-    client.force_login(root)
+    verified_client(root, client)
     assert client.get("/admin/victims/").status_code == 404
     assert client.get("/admin/victims/case/").status_code == 404
 
@@ -284,7 +284,7 @@ def test_outsider_attempts_leave_the_access_log_untouched_but_members_reads_do_n
 def test_an_admin_cannot_take_over_or_join_the_unit(world: dict[str, Any]) -> None:
     admin_user = user_with_role(Role.ADMIN)
     client = Client()
-    client.force_login(admin_user)
+    verified_client(admin_user, client)
     supervisor = world["supervisor"]
     change = reverse("admin:accounts_user_change", args=[supervisor.pk])
     password = reverse("admin:auth_user_password_change", args=[supervisor.pk])

@@ -14,24 +14,21 @@ from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from tests.seeding import seeded_rows_restore
-from tests.victims.factories import case_create, worker_create
+from tests.victims.factories import (
+    case_create,
+    intake_request_answer,
+    intake_request_create,
+    worker_create,
+)
 from victims.models import (
     AccessLog,
     Case,
-    Channel,
     ClosureOutcome,
     IntakeRequest,
-    OffenceType,
-    Profession,
-    RiskLevel,
     Status,
 )
 from victims.services.cases import case_close, case_reopen
-from victims.services.intake import (
-    intake_open,
-    intake_request_submit,
-    intake_requests_unanswered_delete,
-)
+from victims.services.intake import intake_requests_unanswered_delete
 from victims.services.privacy import case_anonymise_if_due
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -72,26 +69,40 @@ def _joined(*threads: threading.Thread, outcome: dict[str, Any]) -> None:
             raise result
 
 
+def _held(
+    lock: Any, then: Any, outcome: dict[str, Any], key: str
+) -> tuple[threading.Thread, threading.Event]:
+    """A worker's transaction on a thread of its own: it takes `lock`, holds it until the test
+    sets the event returned, then does `then` and commits. Returns once the lock is held."""
+    locked, release = threading.Event(), threading.Event()
+
+    def work() -> Any:
+        with transaction.atomic():
+            lock()
+            locked.set()
+            assert release.wait(WAIT)
+            return then()
+
+    thread = _in_thread(work, outcome, key)
+    assert locked.wait(WAIT)
+    return thread, release
+
+
 def test_a_reopening_at_the_moment_the_run_reaches_the_case_wins(settings: Any) -> None:
     seeded_rows_restore()  # the roles, the consent texts: a committing test emptied them
     worker = worker_create(email="worker@example.org")
     case = case_close(case=case_create(by=worker), by=worker, outcome=ClosureOutcome.COMPLETED)
     long_ago = timezone.now() - datetime.timedelta(days=settings.VSU_RETENTION_DAYS + 1)
     Case.objects.filter(pk=case.pk).update(closed_at=long_ago)
-    locked, release = threading.Event(), threading.Event()
     outcome: dict[str, Any] = {}
-
-    def reopen() -> Case:
-        # The worker's transaction: it holds the case's row until it commits.
-        with transaction.atomic():
-            Case.objects.select_for_update().get(pk=case.pk)
-            locked.set()
-            assert release.wait(WAIT)
-            return case_reopen(case=case, by=worker, note="The person called again.")
-
-    worker_thread = _in_thread(reopen, outcome, "reopened")
+    # The worker's transaction holds the case's row until the reopening commits.
+    worker_thread, release = _held(
+        lambda: Case.objects.select_for_update().get(pk=case.pk),
+        lambda: case_reopen(case=case, by=worker, note="The person called again."),
+        outcome,
+        "reopened",
+    )
     try:
-        assert locked.wait(WAIT)
         run_thread = _in_thread(lambda: case_anonymise_if_due(case.pk), outcome, "anonymised")
         deadline = time.monotonic() + WAIT
         while _waiting_on_a_lock() == 0:  # the run has reached the case and waits for the worker
@@ -113,36 +124,18 @@ def test_a_reopening_at_the_moment_the_run_reaches_the_case_wins(settings: Any) 
 def test_a_request_being_answered_when_the_run_comes_is_skipped_without_waiting() -> None:
     seeded_rows_restore()  # the roles, the consent texts: a committing test emptied them
     worker = worker_create(email="worker@example.org")
-    request = intake_request_submit(
-        name="Dimitra",
-        phone="6970 000 111",
-        email="",
-        channel=Channel.PHONE,
-        safe_times="",
-        message="someone keeps following me home",
-    )
+    request = intake_request_create()
     long_ago = timezone.now() - datetime.timedelta(days=365)
     IntakeRequest.objects.filter(pk=request.pk).update(created_at=long_ago)
-    locked, release = threading.Event(), threading.Event()
     outcome: dict[str, Any] = {}
-
-    def answer() -> Case:
-        # The worker's transaction: it holds the request's row until the case is opened.
-        with transaction.atomic():
-            IntakeRequest.objects.select_for_update().get(pk=request.pk)
-            locked.set()
-            assert release.wait(WAIT)
-            return intake_open(
-                request=request,
-                by=worker,
-                offence_type=OffenceType.HARASSMENT,
-                risk_level=RiskLevel.MEDIUM,
-                profession=Profession.SOCIAL_WORKER,
-            )
-
-    worker_thread = _in_thread(answer, outcome, "opened")
+    # The worker's transaction holds the request's row until the case is opened.
+    worker_thread, release = _held(
+        lambda: IntakeRequest.objects.select_for_update().get(pk=request.pk),
+        lambda: intake_request_answer(request, worker),
+        outcome,
+        "opened",
+    )
     try:
-        assert locked.wait(WAIT)
         run_thread = _in_thread(intake_requests_unanswered_delete, outcome, "removed")
         run_thread.join(WAIT / 3)
         assert not run_thread.is_alive(), "the run waited for the worker"
