@@ -21,6 +21,7 @@ from curim.reports.models import (
 )
 from curim.reports.services.open311 import api_key_issue
 from curim.reports.services.taxonomy import category_save
+from curim.reports.services.workflow import REPORT_UNCORRECTABLE, report_correct
 
 
 @admin.register(Category)
@@ -85,26 +86,17 @@ class ReportAdmin(MapAdmin):
     # public one on the category's privacy grid; editing one of them, or the category, here would
     # leave the others wrong (a report moved to a coarser-grid category would keep a finer
     # public location).
-    readonly_fields = [
-        "public_id",
-        "category",
-        "location",
-        "area",
-        "public_location",
-        "reporter",
-        "client_address",
-        "idempotency_key",
-        "created_at",
-        "updated_at",
-        "published_at",
-        "status",
-    ]
+    # The duplicate too: merging closes the report as public (report_merge), so clearing it here
+    # would publish a report nobody moderated, with no history line and the tiles left stale.
+    readonly_fields = list(REPORT_UNCORRECTABLE)
     exclude = ["public_point_3857", "idempotency_fingerprint"]
-    raw_id_fields = ["duplicate_of"]
     inlines = [ReportPhotoInline, ReportEventInline]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # reports come from citizens, placed by the submission service
+
+    def save_model(self, request: HttpRequest, obj: Report, form: Any, change: bool) -> None:
+        report_correct(report=obj, actor=request.user, fields=form.changed_data)  # type: ignore[arg-type]
 
 
 @admin.register(PlaceEvaluation)

@@ -12,6 +12,7 @@ from django.contrib.gis.db import models
 from django.contrib.gis.db.models.functions import Transform
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GistIndex
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
@@ -74,6 +75,23 @@ class Category(models.Model):
     @property
     def name(self) -> str:
         return in_current_language(self, "name")
+
+    def clean(self) -> None:
+        # The reporters of a category that is never public were told their reports would never
+        # be shown: no later change of the category may show them.
+        if self.pk is None or not self.may_be_public:
+            return
+        stored = Category.objects.filter(pk=self.pk).values_list("may_be_public", flat=True)
+        if stored.first() is False and self.reports.exists():
+            raise ValidationError(
+                {
+                    "may_be_public": _(
+                        "This category's reporters were told their reports would never be "
+                        "shown: it cannot be made public while it has reports. Add a new public "
+                        "category instead."
+                    )
+                }
+            )
 
 
 class ReportStatus(models.TextChoices):

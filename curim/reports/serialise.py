@@ -6,7 +6,6 @@ client address are never selected, so they cannot leak through these outputs.
 """
 
 from collections.abc import Iterator
-from datetime import date
 from typing import Any
 
 from django.conf import settings
@@ -231,6 +230,9 @@ def tile_bytes_around(
 
 
 # --- Place evaluations ----------------------------------------------------------------------
+# The ratings of a cell count only by (cell, time of day) groups of at least the minimum, in
+# every answer: a cell's count over both times of day, less its count by day, would otherwise
+# give the one night rating of a cell that shows three by day.
 CELLS_SQL = """
 SELECT json_build_object('type', 'FeatureCollection', 'features', coalesce(json_agg(
   json_build_object(
@@ -243,25 +245,32 @@ SELECT json_build_object('type', 'FeatureCollection', 'features', coalesce(json_
     )
   )), '[]'::json))::text
 FROM (
-  SELECT public_location, count(*) AS n,
-         round(avg(feeling), 2) AS feeling, round(avg(lighting), 2) AS lighting,
-         round(avg(visibility), 2) AS visibility, round(avg(people), 2) AS people,
-         round(avg(security), 2) AS security, round(avg(walk_path), 2) AS walk_path
-  FROM reports_placeevaluation
-  WHERE (%(time_of_day)s::text IS NULL OR time_of_day = %(time_of_day)s)
-    AND (%(since)s::date IS NULL OR created_at >= %(since)s::date)
+  SELECT public_location, sum(n) AS n,
+         round(sum(feeling) / sum(n), 2) AS feeling,
+         round(sum(lighting) / sum(n), 2) AS lighting,
+         round(sum(visibility) / sum(n), 2) AS visibility,
+         round(sum(people) / sum(n), 2) AS people,
+         round(sum(security) / sum(n), 2) AS security,
+         round(sum(walk_path) / sum(n), 2) AS walk_path
+  FROM (
+    SELECT public_location, count(*) AS n, sum(feeling) AS feeling, sum(lighting) AS lighting,
+           sum(visibility) AS visibility, sum(people) AS people, sum(security) AS security,
+           sum(walk_path) AS walk_path
+    FROM reports_placeevaluation
+    WHERE (%(time_of_day)s::text IS NULL OR time_of_day = %(time_of_day)s)
+    GROUP BY public_location, time_of_day
+    HAVING count(*) >= %(minimum)s
+  ) shown_group
   GROUP BY public_location
-  HAVING count(*) >= %(minimum)s
 ) cell
 """
 
 
-def evaluation_cells_geojson(*, time_of_day: str | None, since: date | None) -> str:
-    """Average ratings per public 50 m cell, as a GeoJSON FeatureCollection made by PostGIS."""
+def evaluation_cells_geojson(*, time_of_day: str | None) -> str:
+    """Average ratings per public 50 m cell over all time, as a GeoJSON FeatureCollection made
+    by PostGIS; only (cell, time of day) groups of at least EVALUATIONS_PER_CELL_MIN ratings
+    count, in any answer."""
     with read_connection(PlaceEvaluation).cursor() as cursor:
-        cursor.execute(
-            CELLS_SQL,
-            {"time_of_day": time_of_day, "since": since, "minimum": EVALUATIONS_PER_CELL_MIN},
-        )
+        cursor.execute(CELLS_SQL, {"time_of_day": time_of_day, "minimum": EVALUATIONS_PER_CELL_MIN})
         (body,) = cursor.fetchone()
     return str(body)

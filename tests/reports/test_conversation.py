@@ -5,6 +5,7 @@ from collections.abc import Callable
 import pytest
 from django.core import mail
 from django.test import Client
+from django.utils import timezone
 
 from curim.accounts.models import User
 from curim.accounts.roles import Role
@@ -29,7 +30,10 @@ def test_a_citizen_comments_without_showing_their_name(
     api = Client().get(f"/api/v1/reports/{report.public_id}/comments/").json()
     assert [c["body"] for c in api] == ["Still there."]
     assert citizen.email not in str(api)
-    assert set(api[0]) == {"id", "body", "created_at"}
+    assert set(api[0]) == {"id", "body", "posted_on"}
+    # The day only, as the page shows it: the exact moment beside an account's activity would
+    # point at its author.
+    assert api[0]["posted_on"] == timezone.localdate().isoformat()
 
 
 def test_comments_need_an_account_and_a_public_report(

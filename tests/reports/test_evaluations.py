@@ -116,6 +116,27 @@ def test_the_filters_are_checked(client: Client) -> None:
     assert client.get(f"{URL}?since=soon").status_code == 400
 
 
+def test_no_two_answers_subtracted_single_out_a_rating(client: Client) -> None:
+    # A cell with three ratings by day and one by night: over both times of day it shows the
+    # three by day alone, or its count and averages less the day's would give the night one.
+    for _ in range(3):
+        _post(client, feeling=5, time_of_day="day")
+    _post(client, feeling=1, time_of_day="night")
+    (both,) = client.get(URL).json()["features"]
+    (day,) = client.get(f"{URL}?time_of_day=day").json()["features"]
+    assert both["properties"] == day["properties"]
+    assert (both["properties"]["count"], both["properties"]["feeling"]) == (3, 5.0)
+    assert client.get(f"{URL}?time_of_day=night").json()["features"] == []
+    # Two periods would do the same for the days between them: no period is offered.
+    refused = client.get(f"{URL}?since=2026-01-01")
+    assert refused.status_code == 400
+    assert list(refused.json()) == ["since"]
+    for _ in range(2):
+        _post(client, feeling=2, time_of_day="night")
+    (both,) = client.get(URL).json()["features"]
+    assert (both["properties"]["count"], both["properties"]["feeling"]) == (6, 3.33)
+
+
 def test_the_evaluation_page_opens(client: Client) -> None:
     assert client.get("/places/evaluate/").status_code == 200
 

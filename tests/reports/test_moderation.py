@@ -16,6 +16,7 @@ from curim.reports.forms import ModerationForm, actions_for
 from curim.reports.locations import placement
 from curim.reports.models import Report, ReportEvent, ReportStatus
 from curim.reports.selectors import merge_candidates
+from curim.reports.services.workflow import report_transition
 from tests.reports.conftest import CENTRE, FALIRO
 
 MakeReport = Callable[..., Report]
@@ -210,15 +211,9 @@ def test_a_moderator_changes_the_category_and_the_public_location_follows_its_gr
 def test_a_published_report_moved_to_a_coarser_grid_is_placed_from_the_cell_it_was_shown_in(
     client: Client, make_report: MakeReport, moderator: User
 ) -> None:
-    # A point whose 250 m cell is not the cell of its 100 m cell's centre: placed from where it
-    # was made, the new centre with the old one would narrow the place to a strip.
-    for step in range(200):
-        at = (CENTRE[0] + step * 0.00013, CENTRE[1] + step * 0.00007)
-        shown = placement(Point(*at, srid=4326), 100).public_point
-        if placement(shown, 250).public_point != placement(Point(*at, srid=4326), 250).public_point:
-            break
-    else:
-        pytest.fail("no point found whose cells do not nest")
+    # Placed from where it was made, the new centre with the old one would narrow the place to
+    # a strip.
+    at, shown = _cells_that_do_not_nest()
     report = make_report(category="graffiti", at=at, status="published")
     client.force_login(moderator)
     _act(
@@ -234,6 +229,69 @@ def test_a_published_report_moved_to_a_coarser_grid_is_placed_from_the_cell_it_w
     report.refresh_from_db()
     assert report.category.slug == "theft"
     assert report.public_location == placement(shown, 250).public_point
+
+
+def test_a_report_once_shown_and_rejected_since_is_placed_from_the_cell_it_was_shown_in(
+    client: Client, make_report: MakeReport, moderator: User
+) -> None:
+    at, shown = _cells_that_do_not_nest()
+    report = make_report(category="graffiti", at=at, status="published")
+    report_transition(report=report, to_status="rejected", actor=moderator)
+    client.force_login(moderator)
+    _act(
+        client,
+        report,
+        {
+            "do": "edit",
+            "edit-description": report.description,
+            "edit-category": "theft",
+            "edit-reason": "Wrong category",
+        },
+    )
+    report.refresh_from_db()
+    assert (report.category.slug, report.status) == ("theft", "rejected")
+    assert report.public_location == placement(shown, 250).public_point
+
+
+def _cells_that_do_not_nest() -> tuple[tuple[float, float], Point]:
+    """A point whose 250 m cell is not the cell of its 100 m cell's centre, and that centre."""
+    for step in range(200):
+        at = (CENTRE[0] + step * 0.00013, CENTRE[1] + step * 0.00007)
+        shown = placement(Point(*at, srid=4326), 100).public_point
+        if placement(shown, 250).public_point != placement(Point(*at, srid=4326), 250).public_point:
+            return at, shown
+    pytest.fail("no point found whose cells do not nest")
+
+
+def test_a_report_moved_to_a_coarser_grid_takes_the_district_of_its_new_cell(
+    client: Client, make_report: MakeReport, moderator: User
+) -> None:
+    # Near a border, a 100 m cell's centre and the 250 m cell's centre may lie in two districts:
+    # the public district is the new cell's, or it would tell which side the point is on.
+    for step in range(400):
+        at = (CENTRE[0] - 0.03 + step * 0.00015, CENTRE[1] - 0.012 + step * 0.00006)
+        point = Point(*at, srid=4326)
+        fine, coarse = placement(point, 100), placement(point, 250)
+        if fine.inside and fine.area_id and coarse.area_id and fine.area_id != coarse.area_id:
+            break
+    else:
+        pytest.fail("no point found whose two cells lie in two districts")
+    report = make_report(category="graffiti", at=at, status="submitted")
+    assert report.area_id == fine.area_id
+    client.force_login(moderator)
+    _act(
+        client,
+        report,
+        {
+            "do": "edit",
+            "edit-description": report.description,
+            "edit-category": "theft",
+            "edit-reason": "Wrong category",
+        },
+    )
+    report.refresh_from_db()
+    assert report.public_location == coarse.public_point
+    assert report.area_id == coarse.area_id
 
 
 @pytest.mark.parametrize("status", ["submitted", "forwarded"])

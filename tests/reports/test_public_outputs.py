@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import mapbox_vector_tile
 import pytest
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -22,6 +23,7 @@ from curim.reports.serialise import (
     WORLD,
     tile_bytes_around,
 )
+from curim.reports.services.taxonomy import category_save
 from tests.factories import verified_client
 from tests.reports.conftest import CENTRE, FALIRO
 
@@ -542,3 +544,35 @@ def test_a_category_made_private_in_the_admin_leaves_the_cached_map_at_once(
     category.refresh_from_db()
     assert not category.may_be_public
     assert _tile(client, *TILE) == {}
+
+
+def test_a_category_that_was_never_public_is_not_made_public_while_it_has_reports(
+    client: Client, make_report: MakeReport, admin_user: User
+) -> None:
+    # Its reporters were told their reports would never be shown.
+    make_report(category="sexual-harassment", description="Never to be shown")
+    category = Category.objects.get(slug="sexual-harassment")
+    assert not category.may_be_public
+    staff = verified_client(admin_user)
+    form = {
+        field: getattr(category, field)
+        for field in ("slug", "group", "name_en", "name_el", "grid_size_m", "position")
+    }
+    response = staff.post(
+        f"/admin/reports/category/{category.pk}/change/",
+        {**form, "may_be_public": "on", "location_required": "on", "is_active": "on"},
+    )
+    assert response.status_code == 200
+    assert list(response.context["adminform"].form.errors) == ["may_be_public"]
+    category.refresh_from_db()
+    assert not category.may_be_public
+    category.may_be_public = True
+    with pytest.raises(ValidationError):
+        category_save(category=category)
+    assert b"Never to be shown" not in client.get("/api/v1/reports/").content
+    # Without reports, it may be.
+    empty = Category.objects.filter(may_be_public=False).exclude(pk=category.pk).first()
+    assert empty is not None
+    assert not empty.reports.exists()
+    empty.may_be_public = True
+    category_save(category=empty)

@@ -1,9 +1,11 @@
 """Comments on published reports through the API."""
 
+import datetime
 from typing import Any, cast
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils import timezone
 from rest_framework import generics, serializers
 from rest_framework.permissions import SAFE_METHODS, AllowAny, IsAuthenticated
 
@@ -16,13 +18,22 @@ from curim.reports.selectors import (
 from curim.reports.services.conversation import comment_post
 
 
+class LocalDayField(serializers.ReadOnlyField):
+    """The local day (YYYY-MM-DD, the platform's time zone) of a moment."""
+
+    def to_representation(self, value: datetime.datetime) -> str:
+        return timezone.localdate(value).isoformat()
+
+
 class CommentSerializer(serializers.ModelSerializer[Comment]):
     id = serializers.UUIDField(source="public_id", read_only=True)
+    # The day only, as the report's page shows it: a comment has no author, and its exact
+    # moment beside an account's activity would point at one.
+    posted_on = LocalDayField(source="created_at", help_text="The day it was posted (local).")
 
     class Meta:
         model = Comment
-        fields = ["id", "body", "created_at"]
-        read_only_fields = ["created_at"]
+        fields = ["id", "body", "posted_on"]
 
 
 class ReportComments(generics.ListCreateAPIView[Comment]):

@@ -1,6 +1,7 @@
 """Place evaluations through the API: rate a place; average ratings per cell as GeoJSON."""
 
 import uuid
+from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpResponse
@@ -49,7 +50,15 @@ class EvaluationCreateSerializer(FieldsBuiltOnce):
 
 class EvaluationQuerySerializer(FieldsBuiltOnce):
     time_of_day = TextChoiceField(choices=TimeOfDay.choices, required=False)
-    since = serializers.DateField(required=False)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        # The ratings are averaged over all time: two periods' answers, subtracted, would give
+        # the ratings of the days between them, one rating alone if so.
+        if "since" in self.initial_data:
+            raise serializers.ValidationError(
+                {"since": _("The ratings are shown over all time; no period can be chosen.")}
+            )
+        return attrs
 
 
 class EvaluationListCreate(APIView):
@@ -67,10 +76,7 @@ class EvaluationListCreate(APIView):
         query = EvaluationQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         return geojson_response(
-            evaluation_cells_geojson(
-                time_of_day=query.validated_data.get("time_of_day"),
-                since=query.validated_data.get("since"),
-            )
+            evaluation_cells_geojson(time_of_day=query.validated_data.get("time_of_day"))
         )
 
     @extend_schema(

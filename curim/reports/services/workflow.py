@@ -1,5 +1,8 @@
 """The moderation workflow of a report: status changes, publishing, forwarding, merging."""
 
+from collections.abc import Sequence
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -202,6 +205,56 @@ def report_merge(*, report: Report, into: Report, actor: User) -> Report:
     return report
 
 
+def report_correct(*, report: Report, actor: User, fields: Sequence[str]) -> Report:
+    """An admin's correction of `fields` in the Django admin (a typo in the description, the
+    severity): saved with a history line (EDITED, internal) that keeps who, when and each
+    field's value before, as a moderator's edit does. The admin offers neither the status, the
+    category, the places nor the duplicate: those go through moderation."""
+    fields = [name for name in fields if name not in REPORT_UNCORRECTABLE]
+    if not fields:
+        return report
+    with transaction.atomic():
+        before = Report.objects.select_for_update().get(pk=report.pk)
+        changes = {
+            name: {"from": _as_text(getattr(before, name)), "to": _as_text(getattr(report, name))}
+            for name in fields
+        }
+        report.full_clean_own_fields()
+        report.save(update_fields=[*fields, "updated_at"])
+        report_event_add(
+            report=report,
+            kind=ReportEvent.Kind.EDITED,
+            actor=actor,
+            is_public=False,
+            changes=changes,
+        )
+        if report.status in PUBLIC_STATUSES:
+            transaction.on_commit(tiles_changed)
+    return report
+
+
+# What only the submission or moderation may change (the admin shows them read-only).
+REPORT_UNCORRECTABLE = (
+    "public_id",
+    "category",
+    "location",
+    "area",
+    "public_location",
+    "reporter",
+    "client_address",
+    "idempotency_key",
+    "created_at",
+    "updated_at",
+    "published_at",
+    "status",
+    "duplicate_of",
+)
+
+
+def _as_text(value: Any) -> Any:
+    return value if value is None or isinstance(value, str | int | bool) else str(value)
+
+
 def report_edit(
     *,
     report: Report,
@@ -260,17 +313,21 @@ def report_edit(
         report.description = description
         fields = ["description", "updated_at"]
         if "category" in changes:
-            # A report the public has seen is placed from the cell it was shown in, not from
-            # where it was made: two grids that do not nest would otherwise give away a strip
-            # narrower than either cell.
-            seen = report.status in PUBLIC_STATUSES and report.category.may_be_public
+            # A report the public has seen, now or ever (rejected since, say), is placed from
+            # the cell it was shown in, not from where it was made: two grids that do not nest
+            # would otherwise give away a strip narrower than either cell.
+            seen = (
+                report.status in PUBLIC_STATUSES or report.published_at is not None
+            ) and report.category.may_be_public
             shown = report.public_location if seen else None
             report.category = category
             fields.append("category")
             if report.location is not None:
                 placed = placement(shown or report.location, category.grid_size_m)
-                report.public_location = placed.public_point
-                fields.append("public_location")
+                # The district follows the new cell (locations.py: the district of the cell
+                # centre, never of the point, or it would tell which side of a border it is).
+                report.public_location, report.area_id = placed.public_point, placed.area_id
+                fields += ["public_location", "area"]
         report.full_clean_own_fields()
         report.save(update_fields=fields)
         report_event_add(
