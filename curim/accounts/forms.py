@@ -55,8 +55,7 @@ class QueuedPasswordResetForm(PasswordResetForm):
     )
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        for user in self.get_users(self.cleaned_data["email"]):
-            password_reset_request(user=user)
+        password_reset_request(email=self.cleaned_data["email"])
 
 
 class AccountDeleteForm(forms.Form):

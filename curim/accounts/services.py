@@ -6,7 +6,7 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.sessions.models import Session
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from knox.models import AuthToken
@@ -17,6 +17,17 @@ from curim.core.services import task_enqueue, task_enqueue_once
 
 # One e-mail of a kind per address in this window, so the forms cannot be used to mail-bomb.
 MAIL_COOLDOWN = timedelta(minutes=10)
+
+
+def citizen_register_request(*, email: str, display_name: str = "", language: str = "en") -> None:
+    """The registration form's write: the worker registers (`citizen_register`). The request
+    does the same work whether or not the address has an account, so that the time of the
+    answer, like its words, does not tell."""
+    task_enqueue_once(
+        task_name="accounts.citizen_register",
+        args=[email_normalise(email), display_name, language],
+        within=MAIL_COOLDOWN,
+    )
 
 
 @transaction.atomic
@@ -32,11 +43,17 @@ def citizen_register(*, email: str, display_name: str = "", language: str = "en"
     if existing is None:
         user = User(email=email, display_name=display_name, language=language, is_active=False)
         user.set_unusable_password()
-        user.full_clean()
-        user.save()
-        user.groups.add(Group.objects.get(name=Role.CITIZEN))
-        task_enqueue(task_name="accounts.confirmation_email_send", args=[user.pk])
-    elif user_awaits_confirmation(existing):
+        user.full_clean(validate_unique=False)  # the database's constraint: two workers at once
+        try:
+            with transaction.atomic():
+                user.save()
+        except IntegrityError:
+            existing = User.objects.get(email=email)  # the other worker's: as a known address
+        else:
+            user.groups.add(Group.objects.get(name=Role.CITIZEN))
+            task_enqueue(task_name="accounts.confirmation_email_send", args=[user.pk])
+            return
+    if user_awaits_confirmation(existing):
         task_enqueue_once(
             task_name="accounts.confirmation_email_send", args=[existing.pk], within=MAIL_COOLDOWN
         )
@@ -69,9 +86,14 @@ def user_email_confirm(*, user: User, password: str) -> None:
     user.save()
 
 
-def password_reset_request(*, user: User) -> None:
+def password_reset_request(*, email: str) -> None:
+    """Have the worker mail a reset link to the account of `email`, if it has one that may
+    reset. The request does the same work whether or not it has: the worker looks the address
+    up, so that a known address does not answer slower than an unknown one."""
     task_enqueue_once(
-        task_name="accounts.password_reset_email_send", args=[user.pk], within=MAIL_COOLDOWN
+        task_name="accounts.password_reset_address_mail",
+        args=[email_normalise(email)],
+        within=MAIL_COOLDOWN,
     )
 
 

@@ -42,7 +42,7 @@ def register(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:profile")
     form = RegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.citizen_register(
+        services.citizen_register_request(
             email=form.cleaned_data["email"],
             display_name=form.cleaned_data["display_name"],
             language=get_language() or "en",
