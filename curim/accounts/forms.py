@@ -3,7 +3,9 @@
 from typing import Any
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.contrib.auth import authenticate
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, PasswordResetForm
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from curim.accounts.models import User, email_normalise
@@ -58,6 +60,13 @@ class QueuedPasswordResetForm(PasswordResetForm):
         password_reset_request(email=self.cleaned_data["email"])
 
 
+def password_confirmed(request: HttpRequest, user: User, password: str) -> bool:
+    """Whether `password` is `user`'s, asked through authenticate() as a login is, so that the
+    login lockout (django-axes) counts wrong ones and refuses a locked-out pair: a stolen
+    session must not be a way to guess the password without limit."""
+    return authenticate(request, username=user.email, password=password) == user
+
+
 class AccountDeleteForm(forms.Form):
     password = forms.CharField(
         label=_("Your password"),
@@ -65,15 +74,31 @@ class AccountDeleteForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
-    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, request: HttpRequest, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.user = user
+        self.request, self.user = request, user
 
     def clean_password(self) -> str:
         password: str = self.cleaned_data["password"]
-        if not self.user.check_password(password):
+        if not password_confirmed(self.request, self.user, password):
             raise forms.ValidationError(_("The password is not correct."))
         return password
+
+
+class CountedPasswordChangeForm(PasswordChangeForm):
+    """Django's, with the old password checked as `password_confirmed` does."""
+
+    def __init__(self, user: User, *args: Any, request: HttpRequest, **kwargs: Any) -> None:
+        super().__init__(user, *args, **kwargs)
+        self.request = request
+
+    def clean_old_password(self) -> str:
+        old_password: str = self.cleaned_data["old_password"]
+        if not password_confirmed(self.request, self.user, old_password):
+            raise forms.ValidationError(
+                self.error_messages["password_incorrect"], code="password_incorrect"
+            )
+        return old_password
 
 
 class TwoFactorCodeForm(forms.Form):

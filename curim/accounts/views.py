@@ -1,7 +1,7 @@
 """Account pages: register, confirm, profile, two-factor, delete. Login uses Django's views."""
 
 import uuid
-from typing import cast
+from typing import Any, cast
 from urllib.parse import urlencode
 
 import segno
@@ -23,7 +23,12 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from curim.accounts import services
 from curim.accounts.backends import ACCOUNT_BACKEND
-from curim.accounts.forms import AccountDeleteForm, RegistrationForm, TwoFactorCodeForm
+from curim.accounts.forms import (
+    AccountDeleteForm,
+    CountedPasswordChangeForm,
+    RegistrationForm,
+    TwoFactorCodeForm,
+)
 from curim.accounts.models import User
 from curim.accounts.roles import user_roles
 from curim.accounts.tokens import email_confirmation_token
@@ -168,7 +173,7 @@ def delete(request: HttpRequest) -> HttpResponse:
     user = cast(User, request.user)  # login_required: never anonymous here
     if not services.user_may_self_delete(user):
         return render(request, "accounts/delete_refused.html", status=403)
-    form = AccountDeleteForm(request.POST or None, user=user)
+    form = AccountDeleteForm(request.POST or None, request=request, user=user)
     if request.method == "POST" and form.is_valid():
         logout(request)
         services.user_delete(user=user)
@@ -188,3 +193,12 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         except (TypeError, ValueError, OverflowError, UnicodeDecodeError):
             return None
         return User.objects.filter(public_id=public_id).first()
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's, with the old password counted by the login lockout."""
+
+    form_class = CountedPasswordChangeForm
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "request": self.request}

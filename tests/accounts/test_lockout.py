@@ -125,3 +125,32 @@ def test_expired_sessions_are_deleted_every_night() -> None:
     assert sessions_prune() == 1
     assert list(Session.objects.values_list("session_key", flat=True)) == [live.session_key]
     assert app.conf.beat_schedule["sessions-prune"]["task"] == "accounts.sessions_prune"
+
+
+@pytest.mark.parametrize(
+    ("path", "field", "extra"),
+    [
+        (
+            "/accounts/password/change/",
+            "old_password",
+            {"new_password1": "a brand new passphrase", "new_password2": "a brand new passphrase"},
+        ),
+        ("/accounts/delete/", "password", {}),
+    ],
+    ids=["password-change", "account-delete"],
+)
+def test_a_signed_in_session_cannot_guess_the_password_without_limit(
+    citizen: User, path: str, field: str, extra: dict[str, str]
+) -> None:
+    # A stolen session cookie, guessing the password on the pages that ask for it again: the
+    # guesses count as failed logins of that account from that address.
+    client = Client(REMOTE_ADDR="203.0.113.5")
+    client.force_login(citizen)
+    for _ in range(5):
+        assert client.post(path, {field: "wrong", **extra}).status_code in (200, 400, 429)
+    assert client.post(path, {field: PASSWORD, **extra}).status_code == 429
+    citizen.refresh_from_db()
+    assert citizen.check_password(PASSWORD)
+    assert User.objects.filter(pk=citizen.pk).exists()
+    assert _login(Client(), citizen.email, PASSWORD) == 429  # the login is locked too
+    assert _login(Client(), citizen.email, PASSWORD, address="198.51.100.7") == 302
