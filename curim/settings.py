@@ -237,6 +237,16 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "curim.accounts.lockout.lockout_username"
+# A failure's form is kept (AccessAttempt.post_data, read in the admin): every password field of
+# the forms that authenticate (login, API token, password change, account deletion) is masked.
+AXES_SENSITIVE_PARAMETERS = [
+    "username",
+    "ip_address",
+    "password",
+    "old_password",
+    "new_password1",
+    "new_password2",
+]
 # How many reverse proxies stand in front; see curim.core.client for how the address is read.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 AXES_CLIENT_IP_CALLABLE = "curim.core.client.client_address"

@@ -54,6 +54,9 @@ def verified_client(user: User, client: Client | None = None) -> Client:
     """A client (`client`, or a new one) logged in as `user`, its session past the second
     factor (enrolled first if need be), as the unit's pages and the admin ask."""
     device = TOTPDevice.objects.filter(user=user).first() or enrolled(user)
+    if device.confirmed_at is None:  # an enrolment begun: finished, or the session is not past
+        device.confirmed_at = timezone.now()
+        device.save(update_fields=["confirmed_at"])
     client = client or Client()
     client.force_login(user)
     session = client.session

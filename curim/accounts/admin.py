@@ -8,7 +8,8 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.contrib.auth.models import Group
 from django.db.models import Exists, OuterRef, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -129,6 +130,15 @@ class UserAdmin(BaseUserAdmin):  # type: ignore[type-arg]  # stubs expect Abstra
         if self._guarded(request, obj):
             return False
         return super().has_change_permission(request, obj)
+
+    def user_change_password(
+        self, request: HttpRequest, id: str, form_url: str = ""
+    ) -> HttpResponse:
+        # One's own password is changed knowing the old one, on the platform's page (counted by
+        # the login lockout): a stolen session must not set it here without it.
+        if str(request.user.pk) == str(id):
+            return redirect("accounts:password_change")
+        return super().user_change_password(request, id, form_url)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         if self._guarded(request, obj):

@@ -6,7 +6,8 @@ from functools import wraps
 from typing import Any, TypeVar, cast
 
 from django.contrib import admin
-from django.http import HttpRequest, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
 from curim.accounts.roles import ADMIN_SITE_ROLES
@@ -30,15 +31,20 @@ class CurimAdminSite(admin.AdminSite):
 
     def admin_view(self, view: View, cacheable: bool = False) -> View:
         # The admin grants roles, changes passwords and resets the second factor: a password
-        # alone must not open it. Its own login and logout are not admin views.
-        inner = super().admin_view(view, cacheable)
+        # alone must not open it. Inside Django's own wrapper, which checks the permission once
+        # and sends no-store; logging out needs no second factor.
+        if view == self.logout:
+            return super().admin_view(view, cacheable)
 
         @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-            if self.has_permission(request):
-                pending = twofactor_pending(request)
-                if pending is not None:
-                    return pending
-            return inner(request, *args, **kwargs)
+        def verified(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            return twofactor_pending(request) or view(request, *args, **kwargs)
 
-        return cast(View, wrapper)
+        return super().admin_view(cast(View, verified), cacheable)
+
+    def password_change(  # type: ignore[override]  # a redirect, not the admin's template
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        # The platform's own page, whose old password the login lockout counts (Django's admin
+        # form checks it without counting).
+        return redirect("accounts:password_change")

@@ -32,7 +32,9 @@ class RegistrationForm(forms.Form):
     """Only the address and a name: the password is chosen after following the e-mailed link."""
 
     email = forms.EmailField(
-        label=_("E-mail address"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
+        label=_("E-mail address"),
+        max_length=254,  # the account's: longer would fail in the worker, after "check your mail"
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     display_name = forms.CharField(
         label=_("Display name"),

@@ -1,6 +1,7 @@
 """Login lockout after repeated failures, keyed on the account and the client address."""
 
 import pytest
+from axes.models import AccessAttempt
 from django.test import Client
 from pytest_django.fixtures import Settings as SettingsWrapper
 
@@ -154,3 +155,23 @@ def test_a_signed_in_session_cannot_guess_the_password_without_limit(
     assert User.objects.filter(pk=citizen.pk).exists()
     assert _login(Client(), citizen.email, PASSWORD) == 429  # the login is locked too
     assert _login(Client(), citizen.email, PASSWORD, address="198.51.100.7") == 302
+
+
+def test_no_typed_password_is_kept_with_a_failure(citizen: User) -> None:
+    # django-axes keeps a failure's form, which admins read: every password field is masked.
+    client = Client(REMOTE_ADDR="203.0.113.5")
+    client.force_login(citizen)
+    typed = {
+        "old_password": "an old one, mistyped",
+        "new_password1": "the new one, in clear",
+        "new_password2": "the new one, in clear",
+    }
+    client.post("/accounts/password/change/", typed)
+    client.post("/accounts/delete/", {"password": "a guess at deleting"})
+    _login(Client(), citizen.email, "a guess at signing in")
+    kept = " ".join(
+        f"{attempt.post_data} {attempt.get_data}" for attempt in AccessAttempt.objects.all()
+    )
+    assert kept
+    for value in [*typed.values(), "a guess at deleting", "a guess at signing in"]:
+        assert value not in kept

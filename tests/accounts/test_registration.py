@@ -143,6 +143,8 @@ def test_a_known_address_registers_with_the_same_work_as_an_unknown_one(client: 
     ("change", "field"),
     [
         ({"email": "not-an-address"}, "email"),
+        # 257 characters, a valid address, longer than an account's 254.
+        ({"email": "a@" + ".".join(["b" * 60] * 4) + ".example.org"}, "email"),
         ({"email": ""}, "email"),
         ({"display_name": "x" * 81}, "display_name"),
     ],

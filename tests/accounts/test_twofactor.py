@@ -4,6 +4,7 @@ import re
 import socket
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from io import StringIO
 from typing import Any
 from urllib.parse import urlencode
 
@@ -11,6 +12,8 @@ import pytest
 import time_machine
 from django.contrib.auth.models import AnonymousUser, Group
 from django.contrib.sessions.middleware import SessionMiddleware
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.http import HttpRequest, HttpResponse
 from django.test import Client, RequestFactory
 from knox.models import AuthToken
@@ -500,3 +503,40 @@ def test_a_deactivated_unit_member_stays_a_superuser_s_to_change(admin_user: Use
     assert member.check_password(PASSWORD)
     assert TOTPDevice.objects.filter(pk=device.pk).exists()
     assert client.get(f"/admin/accounts/user/{member.pk}/delete/").status_code == 403
+
+
+def test_an_unverified_session_logs_out_of_the_admin(admin_user: User) -> None:
+    # Logging out needs no second factor (a device reset meanwhile must not trap the session).
+    client = _logged_in(admin_user)
+    response = client.post("/admin/logout/")
+    assert not response.get("Location", "").startswith(("/accounts/2fa/", "/admin/login/"))
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_admin_s_password_change_is_the_platform_s(admin_user: User) -> None:
+    # Its old password is counted by the login lockout; the admin's own form does not count.
+    client = verified_client(admin_user)
+    response = client.get("/admin/password_change/")
+    assert response["Location"] == "/accounts/password/change/"
+    own = client.get(f"/admin/accounts/user/{admin_user.pk}/password/")
+    assert own["Location"] == "/accounts/password/change/"
+    chosen = "a new one, without the old"
+    client.post(
+        f"/admin/accounts/user/{admin_user.pk}/password/",
+        {"password1": chosen, "password2": chosen},
+    )
+    admin_user.refresh_from_db()
+    assert admin_user.check_password(PASSWORD)
+
+
+def test_an_operator_removes_a_lost_second_factor_on_the_server() -> None:
+    root = User.objects.create_superuser("root@example.org", PASSWORD)
+    _device(root)
+    out = StringIO()
+    call_command("twofactor_reset", "ROOT@example.org", stdout=out)
+    assert "root@example.org" in out.getvalue()
+    assert not TOTPDevice.objects.filter(user=root).exists()
+    with pytest.raises(CommandError):
+        call_command("twofactor_reset", "root@example.org")
+    with pytest.raises(CommandError):
+        call_command("twofactor_reset", "nobody@example.org")

@@ -823,10 +823,8 @@ ROWS: dict[str, Row] = {
         "OPTIONS": {NOT_ADMIN_SITE: REDIRECT, ADMIN_SITE: 200},
         ELSE: {NOT_ADMIN_SITE: REDIRECT, ADMIN_SITE: 405},
     },
-    "admin:password_change": {
-        "GET HEAD POST PUT OPTIONS": {NOT_ADMIN_SITE: ADMIN_LOGIN, ADMIN_SITE: 200},
-        ELSE: {NOT_ADMIN_SITE: ADMIN_LOGIN, ADMIN_SITE: 405},
-    },
+    # The platform's own page (accounts:password_change), whose old password the lockout counts.
+    "admin:password_change": {ELSE: {NOT_ADMIN_SITE: ADMIN_LOGIN, ADMIN_SITE: REDIRECT}},
     "admin:password_change_done": {
         "GET HEAD OPTIONS": {NOT_ADMIN_SITE: ADMIN_LOGIN, ADMIN_SITE: 200},
         ELSE: {NOT_ADMIN_SITE: ADMIN_LOGIN, ADMIN_SITE: 405},
@@ -1007,7 +1005,8 @@ ROWS.update(
         # Setting a citizen's password is an admin's; a unit member's or superuser's is not.
         "admin:auth_user_password_change": {ELSE: _admin_answers(ADMINS, 200)},
         "admin:auth_user_password_change[unit member]": {ELSE: _admin_answers(SU, 200)},
-        "admin:auth_user_password_change[superuser]": {ELSE: _admin_answers(SU, 200)},
+        # The superuser's own row: one's own password is changed on the platform's page.
+        "admin:auth_user_password_change[superuser]": {ELSE: _admin_answers(SU, REDIRECT)},
         # A wave without responses can be deleted by whoever builds waves.
         "admin:surveys_survey_delete[no responses]": {ELSE: _admin_answers(SURVEY_BUILDERS, 200)},
         "admin:surveys_question_delete[no responses]": {ELSE: _admin_answers(SURVEY_BUILDERS, 200)},

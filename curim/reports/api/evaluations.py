@@ -54,7 +54,7 @@ class EvaluationQuerySerializer(FieldsBuiltOnce):
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         # The ratings are averaged over all time: two periods' answers, subtracted, would give
         # the ratings of the days between them, one rating alone if so.
-        if "since" in self.initial_data:
+        if self.initial_data.get("since"):
             raise serializers.ValidationError(
                 {"since": _("The ratings are shown over all time; no period can be chosen.")}
             )

@@ -228,7 +228,7 @@ def report_correct(*, report: Report, actor: User, fields: Sequence[str]) -> Rep
             is_public=False,
             changes=changes,
         )
-        if report.status in PUBLIC_STATUSES:
+        if before.status in PUBLIC_STATUSES:
             transaction.on_commit(tiles_changed)
     return report
 
@@ -248,6 +248,12 @@ REPORT_UNCORRECTABLE = (
     "published_at",
     "status",
     "duplicate_of",
+    # What the submission checks against the category and the clock (a cyber channel on a
+    # street report, a date to come): moderation's, not a correction's.
+    "occurred_at",
+    "cyber_channel",
+    "cyber_sender",
+    "contact_email",
 )
 
 
