@@ -185,22 +185,27 @@ def test_a_moderator_redacts_the_text_and_the_original_stays_for_the_audit(
     assert "6912345678" in history  # for moderators, in the history
 
 
-def test_a_moderator_changes_the_category_and_the_public_location_follows_its_grid(
-    client: Client, make_report: MakeReport, moderator: User
-) -> None:
-    report = make_report(category="graffiti", status="published")  # a 100 m grid
-    before = report.public_location
-    client.force_login(moderator)
+def _recategorise(client: Client, report: Report, category: str) -> None:
+    """The moderator's edit of `report` into `category`, its description as it is."""
     _act(
         client,
         report,
         {
             "do": "edit",
             "edit-description": report.description,
-            "edit-category": "theft",  # a 250 m grid
+            "edit-category": category,
             "edit-reason": "Wrong category",
         },
     )
+
+
+def test_a_moderator_changes_the_category_and_the_public_location_follows_its_grid(
+    client: Client, make_report: MakeReport, moderator: User
+) -> None:
+    report = make_report(category="graffiti", status="published")  # a 100 m grid
+    before = report.public_location
+    client.force_login(moderator)
+    _recategorise(client, report, "theft")  # a 250 m grid
     report.refresh_from_db()
     assert report.category.slug == "theft"
     assert report.public_location != before
@@ -216,16 +221,7 @@ def test_a_published_report_moved_to_a_coarser_grid_is_placed_from_the_cell_it_w
     at, shown = _cells_that_do_not_nest()
     report = make_report(category="graffiti", at=at, status="published")
     client.force_login(moderator)
-    _act(
-        client,
-        report,
-        {
-            "do": "edit",
-            "edit-description": report.description,
-            "edit-category": "theft",
-            "edit-reason": "Wrong category",
-        },
-    )
+    _recategorise(client, report, "theft")
     report.refresh_from_db()
     assert report.category.slug == "theft"
     assert report.public_location == placement(shown, 250).public_point
@@ -238,16 +234,7 @@ def test_a_report_once_shown_and_rejected_since_is_placed_from_the_cell_it_was_s
     report = make_report(category="graffiti", at=at, status="published")
     report_transition(report=report, to_status="rejected", actor=moderator)
     client.force_login(moderator)
-    _act(
-        client,
-        report,
-        {
-            "do": "edit",
-            "edit-description": report.description,
-            "edit-category": "theft",
-            "edit-reason": "Wrong category",
-        },
-    )
+    _recategorise(client, report, "theft")
     report.refresh_from_db()
     assert (report.category.slug, report.status) == ("theft", "rejected")
     assert report.public_location == placement(shown, 250).public_point
@@ -279,16 +266,7 @@ def test_a_report_moved_to_a_coarser_grid_takes_the_district_of_its_new_cell(
     report = make_report(category="graffiti", at=at, status="submitted")
     assert report.area_id == fine.area_id
     client.force_login(moderator)
-    _act(
-        client,
-        report,
-        {
-            "do": "edit",
-            "edit-description": report.description,
-            "edit-category": "theft",
-            "edit-reason": "Wrong category",
-        },
-    )
+    _recategorise(client, report, "theft")
     report.refresh_from_db()
     assert report.public_location == coarse.public_point
     assert report.area_id == coarse.area_id
