@@ -25,8 +25,13 @@ published:
   1 - 3/8 = 62.5%);
 - in the ring from `RING_FROM_M` to `RING_TO_M` around it: `RING_BEFORE` and `RING_AFTER`
   (as many: no displacement, no diffusion of benefit);
-- within `NEAR_M` of a comparison place paired with it, in another district (districts 1-4
-  in turn), over the same two windows: `CONTROL_BEFORE` and `CONTROL_AFTER` (no change).
+- within `CONTROL_M` of each of two comparison places paired with it, in other districts
+  (districts 1-4 in turn), over the same two windows: the counts of `CONTROL_COUNTS`, which
+  vary from place to place and not in total (no change). Each place is the centre of a cell
+  of the evaluation's 250 m grid, so each is one comparison cell with at least 3 reports in
+  either window: the public reads the figures (a cell's count of 1 or 2 would withhold them,
+  `interventions.evaluation_reading.rests_on_small_counts`).
+Every planted report keeps `EDGE_M` inside its zone's outer edge.
 The dates are counted back from the day the demo is loaded (the works start `STARTS_DAYS_AGO`
 days before), so the windows are always in the past and end more than 90 days before the
 load: the generic demo reports (`curim.reports.demo`, the last 90 days) fall after them.
@@ -37,13 +42,14 @@ categories, a treated zone of `NEAR_M` around each playground and a ring out to 
 `SITE_CELLS_K` comparison cells) and computes it at once (`evaluation_compute`, in the load's
 transaction; the outbox's later run finds it computed and leaves it). The multi-site design
 (docs/interventions/running.md): each playground's treated zone is a treated unit (8), the
-comparison units the 20 cells of the 250 m grid outside every treated zone and ring with the
-before-window counts closest to the playgrounds' (the comparison places' cells, 25 with any
-event), 28 units, so the cluster-robust interval applies. It finds a rate ratio of about 0.39
-(the planted 3/8 = 0.375; treated 64 → 24 reports, comparison cells 59 → 57) with a 95%
-interval of about 0.28 to 0.54: it excludes 1, the effect is found. The ring's 40 → 40 gives a
-Weighted Displacement Quotient of about 0 (−0.06): neither displacement nor diffusion. The
-design is at Maryland level 4 (several comparison units matched on counts before).
+comparison units the 16 cells of the 250 m grid outside every treated zone and ring with an
+event before (the comparison places' cells; `SITE_CELLS_K` would take up to 20), 24 units, so
+the cluster-robust interval applies. It finds a rate ratio of 0.375 (the planted 3/8; treated
+64 → 24 reports, comparison cells 128 → 128) with a 95% interval of about 0.35 to 0.41 (the
+sites' counts are alike, the cells' vary a little): it excludes 1, the effect is found. The
+ring's 40 → 40 gives a Weighted Displacement Quotient of 0: neither displacement nor
+diffusion. The design is at Maryland level 4 (several comparison units matched on counts
+before).
 `tests/interventions/test_demo.py` checks it. `demo_playgrounds()` gives the intervention and
 `PLANTED` the counts above.
 """
@@ -68,6 +74,7 @@ from curim.core.demo import DemoError
 from curim.reports.models import Category, ReportStatus
 from curim.reports.services.submission import ReportDraft, report_submit
 from curim.reports.services.workflow import report_transition
+from interventions.evaluation_data import CELL_SIZE_M
 from interventions.models import (
     Intervention,
     InterventionKind,
@@ -99,14 +106,29 @@ ORGANISATION = "Municipality of Piraeus, Technical Services"
 WINDOW_DAYS = 180
 WORKS_DAYS = 75
 NEAR_M, RING_FROM_M, RING_TO_M = 120, 150, 220
+# The planted reports keep EDGE_M inside their zone's outer edge: `_around` places them in
+# metres on the sphere, the evaluation measures them on the Greek Grid (a few parts in a
+# thousand apart), and a report on the edge would fall on either side.
+EDGE_M = 5
 NEAR_BEFORE, NEAR_AFTER = 8, 3
 RING_BEFORE, RING_AFTER = 5, 5
-CONTROL_BEFORE, CONTROL_AFTER = 8, 8
-# The planted counts per window (before, after), by zone.
+# The comparison places: two per playground, each at the centre of a cell of the evaluation's
+# 250 m grid, its reports within CONTROL_M of the centre (inside the cell), so that each place
+# is one comparison cell. Their counts (before, after) vary around the playgrounds' 8 before
+# and do not change in total (128 → 128); none is below 3 in either window, so the public
+# reads the evaluation's figures (`rests_on_small_counts`).
+CONTROL_M = 100
+CONTROL_COUNTS: tuple[tuple[int, int], ...] = (
+    (6, 7), (9, 8), (8, 8), (7, 6), (10, 9), (8, 10), (5, 6), (11, 10),
+    (7, 8), (9, 7), (6, 6), (8, 9), (10, 8), (7, 7), (9, 10), (8, 9),
+)  # fmt: skip
+CONTROL_PER_PLAYGROUND = 2
+# The planted counts per window (before, after), by zone: each playground's, and the
+# comparison places' together.
 PLANTED: dict[str, tuple[int, int]] = {
     "near": (NEAR_BEFORE, NEAR_AFTER),
     "ring": (RING_BEFORE, RING_AFTER),
-    "control": (CONTROL_BEFORE, CONTROL_AFTER),
+    "control": (sum(b for b, _ in CONTROL_COUNTS), sum(a for _, a in CONTROL_COUNTS)),
 }
 CATEGORIES = ("vandalism", "graffiti", "public-drinking-drugs")
 SEED = 2026
@@ -216,6 +238,7 @@ class _Loading:
         self.categories = list(Category.objects.filter(slug__in=CATEGORIES).order_by("slug"))
         self.municipality = areas[MUNICIPALITY].geometry
         self.submitted = 0
+        self.cells_taken: set[tuple[int, int]] = set()
 
     def _save(self, intervention: Intervention, **links: list[int]) -> Intervention:
         return intervention_save(intervention=intervention, by=self.secretary, **links)
@@ -287,27 +310,37 @@ class _Loading:
     ) -> list[int]:
         before = (starts - timedelta(days=WINDOW_DAYS), starts)
         after = (ends, ends + timedelta(days=WINDOW_DAYS))
-        near_before = self._reports(place, 0, NEAR_M, before, NEAR_BEFORE)
-        self._reports(place, 0, NEAR_M, after, NEAR_AFTER)
-        self._reports(place, RING_FROM_M, RING_TO_M, before, RING_BEFORE)
-        self._reports(place, RING_FROM_M, RING_TO_M, after, RING_AFTER)
-        if comparison:
-            area = comparison[n % len(comparison)]
-            control = self._inside(area.geometry, n)
-            self._reports(control, 0, NEAR_M, before, CONTROL_BEFORE)
-            self._reports(control, 0, NEAR_M, after, CONTROL_AFTER)
+        near_before = self._reports(place, 0, NEAR_M - EDGE_M, before, NEAR_BEFORE)
+        self._reports(place, 0, NEAR_M - EDGE_M, after, NEAR_AFTER)
+        self._reports(place, RING_FROM_M, RING_TO_M - EDGE_M, before, RING_BEFORE)
+        self._reports(place, RING_FROM_M, RING_TO_M - EDGE_M, after, RING_AFTER)
+        for m in range(CONTROL_PER_PLAYGROUND if comparison else 0):
+            place_n = n * CONTROL_PER_PLAYGROUND + m
+            area = comparison[place_n % len(comparison)]
+            control = self._cell_centre(area.geometry, n)
+            control_before, control_after = CONTROL_COUNTS[place_n % len(CONTROL_COUNTS)]
+            self._reports(control, 0, CONTROL_M, before, control_before)
+            self._reports(control, 0, CONTROL_M, after, control_after)
         return near_before[:1]
 
-    def _inside(self, geometry: GEOSGeometry, n: int) -> Point:
-        """A seeded point well inside an area (its pair's comparison place)."""
+    def _cell_centre(self, geometry: GEOSGeometry, n: int) -> Point:
+        """A seeded comparison place well inside an area (the pair of playground n): the
+        centre of a cell of the evaluation's grid (CELL_SIZE_M, aligned on the Greek Grid's
+        origin) that no other place has taken."""
         inner = geometry.buffer(-0.002)
         box = inner.extent
         for _attempt in range(1000):
             point = Point(
                 self.random.uniform(box[0], box[2]), self.random.uniform(box[1], box[3]), srid=4326
             )
-            if inner.contains(point):
-                return point
+            point.transform(2100)
+            x, y = point.x, point.y
+            col, row = math.floor(x / CELL_SIZE_M), math.floor(y / CELL_SIZE_M)
+            centre = Point((col + 0.5) * CELL_SIZE_M, (row + 0.5) * CELL_SIZE_M, srid=2100)
+            centre.transform(4326)
+            if (col, row) not in self.cells_taken and inner.contains(centre):
+                self.cells_taken.add((col, row))
+                return centre
         raise DemoError(f"No comparison place found for playground {n + 1}.")
 
     def _reports(

@@ -246,13 +246,15 @@ def displacement_shown(result: dict[str, Any], *, reads_all: bool) -> dict[str, 
 def rests_on_small_counts(result: dict[str, Any]) -> bool:
     """Whether a count the estimates rest on is one the public never sees (1 … k − 1): the
     estimates would give it back (with one period per window the DiD is a ratio of the totals;
-    the WDD is their sum and its variance their total), so the public gets neither."""
+    the WDD is their sum and its variance their total), so the public gets neither.
+
+    Every zone's count is checked, in every design. Several sites against many cells too:
+    there the point estimate rests on the groups' totals only, but the cluster-robust interval
+    and the randomization p-value rest on how each total splits between the units, so a reader
+    who knows a total (the displacement figures give it) tries each split of the withheld
+    units' counts and keeps the one that gives the published interval
+    (tests/interventions/test_evaluation_sites.py plays it)."""
     counts = [row.get(window) for row in result.get("counts", []) for window in ("before", "after")]
-    if result.get("design") == "sites":
-        # Several sites against many cells: the DiD gives back no single unit's count (each
-        # unit's small count is withheld in the table); the displacement figures rest on the
-        # totals of the sites, the cells, the ring and its control, checked below.
-        counts = []
     for pair in (result.get("displacement") or {}).get("counts", {}).values():
         counts += list(pair)
     return _any_small(counts)

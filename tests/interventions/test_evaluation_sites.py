@@ -7,6 +7,7 @@ unanswered evaluation with a message."""
 
 import math
 from datetime import date
+from typing import Any
 
 import pytest
 from django.contrib.gis.geos import GEOSGeometry, MultiPoint, Point, Polygon
@@ -16,7 +17,7 @@ from curim.areas.models import Area
 from curim.reports.models import Category
 from interventions.evaluation.did import poisson_did
 from interventions.evaluation_data import Windows
-from interventions.evaluation_reading import rests_on_small_counts
+from interventions.evaluation_reading import published_result, rests_on_small_counts
 from interventions.models import Evaluation, Intervention, InterventionKind
 from interventions.services.evaluations import evaluation_compute, evaluation_request
 from tests.interventions.evaluation_world import analyst, intervention_make, reports_scatter
@@ -256,13 +257,105 @@ def test_sites_whose_treated_zones_overlap_are_unanswered(piraeus: None) -> None
     assert evaluation.result == {"code": "overlapping_sites"}
 
 
-def test_the_public_is_refused_sites_figures_whose_totals_are_small() -> None:
-    """Several sites: a unit's small count does not withhold the figures (it is withheld in the
-    table), a small total behind the displacement figures does."""
+def test_the_public_is_refused_sites_figures_that_rest_on_a_small_count() -> None:
+    """Several sites: one unit's count of 1 or 2 in a window withholds the figures, as a small
+    total behind the displacement figures does."""
     totals = {"treated": [40, 12], "control": [60, 58], "buffer": [9, 7]}
-    rows = [{"zone": "control:cell:1:1", "before": 1, "after": 2}]
+    rows = [{"zone": "control:cell:1:1", "before": 3, "after": 4}]
     result = {"design": "sites", "counts": rows, "displacement": {"counts": totals}}
     assert not rests_on_small_counts(result)
     small = {**totals, "buffer_control": [2, 0]}
     assert rests_on_small_counts({**result, "displacement": {"counts": small}})
-    assert rests_on_small_counts({**result, "design": "spatial"})
+    for window in ("before", "after"):
+        one = [{**rows[0], window: 2}]
+        assert rests_on_small_counts({**result, "counts": one}), window
+
+
+def _sites_result(sites: list[tuple[int, int]], cells: list[tuple[int, int]]) -> dict[str, Any]:
+    """A finished multi-site result as the service stores it, from each site's and each cell's
+    (before, after) counts, one period a window: the estimator's figures, the counts table,
+    the comparison and the displacement counts (the groups' totals)."""
+    units = [*sites, *cells]
+    area = [u for u in range(len(units)) for _ in range(2)]
+    period = [0, 1] * len(units)
+    count = [n for pair in units for n in pair]
+    treated = [u < len(sites) for u in range(len(units))]
+    found = poisson_did(area, period, count, treated, [False, True], inference="cluster")
+    assert found.ci_low is not None
+    assert found.ci_high is not None
+
+    def row(role: str, code: str, pair: tuple[int, int]) -> dict[str, Any]:
+        return {"zone": code, "role": role, "code": code, "before": pair[0], "after": pair[1]}
+
+    rows = [row("treated", f"site-{n}", pair) for n, pair in enumerate(sites, 1)]
+    rows += [row("control", f"cell-{n}", pair) for n, pair in enumerate(cells, 1)]
+    rows += [row("ring", "ring", (30, 28)), row("ring_control", "piraeus-4", (90, 88))]
+
+    def total(group: list[tuple[int, int]]) -> list[int]:
+        return [sum(b for b, _ in group), sum(a for _, a in group)]
+
+    return {
+        "design": "sites",
+        "estimate": found.estimate,
+        "ci_low": found.ci_low,
+        "ci_high": found.ci_high,
+        "p_value": found.p_value,
+        "rate_ratio": found.rate_ratio,
+        "rate_ratio_ci": [math.exp(found.ci_low), math.exp(found.ci_high)],
+        "percent_change": found.percent_change,
+        "percent_ci": [100 * math.expm1(found.ci_low), 100 * math.expm1(found.ci_high)],
+        "inference": {"method": found.method},
+        "counts": rows,
+        "comparison": {
+            "how": "matched_cells",
+            "areas": [
+                {"code": f"cell-{n}", "before_count": b} for n, (b, _) in enumerate(cells, 1)
+            ],
+            "site_before_counts": {str(n): b for n, (b, _) in enumerate(sites, 1)},
+        },
+        "displacement": {
+            "counts": {
+                "treated": total(sites),
+                "control": total(cells),
+                "buffer": [30, 28],
+                "buffer_control": [90, 88],
+            },
+            "wdq": {"value": 0.1},
+            "wdd": {"estimate": -2.0},
+        },
+    }
+
+
+def test_the_public_reads_no_figure_that_tells_how_a_withheld_count_splits() -> None:
+    """The attacker: the public knows the sites' total before (the displacement figures give
+    it, 10) and that a site's withheld count is 1 or 2. Three results that differ only in how
+    the 10 split between the sites have three different intervals (the cluster-robust interval
+    rests on the split), so whatever the public reads of them must be the same."""
+    after = (3, 5, 4)
+    cells = [(4 + n % 5, 4 + (n * 3) % 5) for n in range(20)]
+    splits = [(1, 5, 4), (2, 4, 4), (5, 1, 4)]
+    results = [
+        _sites_result([(b, a) for b, a in zip(split, after, strict=True)], cells)
+        for split in splits
+    ]
+    intervals = {(r["ci_low"], r["ci_high"]) for r in results}
+    assert len(intervals) == len(splits)  # the council's figures tell the splits apart
+    estimates = [r["estimate"] for r in results]
+    assert max(estimates) - min(estimates) < 1e-12  # the estimate alone does not
+
+    def public(result: dict[str, Any]) -> dict[str, Any]:
+        evaluation = Evaluation(
+            intervention=Intervention(reference="INT-2026-001"),
+            version=1,
+            status="done",
+            method="m",
+            result=result,
+        )
+        return published_result(evaluation, reads_all=False, hidden=False, survey_readable=False)
+
+    read = [public(result) for result in results]
+    assert read[0]["withheld_reason"] == "small_counts"
+    assert read[0]["ci_low"] is None
+    assert read[0]["displacement_counts"]["treated"] == [10, 12]  # the total stays
+    assert read[1] == read[0]
+    assert read[2] == read[0]
