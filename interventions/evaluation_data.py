@@ -39,8 +39,8 @@ from curim.accounts.models import User
 from curim.analytics.models import RunAudience, Sources
 from curim.analytics.selectors.events import EventQuery, events_sql
 from curim.areas.models import Area
-from interventions.models import Evaluation, EvaluationStatus, Intervention, Session
-from interventions.selectors import user_reads_all
+from interventions.models import Evaluation, Intervention, Session
+from interventions.selectors import evaluation_latest, user_reads_all
 from surveys.models import Indicator, Survey
 from surveys.selectors import estimates_visible_to
 
@@ -588,12 +588,21 @@ def indicators_of(intervention: Intervention) -> list[Indicator]:
 def evaluation_readable(
     *, user: User | AnonymousUser, intervention: Intervention, version: int
 ) -> Evaluation:
-    """One evaluation of an intervention the caller has read with `intervention_get`: its
-    finished ones for everybody who may read the intervention, any (queued, unanswered) for
-    those who read every intervention; a 404 otherwise."""
+    """One evaluation of an intervention the caller has read with `intervention_get`: any
+    version (queued, unanswered, finished) for those who read every intervention; the latest
+    finished one only for everybody else, a 404 otherwise.
+
+    Why the latest only: each version counts reports at their exact places, and two versions
+    whose zones or windows differ a little (a buffer of 100 m and one of 150 m, windows a day
+    apart) subtract to the reports of a ring a few metres wide, or of one day, each count
+    above the public's threshold and their difference below it. The latest is what every
+    page and the API publish (`evaluation_latest`)."""
     evaluations = intervention.evaluations.all()
     if not user_reads_all(user):
-        evaluations = evaluations.filter(status=EvaluationStatus.DONE)
+        latest = evaluation_latest(intervention)
+        if latest is None:
+            raise Http404
+        evaluations = evaluations.filter(pk=latest.pk)
     found = evaluations.filter(version=version).select_related("intervention").first()
     if found is None:
         raise Http404

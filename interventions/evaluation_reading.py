@@ -160,10 +160,42 @@ def _any_small(counts: Iterable[int | None]) -> bool:
 WINDOWS = ("before", "after")
 
 
+# The zones that split the intervention's own area in a spatial or multi-site design, and the
+# displacement figures' names for their totals.
+OWN_AREA_ROLES = {"treated": "treated", "ring": "buffer", "ring_control": "buffer_control"}
+SPATIAL_DESIGNS = ("spatial", "sites")
+
+
+def own_area_broken(result: dict[str, Any], *, reads_all: bool) -> set[tuple[str, str]]:
+    """The (role, window) pairs of the own area's zones the public does not read. A spatial or
+    multi-site design splits the intervention's area into the treated zone (the sites), the
+    ring and the ring's control (less the chosen cells, each read on its own): their counts
+    add up to the area's, which the public reads elsewhere (the reports' summary of a district
+    over the windows' days). So when the treated total, the ring or the ring's control is 1 or
+    2 in a window, all three are withheld in that window, in the counts table and among the
+    displacement figures' counts; the area less the others would give it back."""
+    if reads_all or result.get("design") not in SPATIAL_DESIGNS:
+        return set()
+    totals: dict[tuple[str, str], int] = defaultdict(int)
+    present = set()
+    for row in result.get("counts", []):
+        if row["role"] in OWN_AREA_ROLES:
+            present.add(row["role"])
+            for window in WINDOWS:
+                totals[(row["role"], window)] += int(row.get(window) or 0)
+    return {
+        (role, window)
+        for window in WINDOWS
+        if _any_small(totals[(r, window)] for r in present)
+        for role in present
+    }
+
+
 def broken_groups(result: dict[str, Any], *, reads_all: bool) -> set[tuple[str, str]]:
     """The (role, window) pairs whose zone-by-zone counts the public does not read: a group of
     several zones of which one is withheld in that window (the group's total, which the public
-    reads, less the others would give it back)."""
+    reads, less the others would give it back), and the own area's zones of a spatial design
+    (`own_area_broken`)."""
     if reads_all:
         return set()
     groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -174,7 +206,7 @@ def broken_groups(result: dict[str, Any], *, reads_all: bool) -> set[tuple[str, 
         for role, rows in groups.items()
         for window in WINDOWS
         if len(rows) > 1 and _any_small(row.get(window) for row in rows)
-    }
+    } | own_area_broken(result, reads_all=reads_all)
 
 
 def _shown_in_group(
@@ -232,12 +264,19 @@ def _bilingual(row: dict[str, Any]) -> str:
 
 def displacement_shown(result: dict[str, Any], *, reads_all: bool) -> dict[str, Any] | None:
     """The WDQ and WDD figures; the eight counts behind them withheld from the public where
-    small."""
+    small, and the own area's three with one another (`own_area_broken`)."""
     found = result.get("displacement")
     if not found:
         return None
+    broken = {
+        (OWN_AREA_ROLES[role], window)
+        for role, window in own_area_broken(result, reads_all=reads_all)
+    }
     counts = {
-        name: [shown(int(n), reads_all=reads_all) for n in pair]
+        name: [
+            None if (name, window) in broken else shown(int(n), reads_all=reads_all)
+            for window, n in zip(WINDOWS, pair, strict=False)
+        ]
         for name, pair in found.get("counts", {}).items()
     }
     return {**found, "counts": counts}
@@ -322,7 +361,10 @@ def reading(evaluation: Evaluation, *, reads_all: bool, hidden: bool) -> Reading
         evaluation=evaluation,
         done=done,
         verdict=verdict(result) if done else None,
-        sms_meaning=SMS_MEANING.get(evaluation.sms_level or 0, ""),
+        # The design's level rests on the events too (`published_result`).
+        sms_meaning=""
+        if done and not reads_all and hidden
+        else SMS_MEANING.get(evaluation.sms_level or 0, ""),
         comparison_names=names,
         method_name=method_name(evaluation.method),
         withheld=done and not reads_all and (hidden or rests_on_small_counts(result)),
@@ -401,14 +443,16 @@ def published_result(
         for row in counts_rows(result, reads_all=reads_all)
     ]
     inference = result.get("inference")
+    sms_level, sms_reason = evaluation.sms_level, (result.get("sms") or {}).get("reason", "")
     if hidden:
         # Nothing that rests on the events: not the counts, nor which areas or cells were
-        # compared (a design's cells are chosen among those with events), nor what the
-        # inference found; how the comparison was chosen and the method stay.
+        # compared (a design's cells are chosen among those with events), nor the inference
+        # (randomization or cluster-robust follows from how many areas had events), nor the
+        # design's level (a multi-site design's follows from how many cells had events); how
+        # the comparison was chosen and the method stay.
         comparison, counts = {"how": comparison.get("how")}, []
         displacement = None
-        if isinstance(inference, dict):
-            inference = {"method": inference.get("method")}
+        inference, sms_level, sms_reason = None, None, ""
     survey = result.get("survey") or {}
     found = verdict(result)
     small = not reads_all and rests_on_small_counts(result)
@@ -439,8 +483,8 @@ def published_result(
         "withheld": withheld,
         "withheld_reason": "kept_from_public" if hidden else "small_counts" if small else None,
         "inference": inference,
-        "sms_level": evaluation.sms_level,
-        "sms_reason": (result.get("sms") or {}).get("reason", ""),
+        "sms_level": sms_level,
+        "sms_reason": sms_reason,
         "comparison": comparison,
         "windows": result.get("windows"),
         "sources": result.get("sources"),

@@ -93,6 +93,18 @@ def evaluation_figures_withheld(
     ) or rests_on_small_counts(result)
 
 
+def evaluation_level_shown(
+    evaluation: Evaluation, *, reads_all: bool, publicity: CategoryPublicity | None = None
+) -> int | None:
+    """The design's Maryland level as this reader reads it: none of a result that counts what
+    the reader never sees (`evaluation_hidden_from`), since the level rests on the events too
+    (a multi-site design is at level 4 when two cells or more had an event before)."""
+    result = evaluation.result if isinstance(evaluation.result, dict) else {}
+    if result and evaluation_hidden_from(result, reads_all=reads_all, publicity=publicity):
+        return None
+    return evaluation.sms_level
+
+
 def user_edits(user: User | AnonymousUser) -> bool:
     return user_has_role(user, *EDIT_ROLES)
 
@@ -235,6 +247,11 @@ def _headline(
     finished: list[Evaluation] = getattr(intervention, "finished", [])
     evaluation = finished[0] if finished else None
     result = evaluation.result if evaluation and isinstance(evaluation.result, dict) else {}
+    level = (
+        evaluation_level_shown(evaluation, reads_all=reads_all, publicity=publicity)
+        if evaluation
+        else None
+    )
     if evaluation_figures_withheld(result, reads_all=reads_all, publicity=publicity):
         result = {}
     estimate, low, high = (_number(result.get(key)) for key in ("estimate", "ci_low", "ci_high"))
@@ -257,7 +274,7 @@ def _headline(
         percent_change=_percent(estimate) if log_scale else None,
         percent_low=_percent(low) if log_scale else None,
         percent_high=_percent(high) if log_scale else None,
-        sms_level=evaluation.sms_level if evaluation else None,
+        sms_level=level,
     )
 
 

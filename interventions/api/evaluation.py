@@ -1,5 +1,8 @@
 """The interventions API: `/api/v1/interventions/<reference>/evaluation/`, the latest finished
-evaluation of an intervention (a contract: keep the address and the fields).
+evaluation of an intervention (a contract: keep the address and the fields); `?version=N`, a
+given finished version, for those who read every intervention (the council's readers,
+analysts, admins): the public reads the latest only (`evaluation_readable` says why), and any
+other version is a 404 to it.
 
 Anybody may ask (AllowAny); the selectors decide: an intervention the caller may not read, or
 one with no finished evaluation, is a 404. The public reads public interventions' evaluations,
@@ -11,6 +14,7 @@ from typing import Any
 
 from django.urls import path
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
@@ -20,7 +24,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 import interventions.converters  # noqa: F401  (registers <intervention_ref:…>)
+from interventions.evaluation_data import evaluation_readable
 from interventions.evaluation_reading import published_result
+from interventions.models import EvaluationStatus
 from interventions.selectors import (
     evaluation_hidden_from,
     evaluation_latest,
@@ -131,7 +137,11 @@ class InterventionEvaluationSerializer(serializers.Serializer[dict[str, Any]]):
         child=serializers.FloatField(allow_null=True), allow_null=True
     )
     p_value = serializers.FloatField(allow_null=True)
-    inference = serializers.DictField(help_text="cluster (robust by area) or randomization.")
+    inference = serializers.DictField(
+        allow_null=True,
+        help_text="cluster (robust by area) or randomization; null for the public when the "
+        "evaluation counts what the public never sees.",
+    )
     verdict = serializers.ChoiceField(
         choices=["fewer", "more", "unclear", "withheld"],
         help_text="unclear whenever the 95% interval includes no change; withheld when the "
@@ -150,7 +160,11 @@ class InterventionEvaluationSerializer(serializers.Serializer[dict[str, Any]]):
         "evaluation counts official incidents or a category the public may not see, and the "
         "public gets no count at all; null when nothing is withheld.",
     )
-    sms_level = serializers.IntegerField(help_text="Maryland Scientific Methods Scale, 1-5.")
+    sms_level = serializers.IntegerField(
+        allow_null=True,
+        help_text="Maryland Scientific Methods Scale, 1-5; null for the public when the "
+        "evaluation counts what the public never sees.",
+    )
     sms_reason = serializers.CharField()
     comparison = EvaluationComparisonSerializer()
     windows = EvaluationWindowsSerializer()
@@ -171,6 +185,16 @@ class InterventionEvaluationSerializer(serializers.Serializer[dict[str, Any]]):
     emmie = serializers.DictField(child=serializers.CharField(allow_blank=True))
 
 
+class EvaluationVersionSerializer(serializers.Serializer[dict[str, Any]]):
+    version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=2**31 - 1,
+        help_text="A finished version (those who read every intervention); the latest when "
+        "absent. The public reads the latest only: another version is a 404 to it.",
+    )
+
+
 class InterventionEvaluation(APIView):
     """The latest finished evaluation of an intervention the caller may read."""
 
@@ -178,7 +202,12 @@ class InterventionEvaluation(APIView):
 
     @extend_schema(
         operation_id="intervention_evaluation",
-        responses={200: InterventionEvaluationSerializer, 404: EvaluationNotFoundSerializer},
+        parameters=[EvaluationVersionSerializer],
+        responses={
+            200: InterventionEvaluationSerializer,
+            400: OpenApiTypes.OBJECT,
+            404: EvaluationNotFoundSerializer,
+        },
         description=(
             "Whether the intervention worked: the difference-in-differences estimate (log rate "
             "ratio) with its 95% interval, the method and its Maryland level, the comparison "
@@ -187,12 +216,22 @@ class InterventionEvaluation(APIView):
             "The public's counts of 1 and 2 are null, and every count and figure of an "
             "evaluation that counts what the public never sees (official incidents, a category "
             "kept from the public). 404 when the intervention is not readable "
-            "or has no finished evaluation."
+            "or has no finished evaluation (or not that version, to this caller)."
         ),
     )
     def get(self, request: Request, reference: str) -> Response:
+        query = EvaluationVersionSerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
         intervention = intervention_get(user=request.user, reference=reference)
-        evaluation = evaluation_latest(intervention)
+        version = query.validated_data.get("version")
+        if version is None:
+            evaluation = evaluation_latest(intervention)
+        else:
+            evaluation = evaluation_readable(
+                user=request.user, intervention=intervention, version=version
+            )
+            if evaluation.status != EvaluationStatus.DONE:
+                raise NotFound(_("This version of the evaluation gave no result."))
         if evaluation is None:
             raise NotFound(_("This intervention has no finished evaluation yet."))
         result = evaluation.result or {}

@@ -45,6 +45,7 @@ from interventions.models.choices import SOCIAL_KINDS
 from interventions.selectors import (
     categories_publicity,
     evaluation_figures_withheld,
+    evaluation_level_shown,
     evaluations_latest_of,
     intervention_get,
     intervention_photo_get,
@@ -161,9 +162,13 @@ def feature(
     or count what the public never sees (`evaluation_figures_withheld`; `publicity`: the
     categories' publicity, read once for the list), as on its page and in its detail."""
     result = latest.result if latest is not None and isinstance(latest.result, dict) else {}
-    if evaluation_figures_withheld(
-        result, reads_all=user_reads_all(request.user), publicity=publicity
-    ):
+    reads_all = user_reads_all(request.user)
+    level = (
+        evaluation_level_shown(latest, reads_all=reads_all, publicity=publicity)
+        if latest is not None
+        else None
+    )
+    if evaluation_figures_withheld(result, reads_all=reads_all, publicity=publicity):
         result = {}
     geometry = getattr(intervention, "geometry_geojson", None)
     properties = {
@@ -183,7 +188,7 @@ def feature(
         "funder": intervention.funder,
         "url": detail_url(request, intervention.reference),
         "evaluation_version": latest.version if latest is not None else None,
-        "sms_level": latest.sms_level if latest is not None else None,
+        "sms_level": level,
         **{name: _float_or_none(result.get(name)) for name in HEADLINE},
     }
     return {
@@ -409,9 +414,17 @@ class InterventionEvaluationItemSerializer(serializers.Serializer[Any]):
     version = serializers.IntegerField()
     status = serializers.ChoiceField(choices=EvaluationStatus.choices)
     method = serializers.CharField()
-    sms_level = serializers.IntegerField(allow_null=True)
+    sms_level = serializers.SerializerMethodField(
+        help_text="Maryland Scientific Methods Scale level (1-5); null for the public when the "
+        "evaluation counts what the public never sees"
+    )
     computed_at = serializers.DateTimeField(allow_null=True)
     url = serializers.SerializerMethodField(help_text="this version in the evaluation endpoint")
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_sms_level(self, evaluation: Evaluation) -> int | None:
+        reads_all = user_reads_all(self.context["request"].user)
+        return evaluation_level_shown(evaluation, reads_all=reads_all)
 
     def get_url(self, evaluation: Evaluation) -> str:
         request: Request = self.context["request"]
@@ -469,10 +482,10 @@ class InterventionDetailSerializer(serializers.Serializer[Any]):
 
     @extend_schema_field(InterventionEvaluationItemSerializer(many=True))
     def get_evaluations(self, intervention: Intervention) -> list[dict[str, Any]]:
-        evaluations = list(intervention.evaluations.all())
+        evaluations = list(intervention.evaluations.all())  # newest version first
         if not user_reads_all(self.context["request"].user):
-            # A queued request is not a result: the public reads the finished ones.
-            evaluations = [e for e in evaluations if e.status != EvaluationStatus.QUEUED]
+            # The public reads the latest finished version only (`evaluation_readable`).
+            evaluations = [e for e in evaluations if e.status == EvaluationStatus.DONE][:1]
         items = InterventionEvaluationItemSerializer(evaluations, many=True, context=self.context)
         return list(items.data)
 

@@ -183,7 +183,8 @@ def test_a_hidden_sites_result_gives_the_public_no_count_no_cell_and_no_figure()
     assert public["comparison"] == {"how": None}
     assert public["displacement_counts"] is None
     assert (public["wdq"], public["wdd"]) == (None, None)
-    assert public["inference"] == {"method": "randomization"}
+    assert public["inference"] is None  # randomization follows from how many units had events
+    assert public["sms_level"] is None
     assert "cell-" not in str(public)
     assert reading(evaluation, reads_all=False, hidden=True).comparison_names == []
     # Those who read everything read it all.
@@ -191,3 +192,96 @@ def test_a_hidden_sites_result_gives_the_public_no_count_no_cell_and_no_figure()
     assert council["withheld_reason"] is None
     assert len(council["counts"]) == len(result["counts"])
     assert reading(evaluation, reads_all=True, hidden=True).comparison_names
+
+
+def _spatial_result(
+    treated: tuple[int, int], ring: tuple[int, int], ring_control: tuple[int, int]
+) -> dict[str, Any]:
+    def row(zone: str, role: str, pair: tuple[int, int]) -> dict[str, Any]:
+        return {"zone": zone, "role": role, "code": zone, "before": pair[0], "after": pair[1]}
+
+    return {
+        "design": "spatial",
+        "counts": [
+            row("treated", "treated", treated),
+            row("ring", "ring", ring),
+            row("rc", "ring_control", ring_control),
+            row("c1", "control", (40, 38)),
+        ],
+        "comparison": {"areas": [{"code": "c1", "before_count": 40}], "own_before_count": 0},
+        "displacement": {
+            "counts": {
+                "treated": list(treated),
+                "control": [40, 38],
+                "buffer": list(ring),
+                "buffer_control": list(ring_control),
+            },
+            "wdq": {"value": 0.1},
+            "wdd": {"estimate": -3.0},
+        },
+    }
+
+
+def test_no_withheld_count_of_the_own_area_comes_back_from_the_area_s_total() -> None:
+    """A spatial design splits the intervention's district into the treated zone, the ring
+    and the ring's control, and the public reads the district's count over the same days
+    elsewhere (`/api/v1/reports/summary/?area=…&since=…&until=…`): the district less the zones
+    it reads, from the counts table or the displacement figures, never pins down a count of 1
+    or 2, in a small world of counts."""
+    values = (0, 1, 2, 3, 7)
+    pairs = list(itertools.product(values, values))
+    checked = 0
+    for treated, ring, ring_control in itertools.product(pairs, pairs[::2], pairs[::3]):
+        result = _spatial_result(treated, ring, ring_control)
+        rows = {r["role"]: r for r in counts_rows(result, reads_all=False)}
+        totals = displacement_shown(result, reads_all=False)
+        assert totals is not None
+        for index, window in enumerate(("before", "after")):
+            district = treated[index] + ring[index] + ring_control[index]
+            shown = []
+            for role, name in (
+                ("treated", "treated"),
+                ("ring", "buffer"),
+                ("ring_control", "buffer_control"),
+            ):
+                from_rows, from_totals = rows[role][window], totals["counts"][name][index]
+                assert from_rows == from_totals, (role, window)  # one reading, two places
+                shown.append(from_rows)
+            assert not _residual_pins_a_small_count(district, shown), (treated, ring, ring_control)
+            checked += 1
+    assert checked > 1000
+    # No small count: every zone is read.
+    result = _spatial_result((8, 3), (0, 5), (30, 28))
+    assert [r["before"] for r in counts_rows(result, reads_all=False)] == [8, 0, 30, 40]
+    # One small zone: the three of the own area go in that window only; the council reads all.
+    result = _spatial_result((8, 3), (2, 5), (30, 28))
+    assert [(r["before"], r["after"]) for r in counts_rows(result, reads_all=False)] == [
+        (None, 3),
+        (None, 5),
+        (None, 28),
+        (40, 38),
+    ]
+    assert [r["before"] for r in counts_rows(result, reads_all=True)] == [8, 2, 30, 40]
+
+
+def test_a_multi_site_design_s_own_area_is_withheld_together_too() -> None:
+    # The sites' total, the ring and the ring's control: a ring of 2 takes the sites with it.
+    result = _result([(5, 4), (8, 6)], [(9, 10), (9, 4), (7, 3)])
+    result["counts"] = [
+        {**row, "before": 2} if row["role"] == "ring" else row for row in result["counts"]
+    ]
+    result["displacement"]["counts"]["buffer"] = [2, 25]
+    rows = counts_rows(result, reads_all=False)
+    assert [r["before"] for r in rows if r["role"] in ("treated", "ring", "ring_control")] == [
+        None
+    ] * 4
+    assert [r["after"] for r in rows if r["role"] == "treated"] == [4, 6]
+    totals = displacement_shown(result, reads_all=False)
+    assert totals is not None
+    assert totals["counts"]["treated"] == [None, 10]
+    assert totals["counts"]["buffer_control"] == [None, 95]
+    assert totals["counts"]["control"] == [25, 17]  # the cells are read on their own
+    assert comparison_shown(result, reads_all=False)["site_before_counts"] == {
+        "0": None,
+        "1": None,
+    }

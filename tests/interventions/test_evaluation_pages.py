@@ -206,6 +206,59 @@ def test_the_public_reads_the_latest_finished_one_with_small_counts_withheld(
 
 
 @pytest.mark.django_db
+def test_the_public_reads_the_latest_finished_version_only(piraeus: None) -> None:
+    """Each version counts reports at their exact places: two versions whose zones or windows
+    differ a little would subtract to a few metres' or a day's reports, below the public's
+    threshold. The public reads the latest finished version, on the page and in the API; the
+    council's readers read every version."""
+    intervention = intervention_make(area_code="piraeus-2")
+    _counted(intervention, sources="reports", categories=["graffiti"])
+    _counted(intervention, sources="reports", categories=["graffiti"])
+    Evaluation.objects.create(
+        intervention=intervention,
+        version=3,
+        status=EvaluationStatus.UNANSWERED,
+        method="m",
+        result={"code": "no_events"},
+        message="Nothing was counted.",
+        requested_by=analyst(),
+    )
+    reference = intervention.reference
+
+    def page(client: Client, version: int) -> int:
+        url = reverse("interventions:evaluation", args=[reference, version])
+        return int(client.get(url).status_code)
+
+    def api(client: Client, query: str = "") -> Any:
+        return client.get(reverse(API, args=[reference]) + query)
+
+    public, council = Client(), _as(Role.COUNCIL_MEMBER)
+    assert (page(public, 1), page(public, 2), page(public, 3)) == (404, 200, 404)
+    assert (page(council, 1), page(council, 2), page(council, 3)) == (200, 200, 200)
+    assert api(public).json()["version"] == 2
+    assert api(public, "?version=2").json()["version"] == 2
+    assert api(public, "?version=1").status_code == 404
+    assert api(council, "?version=1").json()["version"] == 1
+    assert api(council).json()["version"] == 2
+    unanswered = api(council, "?version=3")
+    assert unanswered.status_code == 404
+    assert "no result" in unanswered.json()["detail"]
+    for bad in ("?version=0", "?version=two", "?version=99999999999"):
+        answer = api(council, bad)
+        assert answer.status_code == 400, bad
+        assert "version" in answer.json(), bad
+    # The intervention's detail lists the versions each reader may read, each with its link.
+    detail = f"/api/v1/interventions/{reference}/"
+    listed = public.get(detail).json()["evaluations"]
+    assert [(e["version"], e["status"]) for e in listed] == [(2, "done")]
+    assert listed[0]["url"].endswith("evaluation/?version=2")
+    assert public.get(listed[0]["url"]).json()["version"] == 2
+    theirs = council.get(detail).json()["evaluations"]
+    assert [e["version"] for e in theirs] == [3, 2, 1]
+    assert council.get(theirs[2]["url"]).json()["version"] == 1
+
+
+@pytest.mark.django_db
 def test_the_sentence_never_says_more_than_the_interval() -> None:
     assert verdict({"ci_low": -0.9, "ci_high": -0.1, "percent_change": -39.3}).code == "fewer"
     assert verdict({"ci_low": 0.1, "ci_high": 0.9, "percent_change": 50.0}).code == "more"
@@ -416,10 +469,13 @@ def test_an_evaluation_counting_what_the_public_never_sees_gives_it_no_count_and
     for figure in ("estimate", "ci_low", "ci_high", "rate_ratio", "percent_change", "p_value"):
         assert public[figure] is None, figure
     # No count, nor which areas were compared (a design's cells are chosen among those with
-    # events), nor what the inference found: how the comparison was chosen and the method stay.
+    # events), nor the inference or the design's level (both follow from how many areas or
+    # cells had events): how the comparison was chosen and the method stay.
     assert public["counts"] == []
     assert public["comparison"] == {"how": "suggested"}
-    assert public["inference"] == {"method": "cluster"}
+    assert public["inference"] is None
+    assert (public["sms_level"], public["sms_reason"]) == (None, "")
+    assert public["method"].startswith("Poisson")
     assert public["displacement_counts"] is None
     page = Client().get(reverse("interventions:evaluation", args=[intervention.reference, 1]))
     text = page.content.decode()
@@ -431,21 +487,31 @@ def test_an_evaluation_counting_what_the_public_never_sees_gives_it_no_count_and
         assert count not in text, count
     assert ">D1<" not in text  # the comparison area's name
     assert "D1" not in text.split('data-verdict="withheld"')[1].split("</dl>")[0]
+    for sentence in ("Strength of the design", "cluster-robust", "randomization inference"):
+        assert sentence not in text, sentence
     detail = Client().get(reverse("interventions:detail", args=[intervention.reference]))
     assert 'data-verdict="withheld"' in detail.content.decode()
+    assert "Strength of the design" not in detail.content.decode()
     listed = Client().get("/api/v1/interventions/").json()["features"]
     (mine,) = [f["properties"] for f in listed if f["id"] == intervention.reference]
     assert (mine["estimate"], mine["ci_low"], mine["ci_high"]) == (None, None, None)
+    assert mine["sms_level"] is None
+    item = Client().get(f"/api/v1/interventions/{intervention.reference}/").json()
+    assert [e["sms_level"] for e in item["evaluations"]] == [None]
     # The headlines the council's public pages and the loop read (intervention_headlines).
     (headline,) = intervention_headlines(AnonymousUser(), references=[intervention.reference])
     assert headline.estimate is None
+    assert headline.sms_level is None
     (theirs,) = intervention_headlines(
         user_with_role(Role.COUNCIL_MEMBER, email="headlines@example.org"),
         references=[intervention.reference],
     )
     assert theirs.estimate == -0.5
+    assert theirs.sms_level == 3
     # The council's readers read it whole.
     council = _as(Role.COUNCIL_MEMBER).get(reverse(API, args=[intervention.reference])).json()
+    assert council["inference"] == {"method": "cluster"}
+    assert council["sms_level"] == 3
     assert council["withheld"] is False
     assert council["withheld_reason"] is None
     assert council["estimate"] == -0.5
