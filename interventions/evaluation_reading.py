@@ -169,24 +169,31 @@ SPATIAL_DESIGNS = ("spatial", "sites")
 def own_area_broken(result: dict[str, Any], *, reads_all: bool) -> set[tuple[str, str]]:
     """The (role, window) pairs of the own area's zones the public does not read. A spatial or
     multi-site design splits the intervention's area into the treated zone (the sites), the
-    ring and the ring's control (less the chosen cells, each read on its own): their counts
-    add up to the area's, which the public reads elsewhere (the reports' summary of a district
-    over the windows' days). So when the treated total, the ring or the ring's control is 1 or
-    2 in a window, all three are withheld in that window, in the counts table and among the
-    displacement figures' counts; the area less the others would give it back."""
+    ring and the ring's control, and in a multi-site design the chosen cells that lie in it:
+    their counts add up to the area's, which the public reads elsewhere (the reports' summary
+    of a district over the windows' days). So when the treated total, the ring or the ring's
+    control is 1 or 2 in a window, all three are withheld in that window, in the counts table
+    and among the displacement figures' counts; the area less the others would give it back.
+    In a multi-site design a cell of 1 or 2 (which withholds every cell in that window,
+    `broken_groups`) withholds the three too: the cells may lie in the area (they are chosen
+    anywhere in the municipality), and the area less the three would give their sum back."""
     if reads_all or result.get("design") not in SPATIAL_DESIGNS:
         return set()
     totals: dict[tuple[str, str], int] = defaultdict(int)
     present = set()
+    cells: dict[str, list[int | None]] = defaultdict(list)
     for row in result.get("counts", []):
         if row["role"] in OWN_AREA_ROLES:
             present.add(row["role"])
             for window in WINDOWS:
                 totals[(row["role"], window)] += int(row.get(window) or 0)
+        elif row["role"] == "control" and result.get("design") == "sites":
+            for window in WINDOWS:
+                cells[window].append(row.get(window))
     return {
         (role, window)
         for window in WINDOWS
-        if _any_small(totals[(r, window)] for r in present)
+        if _any_small(totals[(r, window)] for r in present) or _any_small(cells[window])
         for role in present
     }
 
@@ -444,6 +451,11 @@ def published_result(
     ]
     inference = result.get("inference")
     sms_level, sms_reason = evaluation.sms_level, (result.get("sms") or {}).get("reason", "")
+    small = not reads_all and rests_on_small_counts(result)
+    if small and isinstance(inference, dict):
+        # The figures are withheld: so is what the inference found (whether the interval is
+        # open, how many assignments there were: they rest on the withheld counts too).
+        inference = {"method": inference.get("method")}
     if hidden:
         # Nothing that rests on the events: not the counts, nor which areas or cells were
         # compared (a design's cells are chosen among those with events), nor the inference
@@ -455,7 +467,6 @@ def published_result(
         inference, sms_level, sms_reason = None, None, ""
     survey = result.get("survey") or {}
     found = verdict(result)
-    small = not reads_all and rests_on_small_counts(result)
     withheld = hidden or small
     shown_figures = {
         "estimate": result.get("estimate"),

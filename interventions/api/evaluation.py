@@ -230,6 +230,8 @@ class InterventionEvaluation(APIView):
             evaluation = evaluation_readable(
                 user=request.user, intervention=intervention, version=version
             )
+            if evaluation.status == EvaluationStatus.QUEUED:
+                raise NotFound(_("This version of the evaluation is not computed yet."))
             if evaluation.status != EvaluationStatus.DONE:
                 raise NotFound(_("This version of the evaluation gave no result."))
         if evaluation is None:

@@ -229,7 +229,9 @@ class InterventionFeaturePropertiesSerializer(serializers.Serializer[Any]):
     ci_low = serializers.FloatField(allow_null=True, help_text="95% interval, low end")
     ci_high = serializers.FloatField(allow_null=True, help_text="95% interval, high end")
     sms_level = serializers.IntegerField(
-        allow_null=True, help_text="Maryland Scientific Methods Scale level (1-5)"
+        allow_null=True,
+        help_text="Maryland Scientific Methods Scale level (1-5); null for the public when the "
+        "evaluation counts what the public never sees",
     )
 
 
@@ -424,7 +426,8 @@ class InterventionEvaluationItemSerializer(serializers.Serializer[Any]):
     @extend_schema_field(serializers.IntegerField(allow_null=True))
     def get_sms_level(self, evaluation: Evaluation) -> int | None:
         reads_all = user_reads_all(self.context["request"].user)
-        return evaluation_level_shown(evaluation, reads_all=reads_all)
+        publicity = self.context.get("publicity")  # read once for the list
+        return evaluation_level_shown(evaluation, reads_all=reads_all, publicity=publicity)
 
     def get_url(self, evaluation: Evaluation) -> str:
         request: Request = self.context["request"]
@@ -483,10 +486,12 @@ class InterventionDetailSerializer(serializers.Serializer[Any]):
     @extend_schema_field(InterventionEvaluationItemSerializer(many=True))
     def get_evaluations(self, intervention: Intervention) -> list[dict[str, Any]]:
         evaluations = list(intervention.evaluations.all())  # newest version first
+        context = dict(self.context)
         if not user_reads_all(self.context["request"].user):
             # The public reads the latest finished version only (`evaluation_readable`).
             evaluations = [e for e in evaluations if e.status == EvaluationStatus.DONE][:1]
-        items = InterventionEvaluationItemSerializer(evaluations, many=True, context=self.context)
+            context["publicity"] = categories_publicity() if evaluations else None
+        items = InterventionEvaluationItemSerializer(evaluations, many=True, context=context)
         return list(items.data)
 
 

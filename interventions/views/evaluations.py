@@ -3,8 +3,9 @@
 - `/interventions/manage/<reference>/evaluate/` (analysts and admins; a 404 to others): the
   windows, sources, categories, comparison areas (none ticked: the platform suggests them) and,
   for a spatial intervention, the buffer; a valid request queues the evaluation and goes to it.
-- `/interventions/<reference>/evaluations/<version>/`: the result, for whoever may read the
-  intervention (a queued or unanswered one only for those who read every intervention), with
+- `/interventions/<reference>/evaluations/<version>/`: the result; the latest finished version
+  for whoever may read the intervention, every version (earlier finished ones, queued and
+  unanswered ones) only for those who read every intervention (`evaluation_readable`), with
   the EMMIE form for analysts; the public's counts withhold small ones.
 - `/interventions/<reference>/evaluations/<version>/inputs.csv`: the data the version was
   computed from, for those who read every intervention's full figures; a 404 to others.

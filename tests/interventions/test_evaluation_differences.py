@@ -121,9 +121,15 @@ def test_one_small_cell_withholds_its_group_in_that_window_only() -> None:
     rows = counts_rows(result, reads_all=False)
     cells = [(r["before"], r["after"]) for r in rows if r["role"] == "control"]
     assert cells == [(None, 10), (None, 4), (None, 3)]
+    # The cells may lie in the intervention's district, whose count the public reads: the
+    # district's own zones go with them in that window (own_area_broken).
     sites = [(r["before"], r["after"]) for r in rows if r["role"] == "treated"]
-    assert sites == [(5, 4), (8, 6)]
-    assert displacement_shown(result, reads_all=False)["counts"]["control"] == [17, 17]  # type: ignore[index]
+    assert sites == [(None, 4), (None, 6)]
+    shown = displacement_shown(result, reads_all=False)
+    assert shown is not None
+    assert shown["counts"]["control"] == [17, 17]
+    assert shown["counts"]["treated"] == [None, 10]
+    assert shown["counts"]["buffer"] == [None, 25]
     comparison = comparison_shown(result, reads_all=False)
     assert [a["before_count"] for a in comparison["areas"]] == [None, None, None]
     # Those who read everything read every count.
@@ -285,3 +291,51 @@ def test_a_multi_site_design_s_own_area_is_withheld_together_too() -> None:
         "0": None,
         "1": None,
     }
+
+
+def _district_pins_a_small_count(district: int, true: list[int], shown: list[int | None]) -> bool:
+    """Whether the district's count less the zones shown gives back a count of 1 or 2: a
+    residual of 1 or 2, or one zone withheld alone whose count is 1 or 2."""
+    hidden = [n for n, seen in zip(true, shown, strict=True) if seen is None]
+    residual = district - sum(seen for seen in shown if seen is not None)
+    assert residual == sum(hidden)
+    return 0 < residual < K or (len(hidden) == 1 and 0 < hidden[0] < K)
+
+
+def test_a_cell_in_the_district_does_not_come_back_from_the_district_s_total() -> None:
+    """A multi-site design's cells are chosen anywhere in the municipality, so one may lie in
+    the intervention's own district: the district's count (public, from the reports' summary)
+    is then the sites, the ring, the ring's control and that cell. Over a small world of
+    counts, the district less what the public reads never gives back a count of 1 or 2."""
+    values = (0, 1, 2, 3, 7)
+    pairs = list(itertools.product(values, values))
+    checked = 0
+    for site, own_cell, ring in itertools.product(pairs, pairs, pairs[::3]):
+        result = _result([site, (5, 4)], [own_cell, (6, 5), (4, 3)])
+        result["counts"] = [
+            {**row, "before": ring[0], "after": ring[1]} if row["role"] == "ring" else row
+            for row in result["counts"]
+        ]
+        result["displacement"]["counts"]["buffer"] = list(ring)
+        rows = counts_rows(result, reads_all=False)
+        totals = displacement_shown(result, reads_all=False)
+        assert totals is not None
+        by_code = {row["code"]: row for row in rows}
+        for index, window in enumerate(("before", "after")):
+            true = [site[index] + (5, 4)[index], ring[index], (90, 95)[index], own_cell[index]]
+            shown = [
+                totals["counts"]["treated"][index],
+                by_code["ring"][window],
+                by_code["ring_control"][window],
+                by_code["cell-0"][window],
+            ]
+            assert totals["counts"]["buffer"][index] == shown[1]
+            assert totals["counts"]["buffer_control"][index] == shown[2]
+            assert not _district_pins_a_small_count(sum(true), true, shown), (
+                site,
+                own_cell,
+                ring,
+                window,
+            )
+            checked += 1
+    assert checked > 1000

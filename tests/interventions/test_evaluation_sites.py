@@ -304,7 +304,14 @@ def _sites_result(sites: list[tuple[int, int]], cells: list[tuple[int, int]]) ->
         "rate_ratio_ci": [math.exp(found.ci_low), math.exp(found.ci_high)],
         "percent_change": found.percent_change,
         "percent_ci": [100 * math.expm1(found.ci_low), 100 * math.expm1(found.ci_high)],
-        "inference": {"method": found.method},
+        "inference": {
+            "method": found.method,
+            "small_sample": found.small_sample,
+            "n_assignments": found.n_assignments,
+            "exact": found.exact,
+            "seed": found.seed,
+            "note": found.note,
+        },
         "counts": rows,
         "comparison": {
             "how": "matched_cells",
@@ -356,6 +363,7 @@ def test_the_public_reads_no_figure_that_tells_how_a_withheld_count_splits() -> 
     read = [public(result) for result in results]
     assert read[0]["withheld_reason"] == "small_counts"
     assert read[0]["ci_low"] is None
+    assert read[0]["inference"] == {"method": "cluster"}  # what it found rests on them too
     assert read[0]["displacement_counts"]["treated"] == [10, 12]  # the total stays
     assert read[1] == read[0]
     assert read[2] == read[0]
