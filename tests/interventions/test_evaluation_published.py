@@ -1,0 +1,275 @@
+"""An evaluation as the API gives it (`published_result`), field by field, to each reader: the
+council (everything), the public when nothing is withheld, the public when a count the figures
+rest on is 1 or 2, and the public when the result counts what the public never sees. Whole
+answers are compared, so that a field shown to one reader and not another, or a field missing
+for the council, fails here whatever else the other tests read."""
+
+import copy
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from django.utils import translation
+
+from interventions.evaluation_reading import (
+    KEPT_FROM_PUBLIC_SENTENCE,
+    WITHHELD_SENTENCE,
+    published_result,
+)
+from interventions.models import Evaluation, Intervention
+
+METHOD = "Poisson difference-in-differences (area and period fixed effects)"
+WHEN = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+
+
+def _row(zone: str, role: str, code: str, pair: tuple[int, int]) -> dict[str, Any]:
+    return {
+        "zone": zone,
+        "role": role,
+        "code": code,
+        "name_en": code,
+        "name_el": code,
+        "before": pair[0],
+        "after": pair[1],
+        "periods_before": [pair[0], 0],
+        "periods_after": [0, pair[1]],
+    }
+
+
+def _result(treated: tuple[int, int]) -> dict[str, Any]:
+    """A spatial evaluation's stored result: the treated zone's counts given."""
+    return {
+        "design": "spatial",
+        "estimate": -0.5,
+        "ci_low": -0.9,
+        "ci_high": -0.1,
+        "se": 0.2,
+        "rate_ratio": 0.61,
+        "rate_ratio_ci": [0.41, 0.9],
+        "percent_change": -39.3,
+        "percent_ci": [-59.3, -9.5],
+        "p_value": 0.02,
+        "inference": {
+            "method": "cluster",
+            "small_sample": "statsmodels",
+            "n_assignments": None,
+            "exact": None,
+            "seed": None,
+            "note": "",
+        },
+        "sms": {"level": 3, "reason": "Measured before and after against comparison."},
+        "comparison": {
+            "how": "chosen",
+            "areas": [{"code": "p1", "name_en": "D1", "name_el": "Δ1", "before_count": 40}],
+            "own_before_count": 140,
+        },
+        "windows": {"days": 180, "periods_per_window": 2},
+        "sources": "reports",
+        "categories": ["graffiti"],
+        "counts": [
+            _row("treated", "treated", "treated", treated),
+            _row("ring", "ring", "ring", (20, 19)),
+            _row("ring_control", "ring_control", "p5", (110, 112)),
+            _row("control:p1", "control", "p1", (40, 41)),
+        ],
+        "displacement": {
+            "counts": {
+                "treated": list(treated),
+                "control": [40, 41],
+                "buffer": [20, 19],
+                "buffer_control": [110, 112],
+            },
+            "wdq": {"value": 0.1, "interpretation": "diffusion"},
+            "wdd": {"estimate": -3.0, "se": 5.0},
+        },
+        "survey": {"indicators": [{"code": "fear", "change": -4.0}], "message": ""},
+    }
+
+
+def _evaluation(result: dict[str, Any]) -> Evaluation:
+    return Evaluation(
+        intervention=Intervention(reference="INT-2026-001"),
+        version=2,
+        status="done",
+        method=METHOD,
+        sms_level=3,
+        result=result,
+        data_up_to=WHEN,
+        computed_at=WHEN,
+        emmie_effect="It worked.",
+    )
+
+
+EMMIE = {
+    "effect": "It worked.",
+    "mechanism": "",
+    "moderators": "",
+    "implementation": "",
+    "economics": "",
+}
+
+
+def _common(result: dict[str, Any]) -> dict[str, Any]:
+    """The fields every reader reads as stored."""
+    return {
+        "reference": "INT-2026-001",
+        "version": 2,
+        "method": METHOD,
+        "windows": result["windows"],
+        "sources": "reports",
+        "categories": ["graffiti"],
+        "data_up_to": WHEN.isoformat(),
+        "computed_at": WHEN.isoformat(),
+        "emmie": EMMIE,
+    }
+
+
+def _figures(result: dict[str, Any]) -> dict[str, Any]:
+    return {
+        name: result[name]
+        for name in (
+            "estimate",
+            "ci_low",
+            "ci_high",
+            "rate_ratio",
+            "rate_ratio_ci",
+            "percent_change",
+            "percent_ci",
+            "p_value",
+        )
+    } | {"wdq": result["displacement"]["wdq"], "wdd": result["displacement"]["wdd"]}
+
+
+def _public_rows(result: dict[str, Any], withheld_before: set[str]) -> list[dict[str, Any]]:
+    return [
+        {
+            "zone": row["zone"],
+            "role": row["role"],
+            "code": row["code"],
+            "before": None if row["role"] in withheld_before else row["before"],
+            "after": row["after"],
+        }
+        for row in result["counts"]
+    ]
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Any:
+    with translation.override("en"):
+        yield
+
+
+def test_the_council_reads_every_field_as_stored() -> None:
+    result = _result((2, 5))  # a small count: the council reads it all the same
+    answer = published_result(
+        _evaluation(result), reads_all=True, hidden=True, survey_readable=True
+    )
+    assert answer == {
+        **_common(result),
+        **_figures(result),
+        "verdict": "fewer",
+        "verdict_text": answer["verdict_text"],
+        "withheld": False,
+        "withheld_reason": None,
+        "inference": result["inference"],
+        "sms_level": 3,
+        "sms_reason": "Measured before and after against comparison.",
+        "comparison": result["comparison"],
+        # The zones' names are the page's; the API gives their codes.
+        "counts": [
+            {key: value for key, value in row.items() if not key.startswith("name")}
+            for row in result["counts"]
+        ],
+        "counts_withheld_below": 1,
+        "displacement_counts": result["displacement"]["counts"],
+        "survey": result["survey"],
+    }
+    assert answer["verdict_text"].startswith("Clearly fewer reports")
+
+
+def test_the_public_reads_the_figures_and_the_zones_counts_when_none_is_small() -> None:
+    result = _result((10, 5))
+    stored = copy.deepcopy(result)
+    answer = published_result(
+        _evaluation(result), reads_all=False, hidden=False, survey_readable=False
+    )
+    assert answer == {
+        **_common(result),
+        **_figures(result),
+        "verdict": "fewer",
+        "verdict_text": answer["verdict_text"],
+        "withheld": False,
+        "withheld_reason": None,
+        "inference": result["inference"],
+        "sms_level": 3,
+        "sms_reason": "Measured before and after against comparison.",
+        # A spatial design's areas are counted whole: their counts are the council's.
+        "comparison": {
+            "how": "chosen",
+            "areas": [{"code": "p1", "name_en": "D1", "name_el": "Δ1", "before_count": None}],
+            "own_before_count": None,
+        },
+        "counts": _public_rows(result, withheld_before=set()),
+        "counts_withheld_below": 3,
+        "displacement_counts": result["displacement"]["counts"],
+        "survey": {"indicators": [], "message": "not published"},
+    }
+    assert answer["verdict_text"].startswith("Clearly fewer reports")
+    assert result == stored  # the stored result is read, never changed
+
+
+def test_the_public_reads_no_figure_that_rests_on_a_small_count() -> None:
+    result = _result((2, 5))
+    answer = published_result(
+        _evaluation(result), reads_all=False, hidden=False, survey_readable=True
+    )
+    own_area = {"treated", "ring", "ring_control"}
+    assert answer == {
+        **_common(result),
+        **dict.fromkeys(_figures(result)),
+        "verdict": "withheld",
+        "verdict_text": str(WITHHELD_SENTENCE),
+        "withheld": True,
+        "withheld_reason": "small_counts",
+        "inference": {"method": "cluster"},
+        "sms_level": 3,
+        "sms_reason": "Measured before and after against comparison.",
+        "comparison": {
+            "how": "chosen",
+            "areas": [{"code": "p1", "name_en": "D1", "name_el": "Δ1", "before_count": None}],
+            "own_before_count": None,
+        },
+        # The district's own zones go together in the window of the small count.
+        "counts": _public_rows(result, withheld_before=own_area),
+        "counts_withheld_below": 3,
+        "displacement_counts": {
+            "treated": [None, 5],
+            "control": [40, 41],
+            "buffer": [None, 19],
+            "buffer_control": [None, 112],
+        },
+        "survey": result["survey"],
+    }
+
+
+def test_the_public_reads_nothing_that_rests_on_events_it_never_sees() -> None:
+    result = _result((10, 5))
+    answer = published_result(
+        _evaluation(result), reads_all=False, hidden=True, survey_readable=False
+    )
+    assert answer == {
+        **_common(result),
+        **dict.fromkeys(_figures(result)),
+        "verdict": "withheld",
+        "verdict_text": str(KEPT_FROM_PUBLIC_SENTENCE),
+        "withheld": True,
+        "withheld_reason": "kept_from_public",
+        "inference": None,
+        "sms_level": None,
+        "sms_reason": "",
+        "comparison": {"how": "chosen"},
+        "counts": [],
+        "counts_withheld_below": 3,
+        "displacement_counts": None,
+        "survey": {"indicators": [], "message": "not published"},
+    }
