@@ -22,6 +22,7 @@ the reports of such a category in the difference of their zones back. Which cate
 from the public is read by the caller (`interventions.selectors.evaluation_hidden_from`).
 """
 
+import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -107,6 +108,12 @@ class Verdict:
     sentence: str
 
 
+def _whole_percent(percent: float) -> str:
+    """A percent change's size to the nearest whole number (half up), in the reader's format:
+    Django's `number_format` cuts the decimals off (39.6 would read "39")."""
+    return number_format(math.floor(abs(percent) + 0.5), 0)
+
+
 def verdict(result: dict[str, Any]) -> Verdict:
     """Whether it worked, in a sentence that says no more than the 95% interval: a change only
     when the whole interval is on one side of no change."""
@@ -129,7 +136,7 @@ def verdict(result: dict[str, Any]) -> Verdict:
                 "Clearly fewer reports than the comparison areas predict: about %(percent)s%% "
                 "fewer after the intervention."
             )
-            % {"percent": number_format(abs(percent), 0)},
+            % {"percent": _whole_percent(percent)},
         )
     return Verdict(
         MORE,
@@ -138,7 +145,7 @@ def verdict(result: dict[str, Any]) -> Verdict:
             "after the intervention (more reporting can be a sign of trust as well as of more "
             "problems)."
         )
-        % {"percent": number_format(percent, 0)},
+        % {"percent": _whole_percent(percent)},
     )
 
 

@@ -15,6 +15,7 @@ from interventions.evaluation_reading import (
     KEPT_FROM_PUBLIC_SENTENCE,
     WITHHELD_SENTENCE,
     published_result,
+    verdict,
 )
 from interventions.models import Evaluation, Intervention
 
@@ -273,3 +274,56 @@ def test_the_public_reads_nothing_that_rests_on_events_it_never_sees() -> None:
         "displacement_counts": None,
         "survey": {"indicators": [], "message": "not published"},
     }
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "percent", "sentence"),
+    [
+        (
+            -0.9,
+            -0.1,
+            -39.6,
+            "Clearly fewer reports than the comparison areas predict: about 40% fewer after "
+            "the intervention.",
+        ),
+        (
+            0.1,
+            2.9,
+            1234.4,
+            "Clearly more reports than the comparison areas predict: about 1234% more after "
+            "the intervention (more reporting can be a sign of trust as well as of more "
+            "problems).",
+        ),
+        (
+            0.1,
+            2.9,
+            12.5,
+            "Clearly more reports than the comparison areas predict: about 13% more after "
+            "the intervention (more reporting can be a sign of trust as well as of more "
+            "problems).",
+        ),
+        # An interval that touches no change, or is open, says no more than "no clear change".
+        (-0.9, 0.0, -39.6, None),
+        (0.0, 0.9, 39.6, None),
+        (None, -0.1, -39.6, None),
+        (-0.9, None, -39.6, None),
+    ],
+)
+def test_the_sentence_says_the_change_rounded_and_never_more_than_the_interval(
+    low: float | None, high: float | None, percent: float, sentence: str | None
+) -> None:
+    found = verdict({"ci_low": low, "ci_high": high, "percent_change": percent})
+    if sentence is None:
+        assert found.code == "unclear"
+        assert found.sentence == (
+            "No clear change: the 95% interval includes no change at all, so these counts "
+            "cannot tell whether the intervention made a difference."
+        )
+    else:
+        assert found.code == ("fewer" if percent < 0 else "more")
+        assert found.sentence == sentence
+    with translation.override("el"):
+        greek = verdict({"ci_low": low, "ci_high": high, "percent_change": percent}).sentence
+    assert greek != found.sentence
+    if sentence is not None:
+        assert f"{round(abs(percent) + 0.001)}%" in greek
