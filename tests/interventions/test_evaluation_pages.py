@@ -271,6 +271,34 @@ def test_the_public_reads_the_latest_finished_version_only(piraeus: None) -> Non
 
 
 @pytest.mark.django_db
+def test_each_reader_s_page_says_what_it_may_read(piraeus: None) -> None:
+    """The result's page: the sentence, the figures, the method and the design's level where
+    the reader may read them; the sentence that says why where not."""
+    intervention = intervention_make(area_code="piraeus-2")
+    finished_evaluation(intervention)  # counts of 1 and 2: withheld from the public
+    url = reverse("interventions:evaluation", args=[intervention.reference, 1])
+    fewer = "Clearly fewer reports than the comparison areas predict: about 39% fewer"
+    withheld = "they rest on counts of 1 or 2 reports"
+    level = "Level 3 of 5"
+    method = "Poisson difference-in-differences (area and period fixed effects)"
+    council = _as(Role.COUNCIL_MEMBER).get(url).content.decode()
+    for shown in (fewer, "-39.3%", level, method, "cluster-robust"):
+        assert shown in council, shown
+    assert withheld not in council
+    public = Client().get(url).content.decode()
+    for shown in (withheld, level, method, "cluster-robust"):
+        assert shown in public, shown
+    assert fewer not in public
+    # Counts of 3 and more: the public reads it all.
+    _counted(intervention, sources="reports", categories=["graffiti"])
+    url = reverse("interventions:evaluation", args=[intervention.reference, 2])
+    public = Client().get(url).content.decode()
+    for shown in (fewer, "-39.3%", level, method):
+        assert shown in public, shown
+    assert withheld not in public
+
+
+@pytest.mark.django_db
 def test_the_sentence_never_says_more_than_the_interval() -> None:
     assert verdict({"ci_low": -0.9, "ci_high": -0.1, "percent_change": -39.3}).code == "fewer"
     assert verdict({"ci_low": 0.1, "ci_high": 0.9, "percent_change": 50.0}).code == "more"

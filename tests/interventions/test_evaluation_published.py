@@ -14,6 +14,8 @@ from django.utils import translation
 from interventions.evaluation_reading import (
     KEPT_FROM_PUBLIC_SENTENCE,
     WITHHELD_SENTENCE,
+    CategoryPublicity,
+    counts_public_data,
     published_result,
     verdict,
 )
@@ -327,3 +329,13 @@ def test_the_sentence_says_the_change_rounded_and_never_more_than_the_interval(
     assert greek != found.sentence
     if sentence is not None:
         assert f"{round(abs(percent) + 0.001)}%" in greek
+
+
+def test_a_result_of_every_public_category_named_is_public_data() -> None:
+    publicity = CategoryPublicity(public=frozenset({"graffiti", "vandalism"}), any_kept=True)
+    named = {"sources": "reports", "categories": ["graffiti", "vandalism"]}
+    assert counts_public_data(named, publicity)
+    assert counts_public_data({**named, "categories": ["graffiti"]}, publicity)
+    assert not counts_public_data({**named, "categories": ["graffiti", "kept"]}, publicity)
+    assert not counts_public_data({**named, "categories": []}, publicity)  # every category
+    assert not counts_public_data({**named, "sources": "both"}, publicity)
