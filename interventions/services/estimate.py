@@ -39,11 +39,21 @@ def _finite(value: float | None) -> float | None:
 
 
 def _exp(value: float | None) -> float | None:
-    return None if value is None else math.exp(value)
+    """e to a log rate ratio's bound; None (an open bound) where the bound is open, not
+    finite, or too large for a float (above about 709): a stored result holds finite numbers
+    only (PostgreSQL's jsonb refuses the others)."""
+    if value is None or not math.isfinite(value):
+        return None
+    try:
+        return _finite(math.exp(value))
+    except OverflowError:
+        return None
 
 
 def _percent(value: float | None) -> float | None:
-    return None if value is None else 100 * math.expm1(value)
+    """The percent change a log rate ratio's bound means (100 (e^δ − 1)), as `_exp`."""
+    ratio = _exp(value)
+    return None if ratio is None or value is None else _finite(100 * math.expm1(value))
 
 
 def did_estimate(panel: CountsPanel, *, seed: int = 0) -> dict[str, Any]:
