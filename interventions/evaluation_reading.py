@@ -366,23 +366,21 @@ def reading(evaluation: Evaluation, *, reads_all: bool, hidden: bool) -> Reading
     public never sees: `interventions.selectors.evaluation_hidden_from`)."""
     result = evaluation.result or {}
     done = evaluation.status == EvaluationStatus.DONE
+    kept = done and not reads_all and hidden
     # A hidden result names no comparison area or cell either: a design's cells are chosen
     # among those with events, so their names would say where the hidden events were.
-    shown_areas = done and (reads_all or not hidden)
-    areas = result.get("comparison", {}).get("areas", []) if shown_areas else []
+    areas = result.get("comparison", {}).get("areas", []) if done and not kept else []
     names = [_bilingual(area) for area in areas]
     return Reading(
         evaluation=evaluation,
         done=done,
         verdict=verdict(result) if done else None,
         # The design's level rests on the events too (`published_result`).
-        sms_meaning=""
-        if done and not reads_all and hidden
-        else SMS_MEANING.get(evaluation.sms_level or 0, ""),
+        sms_meaning="" if kept else SMS_MEANING.get(evaluation.sms_level or 0, ""),
         comparison_names=names,
         method_name=method_name(evaluation.method),
-        withheld=done and not reads_all and (hidden or rests_on_small_counts(result)),
-        kept_from_public=done and not reads_all and hidden,
+        withheld=kept or (done and not reads_all and rests_on_small_counts(result)),
+        kept_from_public=kept,
     )
 
 

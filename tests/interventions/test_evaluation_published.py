@@ -161,6 +161,29 @@ def _public_rows(result: dict[str, Any], withheld_before: set[str]) -> list[dict
     ]
 
 
+def _read_whole(result: dict[str, Any]) -> dict[str, Any]:
+    """The figures, the sentence, the inference and the design's level, as stored: what the
+    council reads, and the public where nothing is withheld."""
+    return {
+        **_figures(result),
+        "verdict": "fewer",
+        "verdict_text": FEWER,
+        "withheld": False,
+        "withheld_reason": None,
+        "inference": result["inference"],
+        "sms_level": 3,
+        "sms_reason": "Measured before and after against comparison.",
+    }
+
+
+# A spatial design's areas are counted whole: their counts are the council's.
+PUBLIC_COMPARISON = {
+    "how": "chosen",
+    "areas": [{"code": "p1", "name_en": "D1", "name_el": "Δ1", "before_count": None}],
+    "own_before_count": None,
+}
+
+
 @pytest.fixture(autouse=True)
 def _english() -> Any:
     with translation.override("en"):
@@ -174,14 +197,7 @@ def test_the_council_reads_every_field_as_stored() -> None:
     )
     assert answer == {
         **_common(result),
-        **_figures(result),
-        "verdict": "fewer",
-        "verdict_text": FEWER,
-        "withheld": False,
-        "withheld_reason": None,
-        "inference": result["inference"],
-        "sms_level": 3,
-        "sms_reason": "Measured before and after against comparison.",
+        **_read_whole(result),
         "comparison": result["comparison"],
         # The zones' names are the page's; the API gives their codes.
         "counts": [
@@ -202,20 +218,8 @@ def test_the_public_reads_the_figures_and_the_zones_counts_when_none_is_small() 
     )
     assert answer == {
         **_common(result),
-        **_figures(result),
-        "verdict": "fewer",
-        "verdict_text": FEWER,
-        "withheld": False,
-        "withheld_reason": None,
-        "inference": result["inference"],
-        "sms_level": 3,
-        "sms_reason": "Measured before and after against comparison.",
-        # A spatial design's areas are counted whole: their counts are the council's.
-        "comparison": {
-            "how": "chosen",
-            "areas": [{"code": "p1", "name_en": "D1", "name_el": "Δ1", "before_count": None}],
-            "own_before_count": None,
-        },
+        **_read_whole(result),
+        "comparison": PUBLIC_COMPARISON,
         "counts": _public_rows(result, withheld_before=set()),
         "counts_withheld_below": 3,
         "displacement_counts": result["displacement"]["counts"],
@@ -240,11 +244,7 @@ def test_the_public_reads_no_figure_that_rests_on_a_small_count() -> None:
         "inference": {"method": "cluster"},
         "sms_level": 3,
         "sms_reason": "Measured before and after against comparison.",
-        "comparison": {
-            "how": "chosen",
-            "areas": [{"code": "p1", "name_en": "D1", "name_el": "Δ1", "before_count": None}],
-            "own_before_count": None,
-        },
+        "comparison": PUBLIC_COMPARISON,
         # The district's own zones go together in the window of the small count.
         "counts": _public_rows(result, withheld_before=own_area),
         "counts_withheld_below": 3,
