@@ -517,7 +517,13 @@ def test_an_evaluation_counting_what_the_public_never_sees_gives_it_no_count_and
         assert count not in text, count
     assert ">D1<" not in text  # the comparison area's name
     assert "D1" not in text.split('data-verdict="withheld"')[1].split("</dl>")[0]
-    for sentence in ("Strength of the design", "cluster-robust", "randomization inference"):
+    for sentence in (
+        "Strength of the design",
+        "cluster-robust",
+        "randomization inference",
+        "Change relative to the comparison",
+        "-39.3%",
+    ):
         assert sentence not in text, sentence
     detail = Client().get(reverse("interventions:detail", args=[intervention.reference]))
     assert 'data-verdict="withheld"' in detail.content.decode()
