@@ -1,8 +1,10 @@
 """Reads of an evaluation's data (no writes): the counts panel and the survey's changes.
 
 **Counts.** Citizen reports (and official incidents when asked) are counted through the
-analytics' events selector (`curim.analytics.selectors.events`, the council audience: every
-report a moderator accepted, at its exact place), in ONE SQL `GROUP BY` per panel: per zone ×
+analytics' events selector (`curim.analytics.selectors.events`), in ONE SQL `GROUP BY` per
+panel, for the council audience (every report a moderator accepted, at its exact place) or,
+for the figures the public reads, the public one (public reports at their public places,
+the centres of their categories' privacy cells, as the map shows them): per zone ×
 window × period. The two windows (before, after) are of equal length and each is cut into the
 same number of equal periods. Zones are polygons in the Greek Grid (EPSG:2100, metres):
 
@@ -148,12 +150,15 @@ class PanelRequest:
     # are the grid cells named here as (column, row) (see `site_cells_suggest`).
     cells: tuple[tuple[int, int], ...] = ()
     sites: bool = field(default=False)
+    # Whose events: the council's (every moderated report at its exact place, incidents when
+    # asked) or the public's (public reports at their public places: `public_part`).
+    audience: RunAudience = RunAudience.COUNCIL
 
 
 def _events(request: PanelRequest) -> tuple[str, list[Any]]:
     start, _ = request.windows.bounds("before")
     _, end = request.windows.bounds("after")
-    query = EventQuery(audience=RunAudience.COUNCIL, sources=request.sources, start=start, end=end)
+    query = EventQuery(audience=request.audience, sources=request.sources, start=start, end=end)
     sql, params = events_sql(query)
     return sql, list(params)
 

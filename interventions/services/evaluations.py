@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django_stubs_ext import StrOrPromise
 
 from curim.accounts.models import User
-from curim.analytics.models import Sources
+from curim.analytics.models import RunAudience, Sources
 from curim.areas.models import Area
 from curim.core.services import task_enqueue
 from curim.reports.models import Category
@@ -359,6 +359,38 @@ def _survey_part(evaluation: Evaluation) -> tuple[dict[str, Any], list[dict[str,
     }, rows
 
 
+def public_part(request: PanelRequest, *, seed: int) -> dict[str, Any] | None:
+    """The figures the public reads, computed as the council's are, over the same zones,
+    windows and comparison, from public data only: public reports at their public places (the
+    centres of their categories' privacy cells, as the map and the reports list show them).
+    Every count here can be made again from the public reports list, so no zone's count
+    places a report more finely than its cell (the council's counts, at exact places, would:
+    a treated zone of 100 m inside a 250 m cell, or a zone crossing a district's border, whose
+    parts the districts' summaries give back).
+
+    None when the evaluation counts official incidents (the public never sees them); with
+    `code` alone when the public's data cannot answer (no public report in either window, a
+    zero the estimators cannot use), as an unanswered evaluation says why. The periods' counts
+    are kept as the council's are (never shown to the public)."""
+    if request.sources != Sources.REPORTS:
+        return None
+    panel = counts_panel(replace(request, audience=RunAudience.PUBLIC))
+    keys = panel.zone_keys("treated", "control")
+    if not any(panel.count(key, "before") + panel.count(key, "after") for key in keys):
+        return {"code": "empty_windows"}
+    try:
+        part: dict[str, Any] = {**did_estimate(panel, seed=seed), "counts": _counts_table(panel)}
+        if request.spatial:
+            part["displacement"] = {
+                **displacement_estimate(panel),
+                "buffer_m": request.buffer_m,
+                "ring_m": request.ring_m,
+            }
+    except Unanswerable as exc:
+        return {"code": exc.code}
+    return part
+
+
 @dataclass(frozen=True)
 class Computed:
     method: str
@@ -395,18 +427,17 @@ def _compute(evaluation: Evaluation) -> Computed:
             "level to compare with.",
         )
     spatial = intervention.is_spatial and intervention.geometry is not None
-    panel = counts_panel(
-        PanelRequest(
-            intervention=intervention,
-            windows=parameters.windows,
-            sources=parameters.sources,
-            category_ids=parameters.category_ids,
-            comparison_ids=comparison_ids,
-            buffer_m=parameters.buffer_m,
-            ring_m=parameters.ring_m,
-            spatial=spatial,
-        )
+    request = PanelRequest(
+        intervention=intervention,
+        windows=parameters.windows,
+        sources=parameters.sources,
+        category_ids=parameters.category_ids,
+        comparison_ids=comparison_ids,
+        buffer_m=parameters.buffer_m,
+        ring_m=parameters.ring_m,
+        spatial=spatial,
     )
+    panel = counts_panel(request)
     keys = panel.zone_keys("treated", "control")
     if not any(panel.count(key, "before") + panel.count(key, "after") for key in keys):
         raise Unanswerable(
@@ -447,6 +478,7 @@ def _compute(evaluation: Evaluation) -> Computed:
             "buffer_m": parameters.buffer_m,
             "ring_m": parameters.ring_m,
         }
+    result["public"] = public_part(request, seed=evaluation.pk)
     result["survey"], indicator_inputs = _survey_part(evaluation)
     strength = design_strength(n_comparison_areas=len(comparison_ids), matched=how == "suggested")
     result["sms"] = {"level": strength.level, "reason": strength.reason}
@@ -488,7 +520,8 @@ def _compute_sites(evaluation: Evaluation, parameters: EvaluationParameters) -> 
             "No grid cell outside the sites' treated zones and rings had a report or incident "
             "in the window before: there is no comparison to match the sites with.",
         )
-    panel = counts_panel(replace(request, cells=suggestion.cells))
+    request = replace(request, cells=suggestion.cells)
+    panel = counts_panel(request)
     keys = panel.zone_keys("treated", "control")
     if not any(panel.count(key, "before") + panel.count(key, "after") for key in keys):
         raise Unanswerable(
@@ -540,6 +573,7 @@ def _compute_sites(evaluation: Evaluation, parameters: EvaluationParameters) -> 
             "ring_m": parameters.ring_m,
         },
     }
+    result["public"] = public_part(request, seed=evaluation.pk)
     result["survey"], indicator_inputs = _survey_part(evaluation)
     # Several comparison units chosen for similar counts before: level 4 when there are at
     # least two (sms.py's rule), else 3.

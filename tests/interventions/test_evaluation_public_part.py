@@ -1,0 +1,206 @@
+"""The figures an evaluation computes for the public are made from public data only: public
+reports at their public places, the very reports and places the public reports list gives.
+
+The council's counts are of every moderated report at its exact place; a zone smaller than a
+report's privacy cell (a treated zone of 100 m in a 250 m cell), or a zone crossing a district's
+border (whose parts the districts' summaries give back), would place a report more finely than
+its cell if the public read them. So the public's part is recounted here from the reports list
+itself (GEOS zones, dates as the list gives them), and shown not to move when reports move
+inside their cells or when reports the public never sees are added.
+"""
+
+import json
+from datetime import date
+from typing import Any
+
+import pytest
+from django.contrib.gis.geos import GEOSGeometry, Point
+from django.test import Client
+
+from curim.analytics.models import Sources
+from curim.areas.models import Area
+from curim.reports.models import Category, Report
+from interventions.evaluation_data import PanelRequest, Windows, counts_panel
+from interventions.models import EvaluationStatus, InterventionKind
+from interventions.services.evaluations import (
+    evaluation_compute,
+    evaluation_request,
+    public_part,
+)
+from tests.interventions.evaluation_world import analyst, intervention_make, reports_scatter
+
+WINDOWS = Windows(date(2024, 7, 1), date(2024, 12, 31), date(2025, 2, 1), date(2025, 8, 3), 2)
+CELL_M = 100.0  # the test's own privacy grid (EPSG:2100): public places are its cells' centres
+SPAN = (date(2024, 5, 1), date(2025, 9, 30))
+
+
+def _cell_centre(point: Point | None) -> Point:
+    assert point is not None
+    here = point.transform(2100, clone=True)
+    assert isinstance(here, Point)
+    centre = Point((here.x // CELL_M + 0.5) * CELL_M, (here.y // CELL_M + 0.5) * CELL_M, srid=2100)
+    centre.transform(4326)
+    return centre
+
+
+def _world() -> tuple[PanelRequest, dict[str, GEOSGeometry]]:
+    """A playground in piraeus-4 against piraeus-5: reports dense around it and thinner over
+    both districts, each shown at the centre of its 100 m cell (its public place)."""
+    district = Area.objects.get(code="piraeus-4")
+    control = Area.objects.get(code="piraeus-5")
+    playground = district.geometry.point_on_surface
+    intervention = intervention_make(
+        area_code="piraeus-4", kind=InterventionKind.PLAYGROUND, geometry=playground
+    )
+    treated = playground.transform(2100, clone=True).buffer(100)
+    outer = treated.buffer(300)
+    near = outer.buffer(200).transform(4326, clone=True)
+    made = reports_scatter(within=near, count=150, start=SPAN[0], end=SPAN[1], seed=1)
+    made += reports_scatter(
+        within=treated.buffer(20).transform(4326, clone=True),
+        count=60,
+        start=SPAN[0],
+        end=SPAN[1],
+        seed=5,
+    )
+    made += reports_scatter(within=district.geometry, count=60, start=SPAN[0], end=SPAN[1], seed=2)
+    made += reports_scatter(within=control.geometry, count=60, start=SPAN[0], end=SPAN[1], seed=3)
+    for report in made:
+        report.public_location = _cell_centre(report.location)
+    Report.objects.bulk_update(made, ["public_location"])
+    request = PanelRequest(
+        intervention=intervention,
+        windows=WINDOWS,
+        sources=Sources.REPORTS,
+        category_ids=(),
+        comparison_ids=(control.pk,),
+        buffer_m=100,
+        ring_m=300,
+        spatial=True,
+    )
+    zones = {
+        "treated": treated,
+        "ring": outer.difference(treated),
+        "ring_control": district.geometry.transform(2100, clone=True).difference(outer),
+        "control:piraeus-5": control.geometry.transform(2100, clone=True).difference(outer),
+    }
+    return request, zones
+
+
+def _public_list() -> list[dict[str, Any]]:
+    """Every feature of the public reports list, page by page."""
+    client, features = Client(), []
+    url: str | None = "/api/v1/reports/?limit=200"
+    while url:
+        answer = client.get(url).json()
+        features += answer["features"]
+        url = answer["next"]
+    return features
+
+
+def _recount(zones: dict[str, GEOSGeometry], features: list[dict[str, Any]]) -> dict[str, Any]:
+    """Each zone's count per window from the list: its point in GEOS (EPSG:2100), its day."""
+    found = {key: {"before": 0, "after": 0} for key in zones}
+    windows = {
+        "before": (WINDOWS.before_start, WINDOWS.before_end),
+        "after": (WINDOWS.after_start, WINDOWS.after_end),
+    }
+    for feature in features:
+        lon, lat = feature["geometry"]["coordinates"]
+        point = Point(lon, lat, srid=4326).transform(2100, clone=True)
+        day = date.fromisoformat(feature["properties"]["occurred_on"])
+        for key, zone in zones.items():
+            for window, (first, last) in windows.items():
+                if first <= day <= last and zone.covers(point):
+                    found[key][window] += 1
+    return found
+
+
+def _totals(part: dict[str, Any]) -> dict[str, Any]:
+    return {row["zone"]: {"before": row["before"], "after": row["after"]} for row in part["counts"]}
+
+
+@pytest.mark.django_db
+def test_the_public_s_counts_are_the_public_reports_list_s(piraeus: None) -> None:
+    request, zones = _world()
+    part = public_part(request, seed=1)
+    assert part is not None
+    assert "code" not in part
+    expected = _recount(zones, _public_list())
+    assert _totals(part) == expected
+    assert all(expected[key]["before"] > 0 for key in zones)
+    # The council's differ: its zones count the exact places (else this test proves nothing).
+    council = counts_panel(request)
+    assert {key: council.count(key, "before") for key in zones} != {
+        key: expected[key]["before"] for key in zones
+    }
+
+
+@pytest.mark.django_db
+def test_no_public_figure_moves_with_what_the_public_does_not_see(piraeus: None) -> None:
+    request, zones = _world()
+    first = public_part(request, seed=1)
+    council_first = counts_panel(request).counts
+    # Every report moves inside its cell (its exact place, not its public one), and reports of
+    # a category kept from the public are added where the treated zone is.
+    for report in Report.objects.all():
+        report.location = Point(report.location.x + 0.0003, report.location.y, srid=4326)
+        report.save(update_fields=["location"])
+    kept = Category.objects.get(slug="sexual-harassment")
+    assert not kept.may_be_public
+    reports_scatter(
+        within=zones["treated"].transform(4326, clone=True),
+        count=12,
+        start=SPAN[0],
+        end=SPAN[1],
+        category=kept.slug,
+        seed=4,
+    )
+    assert counts_panel(request).counts != council_first
+    assert public_part(request, seed=1) == first
+
+
+def _evaluate(request: PanelRequest, sources: str) -> dict[str, Any]:
+    """The stored result of an evaluation of the world's intervention, through the service."""
+    evaluation = evaluation_request(
+        intervention=request.intervention,
+        by=analyst(),
+        parameters={
+            "before_start": "2024-07-01",
+            "before_end": "2024-12-31",
+            "after_start": "2025-02-01",
+            "after_end": "2025-08-03",
+            "periods": 2,
+            "sources": sources,
+            "buffer_m": 100,
+            "ring_m": 300,
+        },
+        comparison_area_ids=request.comparison_ids,
+    )
+    done = evaluation_compute(evaluation_id=evaluation.pk)
+    assert done is not None
+    assert done.status == EvaluationStatus.DONE, done.message
+    done.refresh_from_db()  # as stored
+    if sources == "reports":  # the same figures, as JSON stores them
+        assert done.result["public"] == json.loads(json.dumps(public_part(request, seed=done.pk)))
+    return dict(done.result)
+
+
+@pytest.mark.django_db
+def test_an_evaluation_keeps_the_public_s_figures_with_the_council_s(piraeus: None) -> None:
+    request, _zones = _world()
+    public = _evaluate(request, "reports")["public"]
+    assert public is not None
+    assert public["counts"]
+    assert public["displacement"]["wdq"] is not None
+    # Official incidents are never public: nothing is computed for the public.
+    assert _evaluate(request, "both")["public"] is None
+
+
+@pytest.mark.django_db
+def test_the_public_s_data_that_cannot_answer_says_why(piraeus: None) -> None:
+    request, _zones = _world()
+    # Only reports of a category kept from the public were made in the windows.
+    Report.objects.update(category=Category.objects.get(slug="sexual-harassment"))
+    assert public_part(request, seed=1) == {"code": "empty_windows"}
+    assert any(counts_panel(request).counts.values())
