@@ -106,9 +106,10 @@ ORGANISATION = "Municipality of Piraeus, Technical Services"
 WINDOW_DAYS = 180
 WORKS_DAYS = 75
 NEAR_M, RING_FROM_M, RING_TO_M = 120, 150, 220
-# The planted reports keep EDGE_M inside their zone's outer edge: `_around` places them in
-# metres on the sphere, the evaluation measures them on the Greek Grid (a few parts in a
-# thousand apart), and a report on the edge would fall on either side.
+# The planted reports keep EDGE_M inside their zone's outer edge: `_public_place` measures on
+# the Greek Grid, as the evaluation does, but the evaluation's circles are polygons (PostGIS's
+# buffers, inside the circle by up to half a percent of the radius), and a report on the edge
+# would fall on either side.
 EDGE_M = 5
 NEAR_BEFORE, NEAR_AFTER = 8, 3
 RING_BEFORE, RING_AFTER = 5, 5
@@ -356,10 +357,9 @@ class _Loading:
         days = (window[1] - window[0]).days
         zone = ZoneInfo(settings.TIME_ZONE)
         for k in range(count):
-            point = self._around(centre, from_m, to_m)
+            category, point = self._public_place(centre, from_m, to_m, self.submitted + k)
             day = window[0] + timedelta(days=int((k + 0.5) * days / count))
             occurred = datetime.combine(day, time(10 + (k * 5) % 12), tzinfo=zone)
-            category = self.categories[(self.submitted + k) % len(self.categories)]
             draft = ReportDraft(
                 category=category,
                 description=DESCRIPTIONS[category.slug],
@@ -374,19 +374,34 @@ class _Loading:
         self.submitted += count
         return made
 
-    def _around(self, centre: Point, from_m: float, to_m: float) -> Point:
-        """A seeded point in the annulus, inside the municipality."""
-        for _attempt in range(1000):
-            distance = math.sqrt(self.random.uniform(from_m**2, to_m**2))
-            angle = self.random.uniform(0, 2 * math.pi)
-            lon = centre.x + distance * math.cos(angle) / (
-                111_320 * math.cos(math.radians(centre.y))
-            )
-            lat = centre.y + distance * math.sin(angle) / 110_574
-            point = Point(lon, lat, srid=4326)
-            if self.municipality.contains(point):
-                return point
-        raise DemoError("No place found for a planted report inside the municipality.")
+    def _public_place(
+        self, centre: Point, from_m: float, to_m: float, turn: int
+    ) -> tuple[Category, Point]:
+        """A category (the categories in turn, from `turn`) and a seeded place in the annulus
+        around `centre` (Greek Grid metres, as the evaluation measures) at the centre of one
+        of that category's privacy cells, inside the municipality: the report's public place
+        is then its exact place, and the public's figures (counted at public places,
+        `interventions.services.evaluations.public_part`) are the planted ones too. A category
+        whose cells have no centre in the annulus gives way to the next."""
+        here = centre.transform(2100, clone=True)
+        assert isinstance(here, Point)  # noqa: S101  # a point stays a point
+        for step in range(len(self.categories)):
+            category = self.categories[(turn + step) % len(self.categories)]
+            size = float(category.grid_size_m)
+            reach = math.ceil(to_m / size) + 1
+            col, row = math.floor(here.x / size), math.floor(here.y / size)
+            places = []
+            for i in range(col - reach, col + reach + 1):
+                for j in range(row - reach, row + reach + 1):
+                    x, y = (i + 0.5) * size, (j + 0.5) * size
+                    if from_m <= math.hypot(x - here.x, y - here.y) <= to_m:
+                        place = Point(x, y, srid=2100)
+                        place.transform(4326)
+                        if self.municipality.contains(place):
+                            places.append(place)
+            if places:
+                return category, places[self.random.randrange(len(places))]
+        raise DemoError("No public place found for a planted report inside the municipality.")
 
     # --- Lighting ---------------------------------------------------------------------------
     def streets(self) -> int:

@@ -2,8 +2,12 @@
 the interval says), what the design's Maryland level means, and the counts table as each
 reader may see it. Reads nothing from the database but the evaluation given.
 
-Small counts: the result's counts are the council's (every moderated report, official incidents
-when chosen). Where the public sees them, a count from 1 to PUBLIC_MIN_COUNT − 1 is withheld
+Whose figures: those who read every intervention read the council's (every moderated report
+at its exact place, official incidents when chosen); everybody else reads the result's public
+part only (`public_view`, `result_as_read`: public reports at their public places, so that no
+zone places a report more finely than its privacy cell), or no figure where there is none.
+
+Small counts: where the public sees counts, a count from 1 to PUBLIC_MIN_COUNT − 1 is withheld
 (None), as the analytics' public figures withhold them (`curim.analytics.selectors.layers`);
 a zone's total is withheld when it is small too, and a period's count is never shown to the
 public (a total and all but one period would give the last one back).
@@ -14,18 +18,17 @@ and each zone's count. A single withheld zone would be the total less the others
 zone of a group is withheld in a window, every zone of that group is withheld in that window
 (and the comparison's before-window counts with it): the total stays, the breakdown goes.
 
-Data the public never sees: a result that counts official incidents, or reports of a category
-kept from the public (`Category.may_be_public` off, at the time it is read), gives the public
-no count and no figure at all (`counts_public_data`): withholding small counts would not be
-enough, since two versions of one evaluation (another buffer, windows a day apart) would give
-the reports of such a category in the difference of their zones back. Which categories are kept
-from the public is read by the caller (`interventions.selectors.evaluation_hidden_from`).
+Data the public never sees: a result that counts official incidents, or whose public part
+counted a category kept from the public since (`Category.may_be_public` off, at the time it is
+read), gives the public no count and no figure at all (`counts_public_data`). Which categories
+are kept from the public is read by the caller
+(`interventions.selectors.evaluation_hidden_from`).
 """
 
 import math
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.formats import number_format
@@ -319,7 +322,9 @@ WITHHELD_SENTENCE = gettext_lazy(
 )
 KEPT_FROM_PUBLIC_SENTENCE = gettext_lazy(
     "The figures are not shown to the public: the evaluation counts reports or incidents the "
-    "public never sees (categories kept from the public, or official incidents)."
+    "public never sees (categories kept from the public, or official incidents), or it has no "
+    "figures counted from public reports at their public places (computed before the platform "
+    "counted them, or too few to answer)."
 )
 
 
@@ -347,6 +352,38 @@ def counts_public_data(result: dict[str, Any], publicity: CategoryPublicity) -> 
     return set(codes) <= publicity.public
 
 
+# What a result says of its design, the same for every reader (the figures, counts and
+# comparison counts are the public's own, `public_view`).
+DESIGN_KEYS = ("design", "windows", "sources", "categories", "survey", "sms")
+
+
+def public_view(result: dict[str, Any]) -> dict[str, Any] | None:
+    """The result as the public reads it: its design (`DESIGN_KEYS`) with the figures, counts,
+    comparison and latest event computed from public data only (`result["public"]`:
+    `interventions.services.evaluations.public_part`, public reports at their public places),
+    never the council's, which count exact places. None when there is no such part: the
+    result counts official incidents, was stored before the public's part was computed, or the
+    public's data alone could not answer."""
+    part = result.get("public")
+    if not isinstance(part, dict) or "code" in part:
+        return None
+    view = {key: result[key] for key in DESIGN_KEYS if key in result}
+    return {**view, **part, "public": part}
+
+
+def result_as_read(result: dict[str, Any], *, reads_all: bool) -> dict[str, Any]:
+    """The result this reader reads: the council's whole for those who read everything, the
+    public's view for everybody else (`public_view`), or, where there is none, its design alone
+    (the figures are then withheld: `interventions.selectors.evaluation_hidden_from`)."""
+    if reads_all:
+        return result
+    view = public_view(result)
+    if view is not None:
+        return view
+    design = {key: result[key] for key in DESIGN_KEYS if key in result}
+    return {**design, "comparison": {"how": (result.get("comparison") or {}).get("how")}}
+
+
 @dataclass(frozen=True)
 class Reading:
     evaluation: Evaluation
@@ -358,13 +395,15 @@ class Reading:
     withheld: bool = False
     # Withheld because the result counts what the public never sees (`counts_public_data`).
     kept_from_public: bool = False
+    # The result this reader reads (`result_as_read`): what the page's figures come from.
+    result: dict[str, Any] = field(default_factory=dict)
 
 
 def reading(evaluation: Evaluation, *, reads_all: bool, hidden: bool) -> Reading:
     """The evaluation as this reader reads it: the public's figures withheld when they rest on
     small counts, or when `hidden` (the reader is the public and the result counts what the
     public never sees: `interventions.selectors.evaluation_hidden_from`)."""
-    result = evaluation.result or {}
+    result = result_as_read(evaluation.result or {}, reads_all=reads_all)
     done = evaluation.status == EvaluationStatus.DONE
     kept = done and not reads_all and hidden
     # A hidden result names no comparison area or cell either: a design's cells are chosen
@@ -381,6 +420,7 @@ def reading(evaluation: Evaluation, *, reads_all: bool, hidden: bool) -> Reading
         method_name=method_name(evaluation.method),
         withheld=kept or (done and not reads_all and rests_on_small_counts(result)),
         kept_from_public=kept,
+        result=result,
     )
 
 
@@ -446,7 +486,7 @@ def published_result(
     of a spatial one, and the survey's indicator changes when the reader may read both waves.
     `hidden`: the reader is the public and the result counts what the public never sees; then
     no count and no figure is given (`withheld_reason` "kept_from_public")."""
-    result = evaluation.result or {}
+    result = result_as_read(evaluation.result or {}, reads_all=reads_all)
     hidden = hidden and not reads_all
     comparison = comparison_shown(result, reads_all=reads_all)
     displacement = displacement_shown(result, reads_all=reads_all)

@@ -28,7 +28,9 @@ from interventions.evaluation_reading import (
     CategoryPublicity,
     counts_public_data,
     method_name,
+    public_view,
     rests_on_small_counts,
+    result_as_read,
 )
 from interventions.models import (
     Evaluation,
@@ -72,12 +74,18 @@ def evaluation_hidden_from(
     result: dict[str, Any], *, reads_all: bool, publicity: CategoryPublicity | None = None
 ) -> bool:
     """Whether a reader gets none of an evaluation's counts and figures: a reader who does not
-    read everything, of a result that counts what the public never sees (official incidents,
-    a category kept from the public: `counts_public_data`). `publicity`: the categories'
-    publicity, when the caller has read it once for a list."""
+    read everything, of a result with no figures counted from public data (`public_view`: it
+    counts official incidents, was stored before those figures were computed, or public data
+    alone could not answer), or whose public figures counted a category kept from the public
+    since (`counts_public_data`). `publicity`: the categories' publicity, when the caller has
+    read it once for a list."""
     if reads_all:
         return False
-    return not counts_public_data(result, publicity or categories_publicity())
+    view = public_view(result)
+    if view is None:  # no figures counted from public data
+        return True
+    # The categories the public's figures counted, each still public.
+    return not counts_public_data(view, publicity or categories_publicity())
 
 
 def evaluation_figures_withheld(
@@ -246,7 +254,8 @@ def _headline(
 ) -> InterventionHeadline:
     finished: list[Evaluation] = getattr(intervention, "finished", [])
     evaluation = finished[0] if finished else None
-    result = evaluation.result if evaluation and isinstance(evaluation.result, dict) else {}
+    stored = evaluation.result if evaluation and isinstance(evaluation.result, dict) else {}
+    result = result_as_read(stored, reads_all=reads_all)
     level = (
         evaluation_level_shown(evaluation, reads_all=reads_all, publicity=publicity)
         if evaluation

@@ -157,8 +157,10 @@ class InterventionEvaluationSerializer(serializers.Serializer[dict[str, Any]]):
         choices=["small_counts", "kept_from_public"],
         allow_null=True,
         help_text="small_counts: the figures rest on a count of 1 or 2; kept_from_public: the "
-        "evaluation counts official incidents or a category the public may not see, and the "
-        "public gets no count at all; null when nothing is withheld.",
+        "evaluation counts official incidents or a category the public may not see, or has no "
+        "figures counted from public reports at their public places, and the public gets no "
+        "count at all; null when nothing is withheld. The public's figures are always those "
+        "counted from public reports at their public places, never the council's.",
     )
     sms_level = serializers.IntegerField(
         allow_null=True,

@@ -32,7 +32,7 @@ from rest_framework.views import APIView
 import interventions.converters  # noqa: F401  (registers <intervention_ref:…>)
 from curim.core.geometry import GeometryError, bbox_from_text
 from curim.reports.api.common import GEOJSON, GeoJSONNegotiation, geojson_response
-from interventions.evaluation_reading import CategoryPublicity
+from interventions.evaluation_reading import CategoryPublicity, result_as_read
 from interventions.models import (
     Evaluation,
     EvaluationStatus,
@@ -161,8 +161,9 @@ def feature(
     latest evaluation's figures are withheld from the public when they rest on small counts
     or count what the public never sees (`evaluation_figures_withheld`; `publicity`: the
     categories' publicity, read once for the list), as on its page and in its detail."""
-    result = latest.result if latest is not None and isinstance(latest.result, dict) else {}
     reads_all = user_reads_all(request.user)
+    stored = latest.result if latest is not None and isinstance(latest.result, dict) else {}
+    result = result_as_read(stored, reads_all=reads_all)
     level = (
         evaluation_level_shown(latest, reads_all=reads_all, publicity=publicity)
         if latest is not None

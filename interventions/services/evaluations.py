@@ -25,9 +25,12 @@ from curim.areas.models import Area
 from curim.core.services import task_enqueue
 from curim.reports.models import Category
 from interventions.evaluation_data import (
+    CELL,
     CELL_SIZE_M,
+    SITE,
     SITE_CELLS,
     SUGGESTED_AREAS,
+    TREATED,
     CountsPanel,
     PanelRequest,
     Windows,
@@ -359,7 +362,66 @@ def _survey_part(evaluation: Evaluation) -> tuple[dict[str, Any], list[dict[str,
     }, rows
 
 
-def public_part(request: PanelRequest, *, seed: int) -> dict[str, Any] | None:
+def _sites_description(n_sites: int, n_cells: int, candidates: int | None) -> str:
+    among = f" (of {candidates} cells with any event before)" if candidates is not None else ""
+    return (
+        f"Each of the {n_sites} sites' treated zones is a treated unit; the comparison units "
+        f"are the {n_cells} cells of the {CELL_SIZE_M} m grid, outside every treated zone and "
+        f"ring, whose counts in the window before are closest on the log scale to the "
+        f"sites'{among}."
+    )
+
+
+def _public_comparison(
+    comparison: dict[str, Any], panel: CountsPanel, *, areas_whole: bool
+) -> dict[str, Any]:
+    """The comparison as the public reads it: the council's choice of areas or cells, each
+    before-window count made from the public's panel (its zone's count; a spatial design's
+    areas are counted whole by the council, and the public reads their zones instead: none),
+    and none of what rests on exact places alone (how many cells had an event before)."""
+    found = dict(comparison)
+
+    def before(key: str) -> int | None:
+        return None if areas_whole else panel.count(key, "before")
+
+    found["areas"] = [
+        {
+            **area,
+            **({"before_count": before(_zone_of(area["code"]))} if "before_count" in area else {}),
+        }
+        for area in comparison.get("areas", [])
+    ]
+    if "own_before_count" in found:
+        found["own_before_count"] = before(TREATED)
+    if "site_before_counts" in found:
+        found["site_before_counts"] = {
+            n: panel.count(f"{SITE}{n}", "before") for n in found["site_before_counts"]
+        }
+    if "candidates" in found:
+        units = found.get("units", {})
+        found["candidates"] = None
+        found["description"] = _sites_description(units["treated"], units["control"], None)
+    return found
+
+
+def _zone_of(code: str) -> str:
+    """The panel's zone of a comparison area's or cell's code (`cell-3-4`: `control:cell:3:4`)."""
+    if code.startswith("cell-"):
+        col, row = code.removeprefix("cell-").split("-")
+        return f"{CELL}{col}:{row}"
+    return f"control:{code}"
+
+
+def _public_categories(category_ids: Sequence[int]) -> list[str]:
+    found = Category.objects.filter(may_be_public=True)
+    if category_ids:
+        found = found.filter(pk__in=category_ids)
+    return list(found.order_by("slug").values_list("slug", flat=True))
+
+
+def public_part(
+    request: PanelRequest, *, seed: int, comparison: dict[str, Any]
+) -> dict[str, Any] | None:
     """The figures the public reads, computed as the council's are, over the same zones,
     windows and comparison, from public data only: public reports at their public places (the
     centres of their categories' privacy cells, as the map and the reports list show them).
@@ -379,7 +441,18 @@ def public_part(request: PanelRequest, *, seed: int) -> dict[str, Any] | None:
     if not any(panel.count(key, "before") + panel.count(key, "after") for key in keys):
         return {"code": "empty_windows"}
     try:
-        part: dict[str, Any] = {**did_estimate(panel, seed=seed), "counts": _counts_table(panel)}
+        part: dict[str, Any] = {
+            **did_estimate(panel, seed=seed),
+            # What it counted: the categories asked for (every one when none is) that may be
+            # public now; read with the public's figures, so that a category kept from the
+            # public later takes them with it (`evaluation_hidden_from`).
+            "categories": _public_categories(request.category_ids),
+            "comparison": _public_comparison(
+                comparison, panel, areas_whole=request.spatial and not request.sites
+            ),
+            "counts": _counts_table(panel),
+            "latest_event": panel.latest_event.isoformat() if panel.latest_event else None,
+        }
         if request.spatial:
             part["displacement"] = {
                 **displacement_estimate(panel),
@@ -478,7 +551,7 @@ def _compute(evaluation: Evaluation) -> Computed:
             "buffer_m": parameters.buffer_m,
             "ring_m": parameters.ring_m,
         }
-    result["public"] = public_part(request, seed=evaluation.pk)
+    result["public"] = public_part(request, seed=evaluation.pk, comparison=result["comparison"])
     result["survey"], indicator_inputs = _survey_part(evaluation)
     strength = design_strength(n_comparison_areas=len(comparison_ids), matched=how == "suggested")
     result["sms"] = {"level": strength.level, "reason": strength.reason}
@@ -536,12 +609,8 @@ def _compute_sites(evaluation: Evaluation, parameters: EvaluationParameters) -> 
         **did,
         "comparison": {
             "how": "matched_cells",
-            "description": (
-                f"Each of the {n_sites} sites' treated zones is a treated unit; the comparison "
-                f"units are the {len(suggestion.cells)} cells of the {CELL_SIZE_M} m grid, "
-                "outside every treated zone and ring, whose counts in the window before are "
-                "closest on the log scale to the sites' (of "
-                f"{suggestion.candidates} cells with any event before)."
+            "description": _sites_description(
+                n_sites, len(suggestion.cells), suggestion.candidates
             ),
             "units": {"treated": n_sites, "control": len(suggestion.cells)},
             "cell_size_m": CELL_SIZE_M,
@@ -573,7 +642,7 @@ def _compute_sites(evaluation: Evaluation, parameters: EvaluationParameters) -> 
             "ring_m": parameters.ring_m,
         },
     }
-    result["public"] = public_part(request, seed=evaluation.pk)
+    result["public"] = public_part(request, seed=evaluation.pk, comparison=result["comparison"])
     result["survey"], indicator_inputs = _survey_part(evaluation)
     # Several comparison units chosen for similar counts before: level 4 when there are at
     # least two (sms.py's rule), else 3.

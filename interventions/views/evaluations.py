@@ -46,6 +46,7 @@ from interventions.evaluation_reading import (
     counts_rows,
     displacement_shown,
     reading,
+    result_as_read,
 )
 from interventions.models import Evaluation, Intervention
 from interventions.models.evaluations import EMMIE_HEADINGS, EMMIE_MAX
@@ -296,8 +297,9 @@ def _result_page(
         emmie = EmmieForm(
             initial={heading: getattr(evaluation, f"emmie_{heading}") for heading in EMMIE_HEADINGS}
         )
-    result = evaluation.result or {}
-    # The public reads no count of a result that counts what it never sees.
+    # The public reads the figures counted from public data (`result_as_read`), and no count of
+    # a result that counts what it never sees.
+    result = result_as_read(evaluation.result or {}, reads_all=reads_all)
     hidden = evaluation_hidden_from(result, reads_all=reads_all)
     displacement = None if hidden else displacement_shown(result, reads_all=reads_all)
     context = {

@@ -33,6 +33,7 @@ from tests.councils.factories import (
     secretary_of,
 )
 from tests.factories import area_create, user_with_role
+from tests.interventions.evaluation_world import as_published
 
 pytestmark = pytest.mark.usefixtures("piraeus")
 
@@ -64,14 +65,16 @@ def evaluated(intervention: Intervention, by: User, *, version: int = 1) -> Eval
         version=version,
         status=EvaluationStatus.DONE,
         method="Difference in differences, Poisson with area and period effects",
-        result={
-            "estimate": delta,
-            "ci_low": delta - 0.2,
-            "ci_high": delta + 0.1,
-            # Citizen reports of a public category: the public reads the figures.
-            "sources": "reports",
-            "categories": ["graffiti"],
-        },
+        result=as_published(
+            {
+                "estimate": delta,
+                "ci_low": delta - 0.2,
+                "ci_high": delta + 0.1,
+                # Citizen reports of a public category: the public reads the figures.
+                "sources": "reports",
+                "categories": ["graffiti"],
+            }
+        ),
         sms_level=3,
         requested_by=by,
     )

@@ -14,6 +14,7 @@ from curim.accounts.roles import Role
 from curim.areas.models import Area
 from curim.reports.models import Category, Report, ReportStatus
 from interventions.evaluation_data import local_midnight
+from interventions.evaluation_reading import DESIGN_KEYS
 from interventions.models import (
     Evaluation,
     EvaluationStatus,
@@ -156,7 +157,8 @@ def reports_in_area(area: Area, *, count: int, start: date, end: date, seed: int
 
 
 def finished_evaluation(intervention: Intervention, **result: Any) -> Evaluation:
-    """A finished evaluation as the service stores it (its figures given here)."""
+    """A finished evaluation as the service stores it (its figures given here; the public's
+    part the same, `as_published`)."""
     counts = [
         {
             "zone": "treated",
@@ -191,38 +193,48 @@ def finished_evaluation(intervention: Intervention, **result: Any) -> Evaluation
         requested_by=analyst(),
         computed_at=timezone.now(),
         data_up_to=timezone.now(),
-        result={
-            "estimate": -0.5,
-            "ci_low": -0.9,
-            "ci_high": -0.1,
-            "percent_change": -39.3,
-            "percent_ci": [-59.3, -9.5],
-            "rate_ratio": 0.607,
-            "inference": {"method": "cluster"},
-            "comparison": {
-                "how": "suggested",
-                "areas": [
-                    {
-                        "code": "piraeus-1",
-                        "name_en": "District 1",
-                        "name_el": "Δ1",
-                        "before_count": 1,
-                    }
-                ],
-                "own_before_count": 2,
-                "k": 1,
-            },
-            "windows": {
-                "before": {"start": "2024-07-01", "end": "2024-12-31"},
-                "after": {"start": "2025-02-01", "end": "2025-08-03"},
-                "days": 184,
-                "periods_per_window": 2,
-            },
-            "counts": counts,
-            "sources": "reports",
-            "categories": ["graffiti"],
-            "survey": {"indicators": []},
-            "sms": {"level": 3, "reason": "Measured before and after against comparison."},
-            **result,
-        },
+        result=as_published(
+            {
+                "estimate": -0.5,
+                "ci_low": -0.9,
+                "ci_high": -0.1,
+                "percent_change": -39.3,
+                "percent_ci": [-59.3, -9.5],
+                "rate_ratio": 0.607,
+                "inference": {"method": "cluster"},
+                "comparison": {
+                    "how": "suggested",
+                    "areas": [
+                        {
+                            "code": "piraeus-1",
+                            "name_en": "District 1",
+                            "name_el": "Δ1",
+                            "before_count": 1,
+                        }
+                    ],
+                    "own_before_count": 2,
+                    "k": 1,
+                },
+                "windows": {
+                    "before": {"start": "2024-07-01", "end": "2024-12-31"},
+                    "after": {"start": "2025-02-01", "end": "2025-08-03"},
+                    "days": 184,
+                    "periods_per_window": 2,
+                },
+                "counts": counts,
+                "sources": "reports",
+                "categories": ["graffiti"],
+                "survey": {"indicators": []},
+                "sms": {"level": 3, "reason": "Measured before and after against comparison."},
+                **result,
+            }
+        ),
     )
+
+
+def as_published(result: dict[str, Any]) -> dict[str, Any]:
+    """A stored result whose public part (`result["public"]`, what the public reads) holds the
+    same figures: a world whose reports' public places are their exact ones, as in these tests."""
+    part = {key: value for key, value in result.items() if key not in DESIGN_KEYS}
+    part.pop("public", None)
+    return {**result, "public": part}

@@ -27,6 +27,7 @@ from interventions.models import (
     Session,
 )
 from tests.factories import user_with_role
+from tests.interventions.evaluation_world import as_published
 from tests.interventions.records_io import intervention_make, recorder
 
 pytestmark = pytest.mark.django_db
@@ -123,7 +124,9 @@ def test_a_feature_carries_the_public_fields_and_the_latest_finished_evaluation(
             requested_by=recorder(),
             sms_level=3 if estimate else None,
             method="difference in differences",
-            result={"estimate": estimate, "ci_low": -0.6, "ci_high": -0.2, **PUBLIC_DATA}
+            result=as_published(
+                {"estimate": estimate, "ci_low": -0.6, "ci_high": -0.2, **PUBLIC_DATA}
+            )
             if estimate
             else {},
         )
@@ -247,7 +250,7 @@ def test_the_list_s_queries_do_not_grow_with_its_length(
             version=1,
             status="done",
             requested_by=recorder(),
-            result={"estimate": -1.0, "ci_low": -2.0, "ci_high": -0.1, **PUBLIC_DATA},
+            result=as_published({"estimate": -1.0, "ci_low": -2.0, "ci_high": -0.1, **PUBLIC_DATA}),
             sms_level=3,
         )
 

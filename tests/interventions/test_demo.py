@@ -155,6 +155,9 @@ def test_the_demo_evaluation_finds_the_planted_effect(loaded: str) -> None:
     hidden = evaluation_hidden_from(result, reads_all=False)
     assert hidden is False
     public = published_result(evaluation, reads_all=False, hidden=hidden, survey_readable=False)
+    # The planted reports lie at the centres of their privacy cells: the public's figures,
+    # counted at public places, are the council's.
+    assert result["public"]["counts"] == result["counts"]
     assert public["rate_ratio"] == result["rate_ratio"]
     assert public["verdict"] != "withheld"
     assert min(min(row["before"], row["after"]) for row in result["counts"][:8]) >= 3

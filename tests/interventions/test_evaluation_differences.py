@@ -14,6 +14,7 @@ from interventions.evaluation_reading import (
     displacement_shown,
 )
 from interventions.models import Evaluation, Intervention
+from tests.interventions.evaluation_world import as_published
 
 K = 3  # curim.analytics.selectors.layers.PUBLIC_MIN_COUNT
 
@@ -56,7 +57,7 @@ def _finished(result: dict[str, Any]) -> Evaluation:
         version=1,
         status="done",
         method="m",
-        result=result,
+        result=as_published(result),
     )
 
 

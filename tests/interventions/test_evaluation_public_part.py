@@ -10,6 +10,7 @@ inside their cells or when reports the public never sees are added.
 """
 
 import json
+import re
 from datetime import date
 from typing import Any
 
@@ -17,21 +18,29 @@ import pytest
 from django.contrib.gis.geos import GEOSGeometry, Point
 from django.test import Client
 
+from curim.accounts.models import User
 from curim.analytics.models import Sources
 from curim.areas.models import Area
 from curim.reports.models import Category, Report
 from interventions.evaluation_data import PanelRequest, Windows, counts_panel
-from interventions.models import EvaluationStatus, InterventionKind
+from interventions.evaluation_reading import shown
+from interventions.models import Evaluation, EvaluationStatus, InterventionKind
 from interventions.services.evaluations import (
     evaluation_compute,
     evaluation_request,
     public_part,
 )
-from tests.interventions.evaluation_world import analyst, intervention_make, reports_scatter
+from tests.interventions.evaluation_world import (
+    analyst,
+    finished_evaluation,
+    intervention_make,
+    reports_scatter,
+)
 
 WINDOWS = Windows(date(2024, 7, 1), date(2024, 12, 31), date(2025, 2, 1), date(2025, 8, 3), 2)
 CELL_M = 100.0  # the test's own privacy grid (EPSG:2100): public places are its cells' centres
 SPAN = (date(2024, 5, 1), date(2025, 9, 30))
+CHOSEN = {"how": "chosen", "areas": [{"code": "piraeus-5"}]}  # as the service stores a choice
 
 
 def _cell_centre(point: Point | None) -> Point:
@@ -123,7 +132,7 @@ def _totals(part: dict[str, Any]) -> dict[str, Any]:
 @pytest.mark.django_db
 def test_the_public_s_counts_are_the_public_reports_list_s(piraeus: None) -> None:
     request, zones = _world()
-    part = public_part(request, seed=1)
+    part = public_part(request, seed=1, comparison=CHOSEN)
     assert part is not None
     assert "code" not in part
     expected = _recount(zones, _public_list())
@@ -139,7 +148,7 @@ def test_the_public_s_counts_are_the_public_reports_list_s(piraeus: None) -> Non
 @pytest.mark.django_db
 def test_no_public_figure_moves_with_what_the_public_does_not_see(piraeus: None) -> None:
     request, zones = _world()
-    first = public_part(request, seed=1)
+    first = public_part(request, seed=1, comparison=CHOSEN)
     council_first = counts_panel(request).counts
     # Every report moves inside its cell (its exact place, not its public one), and reports of
     # a category kept from the public are added where the treated zone is.
@@ -157,7 +166,7 @@ def test_no_public_figure_moves_with_what_the_public_does_not_see(piraeus: None)
         seed=4,
     )
     assert counts_panel(request).counts != council_first
-    assert public_part(request, seed=1) == first
+    assert public_part(request, seed=1, comparison=CHOSEN) == first
 
 
 def _evaluate(request: PanelRequest, sources: str) -> dict[str, Any]:
@@ -182,7 +191,9 @@ def _evaluate(request: PanelRequest, sources: str) -> dict[str, Any]:
     assert done.status == EvaluationStatus.DONE, done.message
     done.refresh_from_db()  # as stored
     if sources == "reports":  # the same figures, as JSON stores them
-        assert done.result["public"] == json.loads(json.dumps(public_part(request, seed=done.pk)))
+        assert done.result["public"] == json.loads(
+            json.dumps(public_part(request, seed=done.pk, comparison=done.result["comparison"]))
+        )
     return dict(done.result)
 
 
@@ -202,5 +213,107 @@ def test_the_public_s_data_that_cannot_answer_says_why(piraeus: None) -> None:
     request, _zones = _world()
     # Only reports of a category kept from the public were made in the windows.
     Report.objects.update(category=Category.objects.get(slug="sexual-harassment"))
-    assert public_part(request, seed=1) == {"code": "empty_windows"}
+    assert public_part(request, seed=1, comparison=CHOSEN) == {"code": "empty_windows"}
     assert any(counts_panel(request).counts.values())
+
+
+def _answer(reference: str, user: User | None = None) -> dict[str, Any]:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    response = client.get(f"/api/v1/interventions/{reference}/evaluation/")
+    assert response.status_code == 200
+    return dict(response.json())
+
+
+@pytest.mark.django_db
+def test_the_public_reads_the_public_s_figures_and_the_council_its_own(piraeus: None) -> None:
+    request, _zones = _world()
+    stored = _evaluate(request, "reports")
+    public, council = stored["public"], stored
+    reference = request.intervention.reference
+    answer = _answer(reference)
+    read = {row["zone"]: (row["before"], row["after"]) for row in answer["counts"]}
+    assert read == {
+        row["zone"]: tuple(shown(row[w], reads_all=False) for w in ("before", "after"))
+        for row in public["counts"]
+    }
+    assert answer["withheld"] is False
+    assert answer["estimate"] == public["estimate"]
+    assert answer["estimate"] != council["estimate"]
+    assert answer["displacement_counts"]["treated"] == [
+        shown(int(n), reads_all=False) for n in public["displacement"]["counts"]["treated"]
+    ]
+    # The council's reader reads the council's counts, at exact places.
+    own = _answer(reference, analyst())
+    assert own["estimate"] == council["estimate"]
+    assert {row["zone"]: row["before"] for row in own["counts"]} == {
+        row["zone"]: row["before"] for row in council["counts"]
+    }
+    # The page and the list's feature read the same as the API.
+    page = Client().get(f"/interventions/{reference}/evaluations/{1}/").content.decode()
+    treated = next(row for row in public["counts"] if row["zone"] == "treated")
+    council_treated = next(row for row in council["counts"] if row["zone"] == "treated")
+    assert treated["before"] != council_treated["before"]
+    cells = [
+        "—" if n is None else str(n)
+        for n in (shown(treated[w], reads_all=False) for w in ("before", "after"))
+    ]
+    assert _numbers(_treated_row(page)) == cells
+    features = Client().get("/api/v1/interventions/").json()["features"]
+    (mine,) = [f for f in features if f["properties"]["reference"] == reference]
+    assert mine["properties"]["estimate"] == pytest.approx(public["estimate"])
+
+
+def _treated_row(page: str) -> str:
+    start = page.index("Treated zone (around what was done)")
+    return page[start : page.index("</tr>", start)]
+
+
+def _numbers(row: str) -> list[str]:
+    return re.findall(r'govuk-table__cell--numeric">([^<]*)</td>', row)
+
+
+@pytest.mark.django_db
+def test_a_category_kept_from_the_public_later_takes_the_public_s_figures_with_it(
+    piraeus: None,
+) -> None:
+    request, _zones = _world()
+    stored = _evaluate(request, "reports")
+    # No category was ticked: the public's figures name the public categories they counted.
+    assert "graffiti" in stored["public"]["categories"]
+    assert "sexual-harassment" not in stored["public"]["categories"]
+    reference = request.intervention.reference
+    assert _answer(reference)["withheld"] is False
+    Category.objects.filter(slug="graffiti").update(may_be_public=False)
+    answer = _answer(reference)
+    assert answer["withheld_reason"] == "kept_from_public"
+    assert answer["counts"] == []
+    assert answer["estimate"] is None
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("public", ["absent", None, {"code": "empty_windows"}])
+def test_a_result_without_the_public_s_figures_gives_the_public_none(
+    piraeus: None, public: Any
+) -> None:
+    """A result stored before the public's part existed, one that counts official incidents,
+    and one whose public data could not answer: the public reads no figure of it (the
+    council's would be of exact places), the council reads its own."""
+    intervention = intervention_make()
+    evaluation = finished_evaluation(intervention)
+    result = dict(evaluation.result)
+    if public == "absent":
+        del result["public"]
+    else:
+        result["public"] = public
+    Evaluation.objects.filter(pk=evaluation.pk).update(result=result)
+    answer = _answer(intervention.reference)
+    assert answer["withheld_reason"] == "kept_from_public"
+    assert answer["counts"] == []
+    assert answer["estimate"] is None
+    assert answer["comparison"] == {"how": "suggested"}
+    page = Client().get(f"/interventions/{intervention.reference}/").content.decode()
+    assert "-39.3" not in page
+    assert "the public never sees" in page
+    assert _answer(intervention.reference, analyst())["estimate"] == -0.5

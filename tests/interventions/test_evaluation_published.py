@@ -21,6 +21,7 @@ from interventions.evaluation_reading import (
     verdict,
 )
 from interventions.models import Evaluation, Intervention
+from tests.interventions.evaluation_world import as_published
 
 METHOD = "Poisson difference-in-differences (area and period fixed effects)"
 FEWER = (
@@ -101,7 +102,7 @@ def _evaluation(result: dict[str, Any]) -> Evaluation:
         status="done",
         method=METHOD,
         sms_level=3,
-        result=result,
+        result=as_published(result),
         data_up_to=WHEN,
         computed_at=WHEN,
         emmie_effect="It worked.",

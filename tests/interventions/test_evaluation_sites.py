@@ -20,7 +20,12 @@ from interventions.evaluation_data import Windows
 from interventions.evaluation_reading import published_result, rests_on_small_counts
 from interventions.models import Evaluation, Intervention, InterventionKind
 from interventions.services.evaluations import evaluation_compute, evaluation_request
-from tests.interventions.evaluation_world import analyst, intervention_make, reports_scatter
+from tests.interventions.evaluation_world import (
+    analyst,
+    as_published,
+    intervention_make,
+    reports_scatter,
+)
 from tests.interventions.test_evaluation_data import WINDOWS, _recount
 
 pytestmark = pytest.mark.django_db
@@ -356,7 +361,7 @@ def test_the_public_reads_no_figure_that_tells_how_a_withheld_count_splits() -> 
             version=1,
             status="done",
             method="m",
-            result=result,
+            result=as_published(result),
         )
         return published_result(evaluation, reads_all=False, hidden=False, survey_readable=False)
 

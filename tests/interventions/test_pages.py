@@ -23,6 +23,7 @@ from tests.interventions.conftest import (
     intervention_made,
     report_made,
 )
+from tests.interventions.evaluation_world import as_published
 
 pytestmark = pytest.mark.django_db
 
@@ -299,16 +300,18 @@ def test_the_latest_finished_evaluation_shows_on_the_page(
         version=1,
         status=EvaluationStatus.DONE,
         method="difference in differences",
-        result={
-            "estimate": -0.25,
-            "ci_low": -0.4,
-            "ci_high": -0.1,
-            # As the service stores them: 100 (e^x − 1).
-            "percent_change": -22.12,
-            "percent_ci": [-32.97, -9.52],
-            "sources": "reports",
-            "categories": ["graffiti"],
-        },
+        result=as_published(
+            {
+                "estimate": -0.25,
+                "ci_low": -0.4,
+                "ci_high": -0.1,
+                # As the service stores them: 100 (e^x − 1).
+                "percent_change": -22.12,
+                "percent_ci": [-32.97, -9.52],
+                "sources": "reports",
+                "categories": ["graffiti"],
+            }
+        ),
         sms_level=3,
         requested_by=analyst,
     )
