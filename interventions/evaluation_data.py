@@ -397,7 +397,7 @@ def site_cells_suggest(request: PanelRequest, *, k: int = SITE_CELLS) -> CellSug
     head, params = _site_head(request)
     start, end = request.windows.bounds("before")
     events, event_params = events_sql(
-        EventQuery(audience=RunAudience.COUNCIL, sources=request.sources, start=start, end=end)
+        EventQuery(audience=request.audience, sources=request.sources, start=start, end=end)
     )
     categories = list(request.category_ids)
     sql = f"""
@@ -468,12 +468,14 @@ def comparison_suggest(
     sources: Sources,
     category_ids: tuple[int, ...],
     k: int = SUGGESTED_AREAS,
+    audience: RunAudience = RunAudience.COUNCIL,
 ) -> Suggestion:
     """The `k` areas of the intervention area's level with the before-window counts closest
-    to the intervention area's (|log(1 + n) − log(1 + n₀)|, ties by code): one GROUP BY."""
+    to the intervention area's (|log(1 + n) − log(1 + n₀)|, ties by code): one GROUP BY, over
+    the audience's events (the public's: public reports at their public places)."""
     start, end = windows.bounds("before")
     events, params = events_sql(
-        EventQuery(audience=RunAudience.COUNCIL, sources=sources, start=start, end=end)
+        EventQuery(audience=audience, sources=sources, start=start, end=end)
     )
     sql = f"""
         SELECT area.id, count(events.point)
@@ -597,11 +599,9 @@ def evaluation_readable(
     version (queued, unanswered, finished) for those who read every intervention; the latest
     finished one only for everybody else, a 404 otherwise.
 
-    Why the latest only: each version counts reports at their exact places, and two versions
-    whose zones or windows differ a little (a buffer of 100 m and one of 150 m, windows a day
-    apart) subtract to the reports of a ring a few metres wide, or of one day, each count
-    above the public's threshold and their difference below it. The latest is what every
-    page and the API publish (`evaluation_latest`)."""
+    Why the latest only: the public's page shows one answer, the latest, as every page and the
+    API publish it (`evaluation_latest`). (The public's figures are counted at public places,
+    so two versions no longer subtract to anything finer than the reports list gives.)"""
     evaluations = intervention.evaluations.all()
     if not user_reads_all(user):
         latest = evaluation_latest(intervention)

@@ -352,18 +352,18 @@ def counts_public_data(result: dict[str, Any], publicity: CategoryPublicity) -> 
     return set(codes) <= publicity.public
 
 
-# What a result says of its design, the same for every reader (the figures, counts and
-# comparison counts are the public's own, `public_view`).
-DESIGN_KEYS = ("design", "windows", "sources", "categories", "survey", "sms")
+# What every reader reads of the council's result where the public's part does not say it:
+# the windows and sources asked for, the survey's part (read under the survey's own rule).
+DESIGN_KEYS = ("design", "windows", "sources", "categories", "survey")
 
 
 def public_view(result: dict[str, Any]) -> dict[str, Any] | None:
-    """The result as the public reads it: its design (`DESIGN_KEYS`) with the figures, counts,
-    comparison and latest event computed from public data only (`result["public"]`:
-    `interventions.services.evaluations.public_part`, public reports at their public places),
-    never the council's, which count exact places. None when there is no such part: the
-    result counts official incidents, was stored before the public's part was computed, or the
-    public's data alone could not answer."""
+    """The result as the public reads it: the evaluation computed from public data only
+    (`result["public"]`: `interventions.services.evaluations.public_result`, public reports at
+    their public places, its comparison and design level its own), with the council's survey
+    part (`DESIGN_KEYS`), never the council's figures, which count exact places. None when
+    there is no such part: the result counts official incidents, was stored before the
+    public's part was computed, or the public's data alone could not answer."""
     part = result.get("public")
     if not isinstance(part, dict) or "code" in part:
         return None
@@ -382,6 +382,17 @@ def result_as_read(result: dict[str, Any], *, reads_all: bool) -> dict[str, Any]
         return view
     design = {key: result[key] for key in DESIGN_KEYS if key in result}
     return {**design, "comparison": {"how": (result.get("comparison") or {}).get("how")}}
+
+
+def level_read(evaluation: Evaluation, result: dict[str, Any], *, reads_all: bool) -> int | None:
+    """The design's Maryland level this reader reads: the council's, or for everybody else the
+    level of the public's own design (`result` as read, `result_as_read`: its comparison was
+    matched on public data, and a multi-site design's level follows from how many cells had
+    an event)."""
+    if reads_all:
+        return evaluation.sms_level
+    level = (result.get("sms") or {}).get("level")
+    return level if isinstance(level, int) else None
 
 
 @dataclass(frozen=True)
@@ -415,7 +426,9 @@ def reading(evaluation: Evaluation, *, reads_all: bool, hidden: bool) -> Reading
         done=done,
         verdict=verdict(result) if done else None,
         # The design's level rests on the events too (`published_result`).
-        sms_meaning="" if kept else SMS_MEANING.get(evaluation.sms_level or 0, ""),
+        sms_meaning=""
+        if kept
+        else SMS_MEANING.get(level_read(evaluation, result, reads_all=reads_all) or 0, ""),
         comparison_names=names,
         method_name=method_name(evaluation.method),
         withheld=kept or (done and not reads_all and rests_on_small_counts(result)),
@@ -495,7 +508,8 @@ def published_result(
         for row in counts_rows(result, reads_all=reads_all)
     ]
     inference = result.get("inference")
-    sms_level, sms_reason = evaluation.sms_level, (result.get("sms") or {}).get("reason", "")
+    sms_level = level_read(evaluation, result, reads_all=reads_all)
+    sms_reason = (result.get("sms") or {}).get("reason", "")
     small = not reads_all and rests_on_small_counts(result)
     if small and isinstance(inference, dict):
         # The figures are withheld: so is what the inference found (whether the interval is

@@ -27,6 +27,7 @@ from curim.reports.selectors import ReportFollowUp, reports_public
 from interventions.evaluation_reading import (
     CategoryPublicity,
     counts_public_data,
+    level_read,
     method_name,
     public_view,
     rests_on_small_counts,
@@ -110,7 +111,7 @@ def evaluation_level_shown(
     result = evaluation.result if isinstance(evaluation.result, dict) else {}
     if result and evaluation_hidden_from(result, reads_all=reads_all, publicity=publicity):
         return None
-    return evaluation.sms_level
+    return level_read(evaluation, result_as_read(result, reads_all=reads_all), reads_all=reads_all)
 
 
 def user_edits(user: User | AnonymousUser) -> bool:

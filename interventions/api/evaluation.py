@@ -139,8 +139,9 @@ class InterventionEvaluationSerializer(serializers.Serializer[dict[str, Any]]):
     p_value = serializers.FloatField(allow_null=True)
     inference = serializers.DictField(
         allow_null=True,
-        help_text="cluster (robust by area) or randomization; null for the public when the "
-        "evaluation counts what the public never sees.",
+        help_text="cluster (robust by area) or randomization; for the public, that of the "
+        "evaluation computed from public reports at their public places, null when it has "
+        "none.",
     )
     verdict = serializers.ChoiceField(
         choices=["fewer", "more", "unclear", "withheld"],
@@ -164,8 +165,9 @@ class InterventionEvaluationSerializer(serializers.Serializer[dict[str, Any]]):
     )
     sms_level = serializers.IntegerField(
         allow_null=True,
-        help_text="Maryland Scientific Methods Scale, 1-5; null for the public when the "
-        "evaluation counts what the public never sees.",
+        help_text="Maryland Scientific Methods Scale, 1-5; for the public, the level of "
+        "the evaluation computed from public reports at their public places (its comparison "
+        "matched on those), null when it has none.",
     )
     sms_reason = serializers.CharField()
     comparison = EvaluationComparisonSerializer()

@@ -231,8 +231,9 @@ class InterventionFeaturePropertiesSerializer(serializers.Serializer[Any]):
     ci_high = serializers.FloatField(allow_null=True, help_text="95% interval, high end")
     sms_level = serializers.IntegerField(
         allow_null=True,
-        help_text="Maryland Scientific Methods Scale level (1-5); null for the public when the "
-        "evaluation counts what the public never sees",
+        help_text="Maryland Scientific Methods Scale level (1-5); for the public, the level of "
+        "the evaluation computed from public reports at their public places (its comparison "
+        "matched on those), null when it has none",
     )
 
 
@@ -418,8 +419,9 @@ class InterventionEvaluationItemSerializer(serializers.Serializer[Any]):
     status = serializers.ChoiceField(choices=EvaluationStatus.choices)
     method = serializers.CharField()
     sms_level = serializers.SerializerMethodField(
-        help_text="Maryland Scientific Methods Scale level (1-5); null for the public when the "
-        "evaluation counts what the public never sees"
+        help_text="Maryland Scientific Methods Scale level (1-5); for the public, the level of "
+        "the evaluation computed from public reports at their public places (its comparison "
+        "matched on those), null when it has none"
     )
     computed_at = serializers.DateTimeField(allow_null=True)
     url = serializers.SerializerMethodField(help_text="this version in the evaluation endpoint")

@@ -25,12 +25,9 @@ from curim.areas.models import Area
 from curim.core.services import task_enqueue
 from curim.reports.models import Category
 from interventions.evaluation_data import (
-    CELL,
     CELL_SIZE_M,
-    SITE,
     SITE_CELLS,
     SUGGESTED_AREAS,
-    TREATED,
     CountsPanel,
     PanelRequest,
     Windows,
@@ -317,8 +314,13 @@ def _counts_table(panel: CountsPanel) -> list[dict[str, Any]]:
     ]
 
 
-def _survey_part(evaluation: Evaluation) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """The survey's part of the result, and the estimates it used as input rows."""
+def _survey_part(
+    evaluation: Evaluation, audience: RunAudience
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The survey's part of the result, and the estimates it used as input rows (the
+    council's alone: the public reads it under the survey's own rule)."""
+    if audience == RunAudience.PUBLIC:
+        return {}, []
     intervention = evaluation.intervention
     area = intervention.area
     district = area.parent if area.level == Area.Level.NEIGHBOURHOOD and area.parent else area
@@ -372,96 +374,19 @@ def _sites_description(n_sites: int, n_cells: int, candidates: int | None) -> st
     )
 
 
-def _public_comparison(
-    comparison: dict[str, Any], panel: CountsPanel, *, areas_whole: bool
-) -> dict[str, Any]:
-    """The comparison as the public reads it: the council's choice of areas or cells, each
-    before-window count made from the public's panel (its zone's count; a spatial design's
-    areas are counted whole by the council, and the public reads their zones instead: none),
-    and none of what rests on exact places alone (how many cells had an event before)."""
-    found = dict(comparison)
-
-    def before(key: str) -> int | None:
-        return None if areas_whole else panel.count(key, "before")
-
-    found["areas"] = [
-        {
-            **area,
-            **({"before_count": before(_zone_of(area["code"]))} if "before_count" in area else {}),
-        }
-        for area in comparison.get("areas", [])
-    ]
-    if "own_before_count" in found:
-        found["own_before_count"] = before(TREATED)
-    if "site_before_counts" in found:
-        found["site_before_counts"] = {
-            n: panel.count(f"{SITE}{n}", "before") for n in found["site_before_counts"]
-        }
-    if "candidates" in found:
-        units = found.get("units", {})
-        found["candidates"] = None
-        found["description"] = _sites_description(units["treated"], units["control"], None)
-    return found
-
-
-def _zone_of(code: str) -> str:
-    """The panel's zone of a comparison area's or cell's code (`cell-3-4`: `control:cell:3:4`)."""
-    if code.startswith("cell-"):
-        col, row = code.removeprefix("cell-").split("-")
-        return f"{CELL}{col}:{row}"
-    return f"control:{code}"
-
-
-def _public_categories(category_ids: Sequence[int]) -> list[str]:
-    found = Category.objects.filter(may_be_public=True)
+def _categories(category_ids: Sequence[int], audience: RunAudience) -> list[str]:
+    """The categories a result counted: those asked for (none: every one) for the council;
+    for the public, those of them that may be public now (its events are public reports), named
+    even when none was asked for, so that a category kept from the public later takes the
+    public's figures with it (`interventions.selectors.evaluation_hidden_from`)."""
+    found = Category.objects.all()
+    if audience == RunAudience.PUBLIC:
+        found = found.filter(may_be_public=True)
+    elif not category_ids:
+        return []
     if category_ids:
         found = found.filter(pk__in=category_ids)
     return list(found.order_by("slug").values_list("slug", flat=True))
-
-
-def public_part(
-    request: PanelRequest, *, seed: int, comparison: dict[str, Any]
-) -> dict[str, Any] | None:
-    """The figures the public reads, computed as the council's are, over the same zones,
-    windows and comparison, from public data only: public reports at their public places (the
-    centres of their categories' privacy cells, as the map and the reports list show them).
-    Every count here can be made again from the public reports list, so no zone's count
-    places a report more finely than its cell (the council's counts, at exact places, would:
-    a treated zone of 100 m inside a 250 m cell, or a zone crossing a district's border, whose
-    parts the districts' summaries give back).
-
-    None when the evaluation counts official incidents (the public never sees them); with
-    `code` alone when the public's data cannot answer (no public report in either window, a
-    zero the estimators cannot use), as an unanswered evaluation says why. The periods' counts
-    are kept as the council's are (never shown to the public)."""
-    if request.sources != Sources.REPORTS:
-        return None
-    panel = counts_panel(replace(request, audience=RunAudience.PUBLIC))
-    keys = panel.zone_keys("treated", "control")
-    if not any(panel.count(key, "before") + panel.count(key, "after") for key in keys):
-        return {"code": "empty_windows"}
-    try:
-        part: dict[str, Any] = {
-            **did_estimate(panel, seed=seed),
-            # What it counted: the categories asked for (every one when none is) that may be
-            # public now; read with the public's figures, so that a category kept from the
-            # public later takes them with it (`evaluation_hidden_from`).
-            "categories": _public_categories(request.category_ids),
-            "comparison": _public_comparison(
-                comparison, panel, areas_whole=request.spatial and not request.sites
-            ),
-            "counts": _counts_table(panel),
-            "latest_event": panel.latest_event.isoformat() if panel.latest_event else None,
-        }
-        if request.spatial:
-            part["displacement"] = {
-                **displacement_estimate(panel),
-                "buffer_m": request.buffer_m,
-                "ring_m": request.ring_m,
-            }
-    except Unanswerable as exc:
-        return {"code": exc.code}
-    return part
 
 
 @dataclass(frozen=True)
@@ -473,11 +398,42 @@ class Computed:
 
 
 def _compute(evaluation: Evaluation) -> Computed:
-    """The method, result, SMS level and input rows, or Unanswerable."""
+    """The method, result, SMS level and input rows, or Unanswerable; the result holds the
+    public's own (`public_result`)."""
+    computed = _computed(evaluation, RunAudience.COUNCIL)
+    computed.result["public"] = public_result(evaluation)
+    return computed
+
+
+def public_result(evaluation: Evaluation) -> dict[str, Any] | None:
+    """What the public reads of an evaluation: the same evaluation computed from public data
+    only, public reports at their public places (the centres of their categories' privacy
+    cells, as the map and the reports list give them), its comparison areas or cells matched on
+    those too when the platform suggests them, and its design's level with them (`sms`).
+    Every count here can be made again from the public reports list, so no zone places a
+    report more finely than its cell, and nothing rests on a report the public never sees (the
+    council's counts, at exact places and in every category, would: a treated zone of 100 m
+    in a 250 m cell, a zone crossing a district's border, a cell chosen for an event of a
+    category kept from the public).
+
+    None when the evaluation counts official incidents (never public); `{"code": …}` when the
+    public's data alone cannot answer, as an unanswered evaluation says why. No survey part
+    (the council's is read under its own rule) and no input rows."""
+    if parameters_from_json(evaluation.parameters).sources != Sources.REPORTS:
+        return None
+    try:
+        computed = _computed(evaluation, RunAudience.PUBLIC)
+    except Unanswerable as exc:
+        return {"code": exc.code}
+    return {key: value for key, value in computed.result.items() if key != "survey"}
+
+
+def _computed(evaluation: Evaluation, audience: RunAudience) -> Computed:
+    """The evaluation computed over the audience's events (`evaluation_data`)."""
     intervention = evaluation.intervention
     parameters = parameters_from_json(evaluation.parameters)
     if is_multi_site(intervention):
-        return _compute_sites(evaluation, parameters)
+        return _compute_sites(evaluation, parameters, audience)
     chosen = tuple(evaluation.comparison_areas.order_by("code").values_list("pk", flat=True))
     how = "chosen"
     suggestion = None
@@ -491,6 +447,7 @@ def _compute(evaluation: Evaluation) -> Computed:
             sources=parameters.sources,
             category_ids=parameters.category_ids,
             k=parameters.suggest_k,
+            audience=audience,
         )
         comparison_ids = suggestion.area_ids
     if not comparison_ids:
@@ -509,6 +466,7 @@ def _compute(evaluation: Evaluation) -> Computed:
         buffer_m=parameters.buffer_m,
         ring_m=parameters.ring_m,
         spatial=spatial,
+        audience=audience,
     )
     panel = counts_panel(request)
     keys = panel.zone_keys("treated", "control")
@@ -537,11 +495,7 @@ def _compute(evaluation: Evaluation) -> Computed:
         },
         "windows": parameters.windows.as_json(),
         "sources": str(parameters.sources),
-        "categories": list(
-            Category.objects.filter(pk__in=parameters.category_ids)
-            .order_by("slug")
-            .values_list("slug", flat=True)
-        ),
+        "categories": _categories(parameters.category_ids, audience),
         "counts": _counts_table(panel),
         "latest_event": panel.latest_event.isoformat() if panel.latest_event else None,
     }
@@ -551,8 +505,7 @@ def _compute(evaluation: Evaluation) -> Computed:
             "buffer_m": parameters.buffer_m,
             "ring_m": parameters.ring_m,
         }
-    result["public"] = public_part(request, seed=evaluation.pk, comparison=result["comparison"])
-    result["survey"], indicator_inputs = _survey_part(evaluation)
+    result["survey"], indicator_inputs = _survey_part(evaluation, audience)
     strength = design_strength(n_comparison_areas=len(comparison_ids), matched=how == "suggested")
     result["sms"] = {"level": strength.level, "reason": strength.reason}
     return Computed(
@@ -563,7 +516,9 @@ def _compute(evaluation: Evaluation) -> Computed:
     )
 
 
-def _compute_sites(evaluation: Evaluation, parameters: EvaluationParameters) -> Computed:
+def _compute_sites(
+    evaluation: Evaluation, parameters: EvaluationParameters, audience: RunAudience
+) -> Computed:
     """The multi-site design: each site's treated zone is a treated unit; the comparison units
     are the grid cells outside every treated zone and ring with the before-window counts
     closest to the sites' (`site_cells_suggest`); the displacement ring is the union of the
@@ -579,6 +534,7 @@ def _compute_sites(evaluation: Evaluation, parameters: EvaluationParameters) -> 
         ring_m=parameters.ring_m,
         spatial=True,
         sites=True,
+        audience=audience,
     )
     suggestion = site_cells_suggest(request, k=parameters.suggest_k)
     if suggestion.overlapping_sites:
@@ -629,11 +585,7 @@ def _compute_sites(evaluation: Evaluation, parameters: EvaluationParameters) -> 
         },
         "windows": parameters.windows.as_json(),
         "sources": str(parameters.sources),
-        "categories": list(
-            Category.objects.filter(pk__in=parameters.category_ids)
-            .order_by("slug")
-            .values_list("slug", flat=True)
-        ),
+        "categories": _categories(parameters.category_ids, audience),
         "counts": _counts_table(panel),
         "latest_event": panel.latest_event.isoformat() if panel.latest_event else None,
         "displacement": {
@@ -642,8 +594,7 @@ def _compute_sites(evaluation: Evaluation, parameters: EvaluationParameters) -> 
             "ring_m": parameters.ring_m,
         },
     }
-    result["public"] = public_part(request, seed=evaluation.pk, comparison=result["comparison"])
-    result["survey"], indicator_inputs = _survey_part(evaluation)
+    result["survey"], indicator_inputs = _survey_part(evaluation, audience)
     # Several comparison units chosen for similar counts before: level 4 when there are at
     # least two (sms.py's rule), else 3.
     strength = design_strength(n_comparison_areas=len(suggestion.cells), matched=True)

@@ -73,7 +73,8 @@ def evaluated(intervention: Intervention, by: User, *, version: int = 1) -> Eval
                 # Citizen reports of a public category: the public reads the figures.
                 "sources": "reports",
                 "categories": ["graffiti"],
-            }
+            },
+            level=3,
         ),
         sms_level=3,
         requested_by=by,

@@ -232,9 +232,25 @@ def finished_evaluation(intervention: Intervention, **result: Any) -> Evaluation
     )
 
 
-def as_published(result: dict[str, Any]) -> dict[str, Any]:
-    """A stored result whose public part (`result["public"]`, what the public reads) holds the
-    same figures: a world whose reports' public places are their exact ones, as in these tests."""
+def as_published(result: dict[str, Any], *, level: int | None = None) -> dict[str, Any]:
+    """A stored result with the public's part as the service writes it (`result["public"]`,
+    what the public reads) for a world whose reports' public places are their exact ones, as
+    in these tests: the same figures; none for official incidents; the categories it counted
+    named, those asked for (every one when none is) that may be public now; its design's level
+    the result's `sms`, or `level` (the model's `sms_level`) where the result has none."""
+    if result.get("sources", "reports") != "reports":  # a result that names none: reports
+        return {**result, "public": None}
     part = {key: value for key, value in result.items() if key not in DESIGN_KEYS}
     part.pop("public", None)
+    part.setdefault("sms", {"level": level, "reason": ""})
+    codes = result.get("categories")
+    if isinstance(codes, list) and codes:
+        part["categories"] = sorted(set(codes) - KEPT_FROM_PUBLIC)
+    elif isinstance(codes, list):  # every category: the public ones, read from the database
+        public = Category.objects.filter(may_be_public=True)
+        part["categories"] = sorted(public.values_list("slug", flat=True))
     return {**result, "public": part}
+
+
+# The categories the taxonomy keeps from the public (reports/migrations/0002_taxonomy.py).
+KEPT_FROM_PUBLIC = frozenset({"cyberbullying", "sextortion", "sexual-harassment"})

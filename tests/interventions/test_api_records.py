@@ -125,7 +125,7 @@ def test_a_feature_carries_the_public_fields_and_the_latest_finished_evaluation(
             sms_level=3 if estimate else None,
             method="difference in differences",
             result=as_published(
-                {"estimate": estimate, "ci_low": -0.6, "ci_high": -0.2, **PUBLIC_DATA}
+                {"estimate": estimate, "ci_low": -0.6, "ci_high": -0.2, **PUBLIC_DATA}, level=3
             )
             if estimate
             else {},
@@ -250,7 +250,9 @@ def test_the_list_s_queries_do_not_grow_with_its_length(
             version=1,
             status="done",
             requested_by=recorder(),
-            result=as_published({"estimate": -1.0, "ci_low": -2.0, "ci_high": -0.1, **PUBLIC_DATA}),
+            result=as_published(
+                {"estimate": -1.0, "ci_low": -2.0, "ci_high": -0.1, **PUBLIC_DATA}, level=3
+            ),
             sms_level=3,
         )
 

@@ -485,12 +485,11 @@ def _public_reads_figures(intervention: Intervention) -> bool:
 def test_an_evaluation_counting_what_the_public_never_sees_gives_it_no_count_and_no_figure(
     piraeus: None,
 ) -> None:
-    # Small counts are withheld per version; but two versions (another buffer, windows a day
-    # apart) would give back, in their difference, the reports of a category kept from the
-    # public. So a result that counts such a category, or official incidents, shows the public
-    # no count at all.
+    # A result that counts official incidents has no part computed from public data (the
+    # public's figures are always those: `result.public`), so it shows the public no count
+    # and no figure at all.
     intervention = intervention_make(area_code="piraeus-2")
-    _counted(intervention, sources="reports", categories=["graffiti", "sexual-harassment"])
+    _counted(intervention, sources="both", categories=["graffiti"])
     public = Client().get(reverse(API, args=[intervention.reference])).json()
     assert public["withheld"] is True
     assert public["withheld_reason"] == "kept_from_public"
@@ -571,21 +570,26 @@ def test_the_public_reads_an_evaluation_of_citizen_reports_in_public_categories_
     for sources in ("incidents", "both"):
         _counted(intervention, sources=sources, categories=["graffiti"])
         assert not _public_reads_figures(intervention), sources
-    # No category named counts every category: one kept from the public is among them.
-    _counted(intervention, sources="reports", categories=[])
-    assert not _public_reads_figures(intervention)
-    # A result that does not say what it counted is not read by the public, nor one that
-    # names a code no category has now (a kept category renamed since, say).
-    _counted(intervention, sources="reports", categories=None)
-    assert not _public_reads_figures(intervention)
-    _counted(intervention, sources="reports", categories=["graffiti", "renamed-since"])
-    assert not _public_reads_figures(intervention)
-    # Every category public: "every category" is public data too.
-    from curim.reports.models import Category
-
-    Category.objects.update(may_be_public=True)
+    # The public's part counts public categories only, and names them: with no category
+    # ticked, or a kept one ticked beside public ones, the public reads the public ones'.
     _counted(intervention, sources="reports", categories=[])
     assert _public_reads_figures(intervention)
+    _counted(intervention, sources="reports", categories=["graffiti", "sexual-harassment"])
+    assert _public_reads_figures(intervention)
+    latest = intervention.evaluations.order_by("-version").first()
+    assert latest is not None
+    assert latest.result["public"]["categories"] == ["graffiti"]
+    # A part that does not say what it counted is not read by the public, nor one that names
+    # a code no category has now (a category renamed since, say).
+    for named in (None, ["graffiti", "renamed-since"]):
+        _counted(intervention, sources="reports", categories=["graffiti"])
+        latest = intervention.evaluations.order_by("-version").first()
+        assert latest is not None
+        latest.result["public"]["categories"] = named
+        latest.save(update_fields=["result"])
+        assert not _public_reads_figures(intervention), named
+    from curim.reports.models import Category
+
     # A category kept from the public later: its evaluations' figures go at the next request.
     _counted(intervention, sources="reports", categories=["graffiti"])
     assert _public_reads_figures(intervention)

@@ -28,7 +28,7 @@ from interventions.models import Evaluation, EvaluationStatus, InterventionKind
 from interventions.services.evaluations import (
     evaluation_compute,
     evaluation_request,
-    public_part,
+    public_result,
 )
 from tests.interventions.evaluation_world import (
     analyst,
@@ -40,7 +40,6 @@ from tests.interventions.evaluation_world import (
 WINDOWS = Windows(date(2024, 7, 1), date(2024, 12, 31), date(2025, 2, 1), date(2025, 8, 3), 2)
 CELL_M = 100.0  # the test's own privacy grid (EPSG:2100): public places are its cells' centres
 SPAN = (date(2024, 5, 1), date(2025, 9, 30))
-CHOSEN = {"how": "chosen", "areas": [{"code": "piraeus-5"}]}  # as the service stores a choice
 
 
 def _cell_centre(point: Point | None) -> Point:
@@ -132,7 +131,7 @@ def _totals(part: dict[str, Any]) -> dict[str, Any]:
 @pytest.mark.django_db
 def test_the_public_s_counts_are_the_public_reports_list_s(piraeus: None) -> None:
     request, zones = _world()
-    part = public_part(request, seed=1, comparison=CHOSEN)
+    part = public_result(_queued(request))
     assert part is not None
     assert "code" not in part
     expected = _recount(zones, _public_list())
@@ -148,7 +147,8 @@ def test_the_public_s_counts_are_the_public_reports_list_s(piraeus: None) -> Non
 @pytest.mark.django_db
 def test_no_public_figure_moves_with_what_the_public_does_not_see(piraeus: None) -> None:
     request, zones = _world()
-    first = public_part(request, seed=1, comparison=CHOSEN)
+    evaluation = _queued(request)
+    first = public_result(evaluation)
     council_first = counts_panel(request).counts
     # Every report moves inside its cell (its exact place, not its public one), and reports of
     # a category kept from the public are added where the treated zone is.
@@ -166,12 +166,13 @@ def test_no_public_figure_moves_with_what_the_public_does_not_see(piraeus: None)
         seed=4,
     )
     assert counts_panel(request).counts != council_first
-    assert public_part(request, seed=1, comparison=CHOSEN) == first
+    assert public_result(evaluation) == first
 
 
-def _evaluate(request: PanelRequest, sources: str) -> dict[str, Any]:
-    """The stored result of an evaluation of the world's intervention, through the service."""
-    evaluation = evaluation_request(
+def _queued(request: PanelRequest, sources: str = "reports", **more: Any) -> Evaluation:
+    """An evaluation of the world's intervention as an analyst asks for it (the world's
+    comparison area chosen unless `comparison_area_ids` says otherwise)."""
+    return evaluation_request(
         intervention=request.intervention,
         by=analyst(),
         parameters={
@@ -183,17 +184,21 @@ def _evaluate(request: PanelRequest, sources: str) -> dict[str, Any]:
             "sources": sources,
             "buffer_m": 100,
             "ring_m": 300,
+            **more.get("parameters", {}),
         },
-        comparison_area_ids=request.comparison_ids,
+        comparison_area_ids=more.get("comparison_area_ids", request.comparison_ids),
     )
+
+
+def _evaluate(request: PanelRequest, sources: str, **more: Any) -> dict[str, Any]:
+    """The stored result of an evaluation of the world's intervention, through the service."""
+    evaluation = _queued(request, sources, **more)
     done = evaluation_compute(evaluation_id=evaluation.pk)
     assert done is not None
     assert done.status == EvaluationStatus.DONE, done.message
     done.refresh_from_db()  # as stored
     if sources == "reports":  # the same figures, as JSON stores them
-        assert done.result["public"] == json.loads(
-            json.dumps(public_part(request, seed=done.pk, comparison=done.result["comparison"]))
-        )
+        assert done.result["public"] == json.loads(json.dumps(public_result(done)))
     return dict(done.result)
 
 
@@ -213,7 +218,7 @@ def test_the_public_s_data_that_cannot_answer_says_why(piraeus: None) -> None:
     request, _zones = _world()
     # Only reports of a category kept from the public were made in the windows.
     Report.objects.update(category=Category.objects.get(slug="sexual-harassment"))
-    assert public_part(request, seed=1, comparison=CHOSEN) == {"code": "empty_windows"}
+    assert public_result(_queued(request)) == {"code": "empty_windows"}
     assert any(counts_panel(request).counts.values())
 
 
@@ -317,3 +322,30 @@ def test_a_result_without_the_public_s_figures_gives_the_public_none(
     assert "-39.3" not in page
     assert "the public never sees" in page
     assert _answer(intervention.reference, analyst())["estimate"] == -0.5
+
+
+@pytest.mark.django_db
+def test_the_public_s_comparison_is_matched_on_what_the_public_sees(piraeus: None) -> None:
+    """Suggested comparison areas are matched on the public's own counts: reports of a category
+    kept from the public make another district the council's nearest, not the public's (its
+    name, or its count of public reports, would tell the public where the kept ones are)."""
+    request, _zones = _world()
+    piraeus_3 = Area.objects.get(code="piraeus-3")
+    reports_scatter(
+        within=piraeus_3.geometry,
+        count=150,
+        start=WINDOWS.before_start,
+        end=WINDOWS.before_end,
+        category="sexual-harassment",
+        seed=6,
+    )
+    stored = _evaluate(request, "reports", parameters={"suggest_k": 2}, comparison_area_ids=())
+    council = {area["code"] for area in stored["comparison"]["areas"]}
+    public = {area["code"] for area in stored["public"]["comparison"]["areas"]}
+    assert "piraeus-3" in council
+    assert "piraeus-3" not in public
+    assert "piraeus-5" in public
+    answer = _answer(request.intervention.reference)
+    assert {area["code"] for area in answer["comparison"]["areas"]} == public
+    assert "control:piraeus-3" not in {row["zone"] for row in answer["counts"]}
+    assert answer["sms_level"] == stored["public"]["sms"]["level"]

@@ -310,7 +310,8 @@ def test_the_latest_finished_evaluation_shows_on_the_page(
                 "percent_ci": [-32.97, -9.52],
                 "sources": "reports",
                 "categories": ["graffiti"],
-            }
+            },
+            level=3,
         ),
         sms_level=3,
         requested_by=analyst,
