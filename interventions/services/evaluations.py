@@ -12,8 +12,9 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -364,16 +365,6 @@ def _survey_part(
     }, rows
 
 
-def _sites_description(n_sites: int, n_cells: int, candidates: int | None) -> str:
-    among = f" (of {candidates} cells with any event before)" if candidates is not None else ""
-    return (
-        f"Each of the {n_sites} sites' treated zones is a treated unit; the comparison units "
-        f"are the {n_cells} cells of the {CELL_SIZE_M} m grid, outside every treated zone and "
-        f"ring, whose counts in the window before are closest on the log scale to the "
-        f"sites'{among}."
-    )
-
-
 def _categories(category_ids: Sequence[int], audience: RunAudience) -> list[str]:
     """The categories a result counted: those asked for (none: every one) for the council;
     for the public, those of them that may be public now (its events are public reports), named
@@ -417,14 +408,24 @@ def public_result(evaluation: Evaluation) -> dict[str, Any] | None:
     category kept from the public).
 
     None when the evaluation counts official incidents (never public); `{"code": …}` when the
-    public's data alone cannot answer, as an unanswered evaluation says why. No survey part
-    (the council's is read under its own rule) and no input rows."""
+    public's data alone cannot answer, as an unanswered evaluation says why, or `error` when it
+    failed for a fault of its own (logged; the council's result is kept: the public then reads
+    no figure). A failure that would pass (the database unreachable, the task's time limit)
+    fails the whole evaluation, which says to try again. No survey part (the council's is read
+    under its own rule) and no input rows."""
     if parameters_from_json(evaluation.parameters).sources != Sources.REPORTS:
         return None
     try:
-        computed = _computed(evaluation, RunAudience.PUBLIC)
+        # A savepoint: a failed read leaves the transaction, and the council's result, usable.
+        with transaction.atomic():
+            computed = _computed(evaluation, RunAudience.PUBLIC)
     except Unanswerable as exc:
         return {"code": exc.code}
+    except (OperationalError, InterfaceError, SoftTimeLimitExceeded):
+        raise  # passing: the whole evaluation fails and says to try again
+    except Exception:
+        logger.exception("the public's part of evaluation %s could not be computed", evaluation.pk)
+        return {"code": "error"}
     return {key: value for key, value in computed.result.items() if key != "survey"}
 
 
@@ -565,8 +566,12 @@ def _compute_sites(
         **did,
         "comparison": {
             "how": "matched_cells",
-            "description": _sites_description(
-                n_sites, len(suggestion.cells), suggestion.candidates
+            "description": (
+                f"Each of the {n_sites} sites' treated zones is a treated unit; the comparison "
+                f"units are the {len(suggestion.cells)} cells of the {CELL_SIZE_M} m grid, "
+                "outside every treated zone and ring, whose counts in the window before are "
+                "closest on the log scale to the sites' (of "
+                f"{suggestion.candidates} cells with any event before)."
             ),
             "units": {"treated": n_sites, "control": len(suggestion.cells)},
             "cell_size_m": CELL_SIZE_M,

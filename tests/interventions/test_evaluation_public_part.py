@@ -15,16 +15,20 @@ from datetime import date
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.gis.geos import GEOSGeometry, Point
+from django.db import connection
 from django.test import Client
 
 from curim.accounts.models import User
-from curim.analytics.models import Sources
+from curim.analytics.models import RunAudience, Sources
 from curim.areas.models import Area
 from curim.reports.models import Category, Report
 from interventions.evaluation_data import PanelRequest, Windows, counts_panel
 from interventions.evaluation_reading import shown
 from interventions.models import Evaluation, EvaluationStatus, InterventionKind
+from interventions.selectors import intervention_headlines
+from interventions.services import evaluations as evaluations_service
 from interventions.services.evaluations import (
     evaluation_compute,
     evaluation_request,
@@ -198,6 +202,7 @@ def _evaluate(request: PanelRequest, sources: str, **more: Any) -> dict[str, Any
     assert done.status == EvaluationStatus.DONE, done.message
     done.refresh_from_db()  # as stored
     if sources == "reports":  # the same figures, as JSON stores them
+        assert "code" not in done.result["public"]
         assert done.result["public"] == json.loads(json.dumps(public_result(done)))
     return dict(done.result)
 
@@ -349,3 +354,57 @@ def test_the_public_s_comparison_is_matched_on_what_the_public_sees(piraeus: Non
     assert {area["code"] for area in answer["comparison"]["areas"]} == public
     assert "control:piraeus-3" not in {row["zone"] for row in answer["counts"]}
     assert answer["sms_level"] == stored["public"]["sms"]["level"]
+
+
+@pytest.mark.django_db
+def test_a_failure_of_the_public_s_part_keeps_the_council_s_result(
+    piraeus: None, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Should computing the public's part fail (a fault injected into its read), the council's
+    evaluation is still stored, and the public reads no figure of it."""
+    request, _zones = _world()
+    computed = evaluations_service._computed
+
+    def failing(evaluation: Evaluation, audience: RunAudience) -> Any:
+        if audience == RunAudience.PUBLIC:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT 1 / 0")  # the database's own error, mid-transaction
+        return computed(evaluation, audience)
+
+    monkeypatch.setattr(evaluations_service, "_computed", failing)
+    evaluation = _queued(request)
+    done = evaluation_compute(evaluation_id=evaluation.pk)
+    assert done is not None
+    assert done.status == EvaluationStatus.DONE, done.message
+    done.refresh_from_db()
+    assert done.result["public"] == {"code": "error"}
+    assert done.result["estimate"] is not None
+    assert "the public's part of evaluation" in caplog.text
+    assert _answer(request.intervention.reference)["estimate"] is None
+
+
+@pytest.mark.django_db
+def test_the_public_reads_its_own_design_s_level(piraeus: None) -> None:
+    """The design's level rests on the events too (a multi-site design is at level 4 when two
+    matched cells or more had one): the public reads its own design's, the council its own."""
+    intervention = intervention_make()
+    evaluation = finished_evaluation(intervention)
+    result = dict(evaluation.result)
+    result["sms"] = {"level": 4, "reason": "the council's"}
+    result["public"] = {**result["public"], "sms": {"level": 3, "reason": "the public's"}}
+    Evaluation.objects.filter(pk=evaluation.pk).update(result=result, sms_level=4)
+    reference = intervention.reference
+    answer = _answer(reference)
+    assert (answer["sms_level"], answer["sms_reason"]) == (3, "the public's")
+    own = _answer(reference, analyst())
+    assert (own["sms_level"], own["sms_reason"]) == (4, "the council's")
+    features = Client().get("/api/v1/interventions/").json()["features"]
+    (mine,) = [f["properties"] for f in features if f["id"] == reference]
+    assert mine["sms_level"] == 3
+    detail = Client().get(f"/api/v1/interventions/{reference}/").json()
+    assert [item["sms_level"] for item in detail["evaluations"]] == [3]
+    (headline,) = intervention_headlines(AnonymousUser(), references=[reference])
+    assert headline.sms_level == 3
+    page = Client().get(f"/interventions/{reference}/").content.decode()
+    assert "Level 3 of 5" in page
+    assert "Level 4 of 5" not in page

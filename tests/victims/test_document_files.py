@@ -90,10 +90,13 @@ def test_the_nightly_run_sweeps_away_files_of_ours_no_document_names(
 
 def test_a_file_is_left_alone_for_a_day_after_it_came(case: Case, worker: User) -> None:
     orphan = _orphan("3" * 32 + ".bin")
-    _documents(case, worker, 1)
-    # A restore writes files with their old times: the inode's change time says when it came.
+    # A restore writes files with their old times: the inode's change time says when it came
+    # (setting the times is a change of the inode: done before the document is uploaded, so
+    # that the file came first, whatever the clocks' grain; after it, the file came after the
+    # latest document and is not judged, as the next test says).
     ten_days_ago = (timezone.now() - datetime.timedelta(days=10)).timestamp()
     os.utime(orphan, (ten_days_ago, ten_days_ago))
+    _documents(case, worker, 1)
     # An upload's file comes just before its row: until a day has passed, it may be in flight.
     assert document_files_orphaned_delete(now=_later(hours=23, minutes=59)) == 0
     assert orphan.exists()
