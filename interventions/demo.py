@@ -381,7 +381,7 @@ class _Loading:
         around `centre` (Greek Grid metres, as the evaluation measures) at the centre of one
         of that category's privacy cells, inside the municipality: the report's public place
         is then its exact place, and the public's figures (counted at public places,
-        `interventions.services.evaluations.public_part`) are the planted ones too. A category
+        `interventions.services.evaluations.public_result`) are the planted ones too. A category
         whose cells have no centre in the annulus gives way to the next."""
         here = centre.transform(2100, clone=True)
         assert isinstance(here, Point)  # noqa: S101  # a point stays a point

@@ -151,7 +151,7 @@ class PanelRequest:
     cells: tuple[tuple[int, int], ...] = ()
     sites: bool = field(default=False)
     # Whose events: the council's (every moderated report at its exact place, incidents when
-    # asked) or the public's (public reports at their public places: `public_part`).
+    # asked) or the public's (public reports at their public places: `public_result`).
     audience: RunAudience = RunAudience.COUNCIL
 
 
