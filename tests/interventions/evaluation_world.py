@@ -11,9 +11,10 @@ from django.utils import timezone
 
 from curim.accounts.models import User
 from curim.accounts.roles import Role
+from curim.analytics.models import Sources
 from curim.areas.models import Area
 from curim.reports.models import Category, Report, ReportStatus
-from interventions.evaluation_data import local_midnight
+from interventions.evaluation_data import PanelRequest, Windows, local_midnight
 from interventions.evaluation_reading import DESIGN_KEYS
 from interventions.models import (
     Evaluation,
@@ -254,3 +255,34 @@ def as_published(result: dict[str, Any], *, level: int | None = None) -> dict[st
 
 # The categories the taxonomy keeps from the public (reports/migrations/0002_taxonomy.py).
 KEPT_FROM_PUBLIC = frozenset({"cyberbullying", "sextortion", "sexual-harassment"})
+
+
+def playground_design(windows: Windows) -> tuple[PanelRequest, dict[str, GEOSGeometry]]:
+    """A playground in piraeus-4 (a point inside it) evaluated against piraeus-5 by the spatial
+    design (a treated zone of 100 m, a ring of 300 m): the panel's request, and its zones as
+    GEOS draws them in EPSG:2100 (the recount's)."""
+    district = Area.objects.get(code="piraeus-4")
+    control = Area.objects.get(code="piraeus-5")
+    playground = district.geometry.point_on_surface
+    intervention = intervention_make(
+        area_code="piraeus-4", kind=InterventionKind.PLAYGROUND, geometry=playground
+    )
+    treated = playground.transform(2100, clone=True).buffer(100)
+    outer = treated.buffer(300)
+    request = PanelRequest(
+        intervention=intervention,
+        windows=windows,
+        sources=Sources.REPORTS,
+        category_ids=(),
+        comparison_ids=(control.pk,),
+        buffer_m=100,
+        ring_m=300,
+        spatial=True,
+    )
+    zones = {
+        "treated": treated,
+        "ring": outer.difference(treated),
+        "ring_control": district.geometry.transform(2100, clone=True).difference(outer),
+        "control:piraeus-5": control.geometry.transform(2100, clone=True).difference(outer),
+    }
+    return request, zones

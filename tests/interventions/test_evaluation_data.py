@@ -20,9 +20,12 @@ from interventions.evaluation_data import (
     comparison_suggest,
     counts_panel,
 )
-from interventions.models import InterventionKind
 from interventions.services.evaluations import parameters_clean
-from tests.interventions.evaluation_world import intervention_make, reports_scatter
+from tests.interventions.evaluation_world import (
+    intervention_make,
+    playground_design,
+    reports_scatter,
+)
 
 WINDOWS = Windows(date(2024, 7, 1), date(2024, 12, 31), date(2025, 2, 1), date(2025, 8, 3), 6)
 
@@ -126,15 +129,9 @@ def test_the_counts_of_a_social_intervention_are_a_recount_of_the_same_reports(
 def test_the_zones_of_a_spatial_intervention_are_counted_as_geos_draws_them(
     piraeus: None,
 ) -> None:
+    request, zones = playground_design(WINDOWS)
     district = _district("piraeus-4")
-    playground = district.geometry.point_on_surface
-    intervention = intervention_make(
-        area_code="piraeus-4", kind=InterventionKind.PLAYGROUND, geometry=playground
-    )
-    here = playground.transform(2100, clone=True)
-    treated = here.buffer(100)
-    outer = treated.buffer(300)
-    near = outer.buffer(200).transform(4326, clone=True)
+    near = zones["treated"].buffer(300).buffer(200).transform(4326, clone=True)
     # Dense near the playground (treated zone and ring), thinner over the district and the
     # control district.
     reports_scatter(within=near, count=150, start=date(2024, 5, 1), end=date(2025, 9, 30), seed=1)
@@ -145,24 +142,7 @@ def test_the_zones_of_a_spatial_intervention_are_counted_as_geos_draws_them(
     reports_scatter(
         within=control.geometry, count=80, start=date(2024, 5, 1), end=date(2025, 9, 30), seed=3
     )
-    panel = counts_panel(
-        PanelRequest(
-            intervention=intervention,
-            windows=WINDOWS,
-            sources=Sources.REPORTS,
-            category_ids=(),
-            comparison_ids=(control.pk,),
-            buffer_m=100,
-            ring_m=300,
-            spatial=True,
-        )
-    )
-    zones = {
-        "treated": treated,
-        "ring": outer.difference(treated),
-        "ring_control": district.geometry.transform(2100, clone=True).difference(outer),
-        "control:piraeus-5": control.geometry.transform(2100, clone=True).difference(outer),
-    }
+    panel = counts_panel(request)
     categories = set(Category.objects.values_list("pk", flat=True))
     expected = _recount(zones, categories, WINDOWS)
     assert _cells(panel) == expected

@@ -21,12 +21,12 @@ from django.db import connection
 from django.test import Client
 
 from curim.accounts.models import User
-from curim.analytics.models import RunAudience, Sources
+from curim.analytics.models import RunAudience
 from curim.areas.models import Area
 from curim.reports.models import Category, Report
 from interventions.evaluation_data import PanelRequest, Windows, counts_panel
 from interventions.evaluation_reading import shown
-from interventions.models import Evaluation, EvaluationStatus, InterventionKind
+from interventions.models import Evaluation, EvaluationStatus
 from interventions.selectors import intervention_headlines
 from interventions.services import evaluations as evaluations_service
 from interventions.services.evaluations import (
@@ -38,6 +38,7 @@ from tests.interventions.evaluation_world import (
     analyst,
     finished_evaluation,
     intervention_make,
+    playground_design,
     reports_scatter,
 )
 
@@ -58,15 +59,11 @@ def _cell_centre(point: Point | None) -> Point:
 def _world() -> tuple[PanelRequest, dict[str, GEOSGeometry]]:
     """A playground in piraeus-4 against piraeus-5: reports dense around it and thinner over
     both districts, each shown at the centre of its 100 m cell (its public place)."""
+    request, zones = playground_design(WINDOWS)
     district = Area.objects.get(code="piraeus-4")
     control = Area.objects.get(code="piraeus-5")
-    playground = district.geometry.point_on_surface
-    intervention = intervention_make(
-        area_code="piraeus-4", kind=InterventionKind.PLAYGROUND, geometry=playground
-    )
-    treated = playground.transform(2100, clone=True).buffer(100)
-    outer = treated.buffer(300)
-    near = outer.buffer(200).transform(4326, clone=True)
+    treated = zones["treated"]
+    near = treated.buffer(300).buffer(200).transform(4326, clone=True)  # the ring, and 200 m more
     made = reports_scatter(within=near, count=150, start=SPAN[0], end=SPAN[1], seed=1)
     made += reports_scatter(
         within=treated.buffer(20).transform(4326, clone=True),
@@ -80,22 +77,6 @@ def _world() -> tuple[PanelRequest, dict[str, GEOSGeometry]]:
     for report in made:
         report.public_location = _cell_centre(report.location)
     Report.objects.bulk_update(made, ["public_location"])
-    request = PanelRequest(
-        intervention=intervention,
-        windows=WINDOWS,
-        sources=Sources.REPORTS,
-        category_ids=(),
-        comparison_ids=(control.pk,),
-        buffer_m=100,
-        ring_m=300,
-        spatial=True,
-    )
-    zones = {
-        "treated": treated,
-        "ring": outer.difference(treated),
-        "ring_control": district.geometry.transform(2100, clone=True).difference(outer),
-        "control:piraeus-5": control.geometry.transform(2100, clone=True).difference(outer),
-    }
     return request, zones
 
 
