@@ -29,8 +29,10 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
+from django.utils.dateparse import parse_datetime
 from django.utils.formats import number_format
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -324,7 +326,7 @@ KEPT_FROM_PUBLIC_SENTENCE = gettext_lazy(
     "The figures are not shown to the public: the evaluation counts reports or incidents the "
     "public never sees (categories kept from the public, or official incidents), or it has no "
     "figures counted from public reports at their public places (computed before the platform "
-    "counted them, or too few to answer)."
+    "counted them, too few to answer, or an error while counting them)."
 )
 
 
@@ -395,6 +397,19 @@ def level_read(evaluation: Evaluation, result: dict[str, Any], *, reads_all: boo
     return level if isinstance(level, int) else None
 
 
+def dates_read(
+    evaluation: Evaluation, result: dict[str, Any]
+) -> tuple[datetime | None, datetime | None]:
+    """When the figures this reader reads were counted, (data up to, computed at): the
+    evaluation's own, or those of a public part computed after it (`result` as read,
+    `result_as_read`: a part added to an evaluation finished before parts existed counts the
+    public reports of that later day, `interventions.services.evaluation_backfill`)."""
+    later = result.get("data_up_to"), result.get("computed_at")
+    if all(isinstance(value, str) for value in later):
+        return parse_datetime(later[0]), parse_datetime(later[1])  # type: ignore[arg-type]
+    return evaluation.data_up_to, evaluation.computed_at
+
+
 @dataclass(frozen=True)
 class Reading:
     evaluation: Evaluation
@@ -408,6 +423,13 @@ class Reading:
     kept_from_public: bool = False
     # The result this reader reads (`result_as_read`): what the page's figures come from.
     result: dict[str, Any] = field(default_factory=dict)
+    # When its figures were computed (`dates_read`).
+    computed_at: datetime | None = None
+
+    @property
+    def kept_from_public_sentence(self) -> StrOrPromise:
+        """What the public reads instead of figures kept from it (the API's `verdict_text`)."""
+        return KEPT_FROM_PUBLIC_SENTENCE
 
 
 def reading(evaluation: Evaluation, *, reads_all: bool, hidden: bool) -> Reading:
@@ -434,6 +456,7 @@ def reading(evaluation: Evaluation, *, reads_all: bool, hidden: bool) -> Reading
         withheld=kept or (done and not reads_all and rests_on_small_counts(result)),
         kept_from_public=kept,
         result=result,
+        computed_at=dates_read(evaluation, result)[1],
     )
 
 
@@ -527,6 +550,7 @@ def published_result(
     survey = result.get("survey") or {}
     found = verdict(result)
     withheld = hidden or small
+    data_up_to, computed_at = dates_read(evaluation, result)
     shown_figures = {
         "estimate": result.get("estimate"),
         "ci_low": result.get("ci_low"),
@@ -563,8 +587,8 @@ def published_result(
         "counts_withheld_below": 1 if reads_all else PUBLIC_MIN_COUNT,
         "displacement_counts": displacement["counts"] if displacement else None,
         "survey": survey if survey_readable else {"indicators": [], "message": "not published"},
-        "data_up_to": evaluation.data_up_to.isoformat() if evaluation.data_up_to else None,
-        "computed_at": evaluation.computed_at.isoformat() if evaluation.computed_at else None,
+        "data_up_to": data_up_to.isoformat() if data_up_to else None,
+        "computed_at": computed_at.isoformat() if computed_at else None,
         "emmie": {
             heading: getattr(evaluation, f"emmie_{heading}")
             for heading in ("effect", "mechanism", "moderators", "implementation", "economics")

@@ -32,7 +32,7 @@ from rest_framework.views import APIView
 import interventions.converters  # noqa: F401  (registers <intervention_ref:…>)
 from curim.core.geometry import GeometryError, bbox_from_text
 from curim.reports.api.common import GEOJSON, GeoJSONNegotiation, geojson_response
-from interventions.evaluation_reading import CategoryPublicity, result_as_read
+from interventions.evaluation_reading import CategoryPublicity, dates_read, result_as_read
 from interventions.models import (
     Evaluation,
     EvaluationStatus,
@@ -423,8 +423,18 @@ class InterventionEvaluationItemSerializer(serializers.Serializer[Any]):
         "the evaluation computed from public reports at their public places (its comparison "
         "matched on those), null when it has none"
     )
-    computed_at = serializers.DateTimeField(allow_null=True)
+    computed_at = serializers.SerializerMethodField(
+        help_text="when the figures this reader reads were computed: for the public, those "
+        "counted from public reports, computed later for a version finished before they were"
+    )
     url = serializers.SerializerMethodField(help_text="this version in the evaluation endpoint")
+
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    def get_computed_at(self, evaluation: Evaluation) -> str | None:
+        reads_all = user_reads_all(self.context["request"].user)
+        result = evaluation.result if isinstance(evaluation.result, dict) else {}
+        computed_at = dates_read(evaluation, result_as_read(result, reads_all=reads_all))[1]
+        return serializers.DateTimeField().to_representation(computed_at) if computed_at else None
 
     @extend_schema_field(serializers.IntegerField(allow_null=True))
     def get_sms_level(self, evaluation: Evaluation) -> int | None:

@@ -233,6 +233,17 @@ def finished_evaluation(intervention: Intervention, **result: Any) -> Evaluation
     )
 
 
+def evaluation_of(result: dict[str, Any], **fields: Any) -> Evaluation:
+    """A finished evaluation of this result, unsaved (the readings read nothing else), its
+    public part as the service writes it (`as_published`); `fields` set the model's others."""
+    return Evaluation(
+        intervention=Intervention(reference="INT-2026-001"),
+        status=EvaluationStatus.DONE,
+        result=as_published(result),
+        **{"version": 1, "method": "m", **fields},
+    )
+
+
 def as_published(result: dict[str, Any], *, level: int | None = None) -> dict[str, Any]:
     """A stored result with the public's part as the service writes it (`result["public"]`,
     what the public reads) for a world whose reports' public places are their exact ones, as

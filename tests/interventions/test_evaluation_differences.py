@@ -13,8 +13,7 @@ from interventions.evaluation_reading import (
     counts_rows,
     displacement_shown,
 )
-from interventions.models import Evaluation, Intervention
-from tests.interventions.evaluation_world import as_published
+from tests.interventions.evaluation_world import evaluation_of
 
 K = 3  # curim.analytics.selectors.layers.PUBLIC_MIN_COUNT
 
@@ -48,17 +47,6 @@ def _result(sites: list[tuple[int, int]], cells: list[tuple[int, int]]) -> dict[
             "wdd": {"estimate": -3.0},
         },
     }
-
-
-def _finished(result: dict[str, Any]) -> Evaluation:
-    """A finished evaluation of this result, unsaved (the reading reads nothing else)."""
-    return Evaluation(
-        intervention=Intervention(reference="INT-2026-001"),
-        version=1,
-        status="done",
-        method="m",
-        result=as_published(result),
-    )
 
 
 def _residual_pins_a_small_count(total: int | None, shown: list[int | None]) -> bool:
@@ -146,7 +134,7 @@ def test_the_api_reads_the_same() -> None:
     from interventions.evaluation_reading import published_result
 
     result = _result([(5, 4), (2, 6)], [(3, 10), (9, 4), (7, 3)])
-    evaluation = _finished(result)
+    evaluation = evaluation_of(result)
     public = published_result(evaluation, reads_all=False, hidden=False, survey_readable=False)
     assert [r["before"] for r in public["counts"] if r["role"] == "treated"] == [None, None]
     assert public["comparison"]["site_before_counts"] == {"0": None, "1": None}
@@ -183,7 +171,7 @@ def test_a_hidden_sites_result_gives_the_public_no_count_no_cell_and_no_figure()
 
     result = _result([(5, 4), (20, 16)], [(30, 10), (9, 40), (70, 30)])
     result["inference"] = {"method": "randomization", "assignments": 10, "note": "open"}
-    evaluation = _finished(result)
+    evaluation = evaluation_of(result)
     public = published_result(evaluation, reads_all=False, hidden=True, survey_readable=False)
     assert public["withheld_reason"] == "kept_from_public"
     assert public["counts"] == []

@@ -11,14 +11,17 @@ inside their cells or when reports the public never sees are added.
 
 import json
 import re
-from datetime import date
+from datetime import date, datetime, timedelta
+from io import StringIO
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.gis.geos import GEOSGeometry, Point
+from django.core.management import call_command
 from django.db import connection
 from django.test import Client
+from django.utils import dateformat, timezone
 
 from curim.accounts.models import User
 from curim.analytics.models import RunAudience
@@ -389,3 +392,105 @@ def test_the_public_reads_its_own_design_s_level(piraeus: None) -> None:
     page = Client().get(f"/interventions/{reference}/").content.decode()
     assert "Level 3 of 5" in page
     assert "Level 4 of 5" not in page
+
+
+def _as_before_parts(evaluation_id: int, computed: datetime) -> None:
+    """The evaluation as a release before the public's part stored it: the council's only."""
+    evaluation = Evaluation.objects.get(pk=evaluation_id)
+    result = {key: value for key, value in evaluation.result.items() if key != "public"}
+    Evaluation.objects.filter(pk=evaluation_id).update(
+        result=result, data_up_to=computed, computed_at=computed
+    )
+
+
+def _compute_command(*args: str) -> str:
+    out = StringIO()
+    call_command("evaluations_public_compute", *args, stdout=out)
+    return out.getvalue()
+
+
+@pytest.mark.django_db
+def test_the_public_s_figures_of_an_older_evaluation_are_computed_afterwards(
+    piraeus: None,
+) -> None:
+    """An evaluation finished before the public's part existed gives the public nothing until
+    `evaluations_public_compute` counts the public reports as they are now; the public then
+    reads those figures with that day as their date, the council its own figures and date."""
+    request, zones = _world()
+    first = _evaluate(request, "reports")
+    reference = request.intervention.reference
+    (evaluation,) = Evaluation.objects.filter(intervention=request.intervention)
+    long_ago = timezone.now() - timedelta(days=40)
+    _as_before_parts(evaluation.pk, long_ago)
+    assert _answer(reference)["withheld_reason"] == "kept_from_public"
+    # Reports came since the council's figures were counted: the public's count them.
+    reports_scatter(
+        within=zones["treated"].transform(4326, clone=True),
+        count=30,
+        start=WINDOWS.after_start,
+        end=WINDOWS.after_end,
+        seed=9,
+    )
+    assert "would be computed" in _compute_command("--dry-run")
+    assert "public" not in Evaluation.objects.get(pk=evaluation.pk).result
+    before = timezone.now()
+    out = _compute_command()
+    assert f"{reference} v1: figures" in out
+    stored = Evaluation.objects.get(pk=evaluation.pk)
+    part = stored.result["public"]
+    counted = json.loads(json.dumps(public_result(stored)))
+    assert {k: v for k, v in part.items() if k not in ("data_up_to", "computed_at")} == counted
+    assert part["counts"] != first["public"]["counts"]  # today's reports, not those of then
+    assert stored.result["estimate"] == first["estimate"]  # the council's are left as they were
+    assert stored.computed_at == long_ago
+    # The public reads the part, dated the day it was counted; the council its own date.
+    answer = _answer(reference)
+    assert answer["withheld"] is False
+    assert answer["estimate"] == part["estimate"]
+    assert answer["computed_at"] == part["computed_at"]
+    assert answer["data_up_to"] == part["data_up_to"]
+    assert before <= datetime.fromisoformat(answer["computed_at"]) <= timezone.now()
+    own = _answer(reference, analyst())
+    assert datetime.fromisoformat(own["computed_at"]) == long_ago
+    assert datetime.fromisoformat(own["data_up_to"]) == long_ago
+    detail = Client().get(f"/api/v1/interventions/{reference}/").json()
+    (item,) = detail["evaluations"]
+    assert datetime.fromisoformat(item["computed_at"]) == datetime.fromisoformat(
+        part["computed_at"]
+    )
+    page = Client().get(f"/interventions/{reference}/evaluations/1/").content.decode()
+    shown_at = timezone.localtime(datetime.fromisoformat(part["computed_at"]))
+    assert f'<time datetime="{dateformat.format(shown_at, "c")}"' in page
+    assert dateformat.format(timezone.localtime(long_ago), "c") not in page
+    # Run again: nothing is left to compute.
+    assert "computed for 0" in _compute_command()
+
+
+@pytest.mark.django_db
+def test_the_public_s_figures_are_computed_afterwards_only_where_they_are_missing(
+    piraeus: None,
+) -> None:
+    """Only finished evaluations without the public's part, or whose part failed, are computed;
+    one of official incidents stores none (never public)."""
+    request, _zones = _world()
+    kept = _evaluate(request, "reports")
+    incidents = _evaluate(request, "both")
+    failed = _evaluate(request, "reports")
+    queued = _queued(request)
+    versions = {e.version: e for e in Evaluation.objects.filter(intervention=request.intervention)}
+    long_ago = timezone.now() - timedelta(days=3)
+    _as_before_parts(versions[2].pk, long_ago)
+    Evaluation.objects.filter(pk=versions[3].pk).update(
+        result={**failed, "public": {"code": "error"}}
+    )
+    out = _compute_command()
+    assert "computed for 2" in out
+    assert f"{request.intervention.reference} v2: none" in out
+    after = {e.version: e for e in Evaluation.objects.filter(intervention=request.intervention)}
+    assert after[1].result == kept  # had its part: left alone
+    assert after[2].result == {**incidents, "public": None}
+    assert "code" not in after[3].result["public"]
+    assert "computed_at" in after[3].result["public"]
+    assert after[4].status == EvaluationStatus.QUEUED
+    assert after[4].result == queued.result
+    assert "computed for 0" in _compute_command()

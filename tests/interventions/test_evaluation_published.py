@@ -20,8 +20,8 @@ from interventions.evaluation_reading import (
     published_result,
     verdict,
 )
-from interventions.models import Evaluation, Intervention
-from tests.interventions.evaluation_world import as_published
+from interventions.models import Evaluation
+from tests.interventions.evaluation_world import evaluation_of
 
 METHOD = "Poisson difference-in-differences (area and period fixed effects)"
 FEWER = (
@@ -96,13 +96,11 @@ def _spatial_result(treated: tuple[int, int]) -> dict[str, Any]:
 
 
 def _evaluation(result: dict[str, Any]) -> Evaluation:
-    return Evaluation(
-        intervention=Intervention(reference="INT-2026-001"),
+    return evaluation_of(
+        result,
         version=2,
-        status="done",
         method=METHOD,
         sms_level=3,
-        result=as_published(result),
         data_up_to=WHEN,
         computed_at=WHEN,
         emmie_effect="It worked.",
