@@ -6,7 +6,10 @@ panel, for the council audience (every report a moderator accepted, at its exact
 for the figures the public reads, the public one (public reports at their public places,
 the centres of their categories' privacy cells, as the map shows them): per zone ×
 window × period. The two windows (before, after) are of equal length and each is cut into the
-same number of equal periods. Zones are polygons in the Greek Grid (EPSG:2100, metres):
+same number of periods of whole days, in the platform's time zone, as equal as the days allow
+(period p of P holds the window's days ⌊p·D/P⌋ to ⌊(p+1)·D/P⌋ − 1 of its D): an event's period
+rests on its day, as the public reports list gives it, never on its time of day. Zones are
+polygons in the Greek Grid (EPSG:2100, metres):
 
 - social intervention: the treated zone is the intervention's area (district or neighbourhood),
   each control zone a comparison area;
@@ -64,7 +67,8 @@ def local_midnight(day: date) -> datetime:
 
 @dataclass(frozen=True)
 class Windows:
-    """Two windows of equal length, first and last days included, each cut into `periods`."""
+    """Two windows of equal length, first and last days included, each cut into `periods` of
+    whole days (`counts_panel`)."""
 
     before_start: date
     before_end: date
@@ -236,14 +240,14 @@ def counts_panel(request: PanelRequest) -> CountsPanel:
     sql = f"""
         {zones_sql}
         SELECT zone.key, win.name,
-               LEAST(win.periods - 1, floor(
-                   extract(epoch FROM events.occurred_at - win.starts)
-                   / extract(epoch FROM win.ends - win.starts) * win.periods))::int AS period,
+               LEAST(win.periods - 1,
+                     ((events.occurred_at AT TIME ZONE %s)::date - win.first_day)
+                     * win.periods / win.days) AS period,
                count(*), max(events.occurred_at)
         FROM ({events}) AS events
-        JOIN (VALUES ('before', %s::timestamptz, %s::timestamptz, %s::int),
-                     ('after', %s::timestamptz, %s::timestamptz, %s::int))
-             AS win (name, starts, ends, periods)
+        JOIN (VALUES ('before', %s::timestamptz, %s::timestamptz, %s::date, %s::int, %s::int),
+                     ('after', %s::timestamptz, %s::timestamptz, %s::date, %s::int, %s::int))
+             AS win (name, starts, ends, first_day, periods, days)
           ON events.occurred_at >= win.starts AND events.occurred_at < win.ends
         JOIN zone ON ST_Covers(zone.geom, events.point)
         WHERE (cardinality(%s::int[]) = 0 OR events.category_id = ANY(%s::int[]))
@@ -251,13 +255,18 @@ def counts_panel(request: PanelRequest) -> CountsPanel:
     """  # noqa: S608  # our own SQL and the selector's compiled SQL; values are parameters
     params = [
         *zone_params,
+        settings.TIME_ZONE,
         *event_params,
         before[0],
         before[1],
+        windows.before_start,
         windows.periods,
+        windows.days,
         after[0],
         after[1],
+        windows.after_start,
         windows.periods,
+        windows.days,
         categories,
         categories,
     ]

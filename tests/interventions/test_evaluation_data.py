@@ -53,9 +53,10 @@ def _recount(zones: dict[str, GEOSGeometry], categories: set[int], windows: Wind
     for name in ("before", "after"):
         start, end = windows.bounds(name)
         inside = frame[(frame.t >= start) & (frame.t < end)].copy()
-        share = (inside.t - start) / (end - start)
-        inside["period"] = (share * windows.periods).astype(float).floordiv(1).astype(int)
-        inside["period"] = inside["period"].clip(upper=windows.periods - 1)
+        # Periods of whole local days: day d of the window's D is in period ⌊d·P/D⌋.
+        local_day = inside.t.dt.tz_convert(start.tzinfo).dt.tz_localize(None).dt.normalize()
+        days = (local_day - pd.Timestamp(start.date())).dt.days
+        inside["period"] = days * windows.periods // windows.days
         sizes = inside.groupby(["zone", "period"]).size()
         for (key, cell), n in zip(sizes.index, sizes.to_numpy(), strict=True):
             found[(str(key), name, int(cell))] = int(n)
