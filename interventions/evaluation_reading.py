@@ -398,15 +398,18 @@ def level_read(evaluation: Evaluation, result: dict[str, Any], *, reads_all: boo
 
 
 def dates_read(
-    evaluation: Evaluation, result: dict[str, Any]
+    evaluation: Evaluation, *, reads_all: bool
 ) -> tuple[datetime | None, datetime | None]:
     """When the figures this reader reads were counted, (data up to, computed at): the
-    evaluation's own, or those of a public part computed after it (`result` as read,
-    `result_as_read`: a part added to an evaluation finished before parts existed counts the
-    public reports of that later day, `interventions.services.evaluation_backfill`)."""
-    later = result.get("data_up_to"), result.get("computed_at")
-    if all(isinstance(value, str) for value in later):
-        return parse_datetime(later[0]), parse_datetime(later[1])  # type: ignore[arg-type]
+    evaluation's own, or for the public those of its part when the part was computed after
+    the evaluation (`interventions.services.evaluation_backfill`: it counts the public reports
+    of that later day, and keeps the day in the part)."""
+    result = evaluation.result if isinstance(evaluation.result, dict) else {}
+    part = result.get("public")
+    if not reads_all and isinstance(part, dict) and "code" not in part:
+        later = part.get("data_up_to"), part.get("computed_at")
+        if isinstance(later[0], str) and isinstance(later[1], str):
+            return parse_datetime(later[0]), parse_datetime(later[1])
     return evaluation.data_up_to, evaluation.computed_at
 
 
@@ -456,7 +459,7 @@ def reading(evaluation: Evaluation, *, reads_all: bool, hidden: bool) -> Reading
         withheld=kept or (done and not reads_all and rests_on_small_counts(result)),
         kept_from_public=kept,
         result=result,
-        computed_at=dates_read(evaluation, result)[1],
+        computed_at=dates_read(evaluation, reads_all=reads_all)[1],
     )
 
 
@@ -550,7 +553,7 @@ def published_result(
     survey = result.get("survey") or {}
     found = verdict(result)
     withheld = hidden or small
-    data_up_to, computed_at = dates_read(evaluation, result)
+    data_up_to, computed_at = dates_read(evaluation, reads_all=reads_all)
     shown_figures = {
         "estimate": result.get("estimate"),
         "ci_low": result.get("ci_low"),

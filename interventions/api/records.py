@@ -432,8 +432,7 @@ class InterventionEvaluationItemSerializer(serializers.Serializer[Any]):
     @extend_schema_field(serializers.DateTimeField(allow_null=True))
     def get_computed_at(self, evaluation: Evaluation) -> str | None:
         reads_all = user_reads_all(self.context["request"].user)
-        result = evaluation.result if isinstance(evaluation.result, dict) else {}
-        computed_at = dates_read(evaluation, result_as_read(result, reads_all=reads_all))[1]
+        computed_at = dates_read(evaluation, reads_all=reads_all)[1]
         return serializers.DateTimeField().to_representation(computed_at) if computed_at else None
 
     @extend_schema_field(serializers.IntegerField(allow_null=True))

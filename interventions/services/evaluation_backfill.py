@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from interventions.evaluation_data import SITE, is_multi_site
 from interventions.models import Evaluation, EvaluationStatus
 from interventions.services.evaluations import public_result
 
@@ -27,30 +28,60 @@ def evaluations_without_public_part() -> QuerySet[Evaluation]:
     ).order_by("pk")
 
 
+# The intervention is no longer of the design, area or number of sites the version counted:
+# its part would count another place under this version's name. Nothing is stored; a new
+# version computes both parts.
+REDRAWN = "redrawn"
+
+
+def _drawn_as_computed(evaluation: Evaluation) -> bool:
+    """Whether the intervention is still of the design (an area, a drawn zone, several sites),
+    in the area, with the number of sites, that the version's stored counts name. A zone redrawn
+    in the same area with as many parts is not told apart (nothing stored says where it was)."""
+    intervention = evaluation.intervention
+    result = evaluation.result if isinstance(evaluation.result, dict) else {}
+    spatial = intervention.is_spatial and intervention.geometry is not None
+    design = "sites" if is_multi_site(intervention) else "spatial" if spatial else "area"
+    if result.get("design") != design:
+        return False
+    rows = [row for row in result.get("counts") or [] if isinstance(row, dict)]
+    own_role = "treated" if design == "area" else "ring_control"
+    if {row.get("code") for row in rows if row.get("role") == own_role} != {intervention.area.code}:
+        return False
+    if design == "sites" and intervention.geometry is not None:
+        sites = sum(1 for row in rows if str(row.get("zone", "")).startswith(SITE))
+        return sites == len(intervention.geometry)
+    return True
+
+
 @dataclass(frozen=True)
 class Backfilled:
     evaluation: Evaluation
-    # What the public now reads: "figures", "none" (official incidents: never public), or the
-    # code saying why the public's data could not answer ("empty_windows", "error", …).
+    # What the public now reads: "figures", "none" (official incidents: never public), the
+    # code saying why the public's data could not answer ("empty_windows", "error", …), or
+    # `REDRAWN` (nothing stored).
     outcome: str
 
 
 def evaluation_public_backfill(*, evaluation_id: int) -> Backfilled | None:
     """Compute and store the public's part of one finished evaluation that has none; None when
-    it is not such an evaluation (any more). The row is locked while its part is computed, so
+    it is not such an evaluation (any more), nothing stored when its intervention was redrawn
+    since (`REDRAWN`). The row is locked while its part is computed, so
     two runs at once store it once. A failure that would pass (the database unreachable) is
     raised, with nothing stored; a fault of the computation itself is stored as `error`, as a
     new version stores it."""
     with transaction.atomic():
         evaluation = (
             evaluations_without_public_part()
-            .select_for_update()
+            .select_for_update(of=("self",), no_key=True)  # as evaluation_compute locks
             .select_related("intervention", "intervention__area")
             .filter(pk=evaluation_id)
             .first()
         )
         if evaluation is None:
             return None
+        if not _drawn_as_computed(evaluation):
+            return Backfilled(evaluation=evaluation, outcome=REDRAWN)
         read_at = timezone.now()
         part = public_result(evaluation)
         if part is not None and "code" not in part:

@@ -617,7 +617,10 @@ def evaluation_compute(*, evaluation_id: int) -> Evaluation | None:
     evaluation no longer queued (already computed) is left as it is."""
     with transaction.atomic():
         evaluation = (
-            Evaluation.objects.select_for_update()
+            # Its own row only, and not against inserts that refer to it: the computation takes
+            # minutes, and a lock on the intervention's area (FOR UPDATE through the join)
+            # would hold up every report submitted in that area meanwhile.
+            Evaluation.objects.select_for_update(of=("self",), no_key=True)
             .select_related("intervention", "intervention__area", "requested_by")
             .filter(pk=evaluation_id)
             .first()

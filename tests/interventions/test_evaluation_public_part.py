@@ -17,8 +17,9 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.contrib.gis.geos import GEOSGeometry, Point
+from django.contrib.gis.geos import GEOSGeometry, MultiPoint, Point
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db import connection
 from django.test import Client
 from django.utils import dateformat, timezone
@@ -29,7 +30,7 @@ from curim.areas.models import Area
 from curim.reports.models import Category, Report
 from interventions.evaluation_data import PanelRequest, Windows, counts_panel
 from interventions.evaluation_reading import shown
-from interventions.models import Evaluation, EvaluationStatus
+from interventions.models import Evaluation, EvaluationStatus, Intervention
 from interventions.selectors import intervention_headlines
 from interventions.services import evaluations as evaluations_service
 from interventions.services.evaluations import (
@@ -494,3 +495,43 @@ def test_the_public_s_figures_are_computed_afterwards_only_where_they_are_missin
     assert after[4].status == EvaluationStatus.QUEUED
     assert after[4].result == queued.result
     assert "computed for 0" in _compute_command()
+
+
+@pytest.mark.django_db
+def test_a_redrawn_intervention_gets_no_public_part_and_a_failed_one_fails_the_command(
+    piraeus: None, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A version of an intervention redrawn since (another design or area) would have its
+    public part count another place under its name: nothing is stored, and the command says
+    so. A part that fails is stored as `error` and the command ends in an error, to be run
+    again once the fault is fixed."""
+    request, _zones = _world()
+    _evaluate(request, "reports")
+    intervention = request.intervention
+    (evaluation,) = Evaluation.objects.filter(intervention=intervention)
+    _as_before_parts(evaluation.pk, timezone.now() - timedelta(days=3))
+    drawn = intervention.geometry
+    assert isinstance(drawn, Point)
+    as_sites = MultiPoint(drawn, srid=drawn.srid)  # one part of a Multi*: the sites' design
+    for redrawn in ({"geometry": as_sites}, {"area": Area.objects.get(code="piraeus-5")}):
+        Intervention.objects.filter(pk=intervention.pk).update(**redrawn)
+        out = _compute_command()
+        assert f"{intervention.reference} v1: skipped, the intervention was redrawn" in out
+        assert "computed for 0; 1 skipped" in out
+        assert "public" not in Evaluation.objects.get(pk=evaluation.pk).result
+        Intervention.objects.filter(pk=intervention.pk).update(
+            geometry=drawn, area=Area.objects.get(code="piraeus-4")
+        )
+    computed = evaluations_service._computed
+
+    def failing(evaluation: Evaluation, audience: RunAudience) -> Any:
+        if audience == RunAudience.PUBLIC:
+            raise ZeroDivisionError
+        return computed(evaluation, audience)
+
+    monkeypatch.setattr(evaluations_service, "_computed", failing)
+    with pytest.raises(CommandError, match="1 failed"):
+        _compute_command()
+    assert Evaluation.objects.get(pk=evaluation.pk).result["public"] == {"code": "error"}
+    monkeypatch.setattr(evaluations_service, "_computed", computed)
+    assert "v1: figures" in _compute_command()  # run again once fixed

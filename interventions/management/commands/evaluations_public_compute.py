@@ -5,9 +5,10 @@ Safe to run again; each evaluation is stored by itself, so an interrupted run re
 from argparse import ArgumentParser
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from interventions.services.evaluation_backfill import (
+    REDRAWN,
     evaluation_public_backfill,
     evaluations_without_public_part,
 )
@@ -31,11 +32,28 @@ class Command(BaseCommand):
                 self.stdout.write(f"{evaluation}: would be computed")
             self.stdout.write(f"{len(ids)} evaluations without the public's figures.")
             return
-        done = 0
+        done, redrawn, failed = 0, 0, 0
         for evaluation_id in ids:
             backfilled = evaluation_public_backfill(evaluation_id=evaluation_id)
-            if backfilled is None:  # computed meanwhile (another run, a new version's task)
+            if backfilled is None:  # computed meanwhile (another run)
+                continue
+            if backfilled.outcome == REDRAWN:
+                redrawn += 1
+                self.stdout.write(
+                    f"{backfilled.evaluation}: skipped, the intervention was redrawn since this "
+                    "version (another design, area or number of sites): ask for a new version"
+                )
                 continue
             done += 1
+            failed += backfilled.outcome == "error"
             self.stdout.write(f"{backfilled.evaluation}: {backfilled.outcome}")
-        self.stdout.write(self.style.SUCCESS(f"The public's figures computed for {done}."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"The public's figures computed for {done}; {redrawn} skipped (redrawn)."
+            )
+        )
+        if failed:
+            raise CommandError(
+                f"{failed} failed (logged; the public reads no figure of them). Run again once "
+                "the fault is fixed: only these and any still missing are computed."
+            )

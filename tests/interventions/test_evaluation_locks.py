@@ -1,0 +1,110 @@
+"""Computing an evaluation takes minutes, inside a transaction that locks the evaluation's row
+(a task delivered twice stores once). It locks that row only: citizens keep submitting reports
+in the intervention's area, and the council keeps editing the intervention, on another
+connection of a real database, while the computation holds its lock."""
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.db import connection, connections
+from django.utils import timezone
+
+from curim.reports.models import Category, Report
+from curim.reports.services.submission import ReportDraft, report_submit
+from interventions.models import Evaluation, Intervention
+from interventions.services import evaluation_backfill
+from interventions.services import evaluations as evaluations_service
+from interventions.services.estimate import Unanswerable
+from interventions.services.evaluation_backfill import evaluation_public_backfill
+from interventions.services.evaluations import evaluation_compute, evaluation_request
+from tests.interventions.evaluation_world import analyst, finished_evaluation, intervention_make
+from tests.seeding import seeded_rows_restore
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+WAIT = 15  # seconds, at most, for a step that takes milliseconds
+
+
+def _queued(intervention: Intervention) -> Evaluation:
+    return evaluation_request(
+        intervention=intervention,
+        by=analyst(),
+        parameters={
+            "before_start": "2024-07-01",
+            "before_end": "2024-12-31",
+            "after_start": "2025-02-01",
+            "after_end": "2025-08-03",
+            "periods": 2,
+            "sources": "reports",
+        },
+        comparison_area_ids=(),
+    )
+
+
+@pytest.mark.parametrize("computation", ["a new version", "the public's part afterwards"])
+def test_an_evaluation_being_computed_holds_up_no_report_and_no_edit(
+    piraeus: None, monkeypatch: pytest.MonkeyPatch, computation: str
+) -> None:
+    seeded_rows_restore()  # the categories: a committing test emptied them
+    intervention = intervention_make(area_code="piraeus-2", categories=("graffiti",))
+    computing, release = threading.Event(), threading.Event()
+
+    def paused(*args: Any, **kwargs: Any) -> Any:
+        computing.set()  # inside the computation's transaction, its lock held
+        assert release.wait(WAIT)
+        if computation == "a new version":
+            raise Unanswerable("empty_windows", "Paused by the test.")
+        return {"code": "empty_windows"}  # what the public's part stores then
+
+    run: Callable[[], object]
+    if computation == "a new version":
+        evaluation = _queued(intervention)
+        monkeypatch.setattr(evaluations_service, "_compute", paused)
+        run = lambda: evaluation_compute(evaluation_id=evaluation.pk)  # noqa: E731
+    else:
+        evaluation = finished_evaluation(intervention)
+        council = {k: v for k, v in evaluation.result.items() if k != "public"}
+        Evaluation.objects.filter(pk=evaluation.pk).update(result={**council, "design": "area"})
+        monkeypatch.setattr(evaluation_backfill, "public_result", paused)
+        run = lambda: evaluation_public_backfill(evaluation_id=evaluation.pk)  # noqa: E731
+    outcome: dict[str, Any] = {}
+
+    def work() -> None:
+        try:
+            outcome["computed"] = run()
+        except BaseException as error:  # handed to the test, which raises it
+            outcome["computed"] = error
+        finally:
+            connections.close_all()  # this thread's own connection
+
+    thread = threading.Thread(target=work, daemon=True)
+    thread.start()
+    try:
+        assert computing.wait(WAIT)
+        with connection.cursor() as cursor:  # a wait is a failure here, not a hang
+            cursor.execute("SET lock_timeout = '3s'")
+        report, created = report_submit(
+            draft=ReportDraft(
+                category=Category.objects.get(slug="graffiti"),
+                description="Submitted while an evaluation is computed",
+                occurred_at=timezone.now(),
+                severity=3,
+                feeling_unsafe=3,
+                location=intervention.area.geometry.point_on_surface,
+            ),
+            reporter=None,
+            client_address="127.0.0.1",
+        )
+        assert created
+        assert Report.objects.get(pk=report.pk).area_id == intervention.area_id
+        Intervention.objects.filter(pk=intervention.pk).update(title_en="Renamed meanwhile")
+    finally:
+        release.set()
+        thread.join(WAIT)
+    assert not thread.is_alive(), "the computation hung"
+    if isinstance(outcome.get("computed"), BaseException):
+        raise outcome["computed"]
+    assert Intervention.objects.get(pk=intervention.pk).title_en == "Renamed meanwhile"
+    assert outcome["computed"] is not None  # it did compute (and stored what it found)
