@@ -7,7 +7,8 @@ for the figures the public reads, the public one (public reports at their public
 the centres of their categories' privacy cells, as the map shows them): per zone ×
 window × period. The two windows (before, after) are of equal length and each is cut into the
 same number of periods of whole days, in the platform's time zone, as equal as the days allow
-(period p of P holds the window's days ⌊p·D/P⌋ to ⌊(p+1)·D/P⌋ − 1 of its D): an event's period
+(day d of the window's D is in period ⌊d·P/D⌋: period p holds days ⌈p·D/P⌉ to ⌈(p+1)·D/P⌉ − 1;
+versions computed before 2026-12-07 cut them at exact times): an event's period
 rests on its day, as the public reports list gives it, never on its time of day. Zones are
 polygons in the Greek Grid (EPSG:2100, metres):
 

@@ -14,9 +14,10 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from curim.analytics.models import Sources
 from interventions.evaluation_data import SITE, is_multi_site
 from interventions.models import Evaluation, EvaluationStatus
-from interventions.services.evaluations import public_result
+from interventions.services.evaluations import parameters_from_json, public_result
 
 
 def evaluations_without_public_part() -> QuerySet[Evaluation]:
@@ -54,6 +55,13 @@ def _drawn_as_computed(evaluation: Evaluation) -> bool:
     return True
 
 
+def backfill_skipped(evaluation: Evaluation) -> bool:
+    """Whether the public's part of this version is left uncomputed: it counts reports (one of
+    official incidents stores none, redrawn or not) and its intervention was redrawn since."""
+    counts_reports = parameters_from_json(evaluation.parameters).sources == Sources.REPORTS
+    return counts_reports and not _drawn_as_computed(evaluation)
+
+
 @dataclass(frozen=True)
 class Backfilled:
     evaluation: Evaluation
@@ -80,7 +88,7 @@ def evaluation_public_backfill(*, evaluation_id: int) -> Backfilled | None:
         )
         if evaluation is None:
             return None
-        if not _drawn_as_computed(evaluation):
+        if backfill_skipped(evaluation):
             return Backfilled(evaluation=evaluation, outcome=REDRAWN)
         read_at = timezone.now()
         part = public_result(evaluation)

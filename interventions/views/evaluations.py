@@ -102,7 +102,8 @@ class EvaluationForm(forms.Form):
         max_value=PERIODS_MAX,
         initial=6,
         help_text=gettext_lazy(
-            "Each window is cut into this many equal periods (6: about months)."
+            "Each window is cut into this many periods of whole days, as equal as the days "
+            "allow (6: about months)."
         ),
     )
     sources = forms.ChoiceField(

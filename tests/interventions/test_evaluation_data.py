@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from django.contrib.gis.geos import GEOSGeometry
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from curim.analytics.models import Sources
 from curim.areas.models import Area
@@ -22,6 +23,7 @@ from interventions.evaluation_data import (
 )
 from interventions.services.evaluations import parameters_clean
 from tests.interventions.evaluation_world import (
+    at,
     intervention_make,
     playground_design,
     reports_scatter,
@@ -93,6 +95,28 @@ def test_the_counts_of_a_social_intervention_are_a_recount_of_the_same_reports(
             end=date(2025, 3, 1),
             seed=20 + k,
             status=ReportStatus.SUBMITTED,
+        )
+    # Reports either side of a period's first day (day 31 of 184, period 1 of 6), late in the
+    # day before (a cut at exact times, 30⅔ days, put 20:00 in period 1), and on the night
+    # the clocks go back: each in the period of its local day.
+    for moment in (
+        at(date(2024, 7, 31), 20),
+        at(date(2024, 7, 31), 23) + timedelta(minutes=59),
+        at(date(2024, 8, 1), 0) + timedelta(minutes=30),
+        at(date(2024, 10, 27), 23) + timedelta(minutes=30),
+    ):
+        place = _district("piraeus-2").geometry.point_on_surface
+        Report.objects.create(
+            category=Category.objects.get(slug="graffiti"),
+            description="On a period's edge",
+            occurred_at=moment,
+            location=place,
+            public_location=place,
+            area=_district("piraeus-2"),
+            severity=3,
+            feeling_unsafe=3,
+            status=ReportStatus.PUBLISHED,
+            published_at=timezone.now(),
         )
     graffiti = Category.objects.get(slug="graffiti").pk
     panel = counts_panel(

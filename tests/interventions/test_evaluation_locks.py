@@ -1,7 +1,8 @@
 """Computing an evaluation takes minutes, inside a transaction that locks the evaluation's row
 (a task delivered twice stores once). It locks that row only: citizens keep submitting reports
 in the intervention's area, and the council keeps editing the intervention, on another
-connection of a real database, while the computation holds its lock."""
+connection of a real database, while the computation holds its lock; and two versions computed
+at once (two workers) both finish."""
 
 import threading
 from collections.abc import Callable
@@ -13,12 +14,12 @@ from django.utils import timezone
 
 from curim.reports.models import Category, Report
 from curim.reports.services.submission import ReportDraft, report_submit
-from interventions.models import Evaluation, Intervention
+from interventions.models import Evaluation, EvaluationStatus, Intervention, InterventionStatus
 from interventions.services import evaluation_backfill
 from interventions.services import evaluations as evaluations_service
 from interventions.services.estimate import Unanswerable
 from interventions.services.evaluation_backfill import evaluation_public_backfill
-from interventions.services.evaluations import evaluation_compute, evaluation_request
+from interventions.services.evaluations import Computed, evaluation_compute, evaluation_request
 from tests.interventions.evaluation_world import analyst, finished_evaluation, intervention_make
 from tests.seeding import seeded_rows_restore
 
@@ -27,19 +28,19 @@ pytestmark = pytest.mark.django_db(transaction=True)
 WAIT = 15  # seconds, at most, for a step that takes milliseconds
 
 
+PARAMETERS = {
+    "before_start": "2024-07-01",
+    "before_end": "2024-12-31",
+    "after_start": "2025-02-01",
+    "after_end": "2025-08-03",
+    "periods": 2,
+    "sources": "reports",
+}
+
+
 def _queued(intervention: Intervention) -> Evaluation:
     return evaluation_request(
-        intervention=intervention,
-        by=analyst(),
-        parameters={
-            "before_start": "2024-07-01",
-            "before_end": "2024-12-31",
-            "after_start": "2025-02-01",
-            "after_end": "2025-08-03",
-            "periods": 2,
-            "sources": "reports",
-        },
-        comparison_area_ids=(),
+        intervention=intervention, by=analyst(), parameters=PARAMETERS, comparison_area_ids=()
     )
 
 
@@ -66,7 +67,9 @@ def test_an_evaluation_being_computed_holds_up_no_report_and_no_edit(
     else:
         evaluation = finished_evaluation(intervention)
         council = {k: v for k, v in evaluation.result.items() if k != "public"}
-        Evaluation.objects.filter(pk=evaluation.pk).update(result={**council, "design": "area"})
+        Evaluation.objects.filter(pk=evaluation.pk).update(
+            result={**council, "design": "area"}, parameters=PARAMETERS
+        )
         monkeypatch.setattr(evaluation_backfill, "public_result", paused)
         run = lambda: evaluation_public_backfill(evaluation_id=evaluation.pk)  # noqa: E731
     outcome: dict[str, Any] = {}
@@ -101,6 +104,8 @@ def test_an_evaluation_being_computed_holds_up_no_report_and_no_edit(
         assert Report.objects.get(pk=report.pk).area_id == intervention.area_id
         Intervention.objects.filter(pk=intervention.pk).update(title_en="Renamed meanwhile")
     finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET lock_timeout")
         release.set()
         thread.join(WAIT)
     assert not thread.is_alive(), "the computation hung"
@@ -108,3 +113,47 @@ def test_an_evaluation_being_computed_holds_up_no_report_and_no_edit(
         raise outcome["computed"]
     assert Intervention.objects.get(pk=intervention.pk).title_en == "Renamed meanwhile"
     assert outcome["computed"] is not None  # it did compute (and stored what it found)
+
+
+def test_two_versions_computed_at_once_both_finish(
+    piraeus: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two workers compute two versions of a completed intervention at once: the first to
+    finish moves it to evaluated, and the other, which read it as completed minutes before,
+    still stores its result (it reads the status again under its lock)."""
+    seeded_rows_restore()
+    intervention = intervention_make(area_code="piraeus-2", categories=("graffiti",))
+    first, second = _queued(intervention), _queued(intervention)
+    computing, release = threading.Event(), threading.Event()
+
+    def computed(evaluation: Evaluation) -> Computed:
+        if evaluation.version == first.version:
+            computing.set()  # the first has read its intervention as completed
+            assert release.wait(WAIT)
+        return Computed(method="m", result={"estimate": 0.0}, sms_level=3, inputs=[])
+
+    monkeypatch.setattr(evaluations_service, "_compute", computed)
+    outcome: dict[str, Any] = {}
+
+    def work() -> None:
+        try:
+            outcome["first"] = evaluation_compute(evaluation_id=first.pk)
+        except BaseException as error:  # handed to the test, which raises it
+            outcome["first"] = error
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=work, daemon=True)
+    thread.start()
+    try:
+        assert computing.wait(WAIT)
+        evaluation_compute(evaluation_id=second.pk)
+        assert Intervention.objects.get(pk=intervention.pk).status == InterventionStatus.EVALUATED
+    finally:
+        release.set()
+        thread.join(WAIT)
+    assert not thread.is_alive(), "the computation hung"
+    if isinstance(outcome.get("first"), BaseException):
+        raise outcome["first"]
+    statuses = set(Evaluation.objects.filter(intervention=intervention).values_list("status"))
+    assert statuses == {(EvaluationStatus.DONE,)}

@@ -507,21 +507,29 @@ def test_a_redrawn_intervention_gets_no_public_part_and_a_failed_one_fails_the_c
     again once the fault is fixed."""
     request, _zones = _world()
     _evaluate(request, "reports")
+    _evaluate(request, "both")  # official incidents: never public, redrawn or not
     intervention = request.intervention
-    (evaluation,) = Evaluation.objects.filter(intervention=intervention)
-    _as_before_parts(evaluation.pk, timezone.now() - timedelta(days=3))
+    evaluation, incidents = Evaluation.objects.filter(intervention=intervention).order_by("pk")
+    for stored in (evaluation, incidents):
+        _as_before_parts(stored.pk, timezone.now() - timedelta(days=3))
     drawn = intervention.geometry
     assert isinstance(drawn, Point)
     as_sites = MultiPoint(drawn, srid=drawn.srid)  # one part of a Multi*: the sites' design
+    done = 1  # the incidents' version: stored once, its part none
     for redrawn in ({"geometry": as_sites}, {"area": Area.objects.get(code="piraeus-5")}):
         Intervention.objects.filter(pk=intervention.pk).update(**redrawn)
+        listed = _compute_command("--dry-run")
+        assert f"{intervention.reference} v1: would be skipped, the intervention was" in listed
         out = _compute_command()
         assert f"{intervention.reference} v1: skipped, the intervention was redrawn" in out
-        assert "computed for 0; 1 skipped" in out
+        assert f"computed for {done}; 1 skipped" in out
         assert "public" not in Evaluation.objects.get(pk=evaluation.pk).result
+        assert Evaluation.objects.get(pk=incidents.pk).result["public"] is None
+        done = 0
         Intervention.objects.filter(pk=intervention.pk).update(
             geometry=drawn, area=Area.objects.get(code="piraeus-4")
         )
+    assert f"{intervention.reference} v1: would be computed" in _compute_command("--dry-run")
     computed = evaluations_service._computed
 
     def failing(evaluation: Evaluation, audience: RunAudience) -> Any:

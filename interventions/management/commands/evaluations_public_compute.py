@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from interventions.services.evaluation_backfill import (
     REDRAWN,
+    backfill_skipped,
     evaluation_public_backfill,
     evaluations_without_public_part,
 )
@@ -28,8 +29,16 @@ class Command(BaseCommand):
     def handle(self, *args: Any, dry_run: bool, **options: Any) -> None:
         ids = list(evaluations_without_public_part().values_list("pk", flat=True))
         if dry_run:
-            for evaluation in evaluations_without_public_part().select_related("intervention"):
-                self.stdout.write(f"{evaluation}: would be computed")
+            evaluations = evaluations_without_public_part().select_related(
+                "intervention", "intervention__area"
+            )
+            for evaluation in evaluations:
+                skipped = backfill_skipped(evaluation)
+                self.stdout.write(
+                    f"{evaluation}: would be skipped, the intervention was redrawn since"
+                    if skipped
+                    else f"{evaluation}: would be computed"
+                )
             self.stdout.write(f"{len(ids)} evaluations without the public's figures.")
             return
         done, redrawn, failed = 0, 0, 0
