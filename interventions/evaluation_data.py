@@ -8,7 +8,7 @@ the centres of their categories' privacy cells, as the map shows them): per zone
 window × period. The two windows (before, after) are of equal length and each is cut into the
 same number of periods of whole days, in the platform's time zone, as equal as the days allow
 (day d of the window's D is in period ⌊d·P/D⌋: period p holds days ⌈p·D/P⌉ to ⌈(p+1)·D/P⌉ − 1;
-versions computed before 2026-12-07 cut them at exact times): an event's period
+versions computed by a release before commit 82b4546 cut them at exact times): an event's period
 rests on its day, as the public reports list gives it, never on its time of day. Zones are
 polygons in the Greek Grid (EPSG:2100, metres):
 
@@ -241,9 +241,9 @@ def counts_panel(request: PanelRequest) -> CountsPanel:
     sql = f"""
         {zones_sql}
         SELECT zone.key, win.name,
-               LEAST(win.periods - 1,
-                     ((events.occurred_at AT TIME ZONE %s)::date - win.first_day)
-                     * win.periods / win.days) AS period,
+               -- The local day d (0 … D−1: the join keeps it inside its window) in ⌊d·P/D⌋.
+               ((events.occurred_at AT TIME ZONE %s)::date - win.first_day)
+               * win.periods / win.days AS period,
                count(*), max(events.occurred_at)
         FROM ({events}) AS events
         JOIN (VALUES ('before', %s::timestamptz, %s::timestamptz, %s::date, %s::int, %s::int),

@@ -434,6 +434,11 @@ class Reading:
         """What the public reads instead of figures kept from it (the API's `verdict_text`)."""
         return KEPT_FROM_PUBLIC_SENTENCE
 
+    @property
+    def withheld_sentence(self) -> StrOrPromise:
+        """What the public reads instead of figures resting on small counts (the API's)."""
+        return WITHHELD_SENTENCE
+
 
 def reading(evaluation: Evaluation, *, reads_all: bool, hidden: bool) -> Reading:
     """The evaluation as this reader reads it: the public's figures withheld when they rest on

@@ -184,8 +184,14 @@ class InterventionEvaluationSerializer(serializers.Serializer[dict[str, Any]]):
     survey = serializers.DictField(
         help_text="Each indicator's change in the district against the other districts."
     )
-    data_up_to = serializers.DateTimeField()
-    computed_at = serializers.DateTimeField()
+    data_up_to = serializers.DateTimeField(
+        help_text="when the counts were read: for the public, those of its own figures, read "
+        "later for a version finished before they were computed"
+    )
+    computed_at = serializers.DateTimeField(
+        help_text="when the figures this reader reads were computed (for the public, as "
+        "`data_up_to`)"
+    )
     emmie = serializers.DictField(child=serializers.CharField(allow_blank=True))
 
 

@@ -55,11 +55,17 @@ def _drawn_as_computed(evaluation: Evaluation) -> bool:
     return True
 
 
-def backfill_skipped(evaluation: Evaluation) -> bool:
-    """Whether the public's part of this version is left uncomputed: it counts reports (one of
-    official incidents stores none, redrawn or not) and its intervention was redrawn since."""
-    counts_reports = parameters_from_json(evaluation.parameters).sources == Sources.REPORTS
-    return counts_reports and not _drawn_as_computed(evaluation)
+# What the command does with a version: compute its part, store none (official incidents are
+# never public, redrawn or not), or skip it (`REDRAWN`).
+COMPUTE, NONE = "compute", "none"
+FIGURES = "figures"  # the outcome of a part the public reads
+
+
+def backfill_outlook(evaluation: Evaluation) -> str:
+    """`COMPUTE`, `NONE` or `REDRAWN` for a version without the public's part."""
+    if parameters_from_json(evaluation.parameters).sources != Sources.REPORTS:
+        return NONE
+    return COMPUTE if _drawn_as_computed(evaluation) else REDRAWN
 
 
 @dataclass(frozen=True)
@@ -88,7 +94,7 @@ def evaluation_public_backfill(*, evaluation_id: int) -> Backfilled | None:
         )
         if evaluation is None:
             return None
-        if backfill_skipped(evaluation):
+        if backfill_outlook(evaluation) == REDRAWN:
             return Backfilled(evaluation=evaluation, outcome=REDRAWN)
         read_at = timezone.now()
         part = public_result(evaluation)
@@ -100,5 +106,5 @@ def evaluation_public_backfill(*, evaluation_id: int) -> Backfilled | None:
             }
         evaluation.result = {**(evaluation.result or {}), "public": part}
         evaluation.save(update_fields=["result"])
-    outcome = "none" if part is None else str(part.get("code", "figures"))
+    outcome = NONE if part is None else str(part.get("code", FIGURES))
     return Backfilled(evaluation=evaluation, outcome=outcome)

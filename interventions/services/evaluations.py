@@ -655,15 +655,16 @@ def evaluation_compute(*, evaluation_id: int) -> Evaluation | None:
         evaluation.computed_at = timezone.now()
         evaluation.full_clean()
         evaluation.save()
-        # Read again under its lock: another version may have finished meanwhile (two workers)
-        # and moved the intervention on; the status read minutes ago is stale.
-        completed = (
-            Intervention.objects.select_for_update()
-            .filter(pk=evaluation.intervention_id, status=InterventionStatus.COMPLETED)
-            .first()
-        )
-        if evaluation.status == EvaluationStatus.DONE and completed is not None:
-            intervention_status_advance(intervention=completed, to=InterventionStatus.EVALUATED)
+        if evaluation.status == EvaluationStatus.DONE:
+            # Read again under its lock: another version may have finished meanwhile (two
+            # workers) and moved the intervention on; the status read minutes ago is stale.
+            completed = (
+                Intervention.objects.select_for_update()
+                .filter(pk=evaluation.intervention_id, status=InterventionStatus.COMPLETED)
+                .first()
+            )
+            if completed is not None:
+                intervention_status_advance(intervention=completed, to=InterventionStatus.EVALUATED)
         return evaluation
 
 

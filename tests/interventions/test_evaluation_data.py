@@ -97,13 +97,14 @@ def test_the_counts_of_a_social_intervention_are_a_recount_of_the_same_reports(
             status=ReportStatus.SUBMITTED,
         )
     # Reports either side of a period's first day (day 31 of 184, period 1 of 6), late in the
-    # day before (a cut at exact times, 30⅔ days, put 20:00 in period 1), and on the night
-    # the clocks go back: each in the period of its local day.
+    # day before (a cut at exact times, 30⅔ days, put 20:00 in period 1), and late on the day
+    # before period 4 (1 November), after the clocks went back: 123 days and half an hour have
+    # passed since the window began, but its local day is the 122nd: each in its day's period.
     for moment in (
         at(date(2024, 7, 31), 20),
         at(date(2024, 7, 31), 23) + timedelta(minutes=59),
         at(date(2024, 8, 1), 0) + timedelta(minutes=30),
-        at(date(2024, 10, 27), 23) + timedelta(minutes=30),
+        at(date(2024, 10, 31), 23) + timedelta(minutes=30),
     ):
         place = _district("piraeus-2").geometry.point_on_surface
         Report.objects.create(

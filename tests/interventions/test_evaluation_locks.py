@@ -12,6 +12,7 @@ import pytest
 from django.db import connection, connections
 from django.utils import timezone
 
+from curim.areas.models import Area
 from curim.reports.models import Category, Report
 from curim.reports.services.submission import ReportDraft, report_submit
 from interventions.models import Evaluation, EvaluationStatus, Intervention, InterventionStatus
@@ -19,7 +20,7 @@ from interventions.services import evaluation_backfill
 from interventions.services import evaluations as evaluations_service
 from interventions.services.estimate import Unanswerable
 from interventions.services.evaluation_backfill import evaluation_public_backfill
-from interventions.services.evaluations import Computed, evaluation_compute, evaluation_request
+from interventions.services.evaluations import Computed, evaluation_compute
 from tests.interventions.evaluation_world import analyst, finished_evaluation, intervention_make
 from tests.seeding import seeded_rows_restore
 
@@ -39,8 +40,14 @@ PARAMETERS = {
 
 
 def _queued(intervention: Intervention) -> Evaluation:
-    return evaluation_request(
-        intervention=intervention, by=analyst(), parameters=PARAMETERS, comparison_area_ids=()
+    """A queued evaluation, written directly: asked for through the service, its task would
+    reach a worker left running by an earlier test, which would compute it first."""
+    return Evaluation.objects.create(
+        intervention=intervention,
+        version=intervention.evaluations.count() + 1,
+        status=EvaluationStatus.QUEUED,
+        parameters=PARAMETERS,
+        requested_by=analyst(),
     )
 
 
@@ -103,6 +110,8 @@ def test_an_evaluation_being_computed_holds_up_no_report_and_no_edit(
         assert created
         assert Report.objects.get(pk=report.pk).area_id == intervention.area_id
         Intervention.objects.filter(pk=intervention.pk).update(title_en="Renamed meanwhile")
+        # A row that refers to the evaluation (its key is not what the computation changes).
+        evaluation.comparison_areas.add(Area.objects.get(code="piraeus-3"))
     finally:
         with connection.cursor() as cursor:
             cursor.execute("RESET lock_timeout")

@@ -30,9 +30,10 @@ from curim.areas.models import Area
 from curim.reports.models import Category, Report
 from interventions.evaluation_data import PanelRequest, Windows, counts_panel
 from interventions.evaluation_reading import shown
-from interventions.models import Evaluation, EvaluationStatus, Intervention
+from interventions.models import Evaluation, EvaluationStatus, Intervention, InterventionKind
 from interventions.selectors import intervention_headlines
 from interventions.services import evaluations as evaluations_service
+from interventions.services.evaluation_backfill import COMPUTE, REDRAWN, backfill_outlook
 from interventions.services.evaluations import (
     evaluation_compute,
     evaluation_request,
@@ -463,20 +464,29 @@ def test_the_public_s_figures_of_an_older_evaluation_are_computed_afterwards(
     shown_at = timezone.localtime(datetime.fromisoformat(part["computed_at"]))
     assert f'<time datetime="{dateformat.format(shown_at, "c")}"' in page
     assert dateformat.format(timezone.localtime(long_ago), "c") not in page
+    # The council's reader reads its own date everywhere.
+    council = Client()
+    council.force_login(analyst())
+    (own_item,) = council.get(f"/api/v1/interventions/{reference}/").json()["evaluations"]
+    assert datetime.fromisoformat(own_item["computed_at"]) == long_ago
+    own_page = council.get(f"/interventions/{reference}/evaluations/1/").content.decode()
+    assert f'<time datetime="{dateformat.format(timezone.localtime(long_ago), "c")}"' in own_page
     # Run again: nothing is left to compute.
-    assert "computed for 0" in _compute_command()
+    assert "stored for 0," in _compute_command()
 
 
 @pytest.mark.django_db
 def test_the_public_s_figures_are_computed_afterwards_only_where_they_are_missing(
     piraeus: None,
 ) -> None:
-    """Only finished evaluations without the public's part, or whose part failed, are computed;
-    one of official incidents stores none (never public)."""
+    """Only finished evaluations without the public's part, or whose part failed, are computed
+    (one whose public data could not answer is left as it is); one of official incidents stores
+    none (never public)."""
     request, _zones = _world()
     kept = _evaluate(request, "reports")
     incidents = _evaluate(request, "both")
     failed = _evaluate(request, "reports")
+    unanswered = _evaluate(request, "reports")
     queued = _queued(request)
     versions = {e.version: e for e in Evaluation.objects.filter(intervention=request.intervention)}
     long_ago = timezone.now() - timedelta(days=3)
@@ -484,17 +494,20 @@ def test_the_public_s_figures_are_computed_afterwards_only_where_they_are_missin
     Evaluation.objects.filter(pk=versions[3].pk).update(
         result={**failed, "public": {"code": "error"}}
     )
+    cannot = {**unanswered, "public": {"code": "empty_windows"}}
+    Evaluation.objects.filter(pk=versions[4].pk).update(result=cannot)
     out = _compute_command()
-    assert "computed for 2" in out
+    assert "stored for 2," in out
     assert f"{request.intervention.reference} v2: none" in out
     after = {e.version: e for e in Evaluation.objects.filter(intervention=request.intervention)}
     assert after[1].result == kept  # had its part: left alone
     assert after[2].result == {**incidents, "public": None}
     assert "code" not in after[3].result["public"]
     assert "computed_at" in after[3].result["public"]
-    assert after[4].status == EvaluationStatus.QUEUED
-    assert after[4].result == queued.result
-    assert "computed for 0" in _compute_command()
+    assert after[4].result == cannot  # the public's data could not answer: left as it is
+    assert after[5].status == EvaluationStatus.QUEUED
+    assert after[5].result == queued.result
+    assert "stored for 0," in _compute_command()
 
 
 @pytest.mark.django_db
@@ -520,9 +533,11 @@ def test_a_redrawn_intervention_gets_no_public_part_and_a_failed_one_fails_the_c
         Intervention.objects.filter(pk=intervention.pk).update(**redrawn)
         listed = _compute_command("--dry-run")
         assert f"{intervention.reference} v1: would be skipped, the intervention was" in listed
+        if done:
+            assert f"{intervention.reference} v2: would be stored as none" in listed
         out = _compute_command()
         assert f"{intervention.reference} v1: skipped, the intervention was redrawn" in out
-        assert f"computed for {done}; 1 skipped" in out
+        assert f"stored for {done}, 0 of them with figures; 1 skipped" in out
         assert "public" not in Evaluation.objects.get(pk=evaluation.pk).result
         assert Evaluation.objects.get(pk=incidents.pk).result["public"] is None
         done = 0
@@ -543,3 +558,32 @@ def test_a_redrawn_intervention_gets_no_public_part_and_a_failed_one_fails_the_c
     assert Evaluation.objects.get(pk=evaluation.pk).result["public"] == {"code": "error"}
     monkeypatch.setattr(evaluations_service, "_computed", computed)
     assert "v1: figures" in _compute_command()  # run again once fixed
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("drawn", "outlook"), [(2, COMPUTE), (3, REDRAWN), (1, REDRAWN)])
+def test_a_multi_site_version_is_redrawn_when_its_sites_are_not_as_many(
+    piraeus: None, drawn: int, outlook: str
+) -> None:
+    """A version counted over two sites, of an intervention now drawn with `drawn` parts."""
+    district = Area.objects.get(code="piraeus-4")
+    centre = district.geometry.point_on_surface
+    parts = [Point(centre.x + 0.001 * k, centre.y, srid=4326) for k in range(drawn)]
+    intervention = Intervention(
+        kind=InterventionKind.PLAYGROUND, area=district, geometry=MultiPoint(*parts, srid=4326)
+    )
+    rows = [{"zone": f"treated:{k}", "role": "treated", "code": f"site-{k}"} for k in (1, 2)]
+    rows.append({"zone": "ring_control", "role": "ring_control", "code": "piraeus-4"})
+    evaluation = Evaluation(
+        intervention=intervention,
+        result={"design": "sites", "counts": rows},
+        parameters={
+            "before_start": "2024-07-01",
+            "before_end": "2024-12-31",
+            "after_start": "2025-02-01",
+            "after_end": "2025-08-03",
+            "periods": 2,
+            "sources": "reports",
+        },
+    )
+    assert backfill_outlook(evaluation) == outlook

@@ -3,13 +3,17 @@ platform computed one, or whose part failed): until then the public reads no fig
 Safe to run again; each evaluation is stored by itself, so an interrupted run resumes."""
 
 from argparse import ArgumentParser
+from collections import Counter
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
 from interventions.services.evaluation_backfill import (
+    COMPUTE,
+    FIGURES,
+    NONE,
     REDRAWN,
-    backfill_skipped,
+    backfill_outlook,
     evaluation_public_backfill,
     evaluations_without_public_part,
 )
@@ -27,42 +31,47 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, dry_run: bool, **options: Any) -> None:
-        ids = list(evaluations_without_public_part().values_list("pk", flat=True))
         if dry_run:
-            evaluations = evaluations_without_public_part().select_related(
-                "intervention", "intervention__area"
-            )
-            for evaluation in evaluations:
-                skipped = backfill_skipped(evaluation)
-                self.stdout.write(
-                    f"{evaluation}: would be skipped, the intervention was redrawn since"
-                    if skipped
-                    else f"{evaluation}: would be computed"
-                )
-            self.stdout.write(f"{len(ids)} evaluations without the public's figures.")
+            self._list()
             return
-        done, redrawn, failed = 0, 0, 0
+        outcomes: Counter[str] = Counter()
+        ids = list(evaluations_without_public_part().values_list("pk", flat=True))
         for evaluation_id in ids:
             backfilled = evaluation_public_backfill(evaluation_id=evaluation_id)
             if backfilled is None:  # computed meanwhile (another run)
                 continue
-            if backfilled.outcome == REDRAWN:
-                redrawn += 1
-                self.stdout.write(
-                    f"{backfilled.evaluation}: skipped, the intervention was redrawn since this "
-                    "version (another design, area or number of sites): ask for a new version"
-                )
-                continue
-            done += 1
-            failed += backfilled.outcome == "error"
-            self.stdout.write(f"{backfilled.evaluation}: {backfilled.outcome}")
+            outcomes[backfilled.outcome] += 1
+            said = SAID.get(backfilled.outcome, backfilled.outcome)
+            self.stdout.write(f"{backfilled.evaluation}: {said}")
+        stored = sum(n for outcome, n in outcomes.items() if outcome != REDRAWN)
         self.stdout.write(
             self.style.SUCCESS(
-                f"The public's figures computed for {done}; {redrawn} skipped (redrawn)."
+                f"The public's part stored for {stored}, {outcomes[FIGURES]} of them with "
+                f"figures; {outcomes[REDRAWN]} skipped (redrawn)."
             )
         )
-        if failed:
+        if outcomes["error"]:
             raise CommandError(
-                f"{failed} failed (logged; the public reads no figure of them). Run again once "
-                "the fault is fixed: only these and any still missing are computed."
+                f"{outcomes['error']} failed (logged; the public reads no figure of them). Run "
+                "again once the fault is fixed: only these and any still missing are computed."
             )
+
+    def _list(self) -> None:
+        evaluations = list(
+            evaluations_without_public_part().select_related("intervention", "intervention__area")
+        )
+        for evaluation in evaluations:
+            self.stdout.write(f"{evaluation}: would be {WOULD[backfill_outlook(evaluation)]}")
+        self.stdout.write(f"{len(evaluations)} evaluations without the public's figures.")
+
+
+SAID = {
+    REDRAWN: "skipped, the intervention was redrawn since this version (another design, area "
+    "or number of sites): ask for a new version",
+    NONE: "none (official incidents: never public)",
+}
+WOULD = {
+    COMPUTE: "computed",
+    NONE: "stored as none (official incidents: never public)",
+    REDRAWN: "skipped, the intervention was redrawn since",
+}
