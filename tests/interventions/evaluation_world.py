@@ -233,6 +233,18 @@ def finished_evaluation(intervention: Intervention, **result: Any) -> Evaluation
     )
 
 
+# An evaluation's parameters as stored (`EvaluationParameters.as_json`): the windows of the
+# tests' playground world (two periods each), counting reports.
+STORED_PARAMETERS = {
+    "before_start": "2024-07-01",
+    "before_end": "2024-12-31",
+    "after_start": "2025-02-01",
+    "after_end": "2025-08-03",
+    "periods": 2,
+    "sources": "reports",
+}
+
+
 def evaluation_of(result: dict[str, Any], **fields: Any) -> Evaluation:
     """A finished evaluation of this result, unsaved (the readings read nothing else), its
     public part as the service writes it (`as_published`); `fields` set the model's others."""

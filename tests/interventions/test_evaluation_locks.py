@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.utils import timezone
 
 from curim.areas.models import Area
@@ -21,22 +21,16 @@ from interventions.services import evaluations as evaluations_service
 from interventions.services.estimate import Unanswerable
 from interventions.services.evaluation_backfill import evaluation_public_backfill
 from interventions.services.evaluations import Computed, evaluation_compute
-from tests.interventions.evaluation_world import analyst, finished_evaluation, intervention_make
+from tests.interventions.evaluation_world import (
+    STORED_PARAMETERS,
+    analyst,
+    finished_evaluation,
+    intervention_make,
+)
 from tests.seeding import seeded_rows_restore
+from tests.threads import WAIT, in_thread, joined
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-WAIT = 15  # seconds, at most, for a step that takes milliseconds
-
-
-PARAMETERS = {
-    "before_start": "2024-07-01",
-    "before_end": "2024-12-31",
-    "after_start": "2025-02-01",
-    "after_end": "2025-08-03",
-    "periods": 2,
-    "sources": "reports",
-}
 
 
 def _queued(intervention: Intervention) -> Evaluation:
@@ -46,7 +40,7 @@ def _queued(intervention: Intervention) -> Evaluation:
         intervention=intervention,
         version=intervention.evaluations.count() + 1,
         status=EvaluationStatus.QUEUED,
-        parameters=PARAMETERS,
+        parameters=STORED_PARAMETERS,
         requested_by=analyst(),
     )
 
@@ -75,22 +69,12 @@ def test_an_evaluation_being_computed_holds_up_no_report_and_no_edit(
         evaluation = finished_evaluation(intervention)
         council = {k: v for k, v in evaluation.result.items() if k != "public"}
         Evaluation.objects.filter(pk=evaluation.pk).update(
-            result={**council, "design": "area"}, parameters=PARAMETERS
+            result={**council, "design": "area"}, parameters=STORED_PARAMETERS
         )
         monkeypatch.setattr(evaluation_backfill, "public_result", paused)
         run = lambda: evaluation_public_backfill(evaluation_id=evaluation.pk)  # noqa: E731
     outcome: dict[str, Any] = {}
-
-    def work() -> None:
-        try:
-            outcome["computed"] = run()
-        except BaseException as error:  # handed to the test, which raises it
-            outcome["computed"] = error
-        finally:
-            connections.close_all()  # this thread's own connection
-
-    thread = threading.Thread(target=work, daemon=True)
-    thread.start()
+    thread = in_thread(run, outcome, "computed")
     try:
         assert computing.wait(WAIT)
         with connection.cursor() as cursor:  # a wait is a failure here, not a hang
@@ -116,10 +100,7 @@ def test_an_evaluation_being_computed_holds_up_no_report_and_no_edit(
         with connection.cursor() as cursor:
             cursor.execute("RESET lock_timeout")
         release.set()
-        thread.join(WAIT)
-    assert not thread.is_alive(), "the computation hung"
-    if isinstance(outcome.get("computed"), BaseException):
-        raise outcome["computed"]
+    joined(thread, outcome=outcome)
     assert Intervention.objects.get(pk=intervention.pk).title_en == "Renamed meanwhile"
     assert outcome["computed"] is not None  # it did compute (and stored what it found)
 
@@ -143,26 +124,13 @@ def test_two_versions_computed_at_once_both_finish(
 
     monkeypatch.setattr(evaluations_service, "_compute", computed)
     outcome: dict[str, Any] = {}
-
-    def work() -> None:
-        try:
-            outcome["first"] = evaluation_compute(evaluation_id=first.pk)
-        except BaseException as error:  # handed to the test, which raises it
-            outcome["first"] = error
-        finally:
-            connections.close_all()
-
-    thread = threading.Thread(target=work, daemon=True)
-    thread.start()
+    thread = in_thread(lambda: evaluation_compute(evaluation_id=first.pk), outcome, "first")
     try:
         assert computing.wait(WAIT)
         evaluation_compute(evaluation_id=second.pk)
         assert Intervention.objects.get(pk=intervention.pk).status == InterventionStatus.EVALUATED
     finally:
         release.set()
-        thread.join(WAIT)
-    assert not thread.is_alive(), "the computation hung"
-    if isinstance(outcome.get("first"), BaseException):
-        raise outcome["first"]
+    joined(thread, outcome=outcome)
     statuses = set(Evaluation.objects.filter(intervention=intervention).values_list("status"))
     assert statuses == {(EvaluationStatus.DONE,)}

@@ -40,6 +40,7 @@ from interventions.services.evaluations import (
     public_result,
 )
 from tests.interventions.evaluation_world import (
+    STORED_PARAMETERS,
     analyst,
     finished_evaluation,
     intervention_make,
@@ -166,11 +167,7 @@ def _queued(request: PanelRequest, sources: str = "reports", **more: Any) -> Eva
         intervention=request.intervention,
         by=analyst(),
         parameters={
-            "before_start": "2024-07-01",
-            "before_end": "2024-12-31",
-            "after_start": "2025-02-01",
-            "after_end": "2025-08-03",
-            "periods": 2,
+            **STORED_PARAMETERS,
             "sources": sources,
             "buffer_m": 100,
             "ring_m": 300,
@@ -577,13 +574,6 @@ def test_a_multi_site_version_is_redrawn_when_its_sites_are_not_as_many(
     evaluation = Evaluation(
         intervention=intervention,
         result={"design": "sites", "counts": rows},
-        parameters={
-            "before_start": "2024-07-01",
-            "before_end": "2024-12-31",
-            "after_start": "2025-02-01",
-            "after_end": "2025-08-03",
-            "periods": 2,
-            "sources": "reports",
-        },
+        parameters=STORED_PARAMETERS,
     )
     assert backfill_outlook(evaluation) == outlook

@@ -10,10 +10,11 @@ import time
 from typing import Any
 
 import pytest
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from tests.seeding import seeded_rows_restore
+from tests.threads import WAIT, in_thread, joined
 from tests.victims.factories import (
     case_create,
     intake_request_answer,
@@ -33,8 +34,6 @@ from victims.services.privacy import case_anonymise_if_due
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-WAIT = 15  # seconds, at most, for a step that takes milliseconds
-
 
 def _waiting_on_a_lock() -> int:
     with connection.cursor() as cursor:
@@ -44,29 +43,6 @@ def _waiting_on_a_lock() -> int:
         )
         (count,) = cursor.fetchone()
     return int(count)
-
-
-def _in_thread(target: Any, outcome: dict[str, Any], key: str) -> threading.Thread:
-    def run() -> None:
-        try:
-            outcome[key] = target()
-        except BaseException as error:  # handed to the test, which raises it
-            outcome[key] = error
-        finally:
-            connections.close_all()  # this thread's own connection
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    return thread
-
-
-def _joined(*threads: threading.Thread, outcome: dict[str, Any]) -> None:
-    for thread in threads:
-        thread.join(WAIT)
-        assert not thread.is_alive(), "a thread hung"
-    for result in outcome.values():
-        if isinstance(result, BaseException):
-            raise result
 
 
 def _held(
@@ -83,7 +59,7 @@ def _held(
             assert release.wait(WAIT)
             return then()
 
-    thread = _in_thread(work, outcome, key)
+    thread = in_thread(work, outcome, key)
     assert locked.wait(WAIT)
     return thread, release
 
@@ -103,7 +79,7 @@ def test_a_reopening_at_the_moment_the_run_reaches_the_case_wins(settings: Any) 
         "reopened",
     )
     try:
-        run_thread = _in_thread(lambda: case_anonymise_if_due(case.pk), outcome, "anonymised")
+        run_thread = in_thread(lambda: case_anonymise_if_due(case.pk), outcome, "anonymised")
         deadline = time.monotonic() + WAIT
         while _waiting_on_a_lock() == 0:  # the run has reached the case and waits for the worker
             assert time.monotonic() < deadline, "the run never waited for the worker's lock"
@@ -111,7 +87,7 @@ def test_a_reopening_at_the_moment_the_run_reaches_the_case_wins(settings: Any) 
         assert "anonymised" not in outcome
     finally:
         release.set()  # never leave the worker's lock held over the test's teardown
-    _joined(worker_thread, run_thread, outcome=outcome)
+    joined(worker_thread, run_thread, outcome=outcome)
     assert outcome["anonymised"] is False
     kept = Case.objects.get(pk=case.pk)
     assert kept.status == Status.ASSESSMENT
@@ -136,13 +112,13 @@ def test_a_request_being_answered_when_the_run_comes_is_skipped_without_waiting(
         "opened",
     )
     try:
-        run_thread = _in_thread(intake_requests_unanswered_delete, outcome, "removed")
+        run_thread = in_thread(intake_requests_unanswered_delete, outcome, "removed")
         run_thread.join(WAIT / 3)
         assert not run_thread.is_alive(), "the run waited for the worker"
         assert outcome["removed"] == 0
     finally:
         release.set()
-    _joined(worker_thread, run_thread, outcome=outcome)
+    joined(worker_thread, run_thread, outcome=outcome)
     assert IntakeRequest.objects.get(pk=request.pk).state == IntakeRequest.State.OPENED
     assert Case.objects.get() == outcome["opened"]
     assert not AccessLog.objects.filter(action=AccessLog.Action.ERASE).exists()
