@@ -53,7 +53,18 @@ def _recommendation_open(recommendation: Recommendation) -> None:
 
 
 def _locked(item: ActionItem) -> ActionItem:
-    return ActionItem.objects.select_for_update().select_related("recommendation").get(pk=item.pk)
+    """The item, read again under its lock with its recommendation locked first: every service
+    of an item locks the recommendation, then the item (`action_item_save` for a new item
+    must), as the recommendation's own services lock it. Locked the other way round (the item
+    first, its recommendation through a join), an item's change from the admin and a status
+    change on the same item deadlocked (tests/councils/test_action_item_lock.py)."""
+    recommendation_id = (
+        ActionItem.objects.filter(pk=item.pk).values_list("recommendation_id", flat=True).get()
+    )
+    recommendation = Recommendation.objects.select_for_update().get(pk=recommendation_id)
+    locked = ActionItem.objects.select_for_update().get(pk=item.pk)
+    locked.recommendation = recommendation  # an item stays with its recommendation
+    return locked
 
 
 @transaction.atomic

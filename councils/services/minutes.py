@@ -39,7 +39,14 @@ EDITABLE = ("text", "public_summary")
 
 
 def _locked(minutes: Minutes) -> Minutes:
-    return Minutes.objects.select_for_update().select_related("meeting").get(pk=minutes.pk)
+    """The minutes, read again under their lock with their meeting locked first (a meeting's
+    services, the attendance's among them, lock the meeting and read its minutes' state): the
+    parent before the child, as every service locks them (docs/architecture.md, "Locks")."""
+    meeting_id = Minutes.objects.filter(pk=minutes.pk).values_list("meeting_id", flat=True).get()
+    meeting = Meeting.objects.select_for_update().get(pk=meeting_id)
+    locked = Minutes.objects.select_for_update().get(pk=minutes.pk)
+    locked.meeting = meeting  # minutes stay with their meeting
+    return locked
 
 
 def _refuse_frozen(minutes: Minutes) -> None:

@@ -5,16 +5,13 @@ then leaves the case whole (a reading without the lock would anonymise it and wr
 the run does not wait for the worker."""
 
 import datetime
-import threading
-import time
 from typing import Any
 
 import pytest
-from django.db import connection, transaction
 from django.utils import timezone
 
 from tests.seeding import seeded_rows_restore
-from tests.threads import WAIT, in_thread, joined
+from tests.threads import WAIT, held, in_thread, joined, until_a_lock_is_awaited
 from tests.victims.factories import (
     case_create,
     intake_request_answer,
@@ -35,35 +32,6 @@ from victims.services.privacy import case_anonymise_if_due
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def _waiting_on_a_lock() -> int:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND wait_event_type = 'Lock'"
-        )
-        (count,) = cursor.fetchone()
-    return int(count)
-
-
-def _held(
-    lock: Any, then: Any, outcome: dict[str, Any], key: str
-) -> tuple[threading.Thread, threading.Event]:
-    """A worker's transaction on a thread of its own: it takes `lock`, holds it until the test
-    sets the event returned, then does `then` and commits. Returns once the lock is held."""
-    locked, release = threading.Event(), threading.Event()
-
-    def work() -> Any:
-        with transaction.atomic():
-            lock()
-            locked.set()
-            assert release.wait(WAIT)
-            return then()
-
-    thread = in_thread(work, outcome, key)
-    assert locked.wait(WAIT)
-    return thread, release
-
-
 def test_a_reopening_at_the_moment_the_run_reaches_the_case_wins(settings: Any) -> None:
     seeded_rows_restore()  # the roles, the consent texts: a committing test emptied them
     worker = worker_create(email="worker@example.org")
@@ -72,7 +40,7 @@ def test_a_reopening_at_the_moment_the_run_reaches_the_case_wins(settings: Any) 
     Case.objects.filter(pk=case.pk).update(closed_at=long_ago)
     outcome: dict[str, Any] = {}
     # The worker's transaction holds the case's row until the reopening commits.
-    worker_thread, release = _held(
+    worker_thread, release = held(
         lambda: Case.objects.select_for_update().get(pk=case.pk),
         lambda: case_reopen(case=case, by=worker, note="The person called again."),
         outcome,
@@ -80,10 +48,7 @@ def test_a_reopening_at_the_moment_the_run_reaches_the_case_wins(settings: Any) 
     )
     try:
         run_thread = in_thread(lambda: case_anonymise_if_due(case.pk), outcome, "anonymised")
-        deadline = time.monotonic() + WAIT
-        while _waiting_on_a_lock() == 0:  # the run has reached the case and waits for the worker
-            assert time.monotonic() < deadline, "the run never waited for the worker's lock"
-            time.sleep(0.02)
+        until_a_lock_is_awaited("the run")  # it has reached the case and waits for the worker
         assert "anonymised" not in outcome
     finally:
         release.set()  # never leave the worker's lock held over the test's teardown
@@ -105,7 +70,7 @@ def test_a_request_being_answered_when_the_run_comes_is_skipped_without_waiting(
     IntakeRequest.objects.filter(pk=request.pk).update(created_at=long_ago)
     outcome: dict[str, Any] = {}
     # The worker's transaction holds the request's row until the case is opened.
-    worker_thread, release = _held(
+    worker_thread, release = held(
         lambda: IntakeRequest.objects.select_for_update().get(pk=request.pk),
         lambda: intake_request_answer(request, worker),
         outcome,

@@ -270,9 +270,22 @@ REFERRAL_MOVES = {
 }
 
 
+def _referral_locked(referral: Referral) -> Referral:
+    """The referral and its consent, locked in the order `consent_withdraw` locks them: the
+    consent, then the referrals under it. Locked the other way round (the referral first, its
+    consent by a join), a referral sent while its consent is withdrawn deadlocked the two
+    (tests/victims/test_referral_lock.py). Holding the consent, the referral reads whether it
+    is still active, and no withdrawal can come in between."""
+    consent_id = Referral.objects.filter(pk=referral.pk).values_list("consent_id", flat=True).get()
+    consent = Consent.objects.select_for_update().get(pk=consent_id)
+    locked = Referral.objects.select_for_update().get(pk=referral.pk)
+    locked.consent = consent  # a referral's consent never changes
+    return locked
+
+
 def referral_update(*, referral: Referral, by: User, status: str, outcome: str = "") -> Referral:
     with transaction.atomic():
-        locked = Referral.objects.select_for_update().select_related("consent").get(pk=referral.pk)
+        locked = _referral_locked(referral)
         allowed = REFERRAL_MOVES.get(ReferralStatus(locked.status), set())
         if status not in allowed:
             raise ValidationError(

@@ -280,7 +280,13 @@ def report_edit(
     if not description:
         raise ValidationError({"description": _("Enter the description.")})
     with transaction.atomic():
-        report = Report.objects.select_for_update().select_related("category").get(pk=report.pk)
+        # The report's row only: its category, read with it, is not locked (a lock through the
+        # join held up every report submitted in that category meanwhile).
+        report = (
+            Report.objects.select_for_update(of=("self",))
+            .select_related("category")
+            .get(pk=report.pk)
+        )
         changes: dict[str, dict[str, str]] = {}
         if description != report.description:
             changes["description"] = {"from": report.description, "to": description}

@@ -1,0 +1,79 @@
+"""A moderator's edit locks the report it edits, and nothing else: citizens keep submitting
+reports of its category meanwhile, on another connection of a real database (a lock through
+the join to the category held every such submission up until the edit committed)."""
+
+import threading
+from typing import Any
+
+import pytest
+from django.contrib.gis.geos import Point
+from django.db import connection
+from django.utils import timezone
+
+from curim.accounts.models import User
+from curim.reports.models import Category, Report
+from curim.reports.services import workflow
+from curim.reports.services.history import report_event_add
+from curim.reports.services.submission import ReportDraft, report_submit
+from curim.reports.services.workflow import report_edit
+from tests.reports.conftest import CENTRE
+from tests.seeding import seeded_rows_restore
+from tests.threads import WAIT, in_thread, joined
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _graffiti(description: str) -> Report:
+    report, created = report_submit(
+        draft=ReportDraft(
+            category=Category.objects.get(slug="graffiti"),
+            description=description,
+            occurred_at=timezone.now(),
+            severity=3,
+            feeling_unsafe=3,
+            location=Point(*CENTRE, srid=4326),
+        ),
+        reporter=None,
+        client_address="127.0.0.1",
+    )
+    assert created
+    return report
+
+
+def test_a_report_of_the_category_is_submitted_while_an_edit_holds_its_lock(
+    piraeus: None, moderator: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seeded_rows_restore()  # the categories: a committing test emptied them
+    report = _graffiti("Tags on the wall, and the shop owner's phone number 210 000 0000")
+    editing, release = threading.Event(), threading.Event()
+
+    def paused(**kwargs: Any) -> Any:
+        editing.set()  # inside the edit's transaction, its lock held
+        assert release.wait(WAIT)
+        return report_event_add(**kwargs)
+
+    monkeypatch.setattr(workflow, "report_event_add", paused)
+    outcome: dict[str, Any] = {}
+    thread = in_thread(
+        lambda: report_edit(
+            report=report,
+            actor=moderator,
+            description="Tags on the wall",
+            category=report.category,
+            reason="A phone number",
+        ),
+        outcome,
+        "edited",
+    )
+    try:
+        assert editing.wait(WAIT)
+        with connection.cursor() as cursor:  # a wait is a failure here, not a hang
+            cursor.execute("SET lock_timeout = '3s'")
+        submitted = _graffiti("More tags on the next wall")
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET lock_timeout")
+        release.set()
+    joined(thread, outcome=outcome)
+    assert Report.objects.get(pk=report.pk).description == "Tags on the wall"
+    assert Report.objects.get(pk=submitted.pk).category.slug == "graffiti"
