@@ -55,15 +55,25 @@ def _drawn_as_computed(evaluation: Evaluation) -> bool:
     return True
 
 
+# The version's stored parameters do not read as parameters (never seen: they are stored as
+# checked when the version is asked for). Nothing is stored, and the command goes on with the
+# others; a new version computes both parts.
+UNREADABLE = "unreadable"
+
 # What the command does with a version: compute its part, store none (official incidents are
-# never public, redrawn or not), or skip it (`REDRAWN`).
+# never public, redrawn or not), or skip it (`REDRAWN`, `UNREADABLE`).
 COMPUTE, NONE = "compute", "none"
 FIGURES = "figures"  # the outcome of a part the public reads
 
 
 def backfill_outlook(evaluation: Evaluation) -> str:
-    """`COMPUTE`, `NONE` or `REDRAWN` for a version without the public's part."""
-    if parameters_from_json(evaluation.parameters).sources != Sources.REPORTS:
+    """`COMPUTE`, `NONE`, `REDRAWN` or `UNREADABLE` for a version without the public's
+    part."""
+    try:
+        sources = parameters_from_json(evaluation.parameters).sources
+    except (KeyError, TypeError, ValueError):  # what reading a malformed value raises
+        return UNREADABLE
+    if sources != Sources.REPORTS:
         return NONE
     return COMPUTE if _drawn_as_computed(evaluation) else REDRAWN
 
@@ -73,17 +83,17 @@ class Backfilled:
     evaluation: Evaluation
     # What the public now reads: "figures", "none" (official incidents: never public), the
     # code saying why the public's data could not answer ("empty_windows", "error", …), or
-    # `REDRAWN` (nothing stored).
+    # `REDRAWN` or `UNREADABLE` (nothing stored).
     outcome: str
 
 
 def evaluation_public_backfill(*, evaluation_id: int) -> Backfilled | None:
     """Compute and store the public's part of one finished evaluation that has none; None when
     it is not such an evaluation (any more), nothing stored when its intervention was redrawn
-    since (`REDRAWN`). The row is locked while its part is computed, so
-    two runs at once store it once. A failure that would pass (the database unreachable) is
-    raised, with nothing stored; a fault of the computation itself is stored as `error`, as a
-    new version stores it."""
+    since (`REDRAWN`) or its parameters do not read (`UNREADABLE`). The row is locked while
+    its part is computed, so two runs at once store it once. A failure that would pass (the
+    database unreachable) is raised, with nothing stored; a fault of the computation itself is
+    stored as `error`, as a new version stores it."""
     with transaction.atomic():
         evaluation = (
             evaluations_without_public_part()
@@ -94,8 +104,9 @@ def evaluation_public_backfill(*, evaluation_id: int) -> Backfilled | None:
         )
         if evaluation is None:
             return None
-        if backfill_outlook(evaluation) == REDRAWN:
-            return Backfilled(evaluation=evaluation, outcome=REDRAWN)
+        skipped = backfill_outlook(evaluation)
+        if skipped in (REDRAWN, UNREADABLE):
+            return Backfilled(evaluation=evaluation, outcome=skipped)
         read_at = timezone.now()
         part = public_result(evaluation)
         if part is not None and "code" not in part:

@@ -558,6 +558,40 @@ def test_a_redrawn_intervention_gets_no_public_part_and_a_failed_one_fails_the_c
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    "unreadable",
+    [{"before_start": "1 March"}, {"sources": "rumours"}, {"periods": None}, "missing"],
+    ids=["a date", "the sources", "the periods", "a key missing"],
+)
+def test_a_version_whose_parameters_do_not_read_is_skipped_and_the_others_computed(
+    piraeus: None, unreadable: dict[str, Any] | str
+) -> None:
+    request, _zones = _world()
+    _evaluate(request, "reports")
+    _evaluate(request, "reports")
+    broken, kept = Evaluation.objects.filter(intervention=request.intervention).order_by("pk")
+    for stored in (broken, kept):
+        _as_before_parts(stored.pk, timezone.now() - timedelta(days=3))
+    parameters = dict(broken.parameters)
+    if unreadable == "missing":
+        del parameters["after_end"]
+    else:
+        assert isinstance(unreadable, dict)
+        parameters.update(unreadable)
+    Evaluation.objects.filter(pk=broken.pk).update(parameters=parameters)
+    reference = request.intervention.reference
+    listed = _compute_command("--dry-run")
+    assert f"{reference} v1: would be skipped, its stored parameters do not read" in listed
+    assert f"{reference} v2: would be computed" in listed
+    out = _compute_command()
+    assert f"{reference} v1: skipped, its stored parameters do not read" in out
+    assert f"{reference} v2: figures" in out
+    assert "stored for 1, 1 of them with figures; 0 skipped (redrawn), 1 skipped (parameters" in out
+    assert "public" not in Evaluation.objects.get(pk=broken.pk).result
+    assert "code" not in Evaluation.objects.get(pk=kept.pk).result["public"]
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize(("drawn", "outlook"), [(2, COMPUTE), (3, REDRAWN), (1, REDRAWN)])
 def test_a_multi_site_version_is_redrawn_when_its_sites_are_not_as_many(
     piraeus: None, drawn: int, outlook: str

@@ -13,6 +13,7 @@ from interventions.services.evaluation_backfill import (
     FIGURES,
     NONE,
     REDRAWN,
+    UNREADABLE,
     backfill_outlook,
     evaluation_public_backfill,
     evaluations_without_public_part,
@@ -43,11 +44,14 @@ class Command(BaseCommand):
             outcomes[backfilled.outcome] += 1
             said = SAID.get(backfilled.outcome, backfilled.outcome)
             self.stdout.write(f"{backfilled.evaluation}: {said}")
-        stored = sum(n for outcome, n in outcomes.items() if outcome != REDRAWN)
+        stored = sum(n for outcome, n in outcomes.items() if outcome not in SKIPPED)
+        skipped = f"{outcomes[REDRAWN]} skipped (redrawn)"
+        if outcomes[UNREADABLE]:
+            skipped += f", {outcomes[UNREADABLE]} skipped (parameters unreadable)"
         self.stdout.write(
             self.style.SUCCESS(
                 f"The public's part stored for {stored}, {outcomes[FIGURES]} of them with "
-                f"figures; {outcomes[REDRAWN]} skipped (redrawn)."
+                f"figures; {skipped}."
             )
         )
         if outcomes["error"]:
@@ -65,13 +69,16 @@ class Command(BaseCommand):
         self.stdout.write(f"{len(evaluations)} evaluations without the public's figures.")
 
 
+SKIPPED = (REDRAWN, UNREADABLE)
 SAID = {
     REDRAWN: "skipped, the intervention was redrawn since this version (another design, area "
     "or number of sites): ask for a new version",
+    UNREADABLE: "skipped, its stored parameters do not read: ask for a new version",
     NONE: "none (official incidents: never public)",
 }
 WOULD = {
     COMPUTE: "computed",
     NONE: "stored as none (official incidents: never public)",
     REDRAWN: "skipped, the intervention was redrawn since",
+    UNREADABLE: "skipped, its stored parameters do not read",
 }
