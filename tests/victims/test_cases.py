@@ -28,6 +28,7 @@ from victims.models import (
 from victims.services.cases import (
     assignment_add,
     case_close,
+    case_details_update,
     case_open,
     case_reopen,
     case_status_change,
@@ -172,6 +173,16 @@ def test_a_stage_change_that_skips_closes_or_stays_put_is_refused(
     assert set(refused.value.message_dict) == {"to_status"}
     assert _rows() == before
     assert Case.objects.get(pk=case.pk).status == Status.INTAKE
+
+
+def test_a_details_change_writes_only_what_it_changes(case: Case, worker: User) -> None:
+    """The edit page's case was read before another worker moved it on: saving its details
+    writes the fields changed, never the stage read before back over the new one."""
+    read_before = Case.objects.get(pk=case.pk)
+    case_status_change(case=case, by=worker, to_status=Status.ASSESSMENT)
+    case_details_update(case=read_before, by=worker, fields={"summary": "Called again."})
+    stored = Case.objects.get(pk=case.pk)
+    assert (stored.status, stored.summary) == (Status.ASSESSMENT, "Called again.")
 
 
 def test_a_closed_case_does_not_move(case: Case, worker: User) -> None:

@@ -88,6 +88,17 @@ def case_open(
     return case
 
 
+def _case_locked_live(case: Case) -> Case:
+    """The case read again under its lock, first of all, as an erasure and the retention run
+    lock it before they remove its person (docs/architecture.md, "Locks"). One erased or
+    anonymised meanwhile is refused: a change saved after it would bring the person back (a
+    save of a deleted row inserts it again)."""
+    locked = Case.objects.select_for_update().filter(pk=case.pk, anonymised_at__isnull=True).first()
+    if locked is None:
+        raise ValidationError(_("This case was erased or anonymised meanwhile: nothing was saved."))
+    return locked
+
+
 def person_update(*, person: Person, by: User, case: Case, fields: dict[str, Any]) -> Person:
     for name, value in fields.items():
         if name not in PERSON_FIELDS:
@@ -95,6 +106,7 @@ def person_update(*, person: Person, by: User, case: Case, fields: dict[str, Any
         setattr(person, name, value)
     person.full_clean()
     with transaction.atomic():
+        _case_locked_live(case)
         person.save()
         access_log_write(
             user=by, action=AccessLog.Action.CHANGE, case=case, detail="person details changed"
@@ -110,7 +122,13 @@ def case_details_update(*, case: Case, by: User, fields: dict[str, Any]) -> Case
         setattr(case, name, value)
     case.full_clean(exclude=["person"])
     with transaction.atomic():
-        case.save()
+        locked = _case_locked_live(case)
+        for name in fields:
+            setattr(locked, name, getattr(case, name))
+        # What the form changed only: the stage, the closure and the person are other
+        # services' (a whole row written back would undo a change made since it was read).
+        locked.save(update_fields=[*fields, "updated_at"])
+        case.updated_at = locked.updated_at
         access_log_write(
             user=by,
             action=AccessLog.Action.CHANGE,

@@ -23,6 +23,7 @@ from victims.models import (
     BreakGlass,
     Case,
     CaseStatusChange,
+    Consent,
     Document,
     IntakeRequest,
     Person,
@@ -213,6 +214,10 @@ def person_erase(*, person: Person, by: User, reason: str) -> int:
     text_lengths_check({"reason": (reason, REASON_MAX)})
     with transaction.atomic():
         cases = list(Case.objects.select_for_update().filter(person=person))
+        # Their consents next, before the referrals under them are removed: the order a
+        # consent's withdrawal and a referral's change lock them in (the consent, then its
+        # referrals). Removing the referrals first deadlocked with them.
+        list(Consent.objects.select_for_update().filter(case__in=cases).order_by("pk"))
         for case in cases:
             access_log_write(
                 user=by,
