@@ -61,8 +61,10 @@ def _locked(item: ActionItem) -> ActionItem:
     recommendation_id = (
         ActionItem.objects.filter(pk=item.pk).values_list("recommendation_id", flat=True).get()
     )
-    recommendation = Recommendation.objects.select_for_update().get(pk=recommendation_id)
-    locked = ActionItem.objects.select_for_update().get(pk=item.pk)
+    # FOR NO KEY UPDATE both (their keys never change here), as the recommendation's own
+    # services lock it: what refers to them (progress updates, reminders) is written meanwhile.
+    recommendation = Recommendation.objects.select_for_update(no_key=True).get(pk=recommendation_id)
+    locked = ActionItem.objects.select_for_update(no_key=True).get(pk=item.pk)
     locked.recommendation = recommendation  # an item stays with its recommendation
     return locked
 
@@ -71,7 +73,9 @@ def _locked(item: ActionItem) -> ActionItem:
 def action_item_save(*, item: ActionItem, by: User) -> ActionItem:
     """Save a new action item or changes to one (not its status, which has its own service);
     each leaves a history row."""
-    item.recommendation = Recommendation.objects.select_for_update().get(pk=item.recommendation_id)
+    item.recommendation = Recommendation.objects.select_for_update(no_key=True).get(
+        pk=item.recommendation_id
+    )
     if item._state.adding:
         item.status = A.NOT_STARTED
         item.full_clean()

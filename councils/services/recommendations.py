@@ -81,7 +81,12 @@ def reference_next(*, council: Council, year: int) -> str:
 
 
 def _locked(recommendation: Recommendation) -> Recommendation:
-    return Recommendation.objects.select_for_update().get(pk=recommendation.pk)
+    """The recommendation read again under its lock. FOR NO KEY UPDATE (its key never changes
+    here): rows that merely refer to it (an agenda item following it up, a status change, an
+    action item) are still written meanwhile. FOR UPDATE held them up, and an adoption, which
+    then locks the next meeting to carry it over, deadlocked with an agenda item written on
+    that meeting at the moment (tests/councils/test_action_item_lock.py)."""
+    return Recommendation.objects.select_for_update(no_key=True).get(pk=recommendation.pk)
 
 
 @transaction.atomic

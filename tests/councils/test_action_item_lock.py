@@ -1,23 +1,43 @@
-"""An action item changed from the admin while its status changes on the council's pages, on
-two connections of a real database. Every service of an item locks its recommendation, then
-the item, so the status change waits for the admin's save and then goes through; locked the
-other way round (the item first, its recommendation through a join) the two deadlocked, and
-PostgreSQL broke one of them off with an error."""
+"""A recommendation and its action items changed at once, on two connections of a real
+database. Every service of an item locks its recommendation, then the item, so an item's status
+change waits for the admin's save of it and then goes through; locked the other way round (the
+item first, its recommendation through a join) the two deadlocked, and PostgreSQL broke one of
+them off with an error. And a recommendation is locked FOR NO KEY UPDATE: an agenda item
+following it up is written while it is adopted (FOR UPDATE held it up, and the adoption, which
+then carries it over onto that very meeting, deadlocked with it)."""
 
+import threading
+from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
-from councils.models import ActionItem, ActionItemStatus, Recommendation
+from councils.models import (
+    ActionItem,
+    ActionItemStatus,
+    AgendaItem,
+    Recommendation,
+    RecommendationStatus,
+)
+from councils.services import recommendations
 from councils.services.actions import action_item_save, action_item_transition
+from councils.services.carry_over import agenda_carry_over_next
+from councils.services.meetings import agenda_item_add
+from councils.services.recommendations import recommendation_transition
 from tests.councils.factories import (
     action_item_with,
     council_create,
+    decision_adopted,
+    item_of,
+    meeting_held,
+    meeting_planned,
     recommendation_adopted,
+    recommendation_proposed,
     secretary_of,
 )
 from tests.seeding import seeded_rows_restore
-from tests.threads import held, in_thread, joined, until_a_lock_is_awaited
+from tests.threads import WAIT, held, in_thread, joined, until_a_lock_is_awaited
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -52,3 +72,49 @@ def test_an_item_edited_in_the_admin_while_its_status_changes_keeps_both() -> No
     joined(admin, started, outcome=outcome)
     stored = ActionItem.objects.get(pk=item.pk)
     assert (stored.title_en, stored.status) == ("Light the underpass", ActionItemStatus.IN_PROGRESS)
+
+
+def test_an_agenda_item_following_a_recommendation_is_written_while_it_is_adopted(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    seeded_rows_restore()
+    council = council_create()
+    by = secretary_of(council)
+    decision = decision_adopted(item_of(meeting_held(council), public=True))
+    recommendation = recommendation_proposed(council)
+    following = meeting_planned(council, starts_at=timezone.now() + timedelta(days=10))
+    adopting, release = threading.Event(), threading.Event()
+
+    def paused(**kwargs: Any) -> int:
+        adopting.set()  # inside the adoption's transaction, the recommendation locked
+        assert release.wait(WAIT)
+        return agenda_carry_over_next(**kwargs)
+
+    monkeypatch.setattr(recommendations, "agenda_carry_over_next", paused)
+    outcome: dict[str, Any] = {}
+    adoption = in_thread(
+        lambda: recommendation_transition(
+            recommendation=recommendation,
+            to_status=RecommendationStatus.ADOPTED,
+            by=by,
+            decision=decision,
+        ),
+        outcome,
+        "adopted",
+    )
+    try:
+        assert adopting.wait(WAIT)
+        writing = in_thread(
+            lambda: agenda_item_add(
+                meeting=following, by=by, title="Follow-up", recommendation=recommendation
+            ),
+            outcome,
+            "written",
+        )
+        writing.join(WAIT / 3)
+        assert not writing.is_alive(), "the agenda item waited for the adoption"
+    finally:
+        release.set()  # never leave the lock held over the test's teardown
+    joined(adoption, writing, outcome=outcome)
+    assert Recommendation.objects.get(pk=recommendation.pk).status == RecommendationStatus.ADOPTED
+    assert AgendaItem.objects.filter(meeting=following, title="Follow-up").exists()
