@@ -9,6 +9,9 @@ from django.db import connection, connections, transaction
 
 WAIT = 15  # seconds, at most, for a step that takes milliseconds
 
+# The database backend (its pid) of each thread started by `in_thread`, by the thread's ident.
+_BACKENDS: dict[int, int] = {}
+
 
 def in_thread(target: Any, outcome: dict[str, Any], key: str) -> threading.Thread:
     """Start `target` on a thread; its result, or the exception it raised, lands in
@@ -16,6 +19,9 @@ def in_thread(target: Any, outcome: dict[str, Any], key: str) -> threading.Threa
 
     def run() -> None:
         try:
+            with connection.cursor() as cursor:  # this thread's own connection, opened here
+                cursor.execute("SELECT pg_backend_pid()")
+                (_BACKENDS[threading.get_ident()],) = cursor.fetchone()
             outcome[key] = target()
         except BaseException as error:  # handed to the test, which raises it
             outcome[key] = error
@@ -37,17 +43,6 @@ def joined(*threads: threading.Thread, outcome: dict[str, Any]) -> None:
             raise result
 
 
-def waiting_on_a_lock() -> int:
-    """How many connections of this database wait for a lock now."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND wait_event_type = 'Lock'"
-        )
-        (count,) = cursor.fetchone()
-    return int(count)
-
-
 def held(
     lock: Any, then: Any, outcome: dict[str, Any], key: str
 ) -> tuple[threading.Thread, threading.Event]:
@@ -63,14 +58,29 @@ def held(
             return then()
 
     thread = in_thread(work, outcome, key)
-    assert locked.wait(WAIT)
+    deadline = time.monotonic() + WAIT
+    while not locked.wait(0.02):
+        if key in outcome:  # `lock` raised: say what, not that it timed out
+            raise outcome[key]
+        assert time.monotonic() < deadline, "the lock was never taken"
     return thread, release
 
 
-def until_a_lock_is_awaited(what: str) -> None:
-    """Return once a connection of this database waits for a lock (`what` says whose wait the
-    test expects: the failure names it)."""
+def until_a_lock_is_awaited(thread: threading.Thread, what: str) -> None:
+    """Return once `thread`'s own connection waits for a lock (`what` names it in the failure);
+    another connection's wait (a worker of an earlier test, say) does not count."""
     deadline = time.monotonic() + WAIT
-    while waiting_on_a_lock() == 0:
+    while True:
+        backend = _BACKENDS.get(thread.ident or 0)
+        if backend is not None:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT wait_event_type = 'Lock' FROM pg_stat_activity WHERE pid = %s",
+                    [backend],
+                )
+                row = cursor.fetchone()
+            if row is not None and row[0]:
+                return
+        assert thread.is_alive(), f"{what} ended without waiting for a lock (`joined` says how)"
         assert time.monotonic() < deadline, f"{what} never waited for a lock"
         time.sleep(0.02)

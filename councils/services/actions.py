@@ -52,7 +52,7 @@ def _recommendation_open(recommendation: Recommendation) -> None:
         )
 
 
-def _locked(item: ActionItem) -> ActionItem:
+def _locked(item: ActionItem, *, deleting: bool = False) -> ActionItem:
     """The item, read again under its lock with its recommendation locked first: every service
     of an item locks the recommendation, then the item (`action_item_save` for a new item
     must), as the recommendation's own services lock it. Locked the other way round (the item
@@ -61,10 +61,11 @@ def _locked(item: ActionItem) -> ActionItem:
     recommendation_id = (
         ActionItem.objects.filter(pk=item.pk).values_list("recommendation_id", flat=True).get()
     )
-    # FOR NO KEY UPDATE both (their keys never change here), as the recommendation's own
-    # services lock it: what refers to them (progress updates, reminders) is written meanwhile.
+    # FOR NO KEY UPDATE, as the recommendation's own services lock it: what refers to it (an
+    # agenda item, a status change) is written meanwhile; the item likewise (its progress
+    # updates, reminders), but for its deletion, which takes FOR UPDATE from the start.
     recommendation = Recommendation.objects.select_for_update(no_key=True).get(pk=recommendation_id)
-    locked = ActionItem.objects.select_for_update(no_key=True).get(pk=item.pk)
+    locked = ActionItem.objects.select_for_update(no_key=not deleting).get(pk=item.pk)
     locked.recommendation = recommendation  # an item stays with its recommendation
     return locked
 
@@ -152,7 +153,7 @@ def action_item_transition(
 @transaction.atomic
 def action_item_delete(*, item: ActionItem, by: User) -> None:
     """Remove an item entered by mistake; the recommendation's history keeps its title."""
-    item = _locked(item)
+    item = _locked(item, deleting=True)
     _recommendation_open(item.recommendation)
     record_change_add(
         record=item.recommendation,

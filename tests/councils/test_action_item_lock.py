@@ -53,7 +53,7 @@ def test_an_item_edited_in_the_admin_while_its_status_changes_keeps_both() -> No
     # The admin's save: its transaction has locked the recommendation (action_item_save's first
     # step) and goes on to the item when the test lets it.
     admin, release = held(
-        lambda: Recommendation.objects.select_for_update().get(pk=recommendation.pk),
+        lambda: Recommendation.objects.select_for_update(no_key=True).get(pk=recommendation.pk),
         lambda: action_item_save(item=edited, by=by),
         outcome,
         "edited",
@@ -66,7 +66,7 @@ def test_an_item_edited_in_the_admin_while_its_status_changes_keeps_both() -> No
             outcome,
             "started",
         )
-        until_a_lock_is_awaited("the status change")
+        until_a_lock_is_awaited(started, "the status change")
     finally:
         release.set()  # never leave the lock held over the test's teardown
     joined(admin, started, outcome=outcome)

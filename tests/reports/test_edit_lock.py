@@ -7,13 +7,11 @@ from typing import Any
 
 import pytest
 from django.contrib.gis.geos import Point
-from django.db import connection
+from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 
 from curim.accounts.models import User
 from curim.reports.models import Category, Report
-from curim.reports.services import workflow
-from curim.reports.services.history import report_event_add
 from curim.reports.services.submission import ReportDraft, report_submit
 from curim.reports.services.workflow import report_edit
 from tests.reports.conftest import CENTRE
@@ -47,12 +45,17 @@ def test_a_report_of_the_category_is_submitted_while_an_edit_holds_its_lock(
     report = _graffiti("Tags on the wall, and the shop owner's phone number 210 000 0000")
     editing, release = threading.Event(), threading.Event()
 
-    def paused(**kwargs: Any) -> Any:
-        editing.set()  # inside the edit's transaction, its lock held
-        assert release.wait(WAIT)
-        return report_event_add(**kwargs)
+    checked = Report.full_clean_own_fields
 
-    monkeypatch.setattr(workflow, "report_event_add", paused)
+    def paused(self: Report) -> None:
+        # In the edit's thread: inside its transaction, the report locked and not yet saved
+        # (the submission below checks its own report too, on the test's thread).
+        if threading.current_thread() is not threading.main_thread():
+            editing.set()
+            assert release.wait(WAIT)
+        checked(self)
+
+    monkeypatch.setattr(Report, "full_clean_own_fields", paused)
     outcome: dict[str, Any] = {}
     thread = in_thread(
         lambda: report_edit(
@@ -70,6 +73,9 @@ def test_a_report_of_the_category_is_submitted_while_an_edit_holds_its_lock(
         with connection.cursor() as cursor:  # a wait is a failure here, not a hang
             cursor.execute("SET lock_timeout = '3s'")
         submitted = _graffiti("More tags on the next wall")
+        # The report itself is locked (before the edit's UPDATE, which would lock it too).
+        with pytest.raises(OperationalError), transaction.atomic():
+            Report.objects.select_for_update(nowait=True).get(pk=report.pk)
     finally:
         with connection.cursor() as cursor:
             cursor.execute("RESET lock_timeout")

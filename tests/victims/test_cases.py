@@ -180,9 +180,10 @@ def test_a_details_change_writes_only_what_it_changes(case: Case, worker: User) 
     writes the fields changed, never the stage read before back over the new one."""
     read_before = Case.objects.get(pk=case.pk)
     case_status_change(case=case, by=worker, to_status=Status.ASSESSMENT)
-    case_details_update(case=read_before, by=worker, fields={"summary": "Called again."})
+    changed = case_details_update(case=read_before, by=worker, fields={"summary": "Called again."})
     stored = Case.objects.get(pk=case.pk)
     assert (stored.status, stored.summary) == (Status.ASSESSMENT, "Called again.")
+    assert (changed.status, changed.summary) == (Status.ASSESSMENT, "Called again.")
 
 
 def test_a_closed_case_does_not_move(case: Case, worker: User) -> None:

@@ -49,7 +49,7 @@ def test_a_referral_sent_while_its_consent_is_withdrawn_waits_and_is_refused() -
             outcome,
             "sent",
         )
-        until_a_lock_is_awaited("the referral's change")
+        until_a_lock_is_awaited(sending, "the referral's change")
     finally:
         release.set()  # never leave the lock held over the test's teardown
     joined(withdrawal, sending, outcome=outcome)

@@ -48,7 +48,9 @@ def test_a_reopening_at_the_moment_the_run_reaches_the_case_wins(settings: Any) 
     )
     try:
         run_thread = in_thread(lambda: case_anonymise_if_due(case.pk), outcome, "anonymised")
-        until_a_lock_is_awaited("the run")  # it has reached the case and waits for the worker
+        until_a_lock_is_awaited(
+            run_thread, "the run"
+        )  # it has reached the case and waits for the worker
         assert "anonymised" not in outcome
     finally:
         release.set()  # never leave the worker's lock held over the test's teardown

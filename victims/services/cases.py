@@ -128,14 +128,13 @@ def case_details_update(*, case: Case, by: User, fields: dict[str, Any]) -> Case
         # What the form changed only: the stage, the closure and the person are other
         # services' (a whole row written back would undo a change made since it was read).
         locked.save(update_fields=[*fields, "updated_at"])
-        case.updated_at = locked.updated_at
         access_log_write(
             user=by,
             action=AccessLog.Action.CHANGE,
-            case=case,
+            case=locked,
             detail="details changed: " + ", ".join(sorted(fields)),
         )
-    return case
+    return locked
 
 
 def case_status_change(*, case: Case, by: User, to_status: str, note: str = "") -> Case:
