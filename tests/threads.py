@@ -3,8 +3,10 @@ it: what the tests of two connections at once share."""
 
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import connection, connections, transaction
 
 WAIT = 15  # seconds, at most, for a step that takes milliseconds
@@ -28,7 +30,7 @@ def in_thread(target: Any, outcome: dict[str, Any], key: str) -> threading.Threa
         finally:
             connections.close_all()  # this thread's own connection
 
-    thread = threading.Thread(target=run, daemon=True)
+    thread = threading.Thread(target=run, daemon=True, name=key)  # named for `Pause`
     thread.start()
     return thread
 
@@ -84,3 +86,39 @@ def until_a_lock_is_awaited(thread: threading.Thread, what: str) -> None:
         assert thread.is_alive(), f"{what} ended without waiting for a lock (`joined` says how)"
         assert time.monotonic() < deadline, f"{what} never waited for a lock"
         time.sleep(0.02)
+
+
+class Pause:
+    """A point inside a real service where the thread `in_thread` started under `key` stops,
+    the first time it gets there, until the test releases it: what the service locked before
+    that point stays locked meanwhile. Other threads pass straight through."""
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+        self.reached, self.release = threading.Event(), threading.Event()
+
+    def before(self, function: Callable[..., Any]) -> Callable[..., Any]:
+        """`function`, stopping first (monkeypatch it in where the service calls it)."""
+
+        def paused(*args: Any, **kwargs: Any) -> Any:
+            if threading.current_thread().name == self.key and not self.reached.is_set():
+                self.reached.set()
+                assert self.release.wait(WAIT)
+            return function(*args, **kwargs)
+
+        return paused
+
+    def until_reached(self, thread: threading.Thread) -> None:
+        deadline = time.monotonic() + WAIT
+        while not self.reached.wait(0.02):
+            assert thread.is_alive(), f"{self.key} ended before its pause (`joined` says how)"
+            assert time.monotonic() < deadline, f"{self.key} never reached its pause"
+
+
+def refused_or_done(change: Callable[[], Any]) -> tuple[bool, Any]:
+    """(True, the refusal) where the change raised one, else (False, its result): a refusal
+    kept apart from an error, which `joined` raises in the test."""
+    try:
+        return False, change()
+    except ValidationError as refusal:
+        return True, refusal

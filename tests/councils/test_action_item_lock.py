@@ -20,7 +20,7 @@ from councils.models import (
     Recommendation,
     RecommendationStatus,
 )
-from councils.services import recommendations
+from councils.services import actions, recommendations
 from councils.services.actions import action_item_save, action_item_transition
 from councils.services.carry_over import agenda_carry_over_next
 from councils.services.meetings import agenda_item_add
@@ -37,12 +37,14 @@ from tests.councils.factories import (
     secretary_of,
 )
 from tests.seeding import seeded_rows_restore
-from tests.threads import WAIT, held, in_thread, joined, until_a_lock_is_awaited
+from tests.threads import WAIT, Pause, in_thread, joined, until_a_lock_is_awaited
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_an_item_edited_in_the_admin_while_its_status_changes_keeps_both() -> None:
+def test_an_item_edited_in_the_admin_while_its_status_changes_keeps_both(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     seeded_rows_restore()  # the roles: a committing test emptied them
     recommendation = recommendation_adopted(council_create())
     item = action_item_with(recommendation)
@@ -50,15 +52,13 @@ def test_an_item_edited_in_the_admin_while_its_status_changes_keeps_both() -> No
     edited = ActionItem.objects.get(pk=item.pk)
     edited.title_en = "Light the underpass"
     outcome: dict[str, Any] = {}
-    # The admin's save: its transaction has locked the recommendation (action_item_save's first
-    # step) and goes on to the item when the test lets it.
-    admin, release = held(
-        lambda: Recommendation.objects.select_for_update(no_key=True).get(pk=recommendation.pk),
-        lambda: action_item_save(item=edited, by=by),
-        outcome,
-        "edited",
-    )
+    # The admin's save: action_item_save has locked the recommendation and stops before it
+    # locks the item, until the test lets it.
+    pause = Pause("edited")
+    monkeypatch.setattr(actions, "_locked", pause.before(actions._locked))
+    admin = in_thread(lambda: action_item_save(item=edited, by=by), outcome, "edited")
     try:
+        pause.until_reached(admin)
         started = in_thread(
             lambda: action_item_transition(
                 item=item, to_status=ActionItemStatus.IN_PROGRESS, by=by
@@ -68,7 +68,7 @@ def test_an_item_edited_in_the_admin_while_its_status_changes_keeps_both() -> No
         )
         until_a_lock_is_awaited(started, "the status change")
     finally:
-        release.set()  # never leave the lock held over the test's teardown
+        pause.release.set()  # never leave the lock held over the test's teardown
     joined(admin, started, outcome=outcome)
     stored = ActionItem.objects.get(pk=item.pk)
     assert (stored.title_en, stored.status) == ("Light the underpass", ActionItemStatus.IN_PROGRESS)

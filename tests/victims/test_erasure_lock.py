@@ -9,12 +9,11 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from tests.seeding import seeded_rows_restore
-from tests.threads import held, in_thread, joined, until_a_lock_is_awaited
+from tests.threads import Pause, in_thread, joined, refused_or_done, until_a_lock_is_awaited
 from tests.victims.factories import (
     case_create,
     consent_give,
@@ -31,12 +30,9 @@ from victims.models import (
     Referral,
     ReferralStatus,
 )
+from victims.services import privacy
 from victims.services.cases import case_close, case_details_update, person_update
-from victims.services.privacy import (
-    case_anonymise_if_due,
-    cases_due_for_anonymisation,
-    person_erase,
-)
+from victims.services.privacy import case_anonymise_if_due, person_erase
 from victims.services.support import consent_withdraw, referral_create, referral_update
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -44,16 +40,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 GROUNDS = "The person asked for erasure by letter."
 
 
-def _refused_or_done(change: Any) -> tuple[bool, Any]:
-    """(True, the refusal) where the change raised one, else (False, its result): a refusal
-    kept apart from an error, which `joined` raises in the test."""
-    try:
-        return False, change()
-    except ValidationError as refusal:
-        return True, refusal
-
-
-def test_a_consent_withdrawn_while_its_person_is_erased_leaves_both_done() -> None:
+def test_a_consent_withdrawn_while_its_person_is_erased_leaves_both_done(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     seeded_rows_restore()  # the roles, the consent texts: a committing test emptied them
     worker = worker_create(email="worker@example.org")
     supervisor = supervisor_create(email="supervisor@example.org")
@@ -64,21 +53,21 @@ def test_a_consent_withdrawn_while_its_person_is_erased_leaves_both_done() -> No
     person = case.person
     assert person is not None
     outcome: dict[str, Any] = {}
-    # A worker withdraws the consent: its transaction has locked it (consent_withdraw's first
-    # step) and goes on to the referrals under it when the test lets it.
-    withdrawal, release = held(
-        lambda: Consent.objects.select_for_update().get(pk=consent.pk),
-        lambda: consent_withdraw(consent=consent, by=worker),
-        outcome,
-        "withdrawn",
+    # A worker withdraws the consent: consent_withdraw has locked it and stops before it saves
+    # it and goes on to the referrals under it, until the test lets it.
+    pause = Pause("withdrawn")
+    monkeypatch.setattr(Consent, "save", pause.before(Consent.save))
+    withdrawal = in_thread(
+        lambda: consent_withdraw(consent=consent, by=worker), outcome, "withdrawn"
     )
     try:
+        pause.until_reached(withdrawal)
         erasure = in_thread(
             lambda: person_erase(person=person, by=supervisor, reason=GROUNDS), outcome, "erased"
         )
         until_a_lock_is_awaited(erasure, "the erasure")
     finally:
-        release.set()  # never leave the lock held over the test's teardown
+        pause.release.set()  # never leave the lock held over the test's teardown
     joined(withdrawal, erasure, outcome=outcome)
     assert isinstance(outcome["withdrawn"], Consent)
     assert outcome["erased"] == 1
@@ -88,7 +77,9 @@ def test_a_consent_withdrawn_while_its_person_is_erased_leaves_both_done() -> No
     assert not Person.objects.exists()
 
 
-def test_a_referral_changed_while_its_person_is_erased_is_refused() -> None:
+def test_a_referral_changed_while_its_person_is_erased_is_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     seeded_rows_restore()
     worker = worker_create(email="worker@example.org")
     supervisor = supervisor_create(email="supervisor@example.org")
@@ -99,20 +90,17 @@ def test_a_referral_changed_while_its_person_is_erased_is_refused() -> None:
     person = case.person
     assert person is not None
     outcome: dict[str, Any] = {}
-    # The erasure has locked the cases and their consents (its first steps).
-    erasure, release = held(
-        lambda: list(
-            Consent.objects.select_for_update().filter(
-                case__in=list(Case.objects.select_for_update().filter(person=person))
-            )
-        ),
-        lambda: person_erase(person=person, by=supervisor, reason=GROUNDS),
-        outcome,
-        "erased",
+    # The erasure has locked the cases and their consents, and stops before it removes
+    # anything, until the test lets it.
+    pause = Pause("erased")
+    monkeypatch.setattr(privacy, "_documents_delete", pause.before(privacy._documents_delete))
+    erasure = in_thread(
+        lambda: person_erase(person=person, by=supervisor, reason=GROUNDS), outcome, "erased"
     )
     try:
+        pause.until_reached(erasure)
         sending = in_thread(
-            lambda: _refused_or_done(
+            lambda: refused_or_done(
                 lambda: referral_update(referral=referral, by=worker, status=ReferralStatus.SENT)
             ),
             outcome,
@@ -120,7 +108,7 @@ def test_a_referral_changed_while_its_person_is_erased_is_refused() -> None:
         )
         until_a_lock_is_awaited(sending, "the referral's change")
     finally:
-        release.set()
+        pause.release.set()
     joined(erasure, sending, outcome=outcome)
     refused, answer = outcome["sent"]
     assert refused, answer
@@ -131,7 +119,7 @@ def test_a_referral_changed_while_its_person_is_erased_is_refused() -> None:
 @pytest.mark.parametrize("form", ["the person", "the case's details", "both"])
 @pytest.mark.parametrize("removal", ["an erasure", "the retention run"])
 def test_a_case_edited_while_its_person_is_removed_is_refused_and_nothing_comes_back(
-    settings: Any, form: str, removal: str
+    settings: Any, monkeypatch: pytest.MonkeyPatch, form: str, removal: str
 ) -> None:
     seeded_rows_restore()
     worker = worker_create(email="worker@example.org")
@@ -139,17 +127,13 @@ def test_a_case_edited_while_its_person_is_removed_is_refused_and_nothing_comes_
     case = case_create(by=worker)
     person = case.person
     assert person is not None
-    lock: Any
     remove: Any
     if removal == "an erasure":
-        lock = lambda: list(Case.objects.select_for_update().filter(person=person))  # noqa: E731
         remove = lambda: person_erase(person=person, by=supervisor, reason=GROUNDS)  # noqa: E731
     else:
         case_close(case=case, by=worker, outcome=ClosureOutcome.COMPLETED)
         long_ago = timezone.now() - timedelta(days=settings.VSU_RETENTION_DAYS + 1)
         Case.objects.filter(pk=case.pk).update(closed_at=long_ago)
-        due = cases_due_for_anonymisation().select_for_update().filter(pk=case.pk)
-        lock = lambda: due.get()  # noqa: E731
         remove = lambda: case_anonymise_if_due(case.pk)  # noqa: E731
 
     def edit() -> None:  # as the case's edit page saves its two forms, in one transaction
@@ -162,14 +146,17 @@ def test_a_case_edited_while_its_person_is_removed_is_refused_and_nothing_comes_
                 case_details_update(case=case, by=worker, fields={"summary": "Called again."})
 
     outcome: dict[str, Any] = {}
-    # The erasure or the retention run has locked the case (its first step) and goes on when
-    # the test lets it.
-    removing, release = held(lock, remove, outcome, "removed")
+    # The erasure or the retention run has locked the case and stops before it removes
+    # anything, until the test lets it.
+    pause = Pause("removed")
+    monkeypatch.setattr(privacy, "_documents_delete", pause.before(privacy._documents_delete))
+    removing = in_thread(remove, outcome, "removed")
     try:
-        editing = in_thread(lambda: _refused_or_done(edit), outcome, "edited")
+        pause.until_reached(removing)
+        editing = in_thread(lambda: refused_or_done(edit), outcome, "edited")
         until_a_lock_is_awaited(editing, "the edit")
     finally:
-        release.set()
+        pause.release.set()
     joined(removing, editing, outcome=outcome)
     assert outcome["removed"] in (1, True)
     refused, answer = outcome["edited"]

@@ -7,10 +7,9 @@ join) the two deadlocked, and PostgreSQL broke one of them off with an error."""
 from typing import Any
 
 import pytest
-from django.core.exceptions import ValidationError
 
 from tests.seeding import seeded_rows_restore
-from tests.threads import held, in_thread, joined, until_a_lock_is_awaited
+from tests.threads import Pause, in_thread, joined, refused_or_done, until_a_lock_is_awaited
 from tests.victims.factories import case_create, consent_give, service_create, worker_create
 from victims.models import (
     Consent,
@@ -24,7 +23,9 @@ from victims.services.support import consent_withdraw, referral_create, referral
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_a_referral_sent_while_its_consent_is_withdrawn_waits_and_is_refused() -> None:
+def test_a_referral_sent_while_its_consent_is_withdrawn_waits_and_is_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     seeded_rows_restore()  # the roles, the consent texts: a committing test emptied them
     worker = worker_create(email="worker@example.org")
     case = case_create(by=worker)
@@ -32,18 +33,18 @@ def test_a_referral_sent_while_its_consent_is_withdrawn_waits_and_is_refused() -
     consent = consent_give(case=case, by=worker, scope=ConsentScope.REFERRAL, service=service)
     referral = referral_create(case=case, by=worker, service=service)
     outcome: dict[str, Any] = {}
-    # One worker withdraws the consent: its transaction has locked the consent (as
-    # consent_withdraw does first) and goes on to the referrals when the test lets it.
-    withdrawal, release = held(
-        lambda: Consent.objects.select_for_update().get(pk=consent.pk),
-        lambda: consent_withdraw(consent=consent, by=worker),
-        outcome,
-        "withdrawn",
+    # One worker withdraws the consent: consent_withdraw has locked it and stops before it
+    # saves it and goes on to the referrals under it, until the test lets it.
+    pause = Pause("withdrawn")
+    monkeypatch.setattr(Consent, "save", pause.before(Consent.save))
+    withdrawal = in_thread(
+        lambda: consent_withdraw(consent=consent, by=worker), outcome, "withdrawn"
     )
     try:
+        pause.until_reached(withdrawal)
         # Another sends the referral at that moment.
         sending = in_thread(
-            lambda: _refused_or_done(
+            lambda: refused_or_done(
                 lambda: referral_update(referral=referral, by=worker, status=ReferralStatus.SENT)
             ),
             outcome,
@@ -51,7 +52,7 @@ def test_a_referral_sent_while_its_consent_is_withdrawn_waits_and_is_refused() -
         )
         until_a_lock_is_awaited(sending, "the referral's change")
     finally:
-        release.set()  # never leave the lock held over the test's teardown
+        pause.release.set()  # never leave the lock held over the test's teardown
     joined(withdrawal, sending, outcome=outcome)
     assert isinstance(outcome["withdrawn"], Consent)
     refused, answer = outcome["sent"]
@@ -64,12 +65,3 @@ def test_a_referral_sent_while_its_consent_is_withdrawn_waits_and_is_refused() -
         ReferralStatus.CANCELLED,
         ReferralOutcome.CONSENT_WITHDRAWN,
     )
-
-
-def _refused_or_done(change: Any) -> tuple[bool, Any]:
-    """(True, the refusal) where the change raised one, else (False, its result): a refusal
-    kept apart from an error, which `joined` raises in the test."""
-    try:
-        return False, change()
-    except ValidationError as refusal:
-        return True, refusal
