@@ -11,31 +11,36 @@ from django.db import connection, connections, transaction
 
 WAIT = 15  # seconds, at most, for a step that takes milliseconds
 
-# The database backend (its pid) of each thread started by `in_thread`, by the thread's ident.
-_BACKENDS: dict[int, int] = {}
+
+class Worker(threading.Thread):
+    """A thread started by `in_thread`: its database backend's pid once connected, and the
+    exception its target raised, if any (given as the cause when a wait on it fails)."""
+
+    backend_pid: int | None = None
+    error: BaseException | None = None
 
 
-def in_thread(target: Any, outcome: dict[str, Any], key: str) -> threading.Thread:
-    """Start `target` on a thread; its result, or the exception it raised, lands in
-    `outcome[key]` (raised in the test by `joined`)."""
+def in_thread(target: Any, outcome: dict[str, Any], key: str) -> Worker:
+    """Start `target` on a thread named `key` (for `Pause`); its result, or the exception it
+    raised, lands in `outcome[key]` (raised in the test by `joined`)."""
 
     def run() -> None:
         try:
             with connection.cursor() as cursor:  # this thread's own connection, opened here
                 cursor.execute("SELECT pg_backend_pid()")
-                (_BACKENDS[threading.get_ident()],) = cursor.fetchone()
+                (worker.backend_pid,) = cursor.fetchone()
             outcome[key] = target()
         except BaseException as error:  # handed to the test, which raises it
-            outcome[key] = error
+            worker.error = outcome[key] = error
         finally:
             connections.close_all()  # this thread's own connection
 
-    thread = threading.Thread(target=run, daemon=True, name=key)  # named for `Pause`
-    thread.start()
-    return thread
+    worker = Worker(target=run, daemon=True, name=key)
+    worker.start()
+    return worker
 
 
-def joined(*threads: threading.Thread, outcome: dict[str, Any]) -> None:
+def joined(*threads: Worker, outcome: dict[str, Any]) -> None:
     """Wait for the threads (a hung one fails), then raise what any of them raised."""
     for thread in threads:
         thread.join(WAIT)
@@ -45,9 +50,7 @@ def joined(*threads: threading.Thread, outcome: dict[str, Any]) -> None:
             raise result
 
 
-def held(
-    lock: Any, then: Any, outcome: dict[str, Any], key: str
-) -> tuple[threading.Thread, threading.Event]:
+def held(lock: Any, then: Any, outcome: dict[str, Any], key: str) -> tuple[Worker, threading.Event]:
     """A worker's transaction on a thread of its own: it takes `lock`, holds it until the test
     sets the event returned, then does `then` and commits. Returns once the lock is held."""
     locked, release = threading.Event(), threading.Event()
@@ -68,22 +71,25 @@ def held(
     return thread, release
 
 
-def until_a_lock_is_awaited(thread: threading.Thread, what: str) -> None:
+def until_a_lock_is_awaited(thread: Worker, what: str) -> None:
     """Return once `thread`'s own connection waits for a lock (`what` names it in the failure);
-    another connection's wait (a worker of an earlier test, say) does not count."""
+    another connection's wait (a worker of an earlier test, say) does not count. Call it from
+    outside a transaction: `pg_stat_activity` is read again on each try."""
     deadline = time.monotonic() + WAIT
     while True:
-        backend = _BACKENDS.get(thread.ident or 0)
-        if backend is not None:
+        if thread.backend_pid is not None:
             with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_stat_clear_snapshot()")
                 cursor.execute(
-                    "SELECT wait_event_type = 'Lock' FROM pg_stat_activity WHERE pid = %s",
-                    [backend],
+                    "SELECT wait_event_type = 'Lock' FROM pg_stat_activity "
+                    "WHERE pid = %s AND datname = current_database()",
+                    [thread.backend_pid],
                 )
                 row = cursor.fetchone()
             if row is not None and row[0]:
                 return
-        assert thread.is_alive(), f"{what} ended without waiting for a lock (`joined` says how)"
+        if not thread.is_alive():
+            raise AssertionError(f"{what} ended without waiting for a lock") from thread.error
         assert time.monotonic() < deadline, f"{what} never waited for a lock"
         time.sleep(0.02)
 
@@ -108,10 +114,11 @@ class Pause:
 
         return paused
 
-    def until_reached(self, thread: threading.Thread) -> None:
+    def until_reached(self, thread: Worker) -> None:
         deadline = time.monotonic() + WAIT
         while not self.reached.wait(0.02):
-            assert thread.is_alive(), f"{self.key} ended before its pause (`joined` says how)"
+            if not thread.is_alive():
+                raise AssertionError(f"{self.key} ended before its pause") from thread.error
             assert time.monotonic() < deadline, f"{self.key} never reached its pause"
 
 

@@ -6,7 +6,6 @@ them off with an error. And a recommendation is locked FOR NO KEY UPDATE: an age
 following it up is written while it is adopted (FOR UPDATE held it up, and the adoption, which
 then carries it over onto that very meeting, deadlocked with it)."""
 
-import threading
 from datetime import timedelta
 from typing import Any
 
@@ -83,14 +82,12 @@ def test_an_agenda_item_following_a_recommendation_is_written_while_it_is_adopte
     decision = decision_adopted(item_of(meeting_held(council), public=True))
     recommendation = recommendation_proposed(council)
     following = meeting_planned(council, starts_at=timezone.now() + timedelta(days=10))
-    adopting, release = threading.Event(), threading.Event()
-
-    def paused(**kwargs: Any) -> int:
-        adopting.set()  # inside the adoption's transaction, the recommendation locked
-        assert release.wait(WAIT)
-        return agenda_carry_over_next(**kwargs)
-
-    monkeypatch.setattr(recommendations, "agenda_carry_over_next", paused)
+    # The adoption has locked the recommendation and stops before it carries it over onto the
+    # next meeting (which it locks), until the test lets it.
+    pause = Pause("adopted")
+    monkeypatch.setattr(
+        recommendations, "agenda_carry_over_next", pause.before(agenda_carry_over_next)
+    )
     outcome: dict[str, Any] = {}
     adoption = in_thread(
         lambda: recommendation_transition(
@@ -103,7 +100,7 @@ def test_an_agenda_item_following_a_recommendation_is_written_while_it_is_adopte
         "adopted",
     )
     try:
-        assert adopting.wait(WAIT)
+        pause.until_reached(adoption)
         writing = in_thread(
             lambda: agenda_item_add(
                 meeting=following, by=by, title="Follow-up", recommendation=recommendation
@@ -114,7 +111,7 @@ def test_an_agenda_item_following_a_recommendation_is_written_while_it_is_adopte
         writing.join(WAIT / 3)
         assert not writing.is_alive(), "the agenda item waited for the adoption"
     finally:
-        release.set()  # never leave the lock held over the test's teardown
+        pause.release.set()  # never leave the lock held over the test's teardown
     joined(adoption, writing, outcome=outcome)
     assert Recommendation.objects.get(pk=recommendation.pk).status == RecommendationStatus.ADOPTED
     assert AgendaItem.objects.filter(meeting=following, title="Follow-up").exists()

@@ -2,7 +2,6 @@
 reports of its category meanwhile, on another connection of a real database (a lock through
 the join to the category held every such submission up until the edit committed)."""
 
-import threading
 from typing import Any
 
 import pytest
@@ -16,7 +15,7 @@ from curim.reports.services.submission import ReportDraft, report_submit
 from curim.reports.services.workflow import report_edit
 from tests.reports.conftest import CENTRE
 from tests.seeding import seeded_rows_restore
-from tests.threads import WAIT, in_thread, joined
+from tests.threads import Pause, in_thread, joined
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -43,19 +42,10 @@ def test_a_report_of_the_category_is_submitted_while_an_edit_holds_its_lock(
 ) -> None:
     seeded_rows_restore()  # the categories: a committing test emptied them
     report = _graffiti("Tags on the wall, and the shop owner's phone number 210 000 0000")
-    editing, release = threading.Event(), threading.Event()
-
-    checked = Report.full_clean_own_fields
-
-    def paused(self: Report) -> None:
-        # In the edit's thread: inside its transaction, the report locked and not yet saved
-        # (the submission below checks its own report too, on the test's thread).
-        if threading.current_thread() is not threading.main_thread():
-            editing.set()
-            assert release.wait(WAIT)
-        checked(self)
-
-    monkeypatch.setattr(Report, "full_clean_own_fields", paused)
+    # The edit has locked the report and stops before it checks and saves it, until the test
+    # lets it.
+    pause = Pause("edited")
+    monkeypatch.setattr(Report, "full_clean_own_fields", pause.before(Report.full_clean_own_fields))
     outcome: dict[str, Any] = {}
     thread = in_thread(
         lambda: report_edit(
@@ -69,7 +59,7 @@ def test_a_report_of_the_category_is_submitted_while_an_edit_holds_its_lock(
         "edited",
     )
     try:
-        assert editing.wait(WAIT)
+        pause.until_reached(thread)
         with connection.cursor() as cursor:  # a wait is a failure here, not a hang
             cursor.execute("SET lock_timeout = '3s'")
         submitted = _graffiti("More tags on the next wall")
@@ -79,7 +69,7 @@ def test_a_report_of_the_category_is_submitted_while_an_edit_holds_its_lock(
     finally:
         with connection.cursor() as cursor:
             cursor.execute("RESET lock_timeout")
-        release.set()
+        pause.release.set()
     joined(thread, outcome=outcome)
     assert Report.objects.get(pk=report.pk).description == "Tags on the wall"
     assert Report.objects.get(pk=submitted.pk).category.slug == "graffiti"

@@ -1,7 +1,9 @@
-"""A person erased while their case is being worked on, on two connections of a real database.
-The erasure locks the person's cases, then their consents, then removes the rest; the services
-beside it lock in that order too (the case before its person, a consent before its referrals),
-so each waits for the erasure and then finds nothing left to change. Locked the other way round
+"""A person erased (or a case anonymised by the retention run) while their case is being worked
+on, on two connections of a real database. The erasure locks the person's cases, then their
+consents, then removes the rest; the services beside it lock in the same order (the case before
+its person, a consent before its referrals). So a withdrawal already holding its consent makes
+the erasure wait, and finishes; a referral's change or the case's edit that comes second waits
+for the erasure and then finds nothing left to change, and says so. Locked the other way round
 they deadlocked (PostgreSQL broke one off with an error), and an edit saved after the erasure
 would have brought the person's row back."""
 
