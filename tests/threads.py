@@ -122,6 +122,24 @@ class Pause:
             assert time.monotonic() < deadline, f"{self.key} never reached its pause"
 
 
+def paused_in_thread(
+    monkeypatch: Any, owner: Any, name: str, target: Any, outcome: dict[str, Any], key: str
+) -> tuple[Worker, threading.Event]:
+    """Run `target` (a real service) on a thread named `key`, stopping it before it calls
+    `owner.name` (what it locked before stays locked), as `held` does with a lock taken by
+    hand. Returns once it has stopped: the thread, and the event the test sets to let it go
+    on (in a `finally`)."""
+    pause = Pause(key)
+    monkeypatch.setattr(owner, name, pause.before(getattr(owner, name)))
+    thread = in_thread(target, outcome, key)
+    try:
+        pause.until_reached(thread)
+    except BaseException:
+        pause.release.set()
+        raise
+    return thread, pause.release
+
+
 def refused_or_done(change: Callable[[], Any]) -> tuple[bool, Any]:
     """(True, the refusal) where the change raised one, else (False, its result): a refusal
     kept apart from an error, which `joined` raises in the test."""

@@ -21,7 +21,6 @@ from councils.models import (
 )
 from councils.services import actions, recommendations
 from councils.services.actions import action_item_save, action_item_transition
-from councils.services.carry_over import agenda_carry_over_next
 from councils.services.meetings import agenda_item_add
 from councils.services.recommendations import recommendation_transition
 from tests.councils.factories import (
@@ -36,7 +35,7 @@ from tests.councils.factories import (
     secretary_of,
 )
 from tests.seeding import seeded_rows_restore
-from tests.threads import WAIT, Pause, in_thread, joined, until_a_lock_is_awaited
+from tests.threads import WAIT, in_thread, joined, paused_in_thread, until_a_lock_is_awaited
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -53,11 +52,15 @@ def test_an_item_edited_in_the_admin_while_its_status_changes_keeps_both(
     outcome: dict[str, Any] = {}
     # The admin's save: action_item_save has locked the recommendation and stops before it
     # locks the item, until the test lets it.
-    pause = Pause("edited")
-    monkeypatch.setattr(actions, "_locked", pause.before(actions._locked))
-    admin = in_thread(lambda: action_item_save(item=edited, by=by), outcome, "edited")
+    admin, release = paused_in_thread(
+        monkeypatch,
+        actions,
+        "_locked",
+        lambda: action_item_save(item=edited, by=by),
+        outcome,
+        "edited",
+    )
     try:
-        pause.until_reached(admin)
         started = in_thread(
             lambda: action_item_transition(
                 item=item, to_status=ActionItemStatus.IN_PROGRESS, by=by
@@ -67,7 +70,7 @@ def test_an_item_edited_in_the_admin_while_its_status_changes_keeps_both(
         )
         until_a_lock_is_awaited(started, "the status change")
     finally:
-        pause.release.set()  # never leave the lock held over the test's teardown
+        release.set()  # never leave the lock held over the test's teardown
     joined(admin, started, outcome=outcome)
     stored = ActionItem.objects.get(pk=item.pk)
     assert (stored.title_en, stored.status) == ("Light the underpass", ActionItemStatus.IN_PROGRESS)
@@ -84,12 +87,11 @@ def test_an_agenda_item_following_a_recommendation_is_written_while_it_is_adopte
     following = meeting_planned(council, starts_at=timezone.now() + timedelta(days=10))
     # The adoption has locked the recommendation and stops before it carries it over onto the
     # next meeting (which it locks), until the test lets it.
-    pause = Pause("adopted")
-    monkeypatch.setattr(
-        recommendations, "agenda_carry_over_next", pause.before(agenda_carry_over_next)
-    )
     outcome: dict[str, Any] = {}
-    adoption = in_thread(
+    adoption, release = paused_in_thread(
+        monkeypatch,
+        recommendations,
+        "agenda_carry_over_next",
         lambda: recommendation_transition(
             recommendation=recommendation,
             to_status=RecommendationStatus.ADOPTED,
@@ -100,7 +102,6 @@ def test_an_agenda_item_following_a_recommendation_is_written_while_it_is_adopte
         "adopted",
     )
     try:
-        pause.until_reached(adoption)
         writing = in_thread(
             lambda: agenda_item_add(
                 meeting=following, by=by, title="Follow-up", recommendation=recommendation
@@ -111,7 +112,7 @@ def test_an_agenda_item_following_a_recommendation_is_written_while_it_is_adopte
         writing.join(WAIT / 3)
         assert not writing.is_alive(), "the agenda item waited for the adoption"
     finally:
-        pause.release.set()  # never leave the lock held over the test's teardown
+        release.set()  # never leave the lock held over the test's teardown
     joined(adoption, writing, outcome=outcome)
     assert Recommendation.objects.get(pk=recommendation.pk).status == RecommendationStatus.ADOPTED
     assert AgendaItem.objects.filter(meeting=following, title="Follow-up").exists()

@@ -2,52 +2,36 @@
 reports of its category meanwhile, on another connection of a real database (a lock through
 the join to the category held every such submission up until the edit committed)."""
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.contrib.gis.geos import Point
 from django.db import OperationalError, connection, transaction
-from django.utils import timezone
 
 from curim.accounts.models import User
-from curim.reports.models import Category, Report
-from curim.reports.services.submission import ReportDraft, report_submit
+from curim.reports.models import Report
 from curim.reports.services.workflow import report_edit
-from tests.reports.conftest import CENTRE
 from tests.seeding import seeded_rows_restore
-from tests.threads import Pause, in_thread, joined
+from tests.threads import joined, paused_in_thread
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def _graffiti(description: str) -> Report:
-    report, created = report_submit(
-        draft=ReportDraft(
-            category=Category.objects.get(slug="graffiti"),
-            description=description,
-            occurred_at=timezone.now(),
-            severity=3,
-            feeling_unsafe=3,
-            location=Point(*CENTRE, srid=4326),
-        ),
-        reporter=None,
-        client_address="127.0.0.1",
-    )
-    assert created
-    return report
-
-
 def test_a_report_of_the_category_is_submitted_while_an_edit_holds_its_lock(
-    piraeus: None, moderator: User, monkeypatch: pytest.MonkeyPatch
+    make_report: Callable[..., Report], moderator: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     seeded_rows_restore()  # the categories: a committing test emptied them
-    report = _graffiti("Tags on the wall, and the shop owner's phone number 210 000 0000")
+    report = make_report(
+        status="submitted",
+        description="Tags on the wall, and the shop owner's phone number 210 000 0000",
+    )
     # The edit has locked the report and stops before it checks and saves it, until the test
     # lets it.
-    pause = Pause("edited")
-    monkeypatch.setattr(Report, "full_clean_own_fields", pause.before(Report.full_clean_own_fields))
     outcome: dict[str, Any] = {}
-    thread = in_thread(
+    thread, release = paused_in_thread(
+        monkeypatch,
+        Report,
+        "full_clean_own_fields",
         lambda: report_edit(
             report=report,
             actor=moderator,
@@ -59,17 +43,16 @@ def test_a_report_of_the_category_is_submitted_while_an_edit_holds_its_lock(
         "edited",
     )
     try:
-        pause.until_reached(thread)
         with connection.cursor() as cursor:  # a wait is a failure here, not a hang
             cursor.execute("SET lock_timeout = '3s'")
-        submitted = _graffiti("More tags on the next wall")
+        submitted = make_report(status="submitted", description="More tags on the next wall")
         # The report itself is locked (before the edit's UPDATE, which would lock it too).
         with pytest.raises(OperationalError), transaction.atomic():
             Report.objects.select_for_update(nowait=True).get(pk=report.pk)
     finally:
         with connection.cursor() as cursor:
             cursor.execute("RESET lock_timeout")
-        pause.release.set()
+        release.set()
     joined(thread, outcome=outcome)
     assert Report.objects.get(pk=report.pk).description == "Tags on the wall"
     assert Report.objects.get(pk=submitted.pk).category.slug == "graffiti"

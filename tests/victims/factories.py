@@ -19,6 +19,7 @@ from victims.models import (
     OffenceType,
     Person,
     Profession,
+    Referral,
     RiskLevel,
     Service,
     ServiceKind,
@@ -26,7 +27,7 @@ from victims.models import (
 )
 from victims.services.cases import case_open
 from victims.services.intake import intake_open, intake_request_submit
-from victims.services.support import consent_record
+from victims.services.support import consent_record, referral_create
 
 
 def supervisor_create(**fields: Any) -> User:
@@ -120,6 +121,13 @@ def consent_give(
     return consent_record(
         case=case, by=by, scope=scope, service=service, channel=channel, given_at=given_at
     )
+
+
+def referral_under_consent(*, case: Case, by: User) -> tuple[Consent, Referral]:
+    """A service, the person's consent to be referred to it, and a referral proposed under it."""
+    service = service_create()
+    consent = consent_give(case=case, by=by, scope=ConsentScope.REFERRAL, service=service)
+    return consent, referral_create(case=case, by=by, service=service)
 
 
 def contact_consent(*, case: Case, by: User, channel: str) -> Consent:

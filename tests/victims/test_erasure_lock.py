@@ -15,11 +15,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from tests.seeding import seeded_rows_restore
-from tests.threads import Pause, in_thread, joined, refused_or_done, until_a_lock_is_awaited
+from tests.threads import (
+    in_thread,
+    joined,
+    paused_in_thread,
+    refused_or_done,
+    until_a_lock_is_awaited,
+)
 from tests.victims.factories import (
     case_create,
-    consent_give,
-    service_create,
+    referral_under_consent,
     supervisor_create,
     worker_create,
 )
@@ -27,7 +32,6 @@ from victims.models import (
     Case,
     ClosureOutcome,
     Consent,
-    ConsentScope,
     Person,
     Referral,
     ReferralStatus,
@@ -35,7 +39,7 @@ from victims.models import (
 from victims.services import privacy
 from victims.services.cases import case_close, case_details_update, person_update
 from victims.services.privacy import case_anonymise_if_due, person_erase
-from victims.services.support import consent_withdraw, referral_create, referral_update
+from victims.services.support import consent_withdraw, referral_update
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -49,27 +53,27 @@ def test_a_consent_withdrawn_while_its_person_is_erased_leaves_both_done(
     worker = worker_create(email="worker@example.org")
     supervisor = supervisor_create(email="supervisor@example.org")
     case = case_create(by=worker)
-    service = service_create()
-    consent = consent_give(case=case, by=worker, scope=ConsentScope.REFERRAL, service=service)
-    referral_create(case=case, by=worker, service=service)
+    consent, _ = referral_under_consent(case=case, by=worker)
     person = case.person
     assert person is not None
     outcome: dict[str, Any] = {}
     # A worker withdraws the consent: consent_withdraw has locked it and stops before it saves
     # it and goes on to the referrals under it, until the test lets it.
-    pause = Pause("withdrawn")
-    monkeypatch.setattr(Consent, "save", pause.before(Consent.save))
-    withdrawal = in_thread(
-        lambda: consent_withdraw(consent=consent, by=worker), outcome, "withdrawn"
+    withdrawal, release = paused_in_thread(
+        monkeypatch,
+        Consent,
+        "save",
+        lambda: consent_withdraw(consent=consent, by=worker),
+        outcome,
+        "withdrawn",
     )
     try:
-        pause.until_reached(withdrawal)
         erasure = in_thread(
             lambda: person_erase(person=person, by=supervisor, reason=GROUNDS), outcome, "erased"
         )
         until_a_lock_is_awaited(erasure, "the erasure")
     finally:
-        pause.release.set()  # never leave the lock held over the test's teardown
+        release.set()  # never leave the lock held over the test's teardown
     joined(withdrawal, erasure, outcome=outcome)
     assert isinstance(outcome["withdrawn"], Consent)
     assert outcome["erased"] == 1
@@ -86,21 +90,21 @@ def test_a_referral_changed_while_its_person_is_erased_is_refused(
     worker = worker_create(email="worker@example.org")
     supervisor = supervisor_create(email="supervisor@example.org")
     case = case_create(by=worker)
-    service = service_create()
-    consent_give(case=case, by=worker, scope=ConsentScope.REFERRAL, service=service)
-    referral = referral_create(case=case, by=worker, service=service)
+    _, referral = referral_under_consent(case=case, by=worker)
     person = case.person
     assert person is not None
     outcome: dict[str, Any] = {}
     # The erasure has locked the cases and their consents, and stops before it removes
     # anything, until the test lets it.
-    pause = Pause("erased")
-    monkeypatch.setattr(privacy, "_documents_delete", pause.before(privacy._documents_delete))
-    erasure = in_thread(
-        lambda: person_erase(person=person, by=supervisor, reason=GROUNDS), outcome, "erased"
+    erasure, release = paused_in_thread(
+        monkeypatch,
+        privacy,
+        "_documents_delete",
+        lambda: person_erase(person=person, by=supervisor, reason=GROUNDS),
+        outcome,
+        "erased",
     )
     try:
-        pause.until_reached(erasure)
         sending = in_thread(
             lambda: refused_or_done(
                 lambda: referral_update(referral=referral, by=worker, status=ReferralStatus.SENT)
@@ -110,7 +114,7 @@ def test_a_referral_changed_while_its_person_is_erased_is_refused(
         )
         until_a_lock_is_awaited(sending, "the referral's change")
     finally:
-        pause.release.set()
+        release.set()
     joined(erasure, sending, outcome=outcome)
     refused, answer = outcome["sent"]
     assert refused, answer
@@ -150,15 +154,19 @@ def test_a_case_edited_while_its_person_is_removed_is_refused_and_nothing_comes_
     outcome: dict[str, Any] = {}
     # The erasure or the retention run has locked the case and stops before it removes
     # anything, until the test lets it.
-    pause = Pause("removed")
-    monkeypatch.setattr(privacy, "_documents_delete", pause.before(privacy._documents_delete))
-    removing = in_thread(remove, outcome, "removed")
+    removing, release = paused_in_thread(
+        monkeypatch,
+        privacy,
+        "_documents_delete",
+        remove,
+        outcome,
+        "removed",
+    )
     try:
-        pause.until_reached(removing)
         editing = in_thread(lambda: refused_or_done(edit), outcome, "edited")
         until_a_lock_is_awaited(editing, "the edit")
     finally:
-        pause.release.set()
+        release.set()
     joined(removing, editing, outcome=outcome)
     assert outcome["removed"] in (1, True)
     refused, answer = outcome["edited"]

@@ -9,16 +9,21 @@ from typing import Any
 import pytest
 
 from tests.seeding import seeded_rows_restore
-from tests.threads import Pause, in_thread, joined, refused_or_done, until_a_lock_is_awaited
-from tests.victims.factories import case_create, consent_give, service_create, worker_create
+from tests.threads import (
+    in_thread,
+    joined,
+    paused_in_thread,
+    refused_or_done,
+    until_a_lock_is_awaited,
+)
+from tests.victims.factories import case_create, referral_under_consent, worker_create
 from victims.models import (
     Consent,
-    ConsentScope,
     Referral,
     ReferralOutcome,
     ReferralStatus,
 )
-from victims.services.support import consent_withdraw, referral_create, referral_update
+from victims.services.support import consent_withdraw, referral_update
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -29,19 +34,19 @@ def test_a_referral_sent_while_its_consent_is_withdrawn_waits_and_is_refused(
     seeded_rows_restore()  # the roles, the consent texts: a committing test emptied them
     worker = worker_create(email="worker@example.org")
     case = case_create(by=worker)
-    service = service_create()
-    consent = consent_give(case=case, by=worker, scope=ConsentScope.REFERRAL, service=service)
-    referral = referral_create(case=case, by=worker, service=service)
+    consent, referral = referral_under_consent(case=case, by=worker)
     outcome: dict[str, Any] = {}
     # One worker withdraws the consent: consent_withdraw has locked it and stops before it
     # saves it and goes on to the referrals under it, until the test lets it.
-    pause = Pause("withdrawn")
-    monkeypatch.setattr(Consent, "save", pause.before(Consent.save))
-    withdrawal = in_thread(
-        lambda: consent_withdraw(consent=consent, by=worker), outcome, "withdrawn"
+    withdrawal, release = paused_in_thread(
+        monkeypatch,
+        Consent,
+        "save",
+        lambda: consent_withdraw(consent=consent, by=worker),
+        outcome,
+        "withdrawn",
     )
     try:
-        pause.until_reached(withdrawal)
         # Another sends the referral at that moment.
         sending = in_thread(
             lambda: refused_or_done(
@@ -52,7 +57,7 @@ def test_a_referral_sent_while_its_consent_is_withdrawn_waits_and_is_refused(
         )
         until_a_lock_is_awaited(sending, "the referral's change")
     finally:
-        pause.release.set()  # never leave the lock held over the test's teardown
+        release.set()  # never leave the lock held over the test's teardown
     joined(withdrawal, sending, outcome=outcome)
     assert isinstance(outcome["withdrawn"], Consent)
     refused, answer = outcome["sent"]
