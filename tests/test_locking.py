@@ -13,6 +13,10 @@ Where two rows must be locked, a service locks the parent first, then the child,
 statements."""
 
 import ast
+from typing import Any
+
+import pytest
+from django.apps import apps
 
 from tests.test_layering import APPS, ROOT
 
@@ -74,3 +78,79 @@ def test_the_check_sees_a_lock_through_a_join() -> None:
         "f = Item.objects.select_for_update(of=('self', 'parent')).select_related('parent')\n"
         "g = Item.objects.select_for_update(of=()).select_related('parent').get(pk=1)\n"
     ) == [1, 2, 6, 7]
+
+
+# --- A join made by a model's ordering ------------------------------------------------------
+# A model ordered across a relation (Minutes by their meeting's start, an action item by its
+# recommendation) joins that relation into every query that keeps the ordering, and a
+# select_for_update() there locks the joined rows too, in the plan's order. `get()` drops the
+# ordering; an explicit `order_by()` replaces it; `of=("self",)` locks the model's own rows.
+KEEPS_NO_ORDERING = {"get", "get_or_create", "update_or_create", "order_by", "exists", "count"}
+
+
+def locks_on_a_model(source: str) -> list[tuple[int, str]]:
+    """(line, model name) of each chain `Name.objects…select_for_update(…)…` that keeps the
+    model's own ordering: no `of=("self",)`, no `get()`, no `order_by()`."""
+    tree = ast.parse(source)
+    # A chain is read whole, from its outermost call: `a.b().c()` holds `a.b()` too.
+    inner = {
+        id(node.func.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+    }
+    found = set()
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call) or id(node) in inner:
+            continue
+        calls = chain_of(node)
+        names = {call.func.attr for call in calls}  # type: ignore[attr-defined]
+        if "select_for_update" not in names or names & KEEPS_NO_ORDERING:
+            continue
+        if any(
+            call.func.attr == "select_for_update" and _self_only(call)  # type: ignore[attr-defined]
+            for call in calls
+        ):
+            continue
+        root = calls[-1].func.value  # type: ignore[attr-defined]
+        if (
+            isinstance(root, ast.Attribute)
+            and root.attr in {"objects", "_default_manager"}
+            and isinstance(root.value, ast.Name)
+        ):
+            found.add((calls[-1].lineno, root.value.id))
+    return sorted(found)
+
+
+def _ordered_through_a_join(model: Any) -> bool:
+    return " JOIN " in str(model._default_manager.select_for_update().query)
+
+
+@pytest.mark.django_db
+def test_no_lock_on_a_model_ordered_through_a_join() -> None:
+    models_by_name: dict[str, list[Any]] = {}
+    for model in apps.get_models():
+        models_by_name.setdefault(model.__name__, []).append(model)
+    found = {
+        f"{path.relative_to(ROOT)}:{line}": name
+        for app in APPS
+        for path in sorted((ROOT / app).rglob("*.py"))
+        if "migrations" not in path.relative_to(ROOT).parts
+        for line, name in locks_on_a_model(path.read_text(encoding="utf-8"))
+        if any(_ordered_through_a_join(model) for model in models_by_name.get(name, []))
+    }
+    assert found == {}
+
+
+@pytest.mark.django_db
+def test_the_check_sees_a_lock_ordered_through_a_join() -> None:
+    assert _ordered_through_a_join(apps.get_model("councils", "Minutes"))
+    assert not _ordered_through_a_join(apps.get_model("councils", "Meeting"))
+    assert locks_on_a_model(
+        "a = Minutes.objects.select_for_update().filter(pk=1).first()\n"
+        "b = list(Minutes.objects.filter(meeting=m).select_for_update())\n"
+        "c = Minutes.objects.select_for_update().get(pk=1)\n"
+        "d = Minutes.objects.select_for_update().filter(pk=1).order_by('pk').first()\n"
+        "e = Minutes.objects.select_for_update(of=('self',)).filter(pk=1).first()\n"
+        "f = rows.select_for_update().filter(pk=1).first()\n"
+        "g = (Minutes.objects.select_for_update()\n    .filter(pk=1).get())\n"
+    ) == [(1, "Minutes"), (2, "Minutes")]

@@ -27,6 +27,7 @@ from councils.models import (
 from councils.services.editing import fields_set
 from councils.services.history import changes_between, record_change_add, snapshot
 from curim.accounts.models import User
+from curim.core.locks import child_locked_under_parent
 
 A = ActionItemStatus
 ACTION_ITEM_TRANSITIONS: dict[str, frozenset[str]] = {
@@ -57,16 +58,16 @@ def _locked(item: ActionItem, *, deleting: bool = False) -> ActionItem:
     of an item locks the recommendation, then the item (`action_item_save` for a new item
     must), as the recommendation's own services lock it. Locked the other way round (the item
     first, its recommendation through a join), an item's change from the admin and a status
-    change on the same item deadlocked (tests/councils/test_action_item_lock.py)."""
-    recommendation_id = (
-        ActionItem.objects.filter(pk=item.pk).values_list("recommendation_id", flat=True).get()
+    change on the same item deadlocked (tests/councils/test_action_item_lock.py).
+
+    FOR NO KEY UPDATE, as the recommendation's own services lock it: what refers to it (an
+    agenda item, a status change) is written meanwhile; the item likewise (its progress
+    updates, reminders), but for its deletion, which takes FOR UPDATE from the start."""
+    locked = child_locked_under_parent(
+        ActionItem, item.pk, "recommendation", no_key=not deleting, parent_no_key=True
     )
-    # FOR NO KEY UPDATE, as the recommendation's own services lock it: what refers to it (an
-    # agenda item, a status change) is written meanwhile; the item likewise (its progress
-    # updates, reminders), but for its deletion, which takes FOR UPDATE from the start.
-    recommendation = Recommendation.objects.select_for_update(no_key=True).get(pk=recommendation_id)
-    locked = ActionItem.objects.select_for_update(no_key=not deleting).get(pk=item.pk)
-    locked.recommendation = recommendation  # an item stays with its recommendation
+    if locked is None:
+        raise ValidationError(_("This action item was removed meanwhile: nothing was saved."))
     return locked
 
 

@@ -28,6 +28,7 @@ from councils.models.minutes import approval_decision_problem
 from councils.selectors.meetings import approves_minutes
 from councils.services.history import changes_between, record_change_add, snapshot
 from curim.accounts.models import User
+from curim.core.locks import child_locked_under_parent
 
 MINUTES_TRANSITIONS: dict[str, frozenset[str]] = {
     MinutesState.DRAFT: frozenset({MinutesState.CIRCULATED}),
@@ -42,10 +43,9 @@ def _locked(minutes: Minutes) -> Minutes:
     """The minutes, read again under their lock with their meeting locked first (a meeting's
     services, the attendance's among them, lock the meeting and read its minutes' state): the
     parent before the child, as every service locks them (docs/architecture.md, "Locks")."""
-    meeting_id = Minutes.objects.filter(pk=minutes.pk).values_list("meeting_id", flat=True).get()
-    meeting = Meeting.objects.select_for_update().get(pk=meeting_id)
-    locked = Minutes.objects.select_for_update().get(pk=minutes.pk)
-    locked.meeting = meeting  # minutes stay with their meeting
+    locked = child_locked_under_parent(Minutes, minutes.pk, "meeting")
+    if locked is None:
+        raise ValidationError(_("These minutes were removed meanwhile: nothing was saved."))
     return locked
 
 

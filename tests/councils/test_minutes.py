@@ -318,3 +318,13 @@ def test_a_decision_that_minutes_rest_on_stays_adopted() -> None:
     with pytest.raises(ValidationError) as caught:
         decision_save(decision=decision, by=secretary_of(minutes.meeting.council))
     assert "outcome" in caught.value.message_dict
+
+
+def test_minutes_removed_meanwhile_are_refused_with_nothing_saved() -> None:
+    # A page read the minutes; the meeting's removal in the admin took them before the step.
+    minutes = _minutes_in(MinutesState.DRAFT)
+    by = secretary_of(minutes.meeting.council)
+    Minutes.objects.filter(pk=minutes.pk).delete()
+    with pytest.raises(ValidationError, match="removed meanwhile: nothing was saved"):
+        minutes_circulate(minutes=minutes, by=by)
+    assert not Minutes.objects.filter(pk=minutes.pk).exists()

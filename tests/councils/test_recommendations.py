@@ -363,3 +363,16 @@ def test_the_owner_is_a_council_member_and_removal_is_recorded_on_the_recommenda
     action_item_delete(item=item, by=by)
     row = recommendation.changes.filter(action=RecordChange.Action.ITEM_REMOVED).get()
     assert row.changes == {"action_item": {"from": title, "to": None}}
+
+
+def test_an_action_item_removed_meanwhile_is_refused_with_nothing_saved() -> None:
+    # A page read the item; another member removed it before the status change.
+    recommendation = recommendation_adopted(council_create())
+    item = action_item_with(recommendation)
+    by = secretary_of(recommendation.council)
+    ActionItem.objects.filter(pk=item.pk).delete()
+    before = RecordChange.objects.count()
+    with pytest.raises(ValidationError, match="removed meanwhile: nothing was saved"):
+        action_item_transition(item=item, to_status=ActionItemStatus.IN_PROGRESS, by=by)
+    assert not ActionItem.objects.filter(pk=item.pk).exists()
+    assert RecordChange.objects.count() == before

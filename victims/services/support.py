@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from curim.accounts.models import User
 from curim.core.days import day_start
+from curim.core.locks import child_locked_under_parent
 from victims.audit import access_log_write
 from victims.models import (
     AccessLog,
@@ -276,18 +277,9 @@ def _referral_locked(referral: Referral) -> Referral:
     consent by a join), a referral sent while its consent is withdrawn deadlocked the two
     (tests/victims/test_referral_lock.py). Holding the consent, the referral reads whether it
     is still active, and no withdrawal can come in between."""
-    consent_id = (
-        Referral.objects.filter(pk=referral.pk).values_list("consent_id", flat=True).first()
-    )
-    consent = (
-        None
-        if consent_id is None
-        else Consent.objects.select_for_update().filter(pk=consent_id).first()
-    )
-    locked = Referral.objects.select_for_update().filter(pk=referral.pk).first()
-    if consent is None or locked is None:  # the person was erased meanwhile
+    locked = child_locked_under_parent(Referral, referral.pk, "consent")
+    if locked is None:  # the person was erased meanwhile
         raise ValidationError(_("This case was erased or anonymised meanwhile: nothing was saved."))
-    locked.consent = consent  # a referral's consent never changes
     return locked
 
 
