@@ -80,17 +80,27 @@ def test_the_check_sees_a_lock_through_a_join() -> None:
     ) == [1, 2, 6, 7]
 
 
-# --- A join made by a model's ordering ------------------------------------------------------
+# --- A join made by an ordering ------------------------------------------------------------
 # A model ordered across a relation (Minutes by their meeting's start, an action item by its
 # recommendation) joins that relation into every query that keeps the ordering, and a
-# select_for_update() there locks the joined rows too, in the plan's order. `get()` drops the
-# ordering; an explicit `order_by()` replaces it; `of=("self",)` locks the model's own rows.
-KEEPS_NO_ORDERING = {"get", "get_or_create", "update_or_create", "order_by", "exists", "count"}
+# select_for_update() there locks the joined rows too, in the plan's order; so does an
+# `order_by()` across one. `get()` drops the ordering; `of=("self",)` locks the model's own rows;
+# `update()` and `delete()` lock nothing through it.
+ORDERING_DROPPED = {
+    "get",
+    "get_or_create",
+    "update_or_create",
+    "exists",
+    "count",
+    "update",
+    "delete",
+}
 
 
-def locks_on_a_model(source: str) -> list[tuple[int, str]]:
-    """(line, model name) of each chain `Name.objects…select_for_update(…)…` that keeps the
-    model's own ordering: no `of=("self",)`, no `get()`, no `order_by()`."""
+def locks_on_a_model(source: str) -> list[tuple[int, str, tuple[str, ...] | None]]:
+    """(line, model name, the `order_by()` it gives or None) of each chain
+    `Name.objects…select_for_update(…)…` that keeps an ordering: no `of=("self",)`, no `get()`.
+    A chain whose `order_by()` is not all written-out names is not followed."""
     tree = ast.parse(source)
     # A chain is read whole, from its outermost call: `a.b().c()` holds `a.b()` too.
     inner = {
@@ -104,25 +114,38 @@ def locks_on_a_model(source: str) -> list[tuple[int, str]]:
             continue
         calls = chain_of(node)
         names = {call.func.attr for call in calls}  # type: ignore[attr-defined]
-        if "select_for_update" not in names or names & KEEPS_NO_ORDERING:
+        if "select_for_update" not in names or names & ORDERING_DROPPED:
             continue
         if any(
             call.func.attr == "select_for_update" and _self_only(call)  # type: ignore[attr-defined]
             for call in calls
         ):
             continue
+        # The outermost order_by() is the one that counts (calls run outermost first).
+        order_by = next((call for call in calls if call.func.attr == "order_by"), None)  # type: ignore[attr-defined]
+        ordering: tuple[str, ...] | None = None
+        if order_by is not None:
+            if not all(
+                isinstance(arg, ast.Constant) and isinstance(arg.value, str)
+                for arg in order_by.args
+            ):
+                continue  # not written out: left to review
+            ordering = tuple(arg.value for arg in order_by.args)  # type: ignore[attr-defined]
         root = calls[-1].func.value  # type: ignore[attr-defined]
         if (
             isinstance(root, ast.Attribute)
             and root.attr in {"objects", "_default_manager"}
             and isinstance(root.value, ast.Name)
         ):
-            found.add((calls[-1].lineno, root.value.id))
-    return sorted(found)
+            found.add((calls[-1].lineno, root.value.id, ordering))
+    return sorted(found, key=lambda row: (row[0], row[1]))
 
 
-def _ordered_through_a_join(model: Any) -> bool:
-    return " JOIN " in str(model._default_manager.select_for_update().query)
+def _ordered_through_a_join(model: Any, ordering: tuple[str, ...] | None = None) -> bool:
+    rows = model._default_manager.select_for_update()
+    if ordering is not None:
+        rows = rows.order_by(*ordering)
+    return " JOIN " in str(rows.query)
 
 
 @pytest.mark.django_db
@@ -135,16 +158,19 @@ def test_no_lock_on_a_model_ordered_through_a_join() -> None:
         for app in APPS
         for path in sorted((ROOT / app).rglob("*.py"))
         if "migrations" not in path.relative_to(ROOT).parts
-        for line, name in locks_on_a_model(path.read_text(encoding="utf-8"))
-        if any(_ordered_through_a_join(model) for model in models_by_name.get(name, []))
+        for line, name, ordering in locks_on_a_model(path.read_text(encoding="utf-8"))
+        if any(_ordered_through_a_join(model, ordering) for model in models_by_name.get(name, []))
     }
     assert found == {}
 
 
 @pytest.mark.django_db
 def test_the_check_sees_a_lock_ordered_through_a_join() -> None:
-    assert _ordered_through_a_join(apps.get_model("councils", "Minutes"))
-    assert not _ordered_through_a_join(apps.get_model("councils", "Meeting"))
+    minutes, meeting = apps.get_model("councils", "Minutes"), apps.get_model("councils", "Meeting")
+    assert _ordered_through_a_join(minutes)
+    assert not _ordered_through_a_join(minutes, ("pk",))
+    assert _ordered_through_a_join(meeting, ("minutes__state",))
+    assert not _ordered_through_a_join(meeting)
     assert locks_on_a_model(
         "a = Minutes.objects.select_for_update().filter(pk=1).first()\n"
         "b = list(Minutes.objects.filter(meeting=m).select_for_update())\n"
@@ -153,4 +179,6 @@ def test_the_check_sees_a_lock_ordered_through_a_join() -> None:
         "e = Minutes.objects.select_for_update(of=('self',)).filter(pk=1).first()\n"
         "f = rows.select_for_update().filter(pk=1).first()\n"
         "g = (Minutes.objects.select_for_update()\n    .filter(pk=1).get())\n"
-    ) == [(1, "Minutes"), (2, "Minutes")]
+        "h = Minutes.objects.select_for_update().order_by(field).first()\n"
+        "i = Minutes.objects.select_for_update().filter(pk=1).update(text='')\n"
+    ) == [(1, "Minutes", None), (2, "Minutes", None), (4, "Minutes", ("pk",))]

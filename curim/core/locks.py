@@ -16,13 +16,11 @@ from django.db.models import ForeignKey, Model, QuerySet
 
 ChildModel = TypeVar("ChildModel", bound=Model)
 
-# A parent key that changed between its read and the child's lock is read again this many
-# times; the three callers' parents never change, so the first pass is the only one.
-ATTEMPTS = 3
-
 
 class ParentChanged(RuntimeError):
-    """The child moved to another parent on every attempt: a rule the caller relies on broke."""
+    """The child moved to another parent between the read of its key and its lock: a rule the
+    caller relies on (its parent never changes) broke. Followed, the next parent would be locked
+    after the child, the very order this module exists to avoid."""
 
 
 def child_locked_under_parent(
@@ -35,34 +33,35 @@ def child_locked_under_parent(
 ) -> ChildModel | None:
     """The row `pk` of `model`, read again under its lock, with the row its foreign key `parent`
     names locked first and set on it; None when either is gone (removed meanwhile: the caller
-    says what that means to its user).
+    says what that means to its user). For a parent that never changes: a child that moved
+    meanwhile raises `ParentChanged`.
 
     FOR NO KEY UPDATE (`no_key`, `parent_no_key`) where the caller never changes that row's key
     nor deletes it: rows that merely refer to it (their foreign-key checks take KEY SHARE) are
     still written meanwhile.
     """
     field = model._meta.get_field(parent)
-    if not isinstance(field, ForeignKey):
-        raise TypeError(f"{model.__name__}.{parent} is not a foreign key")
-    rows = model._default_manager
+    if not isinstance(field, ForeignKey) or field.null:
+        raise TypeError(f"{model.__name__}.{parent} is not a foreign key that is never empty")
     parent_model = field.remote_field.model
     if isinstance(parent_model, str):  # a lazy "app.Model" name: the models are not loaded
         raise TypeError(f"{model.__name__}.{parent} names {parent_model}, not yet a model")
-    parents = parent_model._default_manager
-    for _attempt in range(ATTEMPTS):
-        parent_id = _one(rows.filter(pk=pk).values_list(field.attname, flat=True))
-        if parent_id is None:
-            return None
-        parent_row = _one(parents.select_for_update(no_key=parent_no_key).filter(pk=parent_id))
-        if parent_row is None:
-            return None
-        locked: ChildModel | None = _one(rows.select_for_update(no_key=no_key).filter(pk=pk))
-        if locked is None:
-            return None
-        if getattr(locked, field.attname) == parent_id:
-            setattr(locked, field.name, parent_row)
-            return locked
-    raise ParentChanged(f"{model.__name__} {pk} kept changing its {parent}")
+    rows = model._default_manager
+    parents = parent_model._default_manager.select_for_update(no_key=parent_no_key)
+    parent_key = field.target_field.attname  # the parent's primary key, or the field it names
+    parent_id = _one(rows.filter(pk=pk).values_list(field.attname, flat=True))
+    if parent_id is None:
+        return None
+    parent_row = _one(parents.filter(**{parent_key: parent_id}))
+    if parent_row is None:
+        return None
+    locked: ChildModel | None = _one(rows.select_for_update(no_key=no_key).filter(pk=pk))
+    if locked is None:
+        return None
+    if getattr(locked, field.attname) != parent_id:
+        raise ParentChanged(f"{model.__name__} {pk} moved to another {parent} meanwhile")
+    setattr(locked, field.name, parent_row)
+    return locked
 
 
 def _one(rows: QuerySet[Any, Any]) -> Any:

@@ -1,14 +1,17 @@
 """`child_locked_under_parent`: the parent's row locked before its child's, by statements that
-join nothing, on a real database; a child moved to another parent meanwhile is read again."""
+join nothing, on a real database; a child removed meanwhile is None, one moved to another parent
+a broken rule; and what each service that uses it takes."""
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from councils.models import ActionItem, Minutes
-from curim.core import locks
+from councils.models import ActionItem, ActionItemStatus, Minutes
+from councils.services.actions import action_item_delete, action_item_transition
+from councils.services.minutes import minutes_circulate, minutes_create
 from curim.core.locks import ParentChanged, child_locked_under_parent
 from tests.councils.factories import (
     action_item_with,
@@ -16,6 +19,7 @@ from tests.councils.factories import (
     meeting_held,
     minutes_approved,
     recommendation_adopted,
+    secretary_of,
 )
 from tests.seeding import seeded_rows_restore
 from tests.threads import held, in_thread, joined, until_a_lock_is_awaited
@@ -77,48 +81,86 @@ def test_a_field_that_is_not_a_foreign_key_is_refused() -> None:
         child_locked_under_parent(Minutes, 1, "state")
 
 
-@pytest.mark.django_db(transaction=True)
-def test_a_child_moved_to_another_parent_meanwhile_comes_with_the_new_one(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    seeded_rows_restore()  # the roles: a committing test emptied them
-    council = council_create()
-    first, second = recommendation_adopted(council), recommendation_adopted(council)
-    item = action_item_with(first)
+def _waiting_for_the_child(change: Callable[[], Any], item: ActionItem) -> Any:
+    """Lock `item` under its recommendation on one connection while another, holding the item,
+    makes `change` to it and commits: what the helper then answers (or raises)."""
     outcome: dict[str, Any] = {}
 
-    def move() -> None:  # a second connection moves the item, holding its lock
-        ActionItem.objects.select_for_update().get(pk=item.pk)
-        ActionItem.objects.filter(pk=item.pk).update(recommendation=second)
-
-    def lock() -> tuple[Any, Any]:
+    def lock() -> Any:
         with transaction.atomic():
-            locked = child_locked_under_parent(ActionItem, item.pk, "recommendation")
-            assert locked is not None
-            return locked.recommendation_id, locked.recommendation.pk
+            return child_locked_under_parent(ActionItem, item.pk, "recommendation")
 
-    mover, release = held(move, lambda: None, outcome, "moved")
+    changer, release = held(change, lambda: None, outcome, "changed")
     try:
-        # It read the old parent and locked it, and waits for the item.
+        # It read the item's recommendation, locked it, and waits for the item.
         locker = in_thread(lock, outcome, "locked")
         until_a_lock_is_awaited(locker, "the item's lock")
     finally:
         release.set()
-    joined(mover, locker, outcome=outcome)
-    assert outcome["locked"] == (second.pk, second.pk)
+    joined(changer, locker, outcome=outcome)
+    return outcome["locked"]
 
-    # Moved on every attempt (here: the one attempt allowed), it says so.
-    monkeypatch.setattr(locks, "ATTEMPTS", 1)
-    mover, release = held(
-        lambda: ActionItem.objects.filter(pk=item.pk).update(recommendation=first),
-        lambda: None,
-        outcome,
-        "moved back",
-    )
-    try:
-        locker = in_thread(lock, outcome, "refused")
-        until_a_lock_is_awaited(locker, "the item's lock")
-    finally:
-        release.set()
+
+@pytest.mark.django_db(transaction=True)
+def test_a_child_moved_to_another_parent_meanwhile_is_a_broken_rule() -> None:
+    seeded_rows_restore()  # the roles: a committing test emptied them
+    council = council_create()
+    first, second = recommendation_adopted(council), recommendation_adopted(council)
+    item = action_item_with(first)
     with pytest.raises(ParentChanged):
-        joined(mover, locker, outcome=outcome)
+        _waiting_for_the_child(
+            lambda: ActionItem.objects.filter(pk=item.pk).update(recommendation=second), item
+        )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_child_removed_while_its_parent_is_locked_is_none() -> None:
+    seeded_rows_restore()
+    item = action_item_with(recommendation_adopted(council_create()))
+    assert (
+        _waiting_for_the_child(lambda: ActionItem.objects.filter(pk=item.pk).delete(), item) is None
+    )
+
+
+def test_a_parent_that_may_be_empty_is_refused() -> None:
+    # None would read as "removed meanwhile".
+    with pytest.raises(TypeError, match="never empty"):
+        child_locked_under_parent(Minutes, 1, "approved_by_decision")
+
+
+# What each service takes: (the parent's table, its strength), (the child's, its strength).
+NO_KEY, FULL = "FOR NO KEY UPDATE", "FOR UPDATE"
+
+
+def _locks_taken(run: Callable[[], Any]) -> list[tuple[str, str]]:
+    with CaptureQueriesContext(connection) as captured:
+        run()
+    return [
+        (sql.split(" FROM ")[1].split()[0].strip('"'), NO_KEY if sql.endswith(NO_KEY) else FULL)
+        for sql in _statements(captured)
+        if sql.endswith(("FOR UPDATE", NO_KEY))
+    ]
+
+
+@pytest.mark.django_db
+def test_each_service_takes_the_strengths_its_neighbours_rely_on() -> None:
+    recommendation = recommendation_adopted(council_create())
+    item = action_item_with(recommendation)
+    by = secretary_of(recommendation.council)
+    # An item's change: both FOR NO KEY UPDATE (agenda items and progress rows refer to them
+    # meanwhile); its deletion FOR UPDATE.
+    assert _locks_taken(
+        lambda: action_item_transition(item=item, to_status=ActionItemStatus.IN_PROGRESS, by=by)
+    )[:2] == [("councils_recommendation", NO_KEY), ("councils_actionitem", NO_KEY)]
+    assert _locks_taken(lambda: action_item_delete(item=item, by=by))[:2] == [
+        ("councils_recommendation", NO_KEY),
+        ("councils_actionitem", FULL),
+    ]
+    # Minutes: their meeting and themselves FOR UPDATE.
+    minutes = minutes_create(
+        meeting=meeting_held(recommendation.council), by=by, text="We met.", public_summary="Met."
+    )
+    assert _locks_taken(lambda: minutes_circulate(minutes=minutes, by=by))[:2] == [
+        ("councils_meeting", FULL),
+        ("councils_minutes", FULL),
+    ]

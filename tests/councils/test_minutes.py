@@ -321,7 +321,8 @@ def test_a_decision_that_minutes_rest_on_stays_adopted() -> None:
 
 
 def test_minutes_removed_meanwhile_are_refused_with_nothing_saved() -> None:
-    # A page read the minutes; the meeting's removal in the admin took them before the step.
+    # No page removes minutes (the admin may not, and they protect their meeting); should a
+    # row go all the same, by hand in the database, a step on it says so instead of failing.
     minutes = _minutes_in(MinutesState.DRAFT)
     by = secretary_of(minutes.meeting.council)
     Minutes.objects.filter(pk=minutes.pk).delete()
