@@ -1,12 +1,15 @@
 """The Django admin site, open only to active staff accounts in the admin or analyst role, and
-only once they have passed the second factor in this session."""
+only once they have passed the second factor in this session. Each of its POSTs is one
+transaction, and a service's refusal comes back as a message on the page it was sent from."""
 
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar, cast
 
-from django.contrib import admin
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
@@ -38,7 +41,12 @@ class CurimAdminSite(admin.AdminSite):
 
         @wraps(view)
         def verified(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-            return twofactor_pending(request) or view(request, *args, **kwargs)
+            pending = twofactor_pending(request)
+            if pending is not None:
+                return pending
+            if request.method != "POST":
+                return view(request, *args, **kwargs)
+            return refusals_shown(view, request, *args, **kwargs)
 
         return super().admin_view(cast(View, verified), cacheable)
 
@@ -48,3 +56,22 @@ class CurimAdminSite(admin.AdminSite):
         # The platform's own page, whose old password the login lockout counts (Django's admin
         # form checks it without counting).
         return redirect("accounts:password_change")
+
+
+def refusals_shown(
+    view: Callable[..., HttpResponseBase], request: HttpRequest, *args: Any, **kwargs: Any
+) -> HttpResponseBase:
+    """A POST of the admin in one transaction. The admin's saves, deletions and actions call the
+    services, which refuse with a ValidationError (a withdrawn recommendation's items no longer
+    change, a row removed meanwhile): that was a 500, and an action on several rows (a
+    deletion of the chosen items) stopped half-way with the first rows gone. Now all of it is
+    undone and the page the POST came from says why; each row's own refusal inside an action
+    (`councils.admin.common.run_for_each`) is still said by the action and undoes that row only.
+    """
+    try:
+        with transaction.atomic():
+            return view(request, *args, **kwargs)
+    except ValidationError as refusal:
+        for text in refusal.messages:
+            messages.error(request, text)
+        return HttpResponseRedirect(request.get_full_path())

@@ -4,9 +4,12 @@ history rows, validation), workflows move by the actions, frozen minutes are rea
 from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 
+from councils.admin import meetings as meetings_admin
 from councils.models import (
+    AgendaItem,
     Meeting,
     MeetingStatus,
     Minutes,
@@ -15,6 +18,7 @@ from councils.models import (
     Visibility,
 )
 from councils.services.convening import CONVENING_EMAIL_TASK
+from councils.services.meetings import agenda_item_delete, agenda_item_save
 from curim.accounts.models import User
 from curim.accounts.roles import Role
 from curim.core.models import OutboxTask
@@ -204,3 +208,64 @@ def test_a_measure_links_only_its_own_councils_recommendations(admin_client: Cli
     assert response.status_code == 302, response.content.decode()[-2000:]
     measure = Objective.objects.get().measures.get()
     assert list(measure.recommendations.all()) == [ours]
+
+
+def _refusing(real: Any, on_call: int) -> Any:
+    """`real`, refusing (after doing its work) on its `on_call`-th call: a service's refusal
+    where the admin's own form let the change through (a row changed meanwhile)."""
+    calls = []
+
+    def service(**kwargs: Any) -> Any:
+        calls.append(kwargs)
+        done = real(**kwargs)
+        if len(calls) == on_call:
+            raise ValidationError("The meeting moved on meanwhile: nothing was saved.")
+        return done
+
+    return service
+
+
+def test_a_save_a_service_refuses_keeps_nothing_and_says_why_on_the_form(
+    admin_client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    meeting = meeting_planned(council_create())
+    monkeypatch.setattr(meetings_admin, "agenda_item_save", _refusing(agenda_item_save, 1))
+    url = "/admin/councils/agendaitem/add/"
+    response = admin_client.post(
+        url,
+        {
+            "meeting": meeting.pk,
+            "order": 1,
+            "title": "Street lighting",
+            "kind": "information",
+            "public": "on",
+            "_save": "Save",
+            **_empty_inlines("attachments"),
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[-6000:]
+    assert response["Location"] == url
+    assert "nothing was saved" in admin_client.get(url).content.decode()
+    assert not AgendaItem.objects.filter(meeting=meeting).exists()
+
+
+def test_a_deletion_of_chosen_rows_that_one_refuses_removes_none(
+    admin_client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    meeting = meeting_planned(
+        council_create(), items=(("Opening", True, "information"), ("Lighting", True, "decision"))
+    )
+    items = list(meeting.agenda_items.all())
+    monkeypatch.setattr(meetings_admin, "agenda_item_delete", _refusing(agenda_item_delete, 2))
+    response = admin_client.post(
+        "/admin/councils/agendaitem/",
+        {
+            "action": "delete_selected",
+            "_selected_action": [str(i.pk) for i in items],
+            "post": "yes",
+        },
+    )
+    assert (response.status_code, response["Location"]) == (302, "/admin/councils/agendaitem/")
+    assert "nothing was saved" in admin_client.get(response["Location"]).content.decode()
+    # The first row's deletion went through before the second's refusal: undone with it.
+    assert meeting.agenda_items.count() == 2
