@@ -69,10 +69,11 @@ def _acting_user(request: HttpRequest) -> User:
 def _for_each(
     model_admin: admin.ModelAdmin[Any], request: HttpRequest, rows: QuerySet[Any], step: Any
 ) -> None:
-    """A workflow step on each chosen row (each in its own transaction, by the service),
-    saying which succeeded and why the others did not."""
+    """A workflow step on each chosen row, saying which succeeded and why the others did not;
+    as `councils.admin.common.run_for_each`: a row's refusal undoes that row only, and the rows
+    are taken in the order of their keys."""
     done = 0
-    for row in rows:
+    for row in rows.order_by("pk"):
         try:
             step(row, _acting_user(request))
         except ValidationError as error:

@@ -35,10 +35,13 @@ def run_for_each(
     step: Callable[[Any, User], object],
 ) -> None:
     """Apply a workflow step to each chosen row, saying which succeeded and why others did
-    not (each row in its own transaction, by the service)."""
+    not. The admin's POST is one transaction (`curim.accounts.admin_site.refusals_shown`): a
+    row's refusal undoes that row's step only (the service's own atomic block, a savepoint
+    there), and the rows are taken in the order of their keys, as another admin's action on
+    the same rows takes them."""
     done = 0
     user = acting_user(request)
-    for row in queryset:
+    for row in queryset.order_by("pk"):
         try:
             step(row, user)
         except ValidationError as error:

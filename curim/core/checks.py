@@ -71,7 +71,7 @@ def encryption_keys_check(app_configs: Any = None, **kwargs: Any) -> list[CheckM
 
 
 # The trigger functions that date reports in the zone they were created for (migrations
-# reports/0017–0018: the public cells per day; reports/0021: the council's monthly counts).
+# reports/0017–0018: the public cells per day; reports/0021–0022: the council's monthly counts).
 ZONED_COUNT_FUNCTIONS = (
     "reports_public_cell_day_count",
     "reports_council_month_count",

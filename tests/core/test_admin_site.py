@@ -5,14 +5,19 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin import ModelAdmin
+from django.contrib.messages.storage.fallback import FallbackStorage
+from django.contrib.sessions.backends.cache import SessionStore
+from django.core.exceptions import ValidationError
 from django.db.models import Model
+from django.http import HttpRequest, HttpResponse
 from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import translation
 from pytest_django.fixtures import Settings as SettingsWrapper
 
+from curim.accounts.admin_site import refusals_shown
 from curim.accounts.models import User
 from curim.accounts.roles import Role
 from curim.core.admin_maps import geometry_fields
@@ -191,3 +196,29 @@ def test_every_field_the_admin_shows_has_a_greek_name() -> None:
             if english == greek and english.lower() != "id":
                 english_only.append(f"{model._meta.label}.{field.name}: {english}")
     assert english_only == []
+
+
+def test_a_refused_post_says_the_refusal_only_and_keeps_nothing() -> None:
+    # What the view said before its refusal was undone with it ("The API key is …" of a key
+    # never kept); what was said before the view ran stays.
+    request = RequestFactory().post("/admin/councils/agendaitem/add/?_popup=1")
+    request.session = SessionStore()
+    request._messages = FallbackStorage(request)  # type: ignore[attr-defined]  # as the middleware sets it
+    messages.info(request, "Said before the admin's view")
+
+    def view(request: HttpRequest) -> HttpResponse:
+        user_with_role(Role.ADMIN)
+        messages.success(request, "The API key is abc")
+        raise ValidationError({"title": ["Refused meanwhile."]})
+
+    before = User.objects.count()
+    response = refusals_shown(view, request)
+    assert (response.status_code, response["Location"]) == (
+        302,
+        "/admin/councils/agendaitem/add/?_popup=1",
+    )
+    assert [str(m) for m in messages.get_messages(request)] == [
+        "Said before the admin's view",
+        "Refused meanwhile.",
+    ]
+    assert User.objects.count() == before

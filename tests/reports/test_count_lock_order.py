@@ -3,14 +3,18 @@ keys, on a real database (migration reports/0022). The triggers took the old row
 one: two reports moved between the same two categories in opposite directions at once (in one
 cell, in one month) took the rows in opposite orders and deadlocked.
 
-Shown without a race: a third connection holds the lower row; a move from the higher row to the
-lower waits for it, and meanwhile has not taken the higher row (the old triggers had)."""
+Shown without a race, both ways: a third connection holds the lower row; a move from the higher
+row to the lower (the lower is its new row) or from the lower to the higher (the lower is its old
+row) waits for it, and meanwhile has not taken the higher row (the old triggers took the old row
+first, whichever it was)."""
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.db import models, transaction
+from django.utils import timezone
 
 from curim.reports.models import Category, CouncilMonthCount, PublicCell, PublicCellDays, Report
 from tests.seeding import seeded_rows_restore
@@ -31,14 +35,17 @@ def _two_categories_sharing_cells() -> tuple[Category, Category]:
     return low, high
 
 
+@pytest.mark.parametrize("downwards", [True, False], ids=["to the lower row", "to the higher"])
 @pytest.mark.parametrize("table", [CouncilMonthCount, PublicCell, PublicCellDays])
 def test_a_move_takes_the_lower_row_of_counts_first(
-    table: type[models.Model], make_report: Callable[..., Report]
+    table: type[models.Model], downwards: bool, make_report: Callable[..., Report]
 ) -> None:
     seeded_rows_restore()  # the categories: a committing test emptied them
     low, high = _two_categories_sharing_cells()
-    make_report(category=low.slug)
-    moved = make_report(category=high.slug)  # the same point, the same month
+    source, target = (high, low) if downwards else (low, high)
+    when = timezone.now() - timedelta(days=40)  # one month for both, whenever the test runs
+    make_report(category=target.slug, occurred_at=when)
+    moved = make_report(category=source.slug, occurred_at=when)  # the same point and month
     rows = table._default_manager
     assert rows.filter(category=high).count() == 1
 
@@ -48,7 +55,7 @@ def test_a_move_takes_the_lower_row_of_counts_first(
     )
     try:
         mover = in_thread(
-            lambda: Report.objects.filter(pk=moved.pk).update(category=low), outcome, "moved"
+            lambda: Report.objects.filter(pk=moved.pk).update(category=target), outcome, "moved"
         )
         until_a_lock_is_awaited(mover, "the move")
         with transaction.atomic():  # the higher row is free: NOWAIT would raise otherwise
@@ -56,5 +63,5 @@ def test_a_move_takes_the_lower_row_of_counts_first(
     finally:
         release.set()
     joined(holder, mover, outcome=outcome)
-    assert not rows.filter(category=high).exists()
-    assert rows.filter(category=low).values_list("count", flat=True).get() == 2
+    assert not rows.filter(category=source).exists()
+    assert rows.filter(category=target).values_list("count", flat=True).get() == 2

@@ -8,6 +8,9 @@ opposite orders and deadlocked: PostgreSQL broke one of the moves off with an er
 trigger now changes the row with the lower key first, whichever of the two it is; every move
 then takes the rows of each table in one order, and the tables in the triggers' (fixed) order.
 The functions that count keep their names and arguments; only the trigger functions change.
+This holds for statements that move one report each: one that moves many (an area deleted in the
+admin sets its reports' area to none) takes their rows report after report, and can still meet
+a single move in the other order.
 """
 
 import importlib
