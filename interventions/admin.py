@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from leaflet.admin import LeafletAdminWidget
 
 from curim.accounts.models import User
+from curim.core.admin_forms import RefusalsOnTheForm
 from curim.core.admin_maps import MapAdmin
 from curim.core.geometry import GeometryError, geometry_from_text
 from interventions.models import (
@@ -87,7 +88,7 @@ def _for_each(
 
 
 @admin.register(Intervention)
-class InterventionAdmin(MapAdmin):
+class InterventionAdmin(RefusalsOnTheForm, MapAdmin):  # type: ignore[misc]  # as MapAdmin
     list_display = ["reference", "title_en", "title_el", "kind", "status", "area", "starts_on"]
     list_filter = ["status", "kind", "area", "public"]
     list_select_related = ["area"]

@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from curim.core.admin_forms import RefusalsOnTheForm
 from surveys.models import (
     Answer,
     Choice,
@@ -98,7 +99,7 @@ class ChoiceInline(admin.TabularInline[Choice, Question]):
 
 
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin[Question]):
+class QuestionAdmin(RefusalsOnTheForm, admin.ModelAdmin[Question]):
     list_display = ["code", "survey", "section", "position", "kind", "required"]
     list_filter = ["survey", "kind", "required"]
     search_fields = ["code", "text_en", "text_el"]
@@ -137,7 +138,7 @@ class IndicatorItemInline(admin.TabularInline[IndicatorItem, Indicator]):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin[Indicator]):
+class IndicatorAdmin(RefusalsOnTheForm, admin.ModelAdmin[Indicator]):
     list_display = ["code", "name_en", "method", "threshold", "higher_is_better", "position"]
     inlines = [IndicatorItemInline]
 

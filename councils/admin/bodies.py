@@ -12,6 +12,7 @@ from councils.models import Council, Membership, Organisation, ReferenceSequence
 from councils.services.bodies import council_save, membership_save, organisation_save
 from curim.accounts.models import User
 from curim.accounts.roles import Role
+from curim.core.admin_forms import RefusalsOnTheForm
 
 
 class ReferenceSequenceInline(ReadOnlyInline):
@@ -20,7 +21,7 @@ class ReferenceSequenceInline(ReadOnlyInline):
 
 
 @admin.register(Council)
-class CouncilAdmin(admin.ModelAdmin[Council]):
+class CouncilAdmin(RefusalsOnTheForm, admin.ModelAdmin[Council]):
     list_display = ["name_en", "name_el", "slug", "area", "term_starts_on", "term_ends_on"]
     search_fields = ["name_en", "name_el", "slug"]
     list_select_related = ["area"]
@@ -33,7 +34,7 @@ class CouncilAdmin(admin.ModelAdmin[Council]):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin[Organisation]):
+class OrganisationAdmin(RefusalsOnTheForm, admin.ModelAdmin[Organisation]):
     list_display = ["name_en", "name_el", "sector"]
     list_filter = ["sector"]
     search_fields = ["name_en", "name_el"]
@@ -52,7 +53,7 @@ def council_people() -> Any:
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin[Membership]):
+class MembershipAdmin(RefusalsOnTheForm, admin.ModelAdmin[Membership]):
     list_display = [
         "person",
         "organisation",

@@ -43,6 +43,7 @@ from councils.services.meetings import (
     meeting_save,
     meeting_transition,
 )
+from curim.core.admin_forms import RefusalsOnTheForm
 from curim.core.admin_maps import MapAdminMixin
 
 
@@ -98,7 +99,7 @@ class AgendaItemInline(admin.TabularInline[AgendaItem, Meeting]):
         return False  # shown, not validated again with the meeting
 
 
-class _MeetingFields(admin.ModelAdmin[Meeting]):
+class _MeetingFields(RefusalsOnTheForm, admin.ModelAdmin[Meeting]):
     """Which fields are read-only, before MapAdminMixin shows the read-only point on a map."""
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
@@ -216,7 +217,7 @@ class AttachmentInline(admin.TabularInline[AgendaAttachment, AgendaItem]):
 
 
 @admin.register(AgendaItem)
-class AgendaItemAdmin(admin.ModelAdmin[AgendaItem]):
+class AgendaItemAdmin(RefusalsOnTheForm, admin.ModelAdmin[AgendaItem]):
     list_display = ["title", "meeting", "order", "kind", "public"]
     list_filter = ["kind", "public", "meeting__council"]
     search_fields = ["title", "text"]

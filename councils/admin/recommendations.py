@@ -24,6 +24,7 @@ from councils.services.recommendations import (
     recommendation_addressees_set,
     recommendation_save,
 )
+from curim.core.admin_forms import RefusalsOnTheForm
 
 
 class StatusChangeInline(ReadOnlyInline):
@@ -42,7 +43,7 @@ class RecommendationHistoryInline(HistoryInline):
 
 
 @admin.register(Recommendation)
-class RecommendationAdmin(admin.ModelAdmin[Recommendation]):
+class RecommendationAdmin(RefusalsOnTheForm, admin.ModelAdmin[Recommendation]):
     list_display = ["reference", "title_en", "title_el", "council", "status", "priority", "due_on"]
     list_filter = ["council", "status", "priority"]
     search_fields = ["reference", "title_en", "title_el"]
@@ -93,7 +94,7 @@ class ActionItemHistoryInline(HistoryInline):
 
 
 @admin.register(ActionItem)
-class ActionItemAdmin(admin.ModelAdmin[ActionItem]):
+class ActionItemAdmin(RefusalsOnTheForm, admin.ModelAdmin[ActionItem]):
     list_display = ["title_en", "title_el", "recommendation", "owner_organisation", "due_on"]
     list_filter = ["status", "recommendation__council"]
     search_fields = ["title_en", "title_el", "recommendation__reference"]

@@ -17,6 +17,7 @@ from councils.models.choices import FROZEN_MINUTES_STATES
 from councils.services.decisions import decision_save
 from councils.services.minutes import minutes_circulate, minutes_publish, minutes_save
 from curim.accounts.models import User
+from curim.core.admin_forms import RefusalsOnTheForm
 
 
 def _circulate(minutes: Minutes, user: User) -> object:
@@ -28,7 +29,7 @@ def _publish(minutes: Minutes, user: User) -> object:
 
 
 @admin.register(Decision)
-class DecisionAdmin(admin.ModelAdmin[Decision]):
+class DecisionAdmin(RefusalsOnTheForm, admin.ModelAdmin[Decision]):
     list_display = ["agenda_item", "outcome", "votes_for", "votes_against", "votes_abstain"]
     list_filter = ["outcome", "agenda_item__meeting__council"]
     search_fields = ["text", "agenda_item__title"]
@@ -57,7 +58,7 @@ class MinutesHistoryInline(HistoryInline):
 
 
 @admin.register(Minutes)
-class MinutesAdmin(admin.ModelAdmin[Minutes]):
+class MinutesAdmin(RefusalsOnTheForm, admin.ModelAdmin[Minutes]):
     list_display = ["meeting", "state", "approved_at", "published_at"]
     list_filter = ["state", "meeting__council"]
     list_select_related = ["meeting"]

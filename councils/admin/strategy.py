@@ -16,6 +16,7 @@ from councils.services.strategy import (
     strategy_part_delete,
     strategy_part_save,
 )
+from curim.core.admin_forms import RefusalsOnTheForm
 
 
 def _save_parts(formset: Any) -> None:
@@ -43,7 +44,7 @@ class PriorityInline(admin.StackedInline[Priority, Strategy]):
 
 
 @admin.register(Strategy)
-class StrategyAdmin(admin.ModelAdmin[Strategy]):
+class StrategyAdmin(RefusalsOnTheForm, admin.ModelAdmin[Strategy]):
     list_display = ["title_en", "title_el", "council", "starts_year", "ends_year", "published"]
     list_filter = ["council", "published"]
     inlines = [PriorityInline]
@@ -84,7 +85,7 @@ class MeasureInline(admin.StackedInline[Measure, Objective]):
 
 
 @admin.register(Objective)
-class ObjectiveAdmin(admin.ModelAdmin[Objective]):
+class ObjectiveAdmin(RefusalsOnTheForm, admin.ModelAdmin[Objective]):
     list_display = ["title_en", "title_el", "priority", "target_kind", "target_value"]
     list_filter = ["target_kind", "priority__strategy"]
     list_select_related = ["priority"]

@@ -18,6 +18,7 @@ from curim.accounts.models import TOTPDevice, User
 from curim.accounts.roles import SHORT_SESSION_ROLES
 from curim.accounts.services import user_staff_sync
 from curim.accounts.twofactor import twofactor_reset
+from curim.core.admin_forms import RefusalsOnTheForm
 
 # Accounts only a superuser may change: the Victim Support Unit's, which read victims' cases.
 GUARDED_ROLES = SHORT_SESSION_ROLES
@@ -36,7 +37,7 @@ class UserEditForm(UserChangeForm[User]):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):  # type: ignore[type-arg]  # stubs expect AbstractUser
+class UserAdmin(RefusalsOnTheForm, BaseUserAdmin):  # type: ignore[type-arg]  # stubs expect AbstractUser
     add_form = UserCreateForm
     form = UserEditForm
     ordering = ["email"]

@@ -6,6 +6,7 @@ from django.contrib import admin, messages
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from curim.core.admin_forms import RefusalsOnTheForm
 from curim.core.admin_maps import MapAdmin
 from curim.reports.models import (
     Category,
@@ -25,7 +26,7 @@ from curim.reports.services.workflow import REPORT_UNCORRECTABLE, report_correct
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin[Category]):
+class CategoryAdmin(RefusalsOnTheForm, admin.ModelAdmin[Category]):
     list_display = [
         "slug",
         "name_en",
@@ -76,7 +77,7 @@ class ReportPhotoInline(admin.TabularInline[ReportPhoto, Report]):
 
 
 @admin.register(Report)
-class ReportAdmin(MapAdmin):
+class ReportAdmin(RefusalsOnTheForm, MapAdmin):  # type: ignore[misc]  # as MapAdmin
     list_display = ["public_id", "category", "status", "area", "created_at"]
     list_filter = ["status", "category__group", "category", "area"]
     search_fields = ["public_id", "description"]
@@ -139,7 +140,7 @@ class ParticipationAdmin(admin.ModelAdmin[Confirmation | Follow]):
 
 
 @admin.register(Open311Client)
-class Open311ClientAdmin(admin.ModelAdmin[Open311Client]):
+class Open311ClientAdmin(RefusalsOnTheForm, admin.ModelAdmin[Open311Client]):
     list_display = ["name", "key_hint", "is_active", "created_at"]
     fields = ["name", "is_active", "key_hint", "created_at"]
     readonly_fields = ["key_hint", "created_at"]

@@ -20,6 +20,7 @@ from pytest_django.fixtures import Settings as SettingsWrapper
 from curim.accounts.admin_site import refusals_shown
 from curim.accounts.models import User
 from curim.accounts.roles import Role
+from curim.core.admin_forms import RefusalsOnTheForm
 from curim.core.admin_maps import geometry_fields
 from tests.factories import user_with_role, verified_client
 from tests.permissions.world import World, world_build
@@ -222,3 +223,21 @@ def test_a_refused_post_says_the_refusal_only_and_keeps_nothing() -> None:
         "Refused meanwhile.",
     ]
     assert User.objects.count() == before
+
+
+def test_every_admin_that_saves_through_a_service_shows_its_refusals_on_the_form() -> None:
+    saving = ("save_model", "save_related", "save_formset")
+    missing = sorted(
+        type(model_admin).__name__
+        for model_admin in admin.site._registry.values()
+        if type(model_admin).__module__.split(".")[0]
+        in {"curim", "councils", "victims", "surveys", "interventions"}
+        and any(
+            name in vars(klass)
+            for klass in type(model_admin).__mro__
+            if klass.__module__.split(".")[0] != "django"
+            for name in saving
+        )
+        and not isinstance(model_admin, RefusalsOnTheForm)
+    )
+    assert missing == []
