@@ -120,7 +120,7 @@ class QuestionAdmin(RefusalsOnTheForm, admin.ModelAdmin[Question]):
         question_delete(question=obj)
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Question]) -> None:
-        for question in queryset:
+        for question in queryset.order_by("pk"):  # in key order, as every action takes rows
             question_delete(question=question)
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
@@ -151,7 +151,7 @@ class IndicatorAdmin(RefusalsOnTheForm, admin.ModelAdmin[Indicator]):
         indicator_delete(indicator=obj)
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Indicator]) -> None:
-        for indicator in queryset:
+        for indicator in queryset.order_by("pk"):  # in key order, as every action takes rows
             indicator_delete(indicator=indicator)
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:

@@ -247,7 +247,7 @@ class AgendaItemAdmin(RefusalsOnTheForm, admin.ModelAdmin[AgendaItem]):
         agenda_item_delete(item=obj, by=acting_user(request))
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[AgendaItem]) -> None:
-        for item in queryset:
+        for item in queryset.order_by("pk"):  # in key order, as every action takes rows
             if agenda_item_deletable(item):
                 agenda_item_delete(item=item, by=acting_user(request))
 

@@ -122,5 +122,5 @@ class ActionItemAdmin(RefusalsOnTheForm, admin.ModelAdmin[ActionItem]):
         action_item_delete(item=obj, by=acting_user(request))
 
     def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
-        for item in queryset:
+        for item in queryset.order_by("pk"):  # in key order, as every action takes rows
             action_item_delete(item=item, by=acting_user(request))

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from curim.accounts.roles import ADMIN_SITE_ROLES
 from curim.accounts.twofactor import twofactor_pending
+from curim.core.admin_forms import messages_undone_from_here
 
 View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 
@@ -68,16 +69,14 @@ def refusals_shown(
     undone and the page the POST came from says why; each row's own refusal inside an action
     (`councils.admin.common.run_for_each`) is still said by the action and undoes that row only.
     """
-    said = messages.get_messages(request)
-    queued = len(getattr(said, "_queued_messages", ()))
+    undo_messages = messages_undone_from_here(request)
     try:
         with transaction.atomic():
             return view(request, *args, **kwargs)
     except ValidationError as refusal:
         # What the view said before the refusal ("Copied …", "The API key is …") was undone
         # with it: only the refusal is said.
-        if hasattr(said, "_queued_messages"):
-            del said._queued_messages[queued:]
+        undo_messages()
         for text in refusal.messages:
             messages.error(request, text)
         return HttpResponseRedirect(request.get_full_path())

@@ -9,14 +9,29 @@ form again instead, as for its own errors: the same POST, read a second time, wh
 carries the refusal, so that nothing is saved and every typed value stays.
 """
 
+from collections.abc import Callable
 from typing import Any
 
-from django.contrib import admin
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.contrib import admin, messages
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse
 
 REFUSAL = "_curim_admin_refusal"  # the request's attribute the second reading finds it in
+FROM_INLINES = "_curim_from_inlines"  # set on a refusal raised while the inlines were saved
+
+
+def messages_undone_from_here(request: HttpRequest) -> Callable[[], None]:
+    """A function that drops the messages queued from now on: what a POST said before it was
+    refused and undone ("The API key is …" of a key never kept)."""
+    said = messages.get_messages(request)
+    queued = len(getattr(said, "_queued_messages", ()))
+
+    def undo() -> None:
+        if hasattr(said, "_queued_messages"):
+            del said._queued_messages[queued:]
+
+    return undo
 
 
 class RefusalsOnTheForm(admin.ModelAdmin):  # type: ignore[type-arg]  # mixed into typed admins
@@ -27,15 +42,33 @@ class RefusalsOnTheForm(admin.ModelAdmin):  # type: ignore[type-arg]  # mixed in
         form_url: str = "",
         extra_context: dict[str, Any] | None = None,
     ) -> HttpResponse:
+        undo_messages = messages_undone_from_here(request)
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         except ValidationError as refusal:
             if request.method != "POST" or hasattr(request, REFUSAL):
                 raise  # the site says it (a refusal on the second reading cannot save anyway)
             # The first reading's writes were undone with its transaction (Django's own, inside
-            # the site's); the second finds the form invalid and saves nothing.
+            # the site's), and so is what it said; the second finds the form invalid and saves
+            # nothing.
+            undo_messages()
             setattr(request, REFUSAL, refusal)
-            return super().changeform_view(request, object_id, form_url, extra_context)
+            try:
+                return super().changeform_view(request, object_id, form_url, extra_context)
+            except PermissionDenied:
+                # What the service refused made the row one this account may no longer change
+                # (minutes approved meanwhile, a meeting held): the site says the refusal on
+                # the page the POST came from, as without this mixin.
+                raise refusal from None
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        try:
+            super().save_related(request, form, formsets, change)
+        except ValidationError as refusal:
+            # An inline's refusal names the inline row's fields, not the form's: said on the
+            # form as a whole, not on a field of the same name.
+            setattr(refusal, FROM_INLINES, True)
+            raise
 
     def get_form(
         self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
@@ -56,7 +89,7 @@ def _refused(form: type[ModelForm[Any]], refusal: ValidationError) -> type[Model
             cleaned: dict[str, Any] | None = super().clean()
             errors = (
                 refusal.message_dict
-                if hasattr(refusal, "error_dict")
+                if hasattr(refusal, "error_dict") and not getattr(refusal, FROM_INLINES, False)
                 else {NON_FIELD_ERRORS: refusal.messages}
             )
             for name, texts in errors.items():

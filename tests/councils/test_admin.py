@@ -21,6 +21,7 @@ from councils.services.convening import CONVENING_EMAIL_TASK
 from councils.services.meetings import agenda_item_delete, agenda_item_save
 from curim.accounts.models import User
 from curim.accounts.roles import Role
+from curim.core import admin_forms
 from curim.core.models import OutboxTask
 from tests.councils.factories import (
     council_create,
@@ -270,3 +271,36 @@ def test_a_deletion_of_chosen_rows_that_one_refuses_removes_none(
     assert "nothing was saved" in admin_client.get(response["Location"]).content.decode()
     # The first row's deletion went through before the second's refusal: undone with it.
     assert meeting.agenda_items.count() == 2
+
+
+def test_a_refusal_that_leaves_the_row_closed_to_the_account_is_said_on_its_page(
+    admin_client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A refusal that makes the row one the account may no longer change (its meeting held
+    # meanwhile) cannot come back on the form: the change page says it instead of a 403.
+    meeting = meeting_planned(council_create(), items=(("Opening", True, "information"),))
+    item = meeting.agenda_items.get()
+    monkeypatch.setattr(meetings_admin, "agenda_item_save", _refusing(agenda_item_save, 1))
+    may_change = meetings_admin.AgendaItemAdmin.has_change_permission
+    monkeypatch.setattr(
+        meetings_admin.AgendaItemAdmin,
+        "has_change_permission",
+        lambda self, request, obj=None: (
+            not hasattr(request, admin_forms.REFUSAL) and may_change(self, request, obj)
+        ),
+    )
+    url = f"/admin/councils/agendaitem/{item.pk}/change/"
+    response = admin_client.post(
+        url,
+        {
+            "order": 1,
+            "title": "Opening of the meeting",
+            "kind": "information",
+            "public": "on",
+            "_save": "Save",
+            **_empty_inlines("attachments"),
+        },
+    )
+    assert (response.status_code, response["Location"]) == (302, url)
+    assert "nothing was saved" in admin_client.get(url).content.decode()
+    assert AgendaItem.objects.get(pk=item.pk).title == "Opening"
