@@ -5,10 +5,10 @@ their metadata, on the staff's pages) and evaluations (read only: computed in th
 
 from typing import Any
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.gis import forms as gis_forms
 from django.contrib.gis.geos import GEOSGeometry
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Field, QuerySet
 from django.forms import Field as FormField
 from django.forms import ModelForm
@@ -17,6 +17,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from leaflet.admin import LeafletAdminWidget
 
+from curim.accounts.admin_actions import acting_user, run_for_each
 from curim.accounts.models import User
 from curim.core.admin_forms import RefusalsOnTheForm
 from curim.core.admin_maps import MapAdmin
@@ -60,33 +61,6 @@ class DrawnGeometryWidget(LeafletAdminWidget):  # type: ignore[misc]
             return None  # the field says what is wrong; the map starts empty
 
 
-def _acting_user(request: HttpRequest) -> User:
-    user = request.user
-    if not isinstance(user, User):
-        raise PermissionDenied
-    return user
-
-
-def _for_each(
-    model_admin: admin.ModelAdmin[Any], request: HttpRequest, rows: QuerySet[Any], step: Any
-) -> None:
-    """A workflow step on each chosen row, saying which succeeded and why the others did not;
-    as `councils.admin.common.run_for_each`: a row's refusal undoes that row only, and the rows
-    are taken in the order of their keys."""
-    done = 0
-    for row in rows.order_by("pk"):
-        try:
-            step(row, _acting_user(request))
-        except ValidationError as error:
-            model_admin.message_user(request, f"{row}: {' '.join(error.messages)}", messages.ERROR)
-        else:
-            done += 1
-    if done:
-        model_admin.message_user(
-            request, gettext("Done for %(n)d.") % {"n": done}, messages.SUCCESS
-        )
-
-
 @admin.register(Intervention)
 class InterventionAdmin(RefusalsOnTheForm, MapAdmin):  # type: ignore[misc]  # as MapAdmin
     list_display = ["reference", "title_en", "title_el", "kind", "status", "area", "starts_on"]
@@ -116,7 +90,7 @@ class InterventionAdmin(RefusalsOnTheForm, MapAdmin):  # type: ignore[misc]  # a
     ) -> None:
         # Through the service: a new one gets the next reference of the year. The categories
         # and reports follow in save_related, from the form.
-        intervention_save(intervention=obj, by=_acting_user(request))
+        intervention_save(intervention=obj, by=acting_user(request))
 
     @admin.action(description=_("Move to the next status"), permissions=["change"])
     def advance_status(self, request: HttpRequest, queryset: QuerySet[Intervention]) -> None:
@@ -126,7 +100,7 @@ class InterventionAdmin(RefusalsOnTheForm, MapAdmin):  # type: ignore[misc]  # a
                 raise ValidationError(gettext("It has no next status."))
             return intervention_status_advance(intervention=row, to=following)
 
-        _for_each(self, request, queryset, step)
+        run_for_each(self, request, queryset, step)
 
 
 class ParticipantsInline(admin.TabularInline[Participants, Session]):
@@ -158,7 +132,7 @@ class ProposalAdmin(admin.ModelAdmin[Proposal]):
 
     @admin.action(description=_("Send to the council's next agenda"), permissions=["change"])
     def send_to_council(self, request: HttpRequest, queryset: QuerySet[Proposal]) -> None:
-        _for_each(
+        run_for_each(
             self,
             request,
             queryset,

@@ -7,9 +7,10 @@ from django.db.models import ForeignKey
 from django.forms import ModelChoiceField, ModelForm
 from django.http import HttpRequest
 
-from councils.admin.common import ReadOnlyInline, acting_user
+from councils.admin.common import ReadOnlyInline
 from councils.models import Council, Membership, Organisation, ReferenceSequence
 from councils.services.bodies import council_save, membership_save, organisation_save
+from curim.accounts.admin_actions import acting_user
 from curim.accounts.models import User
 from curim.accounts.roles import Role
 from curim.core.admin_forms import RefusalsOnTheForm

@@ -15,7 +15,6 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from councils.admin.common import acting_user, run_for_each
 from councils.attachment_files import attachment_problem
 from councils.models import (
     AgendaAttachment,
@@ -35,14 +34,15 @@ from councils.services.attendance import (
 )
 from councils.services.convening import meeting_convene
 from councils.services.meetings import (
-    agenda_attachment_add,
     agenda_attachment_delete,
+    agenda_attachments_add,
     agenda_item_deletable,
     agenda_item_delete,
     agenda_item_save,
     meeting_save,
     meeting_transition,
 )
+from curim.accounts.admin_actions import acting_user, run_for_each
 from curim.core.admin_forms import RefusalsOnTheForm
 from curim.core.admin_maps import MapAdminMixin
 
@@ -252,9 +252,11 @@ class AgendaItemAdmin(RefusalsOnTheForm, admin.ModelAdmin[AgendaItem]):
                 agenda_item_delete(item=item, by=acting_user(request))
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
-        # Attachments: each new file checked and stored by the service, each removal too.
+        # Attachments: each removal through the service, then the new files, all checked
+        # before any is stored (one refused leaves none on disk).
         formset.save(commit=False)  # what changed, for the admin's log; saved below
         user = acting_user(request)
+        uploads = []
         for inline_form in formset.forms:
             data = getattr(inline_form, "cleaned_data", {})
             if not data:
@@ -263,6 +265,6 @@ class AgendaItemAdmin(RefusalsOnTheForm, admin.ModelAdmin[AgendaItem]):
             if data.get("DELETE") and attachment.pk:
                 agenda_attachment_delete(attachment=attachment, by=user)
             elif attachment.pk is None and data.get("file"):
-                agenda_attachment_add(
-                    item=form.instance, by=user, title=data["title"], file=data["file"]
-                )
+                uploads.append((data["title"], data["file"]))
+        if uploads:
+            agenda_attachments_add(item=form.instance, by=user, uploads=uploads)

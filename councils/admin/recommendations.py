@@ -11,7 +11,7 @@ from django.contrib import admin
 from django.forms import ModelForm
 from django.http import HttpRequest
 
-from councils.admin.common import ReadOnlyInline, acting_user
+from councils.admin.common import ReadOnlyInline
 from councils.admin.history import HistoryInline
 from councils.models import (
     ActionItem,
@@ -24,6 +24,7 @@ from councils.services.recommendations import (
     recommendation_addressees_set,
     recommendation_save,
 )
+from curim.accounts.admin_actions import acting_user
 from curim.core.admin_forms import RefusalsOnTheForm
 
 

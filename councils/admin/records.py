@@ -10,12 +10,13 @@ from django.forms import ModelForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy
 
-from councils.admin.common import ReadOnlyInline, acting_user, run_for_each
+from councils.admin.common import ReadOnlyInline
 from councils.admin.history import HistoryInline
 from councils.models import Decision, Minutes, MinutesComment
 from councils.models.choices import FROZEN_MINUTES_STATES
 from councils.services.decisions import decision_save
 from councils.services.minutes import minutes_circulate, minutes_publish, minutes_save
+from curim.accounts.admin_actions import acting_user, run_for_each
 from curim.accounts.models import User
 from curim.core.admin_forms import RefusalsOnTheForm
 

@@ -8,7 +8,7 @@ is planned or convened, and are fixed once it is held (`Meeting.clean`, `AgendaI
 """
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -328,10 +328,56 @@ def _agenda_open(meeting: Meeting, field: str) -> None:
 def agenda_attachment_add(
     *, item: AgendaItem, by: User, title: str, file: UploadedFile
 ) -> AgendaAttachment:
-    """Attach a file to an item while its meeting is planned or convened. The file is checked
-    by its content (`councils.attachment_files`) and stored under a random name; a picture is
-    stored as its pixels alone (`councils.attachment_pictures`: no EXIF, no GPS, no text),
-    decoded before the meeting's row is locked (other writes to the meeting wait on the lock)."""
+    """Attach a file to an item while its meeting is planned or convened (see
+    `agenda_attachments_add`)."""
+    (attachment,) = agenda_attachments_add(item=item, by=by, uploads=[(title, file)])
+    return attachment
+
+
+@transaction.atomic
+def agenda_attachments_add(
+    *, item: AgendaItem, by: User, uploads: Sequence[tuple[str, UploadedFile]]
+) -> list[AgendaAttachment]:
+    """Attach files, each with its title, to an item while its meeting is planned or convened.
+    Each file is checked by its content (`councils.attachment_files`) and stored under a random
+    name; a picture is stored as its pixels alone (`councils.attachment_pictures`: no EXIF, no
+    GPS, no text), decoded before the meeting's row is locked (other writes to the meeting wait
+    on the lock). Every file is checked before any is stored, so that one refused (a picture
+    that cannot be read) leaves none of the others on disk without its row; a file stored
+    before a later one's row fails is removed."""
+    errors: dict[str, str] = {}
+    checked = []
+    for title, file in uploads:
+        problems, stored = _attachment_checked(title, file)
+        for field, problem in problems.items():
+            if len(uploads) > 1:
+                problem = f"{file.name}: {problem}"
+            errors[field] = f"{errors[field]} {problem}" if field in errors else problem
+        checked.append((title, file, stored))
+    meeting = _locked(item.meeting_id)
+    _agenda_open(meeting, "file")
+    if errors:
+        raise ValidationError(errors)
+    attachments: list[AgendaAttachment] = []
+    try:
+        for title, file, stored in checked:
+            attachment = AgendaAttachment(
+                agenda_item=item, title=title.strip(), size=stored.size or 0, created_by=by
+            )
+            attachment.full_clean(exclude=["file", "created_by"])
+            attachment.file.save(file.name or "attachment", stored, save=False)
+            attachments.append(attachment)
+            attachment.save()
+    except Exception:
+        for attachment in attachments:  # no file without its row
+            if attachment.file.name:
+                attachment.file.storage.delete(attachment.file.name)
+        raise
+    return attachments
+
+
+def _attachment_checked(title: str, file: UploadedFile) -> tuple[dict[str, str], File[bytes]]:
+    """What is wrong with an upload, by field, and the file to store (a picture's pixels)."""
     errors = {}
     title_problem = _title_problem(title)
     if title_problem:
@@ -351,21 +397,7 @@ def agenda_attachment_add(
         else:  # written again, a picture can grow (a palette's PNG, a JPEG of low quality)
             if (stored.size or 0) > limits.ATTACHMENT_MAX_BYTES:
                 errors["file"] = attachment_too_large()
-    meeting = _locked(item.meeting_id)
-    _agenda_open(meeting, "file")
-    if errors:
-        raise ValidationError(errors)
-    attachment = AgendaAttachment(
-        agenda_item=item, title=title.strip(), size=stored.size or 0, created_by=by
-    )
-    attachment.full_clean(exclude=["file", "created_by"])
-    attachment.file.save(file.name or "attachment", stored, save=False)
-    try:
-        attachment.save()
-    except Exception:
-        attachment.file.storage.delete(attachment.file.name)  # no file without its row
-        raise
-    return attachment
+    return errors, stored
 
 
 @transaction.atomic

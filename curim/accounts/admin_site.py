@@ -67,7 +67,8 @@ def refusals_shown(
     change, a row removed meanwhile): that was a 500, and an action on several rows (a
     deletion of the chosen items) stopped half-way with the first rows gone. Now all of it is
     undone and the page the POST came from says why; each row's own refusal inside an action
-    (`councils.admin.common.run_for_each`) is still said by the action and undoes that row only.
+    (`curim.accounts.admin_actions.run_for_each`) is still said by the action and undoes that
+    row only.
     """
     undo_messages = messages_undone_from_here(request)
     try:

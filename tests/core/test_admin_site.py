@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import translation
 from pytest_django.fixtures import Settings as SettingsWrapper
 
+from curim.accounts import admin as accounts_admin
 from curim.accounts.admin_site import refusals_shown
 from curim.accounts.models import User
 from curim.accounts.roles import Role
@@ -241,3 +242,33 @@ def test_every_admin_that_saves_through_a_service_shows_its_refusals_on_the_form
         and not isinstance(model_admin, RefusalsOnTheForm)
     )
     assert missing == []
+
+
+def test_a_refused_account_creation_comes_back_on_its_form_with_the_address_kept(
+    monkeypatch: pytest.MonkeyPatch, settings: SettingsWrapper
+) -> None:
+    # The creation page has a form of its own (the address and the password twice): a
+    # refusal raised after the account was written comes back on it, and nothing is kept.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+    def refused(*, user: User) -> None:
+        raise ValidationError({"email": ["Refused meanwhile."]})
+
+    monkeypatch.setattr(accounts_admin, "user_staff_sync", refused)
+    client = Client()
+    verified_client(User.objects.create_superuser("root@example.org", "x" * 12), client)
+    response = client.post(
+        reverse("admin:accounts_user_add"),
+        {
+            "email": "new.officer@example.org",
+            "usable_password": "true",
+            "password1": "a long and unusual passphrase 42",
+            "password2": "a long and unusual passphrase 42",
+            "_save": "Save",
+        },
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Refused meanwhile." in page
+    assert 'value="new.officer@example.org"' in page
+    assert not User.objects.filter(email="new.officer@example.org").exists()

@@ -1,14 +1,20 @@
 """The council's records in the Django admin: saves go through the services (references,
 history rows, validation), workflows move by the actions, frozen minutes are read-only."""
 
+import io
+from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from PIL import Image
 
 from councils.admin import meetings as meetings_admin
 from councils.models import (
+    AgendaAttachment,
     AgendaItem,
     Meeting,
     MeetingStatus,
@@ -33,6 +39,8 @@ from tests.councils.factories import (
 from tests.factories import user_with_role
 
 pytestmark = pytest.mark.django_db
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 @pytest.fixture
@@ -304,3 +312,38 @@ def test_a_refusal_that_leaves_the_row_closed_to_the_account_is_said_on_its_page
     assert (response.status_code, response["Location"]) == (302, url)
     assert "nothing was saved" in admin_client.get(url).content.decode()
     assert AgendaItem.objects.get(pk=item.pk).title == "Opening"
+
+
+def test_files_added_in_the_admin_one_of_them_refused_leave_nothing_on_disk(
+    admin_client: Client,
+) -> None:
+    # The admin's form passes a PNG whose header reads; the service, decoding its pixels,
+    # refuses it after the document before it was checked: neither is stored.
+    meeting = meeting_planned(council_create(), items=(("Lighting", True, "information"),))
+    item = meeting.agenda_items.get()
+    picture = io.BytesIO()
+    Image.new("RGB", (4, 4), "red").save(picture, "PNG")
+    broken = picture.getvalue()[:40]
+    response = admin_client.post(
+        f"/admin/councils/agendaitem/{item.pk}/change/",
+        {
+            "order": item.order,
+            "title": item.title,
+            "kind": item.kind,
+            "public": "on",
+            "_save": "Save",
+            "attachments-TOTAL_FORMS": "2",
+            "attachments-INITIAL_FORMS": "0",
+            "attachments-MIN_NUM_FORMS": "0",
+            "attachments-MAX_NUM_FORMS": "1000",
+            "attachments-0-title": "Plan",
+            "attachments-0-file": SimpleUploadedFile("plan.pdf", PDF),
+            "attachments-1-title": "Map",
+            "attachments-1-file": SimpleUploadedFile("map.png", broken),
+        },
+    )
+    assert response.status_code == 200, response.status_code
+    assert not AgendaAttachment.objects.exists()
+    root = Path(settings.MEDIA_ROOT) / "councils" / "attachments"
+    assert not root.exists() or not any(root.iterdir())
+    assert "map.png: " in response.content.decode()  # the refusal names its file

@@ -21,6 +21,7 @@ from councils.models import AgendaAttachment, AgendaItem, Meeting, MeetingStatus
 from councils.services.meetings import (
     agenda_attachment_add,
     agenda_attachment_delete,
+    agenda_attachments_add,
     agenda_item_delete,
     meeting_transition,
 )
@@ -503,3 +504,50 @@ def test_a_picture_that_grows_past_the_limit_when_written_again_is_refused(
     small = buffer.getvalue()
     monkeypatch.setattr(limits, "ATTACHMENT_MAX_BYTES", len(small) + 1)
     assert "MB" in _refused("Map", "m.jpg", small)["file"][0]
+
+
+def test_files_added_together_are_all_checked_before_any_is_stored() -> None:
+    # A document, then a picture that cannot be decoded: the picture's refusal leaves the
+    # document neither as a row nor on disk, and says which file it was.
+    council = council_create()
+    item = item_of(meeting_planned(council, items=ITEMS), public=True)
+    with pytest.raises(ValidationError) as caught:
+        agenda_attachments_add(
+            item=item,
+            by=secretary_of(council),
+            uploads=[
+                ("Plan", SimpleUploadedFile("plan.pdf", PDF)),
+                ("Map", SimpleUploadedFile("map.png", _png()[:40])),
+            ],
+        )
+    assert caught.value.message_dict["file"][0].startswith("map.png: ")
+    assert not AgendaAttachment.objects.exists()
+    assert _stored_files() == []
+
+
+def test_a_file_stored_before_a_later_files_row_fails_is_removed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    council = council_create()
+    item = item_of(meeting_planned(council, items=ITEMS), public=True)
+    saves = 0
+    original = AgendaAttachment.save
+
+    def second_row_fails(self: AgendaAttachment, *args: object, **kwargs: object) -> None:
+        nonlocal saves
+        saves += 1
+        if saves == 2:
+            raise RuntimeError("the database went away")
+        original(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(AgendaAttachment, "save", second_row_fails)
+    with pytest.raises(RuntimeError):
+        agenda_attachments_add(
+            item=item,
+            by=secretary_of(council),
+            uploads=[
+                ("Plan", SimpleUploadedFile("plan.pdf", PDF)),
+                ("Map", SimpleUploadedFile("map.png", _png())),
+            ],
+        )
+    assert _stored_files() == []
