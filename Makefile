@@ -54,7 +54,7 @@ dev: demo
 
 test:
 	bash scripts/bootstrap.sh --browser
-	CELERY_QUEUE=$${CELERY_QUEUE:-curim-test} $(PY) -m pytest
+	CELERY_QUEUE=$${CELERY_QUEUE:-curim-test} $(PY) -m pytest -n $${TEST_PROCESSES:-2} --dist worksteal
 
 lint:
 	bash scripts/bootstrap.sh

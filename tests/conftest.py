@@ -61,6 +61,10 @@ _slot_lock: IO[str] | None = None
 
 def pytest_configure(config: pytest.Config) -> None:
     global _slot_lock
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if worker.startswith("gw"):
+        _own_slot(int(worker[2:]))
+        return
     slots = int(os.environ.get("CURIM_TEST_SLOTS", "0"))
     while slots and _slot_lock is None:
         for slot in range(slots):
@@ -75,6 +79,17 @@ def pytest_configure(config: pytest.Config) -> None:
             break
         else:
             time.sleep(0.1)
+
+
+def _own_slot(slot: int) -> None:
+    """An xdist worker of `make test` (pytest -n 2): its own test database and Redis database,
+    as a slot gives, and its own Celery queue, which its Celery worker reads and its tasks are
+    sent to (the other process's worker must not take them)."""
+    os.environ["CURIM_TEST_SLOT"] = str(slot)
+    queue = f"{settings.CELERY_TASK_DEFAULT_QUEUE}-{slot}"
+    os.environ["CELERY_QUEUE"] = queue  # the Celery workers the tests start
+    settings.CELERY_TASK_DEFAULT_QUEUE = queue
+    celery_app.conf.task_default_queue = queue
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -96,7 +111,7 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: N
 def cache_settings_for_tests() -> dict[str, Any]:
     # Tests get a Redis database of their own for the cache (rate limits), emptied each time.
     # CURIM_TEST_REDIS_DB lets two checkouts run their suites side by side on one Redis.
-    database = int(os.environ.get("CURIM_TEST_REDIS_DB", "15"))
+    database = int(os.environ.get("CURIM_TEST_REDIS_DB", "14"))  # 14 and 15 for two slots
     database += int(os.environ.get("CURIM_TEST_SLOT", "0"))
     return {
         "default": {
