@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.cache import cache
 from django.test import Client
@@ -55,17 +56,19 @@ def _media_in_tmp(settings: SettingsWrapper, tmp_path: Path) -> None:
 
 
 # CURIM_TEST_SLOTS=N lets N pytest sessions of one checkout run at once (`make mutants` runs two):
-# each session takes a free slot and uses a test database and a Redis database of its own.
+# each session takes a free slot and uses a test database and a Redis database of its own. The
+# processes of `make test` (pytest-xdist) take slots too, as many as there are processes: one
+# that replaces a process that crashed takes the slot it freed.
 _slot_lock: IO[str] | None = None
 
 
 def pytest_configure(config: pytest.Config) -> None:
     global _slot_lock
-    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
-    if worker.startswith("gw"):
-        _own_slot(int(worker[2:]))
-        return
-    slots = int(os.environ.get("CURIM_TEST_SLOTS", "0"))
+    xdist_worker = "PYTEST_XDIST_WORKER" in os.environ
+    if xdist_worker:
+        slots = int(os.environ["PYTEST_XDIST_WORKER_COUNT"])
+    else:
+        slots = int(os.environ.get("CURIM_TEST_SLOTS", "0"))
     while slots and _slot_lock is None:
         for slot in range(slots):
             lock = open(ROOT / f".test-slot-{slot}.lock", "w")  # noqa: SIM115
@@ -79,13 +82,13 @@ def pytest_configure(config: pytest.Config) -> None:
             break
         else:
             time.sleep(0.1)
+    if xdist_worker:
+        _own_queue(int(os.environ["CURIM_TEST_SLOT"]))
 
 
-def _own_slot(slot: int) -> None:
-    """An xdist worker of `make test` (pytest -n 2): its own test database and Redis database,
-    as a slot gives, and its own Celery queue, which its Celery worker reads and its tasks are
-    sent to (the other process's worker must not take them)."""
-    os.environ["CURIM_TEST_SLOT"] = str(slot)
+def _own_queue(slot: int) -> None:
+    """A process of `make test` (pytest -n 2) sends its tasks to a Celery queue of its own, which
+    the Celery workers it starts read: the other process's workers must not take them."""
     queue = f"{settings.CELERY_TASK_DEFAULT_QUEUE}-{slot}"
     os.environ["CELERY_QUEUE"] = queue  # the Celery workers the tests start
     settings.CELERY_TASK_DEFAULT_QUEUE = queue
@@ -108,11 +111,19 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: N
         _set_suffix_to_test_databases(suffix=f"slot{os.environ['CURIM_TEST_SLOT']}")
 
 
+REDIS_LAST_DATABASE = 15  # Redis's own default: 16 databases
+
+
 def cache_settings_for_tests() -> dict[str, Any]:
     # Tests get a Redis database of their own for the cache (rate limits), emptied each time.
     # CURIM_TEST_REDIS_DB lets two checkouts run their suites side by side on one Redis.
     database = int(os.environ.get("CURIM_TEST_REDIS_DB", "14"))  # 14 and 15 for two slots
     database += int(os.environ.get("CURIM_TEST_SLOT", "0"))
+    if database > REDIS_LAST_DATABASE:
+        raise RuntimeError(
+            f"the tests' Redis database would be {database}: Redis has databases 0 to "
+            f"{REDIS_LAST_DATABASE}; set CURIM_TEST_REDIS_DB lower (docs/testing.md)"
+        )
     return {
         "default": {
             **settings.CACHES["default"],
@@ -138,17 +149,53 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     """
     if not config.getoption("reuse_db"):
         return
-    committing = {"transactional_db", "live_server", "celery_worker"}
     kept: list[pytest.Item] = []
     left_out: list[pytest.Item] = []
     for item in items:
-        marker = item.get_closest_marker("django_db")
-        transaction = bool(marker and (marker.kwargs.get("transaction") or marker.args))
-        fixtures = set(getattr(item, "fixturenames", ()))
-        (left_out if transaction or fixtures & committing else kept).append(item)
+        (left_out if _commits(item) else kept).append(item)
     if left_out:
         config.hook.pytest_deselected(items=left_out)
         items[:] = kept
+
+
+COMMITTING_FIXTURES = {"transactional_db", "live_server", "celery_worker"}
+
+
+def _commits(item: pytest.Item) -> bool:
+    """The test commits (a transactional test, a live server, a Celery worker): the database is
+    flushed after it, the seeded rows with the rest."""
+    marker = item.get_closest_marker("django_db")
+    transaction = bool(marker and (marker.kwargs.get("transaction") or marker.args))
+    return transaction or bool(set(getattr(item, "fixturenames", ())) & COMMITTING_FIXTURES)
+
+
+def _uses_database(item: pytest.Item) -> bool:
+    return item.get_closest_marker("django_db") is not None or "db" in set(
+        getattr(item, "fixturenames", ())
+    )
+
+
+_flushed_here = False  # a test that commits ran in this process since the seeded rows were whole
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """The seeded rows back before a test that does not commit, if one that does ran before it
+    in this process. pytest-django runs the tests that commit last, so one process never needs
+    this; of the two processes of `make test`, the one that runs out of tests first takes the
+    last of the other's, which may come before the tests that commit it has run already."""
+    global _flushed_here
+    if _commits(item):
+        _flushed_here = True
+    elif _flushed_here and _uses_database(item):
+        from pytest_django.plugin import blocking_manager_key
+
+        from tests.seeding import seeded_rows_restore
+
+        with item.config.stash[blocking_manager_key].unblock():
+            if not Group.objects.exists():  # the roles, the first of the seeded rows
+                seeded_rows_restore()  # outside any test's transaction: committed
+        _flushed_here = False
 
 
 @pytest.fixture

@@ -368,7 +368,7 @@ def agenda_attachments_add(
             attachment.file.save(file.name or "attachment", stored, save=False)
             attachments.append(attachment)
             attachment.save()
-    except Exception:
+    except BaseException:  # a worker's timeout (SystemExit) included
         for attachment in attachments:  # no file without its row
             if attachment.file.name:
                 attachment.file.storage.delete(attachment.file.name)

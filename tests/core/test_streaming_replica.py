@@ -36,6 +36,7 @@ import requests
 from psycopg.sql import SQL, Literal
 
 from curim.core.replica import LAG_SQL, PIN_COOKIE, PRIMARY_POSITION_SQL, replica_lag_refusal
+from tests.conftest import cache_settings_for_tests
 
 ROOT = Path(__file__).resolve().parents[2]
 INITDB_OPTIONS = ["-A", "trust", "-U", "postgres", "--no-sync"]
@@ -108,7 +109,6 @@ class Cluster:
 
 
 def _environment(primary: Cluster, replica: Cluster | None) -> dict[str, str]:
-    redis_database = int(os.environ.get("CURIM_TEST_REDIS_DB", "15"))
     found = {
         **os.environ,
         "DATABASE_URL": primary.url,
@@ -119,7 +119,7 @@ def _environment(primary: Cluster, replica: Cluster | None) -> dict[str, str]:
         "SECURE_COOKIES": "false",
         "SECURE_HSTS_SECONDS": "0",
         "STATIC_MANIFEST": "false",
-        "CACHE_REDIS_URL": f"redis://localhost:6379/{redis_database}",
+        "CACHE_REDIS_URL": cache_settings_for_tests()["default"]["LOCATION"],  # this process's
         "REPLICA_PIN_SECONDS": "300",
         # Ask the standby on every request, so that its going down or coming back shows at once;
         # allow any lag (the paused replay below must keep serving, however long the set-up).
