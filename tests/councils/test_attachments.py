@@ -5,6 +5,7 @@ items' too), and the public only those of public items of public or split meetin
 
 import io
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import cast
 
@@ -25,6 +26,7 @@ from councils.services.meetings import (
     agenda_item_delete,
     meeting_transition,
 )
+from curim.accounts.models import User
 from tests.councils.factories import (
     council_create,
     item_of,
@@ -135,15 +137,20 @@ def test_the_service_refuses_bad_input_on_its_field_and_stores_nothing(
 
 def _refused(title: str, name: str, content: bytes) -> dict[str, list[str]]:
     """The errors of a refused attachment, once sure that nothing was stored."""
+    return _refused_by(
+        lambda item, by: agenda_attachment_add(
+            item=item, by=by, title=title, file=SimpleUploadedFile(name, content)
+        )
+    )
+
+
+def _refused_by(add: Callable[[AgendaItem, User], object]) -> dict[str, list[str]]:
+    """The errors of `add` (files added by the secretary to a public item of a planned
+    meeting), once sure that nothing was stored."""
     council = council_create()
     item = item_of(meeting_planned(council, items=ITEMS), public=True)
     with pytest.raises(ValidationError) as caught:
-        agenda_attachment_add(
-            item=item,
-            by=secretary_of(council),
-            title=title,
-            file=SimpleUploadedFile(name, content),
-        )
+        add(item, secretary_of(council))
     assert not AgendaAttachment.objects.exists()
     assert _stored_files() == []
     return caught.value.message_dict
@@ -509,20 +516,17 @@ def test_a_picture_that_grows_past_the_limit_when_written_again_is_refused(
 def test_files_added_together_are_all_checked_before_any_is_stored() -> None:
     # A document, then a picture that cannot be decoded: the picture's refusal leaves the
     # document neither as a row nor on disk, and says which file it was.
-    council = council_create()
-    item = item_of(meeting_planned(council, items=ITEMS), public=True)
-    with pytest.raises(ValidationError) as caught:
-        agenda_attachments_add(
+    errors = _refused_by(
+        lambda item, by: agenda_attachments_add(
             item=item,
-            by=secretary_of(council),
+            by=by,
             uploads=[
                 ("Plan", SimpleUploadedFile("plan.pdf", PDF)),
                 ("Map", SimpleUploadedFile("map.png", _png()[:40])),
             ],
         )
-    assert caught.value.message_dict["file"][0].startswith("map.png: ")
-    assert not AgendaAttachment.objects.exists()
-    assert _stored_files() == []
+    )
+    assert errors["file"][0].startswith("map.png: ")
 
 
 def test_a_file_stored_before_a_later_files_row_fails_is_removed(
